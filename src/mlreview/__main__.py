@@ -1,0 +1,3 @@
+from mlreview.cli import main
+
+raise SystemExit(main())

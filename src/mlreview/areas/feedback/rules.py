@@ -1,0 +1,494 @@
+"""Feedback-loop rules: how outcomes flow back into the model and what biases them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlreview.areas.findings import Severity
+from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.models import Model
+from mlreview.system.units import format_seconds
+
+RULES = RuleSet(area="feedback", prefix="FEED")
+ZINK = "Zinkevich, Rules of Machine Learning"
+BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
+SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
+LAKK17 = "Lakkaraju et al., The Selective Labels Problem (KDD 2017)"
+GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
+
+
+def _model(ctx: Context, ident: str) -> Model:
+    m = ctx.system.get(ident)
+    assert isinstance(m, Model)
+    return m
+
+
+@RULES.rule(
+    1,
+    "selective-labels-without-holdout",
+    severity=Severity.HIGH,
+    summary="Outcomes are seen only where the model let something through, with no holdout.",
+    rationale="A fraud model that blocks a transaction never learns whether it was fraud; "
+    "retraining on approved traffic only teaches the model its own blind spots, and its "
+    "measured precision cannot be checked.",
+    sources=(LAKK17, f"{ZINK} #34", "Stripe Radar: evaluating blocking models with randomness"),
+    fix="Let a small randomised share of would-be blocked traffic through (or hold out a "
+    "random share from the model), log its propensity, and evaluate and retrain with "
+    "inverse-propensity weights.",
+    mitigation="prevent",
+    scenario="selective-labels",
+    likelihood=9,
+    silent=True,
+)
+def selective_labels(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        when = p.get(loop, "label.observed_only_when")
+        if not when:
+            continue
+        holdout = p.get(loop, "holdout.enabled", assume=False)
+        explore = p.get(loop, "exploration.enabled", assume=False)
+        if holdout or explore:
+            continue
+        automated = (
+            ctx.system.manifest.system.decision
+            and ctx.system.manifest.system.decision.automated_action
+        )
+        yield p.hit(
+            [loop.id, loop.model],
+            f"Labels for {loop.model} arrive only when '{when}', and no holdout or exploration "
+            "shows what happens otherwise.",
+            loop.label or loop,
+            "observed_only_when",
+            severity=Severity.CRITICAL if automated else None,
+        )
+
+
+@RULES.rule(
+    2,
+    "exploration-without-propensity",
+    severity=Severity.MEDIUM,
+    summary="Exploration runs without logging the probability of each action.",
+    rationale="Counterfactual evaluation and unbiased retraining weight each example by the "
+    "inverse of its action probability; without it the explored data is biased too.",
+    sources=("Joachims et al., Unbiased Learning-to-Rank (WSDM 2017)", f"{ZINK} #30"),
+    fix="Log the action probability with every decision and carry it into the label join.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=6,
+    silent=True,
+)
+def exploration_without_propensity(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        if not p.get(loop, "exploration.enabled"):
+            continue
+        if p.get(loop, "exploration.propensity_logged", assume=False):
+            continue
+        yield p.hit(
+            [loop.id],
+            f"Loop {loop.id} explores without logging propensities.",
+            loop.exploration or loop,
+            "propensity_logged",
+        )
+
+
+@RULES.rule(
+    3,
+    "click-position-bias",
+    severity=Severity.MEDIUM,
+    summary="A ranker learns from clicks without handling position bias.",
+    rationale="Users click what is shown first; a ranker trained on raw clicks learns its own "
+    "past ordering.",
+    sources=(f"{ZINK} #36", "Joachims et al., Unbiased Learning-to-Rank (WSDM 2017)"),
+    fix="Model position separately (a positional feature set to a fixed value at serving) or "
+    "weight clicks by inverse examination propensity from a small randomisation.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=8,
+    silent=True,
+)
+def click_position_bias(ctx: Context) -> Iterator[Hit]:
+    decision = ctx.system.manifest.system.decision
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        kind = p.get(loop, "label.kind")
+        ranking = decision is not None and decision.type == "ranking"
+        if kind != "implicit" or not ranking:
+            continue
+        if p.get(loop, "position_bias", assume="none") != "none":
+            continue
+        yield p.hit(
+            [loop.id, loop.model],
+            f"Ranker {loop.model} learns from implicit feedback in {loop.id} with no "
+            "position-bias correction.",
+            loop,
+            "position_bias",
+        )
+
+
+@RULES.rule(
+    4,
+    "self-reinforcing-loop",
+    severity=Severity.HIGH,
+    summary="The model shapes its own training data with no exploration.",
+    rationale="Items the model never shows never get feedback; the loop narrows to what it "
+    "already prefers (a degenerate feedback loop).",
+    sources=(
+        f"{SCULLEY} (direct feedback loops)",
+        "Jiang et al., Degenerate Feedback Loops (AIES 2019)",
+    ),
+    fix="Reserve a small exploration share (e.g. epsilon-greedy or a growing candidate pool) "
+    "and monitor catalogue coverage and exposure concentration over time.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=7,
+    silent=True,
+)
+def self_reinforcing(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        if not p.get(loop, "model_shapes_own_data"):
+            continue
+        enabled = p.get(loop, "exploration.enabled", assume=False)
+        fraction = p.get(loop, "exploration.fraction") if enabled else None
+        if enabled and fraction != 0:
+            continue
+        yield p.hit(
+            [loop.id, loop.model],
+            f"Model {loop.model} decides what it later learns from, with no exploration.",
+            loop,
+            "model_shapes_own_data",
+        )
+
+
+@RULES.rule(
+    5,
+    "hidden-feedback-loop",
+    severity=Severity.MEDIUM,
+    summary="Predictions reach other systems that feed data back into this model.",
+    rationale="A hidden loop couples two systems' behaviour: a change in either moves the "
+    "other's training data, and neither team sees the cause.",
+    sources=(f"{SCULLEY} (hidden feedback loops)",),
+    fix="Map the loop, version the features coming back from those systems, coordinate "
+    "releases and monitor prediction bias on both sides.",
+    mitigation="detect",
+    scenario="biased-feedback",
+    likelihood=5,
+    silent=True,
+)
+def hidden_loop(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        through = p.get(loop, "feeds_back_through")
+        if through:
+            yield p.hit(
+                [loop.id, loop.model],
+                f"Predictions of {loop.model} feed back through {', '.join(through)}.",
+                loop,
+                "feeds_back_through",
+            )
+
+
+@RULES.rule(
+    6,
+    "undeclared-consumers",
+    severity=Severity.MEDIUM,
+    summary="Who consumes the predictions is unknown or uncontrolled.",
+    rationale="Undeclared consumers make every model change a change to systems nobody "
+    "tested, and can close loops nobody mapped.",
+    sources=(f"{SCULLEY} (undeclared consumers)", "AWS ML Lens MLREL01-BP01"),
+    fix="Serve predictions through a versioned, authenticated API with a consumer registry.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=4,
+)
+def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        if not ctx.system.endpoints_of(m):
+            continue
+        p = ctx.probe()
+        consumers = p.get(m, "consumers")
+        controlled = p.get(m, "consumers_access_controlled", assume=False)
+        if consumers and controlled:
+            continue
+        what = (
+            "declares no consumers" if not consumers else "does not control access to predictions"
+        )
+        yield p.hit([m.id], f"Model {m.id} {what}.", m, "consumers" if m.consumers else None)
+
+
+@RULES.rule(
+    7,
+    "immature-labels",
+    severity=Severity.HIGH,
+    summary="Retraining uses labels before they have had time to arrive.",
+    rationale="When the label delay exceeds the retrain interval, recent rows still look "
+    "negative; the model learns that recent behaviour is safe.",
+    sources=(
+        "Chapelle, Modeling Delayed Feedback (KDD 2014)",
+        "Yasui et al., Feedback Shift (2020)",
+    ),
+    fix="Exclude rows younger than a maturity window set from the delay distribution (at "
+    "least its p95), or model the delay explicitly.",
+    mitigation="prevent",
+    scenario="stale-model",
+    likelihood=7,
+    silent=True,
+)
+def immature_labels(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        model = _model(ctx, loop.model)
+        p = ctx.probe()
+        p95 = p.get(loop, "label.delay.p95") or p.get(loop, "label.delay.p50")
+        cadence = p.get(model, "training.cadence")
+        if p95 is None or cadence is None or cadence.continuous or float(p95) <= cadence.period:
+            continue
+        maturity = p.get(loop, "label.maturity_window")
+        if maturity is not None and float(maturity) >= float(p95):
+            continue
+        have = f" a {maturity} maturity window" if maturity is not None else " no maturity window"
+        yield p.hit(
+            [loop.id, model.id],
+            f"Labels for {model.id} take up to {p95} to arrive but it retrains {cadence.phrase} "
+            f"(every {format_seconds(cadence.period)}) with{have}.",
+            loop.label or loop,
+            "maturity_window" if maturity is not None else "delay",
+        )
+
+
+@RULES.rule(
+    8,
+    "slow-labels-only",
+    severity=Severity.MEDIUM,
+    summary="Model quality is seen only through labels that arrive late.",
+    rationale="With a label delay of weeks, a broken model runs for weeks before quality "
+    "metrics move; prediction-distribution and proxy monitors see it in hours.",
+    sources=(f"{BRECK17} Monitor 7", GCP),
+    fix="Monitor the prediction distribution and a fast proxy metric, and sample for human "
+    "rating while labels mature.",
+    mitigation="detect",
+    scenario="stale-model",
+    likelihood=6,
+)
+def slow_labels_only(ctx: Context) -> Iterator[Hit]:
+    manifest = ctx.system.manifest
+    for loop in manifest.feedback:
+        p = ctx.probe()
+        p50 = p.get(loop, "label.delay.p50")
+        if p50 is None or float(p50) <= 86400:
+            continue
+        drift = p.get(manifest, "monitoring.drift.predictions", assume=False)
+        proxy = p.get(manifest, "monitoring.quality.proxy", assume=False)
+        if drift or proxy:
+            continue
+        yield p.hit(
+            [loop.id, loop.model],
+            f"Quality of {loop.model} is visible only after labels arrive (median {p50}); "
+            "no prediction-drift or proxy monitor is declared.",
+            loop.label or loop,
+            "delay",
+        )
+
+
+@RULES.rule(
+    9,
+    "unjoinable-labels",
+    severity=Severity.MEDIUM,
+    summary="Labels cannot be joined to the exact prediction that earned them.",
+    rationale="Joining on entity or time guesses which prediction (and which model version) "
+    "an outcome belongs to; evaluation and retraining inherit the guess.",
+    sources=(f"{ZINK} #29", f"{BRECK17} Monitor 3"),
+    fix="Emit a prediction id and model version with each prediction and carry them into the "
+    "label event.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=6,
+    silent=True,
+)
+def unjoinable_labels(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        model = _model(ctx, loop.model)
+        p = ctx.probe()
+        key = p.get(loop, "label.join_key", assume="entity")
+        gaps = [] if key == "prediction_id" else [f"joined on {key}"]
+        for e in ctx.system.endpoints_of(model):
+            if not p.get(e, "logging.request_id", assume=False):
+                gaps.append(f"{e.id} logs no request id")
+            if not p.get(e, "logging.model_version", assume=False):
+                gaps.append(f"{e.id} logs no model version")
+        if gaps:
+            yield p.hit(
+                [loop.id, model.id],
+                f"Labels in {loop.id} cannot be tied to a prediction: {'; '.join(gaps)}.",
+                loop.label or loop,
+                "join_key",
+            )
+
+
+@RULES.rule(
+    10,
+    "no-persistent-holdout",
+    severity=Severity.MEDIUM,
+    summary="No persistent holdout measures the model's long-term effect.",
+    rationale="Launch metrics are a proxy; a small persistent holdout shows what the model "
+    "does to the outcome over months.",
+    sources=(f"{ZINK} #39", "Statsig: global holdouts"),
+    fix="Hold out 1-5% of traffic from the model persistently, sized by a power calculation, "
+    "and refresh it twice a year.",
+    mitigation="detect",
+    scenario="selective-labels",
+    likelihood=5,
+)
+def no_persistent_holdout(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        enabled = p.get(loop, "holdout.enabled", assume=False)
+        persistent = p.get(loop, "holdout.persistent", assume=False) if enabled else False
+        if enabled and persistent:
+            continue
+        what = "no holdout" if not enabled else "a holdout that is not persistent"
+        yield p.hit([loop.id, loop.model], f"Loop {loop.id} has {what}.", loop.holdout or loop)
+
+
+@RULES.rule(
+    11,
+    "fixed-threshold",
+    severity=Severity.MEDIUM,
+    summary="A fixed decision threshold survives automated retrains.",
+    rationale="Each retrain moves the score distribution; the same threshold then blocks or "
+    "approves a different share of traffic.",
+    sources=(f"{SCULLEY} (fixed thresholds in dynamic systems)",),
+    fix="Re-derive the threshold on held-out data at every retrain, version it with the model "
+    "and monitor the action rate.",
+    mitigation="prevent",
+    scenario="bad-release",
+    likelihood=6,
+    silent=True,
+)
+def fixed_threshold(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        if p.get(m, "threshold.kind") != "fixed":
+            continue
+        if p.get(m, "threshold.recalibrated_on_retrain", assume=False):
+            continue
+        if not p.get(m, "training.automated"):
+            continue
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} retrains automatically but keeps a fixed threshold.",
+            m.threshold or m,
+            "kind",
+        )
+
+
+@RULES.rule(
+    12,
+    "unfiltered-feedback",
+    severity=Severity.MEDIUM,
+    summary="User feedback is learned from without bot or poisoning filters.",
+    rationale="Implicit and explicit feedback can be manufactured; whoever controls it "
+    "controls the next model.",
+    sources=(f"{ZINK} #15", "AWS ML Lens (data poisoning)"),
+    fix="Filter bots and spam, cap each user's influence, and gate retrains on a clean holdout.",
+    mitigation="prevent",
+    scenario="biased-feedback",
+    likelihood=5,
+    silent=True,
+)
+def unfiltered_feedback(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.system.manifest.feedback:
+        p = ctx.probe()
+        if p.get(loop, "label.kind") not in ("implicit", "explicit"):
+            continue
+        bots = p.get(loop, "quality_filters.bots", assume=False)
+        poison = p.get(loop, "quality_filters.poisoning", assume=False)
+        gaps = [n for n, v in (("bot", bots), ("poisoning", poison)) if not v]
+        if gaps:
+            yield p.hit(
+                [loop.id, loop.model],
+                f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
+                loop.quality_filters or loop,
+            )
+
+
+@RULES.rule(
+    13,
+    "no-action-limits",
+    severity=Severity.HIGH,
+    summary="Automated decisions have no cap on how many they take.",
+    rationale="A model that suddenly blocks ten times as much keeps doing so until a person "
+    "notices; an action limit turns that into an alert.",
+    sources=(f"{SCULLEY} (action limits)", "AWS Well-Architected REL05-BP07"),
+    fix="Cap the action rate per window, alert and route to review when the cap is hit, and "
+    "keep a kill switch.",
+    mitigation="limit",
+    scenario="bad-release",
+    likelihood=4,
+)
+def no_action_limits(ctx: Context) -> Iterator[Hit]:
+    manifest = ctx.system.manifest
+    p = ctx.probe()
+    if not p.get(manifest, "system.decision.automated_action"):
+        return
+    if p.get(manifest, "monitoring.action_limits", assume=False):
+        return
+    action = manifest.system.decision.action if manifest.system.decision else None
+    what = f" ({action})" if action else ""
+    yield p.hit(
+        ["system"],
+        f"Automated decisions{what} have no action limit.",
+        manifest.system.decision or manifest.system,
+        "automated_action",
+    )
+
+
+@RULES.rule(
+    14,
+    "retrain-not-evidence-triggered",
+    severity=Severity.MEDIUM,
+    summary="Retraining happens only by hand.",
+    rationale="A model retrained only when someone remembers falls behind the data it serves.",
+    sources=(GCP, "AWS ML Lens MLPERF06-BP05"),
+    fix="Retrain on a schedule and on drift or performance triggers, behind a blocking "
+    "validation gate.",
+    mitigation="recover",
+    scenario="stale-model",
+    likelihood=5,
+)
+def retrain_not_triggered(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        triggers = p.get(m, "retrain_triggers")
+        if triggers is None or set(triggers) - {"manual"}:
+            continue
+        yield p.hit([m.id], f"Model {m.id} retrains only on manual request.", m, "retrain_triggers")
+
+
+@RULES.rule(
+    15,
+    "no-label-path",
+    severity=Severity.MEDIUM,
+    summary="A served model has no declared way to learn its outcomes.",
+    rationale="Without labels flowing back, nobody can measure the model's quality in "
+    "production or retrain it on current data.",
+    sources=(f"{BRECK17} Monitor 7", GCP),
+    fix="Declare where outcomes come from, their delay and how they join to predictions.",
+    mitigation="detect",
+    scenario="stale-model",
+    likelihood=5,
+)
+def no_label_path(ctx: Context) -> Iterator[Hit]:
+    looped = {loop.model for loop in ctx.system.manifest.feedback}
+    for m in ctx.system.manifest.models:
+        ends = ctx.system.endpoints_of(m)
+        if m.id in looped or not ends:
+            continue
+        p = ctx.probe()
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} is served by {', '.join(e.id for e in ends)} but no feedback loop "
+            "brings its outcomes back.",
+            m,
+        )

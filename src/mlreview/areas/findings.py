@@ -1,0 +1,93 @@
+"""What rules produce: findings with evidence, assumptions and a location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+AREAS: tuple[str, ...] = ("skew", "pipeline", "serving", "feedback")
+AREA_TITLES = {
+    "skew": "Training-serving skew",
+    "pipeline": "Data-pipeline reliability",
+    "serving": "Serving scalability",
+    "feedback": "Feedback-loop design",
+    "meta": "Review hygiene",
+}
+Mitigation = Literal["prevent", "detect", "limit", "recover"]
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 0 for info."""
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r}; expected one of {names}") from None
+
+
+_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """A manifest value a rule read: where it is and what it says."""
+
+    field: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True, order=True)
+class Assumption:
+    """A value the manifest leaves unknown and the value the rule assumed for it."""
+
+    field: str
+    assumed: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    area: str
+    severity: Severity
+    components: tuple[str, ...]
+    message: str
+    fix: str
+    file: str
+    line: int
+    mitigation: Mitigation
+    scenario: str
+    evidence: tuple[Evidence, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    suppressed: str | None = None
+    score: tuple[int, int, int] = (0, 0, 0)
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def rpn(self) -> int:
+        s, o, d = self.score
+        return s * o * d
+
+    def sort_key(self) -> tuple[int, int, str, int, tuple[str, ...], str]:
+        return (-self.severity.rank, -self.rpn, self.rule, self.line, self.components, self.message)

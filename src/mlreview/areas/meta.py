@@ -1,0 +1,55 @@
+"""Review hygiene: suppressions that silence nothing or name no rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlreview.areas.findings import Severity
+from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.models import Node, Suppression
+
+RULES = RuleSet(area="meta", prefix="MLR")
+
+
+def all_suppressions(root: Node) -> list[tuple[Node, Suppression]]:
+    """(owner, suppression) for every ``suppress`` entry in the manifest, in file order."""
+    found: list[tuple[Node, Suppression]] = []
+    for name in type(root).model_fields:
+        value = getattr(root, name)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, Suppression):
+                found.append((root, item))
+            elif isinstance(item, Node):
+                found.extend(all_suppressions(item))
+    return found
+
+
+@RULES.rule(
+    1,
+    "unused-suppression",
+    severity=Severity.LOW,
+    summary="A suppression silences no finding.",
+    rationale="Stale suppressions hide the next real finding of that rule on that component "
+    "and mislead readers about what was accepted.",
+    sources=("ruff RUF100 (unused noqa)", "checkov suppression comments"),
+    fix="Delete the suppression, or correct its rule code.",
+    mitigation="prevent",
+    scenario="review-hygiene",
+    likelihood=1,
+)
+def unused_suppression(ctx: Context) -> Iterator[Hit]:
+    used: set[tuple[str | int, ...]] = ctx.assessment["used"]
+    known: set[str] = ctx.assessment["known_rules"]
+    for owner, sup in all_suppressions(ctx.system.manifest):
+        if sup.path in used:
+            continue
+        p = ctx.probe()
+        p.get(sup, "rule")
+        ident = getattr(owner, "id", None) or ctx.system.label(owner.path)
+        why = (
+            "matches no rule"
+            if sup.rule.upper() not in known and sup.rule.lower() not in known
+            else "silenced nothing"
+        )
+        yield p.hit([str(ident)], f"Suppression of {sup.rule} on {ident} {why}.", sup, "rule")

@@ -1,0 +1,527 @@
+"""Data-pipeline reliability rules: what happens when a source, job or store fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlreview.areas.common import refresh_pipelines
+from mlreview.areas.findings import Severity
+from mlreview.areas.pipeline.assessment import refresh_slack_seconds
+from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.units import format_seconds
+
+RULES = RuleSet(area="pipeline", prefix="DATA")
+ZINK = "Zinkevich, Rules of Machine Learning"
+BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
+BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
+SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
+WAF = "AWS Well-Architected reliability pillar"
+MLLENS = "AWS Well-Architected Machine Learning Lens"
+GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
+
+
+@RULES.rule(
+    1,
+    "undeclared-failure-behaviour",
+    severity=Severity.HIGH,
+    summary="A source on the serving path has no declared behaviour for when it fails.",
+    rationale="When nobody decided what serving does without this data, the code decides: an "
+    "exception, a null, or a default that looks like a real value.",
+    sources=(f"{WAF} REL05-BP01", f"{BRECK17} Monitor 1", "AWS resilience analysis framework"),
+    fix="Declare on_failure for the source (fail closed, last known good within a staleness "
+    "limit, skip the feature the model was trained to miss, or a fallback source) and test "
+    "that path in a game day.",
+    mitigation="limit",
+    scenario="source-outage",
+    likelihood=5,
+    detectors=("@monitors.freshness", "@monitors.volume"),
+)
+def undeclared_failure(ctx: Context) -> Iterator[Hit]:
+    for s in ctx.system.serving_sources():
+        p = ctx.probe()
+        behaviour = p.get(s, "on_failure.behaviour", assume="undefined")
+        if behaviour != "undefined":
+            continue
+        ends = ctx.system.of_kind(ctx.system.downstream(s.id), "endpoint")
+        yield p.hit(
+            [s.id, *ends],
+            f"Source {s.id} feeds {', '.join(ends)} but nothing says what serving does when "
+            "it fails.",
+            s,
+            "on_failure",
+            anchor=s.id,
+        )
+
+
+@RULES.rule(
+    2,
+    "silent-default",
+    severity=Severity.HIGH,
+    summary="A failing source is replaced by an in-range default with no flag or alert.",
+    rationale="A default that looks valid is learned as data: in a documented Google outage, "
+    "'-1' error codes flowed into serving logs, then into training data, and the model learned "
+    "them. Nobody is told, because nothing failed.",
+    sources=(BRECK19, f"{ZINK} #10"),
+    fix="Use an out-of-range sentinel plus a missing-indicator feature, alert on the default "
+    "rate, and drop or flag defaulted rows before they reach training.",
+    mitigation="prevent",
+    scenario="source-outage",
+    likelihood=6,
+    silent=True,
+    detectors=("monitoring.inputs.null_rate", "@monitors.null_rate"),
+)
+def silent_default(ctx: Context) -> Iterator[Hit]:
+    for s in ctx.system.manifest.sources:
+        p = ctx.probe()
+        if p.get(s, "on_failure.behaviour") != "default_value":
+            continue
+        in_range = p.get(s, "on_failure.default_in_valid_range", assume=True)
+        flagged = p.get(s, "on_failure.missing_indicator", assume=False)
+        alert = p.get(s, "on_failure.alert", assume=False)
+        if alert or (flagged and not in_range):
+            continue
+        trains = ctx.system.of_kind(ctx.system.downstream(s.id), "model")
+        loop = (
+            f"; the same data trains {', '.join(trains)}, so the default is learned"
+            if trains
+            else ""
+        )
+        default = s.on_failure.default_value if s.on_failure else None
+        shown = f" ({default!r})" if default is not None else ""
+        yield p.hit(
+            [s.id, *trains],
+            f"When {s.id} fails, serving substitutes a default{shown} that nothing flags or "
+            f"alerts on{loop}.",
+            s.on_failure or s,
+            "behaviour",
+            severity=Severity.CRITICAL if trains else None,
+            anchor=s.id,
+        )
+
+
+@RULES.rule(
+    3,
+    "no-blocking-validation",
+    severity=Severity.HIGH,
+    summary="Training runs without a blocking data-validation step.",
+    rationale="A schema or range error upstream becomes a trained model unless a check stops "
+    "the run; with automated promotion it reaches serving the same day.",
+    sources=(GCP, f"{BRECK17} Data 1, Monitor 2", f"{MLLENS} MLOPS03-BP01"),
+    fix="Add schema, range and distribution checks that fail the training run and quarantine "
+    "the bad partition, alerting the data owner.",
+    mitigation="prevent",
+    scenario="bad-training-data",
+    likelihood=5,
+    silent=True,
+)
+def no_blocking_validation(ctx: Context) -> Iterator[Hit]:
+    for pipe in ctx.system.manifest.pipelines:
+        if pipe.kind != "training":
+            continue
+        p = ctx.probe()
+        blocking = p.get(pipe, "validation.blocking", assume=False)
+        if blocking:
+            continue
+        models = [
+            m.id
+            for m in ctx.system.manifest.models
+            if m.training and m.training.pipeline == pipe.id
+        ]
+        automated = any(
+            m.training and m.training.automated
+            for m in ctx.system.manifest.models
+            if m.id in models
+        )
+        yield p.hit(
+            [pipe.id, *models],
+            f"Training pipeline {pipe.id} has no blocking validation; bad input data trains "
+            f"{', '.join(models) or 'the model'}"
+            + (" and is promoted automatically." if automated else "."),
+            pipe,
+            "validation",
+            severity=Severity.MEDIUM if not automated else None,
+        )
+
+
+@RULES.rule(
+    4,
+    "source-unmonitored",
+    severity=Severity.HIGH,
+    summary="A source has no freshness or volume monitor.",
+    rationale="A stale or half-empty table looks like a healthy one to every job downstream; "
+    "Rules of ML tells of a table left stale for six months.",
+    sources=(f"{ZINK} #10", f"{BRECK17} Monitor 4"),
+    fix="Alert on the source's last-update age against its freshness SLO and on row-count "
+    "anomalies.",
+    mitigation="detect",
+    scenario="source-outage",
+    likelihood=5,
+    silent=True,
+)
+def source_unmonitored(ctx: Context) -> Iterator[Hit]:
+    live = {s.id for s in ctx.system.serving_sources()}
+    for s in ctx.system.manifest.sources:
+        p = ctx.probe()
+        fresh = p.get(s, "monitors.freshness", assume=False)
+        volume = p.get(s, "monitors.volume", assume=False)
+        missing = [n for n, v in (("freshness", fresh), ("volume", volume)) if not v]
+        if not missing:
+            continue
+        yield p.hit(
+            [s.id],
+            f"Source {s.id} has no {' or '.join(missing)} monitor.",
+            s,
+            "monitors",
+            severity=None if s.id in live else Severity.MEDIUM,
+            anchor=s.id,
+        )
+
+
+@RULES.rule(
+    5,
+    "no-data-contract",
+    severity=Severity.MEDIUM,
+    summary="Another team's source is used without a contract or change notification.",
+    rationale="Upstream owners change signals without knowing who depends on them; even "
+    "'improvements' can harm a model trained on the old meaning.",
+    sources=(f"{SCULLEY} (unstable data dependencies)", f"{BRECK17} Monitor 1", BRECK19),
+    fix="Agree a data contract (schema, semantics, SLO), register as a consumer, and subscribe "
+    "to change announcements; run contract tests in the producer's CI.",
+    mitigation="prevent",
+    scenario="upstream-change",
+    likelihood=6,
+    silent=True,
+    detectors=("monitoring.inputs.schema", "@monitors.schema"),
+)
+def no_data_contract(ctx: Context) -> Iterator[Hit]:
+    live = {s.id for s in ctx.system.serving_sources()}
+    for s in ctx.system.manifest.sources:
+        p = ctx.probe()
+        if p.get(s, "owned_by_model_team") is not False:
+            continue
+        versioned = p.get(s, "contract.schema_versioned", assume=False)
+        notified = p.get(s, "contract.change_notification", assume=False)
+        if versioned and notified:
+            continue
+        gaps = [
+            n for n, v in (("versioned schema", versioned), ("change notice", notified)) if not v
+        ]
+        owner = f" (owned by {s.owner})" if s.owner else ""
+        yield p.hit(
+            [s.id],
+            f"Source {s.id}{owner} has no {' and no '.join(gaps)}.",
+            s,
+            "contract" if s.contract else "owned_by_model_team",
+            severity=Severity.HIGH if s.id in live else None,
+            anchor=s.id,
+        )
+
+
+@RULES.rule(
+    6,
+    "unsafe-rerun",
+    severity=Severity.MEDIUM,
+    summary="A pipeline cannot be retried or backfilled safely.",
+    rationale="Without retries, idempotent writes and a backfill, one transient failure leaves "
+    "a hole that someone must fill by hand, and a blind re-run can double-count.",
+    sources=(f"{WAF} REL04-BP04, REL05-BP03", GCP),
+    fix="Write partitions by overwrite so runs are idempotent, retry with backoff and jitter, "
+    "and keep a backfill command for any date range.",
+    mitigation="recover",
+    scenario="pipeline-outage",
+    likelihood=5,
+)
+def unsafe_rerun(ctx: Context) -> Iterator[Hit]:
+    for pipe in ctx.system.manifest.pipelines:
+        p = ctx.probe()
+        retries = p.get(pipe, "retries.max")
+        idem = p.get(pipe, "idempotent")
+        backfill = p.get(pipe, "backfill")
+        gaps = []
+        if retries == 0:
+            gaps.append("no retries")
+        if idem is False:
+            gaps.append("non-idempotent writes")
+        if backfill is False:
+            gaps.append("no backfill")
+        if gaps:
+            yield p.hit(
+                [pipe.id],
+                f"Pipeline {pipe.id} has {', '.join(gaps)}.",
+                pipe,
+                "idempotent" if idem is False else None,
+                anchor=pipe.id,
+            )
+
+
+@RULES.rule(
+    7,
+    "pipeline-failure-silent",
+    severity=Severity.HIGH,
+    summary="Nobody is alerted when a pipeline fails or misses its deadline.",
+    rationale="If a daily job stopped producing its table, what alert would fire? Without one, "
+    "downstream features age quietly until someone notices the model.",
+    sources=(f"{BRECK17} Monitor 4", f"{WAF} REL06-BP03, OPS08-BP04"),
+    fix="Alert the owner on job failure and on last-success age above the schedule, with a "
+    "runbook.",
+    mitigation="detect",
+    scenario="pipeline-outage",
+    likelihood=5,
+    silent=True,
+)
+def pipeline_failure_silent(ctx: Context) -> Iterator[Hit]:
+    for pipe in ctx.system.manifest.pipelines:
+        p = ctx.probe()
+        failure = p.get(pipe, "alerts.on_failure", assume=False)
+        late = p.get(pipe, "alerts.on_sla_miss", assume=False)
+        missing = [n for n, v in (("failure", failure), ("missed deadline", late)) if not v]
+        if not missing:
+            continue
+        yield p.hit(
+            [pipe.id],
+            f"Pipeline {pipe.id} has no alert on {' or '.join(missing)}.",
+            pipe,
+            "alerts",
+            severity=Severity.HIGH if pipe.kind == "labeling" else None,
+            anchor=pipe.id,
+        )
+
+
+@RULES.rule(
+    8,
+    "no-last-known-good-model",
+    severity=Severity.HIGH,
+    summary="There is no earlier model version to roll back to.",
+    rationale="When a retrain goes wrong, recovery is a rollback; without a registry holding "
+    "at least two deployable versions it is a retrain under pressure.",
+    sources=(f"{BRECK17} Infra 7", f"{MLLENS} MLREL05-BP02", GCP),
+    fix="Keep at least two deployable versions with matching preprocessing in a registry, and "
+    "never let a failed retrain replace the serving version.",
+    mitigation="recover",
+    scenario="bad-release",
+    likelihood=4,
+)
+def no_last_known_good(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        kept = p.get(m, "registry.retained_versions", assume=0 if m.registry is None else None)
+        if kept is None or kept >= 2:
+            continue
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} keeps {kept} previous version{'s' if kept != 1 else ''} to roll "
+            "back to.",
+            m.registry or m,
+            "retained_versions" if m.registry else None,
+        )
+
+
+@RULES.rule(
+    9,
+    "no-refresh-slack",
+    severity=Severity.MEDIUM,
+    summary="A feature's freshness budget leaves less than one refresh interval of slack.",
+    rationale="If the budget is shorter than the interval between runs plus run time, one "
+    "failed or late run makes the served value older than the budget.",
+    sources=(f"{ZINK} #8", f"{BRECK17} Monitor 4"),
+    fix="Raise the budget or TTL to cover a missed run plus recovery time, or refresh more "
+    "often; alert on refresh age before the budget is spent.",
+    mitigation="limit",
+    scenario="pipeline-outage",
+    likelihood=5,
+    detectors=("monitoring.freshness.feature_freshness", "monitoring.freshness.pipeline_age"),
+)
+def no_refresh_slack(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        for pipe in refresh_pipelines(ctx.system, f):
+            slack = refresh_slack_seconds(ctx.system, f, pipe)
+            if slack is None or pipe.schedule is None or slack >= pipe.schedule.period:
+                continue
+            p = ctx.probe()
+            sched = p.get(pipe, "schedule")
+            if f.freshness_budget is not None:
+                budget = p.get(f, "freshness_budget")
+            else:
+                store = ctx.system.get(f.store or "")
+                budget = p.get(store, "ttl") if store else None
+            p.get(pipe, "runtime")
+            if slack < 0:
+                text = f"is older than its {budget} budget even when every run succeeds"
+            else:
+                text = f"has {format_seconds(slack)} of slack: one failed run breaches its {budget}"
+            yield p.hit(
+                [f.id, pipe.id],
+                f"Feature {f.id}, refreshed {sched.phrase} by {pipe.id}, {text}.",
+                pipe,
+                "schedule",
+                anchor=pipe.id,
+            )
+
+
+@RULES.rule(
+    10,
+    "single-zone-online-data",
+    severity=Severity.HIGH,
+    summary="The online data path runs in a single zone.",
+    rationale="A single-zone store or source on the synchronous path is a single point of "
+    "failure: one zone outage stops every prediction that needs it.",
+    sources=(f"{WAF} REL10-BP01", "AWS resilience analysis framework (single points of failure)"),
+    fix="Replicate across at least two zones, or put a local cache with a staleness budget "
+    "and a declared fallback in front of it.",
+    mitigation="limit",
+    scenario="zone-outage",
+    likelihood=3,
+)
+def single_zone_online_data(ctx: Context) -> Iterator[Hit]:
+    readers: dict[str, list[str]] = {}
+    for e in ctx.system.online_endpoints():
+        for ident in ctx.system.live_reads(e):
+            readers.setdefault(ident, []).append(e.id)
+    for ident in sorted(readers):
+        comp = ctx.system.get(ident)
+        if comp is None or comp.KIND not in ("store", "source"):
+            continue
+        p = ctx.probe()
+        if p.get(comp, "zones") != 1:
+            continue
+        ends = readers[ident]
+        yield p.hit(
+            [comp.id, *ends],
+            f"{comp.KIND.capitalize()} {comp.id} runs in one zone and {', '.join(ends)} "
+            f"{'reads' if len(ends) == 1 else 'read'} it synchronously.",
+            comp,
+            "zones",
+        )
+
+
+@RULES.rule(
+    11,
+    "retrain-slower-than-tolerated",
+    severity=Severity.MEDIUM,
+    summary="The model is retrained less often than its tolerated age.",
+    rationale="A model that may be at most N hours old but is retrained less often is out of "
+    "tolerance by design, and one failed run makes it worse.",
+    sources=(f"{ZINK} #8", f"{BRECK17} Model 4, Monitor 4"),
+    fix="Retrain well inside the tolerated age so one failed run does not breach it, and "
+    "alert on model age.",
+    mitigation="prevent",
+    scenario="stale-model",
+    likelihood=7,
+    detectors=("monitoring.freshness.model_age",),
+)
+def retrain_slower_than_tolerated(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        cadence = p.get(m, "training.cadence")
+        max_age = p.get(m, "max_age")
+        if cadence is None or max_age is None or cadence.continuous:
+            continue
+        if cadence.period <= float(max_age):
+            continue
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} is retrained {cadence.phrase} (every "
+            f"{format_seconds(cadence.period)}) but may be at most {max_age} old.",
+            m.training or m,
+            "cadence",
+        )
+
+
+@RULES.rule(
+    12,
+    "unversioned-mutable-source",
+    severity=Severity.MEDIUM,
+    summary="A mutable upstream signal is consumed without a versioned snapshot.",
+    rationale="Lookup tables, APIs and other models' outputs change meaning under a trained "
+    "model; a versioned copy lets a change be vetted before it is used.",
+    sources=(f"{SCULLEY} (versioned copy of a signal)", f"{ZINK} #17"),
+    fix="Freeze a versioned copy, upgrade deliberately with validation, and record the "
+    "version in the model's metadata.",
+    mitigation="prevent",
+    scenario="upstream-change",
+    likelihood=5,
+    silent=True,
+)
+def unversioned_mutable(ctx: Context) -> Iterator[Hit]:
+    for s in ctx.system.manifest.sources:
+        mutable = s.kind in {"lookup_table", "online_api", "third_party"} or s.produced_by_model
+        if not mutable:
+            continue
+        p = ctx.probe()
+        if p.get(s, "versioned_snapshot", assume=False):
+            continue
+        why = f"output of model {s.produced_by_model}" if s.produced_by_model else s.kind
+        yield p.hit(
+            [s.id],
+            f"Source {s.id} ({why}) is read live without a versioned snapshot.",
+            s,
+            "versioned_snapshot",
+            anchor=s.id,
+        )
+
+
+@RULES.rule(
+    13,
+    "serving-inputs-unchecked",
+    severity=Severity.HIGH,
+    summary="Live model inputs are not checked for schema, ranges or null rate.",
+    rationale="Input invariants catch the broken upstream before the metrics do; without "
+    "them the first signal is a business KPI days later.",
+    sources=(f"{BRECK17} Monitor 2", f"{ZINK} #10", BRECK19),
+    fix="Check live inputs against the training schema, ranges and null/default rates, "
+    "with alerts.",
+    mitigation="detect",
+    scenario="source-outage",
+    likelihood=5,
+    silent=True,
+)
+def serving_inputs_unchecked(ctx: Context) -> Iterator[Hit]:
+    manifest = ctx.system.manifest
+    if not manifest.endpoints:
+        return
+    p = ctx.probe()
+    checks = {
+        "schema": p.get(manifest, "monitoring.inputs.schema", assume=False),
+        "null rate": p.get(manifest, "monitoring.inputs.null_rate", assume=False),
+    }
+    missing = [k for k, v in checks.items() if not v]
+    if missing:
+        yield p.hit(
+            ["monitoring"],
+            f"No {' or '.join(missing)} check on live inputs to "
+            f"{', '.join(e.id for e in manifest.endpoints)}.",
+            manifest.monitoring or manifest.system,
+        )
+
+
+@RULES.rule(
+    14,
+    "no-model-validation-gate",
+    severity=Severity.HIGH,
+    summary="A retrained model can reach serving without a blocking comparison.",
+    rationale="Without a gate that compares the candidate with the current model and a simple "
+    "baseline, a bad retrain is promoted as readily as a good one.",
+    sources=(f"{BRECK17} Infra 4, Model 5", f"{ZINK} #9", f"{MLLENS} MLREL03-BP03"),
+    fix="Bless or veto each candidate automatically against the serving model and a baseline, "
+    "per slice, before promotion.",
+    mitigation="prevent",
+    scenario="bad-training-data",
+    likelihood=5,
+    silent=True,
+)
+def no_model_validation_gate(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        enabled = p.get(m, "validation_gate.enabled", assume=False)
+        blocking = p.get(m, "validation_gate.blocking", assume=False) if enabled else False
+        if enabled and blocking:
+            continue
+        automated = p.get(m, "training.automated")
+        what = "no validation gate" if not enabled else "a validation gate that does not block"
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} has {what}" + ("; retraining is automated." if automated else "."),
+            m.validation_gate or m,
+            "blocking" if m.validation_gate else None,
+            severity=None if automated else Severity.MEDIUM,
+        )

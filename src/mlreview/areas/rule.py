@@ -1,0 +1,197 @@
+"""Rules: small predicates over the System that yield findings, with their documentation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, Severity
+from mlreview.system.models import Node
+from mlreview.system.system import System
+from mlreview.system.type_walk import keys_of
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check with its documentation; the docs, ``mlreview rule`` and SARIF all read this."""
+
+    code: str
+    name: str
+    area: str
+    severity: Severity
+    summary: str
+    rationale: str
+    sources: tuple[str, ...]
+    fix: str
+    mitigation: Mitigation
+    scenario: str
+    likelihood: int
+    silent: bool
+    detectors: tuple[str, ...]
+    check: Callable[[Context], Iterable[Hit]] = field(compare=False, repr=False)
+
+    def matches(self, selector: str) -> bool:
+        """True when ``selector`` is this rule's code, a code prefix, or its name."""
+        sel = selector.strip()
+        return self.code.upper().startswith(sel.upper()) or self.name == sel.lower()
+
+
+@dataclass(frozen=True)
+class Hit:
+    components: tuple[str, ...]
+    message: str
+    line: int
+    evidence: tuple[Evidence, ...]
+    assumptions: tuple[Assumption, ...]
+    severity: Severity | None = None
+    anchor: str | None = None
+    fix: str | None = None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+class Probe:
+    """Reads manifest values for one candidate finding and remembers what it read or assumed."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.evidence: list[Evidence] = []
+        self.assumed: list[Assumption] = []
+
+    def get(self, node: Node | None, dotted: str, assume: Any = None) -> Any:
+        """The value at ``dotted`` (manifest keys) below ``node``; ``assume`` when unknown."""
+        current: Any = node
+        last: Node | None = node
+        for part in dotted.split("."):
+            if not isinstance(current, Node):
+                current = None
+                break
+            last = current
+            attr = keys_of(type(current)).get(part, part)
+            current = getattr(current, attr, None)
+        where = self.system.label((*node.path, *dotted.split("."))) if node else dotted
+        if current is None:
+            line = self.system.line(last) if last is not None else 1
+            if assume is not None:
+                self.assumed.append(Assumption(where, _show(assume), line))
+            return assume
+        line = self.system.line(last, dotted.rsplit(".", maxsplit=1)[-1]) if last is not None else 1
+        self.evidence.append(Evidence(where, _show(current), line))
+        return current
+
+    def note(self, node: Node, dotted: str, value: Any) -> None:
+        """Record a derived or already-read value as evidence."""
+        parts = dotted.split(".")
+        where = self.system.label((*node.path, *parts))
+        self.evidence.append(Evidence(where, _show(value), self.system.line(node, parts[-1])))
+
+    def hit(
+        self,
+        components: Iterable[str],
+        message: str,
+        at: Node,
+        field: str | None = None,
+        *,
+        severity: Severity | None = None,
+        anchor: str | None = None,
+        fix: str | None = None,
+    ) -> Hit:
+        return Hit(
+            components=tuple(components),
+            message=message,
+            line=self.system.line(at, field),
+            evidence=tuple(dict.fromkeys(self.evidence)),
+            assumptions=tuple(dict.fromkeys(self.assumed)),
+            severity=severity,
+            anchor=anchor,
+            fix=fix,
+        )
+
+
+@dataclass
+class Context:
+    """What a rule sees: the system and the numbers its area's assessment computed."""
+
+    system: System
+    assessment: dict[str, Any]
+
+    def probe(self) -> Probe:
+        return Probe(self.system)
+
+
+RuleCheck = Callable[[Context], Iterator[Hit]]
+
+
+@dataclass
+class RuleSet:
+    """The rules of one area, registered explicitly by decorator in definition order."""
+
+    area: str
+    prefix: str
+    rules: list[Rule] = field(default_factory=list)
+
+    def rule(
+        self,
+        number: int,
+        name: str,
+        *,
+        severity: Severity,
+        summary: str,
+        rationale: str,
+        sources: tuple[str, ...],
+        fix: str,
+        mitigation: Mitigation,
+        scenario: str,
+        likelihood: int = 5,
+        silent: bool = False,
+        detectors: tuple[str, ...] = (),
+    ) -> Callable[[RuleCheck], RuleCheck]:
+        def register(check: RuleCheck) -> RuleCheck:
+            self.rules.append(
+                Rule(
+                    code=f"{self.prefix}{number:03d}",
+                    name=name,
+                    area=self.area,
+                    severity=severity,
+                    summary=summary,
+                    rationale=rationale,
+                    sources=sources,
+                    fix=fix,
+                    mitigation=mitigation,
+                    scenario=scenario,
+                    likelihood=likelihood,
+                    silent=silent,
+                    detectors=detectors,
+                    check=check,
+                )
+            )
+            return check
+
+        return register
+
+
+def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        area=rule.area,
+        severity=hit.severity or rule.severity,
+        components=hit.components,
+        message=hit.message,
+        fix=hit.fix or rule.fix,
+        file=file,
+        line=hit.line,
+        mitigation=rule.mitigation,
+        scenario=f"{rule.scenario}:{hit.anchor}" if hit.anchor else rule.scenario,
+        evidence=hit.evidence,
+        assumptions=hit.assumptions,
+    )

@@ -1,0 +1,528 @@
+"""Serving scalability rules: can the stack take the growth target (10x by default)?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mlreview.areas.common import ids
+from mlreview.areas.findings import Severity
+from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.models import Endpoint
+
+RULES = RuleSet(area="serving", prefix="SCALE")
+WAF = "AWS Well-Architected reliability pillar"
+MLLENS = "AWS Well-Architected Machine Learning Lens"
+BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
+KUBESCORE = "kube-score checks"
+
+
+def _row(ctx: Context, e: Endpoint) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = ctx.assessment["endpoints"]
+    return next(r for r in rows if r["endpoint"] == e.id)
+
+
+@RULES.rule(
+    1,
+    "capacity-below-growth",
+    severity=Severity.HIGH,
+    summary="The replica ceiling cannot serve the growth target.",
+    rationale="max replicas x per-replica QPS is the most the endpoint can serve within its "
+    "SLO; above it, queues grow without bound and every request slows.",
+    sources=(f"{WAF} REL07-BP01, PERF02-BP05", f"{MLLENS} MLREL05-BP01"),
+    fix="Raise max replicas and the quotas behind them, or raise per-replica throughput "
+    "(dynamic batching, quantisation, distillation, caching hot predictions).",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+    detectors=("monitoring.system.saturation", "monitoring.system.latency"),
+)
+def capacity_below_growth(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        if row["headroom"] is None or row["headroom"] >= 1:
+            continue
+        p = ctx.probe()
+        p.get(e, "replicas.max")
+        p.get(e, "capacity.qps_per_replica")
+        p.note(e, "capacity.qps_per_replica", row["qps_per_replica"])
+        critical = row["headroom"] * row["multiplier"] < 2
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} tops out at {row['capacity_qps']:g} QPS ({row['max_replicas']} "
+            f"replicas x {row['qps_per_replica']:g} QPS) but {row['multiplier']:g}x of "
+            f"{row['peak_qps']:g} QPS is {row['target_qps']:g} QPS; it needs "
+            f"{row['replicas_needed']} replicas.",
+            e.replicas or e,
+            "max",
+            severity=Severity.CRITICAL if critical else None,
+        )
+
+
+@RULES.rule(
+    2,
+    "capacity-untested",
+    severity=Severity.HIGH,
+    summary="Per-replica capacity was not measured by a load test near the growth target.",
+    rationale="Capacity estimated or tested at a small factor above today's load says nothing "
+    "about the breaking point; dependencies and queueing appear only near it.",
+    sources=(f"{WAF} REL07-BP04, REL12-BP03",),
+    fix="Load-test a production-like stack, dependencies included, to the growth target and "
+    "beyond until it breaks; repeat on every model change.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=6,
+)
+def capacity_untested(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        p = ctx.probe()
+        source = p.get(e, "capacity.source", assume="estimate")
+        tested = p.get(e, "capacity.load_test.max_qps_tested") if source == "load_test" else None
+        target = row["target_qps"]
+        if source == "load_test" and tested and target and tested >= 0.9 * target:
+            deps = p.get(e, "capacity.load_test.includes_dependencies", assume=False)
+            if deps or not e.dependencies:
+                continue
+            yield p.hit(
+                [e.id],
+                f"Endpoint {e.id} was load-tested to {tested:g} QPS without its "
+                f"dependencies ({ids([d.target for d in e.dependencies])}).",
+                e.capacity or e,
+                "load_test",
+            )
+            continue
+        goal = f" of {target:g} QPS" if target else ""
+        reached = f"tested to {tested:g} QPS" if tested else f"from a {source} figure"
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id}'s capacity comes {reached}, short of the growth target{goal}.",
+            e.capacity or e,
+            "source",
+        )
+
+
+@RULES.rule(
+    3,
+    "no-autoscaling",
+    severity=Severity.HIGH,
+    summary="An online endpoint cannot add replicas under load.",
+    rationale="A fixed pool serves a spike at the capacity it had before the spike; the rest "
+    "queue or time out.",
+    sources=(f"{MLLENS} MLREL05-BP01", f"{KUBESCORE} horizontalpodautoscaler-has-target"),
+    fix="Autoscale on concurrency or queue depth per replica with max replicas sized for the "
+    "growth target.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+)
+def no_autoscaling(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        enabled = p.get(e, "autoscaling.enabled", assume=False)
+        lo = p.get(e, "replicas.min")
+        hi = p.get(e, "replicas.max")
+        if enabled and not (lo is not None and lo == hi):
+            continue
+        why = "has no autoscaling" if not enabled else f"is pinned at {lo} replicas"
+        yield p.hit([e.id], f"Endpoint {e.id} {why}.", e.autoscaling or e.replicas or e)
+
+
+@RULES.rule(
+    4,
+    "scale-up-slower-than-ramp",
+    severity=Severity.MEDIUM,
+    summary="New replicas arrive after the spike has already peaked.",
+    rationale="The autoscaler's reaction plus the replica's cold start is the time a spike is "
+    "served by the old pool; if it exceeds the ramp, the spike is absorbed by queueing.",
+    sources=(f"{WAF} REL07-BP03", "AWS FMEA template (cold-start delay)"),
+    fix="Keep warm headroom (higher min replicas), pre-scale on schedule, and shorten model "
+    "load time (smaller image, pre-pulled weights).",
+    mitigation="limit",
+    scenario="capacity",
+    likelihood=6,
+    detectors=("monitoring.system.latency",),
+)
+def scale_up_slower_than_ramp(ctx: Context) -> Iterator[Hit]:
+    traffic = ctx.system.manifest.system.traffic
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        ramp = (e.traffic.ramp if e.traffic else None) or (traffic.ramp if traffic else None)
+        lag = row["time_to_capacity_seconds"]
+        if ramp is None or lag is None or lag <= float(ramp):
+            continue
+        base = (
+            row["min_replicas"] * row["qps_per_replica"]
+            if row["qps_per_replica"] and row["min_replicas"] is not None
+            else None
+        )
+        if base is not None and row["target_qps"] and base >= row["target_qps"]:
+            continue
+        p = ctx.probe()
+        p.get(e, "cold_start")
+        p.get(e, "autoscaling.reaction")
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} needs {lag:g}s (reaction plus cold start) to add capacity but "
+            f"traffic ramps to peak in {ramp}.",
+            e,
+            "cold_start",
+        )
+
+
+@RULES.rule(
+    5,
+    "dependency-limit-at-growth",
+    severity=Severity.HIGH,
+    summary="A per-request dependency's QPS limit breaks before the endpoint does.",
+    rationale="Fan-out multiplies load: at the growth target each request's calls land on "
+    "stores and APIs whose limits were sized for today.",
+    sources=(f"{WAF} REL01-BP01, REL01-BP02", "AWS resilience analysis framework"),
+    fix="Raise the dependency's limit, fetch all features of an entity in one multi-get, cache, "
+    "and bulkhead the dependency.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+)
+def dependency_limit_at_growth(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        for dep, drow in zip(e.dependencies, row["dependencies"], strict=True):
+            need, limit = drow["qps_at_multiplier"], drow["max_qps"]
+            if need is None or limit is None or need <= limit:
+                continue
+            p = ctx.probe()
+            p.get(dep, "calls_per_request")
+            if dep.max_qps:
+                p.get(dep, "max_qps")
+            else:
+                target = ctx.system.get(dep.target)
+                if target is not None:
+                    p.get(target, "max_qps")
+            yield p.hit(
+                [e.id, dep.target],
+                f"At {row['multiplier']:g}x, {e.id} sends {need:g} QPS to {dep.target}, above "
+                f"its {limit:g} QPS limit.",
+                dep,
+                "max_qps" if dep.max_qps else "target",
+            )
+
+
+@RULES.rule(
+    6,
+    "dependency-without-timeout-or-fallback",
+    severity=Severity.HIGH,
+    summary="A synchronous dependency has no timeout inside the SLO, or no fallback.",
+    rationale="A slow dependency without a timeout holds every request thread until the "
+    "endpoint itself stops answering; without a fallback its outage is the endpoint's outage.",
+    sources=(f"{WAF} REL05-BP05, REL05-BP01",),
+    fix="Budget a timeout inside the latency SLO, fall back to defaults the model was trained "
+    "with, cached values or a heuristic, and add a circuit breaker.",
+    mitigation="limit",
+    scenario="dependency-outage",
+    likelihood=5,
+    detectors=("monitoring.system.errors", "monitoring.system.latency"),
+)
+def dependency_without_timeout(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        for dep in e.dependencies:
+            p = ctx.probe()
+            timeout = p.get(dep, "timeout_ms")
+            fallback = p.get(dep, "fallback", assume="none")
+            slo = p.get(e, "slo.p99_ms")
+            gaps = []
+            if timeout is None:
+                gaps.append("no timeout")
+            elif slo is not None and timeout >= slo:
+                gaps.append(f"a {timeout:g} ms timeout that exceeds the {slo:g} ms p99 SLO")
+            if fallback in ("none", "fail"):
+                gaps.append("no fallback")
+            if not gaps:
+                continue
+            model_fallback = e.fallback in (None, "none")
+            target = ctx.system.get(dep.target)
+            store = getattr(target, "KIND", "") == "store"
+            yield p.hit(
+                [e.id, dep.target],
+                f"Endpoint {e.id} calls {dep.target} with {' and '.join(gaps)}.",
+                dep,
+                "timeout_ms" if timeout is None else "fallback",
+                severity=Severity.CRITICAL
+                if store and model_fallback and "no fallback" in gaps
+                else None,
+                anchor=dep.target,
+            )
+
+
+@RULES.rule(
+    7,
+    "retry-storm",
+    severity=Severity.MEDIUM,
+    summary="Retries have no backoff, jitter or budget.",
+    rationale="Immediate, unbudgeted retries multiply load on a dependency exactly when it is "
+    "struggling, turning a slowdown into an outage.",
+    sources=(f"{WAF} REL05-BP03",),
+    fix="Retry with exponential backoff and jitter under a retry budget (e.g. 10% of "
+    "requests), behind a circuit breaker.",
+    mitigation="limit",
+    scenario="dependency-outage",
+    likelihood=5,
+)
+def retry_storm(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.manifest.endpoints:
+        for dep in e.dependencies:
+            p = ctx.probe()
+            tries = p.get(dep, "retries.max")
+            if not tries:
+                continue
+            backoff = p.get(dep, "retries.backoff", assume=False)
+            budget = p.get(dep, "retries.budget", assume=False)
+            gaps = [n for n, v in (("backoff", backoff), ("budget", budget)) if not v]
+            if not gaps:
+                continue
+            yield p.hit(
+                [e.id, dep.target],
+                f"Endpoint {e.id} retries {dep.target} up to {tries} times with no "
+                f"{' or '.join(gaps)}: at worst {tries + 1}x the load on it.",
+                dep.retries or dep,
+                "max",
+                anchor=dep.target,
+            )
+
+
+@RULES.rule(
+    8,
+    "no-load-shedding",
+    severity=Severity.HIGH,
+    summary="The endpoint has no rate limit, load shedding or bounded queue.",
+    rationale="Past saturation an unbounded queue makes every request late instead of a few "
+    "rejected; shedding keeps the rest within the SLO.",
+    sources=(f"{WAF} REL05-BP02, REL05-BP04", f"{MLLENS} MLREL01-BP01"),
+    fix="Bound the request queue, shed low-priority traffic first, and rate-limit per client "
+    "at the gateway.",
+    mitigation="limit",
+    scenario="capacity",
+    likelihood=5,
+)
+def no_load_shedding(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        shed = p.get(e, "admission.load_shedding", assume=False)
+        queue = p.get(e, "admission.bounded_queue", assume=False)
+        if shed or queue:
+            continue
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} neither sheds load nor bounds its queue.",
+            e.admission or e,
+        )
+
+
+@RULES.rule(
+    9,
+    "no-model-fallback",
+    severity=Severity.HIGH,
+    summary="Nothing answers when the model service itself is down.",
+    rationale="A default action, cached scores, a previous model or a heuristic keeps the "
+    "product working through a model outage; without one the caller fails.",
+    sources=(f"{WAF} REL05-BP01", "Zinkevich, Rules of Machine Learning #1"),
+    fix="Declare and exercise a fallback tier: a heuristic, cached last scores, the previous "
+    "model or a safe default action.",
+    mitigation="limit",
+    scenario="dependency-outage",
+    likelihood=4,
+)
+def no_model_fallback(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        if p.get(e, "fallback", assume="none") != "none":
+            continue
+        yield p.hit(
+            [e.id], f"Endpoint {e.id} has no fallback when {e.model} is unavailable.", e, "fallback"
+        )
+
+
+@RULES.rule(
+    10,
+    "single-zone-serving",
+    severity=Severity.HIGH,
+    summary="Serving replicas run in one zone, or without a disruption budget.",
+    rationale="One zone outage or one node drain can take every replica at once.",
+    sources=(f"{WAF} REL10-BP01", f"{KUBESCORE} deployment-has-poddisruptionbudget"),
+    fix="Spread replicas over at least two zones with anti-affinity and a disruption budget.",
+    mitigation="limit",
+    scenario="zone-outage",
+    likelihood=3,
+)
+def single_zone_serving(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        zones = p.get(e, "zones", assume=1)
+        pdb = p.get(e, "disruption_budget")
+        if zones >= 2 and pdb is not False:
+            continue
+        what = f"runs in {zones} zone" if zones < 2 else "has no disruption budget"
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} {what}.",
+            e,
+            "zones" if zones < 2 else "disruption_budget",
+            severity=None if zones < 2 else Severity.MEDIUM,
+        )
+
+
+@RULES.rule(
+    11,
+    "no-safe-rollout",
+    severity=Severity.HIGH,
+    summary="New model versions go live without a canary or automatic rollback.",
+    rationale="A bad model reaches all traffic at once and stays until a person notices and "
+    "reverts it.",
+    sources=(f"{BRECK17} Infra 6, Infra 7", f"{MLLENS} MLREL04-BP02", f"{WAF} REL08-BP02"),
+    fix="Canary (or shadow) each version with guardrails on errors, p99 and the prediction "
+    "distribution, and roll back automatically; rehearse the rollback.",
+    mitigation="limit",
+    scenario="bad-release",
+    likelihood=5,
+)
+def no_safe_rollout(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.manifest.endpoints:
+        p = ctx.probe()
+        canary = p.get(e, "release.canary", assume=False)
+        shadow = p.get(e, "release.shadow", assume=False)
+        rollback = p.get(e, "release.auto_rollback", assume=False)
+        gaps = []
+        if not (canary or shadow):
+            gaps.append("no canary or shadow")
+        if not rollback:
+            gaps.append("no automatic rollback")
+        if gaps:
+            yield p.hit(
+                [e.id],
+                f"Endpoint {e.id} releases {e.model} with {' and '.join(gaps)}.",
+                e.release or e,
+            )
+
+
+@RULES.rule(
+    12,
+    "accelerator-quota-below-growth",
+    severity=Severity.HIGH,
+    summary="The accelerator quota cannot hold the replicas the growth target needs.",
+    rationale="GPU quota is granted in days, not seconds; an autoscaler asking beyond it gets "
+    "pending pods.",
+    sources=(f"{WAF} REL01-BP01", f"{MLLENS} MLPERF04-BP01"),
+    fix="Reserve capacity or raise the quota ahead of growth, optimise the model, or keep a "
+    "CPU fallback tier.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+)
+def accelerator_quota(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        p = ctx.probe()
+        per = p.get(e, "accelerators_per_replica")
+        quota = p.get(e, "accelerator_quota")
+        need = row["replicas_needed"]
+        if not per or quota is None or need is None or per * need <= quota:
+            continue
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} needs {per * need} accelerators ({need} replicas x {per}) at "
+            f"{row['multiplier']:g}x but the quota is {quota}.",
+            e,
+            "accelerator_quota",
+        )
+
+
+@RULES.rule(
+    13,
+    "batch-window-at-growth",
+    severity=Severity.MEDIUM,
+    summary="A batch scoring run would not finish in its window at the growth target.",
+    rationale="A run that scales linearly with data and does not scale out takes the "
+    "multiplier times as long; past its window the downstream consumer reads yesterday's "
+    "scores.",
+    sources=(f"{WAF} REL07-BP01, PERF02-BP05",),
+    fix="Partition and score in parallel on an autoscaled cluster, or score only changed entities.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+)
+def batch_window(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.manifest.endpoints:
+        if e.mode != "batch":
+            continue
+        row = _row(ctx, e)
+        p = ctx.probe()
+        window = p.get(e, "batch.window")
+        runtime = p.get(e, "batch.runtime")
+        if window is None or runtime is None:
+            continue
+        if p.get(e, "batch.scales_horizontally", assume=False):
+            continue
+        mult = row["multiplier"]
+        if float(runtime) * mult <= float(window):
+            continue
+        yield p.hit(
+            [e.id],
+            f"Batch endpoint {e.id} takes {runtime} today; at {mult:g}x data that is about "
+            f"{float(runtime) * mult / 3600:.3g} h against a {window} window.",
+            e.batch or e,
+            "runtime",
+        )
+
+
+@RULES.rule(
+    14,
+    "serving-health-unmonitored",
+    severity=Severity.MEDIUM,
+    summary="Serving latency, errors or saturation are not monitored.",
+    rationale="Regressions in latency, throughput and memory are slow leaks; the first sign "
+    "without a monitor is a user complaint.",
+    sources=(f"{BRECK17} Monitor 6",),
+    fix="Alert on p99 latency against the SLO, error rate and saturation (CPU/GPU, queue "
+    "depth), and track their trend per model version.",
+    mitigation="detect",
+    scenario="capacity",
+    likelihood=5,
+)
+def serving_health_unmonitored(ctx: Context) -> Iterator[Hit]:
+    manifest = ctx.system.manifest
+    if not ctx.system.online_endpoints():
+        return
+    p = ctx.probe()
+    checks = {
+        "latency": p.get(manifest, "monitoring.system.latency", assume=False),
+        "saturation": p.get(manifest, "monitoring.system.saturation", assume=False),
+    }
+    missing = [k for k, v in checks.items() if not v]
+    if missing:
+        yield p.hit(
+            ["monitoring"],
+            f"No {' or '.join(missing)} monitor on serving.",
+            manifest.monitoring or manifest.system,
+        )
+
+
+@RULES.rule(
+    15,
+    "scale-to-zero-on-critical-path",
+    severity=Severity.HIGH,
+    summary="An online endpoint may scale to zero replicas.",
+    rationale="The first request after idle waits a full cold start, far beyond a millisecond SLO.",
+    sources=(f"{WAF} REL07-BP03",),
+    fix="Keep at least one warm replica per zone on latency-critical endpoints.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=6,
+)
+def scale_to_zero(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        if p.get(e, "replicas.min") != 0:
+            continue
+        cold = p.get(e, "cold_start")
+        wait = f" and waits {cold} to start" if cold else ""
+        yield p.hit([e.id], f"Endpoint {e.id} scales to zero{wait}.", e.replicas or e, "min")

@@ -1,0 +1,469 @@
+"""Training-serving skew rules: where training and inference can see different data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlreview.areas.common import refresh_pipelines, served_online
+from mlreview.areas.findings import Severity
+from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.units import format_seconds
+
+RULES = RuleSet(area="skew", prefix="SKEW")
+ZINK = "Zinkevich, Rules of Machine Learning"
+BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
+BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
+SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
+MLLENS = "AWS Well-Architected Machine Learning Lens"
+
+
+@RULES.rule(
+    1,
+    "separate-feature-code",
+    severity=Severity.HIGH,
+    summary="A feature is computed by different code in training and in serving.",
+    rationale="Two implementations of one feature drift apart silently; every change must be "
+    "made twice and any difference becomes skew the offline metrics never see.",
+    sources=(f"{ZINK} #32", f"{BRECK17} Data 7, Monitor 3", f"{MLLENS} MLREL03-BP02"),
+    fix="Define the feature once and use it on both paths (shared library, transform bundled "
+    "with the model, or feature-store definition); until then add a parity test that scores "
+    "logged serving rows with the training code.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+    detectors=("monitoring.skew.training_serving",),
+)
+def separate_feature_code(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        p = ctx.probe()
+        shared = p.get(f, "shared_definition")
+        t = p.get(f, "training.code")
+        s = p.get(f, "serving.code")
+        if shared is True or not (shared is False or (t and s and t != s)):
+            continue
+        top = f.importance_rank is not None and f.importance_rank <= 10
+        online = served_online(ctx.system, f)
+        where = f" ({t} vs {s})" if t and s else ""
+        yield p.hit(
+            [f.id],
+            f"Feature {f.id} is computed by separate training and serving code{where}.",
+            f,
+            "serving" if f.serving else None,
+            severity=Severity.CRITICAL if top and online else None,
+        )
+
+
+@RULES.rule(
+    2,
+    "cross-language-feature",
+    severity=Severity.HIGH,
+    summary="Training and serving implement a feature in different languages.",
+    rationale="Code cannot be shared across languages, so the two paths can only be kept equal "
+    "by tests; numeric types, rounding, null and string handling differ between runtimes.",
+    sources=(f"{ZINK} #32", f"{SCULLEY} (multiple-language smell)"),
+    fix="Compile one specification to both runtimes or serve the feature from a service in the "
+    "training language; until then run a bit-exact parity test on logged examples.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+    detectors=("monitoring.skew.training_serving",),
+)
+def cross_language(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        p = ctx.probe()
+        t = p.get(f, "training.language")
+        s = p.get(f, "serving.language")
+        if t and s and t.lower() != s.lower():
+            yield p.hit(
+                [f.id],
+                f"Feature {f.id} is written in {t} for training and {s} for serving.",
+                f.serving or f,
+                "language",
+            )
+
+
+@RULES.rule(
+    3,
+    "no-serving-feature-log",
+    severity=Severity.HIGH,
+    summary="Online predictions do not log the feature values they used.",
+    rationale="Without the served feature vector and a request id, skew can only be guessed, "
+    "and the next training set cannot be built from what the model really saw.",
+    sources=(f"{ZINK} #29", f"{BRECK17} Monitor 3"),
+    fix="Log the feature vector with request_id and model_version for at least a sample of "
+    "requests, and build training sets from those logs.",
+    mitigation="detect",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+)
+def no_serving_feature_log(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        p = ctx.probe()
+        logged = p.get(e, "logging.features", assume=False)
+        rate = p.get(e, "logging.sample_rate")
+        if logged and rate != 0:
+            continue
+        model = ctx.system.model_of(e)
+        feats = ctx.system.model_features(model)
+        if feats and all(f.logged_at_serving for f in feats):
+            continue
+        why = "a sample rate of 0" if logged else "no feature logging"
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} serves {model.id} with {why}; {len(feats)} features cannot be "
+            "compared with training.",
+            e,
+            "logging",
+        )
+
+
+@RULES.rule(
+    4,
+    "no-skew-monitor",
+    severity=Severity.HIGH,
+    summary="Nothing compares serving features with training features.",
+    rationale="Training-serving skew is silent: predictions keep flowing while quality drops. "
+    "The ML Test Score calls this monitor the most important and least implemented.",
+    sources=(f"{BRECK17} Monitor 3", f"{ZINK} #37", f"{MLLENS} MLOPS06-BP01"),
+    fix="Schedule a job that joins logged serving features to a training-code recomputation by "
+    "request id, and alert on the share of rows and features that differ.",
+    mitigation="detect",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+)
+def no_skew_monitor(ctx: Context) -> Iterator[Hit]:
+    manifest = ctx.system.manifest
+    if not manifest.endpoints or not manifest.features:
+        return
+    p = ctx.probe()
+    if p.get(manifest, "monitoring.skew.training_serving", assume=False):
+        return
+    names = ", ".join(e.id for e in manifest.endpoints)
+    yield p.hit(
+        ["monitoring"],
+        f"No training-serving skew monitor covers {names}.",
+        manifest.monitoring or manifest.system,
+    )
+
+
+@RULES.rule(
+    5,
+    "no-point-in-time-join",
+    severity=Severity.HIGH,
+    summary="Training joins a changing table without point-in-time semantics.",
+    rationale="Joining today's value of a mutable table to last month's labels leaks the "
+    "future into training, so offline metrics overstate what serving can reach.",
+    sources=(f"{ZINK} #31", "Feast point-in-time joins", "Databricks point-in-time lookups"),
+    fix="Use event-timestamped feature tables with as-of joins, or train on features logged "
+    "at serving time.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=5,
+    silent=True,
+)
+def no_point_in_time_join(ctx: Context) -> Iterator[Hit]:
+    mutable = {"database", "lookup_table", "batch_table"}
+    for f in ctx.system.manifest.features:
+        srcs = [ctx.system.get(s) for s in f.sources]
+        kinds = sorted({getattr(s, "kind", "") for s in srcs} & mutable)
+        if not kinds:
+            continue
+        p = ctx.probe()
+        pit = p.get(f, "point_in_time_join", assume=False)
+        logged = p.get(f, "logged_at_serving", assume=False)
+        if pit or logged:
+            continue
+        yield p.hit(
+            [f.id],
+            f"Feature {f.id} is joined from a {'/'.join(kinds)} source without a point-in-time "
+            "join and is not logged at serving.",
+            f,
+            "point_in_time_join",
+        )
+
+
+@RULES.rule(
+    6,
+    "future-leak",
+    severity=Severity.CRITICAL,
+    summary="A feature is not available at prediction time.",
+    rationale="A feature that only exists after the outcome makes offline metrics fiction; in "
+    "serving it is missing or defaulted for every request.",
+    sources=("Databricks point-in-time correctness", "TFDV common data problems"),
+    fix="Redefine the feature with an as-of cutoff at the prediction timestamp and add a "
+    "leakage test comparing feature and prediction timestamps on every training set.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=8,
+    silent=True,
+)
+def future_leak(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        p = ctx.probe()
+        if p.get(f, "available_at_prediction_time") is False:
+            yield p.hit(
+                [f.id],
+                f"Feature {f.id} is declared unavailable at prediction time but is used in "
+                "training.",
+                f,
+                "available_at_prediction_time",
+            )
+
+
+@RULES.rule(
+    7,
+    "window-mismatch",
+    severity=Severity.MEDIUM,
+    summary="A feature's aggregation window differs between training and serving.",
+    rationale="A count over 24 h in training and 1 h in serving is a different feature with "
+    "the same name; the model applies weights learned for one to the other.",
+    sources=(f"{ZINK} #32", "Feast TTL semantics"),
+    fix="Generate both windows from one definition and assert equality in a parity test.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+)
+def window_mismatch(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        p = ctx.probe()
+        t = p.get(f, "training.window")
+        s = p.get(f, "serving.window")
+        if t is not None and s is not None and abs(float(t) - float(s)) > 1e-9:
+            yield p.hit(
+                [f.id],
+                f"Feature {f.id} aggregates over {t} in training but {s} in serving.",
+                f.serving or f,
+                "window",
+            )
+
+
+@RULES.rule(
+    8,
+    "missing-policy-mismatch",
+    severity=Severity.HIGH,
+    summary="Missing values are handled differently in training and serving.",
+    rationale="Rows dropped in training but zero-filled in serving teach the model nothing "
+    "about the zeros it then sees; an error code passed off as a value was the cause of a "
+    "documented Google outage.",
+    sources=(BRECK19, f"{ZINK} #10"),
+    fix="Use one imputation function on both paths and add an explicit missing-indicator "
+    "feature; monitor the serving null/default rate against training.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=6,
+    silent=True,
+    detectors=("monitoring.inputs.null_rate",),
+)
+def missing_policy_mismatch(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        p = ctx.probe()
+        t = p.get(f, "missing.training")
+        s = p.get(f, "missing.serving")
+        if t and s and t != s:
+            yield p.hit(
+                [f.id],
+                f"Feature {f.id} treats missing values as '{t}' in training but '{s}' in serving.",
+                f.missing or f,
+                "serving",
+            )
+
+
+@RULES.rule(
+    9,
+    "ttl-shorter-than-refresh",
+    severity=Severity.HIGH,
+    summary="Online-store entries expire before the pipeline refreshes them.",
+    rationale="When the TTL is shorter than the refresh interval, keys vanish between runs and "
+    "serving falls back to the missing-value policy for part of every cycle, while training "
+    "read complete values.",
+    sources=("Feast online store TTL", f"{ZINK} #8"),
+    fix="Set the TTL above the refresh interval plus run time and one retry, or refresh more "
+    "often; alert on the online miss rate.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=8,
+    silent=True,
+    detectors=("monitoring.inputs.null_rate", "monitoring.freshness.feature_freshness"),
+)
+def ttl_shorter_than_refresh(ctx: Context) -> Iterator[Hit]:
+    for store in ctx.system.manifest.stores:
+        if store.kind not in {"online", "cache"} or store.ttl is None:
+            continue
+        for pipe in ctx.system.manifest.pipelines:
+            if store.id not in pipe.outputs or pipe.schedule is None or pipe.schedule.continuous:
+                continue
+            p = ctx.probe()
+            ttl = p.get(store, "ttl")
+            sched = p.get(pipe, "schedule")
+            runtime = p.get(pipe, "runtime")
+            cycle = sched.period + (float(runtime) if runtime else 0.0)
+            if float(ttl) >= cycle:
+                continue
+            gap = format_seconds(cycle - float(ttl))
+            feats = [f.id for f in ctx.system.manifest.features if f.store == store.id]
+            yield p.hit(
+                [store.id, pipe.id, *feats],
+                f"Store {store.id} expires entries after {ttl} but {pipe.id} refreshes it "
+                f"{sched.phrase} (every {format_seconds(cycle)} with run time): keys are "
+                f"missing for up to {gap} of each cycle.",
+                store,
+                "ttl",
+            )
+
+
+@RULES.rule(
+    10,
+    "random-split-on-time",
+    severity=Severity.MEDIUM,
+    summary="The model is evaluated on a random split of time-dependent data.",
+    rationale="A random split lets the model see the future of its test rows, so offline "
+    "metrics beat what tomorrow's traffic will give.",
+    sources=(f"{ZINK} #33",),
+    fix="Split by time: train up to a date, evaluate on the days after it, and report the gap.",
+    mitigation="prevent",
+    scenario="offline-online-gap",
+    likelihood=6,
+    silent=True,
+)
+def random_split(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        if p.get(m, "training.split") == "random":
+            yield p.hit(
+                [m.id],
+                f"Model {m.id} is evaluated on a random split; its features come from data "
+                "that changes over time.",
+                m.training or m,
+                "split",
+            )
+
+
+@RULES.rule(
+    11,
+    "unweighted-sampling",
+    severity=Severity.MEDIUM,
+    summary="Training data is sampled without importance weights.",
+    rationale="Sampling one class or period shifts the base rate; scores stop being "
+    "probabilities and thresholds tuned offline misfire in serving.",
+    sources=(f"{ZINK} #30",),
+    fix="Weight sampled rows by 1/rate and keep the rate in the pipeline metadata; check "
+    "calibration by slice.",
+    mitigation="prevent",
+    scenario="offline-online-gap",
+    likelihood=5,
+    silent=True,
+)
+def unweighted_sampling(ctx: Context) -> Iterator[Hit]:
+    for pipe in ctx.system.manifest.pipelines:
+        p = ctx.probe()
+        rate = p.get(pipe, "sampling_rate")
+        if rate is None or rate >= 1:
+            continue
+        if p.get(pipe, "importance_weighted", assume=False):
+            continue
+        yield p.hit(
+            [pipe.id],
+            f"Pipeline {pipe.id} samples {rate:.0%} of rows without importance weights "
+            f"(weight should be {1 / rate:.3g}).",
+            pipe,
+            "sampling_rate",
+        )
+
+
+@RULES.rule(
+    12,
+    "preprocessing-not-bundled",
+    severity=Severity.MEDIUM,
+    summary="Preprocessing artefacts are not versioned with the model.",
+    rationale="Vocabularies, scalers and encoders fetched as 'latest' at serving change under "
+    "a model trained with older ones.",
+    sources=(f"{MLLENS} MLREL02-BP03, MLREL05-BP02", SCULLEY),
+    fix="Package the transform graph and its artefacts inside the model bundle and register "
+    "them together.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=4,
+    silent=True,
+)
+def preprocessing_not_bundled(ctx: Context) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        if p.get(m, "preprocessing_bundled") is False:
+            yield p.hit(
+                [m.id],
+                f"Model {m.id} loads its preprocessing separately from the model artefact.",
+                m,
+                "preprocessing_bundled",
+            )
+
+
+@RULES.rule(
+    13,
+    "no-serving-compat-test",
+    severity=Severity.HIGH,
+    summary="A new model is not scored in the production serving image before rollout.",
+    rationale="A model that needs an operator, library or version the serving binary lacks "
+    "fails or scores differently only once it is live.",
+    sources=(f"{BRECK17} Infra 6", f"{ZINK} #5"),
+    fix="In CI, load the candidate into the production serving image, score a golden set and "
+    "assert the scores equal the training environment's within tolerance.",
+    mitigation="prevent",
+    scenario="bad-release",
+    likelihood=4,
+    detectors=("monitoring.system.errors",),
+)
+def no_serving_compat_test(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.manifest.endpoints:
+        p = ctx.probe()
+        if p.get(e, "release.serving_compat_test", assume=False):
+            continue
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} takes new versions of {e.model} without scoring them in its "
+            "serving image first.",
+            e,
+            "release",
+        )
+
+
+@RULES.rule(
+    14,
+    "stale-online-feature",
+    severity=Severity.MEDIUM,
+    summary="Serving reads a feature refreshed less often than its freshness budget.",
+    rationale="Training joins exact point-in-time values; serving reads values up to one "
+    "refresh interval old. When that age exceeds the feature's budget, the model sees "
+    "systematically staler inputs than it learned from.",
+    sources=(f"{ZINK} #8", "Microsoft MLOps maturity model, level 4"),
+    fix="Refresh the feature at least as often as its budget, stream it, or lag it in training "
+    "by the serving refresh interval so both paths see the same age.",
+    mitigation="prevent",
+    scenario="skew",
+    likelihood=9,
+    silent=True,
+    detectors=("monitoring.freshness.feature_freshness",),
+)
+def stale_online_feature(ctx: Context) -> Iterator[Hit]:
+    for f in ctx.system.manifest.features:
+        if f.freshness_budget is None or not served_online(ctx.system, f):
+            continue
+        for pipe in refresh_pipelines(ctx.system, f):
+            if pipe.schedule is None or pipe.schedule.continuous:
+                continue
+            p = ctx.probe()
+            budget = p.get(f, "freshness_budget")
+            sched = p.get(pipe, "schedule")
+            if sched.period <= float(budget):
+                continue
+            yield p.hit(
+                [f.id, pipe.id],
+                f"Feature {f.id} has a freshness budget of {budget} but {pipe.id} refreshes it "
+                f"{sched.phrase} (every {format_seconds(sched.period)}).",
+                f,
+                "freshness_budget",
+            )

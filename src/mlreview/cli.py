@@ -1,0 +1,176 @@
+"""Command line: argument parsing and exit codes only. Heavy modules load per command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlreview._version import __version__
+
+if TYPE_CHECKING:
+    from mlreview.review.result import Review
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+FORMATS = ("terminal", "markdown", "json", "sarif", "html")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+class UsageError(Exception):
+    """A bad argument the parser could not catch; reported in one line with exit 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlreview",
+        description="Review a production ML system: training-serving skew, data-pipeline "
+        "reliability, serving at 10x traffic, feedback loops, and the biggest risk.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlreview {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="review a system manifest (the five-part review)")
+    check.add_argument("manifest", type=Path, help="the system's YAML manifest")
+    check.add_argument(
+        "--format", "-f", choices=FORMATS, help="output format (default: from -o, else terminal)"
+    )
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    check.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 1 when a finding at or above this severity remains (default: never)",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: codes, code prefixes or names, comma-separated",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="skip these rules: codes, code prefixes or names, comma-separated",
+    )
+    check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+
+    rule = sub.add_parser("rule", help="explain one rule")
+    rule.add_argument("code", help="rule code or name, e.g. SKEW003 or no-serving-feature-log")
+
+    schema = sub.add_parser("schema", help="write the manifest JSON Schema (draft-07)")
+    schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    return parser
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        from mlreview.report.base import SUFFIXES
+
+        return SUFFIXES.get(args.output.suffix.lower(), "terminal")
+    return "terminal"
+
+
+def _exit_code(review: Review, fail_on: str | None) -> int:
+    if fail_on is None:
+        return EXIT_OK
+    from mlreview.areas.findings import Severity
+
+    bar = Severity(fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= bar for f in review.findings) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    import shutil
+
+    from mlreview.report.base import RenderOptions, render
+    from mlreview.review.engine import SelectionError, run
+    from mlreview.system.loader import load
+
+    system = load(args.manifest)
+    try:
+        review = run(system, select=_split(args.select), ignore=_split(args.ignore))
+    except SelectionError as exc:
+        raise UsageError(f"--select/--ignore: {exc}") from None
+    fmt = _format_for(args)
+    to_tty = args.output is None and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_tty and fmt == "terminal")
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_tty else 100)
+    if width < 40:
+        raise UsageError(f"--width {width}: expected at least 40 columns")
+    _write(render(review, fmt, RenderOptions(width=width, color=color)), args.output)
+    return _exit_code(review, args.fail_on)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from mlreview.report.rule_docs import rules_json, rules_markdown, rules_text
+
+    writer = {"text": rules_text, "markdown": rules_markdown, "json": rules_json}[args.format]
+    _write(writer(), None)
+    return EXIT_OK
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from mlreview.report.rule_docs import explain
+    from mlreview.review.engine import every_rule
+
+    matches = [
+        r for r in every_rule() if r.code == args.code.upper() or r.name == args.code.lower()
+    ]
+    if not matches:
+        raise UsageError(
+            f"rule {args.code!r}: no rule has that code or name (see 'mlreview rules')"
+        )
+    _write(explain(matches[0]), None)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from mlreview.system.schema import schema_text
+
+    _write(schema_text(), args.output)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    from mlreview.system.problems import InputError
+
+    commands = {"check": _check, "rules": _rules, "rule": _rule, "schema": _schema}
+    try:
+        return commands[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except UsageError as exc:
+        print(f"mlreview: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK

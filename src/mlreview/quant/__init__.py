@@ -1,0 +1,1 @@
+"""Pure maths on plain numbers: capacity, availability, scoring. Knows nothing of manifests."""

@@ -1,0 +1,13 @@
+"""The review as versioned JSON (see docs/json-contract.md)."""
+
+from __future__ import annotations
+
+import json
+
+from mlreview.report.base import RenderOptions
+from mlreview.review.contract import to_dict
+from mlreview.review.result import Review
+
+
+def render(review: Review, options: RenderOptions) -> str:
+    return json.dumps(to_dict(review), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,84 @@
+"""The review as GitHub-flavoured Markdown."""
+
+from __future__ import annotations
+
+from mlreview.areas.findings import Finding
+from mlreview.report.base import RenderOptions
+from mlreview.report.view import Table, heading, meta_findings, plan, tables, where
+from mlreview.review.result import Review
+
+_ESCAPES = str.maketrans({c: f"\\{c}" for c in "\\`*[]<>|#"})
+
+
+def esc(text: str) -> str:
+    """Escape Markdown syntax in text that came from the manifest."""
+    return text.translate(_ESCAPES).replace("\n", " ")
+
+
+def _table(t: Table) -> list[str]:
+    lines = [f"**{esc(t.title)}**", ""]
+    lines.append("| " + " | ".join(esc(h) for h in t.headers) + " |")
+    lines.append("|" + "---|" * len(t.headers))
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in t.rows]
+    return [*lines, ""]
+
+
+def _finding(f: Finding) -> list[str]:
+    lines = [
+        f"- **{f.severity.value.upper()}** `{f.rule}` {esc(f.name)} — {esc(f.message)} "
+        f"(`{esc(where(f))}`)"
+    ]
+    for e in f.evidence:
+        lines.append(f"  - `{esc(e.field)}` = `{esc(e.value)}` (line {e.line})")
+    for a in f.assumptions:
+        lines.append(f"  - assumed `{esc(a.field)}` = `{esc(a.assumed)}` (not declared)")
+    lines.append(f"  - Fix: {esc(f.fix)}")
+    return lines
+
+
+def render(review: Review, options: RenderOptions) -> str:
+    out = [f"# mlreview: {esc(review.system_name)}", "", f"Manifest: `{esc(review.file)}`", ""]
+    for area in review.areas.values():
+        out += [f"## {heading(area)}", "", esc(area.summary), ""]
+        for t in tables(area):
+            out += _table(t)
+        for f in area.findings:
+            out += _finding(f)
+        out.append("")
+    out += ["## 5. The biggest risk", ""]
+    top = review.top_risk
+    if top is None:
+        out += ["No risk scenario was found.", ""]
+    else:
+        out += [
+            f"**{esc(top.title)}** — {esc(top.effect)}.",
+            "",
+            f"Rules: {', '.join(f'`{r}`' for r in top.rules)}. "
+            f"Components: {esc(', '.join(top.components))}.",
+            "",
+            f"Why first: {esc(review.top_risk_reason)}",
+            "",
+        ]
+        if review.runner_up:
+            ru = review.runner_up
+            out += [f"Runner-up: {esc(ru.title)} (risk priority {ru.rpn}).", ""]
+        for title, steps in plan(review):
+            out += [f"**{title}**", ""]
+            out += [f"- {esc(s)}" for s in steps] or ["- (nothing declared)"]
+            out.append("")
+    if review.assumptions:
+        out += ["## Assumptions", ""]
+        out += [
+            f"- `{esc(a.field)}` not declared; assumed `{esc(a.assumed)}` (line {a.line})"
+            for a in review.assumptions
+        ]
+        out.append("")
+    hygiene = meta_findings(review)
+    if hygiene or review.suppressed:
+        out += ["## Suppressions", ""]
+        for f in review.suppressed:
+            out.append(f"- `{f.rule}` on {esc(', '.join(f.components))}: {esc(f.suppressed or '')}")
+        for f in hygiene:
+            out += _finding(f)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,77 @@
+"""FMEA scores for findings: severity x likelihood x detectability, each 1-10.
+
+Scales follow the AWS Prescriptive Guidance FMEA: detectability 2 = automated alert, 4 =
+dashboard, 6 = found on investigation, 9 = found by customers.
+"""
+
+from __future__ import annotations
+
+from mlreview.areas.findings import Finding, Severity
+from mlreview.areas.rule import Rule
+from mlreview.system.models import Manifest, Node, Source
+from mlreview.system.system import System
+from mlreview.system.type_walk import keys_of
+
+SEVERITY_SCORE = {
+    Severity.CRITICAL: 9,
+    Severity.HIGH: 7,
+    Severity.MEDIUM: 5,
+    Severity.LOW: 3,
+    Severity.INFO: 1,
+}
+SIGNAL_DETECTION = {"alert": 2, True: 2, "dashboard": 4, "manual": 6}
+UNWATCHED_LOUD = 6
+UNWATCHED_SILENT = 9
+
+
+def _read(node: Node | None, dotted: str) -> object:
+    current: object = node
+    for part in dotted.split("."):
+        if not isinstance(current, Node):
+            return None
+        current = getattr(current, keys_of(type(current)).get(part, part), None)
+    return current
+
+
+def detection(rule: Rule, finding: Finding, system: System) -> int:
+    """How hard the failure is to notice, from the monitors the manifest declares."""
+    best = UNWATCHED_SILENT if rule.silent else UNWATCHED_LOUD
+    manifest: Manifest = system.manifest
+    sources = [c for c in (system.get(i) for i in finding.components) if isinstance(c, Source)]
+    for path in rule.detectors:
+        if path.startswith("@"):
+            values = [_read(s, path[1:]) for s in sources]
+        else:
+            values = [_read(manifest, path)]
+        for value in values:
+            if isinstance(value, (bool, str)):
+                best = min(best, SIGNAL_DETECTION.get(value, best))
+    return best
+
+
+def likelihood(rule: Rule, finding: Finding, system: System) -> int:
+    score = rule.likelihood
+    comps = [system.get(i) for i in finding.components]
+    if any(isinstance(c, Source) and c.owned_by_model_team is False for c in comps):
+        score += 2
+    if any(
+        isinstance(c, Source) and c.availability is not None and c.availability < 0.999
+        for c in comps
+    ):
+        score += 1
+    return max(1, min(10, score))
+
+
+def severity_score(finding: Finding, system: System) -> int:
+    score = SEVERITY_SCORE[finding.severity]
+    if system.manifest.system.criticality in ("high", "critical"):
+        score += 1
+    return max(1, min(10, score))
+
+
+def score(rule: Rule, finding: Finding, system: System) -> tuple[int, int, int]:
+    return (
+        severity_score(finding, system),
+        likelihood(rule, finding, system),
+        detection(rule, finding, system),
+    )

@@ -1,0 +1,236 @@
+"""A validated manifest with an id index, positions and lineage lookups."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import networkx as nx
+
+from mlreview.system.models import (
+    COMPONENT_SECTIONS,
+    Component,
+    Endpoint,
+    Feature,
+    FeedbackLoop,
+    Manifest,
+    Model,
+    Node,
+    Pipeline,
+    Source,
+    Store,
+)
+from mlreview.system.yaml_source import Document
+
+
+class System:
+    """The reviewed system: the manifest, where each value sits in the file, and its lineage."""
+
+    def __init__(self, manifest: Manifest, doc: Document) -> None:
+        self.manifest = manifest
+        self.doc = doc
+        self.components: dict[str, Component] = {}
+        for section in COMPONENT_SECTIONS:
+            for comp in getattr(manifest, section):
+                self.components.setdefault(comp.id, comp)
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    @property
+    def name(self) -> str:
+        return self.manifest.system.name
+
+    def position(self, node: Node, field: str | None = None) -> tuple[int, int]:
+        """1-based (line, column) of ``node``'s ``field`` or of the node itself."""
+        if field is not None:
+            path = (*node.path, field)
+            if path in self.doc.values:
+                return self.doc.values[path]
+        return self.doc.position(node.path)
+
+    def line(self, node: Node, field: str | None = None) -> int:
+        return self.position(node, field)[0]
+
+    def label(self, path: tuple[str | int, ...]) -> str:
+        """'features[txn_count].serving', naming list items by id where they have one."""
+        return self.doc.label(path)
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def get(self, ident: str) -> Component | None:
+        return self.components.get(ident)
+
+    def model_features(self, model: Model) -> list[Feature]:
+        if model.features is None:
+            return list(self.manifest.features)
+        wanted = set(model.features)
+        return [f for f in self.manifest.features if f.id in wanted]
+
+    def endpoints_of(self, model: Model) -> list[Endpoint]:
+        return [e for e in self.manifest.endpoints if e.model == model.id]
+
+    def model_of(self, endpoint: Endpoint) -> Model:
+        comp = self.components[endpoint.model]
+        assert isinstance(comp, Model)
+        return comp
+
+    def feedback_of(self, model: Model) -> list[FeedbackLoop]:
+        return [f for f in self.manifest.feedback if f.model == model.id]
+
+    def online_endpoints(self) -> list[Endpoint]:
+        return [e for e in self.manifest.endpoints if e.mode != "batch"]
+
+    def training_pipeline(self, model: Model) -> Pipeline | None:
+        if model.training and model.training.pipeline:
+            comp = self.components.get(model.training.pipeline)
+            return comp if isinstance(comp, Pipeline) else None
+        return None
+
+    # --- lineage ----------------------------------------------------------------------------
+
+    @cached_property
+    def _flow(self) -> dict[str, list[str]]:
+        """Reverse edges among sources, pipelines and stores only."""
+        back: dict[str, list[str]] = {}
+        for p in self.manifest.pipelines:
+            back.setdefault(p.id, []).extend(p.inputs)
+            for o in p.outputs:
+                back.setdefault(o, []).append(p.id)
+        return back
+
+    def _flow_upstream(self, ident: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [ident]
+        while todo:
+            for prev in self._flow.get(todo.pop(), []):
+                if prev not in seen:
+                    seen.add(prev)
+                    todo.append(prev)
+        return seen
+
+    def writers(self, ident: str) -> list[Pipeline]:
+        """Pipelines that write into a store or source."""
+        return [p for p in self.manifest.pipelines if ident in p.outputs]
+
+    def refreshers(self, feature: Feature) -> list[Pipeline]:
+        """Pipelines that refresh the data a feature is served from.
+
+        A shared store is written by many jobs; only those reading the feature's sources (or
+        anything upstream of them) refresh this feature.
+        """
+        target_ids = [feature.store] if feature.store else list(feature.sources)
+        lineage = set(feature.sources)
+        for s in feature.sources:
+            lineage |= self._flow_upstream(s)
+        found: dict[str, Pipeline] = {}
+        for t in target_ids:
+            for p in self.writers(t):
+                if not feature.store or not feature.sources or lineage & self._flow_upstream(p.id):
+                    found[p.id] = p
+        return [found[k] for k in sorted(found)]
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Lineage: sources -> pipelines -> stores -> features -> models -> endpoints.
+
+        Edge attributes: ``loop`` marks feedback edges (predictions back into data);
+        ``serving`` marks store -> feature reads, which a walk follows only from the store.
+        """
+        g = nx.DiGraph()
+        for ident, comp in sorted(self.components.items()):
+            g.add_node(ident, kind=comp.KIND)
+
+        def edge(a: str, b: str, *, loop: bool = False, serving: bool = False) -> None:
+            g.add_edge(a, b, loop=loop, serving=serving)
+
+        for p in self.manifest.pipelines:
+            for i in p.inputs:
+                edge(i, p.id)
+            for o in p.outputs:
+                edge(p.id, o)
+        for f in self.manifest.features:
+            for s in f.sources:
+                edge(s, f.id)
+            if f.store:
+                edge(f.store, f.id, serving=True)
+                for p in self.refreshers(f):
+                    edge(p.id, f.id)
+            if f.derived_from_model:
+                edge(f.derived_from_model, f.id, loop=True)
+        for m in self.manifest.models:
+            for f in self.model_features(m):
+                edge(f.id, m.id)
+            pipe = self.training_pipeline(m)
+            if pipe:
+                edge(pipe.id, m.id)
+        for e in self.manifest.endpoints:
+            edge(e.model, e.id)
+            for d in e.dependencies:
+                edge(d.target, e.id)
+        for src in self.manifest.sources:
+            if src.produced_by_model:
+                edge(src.produced_by_model, src.id, loop=True)
+        for loop in self.manifest.feedback:
+            if loop.label and loop.label.source:
+                edge(loop.label.source, loop.model, loop=True)
+        return g
+
+    def _walk(self, start: str, forward: bool) -> set[str]:
+        g = self.graph
+        if start not in g:
+            return set()
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            node = todo.pop()
+            pairs = g.out_edges(node, data=True) if forward else g.in_edges(node, data=True)
+            for a, b, data in pairs:
+                nxt = b if forward else a
+                if data["loop"] or nxt in seen:
+                    continue
+                if data["serving"] and node != start:
+                    continue
+                seen.add(nxt)
+                if not (data["serving"] and not forward):
+                    todo.append(nxt)
+        seen.discard(start)
+        return seen
+
+    def downstream(self, ident: str) -> set[str]:
+        """Everything that reads, directly or not, from ``ident`` (feedback edges excluded)."""
+        return self._walk(ident, forward=True)
+
+    def upstream(self, ident: str) -> set[str]:
+        """Everything ``ident`` reads from, directly or not (feedback edges excluded)."""
+        return self._walk(ident, forward=False)
+
+    def of_kind(self, idents: set[str], kind: str) -> list[str]:
+        return sorted(i for i in idents if kind == self.components[i].KIND)
+
+    def live_reads(self, endpoint: Endpoint) -> list[str]:
+        """Components an endpoint reads while answering a request (synchronously)."""
+        reads = {d.target for d in endpoint.dependencies}
+        if endpoint.mode != "batch":
+            for f in self.model_features(self.model_of(endpoint)):
+                if f.store:
+                    reads.add(f.store)
+                else:
+                    reads.update(f.sources)
+        return sorted(reads)
+
+    def serving_sources(self) -> list[Source]:
+        """Sources whose failure reaches online predictions without waiting for a retrain."""
+        reached: set[str] = set()
+        for e in self.online_endpoints():
+            for ident in self.live_reads(e):
+                reached.add(ident)
+                reached |= self.upstream(ident)
+        return [s for s in self.manifest.sources if s.id in reached]
+
+    def training_sources(self) -> list[Source]:
+        models = {m.id for m in self.manifest.models}
+        return [s for s in self.manifest.sources if self.downstream(s.id) & models]
+
+    def stores_of_kind(self, kind: str) -> list[Store]:
+        return [s for s in self.manifest.stores if s.kind == kind]
