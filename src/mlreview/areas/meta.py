@@ -40,16 +40,14 @@ def all_suppressions(root: Node) -> list[tuple[Node, Suppression]]:
 )
 def unused_suppression(ctx: Context) -> Iterator[Hit]:
     used: set[tuple[str | int, ...]] = ctx.assessment["used"]
-    known: set[str] = ctx.assessment["known_rules"]
+    codes: dict[str, str] = ctx.assessment["codes"]
+    ran: set[str] = ctx.assessment["ran"]
     for owner, sup in all_suppressions(ctx.system.manifest):
-        if sup.path in used:
+        code = codes.get(sup.rule.upper()) or codes.get(sup.rule.lower())
+        if sup.path in used or (code is not None and code not in ran):
             continue
         p = ctx.probe()
         p.get(sup, "rule")
         ident = getattr(owner, "id", None) or ctx.system.label(owner.path)
-        why = (
-            "matches no rule"
-            if sup.rule.upper() not in known and sup.rule.lower() not in known
-            else "silenced nothing"
-        )
+        why = "matches no rule" if code is None else "silenced nothing"
         yield p.hit([str(ident)], f"Suppression of {sup.rule} on {ident} {why}.", sup, "rule")

@@ -94,8 +94,8 @@ def run(
         )
         active.extend(found)
 
-    known = {r.code for r in every_rule()} | {r.name for r in every_rule()}
-    meta_ctx = Context(system, {"used": used, "known_rules": known})
+    codes = {r.code: r.code for r in every_rule()} | {r.name: r.code for r in every_rule()}
+    meta_ctx = Context(system, {"used": used, "codes": codes, "ran": chosen})
     for rule in meta.RULES.rules:
         if rule.code in chosen:
             active.extend(collect(rule, meta_ctx))

@@ -93,13 +93,16 @@ def capacity_untested(ctx: Context) -> Iterator[Hit]:
             )
             continue
         goal = f" of {target:g} QPS" if target else ""
-        reached = f"tested to {tested:g} QPS" if tested else f"from a {source} figure"
-        yield p.hit(
-            [e.id],
-            f"Endpoint {e.id}'s capacity comes {reached}, short of the growth target{goal}.",
-            e.capacity or e,
-            "source",
-        )
+        basis = {
+            "estimate": "an estimate",
+            "vendor": "a vendor figure",
+            "load_test": "a load test of unknown peak",
+        }[source]
+        if tested:
+            text = f"was load-tested to {tested:g} QPS, short of the growth target{goal}"
+        else:
+            text = f"capacity is {basis}, not a load test at the growth target{goal}"
+        yield p.hit([e.id], f"Endpoint {e.id} {text}.", e.capacity or e, "source")
 
 
 @RULES.rule(
