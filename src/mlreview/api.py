@@ -7,11 +7,11 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from mlreview.engine import result
+from mlreview.engine.contract import to_dict
+from mlreview.engine.runner import run
 from mlreview.report.base import RenderOptions
 from mlreview.report.base import render as _render
-from mlreview.review import result
-from mlreview.review.contract import to_dict
-from mlreview.review.engine import run
 from mlreview.system.loader import load as _load
 from mlreview.system.loader import load_text
 from mlreview.system.system import System

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from mlreview._version import __version__
 
 if TYPE_CHECKING:
-    from mlreview.review.result import Review
+    from mlreview.engine.result import Review
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 FORMATS = ("terminal", "markdown", "json", "sarif", "html")
@@ -105,8 +105,8 @@ def _exit_code(review: Review, fail_on: str | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     import shutil
 
+    from mlreview.engine.runner import SelectionError, run
     from mlreview.report.base import RenderOptions, render
-    from mlreview.review.engine import SelectionError, run
     from mlreview.system.loader import load
 
     system = load(args.manifest)
@@ -133,8 +133,8 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
+    from mlreview.engine.runner import every_rule
     from mlreview.report.rule_docs import explain
-    from mlreview.review.engine import every_rule
 
     matches = [
         r for r in every_rule() if r.code == args.code.upper() or r.name == args.code.lower()

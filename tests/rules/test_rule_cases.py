@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mlreview.review.engine import every_rule, run
+from mlreview.engine.runner import every_rule, run
 from mlreview.system.loader import load_text
 
 HERE = Path(__file__).parent
@@ -18,7 +18,7 @@ DELETE = "__delete__"
 
 
 def merge(base: Any, patch: Any) -> Any:
-    """Deep-merge ``patch`` into ``base``: lists of mappings merge by ``id``; other lists replace."""
+    """Deep-merge ``patch`` into ``base``; lists of mappings merge by ``id``, others replace."""
     if isinstance(base, dict) and isinstance(patch, dict):
         out = dict(base)
         for key, value in patch.items():

@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlreview.review.result import Review
+from mlreview.engine.result import Review
 
 
 @dataclass(frozen=True)

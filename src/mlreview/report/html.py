@@ -7,9 +7,9 @@ from functools import cache
 import jinja2
 
 from mlreview.areas.findings import Severity
+from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.view import heading, meta_findings, plan, tables, where
-from mlreview.review.result import Review
 
 COLOURS = {
     "critical": "#8b0000",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from mlreview.engine.contract import to_dict
+from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
-from mlreview.review.contract import to_dict
-from mlreview.review.result import Review
 
 
 def render(review: Review, options: RenderOptions) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from mlreview.areas.findings import Finding
+from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.view import Table, heading, meta_findings, plan, tables, where
-from mlreview.review.result import Review
 
 _ESCAPES = str.maketrans({c: f"\\{c}" for c in "\\`*[]<>|#"})
 

@@ -6,7 +6,7 @@ import json
 
 from mlreview.areas.findings import AREA_TITLES
 from mlreview.areas.rule import Rule
-from mlreview.review.engine import every_rule
+from mlreview.engine.runner import every_rule
 
 PLAN_WORDS = {
     "prevent": "prevent",

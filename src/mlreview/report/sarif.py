@@ -10,9 +10,9 @@ from typing import Any
 from mlreview._version import __version__
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
+from mlreview.engine.result import Review
+from mlreview.engine.runner import every_rule
 from mlreview.report.base import RenderOptions
-from mlreview.review.engine import every_rule
-from mlreview.review.result import Review
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {

@@ -11,9 +11,9 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from mlreview.areas.findings import Finding, Severity
+from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.view import Table, heading, meta_findings, plan, tables, where
-from mlreview.review.result import Review
 
 STYLE = {
     Severity.CRITICAL: "bold white on red",

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlreview.areas.findings import Finding
-from mlreview.review.result import AreaResult, Review
-from mlreview.review.scenarios import PLAN_PARTS
+from mlreview.engine.result import AreaResult, Review
+from mlreview.engine.scenarios import PLAN_PARTS
 
 PLAN_TITLES = {
     "prevent": "Prevent",

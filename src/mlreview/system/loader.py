@@ -103,19 +103,28 @@ def _message(path: tuple[str | int, ...], entry: dict[str, Any], doc: Document) 
         return f"{_label(doc, path[:-1])}: unknown key {key!r}{hint}", True
     if "missing" in kinds:
         return f"{_label(doc, path[:-1])}: missing required key {path[-1]!r}", True
-    constraint = [
-        e
-        for e in errors
-        if e.get("ctx") and "error" not in e["ctx"] and e["type"] != "literal_error"
-    ]
-    if len(errors) == 1 and constraint:
-        return f"{where}: {errors[0]['msg'].lower()}, got {errors[0]['input']!r}", False
+    if len(errors) == 1 and errors[0]["type"] in _CONSTRAINTS:
+        return f"{where}: {errors[0]['msg'].lower()}, got {_show(errors[0]['input'])}", False
     custom = [e for e in errors if e["type"] == "value_error"]
     if custom:
         text = str(custom[0]["msg"]).removeprefix("Value error, ")
         return f"{where}: {text}", False
     given = errors[0].get("input")
     return f"{where}: expected {describe(entry['type'])}, got {_show(given)}", False
+
+
+_CONSTRAINTS = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "multiple_of",
+    "string_too_short",
+    "string_too_long",
+    "string_pattern_mismatch",
+    "too_short",
+    "too_long",
+}
 
 
 def _show(value: Any) -> str:
@@ -125,7 +134,8 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _stamp_paths(node: Node, path: tuple[str | int, ...]) -> None:

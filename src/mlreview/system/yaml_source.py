@@ -80,86 +80,220 @@ class Document:
         return out or "top level"
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+Position = tuple[int, int]
+
+
+def _pos(mark: Any) -> Position:
+    """1-based (line, column) of a PyYAML mark."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being built, with what the stream still owes it."""
+
+    value: dict[str, Any] | list[Any]
+    path: Path
+    size: int = 1
+    anchor: str | None = None
+    key: str | None = None
+    key_pos: tuple[int, int] | None = None
+    skip_value: bool = False
 
 
 class _Builder:
+    """Builds plain data from parser events with an explicit stack: no recursion, bounded."""
+
     def __init__(self, file: str, loader: _Loader) -> None:
         self.file = file
         self.loader = loader
         self.doc = Document(file, None)
-        self.expanded = 0
         self.problems: list[Problem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0
+        self.stack: list[_Open] = []
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        line, col = _mark(node)
-        self.problems.append(Problem(self.file, line, col, message))
+    def fail(self, at: Position, message: str) -> None:
+        self.problems.append(Problem(self.file, at[0], at[1], message))
 
-    def build(self, node: yaml.Node, path: Path, active: frozenset[int]) -> Any:
-        self.expanded += 1
+    def _tag_ok(self, tag: str | None, at: Position) -> bool:
+        if tag is None or tag == "!" or tag in _ALLOWED_TAGS:
+            return True
+        self.fail(at, f"tag {tag!r} is not allowed; expected plain YAML data")
+        return False
+
+    def _count(self, n: int, at: Position) -> None:
+        self.expanded += n
         if self.expanded > MAX_EXPANDED_NODES:
-            line, col = _mark(node)
             raise InputError.single(
                 self.file,
                 f"aliases expand to more than {MAX_EXPANDED_NODES} nodes; "
                 "expected a manifest without alias bombs",
-                line,
-                col,
+                *at,
             )
-        self.doc.values.setdefault(path, _mark(node))
-        if node.tag not in _ALLOWED_TAGS:
-            self.fail(node, f"tag {node.tag!r} is not allowed; expected plain YAML data")
+
+    def _child_path(self, at: Position) -> Path | None:
+        """Path of the next value, or None when it is a key (or must be skipped)."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.path, len(top.value))
+        if top.key is None:
             return None
-        if id(node) in active:
-            self.fail(node, "recursive alias; expected a tree, not a cycle")
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, active | {id(node)})
-        if isinstance(node, yaml.SequenceNode):
-            inner = active | {id(node)}
-            return [self.build(item, (*path, i), inner) for i, item in enumerate(node.value)]
+        return (*top.path, top.key)
+
+    def _attach(self, value: Any, size: int, at: Position) -> None:
+        if not self.stack:
+            self.doc.data = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        if top.key is None:
+            self._take_key(value, at)
+            return
+        if not top.skip_value:
+            top.value[top.key] = value
+        top.key, top.key_pos, top.skip_value = None, None, False
+
+    def _take_key(self, value: Any, at: Position) -> None:
+        top = self.stack[-1]
+        assert isinstance(top.value, dict)
+        if isinstance(value, (dict, list)):
+            self.fail(at, "mapping key must be a plain scalar")
+            top.key, top.skip_value = "", True
+            return
+        key = str(value)
+        top.key, top.key_pos = key, at
+        if key in top.value or (*top.path, key) in self.doc.keys:
+            first = self.doc.keys[(*top.path, key)]
+            self.fail(at, f"duplicate key {key!r} (first at line {first[0]})")
+            top.skip_value = True
+            return
+        self.doc.keys[(*top.path, key)] = at
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        resolver: Any = self.loader
+        if tag is None or tag == "!":
+            tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
         return self.loader.construct_object(node, deep=True)
 
-    def _mapping(
-        self, node: yaml.MappingNode, path: Path, active: frozenset[int]
-    ) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == f"{_STANDARD}merge":
-                self.fail(key_node, "merge keys ('<<') are not supported; write the keys out")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-                self.fail(key_node, "mapping key must be a plain scalar")
-                continue
-            key = str(self.loader.construct_object(key_node))
-            if key in out:
-                first = self.doc.keys[(*path, key)]
-                self.fail(key_node, f"duplicate key {key!r} (first at line {first[0]})")
-                continue
-            self.doc.keys[(*path, key)] = _mark(key_node)
-            out[key] = self.build(value_node, (*path, key), active)
-        return out
+    def feed(self, event: yaml.Event) -> None:
+        at = _pos(event.start_mark)
+        is_key = bool(self.stack) and isinstance(self.stack[-1].value, dict)
+        is_key = is_key and self.stack[-1].key is None
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                opened = any(o.anchor == event.anchor for o in self.stack)
+                why = (
+                    "recursive alias; expected a tree, not a cycle"
+                    if opened
+                    else (f"unknown alias {event.anchor!r}")
+                )
+                self.fail(at, why)
+                self._attach(None, 1, at)
+                return
+            value, size = self.anchors[event.anchor]
+            self._count(size, at)
+            path = self._child_path(at)
+            if path is not None:
+                self.doc.values.setdefault(path, at)
+            self._attach(value, size, at)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._count(1, at)
+            ok = self._tag_ok(event.tag, at)
+            if is_key and event.tag is None and event.value == "<<" and event.implicit[0]:
+                self.fail(at, "merge keys ('<<') are not supported; write the keys out")
+                self._attach("<<", 1, at)
+                self.stack[-1].skip_value = True
+                return
+            value = self._scalar(event) if ok else None
+            path = None if is_key else self._child_path(at)
+            if path is not None:
+                self.doc.values.setdefault(path, at)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            self._attach(value, 1, at)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._count(1, at)
+            if len(self.stack) >= MAX_DEPTH:
+                raise InputError.single(
+                    self.file,
+                    f"nesting deeper than {MAX_DEPTH} levels; expected a manifest",
+                    *at,
+                )
+            self._tag_ok(event.tag, at)
+            if is_key:
+                where: Path = (*self.stack[-1].path, "<key>")
+            else:
+                where = self._child_path(at) or ()
+                self.doc.values.setdefault(where, at)
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            self.stack.append(_Open(container, where, anchor=event.anchor))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = self.stack.pop()
+            if done.anchor:
+                self.anchors[done.anchor] = (done.value, done.size)
+            self._attach(done.value, done.size, at)
+
+
+MAX_DEPTH = 64
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> InputError:
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return InputError.single(
+        file,
+        f"character #x{exc.character:04x} is not allowed in YAML; expected printable text",
+        line,
+        column,
+    )
 
 
 def read_yaml(text: str, file: str) -> Document:
     """Parse one YAML document into plain data with positions; raise InputError on any problem."""
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(exc, text, file) from None
+    builder = _Builder(file, loader)
+    documents = 0
+    try:
+        events: Any = loader
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InputError.single(
+                        file,
+                        "a second YAML document; expected one manifest per file",
+                        *_pos(event.start_mark),
+                    )
+            builder.feed(event)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(exc, text, file) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _pos(mark)
         what = exc.problem or exc.context or "malformed YAML"
         raise InputError.single(file, f"malformed YAML: {what}", line, col) from None
     except yaml.YAMLError as exc:
         raise InputError.single(file, f"malformed YAML: {exc}") from None
     finally:
         loader.dispose()
-    if root is None:
-        raise InputError.single(file, "file is empty; expected a YAML mapping")
-    builder = _Builder(file, loader)
-    builder.doc.data = builder.build(root, (), frozenset())
     if builder.problems:
         raise InputError(builder.problems)
+    if documents == 0:
+        raise InputError.single(file, "file is empty; expected a YAML mapping")
+    builder.doc.values.setdefault((), (1, 1))
     return builder.doc

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mlreview.areas.findings import Finding
-from mlreview.review.result import Review
-from mlreview.review.scenarios import Scenario
+from mlreview.engine.result import Review
+from mlreview.engine.scenarios import Scenario
 
 JSON_VERSION = "1.0"
 

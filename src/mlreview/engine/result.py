@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlreview.areas.findings import Assumption, Finding
-from mlreview.review.scenarios import Scenario
+from mlreview.engine.scenarios import Scenario
 
 
 @dataclass

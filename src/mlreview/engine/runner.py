@@ -10,9 +10,9 @@ from mlreview.areas.area import Assessment
 from mlreview.areas.findings import Finding
 from mlreview.areas.registry import AREA_LIST, all_rules
 from mlreview.areas.rule import Context, Rule, to_finding
-from mlreview.review.result import AreaResult, Review
-from mlreview.review.scenarios import build, why_first
-from mlreview.review.scoring import score
+from mlreview.engine.result import AreaResult, Review
+from mlreview.engine.scenarios import build, why_first
+from mlreview.engine.scoring import score
 from mlreview.system.models import Suppression
 from mlreview.system.system import System
 

@@ -1,0 +1,78 @@
+"""Property tests: units parse what they print, and no text makes the loader crash."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlreview.system.loader import load_text
+from mlreview.system.problems import InputError
+from mlreview.system.units import Duration, Schedule, cron_period_seconds
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "ms": 0.001}
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(sorted(UNITS)))
+def test_duration_reads_number_and_unit(n: int, unit: str) -> None:
+    d = Duration.parse(f"{n}{unit}")
+    assert float(d) == n * UNITS[unit]
+    assert str(d) == f"{n}{unit}"
+
+
+@given(st.integers(min_value=1, max_value=59))
+def test_every_n_minutes_cron(n: int) -> None:
+    period = cron_period_seconds(f"*/{n} * * * *")
+    assert period is not None
+    runs_per_hour = len(range(0, 60, n))
+    assert abs(period - 3600 / runs_per_hour) < 1e-6
+
+
+@given(st.integers(min_value=0, max_value=23), st.integers(min_value=0, max_value=59))
+def test_daily_cron(hour: int, minute: int) -> None:
+    assert Schedule.parse(f"{minute} {hour} * * *").period == 86400
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_loader_never_crashes_on_text(text: str) -> None:
+    try:
+        load_text(text, "fuzz.yaml")
+    except InputError as exc:
+        assert exc.problems
+        for p in exc.problems:
+            assert p.line >= 1 and p.column >= 1
+            assert str(p).startswith("fuzz.yaml:")
+
+
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=8), st.floats(allow_nan=False)
+)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+KEYS = [
+    "version",
+    "system",
+    "sources",
+    "pipelines",
+    "stores",
+    "features",
+    "models",
+    "endpoints",
+    "feedback",
+    "monitoring",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(KEYS), yaml_values, max_size=6))
+def test_loader_never_crashes_on_structures(data: dict[str, object]) -> None:
+    try:
+        load_text(yaml.safe_dump(data), "fuzz.yaml")
+    except InputError as exc:
+        assert exc.problems

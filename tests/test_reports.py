@@ -1,0 +1,141 @@
+"""Renderers: hostile manifest strings stay inert, SARIF meets GitHub's subset, JSON contract."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from mlreview.api import loads, review
+from mlreview.report.base import RenderOptions, render
+from mlreview.system.loader import load
+from tests.conftest import EXAMPLES, ROOT
+
+HOSTILE = """version: 1
+system:
+  name: "<script>alert(1)</script>"
+  decision: {automated_action: true, action: "<img src=x onerror=alert(2)>"}
+sources:
+  - id: evil
+    kind: stream
+    owner: "</td><script>alert(3)</script>"
+    owned_by_model_team: false
+    on_failure: {behaviour: default_value, default_value: "<b>0</b>"}
+models:
+  - id: m
+endpoints:
+  - {id: e, model: m, mode: online}
+"""
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href")]
+
+
+def test_html_escapes_every_manifest_string() -> None:
+    html = render(review(loads(HOSTILE, "evil.yaml")), "html")
+    parser = _Collector()
+    parser.feed(html)
+    assert "script" not in parser.tags
+    assert "img" not in parser.tags
+    assert "b" not in parser.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_is_self_contained() -> None:
+    html = render(review(loads(HOSTILE, "evil.yaml")), "html")
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.urls == []
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)
+
+
+def test_markdown_escapes_markup() -> None:
+    md = render(review(loads(HOSTILE, "evil.yaml")), "markdown")
+    assert "<script>" not in md
+    assert "\\<script\\>" in md
+
+
+def test_terminal_at_fixed_width() -> None:
+    out = render(review(loads(HOSTILE, "evil.yaml")), "terminal", RenderOptions(width=60))
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "<script>alert(1)</script>" in out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_sarif_meets_github_code_scanning(example) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(render(review(load(example)), "sarif"))
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "mlreview"
+    ids = [r["id"] for r in driver["rules"]]
+    assert len(ids) == len(set(ids))
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["help"]["text"]
+        assert len(rule["fullDescription"]["text"]) <= 1024
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    assert run["results"]
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        loc = result["locations"][0]["physicalLocation"]
+        assert loc["region"]["startLine"] >= 1
+        assert not loc["artifactLocation"]["uri"].startswith("/")
+        assert result["message"]["text"]
+        assert result["partialFingerprints"]
+
+
+def test_suppressed_findings_are_reported_with_their_reason() -> None:
+    text = (ROOT / "tests" / "rules" / "base.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    shared_definition: true\n",
+        "    shared_definition: false\n"
+        "    suppress: [{rule: SKEW001, reason: parity test in CI}]\n",
+    )
+    done = review(loads(text, "s.yaml"))
+    assert [f.rule for f in done.findings] == []
+    assert [(f.rule, f.suppressed) for f in done.suppressed] == [("SKEW001", "parity test in CI")]
+    sarif = json.loads(render(done, "sarif"))
+    (result,) = sarif["runs"][0]["results"]
+    assert result["suppressions"] == [{"kind": "inSource", "justification": "parity test in CI"}]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(render(review(load(example)), "json"))
+    assert data["version"] == "1.0"
+    assert data["system"]["name"]
+    assert set(data["areas"]) == {"skew", "pipeline", "serving", "feedback"}
+    for area in data["areas"].values():
+        assert {"summary", "findings", "assessment"} <= set(area)
+    top = data["top_risk"]
+    assert {"title", "findings", "components", "score", "fix"} <= set(top)
+    assert set(top["fix"]) == {"prevent", "detect", "limit", "recover"}
+    assert all(top["fix"].values())
+    assert isinstance(data["questions"], list)
+    flat = data["findings"]
+    assert len(flat) == sum(len(a["findings"]) for a in data["areas"].values()) + sum(
+        1 for f in flat if f["area"] == "meta"
+    )
+    for f in flat:
+        assert {
+            "rule",
+            "name",
+            "area",
+            "severity",
+            "components",
+            "message",
+            "fix",
+            "location",
+        } <= set(f)
+        assert f["severity"] in ("critical", "high", "medium", "low", "info")
+        assert f["location"]["line"] >= 1
