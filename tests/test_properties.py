@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mlreview.system.loader import load_text
 from mlreview.system.problems import InputError
 from mlreview.system.units import Duration, Schedule, cron_period_seconds
+from mlreview.system.yaml_source import read_yaml
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "ms": 0.001}
 
@@ -76,3 +77,14 @@ def test_loader_never_crashes_on_structures(data: dict[str, object]) -> None:
         load_text(yaml.safe_dump(data), "fuzz.yaml")
     except InputError as exc:
         assert exc.problems
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), yaml_values, max_size=5), st.booleans())
+def test_libyaml_and_pure_parsers_agree(data: dict[str, object], flow: bool) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    fast = read_yaml(text, "t.yaml")
+    pure = read_yaml(text, "t.yaml", pure=True)
+    assert fast.data == pure.data
+    assert fast.values == pure.values
+    assert fast.keys == pure.keys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -82,7 +82,7 @@ class Finding:
     assumptions: tuple[Assumption, ...] = ()
     suppressed: str | None = None
     score: tuple[int, int, int] = (0, 0, 0)
-    tags: tuple[str, ...] = field(default=())
+    detected_by: tuple[str, ...] = ()
 
     @property
     def rpn(self) -> int:

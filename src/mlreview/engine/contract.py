@@ -27,6 +27,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             {"field": a.field, "assumed": a.assumed, "line": a.line} for a in f.assumptions
         ],
         "score": {"severity": s, "likelihood": o, "detectability": d, "rpn": s * o * d},
+        "detected_by": list(f.detected_by),
         "suppressed": f.suppressed,
     }
 

@@ -72,7 +72,7 @@ def run(
         out = []
         for hit in rule.check(ctx):
             finding = to_finding(rule, hit, system.file)
-            finding = _scored(rule, finding, system)
+            finding = score(rule, finding, system)
             sup = _suppression_for(finding, system, owners)
             if sup is not None:
                 used.add(sup.path)
@@ -114,7 +114,3 @@ def run(
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
         rules_run=sorted(chosen),
     )
-
-
-def _scored(rule: Rule, finding: Finding, system: System) -> Finding:
-    return replace(finding, score=score(rule, finding, system))

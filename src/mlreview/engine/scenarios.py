@@ -17,6 +17,11 @@ class Family:
     title: str
     effect: str
     plan: dict[str, str]
+    title_any: str = ""
+
+    def heading(self, anchor: str) -> str:
+        """The title naming the anchor component, or the general title without one."""
+        return self.title.format(anchor=anchor) if anchor else (self.title_any or self.title)
 
 
 FAMILIES: dict[str, Family] = {
@@ -25,32 +30,45 @@ FAMILIES: dict[str, Family] = {
         "serving computes or sees features differently from training, so predictions degrade "
         "with no error and no alert",
         {
+            "prevent": "Define each feature once for both paths and gate changes on a parity "
+            "test over logged rows.",
             "detect": "Log served features with request ids and compare them daily with a "
             "training-code recomputation of the same rows.",
             "limit": "Canary every feature-code change with a guardrail on the prediction "
             "distribution.",
-            "recover": "Roll back the feature code with the model version it was trained with.",
+            "recover": "Roll back the feature code with the model version it was trained with, "
+            "and retrain on logged serving features.",
         },
     ),
     "offline-online-gap": Family(
         "Offline evaluation overstates production quality",
         "the model looks better offline than it can be in serving, so launches and retrains "
         "are judged on fiction",
-        {"detect": "Compare next-day production metrics with the offline estimate per release."},
+        {
+            "prevent": "Evaluate on a time split that mirrors serving.",
+            "detect": "Compare next-day production metrics with the offline estimate per release.",
+            "limit": "Ship through an online A/B test before full rollout.",
+            "recover": "Re-evaluate the serving model on the corrected split and roll back if it "
+            "loses to the previous one.",
+        },
     ),
     "source-outage": Family(
         "Source {anchor} fails and predictions degrade silently",
         "the data behind live features stops or turns into defaults while serving carries on",
         {
+            "prevent": "Declare the source's failure behaviour and test it in a game day.",
             "detect": "Alert on the source's freshness, volume and default rate.",
             "limit": "Fall back to last-known-good values within a stated staleness limit.",
             "recover": "Backfill the gap and exclude the outage window from training.",
         },
+        "A source fails and bad inputs reach the model unnoticed",
     ),
     "bad-training-data": Family(
         "Bad data trains and ships a worse model",
         "an upstream data error becomes a trained model and reaches serving",
         {
+            "prevent": "Validate data before training and block the run on failure.",
+            "detect": "Compare each candidate with the serving model and a baseline per slice.",
             "limit": "Promote new models through a canary with automatic rollback.",
             "recover": "Roll back to the last blessed model and retrain without the bad partition.",
         },
@@ -58,54 +76,99 @@ FAMILIES: dict[str, Family] = {
     "upstream-change": Family(
         "An upstream change to {anchor} changes what the model sees",
         "another team changes a signal's meaning or schema and the model keeps scoring with it",
-        {"detect": "Alert on schema and distribution changes of the source's columns."},
+        {
+            "prevent": "Agree a data contract and consume a versioned snapshot.",
+            "detect": "Alert on schema and distribution changes of the source's columns.",
+            "limit": "Pin the consumed version until a change is validated.",
+            "recover": "Revert to the previous snapshot and retrain if the change is kept.",
+        },
+        "An upstream change alters what the model sees",
     ),
     "pipeline-outage": Family(
-        "Pipeline {anchor} fails and its features go stale",
-        "a missed run leaves features older than their budget while serving reads them",
-        {"recover": "Re-run idempotently and backfill the missed partitions."},
+        "Pipeline {anchor} fails and what it feeds goes stale",
+        "a missed run leaves its outputs older than their budget while they are still used",
+        {
+            "prevent": "Retry with backoff and keep slack of at least one run in every budget.",
+            "detect": "Alert on job failure and on last-success age.",
+            "limit": "Serve last-known-good outputs within a stated staleness limit.",
+            "recover": "Re-run idempotently and backfill the missed partitions.",
+        },
+        "A pipeline fails and what it feeds goes stale",
     ),
     "zone-outage": Family(
         "One zone outage stops predictions",
         "a single-zone component on the synchronous path takes every prediction with it",
-        {"recover": "Rehearse zone failover in a game day."},
+        {
+            "prevent": "Run every synchronous component in at least two zones.",
+            "detect": "Alert per zone on error rate and availability.",
+            "limit": "Serve from a cache or fallback while the zone is down.",
+            "recover": "Rehearse zone failover in a game day.",
+        },
     ),
     "stale-model": Family(
         "The model goes stale faster than anyone can see",
         "labels arrive too late to retrain or to measure quality in time",
-        {"detect": "Alert on model age and on the prediction distribution."},
+        {
+            "prevent": "Retrain on mature labels well inside the tolerated model age.",
+            "detect": "Alert on model age and on the prediction distribution.",
+            "limit": "Fall back to a simpler, fresher model when age limits are breached.",
+            "recover": "Retrain on demand from the latest mature window.",
+        },
     ),
     "bad-release": Family(
         "A bad model version reaches all traffic",
         "a model that scores differently in production goes live everywhere at once",
-        {"recover": "Keep the previous version deployable and rehearse the rollback."},
+        {
+            "prevent": "Score each candidate in the serving image against a golden set.",
+            "detect": "Guard releases on errors, latency and the prediction distribution.",
+            "limit": "Canary new versions and roll back automatically.",
+            "recover": "Keep the previous version deployable and rehearse the rollback.",
+        },
     ),
     "capacity": Family(
         "Serving cannot absorb the traffic growth target",
         "at the growth target requests queue past the latency SLO or are dropped",
         {
+            "prevent": "Size max replicas, quotas and dependencies for the growth target from a "
+            "load test that reaches it.",
             "detect": "Alert on saturation and p99 latency against the SLO.",
-            "recover": "Shed low-priority traffic and serve cached or fallback scores.",
+            "limit": "Bound queues and shed low-priority traffic first.",
+            "recover": "Serve cached or fallback scores until capacity catches up.",
         },
     ),
     "dependency-outage": Family(
         "Dependency {anchor} takes the endpoint down with it",
         "a slow or failed synchronous dependency holds requests until the endpoint fails",
-        {"detect": "Alert on the dependency's latency and error rate from the caller's side."},
+        {
+            "prevent": "Budget a timeout for the dependency inside the SLO.",
+            "detect": "Alert on the dependency's latency and error rate from the caller's side.",
+            "limit": "Fall back to defaults, cached values or a heuristic behind a circuit "
+            "breaker.",
+            "recover": "Close the circuit gradually once the dependency is healthy.",
+        },
+        "A dependency takes the endpoint down with it",
     ),
     "selective-labels": Family(
         "The model cannot see its own mistakes",
         "outcomes arrive only for cases the model let through, so errors on the rest are "
         "never measured or learned",
         {
+            "prevent": "Let a small randomised share through and log its propensity.",
             "detect": "Track precision on the randomised holdout, not only on labelled traffic.",
             "limit": "Cap the automated action rate and review decisions above the cap.",
+            "recover": "Retrain with inverse-propensity weights from the holdout once it has "
+            "enough outcomes.",
         },
     ),
     "biased-feedback": Family(
         "The feedback loop biases the next model",
         "the data the model learns from is shaped by its own past decisions",
-        {"detect": "Monitor exposure concentration and catalogue coverage over time."},
+        {
+            "prevent": "Explore a small share of traffic and log propensities.",
+            "detect": "Monitor exposure concentration and catalogue coverage over time.",
+            "limit": "Keep a persistent holdout that the model never influences.",
+            "recover": "Retrain on debiased (inverse-propensity weighted) data.",
+        },
     ),
     "review-hygiene": Family("Review hygiene", "suppressions no longer match findings", {}),
 }
@@ -163,6 +226,16 @@ def _plan(family: Family, findings: list[Finding]) -> dict[str, list[str]]:
     return plan
 
 
+def scenario_detectability(group: list[Finding]) -> int:
+    """The best declared control among the findings, else the hardest default to notice.
+
+    A finding without a declared monitor is not a control: it must not make the scenario
+    look easier to notice than its silent root failure.
+    """
+    controls = [f.score[2] for f in group if f.detected_by]
+    return min(controls) if controls else max(f.score[2] for f in group)
+
+
 def build(findings: list[Finding], system: System) -> list[Scenario]:
     groups: dict[str, list[Finding]] = {}
     for f in findings:
@@ -178,12 +251,12 @@ def build(findings: list[Finding], system: System) -> list[Scenario]:
         scenarios.append(
             Scenario(
                 key=key,
-                title=family.title.format(anchor=anchor),
+                title=family.heading(anchor),
                 effect=family.effect,
                 findings=sorted(group, key=Finding.sort_key),
                 severity=max(f.score[0] for f in group),
                 likelihood=max(f.score[1] for f in group),
-                detectability=min(f.score[2] for f in group),
+                detectability=scenario_detectability(group),
                 blast_radius=len(reach),
                 components=comps,
                 plan=_plan(family, group),

@@ -6,6 +6,8 @@ dashboard, 6 = found on investigation, 9 = found by customers.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
 from mlreview.system.models import Manifest, Node, Source
@@ -19,7 +21,7 @@ SEVERITY_SCORE = {
     Severity.LOW: 3,
     Severity.INFO: 1,
 }
-SIGNAL_DETECTION = {"alert": 2, True: 2, "dashboard": 4, "manual": 6}
+SIGNAL_DETECTION: dict[bool | str, int] = {"alert": 2, True: 2, "dashboard": 4, "manual": 6}
 UNWATCHED_LOUD = 6
 UNWATCHED_SILENT = 9
 
@@ -33,20 +35,24 @@ def _read(node: Node | None, dotted: str) -> object:
     return current
 
 
-def detection(rule: Rule, finding: Finding, system: System) -> int:
-    """How hard the failure is to notice, from the monitors the manifest declares."""
+def detection(rule: Rule, finding: Finding, system: System) -> tuple[int, tuple[str, ...]]:
+    """How hard the failure is to notice (1-10) and the declared monitors that notice it."""
     best = UNWATCHED_SILENT if rule.silent else UNWATCHED_LOUD
+    seen: list[tuple[int, str]] = []
     manifest: Manifest = system.manifest
     sources = [c for c in (system.get(i) for i in finding.components) if isinstance(c, Source)]
     for path in rule.detectors:
         if path.startswith("@"):
-            values = [_read(s, path[1:]) for s in sources]
+            reads = [(f"sources[{s.id}].{path[1:]}", _read(s, path[1:])) for s in sources]
         else:
-            values = [_read(manifest, path)]
-        for value in values:
-            if isinstance(value, (bool, str)):
-                best = min(best, SIGNAL_DETECTION.get(value, best))
-    return best
+            reads = [(path, _read(manifest, path))]
+        for where, value in reads:
+            if isinstance(value, (bool, str)) and value in SIGNAL_DETECTION:
+                seen.append((SIGNAL_DETECTION[value], where))
+    if not seen:
+        return best, ()
+    seen.sort()
+    return min(best, seen[0][0]), tuple(where for _, where in seen)
 
 
 def likelihood(rule: Rule, finding: Finding, system: System) -> int:
@@ -69,9 +75,11 @@ def severity_score(finding: Finding, system: System) -> int:
     return max(1, min(10, score))
 
 
-def score(rule: Rule, finding: Finding, system: System) -> tuple[int, int, int]:
-    return (
-        severity_score(finding, system),
-        likelihood(rule, finding, system),
-        detection(rule, finding, system),
+def score(rule: Rule, finding: Finding, system: System) -> Finding:
+    """The finding with its (severity, likelihood, detectability) and detecting monitors."""
+    d, monitors = detection(rule, finding, system)
+    return replace(
+        finding,
+        score=(severity_score(finding, system), likelihood(rule, finding, system), d),
+        detected_by=monitors,
     )

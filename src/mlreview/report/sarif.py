@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -13,6 +12,7 @@ from mlreview.areas.rule import Rule
 from mlreview.engine.result import Review
 from mlreview.engine.runner import every_rule
 from mlreview.report.base import RenderOptions
+from mlreview.report.json_format import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {
@@ -103,4 +103,4 @@ def render(review: Review, options: RenderOptions) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(doc)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-
-import networkx as nx
+from typing import NamedTuple
 
 from mlreview.system.models import (
     COMPONENT_SECTIONS,
@@ -22,12 +21,21 @@ from mlreview.system.models import (
 from mlreview.system.yaml_source import Document
 
 
+class Edge(NamedTuple):
+    source: str
+    target: str
+    loop: bool
+    serving: bool
+
+
 class System:
     """The reviewed system: the manifest, where each value sits in the file, and its lineage."""
 
     def __init__(self, manifest: Manifest, doc: Document) -> None:
         self.manifest = manifest
         self.doc = doc
+        self._walks: dict[tuple[str, bool], frozenset[str]] = {}
+        self._refreshers: dict[str, list[Pipeline]] = {}
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
@@ -119,6 +127,8 @@ class System:
         A shared store is written by many jobs; only those reading the feature's sources (or
         anything upstream of them) refresh this feature.
         """
+        if feature.id in self._refreshers:
+            return self._refreshers[feature.id]
         target_ids = [feature.store] if feature.store else list(feature.sources)
         lineage = set(feature.sources)
         for s in feature.sources:
@@ -128,21 +138,20 @@ class System:
             for p in self.writers(t):
                 if not feature.store or not feature.sources or lineage & self._flow_upstream(p.id):
                     found[p.id] = p
-        return [found[k] for k in sorted(found)]
+        self._refreshers[feature.id] = [found[k] for k in sorted(found)]
+        return self._refreshers[feature.id]
 
     @cached_property
-    def graph(self) -> nx.DiGraph:
+    def _edges(self) -> list[Edge]:
         """Lineage: sources -> pipelines -> stores -> features -> models -> endpoints.
 
-        Edge attributes: ``loop`` marks feedback edges (predictions back into data);
-        ``serving`` marks store -> feature reads, which a walk follows only from the store.
+        ``loop`` marks feedback edges (predictions back into data); ``serving`` marks
+        store -> feature reads, which a walk follows only when it starts at the store.
         """
-        g = nx.DiGraph()
-        for ident, comp in sorted(self.components.items()):
-            g.add_node(ident, kind=comp.KIND)
+        edges: list[Edge] = []
 
         def edge(a: str, b: str, *, loop: bool = False, serving: bool = False) -> None:
-            g.add_edge(a, b, loop=loop, serving=serving)
+            edges.append(Edge(a, b, loop, serving))
 
         for p in self.manifest.pipelines:
             for i in p.inputs:
@@ -174,38 +183,50 @@ class System:
         for loop in self.manifest.feedback:
             if loop.label and loop.label.source:
                 edge(loop.label.source, loop.model, loop=True)
-        return g
+        return edges
 
-    def _walk(self, start: str, forward: bool) -> set[str]:
-        g = self.graph
-        if start not in g:
-            return set()
+    @cached_property
+    def _adjacency(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        out: dict[str, list[Edge]] = {}
+        into: dict[str, list[Edge]] = {}
+        for e in self._edges:
+            out.setdefault(e.source, []).append(e)
+            into.setdefault(e.target, []).append(e)
+        return out, into
+
+    def _walk(self, start: str, forward: bool) -> frozenset[str]:
+        key = (start, forward)
+        if key in self._walks:
+            return self._walks[key]
+        adjacency = self._adjacency[0 if forward else 1]
         seen: set[str] = set()
         todo = [start]
         while todo:
             node = todo.pop()
-            pairs = g.out_edges(node, data=True) if forward else g.in_edges(node, data=True)
-            for a, b, data in pairs:
-                nxt = b if forward else a
-                if data["loop"] or nxt in seen:
-                    continue
-                if data["serving"] and node != start:
+            for e in adjacency.get(node, []):
+                nxt = e.target if forward else e.source
+                if e.loop or nxt in seen or (e.serving and node != start):
                     continue
                 seen.add(nxt)
-                if not (data["serving"] and not forward):
+                if forward or not e.serving:
                     todo.append(nxt)
         seen.discard(start)
-        return seen
+        self._walks[key] = frozenset(seen)
+        return self._walks[key]
 
-    def downstream(self, ident: str) -> set[str]:
+    def downstream(self, ident: str) -> frozenset[str]:
         """Everything that reads, directly or not, from ``ident`` (feedback edges excluded)."""
         return self._walk(ident, forward=True)
 
-    def upstream(self, ident: str) -> set[str]:
+    def upstream(self, ident: str) -> frozenset[str]:
         """Everything ``ident`` reads from, directly or not (feedback edges excluded)."""
         return self._walk(ident, forward=False)
 
-    def of_kind(self, idents: set[str], kind: str) -> list[str]:
+    def loops(self) -> list[Edge]:
+        """Feedback edges: predictions flowing back into data or labels."""
+        return [e for e in self._edges if e.loop]
+
+    def of_kind(self, idents: frozenset[str] | set[str], kind: str) -> list[str]:
         return sorted(i for i in idents if kind == self.components[i].KIND)
 
     def live_reads(self, endpoint: Endpoint) -> list[str]:

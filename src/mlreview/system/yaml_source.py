@@ -23,21 +23,30 @@ _STANDARD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and timestamps left as strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag not in {f"{_STANDARD}bool", f"{_STANDARD}timestamp"}
-    ]
+_DROPPED = {f"{_STANDARD}bool", f"{_STANDARD}timestamp"}
+_RESOLVERS = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    f"{_STANDARD}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+for _first in "tTfF":
+    _RESOLVERS.setdefault(_first, []).append(
+        (f"{_STANDARD}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
+
+
+class _PureLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and timestamps left as strings."""
+
+    yaml_implicit_resolvers = _RESOLVERS
+
+
+_Loader: Any = _PureLoader
+if yaml.__with_libyaml__:  # libyaml parses the same event stream several times faster
+
+    class _CLoader(yaml.CSafeLoader):
+        yaml_implicit_resolvers = _RESOLVERS
+
+    _Loader = _CLoader
 
 
 @dataclass
@@ -104,7 +113,7 @@ class _Open:
 class _Builder:
     """Builds plain data from parser events with an explicit stack: no recursion, bounded."""
 
-    def __init__(self, file: str, loader: _Loader) -> None:
+    def __init__(self, file: str, loader: Any) -> None:
         self.file = file
         self.loader = loader
         self.doc = Document(file, None)
@@ -247,10 +256,15 @@ class _Builder:
 MAX_DEPTH = 64
 
 
-def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> InputError:
-    before = text[: exc.position]
+def _reader_problem(
+    exc: yaml.reader.ReaderError, text: str, file: str, *, bytes_offset: bool
+) -> InputError:
+    offset = exc.position
+    if bytes_offset:
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+    before = text[:offset]
     line = before.count("\n") + 1
-    column = exc.position - (before.rfind("\n") + 1) + 1
+    column = offset - (before.rfind("\n") + 1) + 1
     return InputError.single(
         file,
         f"character #x{exc.character:04x} is not allowed in YAML; expected printable text",
@@ -259,12 +273,17 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Input
     )
 
 
-def read_yaml(text: str, file: str) -> Document:
-    """Parse one YAML document into plain data with positions; raise InputError on any problem."""
+def read_yaml(text: str, file: str, *, pure: bool = False) -> Document:
+    """Parse one YAML document into plain data with positions; raise InputError on any problem.
+
+    ``pure`` forces the pure-Python parser (tests compare it with libyaml's).
+    """
+    cls: Any = _PureLoader if pure else _Loader
+    in_bytes = cls is not _PureLoader
     try:
-        loader = _Loader(text)
+        loader = cls(text)
     except yaml.reader.ReaderError as exc:
-        raise _reader_problem(exc, text, file) from None
+        raise _reader_problem(exc, text, file, bytes_offset=in_bytes) from None
     builder = _Builder(file, loader)
     documents = 0
     try:
@@ -281,7 +300,7 @@ def read_yaml(text: str, file: str) -> Document:
                     )
             builder.feed(event)
     except yaml.reader.ReaderError as exc:
-        raise _reader_problem(exc, text, file) from None
+        raise _reader_problem(exc, text, file, bytes_offset=in_bytes) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark)

@@ -90,8 +90,8 @@ def silent_default(ctx: Context) -> Iterator[Hit]:
         shown = f" ({default!r})" if default is not None else ""
         yield p.hit(
             [s.id, *trains],
-            f"When {s.id} fails, serving substitutes a default{shown} that nothing flags or "
-            f"alerts on{loop}.",
+            f"When {s.id} fails, a default{shown} replaces its data and nothing flags or "
+            f"alerts on it{loop}.",
             s.on_failure or s,
             "behaviour",
             severity=Severity.CRITICAL if trains else None,
@@ -348,7 +348,10 @@ def no_refresh_slack(ctx: Context) -> Iterator[Hit]:
             if slack < 0:
                 text = f"is older than its {budget} budget even when every run succeeds"
             else:
-                text = f"has {format_seconds(slack)} of slack: one failed run breaches its {budget}"
+                text = (
+                    f"has {format_seconds(slack)} of slack: one failed run breaches its "
+                    f"{budget} budget"
+                )
             yield p.hit(
                 [f.id, pipe.id],
                 f"Feature {f.id}, refreshed {sched.phrase} by {pipe.id}, {text}.",

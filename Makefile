@@ -1,0 +1,35 @@
+# Two commands a new user needs: `make demo` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE ?= examples/card-fraud/system.yaml
+
+.PHONY: demo test check lint docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mlreview check $(EXAMPLE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/mlreview rules --format markdown > docs/rules.md
+	$(BIN)/mlreview schema -o schema/mlreview.schema.json
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_speed.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache

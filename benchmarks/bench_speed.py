@@ -1,0 +1,82 @@
+"""Speed of the command line: `mlreview --help` and a review of a 300-feature manifest.
+
+Run with `make bench`. Prints a Markdown table; docs/benchmarks.md records a run. Each figure is
+the median of repeated wall-clock runs of the installed console script, as a user would run it.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate_manifest import manifest
+from mlreview.api import load, review
+
+HELP_BUDGET_S = 0.3
+REVIEW_BUDGET_S = 1.0
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).parent / "mlreview"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("mlreview")
+    return [found] if found else [sys.executable, "-m", "mlreview"]
+
+
+def wall(args: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, check=False, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def in_process(path: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        review(load(path))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    cli = command()
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "generated.yaml"
+        big.write_text(manifest(), encoding="utf-8")
+        size_kb = big.stat().st_size / 1024
+        help_s = wall([*cli, "--help"], runs=15)
+        check_s = wall([*cli, "check", str(big), "-f", "json", "-o", str(Path(tmp) / "r.json")], 5)
+        warm_s = in_process(big, runs=5)
+    rows = [
+        ("`mlreview --help`", help_s, HELP_BUDGET_S),
+        (
+            f"`mlreview check` 300 features / 50 sources / 20 pipelines ({size_kb:.0f} KB)",
+            check_s,
+            REVIEW_BUDGET_S,
+        ),
+        ("load + review of the same manifest, in process", warm_s, REVIEW_BUDGET_S),
+    ]
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    print()
+    print("| what | median seconds | budget | within |")
+    print("|---|---|---|---|")
+    ok = True
+    for what, seconds, budget in rows:
+        within = seconds < budget
+        ok &= within
+        print(f"| {what} | {seconds:.3f} | {budget} | {'yes' if within else 'NO'} |")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

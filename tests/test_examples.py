@@ -1,0 +1,56 @@
+"""Each example's review finds what its note says, in all five parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlreview.api import review
+from mlreview.system.loader import load
+from tests.conftest import EXAMPLES
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_example_review_matches_its_note(example: Path) -> None:
+    expected = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))
+    done = review(load(example))
+    assert done.top_risk is not None
+    assert done.top_risk.title == expected["top_risk"]
+    assert done.runner_up is not None
+    assert done.runner_up.title in expected["runner_up_among"]
+    by_rule: dict[str, set[str]] = {}
+    for f in done.findings:
+        by_rule.setdefault(f.rule, set()).update(f.components)
+    for code, components in expected["must_find"].items():
+        assert code in by_rule, f"{code} missing"
+        assert set(components) <= by_rule[code], (code, by_rule[code])
+    for code in expected["must_not_find"]:
+        assert code not in by_rule, code
+    rows = done.areas["serving"].assessment["endpoints"]
+    online = [r for r in rows if r["headroom"] is not None]
+    holds = all(r["headroom"] >= 1 for r in online) if online else None
+    assert holds == expected["serving_holds_growth"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_every_area_has_findings_and_a_numeric_summary(example: Path) -> None:
+    done = review(load(example))
+    assert set(done.areas) == {"skew", "pipeline", "serving", "feedback"}
+    for area in done.areas.values():
+        assert area.findings, area.key
+        assert any(ch.isdigit() for ch in area.summary)
+    plan = done.top_risk.plan if done.top_risk else {}
+    assert all(plan[part] for part in ("prevent", "detect", "limit", "recover"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_every_finding_names_a_component_and_a_line(example: Path) -> None:
+    done = review(load(example))
+    lines = example.read_text(encoding="utf-8").splitlines()
+    for f in done.findings:
+        assert f.components
+        assert 1 <= f.line <= len(lines)
+        named = [c for c in f.components if c in f.message or c in ("monitoring", "system")]
+        assert named or any(ch.isdigit() for ch in f.message), f.message
