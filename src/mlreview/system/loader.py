@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -174,18 +175,36 @@ def _duplicate_ids(system: System) -> list[Problem]:
     return problems
 
 
+def _list_ref(annotation: Any) -> RefTo | None:
+    """The reference kinds of a ``list[Annotated[str, RefTo]]`` field, if it is one."""
+    for arg in get_args(annotation):
+        for sub in (arg, *get_args(arg)):
+            for meta in getattr(sub, "__metadata__", ()):
+                if isinstance(meta, RefTo):
+                    return meta
+    return None
+
+
+@cache
+def _ref_fields(model: type[Node]) -> tuple[tuple[str, str, RefTo | None, bool], ...]:
+    """(attribute, manifest key, reference kinds, holds a list of references) per field."""
+    out = []
+    for name, field in model.model_fields.items():
+        marks = [m for m in field.metadata if isinstance(m, RefTo)]
+        inner = _list_ref(field.annotation)
+        out.append((name, field.alias or name, marks[0] if marks else inner, inner is not None))
+    return tuple(out)
+
+
 def _refs(node: Node) -> list[tuple[Node, str, int | None, str, RefTo]]:
     """Every reference below ``node``: (owner, key, list index, target id, allowed kinds)."""
     found: list[tuple[Node, str, int | None, str, RefTo]] = []
-    for name, field in type(node).model_fields.items():
-        key = field.alias or name
+    for name, key, kinds, is_list in _ref_fields(type(node)):
         value = getattr(node, name)
-        marks = [m for m in field.metadata if isinstance(m, RefTo)]
-        inner = _list_ref(field.annotation)
-        if marks and isinstance(value, str):
-            found.append((node, key, None, value, marks[0]))
-        elif inner and isinstance(value, list):
-            found.extend((node, key, i, v, inner) for i, v in enumerate(value))
+        if kinds is not None and not is_list and isinstance(value, str):
+            found.append((node, key, None, value, kinds))
+        elif kinds is not None and is_list and isinstance(value, list):
+            found.extend((node, key, i, v, kinds) for i, v in enumerate(value))
         if isinstance(value, Node):
             found.extend(_refs(value))
         elif isinstance(value, list):
@@ -193,15 +212,6 @@ def _refs(node: Node) -> list[tuple[Node, str, int | None, str, RefTo]]:
                 if isinstance(item, Node):
                     found.extend(_refs(item))
     return found
-
-
-def _list_ref(annotation: Any) -> RefTo | None:
-    for arg in get_args(annotation):
-        for sub in (arg, *get_args(arg)):
-            for meta in getattr(sub, "__metadata__", ()):
-                if isinstance(meta, RefTo):
-                    return meta
-    return None
 
 
 def _dangling_refs(system: System) -> list[Problem]:

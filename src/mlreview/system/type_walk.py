@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -26,6 +27,7 @@ def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
+@cache
 def keys_of(model: type[BaseModel]) -> dict[str, str]:
     """Manifest key (alias or name) -> attribute name."""
     return {(f.alias or name): name for name, f in model.model_fields.items()}

@@ -20,6 +20,7 @@ Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 200_000
 _STANDARD = "tag:yaml.org,2002:"
+_STR = f"{_STANDARD}str"
 _ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
@@ -189,6 +190,8 @@ class _Builder:
         resolver: Any = self.loader
         if tag is None or tag == "!":
             tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         return self.loader.construct_object(node, deep=True)
 
