@@ -27,6 +27,9 @@ test: lint
 docs: $(STAMP)
 	$(BIN)/mlreview rules --format markdown > docs/rules.md
 	$(BIN)/mlreview schema -o schema/mlreview.schema.json
+	sed '/^## Field reference/,$$d' docs/manifest.md > docs/manifest.md.tmp
+	$(BIN)/mlreview schema --format markdown >> docs/manifest.md.tmp
+	mv docs/manifest.md.tmp docs/manifest.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_speed.py

@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="write the manifest JSON Schema (draft-07)")
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    schema.add_argument(
+        "--format",
+        "-f",
+        choices=("json", "markdown"),
+        default="json",
+        help="json: the schema; markdown: the field reference in docs/manifest.md",
+    )
     return parser
 
 
@@ -148,9 +155,9 @@ def _rule(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from mlreview.system.schema import schema_text
+    from mlreview.system.schema import reference_markdown, schema_text
 
-    _write(schema_text(), args.output)
+    _write(schema_text() if args.format == "json" else reference_markdown(), args.output)
     return EXIT_OK
 
 

@@ -203,6 +203,10 @@ class Scenario:
         return "prioritise" if self.rpn > PRIORITISE_RPN else "medium risk"
 
     @property
+    def effect_sentence(self) -> str:
+        return self.effect[:1].upper() + self.effect[1:] + "."
+
+    @property
     def rules(self) -> list[str]:
         return sorted({f.rule for f in self.findings})
 
@@ -266,20 +270,23 @@ def build(findings: list[Finding], system: System) -> list[Scenario]:
 
 
 def why_first(top: Scenario, runner: Scenario | None) -> str:
-    s, o, d = top.severity, top.likelihood, top.detectability
-    base = f"severity {s}, likelihood {o}, detectability {d}: risk priority {top.rpn} ({top.label})"
+    """One or two sentences on why ``top`` outranks ``runner``, with the numbers."""
+    score = (
+        f"risk priority {top.rpn} = severity {top.severity} x likelihood {top.likelihood} x "
+        f"detectability {top.detectability} ({top.label})"
+    )
     if runner is None:
-        return f"It is the only risk scenario found; {base}."
+        return f"It is the only risk scenario found; {score}."
     if top.override and not runner.override:
         return (
-            f"It is severe and silent ({base}), which ranks above any score; the runner-up "
-            f"'{runner.title}' scores {runner.rpn} but would be noticed sooner or hurts less."
+            f"It is severe and silent (severity {top.severity} of 10, detectability "
+            f"{top.detectability} of 10), which ranks above any score; its {score}. The "
+            f"runner-up, '{runner.title}', scores {runner.rpn} but is less severe or would be "
+            "noticed sooner."
         )
     if top.rpn > runner.rpn:
-        return (
-            f"It has the highest risk priority: {base}, against {runner.rpn} for '{runner.title}'."
-        )
+        return f"It has the highest {score}; the runner-up, '{runner.title}', scores {runner.rpn}."
     return (
-        f"It ties '{runner.title}' at {top.rpn} and reaches more of the system "
+        f"It ties '{runner.title}' at risk priority {top.rpn} and reaches more of the system "
         f"({top.blast_radius} components against {runner.blast_radius})."
     )

@@ -76,7 +76,7 @@ def render(review: Review, options: RenderOptions) -> str:
         console.print("No risk scenario was found.")
     else:
         body = [
-            Text(top.effect + "."),
+            Text(top.effect_sentence),
             Text(
                 f"Rules: {', '.join(top.rules)}   Components: {', '.join(top.components)}",
                 style="dim",

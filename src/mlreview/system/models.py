@@ -50,9 +50,13 @@ class Suppression(Node):
 
 
 class Component(Node):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
-    description: str | None = None
-    suppress: list[Suppression] = Field(default_factory=list)
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)] = Field(
+        description="Unique id across the whole manifest; other components refer to it."
+    )
+    description: str | None = Field(None, description="Free text for readers of the review.")
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="Rules accepted for this component, each with a reason."
+    )
 
     KIND: ClassVar[str] = "component"
 
@@ -61,7 +65,9 @@ class Component(Node):
 
 
 class Decision(Node):
-    type: Literal["classification", "ranking", "regression", "forecast", "filtering"] | None = None
+    type: Literal["classification", "ranking", "regression", "forecast", "filtering"] | None = (
+        Field(None, description="Kind of prediction; 'ranking' enables position-bias rules.")
+    )
     automated_action: bool | None = Field(
         None, description="Predictions act without a human in the loop (block, approve, spend)."
     )
@@ -77,13 +83,22 @@ class Traffic(Node):
 
 
 class SystemInfo(Node):
-    name: Annotated[str, Field(min_length=1)]
-    description: str | None = None
-    owner: str | None = None
-    criticality: Criticality | None = None
-    decision: Decision | None = None
-    traffic: Traffic | None = None
-    suppress: list[Suppression] = Field(default_factory=list)
+    name: Annotated[str, Field(min_length=1)] = Field(
+        description="Name of the system, used in report titles."
+    )
+    description: str | None = Field(None, description="Free text for readers of the review.")
+    owner: str | None = Field(None, description="Team that owns the system.")
+    criticality: Criticality | None = Field(
+        None,
+        description="Impact of wrong or missing predictions; high and critical raise severity.",
+    )
+    decision: Decision | None = Field(None, description="What the predictions decide.")
+    traffic: Traffic | None = Field(
+        None, description="Peak traffic and the growth the serving stack must absorb."
+    )
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="Rules accepted for the whole system, each with a reason."
+    )
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -100,44 +115,64 @@ class FailureBehaviour(Node):
             "undefined",
         ]
         | None
-    ) = None
-    default_value: str | float | int | bool | None = None
+    ) = Field(None, description="What serving does when the source fails.")
+    default_value: str | float | int | bool | None = Field(
+        None, description="The value substituted when behaviour is default_value."
+    )
     default_in_valid_range: bool | None = Field(
         None, description="The default looks like a real value (e.g. 0 for a count)."
     )
     missing_indicator: bool | None = Field(None, description="A flag marks defaulted values.")
-    max_staleness: Duration | None = None
+    max_staleness: Duration | None = Field(
+        None, description="Oldest value served from last-known-good."
+    )
     alert: bool | None = Field(None, description="Someone is paged when the fallback is used.")
 
 
 class Contract(Node):
-    schema_versioned: bool | None = None
-    change_notification: bool | None = None
-    consumer_registered: bool | None = None
+    schema_versioned: bool | None = Field(
+        None, description="The producer versions the schema and keeps old versions readable."
+    )
+    change_notification: bool | None = Field(
+        None, description="Consumers are told before the data changes."
+    )
+    consumer_registered: bool | None = Field(
+        None, description="The producer knows this system depends on the data."
+    )
 
 
 class SourceMonitors(Node):
-    freshness: Signal | None = None
-    volume: Signal | None = None
-    schema_: Signal | None = Field(None, alias="schema")
-    null_rate: Signal | None = None
+    freshness: Signal | None = Field(None, description="Alert on the age of the newest data.")
+    volume: Signal | None = Field(None, description="Alert on row-count or event-rate anomalies.")
+    schema_: Signal | None = Field(None, alias="schema", description="Alert on schema changes.")
+    null_rate: Signal | None = Field(None, description="Alert on the null or default rate.")
 
 
 class Source(Component):
     kind: Literal[
         "stream", "batch_table", "database", "online_api", "third_party", "lookup_table", "files"
-    ]
-    technology: str | None = None
+    ] = Field(description="How the data arrives.")
+    technology: str | None = Field(None, description="e.g. kafka, postgres, snowflake.")
     owner: str | None = Field(None, description="Team that owns the data.")
-    owned_by_model_team: bool | None = None
+    owned_by_model_team: bool | None = Field(
+        None, description="The team that owns this system also owns the data."
+    )
     availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
     freshness: Duration | None = Field(None, description="How old the newest data normally is.")
-    on_failure: FailureBehaviour | None = None
-    contract: Contract | None = None
-    monitors: SourceMonitors | None = None
-    versioned_snapshot: bool | None = None
-    zones: Annotated[int, Field(ge=1)] | None = None
-    produced_by_model: Annotated[str | None, ref("model")] = None
+    on_failure: FailureBehaviour | None = Field(
+        None, description="What happens downstream when this source fails."
+    )
+    contract: Contract | None = Field(None, description="Agreement with the producing team.")
+    monitors: SourceMonitors | None = Field(None, description="Monitors declared on this source.")
+    versioned_snapshot: bool | None = Field(
+        None, description="Consumed from a frozen, versioned copy rather than live."
+    )
+    zones: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Availability zones the source runs in."
+    )
+    produced_by_model: Annotated[str | None, ref("model")] = Field(
+        None, description="Id of the model whose output this source is."
+    )
     KIND: ClassVar[str] = "source"
 
 
@@ -145,21 +180,23 @@ class Source(Component):
 
 
 class Validation(Node):
-    schema_: bool | None = Field(None, alias="schema")
-    ranges: bool | None = None
-    distribution: bool | None = None
+    schema_: bool | None = Field(
+        None, alias="schema", description="Checks the schema of the input."
+    )
+    ranges: bool | None = Field(None, description="Checks value ranges.")
+    distribution: bool | None = Field(None, description="Checks distributions against a reference.")
     blocking: bool | None = Field(None, description="A failed check stops the run.")
 
 
 class Retries(Node):
-    max: Count | None = None
-    backoff: bool | None = None
-    jitter: bool | None = None
+    max: Count | None = Field(None, description="Retries after the first attempt.")
+    backoff: bool | None = Field(None, description="Waits grow between retries.")
+    jitter: bool | None = Field(None, description="Waits are randomised.")
     budget: bool | None = Field(None, description="Retries are capped as a share of traffic.")
 
 
 class PipelineAlerts(Node):
-    on_failure: Signal | None = None
+    on_failure: Signal | None = Field(None, description="Alert when a run fails.")
     on_sla_miss: Signal | None = Field(None, description="Alert on age of the last success.")
 
 
@@ -172,30 +209,48 @@ class Pipeline(Component):
         "labeling",
         "batch_inference",
         "etl",
-    ]
-    engine: str | None = None
-    schedule: Schedule | None = None
-    inputs: list[Annotated[str, ref("source", "store", "pipeline")]] = Field(default_factory=list)
-    outputs: list[Annotated[str, ref("store", "source")]] = Field(default_factory=list)
+    ] = Field(description="What the job produces.")
+    engine: str | None = Field(None, description="e.g. airflow, spark, flink, dbt.")
+    schedule: Schedule | None = Field(None, description="When the job runs.")
+    inputs: list[Annotated[str, ref("source", "store", "pipeline")]] = Field(
+        default_factory=list, description="Ids of the sources, stores or pipelines it reads."
+    )
+    outputs: list[Annotated[str, ref("store", "source")]] = Field(
+        default_factory=list, description="Ids of the stores or sources it writes."
+    )
     runtime: Duration | None = Field(None, description="Typical run time.")
     sla: Duration | None = Field(None, description="Deadline for a run to finish.")
-    validation: Validation | None = None
-    retries: Retries | None = None
-    idempotent: bool | None = None
-    backfill: bool | None = None
-    alerts: PipelineAlerts | None = None
-    sampling_rate: Fraction | None = None
-    importance_weighted: bool | None = None
+    validation: Validation | None = Field(None, description="Data checks inside the job.")
+    retries: Retries | None = Field(None, description="Retry policy on failure.")
+    idempotent: bool | None = Field(
+        None, description="Re-running a run gives the same output (no double counting)."
+    )
+    backfill: bool | None = Field(
+        None, description="Any past date range can be recomputed on demand."
+    )
+    alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
+    sampling_rate: Fraction | None = Field(
+        None, description="Share of rows kept when the job samples (training jobs)."
+    )
+    importance_weighted: bool | None = Field(
+        None, description="Sampled rows are weighted by 1/rate."
+    )
     KIND: ClassVar[str] = "pipeline"
 
 
 class Store(Component):
-    kind: Literal["online", "offline", "cache", "warehouse", "object_store"]
-    technology: str | None = None
-    ttl: Duration | None = None
-    zones: Annotated[int, Field(ge=1)] | None = None
-    availability: Fraction | None = None
-    max_qps: Positive | None = None
+    kind: Literal["online", "offline", "cache", "warehouse", "object_store"] = Field(
+        description="online: read per request; offline/warehouse: read for training and batch."
+    )
+    technology: str | None = Field(None, description="e.g. redis, dynamodb, bigquery.")
+    ttl: Duration | None = Field(None, description="How long an entry lives without a refresh.")
+    zones: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Availability zones the store runs in."
+    )
+    availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
+    max_qps: Positive | None = Field(
+        None, description="Highest read rate the store is provisioned for."
+    )
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
     KIND: ClassVar[str] = "store"
 
@@ -205,8 +260,8 @@ class Store(Component):
 
 class Implementation(Node):
     code: str | None = Field(None, description="Where the logic lives, e.g. 'spark/agg.py'.")
-    language: str | None = None
-    window: Duration | None = None
+    language: str | None = Field(None, description="e.g. python, sql, java, go.")
+    window: Duration | None = Field(None, description="Aggregation window.")
 
 
 MissingPolicy = Literal[
@@ -215,26 +270,45 @@ MissingPolicy = Literal[
 
 
 class Missing(Node):
-    training: MissingPolicy | None = None
-    serving: MissingPolicy | None = None
+    training: MissingPolicy | None = Field(
+        None, description="How missing values are handled when training."
+    )
+    serving: MissingPolicy | None = Field(
+        None, description="How missing values are handled when serving."
+    )
 
 
 class Feature(Component):
-    sources: list[Annotated[str, ref("source", "store")]] = Field(default_factory=list)
+    sources: list[Annotated[str, ref("source", "store")]] = Field(
+        default_factory=list,
+        description="Ids of the sources (or stores) the feature is computed from.",
+    )
     store: Annotated[str | None, ref("store")] = Field(None, description="Online store serving it.")
-    training: Implementation | None = None
-    serving: Implementation | None = None
+    training: Implementation | None = Field(None, description="How training computes the feature.")
+    serving: Implementation | None = Field(None, description="How serving computes the feature.")
     shared_definition: bool | None = Field(
         None, description="One definition is compiled or reused for both paths."
     )
-    point_in_time_join: bool | None = None
-    available_at_prediction_time: bool | None = None
-    freshness_budget: Duration | None = None
-    missing: Missing | None = None
-    logged_at_serving: bool | None = None
-    importance_rank: Annotated[int, Field(ge=1)] | None = None
-    positional: bool | None = None
-    derived_from_model: Annotated[str | None, ref("model")] = None
+    point_in_time_join: bool | None = Field(
+        None, description="Training joins the value as of each example's timestamp."
+    )
+    available_at_prediction_time: bool | None = Field(
+        None, description="The value exists when the prediction is made."
+    )
+    freshness_budget: Duration | None = Field(None, description="Oldest the served value may be.")
+    missing: Missing | None = Field(None, description="Missing-value policy on each path.")
+    logged_at_serving: bool | None = Field(
+        None, description="The served value is logged with the request id."
+    )
+    importance_rank: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="1 for the most important feature."
+    )
+    positional: bool | None = Field(
+        None, description="Describes presentation (e.g. rank shown), not the item."
+    )
+    derived_from_model: Annotated[str | None, ref("model")] = Field(
+        None, description="Id of the model whose output this feature is."
+    )
     KIND: ClassVar[str] = "feature"
 
 
@@ -242,31 +316,47 @@ class Feature(Component):
 
 
 class Training(Node):
-    pipeline: Annotated[str | None, ref("pipeline")] = None
-    cadence: Schedule | None = None
-    window: Duration | None = None
-    split: Literal["random", "temporal", "group"] | None = None
-    automated: bool | None = None
-    reproducible: bool | None = None
-    data_versioned: bool | None = None
+    pipeline: Annotated[str | None, ref("pipeline")] = Field(
+        None, description="Id of the training pipeline."
+    )
+    cadence: Schedule | None = Field(None, description="How often the model is retrained.")
+    window: Duration | None = Field(None, description="How much history each training run uses.")
+    split: Literal["random", "temporal", "group"] | None = Field(
+        None, description="How evaluation data is split off."
+    )
+    automated: bool | None = Field(None, description="Retrained and promoted without a person.")
+    reproducible: bool | None = Field(
+        None, description="A run can be repeated exactly from versioned inputs."
+    )
+    data_versioned: bool | None = Field(None, description="Training data is versioned.")
 
 
 class Gate(Node):
-    enabled: bool | None = None
-    blocking: bool | None = None
-    compares_to_previous: bool | None = None
-    compares_to_baseline: bool | None = None
-    slices: list[str] | None = None
+    enabled: bool | None = Field(None, description="A validation gate runs before promotion.")
+    blocking: bool | None = Field(None, description="A failed gate stops promotion.")
+    compares_to_previous: bool | None = Field(
+        None, description="The candidate is compared with the serving model."
+    )
+    compares_to_baseline: bool | None = Field(
+        None, description="The candidate is compared with a simple baseline."
+    )
+    slices: list[str] | None = Field(None, description="Slices the gate checks separately.")
 
 
 class Registry(Node):
-    technology: str | None = None
-    retained_versions: Count | None = None
+    technology: str | None = Field(None, description="e.g. mlflow, sagemaker-model-registry.")
+    retained_versions: Count | None = Field(
+        None, description="Earlier deployable versions kept for rollback."
+    )
 
 
 class Threshold(Node):
-    kind: Literal["fixed", "learned", "none"] | None = None
-    recalibrated_on_retrain: bool | None = None
+    kind: Literal["fixed", "learned", "none"] | None = Field(
+        None, description="How the decision threshold is set."
+    )
+    recalibrated_on_retrain: bool | None = Field(
+        None, description="The threshold is re-derived at every retrain."
+    )
 
 
 RetrainTrigger = Literal["schedule", "new_data", "drift", "performance", "manual"]
@@ -277,15 +367,23 @@ class Model(Component):
     features: list[Annotated[str, ref("feature")]] | None = Field(
         None, description="Features the model reads; unknown means all declared features."
     )
-    training: Training | None = None
-    retrain_triggers: list[RetrainTrigger] | None = None
-    validation_gate: Gate | None = None
-    registry: Registry | None = None
-    preprocessing_bundled: bool | None = None
-    threshold: Threshold | None = None
+    training: Training | None = Field(None, description="How and how often the model is trained.")
+    retrain_triggers: list[RetrainTrigger] | None = Field(
+        None, description="What starts a retrain."
+    )
+    validation_gate: Gate | None = Field(
+        None, description="Checks before a new version is promoted."
+    )
+    registry: Registry | None = Field(None, description="Where versions are kept.")
+    preprocessing_bundled: bool | None = Field(
+        None, description="Preprocessing artefacts ship inside the model bundle."
+    )
+    threshold: Threshold | None = Field(None, description="Decision threshold handling.")
     max_age: Duration | None = Field(None, description="Oldest the model may be before harm.")
-    consumers: list[str] | None = None
-    consumers_access_controlled: bool | None = None
+    consumers: list[str] | None = Field(None, description="Systems that use the predictions.")
+    consumers_access_controlled: bool | None = Field(
+        None, description="Only registered consumers can read predictions."
+    )
     KIND: ClassVar[str] = "model"
 
 
@@ -293,106 +391,162 @@ class Model(Component):
 
 
 class Replicas(Node):
-    min: Annotated[int, Field(ge=0)] | None = None
-    max: Annotated[int, Field(ge=0)] | None = None
+    min: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Fewest replicas the autoscaler keeps."
+    )
+    max: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Most replicas the autoscaler may run."
+    )
 
 
 class Autoscaling(Node):
-    enabled: bool | None = None
-    metric: str | None = None
-    target: float | None = None
+    enabled: bool | None = Field(None, description="Replicas are added and removed automatically.")
+    metric: str | None = Field(
+        None, description="What the autoscaler tracks, e.g. cpu, concurrency."
+    )
+    target: float | None = Field(None, description="Target value of the metric.")
     reaction: Duration | None = Field(None, description="Time from overload to a scale-up order.")
 
 
 class LoadTest(Node):
-    max_qps_tested: Positive | None = None
-    prod_like: bool | None = None
-    includes_dependencies: bool | None = None
-    tool: str | None = None
+    max_qps_tested: Positive | None = Field(None, description="Highest rate the load test reached.")
+    prod_like: bool | None = Field(
+        None, description="Run on production-like hardware and configuration."
+    )
+    includes_dependencies: bool | None = Field(
+        None, description="Real feature-store and downstream calls were included."
+    )
+    tool: str | None = Field(None, description="e.g. locust, k6, vegeta.")
 
 
 class Capacity(Node):
     qps_per_replica: Positive | None = Field(None, description="Sustainable QPS within the SLO.")
-    source: Literal["load_test", "estimate", "vendor"] | None = None
-    load_test: LoadTest | None = None
+    source: Literal["load_test", "estimate", "vendor"] | None = Field(
+        None, description="Where qps_per_replica comes from."
+    )
+    load_test: LoadTest | None = Field(None, description="The load test behind the figure.")
 
 
 class ServiceTime(Node):
-    p50_ms: Positive | None = None
-    p99_ms: Positive | None = None
+    p50_ms: Positive | None = Field(
+        None, description="Median time one replica spends on a request."
+    )
+    p99_ms: Positive | None = Field(
+        None, description="99th-percentile time one replica spends on a request."
+    )
 
 
 class Dependency(Node):
-    target: Annotated[str, ref("store", "source", "endpoint")]
-    calls_per_request: Positive | None = None
-    timeout_ms: Positive | None = None
-    retries: Retries | None = None
-    fallback: Literal["none", "default", "cache", "skip", "heuristic", "fail"] | None = None
-    max_qps: Positive | None = None
-    circuit_breaker: bool | None = None
+    target: Annotated[str, ref("store", "source", "endpoint")] = Field(
+        description="Id of the store, source or endpoint called per request."
+    )
+    calls_per_request: Positive | None = Field(
+        None, description="Calls to the target for each request."
+    )
+    timeout_ms: Positive | None = Field(None, description="Client-side timeout per call.")
+    retries: Retries | None = Field(None, description="Retry policy for the calls.")
+    fallback: Literal["none", "default", "cache", "skip", "heuristic", "fail"] | None = Field(
+        None, description="What the endpoint does when the call fails or times out."
+    )
+    max_qps: Positive | None = Field(
+        None, description="Highest rate the dependency accepts (quota or provisioned)."
+    )
+    circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
 
 class Slo(Node):
-    p99_ms: Positive | None = None
-    availability: Fraction | None = None
+    p99_ms: Positive | None = Field(None, description="Latency objective at the 99th percentile.")
+    availability: Fraction | None = Field(None, description="Availability objective, e.g. 0.999.")
 
 
 class Admission(Node):
-    rate_limit: bool | None = None
-    load_shedding: bool | None = None
-    bounded_queue: bool | None = None
+    rate_limit: bool | None = Field(None, description="Per-client rate limits at the gateway.")
+    load_shedding: bool | None = Field(None, description="Excess requests are rejected early.")
+    bounded_queue: bool | None = Field(None, description="The request queue has a size limit.")
 
 
 class Release(Node):
-    canary: bool | None = None
-    shadow: bool | None = None
-    auto_rollback: bool | None = None
-    rollback_tested: bool | None = None
+    canary: bool | None = Field(
+        None, description="New versions take a small share of traffic first."
+    )
+    shadow: bool | None = Field(
+        None, description="New versions score mirrored traffic without acting."
+    )
+    auto_rollback: bool | None = Field(
+        None, description="A failing release is rolled back automatically."
+    )
+    rollback_tested: bool | None = Field(None, description="Rollback is rehearsed.")
     serving_compat_test: bool | None = Field(
         None, description="Candidate scored in the production serving image before rollout."
     )
 
 
 class PredictionLogging(Node):
-    predictions: bool | None = None
-    features: bool | None = None
-    sample_rate: Fraction | None = None
-    request_id: bool | None = None
-    model_version: bool | None = None
-    propensity: bool | None = None
+    predictions: bool | None = Field(None, description="Predictions are logged.")
+    features: bool | None = Field(
+        None, description="Feature values are logged with each prediction."
+    )
+    sample_rate: Fraction | None = Field(None, description="Share of requests logged.")
+    request_id: bool | None = Field(None, description="Each prediction has a logged id.")
+    model_version: bool | None = Field(
+        None, description="The model version is logged with each prediction."
+    )
+    propensity: bool | None = Field(
+        None, description="The probability of the action taken is logged."
+    )
 
 
 class BatchWindow(Node):
     window: Duration | None = Field(None, description="Time available for a scoring run.")
     runtime: Duration | None = Field(None, description="Time a run takes today.")
-    scales_horizontally: bool | None = None
+    scales_horizontally: bool | None = Field(
+        None, description="The run adds workers as data grows."
+    )
 
 
 class Endpoint(Component):
-    model: Annotated[str, ref("model")]
-    mode: Literal["online", "batch", "streaming"]
-    platform: str | None = None
-    accelerator: str | None = None
-    accelerators_per_replica: Count | None = None
-    accelerator_quota: Count | None = None
-    replicas: Replicas | None = None
-    autoscaling: Autoscaling | None = None
-    concurrency_per_replica: Annotated[int, Field(ge=1)] | None = None
-    service_time: ServiceTime | None = None
-    capacity: Capacity | None = None
-    cold_start: Duration | None = None
-    zones: Annotated[int, Field(ge=1)] | None = None
-    disruption_budget: bool | None = None
-    dependencies: list[Dependency] = Field(default_factory=list)
-    slo: Slo | None = None
-    traffic: Traffic | None = None
-    admission: Admission | None = None
+    model: Annotated[str, ref("model")] = Field(description="Id of the model served.")
+    mode: Literal["online", "batch", "streaming"] = Field(
+        description="online: per request; streaming: per event; batch: scheduled scoring."
+    )
+    platform: str | None = Field(
+        None, description="e.g. sagemaker, kserve, vertex, ray_serve, kubernetes."
+    )
+    accelerator: str | None = Field(
+        None, description="Accelerator type per replica, e.g. nvidia-l4."
+    )
+    accelerators_per_replica: Count | None = Field(
+        None, description="Accelerators each replica needs."
+    )
+    accelerator_quota: Count | None = Field(None, description="Accelerators the account may use.")
+    replicas: Replicas | None = Field(None, description="Replica bounds.")
+    autoscaling: Autoscaling | None = Field(None, description="Autoscaler settings.")
+    concurrency_per_replica: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Requests one replica serves at once."
+    )
+    service_time: ServiceTime | None = Field(None, description="Time a replica spends per request.")
+    capacity: Capacity | None = Field(None, description="Sustainable throughput per replica.")
+    cold_start: Duration | None = Field(
+        None, description="Time from scheduling a replica to it serving."
+    )
+    zones: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Availability zones the replicas run in."
+    )
+    disruption_budget: bool | None = Field(
+        None, description="A disruption budget limits replicas taken down at once."
+    )
+    dependencies: list[Dependency] = Field(
+        default_factory=list, description="Calls made for each request."
+    )
+    slo: Slo | None = Field(None, description="Service-level objectives.")
+    traffic: Traffic | None = Field(None, description="Overrides system.traffic for this endpoint.")
+    admission: Admission | None = Field(None, description="Admission control.")
     fallback: (
         Literal["none", "previous_model", "heuristic", "cached_scores", "default_action"] | None
-    ) = None
-    release: Release | None = None
-    logging: PredictionLogging | None = None
-    batch: BatchWindow | None = None
+    ) = Field(None, description="What answers when the model service is down.")
+    release: Release | None = Field(None, description="How new model versions go live.")
+    logging: PredictionLogging | None = Field(None, description="What is logged per prediction.")
+    batch: BatchWindow | None = Field(None, description="Batch scoring window (mode: batch).")
     KIND: ClassVar[str] = "endpoint"
 
 
@@ -400,47 +554,68 @@ class Endpoint(Component):
 
 
 class LabelDelay(Node):
-    p50: Duration | None = None
-    p95: Duration | None = None
+    p50: Duration | None = Field(None, description="Median time from prediction to label.")
+    p95: Duration | None = Field(None, description="95th-percentile time from prediction to label.")
 
 
 class Label(Node):
-    kind: Literal["outcome", "explicit", "implicit", "human"] | None = None
-    source: Annotated[str | None, ref("source", "pipeline")] = None
-    delay: LabelDelay | None = None
+    kind: Literal["outcome", "explicit", "implicit", "human"] | None = Field(
+        None,
+        description="outcome (chargeback), explicit (rating), implicit (click) or human (review).",
+    )
+    source: Annotated[str | None, ref("source", "pipeline")] = Field(
+        None, description="Id of the source or pipeline the labels come from."
+    )
+    delay: LabelDelay | None = Field(None, description="Label delay distribution.")
     observed_only_when: str | None = Field(
         None, description="Condition for an outcome to be seen, e.g. 'transaction approved'."
     )
-    coverage: Fraction | None = None
-    join_key: Literal["prediction_id", "entity_time", "entity"] | None = None
-    maturity_window: Duration | None = None
+    coverage: Fraction | None = Field(
+        None, description="Share of predictions that ever get a label."
+    )
+    join_key: Literal["prediction_id", "entity_time", "entity"] | None = Field(
+        None, description="How a label is matched to its prediction."
+    )
+    maturity_window: Duration | None = Field(
+        None, description="Rows younger than this are left out of training."
+    )
 
 
 class Exploration(Node):
-    enabled: bool | None = None
-    fraction: Fraction | None = None
-    propensity_logged: bool | None = None
+    enabled: bool | None = Field(None, description="Some decisions are randomised.")
+    fraction: Fraction | None = Field(None, description="Share of traffic explored.")
+    propensity_logged: bool | None = Field(
+        None, description="The action probability is logged with each decision."
+    )
 
 
 class Holdout(Node):
-    enabled: bool | None = None
-    fraction: Fraction | None = None
-    persistent: bool | None = None
+    enabled: bool | None = Field(
+        None, description="A random share of traffic is kept from the model."
+    )
+    fraction: Fraction | None = Field(None, description="Share of traffic held out.")
+    persistent: bool | None = Field(
+        None, description="The same units stay in the holdout over months."
+    )
 
 
 class QualityFilters(Node):
-    bots: bool | None = None
-    poisoning: bool | None = None
+    bots: bool | None = Field(None, description="Bot and spam traffic is filtered out of labels.")
+    poisoning: bool | None = Field(None, description="Labels are checked for manipulation.")
 
 
 class FeedbackLoop(Component):
-    model: Annotated[str, ref("model")]
-    label: Label | None = None
-    model_shapes_own_data: bool | None = None
-    exploration: Exploration | None = None
-    holdout: Holdout | None = None
-    position_bias: Literal["none", "ips", "positional_feature", "randomization"] | None = None
-    quality_filters: QualityFilters | None = None
+    model: Annotated[str, ref("model")] = Field(description="Id of the model the labels train.")
+    label: Label | None = Field(None, description="Where labels come from and when.")
+    model_shapes_own_data: bool | None = Field(
+        None, description="The model's decisions decide which outcomes are seen."
+    )
+    exploration: Exploration | None = Field(None, description="Exploration policy.")
+    holdout: Holdout | None = Field(None, description="Holdout policy.")
+    position_bias: Literal["none", "ips", "positional_feature", "randomization"] | None = Field(
+        None, description="How position bias in clicks is handled."
+    )
+    quality_filters: QualityFilters | None = Field(None, description="Filters on feedback quality.")
     feeds_back_through: list[str] | None = Field(
         None, description="Other systems that act on predictions and feed data back."
     )
@@ -451,50 +626,72 @@ class FeedbackLoop(Component):
 
 
 class InputMonitors(Node):
-    schema_: Signal | None = Field(None, alias="schema")
-    ranges: Signal | None = None
-    null_rate: Signal | None = None
+    schema_: Signal | None = Field(
+        None, alias="schema", description="Live inputs are checked against the training schema."
+    )
+    ranges: Signal | None = Field(None, description="Live inputs are checked against value ranges.")
+    null_rate: Signal | None = Field(
+        None, description="The null or default rate of live inputs is monitored."
+    )
 
 
 class SkewMonitors(Node):
-    training_serving: Signal | None = None
+    training_serving: Signal | None = Field(
+        None, description="Served features are compared with training features."
+    )
 
 
 class DriftMonitors(Node):
-    features: Signal | None = None
-    predictions: Signal | None = None
+    features: Signal | None = Field(None, description="Input feature distributions are monitored.")
+    predictions: Signal | None = Field(
+        None, description="The prediction distribution is monitored."
+    )
 
 
 class QualityMonitors(Node):
-    label_based: Signal | None = None
-    proxy: Signal | None = None
-    slices: list[str] | None = None
-    detection_target: Duration | None = None
+    label_based: Signal | None = Field(
+        None, description="Quality metrics from labels are monitored."
+    )
+    proxy: Signal | None = Field(None, description="A fast proxy for quality is monitored.")
+    slices: list[str] | None = Field(None, description="Slices monitored separately.")
+    detection_target: Duration | None = Field(
+        None, description="How soon a quality drop must be noticed."
+    )
 
 
 class FreshnessMonitors(Node):
-    model_age: Signal | None = None
-    feature_freshness: Signal | None = None
-    pipeline_age: Signal | None = None
+    model_age: Signal | None = Field(None, description="Alert when the serving model is too old.")
+    feature_freshness: Signal | None = Field(
+        None, description="Alert when served features are older than their budget."
+    )
+    pipeline_age: Signal | None = Field(
+        None, description="Alert on the age of each pipeline's last success."
+    )
 
 
 class SystemMonitors(Node):
-    latency: Signal | None = None
-    errors: Signal | None = None
-    saturation: Signal | None = None
+    latency: Signal | None = Field(None, description="Serving latency against the SLO.")
+    errors: Signal | None = Field(None, description="Serving error rate.")
+    saturation: Signal | None = Field(None, description="CPU/GPU, memory and queue saturation.")
 
 
 class Monitoring(Node):
-    inputs: InputMonitors | None = None
-    skew: SkewMonitors | None = None
-    drift: DriftMonitors | None = None
-    quality: QualityMonitors | None = None
-    freshness: FreshnessMonitors | None = None
-    system: SystemMonitors | None = None
-    nan_inf: Signal | None = None
-    action_limits: bool | None = None
+    inputs: InputMonitors | None = Field(None, description="Checks on live model inputs.")
+    skew: SkewMonitors | None = Field(None, description="Training-serving skew monitors.")
+    drift: DriftMonitors | None = Field(None, description="Drift monitors.")
+    quality: QualityMonitors | None = Field(None, description="Model-quality monitors.")
+    freshness: FreshnessMonitors | None = Field(None, description="Age monitors.")
+    system: SystemMonitors | None = Field(None, description="Serving health monitors.")
+    nan_inf: Signal | None = Field(
+        None, description="Non-finite values are caught in training and serving."
+    )
+    action_limits: bool | None = Field(
+        None, description="Automated actions are capped per time window."
+    )
     runbooks: bool | None = Field(None, description="Every alert has an owner and a runbook.")
-    suppress: list[Suppression] = Field(default_factory=list)
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="Rules accepted on monitoring, each with a reason."
+    )
 
 
 # --- the whole manifest -------------------------------------------------------------------------
@@ -511,17 +708,32 @@ class Manifest(Node):
         json_schema_extra={"description": "Describe an ML system for `mlreview check`."},
     )
 
-    schema_: str | None = Field(None, alias="$schema")
+    schema_: str | None = Field(
+        None, alias="$schema", description="Optional pointer to the JSON Schema, for editors."
+    )
     version: Literal[1] = Field(description="Manifest format version.")
-    system: SystemInfo
-    sources: list[Source] = Field(default_factory=list)
-    pipelines: list[Pipeline] = Field(default_factory=list)
-    stores: list[Store] = Field(default_factory=list)
-    features: list[Feature] = Field(default_factory=list)
-    models: list[Model] = Field(default_factory=list)
-    endpoints: list[Endpoint] = Field(default_factory=list)
-    feedback: list[FeedbackLoop] = Field(default_factory=list)
-    monitoring: Monitoring | None = None
+    system: SystemInfo = Field(description="The system as a whole.")
+    sources: list[Source] = Field(default_factory=list, description="Data the system reads.")
+    pipelines: list[Pipeline] = Field(
+        default_factory=list,
+        description="Jobs that move or transform data, train models or score in batch.",
+    )
+    stores: list[Store] = Field(
+        default_factory=list, description="Feature stores, caches and warehouses."
+    )
+    features: list[Feature] = Field(
+        default_factory=list, description="Model inputs and how each path computes them."
+    )
+    models: list[Model] = Field(
+        default_factory=list, description="Models and how they are trained and promoted."
+    )
+    endpoints: list[Endpoint] = Field(
+        default_factory=list, description="Where models serve predictions."
+    )
+    feedback: list[FeedbackLoop] = Field(
+        default_factory=list, description="How outcomes flow back into training."
+    )
+    monitoring: Monitoring | None = Field(None, description="What is monitored.")
 
 
 COMPONENT_SECTIONS: dict[str, str] = {
