@@ -27,8 +27,8 @@ MAX_TABLE_ROWS = 20
 
 def _table(t: Table) -> RichTable:
     table = RichTable(title=t.title, title_justify="left", show_edge=False, pad_edge=False)
-    for h in t.headers:
-        table.add_column(h, overflow="fold")
+    for i, h in enumerate(t.headers):
+        table.add_column(h, no_wrap=i == 0, overflow="fold")
     for row in t.rows[:MAX_TABLE_ROWS]:
         table.add_row(*row)
     if len(t.rows) > MAX_TABLE_ROWS:
@@ -37,16 +37,21 @@ def _table(t: Table) -> RichTable:
     return table
 
 
-def _finding(f: Finding) -> Text:
-    text = Text()
-    text.append(f" {f.severity.value.upper():8} ", style=STYLE[f.severity])
-    text.append(f" {f.rule} ", style="bold")
-    text.append(f"{f.message} ")
-    text.append(where(f), style="dim")
-    for a in f.assumptions:
-        text.append(f"\n           assumed {a.field} = {a.assumed}", style="dim italic")
-    text.append(f"\n           fix: {f.fix}", style="green")
-    return text
+def _findings(findings: list[Finding]) -> RichTable:
+    """Severity, rule and text in columns, so wrapped lines stay under their text."""
+    grid = RichTable.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for f in findings:
+        text = Text(f"{f.message} ")
+        text.append(where(f), style="dim")
+        for a in f.assumptions:
+            text.append(f"\nassumed {a.field} = {a.assumed}", style="dim italic")
+        text.append(f"\nfix: {f.fix}", style="green")
+        badge = Text(f" {f.severity.value.upper():8} ", style=STYLE[f.severity])
+        grid.add_row(badge, Text(f.rule, style="bold"), text)
+    return grid
 
 
 def render(review: Review, options: RenderOptions) -> str:
@@ -68,8 +73,8 @@ def render(review: Review, options: RenderOptions) -> str:
         console.print(Text(area.summary))
         for t in tables(area):
             console.print(_table(t))
-        for f in area.findings:
-            console.print(_finding(f))
+        if area.findings:
+            console.print(_findings(area.findings))
     console.rule(Text("5. The biggest risk", style="bold"), align="left")
     top = review.top_risk
     if top is None:
@@ -100,8 +105,8 @@ def render(review: Review, options: RenderOptions) -> str:
         console.rule(Text("Suppressions", style="bold"), align="left")
         for f in review.suppressed:
             console.print(Text(f"{f.rule} on {', '.join(f.components)}: {f.suppressed}"))
-        for f in hygiene:
-            console.print(_finding(f))
+        if hygiene:
+            console.print(_findings(hygiene))
     totals = {s: sum(1 for f in review.findings if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in totals.items() if n)
     console.print(Text(f"\n{len(review.findings)} findings ({summary or 'none'}).", style="bold"))
