@@ -10,6 +10,7 @@ from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, S
 from mlreview.system.models import Node
 from mlreview.system.system import System
 from mlreview.system.type_walk import keys_of
+from mlreview.system.units import Duration
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Hit:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, Duration):
+        return value.text
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

@@ -27,8 +27,8 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "skew": Family(
         "Training-serving skew goes unnoticed",
-        "serving computes or sees features differently from training, so predictions degrade "
-        "with no error and no alert",
+        "serving computes or sees {who} differently from training, so predictions degrade with no "
+        "error and no alert",
         {
             "prevent": "Define each feature once for both paths and gate changes on a parity "
             "test over logged rows.",
@@ -42,8 +42,8 @@ FAMILIES: dict[str, Family] = {
     ),
     "offline-online-gap": Family(
         "Offline evaluation overstates production quality",
-        "the model looks better offline than it can be in serving, so launches and retrains "
-        "are judged on fiction",
+        "{who} look better offline than they can be in serving, so launches and retrains are "
+        "judged on fiction",
         {
             "prevent": "Evaluate on a time split that mirrors serving.",
             "detect": "Compare next-day production metrics with the offline estimate per release.",
@@ -54,7 +54,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "source-outage": Family(
         "Source {anchor} fails and predictions degrade silently",
-        "the data behind live features stops or turns into defaults while serving carries on",
+        "the data behind {who} stops or turns into defaults while serving carries on",
         {
             "prevent": "Declare the source's failure behaviour and test it in a game day.",
             "detect": "Alert on the source's freshness, volume and default rate.",
@@ -65,7 +65,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "bad-training-data": Family(
         "Bad data trains and ships a worse model",
-        "an upstream data error becomes a trained model and reaches serving",
+        "an upstream data error trains {who} and reaches serving",
         {
             "prevent": "Validate data before training and block the run on failure.",
             "detect": "Compare each candidate with the serving model and a baseline per slice.",
@@ -75,7 +75,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "upstream-change": Family(
         "An upstream change to {anchor} changes what the model sees",
-        "another team changes a signal's meaning or schema and the model keeps scoring with it",
+        "another team changes the meaning or schema of {who} and the model keeps scoring with it",
         {
             "prevent": "Agree a data contract and consume a versioned snapshot.",
             "detect": "Alert on schema and distribution changes of the source's columns.",
@@ -86,7 +86,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "pipeline-outage": Family(
         "Pipeline {anchor} fails and what it feeds goes stale",
-        "a missed run leaves its outputs older than their budget while they are still used",
+        "a missed run leaves {who} older than their budget while they are still used",
         {
             "prevent": "Retry with backoff and keep slack of at least one run in every budget.",
             "detect": "Alert on job failure and on last-success age.",
@@ -97,7 +97,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "zone-outage": Family(
         "One zone outage stops predictions",
-        "a single-zone component on the synchronous path takes every prediction with it",
+        "a zone outage in {who} takes every prediction on that path with it",
         {
             "prevent": "Run every synchronous component in at least two zones.",
             "detect": "Alert per zone on error rate and availability.",
@@ -107,7 +107,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "stale-model": Family(
         "The model goes stale faster than anyone can see",
-        "labels arrive too late to retrain or to measure quality in time",
+        "labels for {who} arrive too late to retrain or to measure quality in time",
         {
             "prevent": "Retrain on mature labels well inside the tolerated model age.",
             "detect": "Alert on model age and on the prediction distribution.",
@@ -117,7 +117,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "bad-release": Family(
         "A bad model version reaches all traffic",
-        "a model that scores differently in production goes live everywhere at once",
+        "a version of {who} that scores differently in production goes live everywhere at once",
         {
             "prevent": "Score each candidate in the serving image against a golden set.",
             "detect": "Guard releases on errors, latency and the prediction distribution.",
@@ -127,7 +127,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "capacity": Family(
         "Serving cannot absorb the traffic growth target",
-        "at the growth target requests queue past the latency SLO or are dropped",
+        "at the growth target requests to {who} queue past the latency SLO or are dropped",
         {
             "prevent": "Size max replicas, quotas and dependencies for the growth target from a "
             "load test that reaches it.",
@@ -138,7 +138,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "dependency-outage": Family(
         "Dependency {anchor} takes the endpoint down with it",
-        "a slow or failed synchronous dependency holds requests until the endpoint fails",
+        "a slow or failed call in {who} holds requests until the endpoint fails",
         {
             "prevent": "Budget a timeout for the dependency inside the SLO.",
             "detect": "Alert on the dependency's latency and error rate from the caller's side.",
@@ -150,8 +150,8 @@ FAMILIES: dict[str, Family] = {
     ),
     "selective-labels": Family(
         "The model cannot see its own mistakes",
-        "outcomes arrive only for cases the model let through, so errors on the rest are "
-        "never measured or learned",
+        "outcomes for {who} are seen only where the model's decision allowed them, so errors on "
+        "the rest are never measured or learned",
         {
             "prevent": "Let a small randomised share through and log its propensity.",
             "detect": "Track precision on the randomised holdout, not only on labelled traffic.",
@@ -162,7 +162,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "biased-feedback": Family(
         "The feedback loop biases the next model",
-        "the data the model learns from is shaped by its own past decisions",
+        "the data {who} learn from is shaped by their own past decisions",
         {
             "prevent": "Explore a small share of traffic and log propensities.",
             "detect": "Monitor exposure concentration and catalogue coverage over time.",
@@ -214,7 +214,12 @@ class Scenario:
         return (-int(self.override), -self.rpn, -self.blast_radius, self.key)
 
 
-def _plan(family: Family, findings: list[Finding]) -> dict[str, list[str]]:
+def _names(ids: list[str], limit: int = 6) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _plan(family: Family, findings: list[Finding], components: list[str]) -> dict[str, list[str]]:
     plan: dict[str, list[str]] = {part: [] for part in PLAN_PARTS}
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
@@ -222,11 +227,10 @@ def _plan(family: Family, findings: list[Finding]) -> dict[str, list[str]]:
     for rule in sorted(by_rule):
         group = by_rule[rule]
         comps = sorted({c for f in group for c in f.components})
-        shown = ", ".join(comps[:6]) + (f" and {len(comps) - 6} more" if len(comps) > 6 else "")
-        plan[group[0].mitigation].append(f"{shown}: {group[0].fix}")
+        plan[group[0].mitigation].append(f"{_names(comps)}: {group[0].fix}")
     for part, text in family.plan.items():
         if not plan[part]:
-            plan[part].append(text)
+            plan[part].append(f"{_names(components)}: {text}")
     return plan
 
 
@@ -256,14 +260,14 @@ def build(findings: list[Finding], system: System) -> list[Scenario]:
             Scenario(
                 key=key,
                 title=family.heading(anchor),
-                effect=family.effect,
+                effect=family.effect.format(who=_names(comps, 4)),
                 findings=sorted(group, key=Finding.sort_key),
                 severity=max(f.score[0] for f in group),
                 likelihood=max(f.score[1] for f in group),
                 detectability=scenario_detectability(group),
                 blast_radius=len(reach),
                 components=comps,
-                plan=_plan(family, group),
+                plan=_plan(family, group, comps),
             )
         )
     return sorted(scenarios, key=Scenario.rank_key)

@@ -38,6 +38,13 @@ def _finding(f: Finding) -> list[str]:
 
 def render(review: Review, options: RenderOptions) -> str:
     out = [f"# mlreview: {esc(review.system_name)}", "", f"Manifest: `{esc(review.file)}`", ""]
+    if review.top_risk is not None:
+        top = review.top_risk
+        out += [
+            f"**Top risk:** {esc(top.title)} (risk priority {top.rpn}, {top.label}); "
+            f"{len(review.findings)} findings. See part 5.",
+            "",
+        ]
     for area in review.areas.values():
         out += [f"## {heading(area)}", "", esc(area.summary), ""]
         for t in tables(area):

@@ -82,7 +82,9 @@ class Document:
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 child = node[part]
             if isinstance(part, int):
-                ident = child.get("id") if isinstance(child, dict) else None
+                ident = None
+                if isinstance(child, dict):
+                    ident = child.get("id") or child.get("target") or child.get("rule")
                 out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
             else:
                 out += f".{part}" if out else str(part)

@@ -32,9 +32,9 @@ def _model(ctx: Context, ident: str) -> Model:
     "retraining on approved traffic only teaches the model its own blind spots, and its "
     "measured precision cannot be checked.",
     sources=(LAKK17, f"{ZINK} #34", "Stripe Radar: evaluating blocking models with randomness"),
-    fix="Let a small randomised share of would-be blocked traffic through (or hold out a "
-    "random share from the model), log its propensity, and evaluate and retrain with "
-    "inverse-propensity weights.",
+    fix="Act on a small randomised share of cases regardless of the model (let the transaction "
+    "through, stock the item, show the candidate), log the probability of each action, and "
+    "evaluate and retrain with inverse-propensity weights.",
     mitigation="prevent",
     scenario="selective-labels",
     likelihood=9,
