@@ -39,9 +39,9 @@ def _finding(f: Finding) -> list[str]:
 def render(review: Review, options: RenderOptions) -> str:
     out = [f"# mlreview: {esc(review.system_name)}", "", f"Manifest: `{esc(review.file)}`", ""]
     if review.top_risk is not None:
-        top = review.top_risk
+        head = review.top_risk
         out += [
-            f"**Top risk:** {esc(top.title)} (risk priority {top.rpn}, {top.label}); "
+            f"**Top risk:** {esc(head.title)} (risk priority {head.rpn}, {head.label}); "
             f"{len(review.findings)} findings. See part 5.",
             "",
         ]

@@ -7,7 +7,8 @@ can compare them.
 from __future__ import annotations
 
 import re
-from typing import Any
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -69,8 +70,40 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 86400:.3g} d"
 
 
-class Duration(float):
+class _ParsedText(ABC):
+    """Pydantic hooks for a value parsed from text by ``cls.parse``, with a fixed JSON Schema."""
+
+    JSON_SCHEMA: ClassVar[dict[str, Any]]
+
+    @classmethod
+    @abstractmethod
+    def parse(cls, value: Any) -> Any:
+        """The value read from manifest text; ValueError saying what was expected otherwise."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(cls.JSON_SCHEMA)
+
+
+class Duration(_ParsedText, float):
     """A length of time in seconds that remembers how it was written."""
+
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "pattern": r"^\s*\d+(\.\d+)?\s*[a-zA-Z]+\s*$",
+        "description": f"Expected {_DURATION_HINT}.",
+        "examples": ["15m", "26h", "30d"],
+    }
 
     text: str
 
@@ -102,25 +135,6 @@ class Duration(float):
             if seconds is not None:
                 return cls(seconds, value.strip())
         raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": r"^\s*\d+(\.\d+)?\s*[a-zA-Z]+\s*$",
-            "description": f"Expected {_DURATION_HINT}.",
-            "examples": ["15m", "26h", "30d"],
-        }
 
 
 def _cron_field_count(field: str, low: int, high: int) -> int | None:
@@ -172,8 +186,14 @@ def cron_period_seconds(expr: str) -> float | None:
     return 1.0 / runs_per_second
 
 
-class Schedule(str):
+class Schedule(_ParsedText, str):
     """A run schedule; ``period`` is the mean seconds between runs (0 for continuous)."""
+
+    JSON_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "description": f"Expected {_SCHEDULE_HINT}.",
+        "examples": ["daily", "every 6h", "0 2 * * *", "continuous"],
+    }
 
     period: float
 
@@ -211,21 +231,3 @@ class Schedule(str):
             if period is not None:
                 return cls(text, period)
         raise ValueError(f"expected {_SCHEDULE_HINT}, got {value!r}")
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "description": f"Expected {_SCHEDULE_HINT}.",
-            "examples": ["daily", "every 6h", "0 2 * * *", "continuous"],
-        }
