@@ -54,3 +54,20 @@ def test_every_finding_names_a_component_and_a_line(example: Path) -> None:
         assert 1 <= f.line <= len(lines)
         named = [c for c in f.components if c in f.message or c in ("monitoring", "system")]
         assert named or any(ch.isdigit() for ch in f.message), f.message
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_example_pipeline_consequences(example: Path) -> None:
+    expected = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))
+    want = expected["pipeline"]
+    done = review(load(example))
+    a = done.areas["pipeline"].assessment
+    assert a["single_points_of_failure"] == want["single_points_of_failure"]
+    meets = {row["endpoint"]: row["meets_slo"] for row in a["availability"]}
+    assert meets == {k: v["meets_slo"] for k, v in want["availability"].items()}
+    rows = {r["component"]: r for r in a["failure_modes"]}
+    for component, fields in want["failure_modes"].items():
+        for key, value in fields.items():
+            assert rows[component][key] == value, (component, key, rows[component][key])
+    rules = {f.rule for f in done.findings}
+    assert set(want["must_find_more"]) <= rules

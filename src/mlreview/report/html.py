@@ -7,9 +7,10 @@ from functools import cache
 import jinja2
 
 from mlreview.areas.findings import Severity
-from mlreview.engine.result import Review
+from mlreview.engine.result import AreaResult, Review
 from mlreview.report.base import RenderOptions
-from mlreview.report.view import heading, meta_findings, plan, tables, where
+from mlreview.report.diagram import layout
+from mlreview.report.view import diagram, heading, meta_findings, plan, tables, where
 
 COLOURS = {
     "critical": "#8b0000",
@@ -47,11 +48,19 @@ def severity_bars(review: Review) -> list[dict[str, object]]:
     ]
 
 
+def _drawing(area: AreaResult) -> dict[str, object] | None:
+    drawn = diagram(area)
+    if drawn is None:
+        return None
+    title, graph = drawn
+    return {"title": title, **layout(graph)}
+
+
 def render(review: Review, options: RenderOptions) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         review=review,
-        areas=[(heading(a), a, tables(a)) for a in review.areas.values()],
+        areas=[(heading(a), a, tables(a), _drawing(a)) for a in review.areas.values()],
         plan=plan(review),
         bars=severity_bars(review),
         colours=COLOURS,

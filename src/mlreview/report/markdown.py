@@ -5,7 +5,8 @@ from __future__ import annotations
 from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
-from mlreview.report.view import Table, heading, meta_findings, plan, tables, where
+from mlreview.report.diagram import mermaid
+from mlreview.report.view import Table, diagram, heading, meta_findings, plan, tables, where
 
 _ESCAPES = str.maketrans({c: f"\\{c}" for c in "\\`*[]<>|#"})
 
@@ -49,6 +50,10 @@ def render(review: Review, options: RenderOptions) -> str:
         out += [f"## {heading(area)}", "", esc(area.summary), ""]
         for t in tables(area):
             out += _table(t)
+        drawn = diagram(area)
+        if drawn is not None:
+            title, graph = drawn
+            out += [f"**{esc(title)}**", "", "```mermaid", mermaid(graph), "```", ""]
         for f in area.findings:
             out += _finding(f)
         out.append("")

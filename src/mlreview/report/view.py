@@ -79,6 +79,46 @@ def tables(area: AreaResult) -> list[Table]:
                 a["sources"],
             )
         ]
+        out.append(
+            _table(
+                "Failure modes (one row per component)",
+                [
+                    ("component", "component"),
+                    ("failure", "failure"),
+                    ("reaches via", "reach"),
+                    ("impact after min", "time_to_impact_minutes"),
+                    ("serving effect", "serving_effect"),
+                    ("training effect", "training_effect"),
+                    ("noticed by", "detected_by"),
+                    ("recovery", "recovery"),
+                    ("severity", "severity"),
+                ],
+                [{**r, "detected_by": r["detected_by"] or ["nobody"]} for r in a["failure_modes"]],
+            )
+        )
+        if a["availability"]:
+            out.append(
+                _table(
+                    "Availability of each prediction path (seeded Monte-Carlo)",
+                    [
+                        ("endpoint", "endpoint"),
+                        ("estimate", "estimate_text"),
+                        ("SLO", "slo"),
+                        ("meets SLO", "meets_slo"),
+                        ("down min/yr", "down_minutes_per_year"),
+                        ("degraded min/yr", "degraded_minutes_per_year"),
+                        ("no figure for", "unknown_availability"),
+                    ],
+                    [
+                        {
+                            **r,
+                            "estimate_text": ("<= " if r["estimate_is_upper_bound"] else "")
+                            + f"{r['estimate']:.4%}",
+                        }
+                        for r in a["availability"]
+                    ],
+                )
+            )
         if a["refresh"]:
             out.append(
                 _table(
@@ -130,6 +170,17 @@ def tables(area: AreaResult) -> list[Table]:
             a["loops"],
         )
     ]
+
+
+def diagram(area: AreaResult) -> tuple[str, dict[str, Any]] | None:
+    """(title, graph) of the area's diagram, if it has one."""
+    graph = area.assessment.get("lineage")
+    if area.key == "pipeline" and graph:
+        return (
+            "Lineage: single points of failure and the paths they break",
+            graph,
+        )
+    return None
 
 
 def where(f: Finding) -> str:

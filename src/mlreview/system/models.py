@@ -170,6 +170,7 @@ class Source(Component):
     zones: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Availability zones the source runs in."
     )
+    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
     produced_by_model: Annotated[str | None, ref("model")] = Field(
         None, description="Id of the model whose output this source is."
     )
@@ -198,6 +199,9 @@ class Retries(Node):
 class PipelineAlerts(Node):
     on_failure: Signal | None = Field(None, description="Alert when a run fails.")
     on_sla_miss: Signal | None = Field(None, description="Alert on age of the last success.")
+    consumer_lag: Signal | None = Field(
+        None, description="Alert when a stream job falls behind its input (consumer lag)."
+    )
 
 
 class Pipeline(Component):
@@ -252,6 +256,7 @@ class Store(Component):
         None, description="Highest read rate the store is provisioned for."
     )
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
+    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
     KIND: ClassVar[str] = "store"
 
 
@@ -283,7 +288,9 @@ class Feature(Component):
         default_factory=list,
         description="Ids of the sources (or stores) the feature is computed from.",
     )
-    store: Annotated[str | None, ref("store")] = Field(None, description="Online store serving it.")
+    store: Annotated[str | None, ref("store")] = Field(
+        None, description="Store the feature is read from when scoring (online or batch)."
+    )
     training: Implementation | None = Field(None, description="How training computes the feature.")
     serving: Implementation | None = Field(None, description="How serving computes the feature.")
     shared_definition: bool | None = Field(
@@ -497,6 +504,7 @@ class PredictionLogging(Node):
 
 
 class BatchWindow(Node):
+    schedule: Schedule | None = Field(None, description="When a scoring run starts.")
     window: Duration | None = Field(None, description="Time available for a scoring run.")
     runtime: Duration | None = Field(None, description="Time a run takes today.")
     scales_horizontally: bool | None = Field(
@@ -529,6 +537,10 @@ class Endpoint(Component):
     cold_start: Duration | None = Field(
         None, description="Time from scheduling a replica to it serving."
     )
+    availability: Fraction | None = Field(
+        None, description="Availability of the serving platform itself, if not the catalogue's."
+    )
+    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
     zones: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Availability zones the replicas run in."
     )

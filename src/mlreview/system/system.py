@@ -222,6 +222,10 @@ class System:
         """Everything ``ident`` reads from, directly or not (feedback edges excluded)."""
         return self._walk(ident, forward=False)
 
+    def edges(self) -> list[Edge]:
+        """Every lineage edge, feedback edges included (``loop`` marks them)."""
+        return list(self._edges)
+
     def loops(self) -> list[Edge]:
         """Feedback edges: predictions flowing back into data or labels."""
         return [e for e in self._edges if e.loop]
@@ -229,16 +233,20 @@ class System:
     def of_kind(self, idents: frozenset[str] | set[str], kind: str) -> list[str]:
         return sorted(i for i in idents if kind == self.components[i].KIND)
 
-    def live_reads(self, endpoint: Endpoint) -> list[str]:
-        """Components an endpoint reads while answering a request (synchronously)."""
+    def scoring_reads(self, endpoint: Endpoint) -> list[str]:
+        """Components an endpoint reads each time it scores: its dependencies and the stores
+        (or, without a store, the sources) of its model's features."""
         reads = {d.target for d in endpoint.dependencies}
-        if endpoint.mode != "batch":
-            for f in self.model_features(self.model_of(endpoint)):
-                if f.store:
-                    reads.add(f.store)
-                else:
-                    reads.update(f.sources)
+        for f in self.model_features(self.model_of(endpoint)):
+            if f.store:
+                reads.add(f.store)
+            else:
+                reads.update(f.sources)
         return sorted(reads)
+
+    def live_reads(self, endpoint: Endpoint) -> list[str]:
+        """Components an online or streaming endpoint reads while answering a request."""
+        return self.scoring_reads(endpoint) if endpoint.mode != "batch" else []
 
     def serving_sources(self) -> list[Source]:
         """Sources whose failure reaches online predictions without waiting for a retrain."""

@@ -58,6 +58,7 @@ class Document:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    _labels: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of ``path``, or of its nearest located ancestor."""
@@ -73,6 +74,11 @@ class Document:
 
     def label(self, path: Path) -> str:
         """'features[txn_count].serving' for a path, naming list items by id where they have one."""
+        if path not in self._labels:
+            self._labels[path] = self._label(path)
+        return self._labels[path]
+
+    def _label(self, path: Path) -> str:
         out = ""
         node: Any = self.data
         for part in path:

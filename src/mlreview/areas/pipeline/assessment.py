@@ -7,6 +7,8 @@ from typing import Any
 from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural, refresh_pipelines
 from mlreview.areas.findings import Finding
+from mlreview.areas.pipeline import availability, failure_modes
+from mlreview.areas.pipeline.lineage import lineage
 from mlreview.system.models import Feature, Pipeline
 from mlreview.system.system import System
 
@@ -55,7 +57,17 @@ def assess(system: System) -> Assessment:
                         "slack_hours": round(slack / 3600, 3),
                     }
                 )
-    return {"sources": sources, "refresh": refresh}
+    rows = failure_modes.analyse(system)
+    spofs = availability.single_points_of_failure(rows)
+    return {
+        "sources": sources,
+        "refresh": refresh,
+        "failure_modes": [r.to_dict() for r in rows],
+        "single_points_of_failure": [s["component"] for s in spofs],
+        "single_point_details": spofs,
+        "availability": availability.assess(system, rows),
+        "lineage": lineage(system, spofs),
+    }
 
 
 def summarise(system: System, a: Assessment, findings: list[Finding]) -> str:
@@ -68,9 +80,19 @@ def summarise(system: System, a: Assessment, findings: list[Finding]) -> str:
         if tight
         else ""
     )
+    spofs = a["single_points_of_failure"]
+    spof = f"; single points of failure: {', '.join(spofs)}" if spofs else ""
+    avail = ""
+    for row in a["availability"]:
+        bound = "at most " if row["estimate_is_upper_bound"] else ""
+        target = f" against an SLO of {row['slo']:.4%}" if row["slo"] is not None else ""
+        avail += (
+            f"; {row['endpoint']} available {bound}{row['estimate']:.4%}{target}, "
+            f"{row['degraded_minutes_per_year']:g} min/year degraded"
+        )
     return (
         f"{plural(len(a['sources']), 'source')}, {len(serving)} on the serving path, "
         f"{len(undeclared)} of those with no declared failure behaviour; "
-        f"{plural(len(system.manifest.pipelines), 'pipeline')}{slack}; "
+        f"{plural(len(system.manifest.pipelines), 'pipeline')}{slack}{spof}{avail}; "
         f"{plural(len(findings), 'finding')}."
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import refresh_slack_seconds
 from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.models import Endpoint
 from mlreview.system.units import format_seconds
 
 RULES = RuleSet(area="pipeline", prefix="DATA")
@@ -147,12 +149,12 @@ def no_blocking_validation(ctx: Context) -> Iterator[Hit]:
     4,
     "source-unmonitored",
     severity=Severity.HIGH,
-    summary="A source has no freshness or volume monitor.",
+    summary="A source has no freshness, volume or schema monitor.",
     rationale="A stale or half-empty table looks like a healthy one to every job downstream; "
     "Rules of ML tells of a table left stale for six months.",
     sources=(f"{ZINK} #10", f"{BRECK17} Monitor 4"),
-    fix="Alert on the source's last-update age against its freshness SLO and on row-count "
-    "anomalies.",
+    fix="Alert on the source's last-update age against its freshness SLO, on row-count "
+    "anomalies and on schema changes.",
     mitigation="detect",
     scenario="source-outage",
     likelihood=5,
@@ -164,12 +166,14 @@ def source_unmonitored(ctx: Context) -> Iterator[Hit]:
         p = ctx.probe()
         fresh = p.get(s, "monitors.freshness", assume=False)
         volume = p.get(s, "monitors.volume", assume=False)
-        missing = [n for n, v in (("freshness", fresh), ("volume", volume)) if not v]
+        schema = p.get(s, "monitors.schema", assume=False)
+        checks = (("freshness", fresh), ("volume", volume), ("schema", schema))
+        missing = [n for n, v in checks if not v]
         if not missing:
             continue
         yield p.hit(
             [s.id],
-            f"Source {s.id} has no {' or '.join(missing)} monitor.",
+            f"Source {s.id} has no {', '.join(missing)} monitor.",
             s,
             "monitors",
             severity=None if s.id in live else Severity.MEDIUM,
@@ -271,6 +275,8 @@ def unsafe_rerun(ctx: Context) -> Iterator[Hit]:
 )
 def pipeline_failure_silent(ctx: Context) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
+        if pipe.kind == "labeling":
+            continue
         p = ctx.probe()
         failure = p.get(pipe, "alerts.on_failure", assume=False)
         late = p.get(pipe, "alerts.on_sla_miss", assume=False)
@@ -282,7 +288,6 @@ def pipeline_failure_silent(ctx: Context) -> Iterator[Hit]:
             f"Pipeline {pipe.id} has no alert on {' or '.join(missing)}.",
             pipe,
             "alerts",
-            severity=Severity.HIGH if pipe.kind == "labeling" else None,
             anchor=pipe.id,
         )
 
@@ -527,4 +532,238 @@ def no_model_validation_gate(ctx: Context) -> Iterator[Hit]:
             m.validation_gate or m,
             "blocking" if m.validation_gate else None,
             severity=None if automated else Severity.MEDIUM,
+        )
+
+
+def _failure_rows(ctx: Context) -> dict[str, dict[str, Any]]:
+    rows: list[dict[str, Any]] = ctx.assessment["failure_modes"]
+    return {r["component"]: r for r in rows}
+
+
+@RULES.rule(
+    15,
+    "retry-without-backoff",
+    severity=Severity.MEDIUM,
+    summary="A pipeline retries without backoff and jitter.",
+    rationale="Immediate retries hit a struggling source again at once, and many jobs retrying "
+    "in step after a shared outage overload it as it recovers.",
+    sources=(f"{WAF} REL05-BP03",),
+    fix="Retry with exponential backoff and random jitter, capped in number and total time.",
+    mitigation="recover",
+    scenario="pipeline-outage",
+    likelihood=5,
+)
+def retry_without_backoff(ctx: Context) -> Iterator[Hit]:
+    for pipe in ctx.system.manifest.pipelines:
+        p = ctx.probe()
+        tries = p.get(pipe, "retries.max")
+        if not tries:
+            continue
+        backoff = p.get(pipe, "retries.backoff", assume=False)
+        jitter = p.get(pipe, "retries.jitter", assume=False)
+        gaps = [n for n, v in (("backoff", backoff), ("jitter", jitter)) if not v]
+        if gaps:
+            yield p.hit(
+                [pipe.id],
+                f"Pipeline {pipe.id} retries {tries} times without {' or '.join(gaps)}.",
+                pipe.retries or pipe,
+                "max",
+                anchor=pipe.id,
+            )
+
+
+@RULES.rule(
+    16,
+    "stream-lag-unmonitored",
+    severity=Severity.HIGH,
+    summary="A stream job feeding serving has no consumer-lag alert.",
+    rationale="A stream job that falls behind keeps running and keeps writing, so failure "
+    "alerts stay quiet while served features grow minutes or hours old.",
+    sources=(f"{BRECK17} Monitor 4", "Microsoft MLOps maturity model, level 4"),
+    fix="Alert on consumer lag (offset or event-time delay) against the freshness budget of "
+    "the features the job writes.",
+    mitigation="detect",
+    scenario="pipeline-outage",
+    likelihood=6,
+    silent=True,
+)
+def stream_lag_unmonitored(ctx: Context) -> Iterator[Hit]:
+    rows = _failure_rows(ctx)
+    for pipe in ctx.system.manifest.pipelines:
+        if pipe.schedule is None or not pipe.schedule.continuous:
+            continue
+        row = rows.get(pipe.id)
+        if row is None or row["reach"] not in ("live", "refresh"):
+            continue
+        p = ctx.probe()
+        if p.get(pipe, "alerts.consumer_lag", assume=False):
+            continue
+        budget = row["time_to_impact_minutes"]
+        when = (
+            f"; served features exceed their budget {budget:g} min after it stalls"
+            if budget is not None
+            else ""
+        )
+        yield p.hit(
+            [pipe.id],
+            f"Stream job {pipe.id} has no consumer-lag alert{when}.",
+            pipe.alerts or pipe,
+            "consumer_lag" if pipe.alerts else None,
+            anchor=pipe.id,
+        )
+
+
+@RULES.rule(
+    17,
+    "silent-label-pipeline",
+    severity=Severity.HIGH,
+    summary="Labels can stop arriving without anyone being told.",
+    rationale="When labels stop, retraining quietly uses fewer and older outcomes and quality "
+    "metrics freeze at their last value; the model looks fine because nothing measures it.",
+    sources=(f"{BRECK17} Monitor 4, Monitor 7", f"{ZINK} #10"),
+    fix="Alert on the label pipeline's failures and on label volume and age against the "
+    "expected delay.",
+    mitigation="detect",
+    scenario="stale-model",
+    likelihood=5,
+    silent=True,
+)
+def silent_label_pipeline(ctx: Context) -> Iterator[Hit]:
+    label_sources = {
+        loop.label.source: loop
+        for loop in ctx.system.manifest.feedback
+        if loop.label and loop.label.source
+    }
+    labeling = [p for p in ctx.system.manifest.pipelines if p.kind == "labeling"]
+    labeling += [
+        p for p in ctx.system.manifest.pipelines if p.id in label_sources and p.kind != "labeling"
+    ]
+    for pipe in labeling:
+        p = ctx.probe()
+        failure = p.get(pipe, "alerts.on_failure", assume=False)
+        late = p.get(pipe, "alerts.on_sla_miss", assume=False)
+        if failure and late:
+            continue
+        models = sorted(
+            {m.id for m in ctx.system.manifest.models if pipe.id in ctx.system.upstream(m.id)}
+            | {loop.model for src, loop in label_sources.items() if src == pipe.id}
+        )
+        gap = "failure" if not failure else "lateness"
+        yield p.hit(
+            [pipe.id, *models],
+            f"Label pipeline {pipe.id} has no alert on {gap}; {', '.join(models) or 'the model'} "
+            "would retrain on stale labels without notice.",
+            pipe.alerts or pipe,
+            "on_failure" if pipe.alerts else None,
+        )
+
+
+@RULES.rule(
+    18,
+    "no-last-known-good-features",
+    severity=Severity.MEDIUM,
+    summary="One failed refresh lets online features expire before the next run.",
+    rationale="An online store keeps last-known-good values only as long as its TTL. When the "
+    "TTL is shorter than two refresh intervals, a single failed run empties the keys before "
+    "the next run can refill them, and serving falls back to its missing-value policy.",
+    sources=(f"{WAF} REL05-BP01", "Feast online store TTL"),
+    fix="Keep the TTL above two refresh intervals plus run time, so one failed run serves "
+    "last-known-good values, and alert on refresh age.",
+    mitigation="limit",
+    scenario="pipeline-outage",
+    likelihood=5,
+)
+def no_last_known_good_features(ctx: Context) -> Iterator[Hit]:
+    for store in ctx.system.manifest.stores:
+        if store.kind not in ("online", "cache") or store.ttl is None:
+            continue
+        for pipe in ctx.system.writers(store.id):
+            if pipe.schedule is None or pipe.schedule.continuous:
+                continue
+            cycle = pipe.schedule.period + (float(pipe.runtime) if pipe.runtime else 0.0)
+            if not cycle <= float(store.ttl) < cycle + pipe.schedule.period:
+                continue
+            p = ctx.probe()
+            ttl = p.get(store, "ttl")
+            sched = p.get(pipe, "schedule")
+            p.get(pipe, "runtime")
+            yield p.hit(
+                [store.id, pipe.id],
+                f"If one run of {pipe.id} ({sched.phrase}) fails, {store.id}'s {ttl} TTL expires "
+                f"its keys up to {format_seconds(cycle + pipe.schedule.period - float(ttl))} "
+                "before the next run refills them.",
+                store,
+                "ttl",
+                anchor=pipe.id,
+            )
+
+
+@RULES.rule(
+    19,
+    "availability-below-slo",
+    severity=Severity.HIGH,
+    summary="The components on a prediction path cannot meet the endpoint's availability SLO.",
+    rationale="Components in series multiply: a path through a 99.9% store and a 99.95% "
+    "serving platform is at most about 99.85% available, whatever the endpoint promises.",
+    sources=(f"{WAF} REL10-BP01", "AWS resilience analysis framework"),
+    fix="Add a fallback for the weakest dependency on the path (cache, defaults the model was "
+    "trained with), replicate it across zones, or relax the SLO to what the path can deliver.",
+    mitigation="limit",
+    scenario="dependency-outage",
+    likelihood=7,
+    detectors=("monitoring.system.errors",),
+)
+def availability_below_slo(ctx: Context) -> Iterator[Hit]:
+    rows: list[dict[str, Any]] = ctx.assessment["availability"]
+    for row in rows:
+        if row["meets_slo"] is not False:
+            continue
+        e = ctx.system.get(row["endpoint"])
+        assert isinstance(e, Endpoint)
+        p = ctx.probe()
+        p.get(e, "slo.availability")
+        bound = "at most " if row["estimate_is_upper_bound"] else ""
+        yield p.hit(
+            [e.id, *row["components"]],
+            f"Endpoint {e.id} is available {bound}{row['estimate']:.3%} from its path "
+            f"({', '.join(row['components'])}), below its {row['slo']:.3%} SLO: about "
+            f"{row['down_minutes_per_year']:g} minutes down a year.",
+            e.slo or e,
+            "availability",
+        )
+
+
+@RULES.rule(
+    20,
+    "single-point-of-failure",
+    severity=Severity.HIGH,
+    summary="One component's failure alone stops or silently corrupts predictions.",
+    rationale="With nothing to absorb its failure, this component's outage is the endpoint's "
+    "outage, or worse, turns into wrong predictions that nobody sees.",
+    sources=("AWS resilience analysis framework (single points of failure)", f"{WAF} REL10-BP01"),
+    fix="Give the endpoint a fallback for this component (cache, defaults with a missing "
+    "indicator, last-known-good values), replicate it, and alert when the fallback is used.",
+    mitigation="limit",
+    scenario="dependency-outage",
+    likelihood=5,
+)
+def single_point_of_failure(ctx: Context) -> Iterator[Hit]:
+    details: list[dict[str, Any]] = ctx.assessment["single_point_details"]
+    for spof in details:
+        comp = ctx.system.get(spof["component"])
+        assert comp is not None
+        p = ctx.probe()
+        parts = []
+        if spof["stops"]:
+            parts.append(f"stops {', '.join(spof['stops'])}")
+        if spof["corrupts"]:
+            parts.append(f"silently corrupts {', '.join(spof['corrupts'])}")
+        silent = bool(spof["corrupts"])
+        yield p.hit(
+            [comp.id, *spof["stops"], *spof["corrupts"]],
+            f"{comp.KIND.capitalize()} {comp.id} is a single point of failure: its outage "
+            f"{' and '.join(parts)}.",
+            comp,
+            severity=Severity.CRITICAL if silent else None,
+            anchor=comp.id,
         )

@@ -1,0 +1,124 @@
+"""Single points of failure and the availability of each prediction path.
+
+Availability figures come from the manifest (``availability`` on a source, store or endpoint)
+or, for a known technology, from its provider's published SLA in the shipped catalogue. Repair
+times come from ``mttr``; without one the review assumes DEFAULT_MTTR_HOURS and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mlreview.areas.pipeline.failure_modes import FailureMode
+from mlreview.quant.availability import Hazard, series, simulate
+from mlreview.system.catalogue import lookup
+from mlreview.system.models import Component, Endpoint, Source, Store
+from mlreview.system.system import System
+
+DEFAULT_MTTR_HOURS = 1.0
+SEED = 20261126
+
+
+@dataclass(frozen=True)
+class Figure:
+    availability: float
+    basis: str
+
+
+def availability_of(comp: Component | Endpoint) -> Figure | None:
+    """Declared availability, else the catalogue's published SLA for its technology."""
+    declared = getattr(comp, "availability", None)
+    if declared is not None:
+        return Figure(float(declared), "declared")
+    name = comp.platform if isinstance(comp, Endpoint) else getattr(comp, "technology", None)
+    tech = lookup(name)
+    figure = tech.availability_for(getattr(comp, "zones", None)) if tech else None
+    if tech is None or figure is None:
+        return None
+    return Figure(figure, f"{tech.name} SLA ({tech.source})")
+
+
+def _mttr_hours(comp: Component | Endpoint) -> tuple[float, bool]:
+    mttr = getattr(comp, "mttr", None)
+    return (float(mttr) / 3600.0, False) if mttr is not None else (DEFAULT_MTTR_HOURS, True)
+
+
+def single_points_of_failure(rows: list[FailureMode]) -> list[dict[str, Any]]:
+    """Components whose failure alone stops an endpoint's predictions or silently corrupts them.
+
+    A failure-mode row already says, per endpoint, whether anything absorbs the failure (a
+    fallback, last-known-good values, defaults with a flag or an alert); the components with
+    endpoints left unprotected are the single points of failure.
+    """
+    found = [
+        {
+            "component": r.component,
+            "stops": list(r.stops_predictions),
+            "corrupts": list(r.corrupts_predictions),
+        }
+        for r in rows
+        if r.stops_predictions or r.corrupts_predictions
+    ]
+    return sorted(found, key=lambda d: d["component"])
+
+
+def endpoint_availability(
+    system: System, endpoint: Endpoint, rows: list[FailureMode]
+) -> dict[str, Any]:
+    hazards: list[Hazard] = []
+    unknown: list[str] = []
+    assumed_mttr: list[str] = []
+    down_parts: list[float] = []
+
+    def add(comp: Component | Endpoint, effect: str, grace_hours: float) -> None:
+        figure = availability_of(comp)
+        if figure is None:
+            unknown.append(comp.id)
+            return
+        mttr, assumed = _mttr_hours(comp)
+        if assumed:
+            assumed_mttr.append(comp.id)
+        hazards.append(Hazard(comp.id, figure.availability, mttr, effect, grace_hours))  # type: ignore[arg-type]
+        if effect == "down" and grace_hours == 0:
+            down_parts.append(figure.availability)
+
+    platform_effect = "down" if endpoint.fallback in (None, "none") else "degraded"
+    add(endpoint, platform_effect, 0.0)
+    seen = {endpoint.id}
+    for row in rows:
+        reaches = endpoint.id in row.affected
+        comp = system.components[row.component]
+        if not reaches or not isinstance(comp, (Source, Store)) or comp.id in seen:
+            continue
+        seen.add(comp.id)
+        if endpoint.id in row.stops_predictions:
+            add(comp, "down", 0.0)
+        elif row.reach in ("live", "refresh"):
+            grace = (row.time_to_impact_minutes or 0.0) / 60.0
+            add(comp, "degraded", grace)
+    impact = simulate(hazards, seed=SEED)
+    slo = endpoint.slo.availability if endpoint.slo else None
+    meets: bool | None = None
+    if slo is not None:
+        meets = False if impact.availability < slo else (None if unknown else True)
+    return {
+        "endpoint": endpoint.id,
+        "estimate": round(impact.availability, 6),
+        "estimate_is_upper_bound": bool(unknown),
+        "series_estimate": round(float(series(down_parts)), 6),
+        "slo": slo,
+        "meets_slo": meets,
+        "down_minutes_per_year": round(impact.down_minutes_mean, 1),
+        "degraded_minutes_per_year": round(impact.degraded_minutes_mean, 1),
+        "degraded_minutes_p95": round(impact.degraded_minutes_p95, 1),
+        "years_simulated": impact.years,
+        "components": sorted(h.name for h in hazards),
+        "unknown_availability": sorted(unknown),
+        "assumed_mttr_hours": DEFAULT_MTTR_HOURS if assumed_mttr else None,
+        "assumed_mttr_for": sorted(assumed_mttr),
+    }
+
+
+def assess(system: System, rows: list[FailureMode]) -> list[dict[str, Any]]:
+    return [endpoint_availability(system, e, rows) for e in system.online_endpoints()]

@@ -1,0 +1,51 @@
+"""The shipped catalogue of technologies: kind and, where published, SLA availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Technology:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    availability: float | None = None
+    single_zone_availability: float | None = None
+    availability_note: str | None = None
+    source: str | None = None
+
+    def availability_for(self, zones: int | None) -> float | None:
+        """The published availability for a deployment in ``zones`` zones, if there is one."""
+        if zones == 1 and self.single_zone_availability is not None:
+            return self.single_zone_availability
+        return self.availability
+
+
+@cache
+def catalogue() -> dict[str, Technology]:
+    """Every technology by lower-case name and alias."""
+    text = resources.files("mlreview.system").joinpath("catalogue.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    out: dict[str, Technology] = {}
+    for entry in data["technologies"]:
+        tech = Technology(
+            name=entry["name"],
+            kind=entry["kind"],
+            aliases=tuple(entry.get("aliases", ())),
+            availability=entry.get("availability"),
+            single_zone_availability=entry.get("single_zone_availability"),
+            availability_note=entry.get("availability_note"),
+            source=entry.get("source"),
+        )
+        for key in (tech.name, *tech.aliases):
+            out[key.lower()] = tech
+    return out
+
+
+def lookup(name: str | None) -> Technology | None:
+    return catalogue().get(name.strip().lower()) if name else None

@@ -1,0 +1,114 @@
+"""The data-pipeline assessment: failure modes, single points of failure, availability, lineage."""
+
+from __future__ import annotations
+
+import pytest
+from benchmarks.generate_manifest import manifest
+
+from mlreview.api import load, loads, review
+from mlreview.report.diagram import layout, mermaid
+from tests.conftest import ROOT
+from tests.rules.test_rule_cases import manifest_text
+
+FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
+FAILURE_KEYS = {
+    "component",
+    "failure",
+    "affected",
+    "time_to_impact_minutes",
+    "serving_effect",
+    "training_effect",
+    "detected_by",
+    "recovery",
+    "severity",
+}
+
+
+def _assessment(path=FRAUD):  # type: ignore[no-untyped-def]
+    return review(load(path)).areas["pipeline"].assessment
+
+
+def test_one_failure_mode_per_source_job_and_store() -> None:
+    a = _assessment()
+    system = load(FRAUD)
+    expected = {
+        c.id
+        for c in (*system.manifest.sources, *system.manifest.pipelines, *system.manifest.stores)
+    }
+    assert {r["component"] for r in a["failure_modes"]} == expected
+    for row in a["failure_modes"]:
+        assert set(row) >= FAILURE_KEYS
+        assert row["severity"] in ("critical", "high", "medium", "low")
+
+
+def test_daily_job_with_26h_budget_leaves_2h() -> None:
+    text = manifest_text(
+        {
+            "features": [{"id": "f1", "freshness_budget": "26h"}],
+            "pipelines": [
+                {"id": "stream_job", "schedule": "daily", "runtime": "1h"},
+            ],
+        }
+    )
+    rows = {
+        r["component"]: r for r in review(loads(text)).areas["pipeline"].assessment["failure_modes"]
+    }
+    assert rows["stream_job"]["time_to_impact_minutes"] == 120
+    assert rows["events"]["time_to_impact_minutes"] == 120  # feeds f1 only through the job
+    assert rows["online"]["reach"] == "live"
+
+
+def test_failure_reaching_serving_only_through_the_retrain() -> None:
+    rows = {r["component"]: r for r in _assessment()["failure_modes"]}
+    chargebacks = rows["chargeback_feed"]
+    assert chargebacks["reach"] == "retrain"
+    assert chargebacks["time_to_impact_minutes"] == 24 * 60
+    assert "next daily retrain of fraud_xgb" in chargebacks["serving_effect"]
+
+
+def test_single_points_of_failure_and_their_kind() -> None:
+    a = _assessment()
+    assert a["single_points_of_failure"] == ["card_auth_stream", "redis_features"]
+    details = {d["component"]: d for d in a["single_point_details"]}
+    assert details["redis_features"]["stops"] == ["fraud_api"]
+    assert details["card_auth_stream"]["corrupts"] == ["fraud_api"]
+
+
+def test_availability_composes_the_path() -> None:
+    (row,) = _assessment()["availability"]
+    # sagemaker 99.95% (catalogue) and redis 99.9% (declared) in series, both without fallback
+    assert row["series_estimate"] == pytest.approx(0.9995 * 0.999, abs=1e-6)
+    assert row["estimate"] == pytest.approx(row["series_estimate"], abs=3e-4)
+    assert row["meets_slo"] is False
+    assert row["years_simulated"] >= 200
+
+
+def test_unknown_figures_make_an_upper_bound() -> None:
+    a = review(loads(manifest_text({}))).areas["pipeline"].assessment
+    (row,) = a["availability"]
+    assert row["estimate_is_upper_bound"] is True
+    assert row["meets_slo"] is None
+    assert "online" in row["unknown_availability"]
+
+
+def test_lineage_drawn_as_mermaid_and_svg() -> None:
+    graph = _assessment()["lineage"]
+    text = mermaid(graph)
+    assert text.startswith("flowchart LR")
+    assert "class " in text and "stops" in text and "linkStyle" in text
+    drawn = layout(graph)
+    assert {n["id"] for n in drawn["nodes"]} >= {"redis_features", "fraud_api"}
+    red = [n for n in drawn["nodes"] if n["stroke"] == "#c92a2a"]
+    assert [n["id"] for n in red] == ["redis_features"]
+
+
+def test_large_feature_sets_collapse_in_the_diagram() -> None:
+    graph = (
+        review(loads(manifest(features=60, sources=10, pipelines=5)))
+        .areas["pipeline"]
+        .assessment["lineage"]
+    )
+    drawn = layout(graph)
+    features = [n for n in drawn["nodes"] if n["kind"] == "feature"]
+    assert len(features) <= 10
+    assert all("features from" in n["label"] for n in features)
