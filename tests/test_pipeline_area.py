@@ -112,3 +112,10 @@ def test_large_feature_sets_collapse_in_the_diagram() -> None:
     features = [n for n in drawn["nodes"] if n["kind"] == "feature"]
     assert len(features) <= 10
     assert all("features from" in n["label"] for n in features)
+
+
+def test_how_soon_a_failure_is_noticed() -> None:
+    rows = {r["component"]: r for r in _assessment()["failure_modes"]}
+    assert rows["redis_features"]["noticed"] == "at once (alert)"  # monitoring.system.errors
+    assert rows["merchant_risk_table"]["noticed"] == "when someone looks at a dashboard"
+    assert rows["chargeback_labels"]["noticed"].startswith("not until a symptom")

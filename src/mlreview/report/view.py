@@ -90,6 +90,7 @@ def tables(area: AreaResult) -> list[Table]:
                     ("serving effect", "serving_effect"),
                     ("training effect", "training_effect"),
                     ("noticed by", "detected_by"),
+                    ("how soon", "noticed"),
                     ("recovery", "recovery"),
                     ("severity", "severity"),
                 ],

@@ -15,7 +15,6 @@ from typing import Any
 from mlreview.areas.common import watched
 from mlreview.system.models import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
 from mlreview.system.system import System
-from mlreview.system.units import format_seconds
 
 FAILURE = {"source": "unavailable", "pipeline": "run fails", "store": "unavailable"}
 STREAM_FAILURE = "stops consuming"
@@ -58,6 +57,7 @@ class FailureMode:
             "serving_effect": self.serving_effect,
             "training_effect": self.training_effect,
             "detected_by": self.detected_by,
+            "noticed": noticed(self.detected_by),
             "recovery": self.recovery,
             "severity": self.severity,
         }
@@ -419,9 +419,12 @@ def analyse(system: System) -> list[FailureMode]:
     return [_row(system, lineage, comp) for comp in comps]
 
 
-def describe_wait(minutes: float | None) -> str:
-    return (
-        "unknown"
-        if minutes is None
-        else ("at once" if minutes == 0 else format_seconds(minutes * 60))
-    )
+def noticed(detected_by: list[str]) -> str:
+    """How soon someone knows: an alert pages at once; a dashboard waits for someone to look."""
+    if any(d.endswith("(alert)") for d in detected_by):
+        return "at once (alert)"
+    if any(d.endswith("(dashboard)") for d in detected_by):
+        return "when someone looks at a dashboard"
+    if detected_by:
+        return "at the next manual check"
+    return "not until a symptom reaches a person (no monitor declared)"
