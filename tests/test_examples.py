@@ -71,3 +71,20 @@ def test_example_pipeline_consequences(example: Path) -> None:
             assert rows[component][key] == value, (component, key, rows[component][key])
     rules = {f.rule for f in done.findings}
     assert set(want["must_find_more"]) <= rules
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_example_feedback_design(example: Path) -> None:
+    want = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))[
+        "feedback"
+    ]
+    a = review(load(example)).areas["feedback"].assessment
+    assert a["loop_type"] == want["loop_type"]
+    assert a["effective_staleness_days"] == pytest.approx(
+        want["effective_staleness_days"], abs=1e-3
+    )
+    for key, value in want["holdout"].items():
+        assert a["holdout"][key] == pytest.approx(value, abs=0.05), key
+    assert a["design"]["maturity_window_days"] == pytest.approx(
+        want["maturity_window_days"], abs=1e-3
+    )

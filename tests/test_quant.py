@@ -17,6 +17,7 @@ from mlreview.quant.availability import (
     simulate,
 )
 from mlreview.quant.capacity import headroom, replicas_needed
+from mlreview.quant.power import holdout_sample_size, size_holdout
 
 
 def test_series_and_parallel() -> None:
@@ -72,3 +73,21 @@ def test_capacity_arithmetic() -> None:
     assert replicas_needed(4000, 300) == 14
     assert replicas_needed(600, 300) == 2
     assert headroom(1200, 4000) == pytest.approx(0.3)
+
+
+def test_two_proportion_sample_size_matches_the_textbook() -> None:
+    # 10% vs 12%, equal groups, alpha 0.05 two-sided, power 0.8: 3,841 per group (Fleiss).
+    assert holdout_sample_size(0.10, 0.2, 0.5) == 3841
+
+
+@given(st.floats(0.001, 0.3), st.floats(0.05, 0.5))
+def test_smaller_effects_need_more_outcomes(base: float, effect: float) -> None:
+    assert holdout_sample_size(base, effect / 2, 0.05) > holdout_sample_size(base, effect, 0.05)
+
+
+def test_holdout_sizing_picks_the_smallest_share_within_target() -> None:
+    plan = size_holdout(0.03, 0.05, labelled_per_day=20_000_000, maturity_days=1.0, target_days=14)
+    assert plan.within_target and plan.fraction == 0.001
+    small = size_holdout(0.03, 0.05, labelled_per_day=50_000, maturity_days=1.0, target_days=14)
+    assert small.fraction > plan.fraction
+    assert small.days_to_detect == pytest.approx(small.collection_days + 1.0)

@@ -142,6 +142,9 @@ class RuleSet:
     prefix: str
     rules: list[Rule] = field(default_factory=list)
 
+    def named(self, name: str) -> Rule:
+        return next(r for r in self.rules if r.name == name)
+
     def rule(
         self,
         number: int,

@@ -10,7 +10,16 @@ from mlreview.areas.findings import Severity
 from mlreview.engine.result import AreaResult, Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.diagram import layout
-from mlreview.report.view import diagram, heading, meta_findings, plan, tables, where
+from mlreview.report.loop_diagram import loop_layout
+from mlreview.report.view import (
+    design_sections,
+    diagrams,
+    heading,
+    meta_findings,
+    plan,
+    tables,
+    where,
+)
 
 COLOURS = {
     "critical": "#8b0000",
@@ -48,19 +57,22 @@ def severity_bars(review: Review) -> list[dict[str, object]]:
     ]
 
 
-def _drawing(area: AreaResult) -> dict[str, object] | None:
-    drawn = diagram(area)
-    if drawn is None:
-        return None
-    title, graph = drawn
-    return {"title": title, **layout(graph)}
+def _drawings(area: AreaResult) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for d in diagrams(area):
+        drawn = layout(d.data) if d.kind == "lineage" else loop_layout(d.data)
+        out.append({"title": d.title, "kind": d.kind, **drawn})
+    return out
 
 
 def render(review: Review, options: RenderOptions) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         review=review,
-        areas=[(heading(a), a, tables(a), _drawing(a)) for a in review.areas.values()],
+        areas=[
+            (heading(a), a, tables(a), _drawings(a), design_sections(a))
+            for a in review.areas.values()
+        ],
         plan=plan(review),
         bars=severity_bars(review),
         colours=COLOURS,

@@ -6,7 +6,17 @@ from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.diagram import mermaid
-from mlreview.report.view import Table, diagram, heading, meta_findings, plan, tables, where
+from mlreview.report.loop_diagram import loop_mermaid
+from mlreview.report.view import (
+    Table,
+    design_sections,
+    diagrams,
+    heading,
+    meta_findings,
+    plan,
+    tables,
+    where,
+)
 
 _ESCAPES = str.maketrans({c: f"\\{c}" for c in "\\`*[]<>|#"})
 
@@ -50,10 +60,16 @@ def render(review: Review, options: RenderOptions) -> str:
         out += [f"## {heading(area)}", "", esc(area.summary), ""]
         for t in tables(area):
             out += _table(t)
-        drawn = diagram(area)
-        if drawn is not None:
-            title, graph = drawn
-            out += [f"**{esc(title)}**", "", "```mermaid", mermaid(graph), "```", ""]
+        for d in diagrams(area):
+            text = mermaid(d.data) if d.kind == "lineage" else loop_mermaid(d.data)
+            out += [f"**{esc(d.title)}**", "", "```mermaid", text, "```", ""]
+        sections = design_sections(area)
+        if sections:
+            out += ["**The loop to build**", ""]
+            for title, items in sections:
+                out.append(f"- {esc(title)}")
+                out += [f"  - {esc(item)}" for item in items]
+            out.append("")
         for f in area.findings:
             out += _finding(f)
         out.append("")

@@ -13,7 +13,7 @@ from rich.text import Text
 from mlreview.areas.findings import Finding, Severity
 from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
-from mlreview.report.view import Table, heading, meta_findings, plan, tables, where
+from mlreview.report.view import Table, design_sections, heading, meta_findings, plan, tables, where
 
 STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -73,6 +73,13 @@ def render(review: Review, options: RenderOptions) -> str:
         console.print(Text(area.summary))
         for t in tables(area):
             console.print(_table(t))
+        sections = design_sections(area)
+        if sections:
+            console.print(Text("The loop to build", style="bold"))
+            for title, items in sections:
+                console.print(Text(f"  {title}", style="bold"))
+                for item in items:
+                    console.print(Text(f"    - {item}"))
         if area.findings:
             console.print(_findings(area.findings))
     console.rule(Text("5. The biggest risk", style="bold"), align="left")

@@ -173,15 +173,80 @@ def tables(area: AreaResult) -> list[Table]:
     ]
 
 
-def diagram(area: AreaResult) -> tuple[str, dict[str, Any]] | None:
-    """(title, graph) of the area's diagram, if it has one."""
-    graph = area.assessment.get("lineage")
-    if area.key == "pipeline" and graph:
-        return (
-            "Lineage: single points of failure and the paths they break",
-            graph,
-        )
-    return None
+@dataclass(frozen=True)
+class Diagram:
+    title: str
+    kind: str
+    """'lineage' (a graph of components) or 'loop' (steps that feed back into the first)."""
+    data: Any
+
+
+def diagrams(area: AreaResult) -> list[Diagram]:
+    """The pictures an area's section shows, in order."""
+    a = area.assessment
+    if area.key == "pipeline" and a.get("lineage"):
+        title = "Lineage: single points of failure and the paths they break"
+        return [Diagram(title, "lineage", a["lineage"])]
+    if area.key == "feedback" and a.get("diagram"):
+        out = []
+        if a["diagram"]["as_is"]:
+            out.append(
+                Diagram(
+                    "The loop as declared (orange: biased or at risk)",
+                    "loop",
+                    a["diagram"]["as_is"],
+                )
+            )
+        out.append(Diagram("The loop to build (green: added)", "loop", a["diagram"]["designed"]))
+        return out
+    return []
+
+
+def design_sections(area: AreaResult) -> list[tuple[str, list[str]]]:
+    """The designed feedback loop as headed lists, for the feedback area."""
+    d = area.assessment.get("design") if area.key == "feedback" else None
+    if not d:
+        return []
+    h = d["holdout"]
+    if h["fraction"] is not None:
+        holdout = [
+            f"hold out {h['fraction']:.1%} of traffic at random, persistently; it detects a "
+            f"{h['min_detectable_effect']:.0%} change ({h['min_detectable_effect_basis']}) in "
+            f"{h['days_to_detect']:g} days from {h['outcomes_needed']:,} labelled outcomes",
+            *h["basis"],
+        ]
+    else:
+        holdout = [f"hold out 1-5% of traffic; {'; '.join(h['basis'])}"]
+    out = [
+        ("Log at serving", list(d["log_at_serving"])),
+        (
+            "Join and maturity",
+            [
+                f"join labels on {d['join_key']}",
+                f"train only on rows older than {cell(d['maturity_window_days'])} days "
+                f"({d['maturity_basis']})",
+            ],
+        ),
+        ("Holdout", holdout),
+    ]
+    if d["exploration"]:
+        e = d["exploration"]
+        share = f"{e['fraction']:.1%}" if e["fraction"] is not None else "a small share"
+        out.append(("Exploration", [f"{share}: {e['how']}; log the propensity of every action"]))
+    r = d["retrain"]
+    out += [
+        (
+            "Retrain",
+            [
+                f"schedule: {r['schedule']}",
+                f"train on {r['train_on']}",
+                *[f"trigger: {t}" for t in r["triggers"]],
+            ],
+        ),
+        ("Promotion gate", list(d["promotion_gate"])),
+        ("Watch while labels mature", list(d["watch_while_immature"])),
+    ]
+    return out
 
 
 def where(f: Finding) -> str:

@@ -80,6 +80,9 @@ class Traffic(Node):
         None, description="Traffic multiple the system must absorb (the review assumes 10)."
     )
     ramp: Duration | None = Field(None, description="How fast a spike reaches its peak.")
+    daily_predictions: Positive | None = Field(
+        None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
+    )
 
 
 class SystemInfo(Node):
@@ -585,6 +588,9 @@ class Label(Node):
     coverage: Fraction | None = Field(
         None, description="Share of predictions that ever get a label."
     )
+    base_rate: Fraction | None = Field(
+        None, description="Share of labelled outcomes that are positive (fraud rate, click rate)."
+    )
     join_key: Literal["prediction_id", "entity_time", "entity"] | None = Field(
         None, description="How a label is matched to its prediction."
     )
@@ -621,6 +627,10 @@ class FeedbackLoop(Component):
     label: Label | None = Field(None, description="Where labels come from and when.")
     model_shapes_own_data: bool | None = Field(
         None, description="The model's decisions decide which outcomes are seen."
+    )
+    min_detectable_effect: Annotated[float, Field(gt=0.0, le=10.0)] | None = Field(
+        None,
+        description="Smallest relative change in the outcome rate worth detecting (0.1 = 10%).",
     )
     exploration: Exploration | None = Field(None, description="Exploration policy.")
     holdout: Holdout | None = Field(None, description="Holdout policy.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
@@ -15,6 +16,23 @@ BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
 SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
 LAKK17 = "Lakkaraju et al., The Selective Labels Problem (KDD 2017)"
 GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
+
+
+def _design(ctx: Context, loop_id: str) -> dict[str, Any] | None:
+    loops: list[dict[str, Any]] = ctx.assessment["loops"]
+    return next((r["design"] for r in loops if r["loop"] == loop_id), None)
+
+
+def _holdout_plan(ctx: Context, loop_id: str) -> str:
+    """' Here: hold out 0.1% ... in 96 days.' from the designed loop, or '' if it is unsized."""
+    design = _design(ctx, loop_id)
+    h = design["holdout"] if design else None
+    if not h or h["fraction"] is None:
+        return ""
+    return (
+        f" Here: a {h['fraction']:.1%} random holdout detects a {h['min_detectable_effect']:.0%} "
+        f"change in {h['days_to_detect']:g} days ({h['outcomes_needed']:,} labelled outcomes)."
+    )
 
 
 def _model(ctx: Context, ident: str) -> Model:
@@ -61,6 +79,7 @@ def selective_labels(ctx: Context) -> Iterator[Hit]:
             loop.label or loop,
             "observed_only_when",
             severity=Severity.CRITICAL if automated else None,
+            fix=RULES.named("selective-labels-without-holdout").fix + _holdout_plan(ctx, loop.id),
         )
 
 
@@ -254,6 +273,8 @@ def immature_labels(ctx: Context) -> Iterator[Hit]:
             f"(every {format_seconds(cadence.period)}) with{have}.",
             loop.label or loop,
             "maturity_window" if maturity is not None else "delay",
+            fix=f"Train only on rows older than {p95} (the label delay p95), or model the delay "
+            "explicitly.",
         )
 
 
@@ -334,8 +355,8 @@ def unjoinable_labels(ctx: Context) -> Iterator[Hit]:
     rationale="Launch metrics are a proxy; a small persistent holdout shows what the model "
     "does to the outcome over months.",
     sources=(f"{ZINK} #39", "Statsig: global holdouts"),
-    fix="Hold out 1-5% of traffic from the model persistently, sized by a power calculation, "
-    "and refresh it twice a year.",
+    fix="Hold out a random share of traffic from the model persistently, sized by a power "
+    "calculation for the smallest change worth knowing, and refresh it twice a year.",
     mitigation="detect",
     scenario="selective-labels",
     likelihood=5,
@@ -348,7 +369,12 @@ def no_persistent_holdout(ctx: Context) -> Iterator[Hit]:
         if enabled and persistent:
             continue
         what = "no holdout" if not enabled else "a holdout that is not persistent"
-        yield p.hit([loop.id, loop.model], f"Loop {loop.id} has {what}.", loop.holdout or loop)
+        yield p.hit(
+            [loop.id, loop.model],
+            f"Loop {loop.id} has {what}.",
+            loop.holdout or loop,
+            fix=RULES.named("no-persistent-holdout").fix + _holdout_plan(ctx, loop.id),
+        )
 
 
 @RULES.rule(

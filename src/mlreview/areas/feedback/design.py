@@ -1,0 +1,190 @@
+"""The feedback loop the system should have, derived from its manifest, with numbers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mlreview.areas.common import watched
+from mlreview.quant.power import size_holdout
+from mlreview.system.models import Endpoint, FeedbackLoop, Model
+from mlreview.system.system import System
+from mlreview.system.units import format_seconds
+
+DEFAULT_MDE = 0.10
+PEAK_TO_MEAN = 0.5
+P95_OVER_P50_EXPONENTIAL = math.log(20) / math.log(2)
+COLLECTION_TARGET_DAYS = 14.0
+BASELINES = {
+    "classification": "a logistic regression on the top features",
+    "ranking": "popularity order",
+    "forecast": "a seasonal naive forecast (same day last week)",
+    "regression": "the trailing mean",
+    "filtering": "the current rule set",
+}
+PROXIES = {
+    "classification": "manual-review outcomes and customer disputes within days",
+    "ranking": "in-session clicks and dwell time",
+    "forecast": "error on items with next-day sales",
+    "regression": "error on the fastest-maturing outcomes",
+    "filtering": "appeal and override rates",
+}
+
+
+def _endpoints(system: System, model: Model) -> list[Endpoint]:
+    return system.endpoints_of(model)
+
+
+def daily_predictions(system: System, model: Model) -> tuple[float | None, str]:
+    for e in _endpoints(system, model):
+        for traffic in (e.traffic, system.manifest.system.traffic):
+            if traffic and traffic.daily_predictions:
+                return traffic.daily_predictions, "declared daily_predictions"
+    for e in _endpoints(system, model):
+        for traffic in (e.traffic, system.manifest.system.traffic):
+            if traffic and traffic.peak_qps and e.mode != "batch":
+                daily = traffic.peak_qps * 86400 * PEAK_TO_MEAN
+                return daily, f"assumed mean rate = half the {traffic.peak_qps:g} QPS peak"
+    return None, "no traffic declared"
+
+
+def maturity_days(loop: FeedbackLoop | None) -> tuple[float | None, str]:
+    delay = loop.label.delay if loop and loop.label else None
+    if delay and delay.p95 is not None:
+        days = delay.p95.days
+        rounded = math.ceil(days) if days >= 1 else math.ceil(days * 24) / 24
+        return rounded, f"label delay p95 {delay.p95}"
+    if delay and delay.p50 is not None:
+        days = delay.p50.days * P95_OVER_P50_EXPONENTIAL
+        return math.ceil(days * 24) / 24, (
+            f"assumed exponential delay: p95 = {P95_OVER_P50_EXPONENTIAL:.1f} x p50 ({delay.p50})"
+        )
+    return None, "no label delay declared"
+
+
+def log_record(system: System, loop: FeedbackLoop | None, model: Model) -> list[str]:
+    decision = system.manifest.system.decision
+    fields = ["prediction_id", "model_version", "scored_at", "entity_id"]
+    feats = [f.id for f in system.model_features(model)]
+    shown = ", ".join(feats[:8]) + (f" and {len(feats) - 8} more" if len(feats) > 8 else "")
+    fields.append(f"feature values ({shown})" if feats else "feature values")
+    fields.append("score")
+    fixed = model.threshold is not None and model.threshold.kind == "fixed"
+    if fixed or (decision is not None and decision.automated_action):
+        fields += ["threshold", "action taken"]
+    fields += ["holdout or exploration arm", "propensity (probability of the action taken)"]
+    if decision and decision.type == "ranking":
+        fields.append("position shown")
+    return fields
+
+
+def _holdout(
+    system: System, loop: FeedbackLoop | None, model: Model, maturity: float | None
+) -> dict[str, Any]:
+    mde = loop.min_detectable_effect if loop and loop.min_detectable_effect else None
+    mde_basis = "declared" if mde else f"assumed {DEFAULT_MDE:.0%} relative change"
+    effect = mde or DEFAULT_MDE
+    base = loop.label.base_rate if loop and loop.label else None
+    coverage = loop.label.coverage if loop and loop.label and loop.label.coverage else 1.0
+    daily, daily_basis = daily_predictions(system, model)
+    result: dict[str, Any] = {
+        "fraction": None,
+        "days_to_detect": None,
+        "min_detectable_effect": effect,
+        "min_detectable_effect_basis": mde_basis,
+        "outcomes_needed": None,
+        "collection_days": None,
+        "basis": [],
+    }
+    missing = []
+    if base is None:
+        missing.append("label.base_rate")
+    if daily is None:
+        missing.append("traffic.daily_predictions or peak_qps")
+    if missing:
+        result["basis"] = [f"cannot size without {' and '.join(missing)}"]
+        return result
+    assert base is not None and daily is not None
+    plan = size_holdout(base, effect, daily * coverage, maturity or 0.0, COLLECTION_TARGET_DAYS)
+    result.update(
+        fraction=plan.fraction,
+        days_to_detect=round(plan.days_to_detect, 1),
+        outcomes_needed=plan.holdout_outcomes_needed,
+        collection_days=round(plan.collection_days, 1),
+        basis=[
+            f"base rate {base:g}, {daily:,.0f} predictions/day ({daily_basis})",
+            f"{coverage:.0%} labelled, two-sided alpha 0.05, power 0.8",
+            f"collection {plan.collection_days:.1f} d + maturity "
+            f"{format_seconds((maturity or 0) * 86400)}",
+        ],
+    )
+    if not plan.within_target:
+        result["basis"].append(
+            f"even a {plan.fraction:.0%} holdout needs more than {COLLECTION_TARGET_DAYS:g} days"
+        )
+    return result
+
+
+def design(system: System, loop: FeedbackLoop | None, model: Model) -> dict[str, Any]:
+    """The loop this model should have: what to log, how to join, how to hold out, when to
+    retrain, how to promote and what to watch until labels mature."""
+    decision = system.manifest.system.decision
+    kind = decision.type if decision and decision.type else "classification"
+    maturity, maturity_basis = maturity_days(loop)
+    holdout = _holdout(system, loop, model, maturity)
+    feats = sorted(system.model_features(model), key=lambda f: (f.importance_rank or 10**6, f.id))[
+        :5
+    ]
+    top = ", ".join(f.id for f in feats) or "the top features"
+    cadence = model.training.cadence if model.training else None
+    slices = (model.validation_gate.slices if model.validation_gate else None) or []
+    retrain = {
+        "schedule": cadence.phrase if cadence else "daily",
+        "train_on": f"rows older than the {format_seconds(maturity * 86400)} maturity window"
+        if maturity
+        else "rows whose labels have arrived",
+        "triggers": [
+            f"population stability index above 0.2 on {top} or on the score distribution",
+            f"label metric on mature rows worse than the holdout by more than "
+            f"{holdout['min_detectable_effect']:.0%}",
+        ],
+    }
+    gate = [
+        f"beats the serving {model.id} on the latest mature window",
+        f"beats {BASELINES.get(kind, 'a simple baseline')}",
+        "per slice: " + (", ".join(slices) if slices else "declare slices (region, segment)"),
+        "block promotion on failure; keep the previous version deployable",
+    ]
+    mon = system.manifest.monitoring
+    watch = ["score distribution against the last 28 days (daily PSI)"]
+    if decision and decision.action:
+        watch.append(f"rate of '{decision.action}' against its 28-day range")
+    proxy_declared = mon and mon.quality and watched(mon.quality.proxy)
+    watch.append(
+        "the declared proxy metric"
+        if proxy_declared
+        else f"proxy: {PROXIES.get(kind, 'a fast proxy')}"
+    )
+    shapes = bool(loop and loop.model_shapes_own_data)
+    selective = bool(loop and loop.label and loop.label.observed_only_when)
+    exploration = None
+    if shapes or selective:
+        exploration = {
+            "fraction": holdout["fraction"],
+            "how": "let through or show at random, independent of the score"
+            if selective
+            else "epsilon-greedy over candidates the model would not pick",
+            "propensity_logged": True,
+        }
+    return {
+        "model": model.id,
+        "log_at_serving": log_record(system, loop, model),
+        "join_key": "prediction_id",
+        "maturity_window_days": maturity,
+        "maturity_basis": maturity_basis,
+        "holdout": holdout,
+        "exploration": exploration,
+        "retrain": retrain,
+        "promotion_gate": gate,
+        "watch_while_immature": watch,
+    }

@@ -1,0 +1,67 @@
+"""The feedback assessment: the loop as declared and the loop to build, with sized holdouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlreview.api import load, loads, review
+from mlreview.report.base import render
+from tests.conftest import ROOT
+from tests.rules.test_rule_cases import manifest_text
+
+FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
+
+
+def test_contract_keys_for_the_primary_loop() -> None:
+    a = review(load(FRAUD)).areas["feedback"].assessment
+    assert a["loop_type"] == "direct"
+    assert a["effective_staleness_days"] == 91
+    assert a["label_coverage"] is None
+    assert set(a["holdout"]) >= {"fraction", "days_to_detect", "min_detectable_effect"}
+    assert a["holdout"]["fraction"] == 0.001
+    assert a["holdout"]["days_to_detect"] == pytest.approx(96.5, abs=0.1)
+    design = a["design"]
+    assert design["join_key"] == "prediction_id"
+    assert design["maturity_window_days"] == 90
+    assert any("txn_count_1h" in field for field in design["log_at_serving"])
+    assert "propensity (probability of the action taken)" in design["log_at_serving"]
+    assert design["exploration"]["how"].startswith("let through")
+
+
+def test_maturity_from_median_delay_assumes_exponential_tail() -> None:
+    text = manifest_text(
+        {"feedback": [{"id": "outcomes", "label": {"delay": {"p95": "__delete__"}}}]}
+    )
+    text = text.replace("p95: __delete__\n", "")
+    design = review(loads(text)).areas["feedback"].assessment["design"]
+    assert design["maturity_window_days"] == 9 / 24  # 4.32 x 2 h = 8.6 h, rounded up to 9 h
+    assert "exponential" in design["maturity_basis"]
+
+
+def test_unsized_holdout_says_what_is_missing() -> None:
+    a = review(loads(manifest_text({}))).areas["feedback"].assessment
+    assert a["holdout"]["fraction"] is None
+    assert a["holdout"]["basis"] == ["cannot size without label.base_rate"]
+
+
+def test_design_without_any_loop() -> None:
+    a = review(loads(manifest_text({"feedback": []}))).areas["feedback"].assessment
+    assert a["loop_type"] == "none"
+    assert a["design"]["model"] == "m1"
+    assert a["diagram"]["as_is"] == []
+
+
+def test_loops_drawn_in_markdown_and_html() -> None:
+    done = review(load(FRAUD))
+    md = render(done, "markdown")
+    assert md.count("```mermaid") == 3  # lineage, loop as declared, loop to build
+    assert "s00 -.->" not in md and "-.-> s00" in md
+    html = render(done, "html")
+    assert "The loop to build" in html and html.count("<svg") >= 4
+    assert "hold out 0.1% of traffic" in html
+
+
+def test_rules_quote_the_designed_holdout() -> None:
+    done = review(load(FRAUD))
+    (feed001,) = [f for f in done.findings if f.rule == "FEED001"]
+    assert "a 0.1% random holdout detects a 20% change in 96.5 days" in feed001.fix
