@@ -122,6 +122,14 @@ def _loop_row(system: System, loop: FeedbackLoop) -> dict[str, Any]:
         "exploration_fraction": loop.exploration.fraction if loop.exploration else None,
         "propensity_logged": loop.exploration.propensity_logged if loop.exploration else None,
         "position_bias": loop.position_bias,
+        "bot_filter": loop.quality_filters.bots if loop.quality_filters else None,
+        "poisoning_checks": loop.quality_filters.poisoning if loop.quality_filters else None,
+        "threshold_recalibrated": model.threshold.recalibrated_on_retrain
+        if model.threshold
+        else None,
+        "action_limits": system.manifest.monitoring.action_limits
+        if system.manifest.monitoring
+        else None,
         "design": plan,
         "diagram": {"as_is": _as_is(system, loop, model), "designed": _designed(plan)},
     }
