@@ -15,7 +15,7 @@ from mlreview._version import __version__
 if TYPE_CHECKING:
     from mlreview.api import Review, load, loads, review
     from mlreview.areas.findings import Finding, Severity
-    from mlreview.system.problems import InputError, Problem
+    from mlreview.problems import InputError, Problem
     from mlreview.system.system import System
 
 __all__ = [
@@ -33,8 +33,8 @@ __all__ = [
 
 _LAZY = {
     "Finding": "mlreview.areas.findings",
-    "InputError": "mlreview.system.problems",
-    "Problem": "mlreview.system.problems",
+    "InputError": "mlreview.problems",
+    "Problem": "mlreview.problems",
     "Review": "mlreview.api",
     "Severity": "mlreview.areas.findings",
     "System": "mlreview.system.system",

@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
-    from mlreview.system.problems import InputError
+    from mlreview.problems import InputError
 
     commands = {"check": _check, "rules": _rules, "rule": _rule, "schema": _schema}
     try:

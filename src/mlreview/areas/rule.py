@@ -72,22 +72,23 @@ class Probe:
 
     def get(self, node: Node | None, dotted: str, assume: Any = None) -> Any:
         """The value at ``dotted`` (manifest keys) below ``node``; ``assume`` when unknown."""
+        parts = dotted.split(".")
         current: Any = node
         last: Node | None = node
-        for part in dotted.split("."):
+        for part in parts:
             if not isinstance(current, Node):
                 current = None
                 break
             last = current
-            attr = keys_of(type(current)).get(part, part)
-            current = getattr(current, attr, None)
-        where = self.system.label((*node.path, *dotted.split("."))) if node else dotted
+            current = getattr(current, keys_of(type(current)).get(part, part), None)
+        if current is None and assume is None:
+            return None
+        where = self.system.label((*node.path, *parts)) if node else dotted
         if current is None:
             line = self.system.line(last) if last is not None else 1
-            if assume is not None:
-                self.assumed.append(Assumption(where, _show(assume), line))
+            self.assumed.append(Assumption(where, _show(assume), line))
             return assume
-        line = self.system.line(last, dotted.rsplit(".", maxsplit=1)[-1]) if last is not None else 1
+        line = self.system.line(last, parts[-1]) if last is not None else 1
         self.evidence.append(Evidence(where, _show(current), line))
         return current
 

@@ -111,7 +111,7 @@ def _union_per_year(intervals: np.ndarray, years: int) -> np.ndarray:
     return np.bincount(year, weights=covered, minlength=years)
 
 
-def simulate(hazards: Sequence[Hazard], seed: int = 0, max_events: int = 150_000) -> YearlyImpact:
+def simulate(hazards: Sequence[Hazard], seed: int = 0, max_events: int = 60_000) -> YearlyImpact:
     """Minutes per year with predictions down, and degraded (wrong or stale) but not down.
 
     Each hazard fails and is repaired as an alternating renewal process with exponential up

@@ -39,7 +39,8 @@ class Node(BaseModel):
 
     @property
     def path(self) -> tuple[str | int, ...]:
-        return self._path
+        private = self.__pydantic_private__
+        return private["_path"] if private else ()
 
 
 class Suppression(Node):
@@ -419,6 +420,14 @@ class Autoscaling(Node):
 
 
 class LoadTest(Node):
+    results: list[str] = Field(
+        default_factory=list,
+        description="Result files, relative to the manifest: Locust _stats.csv, k6 "
+        "--summary-export JSON, vegeta JSON report or hey -o csv.",
+    )
+    replicas: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Replicas serving during the test (to get per-replica figures)."
+    )
     max_qps_tested: Positive | None = Field(None, description="Highest rate the load test reached.")
     prod_like: bool | None = Field(
         None, description="Run on production-like hardware and configuration."
@@ -446,6 +455,12 @@ class ServiceTime(Node):
     )
 
 
+class Batching(Node):
+    max_batch_size: Annotated[int, Field(ge=1)] = Field(description="Largest batch formed.")
+    latency_ms_batch_1: Positive = Field(description="Execution time of a batch of one.")
+    latency_ms_max_batch: Positive = Field(description="Execution time of a full batch.")
+
+
 class Dependency(Node):
     target: Annotated[str, ref("store", "source", "endpoint")] = Field(
         description="Id of the store, source or endpoint called per request."
@@ -460,6 +475,10 @@ class Dependency(Node):
     )
     max_qps: Positive | None = Field(
         None, description="Highest rate the dependency accepts (quota or provisioned)."
+    )
+    latency_ms: Positive | None = Field(None, description="Typical (p99) latency of one call.")
+    pool_size: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Connections per replica to the dependency."
     )
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
@@ -520,6 +539,15 @@ class Endpoint(Component):
     mode: Literal["online", "batch", "streaming"] = Field(
         description="online: per request; streaming: per event; batch: scheduled scoring."
     )
+    routing: Literal["random", "shared"] | None = Field(
+        None,
+        description="random: each replica queues its own share (Kubernetes Service); "
+        "shared: one queue, next free replica (Ray Serve, least-loaded balancers).",
+    )
+    request_timeout: Duration | None = Field(
+        None, description="Time after which a queued request is given up (default 30s)."
+    )
+    batching: Batching | None = Field(None, description="Dynamic batching, if used.")
     platform: str | None = Field(
         None, description="e.g. sagemaker, kserve, vertex, ray_serve, kubernetes."
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mlreview.system.problems import InputError, Problem
+from mlreview.problems import InputError, Problem
 
 Path = tuple[str | int, ...]
 

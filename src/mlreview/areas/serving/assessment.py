@@ -1,24 +1,18 @@
-"""Per endpoint: capacity ceiling against today's peak and the growth target."""
+"""Per endpoint: latency at today's peak and at the growth target, what breaks first, and how a
+spike plays out under the declared autoscaler."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mlreview.areas.area import Assessment
-from mlreview.areas.common import multiplier, peak_qps, plural
+from mlreview.areas.common import plural
 from mlreview.areas.findings import Finding
-from mlreview.quant.capacity import headroom, replicas_needed
+from mlreview.areas.serving import capacity
 from mlreview.system.models import Dependency, Endpoint
 from mlreview.system.system import System
 
-
-def qps_per_replica(e: Endpoint) -> tuple[float | None, str]:
-    """Sustainable QPS of one replica and where the figure comes from."""
-    if e.capacity and e.capacity.qps_per_replica:
-        return e.capacity.qps_per_replica, e.capacity.source or "declared"
-    if e.concurrency_per_replica and e.service_time and e.service_time.p50_ms:
-        return e.concurrency_per_replica * 1000.0 / e.service_time.p50_ms, "concurrency/p50"
-    return None, "unknown"
+DEFAULT_RAMP_S = 60.0
 
 
 def dependency_limit(system: System, d: Dependency) -> float | None:
@@ -29,54 +23,162 @@ def dependency_limit(system: System, d: Dependency) -> float | None:
     return float(limit) if limit else None
 
 
+def _bottlenecks(
+    system: System, e: Endpoint, model: capacity.CapacityModel, need: float
+) -> list[dict[str, Any]]:
+    """Each limit as the highest request rate it allows, lowest first."""
+    out: list[dict[str, Any]] = [
+        {
+            "constraint": "replica pool at max replicas",
+            "component": e.id,
+            "capacity_qps": round(model.ceiling(model.max_replicas), 1),
+        }
+    ]
+    for d in e.dependencies:
+        calls = d.calls_per_request or 1.0
+        limit = dependency_limit(system, d)
+        if limit is not None:
+            out.append(
+                {
+                    "constraint": "dependency QPS limit",
+                    "component": d.target,
+                    "capacity_qps": round(limit / calls, 1),
+                }
+            )
+        if d.pool_size is not None and d.latency_ms is not None:
+            in_flight_per_request = calls * d.latency_ms / 1000.0
+            out.append(
+                {
+                    "constraint": "connection pool",
+                    "component": d.target,
+                    "capacity_qps": round(
+                        d.pool_size * model.max_replicas / in_flight_per_request, 1
+                    ),
+                }
+            )
+    if e.accelerators_per_replica and e.accelerator_quota is not None:
+        usable = e.accelerator_quota // e.accelerators_per_replica
+        out.append(
+            {
+                "constraint": "accelerator quota",
+                "component": e.id,
+                "capacity_qps": round(model.ceiling(max(usable, 0)) if usable else 0.0, 1),
+            }
+        )
+    for b in out:
+        b["holds"] = b["capacity_qps"] >= need
+    return sorted(out, key=lambda b: (b["capacity_qps"], b["constraint"]))
+
+
 def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> dict[str, Any]:
-    peak = peak_qps(system, e)
-    mult = multiplier(system, e, override)
-    per, basis = qps_per_replica(e)
-    max_r = e.replicas.max if e.replicas else None
-    min_r = e.replicas.min if e.replicas else None
+    peak, mult = capacity.target(system, e, override)
     row: dict[str, Any] = {
         "endpoint": e.id,
         "mode": e.mode,
         "peak_qps": peak,
         "multiplier": mult,
         "target_qps": peak * mult if peak else None,
-        "qps_per_replica": round(per, 3) if per else None,
-        "qps_per_replica_basis": basis,
-        "min_replicas": min_r,
-        "max_replicas": max_r,
-        "capacity_qps": round(per * max_r, 3) if per and max_r is not None else None,
+        "min_replicas": e.replicas.min if e.replicas else None,
+        "max_replicas": e.replicas.max if e.replicas else None,
+        "qps_per_replica": None,
+        "capacity_qps": None,
         "headroom": None,
         "replicas_needed": None,
         "time_to_capacity_seconds": None,
+        "scenarios": [],
+        "bottlenecks": [],
+        "bottleneck": None,
+        "spike": None,
+        "ramp": None,
+        "model": None,
+        "load_tests": [],
         "dependencies": [],
     }
-    if per and peak:
-        row["replicas_needed"] = replicas_needed(peak * mult, per)
-        if max_r is not None:
-            row["headroom"] = round(headroom(per * max_r, peak * mult), 3)
-    scale = [
-        float(x)
-        for x in (e.cold_start, e.autoscaling.reaction if e.autoscaling else None)
-        if x is not None
-    ]
-    if scale:
-        row["time_to_capacity_seconds"] = round(sum(scale), 3)
     for d in e.dependencies:
-        limit = dependency_limit(system, d)
         calls = d.calls_per_request or 1.0
         row["dependencies"].append(
             {
                 "target": d.target,
                 "qps_at_multiplier": round(peak * mult * calls, 3) if peak else None,
-                "max_qps": limit,
+                "max_qps": dependency_limit(system, d),
             }
         )
+    if e.mode == "batch":
+        return row
+    model = capacity.build(system, e)
+    if model is None:
+        return row
+    row["load_tests"] = [
+        {
+            "file": r.file,
+            "tool": r.tool,
+            "throughput_qps": r.throughput_qps,
+            "p50_ms": r.p50_ms,
+            "p99_ms": r.p99_ms,
+            "error_rate": round(r.error_rate, 4),
+            "open_loop": r.open_loop,
+        }
+        for r in model.load_tests
+    ]
+    row["model"] = {
+        "service_mean_ms": round(model.service.mean * 1000, 3),
+        "service_p99_ms": round(model.service.quantile(0.99) * 1000, 3),
+        "service_scv": round(model.service.scv, 3),
+        "concurrency_per_replica": model.concurrency,
+        "routing": model.routing,
+        "dependency_latency_ms": round(model.extra_latency_s * 1000, 3),
+        "autoscaler": model.autoscaler.name,
+        "cold_start_seconds": model.cold_start_s,
+        "assumptions": model.assumptions,
+    }
+    row["qps_per_replica"] = round(model.ceiling(1), 3)
+    row["capacity_qps"] = round(model.ceiling(model.max_replicas), 3)
+    if peak is None:
+        return row
+    goal = peak * mult
+    row["scenarios"] = [capacity.scenario(model, peak, 1.0), capacity.scenario(model, goal, mult)]
+    row["replicas_needed"] = row["scenarios"][1]["replicas_needed"]
+    row["headroom"] = round(row["capacity_qps"] / goal, 3) if goal else None
+    row["bottlenecks"] = _bottlenecks(system, e, model, goal)
+    row["bottleneck"] = row["bottlenecks"][0]
+    traffic = e.traffic or system.manifest.system.traffic
+    ramp = float(traffic.ramp) if traffic and traffic.ramp is not None else DEFAULT_RAMP_S
+    row["spike"] = capacity.spike(model, peak, goal, 0.0)
+    row["ramp"] = capacity.spike(model, peak, goal, ramp)
+    row["time_to_capacity_seconds"] = row["spike"]["time_to_capacity_seconds"]
     return row
 
 
+def sweep(
+    system: System, e: Endpoint, override: float | None = None, points: int = 10
+) -> list[dict[str, Any]]:
+    """Latency against load from 10% of the target to the target, at the replicas the
+    autoscaler would run."""
+    peak, mult = capacity.target(system, e, override)
+    model = capacity.build(system, e)
+    if model is None or not peak:
+        return []
+    goal = peak * mult
+    return [
+        capacity.scenario(model, goal * (i + 1) / points, mult * (i + 1) / points)
+        for i in range(points)
+    ]
+
+
 def assess(system: System, override: float | None = None) -> Assessment:
-    return {"endpoints": [endpoint_row(system, e, override) for e in system.manifest.endpoints]}
+    rows = [endpoint_row(system, e, override) for e in system.manifest.endpoints]
+    primary = next((r for r in rows if r["mode"] != "batch" and r["scenarios"]), None)
+    return {
+        "endpoints": rows,
+        "scenarios": primary["scenarios"] if primary else [],
+        "bottleneck": primary["bottleneck"] if primary else None,
+        "time_to_capacity_seconds": primary["time_to_capacity_seconds"] if primary else None,
+        "primary_endpoint": primary["endpoint"] if primary else None,
+    }
+
+
+def _p99(ms: float | None) -> str:
+    return f"p99 {ms:g} ms" if ms is not None else "queue grows without bound"
 
 
 def summarise(system: System, a: Assessment, findings: list[Finding]) -> str:
@@ -84,15 +186,30 @@ def summarise(system: System, a: Assessment, findings: list[Finding]) -> str:
     for row in a["endpoints"]:
         if row["mode"] == "batch":
             parts.append(f"{row['endpoint']} scores in batch")
-        elif row["headroom"] is not None:
-            verdict = "holds" if row["headroom"] >= 1 else "does not hold"
-            parts.append(
-                f"{row['endpoint']} {verdict} {row['multiplier']:g}x "
-                f"({row['capacity_qps']:g} QPS ceiling vs {row['target_qps']:g} QPS needed)"
+            continue
+        if not row["scenarios"]:
+            parts.append(f"{row['endpoint']}: capacity unknown (declare peak QPS and service time)")
+            continue
+        now, grown = row["scenarios"]
+        verdict = "holds" if grown["meets_slo"] else "does not hold"
+        p99 = _p99(grown["p99_ms"])
+        b = row["bottleneck"]
+        first = f"; first limit: {b['constraint']} ({b['component']}, {b['capacity_qps']:g} QPS)"
+        step = row["spike"]
+        ttc = step["time_to_capacity_seconds"]
+        if step["reaches_target"] and ttc is not None:
+            spike = f"; a step to {row['multiplier']:g}x has enough replicas after {ttc:g}s"
+        elif ttc is not None:
+            spike = (
+                f"; a step to {row['multiplier']:g}x reaches the {row['max_replicas']}-replica "
+                f"maximum after {ttc:g}s, still short"
             )
         else:
-            parts.append(
-                f"{row['endpoint']}: capacity unknown (declare peak QPS and per-replica QPS)"
-            )
+            spike = f"; a step to {row['multiplier']:g}x never gets enough replicas"
+        parts.append(
+            f"{row['endpoint']} {verdict} {row['multiplier']:g}x ({grown['qps']:g} QPS: {p99} at "
+            f"{grown['replicas']} replicas, {grown['replicas_needed'] or 'no number of'} needed; "
+            f"{_p99(now['p99_ms'])} today){first}{spike}"
+        )
     body = "; ".join(parts) if parts else "no endpoints declared"
     return f"{body}; {plural(len(findings), 'finding')}."

@@ -44,15 +44,15 @@ def capacity_below_growth(ctx: Context) -> Iterator[Hit]:
             continue
         p = ctx.probe()
         p.get(e, "replicas.max")
-        p.get(e, "capacity.qps_per_replica")
-        p.note(e, "capacity.qps_per_replica", row["qps_per_replica"])
-        critical = row["headroom"] * row["multiplier"] < 2
+        p.get(e, "slo.p99_ms")
+        critical = row["capacity_qps"] < 2 * row["peak_qps"]
+        needed = row["replicas_needed"]
+        need = f"it needs {needed} replicas" if needed else "no number of replicas meets the SLO"
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} tops out at {row['capacity_qps']:g} QPS ({row['max_replicas']} "
-            f"replicas x {row['qps_per_replica']:g} QPS) but {row['multiplier']:g}x of "
-            f"{row['peak_qps']:g} QPS is {row['target_qps']:g} QPS; it needs "
-            f"{row['replicas_needed']} replicas.",
+            f"Endpoint {e.id} serves at most {row['capacity_qps']:,.0f} QPS within its latency "
+            f"SLO at {row['max_replicas']} replicas, but {row['multiplier']:g}x of "
+            f"{row['peak_qps']:g} QPS is {row['target_qps']:,.0f} QPS; {need}.",
             e.replicas or e,
             "max",
             severity=Severity.CRITICAL if critical else None,
@@ -147,27 +147,23 @@ def no_autoscaling(ctx: Context) -> Iterator[Hit]:
     detectors=("monitoring.system.latency",),
 )
 def scale_up_slower_than_ramp(ctx: Context) -> Iterator[Hit]:
-    traffic = ctx.system.manifest.system.traffic
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        ramp = (e.traffic.ramp if e.traffic else None) or (traffic.ramp if traffic else None)
-        lag = row["time_to_capacity_seconds"]
-        if ramp is None or lag is None or lag <= float(ramp):
+        ramp = row["ramp"]
+        if not ramp or not ramp["reaches_target"]:
             continue
-        base = (
-            row["min_replicas"] * row["qps_per_replica"]
-            if row["qps_per_replica"] and row["min_replicas"] is not None
-            else None
-        )
-        if base is not None and row["target_qps"] and base >= row["target_qps"]:
+        if ramp["over_slo_share"] < 0.01 and not ramp["timed_out"] and not ramp["shed"]:
             continue
         p = ctx.probe()
         p.get(e, "cold_start")
         p.get(e, "autoscaling.reaction")
+        lost = ramp["timed_out"] + ramp["shed"]
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} needs {lag:g}s (reaction plus cold start) to add capacity but "
-            f"traffic ramps to peak in {ramp}.",
+            f"In a ramp to {row['multiplier']:g}x over {ramp['ramp_seconds']:g}s, {e.id} has "
+            f"enough replicas only after {ramp['time_to_capacity_seconds']:g}s: "
+            f"{ramp['over_slo_share']:.1%} of requests miss the SLO and {lost:,} time out or "
+            "are shed.",
             e,
             "cold_start",
         )
@@ -529,3 +525,74 @@ def scale_to_zero(ctx: Context) -> Iterator[Hit]:
         cold = p.get(e, "cold_start")
         wait = f" and waits {cold} to start" if cold else ""
         yield p.hit([e.id], f"Endpoint {e.id} scales to zero{wait}.", e.replicas or e, "min")
+
+
+@RULES.rule(
+    16,
+    "slo-missed-today",
+    severity=Severity.HIGH,
+    summary="The endpoint misses its latency SLO at today's peak.",
+    rationale="At the replicas the autoscaler settles on for today's peak, queueing already "
+    "pushes p99 past the SLO; growth only makes it worse.",
+    sources=(f"{WAF} REL07-BP01, PERF02-BP05",),
+    fix="Lower the autoscaler's utilisation target or raise min replicas until p99 fits, or "
+    "cut the service-time tail (batching, caching, a smaller model).",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=8,
+    detectors=("monitoring.system.latency",),
+)
+def slo_missed_today(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        if not row["scenarios"] or e.slo is None or e.slo.p99_ms is None:
+            continue
+        now = row["scenarios"][0]
+        if now["p99_ms"] is not None and now["p99_ms"] <= e.slo.p99_ms:
+            continue
+        p = ctx.probe()
+        slo = p.get(e, "slo.p99_ms")
+        seen = f"p99 {now['p99_ms']:g} ms" if now["p99_ms"] is not None else "an unbounded queue"
+        yield p.hit(
+            [e.id],
+            f"At today's {row['peak_qps']:g} QPS, {e.id} runs {now['replicas']} replicas at "
+            f"{now['utilization']:.0%} utilisation: {seen} against a {slo:g} ms SLO.",
+            e.slo,
+            "p99_ms",
+        )
+
+
+@RULES.rule(
+    17,
+    "connection-pool-at-growth",
+    severity=Severity.HIGH,
+    summary="The connection pool to a dependency runs out at the growth target.",
+    rationale="Little's law: calls in flight = rate x calls per request x latency. When that "
+    "exceeds the pool, requests wait for a connection and latency climbs even though the "
+    "dependency itself has room.",
+    sources=(f"{WAF} REL05-BP02", "Little's law"),
+    fix="Raise the pool size per replica, reduce calls per request (one multi-get), or cut the "
+    "dependency's latency with a local cache.",
+    mitigation="prevent",
+    scenario="capacity",
+    likelihood=5,
+)
+def connection_pool_at_growth(ctx: Context) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        row = _row(ctx, e)
+        for b in row["bottlenecks"]:
+            if b["constraint"] != "connection pool" or b["holds"]:
+                continue
+            dep = next(d for d in e.dependencies if d.target == b["component"])
+            p = ctx.probe()
+            p.get(dep, "pool_size")
+            p.get(dep, "latency_ms")
+            yield p.hit(
+                [e.id, dep.target],
+                f"{e.id}'s pools to {dep.target} carry at most {b['capacity_qps']:,.0f} QPS "
+                f"({dep.pool_size} connections x {row['max_replicas']} replicas); "
+                f"{row['multiplier']:g}x needs {row['target_qps']:,.0f} QPS.",
+                dep,
+                "pool_size",
+                anchor=dep.target,
+            )

@@ -1,0 +1,268 @@
+"""A capacity model of one endpoint built from its manifest and load-test evidence.
+
+Per-replica service time comes from, in order: a declared service time (p50 and p99), the
+lowest-rate load test, or the declared per-replica QPS (taken as 80% of saturation). Replicas
+queue their own share of requests under random routing (a Kubernetes Service) or share one
+queue (Ray Serve, least-loaded balancers); each replica has ``concurrency`` slots. Dependencies
+called per request add their latency to every response.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlreview.areas.common import multiplier, peak_qps
+from mlreview.data.loadtest import LoadTestRun, read
+from mlreview.quant.autoscaler import Autoscaler, for_platform
+from mlreview.quant.queueing import ServiceTime, Station, max_rate
+from mlreview.quant.spike import SpikeSpec, simulate
+from mlreview.system.models import Endpoint
+from mlreview.system.system import System
+
+CLAIM_UTILISATION = 0.8
+NO_SLO_UTILISATION = 0.9
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_COLD_START_S = 60.0
+SPIKE_SEED = 20261126
+
+
+@dataclass
+class CapacityModel:
+    endpoint: Endpoint
+    service: ServiceTime
+    concurrency: int
+    routing: str
+    extra_latency_s: float
+    slo_s: float | None
+    min_replicas: int
+    max_replicas: int
+    autoscaled: bool
+    autoscaler: Autoscaler
+    cold_start_s: float
+    timeout_s: float
+    bounded_queue: bool
+    assumptions: list[str]
+    load_tests: list[LoadTestRun]
+
+    @property
+    def per_replica_saturation(self) -> float:
+        return self.concurrency / self.service.mean
+
+    def station(self, rate: float, replicas: int) -> Station:
+        if self.routing == "shared":
+            return Station(replicas * self.concurrency, rate, self.service)
+        return Station(self.concurrency, rate / replicas, self.service)
+
+    def latency_ms(self, rate: float, replicas: int, p: float) -> float:
+        st = self.station(rate, replicas)
+        return (st.response_quantile(p) + self.extra_latency_s) * 1000.0
+
+    def meets(self, rate: float, replicas: int) -> bool:
+        st = self.station(rate, replicas)
+        if not st.stable:
+            return False
+        if self.slo_s is None:
+            return st.utilisation <= NO_SLO_UTILISATION
+        return st.response_quantile(0.99) + self.extra_latency_s <= self.slo_s
+
+    def replicas_needed(self, rate: float, limit: int = 100_000) -> int | None:
+        """Fewest replicas that serve ``rate`` within the SLO (None if no number can, e.g.
+        when the service time alone exceeds it)."""
+        lo = max(1, math.ceil(rate / self.per_replica_saturation - 1e-9))
+        hi = lo
+        while not self.meets(rate, hi):
+            if hi >= limit or (hi > lo + 64 and hi > 4 * lo):
+                return None
+            hi = min(limit, hi * 2)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.meets(rate, mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def ceiling(self, replicas: int) -> float:
+        """Highest rate ``replicas`` replicas serve within the SLO (or at 90% utilisation)."""
+        budget = None if self.slo_s is None else self.slo_s - self.extra_latency_s
+        if budget is None:
+            return replicas * self.per_replica_saturation * NO_SLO_UTILISATION
+        if budget <= 0:
+            return 0.0
+        if self.routing == "shared":
+            return max_rate(replicas * self.concurrency, self.service, 0.99, budget)
+        return replicas * max_rate(self.concurrency, self.service, 0.99, budget)
+
+    def running_replicas(self, rate: float) -> int:
+        """Replicas the autoscaler settles on for a sustained rate, within min and max."""
+        if not self.autoscaled:
+            return self.max_replicas
+        want = math.ceil(rate / (self.autoscaler.target * self.per_replica_saturation) - 1e-9)
+        return max(self.min_replicas, min(self.max_replicas, max(want, 1)))
+
+
+def _service(
+    system: System, e: Endpoint, runs: list[LoadTestRun], concurrency: int
+) -> tuple[ServiceTime, list[str]]:
+    notes: list[str] = []
+    st = e.service_time
+    if e.batching is not None:
+        b = e.batching
+        per_request = b.latency_ms_max_batch / b.max_batch_size / 1000.0
+        notes.append(
+            f"dynamic batching: {b.max_batch_size} per batch in {b.latency_ms_max_batch:g} ms, "
+            f"{per_request * 1000:.3g} ms per request at full batches"
+        )
+        return ServiceTime.deterministic(per_request, "batching"), notes
+    if st is not None and st.p50_ms is not None:
+        p99 = st.p99_ms if st.p99_ms is not None else None
+        if p99 is None:
+            notes.append("service-time p99 not declared; assumed exponential service")
+            return ServiceTime.exponential(st.p50_ms / 1000.0 / math.log(2), "p50 only"), notes
+        return ServiceTime.lognormal(st.p50_ms / 1000.0, p99 / 1000.0, "declared"), notes
+    tested = [r for r in runs if r.p99_ms is not None]
+    if tested:
+        low = min(tested, key=lambda r: r.throughput_qps)
+        notes.append(
+            f"service time from the lowest-rate load test ({low.file}: p50 {low.p50_ms:g} ms, "
+            f"p99 {low.p99_ms:g} ms at {low.throughput_qps:g} QPS)"
+        )
+        return ServiceTime.lognormal(
+            low.p50_ms / 1000.0, (low.p99_ms or low.p50_ms) / 1000.0, "load test"
+        ), notes
+    claim = e.capacity.qps_per_replica if e.capacity else None
+    if claim:
+        mean = concurrency * CLAIM_UTILISATION / claim
+        notes.append(
+            f"service time not declared; derived from {claim:g} QPS per replica taken as "
+            f"{CLAIM_UTILISATION:.0%} of saturation, exponential"
+        )
+        return ServiceTime.exponential(mean, "claim"), notes
+    raise LookupError("no service time, load test or per-replica QPS")
+
+
+def _load_tests(system: System, e: Endpoint) -> list[LoadTestRun]:
+    lt = e.capacity.load_test if e.capacity else None
+    if lt is None or not lt.results:
+        return []
+    base = Path(system.file).parent if system.file != "<manifest>" else Path.cwd()
+    return [read(base / rel, str(base / rel)) for rel in lt.results]
+
+
+def build(system: System, e: Endpoint) -> CapacityModel | None:
+    """The endpoint's capacity model, or None when nothing says how fast a replica is."""
+    runs = _load_tests(system, e)
+    concurrency = e.concurrency_per_replica or 1
+    assumptions: list[str] = []
+    if e.concurrency_per_replica is None:
+        assumptions.append("concurrency per replica not declared; assumed 1")
+    try:
+        service, notes = _service(system, e, runs, concurrency)
+    except LookupError:
+        return None
+    assumptions += notes
+    routing = e.routing or (
+        "shared" if (e.platform or "").lower() in ("ray_serve", "ray") else "random"
+    )
+    if e.routing is None:
+        assumptions.append(f"routing not declared; assumed {routing}")
+    extra = 0.0
+    for d in e.dependencies:
+        if d.latency_ms is not None:
+            extra += d.latency_ms * (d.calls_per_request or 1.0) / 1000.0
+    replicas = e.replicas
+    lo = replicas.min if replicas and replicas.min is not None else 1
+    hi = replicas.max if replicas and replicas.max is not None else lo
+    autoscaled = bool(e.autoscaling and e.autoscaling.enabled) and hi > lo
+    scaler, basis = for_platform(
+        e.platform,
+        e.autoscaling.metric if e.autoscaling else None,
+        e.autoscaling.target if e.autoscaling else None,
+        float(e.autoscaling.reaction) if e.autoscaling and e.autoscaling.reaction else None,
+    )
+    assumptions.append(f"autoscaler: {scaler.name} ({basis})")
+    cold = float(e.cold_start) if e.cold_start is not None else DEFAULT_COLD_START_S
+    if e.cold_start is None:
+        assumptions.append(f"cold start not declared; assumed {DEFAULT_COLD_START_S:g}s")
+    timeout = float(e.request_timeout) if e.request_timeout is not None else DEFAULT_TIMEOUT_S
+    return CapacityModel(
+        endpoint=e,
+        service=service,
+        concurrency=concurrency,
+        routing=routing,
+        extra_latency_s=extra,
+        slo_s=e.slo.p99_ms / 1000.0 if e.slo and e.slo.p99_ms else None,
+        min_replicas=max(lo, 0),
+        max_replicas=max(hi, 1),
+        autoscaled=autoscaled,
+        autoscaler=scaler,
+        cold_start_s=cold,
+        timeout_s=timeout,
+        bounded_queue=bool(
+            e.admission and (e.admission.bounded_queue or e.admission.load_shedding)
+        ),
+        assumptions=assumptions,
+        load_tests=runs,
+    )
+
+
+def scenario(model: CapacityModel, rate: float, mult: float) -> dict[str, Any]:
+    running = model.running_replicas(rate)
+    st = model.station(rate, max(running, 1))
+    needed = model.replicas_needed(rate)
+    stable = st.stable
+    p50 = model.latency_ms(rate, max(running, 1), 0.5) if stable else None
+    p99 = model.latency_ms(rate, max(running, 1), 0.99) if stable else None
+    meets = bool(needed is not None and needed <= model.max_replicas)
+    return {
+        "multiplier": mult,
+        "qps": round(rate, 3),
+        "replicas": running,
+        "utilization": round(st.utilisation, 4),
+        "p50_ms": round(p50, 2) if p50 is not None else None,
+        "p99_ms": round(p99, 2) if p99 is not None else None,
+        "replicas_needed": needed,
+        "meets_slo": meets,
+        "replica_hours_per_day": (needed if meets and needed is not None else model.max_replicas)
+        * 24,
+    }
+
+
+def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> dict[str, Any]:
+    start = model.running_replicas(base)
+    spec = SpikeSpec(
+        base_qps=base,
+        peak_qps=peak,
+        ramp_s=ramp_s,
+        duration_s=max(900.0, ramp_s + 600.0),
+        per_replica_qps=model.per_replica_saturation,
+        initial_replicas=max(start, 1),
+        max_replicas=model.max_replicas if model.autoscaled else max(start, 1),
+        cold_start_s=model.cold_start_s,
+        autoscaler=model.autoscaler,
+        service=model.service,
+        slo_s=model.slo_s,
+        timeout_s=model.timeout_s,
+        queue_limit_s=(model.slo_s or model.timeout_s) if model.bounded_queue else None,
+        extra_latency_s=model.extra_latency_s,
+    )
+    result = simulate(spec, seed=SPIKE_SEED)
+    return {
+        "ramp_seconds": ramp_s,
+        "time_to_capacity_seconds": result.time_to_capacity_s,
+        "reaches_target": result.reaches_target,
+        "requests": result.requests,
+        "over_slo": round(result.over_slo),
+        "over_slo_share": round(result.over_slo_share, 4),
+        "timed_out": result.timed_out,
+        "shed": result.shed,
+        "peak_wait_seconds": round(result.peak_wait_s, 2),
+        "series": result.series,
+    }
+
+
+def target(system: System, e: Endpoint, override: float | None) -> tuple[float | None, float]:
+    return peak_qps(system, e), multiplier(system, e, override)

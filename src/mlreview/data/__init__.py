@@ -1,0 +1,1 @@
+"""Reading data files (load-test results): plain tables in, plain numbers out."""

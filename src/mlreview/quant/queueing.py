@@ -1,0 +1,157 @@
+"""Latency of a pool of servers fed by Poisson arrivals: Erlang C, Allen-Cunneen, tails.
+
+Service times are a quantile grid, so any shape can be used: lognormal fitted to a declared
+p50 and p99 (the usual case), exponential, or deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from statistics import NormalDist
+
+import numpy as np
+
+GRID = 400
+_Z = np.array([NormalDist().inv_cdf((i + 0.5) / GRID) for i in range(GRID)])
+Z99 = NormalDist().inv_cdf(0.99)
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """A service-time distribution in seconds, held as GRID equally likely values (sorted)."""
+
+    values: tuple[float, ...]
+    basis: str = field(default="", compare=False)
+
+    @classmethod
+    def lognormal(cls, p50: float, p99: float, basis: str = "") -> ServiceTime:
+        if p99 <= p50:
+            return cls.deterministic(p50, basis)
+        sigma = math.log(p99 / p50) / Z99
+        return cls(tuple(sorted(float(v) for v in p50 * np.exp(sigma * _Z))), basis)
+
+    @classmethod
+    def exponential(cls, mean: float, basis: str = "") -> ServiceTime:
+        q = (np.arange(GRID) + 0.5) / GRID
+        return cls(tuple(sorted(float(v) for v in -mean * np.log1p(-q))), basis)
+
+    @classmethod
+    def deterministic(cls, value: float, basis: str = "") -> ServiceTime:
+        return cls((value,) * GRID, basis)
+
+    @cached_property
+    def array(self) -> np.ndarray:
+        return np.sort(np.asarray(self.values))
+
+    @cached_property
+    def mean(self) -> float:
+        return float(self.array.mean())
+
+    @cached_property
+    def scv(self) -> float:
+        """Squared coefficient of variation."""
+        a = self.array
+        return float(a.var() / a.mean() ** 2)
+
+    def quantile(self, p: float) -> float:
+        return float(np.quantile(self.array, p))
+
+    def survival(self, t: float | np.ndarray) -> float | np.ndarray:
+        """P(S > t), for one time or an array of them."""
+        above = len(self.array) - np.searchsorted(self.array, t, side="right")
+        return above / len(self.array)
+
+
+def erlang_b(servers: int, load: float) -> float:
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = load * b / (k + load * b)
+    return b
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """Probability an arrival waits in an M/M/c queue with offered load ``load`` Erlangs."""
+    if load >= servers:
+        return 1.0
+    b = erlang_b(servers, load)
+    return servers * b / (servers - load * (1.0 - b))
+
+
+@dataclass(frozen=True)
+class Station:
+    """``servers`` identical servers, one FIFO queue, Poisson arrivals at ``rate`` per second."""
+
+    servers: int
+    rate: float
+    service: ServiceTime
+    arrival_scv: float = 1.0
+
+    @property
+    def load(self) -> float:
+        return self.rate * self.service.mean
+
+    @property
+    def utilisation(self) -> float:
+        return self.load / self.servers
+
+    @property
+    def stable(self) -> bool:
+        return self.utilisation < 1.0
+
+    @cached_property
+    def wait_probability(self) -> float:
+        return erlang_c(self.servers, self.load)
+
+    @cached_property
+    def mean_wait(self) -> float:
+        """Allen-Cunneen: the M/M/c mean wait scaled by (ca2 + cs2) / 2."""
+        if not self.stable:
+            return math.inf
+        mmc = self.wait_probability * self.service.mean / (self.servers - self.load)
+        return mmc * (self.arrival_scv + self.service.scv) / 2.0
+
+    def response_survival(self, t: float) -> float:
+        """P(wait + service > t): the wait is 0 with probability 1 - C and otherwise
+        exponential with mean E[W] / C (Abate, Choudhury and Whitt), averaged over the
+        service-time grid."""
+        c = self.wait_probability
+        s = self.service.array
+        if c <= 0.0 or self.mean_wait == 0.0:
+            return float((s > t).mean())
+        theta = c / self.mean_wait
+        return float(np.where(s > t, 1.0, c * np.exp(-theta * np.clip(t - s, 0.0, None))).mean())
+
+    def response_quantile(self, p: float) -> float:
+        """The p-quantile of response time (seconds); inf when the station is unstable."""
+        if not self.stable:
+            return math.inf
+        lo = self.service.quantile(p)
+        hi = self.service.quantile(0.9999) + 50.0 * max(self.mean_wait, self.service.mean)
+        for _ in range(50):
+            mid = (lo + hi) / 2.0
+            if self.response_survival(mid) > 1.0 - p:
+                lo = mid
+            else:
+                hi = mid
+        return hi
+
+
+@cache
+def max_rate(
+    servers: int, service: ServiceTime, p: float, limit_seconds: float, arrival_scv: float = 1.0
+) -> float:
+    """The highest arrival rate at which the p-quantile of response time stays within the limit
+    (0 when even an idle station misses it)."""
+    if service.quantile(p) > limit_seconds:
+        return 0.0
+    lo, hi = 0.0, servers / service.mean
+    for _ in range(40):
+        mid = (lo + hi) / 2.0
+        st = Station(servers, mid, service, arrival_scv)
+        if st.stable and st.response_quantile(p) <= limit_seconds:
+            lo = mid
+        else:
+            hi = mid
+    return lo
