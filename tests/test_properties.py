@@ -6,8 +6,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.system.loader import load_text
 from mlreview.problems import InputError
+from mlreview.system.loader import load_text
 from mlreview.system.units import Duration, Schedule, cron_period_seconds
 from mlreview.system.yaml_source import read_yaml
 
