@@ -140,8 +140,7 @@ def test_rules_json(capsys) -> None:  # type: ignore[no-untyped-def]
 def test_examples_review_cleanly_from_another_directory(
     example: Path, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    copy = tmp_path / "system.yaml"
-    shutil.copy(example, copy)
+    shutil.copytree(example.parent, tmp_path, dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
     assert main(["check", "system.yaml", "-f", "sarif", "-o", "out.sarif"]) == 0
     sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))

@@ -58,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
+    cap = sub.add_parser("capacity", help="serving what-if: latency against load, spikes, limits")
+    cap.add_argument("manifest", type=Path, help="the system's YAML manifest")
+    cap.add_argument(
+        "--traffic", help="growth multiplier, e.g. 10x (default: the manifest's, else 10)"
+    )
+    cap.add_argument("--replicas", type=int, help="run this many replicas at least (min replicas)")
+    cap.add_argument("--max-replicas", type=int, help="allow at most this many replicas")
+    cap.add_argument("--format", "-f", choices=("terminal", "markdown", "json"), default="terminal")
+    cap.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
 
@@ -131,6 +141,33 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_code(review, args.fail_on)
 
 
+def _multiplier(text: str | None) -> float | None:
+    if text is None:
+        return None
+    raw = text.strip().lower().removesuffix("x")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"--traffic {text!r}: expected a multiplier such as 10x or 2.5") from None
+    if not 0 < value <= 1000:
+        raise UsageError(f"--traffic {text!r}: expected a multiplier between 0 and 1000")
+    return value
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    from mlreview.engine.capacity import report
+    from mlreview.report.capacity_report import render
+    from mlreview.system.loader import load
+
+    for flag, value in (("--replicas", args.replicas), ("--max-replicas", args.max_replicas)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} {value}: expected at least 1")
+    system = load(args.manifest)
+    data = report(system, _multiplier(args.traffic), args.replicas, args.max_replicas)
+    _write(render(data, args.format), args.output)
+    return EXIT_OK
+
+
 def _rules(args: argparse.Namespace) -> int:
     from mlreview.report.rule_docs import rules_json, rules_markdown, rules_text
 
@@ -169,7 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     from mlreview.problems import InputError
 
-    commands = {"check": _check, "rules": _rules, "rule": _rule, "schema": _schema}
+    commands = {
+        "check": _check,
+        "capacity": _capacity,
+        "rules": _rules,
+        "rule": _rule,
+        "schema": _schema,
+    }
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -11,6 +13,7 @@ from mlreview.engine.result import AreaResult, Review
 from mlreview.report.base import RenderOptions
 from mlreview.report.diagram import layout
 from mlreview.report.loop_diagram import loop_layout
+from mlreview.report.timeseries import chart
 from mlreview.report.view import (
     design_sections,
     diagrams,
@@ -59,9 +62,13 @@ def severity_bars(review: Review) -> list[dict[str, object]]:
 
 def _drawings(area: AreaResult) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
+    draw: dict[str, Callable[[Any], dict[str, Any]]] = {
+        "lineage": layout,
+        "loop": loop_layout,
+        "timeseries": chart,
+    }
     for d in diagrams(area):
-        drawn = layout(d.data) if d.kind == "lineage" else loop_layout(d.data)
-        out.append({"title": d.title, "kind": d.kind, **drawn})
+        out.append({"title": d.title, "kind": d.kind, **draw[d.kind](d.data)})
     return out
 
 

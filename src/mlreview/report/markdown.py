@@ -61,6 +61,8 @@ def render(review: Review, options: RenderOptions) -> str:
         for t in tables(area):
             out += _table(t)
         for d in diagrams(area):
+            if d.kind == "timeseries":
+                continue  # the spike table carries these numbers in Markdown
             text = mermaid(d.data) if d.kind == "lineage" else loop_mermaid(d.data)
             out += [f"**{esc(d.title)}**", "", "```mermaid", text, "```", ""]
         sections = design_sections(area)

@@ -135,25 +135,7 @@ def tables(area: AreaResult) -> list[Table]:
             )
         return out
     if area.key == "serving":
-        return [
-            _table(
-                "Capacity at the growth target",
-                [
-                    ("endpoint", "endpoint"),
-                    ("mode", "mode"),
-                    ("peak QPS", "peak_qps"),
-                    ("x", "multiplier"),
-                    ("target QPS", "target_qps"),
-                    ("QPS/replica", "qps_per_replica"),
-                    ("max replicas", "max_replicas"),
-                    ("ceiling QPS", "capacity_qps"),
-                    ("headroom", "headroom"),
-                    ("replicas needed", "replicas_needed"),
-                    ("scale-up s", "time_to_capacity_seconds"),
-                ],
-                a["endpoints"],
-            )
-        ]
+        return serving_tables(a["endpoints"])
     return [
         _table(
             "Feedback loops",
@@ -187,6 +169,16 @@ def diagrams(area: AreaResult) -> list[Diagram]:
     if area.key == "pipeline" and a.get("lineage"):
         title = "Lineage: single points of failure and the paths they break"
         return [Diagram(title, "lineage", a["lineage"])]
+    if area.key == "serving":
+        return [
+            Diagram(
+                f"{r['endpoint']}: a step to {r['multiplier']:g}x (p99 latency and ready replicas)",
+                "timeseries",
+                r["spike"]["series"],
+            )
+            for r in a["endpoints"]
+            if r.get("spike") and r["spike"]["series"]
+        ]
     if area.key == "feedback" and a.get("diagram"):
         out = []
         if a["diagram"]["as_is"]:
@@ -200,6 +192,76 @@ def diagrams(area: AreaResult) -> list[Diagram]:
         out.append(Diagram("The loop to build (green: added)", "loop", a["diagram"]["designed"]))
         return out
     return []
+
+
+def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
+    """Latency today and at the growth target, what breaks first, and the spike outcome."""
+    scenarios = [{"endpoint": r["endpoint"], **s} for r in rows for s in r["scenarios"]]
+    out = [
+        _table(
+            "Steady state today and at the growth target",
+            [
+                ("endpoint", "endpoint"),
+                ("x", "multiplier"),
+                ("QPS", "qps"),
+                ("replicas", "replicas"),
+                ("utilisation", "utilization"),
+                ("p50 ms", "p50_ms"),
+                ("p99 ms", "p99_ms"),
+                ("replicas needed", "replicas_needed"),
+                ("meets SLO", "meets_slo"),
+                ("replica-hours/day", "replica_hours_per_day"),
+            ],
+            scenarios,
+        )
+    ]
+    limits = [{"endpoint": r["endpoint"], **b} for r in rows for b in r["bottlenecks"]]
+    if limits:
+        out.append(
+            _table(
+                "What breaks first (highest QPS each limit allows, lowest first)",
+                [
+                    ("endpoint", "endpoint"),
+                    ("limit", "constraint"),
+                    ("component", "component"),
+                    ("max QPS", "capacity_qps"),
+                    ("holds at target", "holds"),
+                ],
+                limits,
+            )
+        )
+    spikes = [
+        {
+            "endpoint": r["endpoint"],
+            "shape": shape,
+            **r[key],
+            "over_slo_share": f"{r[key]['over_slo_share']:.1%}",
+            "time_to_capacity_seconds": "never"
+            if r[key]["time_to_capacity_seconds"] is None
+            else r[key]["time_to_capacity_seconds"],
+        }
+        for r in rows
+        for shape, key in (("step", "spike"), ("ramp", "ramp"))
+        if r.get(key)
+    ]
+    if spikes:
+        out.append(
+            _table(
+                "A spike from today's peak to the growth target (simulated)",
+                [
+                    ("endpoint", "endpoint"),
+                    ("shape", "shape"),
+                    ("ramp s", "ramp_seconds"),
+                    ("capacity after s", "time_to_capacity_seconds"),
+                    ("reaches target", "reaches_target"),
+                    ("over SLO", "over_slo_share"),
+                    ("timed out", "timed_out"),
+                    ("shed", "shed"),
+                ],
+                spikes,
+            )
+        )
+    return out
 
 
 def design_sections(area: AreaResult) -> list[tuple[str, list[str]]]:

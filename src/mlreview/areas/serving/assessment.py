@@ -108,18 +108,28 @@ def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> 
     model = capacity.build(system, e)
     if model is None:
         return row
-    row["load_tests"] = [
-        {
-            "file": r.file,
-            "tool": r.tool,
-            "throughput_qps": r.throughput_qps,
-            "p50_ms": r.p50_ms,
-            "p99_ms": r.p99_ms,
-            "error_rate": round(r.error_rate, 4),
-            "open_loop": r.open_loop,
-        }
-        for r in model.load_tests
-    ]
+    tested_replicas = (
+        e.capacity.load_test.replicas
+        if e.capacity and e.capacity.load_test and e.capacity.load_test.replicas
+        else model.max_replicas
+    )
+    row["load_tests"] = []
+    for r in model.load_tests:
+        stable = model.station(r.throughput_qps, tested_replicas).stable
+        predicted = model.latency_ms(r.throughput_qps, tested_replicas, 0.99) if stable else None
+        row["load_tests"].append(
+            {
+                "file": r.file,
+                "tool": r.tool,
+                "throughput_qps": r.throughput_qps,
+                "p50_ms": r.p50_ms,
+                "p99_ms": r.p99_ms,
+                "predicted_p99_ms": round(predicted, 2) if predicted is not None else None,
+                "replicas": tested_replicas,
+                "error_rate": round(r.error_rate, 4),
+                "open_loop": r.open_loop,
+            }
+        )
     row["model"] = {
         "service_mean_ms": round(model.service.mean * 1000, 3),
         "service_p99_ms": round(model.service.quantile(0.99) * 1000, 3),

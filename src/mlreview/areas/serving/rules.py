@@ -78,28 +78,31 @@ def capacity_untested(ctx: Context) -> Iterator[Hit]:
         row = _row(ctx, e)
         p = ctx.probe()
         source = p.get(e, "capacity.source", assume="estimate")
-        tested = p.get(e, "capacity.load_test.max_qps_tested") if source == "load_test" else None
+        declared = p.get(e, "capacity.load_test.max_qps_tested") if source == "load_test" else None
+        measured = max((r["throughput_qps"] for r in row["load_tests"]), default=None)
+        tested = max(v for v in (declared, measured, 0.0) if v is not None) or None
         target = row["target_qps"]
-        if source == "load_test" and tested and target and tested >= 0.9 * target:
+        goal = f" of {target:,.0f} QPS" if target else ""
+        if tested and target and tested >= 0.9 * target:
             deps = p.get(e, "capacity.load_test.includes_dependencies", assume=False)
             if deps or not e.dependencies:
                 continue
             yield p.hit(
                 [e.id],
-                f"Endpoint {e.id} was load-tested to {tested:g} QPS without its "
+                f"Endpoint {e.id} was load-tested to {tested:,.0f} QPS without its "
                 f"dependencies ({ids([d.target for d in e.dependencies])}).",
                 e.capacity or e,
                 "load_test",
             )
             continue
-        goal = f" of {target:g} QPS" if target else ""
         basis = {
             "estimate": "an estimate",
             "vendor": "a vendor figure",
             "load_test": "a load test of unknown peak",
         }[source]
+        files = f" ({len(row['load_tests'])} result files)" if row["load_tests"] else ""
         if tested:
-            text = f"was load-tested to {tested:g} QPS, short of the growth target{goal}"
+            text = f"was load-tested to {tested:,.0f} QPS{files}, short of the growth target{goal}"
         else:
             text = f"capacity is {basis}, not a load test at the growth target{goal}"
         yield p.hit([e.id], f"Endpoint {e.id} {text}.", e.capacity or e, "source")

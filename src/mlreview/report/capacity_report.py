@@ -1,0 +1,94 @@
+"""`mlreview capacity` output: latency against load per endpoint, as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlreview.report.json_format import dumps
+from mlreview.report.markdown import esc
+from mlreview.report.view import Table, cell, serving_tables
+
+SWEEP_COLUMNS = (
+    ("load", "multiplier"),
+    ("QPS", "qps"),
+    ("replicas", "replicas"),
+    ("utilisation", "utilization"),
+    ("p50 ms", "p50_ms"),
+    ("p99 ms", "p99_ms"),
+    ("replicas needed", "replicas_needed"),
+    ("meets SLO", "meets_slo"),
+)
+
+
+def _sweep_cell(point: dict[str, Any], key: str) -> str:
+    if key == "multiplier":
+        return f"{point['multiplier']:g}x"
+    if key in ("p50_ms", "p99_ms") and point.get(key) is None:
+        return "overloaded"
+    return cell(point.get(key))
+
+
+def _tables(data: dict[str, Any]) -> list[Table]:
+    out = []
+    for row in data["endpoints"]:
+        if not row["sweep"]:
+            continue
+        out.append(
+            Table(
+                f"{row['endpoint']}: latency against load",
+                tuple(h for h, _ in SWEEP_COLUMNS),
+                tuple(tuple(_sweep_cell(s, k) for _, k in SWEEP_COLUMNS) for s in row["sweep"]),
+            )
+        )
+    return out + serving_tables([r for r in data["endpoints"] if r["scenarios"]])
+
+
+def _assumptions(data: dict[str, Any]) -> list[str]:
+    return [
+        f"{r['endpoint']}: {a}"
+        for r in data["endpoints"]
+        if r["model"]
+        for a in r["model"]["assumptions"]
+    ]
+
+
+def render_text(data: dict[str, Any]) -> str:
+    lines = [f"mlreview capacity: {data['system']} ({data['file']})", ""]
+    for t in _tables(data):
+        widths = [max(len(h), *(len(r[i]) for r in t.rows)) for i, h in enumerate(t.headers)]
+        lines.append(t.title)
+        lines.append("  ".join(h.ljust(w) for h, w in zip(t.headers, widths, strict=True)))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in t.rows]
+        lines.append("")
+    unknown = [
+        r["endpoint"] for r in data["endpoints"] if r["mode"] != "batch" and not r["scenarios"]
+    ]
+    if unknown:
+        lines.append(
+            f"No capacity model for {', '.join(unknown)}: declare peak QPS and a service time."
+        )
+    lines += [f"assumed: {a}" for a in _assumptions(data)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    out = [f"# mlreview capacity: {esc(data['system'])}", ""]
+    for t in _tables(data):
+        out += [
+            f"**{esc(t.title)}**",
+            "",
+            "| " + " | ".join(t.headers) + " |",
+            "|" + "---|" * len(t.headers),
+        ]
+        out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in t.rows]
+        out.append("")
+    out += [f"- assumed: {esc(a)}" for a in _assumptions(data)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(data: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return dumps(data)
+    if fmt == "markdown":
+        return render_markdown(data)
+    return render_text(data)
