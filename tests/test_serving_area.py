@@ -1,0 +1,225 @@
+"""Serving scalability: load-test readers, queueing, autoscalers, spikes, the capacity command."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from mlreview.api import load, review
+from mlreview.cli import main
+from mlreview.data.loadtest import parse
+from mlreview.problems import InputError
+from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
+from mlreview.quant.queueing import ServiceTime, Station, erlang_c, max_rate
+from mlreview.quant.spike import SpikeSpec, simulate
+from tests.conftest import ROOT
+
+FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
+LOCUST = (
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+    "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,"
+    "75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n"
+    "GET,/p,100,1,10,11,5,40,10,50.0,0.5,10,11,12,13,15,18,20,25,30,40,40\n"
+    ",Aggregated,100,1,10,11,5,40,10,50.0,0.5,10,11,12,13,15,18,20,25,30,40,40\n"
+)
+
+
+def test_locust_reads_the_aggregated_row() -> None:
+    run = parse(LOCUST, "x_stats.csv")
+    assert (run.tool, run.requests, run.failures) == ("locust", 100, 1)
+    assert (run.throughput_qps, run.p50_ms, run.p99_ms) == (50.0, 10.0, 25.0)
+    assert not run.open_loop
+
+
+def test_k6_summary_export_both_shapes() -> None:
+    flat = {
+        "metrics": {
+            "http_req_duration": {
+                "avg": 12.0,
+                "med": 10.0,
+                "p(90)": 20.0,
+                "p(95)": 25.0,
+                "p(99)": 40.0,
+            },
+            "http_reqs": {"count": 1000, "rate": 100.0},
+            "http_req_failed": {"passes": 2, "fails": 998, "value": 0.002},
+            "dropped_iterations": {"count": 0, "rate": 0},
+        }
+    }
+    run = parse(json.dumps(flat), "k6.json")
+    assert (run.tool, run.p50_ms, run.p99_ms, run.failures, run.open_loop) == (
+        "k6",
+        10.0,
+        40.0,
+        2,
+        True,
+    )
+    nested = {"metrics": {k: {"values": v} for k, v in flat["metrics"].items()}}
+    assert parse(json.dumps(nested), "k6.json").p99_ms == 40.0
+
+
+def test_vegeta_nanoseconds_to_ms() -> None:
+    report = {
+        "latencies": {"50th": 5_000_000, "99th": 20_000_000, "mean": 6_000_000},
+        "requests": 1000,
+        "throughput": 99.5,
+        "success": 0.99,
+    }
+    run = parse(json.dumps(report), "v.json")
+    assert (run.p50_ms, run.p99_ms, run.failures, run.open_loop) == (5.0, 20.0, 10, True)
+
+
+def test_hey_csv_percentiles_and_rate() -> None:
+    rows = "".join(f"{0.010 + i / 10000:.4f},0,0,0,0,0,200,{i / 100:.4f}\n" for i in range(100))
+    run = parse(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n"
+        + rows,
+        "h.csv",
+    )
+    assert run.tool == "hey" and run.requests == 100
+    assert run.p50_ms == pytest.approx(14.9, abs=0.2)
+    assert run.throughput_qps == pytest.approx(100 / (0.99 + 0.0199), rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "malformed JSON"),
+        ('{"foo": 1}', "unrecognised JSON"),
+        ("a,b\n1,2\n", "unrecognised load-test file"),
+        (LOCUST.replace("50.0,0.5,10", "fast,0.5,10"), "Requests/s: expected a number"),
+        (LOCUST.replace(",Aggregated", ",Other"), "no 'Aggregated' row"),
+    ],
+)
+def test_unreadable_load_tests_are_located(text: str, message: str) -> None:
+    with pytest.raises(InputError) as exc:
+        parse(text, "bad.csv")
+    assert message in str(exc.value)
+    assert str(exc.value).startswith("bad.csv:")
+
+
+def test_erlang_c_closed_forms() -> None:
+    assert erlang_c(1, 0.5) == pytest.approx(0.5)  # M/M/1: P(wait) = rho
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+
+
+def test_random_routing_mm1_tail_is_exact() -> None:
+    st = Station(1, 16.0, ServiceTime.exponential(0.05))  # rho 0.8
+    exact = -math.log(0.01) / (20.0 - 16.0)
+    assert st.response_quantile(0.99) == pytest.approx(exact, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("service", "servers", "rho", "simulated_ms"),
+    [
+        (ServiceTime.exponential(0.05), 4, 0.7, 273),
+        (ServiceTime.deterministic(0.05), 4, 0.7, 127),
+        (ServiceTime.deterministic(0.05), 16, 0.8, 79),
+    ],
+)
+def test_p99_against_simulation(
+    service: ServiceTime, servers: int, rho: float, simulated_ms: float
+) -> None:
+    # Simulated p99 of FCFS queues from ../shared/research/serving_capacity.md, section 1.7.
+    st = Station(servers, rho * servers / service.mean, service)
+    assert st.response_quantile(0.99) * 1000 == pytest.approx(simulated_ms, rel=0.05)
+
+
+def test_max_rate_meets_its_limit() -> None:
+    service = ServiceTime.lognormal(0.01, 0.03)
+    rate = max_rate(4, service, 0.99, 0.05)
+    assert Station(4, rate, service).response_quantile(0.99) <= 0.05
+    assert Station(4, rate * 1.05, service).response_quantile(0.99) > 0.05
+    assert max_rate(4, service, 0.99, 0.02) == 0.0  # the tail alone is over the limit
+
+
+def test_autoscaler_growth_limits() -> None:
+    # CPU saturates at 100%: HPA grows by at most 1/0.8 per step, within max(2x, +4).
+    assert HPA.desired(10, offered_per_replica_rate=100.0, capacity_per_replica=10.0) == 13
+    # Knative counts queued requests: it asks for the full need at once.
+    assert KNATIVE.desired(10, offered_per_replica_rate=100.0, capacity_per_replica=10.0) == 143
+    scaler, basis = for_platform("mystery-platform", metric="rps")
+    assert not scaler.saturating and "assumed" in basis
+
+
+def _spec(autoscaler, cold_start=30.0):  # type: ignore[no-untyped-def]
+    return SpikeSpec(
+        base_qps=100,
+        peak_qps=1000,
+        ramp_s=0,
+        duration_s=600,
+        per_replica_qps=20,
+        initial_replicas=9,
+        max_replicas=120,
+        cold_start_s=cold_start,
+        autoscaler=autoscaler,
+        service=ServiceTime.deterministic(0.05),
+        slo_s=0.2,
+        timeout_s=30,
+        queue_limit_s=None,
+    )
+
+
+def test_spike_is_seeded_and_knative_beats_hpa() -> None:
+    a, b = simulate(_spec(KNATIVE), seed=3), simulate(_spec(KNATIVE), seed=3)
+    assert (a.requests, a.over_slo, a.time_to_capacity_s) == (
+        b.requests,
+        b.over_slo,
+        b.time_to_capacity_s,
+    )
+    hpa = simulate(_spec(HPA), seed=3)
+    assert a.time_to_capacity_s is not None and hpa.time_to_capacity_s is not None
+    assert a.time_to_capacity_s < hpa.time_to_capacity_s
+    assert a.over_slo < hpa.over_slo
+
+
+def test_serving_contract_keys() -> None:
+    a = review(load(FRAUD)).areas["serving"].assessment
+    assert [s["multiplier"] for s in a["scenarios"]] == [1.0, 10.0]
+    for s in a["scenarios"]:
+        assert {
+            "multiplier",
+            "qps",
+            "utilization",
+            "p50_ms",
+            "p99_ms",
+            "replicas_needed",
+            "meets_slo",
+        } <= set(s)
+    assert a["bottleneck"]["component"] == "redis_features"
+    assert "time_to_capacity_seconds" in a
+    row = a["endpoints"][0]
+    assert [t["tool"] for t in row["load_tests"]] == ["locust", "vegeta"]
+    assert row["load_tests"][0]["predicted_p99_ms"] == pytest.approx(
+        row["load_tests"][0]["p99_ms"], rel=0.25
+    )
+
+
+def test_capacity_command_what_if(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["capacity", str(FRAUD), "-f", "json"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    assert base["endpoints"][0]["scenarios"][1]["meets_slo"] is False
+    assert main(["capacity", str(FRAUD), "-f", "json", "--max-replicas", "16"]) == 0
+    more = json.loads(capsys.readouterr().out)
+    assert more["endpoints"][0]["scenarios"][1]["meets_slo"] is True
+    assert len(more["endpoints"][0]["sweep"]) == 10
+    assert main(["capacity", str(FRAUD), "--traffic", "3x"]) == 0
+    text = capsys.readouterr().out
+    assert "latency against load" in text and "3x" in text
+
+
+@pytest.mark.parametrize("flag", [["--traffic", "lots"], ["--traffic", "0"], ["--replicas", "0"]])
+def test_capacity_usage_errors(flag: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["capacity", str(FRAUD), *flag]) == 2
+    assert capsys.readouterr().err.startswith("mlreview: ")
+
+
+def test_missing_load_test_file_is_an_input_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = FRAUD.read_text(encoding="utf-8")
+    (tmp_path / "system.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", str(tmp_path / "system.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "fraud_api_200rps_stats.csv:1:1: no such file" in err
