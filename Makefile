@@ -32,7 +32,7 @@ docs: $(STAMP)
 	mv docs/manifest.md.tmp docs/manifest.md
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_speed.py
+	$(BIN)/python -m benchmarks.bench_speed
 
 validate-capacity: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
