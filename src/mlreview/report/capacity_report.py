@@ -6,18 +6,9 @@ from typing import Any
 
 from mlreview.report.json_format import dumps
 from mlreview.report.markdown import esc
-from mlreview.report.view import Table, cell, serving_tables
+from mlreview.report.view import LOAD_COLUMNS, Table, cell, serving_tables
 
-SWEEP_COLUMNS = (
-    ("load", "multiplier"),
-    ("QPS", "qps"),
-    ("replicas", "replicas"),
-    ("utilisation", "utilization"),
-    ("p50 ms", "p50_ms"),
-    ("p99 ms", "p99_ms"),
-    ("replicas needed", "replicas_needed"),
-    ("meets SLO", "meets_slo"),
-)
+SWEEP_COLUMNS = (("load", "multiplier"), *LOAD_COLUMNS)
 
 
 def _sweep_cell(point: dict[str, Any], key: str) -> str:

@@ -194,6 +194,18 @@ def diagrams(area: AreaResult) -> list[Diagram]:
     return []
 
 
+LOAD_COLUMNS = (
+    ("QPS", "qps"),
+    ("replicas", "replicas"),
+    ("utilisation", "utilization"),
+    ("p50 ms", "p50_ms"),
+    ("p99 ms", "p99_ms"),
+    ("replicas needed", "replicas_needed"),
+    ("meets SLO", "meets_slo"),
+)
+"""Columns of one load level of an endpoint, shared by the review and `mlreview capacity`."""
+
+
 def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
     """Latency today and at the growth target, what breaks first, and the spike outcome."""
     scenarios = [{"endpoint": r["endpoint"], **s} for r in rows for s in r["scenarios"]]
@@ -203,13 +215,7 @@ def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
             [
                 ("endpoint", "endpoint"),
                 ("x", "multiplier"),
-                ("QPS", "qps"),
-                ("replicas", "replicas"),
-                ("utilisation", "utilization"),
-                ("p50 ms", "p50_ms"),
-                ("p99 ms", "p99_ms"),
-                ("replicas needed", "replicas_needed"),
-                ("meets SLO", "meets_slo"),
+                *LOAD_COLUMNS,
                 ("replica-hours/day", "replica_hours_per_day"),
             ],
             scenarios,
