@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -88,3 +89,31 @@ def test_example_feedback_design(example: Path) -> None:
     assert a["design"]["maturity_window_days"] == pytest.approx(
         want["maturity_window_days"], abs=1e-3
     )
+
+
+def _expected(example: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        (example.parent / "expected.yaml").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+ONLINE_EXAMPLES = [e for e in EXAMPLES if "serving" in _expected(e)]
+
+
+def test_online_examples_state_serving_expectations() -> None:
+    assert len(ONLINE_EXAMPLES) == 2
+
+
+@pytest.mark.parametrize("example", ONLINE_EXAMPLES, ids=lambda p: p.parent.name)
+def test_example_serving_capacity(example: Path) -> None:
+    want = _expected(example)["serving"]
+    serving = review(load(example)).areas["serving"].assessment
+    rows = {r["endpoint"]: r for r in serving["endpoints"]}
+    for endpoint, expected in want.items():
+        row = rows[endpoint]
+        assert row["replicas_needed"] == expected["replicas_needed"]
+        assert [row["bottleneck"]["component"], row["bottleneck"]["constraint"]] == expected[
+            "bottleneck"
+        ]
+        assert row["spike"]["reaches_target"] is expected["spike_reaches_target"]

@@ -11,6 +11,7 @@ import pytest
 
 from mlreview.api import loads, review
 from mlreview.report.base import RenderOptions, render
+from mlreview.report.markdown import code
 from mlreview.system.loader import load
 from tests.conftest import EXAMPLES, ROOT
 
@@ -62,8 +63,23 @@ def test_html_is_self_contained() -> None:
 
 def test_markdown_escapes_markup() -> None:
     md = render(review(loads(HOSTILE, "evil.yaml")), "markdown")
-    assert "<script>" not in md
+    outside_code = re.sub(r"(`+).*?\1", "", md)
+    assert "<script>" not in outside_code
     assert "\\<script\\>" in md
+
+
+def test_markdown_code_spans_hold_text_literally() -> None:
+    md = render(review(loads(HOSTILE, "evil.yaml")), "markdown")
+    assert "`sources[evil].on_failure.behaviour` = `default_value`" in md
+    assert "\\[" not in "".join(re.findall(r"`[^`]*`", md))
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("a`b", "``a`b``"), ("`x", "`` `x ``"), ("a``b", "```a``b```"), ("p\nq", "`p q`")],
+)
+def test_markdown_code_span_fences_around_backticks(text: str, span: str) -> None:
+    assert code(text) == span
 
 
 def test_terminal_at_fixed_width() -> None:

@@ -6,17 +6,9 @@ from typing import Any
 
 from mlreview.report.json_format import dumps
 from mlreview.report.markdown import esc
-from mlreview.report.view import LOAD_COLUMNS, Table, cell, serving_tables
+from mlreview.report.view import LOAD_COLUMNS, Table, cell, overloaded, serving_tables
 
 SWEEP_COLUMNS = (("load", "multiplier"), *LOAD_COLUMNS)
-
-
-def _sweep_cell(point: dict[str, Any], key: str) -> str:
-    if key == "multiplier":
-        return f"{point['multiplier']:g}x"
-    if key in ("p50_ms", "p99_ms") and point.get(key) is None:
-        return "overloaded"
-    return cell(point.get(key))
 
 
 def _tables(data: dict[str, Any]) -> list[Table]:
@@ -28,7 +20,13 @@ def _tables(data: dict[str, Any]) -> list[Table]:
             Table(
                 f"{row['endpoint']}: latency against load",
                 tuple(h for h, _ in SWEEP_COLUMNS),
-                tuple(tuple(_sweep_cell(s, k) for _, k in SWEEP_COLUMNS) for s in row["sweep"]),
+                tuple(
+                    tuple(
+                        cell({**s, **overloaded(s), "multiplier": f"{s['multiplier']:g}x"}[k])
+                        for _, k in SWEEP_COLUMNS
+                    )
+                    for s in row["sweep"]
+                ),
             )
         )
     return out + serving_tables([r for r in data["endpoints"] if r["scenarios"]])

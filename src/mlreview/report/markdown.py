@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
@@ -26,6 +28,16 @@ def esc(text: str) -> str:
     return text.translate(_ESCAPES).replace("\n", " ")
 
 
+def code(text: str) -> str:
+    """A code span holding text literally: backslash escapes do not work inside code spans, so
+    the fence is one backtick longer than any run of backticks in the text."""
+    text = text.replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _table(t: Table) -> list[str]:
     lines = [f"**{esc(t.title)}**", ""]
     lines.append("| " + " | ".join(esc(h) for h in t.headers) + " |")
@@ -37,18 +49,18 @@ def _table(t: Table) -> list[str]:
 def _finding(f: Finding) -> list[str]:
     lines = [
         f"- **{f.severity.value.upper()}** `{f.rule}` {esc(f.name)} — {esc(f.message)} "
-        f"(`{esc(where(f))}`)"
+        f"({code(where(f))})"
     ]
     for e in f.evidence:
-        lines.append(f"  - `{esc(e.field)}` = `{esc(e.value)}` (line {e.line})")
+        lines.append(f"  - {code(e.field)} = {code(e.value)} (line {e.line})")
     for a in f.assumptions:
-        lines.append(f"  - assumed `{esc(a.field)}` = `{esc(a.assumed)}` (not declared)")
+        lines.append(f"  - assumed {code(a.field)} = {code(a.assumed)} (not declared)")
     lines.append(f"  - Fix: {esc(f.fix)}")
     return lines
 
 
 def render(review: Review, options: RenderOptions) -> str:
-    out = [f"# mlreview: {esc(review.system_name)}", "", f"Manifest: `{esc(review.file)}`", ""]
+    out = [f"# mlreview: {esc(review.system_name)}", "", f"Manifest: {code(review.file)}", ""]
     if review.top_risk is not None:
         head = review.top_risk
         out += [
@@ -99,7 +111,7 @@ def render(review: Review, options: RenderOptions) -> str:
     if review.assumptions:
         out += ["## Assumptions", ""]
         out += [
-            f"- `{esc(a.field)}` not declared; assumed `{esc(a.assumed)}` (line {a.line})"
+            f"- {code(a.field)} not declared; assumed {code(a.assumed)} (line {a.line})"
             for a in review.assumptions
         ]
         out.append("")

@@ -194,6 +194,11 @@ def diagrams(area: AreaResult) -> list[Diagram]:
     return []
 
 
+def overloaded(point: dict[str, Any]) -> dict[str, str]:
+    """Latency cells of a load level whose queue grows without bound, which has no quantiles."""
+    return {k: "overloaded" for k in ("p50_ms", "p99_ms") if point.get(k) is None}
+
+
 LOAD_COLUMNS = (
     ("QPS", "qps"),
     ("replicas", "replicas"),
@@ -208,7 +213,9 @@ LOAD_COLUMNS = (
 
 def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
     """Latency today and at the growth target, what breaks first, and the spike outcome."""
-    scenarios = [{"endpoint": r["endpoint"], **s} for r in rows for s in r["scenarios"]]
+    scenarios = [
+        {"endpoint": r["endpoint"], **s, **overloaded(s)} for r in rows for s in r["scenarios"]
+    ]
     out = [
         _table(
             "Steady state today and at the growth target",
@@ -234,6 +241,24 @@ def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
                     ("holds at target", "holds"),
                 ],
                 limits,
+            )
+        )
+    tests = [{"endpoint": r["endpoint"], **t} for r in rows for t in r.get("load_tests", [])]
+    if tests:
+        out.append(
+            _table(
+                "Load tests against the model (p99 predicted at each test's rate and replicas)",
+                [
+                    ("endpoint", "endpoint"),
+                    ("file", "file"),
+                    ("tool", "tool"),
+                    ("QPS", "throughput_qps"),
+                    ("replicas", "replicas"),
+                    ("p99 ms measured", "p99_ms"),
+                    ("p99 ms predicted", "predicted_p99_ms"),
+                    ("open loop", "open_loop"),
+                ],
+                tests,
             )
         )
     spikes = [
