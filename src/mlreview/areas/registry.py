@@ -47,12 +47,3 @@ AREA_LIST: tuple[Area, ...] = (
 
 def all_rules() -> list[Rule]:
     return [r for area in AREA_LIST for r in area.rules.rules]
-
-
-def find_rule(selector: str) -> Rule | None:
-    """The rule whose code or name is exactly ``selector``."""
-    sel = selector.strip()
-    for r in all_rules():
-        if r.code.upper() == sel.upper() or r.name == sel.lower():
-            return r
-    return None

@@ -58,11 +58,6 @@ class ServiceTime:
     def quantile(self, p: float) -> float:
         return float(np.quantile(self.array, p))
 
-    def survival(self, t: float | np.ndarray) -> float | np.ndarray:
-        """P(S > t), for one time or an array of them."""
-        above = len(self.array) - np.searchsorted(self.array, t, side="right")
-        return above / len(self.array)
-
 
 def erlang_b(servers: int, load: float) -> float:
     b = 1.0

@@ -10,13 +10,11 @@ from mlreview.system.models import (
     Component,
     Endpoint,
     Feature,
-    FeedbackLoop,
     Manifest,
     Model,
     Node,
     Pipeline,
     Source,
-    Store,
 )
 from mlreview.system.yaml_source import Document
 
@@ -82,9 +80,6 @@ class System:
         comp = self.components[endpoint.model]
         assert isinstance(comp, Model)
         return comp
-
-    def feedback_of(self, model: Model) -> list[FeedbackLoop]:
-        return [f for f in self.manifest.feedback if f.model == model.id]
 
     def online_endpoints(self) -> list[Endpoint]:
         return [e for e in self.manifest.endpoints if e.mode != "batch"]
@@ -256,10 +251,3 @@ class System:
                 reached.add(ident)
                 reached |= self.upstream(ident)
         return [s for s in self.manifest.sources if s.id in reached]
-
-    def training_sources(self) -> list[Source]:
-        models = {m.id for m in self.manifest.models}
-        return [s for s in self.manifest.sources if self.downstream(s.id) & models]
-
-    def stores_of_kind(self, kind: str) -> list[Store]:
-        return [s for s in self.manifest.stores if s.kind == kind]
