@@ -211,10 +211,29 @@ def test_capacity_command_what_if(capsys) -> None:  # type: ignore[no-untyped-de
     assert "latency against load" in text and "3x" in text
 
 
-@pytest.mark.parametrize("flag", [["--traffic", "lots"], ["--traffic", "0"], ["--replicas", "0"]])
+@pytest.mark.parametrize(
+    "flag",
+    [
+        ["--traffic", "lots"],
+        ["--traffic", "0"],
+        ["--replicas", "0"],
+        ["--replicas", "10", "--max-replicas", "2"],
+    ],
+)
 def test_capacity_usage_errors(flag: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["capacity", str(FRAUD), *flag]) == 2
     assert capsys.readouterr().err.startswith("mlreview: ")
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "json"])
+def test_capacity_of_a_batch_only_system(fmt: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    forecast = FRAUD.parent.parent / "demand-forecast" / "system.yaml"
+    assert main(["capacity", str(forecast), "-f", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        assert json.loads(out)["endpoints"][0]["mode"] == "batch"
+    else:
+        assert "Batch endpoints (nightly_scoring) have no request queue" in out
 
 
 def test_missing_load_test_file_is_an_input_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,8 @@ def _tables(data: dict[str, Any]) -> list[Table]:
                 ),
             )
         )
-    return out + serving_tables([r for r in data["endpoints"] if r["scenarios"]])
+    modelled = [r for r in data["endpoints"] if r["scenarios"]]
+    return out + (serving_tables(modelled) if modelled else [])
 
 
 def _assumptions(data: dict[str, Any]) -> list[str]:
@@ -41,21 +42,33 @@ def _assumptions(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _notes(data: dict[str, Any]) -> list[str]:
+    """What the tables leave out: endpoints without a model, batch endpoints."""
+    rows = data["endpoints"]
+    unknown = [r["endpoint"] for r in rows if r["mode"] != "batch" and not r["scenarios"]]
+    batch = [r["endpoint"] for r in rows if r["mode"] == "batch"]
+    notes = []
+    if unknown:
+        notes.append(
+            f"No capacity model for {', '.join(unknown)}: declare peak QPS and a service time."
+        )
+    if batch:
+        notes.append(
+            f"Batch endpoints ({', '.join(batch)}) have no request queue; mlreview check "
+            "reviews their run time against the batch window."
+        )
+    return notes
+
+
 def render_text(data: dict[str, Any]) -> str:
     lines = [f"mlreview capacity: {data['system']} ({data['file']})", ""]
     for t in _tables(data):
-        widths = [max(len(h), *(len(r[i]) for r in t.rows)) for i, h in enumerate(t.headers)]
+        widths = [max([len(h), *(len(r[i]) for r in t.rows)]) for i, h in enumerate(t.headers)]
         lines.append(t.title)
         lines.append("  ".join(h.ljust(w) for h, w in zip(t.headers, widths, strict=True)))
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in t.rows]
         lines.append("")
-    unknown = [
-        r["endpoint"] for r in data["endpoints"] if r["mode"] != "batch" and not r["scenarios"]
-    ]
-    if unknown:
-        lines.append(
-            f"No capacity model for {', '.join(unknown)}: declare peak QPS and a service time."
-        )
+    lines += _notes(data)
     lines += [f"assumed: {a}" for a in _assumptions(data)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -71,6 +84,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         ]
         out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in t.rows]
         out.append("")
+    out += [f"- {esc(n)}" for n in _notes(data)]
     out += [f"- assumed: {esc(a)}" for a in _assumptions(data)]
     return "\n".join(out).rstrip() + "\n"
 
