@@ -162,11 +162,9 @@ def _capacity(args: argparse.Namespace) -> int:
     for flag, value in (("--replicas", args.replicas), ("--max-replicas", args.max_replicas)):
         if value is not None and value < 1:
             raise UsageError(f"{flag} {value}: expected at least 1")
-    if args.replicas is not None and args.max_replicas is not None:
-        if args.replicas > args.max_replicas:
-            raise UsageError(
-                f"--replicas {args.replicas}: expected at most --max-replicas {args.max_replicas}"
-            )
+    low, high = args.replicas, args.max_replicas
+    if low is not None and high is not None and low > high:
+        raise UsageError(f"--replicas {low}: expected at most --max-replicas {high}")
     system = load(args.manifest)
     data = report(system, _multiplier(args.traffic), args.replicas, args.max_replicas)
     _write(render(data, args.format), args.output)
