@@ -33,6 +33,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_speed
+	$(BIN)/python -m benchmarks.bench_stages
 
 validate-capacity: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
