@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlreview.report.json_format import dumps
-from mlreview.report.markdown import esc
+from mlreview.report.markdown import esc, table_lines
 from mlreview.report.view import LOAD_COLUMNS, Table, cell, overloaded, serving_tables
 
 SWEEP_COLUMNS = (("load", "multiplier"), *LOAD_COLUMNS)
@@ -76,14 +76,7 @@ def render_text(data: dict[str, Any]) -> str:
 def render_markdown(data: dict[str, Any]) -> str:
     out = [f"# mlreview capacity: {esc(data['system'])}", ""]
     for t in _tables(data):
-        out += [
-            f"**{esc(t.title)}**",
-            "",
-            "| " + " | ".join(t.headers) + " |",
-            "|" + "---|" * len(t.headers),
-        ]
-        out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in t.rows]
-        out.append("")
+        out += table_lines(t)
     out += [f"- {esc(n)}" for n in _notes(data)]
     out += [f"- assumed: {esc(a)}" for a in _assumptions(data)]
     return "\n".join(out).rstrip() + "\n"

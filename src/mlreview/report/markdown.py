@@ -38,7 +38,7 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _table(t: Table) -> list[str]:
+def table_lines(t: Table) -> list[str]:
     lines = [f"**{esc(t.title)}**", ""]
     lines.append("| " + " | ".join(esc(h) for h in t.headers) + " |")
     lines.append("|" + "---|" * len(t.headers))
@@ -71,7 +71,7 @@ def render(review: Review, options: RenderOptions) -> str:
     for area in review.areas.values():
         out += [f"## {heading(area)}", "", esc(area.summary), ""]
         for t in tables(area):
-            out += _table(t)
+            out += table_lines(t)
         for d in diagrams(area):
             if d.kind == "timeseries":
                 continue  # the spike table carries these numbers in Markdown
