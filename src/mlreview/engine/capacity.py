@@ -28,6 +28,9 @@ def with_replicas(system: System, replicas: int | None, max_replicas: int | None
     return System(manifest, system.doc)
 
 
+SWEEP_POINTS = 10
+
+
 def report(
     system: System,
     multiplier: float | None = None,
@@ -36,10 +39,7 @@ def report(
 ) -> dict[str, Any]:
     """Per online endpoint: the capacity model's figures and latency against load."""
     what_if = with_replicas(system, replicas, max_replicas)
-    rows = assessment.assess(what_if, multiplier)["endpoints"]
-    by_id = {e.id: e for e in what_if.manifest.endpoints}
-    for row in rows:
-        row["sweep"] = assessment.sweep(what_if, by_id[row["endpoint"]], multiplier)
+    rows = assessment.assess(what_if, multiplier, SWEEP_POINTS)["endpoints"]
     return {
         "system": system.name,
         "file": system.file,

@@ -70,7 +70,11 @@ def _bottlenecks(
     return sorted(out, key=lambda b: (b["capacity_qps"], b["constraint"]))
 
 
-def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> dict[str, Any]:
+def endpoint_row(
+    system: System, e: Endpoint, override: float | None = None, sweep_points: int = 0
+) -> dict[str, Any]:
+    """One endpoint's capacity figures; with ``sweep_points``, also a ``sweep`` of latency
+    against load (for ``mlreview capacity``)."""
     peak, mult = capacity.target(system, e, override)
     row: dict[str, Any] = {
         "endpoint": e.id,
@@ -94,6 +98,8 @@ def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> 
         "load_tests": [],
         "dependencies": [],
     }
+    if sweep_points:
+        row["sweep"] = []
     for d in e.dependencies:
         calls = d.calls_per_request or 1.0
         row["dependencies"].append(
@@ -147,6 +153,8 @@ def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> 
         return row
     goal = peak * mult
     row["scenarios"] = [capacity.scenario(model, peak, 1.0), capacity.scenario(model, goal, mult)]
+    if sweep_points:
+        row["sweep"] = _sweep(model, goal, mult, sweep_points)
     row["replicas_needed"] = row["scenarios"][1]["replicas_needed"]
     row["headroom"] = round(row["capacity_qps"] / goal, 3) if goal else None
     row["bottlenecks"] = _bottlenecks(system, e, model, goal)
@@ -159,24 +167,17 @@ def endpoint_row(system: System, e: Endpoint, override: float | None = None) -> 
     return row
 
 
-def sweep(
-    system: System, e: Endpoint, override: float | None = None, points: int = 10
-) -> list[dict[str, Any]]:
-    """Latency against load from 10% of the target to the target, at the replicas the
+def _sweep(model: capacity.CapacityModel, goal: float, mult: float, points: int) -> list[Any]:
+    """Latency against load from 1/points of the target to the target, at the replicas the
     autoscaler would run."""
-    peak, mult = capacity.target(system, e, override)
-    model = capacity.build(system, e)
-    if model is None or not peak:
-        return []
-    goal = peak * mult
     return [
         capacity.scenario(model, goal * (i + 1) / points, mult * (i + 1) / points)
         for i in range(points)
     ]
 
 
-def assess(system: System, override: float | None = None) -> Assessment:
-    rows = [endpoint_row(system, e, override) for e in system.manifest.endpoints]
+def assess(system: System, override: float | None = None, sweep_points: int = 0) -> Assessment:
+    rows = [endpoint_row(system, e, override, sweep_points) for e in system.manifest.endpoints]
     primary = next((r for r in rows if r["mode"] != "batch" and r["scenarios"]), None)
     return {
         "endpoints": rows,
