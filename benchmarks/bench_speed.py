@@ -1,4 +1,5 @@
-"""Speed of the command line: `mlreview --help` and a review of a 300-feature manifest.
+"""Speed of the command line: `mlreview --help` and reviews of an example and a 300-feature
+manifest, with and without the what-if runs behind the clarifying questions.
 
 Run with `make bench`. Prints a Markdown table; docs/benchmarks.md records a run. Each figure is
 the median of repeated wall-clock runs of the installed console script, as a user would run it.
@@ -22,6 +23,9 @@ from mlreview.api import load, review
 
 HELP_BUDGET_S = 0.3
 REVIEW_BUDGET_S = 1.0
+EXAMPLE_BUDGET_S = 2.0
+QUESTIONS_BUDGET_S = 15.0
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "card-fraud" / "system.yaml"
 
 
 def command() -> list[str]:
@@ -54,7 +58,7 @@ def in_process(path: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        review(load(path))
+        review(load(path), questions=False)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -66,18 +70,29 @@ def main() -> int:
         big.write_text(manifest(), encoding="utf-8")
         size_kb = big.stat().st_size / 1024
         check = [*cli, "check", str(big), "-f", "json", "-o", str(Path(tmp) / "r.json")]
+        example = [*cli, "check", str(EXAMPLE), "-f", "json", "-o", str(Path(tmp) / "e.json")]
         help_s, help_cpu = wall([*cli, "--help"], runs=15)
-        check_s, check_cpu = wall(check, 9)
+        check_s, check_cpu = wall([*check, "--no-questions"], 9)
         warm_s = in_process(big, runs=5)
+        example_s, example_cpu = wall(example, 5)
+        asked_s, asked_cpu = wall(check, 3)
+    big_name = f"300 features / 50 sources / 20 pipelines ({size_kb:.0f} KB)"
     rows = [
         ("`mlreview --help`", help_s, help_cpu, HELP_BUDGET_S),
-        (
-            f"`mlreview check` 300 features / 50 sources / 20 pipelines ({size_kb:.0f} KB)",
-            check_s,
-            check_cpu,
-            REVIEW_BUDGET_S,
-        ),
+        (f"`mlreview check --no-questions` {big_name}", check_s, check_cpu, REVIEW_BUDGET_S),
         ("load + review of the same manifest, in process", warm_s, None, REVIEW_BUDGET_S),
+        (
+            "`mlreview check` card-fraud example, questions included",
+            example_s,
+            example_cpu,
+            EXAMPLE_BUDGET_S,
+        ),
+        (
+            f"`mlreview check` {big_name}, questions included",
+            asked_s,
+            asked_cpu,
+            QUESTIONS_BUDGET_S,
+        ),
     ]
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print()

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+from mlreview.api import Review, review
+from mlreview.system.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/system.yaml"))
@@ -18,3 +22,9 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@cache
+def reviewed(path: Path) -> Review:
+    """The full review (questions included) of a manifest file, computed once per session."""
+    return review(load(path))

@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
-from mlreview.api import review
-from mlreview.system.loader import load
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, reviewed
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_example_review_matches_its_note(example: Path) -> None:
     expected = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))
-    done = review(load(example))
+    done = reviewed(example)
     assert done.top_risk is not None
     assert done.top_risk.title == expected["top_risk"]
     assert done.runner_up is not None
@@ -37,7 +35,7 @@ def test_example_review_matches_its_note(example: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_every_area_has_findings_and_a_numeric_summary(example: Path) -> None:
-    done = review(load(example))
+    done = reviewed(example)
     assert set(done.areas) == {"skew", "pipeline", "serving", "feedback"}
     for area in done.areas.values():
         assert area.findings, area.key
@@ -48,7 +46,7 @@ def test_every_area_has_findings_and_a_numeric_summary(example: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_every_finding_names_a_component_and_a_line(example: Path) -> None:
-    done = review(load(example))
+    done = reviewed(example)
     lines = example.read_text(encoding="utf-8").splitlines()
     for f in done.findings:
         assert f.components
@@ -61,7 +59,7 @@ def test_every_finding_names_a_component_and_a_line(example: Path) -> None:
 def test_example_pipeline_consequences(example: Path) -> None:
     expected = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))
     want = expected["pipeline"]
-    done = review(load(example))
+    done = reviewed(example)
     a = done.areas["pipeline"].assessment
     assert a["single_points_of_failure"] == want["single_points_of_failure"]
     meets = {row["endpoint"]: row["meets_slo"] for row in a["availability"]}
@@ -79,7 +77,7 @@ def test_example_feedback_design(example: Path) -> None:
     want = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))[
         "feedback"
     ]
-    a = review(load(example)).areas["feedback"].assessment
+    a = reviewed(example).areas["feedback"].assessment
     assert a["loop_type"] == want["loop_type"]
     assert a["effective_staleness_days"] == pytest.approx(
         want["effective_staleness_days"], abs=1e-3
@@ -108,7 +106,7 @@ def test_online_examples_state_serving_expectations() -> None:
 @pytest.mark.parametrize("example", ONLINE_EXAMPLES, ids=lambda p: p.parent.name)
 def test_example_serving_capacity(example: Path) -> None:
     want = _expected(example)["serving"]
-    serving = review(load(example)).areas["serving"].assessment
+    serving = reviewed(example).areas["serving"].assessment
     rows = {r["endpoint"]: r for r in serving["endpoints"]}
     for endpoint, expected in want.items():
         row = rows[endpoint]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from mlreview.api import load, loads, review
+from mlreview.api import loads, review
 from mlreview.report.base import render
-from tests.conftest import ROOT
+from tests.conftest import ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 
 
 def test_contract_keys_for_the_primary_loop() -> None:
-    a = review(load(FRAUD)).areas["feedback"].assessment
+    a = reviewed(FRAUD).areas["feedback"].assessment
     assert a["loop_type"] == "direct"
     assert a["effective_staleness_days"] == 91
     assert a["label_coverage"] is None
@@ -52,7 +52,7 @@ def test_design_without_any_loop() -> None:
 
 
 def test_loops_drawn_in_markdown_and_html() -> None:
-    done = review(load(FRAUD))
+    done = reviewed(FRAUD)
     md = render(done, "markdown")
     assert md.count("```mermaid") == 3  # lineage, loop as declared, loop to build
     assert "s00 -.->" not in md and "-.-> s00" in md
@@ -62,6 +62,6 @@ def test_loops_drawn_in_markdown_and_html() -> None:
 
 
 def test_rules_quote_the_designed_holdout() -> None:
-    done = review(load(FRAUD))
+    done = reviewed(FRAUD)
     (feed001,) = [f for f in done.findings if f.rule == "FEED001"]
     assert "a 0.1% random holdout detects a 20% change in 96.5 days" in feed001.fix

@@ -25,7 +25,7 @@ FAILURE_KEYS = {
 
 
 def _assessment(path=FRAUD):  # type: ignore[no-untyped-def]
-    return review(load(path)).areas["pipeline"].assessment
+    return review(load(path), questions=False).areas["pipeline"].assessment
 
 
 def test_one_failure_mode_per_source_job_and_store() -> None:
@@ -104,7 +104,7 @@ def test_lineage_drawn_as_mermaid_and_svg() -> None:
 
 def test_large_feature_sets_collapse_in_the_diagram() -> None:
     graph = (
-        review(loads(manifest(features=60, sources=10, pipelines=5)))
+        review(loads(manifest(features=60, sources=10, pipelines=5)), questions=False)
         .areas["pipeline"]
         .assessment["lineage"]
     )

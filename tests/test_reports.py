@@ -12,8 +12,7 @@ import pytest
 from mlreview.api import loads, review
 from mlreview.report.base import RenderOptions, render
 from mlreview.report.markdown import code
-from mlreview.system.loader import load
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, reviewed
 
 HOSTILE = """version: 1
 system:
@@ -90,7 +89,7 @@ def test_terminal_at_fixed_width() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_sarif_meets_github_code_scanning(example) -> None:  # type: ignore[no-untyped-def]
-    doc = json.loads(render(review(load(example)), "sarif"))
+    doc = json.loads(render(reviewed(example), "sarif"))
     assert doc["version"] == "2.1.0"
     run = doc["runs"][0]
     driver = run["tool"]["driver"]
@@ -128,7 +127,7 @@ def test_suppressed_findings_are_reported_with_their_reason() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
-    data = json.loads(render(review(load(example)), "json"))
+    data = json.loads(render(reviewed(example), "json"))
     assert data["version"] == "1.0"
     assert data["system"]["name"]
     assert set(data["areas"]) == {"skew", "pipeline", "serving", "feedback"}
@@ -159,7 +158,7 @@ def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_evidence_quotes_durations_as_written() -> None:
-    done = review(load(ROOT / "examples" / "card-fraud" / "system.yaml"))
+    done = reviewed(ROOT / "examples" / "card-fraud" / "system.yaml")
     values = {e.field: e.value for f in done.findings for e in f.evidence}
     assert values["stores[redis_features].ttl"] == "24h"
     assert values["pipelines[merchant_features_daily].schedule"] == "0 2 * * *"
@@ -279,5 +278,5 @@ SARIF_SUBSET = _closed(
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_sarif_uses_only_spec_properties(example) -> None:  # type: ignore[no-untyped-def]
 
-    doc = json.loads(render(review(load(example)), "sarif"))
+    doc = json.loads(render(reviewed(example), "sarif"))
     jsonschema.Draft7Validator(SARIF_SUBSET).validate(doc)

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mlreview.api import load, review
 from mlreview.cli import main
 from mlreview.data.loadtest import parse
 from mlreview.problems import InputError
 from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, erlang_c, max_rate
 from mlreview.quant.spike import SpikeSpec, simulate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, reviewed
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 LOCUST = (
@@ -177,7 +176,7 @@ def test_spike_is_seeded_and_knative_beats_hpa() -> None:
 
 
 def test_serving_contract_keys() -> None:
-    a = review(load(FRAUD)).areas["serving"].assessment
+    a = reviewed(FRAUD).areas["serving"].assessment
     assert [s["multiplier"] for s in a["scenarios"]] == [1.0, 10.0]
     for s in a["scenarios"]:
         assert {

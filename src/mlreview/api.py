@@ -9,6 +9,7 @@ from typing import Any
 
 from mlreview.engine import result
 from mlreview.engine.contract import to_dict
+from mlreview.engine.questions import review_with_questions
 from mlreview.engine.runner import run
 from mlreview.report.base import RenderOptions
 from mlreview.report.base import render as _render
@@ -42,7 +43,17 @@ def loads(text: str, name: str = "<manifest>") -> System:
     return load_text(text, name)
 
 
-def review(system: System, *, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Review:
-    """Run the five-part review; ``select``/``ignore`` take rule codes, prefixes or names."""
-    done = run(system, select=select, ignore=ignore)
+def review(
+    system: System,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    questions: bool = True,
+) -> Review:
+    """Run the five-part review; ``select``/``ignore`` take rule codes, prefixes or names.
+
+    With ``questions`` (the default) the review also re-runs itself with each unknown field set
+    to its optimistic and pessimistic values, and lists up to seven whose answer would change
+    the top risk, a finding's severity or the traffic verdict."""
+    done = (review_with_questions if questions else run)(system, select=select, ignore=ignore)
     return Review(**{f.name: getattr(done, f.name) for f in fields(done)})

@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RULES",
         help="skip these rules: codes, code prefixes or names, comma-separated",
     )
+    check.add_argument(
+        "--no-questions",
+        action="store_true",
+        help="skip the what-if reviews that find which unknowns would change the result",
+    )
     check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
@@ -122,13 +127,15 @@ def _exit_code(review: Review, fail_on: str | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     import shutil
 
+    from mlreview.engine.questions import review_with_questions
     from mlreview.engine.runner import SelectionError, run
     from mlreview.report.base import RenderOptions, render
     from mlreview.system.loader import load
 
     system = load(args.manifest)
+    reviewer = run if args.no_questions else review_with_questions
     try:
-        review = run(system, select=_split(args.select), ignore=_split(args.ignore))
+        review = reviewer(system, select=_split(args.select), ignore=_split(args.ignore))
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
     fmt = _format_for(args)

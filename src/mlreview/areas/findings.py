@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Literal
 
 AREAS: tuple[str, ...] = ("skew", "pipeline", "serving", "feedback")
@@ -89,5 +90,9 @@ class Finding:
         s, o, d = self.score
         return s * o * d
 
-    def sort_key(self) -> tuple[int, int, str, int, tuple[str, ...], str]:
+    @cached_property
+    def _sort_key(self) -> tuple[int, int, str, int, tuple[str, ...], str]:
         return (-self.severity.rank, -self.rpn, self.rule, self.line, self.components, self.message)
+
+    def sort_key(self) -> tuple[int, int, str, int, tuple[str, ...], str]:
+        return self._sort_key

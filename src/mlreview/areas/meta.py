@@ -6,23 +6,8 @@ from collections.abc import Iterator
 
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.system.models import Node, Suppression
 
 RULES = RuleSet(area="meta", prefix="MLR")
-
-
-def all_suppressions(root: Node) -> list[tuple[Node, Suppression]]:
-    """(owner, suppression) for every ``suppress`` entry in the manifest, in file order."""
-    found: list[tuple[Node, Suppression]] = []
-    for name in type(root).model_fields:
-        value = getattr(root, name)
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, Suppression):
-                found.append((root, item))
-            elif isinstance(item, Node):
-                found.extend(all_suppressions(item))
-    return found
 
 
 @RULES.rule(
@@ -42,7 +27,7 @@ def unused_suppression(ctx: Context) -> Iterator[Hit]:
     used: set[tuple[str | int, ...]] = ctx.assessment["used"]
     codes: dict[str, str] = ctx.assessment["codes"]
     ran: set[str] = ctx.assessment["ran"]
-    for owner, sup in all_suppressions(ctx.system.manifest):
+    for owner, sup in ctx.system.suppressions:
         code = codes.get(sup.rule.upper()) or codes.get(sup.rule.lower())
         if sup.path in used or (code is not None and code not in ran):
             continue

@@ -74,7 +74,19 @@ def to_dict(review: Review) -> dict[str, Any]:
         },
         "top_risk": top_risk,
         "scenarios": [scenario_dict(s) for s in review.scenarios],
-        "questions": review.questions,
+        "questions": [
+            {
+                "field": q.field,
+                "question": q.question,
+                "assumed": q.assumed,
+                "changes": q.changes,
+                "components": list(q.components),
+                "line": q.line,
+                "impact": q.impact,
+            }
+            for q in review.questions
+        ],
+        "questions_checked": review.questions_checked,
         "assumptions": [
             {"field": a.field, "assumed": a.assumed, "line": a.line} for a in review.assumptions
         ],

@@ -18,6 +18,28 @@ class AreaResult:
     assessment: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Question:
+    """An unknown whose answer changes the review, and what the review assumed meanwhile."""
+
+    field: str
+    question: str
+    assumed: str
+    changes: str
+    components: tuple[str, ...]
+    line: int
+    impact: int
+
+
+@dataclass
+class RuleResult:
+    """One rule's findings on one system, after scoring and suppressions."""
+
+    active: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    used: set[tuple[str | int, ...]] = field(default_factory=set)
+
+
 @dataclass
 class Review:
     system_name: str
@@ -28,7 +50,9 @@ class Review:
     scenarios: list[Scenario]
     top_risk_reason: str
     rules_run: list[str]
-    questions: list[dict[str, str]] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    questions_checked: bool = False
+    rule_results: dict[str, RuleResult] = field(default_factory=dict, repr=False)
 
     @property
     def top_risk(self) -> Scenario | None:

@@ -10,10 +10,11 @@ from mlreview.areas.area import Assessment
 from mlreview.areas.findings import Finding
 from mlreview.areas.registry import AREA_LIST, all_rules
 from mlreview.areas.rule import Context, Rule, to_finding
-from mlreview.engine.result import AreaResult, Review
+from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.scenarios import build, why_first
 from mlreview.engine.scoring import score
 from mlreview.system.models import Suppression
+from mlreview.system.reads import ReadLog
 from mlreview.system.system import System
 
 
@@ -54,53 +55,74 @@ def _owners(system: System) -> dict[str, list[Suppression]]:
     return owners
 
 
+def _apply(
+    rule: Rule, ctx: Context, system: System, owners: dict[str, list[Suppression]]
+) -> RuleResult:
+    result = RuleResult()
+    for hit in rule.check(ctx):
+        finding = score(rule, to_finding(rule, hit, system.file), system)
+        sup = _suppression_for(finding, system, owners)
+        if sup is not None:
+            result.used.add(sup.path)
+            result.suppressed.append(replace(finding, suppressed=sup.reason))
+        else:
+            result.active.append(finding)
+    return result
+
+
 def run(
     system: System,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    *,
     assessments: dict[str, Assessment] | None = None,
+    rule_results: dict[str, RuleResult] | None = None,
+    log: ReadLog | None = None,
 ) -> Review:
-    """Review ``system``; ``assessments`` replaces an area's computed numbers (what-if runs)."""
+    """Review ``system``.
+
+    ``assessments`` replaces an area's computed numbers and ``rule_results`` a rule's findings
+    (what-if runs reuse what a change cannot affect); ``log`` records the unknown fields each
+    assessment and rule reads, under 'assess:<area>' and 'rule:<code>'.
+    """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = _owners(system)
-    used: set[tuple[str | int, ...]] = set()
+    reuse = rule_results or {}
+    results: dict[str, RuleResult] = {}
     areas: dict[str, AreaResult] = {}
-    active: list[Finding] = []
-    suppressed: list[Finding] = []
+    log = log or ReadLog()
 
-    def collect(rule: Rule, ctx: Context) -> list[Finding]:
-        out = []
-        for hit in rule.check(ctx):
-            finding = to_finding(rule, hit, system.file)
-            finding = score(rule, finding, system)
-            sup = _suppression_for(finding, system, owners)
-            if sup is not None:
-                used.add(sup.path)
-                suppressed.append(replace(finding, suppressed=sup.reason))
-            else:
-                out.append(finding)
-        return out
+    def apply(rule: Rule, ctx: Context) -> RuleResult:
+        if rule.code in reuse:
+            results[rule.code] = reuse[rule.code]
+        else:
+            with log.reading_as(f"rule:{rule.code}"):
+                results[rule.code] = _apply(rule, ctx, system, owners)
+        return results[rule.code]
 
     for area in AREA_LIST:
-        assessment = (assessments or {}).get(area.key) or area.assess(system)
+        assessment = (assessments or {}).get(area.key)
+        if not assessment:
+            with log.reading_as(f"assess:{area.key}"):
+                assessment = area.assess(system)
         ctx = Context(system, assessment)
-        found: list[Finding] = []
-        for rule in area.rules.rules:
-            if rule.code in chosen:
-                found.extend(collect(rule, ctx))
+        found = [f for r in area.rules.rules if r.code in chosen for f in apply(r, ctx).active]
         found.sort(key=Finding.sort_key)
         areas[area.key] = AreaResult(
             area.key, area.title, area.summarise(system, assessment, found), found, assessment
         )
-        active.extend(found)
 
+    used = {path for result in results.values() for path in result.used}
     codes = {r.code: r.code for r in every_rule()} | {r.name: r.code for r in every_rule()}
     meta_ctx = Context(system, {"used": used, "codes": codes, "ran": chosen})
-    for rule in meta.RULES.rules:
-        if rule.code in chosen:
-            active.extend(collect(rule, meta_ctx))
+    meta_results = [
+        _apply(rule, meta_ctx, system, owners) for rule in meta.RULES.rules if rule.code in chosen
+    ]
 
+    active = [f for a in areas.values() for f in a.findings]
+    active += [f for m in meta_results for f in m.active]
     active.sort(key=Finding.sort_key)
+    suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
     scenarios = build([f for f in active if f.area != "meta"], system)
     top = scenarios[0] if scenarios else None
     runner = scenarios[1] if len(scenarios) > 1 else None
@@ -113,4 +135,5 @@ def run(
         scenarios=scenarios,
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
         rules_run=sorted(chosen),
+        rule_results=results,
     )

@@ -15,6 +15,7 @@ from mlreview.report.diagram import layout
 from mlreview.report.loop_diagram import loop_layout
 from mlreview.report.timeseries import chart
 from mlreview.report.view import (
+    NO_QUESTIONS,
     design_sections,
     diagrams,
     heading,
@@ -85,4 +86,5 @@ def render(review: Review, options: RenderOptions) -> str:
         colours=COLOURS,
         hygiene=meta_findings(review),
         where=where,
+        no_questions=NO_QUESTIONS,
     )

@@ -10,6 +10,7 @@ from mlreview.report.base import RenderOptions
 from mlreview.report.diagram import mermaid
 from mlreview.report.loop_diagram import loop_mermaid
 from mlreview.report.view import (
+    NO_QUESTIONS,
     Table,
     design_sections,
     diagrams,
@@ -108,6 +109,14 @@ def render(review: Review, options: RenderOptions) -> str:
             out += [f"**{title}**", ""]
             out += [f"- {esc(s)}" for s in steps] or ["- (nothing declared)"]
             out.append("")
+    if review.questions_checked:
+        out += ["## Questions that would change this review", ""]
+        out += [
+            f"{i}. {esc(q.question)} ({code(q.field)}, line {q.line}) Assumed meanwhile: "
+            f"{code(q.assumed)}. {esc(q.changes)}"
+            for i, q in enumerate(review.questions, 1)
+        ] or [NO_QUESTIONS]
+        out.append("")
     if review.assumptions:
         out += ["## Assumptions", ""]
         out += [

@@ -13,7 +13,16 @@ from rich.text import Text
 from mlreview.areas.findings import Finding, Severity
 from mlreview.engine.result import Review
 from mlreview.report.base import RenderOptions
-from mlreview.report.view import Table, design_sections, heading, meta_findings, plan, tables, where
+from mlreview.report.view import (
+    NO_QUESTIONS,
+    Table,
+    design_sections,
+    heading,
+    meta_findings,
+    plan,
+    tables,
+    where,
+)
 
 STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -103,6 +112,13 @@ def render(review: Review, options: RenderOptions) -> str:
             body.append(Text(title, style="bold"))
             body += [Text(f"  - {s}") for s in steps]
         console.print(Panel(Group(*body), title=escape(top.title), title_align="left"))
+    if review.questions_checked:
+        console.rule(Text("Questions that would change this review", style="bold"), align="left")
+        for i, q in enumerate(review.questions, 1):
+            console.print(Text(f"{i}. {q.question} ({q.field}, line {q.line})", style="bold"))
+            console.print(Text(f"   Assumed meanwhile: {q.assumed}. {q.changes}"))
+        if not review.questions:
+            console.print(Text(NO_QUESTIONS))
     if review.assumptions:
         console.rule(Text("Assumptions", style="bold"), align="left")
         for a in review.assumptions:

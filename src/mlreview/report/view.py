@@ -15,6 +15,9 @@ PLAN_TITLES = {
     "limit": "Limit the blast radius",
     "recover": "Recover",
 }
+NO_QUESTIONS = (
+    "No unknown field would change the top risk, a finding's severity or the traffic verdict."
+)
 PART_NUMBERS = {"skew": 1, "pipeline": 2, "serving": 3, "feedback": 4}
 
 

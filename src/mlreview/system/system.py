@@ -15,6 +15,7 @@ from mlreview.system.models import (
     Node,
     Pipeline,
     Source,
+    Suppression,
 )
 from mlreview.system.yaml_source import Document
 
@@ -33,7 +34,7 @@ class System:
         self.manifest = manifest
         self.doc = doc
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
-        self._refreshers: dict[str, list[Pipeline]] = {}
+        self._refreshers: dict[str, list[str]] = {}
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
@@ -61,6 +62,23 @@ class System:
     def label(self, path: tuple[str | int, ...]) -> str:
         """'features[txn_count].serving', naming list items by id where they have one."""
         return self.doc.label(path)
+
+    @cached_property
+    def suppressions(self) -> list[tuple[Node, Suppression]]:
+        """(owner, suppression) for every ``suppress`` entry in the manifest, in file order."""
+        found: list[tuple[Node, Suppression]] = []
+
+        def visit(node: Node) -> None:
+            for name in type(node).model_fields:
+                value = getattr(node, name)
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, Suppression):
+                        found.append((node, item))
+                    elif isinstance(item, Node):
+                        visit(item)
+
+        visit(self.manifest)
+        return found
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -122,19 +140,37 @@ class System:
         A shared store is written by many jobs; only those reading the feature's sources (or
         anything upstream of them) refresh this feature.
         """
-        if feature.id in self._refreshers:
-            return self._refreshers[feature.id]
+        if feature.id not in self._refreshers:
+            self._refreshers[feature.id] = self._refresher_ids(feature)
+        return [self._pipeline(i) for i in self._refreshers[feature.id]]
+
+    def _pipeline(self, ident: str) -> Pipeline:
+        comp = self.components[ident]
+        assert isinstance(comp, Pipeline)
+        return comp
+
+    def _refresher_ids(self, feature: Feature) -> list[str]:
         target_ids = [feature.store] if feature.store else list(feature.sources)
         lineage = set(feature.sources)
         for s in feature.sources:
             lineage |= self._flow_upstream(s)
-        found: dict[str, Pipeline] = {}
+        found: set[str] = set()
         for t in target_ids:
             for p in self.writers(t):
                 if not feature.store or not feature.sources or lineage & self._flow_upstream(p.id):
-                    found[p.id] = p
-        self._refreshers[feature.id] = [found[k] for k in sorted(found)]
-        return self._refreshers[feature.id]
+                    found.add(p.id)
+        return sorted(found)
+
+    def with_manifest(self, manifest: Manifest) -> System:
+        """The same file with a manifest whose ids and references are unchanged (what-if runs
+        change only scalar fields), sharing the lineage already computed."""
+        other = System(manifest, self.doc)
+        other._walks = self._walks
+        other._refreshers = self._refreshers
+        for cached in ("_flow", "_edges", "_adjacency", "suppressions"):
+            if cached in self.__dict__:
+                other.__dict__[cached] = self.__dict__[cached]
+        return other
 
     @cached_property
     def _edges(self) -> list[Edge]:

@@ -90,6 +90,11 @@ class _Lineage:
         for e in system.manifest.endpoints:
             for ident in self.reads[e.id]:
                 self.readers.setdefault(ident, []).append(e)
+        self.refreshing: dict[str, list[tuple[Feature, Pipeline]]] = {}
+        for f in system.manifest.features:
+            for pipe in system.refreshers(f):
+                for ident in {pipe.id, *system.upstream(pipe.id)}:
+                    self.refreshing.setdefault(ident, []).append((f, pipe))
 
     def refresh_reach(self, ident: str) -> list[Endpoint]:
         """Endpoints whose scoring reads are refreshed, directly or not, from ``ident``."""
@@ -111,23 +116,20 @@ def _feature_budget(system: System, f: Feature) -> tuple[float | None, str]:
     return None, ""
 
 
-def _refresh_impact(system: System, ident: str) -> tuple[float | None, str]:
+def _refresh_impact(system: System, lineage: _Lineage, ident: str) -> tuple[float | None, str]:
     """Seconds until the first served feature fed from ``ident`` is older than its budget."""
     best: tuple[float | None, str] = (None, "no freshness budget or TTL declared downstream")
-    for f in system.manifest.features:
-        for pipe in system.refreshers(f):
-            if pipe.id != ident and ident not in system.upstream(pipe.id):
-                continue
-            budget, what = _feature_budget(system, f)
-            if budget is None or pipe.schedule is None:
-                continue
-            if pipe.schedule.continuous:
-                seconds, how = budget, f"{f.id}: {what}, fed continuously by {pipe.id}"
-            else:
-                seconds = max(0.0, budget - pipe.schedule.period)
-                how = f"{f.id}: {what} minus {pipe.id}'s {pipe.schedule.phrase} interval"
-            if best[0] is None or seconds < best[0]:
-                best = (seconds, how)
+    for f, pipe in lineage.refreshing.get(ident, []):
+        budget, what = _feature_budget(system, f)
+        if budget is None or pipe.schedule is None:
+            continue
+        if pipe.schedule.continuous:
+            seconds, how = budget, f"{f.id}: {what}, fed continuously by {pipe.id}"
+        else:
+            seconds = max(0.0, budget - pipe.schedule.period)
+            how = f"{f.id}: {what} minus {pipe.id}'s {pipe.schedule.phrase} interval"
+        if best[0] is None or seconds < best[0]:
+            best = (seconds, how)
     return best
 
 
@@ -328,9 +330,11 @@ def _read_directly(system: System, comp: Component, readers: list[Endpoint]) -> 
     return out
 
 
-def _through_refresh(system: System, comp: Component, refreshed: list[Endpoint]) -> _Reach:
+def _through_refresh(
+    system: System, lineage: _Lineage, comp: Component, refreshed: list[Endpoint]
+) -> _Reach:
     out = _Reach()
-    seconds, why = _refresh_impact(system, comp.id)
+    seconds, why = _refresh_impact(system, lineage, comp.id)
     if seconds is not None:
         out.impacts.append((seconds, why))
     for e in refreshed:
@@ -370,7 +374,7 @@ def _row(system: System, lineage: _Lineage, comp: Component) -> FailureMode:
     parts = [_read_directly(system, comp, readers)]
     reach = "live" if any(e.mode != "batch" for e in readers) else "batch" if readers else "none"
     if refreshed:
-        parts.append(_through_refresh(system, comp, refreshed))
+        parts.append(_through_refresh(system, lineage, comp, refreshed))
         reach = reach if reach != "none" else "refresh"
     if models and reach == "none":
         reach = "retrain"

@@ -1,0 +1,294 @@
+"""Clarifying questions by sensitivity: ask about an unknown only when its answer matters.
+
+The review runs once while a ReadLog notes every unknown field an assessment or a rule reads. Each
+such field (grouped across components: 'features[*].logged_at_serving' is one question) is then
+given each of its what-if values, and the review is re-run reusing every assessment and rule that
+never read it. When the best and the worst answer give a different top risk, a different severity
+for some finding, or a different verdict on the traffic target, the field becomes a question,
+ranked by how far the answer moves the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mlreview.areas.findings import Severity
+from mlreview.areas.registry import AREA_LIST
+from mlreview.engine.result import Question, Review
+from mlreview.engine.runner import run
+from mlreview.system.models import Manifest, Node
+from mlreview.system.reads import Path, ReadLog
+from mlreview.system.system import System
+from mlreview.system.type_walk import is_model, keys_of, strip
+from mlreview.system.unknowns import OVERRIDES, alternatives, question, show
+from mlreview.system.variant import buildable, with_values
+
+MAX_QUESTIONS = 7
+WEIGHT = {
+    Severity.CRITICAL: 27,
+    Severity.HIGH: 9,
+    Severity.MEDIUM: 3,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+TOP_RISK_WEIGHT = 1000
+VERDICT_WEIGHT = 300
+SHOWN_CHANGES = 3
+
+FindingKey = tuple[str, tuple[str, ...]]
+
+
+def _weight(severity: Severity | None) -> int:
+    return WEIGHT[severity] if severity else 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a question may change: the top risk, each finding's severity, the traffic verdict."""
+
+    top: str | None
+    severities: dict[FindingKey, Severity]
+    verdict: tuple[tuple[str, bool], ...]
+
+    @classmethod
+    def of(cls, review: Review) -> Outcome:
+        severities: dict[FindingKey, Severity] = {}
+        for f in review.findings:
+            key = (f.rule, f.components)
+            if key not in severities or f.severity.rank > severities[key].rank:
+                severities[key] = f.severity
+        rows = review.areas["serving"].assessment.get("endpoints", [])
+        verdict = tuple(
+            (row["endpoint"], bool(row["scenarios"][-1]["meets_slo"]))
+            for row in rows
+            if row.get("scenarios")
+        )
+        top = review.top_risk.title if review.top_risk else None
+        return cls(top, severities, verdict)
+
+    @property
+    def weight(self) -> int:
+        return sum(WEIGHT[s] for s in self.severities.values())
+
+    def impact(self, other: Outcome) -> int:
+        score = TOP_RISK_WEIGHT * (self.top != other.top)
+        moved = sum(a != b for a, b in zip(self.verdict, other.verdict, strict=True))
+        score += VERDICT_WEIGHT * moved
+        for key in self.severities.keys() | other.severities.keys():
+            score += abs(_weight(self.severities.get(key)) - _weight(other.severities.get(key)))
+        return score
+
+    def changes_to(self, other: Outcome) -> list[str]:
+        """What differs in ``other``, most important first, in plain words."""
+        out = []
+        if self.top != other.top:
+            out.append(f"the top risk becomes '{other.top or 'none'}'")
+        for (endpoint, before), (_, after) in zip(self.verdict, other.verdict, strict=True):
+            if before != after:
+                out.append(f"{endpoint} {'meets' if after else 'misses'} its SLO at the target")
+        moved = []
+        for key in sorted(self.severities.keys() | other.severities.keys()):
+            a, b = self.severities.get(key), other.severities.get(key)
+            if _weight(a) == _weight(b):
+                continue
+            where = f"{key[0]} on {', '.join(key[1])}" if key[1] else key[0]
+            step = f"{a.value if a else 'none'} -> {b.value if b else 'none'}"
+            moved.append((abs(_weight(a) - _weight(b)), where, step))
+        moved.sort(key=lambda m: (-m[0], m[1]))
+        out += [f"{where}: {step}" for _, where, step in moved[:SHOWN_CHANGES]]
+        if len(moved) > SHOWN_CHANGES:
+            out.append(f"{len(moved) - SHOWN_CHANGES} more findings change")
+        return out
+
+
+@dataclass
+class Unknown:
+    """One unknown field, possibly the same field on several components."""
+
+    model: type[Node]
+    name: str
+    paths: list[Path]
+    owners: list[Node | None]
+    components: list[str]
+
+
+def _resolve(manifest: Manifest, path: Path) -> tuple[type[Node], Node | None, str] | None:
+    """(declared type holding the last key, its instance or None, attribute name)."""
+    node: Any = manifest
+    cls: Any = Manifest
+    for part in path[:-1]:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            continue
+        name = keys_of(cls).get(part)
+        if name is None or f"{cls.__name__}.{name}" in OVERRIDES:
+            return None
+        tp = strip(cls.model_fields[name].annotation)
+        node = getattr(node, name) if node is not None else None
+        if is_model(tp):
+            cls = tp
+        elif getattr(tp, "__origin__", None) is list and is_model(strip(tp.__args__[0])):
+            cls = strip(tp.__args__[0])
+        else:
+            return None
+    last = path[-1]
+    if not isinstance(last, str) or last not in keys_of(cls):
+        return None
+    name = keys_of(cls)[last]
+    if f"{cls.__name__}.{name}" in OVERRIDES:
+        return None
+    return cls, node, name
+
+
+def _leaves(cls: type[Node], path: Path) -> Iterable[tuple[type[Node], Path]]:
+    """Every scalar field below an absent node of type ``cls`` at ``path``."""
+    for name, info in cls.model_fields.items():
+        key = info.alias or name
+        tp = strip(info.annotation)
+        if is_model(tp):
+            if buildable(tp):
+                yield from _leaves(tp, (*path, key))
+        else:
+            yield cls, (*path, key)
+
+
+def _component(system: System, path: Path) -> str:
+    if len(path) >= 2 and isinstance(path[1], int):
+        items = getattr(system.manifest, keys_of(Manifest).get(str(path[0]), ""), None)
+        if isinstance(items, list) and path[1] < len(items):
+            return str(items[path[1]].id)
+    return str(path[0])
+
+
+def unknowns(system: System, log: ReadLog) -> list[Unknown]:
+    """The unknown fields the review read, grouped by field across components."""
+    read: set[Path] = set().union(*log.reads.values()) if log.reads else set()
+    groups: dict[tuple[Any, ...], Unknown] = {}
+    for path in sorted(read, key=str):
+        found = _resolve(system.manifest, path)
+        if found is None:
+            continue
+        cls, owner, name = found
+        tp = strip(cls.model_fields[name].annotation)
+        leaves: list[tuple[type[Node], Path, Node | None]]
+        if is_model(tp):
+            if not buildable(tp):
+                continue
+            leaves = [(leaf_cls, leaf, None) for leaf_cls, leaf in _leaves(tp, path)]
+        else:
+            leaves = [(cls, path, owner)]
+        for leaf_cls, leaf, leaf_owner in leaves:
+            leaf_name = keys_of(leaf_cls)[str(leaf[-1])]
+            if not alternatives(leaf_cls, leaf_name, leaf_owner):
+                continue
+            key = (leaf_cls.__name__, tuple("*" if isinstance(p, int) else p for p in leaf))
+            group = groups.setdefault(key, Unknown(leaf_cls, leaf_name, [], [], []))
+            if leaf not in group.paths:
+                group.paths.append(leaf)
+                group.owners.append(leaf_owner)
+                group.components.append(_component(system, leaf))
+    return list(groups.values())
+
+
+def _what_ifs(unknown: Unknown) -> list[Any]:
+    values = alternatives(unknown.model, unknown.name, None)
+    return [
+        v
+        for v in values
+        if all(v in alternatives(unknown.model, unknown.name, o) for o in unknown.owners)
+    ]
+
+
+def _label(system: System, unknown: Unknown) -> str:
+    first = system.label(unknown.paths[0])
+    if len(unknown.paths) == 1:
+        return first
+    ids = sorted(set(unknown.components))
+    shown = ", ".join(ids[:3]) + (f", +{len(ids) - 3} more" if len(ids) > 3 else "")
+    return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
+
+
+class Sensitivity:
+    """The baseline review, the reads behind it, and what-if reviews that reuse it."""
+
+    def __init__(self, system: System, select: Iterable[str] = (), ignore: Iterable[str] = ()):
+        self.system = system
+        self.select, self.ignore = list(select), list(ignore)
+        self.log = ReadLog()
+        with self.log.watch(system.manifest):
+            self.review = run(system, self.select, self.ignore, log=self.log)
+        self.outcome = Outcome.of(self.review)
+
+    def what_if(self, values: dict[Path, Any]) -> Review:
+        """The review with ``values`` set, re-running only what read one of their paths."""
+        paths = set(values)
+        kept_areas = {
+            a.key: self.review.areas[a.key].assessment
+            for a in AREA_LIST
+            if not self.log.touches(f"assess:{a.key}", paths)
+        }
+        kept_rules = {
+            r.code: self.review.rule_results[r.code]
+            for a in AREA_LIST
+            if a.key in kept_areas
+            for r in a.rules.rules
+            if r.code in self.review.rule_results and not self.log.touches(f"rule:{r.code}", paths)
+        }
+        variant = with_values(self.system, values)
+        return run(
+            variant, self.select, self.ignore, assessments=kept_areas, rule_results=kept_rules
+        )
+
+    def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
+        """The value a rule said it assumed, else the answer(s) the review's result matches."""
+        recorded = {a.field: a.assumed for a in self.review.assumptions}
+        label = self.system.label(unknown.paths[0])
+        if label in recorded:
+            return recorded[label]
+        same = [v for v, o in tried if o.impact(self.outcome) == 0]
+        if not same:
+            return "unknown: the review's result matches no single answer"
+        if len(same) > 1 and len(same) == len(tried) - 1:
+            odd = next(v for v, _ in tried if v not in same)
+            return f"anything but {show(odd)}"
+        return " or ".join(show(v) for v in same)
+
+    def ask(self, unknown: Unknown) -> Question | None:
+        tried = [
+            (v, Outcome.of(self.what_if(dict.fromkeys(unknown.paths, v))))
+            for v in _what_ifs(unknown)
+        ]
+        if len(tried) < 2:
+            return None
+        best = min(tried, key=lambda t: t[1].weight)
+        worst = max(tried, key=lambda t: t[1].weight)
+        impact = best[1].impact(worst[1])
+        if impact == 0:
+            return None
+        other_value, other = max(tried, key=lambda t: (t[1].impact(self.outcome), t is worst))
+        assumed = self._assumed(unknown, tried)
+        changes = "; ".join(self.outcome.changes_to(other))
+        return Question(
+            field=_label(self.system, unknown),
+            question=question(unknown.model, unknown.name),
+            assumed=assumed,
+            changes=f"If {show(other_value)}: {changes}." if changes else "",
+            components=tuple(sorted(set(unknown.components))),
+            line=self.system.doc.position(unknown.paths[0])[0],
+            impact=impact,
+        )
+
+
+def review_with_questions(
+    system: System, select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> Review:
+    """The review with up to seven questions whose answers would change it, most material first."""
+    sense = Sensitivity(system, select, ignore)
+    asked = [q for u in unknowns(system, sense.log) if (q := sense.ask(u)) is not None]
+    asked.sort(key=lambda q: (-q.impact, q.field))
+    sense.review.questions = asked[:MAX_QUESTIONS]
+    sense.review.questions_checked = True
+    return sense.review

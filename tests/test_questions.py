@@ -1,0 +1,191 @@
+"""Clarifying questions: asked only when the answer changes the review, ranked, at most seven."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import pytest
+
+from mlreview.engine.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
+from mlreview.engine.runner import run
+from mlreview.report.base import render
+from mlreview.system import models
+from mlreview.system.loader import load, load_text
+from mlreview.system.reads import ReadLog, nodes
+from mlreview.system.type_walk import is_model, strip
+from mlreview.system.units import Duration, Schedule
+from mlreview.system.unknowns import NOT_ASKED, OVERRIDES, QUESTIONS, RANGES, alternatives
+from mlreview.system.variant import with_values
+from tests.conftest import EXAMPLES, ROOT, reviewed
+
+FORECAST = ROOT / "examples" / "demand-forecast" / "system.yaml"
+
+SMALL = """\
+version: 1
+system: {name: small, criticality: high}
+models:
+  - id: m
+    family: xgboost
+endpoints:
+  - id: api
+    model: m
+    mode: online
+    release: {canary: false}
+"""
+
+
+def _schema_fields() -> list[tuple[type[models.Node], str, Any]]:
+    seen: set[type] = set()
+    out = []
+
+    def visit(cls: type[models.Node]) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        for name, info in cls.model_fields.items():
+            tp = strip(info.annotation)
+            inner = strip(get_args(tp)[0]) if get_origin(tp) is list else None
+            if is_model(tp):
+                visit(tp)
+            elif inner is not None and is_model(inner):
+                visit(inner)
+            else:
+                out.append((cls, name, tp))
+
+    visit(models.Manifest)
+    return out
+
+
+def test_every_numeric_field_has_what_if_values_or_a_reason() -> None:
+    missing = []
+    for cls, name, tp in _schema_fields():
+        key = f"{cls.__name__}.{name}"
+        numeric = tp in (int, float, Duration, Schedule)
+        if numeric and key not in RANGES and key not in NOT_ASKED:
+            missing.append(key)
+    assert missing == []
+
+
+def test_catalogue_keys_name_real_fields() -> None:
+    real = {f"{cls.__name__}.{name}" for cls, name, _ in _schema_fields()}
+    real |= {f"{cls.__name__}.{name}" for cls in (models.Endpoint,) for name in ("traffic",)}
+    for table in (RANGES, NOT_ASKED, QUESTIONS, OVERRIDES):
+        assert set(table) <= real, set(table) - real
+
+
+def test_what_if_values_respect_known_siblings() -> None:
+    known = models.ServiceTime(p99_ms=30.0)
+    values = alternatives(models.ServiceTime, "p50_ms", known)
+    assert values and all(v <= 30.0 for v in values)
+    assert alternatives(models.Release, "canary", None) == (True, False)
+    assert alternatives(models.SystemInfo, "owner", None) == ()
+
+
+def test_read_log_records_unknown_reads_and_restores_classes() -> None:
+    system = load_text(SMALL)
+    before = [type(n) for n in nodes(system.manifest)]
+    log = ReadLog()
+    with log.watch(system.manifest), log.reading_as("probe"):
+        _ = system.manifest.endpoints[0].release.auto_rollback  # type: ignore[union-attr]
+        _ = system.manifest.endpoints[0].release.canary  # type: ignore[union-attr]
+        _ = system.manifest.endpoints[0].slo
+    assert log.reads["probe"] == {
+        ("endpoints", 0, "release", "auto_rollback"),
+        ("endpoints", 0, "slo"),
+    }
+    assert [type(n) for n in nodes(system.manifest)] == before
+    assert log.touches("probe", {("endpoints", 0, "slo", "p99_ms")})
+    assert not log.touches("probe", {("endpoints", 0, "release", "canary")})
+
+
+def test_with_values_creates_missing_nodes_and_leaves_the_original() -> None:
+    system = load_text(SMALL)
+    variant = with_values(system, {("endpoints", 0, "admission", "load_shedding"): True})
+    admission = variant.manifest.endpoints[0].admission
+    assert admission is not None and admission.load_shedding is True
+    assert admission.path == ("endpoints", 0, "admission")
+    assert system.manifest.endpoints[0].admission is None
+    assert variant.line(admission) == system.line(system.manifest.endpoints[0])
+
+
+@pytest.mark.parametrize("example", [FORECAST], ids=lambda p: p.parent.name)
+def test_reusing_unaffected_parts_gives_the_same_result_as_a_full_rerun(example: Path) -> None:
+    system = load(example)
+    sense = Sensitivity(system)
+    for unknown in unknowns(system, sense.log):
+        for value in alternatives(unknown.model, unknown.name, None)[:2]:
+            values = dict.fromkeys(unknown.paths, value)
+            fast = Outcome.of(sense.what_if(values))
+            full = Outcome.of(run(with_values(system, values)))
+            assert fast == full, (unknown.paths, value)
+
+
+def test_a_question_names_what_was_assumed_and_what_the_answer_changes() -> None:
+    done = reviewed(FORECAST)
+    assert done.questions_checked
+    by_field = {q.field: q for q in done.questions}
+    skew = by_field["monitoring.skew.training_serving"]
+    assert skew.assumed == "false"
+    assert "SKEW004 on monitoring: high -> none" in skew.changes
+    assert skew.question.endswith("?")
+
+
+def test_answering_a_question_removes_it(tmp_path: Path) -> None:
+    text = FORECAST.read_text(encoding="utf-8").replace(
+        "  inputs: {schema: alert, null_rate: false}",
+        "  inputs: {schema: alert, null_rate: false}\n  skew: {training_serving: alert}",
+    )
+    path = tmp_path / "system.yaml"
+    path.write_text(text, encoding="utf-8")
+    fields = [q.field for q in reviewed(path).questions]
+    assert "monitoring.skew.training_serving" not in fields
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_questions_are_few_material_and_ranked(example: Path) -> None:
+    questions = reviewed(example).questions
+    assert 0 < len(questions) <= MAX_QUESTIONS
+    assert all(q.impact > 0 and q.changes for q in questions)
+    assert [q.impact for q in questions] == sorted((q.impact for q in questions), reverse=True)
+    assert len({q.field for q in questions}) == len(questions)
+
+
+def test_a_field_that_changes_nothing_is_not_asked() -> None:
+    system = load_text(SMALL)
+    sense = Sensitivity(system)
+    asked = {}
+    for unknown in unknowns(system, sense.log):
+        q = sense.ask(unknown)
+        tried = [
+            Outcome.of(sense.what_if(dict.fromkeys(unknown.paths, v)))
+            for v in alternatives(unknown.model, unknown.name, None)
+        ]
+        moved = any(a.impact(b) for a in tried for b in tried)
+        asked[unknown.paths[0]] = q
+        assert (q is not None) == moved, unknown.paths
+
+
+def test_questions_in_every_format_and_the_json_contract() -> None:
+    done = reviewed(FORECAST)
+    first = done.questions[0]
+    data = json.loads(render(done, "json"))
+    assert data["questions_checked"] is True
+    assert data["questions"][0] == {
+        "field": first.field,
+        "question": first.question,
+        "assumed": first.assumed,
+        "changes": first.changes,
+        "components": list(first.components),
+        "line": first.line,
+        "impact": first.impact,
+    }
+    for fmt in ("terminal", "markdown", "html"):
+        assert "Questions that would change this review" in render(done, fmt)
+
+
+def test_no_questions_skips_the_what_ifs() -> None:
+    done = run(load(FORECAST))
+    assert not done.questions_checked and done.questions == []
+    assert "Questions that would change" not in render(done, "markdown")
