@@ -31,7 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="review a system manifest (the five-part review)")
-    check.add_argument("manifest", type=Path, help="the system's YAML manifest")
+    check.add_argument("manifest", type=Path, nargs="?", help="the system's YAML manifest")
+    check.add_argument(
+        "--from-text",
+        metavar="NOTES",
+        help="review a manifest drafted from this prose description ('-' reads stdin)",
+    )
     check.add_argument(
         "--format", "-f", choices=FORMATS, help="output format (default: from -o, else terminal)"
     )
@@ -62,6 +67,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    init = sub.add_parser(
+        "init", help="write a manifest: from a prose description, or by answering questions"
+    )
+    init.add_argument(
+        "manifest",
+        type=Path,
+        nargs="?",
+        default=Path("system.yaml"),
+        help="the manifest to write, or to complete if it exists (default: system.yaml)",
+    )
+    init.add_argument(
+        "--from-text",
+        metavar="NOTES",
+        help="draft the manifest from this prose description ('-' reads stdin), offline",
+    )
+    init.add_argument(
+        "--output", "-o", help="with --from-text: write here instead ('-' for stdout)"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     cap = sub.add_parser("capacity", help="serving what-if: latency against load, spikes, limits")
     cap.add_argument("manifest", type=Path, help="the system's YAML manifest")
@@ -132,7 +157,14 @@ def _check(args: argparse.Namespace) -> int:
     from mlreview.report.base import RenderOptions, render
     from mlreview.system.loader import load
 
-    system = load(args.manifest)
+    if (args.manifest is None) == (args.from_text is None):
+        raise UsageError("check: expected a manifest file or --from-text NOTES (one of them)")
+    if args.from_text is not None:
+        from mlreview.draft.from_text import drafted
+
+        system = drafted(*_notes(args.from_text)).system
+    else:
+        system = load(args.manifest)
     reviewer = run if args.no_questions else review_with_questions
     try:
         review = reviewer(system, select=_split(args.select), ignore=_split(args.ignore))
@@ -146,6 +178,46 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"--width {width}: expected at least 40 columns")
     _write(render(review, fmt, RenderOptions(width=width, color=color)), args.output)
     return _exit_code(review, args.fail_on)
+
+
+def _notes(where: str) -> tuple[str, str]:
+    """(text, name for messages) of a prose description: a file, or stdin for '-'."""
+    from mlreview.problems import InputError
+    from mlreview.system.loader import read_text
+
+    if where == "-":
+        try:
+            return sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError as exc:
+            raise InputError.single("<stdin>", f"byte {exc.start} is not UTF-8") from None
+    return read_text(Path(where), where, "a text file describing the system"), where
+
+
+def _init(args: argparse.Namespace) -> int:
+    if args.from_text is None:
+        if args.output is not None:
+            raise UsageError("init: --output goes with --from-text; name the manifest instead")
+        from mlreview.draft.interview import interview
+
+        return interview(args.manifest, force=args.force)
+    from mlreview.draft.from_text import drafted
+
+    result = drafted(*_notes(args.from_text))
+    target = args.output if args.output is not None else str(args.manifest)
+    if target == "-":
+        sys.stdout.write(result.yaml)
+        return EXIT_OK
+    path = Path(target)
+    if path.exists() and not args.force:
+        raise UsageError(f"{path}: already exists; pass --force to overwrite it")
+    _write(result.yaml, path)
+    print(
+        f"wrote {path}: {result.values} values from the text, "
+        f"{len(result.review.questions)} open questions at its end; "
+        f"next: mlreview check {path}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _multiplier(text: str | None) -> float | None:
@@ -218,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
 
     commands = {
         "check": _check,
+        "init": _init,
         "capacity": _capacity,
         "rules": _rules,
         "rule": _rule,

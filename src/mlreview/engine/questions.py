@@ -41,6 +41,20 @@ SHOWN_CHANGES = 3
 FindingKey = tuple[str, tuple[str, ...]]
 
 
+VERDICT_WORDS = {
+    "meets": "meets its SLO",
+    "misses": "misses its SLO",
+    "unknown": "has no capacity verdict",
+}
+
+
+def _verdict(row: dict[str, Any]) -> str:
+    """'meets' or 'misses' the SLO at the traffic target, or 'unknown' without a model."""
+    if not row.get("scenarios"):
+        return "unknown"
+    return "meets" if row["scenarios"][-1]["meets_slo"] else "misses"
+
+
 def _weight(severity: Severity | None) -> int:
     return WEIGHT[severity] if severity else 0
 
@@ -51,7 +65,7 @@ class Outcome:
 
     top: str | None
     severities: dict[FindingKey, Severity]
-    verdict: tuple[tuple[str, bool], ...]
+    verdict: tuple[tuple[str, str], ...]
 
     @classmethod
     def of(cls, review: Review) -> Outcome:
@@ -62,9 +76,7 @@ class Outcome:
                 severities[key] = f.severity
         rows = review.areas["serving"].assessment.get("endpoints", [])
         verdict = tuple(
-            (row["endpoint"], bool(row["scenarios"][-1]["meets_slo"]))
-            for row in rows
-            if row.get("scenarios")
+            (row["endpoint"], _verdict(row)) for row in rows if row.get("mode") != "batch"
         )
         top = review.top_risk.title if review.top_risk else None
         return cls(top, severities, verdict)
@@ -75,7 +87,8 @@ class Outcome:
 
     def impact(self, other: Outcome) -> int:
         score = TOP_RISK_WEIGHT * (self.top != other.top)
-        moved = sum(a != b for a, b in zip(self.verdict, other.verdict, strict=True))
+        theirs = dict(other.verdict)
+        moved = sum(state != theirs.get(endpoint, "unknown") for endpoint, state in self.verdict)
         score += VERDICT_WEIGHT * moved
         for key in self.severities.keys() | other.severities.keys():
             score += abs(_weight(self.severities.get(key)) - _weight(other.severities.get(key)))
@@ -86,9 +99,11 @@ class Outcome:
         out = []
         if self.top != other.top:
             out.append(f"the top risk becomes '{other.top or 'none'}'")
-        for (endpoint, before), (_, after) in zip(self.verdict, other.verdict, strict=True):
+        theirs = dict(other.verdict)
+        for endpoint, before in self.verdict:
+            after = theirs.get(endpoint, "unknown")
             if before != after:
-                out.append(f"{endpoint} {'meets' if after else 'misses'} its SLO at the target")
+                out.append(f"{endpoint} {VERDICT_WORDS[after]} at the traffic target")
         moved = []
         for key in sorted(self.severities.keys() | other.severities.keys()):
             a, b = self.severities.get(key), other.severities.get(key)
@@ -279,6 +294,7 @@ class Sensitivity:
             components=tuple(sorted(set(unknown.components))),
             line=self.system.doc.position(unknown.paths[0])[0],
             impact=impact,
+            paths=tuple(unknown.paths),
         )
 
 

@@ -29,6 +29,8 @@ class Question:
     components: tuple[str, ...]
     line: int
     impact: int
+    paths: tuple[tuple[str | int, ...], ...] = ()
+    """Manifest paths the answer goes to (one per component); not in the JSON contract."""
 
 
 @dataclass

@@ -1,10 +1,12 @@
-"""The shipped catalogue of technologies: kind and, where published, SLA availability."""
+"""The shipped catalogue of technologies: kind, how that kind fails and, where published, SLA
+availability."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -26,11 +28,33 @@ class Technology:
         return self.availability
 
 
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    is_: str
+    fails_by: tuple[str, ...]
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("mlreview.system").joinpath("catalogue.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def kinds() -> dict[str, Kind]:
+    """What each kind of technology is in a manifest and how it typically fails."""
+    return {
+        name: Kind(name, entry["is"], tuple(entry["fails_by"]))
+        for name, entry in _data()["kinds"].items()
+    }
+
+
 @cache
 def catalogue() -> dict[str, Technology]:
     """Every technology by lower-case name and alias."""
-    text = resources.files("mlreview.system").joinpath("catalogue.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = _data()
     out: dict[str, Technology] = {}
     for entry in data["technologies"]:
         tech = Technology(

@@ -18,19 +18,19 @@ from mlreview.system.yaml_source import Document, read_yaml
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
-def read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str, what: str = "a YAML manifest file") -> str:
     """The UTF-8 text of a file, or InputError for every way that can fail."""
     if path.is_dir():
-        raise InputError.single(display, "is a directory; expected a YAML manifest file")
+        raise InputError.single(display, f"is a directory; expected {what}")
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError.single(display, "no such file; expected a YAML manifest file") from None
+        raise InputError.single(display, f"no such file; expected {what}") from None
     except OSError as exc:
         raise InputError.single(display, f"cannot read: {exc.strerror}") from None
     if size > MAX_MANIFEST_BYTES:
         raise InputError.single(
-            display, f"file is {size} bytes; expected a manifest under {MAX_MANIFEST_BYTES} bytes"
+            display, f"file is {size} bytes; expected {what} under {MAX_MANIFEST_BYTES} bytes"
         )
     try:
         return path.read_text(encoding="utf-8")

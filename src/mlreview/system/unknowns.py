@@ -172,6 +172,17 @@ QUESTIONS: dict[str, str] = {
     "Dependency.latency_ms": "What is the p99 latency of one call to this dependency?",
     "Store.ttl": "How long does an entry live in this store without a refresh?",
     "Feature.freshness_budget": "How old may the served value of this feature be?",
+    "Source.owned_by_model_team": "Does the team that owns this system also own this data?",
+    "Source.freshness": "How old is this source's newest data normally?",
+    "Label.maturity_window": "How old must a labelled row be before training uses it?",
+    "Label.join_key": "How is a label matched to its prediction: prediction id, entity and "
+    "time, or entity only?",
+    "Endpoint.request_timeout": "After how long is a queued request given up?",
+    "Endpoint.disruption_budget": "Does a disruption budget limit the replicas taken down at once?",
+    "PredictionLogging.predictions": "Are predictions logged?",
+    "Release.shadow": "Do new versions score mirrored traffic before they act?",
+    "Release.serving_compat_test": "Is each candidate scored in the production serving image "
+    "before rollout?",
     "Holdout.enabled": "Is a random share of traffic kept from the model?",
     "Exploration.enabled": "Are some decisions randomised to explore?",
     "SkewMonitors.training_serving": "Are served features compared with training features?",

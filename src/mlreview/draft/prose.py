@@ -1,0 +1,352 @@
+"""Reading prose: sentences, numbers with units, negation, and technology names (typos included)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from mlreview.system.catalogue import Technology, catalogue
+
+WORD_NUMBERS = {
+    "one": 1,
+    "a single": 1,
+    "single": 1,
+    "two": 2,
+    "a couple of": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "hundred": 100,
+}
+SCALE_WORDS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "billion": 1e9,
+}
+NUMBER = (
+    r"(?<![\w.])(?P<num>\d+(?:[.,]\d+)*|"
+    + "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
+    + r")(?:\s*(?P<scale>k|thousand|mm|m|million|b|billion)\b)?"
+)
+DURATION_UNITS = {
+    "ms": "ms",
+    "millisecond": "ms",
+    "milliseconds": "ms",
+    "msec": "ms",
+    "s": "s",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "min": "m",
+    "mins": "m",
+    "minute": "m",
+    "minutes": "m",
+    "h": "h",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "w": "w",
+    "wk": "w",
+    "week": "w",
+    "weeks": "w",
+    "month": "mo",
+    "months": "mo",
+}
+UNIT = "|".join(sorted(map(re.escape, DURATION_UNITS), key=len, reverse=True))
+NEGATION = re.compile(
+    r"\b(no|not|without|never|none|nobody|nothing|lacks?|isn't|aren't|don't|doesn't|didn't|"
+    r"won't|can't|cannot|neither|nor)\b|n't\b"
+)
+
+
+def number(match: re.Match[str]) -> float:
+    """The value of a NUMBER match: '2,000' -> 2000, '1.5k' -> 1500, 'two' -> 2."""
+    raw = match.group("num").lower()
+    if raw in WORD_NUMBERS:
+        value = float(WORD_NUMBERS[raw])
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+        value = float(raw.replace(",", ""))
+    else:
+        value = float(raw.replace(",", "."))
+    scale = match.group("scale")
+    return value * SCALE_WORDS[scale.lower()] if scale else value
+
+
+def duration_text(value: float, unit: str) -> str:
+    """A manifest duration such as '30d' from a number and a unit word."""
+    short = DURATION_UNITS[unit.lower()]
+    if short == "mo":
+        value, short = value * 30, "d"
+    shown = f"{value:g}"
+    return f"{shown}{short}"
+
+
+VOCABULARY = frozenset(
+    [
+        "feature",
+        "features",
+        "trained",
+        "retrained",
+        "retrain",
+        "retrains",
+        "training",
+        "latency",
+        "labels",
+        "label",
+        "requests",
+        "replicas",
+        "instances",
+        "autoscaling",
+        "autoscales",
+        "model",
+        "models",
+        "endpoint",
+        "endpoints",
+        "recommender",
+        "recommendation",
+        "predictions",
+        "prediction",
+        "scoring",
+        "scores",
+        "served",
+        "serving",
+        "hourly",
+        "nightly",
+        "weekly",
+        "monthly",
+        "daily",
+        "minimum",
+        "maximum",
+        "logged",
+        "timeout",
+        "chargebacks",
+        "every",
+    ]
+)
+
+
+def _normalise(lower: str) -> tuple[str, tuple[int, ...]]:
+    """``lower`` with misspelt common words corrected, and for each character (plus the end)
+    the offset in ``lower`` it comes from."""
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in re.finditer(r"[a-z]+", lower):
+        out.append(lower[pos : m.start()])
+        index.extend(range(pos, m.start()))
+        word = m.group(0)
+        fixed = word
+        if word not in VOCABULARY and word not in _name_words():
+            fixed = next(
+                (
+                    v
+                    for v in sorted(VOCABULARY)
+                    if _typo(word, v) and not v.startswith(word) and not word.startswith(v)
+                ),
+                word,
+            )
+        out.append(fixed)
+        index.extend(m.start() + min(i, len(word) - 1) for i in range(len(fixed)))
+        pos = m.end()
+    out.append(lower[pos:])
+    index.extend(range(pos, len(lower)))
+    index.append(len(lower))
+    return "".join(out), tuple(index)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as written, and lower-cased with typos of common words corrected."""
+
+    text: str
+    lower: str
+    start: int
+    index: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, text: str, start: int) -> Sentence:
+        lower, index = _normalise(text.lower())
+        return cls(text, lower, start, index)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in ``text`` of the span [start, end) of ``lower``."""
+        if not self.index:
+            return start, end
+        return self.index[start], self.index[max(start, end - 1)] + 1
+
+    def negated(self, start: int, end: int) -> bool:
+        """True when a negation word governs the span [start, end) of this sentence.
+
+        The clause is cut at commas, semicolons and 'but'/'while'/'although' so that 'no canary,
+        but auto-rollback' negates only the canary."""
+        left = re.split(r"[,;:()]|\b(?:but|while|although|whereas|and then)\b", self.lower[:start])
+        clause = left[-1] if left else ""
+        window = clause[-40:]
+        return bool(NEGATION.search(window)) or bool(
+            re.match(
+                r"\s*(?:is|are|was|were)?\s*(?:not|never|missing|absent|disabled|off)\b",
+                self.lower[end:],
+            )
+        )
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences (and semicolon clauses) with their offsets; line breaks end one too. A full
+    stop inside a word or number ('ml.c5.xlarge', '99.9') does not."""
+    out = []
+    for match in re.finditer(r"(?:[^.!?;\n]|[.!?](?=[^\s.!?;]))+[.!?;]?", text):
+        body = match.group(0)
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            out.append(Sentence.of(body.strip(), match.start() + lead))
+    return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    tech: Technology
+    sentence: Sentence
+    start: int
+    end: int
+    words: str
+
+
+@cache
+def _name_words() -> frozenset[str]:
+    """Every word of every technology name and alias."""
+    return frozenset(w for name in catalogue() for w in re.findall(r"[a-z]+", name))
+
+
+@cache
+def _names() -> list[tuple[str, Technology]]:
+    names = [(k, t) for k, t in catalogue().items()]
+    return sorted(names, key=lambda kv: (-len(kv[0]), kv[0]))
+
+
+COMMON_WORDS = frozenset(
+    [
+        "model",
+        "models",
+        "serving",
+        "served",
+        "trained",
+        "training",
+        "stream",
+        "streams",
+        "features",
+        "feature",
+        "daily",
+        "nightly",
+        "weekly",
+        "hourly",
+        "labels",
+        "label",
+        "spark",
+        "about",
+        "after",
+        "batch",
+        "table",
+        "tables",
+        "store",
+        "stores",
+        "every",
+        "using",
+        "their",
+        "there",
+        "these",
+        "those",
+        "which",
+        "where",
+        "while",
+        "would",
+        "could",
+        "should",
+        "scored",
+        "score",
+        "scoring",
+        "request",
+        "requests",
+        "second",
+        "seconds",
+        "minute",
+        "minutes",
+        "replica",
+        "replicas",
+        "instances",
+        "latency",
+        "predictions",
+        "prediction",
+        "online",
+        "offline",
+        "events",
+        "event",
+        "vertex",
+    ]
+)
+
+
+def _typo(word: str, name: str) -> bool:
+    """One adjacent swap or one dropped letter, or a close spelling, of a name of five letters
+    or more."""
+    if len(name) < 5 or word in COMMON_WORDS or word[0] != name[0]:
+        return False
+    if len(word) == len(name) - 1 >= 4:
+        return any(name[:i] + name[i + 1 :] == word for i in range(1, len(name)))
+    if len(word) < 5:
+        return False
+    if len(word) == len(name):
+        diffs = [i for i in range(len(word)) if word[i] != name[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+            return word[diffs[0]] == name[diffs[1]] and word[diffs[1]] == name[diffs[0]]
+    return SequenceMatcher(None, word, name).ratio() >= 0.88
+
+
+def mentions(sents: list[Sentence]) -> list[Mention]:
+    """Every catalogue technology named in the text, longest names first, no overlaps."""
+    found: list[Mention] = []
+    for s in sents:
+        taken: list[tuple[int, int]] = []
+        for name, tech in _names():
+            stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
+            pattern = r"(?<![\w-])" + re.escape(stem).replace(r"\ ", r"[\s-]+") + r"s?(?![\w-])"
+            for m in re.finditer(pattern, s.lower):
+                if any(m.start() < b and a < m.end() for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                a, b = s.span(m.start(), m.end())
+                found.append(Mention(tech, s, m.start(), m.end(), s.text[a:b]))
+        singles = [(n, t) for n, t in _names() if " " not in n and "-" not in n]
+        for m in re.finditer(r"[a-z][a-z0-9]+", s.lower):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            word = m.group(0)
+            if word in catalogue():
+                continue
+            hit = next((t for n, t in singles if _typo(word, n)), None)
+            if hit is not None:
+                taken.append((m.start(), m.end()))
+                a, b = s.span(m.start(), m.end())
+                found.append(Mention(hit, s, m.start(), m.end(), s.text[a:b]))
+    found.sort(key=lambda m: (m.sentence.start, m.start))
+    return found
