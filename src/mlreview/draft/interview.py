@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from rich.console import Console
 from rich.prompt import Prompt
+from rich.text import Text
 
 from mlreview.draft.emit import to_yaml
 from mlreview.draft.extract import draft_from_text
@@ -109,7 +110,7 @@ def _hint(path: tuple[str | int, ...]) -> str:
 
 
 def _ask_typed(ask: Ask, console: Console, q: Question) -> Any:
-    console.print(f"[bold]{q.question}[/bold]  ({q.field})")
+    console.print(Text(q.question, style="bold") + Text(f"  ({q.field})"))
     console.print(f"  assumed meanwhile: {q.assumed}. {q.changes}", markup=False)
     while True:
         answer = ask(f"  answer ({_hint(q.paths[0])}; Enter to skip)")

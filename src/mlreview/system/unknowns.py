@@ -120,6 +120,8 @@ QUESTIONS: dict[str, str] = {
     "SourceMonitors.freshness": "Is there an alert on the age of this source's newest data?",
     "SourceMonitors.volume": "Is there an alert on this source's volume?",
     "PipelineAlerts.on_failure": "Does a failed run of this job page someone?",
+    "PipelineAlerts.consumer_lag": "Is there an alert when this stream job falls behind its "
+    "input (consumer lag)?",
     "PipelineAlerts.on_sla_miss": "Is there an alert when this job's last success is too old?",
     "Pipeline.idempotent": "Can this job be re-run without double counting?",
     "Retries.budget": "Are retries capped as a share of traffic (a retry budget)?",
