@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlreview._version import __version__
 
@@ -87,6 +87,32 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", help="with --from-text: write here instead ('-' for stdout)"
     )
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    prof = sub.add_parser("profile", help="profile a dataset once, to compare later without it")
+    prof.add_argument("data", help="Parquet, CSV, Arrow IPC or JSON-lines file, folder or glob")
+    prof.add_argument("--output", "-o", type=Path, required=True, help="the profile (JSON)")
+
+    skew = sub.add_parser("skew", help="compare training data with serving data; name causes")
+    skew.add_argument("training", help="training data (file, folder, glob) or a saved profile")
+    skew.add_argument("serving", help="serving data (file, folder, glob) or a saved profile")
+    skew.add_argument("--format", "-f", choices=("terminal", "markdown", "json"))
+    skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    skew.add_argument(
+        "--importance", type=Path, help="feature importances: JSON {feature: value} or CSV"
+    )
+    skew.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a threshold: wasserstein, psi, js, ks, linf, missing, p_value",
+    )
+    skew.add_argument(
+        "--fail-on",
+        choices=("schema", "skew", "drift"),
+        help="exit 1 when a feature has this status or a worse one (schema > skew > drift)",
+    )
+    skew.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
 
     cap = sub.add_parser("capacity", help="serving what-if: latency against load, spikes, limits")
     cap.add_argument("manifest", type=Path, help="the system's YAML manifest")
@@ -220,6 +246,92 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress() -> tuple[Any, Any]:
+    """A rows-read counter on stderr when it is a terminal: (context, callback)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("reading: {task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("rows", total=None)
+    return progress, lambda n: progress.advance(task, n)
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from mlreview.data.dataset import profile_paths, write_profile
+
+    context, on_rows = _progress()
+    with context:
+        profile = profile_paths([args.data], on_rows)
+    try:
+        args.output.write_bytes(write_profile(profile))
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror}") from None
+    print(
+        f"wrote {args.output}: {profile.rows:,} rows, {len(profile.columns)} columns, "
+        f"{len(profile.files)} file(s), 0 rows skipped",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+FAIL_ORDER = {"schema": 3, "skew": 2, "drift": 1, "ok": 0}
+
+
+def _thresholds(items: list[str]) -> Any:
+    from dataclasses import fields, replace
+
+    from mlreview.data.skew import Thresholds
+
+    t = Thresholds()
+    names = {f.name for f in fields(Thresholds)}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in names:
+            raise UsageError(
+                f"--threshold {item!r}: expected NAME=VALUE with NAME one of "
+                + ", ".join(sorted(names))
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"--threshold {item!r}: expected a number after '='") from None
+        if number < 0:
+            raise UsageError(f"--threshold {item!r}: expected a value of at least 0")
+        t = replace(t, **{name: number})
+    return t
+
+
+def _skew(args: argparse.Namespace) -> int:
+    import shutil
+
+    from mlreview.engine.skew_data import read_importances, skew_report
+    from mlreview.report.skew_report import render
+
+    thresholds = _thresholds(args.threshold)
+    importances = read_importances(args.importance) if args.importance else None
+    context, on_rows = _progress()
+    with context:
+        report = skew_report(args.training, args.serving, thresholds, importances, on_rows)
+    suffix = args.output.suffix.lower() if args.output else ""
+    fmt = args.format or {".json": "json", ".md": "markdown"}.get(suffix, "terminal")
+    to_tty = args.output is None and sys.stdout.isatty()
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_tty else 100)
+    _write(render(report.to_dict(), fmt, width), args.output)
+    if args.fail_on is None:
+        return EXIT_OK
+    bar = FAIL_ORDER[args.fail_on]
+    return EXIT_FINDINGS if any(FAIL_ORDER[f.status] >= bar for f in report.features) else EXIT_OK
+
+
 def _multiplier(text: str | None) -> float | None:
     if text is None:
         return None
@@ -292,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "init": _init,
         "capacity": _capacity,
+        "profile": _profile,
+        "skew": _skew,
         "rules": _rules,
         "rule": _rule,
         "schema": _schema,

@@ -1,0 +1,404 @@
+"""Why a feature differs between training and serving: engineering signatures in two profiles.
+
+Each detector looks for one signature and returns a Cause with its evidence, or None. The order
+of the detectors is the order of preference when several fit: a unit mismatch explains a shifted
+mean better than "drift" does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mlreview.data.distance import OTHER, categorical, normal_text, shares
+from mlreview.data.profile import ColumnProfile
+
+QUANTILES = tuple(i / 20 for i in range(2, 19))
+UNIT_FACTORS: tuple[tuple[float, str], ...] = (
+    (1000.0, "seconds vs milliseconds (or metres vs kilometres, grams vs kilograms)"),
+    (1_000_000.0, "seconds vs microseconds (or units vs millions)"),
+    (60.0, "minutes vs seconds (or hours vs minutes)"),
+    (3600.0, "hours vs seconds"),
+    (86400.0, "days vs seconds"),
+    (24.0, "days vs hours"),
+    (100.0, "a fraction vs a percentage (or currency units vs cents)"),
+    (10.0, "centimetres vs millimetres (or a decimal shift)"),
+    (2.20462, "kilograms vs pounds"),
+    (1.60934, "miles vs kilometres"),
+    (3.28084, "metres vs feet"),
+    (2.54, "inches vs centimetres"),
+    (1.8, "degrees Celsius vs Fahrenheit steps"),
+    (1024.0, "kibibytes vs bytes"),
+)
+SENTINEL_NUMBERS = (0.0, -1.0, 999.0, 9999.0, 99999.0, -999.0, -9999.0, -99999.0, 1e9, -1e9)
+SENTINEL_TEXT = (
+    "",
+    "unknown",
+    "null",
+    "none",
+    "n/a",
+    "na",
+    "nan",
+    "-",
+    "?",
+    "missing",
+    "0",
+    "-1",
+    "undefined",
+    "default",
+)
+MIN_SHARE_JUMP = 0.02
+MIN_HOURLY_ROWS = 1000
+"""Fewer rows spread over 24 hours give histograms too noisy to compare shifts."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    kind: str
+    confidence: float
+    evidence: str
+    fix: str
+    prevention: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "confidence": round(self.confidence, 2),
+            "evidence": self.evidence,
+            "fix": self.fix,
+            "prevention": self.prevention,
+            **({"details": self.details} if self.details else {}),
+        }
+
+
+def significant(a: float, n_a: int, b: float, n_b: int, alpha: float = 0.001) -> bool:
+    """Two-proportion z-test: is the change from share ``a`` (of n_a) to ``b`` (of n_b) real?"""
+    if n_a == 0 or n_b == 0:
+        return False
+    pooled = (a * n_a + b * n_b) / (n_a + n_b)
+    se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_a + 1 / n_b))
+    return math.erfc(abs(b - a) / se / math.sqrt(2)) < alpha
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _quantile_pairs(ref: ColumnProfile, cur: ColumnProfile) -> list[tuple[float, float]]:
+    pairs = []
+    for q in QUANTILES:
+        a, b = ref.sketch.quantile(q), cur.sketch.quantile(q)
+        if a is not None and b is not None:
+            pairs.append((a, b))
+    return pairs
+
+
+def scale(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    pairs = [(a, b) for a, b in _quantile_pairs(ref, cur) if abs(a) > 1e-9 and abs(b) > 1e-9]
+    if len(pairs) < len(QUANTILES) // 2 or any((a > 0) != (b > 0) for a, b in pairs):
+        return None
+    logs = np.log(np.array([b / a for a, b in pairs]))
+    k = float(np.exp(np.median(logs)))
+    if abs(math.log(k)) < math.log(1.3) or float(np.std(logs)) > 0.03:
+        return None
+    name, confidence, shown = "", 0.7, k
+    for factor, what in UNIT_FACTORS:
+        for candidate in (factor, 1 / factor):
+            if abs(math.log(k / candidate)) < 0.03:
+                name, confidence, shown = what, 0.95, candidate
+    bigger = "serving" if shown > 1 else "training"
+    factor = shown if shown > 1 else 1 / shown
+    unit = f" ({name})" if name else ""
+    return Cause(
+        "scale",
+        confidence,
+        f"every decile of {bigger} is {_g(factor)} x the other side's{unit}: training median "
+        f"{_g(pairs[len(pairs) // 2][0])}, serving median {_g(pairs[len(pairs) // 2][1])}",
+        f"Convert one side by {_g(factor)} where the value is produced, so both paths use one "
+        "unit.",
+        "Name the unit in the feature's schema (e.g. latency_ms) and check serving values "
+        "against the training range before they reach the model.",
+        {"factor": round(shown, 6)},
+    )
+
+
+def _hour_histogram(col: ColumnProfile) -> np.ndarray | None:
+    if col.kind == "datetime":
+        return np.array(col.hours, dtype=float)
+    if col.kind != "numeric" or col.min is None or col.max is None or col.top.dropped:
+        return None
+    if col.min < 0 or col.max > 23 or col.decimals[0] != sum(col.decimals):
+        return None
+    hist = np.zeros(24)
+    for value, count in col.top.counts.items():
+        hist[int(value)] += count
+    return hist
+
+
+def timezone(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    a, b = _hour_histogram(ref), _hour_histogram(cur)
+    if a is not None and b is not None and min(a.sum(), b.sum()) >= MIN_HOURLY_ROWS:
+        a, b = a / a.sum(), b / b.sum()
+        gaps = [float(np.abs(np.roll(a, s) - b).sum()) for s in range(24)]
+        best = int(np.argmin(gaps))
+        if best and gaps[best] < 0.3 * gaps[0] and gaps[0] > 0.1:
+            hours = best if best <= 12 else best - 24
+            return Cause(
+                "timezone",
+                0.9,
+                f"the hour-of-day distribution at serving is the training one shifted by "
+                f"{hours:+d} h (mismatch {gaps[0]:.2f} unshifted, {gaps[best]:.2f} shifted)",
+                f"Convert both paths to one time zone (UTC) before extracting hours; serving is "
+                f"{hours:+d} h from training.",
+                "Store timestamps with their offset (UTC) and derive local time in one shared "
+                "function; test it across a daylight-saving change.",
+                {"hours": hours},
+            )
+    if ref.kind == "datetime" and cur.kind == "datetime":
+        pairs = _quantile_pairs(ref, cur)
+        shifts = np.array([b - a for a, b in pairs]) / 3600.0
+        if shifts.size and float(np.std(shifts)) < 0.2 and abs(float(np.median(shifts))) >= 0.9:
+            median = float(np.median(shifts))
+            if abs(median - round(median)) < 0.15:
+                hours = round(median)
+                return Cause(
+                    "timezone",
+                    0.8,
+                    f"serving timestamps are {hours:+d} h from training at every decile",
+                    "Parse both paths' timestamps as UTC.",
+                    "Keep timestamps timezone-aware end to end.",
+                    {"hours": hours},
+                )
+    return None
+
+
+def offset(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    pairs = _quantile_pairs(ref, cur)
+    if len(pairs) < 5:
+        return None
+    shifts = np.array([b - a for a, b in pairs])
+    d = float(np.median(shifts))
+    spread = max(ref.moments.std, 1e-12)
+    if abs(d) < 0.1 * spread or float(np.std(shifts)) > 0.05 * max(abs(d), spread * 0.1):
+        return None
+    return Cause(
+        "offset",
+        0.75,
+        f"every decile of serving is {_g(d)} from training (training median "
+        f"{_g(pairs[len(pairs) // 2][0])}, serving {_g(pairs[len(pairs) // 2][1])})",
+        f"Find the constant {_g(d)} added on one path (a baseline, an epoch, a unit offset) and "
+        "remove it.",
+        "Compute the feature in one shared definition; compare logged serving values with a "
+        "training recomputation daily.",
+        {"offset": round(d, 6)},
+    )
+
+
+def _sentinel_candidates(ref: ColumnProfile, cur: ColumnProfile) -> list[tuple[Any, float, float]]:
+    out = []
+    for value in set(ref.top.counts) | set(cur.top.counts):
+        a, b = ref.top.share(value, ref.values), cur.top.share(value, cur.values)
+        if (
+            abs(b - a) >= MIN_SHARE_JUMP
+            and max(a, b) >= 3 * min(a, b)
+            and significant(a, ref.values, b, cur.values)
+        ):
+            out.append((value, a, b))
+    return sorted(out, key=lambda t: (-abs(t[2] - t[1]), repr(t[0])))
+
+
+def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    typical = SENTINEL_NUMBERS if ref.kind == "numeric" else SENTINEL_TEXT
+    found = [
+        c
+        for c in _sentinel_candidates(ref, cur)
+        if (normal_text(c[0]) in typical or c[0] in typical or c[0] == ref.moments.mean)
+    ]
+    if not found and ref.kind == "numeric":
+        median = ref.sketch.quantile(0.5)
+        found = [
+            c
+            for c in _sentinel_candidates(ref, cur)
+            if median is not None
+            and abs(c[0] - median) <= 0.01 * max(abs(median), 1)
+            and abs(c[2] - c[1]) >= 0.05
+        ]
+    if not found:
+        return None
+    value, a, b = found[0]
+    side = "serving" if b > a else "training"
+    return Cause(
+        "sentinel",
+        0.85,
+        f"{value!r} is {b:.1%} of serving values but {a:.1%} of training values: a default "
+        f"substituted for missing data on the {side} path",
+        f"Make the {side} path send null (or the training default) instead of {value!r}, and "
+        "add a missing-value indicator.",
+        "Declare each feature's missing-value policy for both paths and alert on the share of "
+        "default values.",
+        {"value": value, "training_share": round(a, 6), "serving_share": round(b, 6)},
+    )
+
+
+def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    for end, word in ((cur.max, "maximum"), (cur.min, "minimum")):
+        if end is None or ref.max is None or ref.min is None:
+            continue
+        share = cur.top.share(end, cur.values)
+        beyond = (ref.max > end) if word == "maximum" else (ref.min < end)
+        before = ref.top.share(end, ref.values)
+        if (
+            beyond
+            and share >= 0.005
+            and share >= 3 * before
+            and significant(before, ref.values, share, cur.values)
+        ):
+            side = "above" if word == "maximum" else "below"
+            extreme = ref.max if word == "maximum" else ref.min
+            return Cause(
+                "clipping",
+                0.85,
+                f"serving never goes {side} {_g(end)}, where {share:.1%} of its values pile up; "
+                f"training reaches {_g(extreme)}",
+                f"Remove the cap at {_g(end)} on the serving path, or apply the same cap in "
+                "training.",
+                "Keep clipping in the shared feature definition and assert the serving range.",
+                {"bound": end, "side": word},
+            )
+    return None
+
+
+def rounding(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    total_r, total_c = sum(ref.decimals), sum(cur.decimals)
+    if not total_r or not total_c:
+        return None
+    for places in (0, 1, 2):
+        a = sum(ref.decimals[: places + 1]) / total_r
+        b = sum(cur.decimals[: places + 1]) / total_c
+        if b - a >= 0.3 and b >= 0.95 and significant(a, total_r, b, total_c):
+            return Cause(
+                "rounding",
+                0.8,
+                f"{b:.0%} of serving values have at most {places} decimals against {a:.0%} in "
+                "training: precision is lost on the serving path",
+                "Send the full-precision value to the model (check casts to int or to "
+                "fixed-point columns).",
+                "Pin the feature's type in the schema and compare logged values with training.",
+                {"decimals": places},
+            )
+    return None
+
+
+def missing(ref: ColumnProfile, cur: ColumnProfile, threshold: float) -> Cause | None:
+    a = ref.nulls / ref.count if ref.count else 0.0
+    b = cur.nulls / cur.count if cur.count else 0.0
+    if abs(b - a) < threshold or not significant(a, ref.count, b, cur.count):
+        return None
+    return Cause(
+        "missing",
+        0.9,
+        f"null rate {a:.1%} in training, {b:.1%} at serving",
+        "Find where serving loses the value (a failed lookup, a renamed field) or impute it the "
+        "way training does.",
+        "Alert on each feature's null rate at serving against training.",
+        {"training_null_rate": round(a, 6), "serving_null_rate": round(b, 6)},
+    )
+
+
+def case_format(ref: ColumnProfile, cur: ColumnProfile, threshold: float) -> Cause | None:
+    raw, normal = categorical(ref, cur), categorical(ref, cur, normalise=True)
+    if raw.linf is None or normal.linf is None or raw.linf < threshold or normal.linf >= threshold:
+        return None
+    pairs = []
+    ref_by_normal = {normal_text(v): v for v in ref.top.counts}
+    for value in sorted(cur.top.counts, key=lambda v: -cur.top.counts[v]):
+        match = ref_by_normal.get(normal_text(value))
+        if match is not None and match != value:
+            pairs.append(f"{value!r} for {match!r}")
+        if len(pairs) == 3:
+            break
+    return Cause(
+        "case_format",
+        0.9,
+        f"the values match after ignoring case, spaces and separators (largest gap {raw.linf:.2f} "
+        f"raw, {normal.linf:.2f} normalised): serving sends " + ", ".join(pairs),
+        "Normalise the text the same way on both paths (one shared function).",
+        "Test the serving path's categorical values against the training vocabulary.",
+        {"examples": pairs},
+    )
+
+
+def vocabulary(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    if ref.top.dropped:
+        return None
+    p, q = shares(ref), shares(cur)
+    unseen = {v: s for v, s in q.items() if v != OTHER and v not in p}
+    vanished = {v: s for v, s in p.items() if v not in q and s >= 0.01 and cur.top.dropped == 0}
+    new_mass = sum(unseen.values())
+    gone_mass = sum(vanished.values())
+    if new_mass < 0.05 and gone_mass < 0.05:
+        return None
+    new = sorted(unseen, key=lambda v: -unseen[v])[:3]
+    gone = sorted(vanished, key=lambda v: -vanished[v])[:3]
+    return Cause(
+        "vocabulary",
+        0.8,
+        f"{new_mass:.1%} of serving values never occur in training (e.g. {_examples(new)}); "
+        f"{gone_mass:.1%} of training mass is absent at serving (e.g. {_examples(gone)})",
+        "Map new categories to a known bucket on both paths and retrain with them.",
+        "Keep the category vocabulary with the model and count out-of-vocabulary values at "
+        "serving.",
+        {"unseen_share": round(new_mass, 6), "vanished_share": round(gone_mass, 6)},
+    )
+
+
+def _examples(values: list[Any]) -> str:
+    return ", ".join(map(repr, values)) or "-"
+
+
+def type_change(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    if ref.kind == cur.kind:
+        int_ref, int_cur = (
+            ref.dtype.startswith(("Int", "UInt")),
+            cur.dtype.startswith(("Int", "UInt")),
+        )
+        if ref.kind == "numeric" and int_ref != int_cur:
+            return Cause(
+                "type",
+                0.6,
+                f"training stores {ref.dtype}, serving sends {cur.dtype}",
+                "Cast to one numeric type on both paths.",
+                "Pin feature types in a schema checked at serving.",
+                {"training_type": ref.dtype, "serving_type": cur.dtype},
+            )
+        return None
+    numeric_strings = (
+        cur.kind == "string" and cur.values and cur.shapes["numeric_like"] >= 0.9 * cur.values
+    )
+    what = " (numbers arriving as strings)" if numeric_strings else ""
+    return Cause(
+        "type",
+        0.95,
+        f"training has {ref.kind} values ({ref.dtype}), serving {cur.kind} ({cur.dtype}){what}",
+        "Parse the serving value to the training type before it reaches the model.",
+        "Pin feature types in a schema checked at serving.",
+        {"training_type": ref.dtype, "serving_type": cur.dtype},
+    )
+
+
+Detector = Callable[[ColumnProfile, ColumnProfile], Cause | None]
+NUMERIC: tuple[Detector, ...] = (timezone, scale, clipping, sentinel, offset)
+"""Signatures of a moved distribution, tried in order when the distances say it moved."""
+TEXT: tuple[Detector, ...] = (sentinel, vocabulary)
+ALWAYS: tuple[Detector, ...] = (timezone, rounding, clipping, sentinel)
+"""Signatures that matter even when the whole distribution barely moves: a few hours' shift of
+timestamps spread over months, a cap, a default, lost decimals. Each has its own significance
+test, so they do not alarm on noise."""
+ALWAYS_TEXT: tuple[Detector, ...] = (sentinel, vocabulary)
+HIDES = {"rounding": {"sentinel"}}
+"""A cause that explains another's evidence: rounded values pile up on a few exact values."""

@@ -1,0 +1,302 @@
+"""Per-column profiles built in one pass over batches of rows, merged across batches and files.
+
+A profile keeps counts, null/NaN/inf counts, min/max, mean and variance (merged exactly with
+Chan's formula), a 1%-relative-error quantile sketch, a distinct-count sketch, the most frequent
+values with their counts, the share of values with 0, 1, 2 or more decimals, string shape (case,
+whitespace, length, numeric-looking) and, for timestamps, hour-of-day and day-of-week counts.
+Comparing two saved profiles needs no raw data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from mlreview.data.sketch import DistinctSketch, QuantileSketch, TopValues
+from mlreview.problems import InputError
+
+PROFILE_VERSION = 1
+SHAPES = ("lower", "upper", "title", "mixed", "padded", "empty", "numeric_like")
+
+
+@dataclass
+class Moments:
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    def add(self, values: np.ndarray) -> None:
+        if values.size:
+            self.merge(
+                Moments(int(values.size), float(values.mean()), float(values.var() * values.size))
+            )
+
+    def merge(self, other: Moments) -> None:
+        if other.n == 0:
+            return
+        n = self.n + other.n
+        delta = other.mean - self.mean
+        self.mean += delta * other.n / n
+        self.m2 += other.m2 + delta * delta * self.n * other.n / n
+        self.n = n
+
+    @property
+    def std(self) -> float:
+        return (self.m2 / self.n) ** 0.5 if self.n else 0.0
+
+
+@dataclass
+class ColumnProfile:
+    name: str
+    kind: str
+    dtype: str
+    count: int = 0
+    nulls: int = 0
+    nan: int = 0
+    inf: int = 0
+    min: float | None = None
+    max: float | None = None
+    moments: Moments = field(default_factory=Moments)
+    sketch: QuantileSketch = field(default_factory=QuantileSketch)
+    distinct: DistinctSketch = field(default_factory=DistinctSketch)
+    top: TopValues = field(default_factory=TopValues)
+    decimals: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    shapes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SHAPES, 0))
+    length: Moments = field(default_factory=Moments)
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
+    weekdays: list[int] = field(default_factory=lambda: [0] * 7)
+
+    @property
+    def values(self) -> int:
+        """Non-null values."""
+        return self.count - self.nulls
+
+    def merge(self, other: ColumnProfile) -> None:
+        self.count += other.count
+        self.nulls += other.nulls
+        self.nan += other.nan
+        self.inf += other.inf
+        lows = [v for v in (self.min, other.min) if v is not None]
+        highs = [v for v in (self.max, other.max) if v is not None]
+        self.min = min(lows) if lows else None
+        self.max = max(highs) if highs else None
+        self.moments.merge(other.moments)
+        self.sketch.merge(other.sketch)
+        self.distinct.merge(other.distinct)
+        self.top.merge(other.top)
+        self.decimals = [a + b for a, b in zip(self.decimals, other.decimals, strict=True)]
+        self.shapes = {k: self.shapes[k] + other.shapes[k] for k in SHAPES}
+        self.length.merge(other.length)
+        self.hours = [a + b for a, b in zip(self.hours, other.hours, strict=True)]
+        self.weekdays = [a + b for a, b in zip(self.weekdays, other.weekdays, strict=True)]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "dtype": self.dtype,
+            "count": self.count,
+            "nulls": self.nulls,
+            "nan": self.nan,
+            "inf": self.inf,
+            "min": self.min,
+            "max": self.max,
+            "mean": self.moments.mean if self.moments.n else None,
+            "std": self.moments.std if self.moments.n else None,
+            "moments": [self.moments.n, self.moments.mean, self.moments.m2],
+            "distinct": self.distinct.estimate(),
+            "sketch": self.sketch.to_dict(),
+            "hll": self.distinct.to_dict(),
+            "top": self.top.to_dict(),
+        }
+        if self.kind == "numeric":
+            out["decimals"] = self.decimals
+        if self.kind == "string":
+            out["shapes"] = self.shapes
+            out["length"] = [self.length.n, self.length.mean, self.length.m2]
+        if self.kind == "datetime":
+            out["hours"] = self.hours
+            out["weekdays"] = self.weekdays
+        return out
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> ColumnProfile:
+        col = cls(
+            name,
+            data["kind"],
+            data["dtype"],
+            data["count"],
+            data["nulls"],
+            data["nan"],
+            data["inf"],
+            data["min"],
+            data["max"],
+            Moments(*data["moments"]),
+            QuantileSketch.from_dict(data["sketch"]),
+            DistinctSketch.from_dict(data["hll"]),
+            TopValues.from_dict(data["top"]),
+        )
+        if "decimals" in data:
+            col.decimals = list(data["decimals"])
+        if "shapes" in data:
+            col.shapes = dict(data["shapes"])
+            col.length = Moments(*data["length"])
+        if "hours" in data:
+            col.hours, col.weekdays = list(data["hours"]), list(data["weekdays"])
+        return col
+
+
+@dataclass
+class Profile:
+    """A dataset's columns, and what was read to build them."""
+
+    columns: dict[str, ColumnProfile] = field(default_factory=dict)
+    rows: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def merge(self, other: Profile) -> None:
+        for name, col in other.columns.items():
+            if name in self.columns:
+                self.columns[name].merge(col)
+            else:
+                missing = ColumnProfile(name, col.kind, col.dtype, count=self.rows, nulls=self.rows)
+                missing.sketch = QuantileSketch(width=col.sketch.width)
+                missing.merge(col)
+                self.columns[name] = missing
+        for name, col in self.columns.items():
+            if name not in other.columns:
+                col.count += other.rows
+                col.nulls += other.rows
+        self.rows += other.rows
+        self.files += other.files
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": PROFILE_VERSION,
+            "rows": self.rows,
+            "files": self.files,
+            "columns": {name: col.to_dict() for name, col in self.columns.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        columns = {n: ColumnProfile.from_dict(n, c) for n, c in data["columns"].items()}
+        return cls(columns, int(data["rows"]), list(data["files"]))
+
+
+def kind_of(dtype: pl.DataType) -> str:
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype.is_temporal() and dtype not in (pl.Duration, pl.Time):
+        return "datetime"
+    if dtype in (pl.String, pl.Categorical, pl.Enum) or isinstance(dtype, pl.Categorical):
+        return "string"
+    if dtype == pl.Boolean:
+        return "boolean"
+    return "other"
+
+
+def _top(series: pl.Series) -> dict[Any, int]:
+    counts = series.value_counts(sort=True, name="n").head(TOP_BATCH)
+    return dict(zip(counts[series.name].to_list(), counts["n"].to_list(), strict=True))
+
+
+TOP_BATCH = 512
+
+
+def _numeric(col: ColumnProfile, series: pl.Series) -> None:
+    values = series.drop_nulls().cast(pl.Float64).to_numpy()
+    finite_mask = np.isfinite(values)
+    col.nan += int(np.isnan(values).sum())
+    col.inf += int(np.isinf(values).sum())
+    finite = values[finite_mask]
+    if finite.size:
+        col.min = float(finite.min()) if col.min is None else min(col.min, float(finite.min()))
+        col.max = float(finite.max()) if col.max is None else max(col.max, float(finite.max()))
+    col.moments.add(finite)
+    col.sketch.add(finite)
+    scaled = [finite, finite * 10, finite * 100]
+    whole = [np.abs(v - np.round(v)) < 1e-9 * np.maximum(1.0, np.abs(v)) for v in scaled]
+    exact = [int(w.sum()) for w in whole]
+    col.decimals[0] += exact[0]
+    col.decimals[1] += exact[1] - exact[0]
+    col.decimals[2] += exact[2] - exact[1]
+    col.decimals[3] += int(finite.size) - exact[2]
+    col.top.add_counts(_top(pl.Series(series.name, finite)))
+
+
+def _string(col: ColumnProfile, series: pl.Series) -> None:
+    text = series.drop_nulls().cast(pl.String)
+    frame = pl.DataFrame({"s": text}).select(
+        lower=(pl.col("s") == pl.col("s").str.to_lowercase()).sum(),
+        upper=(pl.col("s") == pl.col("s").str.to_uppercase()).sum(),
+        title=(pl.col("s") == pl.col("s").str.to_titlecase()).sum(),
+        padded=(pl.col("s") != pl.col("s").str.strip_chars()).sum(),
+        empty=(pl.col("s").str.strip_chars() == "").sum(),
+        numeric_like=pl.col("s").str.strip_chars().str.contains(r"^[-+]?\d+(?:[.,]\d+)?$").sum(),
+    )
+    row = frame.row(0, named=True)
+    for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
+        col.shapes[key] += int(row[key] or 0)
+    col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
+    col.length.add(text.str.len_chars().cast(pl.Float64).to_numpy())
+    col.top.add_counts(_top(text))
+
+
+def _datetime(col: ColumnProfile, series: pl.Series) -> None:
+    present = series.drop_nulls()
+    if present.dtype == pl.Date:
+        present = present.cast(pl.Datetime("us"))
+    seconds = present.dt.epoch("s").cast(pl.Float64).to_numpy()
+    if seconds.size:
+        col.min = float(seconds.min()) if col.min is None else min(col.min, float(seconds.min()))
+        col.max = float(seconds.max()) if col.max is None else max(col.max, float(seconds.max()))
+    col.moments.add(seconds)
+    col.sketch.add(seconds)
+    for hour, n in _top(present.dt.hour().rename("h")).items():
+        col.hours[int(hour)] += n
+    for day, n in _top(present.dt.weekday().rename("d")).items():
+        col.weekdays[int(day) - 1] += n
+
+
+TIMESTAMP_BUCKET_SECONDS = 600.0
+
+
+def profile_frame(frame: pl.DataFrame, source: str = "") -> Profile:
+    """The profile of one batch of rows."""
+    out = Profile(rows=frame.height, files=[source] if source else [])
+    for name in frame.columns:
+        series = frame[name]
+        kind = kind_of(series.dtype)
+        col = ColumnProfile(name, kind, str(series.dtype), count=frame.height)
+        if kind == "datetime":
+            col.sketch = QuantileSketch(width=TIMESTAMP_BUCKET_SECONDS)
+        col.nulls = series.null_count()
+        present = series.drop_nulls()
+        if present.len():
+            col.distinct.add(present.hash(seed=0).to_numpy())
+        if kind == "numeric":
+            _numeric(col, series)
+        elif kind == "string":
+            _string(col, series)
+        elif kind == "datetime":
+            _datetime(col, series)
+        elif kind == "boolean":
+            col.top.add_counts(_top(present))
+        out.columns[name] = col
+    return out
+
+
+def merge_batch(total: Profile, batch: Profile, where: str) -> None:
+    """Add a batch's profile to ``total``; a column whose kind changes is an input error."""
+    for name, col in batch.columns.items():
+        known = total.columns.get(name)
+        if known is not None and known.kind != col.kind and col.values and known.values:
+            raise InputError.single(
+                where,
+                f"column {name!r} holds {col.kind} values ({col.dtype}) here but "
+                f"{known.kind} ({known.dtype}) earlier; expected one type per column",
+            )
+    total.merge(batch)

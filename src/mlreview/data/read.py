@@ -1,0 +1,139 @@
+"""Read datasets in bounded memory: Parquet, CSV, Arrow IPC and JSON lines, as files, folders or
+globs, streamed in batches; and DataFrames passed through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mlreview.problems import InputError
+
+BATCH_ROWS = 250_000
+FORMATS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".arrow": "ipc",
+    ".ipc": "ipc",
+    ".feather": "ipc",
+    ".jsonl": "ndjson",
+    ".ndjson": "ndjson",
+    ".json": "ndjson",
+}
+
+KNOWN = ", ".join(sorted(FORMATS))
+
+
+@dataclass(frozen=True)
+class DataFile:
+    path: Path
+    format: str
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def resolve(spec: str) -> list[DataFile]:
+    """The data files a path, folder or glob names, in sorted order."""
+    path = Path(spec)
+    if any(ch in spec for ch in "*?["):
+        parts = Path(spec).parts
+        fixed = next(i for i, part in enumerate(parts) if any(ch in part for ch in "*?["))
+        base = Path(*parts[:fixed]) if fixed else Path()
+        matches = sorted(base.glob(str(Path(*parts[fixed:]))))
+        if not matches:
+            raise InputError.single(spec, "no file matches this pattern; expected data files")
+        candidates = [p for p in matches if p.is_file()]
+    elif path.is_dir():
+        candidates = sorted(
+            p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+        )
+        candidates = [p for p in candidates if p.suffix.lower() in FORMATS]
+        if not candidates:
+            known = ", ".join(sorted(set(FORMATS)))
+            raise InputError.single(
+                spec, f"folder holds no data files; expected files ending {known}"
+            )
+    elif path.is_file():
+        candidates = [path]
+    else:
+        raise InputError.single(spec, "no such file or folder; expected a dataset")
+    out = []
+    for p in candidates:
+        fmt = FORMATS.get(p.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(set(FORMATS)))
+            raise InputError.single(
+                str(p), f"unknown data format {p.suffix!r}; expected one of {known}"
+            )
+        out.append(DataFile(p, fmt))
+    return out
+
+
+def _scan(file: DataFile) -> pl.LazyFrame:
+    if file.format == "parquet":
+        return pl.scan_parquet(file.path)
+    if file.format == "csv":
+        separator = "\t" if file.path.suffix.lower() == ".tsv" else ","
+        return pl.scan_csv(
+            file.path, separator=separator, infer_schema_length=10_000, try_parse_dates=True
+        )
+    if file.format == "ipc":
+        return pl.scan_ipc(file.path)
+    return pl.scan_ndjson(file.path, infer_schema_length=10_000)
+
+
+def _problem(file: DataFile, exc: Exception) -> InputError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError.single(file.name, f"cannot read as {file.format}: {first}")
+
+
+def batches(
+    files: list[DataFile], on_rows: Callable[[int], None] | None = None
+) -> Iterator[tuple[DataFile, pl.DataFrame]]:
+    """(file, batch) for every batch of rows of every file, each at most BATCH_ROWS rows."""
+    for file in files:
+        try:
+            stream = _scan(file).collect_batches(chunk_size=BATCH_ROWS)
+            for batch in stream:
+                frame = _parse_dates(batch) if file.format == "ndjson" else batch
+                if on_rows is not None:
+                    on_rows(frame.height)
+                yield file, frame
+        except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+            raise _problem(file, exc) from None
+
+
+ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+
+
+def _parse_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """JSON has no timestamp type: string columns whose every value is an ISO timestamp
+    become timestamps, as CSV columns do."""
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        present = frame[name].drop_nulls()
+        if present.len() == 0 or not present.str.contains(ISO_TIMESTAMP).all():
+            continue
+        parsed = present.str.to_datetime(strict=False, time_unit="us")
+        if parsed.null_count() == 0:
+            frame = frame.with_columns(pl.col(name).str.to_datetime(strict=False, time_unit="us"))
+    return frame
+
+
+def frame_of(data: Any) -> pl.DataFrame:
+    """A polars DataFrame from a polars or pandas DataFrame given through the API."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    if isinstance(data, pl.LazyFrame):
+        return data.collect()
+    if type(data).__module__.startswith("pandas"):
+        return pl.from_pandas(data)
+    raise TypeError(f"expected a polars or pandas DataFrame, got {type(data).__name__}")

@@ -1,0 +1,166 @@
+"""Mergeable summaries of a column: a relative-error quantile sketch, a distinct-count sketch and
+capped frequent-value counts. Merging two summaries gives exactly the summary of the
+concatenated data for the first two, and the same counts for every value both kept for the third.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+RELATIVE_ACCURACY = 0.01
+GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
+LOG_GAMMA = math.log(GAMMA)
+TINY = 1e-9
+SHIFT = math.floor(math.log(TINY) / LOG_GAMMA)
+HLL_BITS = 12
+TOP_VALUES = 256
+
+
+def bucket_of(values: np.ndarray) -> np.ndarray:
+    """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below."""
+    magnitude = np.abs(values)
+    index = np.ceil(np.log(np.maximum(magnitude, TINY)) / LOG_GAMMA).astype(np.int64)
+    index = index - SHIFT  # >= 1 for |x| >= TINY
+    return np.where(magnitude < TINY, 0, np.sign(values).astype(np.int64) * index)
+
+
+def bucket_value(index: int) -> float:
+    """A value inside bucket ``index`` with relative error at most RELATIVE_ACCURACY."""
+    if index == 0:
+        return 0.0
+    k = abs(index) + SHIFT
+    value = 2 * GAMMA**k / (GAMMA + 1)
+    return value if index > 0 else -value
+
+
+@dataclass
+class QuantileSketch:
+    """DDSketch-style log buckets: every quantile within 1% relative error; merge adds counts.
+
+    With ``width`` the buckets are instead that wide (timestamps: a relative error of 1% of the
+    epoch is months, so they get fixed ten-minute buckets)."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+    width: float = 0.0
+
+    def _index(self, values: np.ndarray) -> np.ndarray:
+        if self.width:
+            return np.floor(values / self.width).astype(np.int64)
+        return bucket_of(values)
+
+    def _value(self, index: int) -> float:
+        return (index + 0.5) * self.width if self.width else bucket_value(index)
+
+    def add(self, values: np.ndarray) -> None:
+        if values.size == 0:
+            return
+        index, count = np.unique(self._index(values), return_counts=True)
+        for i, c in zip(index.tolist(), count.tolist(), strict=True):
+            self.counts[i] = self.counts.get(i, 0) + c
+
+    def merge(self, other: QuantileSketch) -> None:
+        if self.width != other.width:
+            raise ValueError("cannot merge sketches with different bucket widths")
+        for i, c in other.counts.items():
+            self.counts[i] = self.counts.get(i, 0) + c
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    def support(self) -> tuple[np.ndarray, np.ndarray]:
+        """(bucket values ascending, counts)."""
+        keys = sorted(self.counts)
+        return (
+            np.array([self._value(k) for k in keys], dtype=float),
+            np.array([self.counts[k] for k in keys], dtype=float),
+        )
+
+    def quantile(self, q: float) -> float | None:
+        values, counts = self.support()
+        if counts.size == 0:
+            return None
+        rank = q * (counts.sum() - 1)
+        position = int(np.searchsorted(np.cumsum(counts), rank, side="right"))
+        return float(values[min(position, values.size - 1)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"width": self.width, "counts": {str(k): v for k, v in sorted(self.counts.items())}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuantileSketch:
+        return cls({int(k): int(v) for k, v in data["counts"].items()}, float(data["width"]))
+
+
+@dataclass
+class DistinctSketch:
+    """HyperLogLog over 64-bit hashes; merge takes the register maximum."""
+
+    registers: np.ndarray = field(default_factory=lambda: np.zeros(1 << HLL_BITS, np.uint8))
+
+    def add(self, hashes: np.ndarray) -> None:
+        if hashes.size == 0:
+            return
+        h = hashes.astype(np.uint64)
+        index = (h >> np.uint64(64 - HLL_BITS)).astype(np.int64)
+        rest = (h << np.uint64(HLL_BITS)) | np.uint64(1 << (HLL_BITS - 1))
+        rank = (64 - np.floor(np.log2(rest.astype(np.float64))).astype(np.int64)).astype(np.uint8)
+        np.maximum.at(self.registers, index, rank)
+
+    def merge(self, other: DistinctSketch) -> None:
+        np.maximum(self.registers, other.registers, out=self.registers)
+
+    def estimate(self) -> int:
+        m = float(self.registers.size)
+        alpha = 0.7213 / (1 + 1.079 / m)
+        raw = alpha * m * m / float(np.sum(np.power(2.0, -self.registers.astype(float))))
+        zeros = int(np.count_nonzero(self.registers == 0))
+        if raw <= 2.5 * m and zeros:
+            return round(m * math.log(m / zeros))
+        return round(raw)
+
+    def to_dict(self) -> str:
+        return bytes(self.registers.tobytes()).hex()
+
+    @classmethod
+    def from_dict(cls, data: str) -> DistinctSketch:
+        return cls(np.frombuffer(bytes.fromhex(data), dtype=np.uint8).copy())
+
+
+@dataclass
+class TopValues:
+    """Counts of the most frequent values; ``dropped`` bounds the count of any value not kept."""
+
+    counts: dict[Any, int] = field(default_factory=dict)
+    dropped: int = 0
+
+    def add_counts(self, pairs: dict[Any, int]) -> None:
+        for value, count in pairs.items():
+            self.counts[value] = self.counts.get(value, 0) + count
+        self._trim()
+
+    def merge(self, other: TopValues) -> None:
+        self.dropped += other.dropped
+        self.add_counts(other.counts)
+
+    def _trim(self) -> None:
+        if len(self.counts) <= TOP_VALUES:
+            return
+        kept = sorted(self.counts.items(), key=lambda kv: (-kv[1], repr(kv[0])))
+        self.dropped += sum(c for _, c in kept[TOP_VALUES:])
+        self.counts = dict(kept[:TOP_VALUES])
+
+    def share(self, value: Any, total: int) -> float:
+        return self.counts.get(value, 0) / total if total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        items = sorted(self.counts.items(), key=lambda kv: (-kv[1], repr(kv[0])))
+        return {"values": [[v, c] for v, c in items], "dropped": self.dropped}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TopValues:
+        return cls({v: int(c) for v, c in data["values"]}, int(data["dropped"]))

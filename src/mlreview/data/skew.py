@@ -1,0 +1,218 @@
+"""Compare a training profile with a serving profile, feature by feature, and name the causes.
+
+A feature is `schema` when it is missing on one side or its type changed, `skew` when its
+distributions differ beyond the thresholds (as effect sizes, guarded by a significance test) and
+an engineering cause fits, `drift` when they differ and none does, and `ok` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mlreview.data import causes
+from mlreview.data.causes import Cause
+from mlreview.data.distance import Distances, categorical, numeric
+from mlreview.data.profile import ColumnProfile, Profile
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Effect sizes above which a feature counts as changed; printed with every report."""
+
+    wasserstein: float = 0.1
+    psi: float = 0.2
+    js: float = 0.1
+    ks: float = 0.1
+    linf: float = 0.1
+    missing: float = 0.02
+    p_value: float = 0.001
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass
+class FeatureResult:
+    name: str
+    status: str
+    distances: Distances
+    causes: list[Cause] = field(default_factory=list)
+    training: dict[str, Any] = field(default_factory=dict)
+    serving: dict[str, Any] = field(default_factory=dict)
+    importance: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "status": self.status,
+            "distances": self.distances.to_dict(),
+            "causes": [c.to_dict() for c in self.causes],
+            "training": self.training,
+            "serving": self.serving,
+        }
+        if self.importance is not None:
+            out["importance"] = self.importance
+        return out
+
+
+def _summary(col: ColumnProfile | None) -> dict[str, Any]:
+    if col is None:
+        return {"present": False}
+    out: dict[str, Any] = {
+        "present": True,
+        "type": col.dtype,
+        "rows": col.count,
+        "null_rate": round(col.nulls / col.count, 6) if col.count else None,
+    }
+    if col.kind in ("numeric", "datetime") and col.sketch.n:
+        out["median"] = col.sketch.quantile(0.5)
+        out["p01"], out["p99"] = col.sketch.quantile(0.01), col.sketch.quantile(0.99)
+        out["mean"] = round(col.moments.mean, 6)
+    if col.kind in ("string", "boolean") and col.values:
+        top = sorted(col.top.counts.items(), key=lambda kv: (-kv[1], repr(kv[0])))[:3]
+        out["top"] = [[v, round(c / col.values, 6)] for v, c in top]
+    return out
+
+
+def _changed(d: Distances, t: Thresholds) -> list[str]:
+    over = []
+    for name, limit in (
+        ("wasserstein", t.wasserstein),
+        ("psi", t.psi),
+        ("js", t.js),
+        ("ks", t.ks),
+        ("linf", t.linf),
+    ):
+        value = getattr(d, name)
+        if value is not None and value > limit:
+            over.append(f"{name} {value:.3g} > {limit:g}")
+    significant = d.p_value is None or d.p_value < t.p_value
+    return over if significant else []
+
+
+def compare_column(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds) -> FeatureResult:
+    result = FeatureResult(
+        ref.name, "ok", Distances(), training=_summary(ref), serving=_summary(cur)
+    )
+    typed = causes.type_change(ref, cur)
+    if typed is not None:
+        result.causes.append(typed)
+        result.status = "schema"
+        if ref.kind != cur.kind:
+            return result
+    gone = causes.missing(ref, cur, t.missing)
+    if gone is not None:
+        result.causes.append(gone)
+    if ref.kind in ("numeric", "datetime"):
+        result.distances = numeric(ref, cur)
+        detectors = causes.NUMERIC
+    else:
+        result.distances = categorical(ref, cur)
+        detectors = causes.TEXT
+    over = _changed(result.distances, t)
+    if ref.kind in ("string",) and over:
+        shaped = causes.case_format(ref, cur, t.linf)
+        if shaped is not None:
+            result.causes.append(shaped)
+    if over and not any(c.kind == "case_format" for c in result.causes):
+        for detect in detectors:
+            found = detect(ref, cur)
+            if found is not None:
+                result.causes.append(found)
+                break
+    always = causes.ALWAYS if ref.kind in ("numeric", "datetime") else causes.ALWAYS_TEXT
+    if not any(c.kind == "case_format" for c in result.causes):
+        for detect in always:
+            hidden = {k for c in result.causes for k in causes.HIDES.get(c.kind, ())}
+            found = detect(ref, cur)
+            if found is None or found.kind in hidden:
+                continue
+            if all(c.kind != found.kind for c in result.causes):
+                result.causes.append(found)
+    engineered = [c for c in result.causes if c.kind != "type"]
+    if over and not engineered:
+        result.causes.append(
+            Cause(
+                "drift",
+                0.5,
+                f"the distribution moved ({'; '.join(over)}) without a unit, offset, default, "
+                "format or cap signature",
+                "Check whether the population really changed (a launch, a season, a new market); "
+                "if so retrain on recent data.",
+                "Monitor this feature's distribution against training and retrain on a trigger.",
+            )
+        )
+        result.status = "drift" if result.status == "ok" else result.status
+    elif engineered and result.status == "ok":
+        result.status = "skew"
+    return result
+
+
+@dataclass
+class SkewReport:
+    training: Profile
+    serving: Profile
+    thresholds: Thresholds
+    features: list[FeatureResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "thresholds": self.thresholds.to_dict(),
+            "rows": {
+                "training": {
+                    "read": self.training.rows,
+                    "skipped": 0,
+                    "files": self.training.files,
+                },
+                "serving": {"read": self.serving.rows, "skipped": 0, "files": self.serving.files},
+            },
+            "features": [f.to_dict() for f in self.features],
+            "counts": {
+                status: sum(1 for f in self.features if f.status == status)
+                for status in ("schema", "skew", "drift", "ok")
+            },
+        }
+
+
+STATUS_ORDER = {"schema": 0, "skew": 1, "drift": 2, "ok": 3}
+
+
+def compare(
+    training: Profile,
+    serving: Profile,
+    thresholds: Thresholds | None = None,
+    importances: dict[str, float] | None = None,
+) -> SkewReport:
+    """Every feature of either side, most consequential first."""
+    t = thresholds or Thresholds()
+    results = []
+    for name in dict.fromkeys([*training.columns, *serving.columns]):
+        ref, cur = training.columns.get(name), serving.columns.get(name)
+        if ref is None or cur is None:
+            side = "serving" if ref is not None else "training"
+            results.append(
+                FeatureResult(
+                    name,
+                    "schema",
+                    Distances(),
+                    [
+                        Cause(
+                            "missing",
+                            1.0,
+                            f"the column is absent from {side}",
+                            f"Send {name} on the {side} path or drop it from the model.",
+                            "Check the serving schema against the training schema on deploy.",
+                        )
+                    ],
+                    _summary(ref),
+                    _summary(cur),
+                )
+            )
+            continue
+        results.append(compare_column(ref, cur, t))
+    for r in results:
+        if importances is not None:
+            r.importance = importances.get(r.name)
+    results.sort(key=lambda r: (STATUS_ORDER[r.status], -(r.importance or 0.0), r.name))
+    return SkewReport(training, serving, t, results)

@@ -1,0 +1,308 @@
+"""Skew from data: sketches, profiles, distances, causes, readers and the commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlreview.cli import main
+from mlreview.data.dataset import profile_data, profile_paths, read_profile, write_profile
+from mlreview.data.profile import Profile, profile_frame
+from mlreview.data.sketch import DistinctSketch, QuantileSketch
+from mlreview.data.skew import Thresholds, compare
+from mlreview.problems import InputError
+
+N = 20_000
+
+
+def _frame(seed: int, n: int = N) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    day = pl.datetime_range(pl.datetime(2026, 1, 1), pl.datetime(2026, 3, 1), "1d", eager=True)
+    seconds = (rng.normal(14, 3, n) % 24 * 3600).astype("int64")
+    return pl.DataFrame(
+        {
+            "amount": rng.lognormal(3, 1, n),
+            "latency_s": rng.gamma(2, 0.5, n),
+            "count_1h": rng.poisson(3, n).astype(float),
+            "temp": rng.normal(20, 5, n),
+            "price": np.round(rng.normal(100, 20, n), 2),
+            "score": rng.normal(0, 1, n),
+            "age": rng.integers(18, 90, n),
+            "country": rng.choice(["US", "GB", "DE", "FR"], n, p=[0.4, 0.3, 0.2, 0.1]),
+            "channel": rng.choice(["web", "app", "store"], n),
+            "hour": rng.choice(24, n, p=np.r_[np.full(8, 0.01), np.full(16, 0.92 / 16)]),
+            "ts": day.sample(n, with_replacement=True, seed=seed)
+            + pl.Series(seconds * 1_000_000).cast(pl.Duration("us")),
+        }
+    )
+
+
+def _mask(seed: int, share: float, n: int = N) -> pl.Series:
+    return pl.Series(np.random.default_rng(seed).random(n) < share)
+
+
+INJECTIONS = {
+    "scale": ("latency_s", pl.col("latency_s") * 1000, {"factor": 1000.0}),
+    "offset": ("temp", pl.col("temp") + 5, {}),
+    "timezone": ("hour", (pl.col("hour") + 3) % 24, {"hours": 3}),
+    "sentinel": (
+        "count_1h",
+        pl.when(_mask(1, 0.2)).then(-1.0).otherwise(pl.col("count_1h")),
+        {"value": -1.0},
+    ),
+    "missing": ("amount", pl.when(_mask(2, 0.1)).then(None).otherwise(pl.col("amount")), {}),
+    "case_format": ("country", pl.col("country").str.to_lowercase(), {}),
+    "vocabulary": (
+        "channel",
+        pl.when(_mask(3, 0.15)).then(pl.lit("kiosk")).otherwise(pl.col("channel")),
+        {},
+    ),
+    "type": ("age", pl.col("age").cast(pl.String), {}),
+    "clipping": ("score", pl.col("score").clip(-1.5, 1.5), {}),
+    "rounding": ("price", pl.col("price").round(0), {"decimals": 0}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INJECTIONS))
+def test_each_injected_cause_is_found_and_nothing_else_alarms(kind: str) -> None:
+    column, expr, details = INJECTIONS[kind]
+    training = _frame(1)
+    serving = _frame(2).with_columns(expr.alias(column))
+    report = compare(profile_frame(training), profile_frame(serving))
+    by_name = {f.name: f for f in report.features}
+    hit = by_name[column]
+    assert hit.status in ("skew", "schema"), hit
+    assert hit.causes[0].kind == kind, hit.causes
+    for key, value in details.items():
+        assert hit.causes[0].details[key] == pytest.approx(value)
+    others = [f.name for f in report.features if f.name != column and f.status != "ok"]
+    assert others == []
+
+
+def test_timestamps_shifted_by_whole_hours_are_a_timezone() -> None:
+    serving = _frame(2).with_columns(pl.col("ts") + pl.duration(hours=-5))
+    hit = next(
+        f
+        for f in compare(profile_frame(_frame(1)), profile_frame(serving)).features
+        if f.name == "ts"
+    )
+    assert hit.causes[0].kind == "timezone" and hit.causes[0].details["hours"] == -5
+
+
+def test_a_change_of_shape_without_signature_is_drift() -> None:
+    rng = np.random.default_rng(9)
+    bimodal = np.where(rng.random(N) < 0.5, rng.normal(15, 2, N), rng.normal(25, 2, N))
+    serving = _frame(2).with_columns(pl.Series("temp", bimodal))
+    hit = next(
+        f
+        for f in compare(profile_frame(_frame(1)), profile_frame(serving)).features
+        if f.name == "temp"
+    )
+    assert hit.status == "drift" and hit.causes[0].kind == "drift"
+
+
+@pytest.mark.parametrize("n", [50, 1000, 200_000])
+def test_identical_distributions_raise_no_alarm_at_any_size(n: int) -> None:
+    report = compare(profile_frame(_frame(1, n)), profile_frame(_frame(2, n)))
+    assert [f.name for f in report.features if f.status != "ok"] == []
+
+
+def test_missing_columns_are_schema_skew() -> None:
+    report = compare(profile_frame(_frame(1)), profile_frame(_frame(2).drop("temp")))
+    hit = next(f for f in report.features if f.name == "temp")
+    assert hit.status == "schema" and "absent from serving" in hit.causes[0].evidence
+
+
+def test_quantiles_are_within_one_percent() -> None:
+    values = np.random.default_rng(3).lognormal(2, 2, 100_000)
+    sketch = QuantileSketch()
+    sketch.add(values)
+    for q in (0.01, 0.1, 0.5, 0.9, 0.99):
+        exact = float(np.quantile(values, q, method="lower"))
+        assert sketch.quantile(q) == pytest.approx(exact, rel=0.011)
+
+
+def test_distinct_count_is_close() -> None:
+    profile = profile_frame(pl.DataFrame({"x": np.arange(100_000)}))
+    assert profile.columns["x"].to_dict()["distinct"] == pytest.approx(100_000, rel=0.05)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60),
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60),
+    st.lists(st.sampled_from(["a", "B", " c", ""]), min_size=2, max_size=40),
+)
+def test_profile_of_a_concatenation_is_the_merge_of_profiles(
+    a: list[float], b: list[float], words: list[str]
+) -> None:
+    half = len(words) // 2
+    first = pl.DataFrame({"x": a, "s": (words * 100)[: len(a)]})
+    second = pl.DataFrame({"x": b, "s": (words * 100)[: len(b)]})
+    whole = profile_frame(pl.concat([first, second]))
+    merged = profile_frame(first)
+    merged.merge(profile_frame(second))
+    assert half >= 0
+    for name in ("x", "s"):
+        w, m = whole.columns[name].to_dict(), merged.columns[name].to_dict()
+        for key in ("count", "nulls", "min", "max", "sketch", "hll", "top", "decimals", "shapes"):
+            assert w.get(key) == m.get(key), (name, key)
+        assert w["moments"][0] == m["moments"][0]
+        assert w["moments"][1] == pytest.approx(m["moments"][1], rel=1e-9, abs=1e-6)
+        assert w["moments"][2] == pytest.approx(m["moments"][2], rel=1e-6, abs=1e-3)
+
+
+def test_distinct_sketches_merge_by_maximum() -> None:
+    a, b = DistinctSketch(), DistinctSketch()
+    a.add(np.arange(0, 5000, dtype=np.uint64) * np.uint64(2654435761))
+    b.add(np.arange(5000, 10000, dtype=np.uint64) * np.uint64(2654435761))
+    both = DistinctSketch()
+    both.add(np.arange(0, 10000, dtype=np.uint64) * np.uint64(2654435761))
+    a.merge(b)
+    assert (a.registers == both.registers).all()
+
+
+def test_saved_profiles_compare_like_the_data(tmp_path: Path) -> None:
+    training, serving = (
+        profile_frame(_frame(1)),
+        profile_frame(_frame(2).with_columns(pl.col("temp") + 5)),
+    )
+    path = tmp_path / "ref.json"
+    path.write_bytes(write_profile(training))
+    loaded = read_profile(path)
+    assert isinstance(loaded, Profile)
+    assert compare(loaded, serving).to_dict() == compare(training, serving).to_dict()
+
+
+def test_every_format_is_read_from_files_folders_and_globs(tmp_path: Path) -> None:
+    frame = _frame(1, 2000)
+    frame.write_parquet(tmp_path / "a.parquet")
+    frame.write_csv(tmp_path / "b.csv")
+    frame.write_ipc(tmp_path / "c.arrow")
+    frame.write_ndjson(tmp_path / "d.jsonl")
+    for name in ("a.parquet", "b.csv", "c.arrow", "d.jsonl"):
+        profile = profile_paths([str(tmp_path / name)])
+        assert profile.rows == 2000 and profile.columns["temp"].kind == "numeric"
+    folder = profile_paths([str(tmp_path)])
+    assert folder.rows == 8000 and len(folder.files) == 4
+    assert profile_paths([str(tmp_path / "*.parquet")]).rows == 2000
+
+
+def test_pandas_and_polars_frames_through_the_api() -> None:
+    frame = _frame(1, 500)
+    assert profile_data(frame).rows == 500
+    pandas = pytest.importorskip("pandas")
+    assert isinstance(frame.to_pandas(), pandas.DataFrame)
+    assert profile_data(frame.to_pandas()).columns["amount"].count == 500
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("bad.parquet", b"not parquet at all", "cannot read as parquet"),
+        ("data.xlsx", b"x", "unknown data format"),
+    ],
+)
+def test_unreadable_data_is_a_one_line_input_error(
+    tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=says) as info:
+        profile_paths([str(path)])
+    assert "\n" not in str(info.value)
+
+
+def test_a_column_whose_type_changes_between_files_is_an_error(tmp_path: Path) -> None:
+    pl.DataFrame({"x": [1.0, 2.0]}).write_parquet(tmp_path / "a.parquet")
+    pl.DataFrame({"x": ["a", "b"]}).write_parquet(tmp_path / "b.parquet")
+    with pytest.raises(InputError, match="expected one type per column"):
+        profile_paths([str(tmp_path)])
+
+
+def test_thresholds_are_configurable() -> None:
+    serving = _frame(2).with_columns(pl.col("temp") + 0.7)
+    loose = compare(
+        profile_frame(_frame(1)),
+        profile_frame(serving),
+        Thresholds(wasserstein=1, psi=1, js=1, ks=1),
+    )
+    assert next(f for f in loose.features if f.name == "temp").status == "ok"
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def test_profile_then_skew_from_the_command_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _frame(1).write_parquet(tmp_path / "train.parquet")
+    _frame(2).with_columns(pl.col("latency_s") * 1000).write_parquet(tmp_path / "serve.parquet")
+    ref = tmp_path / "ref.json"
+    assert main(["profile", str(tmp_path / "train.parquet"), "-o", str(ref)]) == 0
+    assert "20,000 rows" in capsys.readouterr().err
+    out = tmp_path / "skew.json"
+    code = main(
+        ["skew", str(ref), str(tmp_path / "serve.parquet"), "-o", str(out), "--fail-on", "skew"]
+    )
+    assert code == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    first = data["features"][0]
+    assert first["name"] == "latency_s" and first["status"] == "skew"
+    assert first["causes"][0]["kind"] == "scale"
+    assert data["rows"]["serving"] == {
+        "read": N,
+        "skipped": 0,
+        "files": [str(tmp_path / "serve.parquet")],
+    }
+    assert main(["skew", str(ref), str(tmp_path / "serve.parquet"), "-f", "markdown"]) == 0
+    assert "## latency_s: skew" in capsys.readouterr().out
+
+
+def test_importances_rank_skewed_features(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _frame(1).write_parquet(tmp_path / "t.parquet")
+    _frame(2).with_columns(pl.col("latency_s") * 1000, pl.col("temp") + 5).write_parquet(
+        tmp_path / "s.parquet"
+    )
+    (tmp_path / "imp.csv").write_text("feature,importance\ntemp,0.9\nlatency_s,0.1\n")
+    assert (
+        main(
+            [
+                "skew",
+                str(tmp_path / "t.parquet"),
+                str(tmp_path / "s.parquet"),
+                "--importance",
+                str(tmp_path / "imp.csv"),
+                "-f",
+                "json",
+            ]
+        )
+        == 0
+    )
+    names = [f["name"] for f in json.loads(capsys.readouterr().out)["features"]]
+    assert names[:2] == ["temp", "latency_s"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--threshold", "nope=1"], "expected NAME=VALUE"),
+        (["--threshold", "psi=x"], "expected a number"),
+    ],
+)
+def test_bad_thresholds_are_usage_errors(
+    tmp_path: Path, capsys, args: list[str], says: str
+) -> None:  # type: ignore[no-untyped-def]
+    _frame(1, 100).write_parquet(tmp_path / "t.parquet")
+    assert main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "t.parquet"), *args]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_missing_data_is_a_one_line_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["skew", str(tmp_path / "no.parquet"), str(tmp_path / "no.parquet")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("no such file or folder; expected a dataset") and "\n" not in err
