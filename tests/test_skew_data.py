@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mlreview
 from mlreview.cli import main
 from mlreview.data.dataset import profile_data, profile_paths, read_profile, write_profile
 from mlreview.data.profile import Profile, profile_frame
@@ -306,3 +307,93 @@ def test_missing_data_is_a_one_line_error(tmp_path: Path, capsys) -> None:  # ty
     assert main(["skew", str(tmp_path / "no.parquet"), str(tmp_path / "no.parquet")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.endswith("no such file or folder; expected a dataset") and "\n" not in err
+
+
+def test_the_public_api_takes_frames_paths_and_profiles(tmp_path: Path) -> None:
+    training = _frame(1)
+    serving = _frame(2).with_columns(pl.col("latency_s") * 1000)
+    training.write_parquet(tmp_path / "t.parquet")
+    saved = tmp_path / "t.json"
+    saved.write_bytes(write_profile(mlreview.profile(tmp_path / "t.parquet")))
+    for left in (training, tmp_path / "t.parquet", saved, profile_frame(training)):
+        report = mlreview.skew(left, serving)
+        assert report.features[0].name == "latency_s"
+        assert report.features[0].causes[0].kind == "scale"
+
+
+def test_joined_rows_give_mismatch_rates_relations_and_counts(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    n = 3000
+    training = pl.DataFrame(
+        {
+            "request_id": np.arange(n),
+            "amount": np.round(rng.lognormal(3, 1, n), 4),
+            "latency": rng.gamma(2, 0.5, n),
+            "shift": rng.normal(0, 1, n),
+            "country": rng.choice(["US", "GB"], n),
+            "seen_at": pl.datetime_range(
+                pl.datetime(2026, 1, 1), pl.datetime(2026, 1, 5), "1m", eager=True
+            ).head(n),
+            "age": rng.integers(18, 90, n),
+        }
+    )
+    serving = training.with_columns(
+        pl.col("amount").round(1),
+        pl.col("latency") * 60,
+        pl.col("shift") + 0.25,
+        pl.col("country").str.to_lowercase(),
+        pl.col("seen_at") - pl.duration(minutes=30),
+    )
+    serving = pl.concat([serving.filter(pl.col("request_id") != 5), serving.head(2)])
+    training.write_parquet(tmp_path / "t.parquet")
+    serving.write_parquet(tmp_path / "s.parquet")
+    out = tmp_path / "r.json"
+    assert (
+        main(
+            [
+                "skew",
+                str(tmp_path / "t.parquet"),
+                str(tmp_path / "s.parquet"),
+                "--key",
+                "request_id",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["joined"]["rows"] == {
+        "training": n,
+        "serving": n + 1,
+        "matched": n - 3,
+        "training_only": 1,
+        "serving_only": 0,
+        "training_duplicate_rows": 0,
+        "serving_duplicate_rows": 4,
+    }
+    relations = {f["name"]: f["joined"]["relation"] for f in data["features"]}
+    assert relations["amount"]["kind"] == "rounding" and relations["amount"]["decimals"] == 1
+    assert relations["latency"] == {"kind": "scale", "factor": 60.0, "share": 1.0}
+    assert relations["shift"]["kind"] == "offset"
+    assert relations["shift"]["offset"] == pytest.approx(0.25)
+    assert relations["country"]["kind"] == "case_format"
+    assert relations["seen_at"] == {"kind": "lag", "seconds": -1800.0, "share": 1.0}
+    assert relations["age"]["kind"] == "exact"
+    assert "request_id" not in relations
+    amount = next(f for f in data["features"] if f["name"] == "amount")
+    assert amount["joined"]["mismatch_rate"] > 0.5
+    assert amount["joined"]["samples"][0]["key"] == {"request_id": 2}  # 0 and 1 are duplicated
+
+
+def test_a_key_needs_rows_not_profiles(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _frame(1, 100).write_parquet(tmp_path / "t.parquet")
+    saved = tmp_path / "t.json"
+    saved.write_bytes(write_profile(profile_frame(_frame(1, 100))))
+    assert main(["skew", str(saved), str(tmp_path / "t.parquet"), "--key", "amount"]) == 2
+    assert "--key needs the rows" in capsys.readouterr().err
+    assert (
+        main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "t.parquet"), "--key", "nope"])
+        == 2
+    )
+    assert "no key column 'nope'" in capsys.readouterr().err

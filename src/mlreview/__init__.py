@@ -15,32 +15,45 @@ from mlreview._version import __version__
 if TYPE_CHECKING:
     from mlreview.api import Review, load, loads, review
     from mlreview.areas.findings import Finding, Severity
+    from mlreview.data.profile import Profile
+    from mlreview.data.skew import SkewReport, Thresholds
     from mlreview.problems import InputError, Problem
+    from mlreview.skew_api import profile, skew
     from mlreview.system.system import System
 
 __all__ = [
     "Finding",
     "InputError",
     "Problem",
+    "Profile",
     "Review",
     "Severity",
+    "SkewReport",
     "System",
+    "Thresholds",
     "__version__",
     "load",
     "loads",
+    "profile",
     "review",
+    "skew",
 ]
 
 _LAZY = {
     "Finding": "mlreview.areas.findings",
     "InputError": "mlreview.problems",
     "Problem": "mlreview.problems",
+    "Profile": "mlreview.data.profile",
     "Review": "mlreview.api",
     "Severity": "mlreview.areas.findings",
+    "SkewReport": "mlreview.data.skew",
     "System": "mlreview.system.system",
+    "Thresholds": "mlreview.data.skew",
     "load": "mlreview.api",
     "loads": "mlreview.api",
+    "profile": "mlreview.skew_api",
     "review": "mlreview.api",
+    "skew": "mlreview.skew_api",
 }
 
 

@@ -101,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         "--importance", type=Path, help="feature importances: JSON {feature: value} or CSV"
     )
     skew.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="COLUMNS",
+        help="join training and serving rows on these columns (comma-separated) and compare "
+        "each example's values",
+    )
+    skew.add_argument(
         "--threshold",
         action="append",
         default=[],
@@ -320,7 +328,14 @@ def _skew(args: argparse.Namespace) -> int:
     importances = read_importances(args.importance) if args.importance else None
     context, on_rows = _progress()
     with context:
-        report = skew_report(args.training, args.serving, thresholds, importances, on_rows)
+        report = skew_report(
+            args.training,
+            args.serving,
+            thresholds=thresholds,
+            importances=importances,
+            on_rows=on_rows,
+            keys=_split(args.key),
+        )
     suffix = args.output.suffix.lower() if args.output else ""
     fmt = args.format or {".json": "json", ".md": "markdown"}.get(suffix, "terminal")
     to_tty = args.output is None and sys.stdout.isatty()

@@ -99,13 +99,19 @@ def _quantile_pairs(ref: ColumnProfile, cur: ColumnProfile) -> list[tuple[float,
 
 
 def scale(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
-    pairs = [(a, b) for a, b in _quantile_pairs(ref, cur) if abs(a) > 1e-9 and abs(b) > 1e-9]
-    if len(pairs) < len(QUANTILES) // 2 or any((a > 0) != (b > 0) for a, b in pairs):
+    # Quantiles near zero carry no ratio (centred data); the others must all agree on one.
+    far = 0.25 * max(ref.moments.std, 1e-12)
+    pairs = [(a, b) for a, b in _quantile_pairs(ref, cur) if abs(a) > far and abs(b) > 1e-12]
+    if len(pairs) < 4 or any((a > 0) != (b > 0) for a, b in pairs):
         return None
     logs = np.log(np.array([b / a for a, b in pairs]))
     k = float(np.exp(np.median(logs)))
-    if abs(math.log(k)) < math.log(1.3) or float(np.std(logs)) > 0.03:
+    noise = 2.0 / math.sqrt(min(ref.values, cur.values))
+    if abs(math.log(k)) < math.log(1.3) or float(np.std(logs)) > 0.03 + noise:
         return None
+    shifts = np.array([b - a for a, b in pairs])
+    if float(np.std(shifts)) / max(abs(float(np.median(shifts))), 1e-12) < float(np.std(logs)):
+        return None  # a constant shift fits the quantiles better than a factor
     name, confidence, shown = "", 0.7, k
     for factor, what in UNIT_FACTORS:
         for candidate in (factor, 1 / factor):
@@ -143,10 +149,18 @@ def _hour_histogram(col: ColumnProfile) -> np.ndarray | None:
 def timezone(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     a, b = _hour_histogram(ref), _hour_histogram(cur)
     if a is not None and b is not None and min(a.sum(), b.sum()) >= MIN_HOURLY_ROWS:
-        a, b = a / a.sum(), b / b.sum()
+        a_n, b_n = float(a.sum()), float(b.sum())
+        a, b = a / a_n, b / b_n
         gaps = [float(np.abs(np.roll(a, s) - b).sum()) for s in range(24)]
         best = int(np.argmin(gaps))
-        if best and gaps[best] < 0.3 * gaps[0] and gaps[0] > 0.1:
+        # Twice the expected L1 gap between two samples of this histogram.
+        n = min(a_n, b_n)
+        noise = 2 * math.sqrt(4 / (math.pi * n)) * float(np.sqrt(a).sum())
+        if (
+            best
+            and gaps[0] - gaps[best] > max(noise, 0.02)
+            and gaps[best] < max(0.3 * gaps[0], noise)
+        ):
             hours = best if best <= 12 else best - 24
             return Cause(
                 "timezone",
@@ -184,7 +198,11 @@ def offset(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     shifts = np.array([b - a for a, b in pairs])
     d = float(np.median(shifts))
     spread = max(ref.moments.std, 1e-12)
-    if abs(d) < 0.1 * spread or float(np.std(shifts)) > 0.05 * max(abs(d), spread * 0.1):
+    # Quantiles of two samples differ by about spread / sqrt(n) by chance, and the sketch adds
+    # up to 1% of each value.
+    noise = 3 * spread / math.sqrt(min(ref.values, cur.values))
+    sketch = 0.02 * float(np.median(np.abs([a for a, _ in pairs])))
+    if abs(d) < 0.1 * spread or float(np.std(shifts)) > 0.1 * abs(d) + noise + sketch:
         return None
     return Cause(
         "offset",
@@ -245,6 +263,18 @@ def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     )
 
 
+def _mass_beyond(col: ColumnProfile, bound: float, side: str) -> float:
+    values, counts = col.sketch.support()
+    if counts.size == 0:
+        return 0.0
+    outside = (
+        values > bound * (1 + 0.011 * np.sign(bound))
+        if side == "maximum"
+        else (values < bound * (1 - 0.011 * np.sign(bound)))
+    )
+    return float(counts[outside].sum() / counts.sum())
+
+
 def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     for end, word in ((cur.max, "maximum"), (cur.min, "minimum")):
         if end is None or ref.max is None or ref.min is None:
@@ -252,10 +282,16 @@ def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         share = cur.top.share(end, cur.values)
         beyond = (ref.max > end) if word == "maximum" else (ref.min < end)
         before = ref.top.share(end, ref.values)
+        # A cap moves the training mass beyond it onto the cap: the pile must match that mass.
+        tail = _mass_beyond(ref, end, word)
+        others = [c / cur.values for v, c in cur.top.counts.items() if v != end]
+        typical = float(np.median(others)) if others else 0.0
         if (
             beyond
             and share >= 0.005
             and share >= 3 * before
+            and share >= 3 * typical
+            and abs((share - before) - tail) <= 0.5 * tail + 0.01
             and significant(before, ref.values, share, cur.values)
         ):
             side = "above" if word == "maximum" else "below"
@@ -277,6 +313,9 @@ def rounding(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     total_r, total_c = sum(ref.decimals), sum(cur.decimals)
     if not total_r or not total_c:
         return None
+    a_mid, b_mid = ref.sketch.quantile(0.5), cur.sketch.quantile(0.5)
+    if a_mid and b_mid and not 0.8 <= b_mid / a_mid <= 1.25:
+        return None  # the magnitude changed (x100 makes decimals whole): not lost precision
     for places in (0, 1, 2):
         a = sum(ref.decimals[: places + 1]) / total_r
         b = sum(cur.decimals[: places + 1]) / total_c
@@ -341,7 +380,10 @@ def vocabulary(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     vanished = {v: s for v, s in p.items() if v not in q and s >= 0.01 and cur.top.dropped == 0}
     new_mass = sum(unseen.values())
     gone_mass = sum(vanished.values())
-    if new_mass < 0.05 and gone_mass < 0.05:
+    enough = max(new_mass, gone_mass) >= 0.01 and significant(
+        0.0, ref.values, max(new_mass, gone_mass), cur.values
+    )
+    if not enough:
         return None
     new = sorted(unseen, key=lambda v: -unseen[v])[:3]
     gone = sorted(vanished, key=lambda v: -vanished[v])[:3]
@@ -392,13 +434,15 @@ def type_change(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
 
 
 Detector = Callable[[ColumnProfile, ColumnProfile], Cause | None]
-NUMERIC: tuple[Detector, ...] = (timezone, scale, clipping, sentinel, offset)
+FIRST: tuple[Detector, ...] = (timezone, rounding)
+"""Signatures strong enough to check first, whether or not the distances moved."""
+NUMERIC: tuple[Detector, ...] = (scale, clipping, sentinel, offset)
 """Signatures of a moved distribution, tried in order when the distances say it moved."""
 TEXT: tuple[Detector, ...] = (sentinel, vocabulary)
-ALWAYS: tuple[Detector, ...] = (timezone, rounding, clipping, sentinel)
-"""Signatures that matter even when the whole distribution barely moves: a few hours' shift of
-timestamps spread over months, a cap, a default, lost decimals. Each has its own significance
-test, so they do not alarm on noise."""
+ALWAYS: tuple[Detector, ...] = (clipping, sentinel)
+"""Signatures that matter even when the whole distribution barely moves (a cap, a default).
+Each has its own significance test, so they do not alarm on noise."""
 ALWAYS_TEXT: tuple[Detector, ...] = (sentinel, vocabulary)
-HIDES = {"rounding": {"sentinel"}}
-"""A cause that explains another's evidence: rounded values pile up on a few exact values."""
+HIDES = {"rounding": {"sentinel", "clipping"}, "timezone": {"sentinel", "offset"}}
+"""A cause that explains another's evidence: rounded values pile up on a few exact values; hours
+shifted round the clock move mass onto hour 0."""

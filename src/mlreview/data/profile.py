@@ -204,6 +204,23 @@ def _top(series: pl.Series) -> dict[Any, int]:
 
 
 TOP_BATCH = 512
+PROBE_ROWS = 20_000
+
+
+def _heavy(series: pl.Series) -> dict[Any, int]:
+    """Exact counts of the values that repeat in a fixed sample of the batch.
+
+    Continuous numbers rarely repeat, and counting every distinct one is most of the cost of a
+    profile. A value holding 0.1% of a batch shows up about 20 times in the sample, so the
+    defaults, caps and whole hours the causes look for are all counted; values rarer than about
+    0.01% may be left out."""
+    if series.len() <= PROBE_ROWS:
+        return _top(series)
+    probe = series.sample(PROBE_ROWS, seed=0).value_counts(name="n")
+    repeated = probe.filter(pl.col("n") >= 2)[series.name]
+    if repeated.len() == 0:
+        return {}
+    return _top(series.filter(series.is_in(repeated.implode())))
 
 
 def _numeric(col: ColumnProfile, series: pl.Series) -> None:
@@ -224,7 +241,7 @@ def _numeric(col: ColumnProfile, series: pl.Series) -> None:
     col.decimals[1] += exact[1] - exact[0]
     col.decimals[2] += exact[2] - exact[1]
     col.decimals[3] += int(finite.size) - exact[2]
-    col.top.add_counts(_top(pl.Series(series.name, finite)))
+    col.top.add_counts(_heavy(pl.Series(series.name, finite)))
 
 
 def _string(col: ColumnProfile, series: pl.Series) -> None:

@@ -76,7 +76,7 @@ def resolve(spec: str) -> list[DataFile]:
     return out
 
 
-def _scan(file: DataFile) -> pl.LazyFrame:
+def scan(file: DataFile) -> pl.LazyFrame:
     if file.format == "parquet":
         return pl.scan_parquet(file.path)
     if file.format == "csv":
@@ -100,7 +100,7 @@ def batches(
     """(file, batch) for every batch of rows of every file, each at most BATCH_ROWS rows."""
     for file in files:
         try:
-            stream = _scan(file).collect_batches(chunk_size=BATCH_ROWS)
+            stream = scan(file).collect_batches(chunk_size=BATCH_ROWS)
             for batch in stream:
                 frame = _parse_dates(batch) if file.format == "ndjson" else batch
                 if on_rows is not None:

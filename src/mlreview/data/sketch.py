@@ -58,9 +58,11 @@ class QuantileSketch:
     def add(self, values: np.ndarray) -> None:
         if values.size == 0:
             return
-        index, count = np.unique(self._index(values), return_counts=True)
-        for i, c in zip(index.tolist(), count.tolist(), strict=True):
-            self.counts[i] = self.counts.get(i, 0) + c
+        index = self._index(values)
+        low = int(index.min())
+        counts = np.bincount(index - low)
+        for i in np.flatnonzero(counts).tolist():
+            self.counts[i + low] = self.counts.get(i + low, 0) + int(counts[i])
 
     def merge(self, other: QuantileSketch) -> None:
         if self.width != other.width:

@@ -13,6 +13,7 @@ from typing import Any
 from mlreview.data import causes
 from mlreview.data.causes import Cause
 from mlreview.data.distance import Distances, categorical, numeric
+from mlreview.data.join import JoinedFeature, JoinReport
 from mlreview.data.profile import ColumnProfile, Profile
 
 
@@ -41,6 +42,7 @@ class FeatureResult:
     training: dict[str, Any] = field(default_factory=dict)
     serving: dict[str, Any] = field(default_factory=dict)
     importance: float | None = None
+    joined: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +55,8 @@ class FeatureResult:
         }
         if self.importance is not None:
             out["importance"] = self.importance
+        if self.joined is not None:
+            out["joined"] = self.joined
         return out
 
 
@@ -91,6 +95,26 @@ def _changed(d: Distances, t: Thresholds) -> list[str]:
     return over if significant else []
 
 
+def _diagnose(
+    result: FeatureResult,
+    ref: ColumnProfile,
+    cur: ColumnProfile,
+    detectors: tuple[causes.Detector, ...],
+    every: bool,
+) -> None:
+    """Add the causes ``detectors`` find, unless one already found explains them; with
+    ``every`` false, stop at the first new one."""
+    for detect in detectors:
+        hidden = {k for c in result.causes for k in causes.HIDES.get(c.kind, ())}
+        known = {c.kind for c in result.causes}
+        found = detect(ref, cur)
+        if found is None or found.kind in hidden or found.kind in known:
+            continue
+        result.causes.append(found)
+        if not every:
+            return
+
+
 def compare_column(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds) -> FeatureResult:
     result = FeatureResult(
         ref.name, "ok", Distances(), training=_summary(ref), serving=_summary(cur)
@@ -104,32 +128,20 @@ def compare_column(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds) -> Fea
     gone = causes.missing(ref, cur, t.missing)
     if gone is not None:
         result.causes.append(gone)
-    if ref.kind in ("numeric", "datetime"):
-        result.distances = numeric(ref, cur)
-        detectors = causes.NUMERIC
-    else:
-        result.distances = categorical(ref, cur)
-        detectors = causes.TEXT
+    numeric_kind = ref.kind in ("numeric", "datetime")
+    result.distances = numeric(ref, cur) if numeric_kind else categorical(ref, cur)
     over = _changed(result.distances, t)
-    if ref.kind in ("string",) and over:
+    if ref.kind == "string" and over:
         shaped = causes.case_format(ref, cur, t.linf)
         if shaped is not None:
             result.causes.append(shaped)
-    if over and not any(c.kind == "case_format" for c in result.causes):
-        for detect in detectors:
-            found = detect(ref, cur)
-            if found is not None:
-                result.causes.append(found)
-                break
-    always = causes.ALWAYS if ref.kind in ("numeric", "datetime") else causes.ALWAYS_TEXT
+    first = causes.FIRST if numeric_kind else ()
+    moved = (causes.NUMERIC if numeric_kind else causes.TEXT) if over else ()
+    always = causes.ALWAYS if numeric_kind else causes.ALWAYS_TEXT
     if not any(c.kind == "case_format" for c in result.causes):
-        for detect in always:
-            hidden = {k for c in result.causes for k in causes.HIDES.get(c.kind, ())}
-            found = detect(ref, cur)
-            if found is None or found.kind in hidden:
-                continue
-            if all(c.kind != found.kind for c in result.causes):
-                result.causes.append(found)
+        _diagnose(result, ref, cur, first, every=True)
+        _diagnose(result, ref, cur, moved, every=False)
+        _diagnose(result, ref, cur, always, every=True)
     engineered = [c for c in result.causes if c.kind != "type"]
     if over and not engineered:
         result.causes.append(
@@ -155,6 +167,7 @@ class SkewReport:
     serving: Profile
     thresholds: Thresholds
     features: list[FeatureResult]
+    join: JoinReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -172,10 +185,48 @@ class SkewReport:
                 status: sum(1 for f in self.features if f.status == status)
                 for status in ("schema", "skew", "drift", "ok")
             },
+            **({"joined": {"keys": self.join.keys, "rows": self.join.counts}} if self.join else {}),
         }
 
 
 STATUS_ORDER = {"schema": 0, "skew": 1, "drift": 2, "ok": 3}
+
+
+JOINED_CAUSES = {
+    "rounding": "serving equals training rounded to {decimals} decimals in {share:.1%} of pairs",
+    "scale": "serving is {factor:g} x training in {share:.1%} of pairs",
+    "offset": "serving is training {offset:+g} in {share:.1%} of pairs",
+    "lag": "serving timestamps trail training by {seconds:g} s (median) in {share:.1%} of pairs",
+    "case_format": "serving equals training after case and format normalisation in {share:.1%} "
+    "of pairs",
+}
+
+
+def _attach(result: FeatureResult, joined: JoinedFeature) -> None:
+    """Record the pairs' verdict; a relation the profiles missed becomes the cause."""
+    result.joined = joined.to_dict()
+    relation = joined.relation
+    kind = relation["kind"]
+    if kind not in JOINED_CAUSES or any(c.kind != "type" for c in result.causes):
+        return
+    name = "staleness" if kind == "lag" else kind
+    result.causes.append(
+        Cause(
+            name,
+            0.95,
+            "joined rows: " + JOINED_CAUSES[kind].format(**relation),
+            "Serve the value training saw for the same example: "
+            + (
+                "refresh the feature before it is read."
+                if kind == "lag"
+                else "one shared definition on both paths."
+            ),
+            "Log served features with the request id and compare them with training daily.",
+            dict(relation),
+        )
+    )
+    if result.status == "ok":
+        result.status = "skew"
 
 
 def compare(
@@ -183,11 +234,15 @@ def compare(
     serving: Profile,
     thresholds: Thresholds | None = None,
     importances: dict[str, float] | None = None,
+    join: JoinReport | None = None,
 ) -> SkewReport:
     """Every feature of either side, most consequential first."""
     t = thresholds or Thresholds()
     results = []
+    keys = set(join.keys) if join else set()
     for name in dict.fromkeys([*training.columns, *serving.columns]):
+        if name in keys:
+            continue  # ids: their distributions differ by design
         ref, cur = training.columns.get(name), serving.columns.get(name)
         if ref is None or cur is None:
             side = "serving" if ref is not None else "training"
@@ -211,8 +266,11 @@ def compare(
             )
             continue
         results.append(compare_column(ref, cur, t))
+    pairs = {f.name: f for f in join.features} if join else {}
     for r in results:
         if importances is not None:
             r.importance = importances.get(r.name)
+        if r.name in pairs:
+            _attach(r, pairs[r.name])
     results.sort(key=lambda r: (STATUS_ORDER[r.status], -(r.importance or 0.0), r.name))
-    return SkewReport(training, serving, t, results)
+    return SkewReport(training, serving, t, results, join)

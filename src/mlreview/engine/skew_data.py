@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlreview.data.dataset import profile_paths, read_profile
+from mlreview.data.join import join
 from mlreview.data.profile import Profile
+from mlreview.data.read import resolve
 from mlreview.data.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
 
@@ -60,10 +62,18 @@ def _is_number(text: str) -> bool:
 def skew_report(
     training: str,
     serving: str,
+    *,
     thresholds: Thresholds | None = None,
     importances: dict[str, float] | None = None,
     on_rows: Callable[[int], None] | None = None,
+    keys: list[str] | None = None,
 ) -> SkewReport:
+    pairs = None
+    if keys:
+        for spec in (training, serving):
+            if read_profile(Path(spec)) is not None:
+                raise InputError.single(spec, "is a saved profile; --key needs the rows themselves")
+        pairs = join(resolve(training), resolve(serving), keys)
     return compare(
-        load_side(training, on_rows), load_side(serving, on_rows), thresholds, importances
+        load_side(training, on_rows), load_side(serving, on_rows), thresholds, importances, pairs
     )

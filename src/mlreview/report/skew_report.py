@@ -41,6 +41,16 @@ def _rows_line(rows: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _joined_line(joined: dict[str, Any]) -> str:
+    r = joined["rows"]
+    return (
+        f"joined on {', '.join(joined['keys'])}: {r['matched']:,} pairs; "
+        f"{r['training_only']:,} training and {r['serving_only']:,} serving rows unmatched; "
+        f"{r['training_duplicate_rows']:,} training and {r['serving_duplicate_rows']:,} serving "
+        "rows with duplicate keys left out"
+    )
+
+
 def _thresholds(t: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:g}" for k, v in t.items())
 
@@ -70,6 +80,8 @@ def terminal(data: dict[str, Any], width: int = 100) -> str:
             _distances(f["distances"]),
         )
     console.print(table)
+    if "joined" in data:
+        console.print(Text(_joined_line(data["joined"])))
     for f in data["features"]:
         for c in f["causes"]:
             console.print(Text(f"{f['name']}: {c['kind']} ({c['confidence']:.0%})", style="bold"))
@@ -89,6 +101,7 @@ def markdown(data: dict[str, Any]) -> str:
         "",
         f"Thresholds: {esc(_thresholds(data['thresholds']))}.",
         "",
+        *([esc(_joined_line(data["joined"])), ""] if "joined" in data else []),
         "| feature | status | cause | distances |",
         "|---|---|---|---|",
     ]

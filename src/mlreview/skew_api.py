@@ -1,0 +1,41 @@
+"""The public Python API for skew from data, re-exported from ``mlreview`` (imports polars)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mlreview.data.dataset import profile_data, profile_paths
+from mlreview.data.profile import Profile
+from mlreview.data.skew import SkewReport, Thresholds, compare
+from mlreview.engine.skew_data import load_side
+
+
+def profile(data: Any) -> Profile:
+    """The profile of a dataset: a path, folder or glob of Parquet, CSV, Arrow IPC or JSON-lines
+    files, or a polars or pandas DataFrame. ``to_dict()`` gives what `mlreview profile` saves."""
+    if isinstance(data, str | Path):
+        return profile_paths([str(data)])
+    return profile_data(data)
+
+
+def _side(data: Any) -> Profile:
+    if isinstance(data, Profile):
+        return data
+    if isinstance(data, str | Path):
+        return load_side(str(data))
+    return profile_data(data)
+
+
+def skew(
+    training: Any,
+    serving: Any,
+    *,
+    thresholds: Thresholds | None = None,
+    importances: dict[str, float] | None = None,
+) -> SkewReport:
+    """Compare training with serving feature by feature and name each difference's cause.
+
+    Each side is a dataset path, a saved profile's path, a Profile, or a polars or pandas
+    DataFrame. ``to_dict()`` gives the JSON of `mlreview skew -f json`."""
+    return compare(_side(training), _side(serving), thresholds, importances)
