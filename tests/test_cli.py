@@ -72,7 +72,7 @@ def test_select_and_ignore_by_code_prefix_and_name(capsys) -> None:  # type: ign
     data = json.loads(capsys.readouterr().out)
     rules = {f["rule"] for f in data["findings"]}
     assert "FEED013" in rules
-    assert rules <= {"SKEW010", "SKEW011", "SKEW012", "SKEW013", "SKEW014", "FEED013"}
+    assert rules <= {"SKEW010", "SKEW011", "SKEW012", "SKEW013", "SKEW014", "SKEW015", "FEED013"}
     assert data["rules_run"] == [
         "FEED013",
         "SKEW010",
@@ -80,6 +80,7 @@ def test_select_and_ignore_by_code_prefix_and_name(capsys) -> None:  # type: ign
         "SKEW012",
         "SKEW013",
         "SKEW014",
+        "SKEW015",
     ]
 
 

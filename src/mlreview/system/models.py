@@ -320,6 +320,9 @@ class Feature(Component):
     derived_from_model: Annotated[str | None, ref("model")] = Field(
         None, description="Id of the model whose output this feature is."
     )
+    column: str | None = Field(
+        None, description="The feature's column in linked data, if not its id."
+    )
     KIND: ClassVar[str] = "feature"
 
 
@@ -373,6 +376,17 @@ class Threshold(Node):
 RetrainTrigger = Literal["schedule", "new_data", "drift", "performance", "manual"]
 
 
+class DataLinks(Node):
+    training: str = Field(
+        description="Training data: a Parquet, CSV, Arrow IPC or JSON-lines file, folder or glob, "
+        "relative to the manifest, or a profile saved by `mlreview profile`."
+    )
+    serving: str = Field(description="Logged serving features, in the same forms.")
+    key: list[str] | None = Field(
+        None, description="Columns that identify an example on both sides, to compare row by row."
+    )
+
+
 class Model(Component):
     family: str | None = Field(None, description="e.g. xgboost, two_tower, prophet.")
     features: list[Annotated[str, ref("feature")]] | None = Field(
@@ -394,6 +408,11 @@ class Model(Component):
     consumers: list[str] | None = Field(None, description="Systems that use the predictions.")
     consumers_access_controlled: bool | None = Field(
         None, description="Only registered consumers can read predictions."
+    )
+    data: DataLinks | None = Field(
+        None,
+        description="Training data and serving logs to compare (`mlreview check` then reports "
+        "skew found in the data).",
     )
     KIND: ClassVar[str] = "model"
 

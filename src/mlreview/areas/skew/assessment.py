@@ -5,6 +5,7 @@ from __future__ import annotations
 from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural, refresh_pipelines, served_online, watched
 from mlreview.areas.findings import Finding
+from mlreview.areas.skew.data_check import check_model
 from mlreview.system.models import Feature
 from mlreview.system.system import System
 
@@ -40,8 +41,10 @@ def assess(system: System) -> Assessment:
             }
         )
     mon = system.manifest.monitoring
+    data = [d for m in system.manifest.models if (d := check_model(system, m)) is not None]
     return {
         "features": rows,
+        "data": data,
         "separate_code_paths": sorted(r["feature"] for r in rows if r["code_paths"] == "separate"),
         "skew_monitor": bool(mon and mon.skew and watched(mon.skew.training_serving)),
     }

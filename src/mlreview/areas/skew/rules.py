@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from mlreview.areas.common import refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.system.models import Model
 from mlreview.system.units import format_seconds
 
 RULES = RuleSet(area="skew", prefix="SKEW")
@@ -466,4 +467,48 @@ def stale_online_feature(ctx: Context) -> Iterator[Hit]:
                 f"{sched.phrase} (every {format_seconds(sched.period)}).",
                 f,
                 "freshness_budget",
+            )
+
+
+DATA_SEVERITY = {"schema": Severity.HIGH, "skew": Severity.HIGH, "drift": Severity.MEDIUM}
+
+
+@RULES.rule(
+    15,
+    "skew-in-linked-data",
+    severity=Severity.HIGH,
+    summary="The training data and serving log a model links differ for a feature.",
+    rationale="This is skew observed, not inferred: the model is scoring inputs unlike those it "
+    "learned from. The cause (a unit, a time zone, a default, a format) says which path to fix.",
+    sources=(f"{BRECK17} Monitor 3", f"{ZINK} #37", "Polyzotis et al., Data Validation for ML"),
+    fix="Apply the fix the cause names on the path that differs, then re-run the comparison.",
+    mitigation="detect",
+    scenario="skew",
+    likelihood=9,
+    silent=True,
+    detectors=("monitoring.skew.training_serving",),
+)
+def skew_in_linked_data(ctx: Context) -> Iterator[Hit]:
+    for linked in ctx.assessment["data"]:
+        model = ctx.system.get(linked["model"])
+        if not isinstance(model, Model) or model.data is None:
+            continue
+        for row in linked["features"]:
+            if row["status"] == "ok":
+                continue
+            cause = row["causes"][0] if row["causes"] else None
+            feature = ctx.system.get(row["feature"])
+            p = ctx.probe()
+            p.note(model, "data.training", linked["training"])
+            p.note(model, "data.serving", linked["serving"])
+            why = f"{cause['kind']}: {cause['evidence']}" if cause else row["status"]
+            yield p.hit(
+                [row["feature"], model.id],
+                f"Feature {row['feature']} differs between {model.id}'s training data and "
+                f"serving log ({row['status']}; {why}).",
+                feature if feature is not None else model,
+                None if feature is not None else "data",
+                severity=DATA_SEVERITY[row["status"]],
+                anchor=row["feature"],
+                fix=f"{cause['fix']} {cause['prevention']}" if cause else None,
             )
