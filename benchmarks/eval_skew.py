@@ -195,7 +195,7 @@ def run_case(
     case: Case,
     n: int,
     seed: int,
-) -> tuple[bool, bool, int, int, str]:
+) -> tuple[bool, bool, list[str], int, str]:
     training = table(n, np.random.default_rng(seed))
     serving = case.fault(
         table(n, np.random.default_rng(seed + 1)), column, np.random.default_rng(seed + 2)
@@ -205,7 +205,8 @@ def run_case(
     named = bool(hit.causes) and hit.causes[0].kind == case.kind
     others = [f for f in report.features if f.name != column and f.status != "ok"]
     got = hit.causes[0].kind if hit.causes else hit.status
-    return hit.status != "ok", named, len(others), len(report.features) - 1, got
+    alarms = [f"{f.name} ({f.causes[0].kind if f.causes else f.status})" for f in others]
+    return hit.status != "ok", named, alarms, len(report.features) - 1, got
 
 
 def main() -> int:
@@ -237,12 +238,12 @@ def main() -> int:
             t.runs += 1
             t.detected += detected
             t.named += named
-            t.false_alarms += alarms
+            t.false_alarms += len(alarms)
             t.columns_checked += checked
+            where = f"{size:,} rows, {name}.{column}, {case.kind} {case.strength}"
             if not named:
-                misses.append(
-                    f"{size:,} rows, {name}.{column}, {case.kind} {case.strength}: got {got}"
-                )
+                misses.append(f"{where}: got {got}")
+            misses += [f"{where}: false alarm on {a}" for a in alarms]
     print(
         "| cause | rows per side | injections | detected | named correctly | false alarms "
         "(other columns) |"
@@ -254,7 +255,7 @@ def main() -> int:
             f"{t.false_alarms} of {t.columns_checked} |"
         )
     print()
-    print("Not named correctly:" if misses else "Every injection named correctly.")
+    print("Not named correctly, and false alarms:" if misses else "No misses, no false alarms.")
     for m in misses:
         print(f"- {m}")
     print()

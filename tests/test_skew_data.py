@@ -397,3 +397,23 @@ def test_a_key_needs_rows_not_profiles(tmp_path: Path, capsys) -> None:  # type:
         == 2
     )
     assert "no key column 'nope'" in capsys.readouterr().err
+
+
+def test_html_overlays_the_two_distributions_and_escapes_names(tmp_path: Path) -> None:
+    training = _frame(1).rename({"country": "<b>country</b>"})
+    serving = (
+        _frame(2)
+        .rename({"country": "<b>country</b>"})
+        .with_columns(pl.col("latency_s") * 1000, pl.col("<b>country</b>").str.to_lowercase())
+    )
+    training.write_parquet(tmp_path / "t.parquet")
+    serving.write_parquet(tmp_path / "s.parquet")
+    out = tmp_path / "skew.html"
+    assert (
+        main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "s.parquet"), "-o", str(out)])
+        == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") == 2 and "<polyline" in page and "<rect" in page
+    assert "<b>country</b>" not in page and "&lt;b&gt;country&lt;/b&gt;" in page
+    assert "http" not in page.replace("http://www.w3.org/2000/svg", "")

@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     skew = sub.add_parser("skew", help="compare training data with serving data; name causes")
     skew.add_argument("training", help="training data (file, folder, glob) or a saved profile")
     skew.add_argument("serving", help="serving data (file, folder, glob) or a saved profile")
-    skew.add_argument("--format", "-f", choices=("terminal", "markdown", "json"))
+    skew.add_argument("--format", "-f", choices=("terminal", "markdown", "json", "html"))
     skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     skew.add_argument(
         "--importance", type=Path, help="feature importances: JSON {feature: value} or CSV"
@@ -337,7 +337,9 @@ def _skew(args: argparse.Namespace) -> int:
             keys=_split(args.key),
         )
     suffix = args.output.suffix.lower() if args.output else ""
-    fmt = args.format or {".json": "json", ".md": "markdown"}.get(suffix, "terminal")
+    fmt = args.format or {".json": "json", ".md": "markdown", ".html": "html"}.get(
+        suffix, "terminal"
+    )
     to_tty = args.output is None and sys.stdout.isatty()
     width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_tty else 100)
     _write(render(report.to_dict(), fmt, width), args.output)

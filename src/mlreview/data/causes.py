@@ -284,7 +284,7 @@ def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         before = ref.top.share(end, ref.values)
         # A cap moves the training mass beyond it onto the cap: the pile must match that mass.
         tail = _mass_beyond(ref, end, word)
-        others = [c / cur.values for v, c in cur.top.counts.items() if v != end]
+        others = [c / cur.values for v, c in cur.top.counts.items() if v not in (cur.min, cur.max)]
         typical = float(np.median(others)) if others else 0.0
         if (
             beyond
@@ -443,6 +443,10 @@ ALWAYS: tuple[Detector, ...] = (clipping, sentinel)
 """Signatures that matter even when the whole distribution barely moves (a cap, a default).
 Each has its own significance test, so they do not alarm on noise."""
 ALWAYS_TEXT: tuple[Detector, ...] = (sentinel, vocabulary)
-HIDES = {"rounding": {"sentinel", "clipping"}, "timezone": {"sentinel", "offset"}}
+HIDES = {
+    "rounding": {"sentinel", "clipping"},
+    "timezone": {"sentinel", "offset"},
+    "clipping": {"sentinel"},
+}
 """A cause that explains another's evidence: rounded values pile up on a few exact values; hours
-shifted round the clock move mass onto hour 0."""
+shifted round the clock move mass onto hour 0; a cap piles values on the bound."""

@@ -43,7 +43,7 @@ class Distances:
         }
 
 
-def _cdf(col: ColumnProfile, grid: np.ndarray) -> np.ndarray:
+def cdf(col: ColumnProfile, grid: np.ndarray) -> np.ndarray:
     values, counts = col.sketch.support()
     if counts.size == 0:
         return np.zeros_like(grid)
@@ -88,7 +88,7 @@ def numeric(ref: ColumnProfile, cur: ColumnProfile) -> Distances:
     if ref.sketch.n == 0 or cur.sketch.n == 0:
         return Distances()
     grid = np.union1d(ref.sketch.support()[0], cur.sketch.support()[0])
-    f_ref, f_cur = _cdf(ref, grid), _cdf(cur, grid)
+    f_ref, f_cur = cdf(ref, grid), cdf(cur, grid)
     gaps = np.abs(f_ref - f_cur)
     ks = float(gaps.max())
     wasserstein = float(np.sum(gaps[:-1] * np.diff(grid))) / spread(ref)
@@ -96,8 +96,8 @@ def numeric(ref: ColumnProfile, cur: ColumnProfile) -> Distances:
         [q for q in (ref.sketch.quantile(i / 10) for i in range(1, 10)) if q is not None]
     )
     if edges.size:
-        p = np.diff(np.concatenate([[0.0], _cdf(ref, edges), [1.0]]))
-        q = np.diff(np.concatenate([[0.0], _cdf(cur, edges), [1.0]]))
+        p = np.diff(np.concatenate([[0.0], cdf(ref, edges), [1.0]]))
+        q = np.diff(np.concatenate([[0.0], cdf(cur, edges), [1.0]]))
         psi, js = _psi_js(p, q)
     else:
         psi, js = 0.0, 0.0

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from mlreview.data import causes
 from mlreview.data.causes import Cause
-from mlreview.data.distance import Distances, categorical, numeric
+from mlreview.data.distance import OTHER, Distances, categorical, cdf, numeric, shares
 from mlreview.data.join import JoinedFeature, JoinReport
 from mlreview.data.profile import ColumnProfile, Profile
 
@@ -43,6 +45,7 @@ class FeatureResult:
     serving: dict[str, Any] = field(default_factory=dict)
     importance: float | None = None
     joined: dict[str, Any] | None = None
+    histogram: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,6 +60,8 @@ class FeatureResult:
             out["importance"] = self.importance
         if self.joined is not None:
             out["joined"] = self.joined
+        if self.histogram is not None:
+            out["histogram"] = self.histogram
         return out
 
 
@@ -79,7 +84,10 @@ def _summary(col: ColumnProfile | None) -> dict[str, Any]:
     return out
 
 
-def _changed(d: Distances, t: Thresholds) -> list[str]:
+def _changed(d: Distances, t: Thresholds, tests: int) -> list[str]:
+    """The effect sizes over their thresholds, if the change is significant at p_value divided
+    by the number of features tested (Bonferroni: comparing 200 features at 0.001 each would
+    otherwise give one false alarm in five reports)."""
     over = []
     for name, limit in (
         ("wasserstein", t.wasserstein),
@@ -91,7 +99,7 @@ def _changed(d: Distances, t: Thresholds) -> list[str]:
         value = getattr(d, name)
         if value is not None and value > limit:
             over.append(f"{name} {value:.3g} > {limit:g}")
-    significant = d.p_value is None or d.p_value < t.p_value
+    significant = d.p_value is None or d.p_value < t.p_value / max(1, tests)
     return over if significant else []
 
 
@@ -115,7 +123,43 @@ def _diagnose(
             return
 
 
-def compare_column(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds) -> FeatureResult:
+BINS = 30
+
+
+def histogram(ref: ColumnProfile, cur: ColumnProfile) -> dict[str, Any] | None:
+    """Both sides' shares on a common axis, for the report's overlays: 30 bins between the
+    lower of the two 1st percentiles and the higher of the two 99th (numbers, timestamps), or the
+    most frequent values of either side (categories)."""
+    if ref.kind in ("numeric", "datetime") and ref.sketch.n and cur.sketch.n:
+        low = min(
+            q for q in (ref.sketch.quantile(0.01), cur.sketch.quantile(0.01)) if q is not None
+        )
+        high = max(
+            q for q in (ref.sketch.quantile(0.99), cur.sketch.quantile(0.99)) if q is not None
+        )
+        if high <= low:
+            return None
+        edges = np.linspace(low, high, BINS + 1)
+        sides = [np.diff(cdf(col, edges)) for col in (ref, cur)]
+        return {
+            "edges": [round(float(e), 6) for e in edges],
+            "training": [round(float(v), 6) for v in sides[0]],
+            "serving": [round(float(v), 6) for v in sides[1]],
+        }
+    if ref.kind in ("string", "boolean") and cur.kind == ref.kind and ref.values and cur.values:
+        p, q = shares(ref), shares(cur)
+        top = sorted(set(p) | set(q), key=lambda v: (-(p.get(v, 0) + q.get(v, 0)), repr(v)))[:12]
+        return {
+            "values": [("(other)" if v == OTHER else v) for v in top],
+            "training": [round(p.get(v, 0.0), 6) for v in top],
+            "serving": [round(q.get(v, 0.0), 6) for v in top],
+        }
+    return None
+
+
+def compare_column(
+    ref: ColumnProfile, cur: ColumnProfile, t: Thresholds, tests: int = 1
+) -> FeatureResult:
     result = FeatureResult(
         ref.name, "ok", Distances(), training=_summary(ref), serving=_summary(cur)
     )
@@ -130,7 +174,7 @@ def compare_column(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds) -> Fea
         result.causes.append(gone)
     numeric_kind = ref.kind in ("numeric", "datetime")
     result.distances = numeric(ref, cur) if numeric_kind else categorical(ref, cur)
-    over = _changed(result.distances, t)
+    over = _changed(result.distances, t, tests)
     if ref.kind == "string" and over:
         shaped = causes.case_format(ref, cur, t.linf)
         if shaped is not None:
@@ -240,6 +284,8 @@ def compare(
     t = thresholds or Thresholds()
     results = []
     keys = set(join.keys) if join else set()
+    profiles: dict[str, tuple[ColumnProfile, ColumnProfile]] = {}
+    tests = len((set(training.columns) & set(serving.columns)) - keys)
     for name in dict.fromkeys([*training.columns, *serving.columns]):
         if name in keys:
             continue  # ids: their distributions differ by design
@@ -265,12 +311,15 @@ def compare(
                 )
             )
             continue
-        results.append(compare_column(ref, cur, t))
+        results.append(compare_column(ref, cur, t, tests))
+        profiles[name] = (ref, cur)
     pairs = {f.name: f for f in join.features} if join else {}
     for r in results:
         if importances is not None:
             r.importance = importances.get(r.name)
         if r.name in pairs:
             _attach(r, pairs[r.name])
+        if r.status != "ok" and r.name in profiles:
+            r.histogram = histogram(*profiles[r.name])
     results.sort(key=lambda r: (STATUS_ORDER[r.status], -(r.importance or 0.0), r.name))
     return SkewReport(training, serving, t, results, join)
