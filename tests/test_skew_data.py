@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import mlreview
 from mlreview.cli import main
 from mlreview.data.dataset import profile_data, profile_paths, read_profile, write_profile
+from mlreview.data.importance import read_importances
 from mlreview.data.profile import Profile, profile_frame
 from mlreview.data.sketch import DistinctSketch, QuantileSketch
 from mlreview.data.skew import Thresholds, compare
@@ -417,3 +418,55 @@ def test_html_overlays_the_two_distributions_and_escapes_names(tmp_path: Path) -
     assert page.count("<svg") == 2 and "<polyline" in page and "<rect" in page
     assert "<b>country</b>" not in page and "&lt;b&gt;country&lt;/b&gt;" in page
     assert "http" not in page.replace("http://www.w3.org/2000/svg", "")
+
+
+XGBOOST_MODEL = {
+    "learner": {
+        "feature_names": ["latency_s", "temp", "amount"],
+        "gradient_booster": {
+            "model": {
+                "trees": [
+                    {
+                        "left_children": [1, -1, -1],
+                        "split_indices": [1, 0, 0],
+                        "loss_changes": [9.0, 0.0, 0.0],
+                    },
+                    {
+                        "left_children": [1, -1, 3, -1, -1],
+                        "split_indices": [0, 0, 2, 0, 0],
+                        "loss_changes": [1.0, 0.0, 0.5, 0.0, 0.0],
+                    },
+                ]
+            }
+        },
+    }
+}
+LIGHTGBM_MODEL = "tree\nversion=v4\n\nfeature_importances:\ntemp=30\nlatency_s=10\n\nparameters:\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "m.json",
+            json.dumps(XGBOOST_MODEL),
+            {"temp": 0.857143, "latency_s": 0.095238, "amount": 0.047619},
+        ),
+        ("m.txt", LIGHTGBM_MODEL, {"temp": 0.75, "latency_s": 0.25}),
+        ("i.json", '{"temp": 2, "latency_s": 1}', {"temp": 2.0, "latency_s": 1.0}),
+        ("i.csv", "feature,importance\ntemp,2\n", {"temp": 2.0}),
+    ],
+)
+def test_importances_from_files_and_saved_models(
+    tmp_path: Path, name: str, content: str, expected: dict[str, float]
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert read_importances(path) == pytest.approx(expected)
+
+
+def test_pickled_models_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.pkl"
+    path.write_bytes(b"\x80\x04")
+    with pytest.raises(InputError, match="would run code"):
+        read_importances(path)

@@ -98,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     skew.add_argument("--format", "-f", choices=("terminal", "markdown", "json", "html"))
     skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     skew.add_argument(
-        "--importance", type=Path, help="feature importances: JSON {feature: value} or CSV"
+        "--importance",
+        type=Path,
+        help="feature importances: JSON {feature: value}, CSV, XGBoost JSON or LightGBM text model",
     )
     skew.add_argument(
         "--key",
@@ -321,7 +323,8 @@ def _thresholds(items: list[str]) -> Any:
 def _skew(args: argparse.Namespace) -> int:
     import shutil
 
-    from mlreview.engine.skew_data import read_importances, skew_report
+    from mlreview.data.importance import read_importances
+    from mlreview.engine.skew_data import skew_report
     from mlreview.report.skew_report import render
 
     thresholds = _thresholds(args.threshold)

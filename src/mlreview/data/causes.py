@@ -54,6 +54,8 @@ SENTINEL_TEXT = (
 MIN_SHARE_JUMP = 0.02
 MIN_HOURLY_ROWS = 1000
 """Fewer rows spread over 24 hours give histograms too noisy to compare shifts."""
+CHI2_23_DOF_P001 = 49.73
+"""Chi-square with 23 degrees of freedom at p = 0.001 (24 hour bins)."""
 
 
 @dataclass(frozen=True)
@@ -151,22 +153,24 @@ def timezone(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     if a is not None and b is not None and min(a.sum(), b.sum()) >= MIN_HOURLY_ROWS:
         a_n, b_n = float(a.sum()), float(b.sum())
         a, b = a / a_n, b / b_n
-        gaps = [float(np.abs(np.roll(a, s) - b).sum()) for s in range(24)]
-        best = int(np.argmin(gaps))
-        # Twice the expected L1 gap between two samples of this histogram.
-        n = min(a_n, b_n)
-        noise = 2 * math.sqrt(4 / (math.pi * n)) * float(np.sqrt(a).sum())
+        # Two-sample chi-square of the serving hours against the training hours shifted by s.
+        weight = 2 * a_n * b_n / (a_n + b_n)
+        stats = [
+            weight * float(np.sum((np.roll(a, s) - b) ** 2 / np.maximum(np.roll(a, s) + b, 1e-12)))
+            for s in range(24)
+        ]
+        best = int(np.argmin(stats))
         if (
             best
-            and gaps[0] - gaps[best] > max(noise, 0.02)
-            and gaps[best] < max(0.3 * gaps[0], noise)
+            and stats[0] > CHI2_23_DOF_P001
+            and stats[best] < max(CHI2_23_DOF_P001, 0.1 * stats[0])
         ):
             hours = best if best <= 12 else best - 24
             return Cause(
                 "timezone",
                 0.9,
                 f"the hour-of-day distribution at serving is the training one shifted by "
-                f"{hours:+d} h (mismatch {gaps[0]:.2f} unshifted, {gaps[best]:.2f} shifted)",
+                f"{hours:+d} h (chi-square {stats[0]:.0f} unshifted, {stats[best]:.0f} shifted)",
                 f"Convert both paths to one time zone (UTC) before extracting hours; serving is "
                 f"{hours:+d} h from training.",
                 "Store timestamps with their offset (UTC) and derive local time in one shared "
@@ -264,6 +268,13 @@ def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
 
 
 def _mass_beyond(col: ColumnProfile, bound: float, side: str) -> float:
+    """Share of the column beyond ``bound``: exact when its frequent values are all its values,
+    else from the sketch (values within its 1% resolution of the bound do not count)."""
+    if col.top.dropped == 0 and sum(col.top.counts.values()) == col.values and col.values:
+        beyond = [
+            c for v, c in col.top.counts.items() if (v > bound if side == "maximum" else v < bound)
+        ]
+        return sum(beyond) / col.values
     values, counts = col.sketch.support()
     if counts.size == 0:
         return 0.0
@@ -284,14 +295,19 @@ def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         before = ref.top.share(end, ref.values)
         # A cap moves the training mass beyond it onto the cap: the pile must match that mass.
         tail = _mass_beyond(ref, end, word)
-        others = [c / cur.values for v, c in cur.top.counts.items() if v not in (cur.min, cur.max)]
-        typical = float(np.median(others)) if others else 0.0
+        jump = share - before
+        # A cap at an extreme leaves the middle alone; a shifted distribution moves it.
+        spread = max(ref.moments.std, 1e-12)
+        middle = (ref.sketch.quantile(0.5) or 0.0) - (cur.sketch.quantile(0.5) or 0.0)
+        steady = abs(middle) <= 0.05 * spread + 3 * spread / math.sqrt(
+            cur.values or 1
+        ) + 0.01 * abs(ref.sketch.quantile(0.5) or 0.0)
         if (
             beyond
-            and share >= 0.005
-            and share >= 3 * before
-            and share >= 3 * typical
-            and abs((share - before) - tail) <= 0.5 * tail + 0.01
+            and steady
+            and tail >= 0.005
+            and cur.values * tail >= 10
+            and abs(jump - tail) <= 0.5 * tail + 0.005
             and significant(before, ref.values, share, cur.values)
         ):
             side = "above" if word == "maximum" else "below"
