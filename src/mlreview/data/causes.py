@@ -269,7 +269,7 @@ def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
 
 def _mass_beyond(col: ColumnProfile, bound: float, side: str) -> float:
     """Share of the column beyond ``bound``: exact when its frequent values are all its values,
-    else from the sketch (values within its 1% resolution of the bound do not count)."""
+    else from the sketch, to within the mass of the one bucket holding the bound."""
     if col.top.dropped == 0 and sum(col.top.counts.values()) == col.values and col.values:
         beyond = [
             c for v, c in col.top.counts.items() if (v > bound if side == "maximum" else v < bound)
@@ -278,11 +278,7 @@ def _mass_beyond(col: ColumnProfile, bound: float, side: str) -> float:
     values, counts = col.sketch.support()
     if counts.size == 0:
         return 0.0
-    outside = (
-        values > bound * (1 + 0.011 * np.sign(bound))
-        if side == "maximum"
-        else (values < bound * (1 - 0.011 * np.sign(bound)))
-    )
+    outside = values > bound if side == "maximum" else values < bound
     return float(counts[outside].sum() / counts.sum())
 
 
@@ -307,8 +303,9 @@ def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
             and steady
             and tail >= 0.005
             and cur.values * tail >= 10
-            and abs(jump - tail) <= 0.5 * tail + 0.005
-            and significant(before, ref.values, share, cur.values)
+            and jump >= 0.5 * tail
+            and abs(jump - tail) <= 0.5 * tail + 3 * math.sqrt(tail / max(cur.values, 1))
+            and (1 - tail) ** cur.values < 0.001  # no serving value beyond: not by chance
         ):
             side = "above" if word == "maximum" else "below"
             extreme = ref.max if word == "maximum" else ref.min
