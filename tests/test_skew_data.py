@@ -200,8 +200,15 @@ def test_pandas_and_polars_frames_through_the_api() -> None:
     frame = _frame(1, 500)
     assert profile_data(frame).rows == 500
     pandas = pytest.importorskip("pandas")
-    assert isinstance(frame.to_pandas(), pandas.DataFrame)
-    assert profile_data(frame.to_pandas()).columns["amount"].count == 500
+    table = pandas.DataFrame(
+        {
+            "amount": frame["amount"].to_numpy(),
+            "country": [None, *frame["country"].to_list()[1:]],
+        }
+    )
+    profile = profile_data(table)
+    assert profile.columns["amount"].count == 500 and profile.columns["amount"].kind == "numeric"
+    assert profile.columns["country"].kind == "string" and profile.columns["country"].nulls == 1
 
 
 @pytest.mark.parametrize(

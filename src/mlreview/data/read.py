@@ -128,6 +128,14 @@ def _parse_dates(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def _pandas_column(column: Any) -> pl.Series:
+    values = column.to_numpy()
+    if values.dtype.kind in "biuf":
+        return pl.Series(values)
+    missing = column.isna().to_numpy()
+    return pl.Series([None if gone else v for v, gone in zip(values, missing, strict=True)])
+
+
 def frame_of(data: Any) -> pl.DataFrame:
     """A polars DataFrame from a polars or pandas DataFrame given through the API."""
     if isinstance(data, pl.DataFrame):
@@ -135,5 +143,8 @@ def frame_of(data: Any) -> pl.DataFrame:
     if isinstance(data, pl.LazyFrame):
         return data.collect()
     if type(data).__module__.startswith("pandas"):
-        return pl.from_pandas(data)
+        try:
+            return pl.from_pandas(data)
+        except ImportError:  # arrow-backed columns need pyarrow; rebuild them from Python values
+            return pl.DataFrame({str(name): _pandas_column(data[name]) for name in data.columns})
     raise TypeError(f"expected a polars or pandas DataFrame, got {type(data).__name__}")
