@@ -11,8 +11,8 @@ and the comparison is scored:
 - false alarms: any other column that is not `ok`.
 
 Sizes reach 1M rows per side for the faults and 10M rows for the no-fault check. Run with
-`python -m benchmarks.eval_skew` (needs the `bench` extras for scikit-learn); docs/skew.md
-records a run.
+`python -m benchmarks.eval_skew` (needs the `bench` extras for scikit-learn); `--quick` stops at
+100,000 rows, `--seed N` draws every sample afresh. docs/skew.md records runs.
 """
 
 from __future__ import annotations
@@ -211,6 +211,7 @@ def run_case(
 
 def main() -> int:
     quick = "--quick" in sys.argv
+    offset = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
     sizes = SIZES[:2] if quick else SIZES
     tables = {"synthetic": synthetic}
     try:
@@ -233,7 +234,9 @@ def main() -> int:
     misses = []
     for size in sizes:
         for i, (name, column, case) in enumerate(plan):
-            detected, named, alarms, checked, got = run_case(tables[name], column, case, size, i)
+            detected, named, alarms, checked, got = run_case(
+                tables[name], column, case, size, offset + 3 * i
+            )
             t = by_kind.setdefault((case.kind, size), Tally())
             t.runs += 1
             t.detected += detected
@@ -264,8 +267,8 @@ def main() -> int:
     for size in CLEAN_SIZES[:3] if quick else CLEAN_SIZES:
         alarms = columns = 0
         for j, name in enumerate(tables):
-            training = tables[name](size, np.random.default_rng(100 + j))
-            serving = tables[name](size, np.random.default_rng(200 + j))
+            training = tables[name](size, np.random.default_rng(offset + 100_000 + j))
+            serving = tables[name](size, np.random.default_rng(offset + 200_000 + j))
             report = compare(profile_frame(training), profile_frame(serving))
             alarms += sum(f.status != "ok" for f in report.features)
             columns += len(report.features)

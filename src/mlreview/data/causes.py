@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from mlreview.data.distance import OTHER, categorical, normal_text, shares
+from mlreview.data.distance import OTHER, categorical, cdf, normal_text, shares
 from mlreview.data.profile import ColumnProfile
 
 QUANTILES = tuple(i / 20 for i in range(2, 19))
@@ -100,6 +100,32 @@ def _quantile_pairs(ref: ColumnProfile, cur: ColumnProfile) -> list[tuple[float,
     return pairs
 
 
+def _misfit(
+    ref: ColumnProfile, cur: ColumnProfile, move: Callable[[np.ndarray], np.ndarray]
+) -> float:
+    """Kolmogorov-Smirnov distance between training moved by ``move`` and serving: how badly
+    a unit factor or a constant shift explains the serving distribution."""
+    support = ref.sketch.support()[0]
+    if support.size < 2:
+        return 1.0
+    # Between two of training's buckets its CDF is exact; evaluating there keeps the sketches'
+    # bucket positions from counting as misfit.
+    grid = (support[:-1] + support[1:]) / 2
+    return float(np.max(np.abs(cdf(ref, grid) - cdf(cur, move(grid)))))
+
+
+def _fit_tolerance(ref: ColumnProfile, cur: ColumnProfile) -> float:
+    """A KS distance two samples reach by chance (p = 0.001), plus the sketches' resolution:
+    a moved bucket boundary can misplace up to two buckets' mass."""
+    n = ref.values * cur.values / max(ref.values + cur.values, 1)
+    heaviest = max(
+        float(counts.max() / counts.sum())
+        for counts in (ref.sketch.support()[1], cur.sketch.support()[1])
+        if counts.size
+    )
+    return 1.95 / math.sqrt(max(n, 1)) + 2 * heaviest + 0.005
+
+
 def scale(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     # Quantiles near zero carry no ratio (centred data); the others must all agree on one.
     far = 0.25 * max(ref.moments.std, 1e-12)
@@ -108,12 +134,12 @@ def scale(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         return None
     logs = np.log(np.array([b / a for a, b in pairs]))
     k = float(np.exp(np.median(logs)))
-    noise = 2.0 / math.sqrt(min(ref.values, cur.values))
-    if abs(math.log(k)) < math.log(1.3) or float(np.std(logs)) > 0.03 + noise:
+    d = float(np.median([b - a for a, b in pairs]))
+    if abs(math.log(k)) < math.log(1.3):
         return None
-    shifts = np.array([b - a for a, b in pairs])
-    if float(np.std(shifts)) / max(abs(float(np.median(shifts))), 1e-12) < float(np.std(logs)):
-        return None  # a constant shift fits the quantiles better than a factor
+    scaled = _misfit(ref, cur, lambda x: x * k)
+    if scaled > _fit_tolerance(ref, cur) or scaled >= _misfit(ref, cur, lambda x: x + d):
+        return None  # the factor does not explain serving, or a constant shift does better
     name, confidence, shown = "", 0.7, k
     for factor, what in UNIT_FACTORS:
         for candidate in (factor, 1 / factor):
@@ -202,11 +228,7 @@ def offset(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     shifts = np.array([b - a for a, b in pairs])
     d = float(np.median(shifts))
     spread = max(ref.moments.std, 1e-12)
-    # Quantiles of two samples differ by about spread / sqrt(n) by chance, and the sketch adds
-    # up to 1% of each value.
-    noise = 3 * spread / math.sqrt(min(ref.values, cur.values))
-    sketch = 0.02 * float(np.median(np.abs([a for a, _ in pairs])))
-    if abs(d) < 0.1 * spread or float(np.std(shifts)) > 0.1 * abs(d) + noise + sketch:
+    if abs(d) < 0.1 * spread or _misfit(ref, cur, lambda x: x + d) > _fit_tolerance(ref, cur):
         return None
     return Cause(
         "offset",
