@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from mlreview.draft.draft import SECTIONS
 from mlreview.draft.emit import to_yaml
 from mlreview.draft.extract import draft_from_text
 from mlreview.system.units import Duration, Schedule
@@ -75,26 +76,8 @@ def flatten(data: dict[str, Any]) -> dict[str, Any]:
     """Fields keyed by what they describe: 'pipelines[flink].outputs' -> ('stores[redis]',)."""
     names = _canonical(data)
     out: dict[str, Any] = {}
-    _flatten(
-        {
-            k: v
-            for k, v in data.items()
-            if k
-            not in ("sources", "pipelines", "stores", "features", "models", "endpoints", "feedback")
-        },
-        "",
-        names,
-        out,
-    )
-    for section in (
-        "sources",
-        "pipelines",
-        "stores",
-        "features",
-        "models",
-        "endpoints",
-        "feedback",
-    ):
+    _flatten({k: v for k, v in data.items() if k not in SECTIONS}, "", names, out)
+    for section in SECTIONS:
         for item in data.get(section) or []:
             _flatten(item, names[item["id"]], names, out)
     return out

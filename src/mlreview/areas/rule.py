@@ -10,7 +10,7 @@ from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, S
 from mlreview.system.models import Node
 from mlreview.system.system import System
 from mlreview.system.type_walk import keys_of
-from mlreview.system.units import Duration
+from mlreview.system.units import show_value
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,6 @@ class Hit:
     fix: str | None = None
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, Duration):
-        return value.text
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
-
-
 class Probe:
     """Reads manifest values for one candidate finding and remembers what it read or assumed."""
 
@@ -86,17 +74,17 @@ class Probe:
         where = self.system.label((*node.path, *parts)) if node else dotted
         if current is None:
             line = self.system.line(last) if last is not None else 1
-            self.assumed.append(Assumption(where, _show(assume), line))
+            self.assumed.append(Assumption(where, show_value(assume), line))
             return assume
         line = self.system.line(last, parts[-1]) if last is not None else 1
-        self.evidence.append(Evidence(where, _show(current), line))
+        self.evidence.append(Evidence(where, show_value(current), line))
         return current
 
     def note(self, node: Node, dotted: str, value: Any) -> None:
         """Record a derived or already-read value as evidence."""
         parts = dotted.split(".")
         where = self.system.label((*node.path, *parts))
-        self.evidence.append(Evidence(where, _show(value), self.system.line(node, parts[-1])))
+        self.evidence.append(Evidence(where, show_value(value), self.system.line(node, parts[-1])))
 
     def hit(
         self,

@@ -23,7 +23,8 @@ from mlreview.system.models import Manifest, Node
 from mlreview.system.reads import Path, ReadLog
 from mlreview.system.system import System
 from mlreview.system.type_walk import is_model, keys_of, strip
-from mlreview.system.unknowns import OVERRIDES, alternatives, question, show
+from mlreview.system.units import show_value as show
+from mlreview.system.unknowns import OVERRIDES, alternatives, question
 from mlreview.system.variant import buildable, with_values
 
 MAX_QUESTIONS = 7

@@ -231,3 +231,16 @@ class Schedule(_ParsedText, str):
             if period is not None:
                 return cls(text, period)
         raise ValueError(f"expected {_SCHEDULE_HINT}, got {value!r}")
+
+
+def show_value(value: Any) -> str:
+    """A manifest value as the manifest would spell it: '26h', 'true', '400', '[a, b]'."""
+    if isinstance(value, Duration):
+        return value.text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    return str(value)

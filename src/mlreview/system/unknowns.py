@@ -251,14 +251,3 @@ def question(model: type[Node], name: str) -> str:
     if get_origin(tp) is Literal:
         return f"{text}: {', '.join(str(a) for a in get_args(tp))}?"
     return f"{text}?"
-
-
-def show(value: Any) -> str:
-    """A what-if value as the manifest would spell it."""
-    if isinstance(value, Duration):
-        return value.text
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
