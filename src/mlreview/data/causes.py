@@ -327,7 +327,7 @@ def clipping(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
             and cur.values * tail >= 10
             and jump >= 0.5 * tail
             and abs(jump - tail) <= 0.5 * tail + 3 * math.sqrt(tail / max(cur.values, 1))
-            and (1 - tail) ** cur.values < 0.001  # no serving value beyond: not by chance
+            and significant(tail, ref.values, 0.0, cur.values)  # nothing beyond, not by chance
         ):
             side = "above" if word == "maximum" else "below"
             extreme = ref.max if word == "maximum" else ref.min
