@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -477,3 +479,14 @@ def test_pickled_models_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\x80\x04")
     with pytest.raises(InputError, match="would run code"):
         read_importances(path)
+
+
+def test_reviews_without_linked_data_do_not_import_polars() -> None:
+    code = (
+        "import sys, mlreview, mlreview.cli, mlreview.engine.questions\n"
+        "system = mlreview.load('examples/card-fraud/system.yaml')\n"
+        "mlreview.review(system, questions=False)\n"
+        "assert 'polars' not in sys.modules, 'polars imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural, refresh_pipelines, served_online, watched
 from mlreview.areas.findings import Finding
-from mlreview.areas.skew.data_check import check_model
 from mlreview.system.models import Feature
 from mlreview.system.system import System
 
@@ -41,7 +42,11 @@ def assess(system: System) -> Assessment:
             }
         )
     mon = system.manifest.monitoring
-    data = [d for m in system.manifest.models if (d := check_model(system, m)) is not None]
+    data = []
+    if any(m.data is not None for m in system.manifest.models):
+        # polars is heavy to import (0.15 s); only manifests that link data need it.
+        checker = importlib.import_module("mlreview.areas.skew.data_check")
+        data = [d for m in system.manifest.models if (d := checker.check_model(system, m))]
     return {
         "features": rows,
         "data": data,
