@@ -61,11 +61,3 @@ class Draft:
             self.put(key, [item], words)
         elif item not in current:
             current.append(item)
-
-    def manifest(self) -> dict[str, Any]:
-        """Plain manifest data: component sections as lists in the order they were found."""
-        out = {k: v for k, v in self.data.items() if k not in SECTIONS}
-        for section in SECTIONS:
-            if self.data.get(section):
-                out[section] = list(self.data[section].values())
-        return out
