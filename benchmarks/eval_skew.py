@@ -33,6 +33,7 @@ from mlreview.data.profile import profile_frame
 from mlreview.data.skew import compare
 
 Fault = Callable[[pl.DataFrame, str, np.random.Generator], pl.DataFrame]
+Table = Callable[[int, np.random.Generator], pl.DataFrame]
 SIZES = (2_000, 100_000, 1_000_000)
 CLEAN_SIZES = (200, 10_000, 1_000_000, 10_000_000)
 
@@ -165,6 +166,16 @@ TEXT_CASES: tuple[Case, ...] = (
         for p in (0.05, 0.2)
     ),
 )
+COUNT_CASES: tuple[Case, ...] = (
+    Case("sentinel", "12% -> 0", True, lambda f, c, r: _where(f, c, 0.12, 0.0, r)),
+    Case(
+        "drift",
+        "Poisson mean 3 -> 2.4",
+        True,
+        lambda f, c, r: f.with_columns(pl.Series(c, r.poisson(2.4, f.height).astype(float))),
+    ),
+)
+"""0 is a common count: a default put there must still be told from a lower rate."""
 HOUR_CASES: tuple[Case, ...] = tuple(
     Case("timezone", f"{h:+d} h", True, lambda f, c, r, h=h: f.with_columns((pl.col(c) + h) % 24))
     for h in (1, 3, -5)
@@ -209,27 +220,33 @@ def run_case(
     return hit.status != "ok", named, alarms, len(report.features) - 1, got
 
 
-def main() -> int:
-    quick = "--quick" in sys.argv
-    offset = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
-    sizes = SIZES[:2] if quick else SIZES
-    tables = {"synthetic": synthetic}
-    try:
-        tables |= {name: sklearn_table(name) for name in ("diabetes", "wine", "breast_cancer")}
-    except ImportError:
-        print("scikit-learn is not installed: real tables skipped (pip install -e '.[bench]')")
+def make_plan(tables: dict[str, Table]) -> list[tuple[str, str, Case]]:
+    """(table, column, case) for every injection, in a fixed order (seeds follow it)."""
     plan: list[tuple[str, str, Case]] = []
     for name in tables:
         numeric_col = "temperature" if name == "synthetic" else None
         if numeric_col is None:
-            sample = tables[name](10, np.random.default_rng(0))
-            numeric_col = sample.columns[2]
+            numeric_col = tables[name](10, np.random.default_rng(0)).columns[2]
         plan += [(name, numeric_col, c) for c in CASES]
         if name == "synthetic":
             plan += [(name, "country", c) for c in TEXT_CASES]
             plan += [(name, "hour", c) for c in HOUR_CASES]
+            plan += [(name, "count_1h", c) for c in COUNT_CASES]
             plan += [(name, "ts", c) for c in TS_CASES]
             plan += [(name, "latency", c) for c in CASES if c.kind in ("scale", "clipping")]
+    return plan
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    offset = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
+    sizes = SIZES[:2] if quick else SIZES
+    tables: dict[str, Table] = {"synthetic": synthetic}
+    try:
+        tables |= {name: sklearn_table(name) for name in ("diabetes", "wine", "breast_cancer")}
+    except ImportError:
+        print("scikit-learn is not installed: real tables skipped (pip install -e '.[bench]')")
+    plan = make_plan(tables)
     by_kind: dict[tuple[str, int], Tally] = {}
     misses = []
     for size in sizes:

@@ -114,6 +114,11 @@ def _misfit(
     return float(np.max(np.abs(cdf(ref, grid) - cdf(cur, move(grid)))))
 
 
+def _whole(col: ColumnProfile) -> bool:
+    total = sum(col.decimals)
+    return bool(total) and col.decimals[0] == total
+
+
 def _fit_tolerance(ref: ColumnProfile, cur: ColumnProfile) -> float:
     """A KS distance two samples reach by chance (p = 0.001), plus the sketches' resolution:
     a moved bucket boundary can misplace up to two buckets' mass."""
@@ -230,6 +235,8 @@ def offset(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     spread = max(ref.moments.std, 1e-12)
     if abs(d) < 0.1 * spread or _misfit(ref, cur, lambda x: x + d) > _fit_tolerance(ref, cur):
         return None
+    if _whole(ref) and _whole(cur) and abs(d - round(d)) > 0.01:
+        return None  # whole numbers shifted by a fraction: the shape moved, not an offset
     return Cause(
         "offset",
         0.75,
@@ -249,11 +256,29 @@ def _sentinel_candidates(ref: ColumnProfile, cur: ColumnProfile) -> list[tuple[A
         a, b = ref.top.share(value, ref.values), cur.top.share(value, cur.values)
         if (
             abs(b - a) >= MIN_SHARE_JUMP
-            and max(a, b) >= 3 * min(a, b)
+            and (max(a, b) >= 3 * min(a, b) or _rest_unchanged(ref, cur, value, a, b))
             and significant(a, ref.values, b, cur.values)
         ):
             out.append((value, a, b))
     return sorted(out, key=lambda t: (-abs(t[2] - t[1]), repr(t[0])))
+
+
+def _rest_unchanged(ref: ColumnProfile, cur: ColumnProfile, value: Any, a: float, b: float) -> bool:
+    """True when, leaving ``value`` out, both sides have the same distribution: a default put
+    in place of some values shrinks all the others alike, a shifted distribution does not. This
+    lets a common legitimate value (0 for a count) be recognised as a default too."""
+    if ref.kind != "numeric" or not isinstance(value, int | float) or max(a, b) >= 0.999:
+        return False
+    support = np.union1d(ref.sketch.support()[0], cur.sketch.support()[0])
+    if support.size < 3:
+        return False
+    grid = (support[:-1] + support[1:]) / 2
+    at_or_above = (grid >= value).astype(float)
+    rest_ref = (cdf(ref, grid) - a * at_or_above) / (1 - a)
+    rest_cur = (cdf(cur, grid) - b * at_or_above) / (1 - b)
+    n = ref.values * cur.values / max(ref.values + cur.values, 1)
+    # Same buckets on both sides here, so only sampling noise (KS at p = 0.001) is allowed.
+    return float(np.max(np.abs(rest_ref - rest_cur))) <= 1.95 / math.sqrt(max(n, 1))
 
 
 def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
