@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -238,6 +239,7 @@ def test_capacity_of_a_batch_only_system(fmt: str, capsys) -> None:  # type: ign
 def test_missing_load_test_file_is_an_input_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     text = FRAUD.read_text(encoding="utf-8")
     (tmp_path / "system.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(FRAUD.parent / "data", tmp_path / "data")  # only the load tests are missing
     assert main(["check", str(tmp_path / "system.yaml")]) == 2
     err = capsys.readouterr().err
     assert "fraud_api_200rps_stats.csv:1:1: no such file" in err

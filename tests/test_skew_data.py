@@ -484,9 +484,21 @@ def test_pickled_models_are_refused(tmp_path: Path) -> None:
 def test_reviews_without_linked_data_do_not_import_polars() -> None:
     code = (
         "import sys, mlreview, mlreview.cli, mlreview.engine.questions\n"
-        "system = mlreview.load('examples/card-fraud/system.yaml')\n"
+        "system = mlreview.load('examples/demand-forecast/system.yaml')\n"
         "mlreview.review(system, questions=False)\n"
         "assert 'polars' not in sys.modules, 'polars imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_missing_linked_dataset_is_an_input_error_at_its_manifest_line(
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    fraud = Path(__file__).resolve().parent.parent / "examples" / "card-fraud" / "system.yaml"
+    (tmp_path / "system.yaml").write_text(fraud.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(tmp_path / "system.yaml"), "--no-questions"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "models[fraud_xgb].data.training:" in err
+    assert err.endswith("no such file or folder; expected a dataset")
