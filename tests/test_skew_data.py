@@ -502,3 +502,14 @@ def test_a_missing_linked_dataset_is_an_input_error_at_its_manifest_line(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "models[fraud_xgb].data.training:" in err
     assert err.endswith("no such file or folder; expected a dataset")
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html", "terminal"])
+def test_same_input_same_bytes(tmp_path: Path, fmt: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    _frame(1, 3000).write_parquet(tmp_path / "t.parquet")
+    _frame(2, 3000).with_columns(pl.col("temp") + 5).write_csv(tmp_path / "s.csv")
+    outputs = []
+    for _ in range(2):
+        assert main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "s.csv"), "-f", fmt]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and "temp" in outputs[0]
