@@ -169,3 +169,12 @@ def test_rerun_asks_only_what_is_still_unknown(tmp_path: Path) -> None:
     rerun = Script([])
     assert interview(target, ask=rerun, console=_quiet()) == 0
     assert len(rerun.prompts) == len(after.questions)
+
+
+def test_end_of_input_before_a_description_writes_nothing(tmp_path: Path) -> None:
+    def closed(prompt: str) -> str:
+        raise EOFError
+
+    target = tmp_path / "system.yaml"
+    assert interview(target, ask=closed, console=_quiet()) == 2
+    assert not target.exists()

@@ -37,6 +37,7 @@ Ask = Callable[[str], str]
 MAX_ROUNDS = 4
 NOTE = "answered in mlreview init"
 EXIT_INTERRUPTED = 130
+EXIT_NO_INPUT = 2
 
 ESSENTIALS = (
     (
@@ -210,7 +211,7 @@ def interview(
     except EOFError:
         if session.text is None:
             console.print("\nend of input before a description: nothing was written")
-            return EXIT_INTERRUPTED
+            return EXIT_NO_INPUT
         console.print("\nend of input: writing what was answered")
     text = session.text
     load_text(text, session.file)
