@@ -116,7 +116,8 @@ class Outcome:
         moved.sort(key=lambda m: (-m[0], m[1]))
         out += [f"{where}: {step}" for _, where, step in moved[:SHOWN_CHANGES]]
         if len(moved) > SHOWN_CHANGES:
-            out.append(f"{len(moved) - SHOWN_CHANGES} more findings change")
+            more = len(moved) - SHOWN_CHANGES
+            out.append(f"{more} more finding{'s change' if more > 1 else ' changes'}")
         return out
 
 
