@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 import mlreview
 from mlreview.cli import main
-from mlreview.data.dataset import profile_data, profile_paths, read_profile, write_profile
+from mlreview.data.dataset import (
+    load_side,
+    profile_data,
+    profile_paths,
+    read_profile,
+    write_profile,
+)
 from mlreview.data.importance import read_importances
 from mlreview.data.profile import Profile, profile_frame
 from mlreview.data.sketch import DistinctSketch, QuantileSketch
@@ -513,3 +519,13 @@ def test_same_input_same_bytes(tmp_path: Path, fmt: str, capsys) -> None:  # typ
         assert main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "s.csv"), "-f", fmt]) == 0
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1] and "temp" in outputs[0]
+
+
+def test_a_json_lines_data_file_is_not_taken_for_a_saved_profile(tmp_path: Path) -> None:
+    data = tmp_path / "rows.json"
+    _frame(1, 50).drop("ts").write_ndjson(data)
+    assert read_profile(data) is None
+    assert load_side(str(data)).rows == 50
+    saved = tmp_path / "saved.json"
+    saved.write_bytes(write_profile(profile_frame(_frame(1, 50))))
+    assert load_side(str(saved)).rows == 50

@@ -323,15 +323,15 @@ def _thresholds(items: list[str]) -> Any:
 def _skew(args: argparse.Namespace) -> int:
     import shutil
 
+    from mlreview.data.dataset import compare_specs
     from mlreview.data.importance import read_importances
-    from mlreview.engine.skew_data import skew_report
     from mlreview.report.skew_report import render
 
     thresholds = _thresholds(args.threshold)
     importances = read_importances(args.importance) if args.importance else None
     context, on_rows = _progress()
     with context:
-        report = skew_report(
+        report = compare_specs(
             args.training,
             args.serving,
             thresholds=thresholds,

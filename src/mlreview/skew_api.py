@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlreview.data.dataset import profile_data, profile_paths
+from mlreview.data.dataset import load_side, profile_data, profile_paths
 from mlreview.data.profile import Profile
 from mlreview.data.skew import SkewReport, Thresholds, compare
-from mlreview.engine.skew_data import load_side
 
 
 def profile(data: Any) -> Profile:

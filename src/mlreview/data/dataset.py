@@ -9,8 +9,10 @@ from typing import Any
 
 import orjson
 
+from mlreview.data.join import join
 from mlreview.data.profile import PROFILE_VERSION, Profile, merge_batch, profile_frame
 from mlreview.data.read import batches, frame_of, resolve
+from mlreview.data.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
 
 
@@ -37,12 +39,17 @@ def profile_data(data: Any) -> Profile:
 
 
 def read_profile(path: Path) -> Profile | None:
-    """A profile saved by `mlreview profile`, or None when the file is not one."""
+    """A profile saved by `mlreview profile`, or None when the file is not one.
+
+    A saved profile is indented JSON, so its first line is a lone '{'; a JSON-lines data file's
+    first line is a whole record. Only the first line is read to tell them apart, so a large
+    data file is not loaded here."""
     if path.suffix.lower() != ".json" or not path.is_file():
         return None
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        if handle.readline().strip() != "{":
+            return None
     text = path.read_text(encoding="utf-8", errors="replace")
-    if not text.lstrip().startswith("{"):
-        return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -57,6 +64,34 @@ def read_profile(path: Path) -> Profile | None:
         return Profile.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError.single(str(path), f"not a valid mlreview profile ({exc})") from None
+
+
+def load_side(spec: str, on_rows: Callable[[int], None] | None = None) -> Profile:
+    """A saved profile, or the profile of the data a path, folder or glob names."""
+    saved = read_profile(Path(spec))
+    return saved if saved is not None else profile_paths([spec], on_rows)
+
+
+def compare_specs(
+    training: str,
+    serving: str,
+    *,
+    thresholds: Thresholds | None = None,
+    importances: dict[str, float] | None = None,
+    on_rows: Callable[[int], None] | None = None,
+    keys: list[str] | None = None,
+) -> SkewReport:
+    """Training against serving, each a dataset or a saved profile; with ``keys`` also joined
+    row by row, which needs the rows rather than profiles."""
+    pairs = None
+    if keys:
+        for spec in (training, serving):
+            if read_profile(Path(spec)) is not None:
+                raise InputError.single(spec, "is a saved profile; --key needs the rows themselves")
+        pairs = join(resolve(training), resolve(serving), keys)
+    return compare(
+        load_side(training, on_rows), load_side(serving, on_rows), thresholds, importances, pairs
+    )
 
 
 def write_profile(profile: Profile) -> bytes:

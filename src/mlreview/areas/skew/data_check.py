@@ -5,11 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlreview.data.dataset import profile_paths, read_profile
-from mlreview.data.join import join
-from mlreview.data.profile import Profile
-from mlreview.data.read import resolve
-from mlreview.data.skew import compare
+from mlreview.data.dataset import compare_specs
 from mlreview.problems import InputError
 from mlreview.system.models import Model
 from mlreview.system.system import System
@@ -26,11 +22,6 @@ def _stamp(spec: str) -> tuple[Any, ...]:
     return (spec,)
 
 
-def _side(spec: str) -> Profile:
-    saved = read_profile(Path(spec))
-    return saved if saved is not None else profile_paths([spec])
-
-
 def check_model(system: System, model: Model) -> dict[str, Any] | None:
     """The comparison of a model's linked data, restricted to its features, or None."""
     links = model.data
@@ -42,10 +33,7 @@ def check_model(system: System, model: Model) -> dict[str, Any] | None:
     if key not in _CACHE:
         line = system.line(links, "training")
         try:
-            pairs = None
-            if links.key:
-                pairs = join(resolve(training), resolve(serving), list(links.key))
-            report = compare(_side(training), _side(serving), join=pairs)
+            report = compare_specs(training, serving, keys=list(links.key or ()))
         except InputError as exc:
             problem = exc.problems[0]
             where = system.label((*links.path, "training"))
