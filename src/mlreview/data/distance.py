@@ -10,7 +10,7 @@ everything else pooled as one 'other' value.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -30,17 +30,11 @@ class Distances:
     p_value: float | None = None
 
     def to_dict(self) -> dict[str, float | None]:
-        return {
-            k: (round(v, 6) if v is not None else None)
-            for k, v in (
-                ("wasserstein", self.wasserstein),
-                ("psi", self.psi),
-                ("js", self.js),
-                ("ks", self.ks),
-                ("linf", self.linf),
-                ("p_value", self.p_value),
-            )
-        }
+        return {k: (round(v, 6) if v is not None else None) for k, v in asdict(self).items()}
+
+
+EFFECT_SIZES = ("wasserstein", "psi", "js", "ks", "linf")
+"""The distances that have a threshold (Thresholds has a field of each name)."""
 
 
 def cdf(col: ColumnProfile, grid: np.ndarray) -> np.ndarray:

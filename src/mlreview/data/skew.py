@@ -14,7 +14,7 @@ import numpy as np
 
 from mlreview.data import causes
 from mlreview.data.causes import Cause
-from mlreview.data.distance import OTHER, Distances, categorical, cdf, numeric, shares
+from mlreview.data.distance import EFFECT_SIZES, OTHER, Distances, categorical, cdf, numeric, shares
 from mlreview.data.join import JoinedFeature, JoinReport
 from mlreview.data.profile import ColumnProfile, Profile
 
@@ -89,14 +89,8 @@ def _changed(d: Distances, t: Thresholds, tests: int) -> list[str]:
     by the number of features tested (Bonferroni: comparing 200 features at 0.001 each would
     otherwise give one false alarm in five reports)."""
     over = []
-    for name, limit in (
-        ("wasserstein", t.wasserstein),
-        ("psi", t.psi),
-        ("js", t.js),
-        ("ks", t.ks),
-        ("linf", t.linf),
-    ):
-        value = getattr(d, name)
+    for name in EFFECT_SIZES:
+        value, limit = getattr(d, name), getattr(t, name)
         if value is not None and value > limit:
             over.append(f"{name} {value:.3g} > {limit:g}")
     significant = d.p_value is None or d.p_value < t.p_value / max(1, tests)
