@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.generate_manifest import manifest
-from mlreview.api import load, review
+from mlreview.api import load, loads, review
+from mlreview.engine.questions import Sensitivity, unknowns, what_ifs
 
 HELP_BUDGET_S = 0.3
 REVIEW_BUDGET_S = 1.0
@@ -104,6 +105,11 @@ def main() -> int:
         ok &= within
         cpu_text = f"{cpu:.3f}" if cpu is not None else "-"
         print(f"| {what} | {seconds:.3f} | {cpu_text} | {budget} | {'yes' if within else 'NO'} |")
+    print()
+    for name, system in (("generated manifest", loads(manifest())), ("card-fraud", load(EXAMPLE))):
+        found = unknowns(system, Sensitivity(system).log)
+        runs = sum(len(what_ifs(u)) for u in found)
+        print(f"questions on the {name}: {len(found)} unknown field kinds, {runs} what-if reviews")
     return 0 if ok else 1
 
 

@@ -210,7 +210,8 @@ def unknowns(system: System, log: ReadLog) -> list[Unknown]:
     return list(groups.values())
 
 
-def _what_ifs(unknown: Unknown) -> list[Any]:
+def what_ifs(unknown: Unknown) -> list[Any]:
+    """The values tried for ``unknown``: those valid for every component it stands for."""
     values = alternatives(unknown.model, unknown.name, None)
     return [
         v
@@ -276,7 +277,7 @@ class Sensitivity:
     def ask(self, unknown: Unknown) -> Question | None:
         tried = [
             (v, Outcome.of(self.what_if(dict.fromkeys(unknown.paths, v))))
-            for v in _what_ifs(unknown)
+            for v in what_ifs(unknown)
         ]
         if len(tried) < 2:
             return None
