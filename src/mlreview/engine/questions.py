@@ -239,6 +239,7 @@ class Sensitivity:
         with self.log.watch(system.manifest):
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
+        self.recorded = {a.field: a.assumed for a in self.review.assumptions}
 
     def what_if(self, values: dict[Path, Any]) -> Review:
         """The review with ``values`` set, re-running only what read one of their paths."""
@@ -262,10 +263,9 @@ class Sensitivity:
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
         """The value a rule said it assumed, else the answer(s) the review's result matches."""
-        recorded = {a.field: a.assumed for a in self.review.assumptions}
         label = self.system.label(unknown.paths[0])
-        if label in recorded:
-            return recorded[label]
+        if label in self.recorded:
+            return self.recorded[label]
         same = [v for v, o in tried if o.impact(self.outcome) == 0]
         if not same:
             return "unknown: the review's result matches no single answer"
