@@ -58,6 +58,12 @@ class ServiceTime:
     def quantile(self, p: float) -> float:
         return float(np.quantile(self.array, p))
 
+    def scaled(self, factor: float, basis: str | None = None) -> ServiceTime:
+        """The same shape, every value ``factor`` times longer."""
+        return ServiceTime(
+            tuple(v * factor for v in self.values), self.basis if basis is None else basis
+        )
+
 
 def erlang_b(servers: int, load: float) -> float:
     b = 1.0
@@ -150,3 +156,26 @@ def max_rate(
         else:
             hi = mid
     return lo
+
+
+@cache
+def scale_to_match(
+    servers: int, rate: float, service: ServiceTime, p: float, measured_seconds: float
+) -> float:
+    """The factor by which ``service`` must stretch for the p-quantile of response time at
+    ``rate`` to reach a measured one (1 or less when it already does). How much slower than
+    assumed a load test says the servers were."""
+
+    def reaches(factor: float) -> bool:
+        st = Station(servers, rate, service.scaled(factor))
+        return not st.stable or st.response_quantile(p) >= measured_seconds
+
+    if reaches(1.0):
+        return 1.0
+    lo, hi = 1.0, 2.0
+    while not reaches(hi):
+        lo, hi = hi, hi * 2.0
+    for _ in range(30):
+        mid = (lo + hi) / 2.0
+        lo, hi = (lo, mid) if reaches(mid) else (mid, hi)
+    return hi

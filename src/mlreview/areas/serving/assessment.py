@@ -114,11 +114,7 @@ def endpoint_row(
     model = capacity.build(system, e)
     if model is None:
         return row
-    tested_replicas = (
-        e.capacity.load_test.replicas
-        if e.capacity and e.capacity.load_test and e.capacity.load_test.replicas
-        else model.max_replicas
-    )
+    tested_replicas = model.tested_replicas
     row["load_tests"] = []
     for r in model.load_tests:
         stable = model.station(r.throughput_qps, tested_replicas).stable

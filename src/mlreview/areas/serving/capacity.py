@@ -1,10 +1,11 @@
 """A capacity model of one endpoint built from its manifest and load-test evidence.
 
 Per-replica service time comes from, in order: a declared service time (p50 and p99), the
-lowest-rate load test, or the declared per-replica QPS (taken as 80% of saturation). Replicas
-queue their own share of requests under random routing (a Kubernetes Service) or share one
-queue (Ray Serve, least-loaded balancers); each replica has ``concurrency`` slots. Dependencies
-called per request add their latency to every response.
+lowest-rate load test, or the declared per-replica QPS (taken as 80% of saturation); it is then
+stretched until no load test is slower than the model predicts. Replicas queue their own share
+of requests under random routing (a Kubernetes Service) or share one queue (Ray Serve,
+least-loaded balancers); each replica has ``concurrency`` slots. Dependencies called per
+request add their latency to every response.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from mlreview.areas.common import multiplier, peak_qps
 from mlreview.data.loadtest import LoadTestRun, read
 from mlreview.quant.autoscaler import Autoscaler, for_platform
-from mlreview.quant.queueing import ServiceTime, Station, max_rate
+from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
 from mlreview.quant.spike import SpikeSpec, simulate
 from mlreview.system.models import Endpoint
 from mlreview.system.system import System
@@ -95,6 +96,12 @@ class CapacityModel:
         if self.routing == "shared":
             return max_rate(replicas * self.concurrency, self.service, 0.99, budget)
         return replicas * max_rate(self.concurrency, self.service, 0.99, budget)
+
+    @property
+    def tested_replicas(self) -> int:
+        """Replicas serving during the load tests (the maximum when not declared)."""
+        lt = self.endpoint.capacity.load_test if self.endpoint.capacity else None
+        return lt.replicas if lt and lt.replicas else self.max_replicas
 
     def running_replicas(self, rate: float) -> int:
         """Replicas the autoscaler settles on for a sustained rate, within min and max."""
@@ -188,7 +195,7 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
     if e.cold_start is None:
         assumptions.append(f"cold start not declared; assumed {DEFAULT_COLD_START_S:g}s")
     timeout = float(e.request_timeout) if e.request_timeout is not None else DEFAULT_TIMEOUT_S
-    return CapacityModel(
+    model = CapacityModel(
         endpoint=e,
         service=service,
         concurrency=concurrency,
@@ -207,6 +214,37 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
         assumptions=assumptions,
         load_tests=runs,
     )
+    return _slowed_to_load_tests(model)
+
+
+SLOWER_THAN_ASSUMED = 1.1
+
+
+def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
+    """Stretch the service time until no load test is slower than the model says: a replica
+    can serve slower at high load than at low (contention, garbage collection, a colder cache)
+    or than its declared figure, and the evidence wins. The slowest test sets the factor."""
+    worst, factor = None, 1.0
+    for run in model.load_tests:
+        if run.p99_ms is None or run.throughput_qps <= 0:
+            continue
+        target = run.p99_ms / 1000.0 - model.extra_latency_s
+        if target <= 0:
+            continue
+        st = model.station(run.throughput_qps, model.tested_replicas)
+        k = scale_to_match(st.servers, st.rate, model.service, 0.99, target)
+        if k > factor:
+            worst, factor = run, k
+    if worst is None or factor < SLOWER_THAN_ASSUMED:
+        return model
+    model.service = model.service.scaled(factor, f"{model.service.basis}, slowed to load test")
+    model.assumptions.append(
+        f"the load test {worst.file} ({worst.throughput_qps:g} QPS on {model.tested_replicas} "
+        f"replicas, p99 {worst.p99_ms:g} ms) is only explained by a service time "
+        f"{factor:.2f}x the {model.service.basis.split(',')[0]} one: replicas are slower at "
+        "that load, so the model uses the slower service time"
+    )
+    return model
 
 
 def scenario(model: CapacityModel, rate: float, mult: float) -> dict[str, Any]:
