@@ -37,6 +37,7 @@ bench: $(STAMP)
 
 validate-capacity: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.queue_tail
 	$(BIN)/python -m benchmarks.validate_capacity
 
 clean:

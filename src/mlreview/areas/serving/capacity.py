@@ -237,12 +237,13 @@ def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
             worst, factor = run, k
     if worst is None or factor < SLOWER_THAN_ASSUMED:
         return model
-    model.service = model.service.scaled(factor, f"{model.service.basis}, slowed to load test")
+    basis = model.service.basis
+    model.service = model.service.scaled(factor, f"{basis}, slowed to load test")
     model.assumptions.append(
         f"the load test {worst.file} ({worst.throughput_qps:g} QPS on {model.tested_replicas} "
         f"replicas, p99 {worst.p99_ms:g} ms) is only explained by a service time "
-        f"{factor:.2f}x the {model.service.basis.split(',')[0]} one: replicas are slower at "
-        "that load, so the model uses the slower service time"
+        f"{factor:.2f}x the one assumed ({basis}): replicas are slower at that load, so the "
+        "model uses the slower service time"
     )
     return model
 
