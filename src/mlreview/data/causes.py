@@ -283,16 +283,17 @@ def _rest_unchanged(ref: ColumnProfile, cur: ColumnProfile, value: Any, a: float
 
 def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     typical = SENTINEL_NUMBERS if ref.kind == "numeric" else SENTINEL_TEXT
+    candidates = _sentinel_candidates(ref, cur)
     found = [
         c
-        for c in _sentinel_candidates(ref, cur)
+        for c in candidates
         if (normal_text(c[0]) in typical or c[0] in typical or c[0] == ref.moments.mean)
     ]
     if not found and ref.kind == "numeric":
         median = ref.sketch.quantile(0.5)
         found = [
             c
-            for c in _sentinel_candidates(ref, cur)
+            for c in candidates
             if median is not None
             and abs(c[0] - median) <= 0.01 * max(abs(median), 1)
             and abs(c[2] - c[1]) >= 0.05

@@ -102,11 +102,17 @@ def _diagnose(
     ref: ColumnProfile,
     cur: ColumnProfile,
     detectors: tuple[causes.Detector, ...],
+    *,
     every: bool,
+    tried: set[causes.Detector],
 ) -> None:
     """Add the causes ``detectors`` find, unless one already found explains them; with
-    ``every`` false, stop at the first new one."""
+    ``every`` false, stop at the first new one. Detectors in ``tried`` already ran (the same
+    profiles give the same answer, and a cause they found is known), so they are skipped."""
     for detect in detectors:
+        if detect in tried:
+            continue
+        tried.add(detect)
         hidden = {k for c in result.causes for k in causes.HIDES.get(c.kind, ())}
         known = {c.kind for c in result.causes}
         found = detect(ref, cur)
@@ -177,9 +183,10 @@ def compare_column(
     moved = (causes.NUMERIC if numeric_kind else causes.TEXT) if over else ()
     always = causes.ALWAYS if numeric_kind else causes.ALWAYS_TEXT
     if not any(c.kind == "case_format" for c in result.causes):
-        _diagnose(result, ref, cur, first, every=True)
-        _diagnose(result, ref, cur, moved, every=False)
-        _diagnose(result, ref, cur, always, every=True)
+        tried: set[causes.Detector] = set()
+        _diagnose(result, ref, cur, first, every=True, tried=tried)
+        _diagnose(result, ref, cur, moved, every=False, tried=tried)
+        _diagnose(result, ref, cur, always, every=True, tried=tried)
     engineered = [c for c in result.causes if c.kind != "type"]
     if over and not engineered:
         result.causes.append(
