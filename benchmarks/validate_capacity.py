@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.queue_tail import simulate
 from mlreview.quant.queueing import ServiceTime, Station
 
 HOST = "127.0.0.1"
@@ -44,9 +45,8 @@ def free_port() -> int:
 
 def split_cores() -> tuple[set[int], set[int]]:
     """One core for the server, the others for the client. Left to the scheduler, the two
-    shared a core now and then, and the server's handling time at light load grew from 8.5 ms
-    to 12-15 ms on this machine (not in a closed loop): a load-dependent service time that was
-    the benchmark measuring itself."""
+    share a core now and then, and the server's handling time at light load grows (not in a
+    closed loop): a load-dependent service time that is the benchmark measuring itself."""
     cores = sorted(os.sched_getaffinity(0))
     if len(cores) < 2:
         return set(cores), set(cores)
@@ -56,8 +56,8 @@ def split_cores() -> tuple[set[int], set[int]]:
 def keep_awake(cores: set[int]) -> subprocess.Popen[bytes]:
     """A spinning process at the lowest scheduling class on the server's core: any runnable
     server thread preempts it at once, so the core never idles. On this virtual machine a server
-    core that idled between requests ran the handler in 14 ms instead of 8.7 ms; a server under
-    steady load never idles, and that is the regime capacity is about. The usual
+    core that idles between requests runs the handler far slower (the script prints both); a
+    server under steady load never idles, and that is the regime capacity is about. The usual
     latency-benchmark tuning (idle=poll), done in user space."""
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     os.sched_setaffinity(spinner.pid, cores)
@@ -138,44 +138,43 @@ class Client:
 
 @dataclass
 class Run:
-    latencies: list[float]
-    handler: list[float]
-    throughput: float
+    latencies: list[float] = field(default_factory=list)
+    handler: list[float] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
+
+
+async def spin_until(loop: asyncio.AbstractEventLoop, when: float) -> None:
+    """Spin (yielding to the loop) rather than sleep: a client asleep between arrivals wakes
+    late (about a millisecond at the median here), and that lateness would count as the
+    server's latency."""
+    while loop.time() < when:
+        await asyncio.sleep(0)
 
 
 async def open_loop(port: int, rate: float, seconds: float, seed: int) -> Run:
     """Poisson arrivals at ``rate`` for ``seconds``: each request's latency from its scheduled
-    start, the server's handling time, and the completion rate over the last 80% of the run."""
+    start and the server's handling time."""
     rng = random.Random(seed)
     client = Client(port)
-    run = Run([], [], 0.0)
-    done_at: list[float] = []
+    run = Run()
     loop = asyncio.get_running_loop()
     start = loop.time()
 
     async def one(n: int, due: float) -> None:
         handled = await client.get(n)
-        now = loop.time()
-        run.latencies.append(now - due)
+        run.latencies.append(loop.time() - due)
         run.handler.append(handled)
         run.arrivals.append(due)
-        done_at.append(now - start)
 
     tasks = []
     t, n = 0.0, 0
     while t < seconds:
         t += rng.expovariate(rate)
-        # Spin (yielding to the loop) rather than sleep: a client asleep between arrivals
-        # wakes late (about a millisecond at the median here), and that lateness would count
-        # as the server's latency.
-        while loop.time() < start + t:
-            await asyncio.sleep(0)
+        await spin_until(loop, start + t)
         tasks.append(asyncio.create_task(one(n, start + t)))
         n += 1
     await asyncio.gather(*tasks)
     client.close()
-    run.throughput = len([d for d in done_at if 0.2 * seconds <= d <= seconds]) / (0.8 * seconds)
     return run
 
 
@@ -184,19 +183,17 @@ async def one_at_a_time(port: int, rate: float, seconds: float, seed: int) -> Ru
     request ever waits for another."""
     rng = random.Random(seed)
     client = Client(port)
-    run = Run([], [], 0.0)
+    run = Run()
     loop = asyncio.get_running_loop()
     end = loop.time() + seconds
     n = 0
     while loop.time() < end:
         due = loop.time() + rng.expovariate(rate)
-        while loop.time() < due:
-            await asyncio.sleep(0)
+        await spin_until(loop, due)
         run.handler.append(await client.get(n))
         run.latencies.append(loop.time() - due)
         n += 1
     client.close()
-    run.throughput = n / seconds
     return run
 
 
@@ -238,18 +235,13 @@ def predict(station: Station, overhead: list[float], p: float) -> float:
 
 
 def simulated_p99(service: ServiceTime, rate: float, overhead: list[float], seed: int) -> float:
-    """p99 of an exact FIFO single-server simulation (Lindley's recursion) with Poisson arrivals
-    and service drawn from the calibration's grid, 200,000 requests: what the queueing model
-    approximates, so the two columns split its approximation error from the server's
-    departures from M/G/1."""
+    """p99 of an exact FIFO single-server simulation with Poisson arrivals and service drawn
+    from the calibration's grid, 200,000 requests, plus the measured overhead: what the
+    queueing model approximates, so the two columns split its approximation error from the
+    server's departures from M/G/1."""
     rng = random.Random(seed)
-    values = service.values
-    wait, responses = 0.0, []
-    for _ in range(200_000):
-        s = rng.choice(values)
-        responses.append(wait + s + rng.choice(overhead))
-        wait = max(0.0, wait + s - rng.expovariate(rate))
-    return quantile(responses, 0.99)
+    responses = simulate(service, rate, 200_000, rng)
+    return quantile([r + rng.choice(overhead) for r in responses], 0.99)
 
 
 def replayed_p99(runs: list[Run], framework: float) -> float:
@@ -277,15 +269,49 @@ def quantile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
+def compare_at(
+    port: int,
+    rate: float,
+    *,
+    seed: int,
+    service: ServiceTime,
+    overhead: list[float],
+    framework: float,
+) -> float:
+    """Measure ``rate`` REPEATS times, print its table row, return the p99 error."""
+    runs = [
+        asyncio.run(open_loop(port, rate, SECONDS, seed=100 * seed + k)) for k in range(REPEATS)
+    ]
+    p99s = sorted(quantile(r.latencies, 0.99) * 1000 for r in runs)
+    pooled = [lat for r in runs for lat in r.latencies]
+    m50, m99 = quantile(pooled, 0.5) * 1000, quantile(pooled, 0.99) * 1000
+    st = Station(1, rate, service)
+    q50, q99 = predict(st, overhead, 0.5) * 1000, predict(st, overhead, 0.99) * 1000
+    sim = simulated_p99(service, rate, overhead, seed=seed) * 1000
+    replay = replayed_p99(runs, framework) * 1000
+    own = service_time([h + framework for r in runs for h in r.handler])
+    o99 = predict(Station(1, rate, own), overhead, 0.99) * 1000
+    print(
+        f"| {service.mean * rate:.0%} | {rate:.1f} | {m50:.1f} ms | {q50:.1f} ms | {m99:.1f} ms "
+        f"({p99s[0]:.0f}-{p99s[-1]:.0f}) | {q99:.1f} ms | {(q99 - m99) / m99:+.0%} "
+        f"| {sim:.1f} ms | {replay:.1f} ms | {own.mean * 1000:.2f} ms | {o99:.1f} ms "
+        f"| {(o99 - m99) / m99:+.0%} |",
+        flush=True,
+    )
+    return (q99 - m99) / m99
+
+
 def main() -> int:
     port = free_port()
     server_cores, client_cores = split_cores()
     if server_cores == client_cores:
         print("one core only: client and server share it, so expect noisy tails")
     server = start_server(port, server_cores)
-    awake = keep_awake(server_cores)
     os.sched_setaffinity(0, client_cores)
+    awake = None
     try:
+        idling = asyncio.run(one_at_a_time(port, 8, 20, seed=0))
+        awake = keep_awake(server_cores)
         # The service time is measured under moderate load, as a load test would. The
         # server's single thread is busy for the handler's time plus the HTTP work around
         # it; that framework time is the server's CPU per request minus the handler's mean,
@@ -307,6 +333,12 @@ def main() -> int:
         )
         saturation = 1.0 / service.mean
         print(
+            f"one request at a time at 8 req/s: handler mean "
+            f"{statistics.fmean(idling.handler) * 1000:.2f} ms with the server's core idling "
+            f"between requests, {statistics.fmean(probe.handler) * 1000:.2f} ms with it kept "
+            "awake"
+        )
+        print(
             f"calibration at {calibration_rate:.1f} req/s for 40 s: handler mean "
             f"{statistics.fmean(calibration.handler) * 1000:.2f} ms, server CPU per request "
             f"{cpu_per_request * 1000:.2f} ms, so service mean {service.mean * 1000:.2f} ms, p99 "
@@ -323,30 +355,16 @@ def main() -> int:
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         worst = 0.0
         for i, u in enumerate(UTILISATIONS):
-            rate = u * saturation
-            runs = [
-                asyncio.run(open_loop(port, rate, SECONDS, seed=100 * i + k))
-                for k in range(REPEATS)
-            ]
-            p99s = sorted(quantile(r.latencies, 0.99) * 1000 for r in runs)
-            pooled = [lat for r in runs for lat in r.latencies]
-            m50, m99 = quantile(pooled, 0.5) * 1000, quantile(pooled, 0.99) * 1000
-            st = Station(1, rate, service)
-            q50, q99 = predict(st, overhead, 0.5) * 1000, predict(st, overhead, 0.99) * 1000
-            error = (q99 - m99) / m99
+            error = compare_at(
+                port,
+                u * saturation,
+                seed=i,
+                service=service,
+                overhead=overhead,
+                framework=framework,
+            )
             if u <= 0.8:
                 worst = max(worst, abs(error))
-            sim = simulated_p99(service, rate, overhead, seed=i) * 1000
-            replay = replayed_p99(runs, framework) * 1000
-            own = service_time([h + framework for r in runs for h in r.handler])
-            o99 = predict(Station(1, rate, own), overhead, 0.99) * 1000
-            print(
-                f"| {u:.0%} | {rate:.1f} | {m50:.1f} ms | {q50:.1f} ms | {m99:.1f} ms "
-                f"({p99s[0]:.0f}-{p99s[-1]:.0f}) | {q99:.1f} ms | {error:+.0%} | {sim:.1f} ms "
-                f"| {replay:.1f} ms "
-                f"| {own.mean * 1000:.2f} ms | {o99:.1f} ms | {(o99 - m99) / m99:+.0%} |",
-                flush=True,
-            )
         throughput = asyncio.run(closed_loop(port, 4, 30.0))
         sat_error = (saturation - throughput) / throughput
         print()
@@ -359,7 +377,8 @@ def main() -> int:
         print("within goals (saturation 15%, p99 25%):", "yes" if ok else "NO")
         return 0 if ok else 1
     finally:
-        awake.kill()
+        if awake is not None:
+            awake.kill()
         server.terminate()
         server.wait(timeout=10)
 
