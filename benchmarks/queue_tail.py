@@ -1,19 +1,21 @@
-"""How far the queueing model's p99 is from an exact single-server queue, and how noisy a p99
-measured over a short run is. No server: seeded simulations only.
+"""How far the queueing model's p99 is from exact simulation, and how noisy a p99 measured over
+a short run is. No server: seeded simulations only.
 
-1. For service times of several shapes at 30%, 60% and 80% utilisation, the p99 of response
-   time from an exact FIFO simulation (Lindley's recursion, Poisson arrivals, 400,000 requests)
-   against mlreview's model (`quant.queueing.Station`: Pollaczek-Khinchine mean wait, exponential
-   given that one waits) and against the Cramer-Lundberg alternative (the wait's exact asymptotic
-   decay rate and constant), which the model does not use.
-2. The spread of the p99 of runs of 24 s, 120 s and 600 s at 80% utilisation, for the service
-   time of benchmarks/model_server.py (8.7 ms, SCV about 0.02).
+1. One server (a replica behind random routing serving one request at a time): the p99 of
+   response time from a FIFO simulation (Lindley's recursion, Poisson arrivals, 400,000
+   requests) against mlreview's exact M/G/1 model (`quant.queueing.mg1_wait_cdf`), for service
+   times of several shapes at 20% to 90% utilisation.
+2. A pool of four servers with one queue (concurrency 4 per replica, or a shared queue): the
+   same against the M/G/c approximation (Erlang C, Allen-Cunneen mean, exponential wait).
+3. The spread of the p99 of single runs of 24 s, 120 s and 600 s at 80% utilisation, for the
+   service time of benchmarks/model_server.py (8.7 ms, SCV about 0.02).
 
 Run: python -m benchmarks.queue_tail. docs/benchmarks.md quotes it.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 
@@ -27,10 +29,12 @@ SHAPES = {
     "exponential": ServiceTime.exponential(0.01),
     "constant": ServiceTime.deterministic(0.01),
 }
-UTILISATIONS = (0.3, 0.6, 0.8)
+UTILISATIONS = (0.2, 0.5, 0.8, 0.9)
+REQUESTS = 400_000
 
 
 def simulate(service: ServiceTime, rate: float, requests: int, rng: random.Random) -> list[float]:
+    """Response times of a FIFO single server with Poisson arrivals."""
     values = service.values
     wait, out = 0.0, []
     for _ in range(requests):
@@ -40,54 +44,53 @@ def simulate(service: ServiceTime, rate: float, requests: int, rng: random.Rando
     return out
 
 
+def simulate_pool(
+    servers: int, service: ServiceTime, rate: float, requests: int, rng: random.Random
+) -> list[float]:
+    """Response times of ``servers`` servers sharing one FIFO queue, Poisson arrivals."""
+    values = service.values
+    free = [0.0] * servers
+    now, out = 0.0, []
+    for _ in range(requests):
+        now += rng.expovariate(rate)
+        start = max(now, heapq.heappop(free))
+        done = start + rng.choice(values)
+        heapq.heappush(free, done)
+        out.append(done - now)
+    return out
+
+
 def p99(values: list[float]) -> float:
     return float(np.quantile(values, 0.99))
 
 
-def cramer_lundberg_p99(service: ServiceTime, rate: float) -> float:
-    """P(wait > t) ~ C exp(-gamma t), gamma solving rate (E[exp(gamma S)] - 1) = gamma."""
-    s = service.array
-
-    def excess(g: float) -> float:
-        return float(rate * (np.mean(np.exp(g * s)) - 1.0) - g)
-
-    lo, hi = 1e-9, 1.0 / service.mean
-    while excess(hi) <= 0:
-        lo, hi = hi, hi * 2
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if excess(mid) <= 0 else (lo, mid)
-    rho = rate * service.mean
-    c = min(rho, (1 - rho) / (rate * float(np.mean(s * np.exp(hi * s))) - 1))
-
-    def survival(t: float) -> float:
-        return float(np.where(s > t, 1.0, c * np.exp(-hi * np.clip(t - s, 0, None))).mean())
-
-    a, b = 0.0, 10.0
-    for _ in range(60):
-        mid = (a + b) / 2
-        a, b = (mid, b) if survival(mid) > 0.01 else (a, mid)
-    return b
+def tail_table(servers: int, rng: random.Random) -> None:
+    print("| service time | utilisation | simulated p99 | model p99 | model error |")
+    print("|---|---|---|---|---|")
+    for name, service in SHAPES.items():
+        for u in UTILISATIONS:
+            rate = u * servers / service.mean
+            if servers == 1:
+                responses = simulate(service, rate, REQUESTS, rng)
+            else:
+                responses = simulate_pool(servers, service, rate, REQUESTS, rng)
+            simulated = p99(responses) * 1000
+            model = Station(servers, rate, service).response_quantile(0.99) * 1000
+            print(
+                f"| {name} | {u:.0%} | {simulated:.1f} ms | {model:.1f} ms | "
+                f"{(model - simulated) / simulated:+.1%} |"
+            )
+    print()
 
 
 def main() -> int:
     rng = random.Random(20261127)
-    print(
-        "| service time | utilisation | exact simulation p99 | model p99 | model error "
-        "| Cramer-Lundberg p99 | its error |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for name, service in SHAPES.items():
-        for u in UTILISATIONS:
-            rate = u / service.mean
-            exact = p99(simulate(service, rate, 400_000, rng)) * 1000
-            model = Station(1, rate, service).response_quantile(0.99) * 1000
-            cl = cramer_lundberg_p99(service, rate) * 1000
-            print(
-                f"| {name} | {u:.0%} | {exact:.1f} ms | {model:.1f} ms | "
-                f"{(model - exact) / exact:+.0%} | {cl:.1f} ms | {(cl - exact) / exact:+.0%} |"
-            )
+    print("One server (exact M/G/1 model):")
     print()
+    tail_table(1, rng)
+    print("Four servers, one queue (M/G/c approximation):")
+    print()
+    tail_table(4, rng)
     service = SHAPES["lognormal, SCV 0.02"]
     rate = 0.8 / service.mean
     print(f"p99 of single runs at 80% utilisation ({rate:.1f} req/s):")

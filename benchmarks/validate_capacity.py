@@ -7,12 +7,14 @@ throughput with what mlreview's queueing model predicts from a calibration run a
 The server has a core of its own, kept out of deep idle states; the client has the others and
 spins between arrivals, so neither measures the other's scheduling.
 
-Run: make validate-capacity (installs the `bench` extras: scikit-learn, uvicorn, httptools).
+Run: make validate-capacity (installs the `bench` extras: scikit-learn, uvicorn, httptools);
+`python -m benchmarks.validate_capacity --seconds 120 --repeats 4` for longer runs per rate.
 Goals (issue): saturation within 15%; p99 within 25% up to 80% utilisation.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -35,6 +37,7 @@ UTILISATIONS = (0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
 # table shows the p99 of all runs pooled and the spread of the runs' own p99s.
 REPEATS = 5
 SECONDS = 36.0
+STEAL_FIELD = 8  # /proc/stat: user nice system idle iowait irq softirq steal
 
 
 def free_port() -> int:
@@ -218,6 +221,16 @@ async def closed_loop(port: int, connections: int, seconds: float) -> float:
     return len([d for d in done_at if 0.2 * seconds <= d <= seconds]) / (0.8 * seconds)
 
 
+def stolen_seconds(cores: set[int]) -> float:
+    """Time the hypervisor ran something else while these virtual cores wanted to run."""
+    total = 0
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *fields = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cores:
+            total += int(fields[STEAL_FIELD - 1])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -269,19 +282,30 @@ def quantile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
+@dataclass(frozen=True)
+class Plan:
+    seconds: float
+    repeats: int
+    server_cores: set[int]
+
+
 def compare_at(
     port: int,
     rate: float,
     *,
     seed: int,
+    plan: Plan,
     service: ServiceTime,
     overhead: list[float],
     framework: float,
 ) -> float:
-    """Measure ``rate`` REPEATS times, print its table row, return the p99 error."""
+    """Measure ``rate`` plan.repeats times, print its table row, return the p99 error."""
+    stolen_before = stolen_seconds(plan.server_cores)
     runs = [
-        asyncio.run(open_loop(port, rate, SECONDS, seed=100 * seed + k)) for k in range(REPEATS)
+        asyncio.run(open_loop(port, rate, plan.seconds, seed=100 * seed + k))
+        for k in range(plan.repeats)
     ]
+    stolen = (stolen_seconds(plan.server_cores) - stolen_before) / (plan.seconds * plan.repeats)
     p99s = sorted(quantile(r.latencies, 0.99) * 1000 for r in runs)
     pooled = [lat for r in runs for lat in r.latencies]
     m50, m99 = quantile(pooled, 0.5) * 1000, quantile(pooled, 0.99) * 1000
@@ -295,13 +319,17 @@ def compare_at(
         f"| {service.mean * rate:.0%} | {rate:.1f} | {m50:.1f} ms | {q50:.1f} ms | {m99:.1f} ms "
         f"({p99s[0]:.0f}-{p99s[-1]:.0f}) | {q99:.1f} ms | {(q99 - m99) / m99:+.0%} "
         f"| {sim:.1f} ms | {replay:.1f} ms | {own.mean * 1000:.2f} ms | {o99:.1f} ms "
-        f"| {(o99 - m99) / m99:+.0%} |",
+        f"| {(o99 - m99) / m99:+.0%} | {stolen * 1000:.0f} ms/s |",
         flush=True,
     )
     return (q99 - m99) / m99
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=SECONDS, help="length of one run")
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per rate")
+    args = parser.parse_args(argv)
     port = free_port()
     server_cores, client_cores = split_cores()
     if server_cores == client_cores:
@@ -346,19 +374,23 @@ def main() -> int:
             f"{quantile(overhead, 0.5) * 1000:.2f} ms, p99 {quantile(overhead, 0.99) * 1000:.2f} "
             f"ms; predicted saturation {saturation:.1f} req/s"
         )
+        plan = Plan(args.seconds, args.repeats, server_cores)
+        print(f"{plan.repeats} runs of {plan.seconds:.0f} s per rate")
         print()
         print(
             "| utilisation | rate req/s | p50 measured | p50 predicted | p99 measured (range) "
             "| p99 predicted | p99 error | p99 of exact M/G/1 simulation | p99 of FIFO replay "
-            "| service mean in run | p99 from run's service | its error |"
+            "| service mean in run | p99 from run's service | its error "
+            "| CPU stolen from server core |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         worst = 0.0
         for i, u in enumerate(UTILISATIONS):
             error = compare_at(
                 port,
                 u * saturation,
                 seed=i,
+                plan=plan,
                 service=service,
                 overhead=overhead,
                 framework=framework,

@@ -112,6 +112,31 @@ def test_random_routing_mm1_tail_is_exact() -> None:
     assert st.response_quantile(0.99) == pytest.approx(exact, rel=0.02)
 
 
+@pytest.mark.parametrize("rho", [0.3, 0.8, 0.95])
+def test_single_server_wait_matches_erlangs_md1_formula(rho: float) -> None:
+    # Erlang: P(W <= x) = (1 - rho) sum_{k <= x/D} (lam (kD - x))^k / k! exp(-lam (kD - x)).
+    d = 0.01
+    rate = rho / d
+    st = Station(1, rate, ServiceTime.deterministic(d))
+    for x in (0.0, 0.004, 0.013, 0.027):
+        exact = (1 - rho) * sum(
+            (rate * (k * d - x)) ** k / math.factorial(k) * math.exp(-rate * (k * d - x))
+            for k in range(int(x / d) + 1)
+        )
+        # Response survival at x + D is the wait's survival at x.
+        assert 1.0 - st.response_survival(x + d) == pytest.approx(exact, abs=2e-3)
+
+
+def test_single_server_near_saturation_stays_finite_and_ordered() -> None:
+    service = ServiceTime.lognormal(0.01, 0.02)
+    p99s = [
+        Station(1, u / service.mean, service).response_quantile(0.99) for u in (0.9, 0.99, 0.999)
+    ]
+    assert all(math.isfinite(v) for v in p99s)
+    assert p99s == sorted(p99s)
+    assert p99s[-1] > 10 * p99s[0]
+
+
 @pytest.mark.parametrize(
     ("service", "servers", "rho", "simulated_ms"),
     [

@@ -1,7 +1,12 @@
-"""Latency of a pool of servers fed by Poisson arrivals: Erlang C, Allen-Cunneen, tails.
+"""Latency of a pool of servers fed by Poisson arrivals: exact for one server, Erlang C and
+Allen-Cunneen for several.
 
 Service times are a quantile grid, so any shape can be used: lognormal fitted to a declared
-p50 and p99 (the usual case), exponential, or deterministic.
+p50 and p99 (the usual case), exponential, or deterministic. A single server (a replica behind
+random routing that serves one request at a time) gets the exact M/G/1 wait distribution from
+the Pollaczek-Khinchine transform, inverted numerically on a lattice; a pool of servers gets
+the M/G/c approximation: the wait is 0 with probability C and otherwise exponential with the
+Allen-Cunneen mean.
 """
 
 from __future__ import annotations
@@ -80,6 +85,47 @@ def erlang_c(servers: int, load: float) -> float:
     return servers * b / (servers - load * (1.0 - b))
 
 
+LATTICE_STEPS_PER_MEAN = 100
+LATTICE_MAX_POINTS = 1 << 21
+LATTICE_TAIL_MASS = 1e-9
+
+
+def mg1_wait_cdf(rate: float, service: ServiceTime) -> tuple[float, np.ndarray]:
+    """The FIFO wait of an M/G/1 queue as ``(h, cdf)`` with ``cdf[k] = P(W <= (k + 0.5) h)``.
+
+    The wait is a geometric sum of equilibrium-excess service times (Pollaczek-Khinchine:
+    ``P(W <= x) = (1 - rho) sum rho^n Fe^{*n}(x)``), so on a lattice its Fourier transform is
+    ``(1 - rho) / (1 - rho phi_e)``. The excess density is put on the lattice by its exact mass
+    in each cell; the lattice doubles until less than ``LATTICE_TAIL_MASS`` lies in its last
+    eighth, so the mass a circular transform wraps around is negligible.
+    """
+    s = service.array
+    mean = service.mean
+    rho = rate * mean
+    cumulative = np.concatenate(([0.0], np.cumsum(s)))
+
+    def excess_cdf(x: np.ndarray) -> np.ndarray:
+        # Fe(x) = E[min(S, x)] / E[S] for the equally likely grid values.
+        below = np.searchsorted(s, x, side="right")
+        return (cumulative[below] + x * (len(s) - below)) / len(s) / mean
+
+    excess_mean = float(np.mean(s * s)) / (2.0 * mean)
+    span = s[-1] + 40.0 * excess_mean / (1.0 - rho)
+    h = mean / LATTICE_STEPS_PER_MEAN
+    points = 1 << max(10, math.ceil(math.log2(span / h)))
+    while True:
+        if points > LATTICE_MAX_POINTS:
+            h *= points / LATTICE_MAX_POINTS
+            points = LATTICE_MAX_POINTS
+        edges = np.clip((np.arange(points + 1) - 0.5) * h, 0.0, None)
+        excess = np.diff(excess_cdf(edges))
+        pmf = np.fft.irfft((1.0 - rho) / (1.0 - rho * np.fft.rfft(excess)), n=points)
+        pmf = np.clip(pmf, 0.0, None)
+        if pmf[-points // 8 :].sum() < LATTICE_TAIL_MASS or points == LATTICE_MAX_POINTS:
+            return h, np.minimum(np.cumsum(pmf), 1.0)
+        points *= 2
+
+
 @dataclass(frozen=True)
 class Station:
     """``servers`` identical servers, one FIFO queue, Poisson arrivals at ``rate`` per second."""
@@ -87,7 +133,6 @@ class Station:
     servers: int
     rate: float
     service: ServiceTime
-    arrival_scv: float = 1.0
 
     @property
     def load(self) -> float:
@@ -107,22 +152,34 @@ class Station:
 
     @cached_property
     def mean_wait(self) -> float:
-        """Allen-Cunneen: the M/M/c mean wait scaled by (ca2 + cs2) / 2."""
+        """Allen-Cunneen: the M/M/c mean wait scaled by (1 + cs2) / 2 (exact for one server)."""
         if not self.stable:
             return math.inf
         mmc = self.wait_probability * self.service.mean / (self.servers - self.load)
-        return mmc * (self.arrival_scv + self.service.scv) / 2.0
+        return mmc * (1.0 + self.service.scv) / 2.0
+
+    @cached_property
+    def _exact_wait(self) -> tuple[float, np.ndarray] | None:
+        if self.servers != 1 or self.rate <= 0.0:
+            return None
+        return mg1_wait_cdf(self.rate, self.service)
+
+    def _wait_cdf(self, x: np.ndarray) -> np.ndarray:
+        if self._exact_wait is not None:
+            h, cdf = self._exact_wait
+            u = np.clip(x / h - 0.5, 0.0, len(cdf) - 1.0)
+            k = np.minimum(u.astype(np.int64), len(cdf) - 2)
+            inside = cdf[k] + (u - k) * (cdf[k + 1] - cdf[k])
+            return np.where(x < 0.0, 0.0, inside)
+        c = self.wait_probability
+        if c <= 0.0 or self.mean_wait == 0.0:
+            return np.where(x < 0.0, 0.0, 1.0)
+        return np.where(x < 0.0, 0.0, 1.0 - c * np.exp(-c / self.mean_wait * x))
 
     def response_survival(self, t: float) -> float:
-        """P(wait + service > t): the wait is 0 with probability 1 - C and otherwise
-        exponential with mean E[W] / C (Abate, Choudhury and Whitt), averaged over the
-        service-time grid."""
-        c = self.wait_probability
-        s = self.service.array
-        if c <= 0.0 or self.mean_wait == 0.0:
-            return float((s > t).mean())
-        theta = c / self.mean_wait
-        return float(np.where(s > t, 1.0, c * np.exp(-theta * np.clip(t - s, 0.0, None))).mean())
+        """P(wait + service > t), averaged over the service-time grid (the wait and the
+        request's own service time are independent under FIFO)."""
+        return float(1.0 - self._wait_cdf(t - self.service.array).mean())
 
     def response_quantile(self, p: float) -> float:
         """The p-quantile of response time (seconds); inf when the station is unstable."""
@@ -140,9 +197,7 @@ class Station:
 
 
 @cache
-def max_rate(
-    servers: int, service: ServiceTime, p: float, limit_seconds: float, arrival_scv: float = 1.0
-) -> float:
+def max_rate(servers: int, service: ServiceTime, p: float, limit_seconds: float) -> float:
     """The highest arrival rate at which the p-quantile of response time stays within the limit
     (0 when even an idle station misses it)."""
     if service.quantile(p) > limit_seconds:
@@ -150,7 +205,7 @@ def max_rate(
     lo, hi = 0.0, servers / service.mean
     for _ in range(40):
         mid = (lo + hi) / 2.0
-        st = Station(servers, mid, service, arrival_scv)
+        st = Station(servers, mid, service)
         if st.stable and st.response_quantile(p) <= limit_seconds:
             lo = mid
         else:
