@@ -33,10 +33,11 @@ from mlreview.quant.queueing import ServiceTime, Station
 HOST = "127.0.0.1"
 UTILISATIONS = (0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
 # Near saturation a few long busy periods decide the p99 of a short run (an exact M/G/1
-# simulation of 24 s at 80% spreads from 68 to 130 ms), so each rate runs several times; the
+# simulation of 24 s at 80% spreads from 70 to 123 ms), so each rate runs several times; the
 # table shows the p99 of all runs pooled and the spread of the runs' own p99s.
 REPEATS = 5
 SECONDS = 36.0
+SATURATION_SECONDS = 30.0
 STEAL_FIELD = 8  # /proc/stat: user nice system idle iowait irq softirq steal
 
 
@@ -282,30 +283,56 @@ def quantile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
-@dataclass(frozen=True)
-class Plan:
-    seconds: float
-    repeats: int
+@dataclass
+class Sweep:
+    """Runs at every rate and at the calibration rate, taken in rounds: each round runs the
+    calibration rate and then every rate once. The machine's speed drifts over minutes, and
+    rounds spread every rate, and the calibration, over the same stretch of it."""
+
+    port: int
+    server_pid: int
     server_cores: set[int]
+    calibration: list[Run] = field(default_factory=list)
+    calibration_cpu: float = 0.0
+    at_rate: dict[float, list[Run]] = field(default_factory=dict)
+    stolen: dict[float, list[float]] = field(default_factory=dict)
+    throughputs: list[float] = field(default_factory=list)
+
+    def rounds(
+        self, calibration_rate: float, rates: list[float], seconds: float, repeats: int
+    ) -> None:
+        """Each round: the calibration rate, every rate, then the saturation throughput."""
+        for r in range(repeats):
+            self.calibrate(calibration_rate, seconds, seed=3 + r)
+            for i, rate in enumerate(rates):
+                self.measure(rate, seconds, seed=100 * i + r)
+            self.throughputs.append(asyncio.run(closed_loop(self.port, 4, SATURATION_SECONDS)))
+            print(f"round {r + 1} of {repeats} done", file=sys.stderr)
+
+    def calibrate(self, rate: float, seconds: float, seed: int) -> None:
+        cpu_before = server_cpu_seconds(self.server_pid)
+        self.calibration.append(asyncio.run(open_loop(self.port, rate, seconds, seed=seed)))
+        self.calibration_cpu += server_cpu_seconds(self.server_pid) - cpu_before
+
+    def measure(self, rate: float, seconds: float, seed: int) -> None:
+        stolen_before = stolen_seconds(self.server_cores)
+        run = asyncio.run(open_loop(self.port, rate, seconds, seed=seed))
+        self.at_rate.setdefault(rate, []).append(run)
+        stolen = stolen_seconds(self.server_cores) - stolen_before
+        self.stolen.setdefault(rate, []).append(stolen / seconds)
 
 
 def compare_at(
-    port: int,
     rate: float,
+    runs: list[Run],
+    stolen_per_second: float,
     *,
     seed: int,
-    plan: Plan,
     service: ServiceTime,
     overhead: list[float],
     framework: float,
 ) -> float:
-    """Measure ``rate`` plan.repeats times, print its table row, return the p99 error."""
-    stolen_before = stolen_seconds(plan.server_cores)
-    runs = [
-        asyncio.run(open_loop(port, rate, plan.seconds, seed=100 * seed + k))
-        for k in range(plan.repeats)
-    ]
-    stolen = (stolen_seconds(plan.server_cores) - stolen_before) / (plan.seconds * plan.repeats)
+    """Print the table row of ``rate``; return the p99 error."""
     p99s = sorted(quantile(r.latencies, 0.99) * 1000 for r in runs)
     pooled = [lat for r in runs for lat in r.latencies]
     m50, m99 = quantile(pooled, 0.5) * 1000, quantile(pooled, 0.99) * 1000
@@ -319,17 +346,50 @@ def compare_at(
         f"| {service.mean * rate:.0%} | {rate:.1f} | {m50:.1f} ms | {q50:.1f} ms | {m99:.1f} ms "
         f"({p99s[0]:.0f}-{p99s[-1]:.0f}) | {q99:.1f} ms | {(q99 - m99) / m99:+.0%} "
         f"| {sim:.1f} ms | {replay:.1f} ms | {own.mean * 1000:.2f} ms | {o99:.1f} ms "
-        f"| {(o99 - m99) / m99:+.0%} | {stolen * 1000:.0f} ms/s |",
-        flush=True,
+        f"| {(o99 - m99) / m99:+.0%} | {stolen_per_second * 1000:.0f} ms/s |"
     )
     return (q99 - m99) / m99
+
+
+def print_table(
+    sweep: Sweep,
+    rates: list[float],
+    *,
+    service: ServiceTime,
+    overhead: list[float],
+    framework: float,
+) -> float:
+    """One row per rate; returns the worst p99 error up to 80% utilisation."""
+    print()
+    print(
+        "| utilisation | rate req/s | p50 measured | p50 predicted | p99 measured (range) "
+        "| p99 predicted | p99 error | p99 of exact M/G/1 simulation | p99 of FIFO replay "
+        "| service mean in run | p99 from run's service | its error "
+        "| CPU stolen from server core |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for i, (u, rate) in enumerate(zip(UTILISATIONS, rates, strict=True)):
+        error = compare_at(
+            rate,
+            sweep.at_rate[rate],
+            statistics.fmean(sweep.stolen[rate]),
+            seed=i,
+            service=service,
+            overhead=overhead,
+            framework=framework,
+        )
+        if u <= 0.8:
+            worst = max(worst, abs(error))
+    return worst
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=SECONDS, help="length of one run")
-    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per rate")
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="rounds of runs")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     port = free_port()
     server_cores, client_cores = split_cores()
     if server_cores == client_cores:
@@ -347,14 +407,20 @@ def main(argv: list[str] | None = None) -> int:
         # A probe sending one request at a time gives the client and loopback overhead
         # (latency minus service, with no queueing in it: an open-loop probe, even at 8 req/s,
         # puts a request behind another now and then, and the model would count that wait
-        # twice) and the rough capacity; the calibration then runs at about half of that.
+        # twice) and the rough capacity; the calibration then runs at about half of that,
+        # once before the sweep (to set its rates) and once in every round.
         probe = asyncio.run(one_at_a_time(port, 8, 40, seed=1))
         calibration_rate = 0.5 / statistics.fmean(probe.handler)
-        cpu_before = server_cpu_seconds(server.pid)
-        calibration = asyncio.run(open_loop(port, calibration_rate, 40, seed=2))
-        cpu_per_request = (server_cpu_seconds(server.pid) - cpu_before) / len(calibration.handler)
-        framework = max(0.0, cpu_per_request - statistics.fmean(calibration.handler))
-        service = service_time([h + framework for h in calibration.handler])
+        sweep = Sweep(port, server.pid, server_cores)
+        sweep.calibrate(calibration_rate, 40, seed=2)
+        first = sweep.calibration[0].handler
+        first_service = max(statistics.fmean(first), sweep.calibration_cpu / len(first))
+        rates = [u / first_service for u in UTILISATIONS]
+        sweep.rounds(calibration_rate, rates, args.seconds, args.repeats)
+        handled = [h for run in sweep.calibration for h in run.handler]
+        cpu_per_request = sweep.calibration_cpu / len(handled)
+        framework = max(0.0, cpu_per_request - statistics.fmean(handled))
+        service = service_time([h + framework for h in handled])
         overhead = sorted(
             max(0.0, lat - h - framework)
             for lat, h in zip(probe.latencies, probe.handler, strict=True)
@@ -366,42 +432,27 @@ def main(argv: list[str] | None = None) -> int:
             f"between requests, {statistics.fmean(probe.handler) * 1000:.2f} ms with it kept "
             "awake"
         )
+        drift = ", ".join(
+            f"{statistics.fmean(run.handler) * 1000:.2f}" for run in sweep.calibration
+        )
         print(
-            f"calibration at {calibration_rate:.1f} req/s for 40 s: handler mean "
-            f"{statistics.fmean(calibration.handler) * 1000:.2f} ms, server CPU per request "
+            f"calibration at {calibration_rate:.1f} req/s, 40 s before the sweep and "
+            f"{args.seconds:.0f} s in each of its {args.repeats} rounds (handler mean {drift} ms): "
+            f"handler mean {statistics.fmean(handled) * 1000:.2f} ms, server CPU per request "
             f"{cpu_per_request * 1000:.2f} ms, so service mean {service.mean * 1000:.2f} ms, p99 "
             f"{service.quantile(0.99) * 1000:.2f} ms; client and loopback overhead p50 "
             f"{quantile(overhead, 0.5) * 1000:.2f} ms, p99 {quantile(overhead, 0.99) * 1000:.2f} "
             f"ms; predicted saturation {saturation:.1f} req/s"
         )
-        plan = Plan(args.seconds, args.repeats, server_cores)
-        print(f"{plan.repeats} runs of {plan.seconds:.0f} s per rate")
-        print()
-        print(
-            "| utilisation | rate req/s | p50 measured | p50 predicted | p99 measured (range) "
-            "| p99 predicted | p99 error | p99 of exact M/G/1 simulation | p99 of FIFO replay "
-            "| service mean in run | p99 from run's service | its error "
-            "| CPU stolen from server core |"
-        )
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        worst = 0.0
-        for i, u in enumerate(UTILISATIONS):
-            error = compare_at(
-                port,
-                u * saturation,
-                seed=i,
-                plan=plan,
-                service=service,
-                overhead=overhead,
-                framework=framework,
-            )
-            if u <= 0.8:
-                worst = max(worst, abs(error))
-        throughput = asyncio.run(closed_loop(port, 4, 30.0))
+        print(f"{args.repeats} runs of {args.seconds:.0f} s per rate, one per round")
+        worst = print_table(sweep, rates, service=service, overhead=overhead, framework=framework)
+        throughput = statistics.fmean(sweep.throughputs)
         sat_error = (saturation - throughput) / throughput
         print()
         print(
-            f"saturation: measured {throughput:.1f} req/s (4 requests always in flight for 30 s), "
+            f"saturation: measured {throughput:.1f} req/s (4 requests always in flight, "
+            f"{SATURATION_SECONDS:.0f} s in each round: "
+            f"{', '.join(f'{t:.1f}' for t in sweep.throughputs)}), "
             f"predicted {saturation:.1f} req/s, error {sat_error:+.0%}"
         )
         print(f"worst p99 error up to 80% utilisation: {worst:.0%}")

@@ -7,13 +7,23 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlreview.cli import main
 from mlreview.data.loadtest import parse
 from mlreview.problems import InputError
 from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
-from mlreview.quant.queueing import ServiceTime, Station, erlang_c, max_rate, scale_to_match
+from mlreview.quant.queueing import (
+    ServiceTime,
+    Station,
+    erlang_c,
+    max_rate,
+    mg1_wait_cdf,
+    scale_to_match,
+)
 from mlreview.quant.spike import SpikeSpec, simulate
 from tests.conftest import ROOT, reviewed
 
@@ -125,6 +135,25 @@ def test_single_server_wait_matches_erlangs_md1_formula(rho: float) -> None:
         )
         # Response survival at x + D is the wait's survival at x.
         assert 1.0 - st.response_survival(x + d) == pytest.approx(exact, abs=2e-3)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    p50_ms=st.floats(1.0, 200.0),
+    spread=st.floats(1.0, 8.0),
+    rho=st.floats(0.05, 0.97),
+)
+def test_single_server_mean_wait_is_pollaczek_khinchine(
+    p50_ms: float, spread: float, rho: float
+) -> None:
+    service = ServiceTime.lognormal(p50_ms / 1000, p50_ms * spread / 1000)
+    rate = rho / service.mean
+    h, cdf = mg1_wait_cdf(rate, service)
+    assert cdf[0] == pytest.approx(1.0 - rho, abs=0.01)  # no wait with probability 1 - rho
+    assert cdf[-1] == pytest.approx(1.0, abs=1e-6)  # nothing beyond the lattice
+    mean_wait = float(np.sum(1.0 - cdf) * h)  # the lattice's mass k sits at k h
+    exact = rate * float(np.mean(service.array**2)) / (2.0 * (1.0 - rho))
+    assert mean_wait == pytest.approx(exact, rel=0.01)
 
 
 def test_single_server_near_saturation_stays_finite_and_ordered() -> None:
