@@ -3,12 +3,14 @@
 Starts benchmarks/model_server.py under uvicorn with one worker on 127.0.0.1, drives it
 open-loop (Poisson arrivals, latency measured from each request's scheduled start, so slow
 periods are not under-sampled) at several rates, and compares measured p50, p99 and saturation
-throughput with what mlreview's queueing model predicts from a calibration run at moderate load.
-The server has a core of its own, kept out of deep idle states; the client has the others and
-spins between arrivals, so neither measures the other's scheduling.
+throughput with what mlreview's queueing model predicts from calibration runs at moderate load.
+Runs go in rounds (the calibration rate, every rate, saturation), so the machine's drift over
+minutes reaches all of them alike. The server has a core of its own, kept out of deep idle
+states; the client has the others and spins between arrivals, so neither measures the other's
+scheduling.
 
 Run: make validate-capacity (installs the `bench` extras: scikit-learn, uvicorn, httptools);
-`python -m benchmarks.validate_capacity --seconds 120 --repeats 4` for longer runs per rate.
+`python -m benchmarks.validate_capacity --seconds 60 --repeats 6` for longer runs per rate.
 Goals (issue): saturation within 15%; p99 within 25% up to 80% utilisation.
 """
 
@@ -379,7 +381,9 @@ def print_table(
             overhead=overhead,
             framework=framework,
         )
-        if u <= 0.8:
+        # A row counts when it was aimed at 80% or less, or landed there at the pooled
+        # calibration's service time (the machine's drift moves rows off their targets).
+        if u <= 0.8 or round(rate * service.mean, 2) <= 0.8:
             worst = max(worst, abs(error))
     return worst
 
