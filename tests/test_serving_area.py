@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import shutil
@@ -228,6 +229,15 @@ def test_spike_is_seeded_and_knative_beats_hpa() -> None:
     assert a.time_to_capacity_s is not None and hpa.time_to_capacity_s is not None
     assert a.time_to_capacity_s < hpa.time_to_capacity_s
     assert a.over_slo < hpa.over_slo
+
+
+def test_a_ramp_beyond_the_maximum_never_has_capacity() -> None:
+    # Already at its 10-replica maximum (200 QPS) and ramping to 1000 QPS: the first seconds,
+    # still at today's 100 QPS, must not count as "capacity reached".
+    spec = dataclasses.replace(_spec(HPA), ramp_s=120, initial_replicas=10, max_replicas=10)
+    result = simulate(spec, seed=3)
+    assert not result.reaches_target
+    assert result.time_to_capacity_s is None
 
 
 def test_serving_contract_keys() -> None:

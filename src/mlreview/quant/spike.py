@@ -149,7 +149,12 @@ def simulate(spec: SpikeSpec, seed: int = 0, tick_s: float = 1.0) -> SpikeResult
         )
         if math.isfinite(wait):
             out.peak_wait_s = max(out.peak_wait_s, wait)
-        if out.time_to_capacity_s is None and pool.ready >= need and backlog <= capacity * tick_s:
+        # Capacity counts from the moment it starts to hold for the rest of the run: a ramp's
+        # first seconds, still at today's load, do not count when the ramp later overwhelms it.
+        holds = pool.ready >= need and backlog <= capacity * tick_s
+        if not holds:
+            out.time_to_capacity_s = None
+        elif out.time_to_capacity_s is None:
             out.time_to_capacity_s = t
         if i % max(1, steps // 120) == 0:
             shown = (wait if math.isfinite(wait) else spec.timeout_s) + p99_service
