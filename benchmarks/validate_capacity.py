@@ -253,8 +253,8 @@ def predict(station: Station, overhead: list[float], p: float) -> float:
 def simulated_p99(service: ServiceTime, rate: float, overhead: list[float], seed: int) -> float:
     """p99 of an exact FIFO single-server simulation with Poisson arrivals and service drawn
     from the calibration's grid, 200,000 requests, plus the measured overhead: what the
-    queueing model approximates, so the two columns split its approximation error from the
-    server's departures from M/G/1."""
+    queueing model computes exactly, so the two columns differ only by the simulation's
+    noise and any error in the model."""
     rng = random.Random(seed)
     responses = simulate(service, rate, 200_000, rng)
     return quantile([r + rng.choice(overhead) for r in responses], 0.99)
@@ -310,6 +310,25 @@ class Sweep:
                 self.measure(rate, seconds, seed=100 * i + r)
             self.throughputs.append(asyncio.run(closed_loop(self.port, 4, SATURATION_SECONDS)))
             print(f"round {r + 1} of {repeats} done", file=sys.stderr)
+
+    @property
+    def handled(self) -> list[float]:
+        """Handling times of every calibration run so far."""
+        return [h for run in self.calibration for h in run.handler]
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.calibration_cpu / len(self.handled)
+
+    @property
+    def framework(self) -> float:
+        """The server's CPU per request beyond the handler: the HTTP work around it, which
+        occupies the server's single thread too, so it belongs in the service time."""
+        return max(0.0, self.cpu_per_request - statistics.fmean(self.handled))
+
+    def service(self) -> ServiceTime:
+        framework = self.framework
+        return service_time([h + framework for h in self.handled])
 
     def calibrate(self, rate: float, seconds: float, seed: int) -> None:
         cpu_before = server_cpu_seconds(self.server_pid)
@@ -404,12 +423,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         idling = asyncio.run(one_at_a_time(port, 8, 20, seed=0))
         awake = keep_awake(server_cores)
-        # The service time is measured under moderate load, as a load test would. The
-        # server's single thread is busy for the handler's time plus the HTTP work around
-        # it; that framework time is the server's CPU per request minus the handler's mean,
-        # and it belongs in the service time (it occupies the server), not in the overhead.
-        # A probe sending one request at a time gives the client and loopback overhead
-        # (latency minus service, with no queueing in it: an open-loop probe, even at 8 req/s,
+        # The service time is measured under moderate load, as a load test would: the
+        # handler's time plus the framework's (Sweep.framework), not in the overhead. A probe
+        # sending one request at a time gives the client and loopback overhead (latency
+        # minus service, with no queueing in it: an open-loop probe, even at 8 req/s,
         # puts a request behind another now and then, and the model would count that wait
         # twice) and the rough capacity; the calibration then runs at about half of that,
         # once before the sweep (to set its rates) and once in every round.
@@ -417,14 +434,9 @@ def main(argv: list[str] | None = None) -> int:
         calibration_rate = 0.5 / statistics.fmean(probe.handler)
         sweep = Sweep(port, server.pid, server_cores)
         sweep.calibrate(calibration_rate, 40, seed=2)
-        first = sweep.calibration[0].handler
-        first_service = max(statistics.fmean(first), sweep.calibration_cpu / len(first))
-        rates = [u / first_service for u in UTILISATIONS]
+        rates = [u / sweep.service().mean for u in UTILISATIONS]
         sweep.rounds(calibration_rate, rates, args.seconds, args.repeats)
-        handled = [h for run in sweep.calibration for h in run.handler]
-        cpu_per_request = sweep.calibration_cpu / len(handled)
-        framework = max(0.0, cpu_per_request - statistics.fmean(handled))
-        service = service_time([h + framework for h in handled])
+        framework, service = sweep.framework, sweep.service()
         overhead = sorted(
             max(0.0, lat - h - framework)
             for lat, h in zip(probe.latencies, probe.handler, strict=True)
@@ -442,9 +454,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"calibration at {calibration_rate:.1f} req/s, 40 s before the sweep and "
             f"{args.seconds:.0f} s in each of its {args.repeats} rounds (handler mean {drift} ms): "
-            f"handler mean {statistics.fmean(handled) * 1000:.2f} ms, server CPU per request "
-            f"{cpu_per_request * 1000:.2f} ms, so service mean {service.mean * 1000:.2f} ms, p99 "
-            f"{service.quantile(0.99) * 1000:.2f} ms; client and loopback overhead p50 "
+            f"handler mean {statistics.fmean(sweep.handled) * 1000:.2f} ms, server CPU per "
+            f"request {sweep.cpu_per_request * 1000:.2f} ms, so service mean "
+            f"{service.mean * 1000:.2f} ms, p99 {service.quantile(0.99) * 1000:.2f} ms; "
+            "client and loopback overhead p50 "
             f"{quantile(overhead, 0.5) * 1000:.2f} ms, p99 {quantile(overhead, 0.99) * 1000:.2f} "
             f"ms; predicted saturation {saturation:.1f} req/s"
         )

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies
 
 from mlreview.cli import main
 from mlreview.data.loadtest import parse
@@ -140,9 +139,9 @@ def test_single_server_wait_matches_erlangs_md1_formula(rho: float) -> None:
 
 @settings(max_examples=25, deadline=None)
 @given(
-    p50_ms=st.floats(1.0, 200.0),
-    spread=st.floats(1.0, 8.0),
-    rho=st.floats(0.05, 0.97),
+    p50_ms=strategies.floats(1.0, 200.0),
+    spread=strategies.floats(1.0, 8.0),
+    rho=strategies.floats(0.05, 0.97),
 )
 def test_single_server_mean_wait_is_pollaczek_khinchine(
     p50_ms: float, spread: float, rho: float
