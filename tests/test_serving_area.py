@@ -239,6 +239,16 @@ def test_a_ramp_beyond_the_maximum_never_has_capacity() -> None:
     assert result.time_to_capacity_s is None
 
 
+def test_a_repeated_spike_is_a_fresh_copy_of_the_remembered_one() -> None:
+    first = simulate(_spec(HPA), seed=11)
+    shown = [dict(point) for point in first.series]
+    first.series[0]["replicas"] = -1.0
+    first.series.clear()
+    again = simulate(_spec(HPA), seed=11)
+    assert again.series == shown and again.series is not first.series
+    assert simulate(_spec(HPA), seed=12).requests != again.requests
+
+
 def test_serving_contract_keys() -> None:
     a = reviewed(FRAUD).areas["serving"].assessment
     assert [s["multiplier"] for s in a["scenarios"]] == [1.0, 10.0]

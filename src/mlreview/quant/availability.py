@@ -9,6 +9,7 @@ import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -120,7 +121,16 @@ def simulate(hazards: Sequence[Hazard], seed: int = 0, max_events: int = 60_000)
     failures grows, within 50 to 2000. Each hazard draws from its own stream, seeded by
     ``seed`` and its name, so adding or reordering hazards does not change the others.
     """
-    active = sorted((h for h in hazards if h.availability < 1.0), key=lambda h: h.name)
+    return _simulate(
+        tuple(sorted((h for h in hazards if h.availability < 1.0), key=lambda h: h.name)),
+        seed,
+        max_events,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _simulate(active: tuple[Hazard, ...], seed: int, max_events: int) -> YearlyImpact:
+    """simulate, remembered: the what-if reviews behind the questions ask again and again."""
     per_year = sum(
         HOURS_PER_YEAR / (1.0 / failure_rate_per_hour(h.availability, h.mttr_hours) + h.mttr_hours)
         for h in active

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -183,6 +183,9 @@ class Station:
 
     def response_quantile(self, p: float) -> float:
         """The p-quantile of response time (seconds); inf when the station is unstable."""
+        return _response_quantile(self.servers, self.rate, self.service, p)
+
+    def _search_quantile(self, p: float) -> float:
         if not self.stable:
             return math.inf
         lo = self.service.quantile(p)
@@ -194,6 +197,14 @@ class Station:
             else:
                 hi = mid
         return hi
+
+
+@lru_cache(maxsize=4096)
+def _response_quantile(servers: int, rate: float, service: ServiceTime, p: float) -> float:
+    """Station.response_quantile, remembered: a review and its what-if reruns ask for the same
+    station's quantiles many times, and each costs a lattice transform and a search. Keyed by
+    value, not by Station, so the cache holds no lattice arrays."""
+    return Station(servers, rate, service)._search_quantile(p)
 
 
 @cache

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -121,6 +122,14 @@ def _serve_tick(
 
 
 def simulate(spec: SpikeSpec, seed: int = 0, tick_s: float = 1.0) -> SpikeResult:
+    """The spike's outcome; a copy of a remembered one when the same spike was simulated
+    before (the what-if reviews behind the questions rerun most endpoints unchanged)."""
+    result = _simulate(spec, seed, tick_s)
+    return replace(result, series=[dict(point) for point in result.series])
+
+
+@lru_cache(maxsize=512)
+def _simulate(spec: SpikeSpec, seed: int, tick_s: float) -> SpikeResult:
     rng = np.random.default_rng(seed)
     full_need = math.ceil(spec.peak_qps / spec.per_replica_qps - 1e-9)
     need = min(spec.max_replicas, full_need)
