@@ -8,10 +8,13 @@ from html.parser import HTMLParser
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlreview.api import loads, review
 from mlreview.report.base import RenderOptions, render
 from mlreview.report.markdown import code
+from mlreview.report.terminal import _column_widths
 from tests.conftest import EXAMPLES, ROOT, reviewed
 
 HOSTILE = """version: 1
@@ -85,6 +88,45 @@ def test_terminal_at_fixed_width() -> None:
     out = render(review(loads(HOSTILE, "evil.yaml")), "terminal", RenderOptions(width=60))
     assert max(len(line) for line in out.splitlines()) <= 60
     assert "<script>alert(1)</script>" in out
+
+
+def test_terminal_never_splits_a_word_of_a_wide_table() -> None:
+    out = render(reviewed(ROOT / "examples/card-fraud/system.yaml"), "terminal", RenderOptions())
+    assert max(len(line) for line in out.splitlines()) <= 100
+    # Failure modes has ten columns: too many for 100 columns, so one block per component.
+    assert re.search(r"^  failure +unavailable", out, re.MULTILINE)
+    assert re.search(r"│ merchant_chargeback_rate", out)
+
+
+WORDS = st.text(alphabet="abc_-", min_size=1, max_size=12)
+CELLS = st.lists(WORDS, min_size=1, max_size=4).map(" ".join)
+
+
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(CELLS, min_size=n, max_size=n).map(tuple),
+            st.lists(st.lists(CELLS, min_size=n, max_size=n).map(tuple), max_size=5).map(tuple),
+        )
+    ),
+    st.integers(20, 160),
+)
+def test_column_widths_fit_and_keep_words_whole(
+    table: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], width: int
+) -> None:
+    headers, rows = table
+    widths = _column_widths(headers, rows, width)
+    columns = [(h, *(r[i] for r in rows)) for i, h in enumerate(headers)]
+    longest_word = [max(len(w) for text in c for w in text.split()) for c in columns]
+    longest_cell = [max(len(text) for text in c) for c in columns]
+    room = width - 3 * (len(headers) - 1)
+    if widths is None:
+        assert longest_cell[0] + sum(longest_word[1:]) > room
+        return
+    assert sum(widths) <= room
+    assert widths[0] == longest_cell[0]
+    for w, word, cell in zip(widths, longest_word, longest_cell, strict=True):
+        assert word <= w <= cell
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)

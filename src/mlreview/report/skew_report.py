@@ -86,9 +86,13 @@ def terminal(data: dict[str, Any], width: int = 100) -> str:
     for f in data["features"]:
         for c in f["causes"]:
             console.print(Text(f"{f['name']}: {c['kind']} ({c['confidence']:.0%})", style="bold"))
-            console.print(Text(f"  evidence: {c['evidence']}"))
-            console.print(Text(f"  fix: {c['fix']}"))
-            console.print(Text(f"  prevent: {c['prevention']}"))
+            # A grid, so wrapped lines stay under their text rather than at the margin.
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            for label, key in (("evidence", "evidence"), ("fix", "fix"), ("prevent", "prevention")):
+                grid.add_row(f"  {label}:", c[key])
+            console.print(grid)
     return out.getvalue()
 
 

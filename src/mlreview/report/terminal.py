@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table as RichTable
@@ -34,16 +34,71 @@ STYLE = {
 MAX_TABLE_ROWS = 20
 
 
-def _table(t: Table) -> RichTable:
+def _table(t: Table, width: int) -> RenderableType:
+    """Columns when every word fits in its column at this width; otherwise one block per row
+    (see _records), rather than folding words into slivers."""
+    shown = t.rows[:MAX_TABLE_ROWS]
+    widths = _column_widths(t.headers, shown, width)
+    caption = _more_rows(t)
+    if widths is None:
+        return _records(t, caption)
     table = RichTable(title=t.title, title_justify="left", show_edge=False, pad_edge=False)
-    for i, h in enumerate(t.headers):
-        table.add_column(h, no_wrap=i == 0, overflow="fold")
-    for row in t.rows[:MAX_TABLE_ROWS]:
+    for i, (h, w) in enumerate(zip(t.headers, widths, strict=True)):
+        table.add_column(h, no_wrap=i == 0, overflow="fold", width=w)
+    for row in shown:
         table.add_row(*row)
-    if len(t.rows) > MAX_TABLE_ROWS:
-        rest = len(t.rows) - MAX_TABLE_ROWS
-        table.caption = f"{rest} more rows in --format json, markdown or html"
+    table.caption = caption
     return table
+
+
+def _column_widths(
+    headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], width: int
+) -> list[int] | None:
+    """Each column at least its longest word (the first column its longest cell, as it never
+    wraps) and at most its longest cell; the room left goes to the columns in proportion to
+    what they lack. None when even the shortest widths do not fit. rich's own sizing squeezes
+    the widest columns below their longest word, splitting words across lines."""
+    columns = [(h, *(r[i] for r in rows)) for i, h in enumerate(headers)]
+    widest = [max(len(text) for text in column) for column in columns]
+    least = [widest[0]] + [
+        max((len(word) for text in column for word in text.split()), default=1)
+        for column in columns[1:]
+    ]
+    room = width - 3 * (len(headers) - 1)  # a rule and a space either side between columns
+    if sum(least) > room:
+        return None
+    if sum(widest) <= room:
+        return widest
+    lack = [w - m for w, m in zip(widest, least, strict=True)]
+    spare = room - sum(least)
+    given = [m + spare * need // sum(lack) for m, need in zip(least, lack, strict=True)]
+    short = [i for i, (g, w) in enumerate(zip(given, widest, strict=True)) if g < w]
+    for k in range(room - sum(given)):
+        given[short[k % len(short)]] += 1
+    return given
+
+
+def _more_rows(t: Table) -> str | None:
+    if len(t.rows) <= MAX_TABLE_ROWS:
+        return None
+    return f"{len(t.rows) - MAX_TABLE_ROWS} more rows in --format json, markdown or html"
+
+
+def _records(t: Table, caption: str | None) -> Group:
+    """A table too wide for the terminal: each row's first cell as a heading, then its other
+    cells one per line under their column names."""
+    parts: list[RenderableType] = [Text(t.title, style="italic")]
+    for row in t.rows[:MAX_TABLE_ROWS]:
+        parts.append(Text(row[0], style="bold", overflow="fold"))
+        grid = RichTable.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(overflow="fold")
+        for header, value in zip(t.headers[1:], row[1:], strict=True):
+            grid.add_row(f"  {header}", value)
+        parts.append(grid)
+    if caption:
+        parts.append(Text(caption, style="dim italic"))
+    return Group(*parts)
 
 
 def _findings(findings: list[Finding]) -> RichTable:
@@ -81,7 +136,7 @@ def render(review: Review, options: RenderOptions) -> str:
         console.rule(Text(heading(area), style="bold"), align="left")
         console.print(Text(area.summary))
         for t in tables(area):
-            console.print(_table(t))
+            console.print(_table(t, console.width))
         sections = design_sections(area)
         if sections:
             console.print(Text("The loop to build", style="bold"))
