@@ -117,6 +117,23 @@ def test_a_change_of_shape_without_signature_is_drift() -> None:
     assert hit.status == "drift" and hit.causes[0].kind == "drift"
 
 
+@pytest.mark.parametrize(
+    ("name", "rows", "named_identifier"),
+    [
+        ("request_id", 5000, True),
+        ("session-uuid", 5000, True),
+        ("epoch_s", 5000, False),  # distinct whole numbers too, but a shift in them matters
+        ("request_id", 500, False),  # too few rows to tell an id from a feature
+    ],
+)
+def test_sequential_ids_are_named_identifiers(name: str, rows: int, named_identifier: bool) -> None:
+    training = pl.DataFrame({name: np.arange(rows) * 7})
+    serving = pl.DataFrame({name: np.arange(rows) * 7 + 10_000_000})
+    hit = compare(profile_frame(training), profile_frame(serving)).features[0]
+    assert hit.status == "drift"
+    assert (hit.causes[0].kind == "identifier") is named_identifier
+
+
 @pytest.mark.parametrize("n", [50, 1000, 200_000])
 def test_identical_distributions_raise_no_alarm_at_any_size(n: int) -> None:
     report = compare(profile_frame(_frame(1, n)), profile_frame(_frame(2, n)))

@@ -8,6 +8,7 @@ mean better than "drift" does.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -457,6 +458,42 @@ def vocabulary(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         "Keep the category vocabulary with the model and count out-of-vocabulary values at "
         "serving.",
         {"unseen_share": round(new_mass, 6), "vanished_share": round(gone_mass, 6)},
+    )
+
+
+IDENTIFIER_MIN_ROWS = 1000
+IDENTIFIER_DISTINCT = 0.97
+IDENTIFIER_NAME = re.compile(r"(^|[_.-])(id|uuid|guid|key)$|^id[_.-]", re.IGNORECASE)
+
+
+def identifier(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    """A column named like an identifier (``request_id``, ``uuid``, ``id_x``) whose values,
+    whole numbers or text, are nearly all distinct on both sides over enough rows that a real
+    feature would repeat: a row identifier, whose values differ by design (new requests get new
+    ids), so no engineering signature applies (sequential ids would pass for an offset). The
+    name is required: epoch seconds are distinct whole numbers too, and a shift in them is a
+    finding."""
+    if not IDENTIFIER_NAME.search(ref.name):
+        return None
+    if ref.kind not in ("numeric", "string") or cur.kind != ref.kind:
+        return None
+    if ref.kind == "numeric" and not (_whole(ref) and _whole(cur)):
+        return None
+    if min(ref.values, cur.values) < IDENTIFIER_MIN_ROWS:
+        return None
+    distinct = [min(col.distinct.estimate(), col.values) for col in (ref, cur)]
+    if any(d < IDENTIFIER_DISTINCT * c.values for d, c in zip(distinct, (ref, cur), strict=True)):
+        return None
+    return Cause(
+        "identifier",
+        0.9,
+        f"about {distinct[0]:,} distinct values in {ref.values:,} training rows and "
+        f"{distinct[1]:,} in {cur.values:,} serving rows: a row identifier, whose values differ "
+        "between the two sides by design",
+        f"Join training and serving rows on it (--key {ref.name}) to compare each example's "
+        "features, or leave it out if it is not a model input.",
+        "Keep identifiers out of feature tables, or declare them as join keys.",
+        {"training_distinct": distinct[0], "serving_distinct": distinct[1]},
     )
 
 

@@ -175,6 +175,11 @@ def compare_column(
     numeric_kind = ref.kind in ("numeric", "datetime")
     result.distances = numeric(ref, cur) if numeric_kind else categorical(ref, cur)
     over = _changed(result.distances, t, tests)
+    named = causes.identifier(ref, cur) if over else None
+    if named is not None:
+        result.causes.append(named)
+        result.status = "drift" if result.status == "ok" else result.status
+        return result
     if ref.kind == "string" and over:
         shaped = causes.case_format(ref, cur, t.linf)
         if shaped is not None:
