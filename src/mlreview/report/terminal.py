@@ -101,6 +101,15 @@ def _records(t: Table, caption: str | None) -> Group:
     return Group(*parts)
 
 
+def _hanging(lead: str, text: str, style: str = "") -> RichTable:
+    """``lead`` then ``text``, its wrapped lines indented under its first (a list item)."""
+    grid = RichTable.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(lead, Text(text, style=style))
+    return grid
+
+
 def _findings(findings: list[Finding]) -> RichTable:
     """Severity, rule and text in columns, so wrapped lines stay under their text."""
     grid = RichTable.grid(padding=(0, 1))
@@ -143,7 +152,7 @@ def render(review: Review, options: RenderOptions) -> str:
             for title, items in sections:
                 console.print(Text(f"  {title}", style="bold"))
                 for item in items:
-                    console.print(Text(f"    - {item}"))
+                    console.print(_hanging("    - ", item))
         if area.findings:
             console.print(_findings(area.findings))
     console.rule(Text("5. The biggest risk", style="bold"), align="left")
@@ -165,13 +174,14 @@ def render(review: Review, options: RenderOptions) -> str:
             )
         for title, steps in plan(review):
             body.append(Text(title, style="bold"))
-            body += [Text(f"  - {s}") for s in steps]
+            body += [_hanging("  - ", s) for s in steps]
         console.print(Panel(Group(*body), title=escape(top.title), title_align="left"))
     if review.questions_checked:
         console.rule(Text("Questions that would change this review", style="bold"), align="left")
         for i, q in enumerate(review.questions, 1):
-            console.print(Text(f"{i}. {q.question} ({q.field}, line {q.line})", style="bold"))
-            console.print(Text(f"   Assumed meanwhile: {q.assumed}. {q.changes}"))
+            lead = f"{i}. "
+            console.print(_hanging(lead, f"{q.question} ({q.field}, line {q.line})", "bold"))
+            console.print(_hanging(" " * len(lead), f"Assumed meanwhile: {q.assumed}. {q.changes}"))
         if not review.questions:
             console.print(Text(NO_QUESTIONS))
     if review.assumptions:
