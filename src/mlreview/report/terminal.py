@@ -160,7 +160,7 @@ def render(review: Review, options: RenderOptions) -> str:
     if top is None:
         console.print("No risk scenario was found.")
     else:
-        body = [
+        body: list[RenderableType] = [
             Text(top.effect_sentence),
             Text(
                 f"Rules: {', '.join(top.rules)}   Components: {', '.join(top.components)}",
