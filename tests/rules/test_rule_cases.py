@@ -61,7 +61,8 @@ def manifest_text(patch: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_rule_case(code: str, case: dict[str, Any]) -> None:
-    system = load_text(manifest_text(case.get("patch", {})), f"{code}.yaml")
+    # Named as the case file, so data it links resolves next to it, from any working directory.
+    system = load_text(manifest_text(case.get("patch", {})), str(HERE / "cases" / f"{code}.yaml"))
     review = run(system, select=case.get("select", [code]))
     hits = [f for f in review.findings if f.rule == code]
     if case["expect"] == "pass":
