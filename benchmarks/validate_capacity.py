@@ -40,6 +40,9 @@ UTILISATIONS = (0.2, 0.4, 0.6, 0.7, 0.8, 0.9)
 REPEATS = 5
 SECONDS = 36.0
 SATURATION_SECONDS = 30.0
+# 200,000 simulated requests pin a p99 at 80% to a few percent; a replay is one sample path.
+MODEL_NOISE = 0.05
+REPLAY_NOISE = 0.15
 STEAL_FIELD = 8  # /proc/stat: user nice system idle iowait irq softirq steal
 
 
@@ -343,6 +346,19 @@ class Sweep:
         self.stolen.setdefault(rate, []).append(stolen / seconds)
 
 
+@dataclass(frozen=True)
+class RowErrors:
+    """One rate's p99 error, split: the model against an exact simulation of the queue it
+    describes (the model's own error), and a FIFO replay of the runs' own arrivals and handling
+    times against the measurement (whether the server is such a queue). When both are small and
+    the prediction still misses, the handling times the machine delivered differ from the
+    calibration's."""
+
+    prediction: float
+    model: float
+    replay: float
+
+
 def compare_at(
     rate: float,
     runs: list[Run],
@@ -352,8 +368,8 @@ def compare_at(
     service: ServiceTime,
     overhead: list[float],
     framework: float,
-) -> float:
-    """Print the table row of ``rate``; return the p99 error."""
+) -> RowErrors:
+    """Print the table row of ``rate``; return its errors."""
     p99s = sorted(quantile(r.latencies, 0.99) * 1000 for r in runs)
     pooled = [lat for r in runs for lat in r.latencies]
     m50, m99 = quantile(pooled, 0.5) * 1000, quantile(pooled, 0.99) * 1000
@@ -369,7 +385,7 @@ def compare_at(
         f"| {sim:.1f} ms | {replay:.1f} ms | {own.mean * 1000:.2f} ms | {o99:.1f} ms "
         f"| {(o99 - m99) / m99:+.0%} | {stolen_per_second * 1000:.0f} ms/s |"
     )
-    return (q99 - m99) / m99
+    return RowErrors((q99 - m99) / m99, (sim - q99) / q99, (replay - m99) / m99)
 
 
 def print_table(
@@ -379,8 +395,8 @@ def print_table(
     service: ServiceTime,
     overhead: list[float],
     framework: float,
-) -> float:
-    """One row per rate; returns the worst p99 error up to 80% utilisation."""
+) -> list[RowErrors]:
+    """One row per rate; returns the errors of the rows up to 80% utilisation."""
     print()
     print(
         "| utilisation | rate req/s | p50 measured | p50 predicted | p99 measured (range) "
@@ -389,9 +405,9 @@ def print_table(
         "| CPU stolen from server core |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    worst = 0.0
+    counted = []
     for i, (u, rate) in enumerate(zip(UTILISATIONS, rates, strict=True)):
-        error = compare_at(
+        errors = compare_at(
             rate,
             sweep.at_rate[rate],
             statistics.fmean(sweep.stolen[rate]),
@@ -403,8 +419,26 @@ def print_table(
         # A row counts when it was aimed at 80% or less, or landed there at the pooled
         # calibration's service time (the machine's drift moves rows off their targets).
         if u <= 0.8 or round(rate * service.mean, 2) <= 0.8:
-            worst = max(worst, abs(error))
-    return worst
+            counted.append(errors)
+    return counted
+
+
+def print_diagnosis(counted: list[RowErrors], sweep: Sweep, ok: bool) -> None:
+    """Where the p99 error up to 80% comes from: the model, the queue or the machine."""
+    model = max(abs(e.model) for e in counted)
+    replay = max(abs(e.replay) for e in counted)
+    rounds = [statistics.fmean(run.handler) * 1000 for run in sweep.calibration]
+    print(
+        f"error split up to 80%: model against an exact simulation of its queue within "
+        f"{model:.0%}; FIFO replay of the runs against the measurement within {replay:.0%}; "
+        f"handler mean per calibration round {min(rounds):.2f}-{max(rounds):.2f} ms"
+    )
+    if not ok and model <= MODEL_NOISE and replay <= REPLAY_NOISE:
+        print(
+            "the misses are in the handling times the machine delivered: the model solves its "
+            "queue and the server is that queue, but its service times moved away from the "
+            "calibration's (drift or stalls; docs/benchmarks.md shows such runs)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -462,7 +496,8 @@ def main(argv: list[str] | None = None) -> int:
             f"ms; predicted saturation {saturation:.1f} req/s"
         )
         print(f"{args.repeats} runs of {args.seconds:.0f} s per rate, one per round")
-        worst = print_table(sweep, rates, service=service, overhead=overhead, framework=framework)
+        counted = print_table(sweep, rates, service=service, overhead=overhead, framework=framework)
+        worst = max(abs(e.prediction) for e in counted)
         throughput = statistics.fmean(sweep.throughputs)
         sat_error = (saturation - throughput) / throughput
         print()
@@ -474,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"worst p99 error up to 80% utilisation: {worst:.0%}")
         ok = abs(sat_error) <= 0.15 and worst <= 0.25
+        print_diagnosis(counted, sweep, ok)
         print("within goals (saturation 15%, p99 25%):", "yes" if ok else "NO")
         return 0 if ok else 1
     finally:
