@@ -88,12 +88,16 @@ def _records(t: Table, caption: str | None) -> Group:
     """A table too wide for the terminal: each row's first cell as a heading, then its other
     cells one per line under their column names."""
     parts: list[RenderableType] = [Text(t.title, style="italic")]
-    for row in t.rows[:MAX_TABLE_ROWS]:
-        parts.append(Text(row[0], style="bold", overflow="fold"))
+    shown = t.rows[:MAX_TABLE_ROWS]
+    # When the first cell repeats (an endpoint at two loads), the second names the block too.
+    keyed = 2 if len({row[0] for row in shown}) < len(shown) and len(t.headers) > 2 else 1
+    for row in shown:
+        heading = row[0] if keyed == 1 else f"{row[0]} ({t.headers[1]} {row[1]})"
+        parts.append(Text(heading, style="bold", overflow="fold"))
         grid = RichTable.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="dim")
         grid.add_column(overflow="fold")
-        for header, value in zip(t.headers[1:], row[1:], strict=True):
+        for header, value in zip(t.headers[keyed:], row[keyed:], strict=True):
             grid.add_row(f"  {header}", value)
         parts.append(grid)
     if caption:
