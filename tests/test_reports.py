@@ -96,6 +96,8 @@ def test_terminal_never_splits_a_word_of_a_wide_table() -> None:
     # Failure modes has ten columns: too many for 100 columns, so one block per component.
     assert re.search(r"^  failure +unavailable", out, re.MULTILINE)
     assert re.search(r"│ merchant_chargeback_rate", out)
+    # The steady-state table repeats the endpoint per load: its blocks name the load too.
+    assert "fraud_api (x 10)" in out
 
 
 WORDS = st.text(alphabet="abc_-", min_size=1, max_size=12)
