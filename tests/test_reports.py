@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlreview.api import loads, review
+from mlreview.report import view
 from mlreview.report.base import RenderOptions, render
 from mlreview.report.markdown import code
 from mlreview.report.terminal import _column_widths
@@ -88,6 +89,23 @@ def test_terminal_at_fixed_width() -> None:
     out = render(review(loads(HOSTILE, "evil.yaml")), "terminal", RenderOptions(width=60))
     assert max(len(line) for line in out.splitlines()) <= 60
     assert "<script>alert(1)</script>" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2675635, "2,675,635"),
+        (4000.0, "4,000"),
+        (-0.0, "0"),
+        (2675635.5, "2,675,636"),
+        (823.8, "823.8"),
+        (1.5e-7, "1.5e-07"),
+        (float("inf"), "inf"),
+        (True, "yes"),
+    ],
+)
+def test_table_numbers_have_separators_and_no_large_exponents(value: object, shown: str) -> None:
+    assert view.cell(value) == shown
 
 
 def test_terminal_never_splits_a_word_of_a_wide_table() -> None:

@@ -34,13 +34,13 @@ def cell(value: Any) -> str:
         return "?"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and math.isfinite(value):
-        if value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return f"{value:g}"
+        if value.is_integer():
             return f"{int(value):,}"
         # :g alone turns 2,675,635.5 into 2.67564e+06.
         return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:g}"
-    if isinstance(value, float):
-        return f"{value:g}"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, list):
