@@ -28,7 +28,7 @@ import numpy
 t1 = time.perf_counter()
 from mlreview.api import load, review
 from mlreview.report.base import render
-import mlreview.system.models
+import mlreview.system.manifest
 t2 = time.perf_counter()
 system = load(sys.argv[1])
 t3 = time.perf_counter()

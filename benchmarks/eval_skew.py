@@ -30,8 +30,8 @@ try:
 except ImportError:  # the real tables need the `bench` extras
     datasets = None
 
-from mlreview.data.profile import profile_frame
-from mlreview.data.skew import compare
+from mlreview.datasets.profile import profile_frame
+from mlreview.datasets.skew import compare
 
 Fault = Callable[[pl.DataFrame, str, np.random.Generator], pl.DataFrame]
 Table = Callable[[int, np.random.Generator], pl.DataFrame]

@@ -16,7 +16,6 @@ from mlreview.quant.availability import (
     series,
     simulate,
 )
-from mlreview.quant.capacity import headroom, replicas_needed
 from mlreview.quant.power import holdout_sample_size, size_holdout
 
 
@@ -67,12 +66,6 @@ def test_degraded_excludes_time_already_down() -> None:
 def test_simulation_is_deterministic() -> None:
     hazards = [Hazard("a", 0.999, 1, "down"), Hazard("b", 0.995, 2, "degraded", 0.5)]
     assert simulate(hazards, seed=1) == simulate(list(reversed(hazards)), seed=1)
-
-
-def test_capacity_arithmetic() -> None:
-    assert replicas_needed(4000, 300) == 14
-    assert replicas_needed(600, 300) == 2
-    assert headroom(1200, 4000) == pytest.approx(0.3)
 
 
 def test_two_proportion_sample_size_matches_the_textbook() -> None:

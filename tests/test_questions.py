@@ -11,7 +11,7 @@ import pytest
 from mlreview.engine.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
 from mlreview.engine.runner import run
 from mlreview.report.base import render
-from mlreview.system import models
+from mlreview.system import manifest
 from mlreview.system.loader import load, load_text
 from mlreview.system.reads import ReadLog, nodes
 from mlreview.system.type_walk import is_model, strip
@@ -36,11 +36,11 @@ endpoints:
 """
 
 
-def _schema_fields() -> list[tuple[type[models.Node], str, Any]]:
+def _schema_fields() -> list[tuple[type[manifest.Node], str, Any]]:
     seen: set[type] = set()
     out = []
 
-    def visit(cls: type[models.Node]) -> None:
+    def visit(cls: type[manifest.Node]) -> None:
         if cls in seen:
             return
         seen.add(cls)
@@ -54,7 +54,7 @@ def _schema_fields() -> list[tuple[type[models.Node], str, Any]]:
             else:
                 out.append((cls, name, tp))
 
-    visit(models.Manifest)
+    visit(manifest.Manifest)
     return out
 
 
@@ -70,17 +70,17 @@ def test_every_numeric_field_has_what_if_values_or_a_reason() -> None:
 
 def test_catalogue_keys_name_real_fields() -> None:
     real = {f"{cls.__name__}.{name}" for cls, name, _ in _schema_fields()}
-    real |= {f"{cls.__name__}.{name}" for cls in (models.Endpoint,) for name in ("traffic",)}
+    real |= {f"{cls.__name__}.{name}" for cls in (manifest.Endpoint,) for name in ("traffic",)}
     for table in (RANGES, NOT_ASKED, QUESTIONS, OVERRIDES):
         assert set(table) <= real, set(table) - real
 
 
 def test_what_if_values_respect_known_siblings() -> None:
-    known = models.ServiceTime(p99_ms=30.0)
-    values = alternatives(models.ServiceTime, "p50_ms", known)
+    known = manifest.ServiceTime(p99_ms=30.0)
+    values = alternatives(manifest.ServiceTime, "p50_ms", known)
     assert values and all(v <= 30.0 for v in values)
-    assert alternatives(models.Release, "canary", None) == (True, False)
-    assert alternatives(models.SystemInfo, "owner", None) == ()
+    assert alternatives(manifest.Release, "canary", None) == (True, False)
+    assert alternatives(manifest.SystemInfo, "owner", None) == ()
 
 
 def test_read_log_records_unknown_reads_and_restores_classes() -> None:

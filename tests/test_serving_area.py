@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies
 
 from mlreview.cli import main
-from mlreview.data.loadtest import parse
+from mlreview.datasets.loadtest import parse
 from mlreview.problems import InputError
 from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
 from mlreview.quant.queueing import (

@@ -15,17 +15,17 @@ from hypothesis import strategies as st
 
 import mlreview
 from mlreview.cli import main
-from mlreview.data.dataset import (
+from mlreview.datasets.dataset import (
     load_side,
     profile_data,
     profile_paths,
     read_profile,
     write_profile,
 )
-from mlreview.data.importance import read_importances
-from mlreview.data.profile import Profile, profile_frame
-from mlreview.data.sketch import DistinctSketch, QuantileSketch
-from mlreview.data.skew import Thresholds, compare
+from mlreview.datasets.importance import read_importances
+from mlreview.datasets.profile import Profile, profile_frame
+from mlreview.datasets.sketch import DistinctSketch, QuantileSketch
+from mlreview.datasets.skew import Thresholds, compare
 from mlreview.problems import InputError
 
 N = 20_000

@@ -15,8 +15,8 @@ from mlreview._version import __version__
 if TYPE_CHECKING:
     from mlreview.api import Review, load, loads, review
     from mlreview.areas.findings import Finding, Severity
-    from mlreview.data.profile import Profile
-    from mlreview.data.skew import SkewReport, Thresholds
+    from mlreview.datasets.profile import Profile
+    from mlreview.datasets.skew import SkewReport, Thresholds
     from mlreview.problems import InputError, Problem
     from mlreview.skew_api import profile, skew
     from mlreview.system.system import System
@@ -43,12 +43,12 @@ _LAZY = {
     "Finding": "mlreview.areas.findings",
     "InputError": "mlreview.problems",
     "Problem": "mlreview.problems",
-    "Profile": "mlreview.data.profile",
+    "Profile": "mlreview.datasets.profile",
     "Review": "mlreview.api",
     "Severity": "mlreview.areas.findings",
-    "SkewReport": "mlreview.data.skew",
+    "SkewReport": "mlreview.datasets.skew",
     "System": "mlreview.system.system",
-    "Thresholds": "mlreview.data.skew",
+    "Thresholds": "mlreview.datasets.skew",
     "load": "mlreview.api",
     "loads": "mlreview.api",
     "profile": "mlreview.skew_api",

@@ -276,7 +276,7 @@ def _progress() -> tuple[Any, Any]:
 
 
 def _profile(args: argparse.Namespace) -> int:
-    from mlreview.data.dataset import profile_paths, write_profile
+    from mlreview.datasets.dataset import profile_paths, write_profile
 
     context, on_rows = _progress()
     with context:
@@ -299,7 +299,7 @@ FAIL_ORDER = {"schema": 3, "skew": 2, "drift": 1, "ok": 0}
 def _thresholds(items: list[str]) -> Any:
     from dataclasses import fields, replace
 
-    from mlreview.data.skew import Thresholds
+    from mlreview.datasets.skew import Thresholds
 
     t = Thresholds()
     names = {f.name for f in fields(Thresholds)}
@@ -323,8 +323,8 @@ def _thresholds(items: list[str]) -> Any:
 def _skew(args: argparse.Namespace) -> int:
     import shutil
 
-    from mlreview.data.dataset import compare_specs
-    from mlreview.data.importance import read_importances
+    from mlreview.datasets.dataset import compare_specs
+    from mlreview.datasets.importance import read_importances
     from mlreview.report.skew_report import render
 
     thresholds = _thresholds(args.threshold)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlreview.data.dataset import load_side, profile_data, profile_paths
-from mlreview.data.profile import Profile
-from mlreview.data.skew import SkewReport, Thresholds, compare
+from mlreview.datasets.dataset import load_side, profile_data, profile_paths
+from mlreview.datasets.profile import Profile
+from mlreview.datasets.skew import SkewReport, Thresholds, compare
 
 
 def profile(data: Any) -> Profile:

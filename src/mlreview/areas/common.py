@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlreview.system.models import Endpoint, Feature, Pipeline, Signal
+from mlreview.system.manifest import Endpoint, Feature, Pipeline, Signal
 from mlreview.system.system import System
 
 DEFAULT_MULTIPLIER = 10.0

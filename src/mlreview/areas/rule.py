@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, Severity
-from mlreview.system.models import Node
+from mlreview.system.manifest import Node
 from mlreview.system.system import System
 from mlreview.system.type_walk import keys_of
 from mlreview.system.units import show_value

@@ -27,7 +27,7 @@ from mlreview.engine.questions import review_with_questions
 from mlreview.engine.result import Question
 from mlreview.problems import InputError
 from mlreview.system.loader import load_text, read_text
-from mlreview.system.models import Manifest
+from mlreview.system.manifest import Manifest
 from mlreview.system.type_walk import strip, walk
 from mlreview.system.units import Duration, Schedule
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlreview.areas.serving import assessment
-from mlreview.system.models import Replicas
+from mlreview.system.manifest import Replicas
 from mlreview.system.system import System
 
 

@@ -19,7 +19,7 @@ from mlreview.areas.findings import Severity
 from mlreview.areas.registry import AREA_LIST
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import run
-from mlreview.system.models import Manifest, Node
+from mlreview.system.manifest import Manifest, Node
 from mlreview.system.reads import Path, ReadLog
 from mlreview.system.system import System
 from mlreview.system.type_walk import is_model, keys_of, strip

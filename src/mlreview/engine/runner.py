@@ -13,7 +13,7 @@ from mlreview.areas.rule import Context, Rule, to_finding
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.scenarios import build, why_first
 from mlreview.engine.scoring import score
-from mlreview.system.models import Suppression
+from mlreview.system.manifest import Suppression
 from mlreview.system.reads import ReadLog
 from mlreview.system.system import System
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
-from mlreview.system.models import Manifest, Node, Source
+from mlreview.system.manifest import Manifest, Node, Source
 from mlreview.system.system import System
 from mlreview.system.type_walk import keys_of
 

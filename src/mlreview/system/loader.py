@@ -10,7 +10,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from mlreview.problems import InputError, Problem
-from mlreview.system.models import COMPONENT_SECTIONS, Component, Manifest, Node, RefTo
+from mlreview.system.manifest import COMPONENT_SECTIONS, Component, Manifest, Node, RefTo
 from mlreview.system.system import System
 from mlreview.system.type_walk import describe, keys_of, walk
 from mlreview.system.yaml_source import Document, read_yaml

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mlreview.system.models import Node
+from mlreview.system.manifest import Node
 
 Path = tuple[str | int, ...]
 

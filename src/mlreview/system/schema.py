@@ -7,7 +7,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from mlreview.system.models import Manifest, Suppression
+from mlreview.system.manifest import Manifest, Suppression
 from mlreview.system.type_walk import describe, is_model, strip
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"

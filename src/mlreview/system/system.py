@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import NamedTuple
 
-from mlreview.system.models import (
+from mlreview.system.manifest import (
     COMPONENT_SECTIONS,
     Component,
     Endpoint,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args, get_origin
 
-from mlreview.system.models import Node
+from mlreview.system.manifest import Node
 from mlreview.system.type_walk import strip
 from mlreview.system.units import Duration, Schedule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlreview.system.models import Manifest, Node
+from mlreview.system.manifest import Manifest, Node
 from mlreview.system.reads import Path
 from mlreview.system.system import System
 from mlreview.system.type_walk import is_model, keys_of, strip

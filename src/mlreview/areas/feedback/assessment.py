@@ -8,7 +8,7 @@ from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural
 from mlreview.areas.feedback.design import design
 from mlreview.areas.findings import Finding
-from mlreview.system.models import FeedbackLoop, Model
+from mlreview.system.manifest import FeedbackLoop, Model
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 

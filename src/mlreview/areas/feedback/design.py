@@ -7,7 +7,7 @@ from typing import Any
 
 from mlreview.areas.common import watched
 from mlreview.quant.power import size_holdout
-from mlreview.system.models import Endpoint, FeedbackLoop, Model
+from mlreview.system.manifest import Endpoint, FeedbackLoop, Model
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.system.models import Model
+from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
 RULES = RuleSet(area="feedback", prefix="FEED")

@@ -9,7 +9,7 @@ from mlreview.areas.common import plural, refresh_pipelines
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline import availability, failure_modes
 from mlreview.areas.pipeline.lineage import lineage
-from mlreview.system.models import Feature, Pipeline
+from mlreview.system.manifest import Feature, Pipeline
 from mlreview.system.system import System
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.quant.availability import Hazard, series, simulate
 from mlreview.system.catalogue import lookup
-from mlreview.system.models import Component, Endpoint, Source, Store
+from mlreview.system.manifest import Component, Endpoint, Source, Store
 from mlreview.system.system import System
 
 DEFAULT_MTTR_HOURS = 1.0

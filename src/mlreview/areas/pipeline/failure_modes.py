@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlreview.areas.common import watched
-from mlreview.system.models import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
+from mlreview.system.manifest import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
 from mlreview.system.system import System
 
 FAILURE = {"source": "unavailable", "pipeline": "run fails", "store": "unavailable"}

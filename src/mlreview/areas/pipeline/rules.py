@@ -9,7 +9,7 @@ from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import refresh_slack_seconds
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.system.models import Endpoint
+from mlreview.system.manifest import Endpoint
 from mlreview.system.units import format_seconds
 
 RULES = RuleSet(area="pipeline", prefix="DATA")

@@ -9,7 +9,7 @@ from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving import capacity
-from mlreview.system.models import Dependency, Endpoint
+from mlreview.system.manifest import Dependency, Endpoint
 from mlreview.system.system import System
 
 DEFAULT_RAMP_S = 60.0

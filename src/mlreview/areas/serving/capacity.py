@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from mlreview.areas.common import multiplier, peak_qps
-from mlreview.data.loadtest import LoadTestRun, read
+from mlreview.datasets.loadtest import LoadTestRun, read
 from mlreview.quant.autoscaler import Autoscaler, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
 from mlreview.quant.spike import SpikeSpec, simulate
-from mlreview.system.models import Endpoint
+from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
 
 CLAIM_UTILISATION = 0.8

@@ -8,7 +8,7 @@ from typing import Any
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.system.models import Endpoint
+from mlreview.system.manifest import Endpoint
 
 RULES = RuleSet(area="serving", prefix="SCALE")
 WAF = "AWS Well-Architected reliability pillar"

@@ -7,7 +7,7 @@ import importlib
 from mlreview.areas.area import Assessment
 from mlreview.areas.common import plural, refresh_pipelines, served_online, watched
 from mlreview.areas.findings import Finding
-from mlreview.system.models import Feature
+from mlreview.system.manifest import Feature
 from mlreview.system.system import System
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlreview.data.dataset import compare_specs
+from mlreview.datasets.dataset import compare_specs
 from mlreview.problems import InputError
-from mlreview.system.models import Model
+from mlreview.system.manifest import Model
 from mlreview.system.system import System
 
 _CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mlreview.areas.common import refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.system.models import Model
+from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
 RULES = RuleSet(area="skew", prefix="SKEW")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mlreview.data.sketch import DistinctSketch, QuantileSketch, TopValues
+from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues
 from mlreview.problems import InputError
 
 PROFILE_VERSION = 1

@@ -12,11 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from mlreview.data import causes
-from mlreview.data.causes import Cause
-from mlreview.data.distance import EFFECT_SIZES, OTHER, Distances, categorical, cdf, numeric, shares
-from mlreview.data.join import JoinedFeature, JoinReport
-from mlreview.data.profile import ColumnProfile, Profile
+from mlreview.datasets import causes
+from mlreview.datasets.causes import Cause
+from mlreview.datasets.distance import (
+    EFFECT_SIZES,
+    OTHER,
+    Distances,
+    categorical,
+    cdf,
+    numeric,
+    shares,
+)
+from mlreview.datasets.join import JoinedFeature, JoinReport
+from mlreview.datasets.profile import ColumnProfile, Profile
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from typing import Any
 
 import orjson
 
-from mlreview.data.join import join
-from mlreview.data.profile import PROFILE_VERSION, Profile, merge_batch, profile_frame
-from mlreview.data.read import batches, frame_of, resolve
-from mlreview.data.skew import SkewReport, Thresholds, compare
+from mlreview.datasets.join import join
+from mlreview.datasets.profile import PROFILE_VERSION, Profile, merge_batch, profile_frame
+from mlreview.datasets.read import batches, frame_of, resolve
+from mlreview.datasets.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
 
 

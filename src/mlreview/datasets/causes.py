@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from mlreview.data.distance import OTHER, categorical, cdf, normal_text, shares
-from mlreview.data.profile import ColumnProfile
+from mlreview.datasets.distance import OTHER, categorical, cdf, normal_text, shares
+from mlreview.datasets.profile import ColumnProfile
 
 QUANTILES = tuple(i / 20 for i in range(2, 19))
 UNIT_FACTORS: tuple[tuple[float, str], ...] = (

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mlreview.data.distance import normal_text
-from mlreview.data.read import DataFile, scan
+from mlreview.datasets.distance import normal_text
+from mlreview.datasets.read import DataFile, scan
 from mlreview.problems import InputError
 
 SERVING = "__serving"

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from mlreview.data.profile import ColumnProfile
+from mlreview.datasets.profile import ColumnProfile
 
 EPS = 1e-4
 OTHER = "\x00other"

@@ -1,0 +1,153 @@
+"""The manifest as typed models. A field left out is None: unknown, never false.
+
+One module per part of the manifest; every model is re-exported here."""
+
+from __future__ import annotations
+
+from mlreview.system.manifest.base import (
+    MANIFEST_VERSION,
+    Component,
+    Count,
+    Criticality,
+    Fraction,
+    Node,
+    Positive,
+    RefTo,
+    Signal,
+    Suppression,
+    ref,
+)
+from mlreview.system.manifest.endpoints import (
+    Admission,
+    Autoscaling,
+    Batching,
+    BatchWindow,
+    Capacity,
+    Dependency,
+    Endpoint,
+    LoadTest,
+    PredictionLogging,
+    Release,
+    Replicas,
+    ServiceTime,
+    Slo,
+)
+from mlreview.system.manifest.features import (
+    Feature,
+    Implementation,
+    Missing,
+    MissingPolicy,
+)
+from mlreview.system.manifest.feedback import (
+    Exploration,
+    FeedbackLoop,
+    Holdout,
+    Label,
+    LabelDelay,
+    QualityFilters,
+)
+from mlreview.system.manifest.models import (
+    DataLinks,
+    Gate,
+    Model,
+    Registry,
+    RetrainTrigger,
+    Threshold,
+    Training,
+)
+from mlreview.system.manifest.monitoring import (
+    DriftMonitors,
+    FreshnessMonitors,
+    InputMonitors,
+    Monitoring,
+    QualityMonitors,
+    SkewMonitors,
+    SystemMonitors,
+)
+from mlreview.system.manifest.pipelines import (
+    Pipeline,
+    PipelineAlerts,
+    Retries,
+    Store,
+    Validation,
+)
+from mlreview.system.manifest.root import (
+    COMPONENT_SECTIONS,
+    Manifest,
+)
+from mlreview.system.manifest.sources import (
+    Contract,
+    FailureBehaviour,
+    Source,
+    SourceMonitors,
+)
+from mlreview.system.manifest.system_info import (
+    Decision,
+    SystemInfo,
+    Traffic,
+)
+
+__all__ = [
+    "COMPONENT_SECTIONS",
+    "MANIFEST_VERSION",
+    "Admission",
+    "Autoscaling",
+    "BatchWindow",
+    "Batching",
+    "Capacity",
+    "Component",
+    "Contract",
+    "Count",
+    "Criticality",
+    "DataLinks",
+    "Decision",
+    "Dependency",
+    "DriftMonitors",
+    "Endpoint",
+    "Exploration",
+    "FailureBehaviour",
+    "Feature",
+    "FeedbackLoop",
+    "Fraction",
+    "FreshnessMonitors",
+    "Gate",
+    "Holdout",
+    "Implementation",
+    "InputMonitors",
+    "Label",
+    "LabelDelay",
+    "LoadTest",
+    "Manifest",
+    "Missing",
+    "MissingPolicy",
+    "Model",
+    "Monitoring",
+    "Node",
+    "Pipeline",
+    "PipelineAlerts",
+    "Positive",
+    "PredictionLogging",
+    "QualityFilters",
+    "QualityMonitors",
+    "RefTo",
+    "Registry",
+    "Release",
+    "Replicas",
+    "RetrainTrigger",
+    "Retries",
+    "ServiceTime",
+    "Signal",
+    "SkewMonitors",
+    "Slo",
+    "Source",
+    "SourceMonitors",
+    "Store",
+    "Suppression",
+    "SystemInfo",
+    "SystemMonitors",
+    "Threshold",
+    "Traffic",
+    "Training",
+    "Validation",
+    "ref",
+]

@@ -1,0 +1,86 @@
+"""The manifest: feedback."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from mlreview.system.manifest.base import Component, Fraction, Node, ref
+from mlreview.system.units import Duration
+
+
+class LabelDelay(Node):
+    p50: Duration | None = Field(None, description="Median time from prediction to label.")
+    p95: Duration | None = Field(None, description="95th-percentile time from prediction to label.")
+
+
+class Label(Node):
+    kind: Literal["outcome", "explicit", "implicit", "human"] | None = Field(
+        None,
+        description="outcome (chargeback), explicit (rating), implicit (click) or human (review).",
+    )
+    source: Annotated[str | None, ref("source", "pipeline")] = Field(
+        None, description="Id of the source or pipeline the labels come from."
+    )
+    delay: LabelDelay | None = Field(None, description="Label delay distribution.")
+    observed_only_when: str | None = Field(
+        None, description="Condition for an outcome to be seen, e.g. 'transaction approved'."
+    )
+    coverage: Fraction | None = Field(
+        None, description="Share of predictions that ever get a label."
+    )
+    base_rate: Fraction | None = Field(
+        None, description="Share of labelled outcomes that are positive (fraud rate, click rate)."
+    )
+    join_key: Literal["prediction_id", "entity_time", "entity"] | None = Field(
+        None, description="How a label is matched to its prediction."
+    )
+    maturity_window: Duration | None = Field(
+        None, description="Rows younger than this are left out of training."
+    )
+
+
+class Exploration(Node):
+    enabled: bool | None = Field(None, description="Some decisions are randomised.")
+    fraction: Fraction | None = Field(None, description="Share of traffic explored.")
+    propensity_logged: bool | None = Field(
+        None, description="The action probability is logged with each decision."
+    )
+
+
+class Holdout(Node):
+    enabled: bool | None = Field(
+        None, description="A random share of traffic is kept from the model."
+    )
+    fraction: Fraction | None = Field(None, description="Share of traffic held out.")
+    persistent: bool | None = Field(
+        None, description="The same units stay in the holdout over months."
+    )
+
+
+class QualityFilters(Node):
+    bots: bool | None = Field(None, description="Bot and spam traffic is filtered out of labels.")
+    poisoning: bool | None = Field(None, description="Labels are checked for manipulation.")
+
+
+class FeedbackLoop(Component):
+    model: Annotated[str, ref("model")] = Field(description="Id of the model the labels train.")
+    label: Label | None = Field(None, description="Where labels come from and when.")
+    model_shapes_own_data: bool | None = Field(
+        None, description="The model's decisions decide which outcomes are seen."
+    )
+    min_detectable_effect: Annotated[float, Field(gt=0.0, le=10.0)] | None = Field(
+        None,
+        description="Smallest relative change in the outcome rate worth detecting (0.1 = 10%).",
+    )
+    exploration: Exploration | None = Field(None, description="Exploration policy.")
+    holdout: Holdout | None = Field(None, description="Holdout policy.")
+    position_bias: Literal["none", "ips", "positional_feature", "randomization"] | None = Field(
+        None, description="How position bias in clicks is handled."
+    )
+    quality_filters: QualityFilters | None = Field(None, description="Filters on feedback quality.")
+    feeds_back_through: list[str] | None = Field(
+        None, description="Other systems that act on predictions and feed data back."
+    )
+    KIND: ClassVar[str] = "feedback"

@@ -1,0 +1,98 @@
+"""The manifest: models."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from mlreview.system.manifest.base import Component, Count, Node, ref
+from mlreview.system.units import Duration, Schedule
+
+
+class Training(Node):
+    pipeline: Annotated[str | None, ref("pipeline")] = Field(
+        None, description="Id of the training pipeline."
+    )
+    cadence: Schedule | None = Field(None, description="How often the model is retrained.")
+    window: Duration | None = Field(None, description="How much history each training run uses.")
+    split: Literal["random", "temporal", "group"] | None = Field(
+        None, description="How evaluation data is split off."
+    )
+    automated: bool | None = Field(None, description="Retrained and promoted without a person.")
+    reproducible: bool | None = Field(
+        None, description="A run can be repeated exactly from versioned inputs."
+    )
+    data_versioned: bool | None = Field(None, description="Training data is versioned.")
+
+
+class Gate(Node):
+    enabled: bool | None = Field(None, description="A validation gate runs before promotion.")
+    blocking: bool | None = Field(None, description="A failed gate stops promotion.")
+    compares_to_previous: bool | None = Field(
+        None, description="The candidate is compared with the serving model."
+    )
+    compares_to_baseline: bool | None = Field(
+        None, description="The candidate is compared with a simple baseline."
+    )
+    slices: list[str] | None = Field(None, description="Slices the gate checks separately.")
+
+
+class Registry(Node):
+    technology: str | None = Field(None, description="e.g. mlflow, sagemaker-model-registry.")
+    retained_versions: Count | None = Field(
+        None, description="Earlier deployable versions kept for rollback."
+    )
+
+
+class Threshold(Node):
+    kind: Literal["fixed", "learned", "none"] | None = Field(
+        None, description="How the decision threshold is set."
+    )
+    recalibrated_on_retrain: bool | None = Field(
+        None, description="The threshold is re-derived at every retrain."
+    )
+
+
+RetrainTrigger = Literal["schedule", "new_data", "drift", "performance", "manual"]
+
+
+class DataLinks(Node):
+    training: str = Field(
+        description="Training data: a Parquet, CSV, Arrow IPC or JSON-lines file, folder or glob, "
+        "relative to the manifest, or a profile saved by `mlreview profile`."
+    )
+    serving: str = Field(description="Logged serving features, in the same forms.")
+    key: list[str] | None = Field(
+        None, description="Columns that identify an example on both sides, to compare row by row."
+    )
+
+
+class Model(Component):
+    family: str | None = Field(None, description="e.g. xgboost, two_tower, prophet.")
+    features: list[Annotated[str, ref("feature")]] | None = Field(
+        None, description="Features the model reads; unknown means all declared features."
+    )
+    training: Training | None = Field(None, description="How and how often the model is trained.")
+    retrain_triggers: list[RetrainTrigger] | None = Field(
+        None, description="What starts a retrain."
+    )
+    validation_gate: Gate | None = Field(
+        None, description="Checks before a new version is promoted."
+    )
+    registry: Registry | None = Field(None, description="Where versions are kept.")
+    preprocessing_bundled: bool | None = Field(
+        None, description="Preprocessing artefacts ship inside the model bundle."
+    )
+    threshold: Threshold | None = Field(None, description="Decision threshold handling.")
+    max_age: Duration | None = Field(None, description="Oldest the model may be before harm.")
+    consumers: list[str] | None = Field(None, description="Systems that use the predictions.")
+    consumers_access_controlled: bool | None = Field(
+        None, description="Only registered consumers can read predictions."
+    )
+    data: DataLinks | None = Field(
+        None,
+        description="Training data and serving logs to compare (`mlreview check` then reports "
+        "skew found in the data).",
+    )
+    KIND: ClassVar[str] = "model"

@@ -1,0 +1,77 @@
+"""The manifest: monitoring."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mlreview.system.manifest.base import Node, Signal, Suppression
+from mlreview.system.units import Duration
+
+
+class InputMonitors(Node):
+    schema_: Signal | None = Field(
+        None, alias="schema", description="Live inputs are checked against the training schema."
+    )
+    ranges: Signal | None = Field(None, description="Live inputs are checked against value ranges.")
+    null_rate: Signal | None = Field(
+        None, description="The null or default rate of live inputs is monitored."
+    )
+
+
+class SkewMonitors(Node):
+    training_serving: Signal | None = Field(
+        None, description="Served features are compared with training features."
+    )
+
+
+class DriftMonitors(Node):
+    features: Signal | None = Field(None, description="Input feature distributions are monitored.")
+    predictions: Signal | None = Field(
+        None, description="The prediction distribution is monitored."
+    )
+
+
+class QualityMonitors(Node):
+    label_based: Signal | None = Field(
+        None, description="Quality metrics from labels are monitored."
+    )
+    proxy: Signal | None = Field(None, description="A fast proxy for quality is monitored.")
+    slices: list[str] | None = Field(None, description="Slices monitored separately.")
+    detection_target: Duration | None = Field(
+        None, description="How soon a quality drop must be noticed."
+    )
+
+
+class FreshnessMonitors(Node):
+    model_age: Signal | None = Field(None, description="Alert when the serving model is too old.")
+    feature_freshness: Signal | None = Field(
+        None, description="Alert when served features are older than their budget."
+    )
+    pipeline_age: Signal | None = Field(
+        None, description="Alert on the age of each pipeline's last success."
+    )
+
+
+class SystemMonitors(Node):
+    latency: Signal | None = Field(None, description="Serving latency against the SLO.")
+    errors: Signal | None = Field(None, description="Serving error rate.")
+    saturation: Signal | None = Field(None, description="CPU/GPU, memory and queue saturation.")
+
+
+class Monitoring(Node):
+    inputs: InputMonitors | None = Field(None, description="Checks on live model inputs.")
+    skew: SkewMonitors | None = Field(None, description="Training-serving skew monitors.")
+    drift: DriftMonitors | None = Field(None, description="Drift monitors.")
+    quality: QualityMonitors | None = Field(None, description="Model-quality monitors.")
+    freshness: FreshnessMonitors | None = Field(None, description="Age monitors.")
+    system: SystemMonitors | None = Field(None, description="Serving health monitors.")
+    nan_inf: Signal | None = Field(
+        None, description="Non-finite values are caught in training and serving."
+    )
+    action_limits: bool | None = Field(
+        None, description="Automated actions are capped per time window."
+    )
+    runbooks: bool | None = Field(None, description="Every alert has an owner and a runbook.")
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="Rules accepted on monitoring, each with a reason."
+    )

@@ -1,0 +1,50 @@
+"""The manifest: system."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from mlreview.system.manifest.base import Criticality, Node, Positive, Suppression
+from mlreview.system.units import Duration
+
+
+class Decision(Node):
+    type: Literal["classification", "ranking", "regression", "forecast", "filtering"] | None = (
+        Field(None, description="Kind of prediction; 'ranking' enables position-bias rules.")
+    )
+    automated_action: bool | None = Field(
+        None, description="Predictions act without a human in the loop (block, approve, spend)."
+    )
+    action: str | None = Field(None, description="What an automated decision does.")
+
+
+class Traffic(Node):
+    peak_qps: Positive | None = Field(None, description="Today's peak requests per second.")
+    growth_multiplier: Positive | None = Field(
+        None, description="Traffic multiple the system must absorb (the review assumes 10)."
+    )
+    ramp: Duration | None = Field(None, description="How fast a spike reaches its peak.")
+    daily_predictions: Positive | None = Field(
+        None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
+    )
+
+
+class SystemInfo(Node):
+    name: Annotated[str, Field(min_length=1)] = Field(
+        description="Name of the system, used in report titles."
+    )
+    description: str | None = Field(None, description="Free text for readers of the review.")
+    owner: str | None = Field(None, description="Team that owns the system.")
+    criticality: Criticality | None = Field(
+        None,
+        description="Impact of wrong or missing predictions; high and critical raise severity.",
+    )
+    decision: Decision | None = Field(None, description="What the predictions decide.")
+    traffic: Traffic | None = Field(
+        None, description="Peak traffic and the growth the serving stack must absorb."
+    )
+    suppress: list[Suppression] = Field(
+        default_factory=list, description="Rules accepted for the whole system, each with a reason."
+    )
