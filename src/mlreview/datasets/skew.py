@@ -7,7 +7,7 @@ an engineering cause fits, `drift` when they differ and none does, and `ok` othe
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,25 @@ class Thresholds:
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
+
+    def with_overrides(self, items: list[str]) -> Thresholds:
+        """These thresholds with ``NAME=VALUE`` overrides; ValueError names a bad one."""
+        names = {f.name for f in fields(Thresholds)}
+        out = self
+        for item in items:
+            name, _, value = item.partition("=")
+            if name not in names:
+                raise ValueError(
+                    f"{item!r}: expected NAME=VALUE with NAME one of " + ", ".join(sorted(names))
+                )
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"{item!r}: expected a number after '='") from None
+            if number < 0:
+                raise ValueError(f"{item!r}: expected a value of at least 0")
+            out = replace(out, **{name: number})
+        return out
 
 
 @dataclass
@@ -248,6 +267,12 @@ class SkewReport:
 
 
 STATUS_ORDER = {"schema": 0, "skew": 1, "drift": 2, "ok": 3}
+"""Worst first: a missing or retyped column outranks a skew, a skew a drift."""
+
+
+def at_or_above(status: str, bar: str) -> bool:
+    """Whether ``status`` is ``bar`` or worse (schema > skew > drift > ok)."""
+    return STATUS_ORDER[status] <= STATUS_ORDER[bar]
 
 
 JOINED_CAUSES = {

@@ -1,0 +1,48 @@
+"""Command line: argument parsing and exit codes only, one module per command. Heavy modules
+load inside each command, so ``mlreview --help`` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mlreview._version import __version__
+from mlreview.cli import capacity, check, init, profile, rules, schema, skew
+from mlreview.cli._common import EXIT_INPUT, EXIT_OK, UsageError
+
+COMMANDS = (check, init, profile, skew, capacity, rules, schema)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlreview",
+        description="Review a production ML system: training-serving skew, data-pipeline "
+        "reliability, serving at 10x traffic, feedback loops, and the biggest risk.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlreview {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    from mlreview.problems import InputError
+
+    try:
+        code: int = args.run(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except UsageError as exc:
+        print(f"mlreview: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    return code

@@ -1,0 +1,70 @@
+"""What the commands share: exit codes, usage errors, reading notes, writing output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument the parser could not catch; reported in one line with exit 2."""
+
+
+def split(values: list[str]) -> list[str]:
+    """Comma-separated values of a repeatable option, as one list."""
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def width_for(requested: int | None, to_tty: bool) -> int:
+    """The terminal width: as asked, else the terminal's when printing to one, else 100."""
+    import shutil
+
+    width = requested or (shutil.get_terminal_size((100, 24)).columns if to_tty else 100)
+    if width < 40:
+        raise UsageError(f"--width {width}: expected at least 40 columns")
+    return width
+
+
+def notes(where: str) -> tuple[str, str]:
+    """(text, name for messages) of a prose description: a file, or stdin for '-'."""
+    from mlreview.problems import InputError
+    from mlreview.system.loader import read_text
+
+    if where == "-":
+        try:
+            return sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError as exc:
+            raise InputError.single("<stdin>", f"byte {exc.start} is not UTF-8") from None
+    return read_text(Path(where), where, "a text file describing the system"), where
+
+
+def progress() -> tuple[Any, Any]:
+    """A rows-read counter on stderr when it is a terminal: (context, callback)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("reading: {task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("rows", total=None)
+    return bar, lambda n: bar.advance(task, n)

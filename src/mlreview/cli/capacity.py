@@ -1,0 +1,53 @@
+"""`mlreview capacity`: the serving part alone, with what-if traffic and replica bounds."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mlreview.cli._common import EXIT_OK, UsageError, write
+
+FORMATS = ("terminal", "markdown", "json")
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cap = sub.add_parser("capacity", help="serving what-if: latency against load, spikes, limits")
+    cap.add_argument("manifest", type=Path, help="the system's YAML manifest")
+    cap.add_argument(
+        "--traffic", help="growth multiplier, e.g. 10x (default: the manifest's, else 10)"
+    )
+    cap.add_argument("--replicas", type=int, help="run this many replicas at least (min replicas)")
+    cap.add_argument("--max-replicas", type=int, help="allow at most this many replicas")
+    cap.add_argument("--format", "-f", choices=FORMATS, default="terminal")
+    cap.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    cap.set_defaults(run=run)
+
+
+def _multiplier(text: str | None) -> float | None:
+    if text is None:
+        return None
+    raw = text.strip().lower().removesuffix("x")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"--traffic {text!r}: expected a multiplier such as 10x or 2.5") from None
+    if not 0 < value <= 1000:
+        raise UsageError(f"--traffic {text!r}: expected a multiplier between 0 and 1000")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlreview.engine.capacity import report
+    from mlreview.report.capacity_report import render
+    from mlreview.system.loader import load
+
+    for flag, value in (("--replicas", args.replicas), ("--max-replicas", args.max_replicas)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} {value}: expected at least 1")
+    low, high = args.replicas, args.max_replicas
+    if low is not None and high is not None and low > high:
+        raise UsageError(f"--replicas {low}: expected at most --max-replicas {high}")
+    system = load(args.manifest)
+    data = report(system, _multiplier(args.traffic), args.replicas, args.max_replicas)
+    write(render(data, args.format), args.output)
+    return EXIT_OK

@@ -1,0 +1,103 @@
+"""`mlreview check`: the five-part review of a manifest (or of a draft from prose)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlreview.cli._common import EXIT_FINDINGS, EXIT_OK, UsageError, notes, split, width_for, write
+
+if TYPE_CHECKING:
+    from mlreview.engine.result import Review
+
+FORMATS = ("terminal", "markdown", "json", "sarif", "html")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = sub.add_parser("check", help="review a system manifest (the five-part review)")
+    check.add_argument("manifest", type=Path, nargs="?", help="the system's YAML manifest")
+    check.add_argument(
+        "--from-text",
+        metavar="NOTES",
+        help="review a manifest drafted from this prose description ('-' reads stdin)",
+    )
+    check.add_argument(
+        "--format", "-f", choices=FORMATS, help="output format (default: from -o, else terminal)"
+    )
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    check.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 1 when a finding at or above this severity remains (default: never)",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: codes, code prefixes or names, comma-separated",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="skip these rules: codes, code prefixes or names, comma-separated",
+    )
+    check.add_argument(
+        "--no-questions",
+        action="store_true",
+        help="skip the what-if reviews that find which unknowns would change the result",
+    )
+    check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.set_defaults(run=run)
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        from mlreview.report.base import SUFFIXES
+
+        return SUFFIXES.get(args.output.suffix.lower(), "terminal")
+    return "terminal"
+
+
+def _exit_code(review: Review, fail_on: str | None) -> int:
+    if fail_on is None:
+        return EXIT_OK
+    from mlreview.areas.findings import Severity
+
+    bar = Severity(fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= bar for f in review.findings) else EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlreview.engine.questions import review_with_questions
+    from mlreview.engine.runner import SelectionError, run
+    from mlreview.report.base import RenderOptions, render
+    from mlreview.system.loader import load
+
+    if (args.manifest is None) == (args.from_text is None):
+        raise UsageError("check: expected a manifest file or --from-text NOTES (one of them)")
+    if args.from_text is not None:
+        from mlreview.draft.from_text import drafted
+
+        system = drafted(*notes(args.from_text)).system
+    else:
+        system = load(args.manifest)
+    reviewer = run if args.no_questions else review_with_questions
+    try:
+        review = reviewer(system, select=split(args.select), ignore=split(args.ignore))
+    except SelectionError as exc:
+        raise UsageError(f"--select/--ignore: {exc}") from None
+    fmt = _format_for(args)
+    to_tty = args.output is None and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_tty and fmt == "terminal")
+    width = width_for(args.width, to_tty)
+    write(render(review, fmt, RenderOptions(width=width, color=color)), args.output)
+    return _exit_code(review, args.fail_on)

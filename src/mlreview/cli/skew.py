@@ -1,0 +1,88 @@
+"""`mlreview skew`: which features differ between training and serving data, and why."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mlreview.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    progress,
+    split,
+    width_for,
+    write,
+)
+
+FORMATS = ("terminal", "markdown", "json", "html")
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    skew = sub.add_parser("skew", help="compare training data with serving data; name causes")
+    skew.add_argument("training", help="training data (file, folder, glob) or a saved profile")
+    skew.add_argument("serving", help="serving data (file, folder, glob) or a saved profile")
+    skew.add_argument("--format", "-f", choices=FORMATS)
+    skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    skew.add_argument(
+        "--importance",
+        type=Path,
+        help="feature importances: JSON {feature: value}, CSV, XGBoost JSON or LightGBM text model",
+    )
+    skew.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="COLUMNS",
+        help="join training and serving rows on these columns (comma-separated) and compare "
+        "each example's values",
+    )
+    skew.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a threshold: wasserstein, psi, js, ks, linf, missing, p_value",
+    )
+    skew.add_argument(
+        "--fail-on",
+        choices=("schema", "skew", "drift"),
+        help="exit 1 when a feature has this status or a worse one (schema > skew > drift)",
+    )
+    skew.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    skew.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlreview.datasets.dataset import compare_specs
+    from mlreview.datasets.importance import read_importances
+    from mlreview.datasets.skew import Thresholds, at_or_above
+    from mlreview.report.skew_report import render
+
+    try:
+        thresholds = Thresholds().with_overrides(args.threshold)
+    except ValueError as exc:
+        raise UsageError(f"--threshold {exc}") from None
+    importances = read_importances(args.importance) if args.importance else None
+    context, on_rows = progress()
+    with context:
+        report = compare_specs(
+            args.training,
+            args.serving,
+            thresholds=thresholds,
+            importances=importances,
+            on_rows=on_rows,
+            keys=split(args.key),
+        )
+    suffix = args.output.suffix.lower() if args.output else ""
+    fmt = args.format or {".json": "json", ".md": "markdown", ".html": "html"}.get(
+        suffix, "terminal"
+    )
+    to_tty = args.output is None and sys.stdout.isatty()
+    write(render(report.to_dict(), fmt, width_for(args.width, to_tty)), args.output)
+    if args.fail_on is not None and any(
+        at_or_above(f.status, args.fail_on) for f in report.features
+    ):
+        return EXIT_FINDINGS
+    return EXIT_OK
