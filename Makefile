@@ -25,7 +25,7 @@ test: lint
 	$(BIN)/pytest
 
 docs: $(STAMP)
-	$(BIN)/mlreview rules --format markdown > docs/rules.md
+	$(BIN)/mlreview rules --full --format markdown > docs/rules.md
 	$(BIN)/mlreview schema -o schema/mlreview.schema.json
 	sed '/^## Field reference/,$$d' docs/manifest.md > docs/manifest.md.tmp
 	$(BIN)/mlreview schema --format markdown >> docs/manifest.md.tmp

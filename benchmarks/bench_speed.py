@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.generate_manifest import manifest
 from mlreview.api import load, loads, review
-from mlreview.engine.questions import Sensitivity, unknowns, what_ifs
+from mlreview.engine.whatif.questions import Sensitivity, unknowns, what_ifs
 
 HELP_BUDGET_S = 0.3
 REVIEW_BUDGET_S = 1.0

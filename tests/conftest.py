@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 from mlreview.api import Review, review
+from mlreview.report import formats
+from mlreview.report.formats import RenderOptions
+from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,3 +31,8 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
 def reviewed(path: Path) -> Review:
     """The full review (questions included) of a manifest file, computed once per session."""
     return review(load(path))
+
+
+def render(done: Review, fmt: str, options: RenderOptions | None = None) -> str:
+    """A review in one output format, as the CLI writes it."""
+    return formats.render(review_printable(done), fmt, options)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mlreview.areas.registry import FEEDBACK, PIPELINE, SERVING
 from tests.conftest import EXAMPLES, reviewed
 
 
@@ -27,9 +28,9 @@ def test_example_review_matches_its_note(example: Path) -> None:
         assert set(components) <= by_rule[code], (code, by_rule[code])
     for code in expected["must_not_find"]:
         assert code not in by_rule, code
-    rows = done.areas["serving"].assessment["endpoints"]
-    online = [r for r in rows if r["headroom"] is not None]
-    holds = all(r["headroom"] >= 1 for r in online) if online else None
+    rows = done.assessment(SERVING).endpoints
+    online = [r.headroom for r in rows if r.headroom is not None]
+    holds = all(h >= 1 for h in online) if online else None
     assert holds == expected["serving_holds_growth"]
 
 
@@ -60,14 +61,15 @@ def test_example_pipeline_consequences(example: Path) -> None:
     expected = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))
     want = expected["pipeline"]
     done = reviewed(example)
-    a = done.areas["pipeline"].assessment
-    assert a["single_points_of_failure"] == want["single_points_of_failure"]
-    meets = {row["endpoint"]: row["meets_slo"] for row in a["availability"]}
+    a = done.assessment(PIPELINE)
+    assert a.single_points_of_failure == want["single_points_of_failure"]
+    meets = {row.endpoint: row.meets_slo for row in a.availability}
     assert meets == {k: v["meets_slo"] for k, v in want["availability"].items()}
-    rows = {r["component"]: r for r in a["failure_modes"]}
+    rows = {r.component: r for r in a.failure_modes}
     for component, fields in want["failure_modes"].items():
         for key, value in fields.items():
-            assert rows[component][key] == value, (component, key, rows[component][key])
+            got = getattr(rows[component], key)
+            assert got == value, (component, key, got)
     rules = {f.rule for f in done.findings}
     assert set(want["must_find_more"]) <= rules
 
@@ -77,16 +79,13 @@ def test_example_feedback_design(example: Path) -> None:
     want = yaml.safe_load((example.parent / "expected.yaml").read_text(encoding="utf-8"))[
         "feedback"
     ]
-    a = reviewed(example).areas["feedback"].assessment
-    assert a["loop_type"] == want["loop_type"]
-    assert a["effective_staleness_days"] == pytest.approx(
-        want["effective_staleness_days"], abs=1e-3
-    )
+    a = reviewed(example).assessment(FEEDBACK)
+    assert a.loop_type == want["loop_type"]
+    assert a.effective_staleness_days == pytest.approx(want["effective_staleness_days"], abs=1e-3)
+    assert a.holdout is not None and a.design is not None
     for key, value in want["holdout"].items():
-        assert a["holdout"][key] == pytest.approx(value, abs=0.05), key
-    assert a["design"]["maturity_window_days"] == pytest.approx(
-        want["maturity_window_days"], abs=1e-3
-    )
+        assert getattr(a.holdout, key) == pytest.approx(value, abs=0.05), key
+    assert a.design.maturity_window_days == pytest.approx(want["maturity_window_days"], abs=1e-3)
 
 
 def _expected(example: Path) -> dict[str, Any]:
@@ -106,12 +105,10 @@ def test_online_examples_state_serving_expectations() -> None:
 @pytest.mark.parametrize("example", ONLINE_EXAMPLES, ids=lambda p: p.parent.name)
 def test_example_serving_capacity(example: Path) -> None:
     want = _expected(example)["serving"]
-    serving = reviewed(example).areas["serving"].assessment
-    rows = {r["endpoint"]: r for r in serving["endpoints"]}
+    serving = reviewed(example).assessment(SERVING)
     for endpoint, expected in want.items():
-        row = rows[endpoint]
-        assert row["replicas_needed"] == expected["replicas_needed"]
-        assert [row["bottleneck"]["component"], row["bottleneck"]["constraint"]] == expected[
-            "bottleneck"
-        ]
-        assert row["spike"]["reaches_target"] is expected["spike_reaches_target"]
+        row = serving.endpoint(endpoint)
+        assert row.replicas_needed == expected["replicas_needed"]
+        assert row.bottleneck is not None and row.spike is not None
+        assert [row.bottleneck.component, row.bottleneck.constraint] == expected["bottleneck"]
+        assert row.spike.reaches_target is expected["spike_reaches_target"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlreview.api import loads, review
-from mlreview.report.base import render
+from mlreview.areas.registry import FEEDBACK
 from tests.conftest import ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
 
@@ -13,7 +13,7 @@ FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 
 
 def test_contract_keys_for_the_primary_loop() -> None:
-    a = reviewed(FRAUD).areas["feedback"].assessment
+    a = reviewed(FRAUD).assessment(FEEDBACK).to_dict()
     assert a["loop_type"] == "direct"
     assert a["effective_staleness_days"] == 91
     assert a["label_coverage"] is None
@@ -33,30 +33,31 @@ def test_maturity_from_median_delay_assumes_exponential_tail() -> None:
         {"feedback": [{"id": "outcomes", "label": {"delay": {"p95": "__delete__"}}}]}
     )
     text = text.replace("p95: __delete__\n", "")
-    design = review(loads(text)).areas["feedback"].assessment["design"]
-    assert design["maturity_window_days"] == 9 / 24  # 4.32 x 2 h = 8.6 h, rounded up to 9 h
-    assert "exponential" in design["maturity_basis"]
+    design = review(loads(text)).assessment(FEEDBACK).design
+    assert design is not None
+    assert design.maturity_window_days == 9 / 24  # 4.32 x 2 h = 8.6 h, rounded up to 9 h
+    assert "exponential" in design.maturity_basis
 
 
 def test_unsized_holdout_says_what_is_missing() -> None:
-    a = review(loads(manifest_text({}))).areas["feedback"].assessment
-    assert a["holdout"]["fraction"] is None
-    assert a["holdout"]["basis"] == ["cannot size without label.base_rate"]
+    holdout = review(loads(manifest_text({}))).assessment(FEEDBACK).holdout
+    assert holdout is not None and holdout.fraction is None
+    assert holdout.basis == ["cannot size without label.base_rate"]
 
 
 def test_design_without_any_loop() -> None:
-    a = review(loads(manifest_text({"feedback": []}))).areas["feedback"].assessment
-    assert a["loop_type"] == "none"
-    assert a["design"]["model"] == "m1"
-    assert a["diagram"]["as_is"] == []
+    a = review(loads(manifest_text({"feedback": []}))).assessment(FEEDBACK)
+    assert a.loop_type == "none"
+    assert a.design is not None and a.design.model == "m1"
+    assert a.diagram is not None and a.diagram.as_is == []
 
 
 def test_loops_drawn_in_markdown_and_html() -> None:
     done = reviewed(FRAUD)
-    md = render(done, "markdown")
+    md = done.render("markdown")
     assert md.count("```mermaid") == 3  # lineage, loop as declared, loop to build
     assert "s00 -.->" not in md and "-.-> s00" in md
-    html = render(done, "html")
+    html = done.render("html")
     assert "The loop to build" in html and html.count("<svg") >= 4
     assert "hold out 0.1% of traffic" in html
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from mlreview.draft.interview import interview, parse_answer
 from mlreview.draft.yaml_edit import set_value
-from mlreview.engine.questions import review_with_questions
+from mlreview.engine.whatif.questions import review_with_questions
 from mlreview.problems import InputError
 from mlreview.system.loader import load, load_text
 from mlreview.system.units import Duration

@@ -6,6 +6,9 @@ import pytest
 from benchmarks.generate_manifest import manifest
 
 from mlreview.api import load, loads, review
+from mlreview.areas.pipeline.assessment import PipelineAssessment
+from mlreview.areas.pipeline.present import lineage_graph
+from mlreview.areas.registry import PIPELINE
 from mlreview.report.diagram import layout, mermaid
 from tests.conftest import ROOT
 from tests.rules.test_rule_cases import manifest_text
@@ -24,8 +27,8 @@ FAILURE_KEYS = {
 }
 
 
-def _assessment(path=FRAUD):  # type: ignore[no-untyped-def]
-    return review(load(path), questions=False).areas["pipeline"].assessment
+def _assessment(path: object = FRAUD) -> PipelineAssessment:
+    return review(load(path), questions=False).assessment(PIPELINE)  # type: ignore[arg-type]
 
 
 def test_one_failure_mode_per_source_job_and_store() -> None:
@@ -35,10 +38,10 @@ def test_one_failure_mode_per_source_job_and_store() -> None:
         c.id
         for c in (*system.manifest.sources, *system.manifest.pipelines, *system.manifest.stores)
     }
-    assert {r["component"] for r in a["failure_modes"]} == expected
-    for row in a["failure_modes"]:
-        assert set(row) >= FAILURE_KEYS
-        assert row["severity"] in ("critical", "high", "medium", "low")
+    assert {r.component for r in a.failure_modes} == expected
+    for row in a.failure_modes:
+        assert set(row.to_dict()) >= FAILURE_KEYS
+        assert row.severity in ("critical", "high", "medium", "low")
 
 
 def test_daily_job_with_26h_budget_leaves_2h() -> None:
@@ -50,49 +53,46 @@ def test_daily_job_with_26h_budget_leaves_2h() -> None:
             ],
         }
     )
-    rows = {
-        r["component"]: r for r in review(loads(text)).areas["pipeline"].assessment["failure_modes"]
-    }
-    assert rows["stream_job"]["time_to_impact_minutes"] == 120
-    assert rows["events"]["time_to_impact_minutes"] == 120  # feeds f1 only through the job
-    assert rows["online"]["reach"] == "live"
+    rows = {r.component: r for r in review(loads(text)).assessment(PIPELINE).failure_modes}
+    assert rows["stream_job"].time_to_impact_minutes == 120
+    assert rows["events"].time_to_impact_minutes == 120  # feeds f1 only through the job
+    assert rows["online"].reach == "live"
 
 
 def test_failure_reaching_serving_only_through_the_retrain() -> None:
-    rows = {r["component"]: r for r in _assessment()["failure_modes"]}
+    rows = {r.component: r for r in _assessment().failure_modes}
     chargebacks = rows["chargeback_feed"]
-    assert chargebacks["reach"] == "retrain"
-    assert chargebacks["time_to_impact_minutes"] == 24 * 60
-    assert "next daily retrain of fraud_xgb" in chargebacks["serving_effect"]
+    assert chargebacks.reach == "retrain"
+    assert chargebacks.time_to_impact_minutes == 24 * 60
+    assert "next daily retrain of fraud_xgb" in chargebacks.serving_effect
 
 
 def test_single_points_of_failure_and_their_kind() -> None:
     a = _assessment()
-    assert a["single_points_of_failure"] == ["card_auth_stream", "redis_features"]
-    details = {d["component"]: d for d in a["single_point_details"]}
-    assert details["redis_features"]["stops"] == ["fraud_api"]
-    assert details["card_auth_stream"]["corrupts"] == ["fraud_api"]
+    assert a.single_points_of_failure == ["card_auth_stream", "redis_features"]
+    details = {d.component: d for d in a.single_point_details}
+    assert details["redis_features"].stops == ["fraud_api"]
+    assert details["card_auth_stream"].corrupts == ["fraud_api"]
 
 
 def test_availability_composes_the_path() -> None:
-    (row,) = _assessment()["availability"]
+    (row,) = _assessment().availability
     # sagemaker 99.95% (catalogue) and redis 99.9% (declared) in series, both without fallback
-    assert row["series_estimate"] == pytest.approx(0.9995 * 0.999, abs=1e-6)
-    assert row["estimate"] == pytest.approx(row["series_estimate"], abs=3e-4)
-    assert row["meets_slo"] is False
-    assert row["years_simulated"] >= 200
+    assert row.series_estimate == pytest.approx(0.9995 * 0.999, abs=1e-6)
+    assert row.estimate == pytest.approx(row.series_estimate, abs=3e-4)
+    assert row.meets_slo is False
+    assert row.years_simulated >= 200
 
 
 def test_unknown_figures_make_an_upper_bound() -> None:
-    a = review(loads(manifest_text({}))).areas["pipeline"].assessment
-    (row,) = a["availability"]
-    assert row["estimate_is_upper_bound"] is True
-    assert row["meets_slo"] is None
-    assert "online" in row["unknown_availability"]
+    (row,) = review(loads(manifest_text({}))).assessment(PIPELINE).availability
+    assert row.estimate_is_upper_bound is True
+    assert row.meets_slo is None
+    assert "online" in row.unknown_availability
 
 
 def test_lineage_drawn_as_mermaid_and_svg() -> None:
-    graph = _assessment()["lineage"]
+    graph = lineage_graph(_assessment().lineage)
     text = mermaid(graph)
     assert text.startswith("flowchart LR")
     assert "class " in text and "stops" in text and "linkStyle" in text
@@ -103,11 +103,8 @@ def test_lineage_drawn_as_mermaid_and_svg() -> None:
 
 
 def test_large_feature_sets_collapse_in_the_diagram() -> None:
-    graph = (
-        review(loads(manifest(features=60, sources=10, pipelines=5)), questions=False)
-        .areas["pipeline"]
-        .assessment["lineage"]
-    )
+    done = review(loads(manifest(features=60, sources=10, pipelines=5)), questions=False)
+    graph = lineage_graph(done.assessment(PIPELINE).lineage)
     drawn = layout(graph)
     features = [n for n in drawn["nodes"] if n["kind"] == "feature"]
     assert len(features) <= 10
@@ -115,7 +112,7 @@ def test_large_feature_sets_collapse_in_the_diagram() -> None:
 
 
 def test_how_soon_a_failure_is_noticed() -> None:
-    rows = {r["component"]: r for r in _assessment()["failure_modes"]}
-    assert rows["redis_features"]["noticed"] == "at once (alert)"  # monitoring.system.errors
-    assert rows["merchant_risk_table"]["noticed"] == "when someone looks at a dashboard"
-    assert rows["chargeback_labels"]["noticed"].startswith("not until a symptom")
+    rows = {r.component: r for r in _assessment().failure_modes}
+    assert rows["redis_features"].noticed == "at once (alert)"  # monitoring.system.errors
+    assert rows["merchant_risk_table"].noticed == "when someone looks at a dashboard"
+    assert rows["chargeback_labels"].noticed.startswith("not until a symptom")

@@ -8,17 +8,16 @@ from typing import Any, get_args, get_origin
 
 import pytest
 
-from mlreview.engine.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
 from mlreview.engine.runner import run
-from mlreview.report.base import render
+from mlreview.engine.whatif.asking import alternatives, ask_of
+from mlreview.engine.whatif.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
+from mlreview.engine.whatif.reads import ReadLog, nodes
+from mlreview.engine.whatif.variants import with_values
 from mlreview.system import manifest
 from mlreview.system.loader import load, load_text
-from mlreview.system.reads import ReadLog, nodes
-from mlreview.system.type_walk import is_model, strip
+from mlreview.system.paths import is_model, strip
 from mlreview.system.units import Duration, Schedule
-from mlreview.system.unknowns import NOT_ASKED, OVERRIDES, QUESTIONS, RANGES, alternatives
-from mlreview.system.variant import with_values
-from tests.conftest import EXAMPLES, ROOT, reviewed
+from tests.conftest import EXAMPLES, ROOT, render, reviewed
 
 FORECAST = ROOT / "examples" / "demand-forecast" / "system.yaml"
 
@@ -61,18 +60,21 @@ def _schema_fields() -> list[tuple[type[manifest.Node], str, Any]]:
 def test_every_numeric_field_has_what_if_values_or_a_reason() -> None:
     missing = []
     for cls, name, tp in _schema_fields():
-        key = f"{cls.__name__}.{name}"
+        ask = ask_of(cls, name)
         numeric = tp in (int, float, Duration, Schedule)
-        if numeric and key not in RANGES and key not in NOT_ASKED:
-            missing.append(key)
+        if numeric and (ask is None or (ask.values is None and ask.never is None)):
+            missing.append(f"{cls.__name__}.{name}")
     assert missing == []
 
 
-def test_catalogue_keys_name_real_fields() -> None:
-    real = {f"{cls.__name__}.{name}" for cls, name, _ in _schema_fields()}
-    real |= {f"{cls.__name__}.{name}" for cls in (manifest.Endpoint,) for name in ("traffic",)}
-    for table in (RANGES, NOT_ASKED, QUESTIONS, OVERRIDES):
-        assert set(table) <= real, set(table) - real
+def test_declared_what_if_values_are_values_of_their_field() -> None:
+    for cls, name, tp in _schema_fields():
+        ask = ask_of(cls, name)
+        if ask is None or ask.values is None:
+            continue
+        low, high = alternatives(cls, name, None)
+        assert isinstance(low, tp) and isinstance(high, tp), (cls.__name__, name)
+        assert low != high, (cls.__name__, name)
 
 
 def test_what_if_values_respect_known_siblings() -> None:

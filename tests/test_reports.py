@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlreview.api import loads, review
-from mlreview.report import view
-from mlreview.report.base import RenderOptions, render
-from mlreview.report.markdown import code
+from mlreview.document import cells
+from mlreview.report._escape import markdown_code as code
+from mlreview.report.formats import RenderOptions
 from mlreview.report.terminal import _column_widths
-from tests.conftest import EXAMPLES, ROOT, reviewed
+from tests.conftest import EXAMPLES, ROOT, render, reviewed
 
 HOSTILE = """version: 1
 system:
@@ -105,7 +105,7 @@ def test_terminal_at_fixed_width() -> None:
     ],
 )
 def test_table_numbers_have_separators_and_no_large_exponents(value: object, shown: str) -> None:
-    assert view.cell(value) == shown
+    assert cells.cell(value) == shown
 
 
 def test_terminal_never_splits_a_word_of_a_wide_table() -> None:

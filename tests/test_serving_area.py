@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies
 
+from mlreview.areas.registry import SERVING
 from mlreview.cli import main
 from mlreview.datasets.loadtest import parse
 from mlreview.problems import InputError
@@ -250,7 +251,7 @@ def test_a_repeated_spike_is_a_fresh_copy_of_the_remembered_one() -> None:
 
 
 def test_serving_contract_keys() -> None:
-    a = reviewed(FRAUD).areas["serving"].assessment
+    a = reviewed(FRAUD).assessment(SERVING).to_dict()
     assert [s["multiplier"] for s in a["scenarios"]] == [1.0, 10.0]
     for s in a["scenarios"]:
         assert {

@@ -504,7 +504,7 @@ def test_pickled_models_are_refused(tmp_path: Path) -> None:
 
 def test_reviews_without_linked_data_do_not_import_polars() -> None:
     code = (
-        "import sys, mlreview, mlreview.cli, mlreview.engine.questions\n"
+        "import sys, mlreview, mlreview.cli, mlreview.engine.whatif.questions\n"
         "system = mlreview.load('examples/demand-forecast/system.yaml')\n"
         "mlreview.review(system, questions=False)\n"
         "assert 'polars' not in sys.modules, 'polars imported'\n"

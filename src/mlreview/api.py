@@ -9,10 +9,10 @@ from typing import Any
 
 from mlreview.engine import result
 from mlreview.engine.contract import to_dict
-from mlreview.engine.questions import review_with_questions
 from mlreview.engine.runner import run
-from mlreview.report.base import RenderOptions
-from mlreview.report.base import render as _render
+from mlreview.engine.whatif.questions import review_with_questions
+from mlreview.report import formats
+from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load as _load
 from mlreview.system.loader import load_text
 from mlreview.system.system import System
@@ -23,7 +23,7 @@ class Review(result.Review):
 
     def render(self, fmt: str = "terminal", *, width: int = 100) -> str:
         """The review in ``fmt``: terminal, markdown, json, sarif or html."""
-        return _render(self, fmt, RenderOptions(width=width))
+        return formats.render(review_printable(self), fmt, formats.RenderOptions(width=width))
 
     def to_dict(self) -> dict[str, Any]:
         """The review as the versioned JSON contract (docs/json-contract.md)."""

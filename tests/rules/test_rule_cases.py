@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mlreview.engine.runner import every_rule, run
+from mlreview.engine.rules import every_rule
+from mlreview.engine.runner import run
 from mlreview.system.loader import load_text
 
 HERE = Path(__file__).parent

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, get_args
 
 from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, Severity
-from mlreview.system.manifest import Node
+from mlreview.system.manifest import Manifest, Node, Signal, Source
+from mlreview.system.paths import field_at, read
 from mlreview.system.system import System
-from mlreview.system.type_walk import keys_of
 from mlreview.system.units import show_value
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A declared monitor that would notice a rule's failure: a dotted manifest path from the
+    top (``monitoring.system.latency``), or, with ``per_source``, below each source the finding
+    names (``monitors.freshness``). Checked against the schema when the rule registers."""
+
+    path: str
+    per_source: bool = False
+
+    def __post_init__(self) -> None:
+        root = Source if self.per_source else Manifest
+        found = field_at(root, self.path)
+        if found is None:
+            raise ValueError(f"monitor {self.path!r} is not a field of {root.__name__}")
+        cls, name = found
+        members = set(get_args(cls.model_fields[name].annotation))
+        if not set(get_args(Signal)) <= members:
+            raise ValueError(f"monitor {self.path!r} is not a monitor signal")
+
+
+def SourceMonitor(path: str) -> Monitor:  # noqa: N802 - reads as the kind of monitor it makes
+    return Monitor(path, per_source=True)
 
 
 @dataclass(frozen=True)
@@ -29,8 +53,8 @@ class Rule:
     scenario: str
     likelihood: int
     silent: bool
-    detectors: tuple[str, ...]
-    check: Callable[[Context], Iterable[Hit]] = field(compare=False, repr=False)
+    detectors: tuple[Monitor, ...]
+    check: Callable[[Context[Any]], Iterable[Hit]] = field(compare=False, repr=False)
 
     def matches(self, selector: str) -> bool:
         """True when ``selector`` is this rule's code, a code prefix, or its name."""
@@ -61,14 +85,7 @@ class Probe:
     def get(self, node: Node | None, dotted: str, assume: Any = None) -> Any:
         """The value at ``dotted`` (manifest keys) below ``node``; ``assume`` when unknown."""
         parts = dotted.split(".")
-        current: Any = node
-        last: Node | None = node
-        for part in parts:
-            if not isinstance(current, Node):
-                current = None
-                break
-            last = current
-            current = getattr(current, keys_of(type(current)).get(part, part), None)
+        current, last = read(node, dotted)
         if current is None and assume is None:
             return None
         where = self.system.label((*node.path, *parts)) if node else dotted
@@ -109,22 +126,22 @@ class Probe:
         )
 
 
+A = TypeVar("A")
+
+
 @dataclass
-class Context:
+class Context(Generic[A]):
     """What a rule sees: the system and the numbers its area's assessment computed."""
 
     system: System
-    assessment: dict[str, Any]
+    assessment: A
 
     def probe(self) -> Probe:
         return Probe(self.system)
 
 
-RuleCheck = Callable[[Context], Iterator[Hit]]
-
-
 @dataclass
-class RuleSet:
+class RuleSet(Generic[A]):
     """The rules of one area, registered explicitly by decorator in definition order."""
 
     area: str
@@ -148,9 +165,11 @@ class RuleSet:
         scenario: str,
         likelihood: int = 5,
         silent: bool = False,
-        detectors: tuple[str, ...] = (),
-    ) -> Callable[[RuleCheck], RuleCheck]:
-        def register(check: RuleCheck) -> RuleCheck:
+        detectors: tuple[Monitor, ...] = (),
+    ) -> Callable[[Callable[[Context[A]], Iterator[Hit]]], Callable[[Context[A]], Iterator[Hit]]]:
+        def register(
+            check: Callable[[Context[A]], Iterator[Hit]],
+        ) -> Callable[[Context[A]], Iterator[Hit]]:
             self.rules.append(
                 Rule(
                     code=f"{self.prefix}{number:03d}",

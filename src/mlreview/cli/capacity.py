@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from mlreview.cli._common import EXIT_OK, UsageError, write
+from mlreview.cli._common import EXIT_OK, UsageError, width_for, write
+from mlreview.report import formats
 
-FORMATS = ("terminal", "markdown", "json")
+KINDS: tuple[formats.Kind, ...] = ("document", "data")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,8 +20,11 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cap.add_argument("--replicas", type=int, help="run this many replicas at least (min replicas)")
     cap.add_argument("--max-replicas", type=int, help="allow at most this many replicas")
-    cap.add_argument("--format", "-f", choices=FORMATS, default="terminal")
+    cap.add_argument(
+        "--format", "-f", choices=formats.names(*KINDS), help="default: from -o, else terminal"
+    )
     cap.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    cap.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     cap.set_defaults(run=run)
 
 
@@ -37,8 +42,8 @@ def _multiplier(text: str | None) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlreview.engine.capacity import report
-    from mlreview.report.capacity_report import render
+    from mlreview.engine.capacity_what_if import what_if
+    from mlreview.report.capacity_document import capacity_printable
     from mlreview.system.loader import load
 
     for flag, value in (("--replicas", args.replicas), ("--max-replicas", args.max_replicas)):
@@ -48,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if low is not None and high is not None and low > high:
         raise UsageError(f"--replicas {low}: expected at most --max-replicas {high}")
     system = load(args.manifest)
-    data = report(system, _multiplier(args.traffic), args.replicas, args.max_replicas)
-    write(render(data, args.format), args.output)
+    data = what_if(system, _multiplier(args.traffic), args.replicas, args.max_replicas)
+    fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
+    to_tty = args.output is None and sys.stdout.isatty()
+    options = formats.RenderOptions(width=width_for(args.width, to_tty))
+    write(formats.render(capacity_printable(data), fmt, options), args.output)
     return EXIT_OK

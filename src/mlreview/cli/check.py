@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlreview.cli._common import EXIT_FINDINGS, EXIT_OK, UsageError, notes, split, width_for, write
+from mlreview.report import formats
+
+KINDS: tuple[formats.Kind, ...] = ("document", "data", "findings")
 
 if TYPE_CHECKING:
     from mlreview.engine.result import Review
 
-FORMATS = ("terminal", "markdown", "json", "sarif", "html")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -25,7 +27,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="review a manifest drafted from this prose description ('-' reads stdin)",
     )
     check.add_argument(
-        "--format", "-f", choices=FORMATS, help="output format (default: from -o, else terminal)"
+        "--format",
+        "-f",
+        choices=formats.names(*KINDS),
+        help="output format (default: from -o's suffix, else terminal)",
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
     check.add_argument(
@@ -57,16 +62,6 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.set_defaults(run=run)
 
 
-def _format_for(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    if args.output is not None:
-        from mlreview.report.base import SUFFIXES
-
-        return SUFFIXES.get(args.output.suffix.lower(), "terminal")
-    return "terminal"
-
-
 def _exit_code(review: Review, fail_on: str | None) -> int:
     if fail_on is None:
         return EXIT_OK
@@ -77,9 +72,10 @@ def _exit_code(review: Review, fail_on: str | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlreview.engine.questions import review_with_questions
-    from mlreview.engine.runner import SelectionError, run
-    from mlreview.report.base import RenderOptions, render
+    from mlreview.engine.rules import SelectionError
+    from mlreview.engine.runner import run
+    from mlreview.engine.whatif.questions import review_with_questions
+    from mlreview.report.review_document import review_printable
     from mlreview.system.loader import load
 
     if (args.manifest is None) == (args.from_text is None):
@@ -95,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
         review = reviewer(system, select=split(args.select), ignore=split(args.ignore))
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
-    fmt = _format_for(args)
+    fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty and fmt == "terminal")
-    width = width_for(args.width, to_tty)
-    write(render(review, fmt, RenderOptions(width=width, color=color)), args.output)
+    options = formats.RenderOptions(width=width_for(args.width, to_tty), color=color)
+    write(formats.render(review_printable(review), fmt, options), args.output)
     return _exit_code(review, args.fail_on)

@@ -15,15 +15,18 @@ from mlreview.cli._common import (
     width_for,
     write,
 )
+from mlreview.report import formats
 
-FORMATS = ("terminal", "markdown", "json", "html")
+KINDS: tuple[formats.Kind, ...] = ("document", "data")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     skew = sub.add_parser("skew", help="compare training data with serving data; name causes")
     skew.add_argument("training", help="training data (file, folder, glob) or a saved profile")
     skew.add_argument("serving", help="serving data (file, folder, glob) or a saved profile")
-    skew.add_argument("--format", "-f", choices=FORMATS)
+    skew.add_argument(
+        "--format", "-f", choices=formats.names(*KINDS), help="default: from -o, else terminal"
+    )
     skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     skew.add_argument(
         "--importance",
@@ -58,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from mlreview.datasets.dataset import compare_specs
     from mlreview.datasets.importance import read_importances
     from mlreview.datasets.skew import Thresholds, at_or_above
-    from mlreview.report.skew_report import render
+    from mlreview.report.skew_document import skew_printable
 
     try:
         thresholds = Thresholds().with_overrides(args.threshold)
@@ -75,12 +78,10 @@ def run(args: argparse.Namespace) -> int:
             on_rows=on_rows,
             keys=split(args.key),
         )
-    suffix = args.output.suffix.lower() if args.output else ""
-    fmt = args.format or {".json": "json", ".md": "markdown", ".html": "html"}.get(
-        suffix, "terminal"
-    )
+    fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
     to_tty = args.output is None and sys.stdout.isatty()
-    write(render(report.to_dict(), fmt, width_for(args.width, to_tty)), args.output)
+    options = formats.RenderOptions(width=width_for(args.width, to_tty))
+    write(formats.render(skew_printable(report), fmt, options), args.output)
     if args.fail_on is not None and any(
         at_or_above(f.status, args.fail_on) for f in report.features
     ):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from mlreview.draft.emit import to_yaml
 from mlreview.draft.extract import draft_from_text
-from mlreview.engine.questions import review_with_questions
 from mlreview.engine.result import Review
+from mlreview.engine.whatif.questions import review_with_questions
 from mlreview.problems import InputError
 from mlreview.system.loader import load_text
 from mlreview.system.system import System

@@ -23,12 +23,12 @@ from rich.text import Text
 from mlreview.draft.emit import to_yaml
 from mlreview.draft.extract import draft_from_text
 from mlreview.draft.yaml_edit import set_value
-from mlreview.engine.questions import review_with_questions
 from mlreview.engine.result import Question
+from mlreview.engine.whatif.questions import review_with_questions
 from mlreview.problems import InputError
 from mlreview.system.loader import load_text, read_text
 from mlreview.system.manifest import Manifest
-from mlreview.system.type_walk import strip, walk
+from mlreview.system.paths import strip, walk
 from mlreview.system.units import Duration, Schedule
 
 Ask = Callable[[str], str]

@@ -68,7 +68,7 @@ def to_dict(review: Review) -> dict[str, Any]:
                 "title": area.title,
                 "summary": area.summary,
                 "findings": [finding_dict(f) for f in area.findings],
-                "assessment": area.assessment,
+                "assessment": area.assessment.to_dict(),
             }
             for key, area in review.areas.items()
         },

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar, cast
 
+from mlreview.areas.area import Area
 from mlreview.areas.findings import Assumption, Finding
+from mlreview.areas.record import Record
 from mlreview.engine.scenarios import Scenario
+
+A = TypeVar("A", bound=Record)
 
 
 @dataclass
@@ -15,7 +19,8 @@ class AreaResult:
     title: str
     summary: str
     findings: list[Finding]
-    assessment: dict[str, Any]
+    assessment: Record
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class Review:
     questions_checked: bool = False
     rule_results: dict[str, RuleResult] = field(default_factory=dict, repr=False)
 
+    def assessment(self, area: Area[A]) -> A:
+        """The typed assessment of ``area``."""
+        return cast(A, self.areas[area.key].assessment)
+
     @property
     def top_risk(self) -> Scenario | None:
         return self.scenarios[0] if self.scenarios else None
@@ -72,6 +81,11 @@ class Review:
             for a in f.assumptions:
                 seen.setdefault(a.field, a)
         return [seen[k] for k in sorted(seen)]
+
+    @property
+    def hygiene(self) -> list[Finding]:
+        """Findings about the review itself (suppressions that silence nothing)."""
+        return [f for f in self.findings if f.area == "meta"]
 
     def worst(self) -> Finding | None:
         return self.findings[0] if self.findings else None

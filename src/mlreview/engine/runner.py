@@ -4,64 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
-from mlreview.areas import meta
-from mlreview.areas.area import Assessment
+from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
-from mlreview.areas.registry import AREA_LIST, all_rules
+from mlreview.areas.record import Record
+from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, to_finding
+from mlreview.engine import suppressions
 from mlreview.engine.result import AreaResult, Review, RuleResult
+from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import build, why_first
 from mlreview.engine.scoring import score
-from mlreview.system.manifest import Suppression
-from mlreview.system.reads import ReadLog
+from mlreview.engine.whatif.reads import ReadLog
 from mlreview.system.system import System
 
 
-class SelectionError(ValueError):
-    """A --select or --ignore entry that matches no rule."""
-
-
-def every_rule() -> list[Rule]:
-    return [*all_rules(), *meta.RULES.rules]
-
-
-def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    rules = every_rule()
-    select, ignore = list(select), list(ignore)
-    for sel in [*select, *ignore]:
-        if not any(r.matches(sel) for r in rules):
-            raise SelectionError(f"{sel!r} matches no rule code, code prefix or name")
-    chosen = [r for r in rules if not select or any(r.matches(s) for s in select)]
-    return [r for r in chosen if not any(r.matches(i) for i in ignore)]
-
-
-def _suppression_for(
-    finding: Finding, system: System, owners: dict[str, list[Suppression]]
-) -> Suppression | None:
-    for ident in (*finding.components, "*"):
-        for sup in owners.get(ident, []):
-            if sup.rule.upper() == finding.rule or sup.rule.lower() == finding.name:
-                return sup
-    return None
-
-
-def _owners(system: System) -> dict[str, list[Suppression]]:
-    owners: dict[str, list[Suppression]] = {"*": list(system.manifest.system.suppress)}
-    for comp in system.components.values():
-        owners[comp.id] = list(comp.suppress)
-    if system.manifest.monitoring:
-        owners["monitoring"] = list(system.manifest.monitoring.suppress)
-    return owners
-
-
 def _apply(
-    rule: Rule, ctx: Context, system: System, owners: dict[str, list[Suppression]]
+    rule: Rule, ctx: Context[Any], system: System, owners: suppressions.Owners
 ) -> RuleResult:
     result = RuleResult()
     for hit in rule.check(ctx):
         finding = score(rule, to_finding(rule, hit, system.file), system)
-        sup = _suppression_for(finding, system, owners)
+        sup = suppressions.suppression_for(finding, owners)
         if sup is not None:
             result.used.add(sup.path)
             result.suppressed.append(replace(finding, suppressed=sup.reason))
@@ -75,7 +40,7 @@ def run(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     *,
-    assessments: dict[str, Assessment] | None = None,
+    assessments: dict[str, Record] | None = None,
     rule_results: dict[str, RuleResult] | None = None,
     log: ReadLog | None = None,
 ) -> Review:
@@ -86,13 +51,13 @@ def run(
     assessment and rule reads, under 'assess:<area>' and 'rule:<code>'.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
-    owners = _owners(system)
+    owners = suppressions.owners(system)
     reuse = rule_results or {}
     results: dict[str, RuleResult] = {}
     areas: dict[str, AreaResult] = {}
     log = log or ReadLog()
 
-    def apply(rule: Rule, ctx: Context) -> RuleResult:
+    def apply(rule: Rule, ctx: Context[Any]) -> RuleResult:
         if rule.code in reuse:
             results[rule.code] = reuse[rule.code]
         else:
@@ -100,23 +65,30 @@ def run(
                 results[rule.code] = _apply(rule, ctx, system, owners)
         return results[rule.code]
 
-    for area in AREA_LIST:
+    def review_area(area: Area[Any]) -> AreaResult:
         assessment = (assessments or {}).get(area.key)
-        if not assessment:
+        if assessment is None:
             with log.reading_as(f"assess:{area.key}"):
                 assessment = area.assess(system)
         ctx = Context(system, assessment)
         found = [f for r in area.rules.rules if r.code in chosen for f in apply(r, ctx).active]
         found.sort(key=Finding.sort_key)
-        areas[area.key] = AreaResult(
-            area.key, area.title, area.summarise(system, assessment, found), found, assessment
-        )
+        summary = area.summarise(system, assessment, found)
+        return AreaResult(area.key, area.title, summary, found, assessment, area.heading)
 
-    used = {path for result in results.values() for path in result.used}
-    codes = {r.code: r.code for r in every_rule()} | {r.name: r.code for r in every_rule()}
-    meta_ctx = Context(system, {"used": used, "codes": codes, "ran": chosen})
+    for area in AREA_LIST:
+        areas[area.key] = review_area(area)
+
+    use = suppressions.SuppressionUse(
+        used={path for result in results.values() for path in result.used},
+        codes=suppressions.rule_codes(every_rule()),
+        ran=chosen,
+    )
+    meta_ctx = Context(system, use)
     meta_results = [
-        _apply(rule, meta_ctx, system, owners) for rule in meta.RULES.rules if rule.code in chosen
+        _apply(rule, meta_ctx, system, owners)
+        for rule in suppressions.RULES.rules
+        if rule.code in chosen
     ]
 
     active = [f for a in areas.values() for f in a.findings]

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
-from mlreview.system.manifest import Manifest, Node, Source
+from mlreview.system.manifest import Source
+from mlreview.system.paths import read
 from mlreview.system.system import System
-from mlreview.system.type_walk import keys_of
 
 SEVERITY_SCORE = {
     Severity.CRITICAL: 9,
@@ -26,26 +26,16 @@ UNWATCHED_LOUD = 6
 UNWATCHED_SILENT = 9
 
 
-def _read(node: Node | None, dotted: str) -> object:
-    current: object = node
-    for part in dotted.split("."):
-        if not isinstance(current, Node):
-            return None
-        current = getattr(current, keys_of(type(current)).get(part, part), None)
-    return current
-
-
 def detection(rule: Rule, finding: Finding, system: System) -> tuple[int, tuple[str, ...]]:
     """How hard the failure is to notice (1-10) and the declared monitors that notice it."""
     best = UNWATCHED_SILENT if rule.silent else UNWATCHED_LOUD
     seen: list[tuple[int, str]] = []
-    manifest: Manifest = system.manifest
     sources = [c for c in (system.get(i) for i in finding.components) if isinstance(c, Source)]
-    for path in rule.detectors:
-        if path.startswith("@"):
-            reads = [(f"sources[{s.id}].{path[1:]}", _read(s, path[1:])) for s in sources]
+    for monitor in rule.detectors:
+        if monitor.per_source:
+            reads = [(f"sources[{s.id}].{monitor.path}", read(s, monitor.path)[0]) for s in sources]
         else:
-            reads = [(path, _read(manifest, path))]
+            reads = [(monitor.path, read(system.manifest, monitor.path)[0])]
         for where, value in reads:
             if isinstance(value, (bool, str)) and value in SIGNAL_DETECTION:
                 seen.append((SIGNAL_DETECTION[value], where))

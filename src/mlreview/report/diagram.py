@@ -8,9 +8,11 @@ node per store or source so the picture stays readable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-COLUMNS = ("source", "pipeline", "store", "feature", "model", "endpoint")
+from mlreview.document.blocks import Graph
+from mlreview.report._escape import mermaid_label
+
 MAX_FEATURES = 16
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 156, 26, 40, 12, 10
 MARK_STYLE = {
@@ -29,21 +31,17 @@ class Node:
     mark: str
 
 
-Edge = tuple[str, str, str]
+Edge = tuple[str, str, Literal["hot", "loop", "plain"]]
 """(from, to, style): style is 'hot' (a failure path), 'loop' (feedback) or 'plain'."""
 
 
-def _style(edge: dict[str, Any]) -> str:
-    return "loop" if edge.get("loop") else "hot" if edge["failure_path"] else "plain"
-
-
-def _collapse(graph: dict[str, Any]) -> tuple[list[Node], list[Edge]]:
+def _collapse(graph: Graph) -> tuple[list[Node], list[Edge]]:
     """Nodes and edges, with features grouped by what they are read from when there are many."""
-    nodes = {n["id"]: Node(n["id"], n["id"], n["kind"], n["mark"]) for n in graph["nodes"]}
+    nodes = {n.id: Node(n.id, n.label, n.kind, n.mark) for n in graph.nodes}
     edges = [
-        (e["from"], e["to"], _style(e))
-        for e in graph["edges"]
-        if e["from"] in nodes and e["to"] in nodes
+        (e.source, e.target, e.style)
+        for e in graph.edges
+        if e.source in nodes and e.target in nodes
     ]
     features = [n for n in nodes.values() if n.kind == "feature"]
     if len(features) <= MAX_FEATURES:
@@ -61,7 +59,7 @@ def _collapse(graph: dict[str, Any]) -> tuple[list[Node], list[Edge]]:
     for g, n in counts.items():
         kept[g] = Node(g, f"{n} features from {g.split(':', 1)[1]}", "feature", "")
     rank = {"plain": 0, "loop": 1, "hot": 2}
-    merged: dict[tuple[str, str], str] = {}
+    merged: dict[tuple[str, str], Literal["hot", "loop", "plain"]] = {}
     for a, b, style in edges:
         key = (group_of.get(a, a), group_of.get(b, b))
         if key not in merged or rank[style] > rank[merged[key]]:
@@ -69,7 +67,7 @@ def _collapse(graph: dict[str, Any]) -> tuple[list[Node], list[Edge]]:
     return list(kept.values()), [(a, b, style) for (a, b), style in sorted(merged.items())]
 
 
-def layout(graph: dict[str, Any]) -> dict[str, Any]:
+def layout(graph: Graph) -> dict[str, Any]:
     """Positions for every node and a cubic path for every edge."""
     nodes, edges = _collapse(graph)
     preds: dict[str, list[str]] = {}
@@ -77,7 +75,7 @@ def layout(graph: dict[str, Any]) -> dict[str, Any]:
         preds.setdefault(b, []).append(a)
     row: dict[str, float] = {}
     placed: list[dict[str, Any]] = []
-    used_columns = [c for c in COLUMNS if any(n.kind == c for n in nodes)]
+    used_columns = [c for c in graph.columns if any(n.kind == c for n in nodes)]
     height = 0.0
     for col, kind in enumerate(used_columns):
         members = sorted((n for n in nodes if n.kind == kind), key=lambda n: n.id)
@@ -138,15 +136,16 @@ def layout(graph: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def mermaid(graph: dict[str, Any]) -> str:
+def mermaid(graph: Graph) -> str:
     """A Mermaid flowchart; single points of failure and failure paths in red."""
     nodes, edges = _collapse(graph)
-    ordered = sorted(nodes, key=lambda n: (COLUMNS.index(n.kind), n.id))
+    column = {kind: i for i, kind in enumerate(graph.columns)}
+    ordered = sorted(nodes, key=lambda n: (column.get(n.kind, len(column)), n.id))
     ids = {n.id: f"n{i:03d}" for i, n in enumerate(ordered)}
     lines = ["flowchart LR"]
     for n in ordered:
-        label = n.label.replace('"', "'")
-        lines.append(f'    {ids[n.id]}["{label}<br/><small>{n.kind}</small>"]')
+        label, kind = mermaid_label(n.label), mermaid_label(n.kind)
+        lines.append(f'    {ids[n.id]}["{label}<br/><small>{kind}</small>"]')
     hot = []
     for i, (a, b, style) in enumerate(edges):
         arrow = "-.->" if style == "loop" else "-->"

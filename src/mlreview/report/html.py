@@ -1,29 +1,35 @@
-"""A self-contained HTML report: inline CSS and SVG, no network, every manifest string escaped."""
+"""Any document as one self-contained HTML page: inline CSS and SVG, no network, every string
+escaped by Jinja's autoescape."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from mlreview.areas.findings import Severity
-from mlreview.engine.result import AreaResult, Review
-from mlreview.report.base import RenderOptions
+from mlreview.document.blocks import (
+    Bars,
+    Block,
+    Bullets,
+    Callout,
+    Chart,
+    Document,
+    Findings,
+    Graph,
+    Histogram,
+    Loop,
+    Numbered,
+    Paragraph,
+    Section,
+    Table,
+)
 from mlreview.report.diagram import layout
+from mlreview.report.formats import RenderOptions
+from mlreview.report.histogram import geometry
 from mlreview.report.loop_diagram import loop_layout
 from mlreview.report.timeseries import chart
-from mlreview.report.view import (
-    NO_QUESTIONS,
-    design_sections,
-    diagrams,
-    heading,
-    meta_findings,
-    plan,
-    tables,
-    where,
-)
 
 COLOURS = {
     "critical": "#8b0000",
@@ -35,56 +41,92 @@ COLOURS = {
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _macros() -> Any:
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mlreview.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return env.get_template("document.html.j2").module
 
 
-def severity_bars(review: Review) -> list[dict[str, object]]:
-    """Bar geometry for the inline SVG of findings per severity."""
-    counts = [(s.value, sum(1 for f in review.findings if f.severity is s)) for s in Severity]
-    most = max((n for _, n in counts), default=0) or 1
-    return [
-        {
-            "label": name,
-            "count": n,
-            "width": round(300 * n / most, 1),
-            "y": 22 * i,
-            "colour": COLOURS[name],
-        }
-        for i, (name, n) in enumerate(counts)
-    ]
+class _Html:
+    def __init__(self) -> None:
+        self.macros = _macros()
+        self.level = 1
+
+    def blocks(self, blocks: tuple[Block, ...]) -> Markup:
+        return Markup("").join(block.accept(self) for block in blocks)
+
+    def paragraph(self, block: Paragraph) -> Markup:
+        return Markup(self.macros.paragraph(block))
+
+    def table(self, block: Table) -> Markup:
+        return Markup(self.macros.table(block))
+
+    def bullets(self, block: Bullets) -> Markup:
+        return Markup(self.macros.bullets(block, self.level + 1))
+
+    def numbered(self, block: Numbered) -> Markup:
+        return Markup(self.macros.numbered(block))
+
+    def findings(self, block: Findings) -> Markup:
+        return Markup("").join(
+            Markup(self.macros.finding(f, COLOURS.get(f.severity, COLOURS["info"])))
+            for f in block.items
+        )
+
+    def graph(self, block: Graph) -> Markup:
+        return Markup(
+            self.macros.lineage({"title": block.title, "legend": block.legend, **layout(block)})
+        )
+
+    def loop(self, block: Loop) -> Markup:
+        return Markup(self.macros.loop_figure({"title": block.title, **loop_layout(block)}))
+
+    def chart(self, block: Chart) -> Markup:
+        return Markup(
+            self.macros.timeseries({"title": block.title, "legend": block.legend, **chart(block)})
+        )
+
+    def bars(self, block: Bars) -> Markup:
+        most = max((b.value for b in block.bars), default=0) or 1
+        bars = [
+            {
+                "label": b.label,
+                "count": b.value,
+                "width": round(300 * b.value / most, 1),
+                "y": 22 * i,
+                "colour": COLOURS.get(b.label, COLOURS["info"]),
+            }
+            for i, b in enumerate(block.bars)
+        ]
+        return Markup(self.macros.bars({"title": block.title, "bars": bars}))
+
+    def histogram(self, block: Histogram) -> Markup:
+        return Markup(self.macros.histogram({"title": block.title, **geometry(block)}))
+
+    def callout(self, block: Callout) -> Markup:
+        self.level += 2
+        try:
+            body = self.blocks(block.blocks)
+        finally:
+            self.level -= 2
+        return Markup(self.macros.callout(block, body))
+
+    def section(self, block: Section) -> Markup:
+        self.level += 1
+        try:
+            body = self.blocks(block.blocks)
+            return Markup(self.macros.section(block, self.level, body))
+        finally:
+            self.level -= 1
 
 
-def _drawings(area: AreaResult) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    draw: dict[str, Callable[[Any], dict[str, Any]]] = {
-        "lineage": layout,
-        "loop": loop_layout,
-        "timeseries": chart,
-    }
-    for d in diagrams(area):
-        out.append({"title": d.title, "kind": d.kind, **draw[d.kind](d.data)})
-    return out
-
-
-def render(review: Review, options: RenderOptions) -> str:
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        review=review,
-        areas=[
-            (heading(a), a, tables(a), _drawings(a), design_sections(a))
-            for a in review.areas.values()
-        ],
-        plan=plan(review),
-        bars=severity_bars(review),
-        colours=COLOURS,
-        hygiene=meta_findings(review),
-        where=where,
-        no_questions=NO_QUESTIONS,
-    )
+def render(document: Document, options: RenderOptions) -> str:
+    macros = _macros()
+    body = _Html().blocks(document.blocks)
+    subtitle = macros.inline(document.subtitle) if document.subtitle else ""
+    return str(macros.page(document.title, Markup(subtitle), body)).rstrip() + "\n"

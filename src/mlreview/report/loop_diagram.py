@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlreview.document.blocks import Loop
+from mlreview.report._escape import mermaid_label
+
 STATUS = {
     "ok": ("#f8f9fa", "#868e96"),
     "risk": ("#fff0db", "#d9480f"),
@@ -23,13 +26,14 @@ def _words(label: str, width: int = 21) -> list[str]:
     return [*lines, line][:3]
 
 
-def loop_layout(steps: list[dict[str, str]]) -> dict[str, Any]:
+def loop_layout(loop: Loop) -> dict[str, Any]:
+    steps = loop.steps
     boxes: list[dict[str, Any]] = []
     for i, step in enumerate(steps):
-        fill, stroke = STATUS[step["status"]]
+        fill, stroke = STATUS[step.status]
         x = PAD + i * (BOX_W + GAP)
         boxes.append(
-            {"x": x, "y": PAD, "fill": fill, "stroke": stroke, "lines": _words(step["label"])}
+            {"x": x, "y": PAD, "fill": fill, "stroke": stroke, "lines": _words(step.label)}
         )
     arrows = [
         {"x1": b["x"] + BOX_W, "x2": b["x"] + BOX_W + GAP, "y": PAD + BOX_H / 2} for b in boxes[:-1]
@@ -50,11 +54,11 @@ def loop_layout(steps: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def loop_mermaid(steps: list[dict[str, str]]) -> str:
+def loop_mermaid(loop: Loop) -> str:
+    steps = loop.steps
     lines = ["flowchart LR"]
     for i, step in enumerate(steps):
-        label = step["label"].replace('"', "'")
-        lines.append(f'    s{i:02d}["{label}"]')
+        lines.append(f'    s{i:02d}["{mermaid_label(step.label)}"]')
     for i in range(len(steps) - 1):
         lines.append(f"    s{i:02d} --> s{i + 1:02d}")
     if len(steps) > 1:
@@ -64,7 +68,7 @@ def loop_mermaid(steps: list[dict[str, str]]) -> str:
         "    classDef added fill:#ebfbee,stroke:#2b8a3e",
     ]
     for status in ("risk", "added"):
-        marked = [f"s{i:02d}" for i, s in enumerate(steps) if s["status"] == status]
+        marked = [f"s{i:02d}" for i, s in enumerate(steps) if s.status == status]
         if marked:
             lines.append(f"    class {','.join(marked)} {status}")
     return "\n".join(lines)

@@ -10,9 +10,9 @@ from mlreview._version import __version__
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
 from mlreview.engine.result import Review
-from mlreview.engine.runner import every_rule
-from mlreview.report.base import RenderOptions
-from mlreview.report.json_format import dumps
+from mlreview.engine.rules import every_rule
+from mlreview.report._json import dumps
+from mlreview.report.formats import RenderOptions
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {
@@ -25,14 +25,12 @@ LEVEL = {
 
 
 def artifact_uri(file: str) -> str:
-    """A repo-relative POSIX path: relative to the working directory when inside it."""
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            path = path.resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            return path.resolve().as_uri()
-    return str(PurePosixPath(*path.parts))
+    """The manifest's path relative to its repository's root (the nearest folder above it
+    holding .git), else its file name relative to its own folder; the same wherever the command
+    runs, and relative, as a base id requires (SARIF 2.1.0, 3.4.4)."""
+    path = Path(file).resolve()
+    root = next((p for p in path.parents if (p / ".git").exists()), path.parent)
+    return str(PurePosixPath(*path.relative_to(root).parts))
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ValidationError
 
 from mlreview.problems import InputError, Problem
 from mlreview.system.manifest import COMPONENT_SECTIONS, Component, Manifest, Node, RefTo
+from mlreview.system.paths import keys_of, walk
 from mlreview.system.system import System
-from mlreview.system.type_walk import describe, keys_of, walk
+from mlreview.system.type_words import describe
 from mlreview.system.yaml_source import Document, read_yaml
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024

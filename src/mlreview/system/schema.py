@@ -8,7 +8,8 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from mlreview.system.manifest import Manifest, Suppression
-from mlreview.system.type_walk import describe, is_model, strip
+from mlreview.system.paths import is_model, strip
+from mlreview.system.type_words import describe
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "https://mlreview.dev/schema/manifest-v1.json"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass, field
 
 from mlreview.areas.common import watched
+from mlreview.areas.record import Record
 from mlreview.quant.power import size_holdout
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model
 from mlreview.system.system import System
@@ -29,6 +30,49 @@ PROXIES = {
     "regression": "error on the fastest-maturing outcomes",
     "filtering": "appeal and override rates",
 }
+
+
+@dataclass
+class HoldoutPlan(Record):
+    """A persistent random holdout sized by a power calculation, or why it cannot be sized."""
+
+    fraction: float | None
+    days_to_detect: float | None
+    min_detectable_effect: float
+    min_detectable_effect_basis: str
+    outcomes_needed: int | None
+    collection_days: float | None
+    basis: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExplorationPlan(Record):
+    fraction: float | None
+    how: str
+    propensity_logged: bool
+
+
+@dataclass
+class RetrainPlan(Record):
+    schedule: str
+    train_on: str
+    triggers: list[str]
+
+
+@dataclass
+class LoopDesign(Record):
+    """The feedback loop a model should have."""
+
+    model: str
+    log_at_serving: list[str]
+    join_key: str
+    maturity_window_days: float | None
+    maturity_basis: str
+    holdout: HoldoutPlan
+    exploration: ExplorationPlan | None
+    retrain: RetrainPlan
+    promotion_gate: list[str]
+    watch_while_immature: list[str]
 
 
 def _endpoints(system: System, model: Model) -> list[Endpoint]:
@@ -80,52 +124,42 @@ def log_record(system: System, loop: FeedbackLoop | None, model: Model) -> list[
 
 def _holdout(
     system: System, loop: FeedbackLoop | None, model: Model, maturity: float | None
-) -> dict[str, Any]:
+) -> HoldoutPlan:
     mde = loop.min_detectable_effect if loop and loop.min_detectable_effect else None
     mde_basis = "declared" if mde else f"assumed {DEFAULT_MDE:.0%} relative change"
     effect = mde or DEFAULT_MDE
     base = loop.label.base_rate if loop and loop.label else None
     coverage = loop.label.coverage if loop and loop.label and loop.label.coverage else 1.0
     daily, daily_basis = daily_predictions(system, model)
-    result: dict[str, Any] = {
-        "fraction": None,
-        "days_to_detect": None,
-        "min_detectable_effect": effect,
-        "min_detectable_effect_basis": mde_basis,
-        "outcomes_needed": None,
-        "collection_days": None,
-        "basis": [],
-    }
+    result = HoldoutPlan(None, None, effect, mde_basis, None, None)
     missing = []
     if base is None:
         missing.append("label.base_rate")
     if daily is None:
         missing.append("traffic.daily_predictions or peak_qps")
     if missing:
-        result["basis"] = [f"cannot size without {' and '.join(missing)}"]
+        result.basis = [f"cannot size without {' and '.join(missing)}"]
         return result
     assert base is not None and daily is not None
     plan = size_holdout(base, effect, daily * coverage, maturity or 0.0, COLLECTION_TARGET_DAYS)
-    result.update(
-        fraction=plan.fraction,
-        days_to_detect=round(plan.days_to_detect, 1),
-        outcomes_needed=plan.holdout_outcomes_needed,
-        collection_days=round(plan.collection_days, 1),
-        basis=[
-            f"base rate {base:g}, {daily:,.0f} predictions/day ({daily_basis})",
-            f"{coverage:.0%} labelled, two-sided alpha 0.05, power 0.8",
-            f"collection {plan.collection_days:.1f} d + maturity "
-            f"{format_seconds((maturity or 0) * 86400)}",
-        ],
-    )
+    result.fraction = plan.fraction
+    result.days_to_detect = round(plan.days_to_detect, 1)
+    result.outcomes_needed = plan.holdout_outcomes_needed
+    result.collection_days = round(plan.collection_days, 1)
+    result.basis = [
+        f"base rate {base:g}, {daily:,.0f} predictions/day ({daily_basis})",
+        f"{coverage:.0%} labelled, two-sided alpha 0.05, power 0.8",
+        f"collection {plan.collection_days:.1f} d + maturity "
+        f"{format_seconds((maturity or 0) * 86400)}",
+    ]
     if not plan.within_target:
-        result["basis"].append(
+        result.basis.append(
             f"even a {plan.fraction:.0%} holdout needs more than {COLLECTION_TARGET_DAYS:g} days"
         )
     return result
 
 
-def design(system: System, loop: FeedbackLoop | None, model: Model) -> dict[str, Any]:
+def design(system: System, loop: FeedbackLoop | None, model: Model) -> LoopDesign:
     """The loop this model should have: what to log, how to join, how to hold out, when to
     retrain, how to promote and what to watch until labels mature."""
     decision = system.manifest.system.decision
@@ -138,17 +172,17 @@ def design(system: System, loop: FeedbackLoop | None, model: Model) -> dict[str,
     top = ", ".join(f.id for f in feats) or "the top features"
     cadence = model.training.cadence if model.training else None
     slices = (model.validation_gate.slices if model.validation_gate else None) or []
-    retrain = {
-        "schedule": cadence.phrase if cadence else "daily",
-        "train_on": f"rows older than the {format_seconds(maturity * 86400)} maturity window"
+    retrain = RetrainPlan(
+        schedule=cadence.phrase if cadence else "daily",
+        train_on=f"rows older than the {format_seconds(maturity * 86400)} maturity window"
         if maturity
         else "rows whose labels have arrived",
-        "triggers": [
+        triggers=[
             f"population stability index above 0.2 on {top} or on the score distribution",
             f"label metric on mature rows worse than the holdout by more than "
-            f"{holdout['min_detectable_effect']:.0%}",
+            f"{holdout.min_detectable_effect:.0%}",
         ],
-    }
+    )
     gate = [
         f"beats the serving {model.id} on the latest mature window",
         f"beats {BASELINES.get(kind, 'a simple baseline')}",
@@ -169,22 +203,22 @@ def design(system: System, loop: FeedbackLoop | None, model: Model) -> dict[str,
     selective = bool(loop and loop.label and loop.label.observed_only_when)
     exploration = None
     if shapes or selective:
-        exploration = {
-            "fraction": holdout["fraction"],
-            "how": "let through or show at random, independent of the score"
+        exploration = ExplorationPlan(
+            fraction=holdout.fraction,
+            how="let through or show at random, independent of the score"
             if selective
             else "epsilon-greedy over candidates the model would not pick",
-            "propensity_logged": True,
-        }
-    return {
-        "model": model.id,
-        "log_at_serving": log_record(system, loop, model),
-        "join_key": "prediction_id",
-        "maturity_window_days": maturity,
-        "maturity_basis": maturity_basis,
-        "holdout": holdout,
-        "exploration": exploration,
-        "retrain": retrain,
-        "promotion_gate": gate,
-        "watch_while_immature": watch,
-    }
+            propensity_logged=True,
+        )
+    return LoopDesign(
+        model=model.id,
+        log_at_serving=log_record(system, loop, model),
+        join_key="prediction_id",
+        maturity_window_days=maturity,
+        maturity_basis=maturity_basis,
+        holdout=holdout,
+        exploration=exploration,
+        retrain=retrain,
+        promotion_gate=gate,
+        watch_while_immature=watch,
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
 from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
-RULES = RuleSet(area="feedback", prefix="FEED")
+RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
 ZINK = "Zinkevich, Rules of Machine Learning"
 BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
 SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
@@ -18,24 +18,19 @@ LAKK17 = "Lakkaraju et al., The Selective Labels Problem (KDD 2017)"
 GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
 
 
-def _design(ctx: Context, loop_id: str) -> dict[str, Any] | None:
-    loops: list[dict[str, Any]] = ctx.assessment["loops"]
-    return next((r["design"] for r in loops if r["loop"] == loop_id), None)
-
-
-def _holdout_plan(ctx: Context, loop_id: str) -> str:
+def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:
     """' Here: hold out 0.1% ... in 96 days.' from the designed loop, or '' if it is unsized."""
-    design = _design(ctx, loop_id)
-    h = design["holdout"] if design else None
-    if not h or h["fraction"] is None:
+    design = ctx.assessment.design_for(loop_id)
+    h = design.holdout if design else None
+    if not h or h.fraction is None or h.days_to_detect is None or h.outcomes_needed is None:
         return ""
     return (
-        f" Here: a {h['fraction']:.1%} random holdout detects a {h['min_detectable_effect']:.0%} "
-        f"change in {h['days_to_detect']:g} days ({h['outcomes_needed']:,} labelled outcomes)."
+        f" Here: a {h.fraction:.1%} random holdout detects a {h.min_detectable_effect:.0%} "
+        f"change in {h.days_to_detect:g} days ({h.outcomes_needed:,} labelled outcomes)."
     )
 
 
-def _model(ctx: Context, ident: str) -> Model:
+def _model(ctx: Context[FeedbackAssessment], ident: str) -> Model:
     m = ctx.system.get(ident)
     assert isinstance(m, Model)
     return m
@@ -58,7 +53,7 @@ def _model(ctx: Context, ident: str) -> Model:
     likelihood=9,
     silent=True,
 )
-def selective_labels(ctx: Context) -> Iterator[Hit]:
+def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         when = p.get(loop, "label.observed_only_when")
@@ -97,7 +92,7 @@ def selective_labels(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def exploration_without_propensity(ctx: Context) -> Iterator[Hit]:
+def exploration_without_propensity(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         if not p.get(loop, "exploration.enabled"):
@@ -127,7 +122,7 @@ def exploration_without_propensity(ctx: Context) -> Iterator[Hit]:
     likelihood=8,
     silent=True,
 )
-def click_position_bias(ctx: Context) -> Iterator[Hit]:
+def click_position_bias(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     decision = ctx.system.manifest.system.decision
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
@@ -164,7 +159,7 @@ def click_position_bias(ctx: Context) -> Iterator[Hit]:
     likelihood=7,
     silent=True,
 )
-def self_reinforcing(ctx: Context) -> Iterator[Hit]:
+def self_reinforcing(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         if not p.get(loop, "model_shapes_own_data"):
@@ -196,7 +191,7 @@ def self_reinforcing(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def hidden_loop(ctx: Context) -> Iterator[Hit]:
+def hidden_loop(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         through = p.get(loop, "feeds_back_through")
@@ -222,7 +217,7 @@ def hidden_loop(ctx: Context) -> Iterator[Hit]:
     scenario="biased-feedback",
     likelihood=4,
 )
-def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
+def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         if not ctx.system.endpoints_of(m):
             continue
@@ -255,7 +250,7 @@ def undeclared_consumers(ctx: Context) -> Iterator[Hit]:
     likelihood=7,
     silent=True,
 )
-def immature_labels(ctx: Context) -> Iterator[Hit]:
+def immature_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         model = _model(ctx, loop.model)
         p = ctx.probe()
@@ -292,7 +287,7 @@ def immature_labels(ctx: Context) -> Iterator[Hit]:
     scenario="stale-model",
     likelihood=6,
 )
-def slow_labels_only(ctx: Context) -> Iterator[Hit]:
+def slow_labels_only(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
     for loop in manifest.feedback:
         p = ctx.probe()
@@ -327,7 +322,7 @@ def slow_labels_only(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def unjoinable_labels(ctx: Context) -> Iterator[Hit]:
+def unjoinable_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         model = _model(ctx, loop.model)
         p = ctx.probe()
@@ -361,7 +356,7 @@ def unjoinable_labels(ctx: Context) -> Iterator[Hit]:
     scenario="selective-labels",
     likelihood=5,
 )
-def no_persistent_holdout(ctx: Context) -> Iterator[Hit]:
+def no_persistent_holdout(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         enabled = p.get(loop, "holdout.enabled", assume=False)
@@ -392,7 +387,7 @@ def no_persistent_holdout(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def fixed_threshold(ctx: Context) -> Iterator[Hit]:
+def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         if p.get(m, "threshold.kind") != "fixed":
@@ -423,7 +418,7 @@ def fixed_threshold(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def unfiltered_feedback(ctx: Context) -> Iterator[Hit]:
+def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for loop in ctx.system.manifest.feedback:
         p = ctx.probe()
         if p.get(loop, "label.kind") not in ("implicit", "explicit"):
@@ -453,7 +448,7 @@ def unfiltered_feedback(ctx: Context) -> Iterator[Hit]:
     scenario="bad-release",
     likelihood=4,
 )
-def no_action_limits(ctx: Context) -> Iterator[Hit]:
+def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
     p = ctx.probe()
     if not p.get(manifest, "system.decision.automated_action"):
@@ -483,7 +478,7 @@ def no_action_limits(ctx: Context) -> Iterator[Hit]:
     scenario="stale-model",
     likelihood=5,
 )
-def retrain_not_triggered(ctx: Context) -> Iterator[Hit]:
+def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         triggers = p.get(m, "retrain_triggers")
@@ -505,7 +500,7 @@ def retrain_not_triggered(ctx: Context) -> Iterator[Hit]:
     scenario="stale-model",
     likelihood=5,
 )
-def no_label_path(ctx: Context) -> Iterator[Hit]:
+def no_label_path(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     looped = {loop.model for loop in ctx.system.manifest.feedback}
     for m in ctx.system.manifest.models:
         ends = ctx.system.endpoints_of(m)

@@ -8,9 +8,9 @@ times come from ``mttr``; without one the review assumes DEFAULT_MTTR_HOURS and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from mlreview.areas.pipeline.failure_modes import FailureMode
+from mlreview.areas.record import Record
 from mlreview.quant.availability import Hazard, series, simulate
 from mlreview.system.catalogue import lookup
 from mlreview.system.manifest import Component, Endpoint, Source, Store
@@ -44,7 +44,36 @@ def _mttr_hours(comp: Component | Endpoint) -> tuple[float, bool]:
     return (float(mttr) / 3600.0, False) if mttr is not None else (DEFAULT_MTTR_HOURS, True)
 
 
-def single_points_of_failure(rows: list[FailureMode]) -> list[dict[str, Any]]:
+@dataclass
+class SinglePoint(Record):
+    """A component whose failure alone stops or silently corrupts some endpoints' predictions."""
+
+    component: str
+    stops: list[str]
+    corrupts: list[str]
+
+
+@dataclass
+class PathAvailability(Record):
+    """One online endpoint's prediction path: simulated availability and yearly minutes lost."""
+
+    endpoint: str
+    estimate: float
+    estimate_is_upper_bound: bool
+    series_estimate: float
+    slo: float | None
+    meets_slo: bool | None
+    down_minutes_per_year: float
+    degraded_minutes_per_year: float
+    degraded_minutes_p95: float
+    years_simulated: int
+    components: list[str]
+    unknown_availability: list[str]
+    assumed_mttr_hours: float | None
+    assumed_mttr_for: list[str]
+
+
+def single_points_of_failure(rows: list[FailureMode]) -> list[SinglePoint]:
     """Components whose failure alone stops an endpoint's predictions or silently corrupts them.
 
     A failure-mode row already says, per endpoint, whether anything absorbs the failure (a
@@ -52,20 +81,16 @@ def single_points_of_failure(rows: list[FailureMode]) -> list[dict[str, Any]]:
     endpoints left unprotected are the single points of failure.
     """
     found = [
-        {
-            "component": r.component,
-            "stops": list(r.stops_predictions),
-            "corrupts": list(r.corrupts_predictions),
-        }
+        SinglePoint(r.component, list(r.stops_predictions), list(r.corrupts_predictions))
         for r in rows
         if r.stops_predictions or r.corrupts_predictions
     ]
-    return sorted(found, key=lambda d: d["component"])
+    return sorted(found, key=lambda d: d.component)
 
 
 def endpoint_availability(
     system: System, endpoint: Endpoint, rows: list[FailureMode]
-) -> dict[str, Any]:
+) -> PathAvailability:
     hazards: list[Hazard] = []
     unknown: list[str] = []
     assumed_mttr: list[str] = []
@@ -102,23 +127,23 @@ def endpoint_availability(
     meets: bool | None = None
     if slo is not None:
         meets = False if impact.availability < slo else (None if unknown else True)
-    return {
-        "endpoint": endpoint.id,
-        "estimate": round(impact.availability, 6),
-        "estimate_is_upper_bound": bool(unknown),
-        "series_estimate": round(float(series(down_parts)), 6),
-        "slo": slo,
-        "meets_slo": meets,
-        "down_minutes_per_year": round(impact.down_minutes_mean, 1),
-        "degraded_minutes_per_year": round(impact.degraded_minutes_mean, 1),
-        "degraded_minutes_p95": round(impact.degraded_minutes_p95, 1),
-        "years_simulated": impact.years,
-        "components": sorted(h.name for h in hazards),
-        "unknown_availability": sorted(unknown),
-        "assumed_mttr_hours": DEFAULT_MTTR_HOURS if assumed_mttr else None,
-        "assumed_mttr_for": sorted(assumed_mttr),
-    }
+    return PathAvailability(
+        endpoint=endpoint.id,
+        estimate=round(impact.availability, 6),
+        estimate_is_upper_bound=bool(unknown),
+        series_estimate=round(float(series(down_parts)), 6),
+        slo=slo,
+        meets_slo=meets,
+        down_minutes_per_year=round(impact.down_minutes_mean, 1),
+        degraded_minutes_per_year=round(impact.degraded_minutes_mean, 1),
+        degraded_minutes_p95=round(impact.degraded_minutes_p95, 1),
+        years_simulated=impact.years,
+        components=sorted(h.name for h in hazards),
+        unknown_availability=sorted(unknown),
+        assumed_mttr_hours=DEFAULT_MTTR_HOURS if assumed_mttr else None,
+        assumed_mttr_for=sorted(assumed_mttr),
+    )
 
 
-def assess(system: System, rows: list[FailureMode]) -> list[dict[str, Any]]:
+def assess(system: System, rows: list[FailureMode]) -> list[PathAvailability]:
     return [endpoint_availability(system, e, rows) for e in system.online_endpoints()]

@@ -10,9 +10,10 @@ training effect, who notices and how it recovers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar, Literal
 
 from mlreview.areas.common import watched
+from mlreview.areas.record import INTERNAL, Record
 from mlreview.system.manifest import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
 from mlreview.system.system import System
 
@@ -28,13 +29,18 @@ DEP_EFFECT = {
 }
 
 
+Reach = Literal["live", "batch", "refresh", "retrain", "none"]
+"""How a component's failure reaches predictions: read when scoring (online or batch), through
+data a pipeline refreshes, only through the next model trained on it, or not at all."""
+
+
 @dataclass
-class FailureMode:
+class FailureMode(Record):
     component: str
     kind: str
     failure: str
     affected: list[str]
-    reach: str
+    reach: Reach
     time_to_impact_minutes: float | None
     impact_basis: str
     serving_effect: str
@@ -42,25 +48,14 @@ class FailureMode:
     detected_by: list[str]
     recovery: str
     severity: str
-    stops_predictions: list[str] = field(default_factory=list)
-    corrupts_predictions: list[str] = field(default_factory=list)
+    stops_predictions: list[str] = field(default_factory=list, metadata=INTERNAL)
+    corrupts_predictions: list[str] = field(default_factory=list, metadata=INTERNAL)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "component": self.component,
-            "kind": self.kind,
-            "failure": self.failure,
-            "affected": self.affected,
-            "reach": self.reach,
-            "time_to_impact_minutes": self.time_to_impact_minutes,
-            "impact_basis": self.impact_basis,
-            "serving_effect": self.serving_effect,
-            "training_effect": self.training_effect,
-            "detected_by": self.detected_by,
-            "noticed": noticed(self.detected_by),
-            "recovery": self.recovery,
-            "severity": self.severity,
-        }
+    DERIVED: ClassVar[tuple[str, ...]] = ("noticed",)
+
+    @property
+    def noticed(self) -> str:
+        return noticed(self.detected_by)
 
 
 def silent_default(source: Source) -> bool:
@@ -372,7 +367,9 @@ def _row(system: System, lineage: _Lineage, comp: Component) -> FailureMode:
     refreshed = lineage.refresh_reach(comp.id)
     models, retrain_wait, retrain_basis = _retrain_reach(system, comp)
     parts = [_read_directly(system, comp, readers)]
-    reach = "live" if any(e.mode != "batch" for e in readers) else "batch" if readers else "none"
+    reach: Reach = (
+        "live" if any(e.mode != "batch" for e in readers) else "batch" if readers else "none"
+    )
     if refreshed:
         parts.append(_through_refresh(system, lineage, comp, refreshed))
         reach = reach if reach != "none" else "refresh"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
-from mlreview.areas.pipeline.assessment import refresh_slack_seconds
-from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
+from mlreview.areas.rule import Context, Hit, Monitor, RuleSet, SourceMonitor
 from mlreview.system.manifest import Endpoint
 from mlreview.system.units import format_seconds
 
-RULES = RuleSet(area="pipeline", prefix="DATA")
+RULES: RuleSet[PipelineAssessment] = RuleSet(area="pipeline", prefix="DATA")
 ZINK = "Zinkevich, Rules of Machine Learning"
 BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
 BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
@@ -36,9 +35,9 @@ GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
     mitigation="limit",
     scenario="source-outage",
     likelihood=5,
-    detectors=("@monitors.freshness", "@monitors.volume"),
+    detectors=(SourceMonitor("monitors.freshness"), SourceMonitor("monitors.volume")),
 )
-def undeclared_failure(ctx: Context) -> Iterator[Hit]:
+def undeclared_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.serving_sources():
         p = ctx.probe()
         behaviour = p.get(s, "on_failure.behaviour", assume="undefined")
@@ -70,9 +69,9 @@ def undeclared_failure(ctx: Context) -> Iterator[Hit]:
     scenario="source-outage",
     likelihood=6,
     silent=True,
-    detectors=("monitoring.inputs.null_rate", "@monitors.null_rate"),
+    detectors=(Monitor("monitoring.inputs.null_rate"), SourceMonitor("monitors.null_rate")),
 )
-def silent_default(ctx: Context) -> Iterator[Hit]:
+def silent_default(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
         if p.get(s, "on_failure.behaviour") != "default_value":
@@ -116,7 +115,7 @@ def silent_default(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def no_blocking_validation(ctx: Context) -> Iterator[Hit]:
+def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         if pipe.kind != "training":
             continue
@@ -160,7 +159,7 @@ def no_blocking_validation(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def source_unmonitored(ctx: Context) -> Iterator[Hit]:
+def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
@@ -195,9 +194,9 @@ def source_unmonitored(ctx: Context) -> Iterator[Hit]:
     scenario="upstream-change",
     likelihood=6,
     silent=True,
-    detectors=("monitoring.inputs.schema", "@monitors.schema"),
+    detectors=(Monitor("monitoring.inputs.schema"), SourceMonitor("monitors.schema")),
 )
-def no_data_contract(ctx: Context) -> Iterator[Hit]:
+def no_data_contract(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
@@ -235,7 +234,7 @@ def no_data_contract(ctx: Context) -> Iterator[Hit]:
     scenario="pipeline-outage",
     likelihood=5,
 )
-def unsafe_rerun(ctx: Context) -> Iterator[Hit]:
+def unsafe_rerun(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         p = ctx.probe()
         retries = p.get(pipe, "retries.max")
@@ -273,7 +272,7 @@ def unsafe_rerun(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def pipeline_failure_silent(ctx: Context) -> Iterator[Hit]:
+def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         if pipe.kind == "labeling":
             continue
@@ -306,7 +305,7 @@ def pipeline_failure_silent(ctx: Context) -> Iterator[Hit]:
     scenario="bad-release",
     likelihood=4,
 )
-def no_last_known_good(ctx: Context) -> Iterator[Hit]:
+def no_last_known_good(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         kept = p.get(m, "registry.retained_versions", assume=0 if m.registry is None else None)
@@ -334,9 +333,12 @@ def no_last_known_good(ctx: Context) -> Iterator[Hit]:
     mitigation="limit",
     scenario="pipeline-outage",
     likelihood=5,
-    detectors=("monitoring.freshness.feature_freshness", "monitoring.freshness.pipeline_age"),
+    detectors=(
+        Monitor("monitoring.freshness.feature_freshness"),
+        Monitor("monitoring.freshness.pipeline_age"),
+    ),
 )
-def no_refresh_slack(ctx: Context) -> Iterator[Hit]:
+def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         for pipe in refresh_pipelines(ctx.system, f):
             slack = refresh_slack_seconds(ctx.system, f, pipe)
@@ -380,7 +382,7 @@ def no_refresh_slack(ctx: Context) -> Iterator[Hit]:
     scenario="zone-outage",
     likelihood=3,
 )
-def single_zone_online_data(ctx: Context) -> Iterator[Hit]:
+def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     readers: dict[str, list[str]] = {}
     for e in ctx.system.online_endpoints():
         for ident in ctx.system.live_reads(e):
@@ -415,9 +417,9 @@ def single_zone_online_data(ctx: Context) -> Iterator[Hit]:
     mitigation="prevent",
     scenario="stale-model",
     likelihood=7,
-    detectors=("monitoring.freshness.model_age",),
+    detectors=(Monitor("monitoring.freshness.model_age"),),
 )
-def retrain_slower_than_tolerated(ctx: Context) -> Iterator[Hit]:
+def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         cadence = p.get(m, "training.cadence")
@@ -450,7 +452,7 @@ def retrain_slower_than_tolerated(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def unversioned_mutable(ctx: Context) -> Iterator[Hit]:
+def unversioned_mutable(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.manifest.sources:
         mutable = s.kind in {"lookup_table", "online_api", "third_party"} or s.produced_by_model
         if not mutable:
@@ -483,7 +485,7 @@ def unversioned_mutable(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def serving_inputs_unchecked(ctx: Context) -> Iterator[Hit]:
+def serving_inputs_unchecked(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
     if not manifest.endpoints:
         return
@@ -517,7 +519,7 @@ def serving_inputs_unchecked(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def no_model_validation_gate(ctx: Context) -> Iterator[Hit]:
+def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         enabled = p.get(m, "validation_gate.enabled", assume=False)
@@ -535,11 +537,6 @@ def no_model_validation_gate(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def _failure_rows(ctx: Context) -> dict[str, dict[str, Any]]:
-    rows: list[dict[str, Any]] = ctx.assessment["failure_modes"]
-    return {r["component"]: r for r in rows}
-
-
 @RULES.rule(
     15,
     "retry-without-backoff",
@@ -553,7 +550,7 @@ def _failure_rows(ctx: Context) -> dict[str, dict[str, Any]]:
     scenario="pipeline-outage",
     likelihood=5,
 )
-def retry_without_backoff(ctx: Context) -> Iterator[Hit]:
+def retry_without_backoff(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         p = ctx.probe()
         tries = p.get(pipe, "retries.max")
@@ -587,18 +584,17 @@ def retry_without_backoff(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def stream_lag_unmonitored(ctx: Context) -> Iterator[Hit]:
-    rows = _failure_rows(ctx)
+def stream_lag_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         if pipe.schedule is None or not pipe.schedule.continuous:
             continue
-        row = rows.get(pipe.id)
-        if row is None or row["reach"] not in ("live", "refresh"):
+        row = ctx.assessment.failure_mode(pipe.id)
+        if row is None or row.reach not in ("live", "refresh"):
             continue
         p = ctx.probe()
         if p.get(pipe, "alerts.consumer_lag", assume=False):
             continue
-        budget = row["time_to_impact_minutes"]
+        budget = row.time_to_impact_minutes
         when = (
             f"; served features exceed their budget {budget:g} min after it stalls"
             if budget is not None
@@ -628,7 +624,7 @@ def stream_lag_unmonitored(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def silent_label_pipeline(ctx: Context) -> Iterator[Hit]:
+def silent_label_pipeline(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     label_sources = {
         loop.label.source: loop
         for loop in ctx.system.manifest.feedback
@@ -673,7 +669,7 @@ def silent_label_pipeline(ctx: Context) -> Iterator[Hit]:
     scenario="pipeline-outage",
     likelihood=5,
 )
-def no_last_known_good_features(ctx: Context) -> Iterator[Hit]:
+def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for store in ctx.system.manifest.stores:
         if store.kind not in ("online", "cache") or store.ttl is None:
             continue
@@ -711,23 +707,22 @@ def no_last_known_good_features(ctx: Context) -> Iterator[Hit]:
     mitigation="limit",
     scenario="dependency-outage",
     likelihood=7,
-    detectors=("monitoring.system.errors",),
+    detectors=(Monitor("monitoring.system.errors"),),
 )
-def availability_below_slo(ctx: Context) -> Iterator[Hit]:
-    rows: list[dict[str, Any]] = ctx.assessment["availability"]
-    for row in rows:
-        if row["meets_slo"] is not False:
+def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
+    for row in ctx.assessment.availability:
+        if row.meets_slo is not False or row.slo is None:
             continue
-        e = ctx.system.get(row["endpoint"])
+        e = ctx.system.get(row.endpoint)
         assert isinstance(e, Endpoint)
         p = ctx.probe()
         p.get(e, "slo.availability")
-        bound = "at most " if row["estimate_is_upper_bound"] else ""
+        bound = "at most " if row.estimate_is_upper_bound else ""
         yield p.hit(
-            [e.id, *row["components"]],
-            f"Endpoint {e.id} is available {bound}{row['estimate']:.3%} from its path "
-            f"({', '.join(row['components'])}), below its {row['slo']:.3%} SLO: about "
-            f"{row['down_minutes_per_year']:g} minutes down a year.",
+            [e.id, *row.components],
+            f"Endpoint {e.id} is available {bound}{row.estimate:.3%} from its path "
+            f"({', '.join(row.components)}), below its {row.slo:.3%} SLO: about "
+            f"{row.down_minutes_per_year:g} minutes down a year.",
             e.slo or e,
             "availability",
         )
@@ -747,20 +742,19 @@ def availability_below_slo(ctx: Context) -> Iterator[Hit]:
     scenario="dependency-outage",
     likelihood=5,
 )
-def single_point_of_failure(ctx: Context) -> Iterator[Hit]:
-    details: list[dict[str, Any]] = ctx.assessment["single_point_details"]
-    for spof in details:
-        comp = ctx.system.get(spof["component"])
+def single_point_of_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
+    for spof in ctx.assessment.single_point_details:
+        comp = ctx.system.get(spof.component)
         assert comp is not None
         p = ctx.probe()
         parts = []
-        if spof["stops"]:
-            parts.append(f"stops {', '.join(spof['stops'])}")
-        if spof["corrupts"]:
-            parts.append(f"silently corrupts {', '.join(spof['corrupts'])}")
-        silent = bool(spof["corrupts"])
+        if spof.stops:
+            parts.append(f"stops {', '.join(spof.stops)}")
+        if spof.corrupts:
+            parts.append(f"silently corrupts {', '.join(spof.corrupts)}")
+        silent = bool(spof.corrupts)
         yield p.hit(
-            [comp.id, *spof["stops"], *spof["corrupts"]],
+            [comp.id, *spof.stops, *spof.corrupts],
             f"{comp.KIND.capitalize()} {comp.id} is a single point of failure: its outage "
             f"{' and '.join(parts)}.",
             comp,

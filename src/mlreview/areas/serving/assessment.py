@@ -3,16 +3,108 @@ spike plays out under the declared autoscaler."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
-from mlreview.areas.area import Assessment
-from mlreview.areas.common import plural
-from mlreview.areas.findings import Finding
-from mlreview.areas.serving import capacity
+from mlreview.areas.record import OMIT_NONE, Record
+from mlreview.areas.serving import capacity_model as capacity
+from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
 from mlreview.system.manifest import Dependency, Endpoint
 from mlreview.system.system import System
 
 DEFAULT_RAMP_S = 60.0
+
+
+@dataclass
+class Bottleneck(Record):
+    """One capacity limit as the highest request rate it allows."""
+
+    constraint: str
+    component: str
+    capacity_qps: float
+    holds: bool = False
+
+
+@dataclass
+class DependencyLoad(Record):
+    target: str
+    qps_at_multiplier: float | None
+    max_qps: float | None
+
+
+@dataclass
+class LoadTestCheck(Record):
+    """A linked load test beside the model's p99 at its rate and replicas."""
+
+    file: str
+    tool: str
+    throughput_qps: float
+    p50_ms: float | None
+    p99_ms: float | None
+    predicted_p99_ms: float | None
+    replicas: int
+    error_rate: float
+    open_loop: bool
+
+
+@dataclass
+class ModelBasis(Record):
+    """What the capacity model assumed of one replica."""
+
+    service_mean_ms: float
+    service_p99_ms: float
+    service_scv: float
+    concurrency_per_replica: int
+    routing: str
+    dependency_latency_ms: float
+    autoscaler: str
+    cold_start_seconds: float
+    assumptions: list[str]
+
+
+@dataclass
+class EndpointCapacity(Record):
+    endpoint: str
+    mode: str | None
+    peak_qps: float | None
+    multiplier: float
+    target_qps: float | None
+    min_replicas: int | None
+    max_replicas: int | None
+    qps_per_replica: float | None = None
+    capacity_qps: float | None = None
+    headroom: float | None = None
+    replicas_needed: int | None = None
+    time_to_capacity_seconds: float | None = None
+    scenarios: list[LoadLevel] = field(default_factory=list)
+    bottlenecks: list[Bottleneck] = field(default_factory=list)
+    bottleneck: Bottleneck | None = None
+    spike: SpikeOutcome | None = None
+    ramp: SpikeOutcome | None = None
+    model: ModelBasis | None = None
+    load_tests: list[LoadTestCheck] = field(default_factory=list)
+    dependencies: list[DependencyLoad] = field(default_factory=list)
+    sweep: list[LoadLevel] | None = field(default=None, metadata=OMIT_NONE)
+
+    @property
+    def online(self) -> bool:
+        return self.mode != "batch"
+
+    @property
+    def at_target(self) -> LoadLevel | None:
+        """The load level at the growth target, when the endpoint has a capacity model."""
+        return self.scenarios[-1] if self.scenarios else None
+
+
+@dataclass
+class ServingAssessment(Record):
+    endpoints: list[EndpointCapacity]
+    scenarios: list[LoadLevel]
+    bottleneck: Bottleneck | None
+    time_to_capacity_seconds: float | None
+    primary_endpoint: str | None
+
+    def endpoint(self, ident: str) -> EndpointCapacity:
+        return next(r for r in self.endpoints if r.endpoint == ident)
 
 
 def dependency_limit(system: System, d: Dependency) -> float | None:
@@ -25,89 +117,65 @@ def dependency_limit(system: System, d: Dependency) -> float | None:
 
 def _bottlenecks(
     system: System, e: Endpoint, model: capacity.CapacityModel, need: float
-) -> list[dict[str, Any]]:
+) -> list[Bottleneck]:
     """Each limit as the highest request rate it allows, lowest first."""
-    out: list[dict[str, Any]] = [
-        {
-            "constraint": "replica pool at max replicas",
-            "component": e.id,
-            "capacity_qps": round(model.ceiling(model.max_replicas), 1),
-        }
+    out = [
+        Bottleneck(
+            "replica pool at max replicas", e.id, round(model.ceiling(model.max_replicas), 1)
+        )
     ]
     for d in e.dependencies:
         calls = d.calls_per_request or 1.0
         limit = dependency_limit(system, d)
         if limit is not None:
-            out.append(
-                {
-                    "constraint": "dependency QPS limit",
-                    "component": d.target,
-                    "capacity_qps": round(limit / calls, 1),
-                }
-            )
+            out.append(Bottleneck("dependency QPS limit", d.target, round(limit / calls, 1)))
         if d.pool_size is not None and d.latency_ms is not None:
             in_flight_per_request = calls * d.latency_ms / 1000.0
             out.append(
-                {
-                    "constraint": "connection pool",
-                    "component": d.target,
-                    "capacity_qps": round(
-                        d.pool_size * model.max_replicas / in_flight_per_request, 1
-                    ),
-                }
+                Bottleneck(
+                    "connection pool",
+                    d.target,
+                    round(d.pool_size * model.max_replicas / in_flight_per_request, 1),
+                )
             )
     if e.accelerators_per_replica and e.accelerator_quota is not None:
         usable = e.accelerator_quota // e.accelerators_per_replica
         out.append(
-            {
-                "constraint": "accelerator quota",
-                "component": e.id,
-                "capacity_qps": round(model.ceiling(max(usable, 0)) if usable else 0.0, 1),
-            }
+            Bottleneck(
+                "accelerator quota",
+                e.id,
+                round(model.ceiling(max(usable, 0)) if usable else 0.0, 1),
+            )
         )
     for b in out:
-        b["holds"] = b["capacity_qps"] >= need
-    return sorted(out, key=lambda b: (b["capacity_qps"], b["constraint"]))
+        b.holds = b.capacity_qps >= need
+    return sorted(out, key=lambda b: (b.capacity_qps, b.constraint))
 
 
 def endpoint_row(
     system: System, e: Endpoint, override: float | None = None, sweep_points: int = 0
-) -> dict[str, Any]:
+) -> EndpointCapacity:
     """One endpoint's capacity figures; with ``sweep_points``, also a ``sweep`` of latency
     against load (for ``mlreview capacity``)."""
     peak, mult = capacity.target(system, e, override)
-    row: dict[str, Any] = {
-        "endpoint": e.id,
-        "mode": e.mode,
-        "peak_qps": peak,
-        "multiplier": mult,
-        "target_qps": peak * mult if peak else None,
-        "min_replicas": e.replicas.min if e.replicas else None,
-        "max_replicas": e.replicas.max if e.replicas else None,
-        "qps_per_replica": None,
-        "capacity_qps": None,
-        "headroom": None,
-        "replicas_needed": None,
-        "time_to_capacity_seconds": None,
-        "scenarios": [],
-        "bottlenecks": [],
-        "bottleneck": None,
-        "spike": None,
-        "ramp": None,
-        "model": None,
-        "load_tests": [],
-        "dependencies": [],
-    }
-    if sweep_points:
-        row["sweep"] = []
+    row = EndpointCapacity(
+        endpoint=e.id,
+        mode=e.mode,
+        peak_qps=peak,
+        multiplier=mult,
+        target_qps=peak * mult if peak else None,
+        min_replicas=e.replicas.min if e.replicas else None,
+        max_replicas=e.replicas.max if e.replicas else None,
+        sweep=[] if sweep_points else None,
+    )
     for d in e.dependencies:
         calls = d.calls_per_request or 1.0
-        row["dependencies"].append(
-            {
-                "target": d.target,
-                "qps_at_multiplier": round(peak * mult * calls, 3) if peak else None,
-                "max_qps": dependency_limit(system, d),
-            }
+        row.dependencies.append(
+            DependencyLoad(
+                target=d.target,
+                qps_at_multiplier=round(peak * mult * calls, 3) if peak else None,
+                max_qps=dependency_limit(system, d),
+            )
         )
     if e.mode == "batch":
         return row
@@ -115,55 +183,54 @@ def endpoint_row(
     if model is None:
         return row
     tested_replicas = model.tested_replicas
-    row["load_tests"] = []
     for r in model.load_tests:
         stable = model.station(r.throughput_qps, tested_replicas).stable
         predicted = model.latency_ms(r.throughput_qps, tested_replicas, 0.99) if stable else None
-        row["load_tests"].append(
-            {
-                "file": r.file,
-                "tool": r.tool,
-                "throughput_qps": r.throughput_qps,
-                "p50_ms": r.p50_ms,
-                "p99_ms": r.p99_ms,
-                "predicted_p99_ms": round(predicted, 2) if predicted is not None else None,
-                "replicas": tested_replicas,
-                "error_rate": round(r.error_rate, 4),
-                "open_loop": r.open_loop,
-            }
+        row.load_tests.append(
+            LoadTestCheck(
+                file=r.file,
+                tool=r.tool,
+                throughput_qps=r.throughput_qps,
+                p50_ms=r.p50_ms,
+                p99_ms=r.p99_ms,
+                predicted_p99_ms=round(predicted, 2) if predicted is not None else None,
+                replicas=tested_replicas,
+                error_rate=round(r.error_rate, 4),
+                open_loop=r.open_loop,
+            )
         )
-    row["model"] = {
-        "service_mean_ms": round(model.service.mean * 1000, 3),
-        "service_p99_ms": round(model.service.quantile(0.99) * 1000, 3),
-        "service_scv": round(model.service.scv, 3),
-        "concurrency_per_replica": model.concurrency,
-        "routing": model.routing,
-        "dependency_latency_ms": round(model.extra_latency_s * 1000, 3),
-        "autoscaler": model.autoscaler.name,
-        "cold_start_seconds": model.cold_start_s,
-        "assumptions": model.assumptions,
-    }
-    row["qps_per_replica"] = round(model.ceiling(1), 3)
-    row["capacity_qps"] = round(model.ceiling(model.max_replicas), 3)
+    row.model = ModelBasis(
+        service_mean_ms=round(model.service.mean * 1000, 3),
+        service_p99_ms=round(model.service.quantile(0.99) * 1000, 3),
+        service_scv=round(model.service.scv, 3),
+        concurrency_per_replica=model.concurrency,
+        routing=model.routing,
+        dependency_latency_ms=round(model.extra_latency_s * 1000, 3),
+        autoscaler=model.autoscaler.name,
+        cold_start_seconds=model.cold_start_s,
+        assumptions=model.assumptions,
+    )
+    row.qps_per_replica = round(model.ceiling(1), 3)
+    ceiling = row.capacity_qps = round(model.ceiling(model.max_replicas), 3)
     if peak is None:
         return row
     goal = peak * mult
-    row["scenarios"] = [capacity.scenario(model, peak, 1.0), capacity.scenario(model, goal, mult)]
+    row.scenarios = [capacity.scenario(model, peak, 1.0), capacity.scenario(model, goal, mult)]
     if sweep_points:
-        row["sweep"] = _sweep(model, goal, mult, sweep_points)
-    row["replicas_needed"] = row["scenarios"][1]["replicas_needed"]
-    row["headroom"] = round(row["capacity_qps"] / goal, 3) if goal else None
-    row["bottlenecks"] = _bottlenecks(system, e, model, goal)
-    row["bottleneck"] = row["bottlenecks"][0]
+        row.sweep = _sweep(model, goal, mult, sweep_points)
+    row.replicas_needed = row.scenarios[1].replicas_needed
+    row.headroom = round(ceiling / goal, 3) if goal else None
+    row.bottlenecks = _bottlenecks(system, e, model, goal)
+    row.bottleneck = row.bottlenecks[0]
     traffic = e.traffic or system.manifest.system.traffic
     ramp = float(traffic.ramp) if traffic and traffic.ramp is not None else DEFAULT_RAMP_S
-    row["spike"] = capacity.spike(model, peak, goal, 0.0)
-    row["ramp"] = capacity.spike(model, peak, goal, ramp)
-    row["time_to_capacity_seconds"] = row["spike"]["time_to_capacity_seconds"]
+    row.spike = capacity.spike(model, peak, goal, 0.0)
+    row.ramp = capacity.spike(model, peak, goal, ramp)
+    row.time_to_capacity_seconds = row.spike.time_to_capacity_seconds
     return row
 
 
-def _sweep(model: capacity.CapacityModel, goal: float, mult: float, points: int) -> list[Any]:
+def _sweep(model: capacity.CapacityModel, goal: float, mult: float, points: int) -> list[LoadLevel]:
     """Latency against load from 1/points of the target to the target, at the replicas the
     autoscaler would run."""
     return [
@@ -172,51 +239,15 @@ def _sweep(model: capacity.CapacityModel, goal: float, mult: float, points: int)
     ]
 
 
-def assess(system: System, override: float | None = None, sweep_points: int = 0) -> Assessment:
+def assess(
+    system: System, override: float | None = None, sweep_points: int = 0
+) -> ServingAssessment:
     rows = [endpoint_row(system, e, override, sweep_points) for e in system.manifest.endpoints]
-    primary = next((r for r in rows if r["mode"] != "batch" and r["scenarios"]), None)
-    return {
-        "endpoints": rows,
-        "scenarios": primary["scenarios"] if primary else [],
-        "bottleneck": primary["bottleneck"] if primary else None,
-        "time_to_capacity_seconds": primary["time_to_capacity_seconds"] if primary else None,
-        "primary_endpoint": primary["endpoint"] if primary else None,
-    }
-
-
-def _p99(ms: float | None) -> str:
-    return f"p99 {ms:g} ms" if ms is not None else "queue grows without bound"
-
-
-def summarise(system: System, a: Assessment, findings: list[Finding]) -> str:
-    parts = []
-    for row in a["endpoints"]:
-        if row["mode"] == "batch":
-            parts.append(f"{row['endpoint']} scores in batch")
-            continue
-        if not row["scenarios"]:
-            parts.append(f"{row['endpoint']}: capacity unknown (declare peak QPS and service time)")
-            continue
-        now, grown = row["scenarios"]
-        verdict = "holds" if grown["meets_slo"] else "does not hold"
-        p99 = _p99(grown["p99_ms"])
-        b = row["bottleneck"]
-        first = f"; first limit: {b['constraint']} ({b['component']}, {b['capacity_qps']:g} QPS)"
-        step = row["spike"]
-        ttc = step["time_to_capacity_seconds"]
-        if step["reaches_target"] and ttc is not None:
-            spike = f"; a step to {row['multiplier']:g}x has enough replicas after {ttc:g}s"
-        elif ttc is not None:
-            spike = (
-                f"; a step to {row['multiplier']:g}x reaches the {row['max_replicas']}-replica "
-                f"maximum after {ttc:g}s, still short"
-            )
-        else:
-            spike = f"; a step to {row['multiplier']:g}x never gets enough replicas"
-        parts.append(
-            f"{row['endpoint']} {verdict} {row['multiplier']:g}x ({grown['qps']:g} QPS: {p99} at "
-            f"{grown['replicas']} replicas, {grown['replicas_needed'] or 'no number of'} needed; "
-            f"{_p99(now['p99_ms'])} today){first}{spike}"
-        )
-    body = "; ".join(parts) if parts else "no endpoints declared"
-    return f"{body}; {plural(len(findings), 'finding')}."
+    primary = next((r for r in rows if r.online and r.scenarios), None)
+    return ServingAssessment(
+        endpoints=rows,
+        scenarios=primary.scenarios if primary else [],
+        bottleneck=primary.bottleneck if primary else None,
+        time_to_capacity_seconds=primary.time_to_capacity_seconds if primary else None,
+        primary_endpoint=primary.endpoint if primary else None,
+    )

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
-from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
+from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
 from mlreview.system.manifest import Endpoint
 
-RULES = RuleSet(area="serving", prefix="SCALE")
+RULES: RuleSet[ServingAssessment] = RuleSet(area="serving", prefix="SCALE")
 WAF = "AWS Well-Architected reliability pillar"
 MLLENS = "AWS Well-Architected Machine Learning Lens"
 BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
 KUBESCORE = "kube-score checks"
 
 
-def _row(ctx: Context, e: Endpoint) -> dict[str, Any]:
-    rows: list[dict[str, Any]] = ctx.assessment["endpoints"]
-    return next(r for r in rows if r["endpoint"] == e.id)
+def _row(ctx: Context[ServingAssessment], e: Endpoint) -> EndpointCapacity:
+    return ctx.assessment.endpoint(e.id)
 
 
 @RULES.rule(
@@ -35,24 +34,25 @@ def _row(ctx: Context, e: Endpoint) -> dict[str, Any]:
     mitigation="prevent",
     scenario="capacity",
     likelihood=5,
-    detectors=("monitoring.system.saturation", "monitoring.system.latency"),
+    detectors=(Monitor("monitoring.system.saturation"), Monitor("monitoring.system.latency")),
 )
-def capacity_below_growth(ctx: Context) -> Iterator[Hit]:
+def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        if row["headroom"] is None or row["headroom"] >= 1:
+        if row.headroom is None or row.headroom >= 1:
             continue
+        assert row.capacity_qps is not None and row.peak_qps is not None
         p = ctx.probe()
         p.get(e, "replicas.max")
         p.get(e, "slo.p99_ms")
-        critical = row["capacity_qps"] < 2 * row["peak_qps"]
-        needed = row["replicas_needed"]
+        critical = row.capacity_qps < 2 * row.peak_qps
+        needed = row.replicas_needed
         need = f"it needs {needed} replicas" if needed else "no number of replicas meets the SLO"
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} serves at most {row['capacity_qps']:,.0f} QPS within its latency "
-            f"SLO at {row['max_replicas']} replicas, but {row['multiplier']:g}x of "
-            f"{row['peak_qps']:g} QPS is {row['target_qps']:,.0f} QPS; {need}.",
+            f"Endpoint {e.id} serves at most {row.capacity_qps:,.0f} QPS within its latency "
+            f"SLO at {row.max_replicas} replicas, but {row.multiplier:g}x of "
+            f"{row.peak_qps:g} QPS is {row.target_qps:,.0f} QPS; {need}.",
             e.replicas or e,
             "max",
             severity=Severity.CRITICAL if critical else None,
@@ -73,15 +73,15 @@ def capacity_below_growth(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=6,
 )
-def capacity_untested(ctx: Context) -> Iterator[Hit]:
+def capacity_untested(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
         p = ctx.probe()
         source = p.get(e, "capacity.source", assume="estimate")
         declared = p.get(e, "capacity.load_test.max_qps_tested") if source == "load_test" else None
-        measured = max((r["throughput_qps"] for r in row["load_tests"]), default=None)
+        measured = max((r.throughput_qps for r in row.load_tests), default=None)
         tested = max(v for v in (declared, measured, 0.0) if v is not None) or None
-        target = row["target_qps"]
+        target = row.target_qps
         goal = f" of {target:,.0f} QPS" if target else ""
         if tested and target and tested >= 0.9 * target:
             deps = p.get(e, "capacity.load_test.includes_dependencies", assume=False)
@@ -100,7 +100,7 @@ def capacity_untested(ctx: Context) -> Iterator[Hit]:
             "vendor": "a vendor figure",
             "load_test": "a load test of unknown peak",
         }[source]
-        files = f" ({len(row['load_tests'])} result files)" if row["load_tests"] else ""
+        files = f" ({len(row.load_tests)} result files)" if row.load_tests else ""
         if tested:
             text = f"was load-tested to {tested:,.0f} QPS{files}, short of the growth target{goal}"
         else:
@@ -122,7 +122,7 @@ def capacity_untested(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def no_autoscaling(ctx: Context) -> Iterator[Hit]:
+def no_autoscaling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         enabled = p.get(e, "autoscaling.enabled", assume=False)
@@ -147,25 +147,25 @@ def no_autoscaling(ctx: Context) -> Iterator[Hit]:
     mitigation="limit",
     scenario="capacity",
     likelihood=6,
-    detectors=("monitoring.system.latency",),
+    detectors=(Monitor("monitoring.system.latency"),),
 )
-def scale_up_slower_than_ramp(ctx: Context) -> Iterator[Hit]:
+def scale_up_slower_than_ramp(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        ramp = row["ramp"]
-        if not ramp or not ramp["reaches_target"]:
+        ramp = row.ramp
+        if not ramp or not ramp.reaches_target:
             continue
-        if ramp["over_slo_share"] < 0.01 and not ramp["timed_out"] and not ramp["shed"]:
+        if ramp.over_slo_share < 0.01 and not ramp.timed_out and not ramp.shed:
             continue
         p = ctx.probe()
         p.get(e, "cold_start")
         p.get(e, "autoscaling.reaction")
-        lost = ramp["timed_out"] + ramp["shed"]
+        lost = ramp.timed_out + ramp.shed
         yield p.hit(
             [e.id],
-            f"In a ramp to {row['multiplier']:g}x over {ramp['ramp_seconds']:g}s, {e.id} has "
-            f"enough replicas only after {ramp['time_to_capacity_seconds']:g}s: "
-            f"{ramp['over_slo_share']:.1%} of requests miss the SLO and {lost:,} time out or "
+            f"In a ramp to {row.multiplier:g}x over {ramp.ramp_seconds:g}s, {e.id} has "
+            f"enough replicas only after {ramp.time_to_capacity_seconds:g}s: "
+            f"{ramp.over_slo_share:.1%} of requests miss the SLO and {lost:,} time out or "
             "are shed.",
             e,
             "cold_start",
@@ -186,11 +186,11 @@ def scale_up_slower_than_ramp(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def dependency_limit_at_growth(ctx: Context) -> Iterator[Hit]:
+def dependency_limit_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        for dep, drow in zip(e.dependencies, row["dependencies"], strict=True):
-            need, limit = drow["qps_at_multiplier"], drow["max_qps"]
+        for dep, drow in zip(e.dependencies, row.dependencies, strict=True):
+            need, limit = drow.qps_at_multiplier, drow.max_qps
             if need is None or limit is None or need <= limit:
                 continue
             p = ctx.probe()
@@ -203,7 +203,7 @@ def dependency_limit_at_growth(ctx: Context) -> Iterator[Hit]:
                     p.get(target, "max_qps")
             yield p.hit(
                 [e.id, dep.target],
-                f"At {row['multiplier']:g}x, {e.id} sends {need:g} QPS to {dep.target}, above "
+                f"At {row.multiplier:g}x, {e.id} sends {need:g} QPS to {dep.target}, above "
                 f"its {limit:g} QPS limit.",
                 dep,
                 "max_qps" if dep.max_qps else "target",
@@ -223,9 +223,9 @@ def dependency_limit_at_growth(ctx: Context) -> Iterator[Hit]:
     mitigation="limit",
     scenario="dependency-outage",
     likelihood=5,
-    detectors=("monitoring.system.errors", "monitoring.system.latency"),
+    detectors=(Monitor("monitoring.system.errors"), Monitor("monitoring.system.latency")),
 )
-def dependency_without_timeout(ctx: Context) -> Iterator[Hit]:
+def dependency_without_timeout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         for dep in e.dependencies:
             p = ctx.probe()
@@ -270,7 +270,7 @@ def dependency_without_timeout(ctx: Context) -> Iterator[Hit]:
     scenario="dependency-outage",
     likelihood=5,
 )
-def retry_storm(ctx: Context) -> Iterator[Hit]:
+def retry_storm(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.manifest.endpoints:
         for dep in e.dependencies:
             p = ctx.probe()
@@ -306,7 +306,7 @@ def retry_storm(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def no_load_shedding(ctx: Context) -> Iterator[Hit]:
+def no_load_shedding(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         shed = p.get(e, "admission.load_shedding", assume=False)
@@ -334,7 +334,7 @@ def no_load_shedding(ctx: Context) -> Iterator[Hit]:
     scenario="dependency-outage",
     likelihood=4,
 )
-def no_model_fallback(ctx: Context) -> Iterator[Hit]:
+def no_model_fallback(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         if p.get(e, "fallback", assume="none") != "none":
@@ -356,7 +356,7 @@ def no_model_fallback(ctx: Context) -> Iterator[Hit]:
     scenario="zone-outage",
     likelihood=3,
 )
-def single_zone_serving(ctx: Context) -> Iterator[Hit]:
+def single_zone_serving(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         zones = p.get(e, "zones", assume=1)
@@ -387,7 +387,7 @@ def single_zone_serving(ctx: Context) -> Iterator[Hit]:
     scenario="bad-release",
     likelihood=5,
 )
-def no_safe_rollout(ctx: Context) -> Iterator[Hit]:
+def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.manifest.endpoints:
         p = ctx.probe()
         canary = p.get(e, "release.canary", assume=False)
@@ -420,19 +420,19 @@ def no_safe_rollout(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def accelerator_quota(ctx: Context) -> Iterator[Hit]:
+def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
         p = ctx.probe()
         per = p.get(e, "accelerators_per_replica")
         quota = p.get(e, "accelerator_quota")
-        need = row["replicas_needed"]
+        need = row.replicas_needed
         if not per or quota is None or need is None or per * need <= quota:
             continue
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} needs {per * need} accelerators ({need} replicas x {per}) at "
-            f"{row['multiplier']:g}x but the quota is {quota}.",
+            f"{row.multiplier:g}x but the quota is {quota}.",
             e,
             "accelerator_quota",
         )
@@ -452,7 +452,7 @@ def accelerator_quota(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def batch_window(ctx: Context) -> Iterator[Hit]:
+def batch_window(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.manifest.endpoints:
         if e.mode != "batch":
             continue
@@ -464,7 +464,7 @@ def batch_window(ctx: Context) -> Iterator[Hit]:
             continue
         if p.get(e, "batch.scales_horizontally", assume=False):
             continue
-        mult = row["multiplier"]
+        mult = row.multiplier
         if float(runtime) * mult <= float(window):
             continue
         yield p.hit(
@@ -490,7 +490,7 @@ def batch_window(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def serving_health_unmonitored(ctx: Context) -> Iterator[Hit]:
+def serving_health_unmonitored(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
     if not ctx.system.online_endpoints():
         return
@@ -520,7 +520,7 @@ def serving_health_unmonitored(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=6,
 )
-def scale_to_zero(ctx: Context) -> Iterator[Hit]:
+def scale_to_zero(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         if p.get(e, "replicas.min") != 0:
@@ -543,23 +543,23 @@ def scale_to_zero(ctx: Context) -> Iterator[Hit]:
     mitigation="prevent",
     scenario="capacity",
     likelihood=8,
-    detectors=("monitoring.system.latency",),
+    detectors=(Monitor("monitoring.system.latency"),),
 )
-def slo_missed_today(ctx: Context) -> Iterator[Hit]:
+def slo_missed_today(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        if not row["scenarios"] or e.slo is None or e.slo.p99_ms is None:
+        if not row.scenarios or e.slo is None or e.slo.p99_ms is None:
             continue
-        now = row["scenarios"][0]
-        if now["p99_ms"] is not None and now["p99_ms"] <= e.slo.p99_ms:
+        now = row.scenarios[0]
+        if now.p99_ms is not None and now.p99_ms <= e.slo.p99_ms:
             continue
         p = ctx.probe()
         slo = p.get(e, "slo.p99_ms")
-        seen = f"p99 {now['p99_ms']:g} ms" if now["p99_ms"] is not None else "an unbounded queue"
+        seen = f"p99 {now.p99_ms:g} ms" if now.p99_ms is not None else "an unbounded queue"
         yield p.hit(
             [e.id],
-            f"At today's {row['peak_qps']:g} QPS, {e.id} runs {now['replicas']} replicas at "
-            f"{now['utilization']:.0%} utilisation: {seen} against a {slo:g} ms SLO.",
+            f"At today's {row.peak_qps:g} QPS, {e.id} runs {now.replicas} replicas at "
+            f"{now.utilization:.0%} utilisation: {seen} against a {slo:g} ms SLO.",
             e.slo,
             "p99_ms",
         )
@@ -580,21 +580,21 @@ def slo_missed_today(ctx: Context) -> Iterator[Hit]:
     scenario="capacity",
     likelihood=5,
 )
-def connection_pool_at_growth(ctx: Context) -> Iterator[Hit]:
+def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        for b in row["bottlenecks"]:
-            if b["constraint"] != "connection pool" or b["holds"]:
+        for b in row.bottlenecks:
+            if b.constraint != "connection pool" or b.holds:
                 continue
-            dep = next(d for d in e.dependencies if d.target == b["component"])
+            dep = next(d for d in e.dependencies if d.target == b.component)
             p = ctx.probe()
             p.get(dep, "pool_size")
             p.get(dep, "latency_ms")
             yield p.hit(
                 [e.id, dep.target],
-                f"{e.id}'s pools to {dep.target} carry at most {b['capacity_qps']:,.0f} QPS "
-                f"({dep.pool_size} connections x {row['max_replicas']} replicas); "
-                f"{row['multiplier']:g}x needs {row['target_qps']:,.0f} QPS.",
+                f"{e.id}'s pools to {dep.target} carry at most {b.capacity_qps:,.0f} QPS "
+                f"({dep.pool_size} connections x {row.max_replicas} replicas); "
+                f"{row.multiplier:g}x needs {row.target_qps:,.0f} QPS.",
                 dep,
                 "pool_size",
                 anchor=dep.target,

@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlreview.datasets.dataset import compare_specs
+from mlreview.datasets.skew import FeatureResult, SkewReport
 from mlreview.problems import InputError
 from mlreview.system.manifest import Model
 from mlreview.system.system import System
 
-_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+_CACHE: dict[tuple[Any, ...], SkewReport] = {}
 """What-if reviews re-run assessments; the data behind them has not changed."""
+
+
+@dataclass(frozen=True)
+class LinkedFeature:
+    """One manifest feature's comparison: its id and the column's result."""
+
+    feature: str
+    result: FeatureResult
+
+
+@dataclass(frozen=True)
+class LinkedData:
+    """A model's linked training data against its serving log, restricted to its features."""
+
+    model: str
+    training: str
+    serving: str
+    report: SkewReport
+    features: tuple[LinkedFeature, ...]
+    unlinked: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.report.to_dict()
+        return {
+            "model": self.model,
+            "training": self.training,
+            "serving": self.serving,
+            "rows": data["rows"],
+            "thresholds": data["thresholds"],
+            "features": [{**f.result.to_dict(), "feature": f.feature} for f in self.features],
+            "unlinked": list(self.unlinked),
+            **({"joined": data["joined"]} if "joined" in data else {}),
+        }
 
 
 def _stamp(spec: str) -> tuple[Any, ...]:
@@ -22,7 +57,7 @@ def _stamp(spec: str) -> tuple[Any, ...]:
     return (spec,)
 
 
-def check_model(system: System, model: Model) -> dict[str, Any] | None:
+def check_model(system: System, model: Model) -> LinkedData | None:
     """The comparison of a model's linked data, restricted to its features, or None."""
     links = model.data
     if links is None:
@@ -33,26 +68,22 @@ def check_model(system: System, model: Model) -> dict[str, Any] | None:
     if key not in _CACHE:
         line = system.line(links, "training")
         try:
-            report = compare_specs(training, serving, keys=list(links.key or ()))
+            _CACHE[key] = compare_specs(training, serving, keys=list(links.key or ()))
         except InputError as exc:
             problem = exc.problems[0]
             where = system.label((*links.path, "training"))
             raise InputError.single(
                 system.file, f"{where}: {problem.file}: {problem.message}", line
             ) from None
-        _CACHE[key] = report.to_dict()
-    data = _CACHE[key]
+    report = _CACHE[key]
     columns = {f.column or f.id: f.id for f in system.model_features(model)}
-    features = [
-        {**f, "feature": columns[f["name"]]} for f in data["features"] if f["name"] in columns
-    ]
-    return {
-        "model": model.id,
-        "training": links.training,
-        "serving": links.serving,
-        "rows": data["rows"],
-        "thresholds": data["thresholds"],
-        "features": features,
-        "unlinked": sorted(set(columns) - {f["name"] for f in data["features"]}),
-        **({"joined": data["joined"]} if "joined" in data else {}),
-    }
+    return LinkedData(
+        model=model.id,
+        training=links.training,
+        serving=links.serving,
+        report=report,
+        features=tuple(
+            LinkedFeature(columns[f.name], f) for f in report.features if f.name in columns
+        ),
+        unlinked=tuple(sorted(set(columns) - {f.name for f in report.features})),
+    )

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from mlreview.areas.common import refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
-from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
+from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
-RULES = RuleSet(area="skew", prefix="SKEW")
+RULES: RuleSet[SkewAssessment] = RuleSet(area="skew", prefix="SKEW")
 ZINK = "Zinkevich, Rules of Machine Learning"
 BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
 BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
@@ -33,9 +34,9 @@ MLLENS = "AWS Well-Architected Machine Learning Lens"
     scenario="skew",
     likelihood=6,
     silent=True,
-    detectors=("monitoring.skew.training_serving",),
+    detectors=(Monitor("monitoring.skew.training_serving"),),
 )
-def separate_feature_code(ctx: Context) -> Iterator[Hit]:
+def separate_feature_code(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         p = ctx.probe()
         shared = p.get(f, "shared_definition")
@@ -69,9 +70,9 @@ def separate_feature_code(ctx: Context) -> Iterator[Hit]:
     scenario="skew",
     likelihood=6,
     silent=True,
-    detectors=("monitoring.skew.training_serving",),
+    detectors=(Monitor("monitoring.skew.training_serving"),),
 )
-def cross_language(ctx: Context) -> Iterator[Hit]:
+def cross_language(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         p = ctx.probe()
         t = p.get(f, "training.language")
@@ -100,7 +101,7 @@ def cross_language(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def no_serving_feature_log(ctx: Context) -> Iterator[Hit]:
+def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         logged = p.get(e, "logging.features", assume=False)
@@ -136,7 +137,7 @@ def no_serving_feature_log(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def no_skew_monitor(ctx: Context) -> Iterator[Hit]:
+def no_skew_monitor(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
     if not manifest.endpoints or not manifest.features:
         return
@@ -166,7 +167,7 @@ def no_skew_monitor(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def no_point_in_time_join(ctx: Context) -> Iterator[Hit]:
+def no_point_in_time_join(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     mutable = {"database", "lookup_table", "batch_table"}
     for f in ctx.system.manifest.features:
         srcs = [ctx.system.get(s) for s in f.sources]
@@ -202,7 +203,7 @@ def no_point_in_time_join(ctx: Context) -> Iterator[Hit]:
     likelihood=8,
     silent=True,
 )
-def future_leak(ctx: Context) -> Iterator[Hit]:
+def future_leak(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         p = ctx.probe()
         if p.get(f, "available_at_prediction_time") is False:
@@ -229,7 +230,7 @@ def future_leak(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def window_mismatch(ctx: Context) -> Iterator[Hit]:
+def window_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         p = ctx.probe()
         t = p.get(f, "training.window")
@@ -258,9 +259,9 @@ def window_mismatch(ctx: Context) -> Iterator[Hit]:
     scenario="skew",
     likelihood=6,
     silent=True,
-    detectors=("monitoring.inputs.null_rate",),
+    detectors=(Monitor("monitoring.inputs.null_rate"),),
 )
-def missing_policy_mismatch(ctx: Context) -> Iterator[Hit]:
+def missing_policy_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         p = ctx.probe()
         t = p.get(f, "missing.training")
@@ -289,9 +290,12 @@ def missing_policy_mismatch(ctx: Context) -> Iterator[Hit]:
     scenario="skew",
     likelihood=8,
     silent=True,
-    detectors=("monitoring.inputs.null_rate", "monitoring.freshness.feature_freshness"),
+    detectors=(
+        Monitor("monitoring.inputs.null_rate"),
+        Monitor("monitoring.freshness.feature_freshness"),
+    ),
 )
-def ttl_shorter_than_refresh(ctx: Context) -> Iterator[Hit]:
+def ttl_shorter_than_refresh(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for store in ctx.system.manifest.stores:
         if store.kind not in {"online", "cache"} or store.ttl is None:
             continue
@@ -331,7 +335,7 @@ def ttl_shorter_than_refresh(ctx: Context) -> Iterator[Hit]:
     likelihood=6,
     silent=True,
 )
-def random_split(ctx: Context) -> Iterator[Hit]:
+def random_split(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         if p.get(m, "training.split") == "random":
@@ -359,7 +363,7 @@ def random_split(ctx: Context) -> Iterator[Hit]:
     likelihood=5,
     silent=True,
 )
-def unweighted_sampling(ctx: Context) -> Iterator[Hit]:
+def unweighted_sampling(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
         p = ctx.probe()
         rate = p.get(pipe, "sampling_rate")
@@ -391,7 +395,7 @@ def unweighted_sampling(ctx: Context) -> Iterator[Hit]:
     likelihood=4,
     silent=True,
 )
-def preprocessing_not_bundled(ctx: Context) -> Iterator[Hit]:
+def preprocessing_not_bundled(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         if p.get(m, "preprocessing_bundled") is False:
@@ -416,9 +420,9 @@ def preprocessing_not_bundled(ctx: Context) -> Iterator[Hit]:
     mitigation="prevent",
     scenario="bad-release",
     likelihood=4,
-    detectors=("monitoring.system.errors",),
+    detectors=(Monitor("monitoring.system.errors"),),
 )
-def no_serving_compat_test(ctx: Context) -> Iterator[Hit]:
+def no_serving_compat_test(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for e in ctx.system.manifest.endpoints:
         p = ctx.probe()
         if p.get(e, "release.serving_compat_test", assume=False):
@@ -447,9 +451,9 @@ def no_serving_compat_test(ctx: Context) -> Iterator[Hit]:
     scenario="skew",
     likelihood=9,
     silent=True,
-    detectors=("monitoring.freshness.feature_freshness",),
+    detectors=(Monitor("monitoring.freshness.feature_freshness"),),
 )
-def stale_online_feature(ctx: Context) -> Iterator[Hit]:
+def stale_online_feature(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         if f.freshness_budget is None or not served_online(ctx.system, f):
             continue
@@ -486,29 +490,30 @@ DATA_SEVERITY = {"schema": Severity.HIGH, "skew": Severity.HIGH, "drift": Severi
     scenario="skew",
     likelihood=9,
     silent=True,
-    detectors=("monitoring.skew.training_serving",),
+    detectors=(Monitor("monitoring.skew.training_serving"),),
 )
-def skew_in_linked_data(ctx: Context) -> Iterator[Hit]:
-    for linked in ctx.assessment["data"]:
-        model = ctx.system.get(linked["model"])
+def skew_in_linked_data(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
+    for linked in ctx.assessment.data:
+        model = ctx.system.get(linked.model)
         if not isinstance(model, Model) or model.data is None:
             continue
-        for row in linked["features"]:
-            if row["status"] == "ok":
+        for row in linked.features:
+            status = row.result.status
+            if status == "ok":
                 continue
-            cause = row["causes"][0] if row["causes"] else None
-            feature = ctx.system.get(row["feature"])
+            cause = row.result.causes[0] if row.result.causes else None
+            feature = ctx.system.get(row.feature)
             p = ctx.probe()
-            p.note(model, "data.training", linked["training"])
-            p.note(model, "data.serving", linked["serving"])
-            why = f"{cause['kind']}: {cause['evidence']}" if cause else row["status"]
+            p.note(model, "data.training", linked.training)
+            p.note(model, "data.serving", linked.serving)
+            why = f"{cause.kind}: {cause.evidence}" if cause else status
             yield p.hit(
-                [row["feature"], model.id],
-                f"Feature {row['feature']} differs between {model.id}'s training data and "
-                f"serving log ({row['status']}; {why}).",
+                [row.feature, model.id],
+                f"Feature {row.feature} differs between {model.id}'s training data and "
+                f"serving log ({status}; {why}).",
                 feature if feature is not None else model,
                 None if feature is not None else "data",
-                severity=DATA_SEVERITY[row["status"]],
-                anchor=row["feature"],
-                fix=f"{cause['fix']} {cause['prevention']}" if cause else None,
+                severity=DATA_SEVERITY[status],
+                anchor=row.feature,
+                fix=f"{cause.fix} {cause.prevention}" if cause else None,
             )

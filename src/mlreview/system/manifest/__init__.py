@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from mlreview.system.manifest.base import (
     MANIFEST_VERSION,
+    Ask,
     Component,
     Count,
     Criticality,
@@ -91,6 +92,7 @@ __all__ = [
     "COMPONENT_SECTIONS",
     "MANIFEST_VERSION",
     "Admission",
+    "Ask",
     "Autoscaling",
     "BatchWindow",
     "Batching",

@@ -58,3 +58,19 @@ class Component(Node):
     )
 
     KIND: ClassVar[str] = "component"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """How the review asks about a field when the manifest leaves it unknown.
+
+    ``question`` is asked as written (else one is made from the field's description);
+    ``values`` are a low and a high value both common in production, tried by what-if reviews
+    (booleans, signals and choices try every answer and need none); ``bounded_by`` keeps a
+    tried value on the right side of a known sibling (('<=', 'p99_ms')); ``never`` says why a
+    field is not asked at all."""
+
+    question: str | None = None
+    values: tuple[Any, Any] | None = None
+    bounded_by: tuple[str, str] | None = None
+    never: str | None = None

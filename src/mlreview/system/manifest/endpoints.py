@@ -6,28 +6,44 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Count, Fraction, Node, Positive, ref
+from mlreview.system.manifest.base import Ask, Component, Count, Fraction, Node, Positive, ref
 from mlreview.system.manifest.pipelines import Retries
 from mlreview.system.manifest.system_info import Traffic
 from mlreview.system.units import Duration, Schedule
 
 
 class Replicas(Node):
-    min: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Fewest replicas the autoscaler keeps."
-    )
-    max: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Most replicas the autoscaler may run."
-    )
+    min: Annotated[
+        Annotated[int, Field(ge=0)] | None,
+        Ask(
+            "What is the fewest replicas the autoscaler keeps?",
+            values=(1, 10),
+            bounded_by=("<=", "max"),
+        ),
+    ] = Field(None, description="Fewest replicas the autoscaler keeps.")
+    max: Annotated[
+        Annotated[int, Field(ge=0)] | None,
+        Ask(
+            "What is the most replicas the autoscaler may run?",
+            values=(2, 200),
+            bounded_by=(">=", "min"),
+        ),
+    ] = Field(None, description="Most replicas the autoscaler may run.")
 
 
 class Autoscaling(Node):
-    enabled: bool | None = Field(None, description="Replicas are added and removed automatically.")
+    enabled: Annotated[bool | None, Ask("Are replicas added and removed automatically?")] = Field(
+        None, description="Replicas are added and removed automatically."
+    )
     metric: str | None = Field(
         None, description="What the autoscaler tracks, e.g. cpu, concurrency."
     )
-    target: float | None = Field(None, description="Target value of the metric.")
-    reaction: Duration | None = Field(None, description="Time from overload to a scale-up order.")
+    target: Annotated[float | None, Ask(values=(0.5, 0.9))] = Field(
+        None, description="Target value of the metric."
+    )
+    reaction: Annotated[Duration | None, Ask(values=("15s", "5m"))] = Field(
+        None, description="Time from overload to a scale-up order."
+    )
 
 
 class LoadTest(Node):
@@ -36,10 +52,12 @@ class LoadTest(Node):
         description="Result files, relative to the manifest: Locust _stats.csv, k6 "
         "--summary-export JSON, vegeta JSON report or hey -o csv.",
     )
-    replicas: Annotated[int, Field(ge=1)] | None = Field(
+    replicas: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 4))] = Field(
         None, description="Replicas serving during the test (to get per-replica figures)."
     )
-    max_qps_tested: Positive | None = Field(None, description="Highest rate the load test reached.")
+    max_qps_tested: Annotated[Positive | None, Ask(values=(100.0, 100000.0))] = Field(
+        None, description="Highest rate the load test reached."
+    )
     prod_like: bool | None = Field(
         None, description="Run on production-like hardware and configuration."
     )
@@ -50,7 +68,13 @@ class LoadTest(Node):
 
 
 class Capacity(Node):
-    qps_per_replica: Positive | None = Field(None, description="Sustainable QPS within the SLO.")
+    qps_per_replica: Annotated[
+        Positive | None,
+        Ask(
+            "How many requests per second does one replica sustain within the SLO?",
+            values=(10.0, 1000.0),
+        ),
+    ] = Field(None, description="Sustainable QPS within the SLO.")
     source: Literal["load_test", "estimate", "vendor"] | None = Field(
         None, description="Where qps_per_replica comes from."
     )
@@ -58,76 +82,114 @@ class Capacity(Node):
 
 
 class ServiceTime(Node):
-    p50_ms: Positive | None = Field(
-        None, description="Median time one replica spends on a request."
-    )
-    p99_ms: Positive | None = Field(
-        None, description="99th-percentile time one replica spends on a request."
-    )
+    p50_ms: Annotated[
+        Positive | None,
+        Ask(
+            "What is the median time one replica spends on a request?",
+            values=(5.0, 200.0),
+            bounded_by=("<=", "p99_ms"),
+        ),
+    ] = Field(None, description="Median time one replica spends on a request.")
+    p99_ms: Annotated[
+        Positive | None,
+        Ask(
+            "What is the 99th-percentile time one replica spends on a request?",
+            values=(20.0, 1000.0),
+            bounded_by=(">=", "p50_ms"),
+        ),
+    ] = Field(None, description="99th-percentile time one replica spends on a request.")
 
 
 class Batching(Node):
-    max_batch_size: Annotated[int, Field(ge=1)] = Field(description="Largest batch formed.")
-    latency_ms_batch_1: Positive = Field(description="Execution time of a batch of one.")
-    latency_ms_max_batch: Positive = Field(description="Execution time of a full batch.")
+    max_batch_size: Annotated[
+        Annotated[int, Field(ge=1)], Ask(never="batching is declared as a whole or not at all")
+    ] = Field(description="Largest batch formed.")
+    latency_ms_batch_1: Annotated[
+        Positive, Ask(never="batching is declared as a whole or not at all")
+    ] = Field(description="Execution time of a batch of one.")
+    latency_ms_max_batch: Annotated[
+        Positive, Ask(never="batching is declared as a whole or not at all")
+    ] = Field(description="Execution time of a full batch.")
 
 
 class Dependency(Node):
     target: Annotated[str, ref("store", "source", "endpoint")] = Field(
         description="Id of the store, source or endpoint called per request."
     )
-    calls_per_request: Positive | None = Field(
+    calls_per_request: Annotated[Positive | None, Ask(values=(1.0, 10.0))] = Field(
         None, description="Calls to the target for each request."
     )
-    timeout_ms: Positive | None = Field(None, description="Client-side timeout per call.")
+    timeout_ms: Annotated[
+        Positive | None,
+        Ask("What timeout does the client set on this call?", values=(20.0, 5000.0)),
+    ] = Field(None, description="Client-side timeout per call.")
     retries: Retries | None = Field(None, description="Retry policy for the calls.")
-    fallback: Literal["none", "default", "cache", "skip", "heuristic", "fail"] | None = Field(
-        None, description="What the endpoint does when the call fails or times out."
-    )
-    max_qps: Positive | None = Field(
-        None, description="Highest rate the dependency accepts (quota or provisioned)."
-    )
-    latency_ms: Positive | None = Field(None, description="Typical (p99) latency of one call.")
-    pool_size: Annotated[int, Field(ge=1)] | None = Field(
+    fallback: Annotated[
+        Literal["none", "default", "cache", "skip", "heuristic", "fail"] | None,
+        Ask("What does the endpoint do when this call fails or times out?"),
+    ] = Field(None, description="What the endpoint does when the call fails or times out.")
+    max_qps: Annotated[
+        Positive | None,
+        Ask("What request rate does this dependency accept?", values=(500.0, 100000.0)),
+    ] = Field(None, description="Highest rate the dependency accepts (quota or provisioned).")
+    latency_ms: Annotated[
+        Positive | None,
+        Ask("What is the p99 latency of one call to this dependency?", values=(2.0, 200.0)),
+    ] = Field(None, description="Typical (p99) latency of one call.")
+    pool_size: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(4, 256))] = Field(
         None, description="Connections per replica to the dependency."
     )
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
 
 class Slo(Node):
-    p99_ms: Positive | None = Field(None, description="Latency objective at the 99th percentile.")
-    availability: Fraction | None = Field(None, description="Availability objective, e.g. 0.999.")
+    p99_ms: Annotated[
+        Positive | None, Ask("What p99 latency must the endpoint meet?", values=(50.0, 1000.0))
+    ] = Field(None, description="Latency objective at the 99th percentile.")
+    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
+        None, description="Availability objective, e.g. 0.999."
+    )
 
 
 class Admission(Node):
     rate_limit: bool | None = Field(None, description="Per-client rate limits at the gateway.")
-    load_shedding: bool | None = Field(None, description="Excess requests are rejected early.")
-    bounded_queue: bool | None = Field(None, description="The request queue has a size limit.")
+    load_shedding: Annotated[
+        bool | None, Ask("Are excess requests rejected early (load shedding)?")
+    ] = Field(None, description="Excess requests are rejected early.")
+    bounded_queue: Annotated[bool | None, Ask("Does the request queue have a size limit?")] = Field(
+        None, description="The request queue has a size limit."
+    )
 
 
 class Release(Node):
-    canary: bool | None = Field(
-        None, description="New versions take a small share of traffic first."
-    )
-    shadow: bool | None = Field(
-        None, description="New versions score mirrored traffic without acting."
-    )
-    auto_rollback: bool | None = Field(
-        None, description="A failing release is rolled back automatically."
-    )
+    canary: Annotated[
+        bool | None, Ask("Do new model versions take a small share of traffic first?")
+    ] = Field(None, description="New versions take a small share of traffic first.")
+    shadow: Annotated[
+        bool | None, Ask("Do new versions score mirrored traffic before they act?")
+    ] = Field(None, description="New versions score mirrored traffic without acting.")
+    auto_rollback: Annotated[
+        bool | None, Ask("Is a failing release rolled back automatically?")
+    ] = Field(None, description="A failing release is rolled back automatically.")
     rollback_tested: bool | None = Field(None, description="Rollback is rehearsed.")
-    serving_compat_test: bool | None = Field(
-        None, description="Candidate scored in the production serving image before rollout."
-    )
+    serving_compat_test: Annotated[
+        bool | None, Ask("Is each candidate scored in the production serving image before rollout?")
+    ] = Field(None, description="Candidate scored in the production serving image before rollout.")
 
 
 class PredictionLogging(Node):
-    predictions: bool | None = Field(None, description="Predictions are logged.")
-    features: bool | None = Field(
-        None, description="Feature values are logged with each prediction."
+    predictions: Annotated[bool | None, Ask("Are predictions logged?")] = Field(
+        None, description="Predictions are logged."
     )
-    sample_rate: Fraction | None = Field(None, description="Share of requests logged.")
-    request_id: bool | None = Field(None, description="Each prediction has a logged id.")
+    features: Annotated[bool | None, Ask("Are feature values logged with each prediction?")] = (
+        Field(None, description="Feature values are logged with each prediction.")
+    )
+    sample_rate: Annotated[Fraction | None, Ask(values=(0.01, 1.0))] = Field(
+        None, description="Share of requests logged."
+    )
+    request_id: Annotated[bool | None, Ask("Does each prediction have a logged id?")] = Field(
+        None, description="Each prediction has a logged id."
+    )
     model_version: bool | None = Field(
         None, description="The model version is logged with each prediction."
     )
@@ -137,9 +199,15 @@ class PredictionLogging(Node):
 
 
 class BatchWindow(Node):
-    schedule: Schedule | None = Field(None, description="When a scoring run starts.")
-    window: Duration | None = Field(None, description="Time available for a scoring run.")
-    runtime: Duration | None = Field(None, description="Time a run takes today.")
+    schedule: Annotated[
+        Schedule | None, Ask(never="a schedule is a fact to read from the scheduler, not a what-if")
+    ] = Field(None, description="When a scoring run starts.")
+    window: Annotated[Duration | None, Ask(values=("1h", "12h"))] = Field(
+        None, description="Time available for a scoring run."
+    )
+    runtime: Annotated[Duration | None, Ask(values=("30m", "10h"))] = Field(
+        None, description="Time a run takes today."
+    )
     scales_horizontally: bool | None = Field(
         None, description="The run adds workers as data grows."
     )
@@ -150,14 +218,20 @@ class Endpoint(Component):
     mode: Literal["online", "batch", "streaming"] = Field(
         description="online: per request; streaming: per event; batch: scheduled scoring."
     )
-    routing: Literal["random", "shared"] | None = Field(
+    routing: Annotated[
+        Literal["random", "shared"] | None,
+        Ask(
+            "Do requests queue per replica (random, e.g. a Kubernetes Service) or in one "
+            "shared queue (next free replica)?"
+        ),
+    ] = Field(
         None,
         description="random: each replica queues its own share (Kubernetes Service); "
         "shared: one queue, next free replica (Ray Serve, least-loaded balancers).",
     )
-    request_timeout: Duration | None = Field(
-        None, description="Time after which a queued request is given up (default 30s)."
-    )
+    request_timeout: Annotated[
+        Duration | None, Ask("After how long is a queued request given up?", values=("1s", "60s"))
+    ] = Field(None, description="Time after which a queued request is given up (default 30s).")
     batching: Batching | None = Field(None, description="Dynamic batching, if used.")
     platform: str | None = Field(
         None, description="e.g. sagemaker, kserve, vertex, ray_serve, kubernetes."
@@ -165,39 +239,49 @@ class Endpoint(Component):
     accelerator: str | None = Field(
         None, description="Accelerator type per replica, e.g. nvidia-l4."
     )
-    accelerators_per_replica: Count | None = Field(
+    accelerators_per_replica: Annotated[Count | None, Ask(values=(1, 4))] = Field(
         None, description="Accelerators each replica needs."
     )
-    accelerator_quota: Count | None = Field(None, description="Accelerators the account may use.")
+    accelerator_quota: Annotated[Count | None, Ask(values=(4, 1000))] = Field(
+        None, description="Accelerators the account may use."
+    )
     replicas: Replicas | None = Field(None, description="Replica bounds.")
     autoscaling: Autoscaling | None = Field(None, description="Autoscaler settings.")
-    concurrency_per_replica: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Requests one replica serves at once."
-    )
+    concurrency_per_replica: Annotated[
+        Annotated[int, Field(ge=1)] | None,
+        Ask("How many requests does one replica serve at once?", values=(1, 16)),
+    ] = Field(None, description="Requests one replica serves at once.")
     service_time: ServiceTime | None = Field(None, description="Time a replica spends per request.")
     capacity: Capacity | None = Field(None, description="Sustainable throughput per replica.")
-    cold_start: Duration | None = Field(
-        None, description="Time from scheduling a replica to it serving."
-    )
-    availability: Fraction | None = Field(
+    cold_start: Annotated[
+        Duration | None,
+        Ask("How long does a new replica take from scheduling to serving?", values=("10s", "10m")),
+    ] = Field(None, description="Time from scheduling a replica to it serving.")
+    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
         None, description="Availability of the serving platform itself, if not the catalogue's."
     )
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
-    zones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Availability zones the replicas run in."
+    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+        None, description="Typical time to repair an outage."
     )
-    disruption_budget: bool | None = Field(
-        None, description="A disruption budget limits replicas taken down at once."
-    )
+    zones: Annotated[
+        Annotated[int, Field(ge=1)] | None,
+        Ask("How many availability zones do the replicas run in?", values=(1, 3)),
+    ] = Field(None, description="Availability zones the replicas run in.")
+    disruption_budget: Annotated[
+        bool | None, Ask("Does a disruption budget limit the replicas taken down at once?")
+    ] = Field(None, description="A disruption budget limits replicas taken down at once.")
     dependencies: list[Dependency] = Field(
         default_factory=list, description="Calls made for each request."
     )
     slo: Slo | None = Field(None, description="Service-level objectives.")
-    traffic: Traffic | None = Field(None, description="Overrides system.traffic for this endpoint.")
+    traffic: Annotated[
+        Traffic | None, Ask(never="overrides system.traffic, which is asked about instead")
+    ] = Field(None, description="Overrides system.traffic for this endpoint.")
     admission: Admission | None = Field(None, description="Admission control.")
-    fallback: (
-        Literal["none", "previous_model", "heuristic", "cached_scores", "default_action"] | None
-    ) = Field(None, description="What answers when the model service is down.")
+    fallback: Annotated[
+        Literal["none", "previous_model", "heuristic", "cached_scores", "default_action"] | None,
+        Ask("What answers when the model service is down?"),
+    ] = Field(None, description="What answers when the model service is down.")
     release: Release | None = Field(None, description="How new model versions go live.")
     logging: PredictionLogging | None = Field(None, description="What is logged per prediction.")
     batch: BatchWindow | None = Field(None, description="Batch scoring window (mode: batch).")

@@ -6,14 +6,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Node, ref
+from mlreview.system.manifest.base import Ask, Component, Node, ref
 from mlreview.system.units import Duration
 
 
 class Implementation(Node):
     code: str | None = Field(None, description="Where the logic lives, e.g. 'spark/agg.py'.")
     language: str | None = Field(None, description="e.g. python, sql, java, go.")
-    window: Duration | None = Field(None, description="Aggregation window.")
+    window: Annotated[Duration | None, Ask(values=("1h", "30d"))] = Field(
+        None, description="Aggregation window."
+    )
 
 
 MissingPolicy = Literal[
@@ -22,12 +24,12 @@ MissingPolicy = Literal[
 
 
 class Missing(Node):
-    training: MissingPolicy | None = Field(
-        None, description="How missing values are handled when training."
-    )
-    serving: MissingPolicy | None = Field(
-        None, description="How missing values are handled when serving."
-    )
+    training: Annotated[
+        MissingPolicy | None, Ask("How does training handle a missing value of this feature?")
+    ] = Field(None, description="How missing values are handled when training.")
+    serving: Annotated[
+        MissingPolicy | None, Ask("How does serving handle a missing value of this feature?")
+    ] = Field(None, description="How missing values are handled when serving.")
 
 
 class Feature(Component):
@@ -40,21 +42,24 @@ class Feature(Component):
     )
     training: Implementation | None = Field(None, description="How training computes the feature.")
     serving: Implementation | None = Field(None, description="How serving computes the feature.")
-    shared_definition: bool | None = Field(
-        None, description="One definition is compiled or reused for both paths."
-    )
-    point_in_time_join: bool | None = Field(
-        None, description="Training joins the value as of each example's timestamp."
-    )
-    available_at_prediction_time: bool | None = Field(
-        None, description="The value exists when the prediction is made."
-    )
-    freshness_budget: Duration | None = Field(None, description="Oldest the served value may be.")
+    shared_definition: Annotated[
+        bool | None, Ask("Is this feature defined once for training and serving?")
+    ] = Field(None, description="One definition is compiled or reused for both paths.")
+    point_in_time_join: Annotated[
+        bool | None, Ask("Does training join this feature as of each example's time?")
+    ] = Field(None, description="Training joins the value as of each example's timestamp.")
+    available_at_prediction_time: Annotated[
+        bool | None, Ask("Does this value exist when the prediction is made?")
+    ] = Field(None, description="The value exists when the prediction is made.")
+    freshness_budget: Annotated[
+        Duration | None,
+        Ask("How old may the served value of this feature be?", values=("1m", "7d")),
+    ] = Field(None, description="Oldest the served value may be.")
     missing: Missing | None = Field(None, description="Missing-value policy on each path.")
-    logged_at_serving: bool | None = Field(
-        None, description="The served value is logged with the request id."
-    )
-    importance_rank: Annotated[int, Field(ge=1)] | None = Field(
+    logged_at_serving: Annotated[
+        bool | None, Ask("Is the served value of this feature logged with the request id?")
+    ] = Field(None, description="The served value is logged with the request id.")
+    importance_rank: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 50))] = Field(
         None, description="1 for the most important feature."
     )
     positional: bool | None = Field(

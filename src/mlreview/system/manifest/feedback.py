@@ -6,17 +6,34 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Fraction, Node, ref
+from mlreview.system.manifest.base import Ask, Component, Fraction, Node, ref
 from mlreview.system.units import Duration
 
 
 class LabelDelay(Node):
-    p50: Duration | None = Field(None, description="Median time from prediction to label.")
-    p95: Duration | None = Field(None, description="95th-percentile time from prediction to label.")
+    p50: Annotated[
+        Duration | None,
+        Ask(
+            "How long after a prediction does its label usually arrive?",
+            values=("1h", "30d"),
+            bounded_by=("<=", "p95"),
+        ),
+    ] = Field(None, description="Median time from prediction to label.")
+    p95: Annotated[
+        Duration | None,
+        Ask(
+            "How long until 95% of labels have arrived?",
+            values=("1d", "90d"),
+            bounded_by=(">=", "p50"),
+        ),
+    ] = Field(None, description="95th-percentile time from prediction to label.")
 
 
 class Label(Node):
-    kind: Literal["outcome", "explicit", "implicit", "human"] | None = Field(
+    kind: Annotated[
+        Literal["outcome", "explicit", "implicit", "human"] | None,
+        Ask("What kind of label is it: outcome, explicit, implicit or human?"),
+    ] = Field(
         None,
         description="outcome (chargeback), explicit (rating), implicit (click) or human (review).",
     )
@@ -27,33 +44,46 @@ class Label(Node):
     observed_only_when: str | None = Field(
         None, description="Condition for an outcome to be seen, e.g. 'transaction approved'."
     )
-    coverage: Fraction | None = Field(
-        None, description="Share of predictions that ever get a label."
-    )
-    base_rate: Fraction | None = Field(
+    coverage: Annotated[
+        Fraction | None, Ask("What share of predictions ever gets a label?", values=(0.05, 1.0))
+    ] = Field(None, description="Share of predictions that ever get a label.")
+    base_rate: Annotated[
+        Fraction | None, Ask("What share of labelled outcomes is positive?", values=(0.001, 0.3))
+    ] = Field(
         None, description="Share of labelled outcomes that are positive (fraud rate, click rate)."
     )
-    join_key: Literal["prediction_id", "entity_time", "entity"] | None = Field(
-        None, description="How a label is matched to its prediction."
-    )
-    maturity_window: Duration | None = Field(
-        None, description="Rows younger than this are left out of training."
-    )
+    join_key: Annotated[
+        Literal["prediction_id", "entity_time", "entity"] | None,
+        Ask(
+            "How is a label matched to its prediction: prediction id, entity and time, or "
+            "entity only?"
+        ),
+    ] = Field(None, description="How a label is matched to its prediction.")
+    maturity_window: Annotated[
+        Duration | None,
+        Ask("How old must a labelled row be before training uses it?", values=("1d", "90d")),
+    ] = Field(None, description="Rows younger than this are left out of training.")
 
 
 class Exploration(Node):
-    enabled: bool | None = Field(None, description="Some decisions are randomised.")
-    fraction: Fraction | None = Field(None, description="Share of traffic explored.")
+    enabled: Annotated[bool | None, Ask("Are some decisions randomised to explore?")] = Field(
+        None, description="Some decisions are randomised."
+    )
+    fraction: Annotated[Fraction | None, Ask(values=(0.01, 0.1))] = Field(
+        None, description="Share of traffic explored."
+    )
     propensity_logged: bool | None = Field(
         None, description="The action probability is logged with each decision."
     )
 
 
 class Holdout(Node):
-    enabled: bool | None = Field(
-        None, description="A random share of traffic is kept from the model."
+    enabled: Annotated[bool | None, Ask("Is a random share of traffic kept from the model?")] = (
+        Field(None, description="A random share of traffic is kept from the model.")
     )
-    fraction: Fraction | None = Field(None, description="Share of traffic held out.")
+    fraction: Annotated[Fraction | None, Ask(values=(0.01, 0.1))] = Field(
+        None, description="Share of traffic held out."
+    )
     persistent: bool | None = Field(
         None, description="The same units stay in the holdout over months."
     )
@@ -67,10 +97,12 @@ class QualityFilters(Node):
 class FeedbackLoop(Component):
     model: Annotated[str, ref("model")] = Field(description="Id of the model the labels train.")
     label: Label | None = Field(None, description="Where labels come from and when.")
-    model_shapes_own_data: bool | None = Field(
-        None, description="The model's decisions decide which outcomes are seen."
-    )
-    min_detectable_effect: Annotated[float, Field(gt=0.0, le=10.0)] | None = Field(
+    model_shapes_own_data: Annotated[
+        bool | None, Ask("Do the model's decisions decide which outcomes are seen?")
+    ] = Field(None, description="The model's decisions decide which outcomes are seen.")
+    min_detectable_effect: Annotated[
+        Annotated[float, Field(gt=0.0, le=10.0)] | None, Ask(values=(0.02, 0.2))
+    ] = Field(
         None,
         description="Smallest relative change in the outcome rate worth detecting (0.1 = 10%).",
     )

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Count, Node, ref
+from mlreview.system.manifest.base import Ask, Component, Count, Node, ref
 from mlreview.system.units import Duration, Schedule
 
 
@@ -14,12 +14,19 @@ class Training(Node):
     pipeline: Annotated[str | None, ref("pipeline")] = Field(
         None, description="Id of the training pipeline."
     )
-    cadence: Schedule | None = Field(None, description="How often the model is retrained.")
-    window: Duration | None = Field(None, description="How much history each training run uses.")
-    split: Literal["random", "temporal", "group"] | None = Field(
-        None, description="How evaluation data is split off."
+    cadence: Annotated[Schedule | None, Ask(values=("daily", "every 30d"))] = Field(
+        None, description="How often the model is retrained."
     )
-    automated: bool | None = Field(None, description="Retrained and promoted without a person.")
+    window: Annotated[Duration | None, Ask(values=("30d", "365d"))] = Field(
+        None, description="How much history each training run uses."
+    )
+    split: Annotated[
+        Literal["random", "temporal", "group"] | None,
+        Ask("How is evaluation data split off: random, temporal or by group?"),
+    ] = Field(None, description="How evaluation data is split off.")
+    automated: Annotated[
+        bool | None, Ask("Is the model retrained and promoted without a person?")
+    ] = Field(None, description="Retrained and promoted without a person.")
     reproducible: bool | None = Field(
         None, description="A run can be repeated exactly from versioned inputs."
     )
@@ -27,8 +34,12 @@ class Training(Node):
 
 
 class Gate(Node):
-    enabled: bool | None = Field(None, description="A validation gate runs before promotion.")
-    blocking: bool | None = Field(None, description="A failed gate stops promotion.")
+    enabled: Annotated[
+        bool | None, Ask("Does a validation gate run before a new model version is promoted?")
+    ] = Field(None, description="A validation gate runs before promotion.")
+    blocking: Annotated[bool | None, Ask("Does a failed validation gate stop the promotion?")] = (
+        Field(None, description="A failed gate stops promotion.")
+    )
     compares_to_previous: bool | None = Field(
         None, description="The candidate is compared with the serving model."
     )
@@ -40,7 +51,7 @@ class Gate(Node):
 
 class Registry(Node):
     technology: str | None = Field(None, description="e.g. mlflow, sagemaker-model-registry.")
-    retained_versions: Count | None = Field(
+    retained_versions: Annotated[Count | None, Ask(values=(0, 5))] = Field(
         None, description="Earlier deployable versions kept for rollback."
     )
 
@@ -81,11 +92,13 @@ class Model(Component):
         None, description="Checks before a new version is promoted."
     )
     registry: Registry | None = Field(None, description="Where versions are kept.")
-    preprocessing_bundled: bool | None = Field(
-        None, description="Preprocessing artefacts ship inside the model bundle."
-    )
+    preprocessing_bundled: Annotated[
+        bool | None, Ask("Does the preprocessing ship inside the model bundle?")
+    ] = Field(None, description="Preprocessing artefacts ship inside the model bundle.")
     threshold: Threshold | None = Field(None, description="Decision threshold handling.")
-    max_age: Duration | None = Field(None, description="Oldest the model may be before harm.")
+    max_age: Annotated[Duration | None, Ask(values=("7d", "90d"))] = Field(
+        None, description="Oldest the model may be before harm."
+    )
     consumers: list[str] | None = Field(None, description="Systems that use the predictions.")
     consumers_access_controlled: bool | None = Field(
         None, description="Only registered consumers can read predictions."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from mlreview.system.manifest.base import Node, Signal, Suppression
+from mlreview.system.manifest.base import Ask, Node, Signal, Suppression
 from mlreview.system.units import Duration
 
 
@@ -19,9 +21,9 @@ class InputMonitors(Node):
 
 
 class SkewMonitors(Node):
-    training_serving: Signal | None = Field(
-        None, description="Served features are compared with training features."
-    )
+    training_serving: Annotated[
+        Signal | None, Ask("Are served features compared with training features?")
+    ] = Field(None, description="Served features are compared with training features.")
 
 
 class DriftMonitors(Node):
@@ -32,18 +34,20 @@ class DriftMonitors(Node):
 
 
 class QualityMonitors(Node):
-    label_based: Signal | None = Field(
-        None, description="Quality metrics from labels are monitored."
+    label_based: Annotated[Signal | None, Ask("Are quality metrics from labels monitored?")] = (
+        Field(None, description="Quality metrics from labels are monitored.")
     )
     proxy: Signal | None = Field(None, description="A fast proxy for quality is monitored.")
     slices: list[str] | None = Field(None, description="Slices monitored separately.")
-    detection_target: Duration | None = Field(
+    detection_target: Annotated[Duration | None, Ask(values=("1h", "14d"))] = Field(
         None, description="How soon a quality drop must be noticed."
     )
 
 
 class FreshnessMonitors(Node):
-    model_age: Signal | None = Field(None, description="Alert when the serving model is too old.")
+    model_age: Annotated[
+        Signal | None, Ask("Is there an alert when the serving model is too old?")
+    ] = Field(None, description="Alert when the serving model is too old.")
     feature_freshness: Signal | None = Field(
         None, description="Alert when served features are older than their budget."
     )
@@ -53,7 +57,9 @@ class FreshnessMonitors(Node):
 
 
 class SystemMonitors(Node):
-    latency: Signal | None = Field(None, description="Serving latency against the SLO.")
+    latency: Annotated[Signal | None, Ask("Is serving latency alerted on against the SLO?")] = (
+        Field(None, description="Serving latency against the SLO.")
+    )
     errors: Signal | None = Field(None, description="Serving error rate.")
     saturation: Signal | None = Field(None, description="CPU/GPU, memory and queue saturation.")
 
@@ -71,7 +77,9 @@ class Monitoring(Node):
     action_limits: bool | None = Field(
         None, description="Automated actions are capped per time window."
     )
-    runbooks: bool | None = Field(None, description="Every alert has an owner and a runbook.")
+    runbooks: Annotated[bool | None, Ask("Does every alert have an owner and a runbook?")] = Field(
+        None, description="Every alert has an owner and a runbook."
+    )
     suppress: list[Suppression] = Field(
         default_factory=list, description="Rules accepted on monitoring, each with a reason."
     )

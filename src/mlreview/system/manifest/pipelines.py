@@ -6,7 +6,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Count, Fraction, Node, Positive, Signal, ref
+from mlreview.system.manifest.base import (
+    Ask,
+    Component,
+    Count,
+    Fraction,
+    Node,
+    Positive,
+    Signal,
+    ref,
+)
 from mlreview.system.units import Duration, Schedule
 
 
@@ -20,18 +29,27 @@ class Validation(Node):
 
 
 class Retries(Node):
-    max: Count | None = Field(None, description="Retries after the first attempt.")
+    max: Annotated[Count | None, Ask(values=(0, 3))] = Field(
+        None, description="Retries after the first attempt."
+    )
     backoff: bool | None = Field(None, description="Waits grow between retries.")
     jitter: bool | None = Field(None, description="Waits are randomised.")
-    budget: bool | None = Field(None, description="Retries are capped as a share of traffic.")
+    budget: Annotated[
+        bool | None, Ask("Are retries capped as a share of traffic (a retry budget)?")
+    ] = Field(None, description="Retries are capped as a share of traffic.")
 
 
 class PipelineAlerts(Node):
-    on_failure: Signal | None = Field(None, description="Alert when a run fails.")
-    on_sla_miss: Signal | None = Field(None, description="Alert on age of the last success.")
-    consumer_lag: Signal | None = Field(
-        None, description="Alert when a stream job falls behind its input (consumer lag)."
+    on_failure: Annotated[Signal | None, Ask("Does a failed run of this job page someone?")] = (
+        Field(None, description="Alert when a run fails.")
     )
+    on_sla_miss: Annotated[
+        Signal | None, Ask("Is there an alert when this job's last success is too old?")
+    ] = Field(None, description="Alert on age of the last success.")
+    consumer_lag: Annotated[
+        Signal | None,
+        Ask("Is there an alert when this stream job falls behind its input (consumer lag)?"),
+    ] = Field(None, description="Alert when a stream job falls behind its input (consumer lag).")
 
 
 class Pipeline(Component):
@@ -45,27 +63,34 @@ class Pipeline(Component):
         "etl",
     ] = Field(description="What the job produces.")
     engine: str | None = Field(None, description="e.g. airflow, spark, flink, dbt.")
-    schedule: Schedule | None = Field(None, description="When the job runs.")
+    schedule: Annotated[
+        Schedule | None, Ask(never="a schedule is a fact to read from the scheduler, not a what-if")
+    ] = Field(None, description="When the job runs.")
     inputs: list[Annotated[str, ref("source", "store", "pipeline")]] = Field(
         default_factory=list, description="Ids of the sources, stores or pipelines it reads."
     )
     outputs: list[Annotated[str, ref("store", "source")]] = Field(
         default_factory=list, description="Ids of the stores or sources it writes."
     )
-    runtime: Duration | None = Field(None, description="Typical run time.")
-    sla: Duration | None = Field(None, description="Deadline for a run to finish.")
+    runtime: Annotated[Duration | None, Ask(values=("10m", "20h"))] = Field(
+        None, description="Typical run time."
+    )
+    sla: Annotated[Duration | None, Ask(values=("2h", "2d"))] = Field(
+        None, description="Deadline for a run to finish."
+    )
     validation: Validation | None = Field(None, description="Data checks inside the job.")
     retries: Retries | None = Field(None, description="Retry policy on failure.")
-    idempotent: bool | None = Field(
-        None, description="Re-running a run gives the same output (no double counting)."
+    idempotent: Annotated[bool | None, Ask("Can this job be re-run without double counting?")] = (
+        Field(None, description="Re-running a run gives the same output (no double counting).")
     )
     backfill: bool | None = Field(
         None, description="Any past date range can be recomputed on demand."
     )
     alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
-    sampling_rate: Fraction | None = Field(
-        None, description="Share of rows kept when the job samples (training jobs)."
-    )
+    sampling_rate: Annotated[
+        Fraction | None,
+        Ask("What share of rows does this job keep when it samples?", values=(0.1, 1.0)),
+    ] = Field(None, description="Share of rows kept when the job samples (training jobs).")
     importance_weighted: bool | None = Field(
         None, description="Sampled rows are weighted by 1/rate."
     )
@@ -77,14 +102,23 @@ class Store(Component):
         description="online: read per request; offline/warehouse: read for training and batch."
     )
     technology: str | None = Field(None, description="e.g. redis, dynamodb, bigquery.")
-    ttl: Duration | None = Field(None, description="How long an entry lives without a refresh.")
-    zones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Availability zones the store runs in."
+    ttl: Annotated[
+        Duration | None,
+        Ask("How long does an entry live in this store without a refresh?", values=("1h", "30d")),
+    ] = Field(None, description="How long an entry lives without a refresh.")
+    zones: Annotated[
+        Annotated[int, Field(ge=1)] | None,
+        Ask("How many availability zones does this store run in?", values=(1, 3)),
+    ] = Field(None, description="Availability zones the store runs in.")
+    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
+        None, description="Availability SLO, e.g. 0.999."
     )
-    availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
-    max_qps: Positive | None = Field(
-        None, description="Highest read rate the store is provisioned for."
-    )
+    max_qps: Annotated[
+        Positive | None,
+        Ask("What read rate is this store provisioned for?", values=(500.0, 100000.0)),
+    ] = Field(None, description="Highest read rate the store is provisioned for.")
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
+    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+        None, description="Typical time to repair an outage."
+    )
     KIND: ClassVar[str] = "store"

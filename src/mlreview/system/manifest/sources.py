@@ -6,12 +6,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Fraction, Node, Signal, ref
+from mlreview.system.manifest.base import Ask, Component, Fraction, Node, Signal, ref
 from mlreview.system.units import Duration
 
 
 class FailureBehaviour(Node):
-    behaviour: (
+    behaviour: Annotated[
         Literal[
             "fail_closed",
             "default_value",
@@ -20,19 +20,30 @@ class FailureBehaviour(Node):
             "fallback_source",
             "undefined",
         ]
-        | None
-    ) = Field(None, description="What serving does when the source fails.")
-    default_value: str | float | int | bool | None = Field(
-        None, description="The value substituted when behaviour is default_value."
-    )
-    default_in_valid_range: bool | None = Field(
-        None, description="The default looks like a real value (e.g. 0 for a count)."
-    )
+        | None,
+        Ask(
+            "When this source fails, what does serving do: fail closed, use a default, the "
+            "last known good value, skip the feature, or a fallback source?"
+        ),
+    ] = Field(None, description="What serving does when the source fails.")
+    default_value: Annotated[
+        str | float | int | bool | None,
+        Ask(never="any value can be a default; default_in_valid_range asks"),
+    ] = Field(None, description="The value substituted when behaviour is default_value.")
+    default_in_valid_range: Annotated[
+        bool | None,
+        Ask(
+            "Does the default substituted for missing data look like a real value (e.g. 0 "
+            "for a count)?"
+        ),
+    ] = Field(None, description="The default looks like a real value (e.g. 0 for a count).")
     missing_indicator: bool | None = Field(None, description="A flag marks defaulted values.")
-    max_staleness: Duration | None = Field(
+    max_staleness: Annotated[Duration | None, Ask(values=("15m", "7d"))] = Field(
         None, description="Oldest value served from last-known-good."
     )
-    alert: bool | None = Field(None, description="Someone is paged when the fallback is used.")
+    alert: Annotated[
+        bool | None, Ask("Is someone paged when serving falls back for this source?")
+    ] = Field(None, description="Someone is paged when the fallback is used.")
 
 
 class Contract(Node):
@@ -48,10 +59,18 @@ class Contract(Node):
 
 
 class SourceMonitors(Node):
-    freshness: Signal | None = Field(None, description="Alert on the age of the newest data.")
-    volume: Signal | None = Field(None, description="Alert on row-count or event-rate anomalies.")
-    schema_: Signal | None = Field(None, alias="schema", description="Alert on schema changes.")
-    null_rate: Signal | None = Field(None, description="Alert on the null or default rate.")
+    freshness: Annotated[
+        Signal | None, Ask("Is there an alert on the age of this source's newest data?")
+    ] = Field(None, description="Alert on the age of the newest data.")
+    volume: Annotated[Signal | None, Ask("Is there an alert on this source's volume?")] = Field(
+        None, description="Alert on row-count or event-rate anomalies."
+    )
+    schema_: Annotated[
+        Signal | None, Ask("Is there an alert when this source's schema changes?")
+    ] = Field(None, alias="schema", description="Alert on schema changes.")
+    null_rate: Annotated[
+        Signal | None, Ask("Is there an alert on this source's null or default rate?")
+    ] = Field(None, description="Alert on the null or default rate.")
 
 
 class Source(Component):
@@ -60,11 +79,16 @@ class Source(Component):
     ] = Field(description="How the data arrives.")
     technology: str | None = Field(None, description="e.g. kafka, postgres, snowflake.")
     owner: str | None = Field(None, description="Team that owns the data.")
-    owned_by_model_team: bool | None = Field(
-        None, description="The team that owns this system also owns the data."
-    )
-    availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
-    freshness: Duration | None = Field(None, description="How old the newest data normally is.")
+    owned_by_model_team: Annotated[
+        bool | None, Ask("Does the team that owns this system also own this data?")
+    ] = Field(None, description="The team that owns this system also owns the data.")
+    availability: Annotated[
+        Fraction | None,
+        Ask("What availability does this source promise (e.g. 99.9%)?", values=(0.99, 0.9999)),
+    ] = Field(None, description="Availability SLO, e.g. 0.999.")
+    freshness: Annotated[
+        Duration | None, Ask("How old is this source's newest data normally?", values=("1m", "2d"))
+    ] = Field(None, description="How old the newest data normally is.")
     on_failure: FailureBehaviour | None = Field(
         None, description="What happens downstream when this source fails."
     )
@@ -73,10 +97,12 @@ class Source(Component):
     versioned_snapshot: bool | None = Field(
         None, description="Consumed from a frozen, versioned copy rather than live."
     )
-    zones: Annotated[int, Field(ge=1)] | None = Field(
+    zones: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 3))] = Field(
         None, description="Availability zones the source runs in."
     )
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
+    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+        None, description="Typical time to repair an outage."
+    )
     produced_by_model: Annotated[str | None, ref("model")] = Field(
         None, description="Id of the model whose output this source is."
     )

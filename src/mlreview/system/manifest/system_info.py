@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Criticality, Node, Positive, Suppression
+from mlreview.system.manifest.base import Ask, Criticality, Node, Positive, Suppression
 from mlreview.system.units import Duration
 
 
@@ -14,19 +14,27 @@ class Decision(Node):
     type: Literal["classification", "ranking", "regression", "forecast", "filtering"] | None = (
         Field(None, description="Kind of prediction; 'ranking' enables position-bias rules.")
     )
-    automated_action: bool | None = Field(
+    automated_action: Annotated[
+        bool | None, Ask("Do predictions act without a person in the loop?")
+    ] = Field(
         None, description="Predictions act without a human in the loop (block, approve, spend)."
     )
     action: str | None = Field(None, description="What an automated decision does.")
 
 
 class Traffic(Node):
-    peak_qps: Positive | None = Field(None, description="Today's peak requests per second.")
-    growth_multiplier: Positive | None = Field(
-        None, description="Traffic multiple the system must absorb (the review assumes 10)."
-    )
-    ramp: Duration | None = Field(None, description="How fast a spike reaches its peak.")
-    daily_predictions: Positive | None = Field(
+    peak_qps: Annotated[
+        Positive | None,
+        Ask("What is today's peak request rate (requests per second)?", values=(50.0, 5000.0)),
+    ] = Field(None, description="Today's peak requests per second.")
+    growth_multiplier: Annotated[
+        Positive | None,
+        Ask("How much traffic growth must serving absorb (e.g. 10x)?", values=(2.0, 20.0)),
+    ] = Field(None, description="Traffic multiple the system must absorb (the review assumes 10).")
+    ramp: Annotated[
+        Duration | None, Ask("How fast does a traffic spike reach its peak?", values=("10s", "30m"))
+    ] = Field(None, description="How fast a spike reaches its peak.")
+    daily_predictions: Annotated[Positive | None, Ask(values=(10000.0, 50000000.0))] = Field(
         None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
     )
 
@@ -37,7 +45,10 @@ class SystemInfo(Node):
     )
     description: str | None = Field(None, description="Free text for readers of the review.")
     owner: str | None = Field(None, description="Team that owns the system.")
-    criticality: Criticality | None = Field(
+    criticality: Annotated[
+        Criticality | None,
+        Ask("How bad is a wrong or missing prediction: low, medium, high or critical?"),
+    ] = Field(
         None,
         description="Impact of wrong or missing predictions; high and critical raise severity.",
     )

@@ -11,11 +11,11 @@ request add their latency to every response.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mlreview.areas.common import multiplier, peak_qps
+from mlreview.areas.record import Record
 from mlreview.datasets.loadtest import LoadTestRun, read
 from mlreview.quant.autoscaler import Autoscaler, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
@@ -248,7 +248,38 @@ def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
     return model
 
 
-def scenario(model: CapacityModel, rate: float, mult: float) -> dict[str, Any]:
+@dataclass
+class LoadLevel(Record):
+    """The endpoint at one sustained rate, with the replicas its autoscaler would run."""
+
+    multiplier: float
+    qps: float
+    replicas: int
+    utilization: float
+    p50_ms: float | None
+    p99_ms: float | None
+    replicas_needed: int | None
+    meets_slo: bool
+    replica_hours_per_day: int
+
+
+@dataclass
+class SpikeOutcome(Record):
+    """A simulated step (ramp_seconds 0) or ramp from today's peak to the growth target."""
+
+    ramp_seconds: float
+    time_to_capacity_seconds: float | None
+    reaches_target: bool
+    requests: int
+    over_slo: int
+    over_slo_share: float
+    timed_out: int
+    shed: int
+    peak_wait_seconds: float
+    series: list[dict[str, float]] = field(default_factory=list)
+
+
+def scenario(model: CapacityModel, rate: float, mult: float) -> LoadLevel:
     running = model.running_replicas(rate)
     st = model.station(rate, max(running, 1))
     needed = model.replicas_needed(rate)
@@ -256,21 +287,20 @@ def scenario(model: CapacityModel, rate: float, mult: float) -> dict[str, Any]:
     p50 = model.latency_ms(rate, max(running, 1), 0.5) if stable else None
     p99 = model.latency_ms(rate, max(running, 1), 0.99) if stable else None
     meets = bool(needed is not None and needed <= model.max_replicas)
-    return {
-        "multiplier": mult,
-        "qps": round(rate, 3),
-        "replicas": running,
-        "utilization": round(st.utilisation, 4),
-        "p50_ms": round(p50, 2) if p50 is not None else None,
-        "p99_ms": round(p99, 2) if p99 is not None else None,
-        "replicas_needed": needed,
-        "meets_slo": meets,
-        "replica_hours_per_day": (needed if meets and needed is not None else model.max_replicas)
-        * 24,
-    }
+    return LoadLevel(
+        multiplier=mult,
+        qps=round(rate, 3),
+        replicas=running,
+        utilization=round(st.utilisation, 4),
+        p50_ms=round(p50, 2) if p50 is not None else None,
+        p99_ms=round(p99, 2) if p99 is not None else None,
+        replicas_needed=needed,
+        meets_slo=meets,
+        replica_hours_per_day=(needed if meets and needed is not None else model.max_replicas) * 24,
+    )
 
 
-def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> dict[str, Any]:
+def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> SpikeOutcome:
     start = model.running_replicas(base)
     spec = SpikeSpec(
         base_qps=base,
@@ -289,18 +319,18 @@ def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> dict
         extra_latency_s=model.extra_latency_s,
     )
     result = simulate(spec, seed=SPIKE_SEED)
-    return {
-        "ramp_seconds": ramp_s,
-        "time_to_capacity_seconds": result.time_to_capacity_s,
-        "reaches_target": result.reaches_target,
-        "requests": result.requests,
-        "over_slo": round(result.over_slo),
-        "over_slo_share": round(result.over_slo_share, 4),
-        "timed_out": result.timed_out,
-        "shed": result.shed,
-        "peak_wait_seconds": round(result.peak_wait_s, 2),
-        "series": result.series,
-    }
+    return SpikeOutcome(
+        ramp_seconds=ramp_s,
+        time_to_capacity_seconds=result.time_to_capacity_s,
+        reaches_target=result.reaches_target,
+        requests=result.requests,
+        over_slo=round(result.over_slo),
+        over_slo_share=round(result.over_slo_share, 4),
+        timed_out=result.timed_out,
+        shed=result.shed,
+        peak_wait_seconds=round(result.peak_wait_s, 2),
+        series=result.series,
+    )
 
 
 def target(system: System, e: Endpoint, override: float | None) -> tuple[float | None, float]:

@@ -1,12 +1,31 @@
-"""The serving part alone, with what-if overrides: `mlreview capacity`."""
+"""The serving part alone, with what-if traffic and replica bounds: `mlreview capacity`."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
+from mlreview.areas.record import Record
 from mlreview.areas.serving import assessment
+from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.system.manifest import Replicas
 from mlreview.system.system import System
+
+SWEEP_POINTS = 10
+
+
+@dataclass
+class Overrides(Record):
+    multiplier: float | None
+    replicas: int | None
+    max_replicas: int | None
+
+
+@dataclass
+class CapacityWhatIf(Record):
+    system: str
+    file: str
+    overrides: Overrides
+    endpoints: list[EndpointCapacity]
 
 
 def with_replicas(system: System, replicas: int | None, max_replicas: int | None) -> System:
@@ -28,21 +47,17 @@ def with_replicas(system: System, replicas: int | None, max_replicas: int | None
     return System(manifest, system.doc)
 
 
-SWEEP_POINTS = 10
-
-
-def report(
+def what_if(
     system: System,
     multiplier: float | None = None,
     replicas: int | None = None,
     max_replicas: int | None = None,
-) -> dict[str, Any]:
+) -> CapacityWhatIf:
     """Per online endpoint: the capacity model's figures and latency against load."""
-    what_if = with_replicas(system, replicas, max_replicas)
-    rows = assessment.assess(what_if, multiplier, SWEEP_POINTS)["endpoints"]
-    return {
-        "system": system.name,
-        "file": system.file,
-        "overrides": {"multiplier": multiplier, "replicas": replicas, "max_replicas": max_replicas},
-        "endpoints": rows,
-    }
+    changed = with_replicas(system, replicas, max_replicas)
+    return CapacityWhatIf(
+        system=system.name,
+        file=system.file,
+        overrides=Overrides(multiplier, replicas, max_replicas),
+        endpoints=assessment.assess(changed, multiplier, SWEEP_POINTS).endpoints,
+    )

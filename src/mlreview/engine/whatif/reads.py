@@ -1,46 +1,57 @@
 """Record which unknown manifest fields a computation reads.
 
 While a ``ReadLog`` watches a manifest, every node temporarily wears a subclass of its own class
-whose attribute lookup notes each field that comes back as None. Nothing is copied and the classes
-are restored on exit, so the review code runs unchanged and pays nothing when no log is watching.
+whose attribute lookup notes each field that comes back as None, in the log that is watching
+(a context variable, so nested or concurrent watches stay apart). Nothing is copied and the
+classes are restored on exit, so the review code runs unchanged and pays nothing when no log is
+watching: a proxy or a copied tree would cost every plain review, and `isinstance` and
+``model_copy`` keep working on the real nodes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, ClassVar
 
 from mlreview.system.manifest import Node
+from mlreview.system.paths import Path
 
-Path = tuple[str | int, ...]
-
-_WATCHING: list[ReadLog] = []
-_WATCHED_CLASS: dict[type[Node], type[Node]] = {}
+_ACTIVE: ContextVar[ReadLog | None] = ContextVar("mlreview_read_log", default=None)
 
 
-def _watched(cls: type[Node]) -> type[Node]:
-    sub = _WATCHED_CLASS.get(cls)
-    if sub is None:
-        keys = {name: (field.alias or name) for name, field in cls.model_fields.items()}
+class _Watched:
+    """The noting subclass of each node class, built once per class (pydantic classes are
+    costly to create)."""
 
-        def __getattribute__(self: Node, name: str) -> Any:  # noqa: N807
-            value = object.__getattribute__(self, name)
-            if value is None and name in keys and _WATCHING:
-                path = object.__getattribute__(self, "__pydantic_private__")["_path"]
-                _WATCHING[-1].note((*path, keys[name]))
-            return value
+    made: ClassVar[dict[type[Node], type[Node]]] = {}
 
-        namespace = {
-            "__slots__": (),
-            "__getattribute__": __getattribute__,
-            "__module__": cls.__module__,
-            "__qualname__": cls.__qualname__,
-        }
-        metaclass: Any = type(cls)
-        sub = metaclass(cls.__name__, (cls,), namespace)
-        _WATCHED_CLASS[cls] = sub
-    return sub
+    @classmethod
+    def of(cls, model: type[Node]) -> type[Node]:
+        sub = cls.made.get(model)
+        if sub is None:
+            keys = {name: (field.alias or name) for name, field in model.model_fields.items()}
+
+            def __getattribute__(self: Node, name: str) -> Any:  # noqa: N807
+                value = object.__getattribute__(self, name)
+                if value is None and name in keys:
+                    log = _ACTIVE.get()
+                    if log is not None:
+                        path = object.__getattribute__(self, "__pydantic_private__")["_path"]
+                        log.note((*path, keys[name]))
+                return value
+
+            namespace = {
+                "__slots__": (),
+                "__getattribute__": __getattribute__,
+                "__module__": model.__module__,
+                "__qualname__": model.__qualname__,
+            }
+            metaclass: Any = type(model)
+            sub = metaclass(model.__name__, (model,), namespace)
+            cls.made[model] = sub
+        return sub
 
 
 def nodes(node: Node) -> Iterator[Node]:
@@ -80,12 +91,12 @@ class ReadLog:
         watched = list(nodes(root))
         originals = [type(n) for n in watched]
         for node, cls in zip(watched, originals, strict=True):
-            object.__setattr__(node, "__class__", _watched(cls))
-        _WATCHING.append(self)
+            object.__setattr__(node, "__class__", _Watched.of(cls))
+        token = _ACTIVE.set(self)
         try:
             yield self
         finally:
-            _WATCHING.pop()
+            _ACTIVE.reset(token)
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlreview.areas.findings import Severity
-from mlreview.areas.registry import AREA_LIST
+from mlreview.areas.record import Record
+from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import run
+from mlreview.engine.whatif.asking import alternatives, never_asked, question
+from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.variants import buildable, with_values
 from mlreview.system.manifest import Manifest, Node
-from mlreview.system.reads import Path, ReadLog
+from mlreview.system.paths import Path, is_model, keys_of, list_item_model, strip
 from mlreview.system.system import System
-from mlreview.system.type_walk import is_model, keys_of, strip
 from mlreview.system.units import show_value as show
-from mlreview.system.unknowns import OVERRIDES, alternatives, question
-from mlreview.system.variant import buildable, with_values
 
 MAX_QUESTIONS = 7
 WEIGHT = {
@@ -49,11 +51,12 @@ VERDICT_WORDS = {
 }
 
 
-def _verdict(row: dict[str, Any]) -> str:
+def _verdict(row: EndpointCapacity) -> str:
     """'meets' or 'misses' the SLO at the traffic target, or 'unknown' without a model."""
-    if not row.get("scenarios"):
+    target = row.at_target
+    if target is None:
         return "unknown"
-    return "meets" if row["scenarios"][-1]["meets_slo"] else "misses"
+    return "meets" if target.meets_slo else "misses"
 
 
 def _weight(severity: Severity | None) -> int:
@@ -75,10 +78,8 @@ class Outcome:
             key = (f.rule, f.components)
             if key not in severities or f.severity.rank > severities[key].rank:
                 severities[key] = f.severity
-        rows = review.areas["serving"].assessment.get("endpoints", [])
-        verdict = tuple(
-            (row["endpoint"], _verdict(row)) for row in rows if row.get("mode") != "batch"
-        )
+        rows = review.assessment(SERVING).endpoints
+        verdict = tuple((row.endpoint, _verdict(row)) for row in rows if row.online)
         top = review.top_risk.title if review.top_risk else None
         return cls(top, severities, verdict)
 
@@ -141,21 +142,18 @@ def _resolve(manifest: Manifest, path: Path) -> tuple[type[Node], Node | None, s
             node = node[part] if isinstance(node, list) and part < len(node) else None
             continue
         name = keys_of(cls).get(part)
-        if name is None or f"{cls.__name__}.{name}" in OVERRIDES:
+        if name is None or never_asked(cls, name):
             return None
-        tp = strip(cls.model_fields[name].annotation)
+        tp = cls.model_fields[name].annotation
         node = getattr(node, name) if node is not None else None
-        if is_model(tp):
-            cls = tp
-        elif getattr(tp, "__origin__", None) is list and is_model(strip(tp.__args__[0])):
-            cls = strip(tp.__args__[0])
-        else:
+        cls = strip(tp) if is_model(strip(tp)) else list_item_model(tp)
+        if cls is None:
             return None
     last = path[-1]
     if not isinstance(last, str) or last not in keys_of(cls):
         return None
     name = keys_of(cls)[last]
-    if f"{cls.__name__}.{name}" in OVERRIDES:
+    if never_asked(cls, name):
         return None
     return cls, node, name
 
@@ -244,7 +242,7 @@ class Sensitivity:
     def what_if(self, values: dict[Path, Any]) -> Review:
         """The review with ``values`` set, re-running only what read one of their paths."""
         paths = set(values)
-        kept_areas = {
+        kept_areas: dict[str, Record] = {
             a.key: self.review.areas[a.key].assessment
             for a in AREA_LIST
             if not self.log.touches(f"assess:{a.key}", paths)

@@ -1,0 +1,114 @@
+"""The feedback area as a reader sees it: each loop's delays and biases, the loop as declared
+and the loop to build, drawn and listed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mlreview.areas.common import plural
+from mlreview.areas.feedback.assessment import FeedbackAssessment, LoopRow, Step
+from mlreview.areas.feedback.design import LoopDesign
+from mlreview.areas.findings import Finding
+from mlreview.document.blocks import Block, Bullets, Column, Item, Loop, LoopStep, inline
+from mlreview.document.cells import cell, table_of
+from mlreview.system.system import System
+
+LOOPS: list[tuple[Column, Callable[[LoopRow], object]]] = [
+    (Column("loop"), lambda r: r.loop),
+    (Column("model"), lambda r: r.model),
+    (Column("type"), lambda r: r.loop_type),
+    (Column("label p50", "d"), lambda r: r.label_delay_p50_days),
+    (Column("label p95", "d"), lambda r: r.label_delay_p95_days),
+    (Column("retrain", "d"), lambda r: r.retrain_period_days),
+    (Column("staleness", "d"), lambda r: r.effective_staleness_days),
+    (Column("selective"), lambda r: r.selective_labels),
+    (Column("holdout"), lambda r: r.holdout_fraction),
+]
+
+
+def summarise(system: System, a: FeedbackAssessment, findings: list[Finding]) -> str:
+    parts = []
+    for r in a.loops:
+        stale = (
+            f", effective staleness {r.effective_staleness_days:g} d"
+            if r.effective_staleness_days is not None
+            else ""
+        )
+        kind = f"{r.loop_type} loop" if r.loop_type != "none" else "no model-driven loop"
+        parts.append(f"{r.loop} feeds {r.model} ({kind}{stale})")
+    holdout = a.holdout
+    if holdout and holdout.fraction is not None and holdout.days_to_detect is not None:
+        parts.append(
+            f"a {holdout.fraction:.1%} holdout detects a {holdout.min_detectable_effect:.0%} "
+            f"change in {holdout.days_to_detect:g} days"
+        )
+    if a.models_without_feedback:
+        parts.append(f"no label path for {', '.join(a.models_without_feedback)}")
+    body = "; ".join(parts) if parts else "no feedback declared"
+    return f"{body}; {plural(len(findings), 'finding')}."
+
+
+def _group(title: str, items: list[str]) -> Item:
+    return Item(inline(title), tuple(Item(inline(i)) for i in items))
+
+
+def design_list(d: LoopDesign) -> Bullets:
+    """The designed feedback loop as headed lists."""
+    h = d.holdout
+    if h.fraction is not None and h.days_to_detect is not None:
+        holdout = [
+            f"hold out {h.fraction:.1%} of traffic at random, persistently; it detects a "
+            f"{h.min_detectable_effect:.0%} change ({h.min_detectable_effect_basis}) in "
+            f"{h.days_to_detect:g} days from {h.outcomes_needed:,} labelled outcomes",
+            *h.basis,
+        ]
+    else:
+        holdout = [f"hold out 1-5% of traffic; {'; '.join(h.basis)}"]
+    groups = [
+        _group("Log at serving", list(d.log_at_serving)),
+        _group(
+            "Join and maturity",
+            [
+                f"join labels on {d.join_key}",
+                f"train only on rows older than {cell(d.maturity_window_days)} days "
+                f"({d.maturity_basis})",
+            ],
+        ),
+        _group("Holdout", holdout),
+    ]
+    if d.exploration:
+        e = d.exploration
+        share = f"{e.fraction:.1%}" if e.fraction is not None else "a small share"
+        groups.append(
+            _group("Exploration", [f"{share}: {e.how}; log the propensity of every action"])
+        )
+    r = d.retrain
+    groups += [
+        _group(
+            "Retrain",
+            [
+                f"schedule: {r.schedule}",
+                f"train on {r.train_on}",
+                *[f"trigger: {t}" for t in r.triggers],
+            ],
+        ),
+        _group("Promotion gate", list(d.promotion_gate)),
+        _group("Watch while labels mature", list(d.watch_while_immature)),
+    ]
+    return Bullets("The loop to build", tuple(groups))
+
+
+def _steps(steps: list[Step]) -> tuple[LoopStep, ...]:
+    return tuple(LoopStep(s.label, s.status) for s in steps)
+
+
+def present(a: FeedbackAssessment) -> list[Block]:
+    out: list[Block] = [table_of("Feedback loops", LOOPS, a.loops)]
+    if a.diagram:
+        if a.diagram.as_is:
+            title = "The loop as declared (orange: biased or at risk)"
+            out.append(Loop(title, _steps(a.diagram.as_is)))
+        out.append(Loop("The loop to build (green: added)", _steps(a.diagram.designed)))
+    if a.design:
+        out.append(design_list(a.design))
+    return out

@@ -1,0 +1,126 @@
+"""The pipeline area as a reader sees it: what each source feeds, what each failure does, the
+availability of each prediction path, refresh slack, and the lineage with its failure paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from mlreview.areas.common import plural
+from mlreview.areas.findings import Finding
+from mlreview.areas.pipeline.assessment import PipelineAssessment, RefreshRow, SourceRow
+from mlreview.areas.pipeline.availability import PathAvailability
+from mlreview.areas.pipeline.failure_modes import FailureMode
+from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
+from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
+from mlreview.document.cells import table_of
+from mlreview.system.system import System
+
+LINEAGE_COLUMNS = ("source", "pipeline", "store", "feature", "model", "endpoint")
+LINEAGE_LEGEND = (
+    "Red: its failure stops predictions; orange: its failure silently corrupts them; purple: "
+    "endpoints hit; red lines: failure paths; dotted: feedback."
+)
+
+
+def summarise(system: System, a: PipelineAssessment, findings: list[Finding]) -> str:
+    serving = [r for r in a.sources if r.feeds_serving]
+    undeclared = [r.source for r in serving if r.on_failure in (None, "undefined")]
+    tight = sorted(a.refresh, key=lambda r: r.slack_hours)
+    slack = (
+        f"; tightest refresh slack {tight[0].slack_hours:g} h ({tight[0].feature} via "
+        f"{tight[0].pipeline})"
+        if tight
+        else ""
+    )
+    spofs = a.single_points_of_failure
+    spof = f"; single points of failure: {', '.join(spofs)}" if spofs else ""
+    avail = ""
+    for row in a.availability:
+        bound = "at most " if row.estimate_is_upper_bound else ""
+        target = f" against an SLO of {row.slo:.4%}" if row.slo is not None else ""
+        avail += (
+            f"; {row.endpoint} available {bound}{row.estimate:.4%}{target}, "
+            f"{row.degraded_minutes_per_year:g} min/year degraded"
+        )
+    return (
+        f"{plural(len(a.sources), 'source')}, {len(serving)} on the serving path, "
+        f"{len(undeclared)} of those with no declared failure behaviour; "
+        f"{plural(len(system.manifest.pipelines), 'pipeline')}{slack}{spof}{avail}; "
+        f"{plural(len(findings), 'finding')}."
+    )
+
+
+SOURCES: list[tuple[Column, Callable[[SourceRow], object]]] = [
+    (Column("source"), lambda r: r.source),
+    (Column("kind"), lambda r: r.kind),
+    (Column("serving path"), lambda r: r.feeds_serving),
+    (Column("trains"), lambda r: r.feeds_training),
+    (Column("on failure"), lambda r: r.on_failure),
+    (Column("features"), lambda r: r.features),
+]
+FAILURE_MODES: list[tuple[Column, Callable[[FailureMode], object]]] = [
+    (Column("component"), lambda r: r.component),
+    (Column("failure"), lambda r: r.failure),
+    (Column("reaches via"), lambda r: r.reach),
+    (Column("impact after", "min"), lambda r: r.time_to_impact_minutes),
+    (Column("serving effect"), lambda r: r.serving_effect),
+    (Column("training effect"), lambda r: r.training_effect),
+    (Column("noticed by"), lambda r: r.detected_by or ["nobody"]),
+    (Column("how soon"), lambda r: r.noticed),
+    (Column("recovery"), lambda r: r.recovery),
+    (Column("severity"), lambda r: r.severity),
+]
+AVAILABILITY: list[tuple[Column, Callable[[PathAvailability], object]]] = [
+    (Column("endpoint"), lambda r: r.endpoint),
+    (
+        Column("estimate"),
+        lambda r: ("<= " if r.estimate_is_upper_bound else "") + f"{r.estimate:.4%}",
+    ),
+    (Column("SLO"), lambda r: r.slo),
+    (Column("meets SLO"), lambda r: r.meets_slo),
+    (Column("down", "min/yr"), lambda r: r.down_minutes_per_year),
+    (Column("degraded", "min/yr"), lambda r: r.degraded_minutes_per_year),
+    (Column("no figure for"), lambda r: r.unknown_availability),
+]
+REFRESH: list[tuple[Column, Callable[[RefreshRow], object]]] = [
+    (Column("feature"), lambda r: r.feature),
+    (Column("pipeline"), lambda r: r.pipeline),
+    (Column("interval", "h"), lambda r: r.period_hours),
+    (Column("slack", "h"), lambda r: r.slack_hours),
+]
+
+
+def _style(edge: LineageEdge) -> Literal["hot", "loop", "plain"]:
+    return "loop" if edge.loop else "hot" if edge.failure_path else "plain"
+
+
+def lineage_graph(lineage: Lineage) -> Graph:
+    return Graph(
+        "Lineage: single points of failure and the paths they break",
+        LINEAGE_COLUMNS,
+        tuple(GraphNode(n.id, n.id, n.kind, n.mark) for n in lineage.nodes),
+        tuple(
+            GraphEdge(
+                e.source, e.target, "loop" if e.loop else "hot" if e.failure_path else "plain"
+            )
+            for e in lineage.edges
+        ),
+        LINEAGE_LEGEND,
+    )
+
+
+def present(a: PipelineAssessment) -> list[Block]:
+    out: list[Block] = [
+        table_of("Sources", SOURCES, a.sources),
+        table_of("Failure modes (one row per component)", FAILURE_MODES, a.failure_modes),
+    ]
+    if a.availability:
+        title = "Availability of each prediction path (seeded Monte-Carlo)"
+        out.append(table_of(title, AVAILABILITY, a.availability))
+    if a.refresh:
+        title = "Refresh slack (budget minus interval and run time)"
+        out.append(table_of(title, REFRESH, a.refresh))
+    if a.lineage.nodes:
+        out.append(lineage_graph(a.lineage))
+    return out

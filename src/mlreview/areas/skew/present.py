@@ -1,0 +1,38 @@
+"""The skew area as a reader sees it: its summary line and the per-feature table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mlreview.areas.common import plural
+from mlreview.areas.findings import Finding
+from mlreview.areas.skew.assessment import FeatureRow, SkewAssessment
+from mlreview.document.blocks import Block, Column
+from mlreview.document.cells import table_of
+from mlreview.system.system import System
+
+
+def summarise(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
+    online = sum(1 for r in a.features if r.served_online)
+    logged = sum(1 for r in a.features if r.logged_at_serving)
+    separate = len(a.separate_code_paths)
+    monitor = "a" if a.skew_monitor else "no"
+    return (
+        f"{plural(len(a.features), 'feature')}, {online} served online; {separate} computed by "
+        f"separate training and serving code; {logged} logged at serving; {monitor} "
+        f"training-serving skew monitor declared; {plural(len(findings), 'finding')}."
+    )
+
+
+def present(a: SkewAssessment) -> list[Block]:
+    columns: list[tuple[Column, Callable[[FeatureRow], object]]] = [
+        (Column("feature"), lambda r: r.feature),
+        (Column("code paths"), lambda r: r.code_paths),
+        (Column("training"), lambda r: r.training_language),
+        (Column("serving"), lambda r: r.serving_language),
+        (Column("point-in-time"), lambda r: r.point_in_time_join),
+        (Column("logged"), lambda r: r.logged_at_serving),
+        (Column("online"), lambda r: r.served_online),
+        (Column("refresh", "h"), lambda r: r.refresh_hours),
+    ]
+    return [table_of("Features", columns, a.features)]
