@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, get_args
 
 from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, Severity
+from mlreview.areas.scenario_families import FAMILIES
 from mlreview.system.manifest import Manifest, Node, Signal, Source
 from mlreview.system.paths import field_at, read
 from mlreview.system.system import System
@@ -167,12 +168,19 @@ class RuleSet(Generic[A]):
         silent: bool = False,
         detectors: tuple[Monitor, ...] = (),
     ) -> Callable[[Callable[[Context[A]], Iterator[Hit]]], Callable[[Context[A]], Iterator[Hit]]]:
+        code = f"{self.prefix}{number:03d}"
+        taken = {r.code for r in self.rules} | {r.name for r in self.rules}
+        if code in taken or name in taken:
+            raise ValueError(f"rule {code} {name!r}: code or name already registered")
+        if scenario not in FAMILIES:
+            raise ValueError(f"rule {code}: unknown scenario family {scenario!r}")
+
         def register(
             check: Callable[[Context[A]], Iterator[Hit]],
         ) -> Callable[[Context[A]], Iterator[Hit]]:
             self.rules.append(
                 Rule(
-                    code=f"{self.prefix}{number:03d}",
+                    code=code,
                     name=name,
                     area=self.area,
                     severity=severity,

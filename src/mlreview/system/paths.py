@@ -128,21 +128,26 @@ def with_value(node: Node, rest: Path, value: Any) -> Node:
     return node.model_copy(update={name: with_value(child, rest[1:], value)})
 
 
-def declared_type(root: type[BaseModel], path: Path) -> tuple[type[BaseModel], str] | None:
-    """(model holding the last key, attribute) for a full manifest path (indices included)."""
-    cls: Any = root
-    for part in path[:-1]:
+def fields_along(root: Node, path: Path) -> list[tuple[type[Node], Node | None, str]] | None:
+    """For each key of a full manifest path (indices included): the model declaring it, that
+    model's instance on the way (None where the manifest has nothing yet) and the attribute.
+    None when a key is not in the schema or a step is not a model."""
+    node: Any = root
+    cls: Any = type(root)
+    out: list[tuple[type[Node], Node | None, str]] = []
+    for i, part in enumerate(path):
         if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
             continue
+        if cls is None:
+            return None
         name = attribute(cls, part)
         if name is None:
             return None
+        out.append((cls, node, name))
+        if i == len(path) - 1:
+            break
         tp = cls.model_fields[name].annotation
+        node = getattr(node, name) if node is not None else None
         cls = strip(tp) if is_model(strip(tp)) else list_item_model(tp)
-        if cls is None:
-            return None
-    last = path[-1]
-    if not isinstance(last, str):
-        return None
-    name = attribute(cls, last)
-    return (cls, name) if name is not None else None
+    return out if out and isinstance(path[-1], str) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
 from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
@@ -11,11 +12,6 @@ from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
-ZINK = "Zinkevich, Rules of Machine Learning"
-BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
-SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
-LAKK17 = "Lakkaraju et al., The Selective Labels Problem (KDD 2017)"
-GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
 
 
 def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:

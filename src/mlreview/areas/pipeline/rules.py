@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
@@ -12,13 +13,6 @@ from mlreview.system.manifest import Endpoint
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[PipelineAssessment] = RuleSet(area="pipeline", prefix="DATA")
-ZINK = "Zinkevich, Rules of Machine Learning"
-BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
-BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
-SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
-WAF = "AWS Well-Architected reliability pillar"
-MLLENS = "AWS Well-Architected Machine Learning Lens"
-GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
 
 
 @RULES.rule(

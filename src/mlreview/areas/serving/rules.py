@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
@@ -11,10 +12,6 @@ from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessmen
 from mlreview.system.manifest import Endpoint
 
 RULES: RuleSet[ServingAssessment] = RuleSet(area="serving", prefix="SCALE")
-WAF = "AWS Well-Architected reliability pillar"
-MLLENS = "AWS Well-Architected Machine Learning Lens"
-BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
-KUBESCORE = "kube-score checks"
 
 
 def _row(ctx: Context[ServingAssessment], e: Endpoint) -> EndpointCapacity:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlreview.areas.citations import BRECK17, BRECK19, MLLENS, SCULLEY, ZINK
 from mlreview.areas.common import refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
@@ -12,11 +13,6 @@ from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[SkewAssessment] = RuleSet(area="skew", prefix="SKEW")
-ZINK = "Zinkevich, Rules of Machine Learning"
-BRECK17 = "Breck et al., The ML Test Score (IEEE Big Data 2017)"
-BRECK19 = "Breck et al., Data Validation for Machine Learning (SysML 2019)"
-SCULLEY = "Sculley et al., Hidden Technical Debt in ML Systems (NeurIPS 2015)"
-MLLENS = "AWS Well-Architected Machine Learning Lens"
 
 
 @RULES.rule(

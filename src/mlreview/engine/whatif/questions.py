@@ -25,7 +25,7 @@ from mlreview.engine.whatif.asking import alternatives, never_asked, question
 from mlreview.engine.whatif.reads import ReadLog
 from mlreview.engine.whatif.variants import buildable, with_values
 from mlreview.system.manifest import Manifest, Node
-from mlreview.system.paths import Path, is_model, keys_of, list_item_model, strip
+from mlreview.system.paths import Path, fields_along, is_model, keys_of, strip
 from mlreview.system.system import System
 from mlreview.system.units import show_value as show
 
@@ -134,28 +134,12 @@ class Unknown:
 
 
 def _resolve(manifest: Manifest, path: Path) -> tuple[type[Node], Node | None, str] | None:
-    """(declared type holding the last key, its instance or None, attribute name)."""
-    node: Any = manifest
-    cls: Any = Manifest
-    for part in path[:-1]:
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            continue
-        name = keys_of(cls).get(part)
-        if name is None or never_asked(cls, name):
-            return None
-        tp = cls.model_fields[name].annotation
-        node = getattr(node, name) if node is not None else None
-        cls = strip(tp) if is_model(strip(tp)) else list_item_model(tp)
-        if cls is None:
-            return None
-    last = path[-1]
-    if not isinstance(last, str) or last not in keys_of(cls):
+    """(declared type holding the last key, its instance or None, attribute name), unless a
+    step on the way is never asked about (it only overrides a value declared elsewhere)."""
+    steps = fields_along(manifest, path)
+    if steps is None or any(never_asked(cls, name) for cls, _, name in steps):
         return None
-    name = keys_of(cls)[last]
-    if never_asked(cls, name):
-        return None
-    return cls, node, name
+    return steps[-1]
 
 
 def _leaves(cls: type[Node], path: Path) -> Iterable[tuple[type[Node], Path]]:
