@@ -31,6 +31,7 @@ from mlreview.system.manifest.endpoints import (
     Replicas,
     ServiceTime,
     Slo,
+    Transformer,
 )
 from mlreview.system.manifest.features import (
     Feature,
@@ -148,6 +149,7 @@ __all__ = [
     "Threshold",
     "Traffic",
     "Training",
+    "Transformer",
     "Validation",
     "ref",
 ]

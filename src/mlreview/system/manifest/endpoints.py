@@ -94,6 +94,18 @@ class Dependency(Node):
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
 
+class Transformer(Node):
+    collocated: bool | None = Field(
+        None,
+        description="Runs in the predictor's pod (no network hop); false: its own service, "
+        "called before the predictor on every request.",
+    )
+    latency_ms: Positive | None = Field(
+        None, description="Time the transformer adds to each request (pre- and post-processing)."
+    )
+    replicas: Replicas | None = Field(None, description="The transformer's own replica bounds.")
+
+
 class Slo(Node):
     p99_ms: Positive | None = Field(None, description="Latency objective at the 99th percentile.")
     availability: Fraction | None = Field(None, description="Availability objective, e.g. 0.999.")
@@ -108,6 +120,9 @@ class Admission(Node):
 class Release(Node):
     canary: bool | None = Field(
         None, description="New versions take a small share of traffic first."
+    )
+    canary_traffic: Fraction | None = Field(
+        None, description="Share of traffic a new version takes first, e.g. 0.1."
     )
     shadow: bool | None = Field(
         None, description="New versions score mirrored traffic without acting."
@@ -165,6 +180,9 @@ class Endpoint(Component):
     accelerator: str | None = Field(
         None, description="Accelerator type per replica, e.g. nvidia-l4."
     )
+    instance_type: str | None = Field(
+        None, description="Machine type each replica runs on, e.g. ml.m5.large, g2-standard-8."
+    )
     accelerators_per_replica: Count | None = Field(
         None, description="Accelerators each replica needs."
     )
@@ -191,6 +209,9 @@ class Endpoint(Component):
     )
     dependencies: list[Dependency] = Field(
         default_factory=list, description="Calls made for each request."
+    )
+    transformer: Transformer | None = Field(
+        None, description="A pre/post-processing step in front of the model (KServe)."
     )
     slo: Slo | None = Field(None, description="Service-level objectives.")
     traffic: Traffic | None = Field(None, description="Overrides system.traffic for this endpoint.")

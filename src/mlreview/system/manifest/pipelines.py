@@ -63,6 +63,12 @@ class Pipeline(Component):
         None, description="Any past date range can be recomputed on demand."
     )
     alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
+    failure_rate: Fraction | None = Field(
+        None, description="Share of runs that fail, from run history."
+    )
+    mttr: Duration | None = Field(
+        None, description="Typical time from a failed run to the next successful one."
+    )
     sampling_rate: Fraction | None = Field(
         None, description="Share of rows kept when the job samples (training jobs)."
     )
