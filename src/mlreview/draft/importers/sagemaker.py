@@ -36,6 +36,8 @@ ERRORS = ("Invocation5XXErrors", "Invocation4XXErrors", "ModelError", "Invocatio
 LATENCY = ("ModelLatency", "OverheadLatency", "ModelSetupTime")
 SATURATION = ("CPUUtilization", "GPUUtilization", "MemoryUtilization", "GPUMemoryUtilization")
 METRICS = {"SageMakerVariantInvocationsPerInstance": "invocations_per_instance"}
+BUILT_IN = ("xgboost", "lightgbm", "catboost")
+"""SageMaker's built-in algorithms whose image name says the model family."""
 PAYLOAD = "the request payload: the features only if the caller sends them"
 
 
@@ -358,6 +360,13 @@ def _running(
     what = "DeploymentConfig" if get(e.props, "DeploymentConfig") else "LastDeploymentConfig"
     _deployment(key, get(e.props, what), variants, e.at.under(what), out)
     running = [mapping(v) for v in items(get(e.props, "ProductionVariants"))]
+    images = [mapping(i) for v in running[:1] for i in items(get(v, "DeployedImages"))]
+    image = str(get(images[0], "SpecifiedImage") or "") if images else ""
+    family = next((f for f in BUILT_IN if f"/{f}:" in image or f"/sagemaker-{f}:" in image), None)
+    model = out.draft.get((*key, "model"))
+    if family and isinstance(model, str):
+        origin = e.at(f"ProductionVariants[0].DeployedImages[0].SpecifiedImage ({image})")
+        out.put(("models", model, "family"), family, origin)
     count = quantity(get(running[0], "DesiredInstanceCount")) if running else None
     unset = out.draft.get((*key, "replicas")) is None
     if count and count.is_integer() and not scaled and unset:
