@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         lines += [f"conflict: {c}" for c in imported.conflict_lines()]
         lines += [f"conflict: {c}" for c in merged.conflicts]
         lines += [f"not added: {r}" for r in merged.refused]
+        lines += [f"same component: {s}" for s in merged.same]
         output = merged.text
         summary = (
             f"merged into {target or '<stdout>'}: {merged.added} values added, "

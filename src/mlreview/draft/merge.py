@@ -32,6 +32,8 @@ class Merged:
     agreed: int = 0
     conflicts: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    same: list[str] = field(default_factory=list)
+    """Imported components taken to be one the manifest names otherwise."""
 
 
 def _leaves(data: Any, key: Key = ()) -> Iterator[tuple[Key, Any]]:
@@ -98,16 +100,16 @@ class _Manifest:
 
 
 def _aliases(imported: Imported, manifest: _Manifest) -> dict[str, str]:
-    """Ids mlreview made up (a model behind an endpoint) that the manifest already names."""
-    made_up = {key[1] for key in imported.collector.named}
+    """Imported ids the manifest calls otherwise: the model (or store, pipeline) that a component
+    both name refers to by one reference, such as the model an endpoint serves."""
     found: dict[str, str] = {}
     for key, value in _leaves(imported.collector.draft.data):
-        if not isinstance(value, str) or value not in made_up or not _is_ref(key):
+        if not isinstance(value, str) or not _is_ref(key) or key[-1] == "id":
             continue
         if key[0] in COMPONENT_SECTIONS and (key[0], key[1]) in manifest.index:
             written = manifest.value(manifest.path(key))
-            if isinstance(written, str) and written != value:
-                found[value] = written
+            if isinstance(written, str) and written != value and value not in manifest.section:
+                found.setdefault(value, written)
     return found
 
 
@@ -162,6 +164,10 @@ def merge(text: str, file: str, imported: Imported) -> Merged:
     notes = {_alias_key(k, aliases): v for k, v in collector.draft.notes.items()}
     data = _renamed(collector.draft.data, aliases)
     merged = Merged(text)
+    for old, new in aliases.items():
+        named = collector.draft.notes.items()
+        why = next((v for k, v in named if k[1:] == (old, "id")), "imported")
+        merged.same.append(f"{old} ({why}) is the manifest's {new}")
     changes: list[Change] = []
     for section, value in data.items():
         if section not in COMPONENT_SECTIONS:

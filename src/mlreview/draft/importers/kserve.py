@@ -98,8 +98,8 @@ def _service(doc: Doc, out: Collector) -> None:
     out.put((*key_, "mode"), "online", at("an InferenceService answers requests"))
     if api.endswith("v1alpha2"):
         out.note(doc, "serving.kserve.io/v1alpha2: read with the v1beta1 meaning of its fields")
-    _autoscaler(key_, predictor, where, notes, out=out, at=at)
     _replicas(key_, predictor, where, out, at)
+    _autoscaler(key_, predictor, where, notes, out=out, at=at)
     _release(key_, predictor, where, out, at)
     _logger(key_, predictor, where, out, at)
     _transformer(key_, spec, conts, where, out=out, at=at)
@@ -143,9 +143,13 @@ def _autoscaler(
             if knative_class
             else f"metadata.annotations {KSERVE}deploymentMode RawDeployment"
         )
-        out.put((*key, "platform"), "kubernetes", at(f"{which} (a Deployment scaled by an HPA)"))
+        origin = at(f"{which} (a Deployment scaled by an HPA)")
+        out.put((*key, "platform"), "kubernetes", origin)
     else:
-        out.put((*key, "platform"), "kserve", at("no HPA annotation: Knative's KPA autoscales"))
+        origin = at("no HPA annotation: Knative's KPA autoscales")
+        out.put((*key, "platform"), "kserve", origin)
+    if out.draft.get((*key, "autoscaling", "enabled")) is None:
+        out.put((*key, "autoscaling", "enabled"), True, origin)
     metric = predictor.get("scaleMetric") or notes.get(f"{KSERVE}metric")
     metric = metric or notes.get(f"{KNATIVE}metric")
     metric_at = (

@@ -26,6 +26,8 @@ from mlreview.draft.importers.base import (
 
 TERMINAL = ("COMPLETE", "FAIL", "ABORT")
 EVENT_TYPES = ("START", "RUNNING", *TERMINAL, "OTHER")
+FACET_ENGINES = ("airflow", "spark", "flink", "dbt")
+"""Integrations whose run facets are named after them ('spark.logicalPlan', 'flink_job')."""
 MIN_RUNS_FOR_RATE = 3
 SCHEMES = {
     "kafka": ("stream", "kafka"),
@@ -161,8 +163,11 @@ def _event(
     elif text_of(job_type.get("integration")):
         where = "job.facets.jobType.integration"
         job.engine = job.engine or (str(job_type["integration"]).lower(), where)
-    elif "airflow" in facets or "airflow_runArgs" in facets:
-        job.engine = job.engine or ("airflow", "run.facets.airflow")
+    else:
+        named = [f for f in facets for e in FACET_ENGINES if f.lower().startswith(e)]
+        if named:
+            engine_of = next(e for e in FACET_ENGINES if named[0].lower().startswith(e))
+            job.engine = job.engine or (engine_of, f"run.facets.{named[0]}")
     if str(job_type.get("processingType") or "").upper() == "STREAMING":
         job.streaming = True
     parent = mapping(mapping(facets.get("parent")).get("job"))

@@ -117,7 +117,7 @@ def classify(name: str, expr: str) -> Target | None:
         return SATURATION  # the serving pool is at its maximum size
     if INFRASTRUCTURE.search(expr) or not SERVING.search(expr + " " + name):
         return None
-    if re.search(r"queue|waiting|gpu_util|dcgm|saturat|concurrency", expr + name, re.I):
+    if re.search(r"queu|waiting|gpu_util|dcgm|saturat|concurrency", expr + name, re.I):
         return SATURATION
     if re.search(r'error|fail|5\.\.|status!="ok"|code=~"5', expr + name, re.I):
         return ERRORS
