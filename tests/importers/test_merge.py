@@ -29,7 +29,7 @@ def _merge(tmp_path: Path, text: str, *names: str) -> tuple[str, list[str], int]
     path = tmp_path / "system.yaml"
     path.write_text(text, encoding="utf-8")
     paths = [str(DATA / n) for n in names]
-    imported, merged = import_into(text, str(path), paths, tmp_path)
+    _, merged = import_into(text, str(path), paths, tmp_path)
     load_text(merged.text, str(path))
     return merged.text, merged.conflicts, merged.added
 
@@ -91,7 +91,7 @@ def test_a_value_that_would_break_the_manifest_is_not_added(tmp_path: Path) -> N
     path = tmp_path / "system.yaml"
     path.write_text(text, encoding="utf-8")
     hpa = str(DATA / "kubernetes/gke_t5_hpa.yaml")
-    imported, merged = import_into(text, str(path), [hpa], tmp_path)
+    _, merged = import_into(text, str(path), [hpa], tmp_path)
     assert any("min 1 is above max 0" in r for r in merged.refused)
     assert "min: 1" not in merged.text
     load_text(merged.text, str(path))
