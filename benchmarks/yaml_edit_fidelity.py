@@ -22,12 +22,17 @@ import yaml
 
 from mlreview.draft.yaml_edit import set_value
 
+try:
+    from ruamel.yaml import YAML
+except ImportError:  # only the bench extra installs it
+    YAML = None
+
 ROOT = Path(__file__).resolve().parent.parent
 INDENTS = ((2, 4, 2), (2, 2, 0))
 
 
 def corpus() -> list[tuple[str, str]]:
-    files = sorted(ROOT.glob("examples/*/system.yaml")) + [ROOT / "tests/rules/base.yaml"]
+    files = [*sorted(ROOT.glob("examples/*/system.yaml")), ROOT / "tests/rules/base.yaml"]
     shared = next(
         (p / "shared" / "artefacts" for p in ROOT.parents if (p / "shared").is_dir()), None
     )
@@ -56,8 +61,6 @@ def mlreview_edit(text: str) -> str:
 
 
 def ruamel_edit(text: str) -> str:
-    from ruamel.yaml import YAML
-
     best = ""
     for mapping, sequence, offset in INDENTS:
         editor: Any = YAML()
@@ -75,9 +78,7 @@ def ruamel_edit(text: str) -> str:
 
 
 def main() -> None:
-    try:
-        import ruamel.yaml  # noqa: F401
-    except ImportError:
+    if YAML is None:
         sys.exit("ruamel.yaml is not installed: pip install -e '.[bench]'")
     files = corpus()
     print(f"{len(files)} single-document YAML mappings")
