@@ -164,25 +164,25 @@ def merge(text: str, file: str, imported: Imported) -> Merged:
     notes = {_alias_key(k, aliases): v for k, v in collector.draft.notes.items()}
     data = _renamed(collector.draft.data, aliases)
     merged = Merged(text)
-    for old, new in aliases.items():
+    for old, theirs in aliases.items():
         named = collector.draft.notes.items()
         why = next((v for k, v in named if k[1:] == (old, "id")), "imported")
-        merged.same.append(f"{old} ({why}) is the manifest's {new}")
+        merged.same.append(f"{old} ({why}) is the manifest's {theirs}")
     changes: list[Change] = []
     for section, value in data.items():
         if section not in COMPONENT_SECTIONS:
             for key, leaf in _leaves({section: value}):
                 changes += _leaf(key, leaf, manifest, notes, merged)
             continue
-        new = []
+        added: list[dict[str, Any]] = []
         for ident, component in value.items():
             if ident in manifest.section:
                 changes += _existing(
                     section, ident, component, manifest, notes=notes, merged=merged
                 )
             else:
-                new.append(component)
-        changes += _new(section, new, manifest, notes, merged)
+                added.append(component)
+        changes += _new(section, added, manifest, notes, merged)
     merged.text = _applied(text, file, changes, merged)
     return merged
 

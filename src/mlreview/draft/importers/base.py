@@ -323,6 +323,25 @@ class Collector:
         """``doc`` gave a value that another document's, for the same field, already covers."""
         self._count(doc)
 
+    def column_feature(
+        self,
+        column: str,
+        owner: str,
+        origin: Origin,
+        taken: Callable[[str], bool] | None = None,
+    ) -> str | None:
+        """The feature for a data column: named by the column, or '<owner>.<column>' when that
+        id belongs to another kind of component or ``taken(id)`` says another owner has it."""
+        fid = ident(column)
+        if fid is None:
+            return None
+        if self.section_of(fid) not in (None, "features") or (taken is not None and taken(fid)):
+            fid = ident(f"{owner}.{column}") or fid
+        made = self.component("features", fid, origin)
+        if made is not None and made != column:
+            self.put(("features", made, "column"), column, origin)
+        return made
+
     def attach(self, attachment: Attachment) -> None:
         self.attachments.append(attachment)
 

@@ -233,21 +233,19 @@ def _ttl(value: Any) -> float | None:
     return None
 
 
-def _feature_ids(
-    columns: list[str], view: str, views: dict[str, str], out: Collector
+def _view_features(
+    doc: Doc, where: str, view: str, spec: dict[str, Any], *, views: dict[str, str], out: Collector
 ) -> list[tuple[str, str]]:
-    """(feature id, column) for a view's columns: the column name, or 'view.column' when
+    """(feature id, column) of a view's columns: named by the column, or 'view.column' when
     another view (or another kind of component) has that name already."""
+    columns = [mapping(f).get("name") for f in items(spec.get("features"))]
     found = []
-    for column in columns:
-        fid = ident(column)
-        if fid is None:
-            continue
-        section = out.section_of(fid)
-        if views.get(fid, view) != view or section not in (None, "features"):
-            fid = ident(f"{view}.{column}") or fid
-        views.setdefault(fid, view)
-        found.append((fid, column))
+    for column in [str(c) for c in columns if c]:
+        origin = Origin(doc, f"{where}: features {column}")
+        made = out.column_feature(column, view, origin, lambda f: views.get(f, view) != view)
+        if made is not None:
+            views.setdefault(made, view)
+            found.append((made, column))
     return found
 
 
@@ -272,18 +270,9 @@ def _view(
         made = _source(doc, src, sources, out) if src else None
         if made:
             inputs.append((source_key, made))
-    columns = [
-        str(mapping(f).get("name")) for f in items(spec.get("features")) if mapping(f).get("name")
-    ]
     ttl = _ttl(spec.get("ttl"))
     is_online = spec.get("online", True) is not False
-    for fid, column in _feature_ids(columns, name, views, out):
-        origin = Origin(doc, f"{where}: features {column}")
-        made = out.component("features", fid, origin)
-        if made is None:
-            continue
-        if made != column:
-            out.put(("features", made, "column"), column, origin)
+    for made, _ in _view_features(doc, where, name, spec, views=views, out=out):
         if inputs:
             out.put(
                 ("features", made, "sources"),
@@ -323,16 +312,8 @@ def _on_demand(doc: Doc, spec: dict[str, Any], views: dict[str, str], out: Colle
     name = text_of(spec.get("name"))
     if name is None:
         return
-    columns = [
-        str(mapping(f).get("name")) for f in items(spec.get("features")) if mapping(f).get("name")
-    ]
-    for fid, column in _feature_ids(columns, name, views, out):
-        origin = Origin(doc, f"onDemandFeatureViews {name}: features {column}")
-        made = out.component("features", fid, origin)
-        if made is None:
-            continue
-        if made != column:
-            out.put(("features", made, "column"), column, origin)
+    where = f"onDemandFeatureViews {name}"
+    for made, _ in _view_features(doc, where, name, spec, views=views, out=out):
         what = f"onDemandFeatureViews {name}: one function computes it at training and serving"
         out.put(("features", made, "shared_definition"), True, Origin(doc, what))
 

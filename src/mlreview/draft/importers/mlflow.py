@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mlreview.draft.importers.base import Collector, Doc, Importer, Origin, ident, items, mapping
+from mlreview.draft.importers.base import Collector, Doc, Importer, Origin, items, mapping
 
 MARKS = ("signature", "run_id", "model_uuid", "utc_time_created", "artifact_path", "mlflow_version")
 GENERIC = ("python_function",)
@@ -51,18 +51,9 @@ def _model(doc: Doc, out: Collector) -> None:
         return
     features = []
     for column in named:
-        fid = ident(column)
-        if fid is None:
-            continue
-        where = Origin(doc, f"signature.inputs {column}")
-        if out.section_of(fid) not in (None, "features"):
-            fid = ident(f"{model}.{column}") or fid
-        made = out.component("features", fid, where)
-        if made is None:
-            continue
-        if made != column:
-            out.put(("features", made, "column"), column, where)
-        features.append(made)
+        made = out.column_feature(column, model, Origin(doc, f"signature.inputs {column}"))
+        if made is not None:
+            features.append(made)
     out.put(("models", model, "features"), features, Origin(doc, "signature.inputs"))
 
 

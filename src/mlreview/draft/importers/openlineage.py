@@ -16,7 +16,6 @@ from mlreview.draft.importers.base import (
     Doc,
     Importer,
     Origin,
-    ident,
     items,
     mapping,
     placeholder,
@@ -322,14 +321,6 @@ def _features(
 ) -> None:
     origin = Origin(doc, f"dataset {dataset[1]}: facets.schema.fields (a final output)")
     for column in columns:
-        feature_id = ident(column)
-        if feature_id is None:
-            continue
-        if out.draft.has("features", feature_id) or out.section_of(feature_id) is not None:
-            feature_id = f"{source}.{feature_id}"
-        made = out.component("features", feature_id, origin)
-        if made is None:
-            continue
-        out.put(("features", made, "sources"), [source], origin)
-        if made != column:
-            out.put(("features", made, "column"), column, origin)
+        made = out.column_feature(column, source, origin, lambda f: out.draft.has("features", f))
+        if made is not None:
+            out.put(("features", made, "sources"), [source], origin)
