@@ -55,12 +55,19 @@ class Imported:
         out = []
         for c in self.collector.conflicts:
             where = _label(c.key)
-            kept, other = scalar(c.kept), scalar(c.other)
+            kept, other = shown(c.kept), shown(c.other)
             out.append(
                 f"{where}: {c.kept_from.text()} says {kept}, {c.other_from.text()} says "
                 f"{other}; kept {kept}"
             )
         return out
+
+
+def shown(value: Any) -> str:
+    """A value as the manifest would write it: a YAML scalar, or a flow list of them."""
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    return scalar(value)
 
 
 def _label(key: tuple[str, ...]) -> str:
@@ -110,6 +117,9 @@ def import_paths(
         if doc in out.skipped and not out.values.get(doc):
             report.reasons.append(_in_doc(doc, out.skipped[doc]))
         report.reasons.extend(_in_doc(doc, n) for n in out.notes.get(doc, []))
+    for report in reports.values():
+        if not report.values and not report.reasons:
+            report.reasons.append("holds nothing the manifest describes")
     return Imported(out, sorted(reports.values(), key=lambda r: r.file.display))
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from mlreview.draft.draft import Key
-from mlreview.draft.emit import scalar
 from mlreview.draft.importers.base import checked, field_of, same
-from mlreview.draft.imports import Imported, import_paths
+from mlreview.draft.imports import Imported, import_paths, shown
 from mlreview.draft.yaml_edit import Change, apply
 from mlreview.problems import InputError
 from mlreview.system.loader import load_text
@@ -262,16 +261,10 @@ def _leaf(
         line = manifest.doc.position(path)[0]
         label = manifest.doc.label(path)
         merged.conflicts.append(
-            f"{manifest.file}:{line}: {label}: the manifest says {scalar_of(written)}; "
-            f"{note} says {scalar_of(value)}; kept {scalar_of(written)}"
+            f"{manifest.file}:{line}: {label}: the manifest says {shown(written)}; "
+            f"{note} says {shown(value)}; kept {shown(written)}"
         )
     return []
-
-
-def scalar_of(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(scalar(v) for v in value) + "]"
-    return scalar(value)
 
 
 def _applied(text: str, file: str, changes: list[Change], merged: Merged) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any, ClassVar, get_args, get_origin
@@ -245,8 +245,6 @@ class Collector:
     values: dict[Doc, int] = field(default_factory=dict)
     kinds: dict[Doc, str] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
-    named: dict[Key, str] = field(default_factory=dict)
-    """Ids mlreview made up because the files name nothing (a model behind an endpoint)."""
 
     def note(self, doc: Doc, text: str) -> None:
         """Something in ``doc`` was not imported, and why."""
@@ -313,7 +311,6 @@ class Collector:
         if not self.draft.has(section, found):
             self.draft.component(section, found, "")
             self.draft.notes[(section, found, "id")] = f"named by mlreview: {why}"
-            self.named[(section, found, "id")] = why
             self.origins[(section, found, "id")] = origin
         for name_, value in required.items():
             self.put((section, found, name_), value, origin)
@@ -367,6 +364,3 @@ class Collector:
 
     def _count(self, doc: Doc) -> None:
         self.values[doc] = self.values.get(doc, 0) + 1
-
-    def read_from(self, docs: Iterable[Doc]) -> int:
-        return sum(self.values.get(d, 0) for d in docs)

@@ -163,7 +163,6 @@ class Workload:
     kind: str
     name: str
     namespace: str
-    spec: dict[str, Any]
     pod: dict[str, Any]
     labels: dict[str, Any]
     replicas: Any = None
@@ -225,20 +224,20 @@ def _workloads(doc: Doc, r: dict[str, Any], out: Collector) -> list[Workload]:
         template = mapping(spec.get("template"))
         pod = mapping(template.get("spec"))
         labels = mapping(mapping(template.get("metadata")).get("labels"))
-        return [Workload(doc, kind, name, namespace, spec, pod, labels, spec.get("replicas"))]
+        return [Workload(doc, kind, name, namespace, pod, labels, spec.get("replicas"))]
     if kind == "LeaderWorkerSet":
         lws = mapping(spec.get("leaderWorkerTemplate"))
         leader = mapping(lws.get("leaderTemplate")) or mapping(lws.get("workerTemplate"))
         size = quantity(lws.get("size")) or 1.0
         labels = {"leaderworkerset.sigs.k8s.io/name": name}
         labels.update(mapping(mapping(leader.get("metadata")).get("labels")))
-        w = Workload(doc, kind, name, namespace, spec, mapping(leader.get("spec")), labels)
+        w = Workload(doc, kind, name, namespace, mapping(leader.get("spec")), labels)
         w.replicas, w.group_size = spec.get("replicas"), size
         return [w]
     if kind == "NIMService":
         pod = {"containers": [{"name": "nim", "resources": spec.get("resources")}]}
         pod["nodeSelector"] = spec.get("nodeSelector")
-        w = Workload(doc, kind, name, namespace, spec, pod, {}, spec.get("replicas"))
+        w = Workload(doc, kind, name, namespace, pod, {}, spec.get("replicas"))
         repo = text_of(mapping(spec.get("image")).get("repository"))
         if repo and not placeholder(repo):
             w.model = (repo.split("/")[-1], "spec.image.repository")
@@ -347,7 +346,7 @@ def _target(doc: Doc, r: dict[str, Any], workloads: list[Workload], out: Collect
     ref = mapping(mapping(r.get("spec")).get("scaleTargetRef"))
     target = str(ref.get("name") or name)
     kind = str(ref.get("kind") or "Deployment")
-    w = Workload(doc, kind, target, namespace, {}, {}, {}, scaled=True)
+    w = Workload(doc, kind, target, namespace, {}, {}, scaled=True)
     workloads.append(w)
     out.note(doc, f"scales {kind} {target}, which is not in the imported files")
     return w
@@ -430,7 +429,7 @@ def _hpa(doc: Doc, r: dict[str, Any], workloads: list[Workload], out: Collector)
 
 
 def _scale_from(w: Workload, doc: Doc, where: str, spec: dict[str, Any], out: Collector) -> None:
-    own = Workload(doc, w.kind, w.name, w.namespace, w.spec, w.pod, w.labels, endpoint=w.endpoint)
+    own = Workload(doc, w.kind, w.name, w.namespace, w.pod, w.labels, endpoint=w.endpoint)
     own.endpoint = _endpoint(w, out)
     _scale(own, spec, where, out)
 
@@ -504,7 +503,7 @@ def _seldon(doc: Doc, r: dict[str, Any], out: Collector) -> list[Workload]:
         ident = name if len(predictors) == 1 else f"{name}-{p.get('name') or i}"
         specs = [mapping(c) for c in items(p.get("componentSpecs"))]
         pod = mapping(specs[0].get("spec")) if specs else {}
-        w = Workload(doc, "SeldonDeployment", ident, namespace, spec, pod, {})
+        w = Workload(doc, "SeldonDeployment", ident, namespace, pod, {})
         w.platform = "seldon"
         w.replicas = p.get("replicas", spec.get("replicas"))
         graph = mapping(p.get("graph"))
@@ -557,7 +556,7 @@ def _rayservice(doc: Doc, r: dict[str, Any], out: Collector) -> list[Workload]:
     found = []
     for i, app in enumerate(apps):
         ident = name if len(apps) == 1 else f"{name}-{app.get('name') or i}"
-        w = Workload(doc, "RayService", ident, namespace, spec, {}, {})
+        w = Workload(doc, "RayService", ident, namespace, {}, {})
         w.platform, w.scaled = "ray_serve", True
         w.ray = [_ray_deployment(app, i)]
         model = text_of(w.ray[0].get("model_id"))
