@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.importers.helpers import imported, loads, origin, report, value
 
 
@@ -55,3 +57,34 @@ def test_a_batcher_is_reported_not_guessed() -> None:
     line = report(done, "batcher_v1beta1.yaml")
     assert line.status == "partly read"
     assert "maxBatchSize 16, maxLatency 300 ms" in line.reasons[0]
+
+
+LOGGED = """\
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: sklearn-iris}
+spec:
+  predictor:
+    timeout: 30
+    logger: {mode: all, url: http://message-dumper.default/}
+    sklearn:
+      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
+      readinessProbe: {initialDelaySeconds: 45}
+  transformer:
+    minReplicas: 2
+    maxReplicas: 6
+    containers: [{name: kserve-container, image: kserve/image-transformer:latest}]
+"""
+
+
+def test_logger_timeout_and_a_scaled_transformer(tmp_path: Path) -> None:
+    """Hand-written: the sample with a logger (sklearn-logging.yaml) is held out."""
+    path = tmp_path / "logged.yaml"
+    path.write_text(LOGGED, encoding="utf-8")
+    done = imported(str(path))
+    e = ("endpoints", "sklearn-iris")
+    assert value(done, *e, "logging") == {"predictions": True, "features": True}
+    assert value(done, *e, "request_timeout") == "30s"
+    assert value(done, *e, "cold_start") == "45s"
+    assert value(done, *e, "transformer") == {"collocated": False, "replicas": {"min": 2, "max": 6}}
+    loads(done)

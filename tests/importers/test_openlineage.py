@@ -102,3 +102,21 @@ def test_fail_history_gives_a_failure_rate_and_time_to_repair(tmp_path: Path) ->
     assert value(done, *job, "failure_rate") == 0.25
     assert value(done, *job, "mttr") == "75m"  # FAIL 02:05 to COMPLETE 03:20
     assert value(done, "stores", "features_daily-store", "kind") == "object_store"
+
+
+def test_the_schema_of_a_final_output_gives_feature_columns() -> None:
+    done = imported(
+        "openlineage/spark_pysparkHiveSelectStartEvent.json",
+        "openlineage/spark_pysparkHiveSelectEndEvent.json",
+    )
+    job = (
+        "pipelines",
+        "open_lineage_integration_hive.execute_insert_into_hive_table.warehouse_target",
+    )
+    assert value(done, *job, "inputs") == ["tmp_warehouse_test"]
+    assert value(done, *job, "outputs") == ["tmp_warehouse_target"]
+    assert value(done, "features", "key") == {
+        "id": "key",
+        "sources": ["tmp_warehouse_target"],
+    }
+    assert value(done, "features", "value", "sources") == ["tmp_warehouse_target"]

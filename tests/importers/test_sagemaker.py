@@ -104,3 +104,28 @@ def test_a_tag_outside_cloudformation_is_refused(tmp_path: Path) -> None:
     line = report(imported(str(path)), "evil.yaml")
     assert line.status == "skipped"
     assert "python/object/apply:os.system" in line.reasons[0]
+
+
+def test_shadow_variants_and_the_routing_strategy(tmp_path: Path) -> None:
+    """Hand-written describe-endpoint-config: the real shadow template is behind a condition."""
+    config = {
+        "EndpointConfigName": "ranker-config",
+        "ProductionVariants": [
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "ranker-v7",
+                "InstanceType": "ml.g5.xlarge",
+                "InitialInstanceCount": 2,
+                "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+            }
+        ],
+        "ShadowProductionVariants": [{"VariantName": "Shadow", "ModelName": "ranker-v8"}],
+    }
+    path = tmp_path / "describe-endpoint-config.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    done = imported(str(path))
+    e = ("endpoints", "ranker-config")
+    assert value(done, *e, "model") == "ranker-v7"
+    assert value(done, *e, "routing") == "shared"
+    assert value(done, *e, "release") == {"shadow": True}
+    assert value(done, *e, "replicas") == {"min": 2, "max": 2}

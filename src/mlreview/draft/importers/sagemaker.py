@@ -38,6 +38,8 @@ SATURATION = ("CPUUtilization", "GPUUtilization", "MemoryUtilization", "GPUMemor
 METRICS = {"SageMakerVariantInvocationsPerInstance": "invocations_per_instance"}
 BUILT_IN = ("xgboost", "lightgbm", "catboost")
 """SageMaker's built-in algorithms whose image name says the model family."""
+ROUTING = {"LEAST_OUTSTANDING_REQUESTS": "shared", "RANDOM": "random"}
+"""A least-outstanding-requests balancer acts as one queue for all instances."""
 PAYLOAD = "the request payload: the features only if the caller sends them"
 
 
@@ -389,6 +391,10 @@ def _unresolved(value: Any, at: At, name: str, out: Collector) -> bool:
 
 
 def _variant(key: tuple[str, str], v: dict[str, Any], at: At, scaled: bool, out: Collector) -> None:
+    strategy = get(mapping(get(v, "RoutingConfig")), "RoutingStrategy")
+    if strategy in ROUTING:
+        where = f"RoutingConfig.RoutingStrategy {strategy}"
+        out.put((*key, "routing"), ROUTING[str(strategy)], at(where))
     instance = get(v, "InstanceType")
     if isinstance(instance, str):
         out.put((*key, "instance_type"), instance, at("InstanceType"))
