@@ -27,6 +27,8 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         ("list.yaml", b"- 1\n- 2\n", "not a kind mlreview imports"),
         ("scalar.txt", b"just words\n", "not a mapping"),
         ("secret.yaml", b"apiVersion: v1\nkind: Secret\ndata: {k: dg==}\n", "Secret (v1)"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("deep.yaml", b"a: " + b"[" * 5_000 + b"]" * 5_000, "nested too deeply"),
     ],
 )
 def test_a_file_that_gives_nothing_says_why(

@@ -159,7 +159,10 @@ def documents(file: SourceFile) -> list[Doc] | Unreadable:
         return Unreadable(file, "not UTF-8 text (a binary file?)")
     if not text.strip():
         return Unreadable(file, "empty")
-    data = _json(text)
+    try:
+        data = _json(text)
+    except RecursionError:
+        return Unreadable(file, "nested too deeply to be a file mlreview imports")
     if data is not None:
         return [Doc(file, 0, 1, data[0])]
     if file.display.lower().endswith((".json", ".jsonl", ".ndjson")):
@@ -217,6 +220,8 @@ def _yaml(file: SourceFile, text: str) -> list[Doc] | Unreadable:
         return Unreadable(file, f"not valid YAML: {where}{what}")
     except yaml.YAMLError as exc:
         return Unreadable(file, f"not valid YAML: {exc}")
+    except RecursionError:
+        return Unreadable(file, "nested too deeply to be a file mlreview imports")
     finally:
         loader.dispose()
     kept = [d for d in data if d is not None]
