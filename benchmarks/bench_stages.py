@@ -27,19 +27,20 @@ t0 = time.perf_counter()
 import numpy
 t1 = time.perf_counter()
 from mlreview.api import load, review
-from mlreview.report.base import render
+from mlreview.report import formats
+from mlreview.report.review_document import review_printable
 import mlreview.system.manifest
 t2 = time.perf_counter()
 system = load(sys.argv[1])
 t3 = time.perf_counter()
 done = review(system, questions=False)
 t4 = time.perf_counter()
-render(done, "json")
+formats.render(review_printable(done), "json")
 t5 = time.perf_counter()
 review(system)
 t5q = time.perf_counter()
 from mlreview.engine.contract import to_dict
-from mlreview.report.json_format import dumps
+from mlreview.report._json import dumps
 data = to_dict(done)
 t6 = time.perf_counter()
 dumps(data)

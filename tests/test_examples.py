@@ -99,7 +99,7 @@ ONLINE_EXAMPLES = [e for e in EXAMPLES if "serving" in _expected(e)]
 
 
 def test_online_examples_state_serving_expectations() -> None:
-    assert len(ONLINE_EXAMPLES) == 2
+    assert len(ONLINE_EXAMPLES) == 3
 
 
 @pytest.mark.parametrize("example", ONLINE_EXAMPLES, ids=lambda p: p.parent.name)

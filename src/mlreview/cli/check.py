@@ -14,6 +14,7 @@ KINDS: tuple[formats.Kind, ...] = ("document", "data", "findings")
 
 if TYPE_CHECKING:
     from mlreview.engine.result import Review
+    from mlreview.system.system import System
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -25,6 +26,14 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--from-text",
         metavar="NOTES",
         help="review a manifest drafted from this prose description ('-' reads stdin)",
+    )
+    check.add_argument(
+        "--import",
+        dest="imports",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="review with values imported from these files, folders or globs (writes nothing)",
     )
     check.add_argument(
         "--format",
@@ -71,6 +80,28 @@ def _exit_code(review: Review, fail_on: str | None) -> int:
     return EXIT_FINDINGS if any(f.severity.rank >= bar for f in review.findings) else EXIT_OK
 
 
+def _with_imports(manifest: Path, paths: list[str]) -> System:
+    """The manifest with imported values merged in memory; findings keep the file's lines."""
+    from mlreview.draft.merge import import_into, remap_lines
+    from mlreview.system.loader import load_text, read_text
+
+    display = str(manifest)
+    text = read_text(manifest, display)
+    imported, merged = import_into(text, display, paths, manifest.resolve().parent)
+    for line in [f.line() for f in imported.files if f.status != "read"]:
+        print(line, file=sys.stderr)
+    for conflict in [*imported.conflict_lines(), *merged.conflicts]:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    if not imported.values:
+        raise UsageError(f"--import: nothing could be imported from {' '.join(paths)}")
+    print(
+        f"reviewing {display} with {merged.added} imported values added "
+        f"({merged.agreed} already there, {len(merged.conflicts)} conflicts)",
+        file=sys.stderr,
+    )
+    return remap_lines(load_text(merged.text, display), text, merged.text)
+
+
 def run(args: argparse.Namespace) -> int:
     from mlreview.engine.rules import SelectionError
     from mlreview.engine.runner import run
@@ -80,10 +111,14 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.manifest is None) == (args.from_text is None):
         raise UsageError("check: expected a manifest file or --from-text NOTES (one of them)")
+    if args.imports and args.manifest is None:
+        raise UsageError("check: --import goes with a manifest file")
     if args.from_text is not None:
         from mlreview.draft.from_text import drafted
 
         system = drafted(*notes(args.from_text)).system
+    elif args.imports:
+        system = _with_imports(args.manifest, args.imports)
     else:
         system = load(args.manifest)
     reviewer = run if args.no_questions else review_with_questions

@@ -9,8 +9,6 @@ still unknown and keeps its comments. Nothing is written until the end; Ctrl-C w
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from rich.console import Console
 from rich.prompt import Prompt
 from rich.text import Text
 
+from mlreview.draft.atomic import write_atomically
 from mlreview.draft.emit import to_yaml
 from mlreview.draft.extract import draft_from_text
 from mlreview.draft.yaml_edit import set_value
@@ -172,18 +171,6 @@ class _Session:
         return len(fresh)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    folder = path.resolve().parent
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def interview(
     path: Path, *, force: bool = False, ask: Ask | None = None, console: Console | None = None
 ) -> int:
@@ -216,7 +203,7 @@ def interview(
     text = session.text
     load_text(text, session.file)
     try:
-        _write_atomically(path, text)
+        write_atomically(path, text)
     except OSError as exc:
         raise InputError.single(session.file, f"cannot write: {exc.strerror}") from None
     console.print(f"wrote {path}; next: mlreview check {path}")

@@ -32,6 +32,7 @@ from mlreview.system.manifest.endpoints import (
     Replicas,
     ServiceTime,
     Slo,
+    Transformer,
 )
 from mlreview.system.manifest.features import (
     Feature,
@@ -150,6 +151,7 @@ __all__ = [
     "Threshold",
     "Traffic",
     "Training",
+    "Transformer",
     "Validation",
     "ref",
 ]

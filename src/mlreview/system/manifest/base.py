@@ -74,3 +74,6 @@ class Ask:
     values: tuple[Any, Any] | None = None
     bounded_by: tuple[str, str] | None = None
     never: str | None = None
+
+
+IMPORTED_ONLY = "recorded from imported files; no rule reads it yet"

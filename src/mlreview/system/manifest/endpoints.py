@@ -6,7 +6,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Component, Count, Fraction, Node, Positive, ref
+from mlreview.system.manifest.base import (
+    IMPORTED_ONLY,
+    Ask,
+    Component,
+    Count,
+    Fraction,
+    Node,
+    Positive,
+    ref,
+)
 from mlreview.system.manifest.pipelines import Retries
 from mlreview.system.manifest.system_info import Traffic
 from mlreview.system.units import Duration, Schedule
@@ -142,6 +151,18 @@ class Dependency(Node):
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
 
+class Transformer(Node):
+    collocated: bool | None = Field(
+        None,
+        description="Runs in the predictor's pod (no network hop); false: its own service, "
+        "called before the predictor on every request.",
+    )
+    latency_ms: Annotated[Positive | None, Ask(never=IMPORTED_ONLY)] = Field(
+        None, description="Time the transformer adds to each request (pre- and post-processing)."
+    )
+    replicas: Replicas | None = Field(None, description="The transformer's own replica bounds.")
+
+
 class Slo(Node):
     p99_ms: Annotated[
         Positive | None, Ask("What p99 latency must the endpoint meet?", values=(50.0, 1000.0))
@@ -165,6 +186,9 @@ class Release(Node):
     canary: Annotated[
         bool | None, Ask("Do new model versions take a small share of traffic first?")
     ] = Field(None, description="New versions take a small share of traffic first.")
+    canary_traffic: Annotated[Fraction | None, Ask(never=IMPORTED_ONLY)] = Field(
+        None, description="Share of traffic a new version takes first, e.g. 0.1."
+    )
     shadow: Annotated[
         bool | None, Ask("Do new versions score mirrored traffic before they act?")
     ] = Field(None, description="New versions score mirrored traffic without acting.")
@@ -239,6 +263,9 @@ class Endpoint(Component):
     accelerator: str | None = Field(
         None, description="Accelerator type per replica, e.g. nvidia-l4."
     )
+    instance_type: str | None = Field(
+        None, description="Machine type each replica runs on, e.g. ml.m5.large, g2-standard-8."
+    )
     accelerators_per_replica: Annotated[Count | None, Ask(values=(1, 4))] = Field(
         None, description="Accelerators each replica needs."
     )
@@ -272,6 +299,9 @@ class Endpoint(Component):
     ] = Field(None, description="A disruption budget limits replicas taken down at once.")
     dependencies: list[Dependency] = Field(
         default_factory=list, description="Calls made for each request."
+    )
+    transformer: Transformer | None = Field(
+        None, description="A pre/post-processing step in front of the model (KServe)."
     )
     slo: Slo | None = Field(None, description="Service-level objectives.")
     traffic: Annotated[

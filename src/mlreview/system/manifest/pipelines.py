@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from mlreview.system.manifest.base import (
+    IMPORTED_ONLY,
     Ask,
     Component,
     Count,
@@ -87,6 +88,12 @@ class Pipeline(Component):
         None, description="Any past date range can be recomputed on demand."
     )
     alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
+    failure_rate: Annotated[Fraction | None, Ask(never=IMPORTED_ONLY)] = Field(
+        None, description="Share of runs that fail, from run history."
+    )
+    mttr: Annotated[Duration | None, Ask(never=IMPORTED_ONLY)] = Field(
+        None, description="Typical time from a failed run to the next successful one."
+    )
     sampling_rate: Annotated[
         Fraction | None,
         Ask("What share of rows does this job keep when it samples?", values=(0.1, 1.0)),
