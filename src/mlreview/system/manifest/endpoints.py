@@ -6,19 +6,28 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Count, Fraction, Node, Positive, ref
+from mlreview.system.manifest.base import (
+    AtLeastOne,
+    Availability,
+    Component,
+    Count,
+    Fraction,
+    Millis,
+    Node,
+    Rate,
+    RepairTime,
+    ReplicaCount,
+    Zones,
+    ref,
+)
 from mlreview.system.manifest.pipelines import Retries
 from mlreview.system.manifest.system_info import Traffic
 from mlreview.system.units import Duration, Schedule
 
 
 class Replicas(Node):
-    min: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Fewest replicas the autoscaler keeps."
-    )
-    max: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Most replicas the autoscaler may run."
-    )
+    min: ReplicaCount | None = Field(None, description="Fewest replicas the autoscaler keeps.")
+    max: ReplicaCount | None = Field(None, description="Most replicas the autoscaler may run.")
 
 
 class Autoscaling(Node):
@@ -26,7 +35,9 @@ class Autoscaling(Node):
     metric: str | None = Field(
         None, description="What the autoscaler tracks, e.g. cpu, concurrency."
     )
-    target: float | None = Field(None, description="Target value of the metric.")
+    target: Annotated[float, Field(gt=0.0, le=1e9)] | None = Field(
+        None, description="Target value of the metric."
+    )
     reaction: Duration | None = Field(None, description="Time from overload to a scale-up order.")
 
 
@@ -36,10 +47,10 @@ class LoadTest(Node):
         description="Result files, relative to the manifest: Locust _stats.csv, k6 "
         "--summary-export JSON, vegeta JSON report or hey -o csv.",
     )
-    replicas: Annotated[int, Field(ge=1)] | None = Field(
+    replicas: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
         None, description="Replicas serving during the test (to get per-replica figures)."
     )
-    max_qps_tested: Positive | None = Field(None, description="Highest rate the load test reached.")
+    max_qps_tested: Rate | None = Field(None, description="Highest rate the load test reached.")
     prod_like: bool | None = Field(
         None, description="Run on production-like hardware and configuration."
     )
@@ -50,7 +61,7 @@ class LoadTest(Node):
 
 
 class Capacity(Node):
-    qps_per_replica: Positive | None = Field(None, description="Sustainable QPS within the SLO.")
+    qps_per_replica: Rate | None = Field(None, description="Sustainable QPS within the SLO.")
     source: Literal["load_test", "estimate", "vendor"] | None = Field(
         None, description="Where qps_per_replica comes from."
     )
@@ -58,45 +69,45 @@ class Capacity(Node):
 
 
 class ServiceTime(Node):
-    p50_ms: Positive | None = Field(
-        None, description="Median time one replica spends on a request."
-    )
-    p99_ms: Positive | None = Field(
+    p50_ms: Millis | None = Field(None, description="Median time one replica spends on a request.")
+    p99_ms: Millis | None = Field(
         None, description="99th-percentile time one replica spends on a request."
     )
 
 
 class Batching(Node):
-    max_batch_size: Annotated[int, Field(ge=1)] = Field(description="Largest batch formed.")
-    latency_ms_batch_1: Positive = Field(description="Execution time of a batch of one.")
-    latency_ms_max_batch: Positive = Field(description="Execution time of a full batch.")
+    max_batch_size: AtLeastOne = Field(description="Largest batch formed.")
+    latency_ms_batch_1: Millis = Field(description="Execution time of a batch of one.")
+    latency_ms_max_batch: Millis = Field(description="Execution time of a full batch.")
 
 
 class Dependency(Node):
     target: Annotated[str, ref("store", "source", "endpoint")] = Field(
         description="Id of the store, source or endpoint called per request."
     )
-    calls_per_request: Positive | None = Field(
+    calls_per_request: Annotated[float, Field(ge=0.001, le=10_000.0)] | None = Field(
         None, description="Calls to the target for each request."
     )
-    timeout_ms: Positive | None = Field(None, description="Client-side timeout per call.")
+    timeout_ms: Millis | None = Field(None, description="Client-side timeout per call.")
     retries: Retries | None = Field(None, description="Retry policy for the calls.")
     fallback: Literal["none", "default", "cache", "skip", "heuristic", "fail"] | None = Field(
         None, description="What the endpoint does when the call fails or times out."
     )
-    max_qps: Positive | None = Field(
+    max_qps: Rate | None = Field(
         None, description="Highest rate the dependency accepts (quota or provisioned)."
     )
-    latency_ms: Positive | None = Field(None, description="Typical (p99) latency of one call.")
-    pool_size: Annotated[int, Field(ge=1)] | None = Field(
+    latency_ms: Millis | None = Field(None, description="Typical (p99) latency of one call.")
+    pool_size: AtLeastOne | None = Field(
         None, description="Connections per replica to the dependency."
     )
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
 
 
 class Slo(Node):
-    p99_ms: Positive | None = Field(None, description="Latency objective at the 99th percentile.")
-    availability: Fraction | None = Field(None, description="Availability objective, e.g. 0.999.")
+    p99_ms: Millis | None = Field(None, description="Latency objective at the 99th percentile.")
+    availability: Availability | None = Field(
+        None, description="Availability objective, e.g. 0.999."
+    )
 
 
 class Admission(Node):
@@ -165,13 +176,13 @@ class Endpoint(Component):
     accelerator: str | None = Field(
         None, description="Accelerator type per replica, e.g. nvidia-l4."
     )
-    accelerators_per_replica: Count | None = Field(
+    accelerators_per_replica: Annotated[int, Field(ge=0, le=1024)] | None = Field(
         None, description="Accelerators each replica needs."
     )
     accelerator_quota: Count | None = Field(None, description="Accelerators the account may use.")
     replicas: Replicas | None = Field(None, description="Replica bounds.")
     autoscaling: Autoscaling | None = Field(None, description="Autoscaler settings.")
-    concurrency_per_replica: Annotated[int, Field(ge=1)] | None = Field(
+    concurrency_per_replica: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
         None, description="Requests one replica serves at once."
     )
     service_time: ServiceTime | None = Field(None, description="Time a replica spends per request.")
@@ -179,13 +190,11 @@ class Endpoint(Component):
     cold_start: Duration | None = Field(
         None, description="Time from scheduling a replica to it serving."
     )
-    availability: Fraction | None = Field(
+    availability: Availability | None = Field(
         None, description="Availability of the serving platform itself, if not the catalogue's."
     )
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
-    zones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Availability zones the replicas run in."
-    )
+    mttr: RepairTime | None = Field(None, description="Typical time to repair an outage.")
+    zones: Zones | None = Field(None, description="Availability zones the replicas run in.")
     disruption_budget: bool | None = Field(
         None, description="A disruption budget limits replicas taken down at once."
     )

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Node, ref
+from mlreview.system.manifest.base import AtLeastOne, Component, Node, ref
 from mlreview.system.units import Duration
 
 
@@ -54,7 +54,7 @@ class Feature(Component):
     logged_at_serving: bool | None = Field(
         None, description="The served value is logged with the request id."
     )
-    importance_rank: Annotated[int, Field(ge=1)] | None = Field(
+    importance_rank: AtLeastOne | None = Field(
         None, description="1 for the most important feature."
     )
     positional: bool | None = Field(

@@ -30,7 +30,7 @@ class Label(Node):
     coverage: Fraction | None = Field(
         None, description="Share of predictions that ever get a label."
     )
-    base_rate: Fraction | None = Field(
+    base_rate: Annotated[float, Field(ge=1e-6, le=0.999999)] | None = Field(
         None, description="Share of labelled outcomes that are positive (fraud rate, click rate)."
     )
     join_key: Literal["prediction_id", "entity_time", "entity"] | None = Field(
@@ -70,7 +70,7 @@ class FeedbackLoop(Component):
     model_shapes_own_data: bool | None = Field(
         None, description="The model's decisions decide which outcomes are seen."
     )
-    min_detectable_effect: Annotated[float, Field(gt=0.0, le=10.0)] | None = Field(
+    min_detectable_effect: Annotated[float, Field(ge=0.0001, le=10.0)] | None = Field(
         None,
         description="Smallest relative change in the outcome rate worth detecting (0.1 = 10%).",
     )

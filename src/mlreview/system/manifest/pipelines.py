@@ -6,7 +6,17 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Count, Fraction, Node, Positive, Signal, ref
+from mlreview.system.manifest.base import (
+    Availability,
+    Component,
+    Fraction,
+    Node,
+    Rate,
+    RepairTime,
+    Signal,
+    Zones,
+    ref,
+)
 from mlreview.system.units import Duration, Schedule
 
 
@@ -20,7 +30,9 @@ class Validation(Node):
 
 
 class Retries(Node):
-    max: Count | None = Field(None, description="Retries after the first attempt.")
+    max: Annotated[int, Field(ge=0, le=1000)] | None = Field(
+        None, description="Retries after the first attempt."
+    )
     backoff: bool | None = Field(None, description="Waits grow between retries.")
     jitter: bool | None = Field(None, description="Waits are randomised.")
     budget: bool | None = Field(None, description="Retries are capped as a share of traffic.")
@@ -78,13 +90,11 @@ class Store(Component):
     )
     technology: str | None = Field(None, description="e.g. redis, dynamodb, bigquery.")
     ttl: Duration | None = Field(None, description="How long an entry lives without a refresh.")
-    zones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Availability zones the store runs in."
-    )
-    availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
-    max_qps: Positive | None = Field(
+    zones: Zones | None = Field(None, description="Availability zones the store runs in.")
+    availability: Availability | None = Field(None, description="Availability SLO, e.g. 0.999.")
+    max_qps: Rate | None = Field(
         None, description="Highest read rate the store is provisioned for."
     )
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
+    mttr: RepairTime | None = Field(None, description="Typical time to repair an outage.")
     KIND: ClassVar[str] = "store"

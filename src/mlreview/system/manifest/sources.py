@@ -6,7 +6,15 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Component, Fraction, Node, Signal, ref
+from mlreview.system.manifest.base import (
+    Availability,
+    Component,
+    Node,
+    RepairTime,
+    Signal,
+    Zones,
+    ref,
+)
 from mlreview.system.units import Duration
 
 
@@ -22,8 +30,8 @@ class FailureBehaviour(Node):
         ]
         | None
     ) = Field(None, description="What serving does when the source fails.")
-    default_value: str | float | int | bool | None = Field(
-        None, description="The value substituted when behaviour is default_value."
+    default_value: str | Annotated[float, Field(allow_inf_nan=True)] | int | bool | None = Field(
+        None, description="The value substituted when behaviour is default_value (.nan allowed)."
     )
     default_in_valid_range: bool | None = Field(
         None, description="The default looks like a real value (e.g. 0 for a count)."
@@ -63,7 +71,7 @@ class Source(Component):
     owned_by_model_team: bool | None = Field(
         None, description="The team that owns this system also owns the data."
     )
-    availability: Fraction | None = Field(None, description="Availability SLO, e.g. 0.999.")
+    availability: Availability | None = Field(None, description="Availability SLO, e.g. 0.999.")
     freshness: Duration | None = Field(None, description="How old the newest data normally is.")
     on_failure: FailureBehaviour | None = Field(
         None, description="What happens downstream when this source fails."
@@ -73,10 +81,8 @@ class Source(Component):
     versioned_snapshot: bool | None = Field(
         None, description="Consumed from a frozen, versioned copy rather than live."
     )
-    zones: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Availability zones the source runs in."
-    )
-    mttr: Duration | None = Field(None, description="Typical time to repair an outage.")
+    zones: Zones | None = Field(None, description="Availability zones the source runs in.")
+    mttr: RepairTime | None = Field(None, description="Typical time to repair an outage.")
     produced_by_model: Annotated[str | None, ref("model")] = Field(
         None, description="Id of the model whose output this source is."
     )

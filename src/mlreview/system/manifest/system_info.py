@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Criticality, Node, Positive, Suppression
+from mlreview.system.manifest.base import Criticality, Multiplier, Node, Rate, Suppression
 from mlreview.system.units import Duration
 
 
@@ -21,12 +21,12 @@ class Decision(Node):
 
 
 class Traffic(Node):
-    peak_qps: Positive | None = Field(None, description="Today's peak requests per second.")
-    growth_multiplier: Positive | None = Field(
+    peak_qps: Rate | None = Field(None, description="Today's peak requests per second.")
+    growth_multiplier: Multiplier | None = Field(
         None, description="Traffic multiple the system must absorb (the review assumes 10)."
     )
     ramp: Duration | None = Field(None, description="How fast a spike reaches its peak.")
-    daily_predictions: Positive | None = Field(
+    daily_predictions: Annotated[float, Field(ge=1.0, le=1e15)] | None = Field(
         None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
     )
 
