@@ -187,3 +187,53 @@ def mutate(text: str, seed: int, mutations: list[Mutation], rounds: int = 3) -> 
         text, what = rng.choice(mutations)(text, rng)
         done.append(what)
     return text, "; ".join(done)
+
+
+_JSON_VALUE = re.compile(r'(?<=: )(-?\d[\d.eE+-]*|"[^"\n]*"|true|false|null)')
+JSON_VALUES = ['"x"', "true", "null", "[]", "{}", '{"a": 1}', "[1, 2]", '"\\u202e"', '"\\u001b[2J"']
+
+
+def json_value(text: str, rng: random.Random) -> tuple[str, str]:
+    return _replace_match(text, rng, _JSON_VALUE, 0, rng.choice(JSON_VALUES + JSON_NUMBERS))
+
+
+def csv_cell(text: str, rng: random.Random) -> tuple[str, str]:
+    lines = _lines(text)
+    i = rng.randrange(len(lines))
+    cells = lines[i].rstrip("\n").split(",")
+    j = rng.randrange(len(cells))
+    new = rng.choice(["", "inf", "-1", "nan", "N/A", "1e400", "x", '"', "9" * 400, "\u202e", "0"])
+    cells[j] = new
+    lines[i] = ",".join(cells) + "\n"
+    return "".join(lines), f"line {i + 1} cell {j + 1} -> {new[:20]!r}"
+
+
+def nest(text: str, rng: random.Random) -> tuple[str, str]:
+    depth = rng.choice([50, 1000, 100_000])
+    i = rng.randrange(len(text))
+    return text[:i] + "[" * depth + text[i:], f"{depth} '[' at character {i}"
+
+
+JSON_MUTATIONS: list[Mutation] = [
+    delete_line,
+    duplicate_line,
+    truncate,
+    json_number,
+    json_number,
+    json_value,
+    json_value,
+    unicode_text,
+    raw_control,
+    nest,
+    swap_lines,
+]
+CSV_MUTATIONS: list[Mutation] = [
+    delete_line,
+    duplicate_line,
+    truncate,
+    csv_cell,
+    csv_cell,
+    csv_cell,
+    raw_control,
+    swap_lines,
+]

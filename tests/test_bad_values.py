@@ -233,3 +233,27 @@ def test_impossible_importances_are_input_errors(
     err = capsys.readouterr().err
     assert err.startswith(f"{path.parent}/{expected}"), err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["check", str(CARD / "system.yaml"), "--width", "1000000000"],
+            "--width 1000000000: expected 40 to 1,000 columns",
+        ),
+        (
+            ["capacity", str(CARD / "system.yaml"), "--replicas", "99999999999"],
+            "--replicas 99999999999: expected 1 to 100,000",
+        ),
+        (
+            ["capacity", str(CARD / "system.yaml"), "--max-replicas", "100001"],
+            "--max-replicas 100001: expected 1 to 100,000",
+        ),
+    ],
+)
+def test_option_values_beyond_any_system_are_usage_errors(
+    capsys, args: list[str], expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"mlreview: {expected}\n"

@@ -49,14 +49,18 @@ def read_text(
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_json(text: str, display: str) -> Any:
-    """The JSON value in ``text``, or InputError naming the line: malformed, or nested too
-    deeply for the parser (which would otherwise raise RecursionError)."""
+def parse_json(text: str, display: str, what: str) -> Any:
+    """The JSON value in ``text``, or InputError: malformed (at its line), nested too deeply
+    for the parser (RecursionError), or an integer too long for Python to read (ValueError)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError.single(display, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
         raise InputError.single(
-            display, "JSON nested too deeply; expected a results file"
+            display, f"malformed JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except RecursionError:
+        raise InputError.single(display, f"JSON nested too deeply; expected {what}") from None
+    except ValueError:  # json.loads refuses integers of more than 4300 digits
+        raise InputError.single(
+            display, f"an integer of more than 4300 digits; expected {what}"
         ) from None

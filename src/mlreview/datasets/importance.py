@@ -95,7 +95,7 @@ def read_importances(path: Path) -> dict[str, float]:
     if text.startswith("tree\n") or "\nfeature_importances:" in text:
         return _lightgbm(text, name)
     if path.suffix.lower() == ".json":
-        data = parse_json(text, name)
+        data = parse_json(text, name, "feature importances")
         if isinstance(data, dict) and "learner" in data:
             try:
                 return _xgboost(data, name)

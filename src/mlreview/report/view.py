@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlreview.areas.findings import Finding
+from mlreview.datasets.loadtest import TOKENS_NOT_MODELLED
 from mlreview.engine.result import AreaResult, Review
 from mlreview.engine.scenarios import PLAN_PARTS
 
@@ -54,6 +55,41 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]
         tuple(h for h, _ in columns),
         tuple(tuple(cell(r.get(k)) for _, k in columns) for r in rows),
     )
+
+
+def _load_test_extras(tests: list[dict[str, Any]]) -> list[Table]:
+    """LLM token timings and what a results file could not say, where there are any (the JSON
+    carries both on every load test)."""
+    out = []
+    llm = [{**t, **t["tokens"]} for t in tests if t.get("tokens")]
+    if llm:
+        out.append(
+            _table(
+                f"LLM serving load tests ({TOKENS_NOT_MODELLED})",
+                [
+                    ("endpoint", "endpoint"),
+                    ("file", "file"),
+                    ("concurrency", "concurrency"),
+                    ("TTFT p50 ms", "ttft_p50_ms"),
+                    ("TTFT p99 ms", "ttft_p99_ms"),
+                    ("inter-token p50 ms", "inter_token_p50_ms"),
+                    ("inter-token p99 ms", "inter_token_p99_ms"),
+                    ("tokens/s per request p50", "request_tokens_per_s_p50"),
+                    ("tokens/s in all", "output_tokens_per_s"),
+                ],
+                llm,
+            )
+        )
+    notes = [{**t, "note": n} for t in tests for n in t.get("notes", [])]
+    if notes:
+        out.append(
+            _table(
+                "What the load-test files do not say",
+                [("endpoint", "endpoint"), ("file", "file"), ("note", "note")],
+                notes,
+            )
+        )
+    return out
 
 
 def tables(area: AreaResult) -> list[Table]:
@@ -272,6 +308,7 @@ def serving_tables(rows: list[dict[str, Any]]) -> list[Table]:
                 tests,
             )
         )
+    out += _load_test_extras(tests)
     spikes = [
         {
             "endpoint": r["endpoint"],

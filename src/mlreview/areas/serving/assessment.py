@@ -117,19 +117,14 @@ def endpoint_row(
     tested_replicas = model.tested_replicas
     row["load_tests"] = []
     for r in model.load_tests:
-        stable = model.station(r.throughput_qps, tested_replicas).stable
-        predicted = model.latency_ms(r.throughput_qps, tested_replicas, 0.99) if stable else None
+        rate = r.throughput_qps  # None: the file has no request rate to compare at
+        stable = rate is not None and model.station(rate, tested_replicas).stable
+        predicted = model.latency_ms(rate, tested_replicas, 0.99) if rate and stable else None
         row["load_tests"].append(
             {
-                "file": r.file,
-                "tool": r.tool,
-                "throughput_qps": r.throughput_qps,
-                "p50_ms": r.p50_ms,
-                "p99_ms": r.p99_ms,
+                **r.to_dict(),
                 "predicted_p99_ms": round(predicted, 2) if predicted is not None else None,
                 "replicas": tested_replicas,
-                "error_rate": round(r.error_rate, 4),
-                "open_loop": r.open_loop,
             }
         )
     row["model"] = {

@@ -37,7 +37,8 @@ Multiplier = Annotated[float, Field(ge=0.01, le=1000.0)]
 """A growth factor on today's traffic (the bounds of `mlreview capacity --traffic`)."""
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 AtLeastOne = Annotated[int, Field(ge=1, le=1_000_000)]
-ReplicaCount = Annotated[int, Field(ge=0, le=100_000)]
+MAX_REPLICAS = 100_000
+ReplicaCount = Annotated[int, Field(ge=0, le=MAX_REPLICAS)]
 Zones = Annotated[int, Field(ge=1, le=100)]
 Signal = bool | Literal["alert", "dashboard", "manual"]
 """How a condition is watched: true or 'alert' pages someone, 'dashboard' must be looked at."""
