@@ -54,12 +54,16 @@ def _label(doc: Document, path: tuple[str | int, ...]) -> str:
 
 
 MAX_LISTED = 200
+MAX_WITH_CONTEXT = 10_000
 """Validation problems listed one by one; past this, one line counts the rest."""
 
 
 def _validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     by_path: dict[tuple[str | int, ...], dict[str, Any]] = {}
-    errors = exc.errors(include_url=False)
+    # Each error's context (the bound it broke) costs memory: a million wrong values in a
+    # generated file would take a third more (benchmarks/yaml_memory.py), so past a few
+    # thousand errors bounds are worded as pydantic words them.
+    errors = exc.errors(include_url=False, include_context=exc.error_count() <= MAX_WITH_CONTEXT)
     unlisted = 0
     for err in errors:
         path, tp, parent = walk(Manifest, tuple(err["loc"]))
@@ -104,8 +108,8 @@ def _message(path: tuple[str | int, ...], entry: dict[str, Any], doc: Document) 
         return f"{_label(doc, path[:-1])}: unknown key {key!r}{hint}", True
     if "missing" in kinds:
         return f"{_label(doc, path[:-1])}: missing required key {path[-1]!r}", True
-    if len(errors) == 1 and errors[0]["type"] in _BOUNDS:
-        limit = errors[0].get("ctx", {}).get(_BOUNDS[errors[0]["type"]][1])
+    if len(errors) == 1 and errors[0]["type"] in _BOUNDS and "ctx" in errors[0]:
+        limit = errors[0]["ctx"].get(_BOUNDS[errors[0]["type"]][1])
         expected = f"{_BOUNDS[errors[0]['type']][0]} {_limit(limit)}"
         return f"{where}: expected {expected}, got {_show(errors[0]['input'])}", False
     if len(errors) == 1 and errors[0]["type"] in _CONSTRAINTS:
@@ -132,6 +136,7 @@ _BOUNDS = {
     "less_than_equal": ("at most", "le"),
 }
 _CONSTRAINTS = {
+    *_BOUNDS,
     "multiple_of",
     "string_too_short",
     "string_too_long",
