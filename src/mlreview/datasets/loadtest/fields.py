@@ -53,7 +53,11 @@ class Fields:
         return self.number(value, what, line, high=1.0)
 
     def rate(self, value: Any, what: str, line: int = 1) -> float:
-        return self.number(value, what, line, high=MAX_QPS)
+        """Requests per second of a run that sent requests: more than 0."""
+        rate = self.number(value, what, line, high=MAX_QPS)
+        if rate <= 0:
+            raise self.fail(f"{what}: expected more than 0 for a run that sent requests", line)
+        return rate
 
     def ms(self, value: Any, what: str, line: int = 1, *, unit: str = "ms") -> float:
         """A latency in milliseconds from ``value`` written in ``unit`` (ms, s or ns)."""
