@@ -155,7 +155,7 @@ CASES = [
         + "models: [{id: m}]\nendpoints:\n"
         + "  - {id: e, model: m, mode: online, replicas: {max: -1}}\n",
         5,
-        "greater than or equal to 0",
+        "replicas.max: expected at least 0, got -1",
     ),
     (
         "bool-as-string",

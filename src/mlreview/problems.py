@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def _visible(text: str) -> str:
+    """``text`` on one line: control and other invisible characters as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input file, at a 1-based line and column."""
@@ -15,7 +22,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{_visible(self.file)}:{self.line}:{self.column}: {_visible(self.message)}"
 
 
 class InputError(Exception):

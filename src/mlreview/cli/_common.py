@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+MAX_WIDTH = 1000
+"""Widest terminal rendered: wider tables cost memory and time for no reader."""
 
 
 class UsageError(Exception):
@@ -33,8 +35,8 @@ def width_for(requested: int | None, to_tty: bool) -> int:
     import shutil
 
     width = requested or (shutil.get_terminal_size((100, 24)).columns if to_tty else 100)
-    if width < 40:
-        raise UsageError(f"--width {width}: expected at least 40 columns")
+    if not 40 <= width <= MAX_WIDTH:
+        raise UsageError(f"--width {width}: expected 40 to {MAX_WIDTH:,} columns")
     return width
 
 

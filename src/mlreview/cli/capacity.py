@@ -45,10 +45,11 @@ def run(args: argparse.Namespace) -> int:
     from mlreview.engine.capacity_what_if import what_if
     from mlreview.report.capacity_document import capacity_printable
     from mlreview.system.loader import load
+    from mlreview.system.manifest.base import MAX_REPLICAS
 
     for flag, value in (("--replicas", args.replicas), ("--max-replicas", args.max_replicas)):
-        if value is not None and value < 1:
-            raise UsageError(f"{flag} {value}: expected at least 1")
+        if value is not None and not 1 <= value <= MAX_REPLICAS:
+            raise UsageError(f"{flag} {value}: expected 1 to {MAX_REPLICAS:,}")
     low, high = args.replicas, args.max_replicas
     if low is not None and high is not None and low > high:
         raise UsageError(f"--replicas {low}: expected at most --max-replicas {high}")

@@ -9,11 +9,12 @@ runs code.
 from __future__ import annotations
 
 import csv
-import json
+import math
 from pathlib import Path
 from typing import Any
 
 from mlreview.problems import InputError
+from mlreview.textfile import parse_json, read_text
 
 EXPECTED = (
     "expected feature importances: a JSON object {feature: importance}, a feature,importance CSV, "
@@ -26,6 +27,20 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def _checked(
+    out: dict[str, float], name: str, lines: dict[str, int] | None = None
+) -> dict[str, float]:
+    """``out`` when every importance is a finite number of at least 0; InputError otherwise."""
+    for feature, value in out.items():
+        if not math.isfinite(value) or value < 0:
+            raise InputError.single(
+                name,
+                f"{feature!r}: importance {value!r}; expected a finite number of at least 0",
+                (lines or {}).get(feature, 1),
+            )
+    return out
 
 
 def _xgboost(data: dict[str, Any], name: str) -> dict[str, float]:
@@ -43,6 +58,7 @@ def _xgboost(data: dict[str, Any], name: str) -> dict[str, float]:
         names = [f"f{i}" for i in range(max(gain, default=-1) + 1)]
     if any(i >= len(names) for i in gain):
         raise InputError.single(name, "a split uses a feature index beyond feature_names")
+    _checked({names[i]: g for i, g in gain.items()}, name)
     total = sum(gain.values()) or 1.0
     return {names[i]: round(g / total, 6) for i, g in sorted(gain.items())}
 
@@ -56,6 +72,7 @@ def _lightgbm(text: str, name: str) -> dict[str, float]:
             name, "LightGBM model without a feature_importances section"
         ) from None
     out: dict[str, float] = {}
+    at: dict[str, int] = {}
     for offset, line in enumerate(lines[start:], start=start + 1):
         if not line.strip():
             break
@@ -64,6 +81,8 @@ def _lightgbm(text: str, name: str) -> dict[str, float]:
         if number is None:
             raise InputError.single(name, f"expected 'feature=count', got {line!r}", offset)
         out[feature] = number
+        at[feature] = offset
+    _checked(out, name, at)
     total = sum(out.values()) or 1.0
     return {k: round(v / total, 6) for k, v in out.items()}
 
@@ -72,21 +91,15 @@ def read_importances(path: Path) -> dict[str, float]:
     name = str(path)
     if path.suffix.lower() in (".pkl", ".pickle", ".joblib"):
         raise InputError.single(name, "is a pickle, which would run code to load; " + EXPECTED)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single(name, f"cannot read ({exc}); {EXPECTED}") from None
+    text = read_text(path, name, "a feature importance file")
     if text.startswith("tree\n") or "\nfeature_importances:" in text:
         return _lightgbm(text, name)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError.single(name, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        data = parse_json(text, name, "feature importances")
         if isinstance(data, dict) and "learner" in data:
             try:
                 return _xgboost(data, name)
-            except (KeyError, TypeError, ValueError) as exc:
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
                 raise InputError.single(name, f"not an XGBoost JSON model ({exc})") from None
         if not isinstance(data, dict):
             raise InputError.single(name, EXPECTED)
@@ -95,8 +108,9 @@ def read_importances(path: Path) -> dict[str, float]:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise InputError.single(name, f"{key!r}: {value!r}; expected a number")
             out[str(key)] = float(value)
-        return out
+        return _checked(out, name)
     out = {}
+    at = {}
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
         if not row or (number == 1 and _number(row[-1]) is None):
             continue
@@ -104,4 +118,5 @@ def read_importances(path: Path) -> dict[str, float]:
         if value is None:
             raise InputError.single(name, f"expected 'feature,importance', got {row!r}", number)
         out[row[0]] = value
-    return out
+        at[row[0]] = number
+    return _checked(out, name, at)

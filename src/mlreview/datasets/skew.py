@@ -7,6 +7,7 @@ an engineering cause fits, `drift` when they differ and none does, and `ok` othe
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -25,6 +26,8 @@ from mlreview.datasets.distance import (
 )
 from mlreview.datasets.join import JoinedFeature, JoinReport
 from mlreview.datasets.profile import ColumnProfile, Profile
+
+_SHARES = frozenset({"missing", "p_value"})
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,10 @@ class Thresholds:
                 number = float(value)
             except ValueError:
                 raise ValueError(f"{item!r}: expected a number after '='") from None
-            if number < 0:
-                raise ValueError(f"{item!r}: expected a value of at least 0")
+            if not math.isfinite(number) or number < 0:
+                raise ValueError(f"{item!r}: expected a finite value of at least 0")
+            if name in _SHARES and number > 1:
+                raise ValueError(f"{item!r}: expected a share between 0 and 1")
             out = replace(out, **{name: number})
         return out
 

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from mlreview.draft.draft import SECTIONS, Draft, Key
+from mlreview.system.yaml_source import plain_scalar
 
 ORDER = ("version", "system", *SECTIONS, "monitoring")
 INDENT = "  "
@@ -24,7 +25,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
-    if PLAIN.match(text) and text.lower() not in RESERVED and yaml.safe_load(text) == text:
+    if PLAIN.match(text) and text.lower() not in RESERVED and plain_scalar(text) == text:
         return text
     dumped: str = yaml.safe_dump(text, default_style='"', width=10_000).strip()
     return dumped

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 HOURS_PER_YEAR = 8760.0
+MAX_OUTAGES = 2_000_000
 MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
 
 
@@ -118,7 +119,9 @@ def simulate(hazards: Sequence[Hazard], seed: int = 0, max_events: int = 60_000)
     Each hazard fails and is repaired as an alternating renewal process with exponential up
     times (mean MTBF, from its availability and MTTR) and exponential repairs; overlapping
     outages count once. The number of simulated years shrinks as the expected number of
-    failures grows, within 50 to 2000. Each hazard draws from its own stream, seeded by
+    failures grows, within 50 to 2000, and below 50 (to one) only where 50 years would draw
+    more than MAX_OUTAGES outages, which bounds memory for components that fail every few
+    minutes. Each hazard draws from its own stream, seeded by
     ``seed`` and its name, so adding or reordering hazards does not change the others.
     """
     return _simulate(
@@ -135,7 +138,8 @@ def _simulate(active: tuple[Hazard, ...], seed: int, max_events: int) -> YearlyI
         HOURS_PER_YEAR / (1.0 / failure_rate_per_hour(h.availability, h.mttr_hours) + h.mttr_hours)
         for h in active
     )
-    years = int(max(50, min(2000, max_events // max(per_year, 1.0))))
+    wanted = max(50, min(2000, max_events // max(per_year, 1.0)))
+    years = int(max(1, min(wanted, MAX_OUTAGES // max(per_year, 1.0))))
     down: list[np.ndarray] = []
     degraded: list[np.ndarray] = []
     for h in active:

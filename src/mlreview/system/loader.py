@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args
@@ -15,32 +16,9 @@ from mlreview.system.paths import keys_of, walk
 from mlreview.system.system import System
 from mlreview.system.type_words import describe
 from mlreview.system.yaml_source import Document, read_yaml
+from mlreview.textfile import read_text
 
-MAX_MANIFEST_BYTES = 16 * 1024 * 1024
-
-
-def read_text(path: Path, display: str, what: str = "a YAML manifest file") -> str:
-    """The UTF-8 text of a file, or InputError for every way that can fail."""
-    if path.is_dir():
-        raise InputError.single(display, f"is a directory; expected {what}")
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError.single(display, f"no such file; expected {what}") from None
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read: {exc.strerror}") from None
-    if size > MAX_MANIFEST_BYTES:
-        raise InputError.single(
-            display, f"file is {size} bytes; expected {what} under {MAX_MANIFEST_BYTES} bytes"
-        )
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(
-            display, f"byte {exc.start} is not UTF-8; expected a UTF-8 text file"
-        ) from None
-    except OSError as exc:
-        raise InputError.single(display, f"cannot read: {exc.strerror}") from None
+__all__ = ["load", "load_text", "read_text"]
 
 
 def load(path: str | Path) -> System:
@@ -76,10 +54,25 @@ def _label(doc: Document, path: tuple[str | int, ...]) -> str:
     return doc.label(path)
 
 
+MAX_LISTED = 200
+MAX_WITH_CONTEXT = 10_000
+"""Validation problems listed one by one; past this, one line counts the rest."""
+
+
 def _validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
     by_path: dict[tuple[str | int, ...], dict[str, Any]] = {}
-    for err in exc.errors():
+    # Each error's context (the bound it broke) costs memory: a million wrong values in a
+    # generated file would take a third more (benchmarks/yaml_memory.py), so past a few
+    # thousand errors bounds are worded as pydantic words them.
+    errors = exc.errors(include_url=False, include_context=exc.error_count() <= MAX_WITH_CONTEXT)
+    unlisted = 0
+    for err in errors:
         path, tp, parent = walk(Manifest, tuple(err["loc"]))
+        if path not in by_path and len(by_path) == MAX_LISTED:
+            if not unlisted:
+                first_unlisted = path
+            unlisted += 1
+            continue
         entry = by_path.setdefault(path, {"errors": [], "type": tp, "parent": parent})
         entry["errors"].append(err)
     problems = []
@@ -87,6 +80,17 @@ def _validation_problems(exc: ValidationError, doc: Document) -> list[Problem]:
         message, at_key = _message(path, entry, doc)
         line, col = doc.position(path, key=at_key)
         problems.append(Problem(doc.file, line, col, message))
+    if unlisted:
+        line, col = doc.position(first_unlisted)
+        problems.append(
+            Problem(
+                doc.file,
+                line,
+                col,
+                f"{unlisted:,} more problems like these, not listed (the first {MAX_LISTED} "
+                "are); expected a manifest",
+            )
+        )
     return problems
 
 
@@ -105,21 +109,35 @@ def _message(path: tuple[str | int, ...], entry: dict[str, Any], doc: Document) 
         return f"{_label(doc, path[:-1])}: unknown key {key!r}{hint}", True
     if "missing" in kinds:
         return f"{_label(doc, path[:-1])}: missing required key {path[-1]!r}", True
+    if len(errors) == 1 and errors[0]["type"] in _BOUNDS and "ctx" in errors[0]:
+        limit = errors[0]["ctx"].get(_BOUNDS[errors[0]["type"]][1])
+        expected = f"{_BOUNDS[errors[0]['type']][0]} {_limit(limit)}"
+        return f"{where}: expected {expected}, got {_show(errors[0]['input'])}", False
     if len(errors) == 1 and errors[0]["type"] in _CONSTRAINTS:
-        return f"{where}: {errors[0]['msg'].lower()}, got {_show(errors[0]['input'])}", False
+        msg = str(errors[0]["msg"])
+        return f"{where}: {msg[:1].lower()}{msg[1:]}, got {_show(errors[0]['input'])}", False
+    given = errors[0].get("input")
+    if "finite_number" in kinds:
+        return f"{where}: expected a finite number, got {_show(given)}", False
+    if isinstance(given, int) and not isinstance(given, bool) and abs(given) > _LARGEST_FLOAT:
+        digits = len(str(abs(given)))
+        return f"{where}: expected a number, got an integer of {digits} digits", False
     custom = [e for e in errors if e["type"] == "value_error"]
     if custom:
         text = str(custom[0]["msg"]).removeprefix("Value error, ")
         return f"{where}: {text}", False
-    given = errors[0].get("input")
     return f"{where}: expected {describe(entry['type'])}, got {_show(given)}", False
 
 
+_LARGEST_FLOAT = sys.float_info.max
+_BOUNDS = {
+    "greater_than": ("more than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
 _CONSTRAINTS = {
-    "greater_than",
-    "greater_than_equal",
-    "less_than",
-    "less_than_equal",
+    *_BOUNDS,
     "multiple_of",
     "string_too_short",
     "string_too_long",
@@ -127,6 +145,13 @@ _CONSTRAINTS = {
     "too_short",
     "too_long",
 }
+
+
+def _limit(value: Any) -> str:
+    """A bound as a reader writes it: 1,000,000,000 and 0.001, not 1000000000.0 and 1e-03."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def _show(value: Any) -> str:
@@ -243,36 +268,46 @@ def _cycles(system: System) -> list[Problem]:
         for i in p.inputs:
             edges.setdefault(i, []).append(p.id)
         edges.setdefault(p.id, []).extend(p.outputs)
-    state: dict[str, int] = {}
-    stack: list[str] = []
+    cycle = _first_cycle(edges)
+    if cycle is None:
+        return []
+    # Ids in the cycle may be undeclared (reported as dangling); its pipelines are declared.
+    closer = next(system.components[n] for n in reversed(cycle[:-1]) if n in system.components)
+    line, col = system.position(closer)
+    loop = " -> ".join(cycle)
+    return [
+        Problem(
+            system.file,
+            line,
+            col,
+            f"data flows in a cycle ({loop}); expected pipelines to read only upstream "
+            "data (declare feedback loops under 'feedback')",
+        )
+    ]
 
-    def visit(n: str) -> list[str] | None:
-        state[n] = 1
-        stack.append(n)
-        for m in edges.get(n, []):
-            if state.get(m) == 1:
-                return [*stack[stack.index(m) :], m]
-            if m not in state and (cycle := visit(m)):
-                return cycle
-        stack.pop()
-        state[n] = 2
-        return None
 
+def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """The first cycle a depth-first walk from each sorted start meets, closed by its first
+    node; iterative, so a chain of any length cannot exhaust the stack."""
+    done: set[str] = set()
     for start in sorted(edges):
-        if start not in state and (cycle := visit(start)):
-            closer = system.components[cycle[-2]]
-            line, col = system.position(closer)
-            loop = " -> ".join(cycle)
-            return [
-                Problem(
-                    system.file,
-                    line,
-                    col,
-                    f"data flows in a cycle ({loop}); expected pipelines to read only upstream "
-                    "data (declare feedback loops under 'feedback')",
-                )
-            ]
-    return []
+        if start in done:
+            continue
+        path, on_path = [start], {start}
+        pending = [iter(edges.get(start, []))]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                pending.pop()
+                done.add(path[-1])
+                on_path.discard(path.pop())
+            elif nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            elif nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                pending.append(iter(edges.get(nxt, [])))
+    return None
 
 
 def _ranges(system: System) -> list[Problem]:

@@ -52,6 +52,15 @@ _SCHEDULE_HINT = (
 )
 
 
+MAX_SECONDS = 100 * 365.25 * 86400.0
+"""The longest duration a manifest may state: no system waits a century."""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def parse_duration_seconds(text: str) -> float | None:
     """Seconds in ``text`` like '26h' or '1.5 days'; None when it is not a duration."""
     match = _DURATION.match(text.lower())
@@ -132,9 +141,11 @@ class Duration(_ParsedText, float):
             return value
         if isinstance(value, str):
             seconds = parse_duration_seconds(value)
+            if seconds is not None and seconds > MAX_SECONDS:
+                raise ValueError(f"expected a duration of at most 100 years, got {_shown(value)}")
             if seconds is not None:
                 return cls(seconds, value.strip())
-        raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
+        raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
 
 
 def _cron_field_count(field: str, low: int, high: int) -> int | None:
@@ -225,12 +236,16 @@ class Schedule(_ParsedText, str):
                 return cls(text, _NAMED_PERIODS[lowered])
             if lowered.startswith("every "):
                 seconds = parse_duration_seconds(lowered[len("every ") :])
+                if seconds is not None and not 1 <= seconds <= MAX_SECONDS:
+                    raise ValueError(
+                        f"expected a schedule of every 1s to every 100 years, got {_shown(value)}"
+                    )
                 if seconds:
                     return cls(text, seconds)
             period = cron_period_seconds(text)
             if period is not None:
                 return cls(text, period)
-        raise ValueError(f"expected {_SCHEDULE_HINT}, got {value!r}")
+        raise ValueError(f"expected {_SCHEDULE_HINT}, got {_shown(value)}")
 
 
 def show_value(value: Any) -> str:

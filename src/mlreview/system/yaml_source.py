@@ -8,6 +8,7 @@ stays a string.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,24 +20,66 @@ from mlreview.problems import InputError, Problem
 Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 200_000
+"""Nodes that aliases may add by expansion, so an alias bomb costs neither memory nor CPU."""
+MAX_NODES = 1_000_000
+"""Scalars, mappings and sequences written in the file (measured: benchmarks/yaml_memory.py)."""
+MAX_INT_DIGITS = 4300  # Python's own limit for reading an int from text
 _STANDARD = "tag:yaml.org,2002:"
 _STR = f"{_STANDARD}str"
 _ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
-_DROPPED = {f"{_STANDARD}bool", f"{_STANDARD}timestamp"}
+_INT, _FLOAT = f"{_STANDARD}int", f"{_STANDARD}float"
+_DROPPED = {f"{_STANDARD}{t}" for t in ("bool", "int", "float", "timestamp")}
 _RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-for _first in "tTfF":
-    _RESOLVERS.setdefault(_first, []).append(
-        (f"{_STANDARD}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
-    )
+# YAML 1.2 core schema: no sexagesimal 1:30, no 1_000, '1e5' is a float, '017' is decimal.
+_YAML12 = [
+    ("tTfF", f"{_STANDARD}bool", r"true|True|TRUE|false|False|FALSE"),
+    ("-+0123456789", _INT, r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+    (
+        "-+.0123456789",
+        _FLOAT,
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    ),
+]
+for _firsts, _tag, _pattern in _YAML12:
+    for _first in _firsts:
+        _RESOLVERS.setdefault(_first, []).append((_tag, re.compile(f"^(?:{_pattern})$")))
+_NON_FINITE = re.compile(r"^[-+]?\.(?:inf|nan)$", re.IGNORECASE)
+
+
+def _number(tag: str, text: str) -> int | float:
+    """An int or float in YAML 1.2 core syntax; ValueError saying what is wrong otherwise."""
+    if tag == _INT:
+        body = text.lstrip("+-")
+        if len(body) > MAX_INT_DIGITS:
+            raise ValueError(
+                f"an integer of {len(body)} digits; expected at most {MAX_INT_DIGITS} digits"
+            )
+        sign = -1 if text.startswith("-") else 1
+        try:
+            if body[:2] in ("0o", "0x"):
+                return sign * int(body[2:], 8 if body[1] == "o" else 16)
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not an integer; expected digits") from None
+    if _NON_FINITE.match(text):
+        return float(text.replace(".", "", 1))
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number; expected digits") from None
+    if math.isinf(number):
+        raise ValueError(f"{text} is beyond the largest number a float holds (about 1.8e308)")
+    return number
 
 
 class _PureLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and timestamps left as strings."""
+    """SafeLoader with YAML 1.2 booleans and numbers, and timestamps left as strings."""
 
     yaml_implicit_resolvers = _RESOLVERS
 
@@ -48,6 +91,19 @@ if yaml.__with_libyaml__:  # libyaml parses the same event stream several times 
         yaml_implicit_resolvers = _RESOLVERS
 
     _Loader = _CLoader
+
+
+_SHOWN_ID = re.compile(r"^[\w.:-]{1,120}$", re.ASCII)
+"""An id a label can show as it is: one line, no brackets or control characters."""
+
+
+def plain_scalar(text: str) -> Any:
+    """What ``text`` written as a plain scalar reads back as: str, int, float, bool or None
+    (None too when it cannot be read)."""
+    try:
+        return read_yaml(f"- {text}\n", "<scalar>").data[0]
+    except InputError:
+        return None
 
 
 @dataclass
@@ -91,7 +147,8 @@ class Document:
                 ident = None
                 if isinstance(child, dict):
                     ident = child.get("id") or child.get("target") or child.get("rule")
-                out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
+                shown = isinstance(ident, str) and _SHOWN_ID.match(ident)
+                out += f"[{ident}]" if shown else f"[{part}]"
             else:
                 out += f".{part}" if out else str(part)
             node = child
@@ -117,6 +174,8 @@ class _Open:
     key: str | None = None
     key_pos: tuple[int, int] | None = None
     skip_value: bool = False
+    skipped: bool = False
+    """Inside a value already refused (a duplicate key's): built, never recorded or checked."""
 
 
 class _Builder:
@@ -128,6 +187,7 @@ class _Builder:
         self.doc = Document(file, None)
         self.problems: list[Problem] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
         self.expanded = 0
         self.stack: list[_Open] = []
 
@@ -140,15 +200,33 @@ class _Builder:
         self.fail(at, f"tag {tag!r} is not allowed; expected plain YAML data")
         return False
 
-    def _count(self, n: int, at: Position) -> None:
-        self.expanded += n
+    def _count(self, at: Position) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputError.single(
+                self.file,
+                f"more than {MAX_NODES:,} values; expected a manifest (see docs/bad-input.md)",
+                *at,
+            )
+
+    def _expand(self, size: int, at: Position) -> None:
+        self.expanded += size
         if self.expanded > MAX_EXPANDED_NODES:
             raise InputError.single(
                 self.file,
-                f"aliases expand to more than {MAX_EXPANDED_NODES} nodes; "
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; "
                 "expected a manifest without alias bombs",
                 *at,
             )
+
+    def _record(self, path: Path | None, at: Position) -> None:
+        """Remember where the value at ``path`` starts (not inside a refused value)."""
+        if path is not None and not (self.stack and self._refused()):
+            self.doc.values.setdefault(path, at)
+
+    def _refused(self) -> bool:
+        top = self.stack[-1]
+        return top.skipped or (isinstance(top.value, dict) and top.skip_value)
 
     def _child_path(self, at: Position) -> Path | None:
         """Path of the next value, or None when it is a key (or must be skipped)."""
@@ -186,6 +264,8 @@ class _Builder:
             return
         key = str(value)
         top.key, top.key_pos = key, at
+        if top.skipped:
+            return
         if key in top.value or (*top.path, key) in self.doc.keys:
             first = self.doc.keys[(*top.path, key)]
             self.fail(at, f"duplicate key {key!r} (first at line {first[0]})")
@@ -200,6 +280,8 @@ class _Builder:
             tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR:
             return event.value
+        if tag in (_INT, _FLOAT):
+            return _number(tag, event.value)
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         return self.loader.construct_object(node, deep=True)
 
@@ -219,28 +301,30 @@ class _Builder:
                 self._attach(None, 1, at)
                 return
             value, size = self.anchors[event.anchor]
-            self._count(size, at)
-            path = self._child_path(at)
-            if path is not None:
-                self.doc.values.setdefault(path, at)
+            self._expand(size, at)
+            self._record(self._child_path(at), at)
             self._attach(value, size, at)
         elif isinstance(event, yaml.ScalarEvent):
-            self._count(1, at)
+            self._count(at)
             ok = self._tag_ok(event.tag, at)
             if is_key and event.tag is None and event.value == "<<" and event.implicit[0]:
                 self.fail(at, "merge keys ('<<') are not supported; write the keys out")
                 self._attach("<<", 1, at)
                 self.stack[-1].skip_value = True
                 return
-            value = self._scalar(event) if ok else None
-            path = None if is_key else self._child_path(at)
-            if path is not None:
-                self.doc.values.setdefault(path, at)
+            value = None
+            if ok:
+                try:
+                    value = self._scalar(event)
+                except ValueError as exc:
+                    owner = None if is_key else self._child_path(at)
+                    self.fail(at, f"{self.doc._label(owner)}: {exc}" if owner else str(exc))
+            self._record(None if is_key else self._child_path(at), at)
             if event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             self._attach(value, 1, at)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self._count(1, at)
+            self._count(at)
             if len(self.stack) >= MAX_DEPTH:
                 raise InputError.single(
                     self.file,
@@ -248,15 +332,16 @@ class _Builder:
                     *at,
                 )
             self._tag_ok(event.tag, at)
+            refused = bool(self.stack) and self._refused()
             if is_key:
                 where: Path = (*self.stack[-1].path, "<key>")
             else:
                 where = self._child_path(at) or ()
-                self.doc.values.setdefault(where, at)
+                self._record(where, at)
             container: dict[str, Any] | list[Any] = (
                 {} if isinstance(event, yaml.MappingStartEvent) else []
             )
-            self.stack.append(_Open(container, where, anchor=event.anchor))
+            self.stack.append(_Open(container, where, anchor=event.anchor, skipped=refused))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             done = self.stack.pop()
             if done.anchor:

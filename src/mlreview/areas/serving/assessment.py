@@ -4,6 +4,7 @@ spike plays out under the declared autoscaler."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mlreview.areas.record import OMIT_NONE, Record
 from mlreview.areas.serving import capacity_model as capacity
@@ -37,13 +38,18 @@ class LoadTestCheck(Record):
 
     file: str
     tool: str
-    throughput_qps: float
+    throughput_qps: float | None
     p50_ms: float | None
     p99_ms: float | None
     predicted_p99_ms: float | None
     replicas: int
     error_rate: float
     open_loop: bool
+    concurrency: int | None = None
+    tokens: dict[str, Any] | None = None
+    """LLM token timings (time to first token, inter-token latency, tokens per second), which
+    the capacity model does not use yet."""
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -184,19 +190,23 @@ def endpoint_row(
         return row
     tested_replicas = model.tested_replicas
     for r in model.load_tests:
-        stable = model.station(r.throughput_qps, tested_replicas).stable
-        predicted = model.latency_ms(r.throughput_qps, tested_replicas, 0.99) if stable else None
+        rate = r.throughput_qps  # None: the file has no request rate to compare at
+        stable = rate is not None and model.station(rate, tested_replicas).stable
+        predicted = model.latency_ms(rate, tested_replicas, 0.99) if rate and stable else None
         row.load_tests.append(
             LoadTestCheck(
                 file=r.file,
                 tool=r.tool,
-                throughput_qps=r.throughput_qps,
+                throughput_qps=rate,
                 p50_ms=r.p50_ms,
                 p99_ms=r.p99_ms,
                 predicted_p99_ms=round(predicted, 2) if predicted is not None else None,
                 replicas=tested_replicas,
                 error_rate=round(r.error_rate, 4),
                 open_loop=r.open_loop,
+                concurrency=r.concurrency,
+                tokens=r.tokens.to_dict() if r.tokens else None,
+                notes=list(r.notes),
             )
         )
     row.model = ModelBasis(

@@ -130,9 +130,9 @@ def _service(
             notes.append("service-time p99 not declared; assumed exponential service")
             return ServiceTime.exponential(st.p50_ms / 1000.0 / math.log(2), "p50 only"), notes
         return ServiceTime.lognormal(st.p50_ms / 1000.0, p99 / 1000.0, "declared"), notes
-    tested = [r for r in runs if r.p99_ms is not None]
+    tested = [r for r in runs if r.p99_ms is not None and r.throughput_qps is not None]
     if tested:
-        low = min(tested, key=lambda r: r.throughput_qps)
+        low = min(tested, key=lambda r: r.throughput_qps or 0.0)
         notes.append(
             f"service time from the lowest-rate load test ({low.file}: p50 {low.p50_ms:g} ms, "
             f"p99 {low.p99_ms:g} ms at {low.throughput_qps:g} QPS)"
@@ -226,7 +226,7 @@ def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
     or than its declared figure, and the evidence wins. The slowest test sets the factor."""
     worst, factor = None, 1.0
     for run in model.load_tests:
-        if run.p99_ms is None or run.throughput_qps <= 0:
+        if run.p99_ms is None or not run.throughput_qps:
             continue
         target = run.p99_ms / 1000.0 - model.extra_latency_s
         if target <= 0:

@@ -14,6 +14,7 @@ from mlreview.areas.serving.assessment import (
     ServingAssessment,
 )
 from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
+from mlreview.datasets.loadtest.run import TOKENS_NOT_MODELLED
 from mlreview.document.blocks import Block, Chart, Column, Series, Table
 from mlreview.document.cells import table_of
 from mlreview.system.system import System
@@ -64,6 +65,28 @@ TESTS: list[tuple[Column, Callable[[tuple[str, LoadTestCheck]], object]]] = [
     (Column("p99 ms measured"), lambda r: r[1].p99_ms),
     (Column("p99 ms predicted"), lambda r: r[1].predicted_p99_ms),
     (Column("open loop"), lambda r: r[1].open_loop),
+]
+
+
+def _token(key: str) -> Callable[[tuple[str, LoadTestCheck]], object]:
+    return lambda r: (r[1].tokens or {}).get(key)
+
+
+TOKENS: list[tuple[Column, Callable[[tuple[str, LoadTestCheck]], object]]] = [
+    (Column("endpoint"), lambda r: r[0]),
+    (Column("file"), lambda r: r[1].file),
+    (Column("concurrency"), lambda r: r[1].concurrency),
+    (Column("TTFT p50", "ms"), _token("ttft_p50_ms")),
+    (Column("TTFT p99", "ms"), _token("ttft_p99_ms")),
+    (Column("inter-token p50", "ms"), _token("inter_token_p50_ms")),
+    (Column("inter-token p99", "ms"), _token("inter_token_p99_ms")),
+    (Column("tokens/s per request p50"), _token("request_tokens_per_s_p50")),
+    (Column("tokens/s in all"), _token("output_tokens_per_s")),
+]
+NOTES: list[tuple[Column, Callable[[tuple[str, str, str]], object]]] = [
+    (Column("endpoint"), lambda r: r[0]),
+    (Column("file"), lambda r: r[1]),
+    (Column("note"), lambda r: r[2]),
 ]
 SPIKES: list[tuple[Column, Callable[[tuple[str, str, SpikeOutcome]], object]]] = [
     (Column("endpoint"), lambda r: r[0]),
@@ -135,6 +158,12 @@ def serving_tables(rows: list[EndpointCapacity]) -> list[Table]:
     if tests:
         title = "Load tests against the model (p99 predicted at each test's rate and replicas)"
         out.append(table_of(title, TESTS, tests))
+    llm = [(r.endpoint, t) for r in rows for t in r.load_tests if t.tokens]
+    if llm:
+        out.append(table_of(f"LLM serving load tests ({TOKENS_NOT_MODELLED})", TOKENS, llm))
+    notes = [(r.endpoint, t.file, n) for r in rows for t in r.load_tests for n in t.notes]
+    if notes:
+        out.append(table_of("What the load-test files do not say", NOTES, notes))
     spikes = [
         (r.endpoint, shape, outcome)
         for r in rows

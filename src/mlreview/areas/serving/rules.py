@@ -76,7 +76,8 @@ def capacity_untested(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         p = ctx.probe()
         source = p.get(e, "capacity.source", assume="estimate")
         declared = p.get(e, "capacity.load_test.max_qps_tested") if source == "load_test" else None
-        measured = max((r.throughput_qps for r in row.load_tests), default=None)
+        rates = [r.throughput_qps for r in row.load_tests if r.throughput_qps is not None]
+        measured = max(rates, default=None)
         tested = max(v for v in (declared, measured, 0.0) if v is not None) or None
         target = row.target_qps
         goal = f" of {target:,.0f} QPS" if target else ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+from mlreview.system.units import Duration
 
 MANIFEST_VERSION = 1
 
@@ -21,18 +23,42 @@ def ref(*kinds: str) -> Any:
     return RefTo(kinds)
 
 
+# Every number has a floor and a ceiling that no real system reaches, so that no declared
+# value can overflow or divide by zero downstream; non-finite numbers are refused by
+# Node (allow_inf_nan=False). docs/bad-input.md lists them.
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Count = Annotated[int, Field(ge=0)]
+Availability = Annotated[float, Field(ge=0.5, le=1.0)]
+"""A share of time up, from 0.5 (less is not a service level) to 1."""
+Rate = Annotated[float, Field(ge=1e-6, le=1e9)]
+"""Requests per second: one a fortnight to a billion."""
+Millis = Annotated[float, Field(ge=0.001, le=86_400_000.0)]
+"""A latency in milliseconds: a microsecond to a day."""
+Multiplier = Annotated[float, Field(ge=0.01, le=1000.0)]
+"""A growth factor on today's traffic (the bounds of `mlreview capacity --traffic`)."""
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+AtLeastOne = Annotated[int, Field(ge=1, le=1_000_000)]
+MAX_REPLICAS = 100_000
+ReplicaCount = Annotated[int, Field(ge=0, le=MAX_REPLICAS)]
+Zones = Annotated[int, Field(ge=1, le=100)]
 Signal = bool | Literal["alert", "dashboard", "manual"]
 """How a condition is watched: true or 'alert' pages someone, 'dashboard' must be looked at."""
+
+
+def _repair_time(value: Duration) -> Duration:
+    if float(value) < 60.0:
+        raise ValueError(f"expected a repair time of at least 1m, got {value.text!r}")
+    return value
+
+
+RepairTime = Annotated[Duration, AfterValidator(_repair_time)]
+"""Mean time to repair: at least a minute (the outage simulation draws one outage per repair)."""
 Criticality = Literal["low", "medium", "high", "critical"]
 
 
 class Node(BaseModel):
     """A manifest mapping. Remembers its path so findings can point at its line."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
     _path: tuple[str | int, ...] = PrivateAttr(default=())
 
     @property

@@ -9,11 +9,17 @@ from pydantic import Field
 from mlreview.system.manifest.base import (
     IMPORTED_ONLY,
     Ask,
+    AtLeastOne,
+    Availability,
     Component,
     Count,
     Fraction,
+    Millis,
     Node,
-    Positive,
+    Rate,
+    RepairTime,
+    ReplicaCount,
+    Zones,
     ref,
 )
 from mlreview.system.manifest.pipelines import Retries
@@ -23,7 +29,7 @@ from mlreview.system.units import Duration, Schedule
 
 class Replicas(Node):
     min: Annotated[
-        Annotated[int, Field(ge=0)] | None,
+        ReplicaCount | None,
         Ask(
             "What is the fewest replicas the autoscaler keeps?",
             values=(1, 10),
@@ -31,7 +37,7 @@ class Replicas(Node):
         ),
     ] = Field(None, description="Fewest replicas the autoscaler keeps.")
     max: Annotated[
-        Annotated[int, Field(ge=0)] | None,
+        ReplicaCount | None,
         Ask(
             "What is the most replicas the autoscaler may run?",
             values=(2, 200),
@@ -47,8 +53,8 @@ class Autoscaling(Node):
     metric: str | None = Field(
         None, description="What the autoscaler tracks, e.g. cpu, concurrency."
     )
-    target: Annotated[float | None, Ask(values=(0.5, 0.9))] = Field(
-        None, description="Target value of the metric."
+    target: Annotated[Annotated[float, Field(gt=0.0, le=1e9)] | None, Ask(values=(0.5, 0.9))] = (
+        Field(None, description="Target value of the metric.")
     )
     reaction: Annotated[Duration | None, Ask(values=("15s", "5m"))] = Field(
         None, description="Time from overload to a scale-up order."
@@ -61,10 +67,10 @@ class LoadTest(Node):
         description="Result files, relative to the manifest: Locust _stats.csv, k6 "
         "--summary-export JSON, vegeta JSON report or hey -o csv.",
     )
-    replicas: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 4))] = Field(
+    replicas: Annotated[Annotated[int, Field(ge=1, le=100_000)] | None, Ask(values=(1, 4))] = Field(
         None, description="Replicas serving during the test (to get per-replica figures)."
     )
-    max_qps_tested: Annotated[Positive | None, Ask(values=(100.0, 100000.0))] = Field(
+    max_qps_tested: Annotated[Rate | None, Ask(values=(100.0, 100000.0))] = Field(
         None, description="Highest rate the load test reached."
     )
     prod_like: bool | None = Field(
@@ -78,7 +84,7 @@ class LoadTest(Node):
 
 class Capacity(Node):
     qps_per_replica: Annotated[
-        Positive | None,
+        Rate | None,
         Ask(
             "How many requests per second does one replica sustain within the SLO?",
             values=(10.0, 1000.0),
@@ -92,7 +98,7 @@ class Capacity(Node):
 
 class ServiceTime(Node):
     p50_ms: Annotated[
-        Positive | None,
+        Millis | None,
         Ask(
             "What is the median time one replica spends on a request?",
             values=(5.0, 200.0),
@@ -100,7 +106,7 @@ class ServiceTime(Node):
         ),
     ] = Field(None, description="Median time one replica spends on a request.")
     p99_ms: Annotated[
-        Positive | None,
+        Millis | None,
         Ask(
             "What is the 99th-percentile time one replica spends on a request?",
             values=(20.0, 1000.0),
@@ -111,13 +117,13 @@ class ServiceTime(Node):
 
 class Batching(Node):
     max_batch_size: Annotated[
-        Annotated[int, Field(ge=1)], Ask(never="batching is declared as a whole or not at all")
+        AtLeastOne, Ask(never="batching is declared as a whole or not at all")
     ] = Field(description="Largest batch formed.")
     latency_ms_batch_1: Annotated[
-        Positive, Ask(never="batching is declared as a whole or not at all")
+        Millis, Ask(never="batching is declared as a whole or not at all")
     ] = Field(description="Execution time of a batch of one.")
     latency_ms_max_batch: Annotated[
-        Positive, Ask(never="batching is declared as a whole or not at all")
+        Millis, Ask(never="batching is declared as a whole or not at all")
     ] = Field(description="Execution time of a full batch.")
 
 
@@ -125,11 +131,11 @@ class Dependency(Node):
     target: Annotated[str, ref("store", "source", "endpoint")] = Field(
         description="Id of the store, source or endpoint called per request."
     )
-    calls_per_request: Annotated[Positive | None, Ask(values=(1.0, 10.0))] = Field(
-        None, description="Calls to the target for each request."
-    )
+    calls_per_request: Annotated[
+        Annotated[float, Field(ge=0.001, le=10_000.0)] | None, Ask(values=(1.0, 10.0))
+    ] = Field(None, description="Calls to the target for each request.")
     timeout_ms: Annotated[
-        Positive | None,
+        Millis | None,
         Ask("What timeout does the client set on this call?", values=(20.0, 5000.0)),
     ] = Field(None, description="Client-side timeout per call.")
     retries: Retries | None = Field(None, description="Retry policy for the calls.")
@@ -138,14 +144,14 @@ class Dependency(Node):
         Ask("What does the endpoint do when this call fails or times out?"),
     ] = Field(None, description="What the endpoint does when the call fails or times out.")
     max_qps: Annotated[
-        Positive | None,
+        Rate | None,
         Ask("What request rate does this dependency accept?", values=(500.0, 100000.0)),
     ] = Field(None, description="Highest rate the dependency accepts (quota or provisioned).")
     latency_ms: Annotated[
-        Positive | None,
+        Millis | None,
         Ask("What is the p99 latency of one call to this dependency?", values=(2.0, 200.0)),
     ] = Field(None, description="Typical (p99) latency of one call.")
-    pool_size: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(4, 256))] = Field(
+    pool_size: Annotated[AtLeastOne | None, Ask(values=(4, 256))] = Field(
         None, description="Connections per replica to the dependency."
     )
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
@@ -157,7 +163,7 @@ class Transformer(Node):
         description="Runs in the predictor's pod (no network hop); false: its own service, "
         "called before the predictor on every request.",
     )
-    latency_ms: Annotated[Positive | None, Ask(never=IMPORTED_ONLY)] = Field(
+    latency_ms: Annotated[Millis | None, Ask(never=IMPORTED_ONLY)] = Field(
         None, description="Time the transformer adds to each request (pre- and post-processing)."
     )
     replicas: Replicas | None = Field(None, description="The transformer's own replica bounds.")
@@ -165,9 +171,9 @@ class Transformer(Node):
 
 class Slo(Node):
     p99_ms: Annotated[
-        Positive | None, Ask("What p99 latency must the endpoint meet?", values=(50.0, 1000.0))
+        Millis | None, Ask("What p99 latency must the endpoint meet?", values=(50.0, 1000.0))
     ] = Field(None, description="Latency objective at the 99th percentile.")
-    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
+    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
         None, description="Availability objective, e.g. 0.999."
     )
 
@@ -266,16 +272,16 @@ class Endpoint(Component):
     instance_type: str | None = Field(
         None, description="Machine type each replica runs on, e.g. ml.m5.large, g2-standard-8."
     )
-    accelerators_per_replica: Annotated[Count | None, Ask(values=(1, 4))] = Field(
-        None, description="Accelerators each replica needs."
-    )
+    accelerators_per_replica: Annotated[
+        Annotated[int, Field(ge=0, le=1024)] | None, Ask(values=(1, 4))
+    ] = Field(None, description="Accelerators each replica needs.")
     accelerator_quota: Annotated[Count | None, Ask(values=(4, 1000))] = Field(
         None, description="Accelerators the account may use."
     )
     replicas: Replicas | None = Field(None, description="Replica bounds.")
     autoscaling: Autoscaling | None = Field(None, description="Autoscaler settings.")
     concurrency_per_replica: Annotated[
-        Annotated[int, Field(ge=1)] | None,
+        Annotated[int, Field(ge=1, le=100_000)] | None,
         Ask("How many requests does one replica serve at once?", values=(1, 16)),
     ] = Field(None, description="Requests one replica serves at once.")
     service_time: ServiceTime | None = Field(None, description="Time a replica spends per request.")
@@ -284,14 +290,14 @@ class Endpoint(Component):
         Duration | None,
         Ask("How long does a new replica take from scheduling to serving?", values=("10s", "10m")),
     ] = Field(None, description="Time from scheduling a replica to it serving.")
-    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
+    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
         None, description="Availability of the serving platform itself, if not the catalogue's."
     )
-    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
         None, description="Typical time to repair an outage."
     )
     zones: Annotated[
-        Annotated[int, Field(ge=1)] | None,
+        Zones | None,
         Ask("How many availability zones do the replicas run in?", values=(1, 3)),
     ] = Field(None, description="Availability zones the replicas run in.")
     disruption_budget: Annotated[

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Component, Node, ref
+from mlreview.system.manifest.base import Ask, AtLeastOne, Component, Node, ref
 from mlreview.system.units import Duration
 
 
@@ -59,7 +59,7 @@ class Feature(Component):
     logged_at_serving: Annotated[
         bool | None, Ask("Is the served value of this feature logged with the request id?")
     ] = Field(None, description="The served value is logged with the request id.")
-    importance_rank: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 50))] = Field(
+    importance_rank: Annotated[AtLeastOne | None, Ask(values=(1, 50))] = Field(
         None, description="1 for the most important feature."
     )
     positional: bool | None = Field(

@@ -48,7 +48,8 @@ class Label(Node):
         Fraction | None, Ask("What share of predictions ever gets a label?", values=(0.05, 1.0))
     ] = Field(None, description="Share of predictions that ever get a label.")
     base_rate: Annotated[
-        Fraction | None, Ask("What share of labelled outcomes is positive?", values=(0.001, 0.3))
+        Annotated[float, Field(ge=1e-6, le=0.999999)] | None,
+        Ask("What share of labelled outcomes is positive?", values=(0.001, 0.3)),
     ] = Field(
         None, description="Share of labelled outcomes that are positive (fraud rate, click rate)."
     )
@@ -101,7 +102,7 @@ class FeedbackLoop(Component):
         bool | None, Ask("Do the model's decisions decide which outcomes are seen?")
     ] = Field(None, description="The model's decisions decide which outcomes are seen.")
     min_detectable_effect: Annotated[
-        Annotated[float, Field(gt=0.0, le=10.0)] | None, Ask(values=(0.02, 0.2))
+        Annotated[float, Field(ge=0.0001, le=10.0)] | None, Ask(values=(0.02, 0.2))
     ] = Field(
         None,
         description="Smallest relative change in the outcome rate worth detecting (0.1 = 10%).",

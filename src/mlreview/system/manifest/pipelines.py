@@ -9,12 +9,14 @@ from pydantic import Field
 from mlreview.system.manifest.base import (
     IMPORTED_ONLY,
     Ask,
+    Availability,
     Component,
-    Count,
     Fraction,
     Node,
-    Positive,
+    Rate,
+    RepairTime,
     Signal,
+    Zones,
     ref,
 )
 from mlreview.system.units import Duration, Schedule
@@ -30,7 +32,7 @@ class Validation(Node):
 
 
 class Retries(Node):
-    max: Annotated[Count | None, Ask(values=(0, 3))] = Field(
+    max: Annotated[Annotated[int, Field(ge=0, le=1000)] | None, Ask(values=(0, 3))] = Field(
         None, description="Retries after the first attempt."
     )
     backoff: bool | None = Field(None, description="Waits grow between retries.")
@@ -114,18 +116,18 @@ class Store(Component):
         Ask("How long does an entry live in this store without a refresh?", values=("1h", "30d")),
     ] = Field(None, description="How long an entry lives without a refresh.")
     zones: Annotated[
-        Annotated[int, Field(ge=1)] | None,
+        Zones | None,
         Ask("How many availability zones does this store run in?", values=(1, 3)),
     ] = Field(None, description="Availability zones the store runs in.")
-    availability: Annotated[Fraction | None, Ask(values=(0.99, 0.9999))] = Field(
+    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
         None, description="Availability SLO, e.g. 0.999."
     )
     max_qps: Annotated[
-        Positive | None,
+        Rate | None,
         Ask("What read rate is this store provisioned for?", values=(500.0, 100000.0)),
     ] = Field(None, description="Highest read rate the store is provisioned for.")
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
-    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
         None, description="Typical time to repair an outage."
     )
     KIND: ClassVar[str] = "store"

@@ -6,7 +6,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Component, Fraction, Node, Signal, ref
+from mlreview.system.manifest.base import (
+    Ask,
+    Availability,
+    Component,
+    Node,
+    RepairTime,
+    Signal,
+    Zones,
+    ref,
+)
 from mlreview.system.units import Duration
 
 
@@ -27,7 +36,7 @@ class FailureBehaviour(Node):
         ),
     ] = Field(None, description="What serving does when the source fails.")
     default_value: Annotated[
-        str | float | int | bool | None,
+        str | Annotated[float, Field(allow_inf_nan=True)] | int | bool | None,
         Ask(never="any value can be a default; default_in_valid_range asks"),
     ] = Field(None, description="The value substituted when behaviour is default_value.")
     default_in_valid_range: Annotated[
@@ -83,7 +92,7 @@ class Source(Component):
         bool | None, Ask("Does the team that owns this system also own this data?")
     ] = Field(None, description="The team that owns this system also owns the data.")
     availability: Annotated[
-        Fraction | None,
+        Availability | None,
         Ask("What availability does this source promise (e.g. 99.9%)?", values=(0.99, 0.9999)),
     ] = Field(None, description="Availability SLO, e.g. 0.999.")
     freshness: Annotated[
@@ -97,10 +106,10 @@ class Source(Component):
     versioned_snapshot: bool | None = Field(
         None, description="Consumed from a frozen, versioned copy rather than live."
     )
-    zones: Annotated[Annotated[int, Field(ge=1)] | None, Ask(values=(1, 3))] = Field(
+    zones: Annotated[Zones | None, Ask(values=(1, 3))] = Field(
         None, description="Availability zones the source runs in."
     )
-    mttr: Annotated[Duration | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
         None, description="Typical time to repair an outage."
     )
     produced_by_model: Annotated[str | None, ref("model")] = Field(

@@ -6,7 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Criticality, Node, Positive, Suppression
+from mlreview.system.manifest.base import (
+    Ask,
+    Criticality,
+    Multiplier,
+    Node,
+    Rate,
+    Suppression,
+)
 from mlreview.system.units import Duration
 
 
@@ -24,17 +31,19 @@ class Decision(Node):
 
 class Traffic(Node):
     peak_qps: Annotated[
-        Positive | None,
+        Rate | None,
         Ask("What is today's peak request rate (requests per second)?", values=(50.0, 5000.0)),
     ] = Field(None, description="Today's peak requests per second.")
     growth_multiplier: Annotated[
-        Positive | None,
+        Multiplier | None,
         Ask("How much traffic growth must serving absorb (e.g. 10x)?", values=(2.0, 20.0)),
     ] = Field(None, description="Traffic multiple the system must absorb (the review assumes 10).")
     ramp: Annotated[
         Duration | None, Ask("How fast does a traffic spike reach its peak?", values=("10s", "30m"))
     ] = Field(None, description="How fast a spike reaches its peak.")
-    daily_predictions: Annotated[Positive | None, Ask(values=(10000.0, 50000000.0))] = Field(
+    daily_predictions: Annotated[
+        Annotated[float, Field(ge=1.0, le=1e15)] | None, Ask(values=(10000.0, 50000000.0))
+    ] = Field(
         None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
     )
 
