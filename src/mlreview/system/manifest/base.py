@@ -39,7 +39,7 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 AtLeastOne = Annotated[int, Field(ge=1, le=1_000_000)]
 MAX_REPLICAS = 100_000
 ReplicaCount = Annotated[int, Field(ge=0, le=MAX_REPLICAS)]
-Zones = Annotated[int, Field(ge=1, le=100)]
+Zones = Annotated[int, Field(ge=1, le=10_000)]
 Signal = bool | Literal["alert", "dashboard", "manual"]
 """How a condition is watched: true or 'alert' pages someone, 'dashboard' must be looked at."""
 
