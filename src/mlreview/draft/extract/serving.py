@@ -1,0 +1,252 @@
+"""Serving: the endpoint, its latency, replicas, release and logging facts, dependencies."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import first, quote, quote_found, small_number, yes_no
+from mlreview.draft.extract.reading import STORE_KINDS, Reading
+from mlreview.draft.prose import NUMBER, UNIT, Mention, duration_text, number
+
+ONLINE_CUES = re.compile(
+    r"real[- ]?time|\bonline\b|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+    r"requests?\s*(?:/|per|a)\s*s|\bapi\b|endpoints?\b|\bp99\b"
+)
+BATCH_CUES = re.compile(
+    r"batch (?:scor|predict|inferenc|forecast)|\bin batch\b|serving: batch|batch serving|"
+    r"(?:scores?|scored|scoring|predicts?)\b[^.;]*\b(?:nightly|every night|overnight)|"
+    r"\bbatch forecasts?\b|it'?s batch"
+)
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    models = d.ids("models")
+    found = _mode(r) if models else None
+    if found is None:
+        return
+    mode, words = found
+    platforms = r.of_kind("serving_platform")
+    ident = "api" if mode == "online" else "batch_scoring_run"
+    d.component("endpoints", ident, words, model=models[0], mode=mode)
+    key = ("endpoints", ident)
+    if mode != "online":
+        return
+    if platforms:
+        d.put((*key, "platform"), platforms[0].tech.name, words)
+    _latency(r, key)
+    _replicas(r, key)
+    _serving_facts(r, key)
+    for m in r.of_kind(*STORE_KINDS, "model_api"):
+        name = m.tech.name
+        section = "sources" if m.tech.kind == "model_api" else "stores"
+        if d.get((section, name, "kind")) in ("online", "cache", "third_party"):
+            _dependency(r, key, name, m)
+
+
+def _mode(r: Reading) -> tuple[str, str] | None:
+    """'online' or 'batch' with the words that say so, or None when nothing does."""
+    platforms = r.of_kind("serving_platform")
+    batch = first(BATCH_CUES, r.sents)
+    strong = first(
+        r"real[- ]?time|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+        r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
+        r.sents,
+    )
+    if batch and not strong:
+        return "batch", quote_found(batch)
+    if platforms:
+        p = platforms[0]
+        return "online", quote(p.sentence, p.start, p.end)
+    online = first(ONLINE_CUES, r.sents)
+    if online:
+        return "online", quote_found(online)
+    return ("batch", quote_found(batch)) if batch else None
+
+
+def _latency(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    pct = r"p99|p95|p50|99th|95th|median|latency"
+    latency = re.compile(
+        rf"(?P<pct>{pct})(?:(?!{pct})[^.;]){{0,60}}?"
+        + NUMBER
+        + r"\s*(?P<unit>ms|milliseconds?|msec|s|seconds?)\b"
+    )
+    target_words = r"must|under|below|within|slo|target|budget|less than|<|at most|stay|want"
+    for s in r.sents:
+        for m in latency.finditer(s.lower):
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            words = quote(s, m.start(), m.end())
+            target = re.search(target_words, m.group(0)) or re.search(
+                r"(?:slo|target)\b", s.lower[max(0, m.start() - 20) : m.start()]
+            )
+            which = m.group("pct")
+            measured = re.search(
+                r"measured|observed|currently|today|actual|we see|runs at|takes|answering",
+                s.lower[max(0, m.start() - 30) : m.end()],
+            )
+            if which in ("p99", "99th") and not target and not measured:
+                target = m
+            if target and which in ("p99", "99th", "latency"):
+                d.put((*key, "slo", "p99_ms"), ms, words)
+            elif not target and which in ("p50", "median"):
+                d.put((*key, "service_time", "p50_ms"), ms, words)
+    after = first(
+        NUMBER + r"\s*(?P<unit>ms|milliseconds?)\s+(?:at\s+)?(?P<pct>p50|median)", r.sents
+    )
+    if after:
+        d.put((*key, "service_time", "p50_ms"), number(after[1]), quote_found(after))
+    takes = first(
+        r"(?:model|inference|prediction|scoring)[^.;]{0,30}?takes?\s*(?:about|around|~)?\s*"
+        + NUMBER
+        + r"\s*(?P<unit>ms|milliseconds?)\b",
+        r.sents,
+    )
+    if takes:
+        d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
+
+
+def _replicas(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    things = r"(?:instances?|replicas?|pods?|nodes?|containers?|servers?|copies|tasks?)"
+    span = first(
+        r"(?:between|from)\s+(?P<lo>\d+)\s+(?:and|to)\s+(?P<hi>\d+)\s+(?:[\w.-]+\s+)?"
+        + things
+        + r"|(?P<lo2>\d+)\s*(?:-|\u2013|to)\s*(?P<hi2>\d+)\s+(?:[\w.-]+\s+)?"
+        + things
+        + r"|(?P<lo5>\d+)\s+"
+        + things
+        + r"\s+minimum,?\s*(?:and\s+)?(?:up to|maximum)\s+"
+        r"(?P<hi5>\d+)"
+        + r"|min(?:imum)?\s+(?P<lo3>\d+)\s+"
+        + things
+        + r"?,?\s*(?:and\s+)?max(?:imum)?\s+"
+        r"(?P<hi3>\d+)|min(?:imum)?\s+(?P<lo4>\d+)[^.;]{0,20}?max(?:imum)?\s+(?P<hi4>\d+)",
+        r.sents,
+    )
+    if span:
+        m = span[1]
+        low = next(m.group(g) for g in ("lo", "lo2", "lo3", "lo4", "lo5") if m.group(g))
+        high = next(m.group(g) for g in ("hi", "hi2", "hi3", "hi4", "hi5") if m.group(g))
+        d.put((*key, "replicas", "min"), int(low), quote_found(span))
+        d.put((*key, "replicas", "max"), int(high), quote_found(span))
+        return
+    serving = [
+        s for s in r.sents if re.search(r"serv|endpoint|deploy|\bapi\b|host|\bruns?\b", s.lower)
+    ]
+    count = first(
+        NUMBER + r"\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?" + things + r"\b", serving
+    )
+    if count:
+        s, m = count
+        n = int(number(m))
+        d.put((*key, "replicas", "min"), n, quote_found(count))
+        if re.search(r"\bfixed\b|\bstatic\b|no autoscal|not autoscal|without autoscal", s.lower):
+            d.put((*key, "replicas", "max"), n, quote_found(count))
+        upto = re.search(r"(?:up to|max(?:imum)?(?: of)?)\s+(\d+)", s.lower[m.end() :])
+        if upto:
+            d.put((*key, "replicas", "max"), int(upto.group(1)), quote_found(count))
+
+
+def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
+    d, sents = r.draft, r.sents
+    yes_no(
+        d,
+        (*key, "autoscaling", "enabled"),
+        r"auto[- ]?scal|\bhpa\b|scales? (?:out|up) automatically",
+        sents,
+    )
+    per_replica = first(
+        NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
+        r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one) per (?:replica|instance|pod)|"
+        r"\beach pod with (?P<each>one|\d+)",
+        sents,
+    )
+    if per_replica:
+        m = per_replica[1]
+        value = m.group("one") or m.group("each")
+        count = small_number(value) if value else number(m)
+        d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
+    gpu = first(r"\b(?:nvidia\s+)?(t4|a10g|a100|l4|v100|h100|k80|a10)\b", sents)
+    if gpu:
+        d.put((*key, "accelerator"), f"nvidia-{gpu[1].group(1)}", quote_found(gpu))
+    cold = first(
+        r"cold[- ]starts?[^.;]{0,40}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
+        sents,
+    )
+    if cold:
+        m = cold[1]
+        d.put((*key, "cold_start"), duration_text(number(m), m.group("unit")), quote_found(cold))
+    yes_no(d, (*key, "release", "canary"), r"\bcanar(?:y|ies)", sents)
+    yes_no(
+        d,
+        (*key, "release", "shadow"),
+        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)",
+        sents,
+    )
+    yes_no(
+        d,
+        (*key, "release", "auto_rollback"),
+        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically",
+        sents,
+    )
+    _logging(r, key)
+    yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
+    yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
+    zones = first(
+        r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az)\b|(?P<n>\d|two|three)\s+"
+        r"(?:availability[- ])?(?:zones|azs)\b",
+        sents,
+    )
+    if zones:
+        n = zones[1].group("n")
+        d.put((*key, "zones"), int(small_number(n)) if n else 1, quote_found(zones))
+
+
+def _logging(r: Reading, key: tuple[str, ...]) -> None:
+    """'We log served features and predictions', 'predictions are logged, features are not'."""
+    for s in r.sents:
+        verb = re.search(r"\blog(?:s|ged|ging)?\b(?! (?:are|is|files?|land))", s.lower)
+        if not verb or re.search(r"(?:click|access|request|server) logs", s.lower):
+            continue
+        for field, noun in (
+            ("features", r"features|feature values|inputs"),
+            ("predictions", r"predictions|scores"),
+        ):
+            m = re.search(rf"\b(?:{noun})\b", s.lower)
+            if not m:
+                continue
+            denied = re.match(r"\s*(?:are|is) not\b", s.lower[m.end() :])
+            not_done = s.negated(verb.start(), verb.end()) and verb.start() < m.start()
+            said = not (denied or not_done or s.negated(m.start(), m.end()))
+            r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
+
+
+def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> None:
+    d = r.draft
+    deps: list[dict[str, object]] = d.data["endpoints"][key[1]].setdefault("dependencies", [])
+    if any(dep["target"] == target for dep in deps):
+        return
+    dep: dict[str, object] = {"target": target}
+    deps.append(dep)
+    index = str(len(deps) - 1)
+    d.words[(*key, "dependencies", index, "target")] = quote(m.sentence, m.start, m.end)
+    i = r.sents.index(m.sentence)
+    near = [s for s in r.sents if m.sentence is s or target.split("-", maxsplit=1)[0] in s.lower]
+    near += r.sents[i + 1 : i + 2]
+    timeout = first(
+        r"time ?outs?\b[^.;]{0,20}?" + NUMBER + r"\s*(?P<unit>ms|milliseconds?)\b|"
+        r"(?P<num2>\d+)\s*ms time ?out",
+        near,
+    )
+    if timeout:
+        t = timeout[1]
+        dep["timeout_ms"] = float(t.group("num2")) if t.group("num2") else number(t)
+        d.words[(*key, "dependencies", index, "timeout_ms")] = quote_found(timeout)
+    fallback = first(
+        r"fall(?:s|ing)? ?back to (?:a |the )?(default|cache|cached|heuristic|rule)", near
+    )
+    if fallback:
+        word = fallback[1].group(1)
+        dep["fallback"] = {"cached": "cache", "rule": "heuristic"}.get(word, word)
+        d.words[(*key, "dependencies", index, "fallback")] = quote_found(fallback)
