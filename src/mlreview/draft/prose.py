@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 
+from mlreview.draft.numbers import number_words
 from mlreview.system.catalogue import Technology, catalogue
 
 WORD_NUMBERS = {
@@ -172,7 +173,27 @@ def _normalise(lower: str) -> tuple[str, tuple[int, ...]]:
     out.append(lower[pos:])
     index.extend(range(pos, len(lower)))
     index.append(len(lower))
-    return "".join(out), tuple(index)
+    text = "".join(out)
+    return _rewrite(text, index, number_words(text, _number_names()))
+
+
+def _rewrite(
+    text: str, index: list[int], edits: list[tuple[int, int, str]]
+) -> tuple[str, tuple[int, ...]]:
+    """``text`` with each (start, end, replacement) applied, and the offset map carried over:
+    a replacement's characters map to the first character it replaces, its last to the last."""
+    out: list[str] = []
+    mapped: list[int] = []
+    pos = 0
+    for start, end, new in edits:
+        out.append(text[pos:start])
+        mapped.extend(index[pos:start])
+        out.append(new)
+        mapped.extend([index[start]] * (len(new) - 1) + [index[end - 1]])
+        pos = end
+    out.append(text[pos:])
+    mapped.extend(index[pos:])
+    return "".join(out), tuple(mapped)
 
 
 @dataclass(frozen=True)
@@ -236,6 +257,12 @@ class Mention:
 def _name_words() -> frozenset[str]:
     """Every word of every technology name and alias."""
     return frozenset(w for name in catalogue() for w in re.findall(r"[a-z]+", name))
+
+
+@cache
+def _number_names() -> tuple[str, ...]:
+    """Technology names that begin with a number word ('two-tower')."""
+    return tuple(n for n in catalogue() if number_words(n) and number_words(n)[0][0] == 0)
 
 
 @cache

@@ -158,7 +158,7 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     )
     per_replica = first(
         NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
-        r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one) per (?:replica|instance|pod)|"
+        r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
         r"\beach pod with (?P<each>one|\d+)",
         sents,
     )
