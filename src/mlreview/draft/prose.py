@@ -77,7 +77,8 @@ DURATION_UNITS = {
 UNIT = "|".join(sorted(map(re.escape, DURATION_UNITS), key=len, reverse=True))
 NEGATION = re.compile(
     r"\b(no|not|without|never|none|nobody|nothing|lacks?|isn't|aren't|don't|doesn't|didn't|"
-    r"won't|can't|cannot|neither|nor)\b|n't\b"
+    r"won't|can't|cannot|neither|nor|no longer|not yet|nor|zero|lack of|absence of|missing)\b|"
+    r"n't\b|n\u2019t\b"
 )
 
 
@@ -217,19 +218,44 @@ class Sentence:
         return self.index[start], self.index[max(start, end - 1)] + 1
 
     def negated(self, start: int, end: int) -> bool:
-        """True when a negation word governs the span [start, end) of this sentence.
+        """True when the text says the span [start, end) of this sentence is not the case.
 
-        The clause is cut at commas, semicolons and 'but'/'while'/'although' so that 'no canary,
-        but auto-rollback' negates only the canary."""
-        left = re.split(r"[,;:()]|\b(?:but|while|although|whereas|and then)\b", self.lower[:start])
+        A negation word governs what follows it in its clause; the clause is cut at commas,
+        semicolons, brackets and contrast words ('but', 'while', 'although', 'instead'), so that
+        'no canary, but auto-rollback' negates only the canary. A span is also negated by what
+        follows it: 'is not', 'is disabled', 'exists ... but is switched off', 'there was X but
+        product killed it', and 'X used to ... but now'. 'Instead of X' and 'rather than X'
+        negate X."""
+        left = CLAUSE_BREAK.split(self.lower[:start])
         clause = left[-1] if left else ""
-        window = clause[-40:]
-        return bool(NEGATION.search(window)) or bool(
-            re.match(
-                r"\s*(?:is|are|was|were)?\s*(?:not|never|missing|absent|disabled|off)\b",
-                self.lower[end:],
-            )
-        )
+        if NEGATION.search(clause[-48:]) and not RESTORED.search(clause):
+            return True
+        before = self.lower[:start]
+        if re.search(r"\b(?:instead of|rather than|in place of)\s+(?:[\w-]+\s+){0,3}$", before):
+            return True
+        after = self.lower[end:]
+        if re.search(r"\bused to\b", before[-48:]) and re.search(r"\bbut (?:now|today)\b", after):
+            return True
+        if AFTER_NEGATION.match(after):
+            return True
+        return bool(WITHDRAWN.match(after))
+
+
+CLAUSE_BREAK = re.compile(
+    r"[,;()\u2014]|\s-\s|\b(?:but|while|although|though|whereas|and then|instead|however|so|"
+    r"because|which|except)\b"
+)
+RESTORED = re.compile(r"\bnot only\b|\bno (?:doubt|matter)\b|\bnothing but\b")
+AFTER_NEGATION = re.compile(
+    r"\s*(?:is|are|was|were|has been|have been|stays?|remains?)?\s*(?:not|never|missing|absent|"
+    r"disabled|off|switched off|turned off|removed|gone)\b"
+)
+WITHDRAWN = re.compile(
+    r"[^.;]{0,80}?\b(?:but|and)\s+(?:(?:it'?s|it is|they'?re|they are|is|was|were|it was|"
+    r"\w+(?:\s+\w+)?)\s+)?(?:switched off|turned off|disabled|killed|cut|removed|dropped|"
+    r"deprecated|not used|never used|not (?:enabled|on|active))(?:\s+(?:it|them))?\b"
+    r"|[^.;]{0,60}?\bused to\b[^.;]*\bbut (?:now|today|these days)\b"
+)
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -33,7 +33,8 @@ CADENCES: tuple[tuple[str, str], ...] = (
         "weekly",
     ),
     (r"\bmonthly\b|every month|each month|once a month", "monthly"),
-    (r"\bquarterly\b|every quarter|each quarter", "every 90d"),
+    (r"\bquarterly\b|every quarter|each quarter|once a quarter", "every 90d"),
+    (r"\b(?:yearly|annually)\b|once a year|every year|each year", "every 365d"),
 )
 
 
@@ -70,6 +71,16 @@ def first(pattern: str | re.Pattern[str], sents: Iterable[Sentence]) -> Found | 
     return None
 
 
+def first_stated(pattern: str | re.Pattern[str], sents: Iterable[Sentence]) -> Found | None:
+    """The first match of ``pattern`` that the text does not negate."""
+    regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+    for s in sents:
+        for m in regex.finditer(s.lower):
+            if not s.negated(m.start(), m.end()):
+                return s, m
+    return None
+
+
 def find_all(pattern: str, sents: Iterable[Sentence]) -> list[Found]:
     regex = re.compile(pattern)
     return [(s, m) for s in sents for m in regex.finditer(s.lower)]
@@ -90,16 +101,19 @@ def small_number(text: str) -> float:
 def find_cadence(text: str, s: Sentence, offset: int = 0) -> tuple[str, str] | None:
     """The first cadence stated in ``text`` (a part of ``s`` starting at ``offset``)."""
     every = re.search(r"every\s+" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b", text)
-    if every:
+    if every and not s.negated(offset + every.start(), offset + every.end()):
         return (
             f"every {duration_text(number(every), every.group('unit'))}",
             quote(s, offset + every.start(), offset + every.end()),
         )
     best: tuple[int, str, re.Match[str]] | None = None
     for pattern, cadence in CADENCES:
-        m = re.search(pattern, text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), cadence, m)
+        for m in re.finditer(pattern, text):
+            if s.negated(offset + m.start(), offset + m.end()):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), cadence, m)
+            break
     if best is None:
         return None
     return best[1], quote(s, offset + best[2].start(), offset + best[2].end())

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from mlreview.draft.extract.find import first, quote, quote_found, small_number, yes_no
+from mlreview.draft.extract.find import (
+    first,
+    first_stated,
+    quote,
+    quote_found,
+    small_number,
+    yes_no,
+)
 from mlreview.draft.extract.reading import STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, duration_text, number
 
@@ -26,17 +33,22 @@ def read(r: Reading) -> None:
     if found is None:
         return
     mode, words = found
-    platforms = r.of_kind("serving_platform")
     ident = "api" if mode == "online" else "batch_scoring_run"
     d.component("endpoints", ident, words, model=models[0], mode=mode)
     key = ("endpoints", ident)
     if mode != "online":
         return
-    if platforms:
-        d.put((*key, "platform"), platforms[0].tech.name, words)
+    platform = _platform(r)
+    if platform:
+        d.put(
+            (*key, "platform"),
+            platform.tech.name,
+            quote(platform.sentence, platform.start, platform.end),
+        )
     _latency(r, key)
     _replicas(r, key)
     _serving_facts(r, key)
+    _autoscaling(r, key)
     for m in r.of_kind(*STORE_KINDS, "model_api"):
         name = m.tech.name
         section = "sources" if m.tech.kind == "model_api" else "stores"
@@ -47,8 +59,8 @@ def read(r: Reading) -> None:
 def _mode(r: Reading) -> tuple[str, str] | None:
     """'online' or 'batch' with the words that say so, or None when nothing does."""
     platforms = r.of_kind("serving_platform")
-    batch = first(BATCH_CUES, r.sents)
-    strong = first(
+    batch = first_stated(BATCH_CUES, r.sents)
+    strong = first_stated(
         r"real[- ]?time|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
         r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
         r.sents,
@@ -56,12 +68,35 @@ def _mode(r: Reading) -> tuple[str, str] | None:
     if batch and not strong:
         return "batch", quote_found(batch)
     if platforms:
-        p = platforms[0]
+        p = _platform(r) or platforms[0]
         return "online", quote(p.sentence, p.start, p.end)
-    online = first(ONLINE_CUES, r.sents)
+    online = first_stated(ONLINE_CUES, r.sents)
     if online:
         return "online", quote_found(online)
     return ("batch", quote_found(batch)) if batch else None
+
+
+GENERIC_PLATFORMS = ("kubernetes", "lambda", "cloud-run", "fastapi")
+SERVING_WORDS = re.compile(
+    r"\bserv(?:e|es|ed|ing)\b|endpoints?\b|deploy|\bhost|inference|\bbehind\b|\bruns? (?:in|on)\b"
+)
+JOB_CONTEXT = re.compile(r"\b(?:enrich\w*|pipeline|etl|ingest\w*|consumer|job|train\w*|workflow)\b")
+
+
+def _platform(r: Reading) -> Mention | None:
+    """The serving platform the model answers on: one named where serving is described, a model
+    server before the cluster it runs on ('Triton on our k8s'), not a function that enriches
+    events ('a Lambda enriches them')."""
+    best: tuple[int, int, Mention] | None = None
+    for order, m in enumerate(r.of_kind("serving_platform")):
+        if m.sentence.negated(m.start, m.end):
+            continue
+        clause = m.sentence.lower[max(0, m.start - 40) : m.end + 40]
+        score = 2 * bool(SERVING_WORDS.search(clause)) + (m.tech.name not in GENERIC_PLATFORMS)
+        score -= 2 * bool(JOB_CONTEXT.search(m.sentence.lower[m.end : m.end + 30]))
+        if best is None or score > best[0]:
+            best = (score, order, m)
+    return best[2] if best else None
 
 
 def _latency(r: Reading, key: tuple[str, ...]) -> None:
@@ -106,46 +141,109 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
         d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
 
 
+THINGS = (
+    r"(?:instances?|replicas?|pods?|nodes?|containers?|servers?|copies|tasks?|workers?|"
+    r"machines?|vms?)"
+)
+BETWEEN = re.compile(
+    r"(?:between|from)\s+(?P<lo>\d+)\s+(?:and|to)\s+(?P<hi>\d+)(?:\s+(?:[\w.-]+\s+){0,3}?"
+    + THINGS
+    + r"\b)?|(?P<lo2>\d+)\s*(?:-|\u2013|to)\s*(?P<hi2>\d+)\s+(?:[\w.-]+\s+){0,3}?"
+    + THINGS
+    + r"\b"
+)
+MIN_MAX = re.compile(
+    r"min(?:imum)?\s*(?:of\s+|is\s+(?:still\s+)?|=\s*|:\s*)?(?P<lo>\d+)\b[^.;]{0,40}?\bmax(?:imum)?"
+    r"\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<hi>\d+)\b|(?P<lo2>\d+)\s+(?:[\w.-]+\s+){0,2}?"
+    + THINGS
+    + r"\s*\(?\s*min(?:imum)?\b[^.;]{0,40}?\b(?:up to|max(?:imum)?)\s+(?P<hi2>\d+)"
+)
+FIXED = re.compile(
+    r"\bfixed\b|\bstatic\b|\bpinned\b|not auto[- ]?scal|no auto[- ]?scal|without auto[- ]?scal|"
+    r"never got around to auto[- ]?scal|\bno autoscaler\b"
+)
+
+
 def _replicas(r: Reading, key: tuple[str, ...]) -> None:
     d = r.draft
-    things = r"(?:instances?|replicas?|pods?|nodes?|containers?|servers?|copies|tasks?)"
-    span = first(
-        r"(?:between|from)\s+(?P<lo>\d+)\s+(?:and|to)\s+(?P<hi>\d+)\s+(?:[\w.-]+\s+)?"
-        + things
-        + r"|(?P<lo2>\d+)\s*(?:-|\u2013|to)\s*(?P<hi2>\d+)\s+(?:[\w.-]+\s+)?"
-        + things
-        + r"|(?P<lo5>\d+)\s+"
-        + things
-        + r"\s+minimum,?\s*(?:and\s+)?(?:up to|maximum)\s+"
-        r"(?P<hi5>\d+)"
-        + r"|min(?:imum)?\s+(?P<lo3>\d+)\s+"
-        + things
-        + r"?,?\s*(?:and\s+)?max(?:imum)?\s+"
-        r"(?P<hi3>\d+)|min(?:imum)?\s+(?P<lo4>\d+)[^.;]{0,20}?max(?:imum)?\s+(?P<hi4>\d+)",
-        r.sents,
-    )
-    if span:
-        m = span[1]
-        low = next(m.group(g) for g in ("lo", "lo2", "lo3", "lo4", "lo5") if m.group(g))
-        high = next(m.group(g) for g in ("hi", "hi2", "hi3", "hi4", "hi5") if m.group(g))
-        d.put((*key, "replicas", "min"), int(low), quote_found(span))
-        d.put((*key, "replicas", "max"), int(high), quote_found(span))
-        return
     serving = [
-        s for s in r.sents if re.search(r"serv|endpoint|deploy|\bapi\b|host|\bruns?\b", s.lower)
+        s
+        for s in r.sents
+        if SERVING_WORDS.search(s.lower) or re.search(r"auto[- ]?scal|\bhpa\b|" + THINGS, s.lower)
     ]
+    for pattern in (MIN_MAX, BETWEEN):
+        span = first(pattern, serving)
+        if span:
+            m = span[1]
+            low, high = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
+            if int(low) <= int(high):
+                d.put((*key, "replicas", "min"), int(low), quote_found(span))
+                d.put((*key, "replicas", "max"), int(high), quote_found(span))
+                return
     count = first(
-        NUMBER + r"\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?" + things + r"\b", serving
+        r"(?:pinned at\s+)?(?<![\w.])(?P<num>\d+)\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?"
+        + THINGS
+        + r"\b(?!\s+(?:per|each)\b)",
+        serving,
     )
     if count:
         s, m = count
-        n = int(number(m))
+        n = int(m.group("num"))
         d.put((*key, "replicas", "min"), n, quote_found(count))
-        if re.search(r"\bfixed\b|\bstatic\b|no autoscal|not autoscal|without autoscal", s.lower):
+        if FIXED.search(s.lower[max(0, m.start() - 30) : m.end() + 40]):
             d.put((*key, "replicas", "max"), n, quote_found(count))
-        upto = re.search(r"(?:up to|max(?:imum)?(?: of)?)\s+(\d+)", s.lower[m.end() :])
+        upto = re.search(
+            r"(?:up to|max(?:imum)?(?: of)?)\s+(\d+)|(\d+)\s+max(?:imum)?\b", s.lower[m.end() :]
+        )
         if upto:
-            d.put((*key, "replicas", "max"), int(upto.group(1)), quote_found(count))
+            d.put(
+                (*key, "replicas", "max"), int(upto.group(1) or upto.group(2)), quote_found(count)
+            )
+
+
+METRICS = (
+    ("cpu", r"\bcpu\b"),
+    ("gpu utilisation", r"\bgpu util"),
+    ("concurrency", r"\bconcurren"),
+    ("ongoing requests", r"ongoing requests|in-flight|inflight"),
+    ("consumer lag", r"consumer lag|queue (?:depth|length)"),
+    ("invocations per instance", r"invocations per (?:instance|replica)"),
+    ("requests per second", r"requests per second|\brps\b|\bqps\b"),
+    ("memory", r"\bmemory\b"),
+)
+
+
+def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
+    """'HPA on CPU at 70%', 'scaling on concurrency with a target of 4', 'target is 8'."""
+    d = r.draft
+    scaling = re.compile(
+        r"auto[- ]?scal\w*|\bhpa\b|\bkeda\b|\bscal(?:es|ed|ing) (?:on|by)\b|\btarget tracking\b"
+    )
+    for s in r.sents:
+        m = scaling.search(s.lower)
+        if not m or s.negated(m.start(), m.end()):
+            continue
+        rest = s.lower[m.start() : m.end() + 90]
+        for name, pattern in METRICS:
+            hit = re.search(r"\b(?:on|by|using|tracks?)\b[^.;]{0,30}?(?:" + pattern + ")", rest)
+            if hit:
+                d.put(
+                    (*key, "autoscaling", "metric"),
+                    name,
+                    quote(s, m.start(), m.start() + hit.end()),
+                )
+                break
+        target = re.search(
+            r"target(?: of| is| at|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*%?|\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|"
+            r"(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
+            s.lower[m.start() :],
+        )
+        if target:
+            value = float(target.group("a") or target.group("b") or target.group("c"))
+            at = m.start() + target.start()
+            d.put((*key, "autoscaling", "target"), value, quote(s, at, m.start() + target.end()))
+        if d.get((*key, "autoscaling", "metric")):
+            return
 
 
 def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
@@ -153,9 +251,12 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     yes_no(
         d,
         (*key, "autoscaling", "enabled"),
-        r"auto[- ]?scal|\bhpa\b|scales? (?:out|up) automatically",
+        r"auto[- ]?scal|\bhpa\b|\bkeda\b|scales? (?:out|up) automatically|"
+        r"scal(?:es|ed|ing) (?:on|by|between)\b",
         sents,
     )
+    if FIXED.search(" ".join(s.lower for s in sents)):
+        d.put((*key, "autoscaling", "enabled"), False, "", replace=False)
     per_replica = first(
         NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
         r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
