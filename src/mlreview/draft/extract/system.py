@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlreview.draft.extract.find import first, quote, quote_found
+from mlreview.draft.extract.find import first, first_stated, quote, quote_found
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import NUMBER, number
 
@@ -71,28 +71,66 @@ def read(r: Reading) -> None:
     _traffic(r)
 
 
+THINGS = (
+    r"requests?|reqs?|calls|predictions|transactions|txns?|events|scores|lookups|queries|times|"
+    r"searches|quotes|posts|authori[sz]ations|auctions|tickets|sessions|conversations|"
+    r"[\w-]+ requests"
+)
+RATE = re.compile(
+    NUMBER + rf"\s*(?:(?:{THINGS})\s*)?(?:(?P<unit>rps|qps|tps)\b|(?:/|per|an?|each)\s*"
+    r"(?P<per>s\b|sec\b|second|minute|min\b|hour|day))"
+)
+NOT_TRAFFIC = re.compile(
+    r"per (?:replica|instance|pod|node|gpu|worker)|single (?:instance|replica|pod)|load[- ]test|"
+    r"\ballows?\b|\blimit|\bquota|\bcapped\b|\bmessages?\b|\bmsgs?\b|\bpings?\b|\bupdates\b"
+)
+BARE_PEAK = re.compile(
+    r"\bpeak\b[^.;\d]{0,25}?"
+    + NUMBER
+    + r"(?!\d|[.,]\d)(?!\s*(?:x\b|%|ms\b|s\b|rps|qps|tps|[a-z/]))"
+)
+NORMAL = re.compile(r"\b(?:normal|usual|typical|regular|ordinary|average|daily peak|every ?day)\b")
+EVENT = re.compile(
+    r"\b(?:event|black friday|new year|record|launch|holiday|spike|incident|tonight|stadium)\b"
+)
+
+
 def _traffic(r: Reading) -> None:
+    """Rates per second, minute, hour and day. Rates of one replica, a load test or a quota are
+    not the system's traffic; when both a normal and an event peak are stated, the normal one is
+    the peak and the reading is noted."""
     d = r.draft
-    things = r"requests?|reqs?|calls|predictions|transactions|events|scores|lookups|queries|times"
-    rate = re.compile(
-        NUMBER + rf"\s*(?:(?:{things})\s*)?(?:(?P<unit>rps|qps|tps)\b|(?:/|per|an?|each)\s*"
-        r"(?P<per>s\b|sec\b|second|minute|min\b|hour|day))"
-    )
+    peaks: list[tuple[int, float, str]] = []
     for s in r.sents:
-        for m in rate.finditer(s.lower):
-            if m.group("unit") is None and not re.search(things, m.group(0)):
+        for m in RATE.finditer(s.lower):
+            if m.group("unit") is None and not re.search(THINGS, m.group(0)):
+                continue
+            context = s.lower[max(0, m.start() - 60) : m.end() + 25]
+            if NOT_TRAFFIC.search(context) or s.negated(m.start(), m.end()):
                 continue
             value = number(m)
             per = m.group("per") or "s"
             words = quote(s, m.start(), m.end())
             if per.startswith("day"):
                 d.put(("system", "traffic", "daily_predictions"), value, words)
-            elif per.startswith("hour"):
-                d.put(("system", "traffic", "peak_qps"), round(value / 3600, 3), words)
-            elif per.startswith("min"):
-                d.put(("system", "traffic", "peak_qps"), round(value / 60, 3), words)
-            else:
-                d.put(("system", "traffic", "peak_qps"), value, words)
+                continue
+            qps = value / {"h": 3600, "m": 60}.get(per[0], 1)
+            near = s.lower[max(0, m.start() - 40) : m.end() + 20]
+            rank = 0 if NORMAL.search(near) else 2 if EVENT.search(near) else 1
+            peaks.append((rank, round(qps, 3), words))
+        before = r.previous(s)
+        if RATE.search(s.lower) or (before and RATE.search(before.lower)):
+            for m in BARE_PEAK.finditer(s.lower):
+                near = s.lower[max(0, m.start() - 40) : m.end()]
+                rank = 0 if NORMAL.search(near) else 2 if EVENT.search(near) else 1
+                peaks.append((rank, number(m), quote(s, m.start(), m.end())))
+    if peaks:
+        rank, qps, words = min(peaks, key=lambda p: p[0])
+        d.put(("system", "traffic", "peak_qps"), qps, words)
+        if rank == 0 and any(p[0] == 2 for p in peaks):
+            d.notes[("system", "traffic", "peak_qps")] = (
+                "reading: the normal peak, not the event peak also stated"
+            )
     everyone = first(
         NUMBER + r"\s+(?:customers|subscribers|users|stores|accounts)\b[^.;]*"
         r"(?:every night|nightly|daily|each night|every day)",
@@ -102,9 +140,10 @@ def _traffic(r: Reading) -> None:
         d.put(
             ("system", "traffic", "daily_predictions"), number(everyone[1]), quote_found(everyone)
         )
-    growth = first(
+    growth = first_stated(
         r"(?P<n>\d+(?:\.\d+)?)\s*x\b(?=[^.;]*\b(?:traffic|growth|grow|load|peak|spike|volume|"
-        r"scale|black friday|launch|season|normal|next year))|"
+        r"scale|black friday|launch|season|normal|next year|annual event|by next))|"
+        r"\b(?:plan|planning|expect\w*|grow\w*) (?:for )?(?P<n3>\d+(?:\.\d+)?)\s*x\b|"
         r"(?:traffic|volume|load|expect)[^.;]*?\b(?P<n2>\d+(?:\.\d+)?)\s*x\b|"
         r"\b(?P<word>double|triple|tenfold|ten[- ]fold)\b",
         r.sents,
@@ -114,5 +153,5 @@ def _traffic(r: Reading) -> None:
         if m.group("word"):
             value = {"double": 2.0, "triple": 3.0}.get(m.group("word"), 10.0)
         else:
-            value = float(m.group("n") or m.group("n2"))
+            value = float(m.group("n") or m.group("n2") or m.group("n3"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))
