@@ -132,7 +132,14 @@ def resolve(data: dict[str, Any], path: str) -> Any:
     return node
 
 
+NAMED_PERIODS = {"quarterly": 90 * 86400.0, "yearly": 365 * 86400.0, "annually": 365 * 86400.0}
+
+
 def _as_time(value: Any) -> float | None:
+    """Seconds in a duration or schedule; writers also use 'quarterly' and 'yearly', which the
+    manifest spells 'every 90d' and 'every 365d'."""
+    if isinstance(value, str) and value.lower() in NAMED_PERIODS:
+        return NAMED_PERIODS[value.lower()]
     if isinstance(value, str):
         for parse in (Duration.parse, Schedule.parse):
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mlreview.draft.extract.failure import dependency_facts, endpoint_fallback
 from mlreview.draft.extract.find import (
     first,
     first_stated,
@@ -49,11 +50,14 @@ def read(r: Reading) -> None:
     _replicas(r, key)
     _serving_facts(r, key)
     _autoscaling(r, key)
-    for m in r.of_kind(*STORE_KINDS, "model_api"):
+    for m in r.of_kind(*STORE_KINDS, "model_api", "database"):
         name = m.tech.name
-        section = "sources" if m.tech.kind == "model_api" else "stores"
-        if d.get((section, name, "kind")) in ("online", "cache", "third_party"):
+        section = "stores" if m.tech.kind in STORE_KINDS else "sources"
+        kind = d.get((section, name, "kind"))
+        called = kind == "database" and PER_REQUEST.search(m.sentence.lower)
+        if kind in ("online", "cache", "third_party") or called:
             _dependency(r, key, name, m)
+    endpoint_fallback(r, key)
 
 
 def _mode(r: Reading) -> tuple[str, str] | None:
@@ -76,6 +80,10 @@ def _mode(r: Reading) -> tuple[str, str] | None:
     return ("batch", quote_found(batch)) if batch else None
 
 
+PER_REQUEST = re.compile(
+    r"\b(?:per|each|every) (?:request|search|query|call|prediction)|\bqueries it\b|"
+    r"\bcalls? (?:it|them)\b"
+)
 GENERIC_PLATFORMS = ("kubernetes", "lambda", "cloud-run", "fastapi")
 SERVING_WORDS = re.compile(
     r"\bserv(?:e|es|ed|ing)\b|endpoints?\b|deploy|\bhost|inference|\bbehind\b|\bruns? (?:in|on)\b"
@@ -332,22 +340,10 @@ def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> No
     deps.append(dep)
     index = str(len(deps) - 1)
     d.words[(*key, "dependencies", index, "target")] = quote(m.sentence, m.start, m.end)
-    i = r.sents.index(m.sentence)
-    near = [s for s in r.sents if m.sentence is s or target.split("-", maxsplit=1)[0] in s.lower]
-    near += r.sents[i + 1 : i + 2]
-    timeout = first(
-        r"time ?outs?\b[^.;]{0,20}?" + NUMBER + r"\s*(?P<unit>ms|milliseconds?)\b|"
-        r"(?P<num2>\d+)\s*ms time ?out",
-        near,
-    )
-    if timeout:
-        t = timeout[1]
-        dep["timeout_ms"] = float(t.group("num2")) if t.group("num2") else number(t)
-        d.words[(*key, "dependencies", index, "timeout_ms")] = quote_found(timeout)
-    fallback = first(
-        r"fall(?:s|ing)? ?back to (?:a |the )?(default|cache|cached|heuristic|rule)", near
-    )
-    if fallback:
-        word = fallback[1].group(1)
-        dep["fallback"] = {"cached": "cache", "rule": "heuristic"}.get(word, word)
-        d.words[(*key, "dependencies", index, "fallback")] = quote_found(fallback)
+    for field, words in dependency_facts(r, dep, target, m).items():
+        value = dep[field]
+        if isinstance(value, dict):
+            for inner in value:
+                d.words[(*key, "dependencies", index, field, inner)] = words
+        else:
+            d.words[(*key, "dependencies", index, field)] = words
