@@ -137,9 +137,12 @@ NAMED_PERIODS = {"quarterly": 90 * 86400.0, "yearly": 365 * 86400.0, "annually":
 
 def _as_time(value: Any) -> float | None:
     """Seconds in a duration or schedule; writers also use 'quarterly' and 'yearly', which the
-    manifest spells 'every 90d' and 'every 365d'."""
+    manifest spells 'every 90d' and 'every 365d', and '2 years' or '12 months' for durations."""
     if isinstance(value, str) and value.lower() in NAMED_PERIODS:
         return NAMED_PERIODS[value.lower()]
+    long = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(years?|months?)", str(value).strip().lower())
+    if long:
+        return float(long.group(1)) * (365 if long.group(2)[0] == "y" else 30) * 86400.0
     if isinstance(value, str):
         for parse in (Duration.parse, Schedule.parse):
             try:

@@ -73,6 +73,10 @@ DURATION_UNITS = {
     "weeks": "w",
     "month": "mo",
     "months": "mo",
+    "year": "y",
+    "years": "y",
+    "yr": "y",
+    "yrs": "y",
 }
 UNIT = "|".join(sorted(map(re.escape, DURATION_UNITS), key=len, reverse=True))
 NEGATION = re.compile(
@@ -100,6 +104,8 @@ def duration_text(value: float, unit: str) -> str:
     short = DURATION_UNITS[unit.lower()]
     if short == "mo":
         value, short = value * 30, "d"
+    if short == "y":
+        value, short = value * 365, "d"
     shown = f"{value:g}"
     return f"{shown}{short}"
 

@@ -41,6 +41,8 @@ def read(r: Reading) -> None:
             technology=m.tech.name,
         )
     for m in r.of_kind(*STORE_KINDS):
+        if _detail_of_previous(r, m):
+            continue
         words = quote(m.sentence, m.start, m.end)
         kind = STORE_KINDS[m.tech.kind]
         if m.tech.kind == "feature_store" and not re.search(
@@ -68,6 +70,16 @@ def read(r: Reading) -> None:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
     _availability(r)
+
+
+def _detail_of_previous(r: Reading, m: Mention) -> bool:
+    """A store named in brackets right after another ('the Feature Store (online tables for
+    serving)') is a part of that one, not a second store."""
+    before = [x for x in r.found if x.sentence is m.sentence and x.end <= m.start]
+    if not before or before[-1].tech.kind not in STORE_KINDS:
+        return False
+    between = m.sentence.lower[before[-1].end : m.start]
+    return bool(re.fullmatch(r"\s*\(\s*(?:[\w-]+\s+){0,2}", between))
 
 
 def _roles(s: Sentence) -> list[tuple[str, int, str]]:

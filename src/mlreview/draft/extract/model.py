@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from mlreview.draft.extract import training
 from mlreview.draft.extract.find import find_cadence, first, quote, segments, yes_no
 from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import Mention
 
 
 def read(r: Reading) -> None:
@@ -13,7 +15,7 @@ def read(r: Reading) -> None:
     families = r.of_kind("model_family")
     domain = str(d.get(("system", "name")) or "model").split("-")[0]
     if families:
-        f = families[0]
+        f = _family(r, families)
         ident = f"{domain}_{f.tech.name}" if domain != "ml" else f.tech.name
         d.component("models", ident, quote(f.sentence, f.start, f.end), family=f.tech.name)
     elif first(r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b", r.sents):
@@ -21,23 +23,18 @@ def read(r: Reading) -> None:
         d.component("models", ident, "")
     else:
         return
-    train = r"\b(?:re)?train(?:ed|s|ing)?\b"
-    for s in r.sents:
-        if not re.search(train, s.lower):
-            continue
-        parts = [(o, t) for o, t in segments(s) if re.search(train, t)] + [(0, s.lower)]
-        cadence = next((c for o, t in parts if (c := find_cadence(t, s, o))), None)
-        if cadence:
-            d.put(("models", ident, "training", "cadence"), cadence[0], cadence[1])
+    for pattern in (RETRAINED, TRAINING_WORD):
+        for s in r.sents:
+            if not pattern.search(s.lower):
+                continue
+            parts = [(o, t) for o, t in segments(s) if pattern.search(t)] + [(0, s.lower)]
+            cadence = next((c for o, t in parts if (c := find_cadence(t, s, o))), None)
+            if cadence:
+                d.put(("models", ident, "training", "cadence"), cadence[0], cadence[1])
+                break
     if d.has("pipelines", "training"):
         d.put(("models", ident, "training", "pipeline"), "training", "")
-    yes_no(
-        d,
-        ("models", ident, "training", "automated"),
-        r"(?:automatically|auto[- ]?)(?:re)?train|promot\w* automatically|auto[- ]promot|"
-        r"training is automated|automated (?:re)?training",
-        r.sents,
-    )
+    training.read(r, ident)
     yes_no(
         d,
         ("models", ident, "validation_gate", "enabled"),
@@ -45,3 +42,26 @@ def read(r: Reading) -> None:
         r"(?:against|before promot)",
         r.sents,
     )
+
+
+RETRAINED = re.compile(
+    r"\bre-?train\w*|\btrained\b|\btrains\b|\brefit\b|\btraining:|\btraining (?:runs?|jobs?)\b|"
+    r"\bmodels? (?:gets |is |are )?re-?built"
+)
+TRAINING_WORD = re.compile(
+    r"\btraining\b(?! (?:features?|data|set|sets|examples|backfill|export|pipeline waits))"
+)
+CORRECTION = re.compile(r"\b(?:actually|in fact|no wait|rather|now|these days|but now)\b")
+
+
+def _family(r: Reading, families: list[Mention]) -> Mention:
+    """The model's family: the first named, unless the text corrects itself ('our GLM, which is
+    actually a gradient boosting model now') or negates it."""
+    stated = [f for f in families if not f.sentence.negated(f.start, f.end)] or families
+    chosen = stated[0]
+    for later in stated[1:]:
+        if later.sentence is chosen.sentence and CORRECTION.search(
+            chosen.sentence.lower[chosen.end : later.start]
+        ):
+            chosen = later
+    return chosen
