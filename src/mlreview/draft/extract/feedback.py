@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mlreview.draft.extract import labels
 from mlreview.draft.extract.find import (
     A_OR_NUMBER,
     find_all,
@@ -21,7 +22,8 @@ LABEL_CUES = re.compile(
     r"annotat|\bfeedback\b|\bactuals?\b|\bconfirm(?:s|ed)? (?:fraud|anomal)|"
     r"\bdefaults? (?:show|arrive|are known|happen)|\bpurchases? are\b|watch-through|"
     r"readmissions? are known|won or lost|counts? as (?:churned|fraud|positive|defaulted)|"
-    r"churned if"
+    r"churned if|thumbs|\bescalat|inspectors?|re-?check|\baccept(?:ed|ance)\b|\brenews?\b|"
+    r"\bdelivered\b|moderator"
 )
 LABEL_KINDS: tuple[tuple[str, str], ...] = (
     (
@@ -50,14 +52,17 @@ def read(r: Reading) -> None:
         return
     d.component("feedback", "labels", quote_found(cue), model=models[0])
     key = ("feedback", "labels", "label")
-    for s in label_sents:
+    named = [s for s in label_sents if re.search(r"\blabel", s.lower)]
+    for s in named + [s for s in label_sents if s not in named]:
         kind = next((k for k, p in LABEL_KINDS if re.search(p, s.lower)), None)
         if kind:
             m = re.search(dict(LABEL_KINDS)[kind], s.lower)
             assert m is not None
             d.put((*key, "kind"), kind, quote(s, m.start(), m.end()))
             break
+    labels.delays(r, key)
     _delay(r, key, label_sents)
+    labels.selection(r, "labels")
     for x in r.of_kind(*SOURCE_KINDS):
         if re.search(r"\blabels? (?:come|are read|arrive) from", x.sentence.lower):
             d.put((*key, "source"), x.tech.name, quote(x.sentence, x.start, x.end))
@@ -70,35 +75,7 @@ def read(r: Reading) -> None:
     if rate:
         pct = rate[1].group("pct") or rate[1].group("pct2")
         d.put((*key, "base_rate"), round(float(pct) / 100, 6), quote_found(rate))
-    _holdout(r)
-
-
-def _holdout(r: Reading) -> None:
-    d = r.draft
-    holdout = first(
-        r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:random )?hold[- ]?out|hold[- ]?out\s*(?:of|at)?\s*"
-        r"(?P<pct2>\d+(?:\.\d+)?)\s*%|\bhold[- ]?out\b",
-        r.sents,
-    )
-    if holdout:
-        s, m = holdout
-        enabled = not s.negated(m.start(), m.end())
-        d.put(("feedback", "labels", "holdout", "enabled"), enabled, quote_found(holdout))
-        pct = m.group("pct") or m.group("pct2")
-        if enabled and pct:
-            d.put(
-                ("feedback", "labels", "holdout", "fraction"),
-                round(float(pct) / 100, 6),
-                quote_found(holdout),
-            )
-    explore = first(r"explor(?:e|ation|ing)|epsilon[- ]greedy|bandit", r.sents)
-    if explore:
-        s, m = explore
-        d.put(
-            ("feedback", "labels", "exploration", "enabled"),
-            not s.negated(m.start(), m.end()),
-            quote_found(explore),
-        )
+    labels.design(r, "labels")
 
 
 def _delay(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
