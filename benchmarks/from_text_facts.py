@@ -11,7 +11,7 @@ names and strict on values:
   component, else its first; a dependency is matched through its target;
 - a value is right when it equals the draft's (numbers within 2%, durations and schedules by
   their length, technologies through the catalogue's aliases, free text when every content word
-  of one is in the other; ``true`` for a monitor matches any of alert, dashboard, manual);
+  of one is in the other, crudely stemmed; ``true`` for a monitor matches any of alert, dashboard, manual);
   wrong when the draft has another value there; missed when it has none;
 - a negated fact is *inverted* when the draft holds its ``ruled_out_value``;
 - a number is kept when some numeric value in the draft is within 2% of it (durations count by
@@ -56,6 +56,7 @@ STOP = frozenset(
         "from",
     ]
 )
+FILLER = frozenset(["was", "were", "we", "our", "actually", "that", "who", "they", "it", "ones"])
 TOLERANCE = 0.02
 
 
@@ -70,6 +71,18 @@ def find_corpus(start: Path) -> Path | None:
 
 def _tokens(text: Any) -> set[str]:
     return {t for t in re.split(r"[^a-z0-9]+", str(text).lower()) if t and t not in STOP}
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of free text, crudely stemmed ('showed', 'shown' -> 'show')."""
+    out = set()
+    for word in _tokens(text) - FILLER:
+        for suffix in ("ing", "ed", "es", "s", "n"):
+            if len(word) > 4 and word.endswith(suffix):
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return out
 
 
 def _word_match(a: str, b: str) -> bool:
@@ -173,7 +186,7 @@ def same_value(expected: Any, got: Any) -> bool:
         a, b = lookup(expected), lookup(got)
         if a is not None and a is b:
             return True
-        e, g = _tokens(expected), _tokens(got)
+        e, g = _stems(expected), _stems(got)
         if not e or not g:
             return expected.strip().lower() == got.strip().lower()
         return _overlap(e, g) == len(e) or _overlap(g, e) == len(g)

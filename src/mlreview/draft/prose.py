@@ -234,6 +234,9 @@ class Sentence:
         negate X."""
         left = CLAUSE_BREAK.split(self.lower[:start])
         clause = left[-1] if left else ""
+        if ":" in clause:
+            head, _, tail = clause.rpartition(":")
+            clause = clause if NEGATED_LIST.search(head) else tail
         if NEGATION.search(clause[-48:]) and not RESTORED.search(clause):
             return True
         before = self.lower[:start]
@@ -250,6 +253,10 @@ class Sentence:
 CLAUSE_BREAK = re.compile(
     r"[,;()\u2014]|\s-\s|\b(?:but|while|although|though|whereas|and then|instead|however|so|"
     r"because|which|except)\b"
+)
+NEGATED_LIST = re.compile(
+    r"(?:n't|\bnot|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:have|has|got|use|do)(?:\s+yet)?\s*$|"
+    r"\b(?:missing|lacking|not yet|nothing|none|no)\s*$"
 )
 RESTORED = re.compile(r"\bnot only\b|\bno (?:doubt|matter)\b|\bnothing but\b")
 AFTER_NEGATION = re.compile(

@@ -106,7 +106,7 @@ def selection(r: Reading, ident: str) -> None:
     if seen:
         s, m = seen
         cond = (m.group("cond") or m.group("cond2")).strip()
-        cond = re.sub(r"^(?:the|those|transactions|ones) (?=\w)", "", cond)
+        cond = re.sub(r"^(?:the|those) (?=\w)", "", cond)
         d.put((*key, "label", "observed_only_when"), cond, quote(s, *m.span()))
     shaped = _first(SHAPES, r.sents)
     if shaped or seen:
