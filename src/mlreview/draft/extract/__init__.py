@@ -10,7 +10,16 @@ docs/from-text.md.
 from __future__ import annotations
 
 from mlreview.draft.draft import Draft
-from mlreview.draft.extract import data, failure, feedback, model, monitoring, serving, system
+from mlreview.draft.extract import (
+    data,
+    failure,
+    feedback,
+    model,
+    monitoring,
+    named,
+    serving,
+    system,
+)
 from mlreview.draft.extract.reading import Reading
 
 __all__ = ["draft_from_text"]
@@ -22,4 +31,5 @@ def draft_from_text(text: str) -> Draft:
     for section in (system, data, model, serving, feedback, monitoring):
         section.read(reading)
     failure.source_failure(reading)
+    named.describe_unplaced(reading)
     return reading.draft

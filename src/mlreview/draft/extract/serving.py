@@ -276,9 +276,14 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         value = m.group("one") or m.group("each")
         count = small_number(value) if value else number(m)
         d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
-    gpu = first(r"\b(?:nvidia\s+)?(t4|a10g|a100|l4|v100|h100|k80|a10)\b", sents)
+    gpu = first(
+        r"(?<![a-z0-9])(?:nvidia\s+)?(t4|a10g|a100|l4|v100|h100|h200|k80|a10|l40s|rtx a4000|a4000)"
+        r"s?\b",
+        sents,
+    )
     if gpu:
-        d.put((*key, "accelerator"), f"nvidia-{gpu[1].group(1)}", quote_found(gpu))
+        name = gpu[1].group(1).replace(" ", "-")
+        d.put((*key, "accelerator"), f"nvidia-{name}", quote_found(gpu))
     cold = first(
         r"cold[- ]starts?[^.;]{0,40}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
         sents,

@@ -129,7 +129,7 @@ def _traffic(r: Reading) -> None:
         d.put(("system", "traffic", "peak_qps"), qps, words)
         if rank == 0 and any(p[0] == 2 for p in peaks):
             d.notes[("system", "traffic", "peak_qps")] = (
-                "reading: the normal peak, not the event peak also stated"
+                "reading taken: the normal peak, not the event peak also stated"
             )
     everyone = first(
         NUMBER + r"\s+(?:customers|subscribers|users|stores|accounts)\b[^.;]*"
