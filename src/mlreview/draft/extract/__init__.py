@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mlreview.draft.draft import Draft
 from mlreview.draft.extract import (
+    attached,
     data,
     failure,
     feedback,
@@ -30,6 +31,8 @@ def draft_from_text(text: str) -> Draft:
     reading = Reading(text)
     for section in (system, data, model, serving, feedback, monitoring):
         section.read(reading)
+    attached.store_facts(reading)
+    attached.pipeline_facts(reading)
     failure.source_failure(reading)
     named.describe_unplaced(reading)
     return reading.draft

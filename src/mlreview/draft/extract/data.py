@@ -11,7 +11,7 @@ from mlreview.draft.extract.reading import (
     STORE_KINDS,
     Reading,
 )
-from mlreview.draft.prose import UNIT, Mention, Sentence, duration_text
+from mlreview.draft.prose import Mention, Sentence
 
 ROLES: tuple[tuple[str, str], ...] = (
     ("training", r"\b(?:re)?train"),
@@ -50,17 +50,6 @@ def read(r: Reading) -> None:
         ):
             kind = "offline"
         d.component("stores", m.tech.name, words, kind=kind, technology=m.tech.name)
-        ttl = re.search(
-            r"(?P<num>\d+)[- ]?(?P<unit>" + UNIT + r")\s+ttl|ttl of\s+(?P<num2>\d+)\s*"
-            r"(?P<unit2>" + UNIT + r")\b",
-            m.sentence.lower,
-        )
-        if ttl:
-            text = duration_text(
-                float(ttl.group("num") or ttl.group("num2")),
-                ttl.group("unit") or ttl.group("unit2"),
-            )
-            d.put(("stores", m.tech.name, "ttl"), text, quote(m.sentence, ttl.start(), ttl.end()))
     for m in r.of_kind("stream_engine"):
         _stream_job(r, m)
     done: set[tuple[int, str]] = set()

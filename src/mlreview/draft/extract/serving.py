@@ -307,14 +307,21 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     _logging(r, key)
     yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
     yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
-    zones = first(
-        r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az)\b|(?P<n>\d|two|three)\s+"
-        r"(?:availability[- ])?(?:zones|azs)\b",
-        sents,
-    )
-    if zones:
-        n = zones[1].group("n")
-        d.put((*key, "zones"), int(small_number(n)) if n else 1, quote_found(zones))
+    data_ids = set(d.ids("stores")) | set(d.ids("sources"))
+    for s in sents:
+        zones = re.search(
+            r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az|region)\b|(?P<n>\d)\s+"
+            r"(?:availability[- ])?(?:zones|azs)\b",
+            s.lower,
+        )
+        if not zones:
+            continue
+        named = [x for x in r.found if x.sentence is s and x.start < zones.start()]
+        if named and named[-1].tech.name in data_ids:
+            continue
+        n = zones.group("n")
+        d.put((*key, "zones"), int(n) if n else 1, quote(s, *zones.span()))
+        break
 
 
 def _logging(r: Reading, key: tuple[str, ...]) -> None:
