@@ -232,6 +232,9 @@ class Sentence:
         follows it: 'is not', 'is disabled', 'exists ... but is switched off', 'there was X but
         product killed it', and 'X used to ... but now'. 'Instead of X' and 'rather than X'
         negate X."""
+        intro = LIST_INTRO.search(self.lower[:start])
+        if intro and not re.search(r"\bbut\b|\bhowever\b", self.lower[intro.end() : start]):
+            return True
         left = CLAUSE_BREAK.split(self.lower[:start])
         clause = left[-1] if left else ""
         if ":" in clause:
@@ -254,6 +257,10 @@ CLAUSE_BREAK = re.compile(
     r"[,;()\u2014]|\s-\s|\b(?:but|while|although|though|whereas|and then|instead|however|so|"
     r"because|which|except)\b"
 )
+LIST_INTRO = re.compile(
+    r"(?:n't|\bnot|\bnever)\s+(?:\w+\s+){0,2}?(?:have|has|got)(?:\s+yet)?\s*:|"
+    r"\b(?:missing|lacking|not yet)\s*:"
+)
 NEGATED_LIST = re.compile(
     r"(?:n't|\bnot|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:have|has|got|use|do)(?:\s+yet)?\s*$|"
     r"\b(?:missing|lacking|not yet|nothing|none|no)\s*$"
@@ -268,6 +275,8 @@ WITHDRAWN = re.compile(
     r"\w+(?:\s+\w+)?)\s+)?(?:switched off|turned off|disabled|killed|cut|removed|dropped|"
     r"deprecated|not used|never used|not (?:enabled|on|active))(?:\s+(?:it|them))?\b"
     r"|[^.;]{0,60}?\bused to\b[^.;]*\bbut (?:now|today|these days)\b"
+    r"|[^.;]{0,40}?\b(?:that|it|this) (?:hasn'?t|has not|haven'?t|never) (?:happened|been done|"
+    r"been built|shipped|landed)\b"
 )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract import training
-from mlreview.draft.extract.find import find_cadence, first, quote, segments, yes_no
+from mlreview.draft.extract.find import (
+    find_cadence,
+    first,
+    first_stated,
+    quote,
+    quote_found,
+    segments,
+)
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import Mention
 
@@ -35,13 +42,52 @@ def read(r: Reading) -> None:
     if d.has("pipelines", "training"):
         d.put(("models", ident, "training", "pipeline"), "training", "")
     training.read(r, ident)
-    yes_no(
-        d,
-        ("models", ident, "validation_gate", "enabled"),
-        r"validation gate|evaluation gate|promotion gate|(?:checked|evaluated|validated) "
-        r"(?:against|before promot)",
+    _gate(r, ("models", ident, "validation_gate"))
+
+
+GATE = re.compile(
+    r"validation gate|evaluation gate|promotion gate|backtest gate|automated gate|quality gate|"
+    r"(?:checked|evaluated|validated) (?:against|before promot)|a check that stops a bad model|"
+    r"\bgate\b"
+)
+COMPARED = re.compile(
+    r"\bbeats? the current|\bcompare\w* (?:it )?(?:against|with|to) the current|\bthan the current|"
+    r"\bno worse than (?:the current|yesterday)|\bthan yesterday|\bdoesn'?t regress|"
+    r"\bif (?:offline )?[\w-]+ (?:on [\w ]+ )?improves\b|"
+    r"\bbeats? (?:the )?(?:champion|incumbent|previous)"
+)
+
+
+def _gate(r: Reading, key: tuple[str, ...]) -> None:
+    """A gate before promotion: whether there is one, whether it compares with the serving
+    model, whether it blocks, and the slices it checks."""
+    d = r.draft
+    for s in r.sents:
+        m = GATE.search(s.lower)
+        if m:
+            d.put((*key, "enabled"), not s.negated(m.start(), m.end()), quote(s, *m.span()))
+            break
+    compared = first_stated(COMPARED, r.sents)
+    if compared:
+        d.put((*key, "compares_to_previous"), True, quote_found(compared))
+        d.put((*key, "enabled"), True, quote_found(compared))
+    blocking = first(r"\bnot blocking\b|\bnon-blocking\b|\bblocks? (?:the )?promotion", r.sents)
+    if blocking:
+        value = not re.match(r"not|non", blocking[1].group(0))
+        d.put((*key, "blocking"), value, quote_found(blocking))
+    sliced = first(
+        r"\bslices?\s*\((?P<list>[^)]{2,80})\)|\bseparately for (?:the )?(?P<a>[\w-]+) "
+        r"(?:segment|slice|cohort)s? and for each (?P<b>[\w-]+)",
         r.sents,
     )
+    if sliced:
+        m = sliced[1]
+        names = (
+            [x.strip() for x in m.group("list").split(",")]
+            if m.group("list")
+            else [m.group("a"), m.group("b")]
+        )
+        d.put((*key, "slices"), [n for n in names if n], quote_found(sliced))
 
 
 RETRAINED = re.compile(

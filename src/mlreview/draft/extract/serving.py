@@ -21,9 +21,19 @@ ONLINE_CUES = re.compile(
     r"requests?\s*(?:/|per|a)\s*s|\bapi\b|endpoints?\b|\bp99\b"
 )
 BATCH_CUES = re.compile(
-    r"batch (?:scor|predict|inferenc|forecast)|\bin batch\b|serving: batch|batch serving|"
-    r"(?:scores?|scored|scoring|predicts?)\b[^.;]*\b(?:nightly|every night|overnight)|"
-    r"\bbatch forecasts?\b|it'?s batch"
+    r"batch (?:scor|predict|inferenc|forecast|over|run|job|transform)|\bin batch\b|"
+    r"serving: batch|batch serving|nightly batch|forecast run|"
+    r"(?:scores?|scored|scoring|predicts?|forecasts?)\b[^.;]*\b(?:nightly|every night|overnight|"
+    r"every (?:sun|mon|tues|wednes|thurs|fri|satur)day|every day|daily)|"
+    r"\bbatch forecasts?\b|it'?s batch|\bscores? (?:every|all) (?:active |current |new )?\w+"
+)
+NO_ONLINE = re.compile(
+    r"\bno (?:online|real[- ]?time) (?:serving|scoring|inference|endpoint)|"
+    r"\bno real[- ]?time scoring"
+)
+STREAM_CUES = re.compile(
+    r"reads each (?:event|message)|\bper event\b|picks each one up|consumes? each|"
+    r"for each (?:event|message)\b"
 )
 
 
@@ -37,7 +47,7 @@ def read(r: Reading) -> None:
     ident = "api" if mode == "online" else "batch_scoring_run"
     d.component("endpoints", ident, words, model=models[0], mode=mode)
     key = ("endpoints", ident)
-    if mode != "online":
+    if mode == "batch":
         return
     platform = _platform(r)
     if platform:
@@ -69,8 +79,14 @@ def _mode(r: Reading) -> tuple[str, str] | None:
         r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
         r.sents,
     )
+    refused = first(NO_ONLINE, r.sents)
+    if refused:
+        return "batch", quote_found(refused)
     if batch and not strong:
         return "batch", quote_found(batch)
+    streamed = first_stated(STREAM_CUES, r.sents)
+    if streamed and not strong:
+        return "streaming", quote_found(streamed)
     if platforms:
         p = _platform(r) or platforms[0]
         return "online", quote(p.sentence, p.start, p.end)
@@ -174,11 +190,19 @@ FIXED = re.compile(
 
 def _replicas(r: Reading, key: tuple[str, ...]) -> None:
     d = r.draft
+    platform = _platform(r)
     serving = [
         s
         for s in r.sents
         if SERVING_WORDS.search(s.lower) or re.search(r"auto[- ]?scal|\bhpa\b|" + THINGS, s.lower)
     ]
+    if platform:
+        on_platform = [
+            s
+            for s in serving
+            if any(x.sentence is s and x.tech.name == platform.tech.name for x in r.found)
+        ]
+        serving = on_platform + [s for s in serving if s not in on_platform]
     for pattern in (MIN_MAX, BETWEEN):
         span = first(pattern, serving)
         if span:
@@ -291,7 +315,19 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     if cold:
         m = cold[1]
         d.put((*key, "cold_start"), duration_text(number(m), m.group("unit")), quote_found(cold))
-    yes_no(d, (*key, "release", "canary"), r"\bcanar(?:y|ies)", sents)
+    yes_no(
+        d,
+        (*key, "release", "canary"),
+        r"\bcanar(?:y|ies)|\bone (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        sents,
+    )
+    tested = first(
+        r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
+        r"\brollback (?:is )?(?:tested|rehearsed)",
+        sents,
+    )
+    if tested:
+        d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
     yes_no(
         d,
         (*key, "release", "shadow"),
@@ -324,16 +360,22 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         break
 
 
+LOGGED: tuple[tuple[str, str], ...] = (
+    ("features", r"features|feature values|feature vector|feature dump|inputs|full prompt"),
+    ("predictions", r"predictions|scores?|result list|responses?|decisions?"),
+    ("model_version", r"model (?:and prompt )?versions?"),
+    ("request_id", r"request[ _-]ids?"),
+)
+
+
 def _logging(r: Reading, key: tuple[str, ...]) -> None:
-    """'We log served features and predictions', 'predictions are logged, features are not'."""
+    """'We log served features and predictions', 'we log score + model version + request id,
+    but not the feature values', 'for 10% of requests', 'one request in twenty'."""
     for s in r.sents:
         verb = re.search(r"\blog(?:s|ged|ging)?\b(?! (?:are|is|files?|land))", s.lower)
-        if not verb or re.search(r"(?:click|access|request|server) logs", s.lower):
+        if not verb or re.search(r"(?:click|access|server|event|consumer) logs", s.lower):
             continue
-        for field, noun in (
-            ("features", r"features|feature values|inputs"),
-            ("predictions", r"predictions|scores"),
-        ):
+        for field, noun in LOGGED:
             m = re.search(rf"\b(?:{noun})\b", s.lower)
             if not m:
                 continue
@@ -341,6 +383,16 @@ def _logging(r: Reading, key: tuple[str, ...]) -> None:
             not_done = s.negated(verb.start(), verb.end()) and verb.start() < m.start()
             said = not (denied or not_done or s.negated(m.start(), m.end()))
             r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
+        share = re.search(
+            r"\bfor (?P<pct>\d+(?:\.\d+)?)\s*% of (?:requests|traffic|calls)|"
+            r"\b(?:only )?(?:1|one) (?:request )?in (?P<n>\d+)\b",
+            s.lower,
+        )
+        if share:
+            rate = (
+                float(share.group("pct")) / 100 if share.group("pct") else 1 / int(share.group("n"))
+            )
+            r.draft.put((*key, "logging", "sample_rate"), round(rate, 6), quote(s, *share.span()))
 
 
 def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> None:
