@@ -14,6 +14,7 @@ from mlreview.draft.extract import (
     attached,
     data,
     failure,
+    features,
     feedback,
     model,
     monitoring,
@@ -31,6 +32,7 @@ def draft_from_text(text: str) -> Draft:
     reading = Reading(text)
     for section in (system, data, model, serving, feedback, monitoring):
         section.read(reading)
+    features.read(reading)
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
     failure.source_failure(reading)

@@ -4,6 +4,7 @@ description with what it is, so the reader sees it was read."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mlreview.draft.extract.reading import Reading
@@ -48,6 +49,12 @@ def describe_unplaced(r: Reading) -> None:
             continue
         what = SHORT_KIND.get(m.tech.kind) or kinds()[m.tech.kind].is_.split(";")[0]
         listed[m.tech.name] = f"{m.words} ({what})"
+    for s in r.sents:
+        # 'Go' capitalised inside a sentence is the language, not the verb
+        go = re.search(r"(?<=[\s(])Go\b(?!\s+(?:to|through|into|out|back|live|down|up)\b)", s.text)
+        if go and "golang" not in listed and "go" not in drafted:
+            listed["golang"] = "Go (language)"
+            break
     if listed:
         text = "Also named in the text, not drafted as a component: " + ", ".join(listed.values())
         d.put(("system", "description"), text, "")
