@@ -404,7 +404,11 @@ def mentions(sents: list[Sentence]) -> list[Mention]:
         taken: list[tuple[int, int]] = []
         for name, tech in _names():
             stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
-            pattern = r"(?<![\w-])" + re.escape(stem).replace(r"\ ", r"[\s-]+") + r"s?(?![\w-])"
+            pattern = (
+                r"(?<![\w-])"
+                + re.escape(stem).replace(r"\ ", r"[\s-]+")
+                + r"s?(?![\w]|-(?!v?\d))"  # a version may follow: 'bge-large-en-v1.5', 'dcn-v2'
+            )
             for m in re.finditer(pattern, s.lower):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue

@@ -47,12 +47,13 @@ SPLITS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _sentences(r: Reading, pattern: re.Pattern[str]) -> list[Sentence]:
-    return [s for s in r.sents if pattern.search(s.lower)]
-
-
-def read(r: Reading, ident: str) -> None:
+def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    """Training facts of model ``ident`` from ``sents``, the sentences about it."""
     d = r.draft
+
+    def _sentences(_: Reading, pattern: re.Pattern[str]) -> list[Sentence]:
+        return [s for s in sents if pattern.search(s.lower)]
+
     key = ("models", ident, "training")
     trained = _sentences(r, TRAINING)
     for s in trained:
@@ -96,7 +97,7 @@ def read(r: Reading, ident: str) -> None:
             registry.tech.name,
             quote(registry.sentence, registry.start, registry.end),
         )
-    for s in r.sents:
+    for s in sents:
         kept = re.search(
             r"\bkeep (?:the )?(?:last|latest|previous) (?P<n>\d+) (?:versions|models)|"
             r"(?P<n2>\d+) (?:previous |earlier )?versions (?:are )?(?:kept|retained|registered)",
