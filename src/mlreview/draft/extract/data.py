@@ -38,7 +38,7 @@ def read(r: Reading) -> None:
             m.tech.name,
             words,
             kind=SOURCE_KINDS[m.tech.kind],
-            technology=m.tech.name,
+            technology=m.tech.instance_of or m.tech.name,
         )
     for m in r.of_kind(*STORE_KINDS):
         if _detail_of_previous(r, m):
@@ -49,7 +49,8 @@ def read(r: Reading) -> None:
             r"online|serv|look ?up|real", m.sentence.lower
         ):
             kind = "offline"
-        d.component("stores", m.tech.name, words, kind=kind, technology=m.tech.name)
+        technology = m.tech.instance_of or m.tech.name
+        d.component("stores", m.tech.name, words, kind=kind, technology=technology)
     for m in r.of_kind("stream_engine"):
         _stream_job(r, m)
     done: set[tuple[int, str]] = set()

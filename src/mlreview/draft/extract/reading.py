@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlreview.draft.draft import Draft
+from mlreview.draft.instances import with_instances
 from mlreview.draft.prose import Mention, Sentence, mentions, sentences
 
 SOURCE_KINDS = {
@@ -12,7 +13,14 @@ SOURCE_KINDS = {
     "object_store": "files",
     "model_api": "third_party",
 }
-STORE_KINDS = {"online_store": "online", "cache": "cache", "feature_store": "online"}
+STORE_KINDS = {
+    "online_store": "online",
+    "cache": "cache",
+    "feature_store": "online",
+    "analytics_store": "online",
+    "search_engine": "online",
+    "vector_store": "online",
+}
 BATCH_ENGINES = ("scheduler", "batch_engine")
 
 
@@ -21,7 +29,7 @@ class Reading:
 
     def __init__(self, text: str) -> None:
         self.sents = sentences(text)
-        self.found = mentions(self.sents)
+        self.found = with_instances(self.sents, mentions(self.sents))
         self.draft = Draft()
 
     def of_kind(self, *kinds: str) -> list[Mention]:
