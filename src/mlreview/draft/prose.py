@@ -282,14 +282,24 @@ WITHDRAWN = re.compile(
 
 def sentences(text: str) -> list[Sentence]:
     """Sentences (and semicolon clauses) with their offsets; line breaks end one too. A full
-    stop inside a word or number ('ml.c5.xlarge', '99.9') does not."""
-    out = []
+    stop inside a word or number ('ml.c5.xlarge', '99.9') or after an abbreviation ('e.g.')
+    does not."""
+    spans: list[tuple[int, int]] = []
     for match in re.finditer(r"(?:[^.!?;\n]|[.!?](?=[^\s.!?;]))+[.!?;]?", text):
-        body = match.group(0)
+        if spans and ABBREVIATION.search(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append(match.span())
+    out = []
+    for start, end in spans:
+        body = text[start:end]
         if body.strip():
             lead = len(body) - len(body.lstrip())
-            out.append(Sentence.of(body.strip(), match.start() + lead))
+            out.append(Sentence.of(body.strip(), start + lead))
     return out
+
+
+ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|cf|esp|resp|min|max)\.)$", re.I)
 
 
 @dataclass(frozen=True)

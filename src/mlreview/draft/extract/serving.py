@@ -321,6 +321,8 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         r"\bcanar(?:y|ies)|\bone (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
         sents,
     )
+    for field in ("canary", "shadow"):
+        _denied_for_models(r, (*key, "release", field))
     tested = first(
         r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
         r"\brollback (?:is )?(?:tested|rehearsed)",
@@ -366,6 +368,32 @@ LOGGED: tuple[tuple[str, str], ...] = (
     ("model_version", r"model (?:and prompt )?versions?"),
     ("request_id", r"request[ _-]ids?"),
 )
+
+
+ELLIPSIS = re.compile(
+    r"^(?P<subject>[^;]{3,80}?)\s+(?:do|does|did|are|is) not\b\s*(?:[-\u2013\u2014;:.]|$)|"
+    r"^(?P<subject2>[^;]{3,80}?)\s+(?:don't|doesn't|didn't|aren't|isn't)\s*(?:[-\u2013\u2014;:.]|$)"
+)
+
+
+def _denied_for_models(r: Reading, key: tuple[str, ...]) -> None:
+    """'Prompt changes go through a canary. Model version changes do not.': the release fact of
+    the sentence before is denied for model versions, which is what the manifest describes."""
+    d = r.draft
+    if d.get(key) is not True:
+        return
+    said = d.words.get(key, "")
+    for i, s in enumerate(r.sents[1:], start=1):
+        m = ELLIPSIS.search(s.lower)
+        if not m or said[:30].lower() not in r.sents[i - 1].text.lower():
+            continue
+        subject = m.group("subject") or m.group("subject2")
+        if re.search(r"\bmodel", subject) and not re.search(r"\bmodel", r.sents[i - 1].lower):
+            d.put(key, False, quote(s, *m.span()), replace=True)
+            d.notes[key] = (
+                "reading taken: new model versions; the sentence before says otherwise of others"
+            )
+            return
 
 
 def _logging(r: Reading, key: tuple[str, ...]) -> None:
