@@ -14,7 +14,7 @@ from mlreview.draft.extract.reading import (
 from mlreview.draft.prose import Mention, Sentence
 
 ROLES: tuple[tuple[str, str], ...] = (
-    ("training", r"\b(?:re)?train"),
+    ("training", r"\b(?:re)?train(?:s|ed|ing)?\b(?! (?:features?|data|sets?|examples)\b)"),
     (
         "batch_inference",
         r"\bscor(?:e|es|ing)\b|batch predict|\binference\b|forecasts? for|"
@@ -95,6 +95,10 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
 
 def _stream_job(r: Reading, m: Mention) -> None:
     d = r.draft
+    same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
+    another = re.search(r"\b(?:second|another|separate|other|two)\b", m.sentence.lower)
+    if same and not another:
+        return  # 'the Java Flink job' again: the job already drafted
     ident = "stream_job" if not d.has("pipelines", "stream_job") else f"{m.tech.name}_job"
     words = quote(m.sentence, m.start, m.end)
     stores = r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS))

@@ -17,12 +17,17 @@ CONDITION = re.compile(
     r"\b(?:if|when|whenever|once|should)\b(?P<subject>[^,;:]{0,80}?)\s*"
     r"(?:\b(?:is|are|was|were|goes|gets|becomes)\s+)?(?:\bitself\s+)?"
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
-    r"times? out|timed out|(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|"
-    r"reply)|takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost)"
+    r"times? out|timed out|stops|goes down|is late|arrives? late|"
+    r"(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|reply)|"
+    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost)"
     r"\b)"
 )
 ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
-    ("none", r"\bno fallback|score unavailable|\bshows? an error|returns? an error|\b500\b"),
+    (
+        "none",
+        r"\bno fallback|score unavailable|\b(?:shows?|returns?|gets?) an error|\b500\b|"
+        r"\bfails the request",
+    ),
     (
         "default_action",
         r"\bapprov\w*|fails? open|fail-open|published anyway|\bpublish\w* anyway|"
@@ -106,9 +111,31 @@ def conditions(r: Reading) -> list[tuple[Sentence, re.Match[str], str]]:
     return out
 
 
+SUBJECT_KINDS = {
+    "stream": ("stream",),
+    "topic": ("stream",),
+    "feed": ("stream", "database", "warehouse"),
+    "table": ("warehouse", "database"),
+    "database": ("database",),
+    "cache": ("cache", "online_store"),
+    "store": ("online_store", "cache", "feature_store"),
+    "api": ("model_api",),
+}
+
+
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
+    """What a condition is about: the technologies it names, else the one component of the
+    kind it names ('if the auth stream stops' when one stream is drafted)."""
     a, b = m.start("subject"), m.end("subject")
-    return [x for x in r.found if x.sentence is s and a <= x.start and x.end <= b + 1]
+    named = [x for x in r.found if x.sentence is s and a <= x.start and x.end <= b + 1]
+    if named:
+        return named
+    for word, kinds in SUBJECT_KINDS.items():
+        if re.search(rf"\b{word}s?\b", m.group("subject")):
+            of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
+            if len(of_kind) == 1:
+                return list(of_kind.values())
+    return []
 
 
 def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
@@ -202,14 +229,15 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
         c = re.search(
             r"\b(?P<word>once|twice|thrice)\s+(?:per|a|each|for each|for every|on every)\s+"
             r"(?:request|search|call|query|auction|prediction|quote)|(?<![\w.])(?P<n>\d+)\s+times?\s+"
-            r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:does|makes|issues|performs|do|"
+            r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
+            r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
             r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"
             r"lookups?|calls?|gets?)\b",
             low,
         )
         if c and not s.negated(c.start(), c.end()):
             count = {"once": 1, "twice": 2, "thrice": 3}.get(c.group("word") or "")
-            value = count or int(c.group("n") or c.group("n2"))
+            value = count or int(c.group("n") or c.group("n2") or c.group("n3"))
             put("calls_per_request", value, s, c.start(), c.end())
         no_retry = re.search(r"\bno retr(?:y|ies)\b|\bwithout retr(?:y|ies)\b|never retr", low)
         retry = re.search(

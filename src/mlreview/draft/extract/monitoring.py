@@ -72,14 +72,15 @@ SILENT = re.compile(
 )
 
 
-BREAK = re.compile(r";|,\s*(?:and|but|while|although)\b|\bbut\b|\band we\b|\bwhile\b")
+BREAK = re.compile(r"[;,]|\bbut\b|\band we\b|\bwhile\b")
 
 
 def _level(s: Sentence, start: int, end: int) -> str | bool:
     """How the signal at [start, end) of ``s`` is watched."""
     if s.negated(start, end):
         return False
-    breaks = [m.start() for m in BREAK.finditer(s.lower)]
+    flat = re.sub(r"\([^)]*\)", lambda b: " " * len(b.group(0)), s.lower)
+    breaks = [m.start() for m in BREAK.finditer(flat)]
     lo = max((b for b in breaks if b < start), default=0)
     hi = min((b for b in breaks if b > end), default=len(s.lower))
     clause = s.lower[lo:hi]

@@ -408,7 +408,11 @@ def _logging(r: Reading, key: tuple[str, ...]) -> None:
             if not m:
                 continue
             denied = re.match(r"\s*(?:are|is) not\b", s.lower[m.end() :])
-            not_done = s.negated(verb.start(), verb.end()) and verb.start() < m.start()
+            between = s.lower[verb.end() : m.start()]
+            contrast = re.search(r",|\bbut\b|\bonly\b|\bexcept\b|\bwhile\b", between)
+            not_done = (
+                s.negated(verb.start(), verb.end()) and verb.start() < m.start() and not contrast
+            )
             said = not (denied or not_done or s.negated(m.start(), m.end()))
             r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
         share = re.search(

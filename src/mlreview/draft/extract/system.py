@@ -52,13 +52,19 @@ def read(r: Reading) -> None:
     crit = first(r"\b(?:business|mission|revenue|safety)[- ]critical\b", r.sents)
     if crit:
         d.put(("system", "criticality"), "critical", quote_found(crit))
-    verbs = r"block|decline|approve|reject|place|order|adjust|send|ban|hold|hide|flag"
+    verbs = (
+        r"block|decline|approve|reject|place|order|adjust|send|ban|hold|hide|flag|route|gets?|"
+        r"publish|take effect|pause|offer"
+    )
     auto = first(
         rf"\bautomatically (?:{verbs})|\bauto[- ](?:{verbs})|\b(?:{verbs})(?:e?d) "
-        r"automatically|\bfeeds? [\w ]{1,40} automatically",
+        r"automatically|\bfeeds? [\w ]{1,40} automatically|"
+        rf"\b(?:{verbs})(?:s|es|ed|d)?\b[^.;]{{0,50}}?\bautomatically\b|"
+        r"\bno human (?:in the loop|approves|involvement|anywhere)|\bwith no human involvement",
         r.sents,
     )
-    if auto and not auto[0].negated(auto[1].start(), auto[1].end()):
+    human_free = auto and auto[1].group(0).startswith(("no human", "with no human"))
+    if auto and (human_free or not auto[0].negated(auto[1].start(), auto[1].end())):
         d.put(("system", "decision", "automated_action"), True, quote_found(auto))
     manual = first(
         r"\bnothing is automated|\bby hand\b[^.;]*\b(?:call|decide|review)|"
