@@ -11,7 +11,8 @@ names and strict on values:
   component, else its first; a dependency is matched through its target;
 - a value is right when it equals the draft's (numbers within 2%, durations and schedules by
   their length, technologies through the catalogue's aliases, free text when every content word
-  of one is in the other, crudely stemmed; ``true`` for a monitor matches any of alert, dashboard, manual);
+  of one is in the other, crudely stemmed; ``true`` for a monitor matches alert, dashboard or
+  manual);
   wrong when the draft has another value there; missed when it has none;
 - a negated fact is *inverted* when the draft holds its ``ruled_out_value``;
 - a number is kept when some numeric value in the draft is within 2% of it (durations count by
@@ -77,11 +78,12 @@ def _stems(text: str) -> set[str]:
     """Content words of free text, crudely stemmed ('showed', 'shown' -> 'show')."""
     out = set()
     for word in _tokens(text) - FILLER:
+        stem = word
         for suffix in ("ing", "ed", "es", "s", "n"):
             if len(word) > 4 and word.endswith(suffix):
-                word = word[: -len(suffix)]
+                stem = word[: -len(suffix)]
                 break
-        out.add(word)
+        out.add(stem)
     return out
 
 

@@ -48,7 +48,7 @@ PHRASES = {"a couple of": 2, "a dozen": 12, "a few dozen": 36, "a hundred": 100}
 WORD = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
 RUN = re.compile(rf"\b(?:{WORD})(?:(?:[\s-]+|\s+and\s+)(?:{WORD}))*\b")
 PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, PHRASES)) + r")\b")
-NOT_A_COUNT = re.compile(r"(?:\bno|\bany|\bsome|\bevery|\bthe|\bthis|\bthat)\s+$")
+NOT_A_COUNT = re.compile(r"(?:\bno|\bany|\bsome|\bevery|\beach|\bthe|\bthis|\bthat)\s+$")
 
 
 def value_of(words: str) -> int | None:

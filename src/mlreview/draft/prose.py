@@ -407,32 +407,50 @@ def _typo(word: str, name: str) -> bool:
     return SequenceMatcher(None, word, name).ratio() >= 0.88
 
 
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str], Technology]]:
+    """(a word the text must contain, the name's pattern, its technology), longest names first."""
+    out = []
+    for name, tech in _names():
+        stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
+        pattern = (
+            r"(?<![\w-])"
+            + re.escape(stem).replace(r"\ ", r"[\s-]+")
+            + r"s?(?![\w]|-(?!v?\d))"  # a version may follow: 'bge-large-en-v1.5', 'dcn-v2'
+        )
+        out.append((re.split(r"[\s-]", stem)[0], re.compile(pattern), tech))
+    return out
+
+
+@cache
+def _typo_of(word: str) -> Technology | None:
+    """The single-word technology ``word`` is a misspelling of, if any."""
+    if len(word) < 4 or word in catalogue():
+        return None
+    for name, tech in _names():
+        if name[0] == word[0] and " " not in name and "-" not in name and _typo(word, name):
+            return tech
+    return None
+
+
 def mentions(sents: list[Sentence]) -> list[Mention]:
     """Every catalogue technology named in the text, longest names first, no overlaps."""
     found: list[Mention] = []
     for s in sents:
         taken: list[tuple[int, int]] = []
-        for name, tech in _names():
-            stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
-            pattern = (
-                r"(?<![\w-])"
-                + re.escape(stem).replace(r"\ ", r"[\s-]+")
-                + r"s?(?![\w]|-(?!v?\d))"  # a version may follow: 'bge-large-en-v1.5', 'dcn-v2'
-            )
-            for m in re.finditer(pattern, s.lower):
+        for word, pattern, tech in _patterns():
+            if word not in s.lower:
+                continue
+            for m in pattern.finditer(s.lower):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
                 a, b = s.span(m.start(), m.end())
                 found.append(Mention(tech, s, m.start(), m.end(), s.text[a:b]))
-        singles = [(n, t) for n, t in _names() if " " not in n and "-" not in n]
         for m in re.finditer(r"[a-z][a-z0-9]+", s.lower):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            word = m.group(0)
-            if word in catalogue():
-                continue
-            hit = next((t for n, t in singles if _typo(word, n)), None)
+            hit = _typo_of(m.group(0))
             if hit is not None:
                 taken.append((m.start(), m.end()))
                 a, b = s.span(m.start(), m.end())

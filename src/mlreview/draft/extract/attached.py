@@ -59,6 +59,9 @@ RUNTIME = re.compile(
     + UNIT
     + r")\b"
 )
+NAMES_KIND = re.compile(
+    r"\bthe (?:dag|job|flow|pipeline|workflow|cluster|store|cache|table|topic|stream|index)\b"
+)
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -80,9 +83,8 @@ def about(r: Reading, mention: Mention, others: set[str]) -> list[Sentence]:
     i = r.sents.index(mention.sentence)
     out = [mention.sentence]
     for s in r.sents[i + 1 : i + 3]:
-        if not REFERS_BACK.search(s.lower) or any(
-            x.sentence is s and x.tech.name != mention.tech.name for x in r.found
-        ):
+        back = REFERS_BACK.search(s.lower) or NAMES_KIND.search(s.lower)
+        if not back or any(x.sentence is s and x.tech.name != mention.tech.name for x in r.found):
             break
         out.append(s)
     return out

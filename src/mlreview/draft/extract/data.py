@@ -96,7 +96,7 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
 def _stream_job(r: Reading, m: Mention) -> None:
     d = r.draft
     same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
-    another = re.search(r"\b(?:second|another|separate|other|two)\b", m.sentence.lower)
+    another = re.search(r"\b(?:second|another|separate|other|two|2)\b", m.sentence.lower)
     if same and not another:
         return  # 'the Java Flink job' again: the job already drafted
     ident = "stream_job" if not d.has("pipelines", "stream_job") else f"{m.tech.name}_job"

@@ -13,9 +13,9 @@ from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
 
 SEPARATE = re.compile(
-    r"\btwo implementations?\b|\bnot the same code\b|\bseparate implementation|"
+    r"\b(?:two|2) implementations?\b|\bnot the same code\b|\bseparate implementation|"
     r"\bown implementation|\breimplement\w*|\bcomputed differently\b|\bbuilt differently\b|"
-    r"\bdifferent (?:code|implementation|logic)\b|\btwo implementation of same logic\b"
+    r"\bdifferent (?:code|implementation|logic)\b|\b(?:two|2) implementation of same logic\b"
 )
 RECOMPUTED = re.compile(
     r"\brecompute[sd]?\b[^.;]{0,60}?\bfrom\b|\bnot from (?:what )?[\w-]+(?: (?:served|computes))?\b"
@@ -101,8 +101,8 @@ def read(r: Reading) -> None:
         for s in r.sents
         if re.search(r"\bfeatures?\b|counters?|\bsegment speeds?\b|\baggregat", s.lower)
     ]
-    shared_found = _stated(SHARED, feature_sents)
-    separate_found = _stated(SEPARATE, feature_sents) or _stated(
+    shared_found = _stated(SHARED, r.sents)
+    separate_found = _stated(SEPARATE, r.sents) or _stated(
         RECOMPUTED, [s for s in feature_sents if re.search(r"\btrain", s.lower)]
     )
     other = _stated(OTHERWISE, r.sents) if shared_found else None

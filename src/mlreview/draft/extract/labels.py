@@ -18,7 +18,7 @@ LABEL_TIME = re.compile(
 )
 MEDIAN = re.compile(r"\b(?:median|half|50%|p50)\b[^.;%]{0,45}?(?<![\w.])" + NUMBER + UNIT_GROUP)
 P95 = re.compile(
-    r"\b(?:95th(?: percentile)?|95%|p95)\b[^.;%]{0,40}?(?:by (?:day|week|month) )?(?<![\w.])"
+    r"(?:\b95th(?: percentile)?\b|\b95%|\bp95\b)[^.;%]{0,40}?(?:by (?:day|week|month) )?(?<![\w.])"
     + NUMBER
     + r"(?:"
     + UNIT_GROUP

@@ -33,7 +33,11 @@ def read(r: Reading) -> None:
         f = _family(r, families)
         ident = f"{domain}_{f.tech.name}" if domain != "ml" else f.tech.name
         d.component("models", ident, quote(f.sentence, f.start, f.end), family=f.tech.name)
-    elif first(r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b", r.sents):
+    elif first(
+        r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b|\b(?:re-?)?ranker\b|"
+        r"\brecommender\b|\bscorer\b|\bpredictor\b",
+        r.sents,
+    ):
         ident = f"{domain}_model" if domain != "ml" else "model"
         d.component("models", ident, "")
     else:
