@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.find import first_stated, quote
 from mlreview.draft.extract.reading import Reading
-from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
+from mlreview.draft.prose import NUMBER, UNIT, duration_text, number
 
 UNIT_GROUP = r"\s*(?P<unit>" + UNIT + r")\b"
 LABEL_TIME = re.compile(
@@ -60,28 +60,17 @@ EXPLORE = re.compile(
 HOLDOUT = re.compile(r"\bhold[- ]?out\b|\bhold out\b|control group|comparison group|untreated")
 
 
-def _first(
-    pattern: str | re.Pattern[str], sents: list[Sentence]
-) -> tuple[Sentence, re.Match[str]] | None:
-    regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-    for s in sents:
-        for m in regex.finditer(s.lower):
-            if not s.negated(m.start(), m.end()):
-                return s, m
-    return None
-
-
 def delays(r: Reading, key: tuple[str, ...]) -> None:
     """'about half land within 45 days, 95% by day 120', 'median 6 hours, 95th percentile 3d'."""
     d = r.draft
     sents = [s for s in r.sents if LABEL_TIME.search(s.lower)]
-    median = _first(MEDIAN, sents)
+    median = first_stated(MEDIAN, sents)
     if median:
         s, m = median
         d.put(
             (*key, "delay", "p50"), duration_text(number(m), m.group("unit")), quote(s, *m.span())
         )
-    high = _first(P95, sents)
+    high = first_stated(P95, sents)
     if high:
         s, m = high
         unit = m.group("unit") or next(
@@ -90,7 +79,7 @@ def delays(r: Reading, key: tuple[str, ...]) -> None:
         if unit:
             d.put((*key, "delay", "p95"), duration_text(number(m), unit), quote(s, *m.span()))
     for pattern in MATURITY:
-        found = _first(pattern, r.sents)
+        found = first_stated(pattern, r.sents)
         if found:
             s, m = found
             text = duration_text(number(m), m.group("unit"))
@@ -102,17 +91,17 @@ def selection(r: Reading, ident: str) -> None:
     """Which outcomes are ever seen, and whether the model's own decisions decide that."""
     d = r.draft
     key = ("feedback", ident)
-    seen = _first(ONLY_SEEN, r.sents)
+    seen = first_stated(ONLY_SEEN, r.sents)
     if seen:
         s, m = seen
         cond = (m.group("cond") or m.group("cond2")).strip()
         cond = re.sub(r"^(?:the|those) (?=\w)", "", cond)
         d.put((*key, "label", "observed_only_when"), cond, quote(s, *m.span()))
-    shaped = _first(SHAPES, r.sents)
+    shaped = first_stated(SHAPES, r.sents)
     if shaped or seen:
         s, m = shaped or seen  # type: ignore[misc]  # one of the two is set
         d.put((*key, "model_shapes_own_data"), True, quote(s, *m.span()))
-    coverage = _first(
+    coverage = first_stated(
         COVERAGE, [s for s in r.sents if LABEL_TIME.search(s.lower) or "%" in s.lower]
     )
     if coverage:
@@ -120,7 +109,7 @@ def selection(r: Reading, ident: str) -> None:
         d.put(
             (*key, "label", "coverage"), round(float(m.group("pct")) / 100, 6), quote(s, *m.span())
         )
-    join = _first(
+    join = first_stated(
         r"\bjoin\w*\b[^.;]{0,40}?\b(?:on|by)\s+(?:the\s+)?(?P<what>[\w-]+)[ _]id\b", r.sents
     )
     if join:
@@ -165,7 +154,7 @@ def design(r: Reading, ident: str) -> None:
             fraction = round(float(share.group("pct")) / 100, 6)
             d.put((*key, "exploration", "fraction"), fraction, quote(s, *share.span()))
         break
-    logged = _first(r"\blog\w* (?:the )?propensit", r.sents)
+    logged = first_stated(r"\blog\w* (?:the )?propensit", r.sents)
     if logged:
         d.put((*key, "exploration", "propensity_logged"), True, quote(logged[0], *logged[1].span()))
     for s in r.sents:
