@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from benchmarks.eval_from_text import SPLITS, cases, draft_data, evaluate, score
+from benchmarks.from_text_facts import score_facts
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,7 +45,7 @@ def test_every_description_drafts_a_valid_manifest_quoting_its_words(case: Path)
             continue
         key = line.strip().removeprefix("- ").split(":")[0]
         if key not in UNQUOTED and not line.rstrip().endswith(":"):
-            assert '  # "' in line or "  # placeholder" in line, line
+            assert '  # "' in line or "  # placeholder" in line or "  # note:" in line, line
 
 
 def test_wrong_fields_stay_below_two_percent() -> None:
@@ -208,3 +209,38 @@ def test_missing_or_binary_notes_get_one_line_errors(tmp_path: Path, capsys) -> 
     assert main(["check", "--from-text", str(binary)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "not UTF-8" in err
+
+
+def test_facts_scoring_matches_names_loosely_and_values_strictly() -> None:
+    draft = {
+        "version": 1,
+        "system": {"name": "x", "traffic": {"peak_qps": 1800}, "description": "Also: Datadog"},
+        "stores": [{"id": "redis-feat", "kind": "online", "technology": "redis", "ttl": "2d"}],
+        "endpoints": [
+            {
+                "id": "api",
+                "model": "m",
+                "mode": "online",
+                "dependencies": [{"target": "redis-feat", "timeout_ms": 15}],
+                "release": {"canary": True},
+            }
+        ],
+    }
+    entry = {
+        "numbers": [1800, 48, 15, 7],
+        "technologies": ["redis", "datadog", "kafka"],
+        "facts": [
+            {"path": "stores[redis-feat].ttl", "value": "48h", "quote": "q"},
+            {"path": "endpoints[].dependencies[redis].timeout_ms", "value": 15, "quote": "q"},
+            {"path": "system.traffic.peak_qps", "value": 2000, "quote": "q"},
+            {"path": "endpoints[].slo.p99_ms", "value": 50, "quote": "q"},
+        ],
+        "negated": [
+            {"path": "endpoints[].release.canary", "ruled_out_value": True, "quote": "no canary"}
+        ],
+    }
+    s = score_facts(entry, draft)
+    assert s.numbers_kept == [1800, 48, 15] and s.numbers_lost == [7]
+    assert s.technologies_lost == ["kafka"]
+    assert len(s.right) == 2 and len(s.wrong) == 1 and len(s.missed) == 1
+    assert len(s.inverted) == 1

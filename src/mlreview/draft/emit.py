@@ -33,12 +33,11 @@ def scalar(value: Any) -> str:
 
 def _comment(draft: Draft, key: Key) -> str:
     """The source words of the value at ``key`` as a comment, or the draft's note about it."""
+    note = " ".join(draft.notes[key].split()) if key in draft.notes else ""
     if key in draft.words:
         flat = " ".join(draft.words[key].split())
-        return f'  # "{flat}"'
-    if key in draft.notes:
-        return f"  # {draft.notes[key]}"
-    return ""
+        return f'  # "{flat}"' + (f" ({note})" if note else "")
+    return f"  # {note}" if note else ""
 
 
 def _mapping(data: dict[str, Any], key: Key, depth: int, draft: Draft, out: list[str]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 
+from mlreview.draft.numbers import number_words
 from mlreview.system.catalogue import Technology, catalogue
 
 WORD_NUMBERS = {
@@ -72,11 +73,16 @@ DURATION_UNITS = {
     "weeks": "w",
     "month": "mo",
     "months": "mo",
+    "year": "y",
+    "years": "y",
+    "yr": "y",
+    "yrs": "y",
 }
 UNIT = "|".join(sorted(map(re.escape, DURATION_UNITS), key=len, reverse=True))
 NEGATION = re.compile(
     r"\b(no|not|without|never|none|nobody|nothing|lacks?|isn't|aren't|don't|doesn't|didn't|"
-    r"won't|can't|cannot|neither|nor)\b|n't\b"
+    r"won't|can't|cannot|neither|nor|no longer|not yet|nor|zero|lack of|absence of|missing)\b|"
+    r"n't\b|n\u2019t\b"
 )
 
 
@@ -98,6 +104,8 @@ def duration_text(value: float, unit: str) -> str:
     short = DURATION_UNITS[unit.lower()]
     if short == "mo":
         value, short = value * 30, "d"
+    if short == "y":
+        value, short = value * 365, "d"
     shown = f"{value:g}"
     return f"{shown}{short}"
 
@@ -172,7 +180,27 @@ def _normalise(lower: str) -> tuple[str, tuple[int, ...]]:
     out.append(lower[pos:])
     index.extend(range(pos, len(lower)))
     index.append(len(lower))
-    return "".join(out), tuple(index)
+    text = "".join(out)
+    return _rewrite(text, index, number_words(text, _number_names()))
+
+
+def _rewrite(
+    text: str, index: list[int], edits: list[tuple[int, int, str]]
+) -> tuple[str, tuple[int, ...]]:
+    """``text`` with each (start, end, replacement) applied, and the offset map carried over:
+    a replacement's characters map to the first character it replaces, its last to the last."""
+    out: list[str] = []
+    mapped: list[int] = []
+    pos = 0
+    for start, end, new in edits:
+        out.append(text[pos:start])
+        mapped.extend(index[pos:start])
+        out.append(new)
+        mapped.extend([index[start]] * (len(new) - 1) + [index[end - 1]])
+        pos = end
+    out.append(text[pos:])
+    mapped.extend(index[pos:])
+    return "".join(out), tuple(mapped)
 
 
 @dataclass(frozen=True)
@@ -196,31 +224,82 @@ class Sentence:
         return self.index[start], self.index[max(start, end - 1)] + 1
 
     def negated(self, start: int, end: int) -> bool:
-        """True when a negation word governs the span [start, end) of this sentence.
+        """True when the text says the span [start, end) of this sentence is not the case.
 
-        The clause is cut at commas, semicolons and 'but'/'while'/'although' so that 'no canary,
-        but auto-rollback' negates only the canary."""
-        left = re.split(r"[,;:()]|\b(?:but|while|although|whereas|and then)\b", self.lower[:start])
+        A negation word governs what follows it in its clause; the clause is cut at commas,
+        semicolons, brackets and contrast words ('but', 'while', 'although', 'instead'), so that
+        'no canary, but auto-rollback' negates only the canary. A span is also negated by what
+        follows it: 'is not', 'is disabled', 'exists ... but is switched off', 'there was X but
+        product killed it', and 'X used to ... but now'. 'Instead of X' and 'rather than X'
+        negate X."""
+        intro = LIST_INTRO.search(self.lower[:start])
+        if intro and not re.search(r"\bbut\b|\bhowever\b", self.lower[intro.end() : start]):
+            return True
+        left = CLAUSE_BREAK.split(self.lower[:start])
         clause = left[-1] if left else ""
-        window = clause[-40:]
-        return bool(NEGATION.search(window)) or bool(
-            re.match(
-                r"\s*(?:is|are|was|were)?\s*(?:not|never|missing|absent|disabled|off)\b",
-                self.lower[end:],
-            )
-        )
+        if ":" in clause:
+            head, _, tail = clause.rpartition(":")
+            clause = clause if NEGATED_LIST.search(head) else tail
+        if NEGATION.search(clause[-48:]) and not RESTORED.search(clause):
+            return True
+        before = self.lower[:start]
+        if re.search(r"\b(?:instead of|rather than|in place of)\s+(?:[\w-]+\s+){0,3}$", before):
+            return True
+        after = self.lower[end:]
+        if re.search(r"\bused to\b", before[-48:]) and re.search(r"\bbut (?:now|today)\b", after):
+            return True
+        if AFTER_NEGATION.match(after):
+            return True
+        return bool(WITHDRAWN.match(after))
+
+
+CLAUSE_BREAK = re.compile(
+    r"[,;()\u2014]|\s-\s|\b(?:but|while|although|though|whereas|and then|instead|however|so|"
+    r"because|which|except)\b"
+)
+LIST_INTRO = re.compile(
+    r"(?:n't|\bnot|\bnever)\s+(?:\w+\s+){0,2}?(?:have|has|got)(?:\s+yet)?\s*:|"
+    r"\b(?:missing|lacking|not yet)\s*:"
+)
+NEGATED_LIST = re.compile(
+    r"(?:n't|\bnot|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:have|has|got|use|do)(?:\s+yet)?\s*$|"
+    r"\b(?:missing|lacking|not yet|nothing|none|no)\s*$"
+)
+RESTORED = re.compile(r"\bnot only\b|\bno (?:doubt|matter)\b|\bnothing but\b")
+AFTER_NEGATION = re.compile(
+    r"\s*(?:is|are|was|were|has been|have been|stays?|remains?)?\s*(?:not|never|missing|absent|"
+    r"disabled|off|switched off|turned off|removed|gone)\b"
+)
+WITHDRAWN = re.compile(
+    r"[^.;]{0,80}?\b(?:but|and)\s+(?:(?:it'?s|it is|they'?re|they are|is|was|were|it was|"
+    r"\w+(?:\s+\w+)?)\s+)?(?:switched off|turned off|disabled|killed|cut|removed|dropped|"
+    r"deprecated|not used|never used|not (?:enabled|on|active))(?:\s+(?:it|them))?\b"
+    r"|[^.;]{0,60}?\bused to\b[^.;]*\bbut (?:now|today|these days)\b"
+    r"|[^.;]{0,40}?\b(?:that|it|this) (?:hasn'?t|has not|haven'?t|never) (?:happened|been done|"
+    r"been built|shipped|landed)\b"
+)
 
 
 def sentences(text: str) -> list[Sentence]:
     """Sentences (and semicolon clauses) with their offsets; line breaks end one too. A full
-    stop inside a word or number ('ml.c5.xlarge', '99.9') does not."""
-    out = []
+    stop inside a word or number ('ml.c5.xlarge', '99.9') or after an abbreviation ('e.g.')
+    does not."""
+    spans: list[tuple[int, int]] = []
     for match in re.finditer(r"(?:[^.!?;\n]|[.!?](?=[^\s.!?;]))+[.!?;]?", text):
-        body = match.group(0)
+        if spans and ABBREVIATION.search(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append(match.span())
+    out = []
+    for start, end in spans:
+        body = text[start:end]
         if body.strip():
             lead = len(body) - len(body.lstrip())
-            out.append(Sentence.of(body.strip(), match.start() + lead))
+            out.append(Sentence.of(body.strip(), start + lead))
     return out
+
+
+ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|cf|esp|resp|min|max)\.)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -236,6 +315,12 @@ class Mention:
 def _name_words() -> frozenset[str]:
     """Every word of every technology name and alias."""
     return frozenset(w for name in catalogue() for w in re.findall(r"[a-z]+", name))
+
+
+@cache
+def _number_names() -> tuple[str, ...]:
+    """Technology names that begin with a number word ('two-tower')."""
+    return tuple(n for n in catalogue() if number_words(n) and number_words(n)[0][0] == 0)
 
 
 @cache
@@ -322,28 +407,50 @@ def _typo(word: str, name: str) -> bool:
     return SequenceMatcher(None, word, name).ratio() >= 0.88
 
 
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str], Technology]]:
+    """(a word the text must contain, the name's pattern, its technology), longest names first."""
+    out = []
+    for name, tech in _names():
+        stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
+        pattern = (
+            r"(?<![\w-])"
+            + re.escape(stem).replace(r"\ ", r"[\s-]+")
+            + r"s?(?![\w]|-(?!v?\d))"  # a version may follow: 'bge-large-en-v1.5', 'dcn-v2'
+        )
+        out.append((re.split(r"[\s-]", stem)[0], re.compile(pattern), tech))
+    return out
+
+
+@cache
+def _typo_of(word: str) -> Technology | None:
+    """The single-word technology ``word`` is a misspelling of, if any."""
+    if len(word) < 4 or word in catalogue():
+        return None
+    for name, tech in _names():
+        if name[0] == word[0] and " " not in name and "-" not in name and _typo(word, name):
+            return tech
+    return None
+
+
 def mentions(sents: list[Sentence]) -> list[Mention]:
     """Every catalogue technology named in the text, longest names first, no overlaps."""
     found: list[Mention] = []
     for s in sents:
         taken: list[tuple[int, int]] = []
-        for name, tech in _names():
-            stem = name[:-1] if name.endswith("s") and len(name) > 4 else name
-            pattern = r"(?<![\w-])" + re.escape(stem).replace(r"\ ", r"[\s-]+") + r"s?(?![\w-])"
-            for m in re.finditer(pattern, s.lower):
+        for word, pattern, tech in _patterns():
+            if word not in s.lower:
+                continue
+            for m in pattern.finditer(s.lower):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
                 a, b = s.span(m.start(), m.end())
                 found.append(Mention(tech, s, m.start(), m.end(), s.text[a:b]))
-        singles = [(n, t) for n, t in _names() if " " not in n and "-" not in n]
         for m in re.finditer(r"[a-z][a-z0-9]+", s.lower):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            word = m.group(0)
-            if word in catalogue():
-                continue
-            hit = next((t for n, t in singles if _typo(word, n)), None)
+            hit = _typo_of(m.group(0))
             if hit is not None:
                 taken.append((m.start(), m.end()))
                 a, b = s.span(m.start(), m.end())

@@ -20,6 +20,8 @@ class Technology:
     single_zone_availability: float | None = None
     availability_note: str | None = None
     source: str | None = None
+    instance_of: str | None = None
+    """For a component the text names itself ('redis-feat'), the catalogue technology it runs."""
 
     def availability_for(self, zones: int | None) -> float | None:
         """The published availability for a deployment in ``zones`` zones, if there is one."""

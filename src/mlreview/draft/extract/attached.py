@@ -1,0 +1,220 @@
+"""Facts said of one component, read from the sentences about it: where it is named, and the
+sentences that follow while they name no other component of its kind ('It holds forty counters
+per card; entries expire after 48 hours.'). Stores: TTL and zones; sources: owner and zones;
+pipelines: start time, run time, deadline and alerts."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
+
+UNIT_GROUP = r"\s*(?P<unit>" + UNIT + r")\b"
+TTL: tuple[str, ...] = (
+    r"\bttl\b(?: of| is|:|=)?\s*(?:about\s+|~)?" + NUMBER + UNIT_GROUP,
+    NUMBER + r"[- ]?(?P<unit>" + UNIT + r")\s+(?:ttl|expiry|garbage[- ]collection|gc|retention)\b",
+    r"\bexpir\w*\s+(?:after|in|every)\s+(?:about\s+)?" + NUMBER + UNIT_GROUP,
+    r"\bcach\w*\b[\w ,]{0,40}?\bfor\s+(?:about\s+)?" + NUMBER + UNIT_GROUP,
+    r"\bretention\s+(?:of\s+)?" + NUMBER + UNIT_GROUP,
+)
+ONE_ZONE = re.compile(
+    r"\b(?:single|one|1|the same)[- ](?:availability[- ])?(?:zone|az|dc|data ?cent(?:er|re)|region)"
+    r"\b|\bsingle[- ]node\b|\bno replicas?\b|\ball in one (?:az|dc|zone)\b"
+)
+ZONES = re.compile(
+    r"(?<![\w.])(?P<n>\d+)\s+(?:availability[- ])?(?:zones|azs?|dcs|data ?cent(?:er|re)s)\b"
+)
+OWNER = re.compile(
+    r"\b(?:owned|maintained|run|produced|managed) by (?:the )?(?P<owner>[\w&' -]{2,40}?)"
+    r"(?:\s+team)?(?=\s*[,.;)]|\s+(?:and|but|not|who|which|via|through)\b|$)|"
+    r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b"
+)
+NOT_OURS = re.compile(
+    r"\bnot us\b|\bnot ours\b|\bwhich they own\b|\bthey own\b|"
+    r"\bnot (?:owned by )?(?:us|our team)\b|\bnot our code\b|\bdon'?t know we consume\b"
+)
+REFERS_BACK = re.compile(
+    r"^\W*(?:it|its|it's|they|their|this|that|these|those|entries|rows|each|all|both|"
+    r"the (?:cluster|store|cache|table|topic|database|db|stream|job|dag|flow|pipeline|second|"
+    r"first|latter|former|index|rows|entries|keys|nodes))\b"
+)
+CLOCK = re.compile(
+    r"(?:\bat|\bfrom|\bstarts?(?: at)?|\bstarting(?: at)?|\bkicks? off(?: at)?|\bruns? at)\s+"
+    r"(?:~|about\s+|around\s+)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?\b"
+)
+BY_CLOCK = re.compile(
+    r"\b(?:done|finish(?:es|ed)?|land|complete[sd]?|ready)\b[^.;]{0,20}?\b(?:by|around|at|before)\s+"
+    r"(?:~|about\s+)?(?:the\s+)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?\b"
+)
+RUNTIME = re.compile(
+    r"\b(?:takes?|taking|runs?(?: for)?|lasts)\s+(?:about\s+|around\s+|~|roughly\s+)?"
+    r"(?:an?\s+(?P<an>hour|minute)\b|"
+    + NUMBER
+    + UNIT_GROUP
+    + r")|\(\s*(?:about\s+|~)"
+    + NUMBER.replace("num", "num2").replace("scale", "scale2")
+    + r"\s*(?P<unit2>"
+    + UNIT
+    + r")\b"
+)
+NAMES_KIND = re.compile(
+    r"\bthe (?:dag|job|flow|pipeline|workflow|cluster|store|cache|table|topic|stream|index)\b"
+)
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _minutes(m: re.Match[str]) -> int | None:
+    hour = int(m.group("h"))
+    minute = int(m.group("m") or 0)
+    if not m.group("m") and not m.group("ampm"):
+        return None
+    if m.group("ampm") == "pm" and hour < 12:
+        hour += 12
+    if m.group("ampm") == "am" and hour == 12:
+        hour = 0
+    return hour * 60 + minute if hour < 24 and minute < 60 else None
+
+
+def about(r: Reading, mention: Mention, others: set[str]) -> list[Sentence]:
+    """The sentence naming ``mention`` and up to two after it that refer back to it ('It holds
+    ...', 'The cluster ...') and name no other technology."""
+    i = r.sents.index(mention.sentence)
+    out = [mention.sentence]
+    for s in r.sents[i + 1 : i + 3]:
+        back = REFERS_BACK.search(s.lower) or NAMES_KIND.search(s.lower)
+        if not back or any(x.sentence is s and x.tech.name != mention.tech.name for x in r.found):
+            break
+        out.append(s)
+    return out
+
+
+def _nearest(r: Reading, s: Sentence, at: int, names: set[str]) -> str | None:
+    """The component of ``names`` named last before offset ``at`` of ``s`` (or first after)."""
+    here = [x for x in r.found if x.sentence is s and x.tech.name in names]
+    before = [x for x in here if x.start <= at]
+    if before:
+        return before[-1].tech.name
+    return here[0].tech.name if here else None
+
+
+def store_facts(r: Reading) -> None:
+    d = r.draft
+    stores = set(d.ids("stores"))
+    sources = set(d.ids("sources"))
+    for section, names in (("stores", stores), ("sources", sources)):
+        for ident in names:
+            mention = next((x for x in r.found if x.tech.name == ident), None)
+            if mention is None:
+                continue
+            for s in about(r, mention, (stores | sources) - {ident}):
+                owner_of = _nearest(r, s, len(s.lower), stores | sources)
+                if s is not mention.sentence and owner_of not in (None, ident):
+                    continue
+                _ttl_zones(r, section, ident, s, stores | sources)
+    for ident in sources:
+        mention = next((x for x in r.found if x.tech.name == ident), None)
+        if mention is not None:
+            _owner(r, ident, mention, sources)
+
+
+def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str]) -> None:
+    d = r.draft
+    if section == "stores":
+        for pattern in TTL:
+            m = re.search(pattern, s.lower)
+            if m and _nearest(r, s, m.start(), names) in (ident, None):
+                text = duration_text(number(m), m.group("unit"))
+                d.put((section, ident, "ttl"), text, quote(s, *m.span()))
+                break
+    one = ONE_ZONE.search(s.lower)
+    many = ZONES.search(s.lower)
+    found = min((x for x in (one, many) if x), key=lambda x: x.start(), default=None)
+    if found and _nearest(r, s, found.start(), names) in (ident, None):
+        zones = 1 if found is one else int(found.group("n"))
+        d.put((section, ident, "zones"), zones, quote(s, *found.span()))
+
+
+def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
+    d = r.draft
+    s = mention.sentence
+    m = OWNER.search(s.lower, mention.start)
+    if m and _nearest(r, s, m.start(), sources) == ident:
+        owner = (m.group("owner") or m.group("owner2")).strip()
+        if owner not in ("us", "we", "our team", "me"):
+            d.put(("sources", ident, "owner"), owner, quote(s, *m.span()))
+            d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
+    mine = NOT_OURS.search(s.lower, mention.start)
+    if mine:
+        d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *mine.span()))
+
+
+def pipeline_facts(r: Reading) -> None:
+    """Start time, run time, deadline and alerts of each pipeline, from the sentences about its
+    engine."""
+    d = r.draft
+    engines: dict[str, list[str]] = {}
+    for ident in d.ids("pipelines"):
+        engines.setdefault(str(d.get(("pipelines", ident, "engine"))), []).append(ident)
+    for engine, idents in engines.items():
+        if len(idents) != 1:
+            continue  # which of several jobs on one engine a sentence means is not clear
+        ident = idents[0]
+        mention = next((x for x in r.found if x.tech.name == engine), None)
+        if mention is None:
+            continue
+        for s in about(r, mention, set(engines) - {engine}):
+            _times(r, ("pipelines", ident), s)
+            _alerts(r, ("pipelines", ident), s)
+
+
+def _times(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    d = r.draft
+    start = next((m for m in CLOCK.finditer(s.lower) if _minutes(m) is not None), None)
+    begin = _minutes(start) if start else None
+    if start and begin is not None:
+        day = next((i for i, w in enumerate(WEEKDAYS) if re.search(rf"\b{w}\w*day", s.lower)), None)
+        cron = f"{begin % 60} {begin // 60} * * {'*' if day is None else day}"
+        stated = d.get((*key, "schedule"))
+        if stated in (None, "daily") or (stated == "weekly" and day is not None):
+            d.put((*key, "schedule"), cron, quote(s, *start.span()), replace=True)
+    runtime = RUNTIME.search(s.lower)
+    if runtime and (runtime.group("an") or runtime.group("unit") or runtime.group("unit2")):
+        if runtime.group("an"):
+            text = duration_text(1, runtime.group("an"))
+        elif runtime.group("unit"):
+            text = duration_text(number(runtime), runtime.group("unit"))
+        else:
+            raw = float(runtime.group("num2").replace(",", ""))
+            text = duration_text(raw, runtime.group("unit2"))
+        d.put((*key, "runtime"), text, quote(s, *runtime.span()))
+    finish = BY_CLOCK.search(s.lower)
+    if begin is not None and finish and _minutes(finish) is not None:
+        end = _minutes(finish) or 0
+        span = (end - begin) % (24 * 60)
+        field = "sla" if re.search(r"has to|must|deadline|before", finish.group(0)) else "runtime"
+        d.put((*key, field), f"{span}m", quote(s, *finish.span()))
+
+
+def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    d = r.draft
+    silent = re.search(
+        r"\b(?:nobody|no one|nothing)\b[^.;]{0,20}?\b(?:alerted|paged|alerts?)\b|"
+        r"\bno alert\w*\b|\bdon'?t (?:think )?(?:anyone|anybody) gets paged\b",
+        s.lower,
+    )
+    if silent:
+        d.put((*key, "alerts", "on_failure"), False, quote(s, *silent.span()))
+        return
+    paged = re.search(
+        r"\b(?:pages?|paged|alerts?) (?:whoever is )?on[- ]?call|\bthen pages\b|"
+        r"\balert\w* on (?:failure|fail)",
+        s.lower,
+    )
+    if paged and not s.negated(paged.start(), paged.end()):
+        d.put((*key, "alerts", "on_failure"), "alert", quote(s, *paged.span()))
+    lag = re.search(r"\bconsumer[- ]lag alert|\balert\w* on (?:\w+ )?(?:consumer )?lag\b", s.lower)
+    if lag:
+        stated = not s.negated(lag.start(), lag.end())
+        d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))

@@ -1,0 +1,177 @@
+"""Data: sources and stores from the technologies named, stream and batch jobs, availability."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import find_cadence, quote, segments
+from mlreview.draft.extract.reading import (
+    BATCH_ENGINES,
+    SOURCE_KINDS,
+    STORE_KINDS,
+    Reading,
+)
+from mlreview.draft.prose import Mention, Sentence
+
+ROLES: tuple[tuple[str, str], ...] = (
+    ("training", r"\b(?:re)?train(?:s|ed|ing)?\b(?! (?:features?|data|sets?|examples)\b)"),
+    (
+        "batch_inference",
+        r"\bscor(?:e|es|ing)\b|batch predict|\binference\b|forecasts? for|"
+        r"\bper (?:user|customer|sku|item)\b|for every (?:user|customer)|\btop-?\d+",
+    ),
+    ("materialization", r"materiali[sz]"),
+    ("feature_batch", r"\bfeatures?\b|aggregat|\bcompute"),
+)
+JOB_WORDS = re.compile(
+    r"\bjobs?\b|\bdags?\b|pipelines?|\bflows?\b|\betl\b|\bruns?\b|\bcop(?:y|ies)\b|\bloads?\b|"
+    r"\bexports?\b|\bfill"
+)
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    for m in r.of_kind(*SOURCE_KINDS):
+        words = quote(m.sentence, m.start, m.end)
+        d.component(
+            "sources",
+            m.tech.name,
+            words,
+            kind=SOURCE_KINDS[m.tech.kind],
+            technology=m.tech.instance_of or m.tech.name,
+        )
+    for m in r.of_kind(*STORE_KINDS):
+        if _detail_of_previous(r, m):
+            continue
+        words = quote(m.sentence, m.start, m.end)
+        kind = STORE_KINDS[m.tech.kind]
+        if m.tech.kind == "feature_store" and not re.search(
+            r"online|serv|look ?up|real", m.sentence.lower
+        ):
+            kind = "offline"
+        technology = m.tech.instance_of or m.tech.name
+        d.component("stores", m.tech.name, words, kind=kind, technology=technology)
+    for m in r.of_kind("stream_engine"):
+        _stream_job(r, m)
+    done: set[tuple[int, str]] = set()
+    for m in r.of_kind(*BATCH_ENGINES):
+        for role, offset, segment in _roles(m.sentence):
+            if (m.sentence.start, role) not in done:
+                done.add((m.sentence.start, role))
+                _batch_job(r, m, role, offset, segment)
+    _availability(r)
+
+
+def _detail_of_previous(r: Reading, m: Mention) -> bool:
+    """A store named in brackets right after another ('the Feature Store (online tables for
+    serving)') is a part of that one, not a second store."""
+    before = [x for x in r.found if x.sentence is m.sentence and x.end <= m.start]
+    if not before or before[-1].tech.kind not in STORE_KINDS:
+        return False
+    between = m.sentence.lower[before[-1].end : m.start]
+    return bool(re.fullmatch(r"\s*\(\s*(?:[\w-]+\s+){0,2}", between))
+
+
+def _roles(s: Sentence) -> list[tuple[str, int, str]]:
+    """(role, offset, text) for each kind of job the sentence describes; a sentence that
+    names an engine without a job (e.g. 'data lives in Delta Lake on Databricks') has none."""
+    out: list[tuple[str, int, str]] = []
+    for offset, segment in segments(s):
+        for role, pattern in ROLES:
+            if re.search(pattern, segment) and role not in [r for r, _, _ in out]:
+                out.append((role, offset, segment))
+                break
+    several = re.search(r"\b(?:second|another|separate|other) (?:job|dag|flow|pipeline)", s.lower)
+    cadences = {c[0] for _, o, t in out if (c := find_cadence(t, s, o))}
+    if len(out) > 1 and not several and len(cadences) < len(out):
+        order = [r for r, _ in ROLES]
+        out = [min(out, key=lambda r: order.index(r[0]))]
+    if out:
+        return out
+    if JOB_WORDS.search(s.lower):
+        return [("etl", 0, s.lower)]
+    return []
+
+
+def _stream_job(r: Reading, m: Mention) -> None:
+    d = r.draft
+    same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
+    another = re.search(r"\b(?:second|another|separate|other|two|2)\b", m.sentence.lower)
+    if same and not another:
+        return  # 'the Java Flink job' again: the job already drafted
+    ident = "stream_job" if not d.has("pipelines", "stream_job") else f"{m.tech.name}_job"
+    words = quote(m.sentence, m.start, m.end)
+    stores = r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS))
+    feature_words = re.search(r"feature|aggregat|velocity|rolling|counts?", m.sentence.lower)
+    kind = "feature_stream" if stores or feature_words else "etl"
+    d.component("pipelines", ident, words, kind=kind, engine=m.tech.name)
+    d.put(("pipelines", ident, "schedule"), "continuous", words)
+    inputs = r.same_sentence(m.sentence, "sources", ("stream",)) or [
+        x.tech.name for x in r.of_kind("stream")
+    ]
+    outputs = stores or r.same_sentence(m.sentence, "sources", ("warehouse",))
+    if not outputs and kind == "feature_stream":
+        outputs = [x.tech.name for x in r.of_kind(*STORE_KINDS)]
+    for i in dict.fromkeys(inputs):
+        d.add_to(("pipelines", ident, "inputs"), i, words)
+    for o in dict.fromkeys(outputs):
+        d.add_to(("pipelines", ident, "outputs"), o, words)
+
+
+def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> None:
+    d = r.draft
+    ident = {
+        "training": "training",
+        "batch_inference": "batch_scoring",
+        "feature_batch": "batch_features",
+        "materialization": "materialization",
+        "etl": "etl",
+    }[role]
+    if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
+        ident = f"{ident}_{m.tech.name}"
+    words = quote(m.sentence, m.start, m.end)
+    d.component("pipelines", ident, words, kind=role, engine=m.tech.name)
+    cadence = find_cadence(segment, m.sentence, offset) or find_cadence(
+        m.sentence.lower, m.sentence
+    )
+    if cadence and cadence[1] and cadence[0] != "continuous":
+        d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+    batch_kinds = ("warehouse", "database", "object_store")
+    inputs = r.same_sentence(m.sentence, "sources", batch_kinds)
+    before = r.previous(m.sentence)
+    if before and re.search(
+        r"\b(?:pulls?|reads?|loads?|copies|ingests?) (?:them|it)\b", m.sentence.lower
+    ):
+        inputs = r.same_sentence(before, "sources", batch_kinds) + inputs
+    if not inputs and role == "training":
+        inputs = [x.tech.name for x in r.of_kind(*batch_kinds)]
+    if (
+        role in ("batch_inference", "materialization", "feature_batch")
+        and inputs
+        and re.search(r"(?:writ|push|fill|load|sav)\w* [^.;]*\b(?:to|into)\b", m.sentence.lower)
+    ):
+        inputs = [i for i in inputs if f"to {i}" not in m.sentence.lower]
+    if role != "batch_inference" or not re.search(r"(?:writ|push)\w*", m.sentence.lower):
+        for i in dict.fromkeys(inputs):
+            d.add_to(("pipelines", ident, "inputs"), i, words)
+    if role in ("feature_batch", "materialization", "batch_inference"):
+        for o in r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS)):
+            d.add_to(("pipelines", ident, "outputs"), o, words)
+
+
+def _availability(r: Reading) -> None:
+    pattern = re.compile(r"(?P<pct>\d{2}(?:\.\d+)?)\s*%\s*(?:availability|uptime|available)")
+    for s in r.sents:
+        for m in pattern.finditer(s.lower):
+            near = [x for x in r.found if x.sentence is s]
+            target = min(near, key=lambda x: abs(x.start - m.start()), default=None)
+            if target is None:
+                continue
+            value = round(float(m.group("pct")) / 100, 6)
+            for section in ("sources", "stores"):
+                if r.draft.has(section, target.tech.name):
+                    r.draft.put(
+                        (section, target.tech.name, "availability"),
+                        value,
+                        quote(s, m.start(), m.end()),
+                    )

@@ -1,0 +1,269 @@
+"""Failure behaviour as stated, attached to what it is said of: 'if X is down / times out, we Y'.
+
+A condition names its subject (a store or source the endpoint calls, a source, or the model
+itself); the consequence after it is read as one of the manifest's fallbacks. Calls made per
+request (count, timeout, retries, backoff) are read from the sentences that name the callee.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import NUMBER, Mention, Sentence, duration_text, number
+
+CONDITION = re.compile(
+    r"\b(?:if|when|whenever|once|should)\b(?P<subject>[^,;:]{0,80}?)\s*"
+    r"(?:\b(?:is|are|was|were|goes|gets|becomes)\s+)?(?:\bitself\s+)?"
+    r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
+    r"times? out|timed out|stops|goes down|is late|arrives? late|"
+    r"(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|reply)|"
+    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost)"
+    r"\b)"
+)
+ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
+    (
+        "none",
+        r"\bno fallback|score unavailable|\b(?:shows?|returns?|gets?) an error|\b500\b|"
+        r"\bfails the request",
+    ),
+    (
+        "default_action",
+        r"\bapprov\w*|fails? open|fail-open|published anyway|\bpublish\w* anyway|"
+        r"routed to (?:the )?manual|manual (?:underwriting|review|inspection|queue)|"
+        r"contact an agent|fails? closed|"
+        r"\bdivert|\bdecline\w*|\bblock\w*",
+    ),
+    ("previous_model", r"previous model|last (?:good )?model"),
+    (
+        "cached_scores",
+        r"previous (?:multiplier|score|prediction|forecast|value)|yesterday'?s (?:forecast|score)|"
+        r"cached (?:ctrs?|scores?|predictions?|results?)|last (?:score|prediction)",
+    ),
+    (
+        "heuristic",
+        r"heuristic|\brules?\b|order unchanged|retrieval (?:order|score)|\w+ order\b|popular|"
+        r"trailing|\bstatic\b|base (?:multiplier|price|pricing)|\bdefault (?:value|score|eta)",
+    ),
+)
+DEPENDENCY_FALLBACKS: tuple[tuple[str, str], ...] = (
+    ("fail", r"\bfail(?:s|ing)? (?:the request|closed)|returns? an error|\breject"),
+    ("skip", r"\bskip\w*|without (?:retrieval|those|the|it)\b|leave [\w ]{0,20}null|\bnull\b"),
+    (
+        "cache",
+        r"last value (?:we )?cached|cached (?:value|copy)|last[- ]known|stale value|"
+        r"from (?:a |the )?(?:local )?cache|in-process|\bcached?\b",
+    ),
+    (
+        "default",
+        r"\bdefault|set to (?:zero|0)|\bzero\b|substitut\w*|average|\bmedian\b|global|constant|"
+        r"historical",
+    ),
+    ("heuristic", r"heuristic|\brules?\b"),
+)
+SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
+    ("fail_closed", r"\bfails? closed|\bstops?\b|\bblocks?\b|\bnot (?:answer|score)"),
+    (
+        "last_known_good",
+        r"last[- ]known|old value (?:just )?stays|keeps? (?:the )?(?:last|old)|yesterday'?s|"
+        r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last",
+    ),
+    ("skip_feature", r"\bskip\w*"),
+    (
+        "default_value",
+        r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b",
+    ),
+)
+MODEL_WORDS = re.compile(
+    r"\bmodel\b|\bendpoint\b|\bscorer\b|\bscoring\b|\branker\b|\branking\b|\bpredictor\b|"
+    r"\bmodel call\b|\binference\b|\bmodel server\b|\bmodel service\b"
+)
+VALID_LOOKING = re.compile(
+    r"looks? (?:completely |perfectly )?(?:normal|fine|valid|real)|treat\w* (?:as|them as) "
+    r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if"
+)
+NOT_ALERTED = re.compile(
+    r"\b(?:nobody|no one|nothing) (?:gets |is )?(?:alerted|paged|told|notified)|"
+    r"\bno (?:alert|page|alarm)|\bwe do not page\b|\bwe don'?t page\b|not (?:alerted|paged)"
+)
+ALERTED = re.compile(r"\b(?:pages?|paged|alerts?|alerted)\b")
+
+
+def _pick(table: tuple[tuple[str, str], ...], text: str) -> tuple[str, re.Match[str]] | None:
+    for value, pattern in table:
+        m = re.search(pattern, text)
+        if m:
+            return value, m
+    return None
+
+
+def conditions(r: Reading) -> list[tuple[Sentence, re.Match[str], str]]:
+    """Each failure condition with its consequence: the rest of its sentence after it (or the
+    next sentence when nothing follows)."""
+    out = []
+    for i, s in enumerate(r.sents):
+        for m in CONDITION.finditer(s.lower):
+            rest = s.lower[m.end() :]
+            if len(rest.strip(" ,.;-)")) < 6 and i + 1 < len(r.sents):
+                rest = r.sents[i + 1].lower
+            out.append((s, m, rest))
+    return out
+
+
+SUBJECT_KINDS = {
+    "stream": ("stream",),
+    "topic": ("stream",),
+    "feed": ("stream", "database", "warehouse"),
+    "table": ("warehouse", "database"),
+    "database": ("database",),
+    "cache": ("cache", "online_store"),
+    "store": ("online_store", "cache", "feature_store"),
+    "api": ("model_api",),
+}
+
+
+def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
+    """What a condition is about: the technologies it names, else the one component of the
+    kind it names ('if the auth stream stops' when one stream is drafted)."""
+    a, b = m.start("subject"), m.end("subject")
+    named = [x for x in r.found if x.sentence is s and a <= x.start and x.end <= b + 1]
+    if named:
+        return named
+    for word, kinds in SUBJECT_KINDS.items():
+        if re.search(rf"\b{word}s?\b", m.group("subject")):
+            of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
+            if len(of_kind) == 1:
+                return list(of_kind.values())
+    return []
+
+
+def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
+    """'if SageMaker doesn't answer in time the gateway approves', 'if ranking is failing we show
+    the candidates in order of retrieval score', 'there is no fallback score'."""
+    d = r.draft
+    platforms = {x.tech.name for x in r.of_kind("serving_platform")}
+    for s, m, rest in conditions(r):
+        named = _subject(r, s, m)
+        subject = m.group("subject")
+        about_model = any(x.tech.name in platforms for x in named) or (
+            not named and MODEL_WORDS.search(subject)
+        )
+        if not about_model:
+            continue
+        picked = _pick(ENDPOINT_FALLBACKS, rest)
+        if picked:
+            d.put(
+                (*key, "fallback"), picked[0], quote(s, m.start(), min(len(s.lower), m.end() + 60))
+            )
+        timeout = re.search(
+            r"(?:in|within|than|after)\s+(?:about\s+)?" + NUMBER + r"\s*(?P<unit>ms|s|seconds?)\b",
+            s.lower[m.start() : m.end() + 40],
+        )
+        if timeout:
+            t = timeout
+            d.put(
+                (*key, "request_timeout"),
+                duration_text(number(t), t.group("unit")),
+                quote(s, m.start() + t.start(), m.start() + t.end()),
+            )
+    none = next(
+        (
+            (s, x)
+            for s in r.sents
+            for x in re.finditer(r"\bno fallback (?:score|model|prediction|answer)s?\b", s.lower)
+        ),
+        None,
+    )
+    if none:
+        d.put((*key, "fallback"), "none", quote(none[0], none[1].start(), none[1].end()))
+
+
+def source_failure(r: Reading) -> None:
+    """On-failure behaviour of a named source: 'if the weather API is down we leave the weather
+    features null', 'if the first DAG fails, the old value just stays'."""
+    d = r.draft
+    for s, m, rest in conditions(r):
+        for x in _subject(r, s, m):
+            ident = x.tech.name
+            if not d.has("sources", ident):
+                continue
+            key = ("sources", ident, "on_failure")
+            picked = _pick(SOURCE_BEHAVIOURS, rest)
+            words = quote(s, m.start(), min(len(s.lower), m.end() + 60))
+            if picked:
+                d.put((*key, "behaviour"), picked[0], words)
+            if VALID_LOOKING.search(rest):
+                d.put((*key, "default_in_valid_range"), True, words)
+            if NOT_ALERTED.search(rest):
+                d.put((*key, "alert"), False, words)
+
+
+def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
+    """Calls per request, timeout, retries and fallback for calls to ``target``, from the
+    sentences that name it (and the sentence after each); the words of each value by field."""
+    words: dict[str, str] = {}
+    near: list[Sentence] = []
+    for x in r.found:
+        if x.tech.name == target and x.sentence not in near:
+            near.append(x.sentence)
+            i = r.sents.index(x.sentence)
+            if i + 1 < len(r.sents) and r.sents[i + 1] not in near:
+                near.append(r.sents[i + 1])
+    near.sort(key=lambda s: s.start)
+
+    def put(field: str, value: object, s: Sentence, a: int, b: int) -> None:
+        if field not in dep:
+            dep[field] = value
+            words[field] = quote(s, a, b)
+
+    for s in near:
+        low = s.lower
+        t = re.search(
+            r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s*ms\s+time ?outs?\b|"
+            r"time ?outs?\b(?: of| is| at|:)?\s*(?:about\s+)?(?P<n2>\d+(?:\.\d+)?)\s*ms\b",
+            low,
+        )
+        if t:
+            put("timeout_ms", float(t.group("n") or t.group("n2")), s, t.start(), t.end())
+        c = re.search(
+            r"\b(?P<word>once|twice|thrice)\s+(?:per|a|each|for each|for every|on every)\s+"
+            r"(?:request|search|call|query|auction|prediction|quote)|(?<![\w.])(?P<n>\d+)\s+times?\s+"
+            r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
+            r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
+            r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"
+            r"lookups?|calls?|gets?)\b",
+            low,
+        )
+        if c and not s.negated(c.start(), c.end()):
+            count = {"once": 1, "twice": 2, "thrice": 3}.get(c.group("word") or "")
+            value = count or int(c.group("n") or c.group("n2") or c.group("n3"))
+            put("calls_per_request", value, s, c.start(), c.end())
+        no_retry = re.search(r"\bno retr(?:y|ies)\b|\bwithout retr(?:y|ies)\b|never retr", low)
+        retry = re.search(
+            r"(?<![\w.])(?P<n>\d+)\s+retr(?:y|ies)\b|retr(?:y|ies|ied)\s+(?P<n2>\d+)\s+times", low
+        )
+        if no_retry:
+            put("retries", {"max": 0}, s, no_retry.start(), no_retry.end())
+        elif retry:
+            put("retries", {"max": int(retry.group("n") or retry.group("n2"))}, s, *retry.span())
+        backoff = re.search(r"\b(?:no|without) backoff\b|\bbackoff\b", low)
+        if backoff and isinstance(dep.get("retries"), dict):
+            retries = dep["retries"]
+            assert isinstance(retries, dict)
+            retries.setdefault("backoff", not backoff.group(0).startswith(("no", "without")))
+    for s in near:
+        back = re.search(r"\bfall(?:s|ing)? ?back to\b|\bfalls? back on\b", s.lower)
+        if back:
+            picked = _pick(DEPENDENCY_FALLBACKS, s.lower[back.end() : back.end() + 50])
+            if picked:
+                put("fallback", picked[0], s, back.start(), back.end() + picked[1].end())
+    for s, cond, rest in conditions(r):
+        if cond.group("event").startswith(("slow", "down", "unavail", "unreach", "time", "fail")):
+            named = _subject(r, s, cond)
+            pronoun = re.search(r"\b(?:it|they|that)\b", cond.group("subject")) and s in near
+            if any(x.tech.name == target for x in named) or (not named and pronoun):
+                picked = _pick(DEPENDENCY_FALLBACKS, rest)
+                if picked:
+                    put("fallback", picked[0], s, cond.start(), min(len(s.lower), cond.end() + 60))
+    return words

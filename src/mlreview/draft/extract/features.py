@@ -1,0 +1,191 @@
+"""Features: what the text says of how they are computed on each path. One feature is drafted,
+named after the feature the text names ('the 7-day spend feature') or standing for the features
+it describes as a group; it holds whether one definition serves both paths, the language and
+window of each path, point-in-time correctness, the serving default when a value is missing,
+and the online store it is read from."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
+
+SEPARATE = re.compile(
+    r"\b(?:two|2) implementations?\b|\bnot the same code\b|\bseparate implementation|"
+    r"\bown implementation|\breimplement\w*|\bcomputed differently\b|\bbuilt differently\b|"
+    r"\bdifferent (?:code|implementation|logic)\b|\b(?:two|2) implementation of same logic\b"
+)
+RECOMPUTED = re.compile(
+    r"\brecompute[sd]?\b[^.;]{0,60}?\bfrom\b|\bnot from (?:what )?[\w-]+(?: (?:served|computes))?\b"
+)
+SHARED = re.compile(
+    r"\bdefined once\b|\bsame feature (?:functions|definitions|code)\b|"
+    r"\bshared [\w ]{0,20}library\b|\bsame code\b|\bpackaged inside\b|\bused by training and by\b|"
+    r"\bno (?:separate )?serving implementation\b|\bboth (?:paths|the [\w ]+ and the serving)\b"
+)
+OTHERWISE = re.compile(r"\ba different story\b|\bnot the case for\b|\bis the exception\b")
+SUBJECT = re.compile(r"^\W*(?:the |our )?(?P<name>[a-z][\w-]*(?:'s)?(?: [a-z][\w-]*)?)")
+POINT_IN_TIME = re.compile(
+    r"point[- ]in[- ]time|\bas of (?:each|the) (?:example|timestamp|event)|"
+    r"values? at (?:query|request|prediction) time|\bcurrent snapshot\b|\bcurrent (?:document )?"
+    r"attributes\b"
+)
+TRAINING_SIDE = re.compile(
+    r"\btrain\w*|\bbackfill|\brecompute|\boffline\b|\bwarehouse\b|\bnightly\b|\bpyspark\b|"
+    r"\bspark\b|\breplay\w*|\bbatch path\b|\bledger\b|\bexport\b"
+)
+SERVING_SIDE = re.compile(
+    r"\bserv\w*|\bonline\b|\blive\b|\bflink\b|\bstream\w*|\brequest\b|on-demand|\bconsumer\b|"
+    r"\bdataflow\b|\bbeam\b|\bat serving\b|\bscoring service\b|\bpredictor\b"
+)
+LANGUAGE_WORDS = {
+    "pyspark": "python",
+    "python": "python",
+    "sql": "sql",
+    "java": "java",
+    "go": "go",
+    "golang": "go",
+    "kotlin": "kotlin",
+    "scala": "scala",
+}
+LANGUAGE = re.compile(
+    r"\b(?:pyspark|python|java|golang|kotlin|scala)\b|(?<!databricks )(?<!azure )\bsql\b"
+    r"(?! server| database| alerts)|\bin go\b|\(go\b|\bgo\)"
+)
+WINDOW = re.compile(
+    r"(?<![\w.])" + NUMBER + r"[- ](?P<unit>" + UNIT + r")\s+(?:sliding |rolling |tumbling )?"
+    r"(?:window|spend|average|count|counts|click-through|segment speeds?)\b|"
+    r"\bcount of [\w ]{1,20}? in last "
+    + NUMBER.replace("num", "num2").replace("scale", "scale2")
+    + r"\s*(?P<unit2>"
+    + UNIT
+    + r")\b"
+)
+MISSING: tuple[tuple[str, str], ...] = (
+    ("zero", r"features? (?:all )?set to (?:zero|0)|\bset to (?:zero|0)\b|substitutes? 0\b"),
+    ("default", r"\bsubstitut\w* the\b|\bdefault value\b|\baverage\b|\bmedian\b"),
+    ("passthrough", r"\bleave [\w ]{0,20}null\b|\bnulls?\b"),
+)
+NAMED = re.compile(
+    r"\bthe (?P<name>(?:\d+-\w+ )?[a-z][\w-]*(?: [a-z][\w-]*)?) feature\b(?! (?:store|table|vector|"
+    r"functions|library|values))"
+)
+
+
+Fact = tuple[tuple[str, ...], object, str]
+
+
+def _language(s: Sentence, m: re.Match[str]) -> str:
+    word = re.sub(r"[^a-z]", " ", m.group(0)).split()
+    return LANGUAGE_WORDS.get(word[-1] if word[-1] != "in" else "go", "go")
+
+
+def _side(s: Sentence, at: int) -> str | None:
+    """'training' or 'serving', from the words nearest the offset ``at`` in ``s``."""
+    lo = max(0, at - 70)
+    best: tuple[int, str] | None = None
+    for side, pattern in (("training", TRAINING_SIDE), ("serving", SERVING_SIDE)):
+        for hit in pattern.finditer(s.lower[lo : at + 40]):
+            distance = abs(lo + hit.start() - at)
+            if best is None or distance < best[0]:
+                best = (distance, side)
+    return best[1] if best else None
+
+
+def read(r: Reading) -> None:
+    facts: list[Fact] = []
+    feature_sents = [
+        s
+        for s in r.sents
+        if re.search(r"\bfeatures?\b|counters?|\bsegment speeds?\b|\baggregat", s.lower)
+    ]
+    shared_found = _stated(SHARED, r.sents)
+    separate_found = _stated(SEPARATE, r.sents) or _stated(
+        RECOMPUTED, [s for s in feature_sents if re.search(r"\btrain", s.lower)]
+    )
+    other = _stated(OTHERWISE, r.sents) if shared_found else None
+    if other and shared_found:
+        # 'The ranker's features are defined once ...; the user-embedding lookups are a
+        # different story': two features, the second computed apart.
+        _feature(r, shared_found[0], [(("shared_definition",), True, shared_found[1])])
+        separate_found = other
+    elif shared_found and not separate_found:
+        facts.append((("shared_definition",), True, shared_found[1]))
+    if separate_found:
+        facts.append((("shared_definition",), False, separate_found[1]))
+    sides: dict[str, tuple[str, str]] = {}
+    for s in r.sents:
+        if not (TRAINING_SIDE.search(s.lower) or SERVING_SIDE.search(s.lower)):
+            continue
+        for m in LANGUAGE.finditer(s.lower):
+            side = _side(s, m.start())
+            if side and side not in sides:
+                sides[side] = (_language(s, m), quote(s, *m.span()))
+    for side, (language, words) in sides.items():
+        facts.append(((side, "language"), language, words))
+    windows: dict[str, tuple[str, str]] = {}
+    for s in feature_sents:
+        for m in WINDOW.finditer(s.lower):
+            side = _side(s, m.start()) or "serving"
+            if side in windows:
+                continue
+            if m.group("unit"):
+                text = duration_text(number(m), m.group("unit"))
+            else:
+                text = duration_text(float(m.group("num2")), m.group("unit2"))
+            windows[side] = (text, quote(s, *m.span()))
+    for side, (text, words) in windows.items():
+        facts.append(((side, "window"), text, words))
+    for s in r.sents:
+        pit = POINT_IN_TIME.search(s.lower)
+        if pit:
+            stated = not s.negated(pit.start(), pit.end()) and not pit.group(0).startswith(
+                "current"
+            )
+            facts.append((("point_in_time_join",), stated, quote(s, *pit.span())))
+            break
+    for value, pattern in MISSING:
+        hit = next(((s, h) for s in r.sents if (h := re.search(pattern, s.lower))), None)
+        if hit and re.search(r"\bif\b|\bwhen\b|\bmissing\b|\bdown\b|\btimes? out\b", hit[0].lower):
+            facts.append((("missing", "serving"), value, quote(hit[0], *hit[1].span())))
+            break
+    if not facts and not other:
+        return
+    named = next(((s, n) for s in feature_sents if (n := NAMED.search(s.lower))), None)
+    if other:
+        _feature(r, other[0], facts)
+        return
+    ident = re.sub(r"[^a-z0-9]+", "_", named[1].group("name")).strip("_") if named else "features"
+    words = quote(named[0], *named[1].span()) if named else ""
+    _add(r, ident, words, facts, named is None)
+
+
+def _stated(pattern: re.Pattern[str], sents: list[Sentence]) -> tuple[Sentence, str] | None:
+    for s in sents:
+        m = pattern.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            return s, quote(s, *m.span())
+    return None
+
+
+def _feature(r: Reading, s: Sentence, facts: list[Fact]) -> None:
+    """A feature named by the subject of ``s`` ('The ranker's features are ...')."""
+    m = SUBJECT.search(s.lower)
+    name = m.group("name") if m else "features"
+    ident = re.sub(r"[^a-z0-9]+", "_", name.replace("'s", "")).strip("_") or "features"
+    _add(r, ident, quote(s, *m.span()) if m else "", facts, False)
+
+
+def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> None:
+    d = r.draft
+    d.component("features", ident, words)
+    if group:
+        d.notes[("features", ident, "id")] = "note: stands for the features the text describes"
+    online = [i for i in d.ids("stores") if d.get(("stores", i, "kind")) in ("online", "cache")]
+    if len(online) == 1:
+        d.put(("features", ident, "store"), online[0], "")
+        d.notes[("features", ident, "store")] = "note: the one online store drafted"
+    for path, value, quoted in facts:
+        d.put(("features", ident, *path), value, quoted)

@@ -1,0 +1,175 @@
+"""The model: its family, training cadence, automation and validation gate."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract import training
+from mlreview.draft.extract.find import (
+    find_cadence,
+    first,
+    first_stated,
+    quote,
+    quote_found,
+    segments,
+)
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import Mention, Sentence
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    roles = _roles(r)
+    if len(roles) > 1:
+        heads = {ident: head for ident, head, _ in roles}
+        for ident, _, family in roles:
+            words = quote(family.sentence, family.start, family.end)
+            d.component("models", ident, words, family=family.tech.name)
+            _facts(r, ident, _about(r, ident, heads))
+        return
+    families = r.of_kind("model_family")
+    domain = str(d.get(("system", "name")) or "model").split("-")[0]
+    if families:
+        f = _family(r, families)
+        ident = f"{domain}_{f.tech.name}" if domain != "ml" else f.tech.name
+        d.component("models", ident, quote(f.sentence, f.start, f.end), family=f.tech.name)
+    elif first(
+        r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b|\b(?:re-?)?ranker\b|"
+        r"\brecommender\b|\bscorer\b|\bpredictor\b",
+        r.sents,
+    ):
+        ident = f"{domain}_model" if domain != "ml" else "model"
+        d.component("models", ident, "")
+    else:
+        return
+    _facts(r, ident, r.sents)
+
+
+def _facts(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    d = r.draft
+    for pattern in (RETRAINED, TRAINING_WORD):
+        for s in sents:
+            if not pattern.search(s.lower):
+                continue
+            parts = [(o, t) for o, t in segments(s) if pattern.search(t)] + [(0, s.lower)]
+            cadence = next((c for o, t in parts if (c := find_cadence(t, s, o))), None)
+            if cadence:
+                d.put(("models", ident, "training", "cadence"), cadence[0], cadence[1])
+                break
+    if d.has("pipelines", "training"):
+        d.put(("models", ident, "training", "pipeline"), "training", "")
+    training.read(r, ident, sents)
+    _gate(r, ("models", ident, "validation_gate"), sents)
+
+
+ROLE_BEFORE = re.compile(
+    r"\b(?:the|a|an|our)\s+(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?:\s+model)?"
+    r"(?:\s*\(|\s+(?:is|are)\s+(?:a\s+|an\s+)?|,\s+an?\s+)(?:[\w-]+\s+){0,3}$"
+)
+ROLE_AFTER = re.compile(r"^\S*\s+for\s+[\"“']?(?P<role>[a-z][\w +-]{1,24}?)[\"”']")
+NOT_ROLES = frozenset(["model", "it", "this", "that", "which", "system", "score", "one", "thing"])
+
+
+def _roles(r: Reading) -> list[tuple[str, str, Mention]]:
+    """(id, the word naming it, family) of each model the text names by its role ('The ranker
+    is a DCN-v2', 'The eligibility model (logistic regression ...)', 'a LightGBM for "travel"')."""
+    out: dict[str, tuple[str, Mention]] = {}
+    for f in r.of_kind("model_family"):
+        s = f.sentence
+        before = ROLE_BEFORE.search(s.lower[max(0, f.start - 70) : f.start])
+        after = ROLE_AFTER.search(s.lower[f.start : f.end + 40])
+        found = after or before
+        if not found:
+            continue
+        role = re.sub(r"\s+model$", "", found.group("role").strip())
+        if role.split()[-1] in NOT_ROLES or role.split()[0] in NOT_ROLES:
+            continue
+        ident = re.sub(r"[^a-z0-9]+", "_", role).strip("_")
+        words = re.findall(r"[a-z0-9]+", role)
+        head = words[0] if found is after else words[-1]
+        out.setdefault(ident, (head, f))
+    return [(ident, head, f) for ident, (head, f) in out.items()]
+
+
+def _about(r: Reading, ident: str, heads: dict[str, str]) -> list[Sentence]:
+    """The sentences about one of several models: those naming it and no other, and those
+    about all of them ('Both retrain nightly')."""
+
+    def names(s: Sentence, who: str) -> bool:
+        return bool(re.search(rf"\b{re.escape(heads[who])}\b", s.lower))
+
+    together = re.compile(r"\bboth\b|\ball (?:\w+ )?models\b|\bthe (?:two|three|2|3) models\b")
+    out = []
+    for s in r.sents:
+        others = any(names(s, o) for o in heads if o != ident)
+        if (names(s, ident) and not others) or together.search(s.lower):
+            out.append(s)
+    return out
+
+
+GATE = re.compile(
+    r"validation gate|evaluation gate|promotion gate|backtest gate|automated gate|quality gate|"
+    r"(?:checked|evaluated|validated) (?:against|before promot)|a check that stops a bad model|"
+    r"\bgate\b"
+)
+COMPARED = re.compile(
+    r"\bbeats? the current|\bcompare\w* (?:it )?(?:against|with|to) the current|\bthan the current|"
+    r"\bno worse than (?:the current|yesterday)|\bthan yesterday|\bdoesn'?t regress|"
+    r"\bif (?:offline )?[\w-]+ (?:on [\w ]+ )?improves\b|"
+    r"\bbeats? (?:the )?(?:champion|incumbent|previous)"
+)
+
+
+def _gate(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
+    """A gate before promotion: whether there is one, whether it compares with the serving
+    model, whether it blocks, and the slices it checks."""
+    d = r.draft
+    for s in sents:
+        m = GATE.search(s.lower)
+        if m:
+            d.put((*key, "enabled"), not s.negated(m.start(), m.end()), quote(s, *m.span()))
+            break
+    compared = first_stated(COMPARED, sents)
+    if compared:
+        d.put((*key, "compares_to_previous"), True, quote_found(compared))
+        d.put((*key, "enabled"), True, quote_found(compared))
+    blocking = first(r"\bnot blocking\b|\bnon-blocking\b|\bblocks? (?:the )?promotion", sents)
+    if blocking:
+        value = not re.match(r"not|non", blocking[1].group(0))
+        d.put((*key, "blocking"), value, quote_found(blocking))
+    sliced = first(
+        r"\bslices?\s*\((?P<list>[^)]{2,80})\)|\bseparately for (?:the )?(?P<a>[\w-]+) "
+        r"(?:segment|slice|cohort)s? and for each (?P<b>[\w-]+)",
+        sents,
+    )
+    if sliced:
+        m = sliced[1]
+        names = (
+            [x.strip() for x in m.group("list").split(",")]
+            if m.group("list")
+            else [m.group("a"), m.group("b")]
+        )
+        d.put((*key, "slices"), [n for n in names if n], quote_found(sliced))
+
+
+RETRAINED = re.compile(
+    r"\bre-?train\w*|\btrained\b|\btrains\b|\brefit\b|\btraining:|\btraining (?:runs?|jobs?)\b|"
+    r"\bmodels? (?:gets |is |are )?re-?built"
+)
+TRAINING_WORD = re.compile(
+    r"\btraining\b(?! (?:features?|data|set|sets|examples|backfill|export|pipeline waits))"
+)
+CORRECTION = re.compile(r"\b(?:actually|in fact|no wait|rather|now|these days|but now)\b")
+
+
+def _family(r: Reading, families: list[Mention]) -> Mention:
+    """The model's family: the first named, unless the text corrects itself ('our GLM, which is
+    actually a gradient boosting model now') or negates it."""
+    stated = [f for f in families if not f.sentence.negated(f.start, f.end)] or families
+    chosen = stated[0]
+    for later in stated[1:]:
+        if later.sentence is chosen.sentence and CORRECTION.search(
+            chosen.sentence.lower[chosen.end : later.start]
+        ):
+            chosen = later
+    return chosen

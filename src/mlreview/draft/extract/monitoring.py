@@ -1,0 +1,116 @@
+"""Monitoring: each signal the text names (latency, errors, saturation, drift, skew, quality,
+null rates, freshness) with how it is watched: an alert or page, a dashboard, a manual check or
+report, or nothing ('no drift monitoring', 'nobody compares ...')."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import Sentence
+
+SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("monitoring", "skew", "training_serving"),
+        r"training[- /]serving skew|\bcompares? the logged|"
+        r"\bongoing comparison|\bcompare (?:the )?logged|\bskew (?:check|monitor)",
+    ),
+    (
+        ("monitoring", "quality", "label_based"),
+        r"calibration report|realis\w* default|\baccuracy\b|"
+        r"\bf1\b|\bwape\b|\bmae\b|\bauc\b|\bprecision\b|prediction error|model quality|"
+        r"\bctr (?:tracked|report)|\bperformance\b",
+    ),
+    (
+        ("monitoring", "quality", "proxy"),
+        r"\bcalibration\b|retrieval quality|numbers look odd|"
+        r"\bproxy\b",
+    ),
+    (
+        ("monitoring", "drift", "features"),
+        r"(?:feature|input|data)s? drift|\bdrift\b|\bpsi\b|"
+        r"drift (?:monitor|tracking)",
+    ),
+    (
+        ("monitoring", "drift", "predictions"),
+        r"score (?:histogram|distribution)|prediction "
+        r"(?:drift|distribution)|\w+ distribution|\bblock rate\b|average surge|or the predictions",
+    ),
+    (
+        ("monitoring", "inputs", "null_rate"),
+        r"null(?:/default)? rate|default rate|missing (?:\w+ )?"
+        r"feeds?|feature null",
+    ),
+    (
+        ("monitoring", "freshness", "feature_freshness"),
+        r"how old the newest|feature freshness|"
+        r"\bstaleness\b",
+    ),
+    (
+        ("monitoring", "system", "saturation"),
+        r"\bsaturation\b|\bgpu util\w*|\bcpu util\w*|"
+        r"queue depth",
+    ),
+    (("monitoring", "system", "errors"), r"\b5xx\b|\berrors?\b|error rate"),
+    (("monitoring", "system", "latency"), r"\blatency\b|\bp99\b"),
+)
+CONTEXT = re.compile(
+    r"monitor|alert|alarm|dashboard|\bpag(?:e|ed|es|ing)\b|grafana|datadog|cloudwatch|prometheus|"
+    r"\btrack\w*|report|notebook|\bcheck|compare|looks at|eyeball|on-call|drift|\bsre\b"
+)
+ALERT = re.compile(r"\balert\w*|\balarms?\b|\bpag(?:e|ed|es|ing)\b|\bon-call\b|pagerduty")
+DASHBOARD = re.compile(r"dashboard")
+MANUAL = re.compile(
+    r"\breport\b|notebook|\bby the [\w -]*team\b|\bmonthly\b|\bweekly\b|\breview\w*|"
+    r"\blooks? at\b|eyeball|by hand|meeting|manual\w*|"
+    r"\bnotice\b|\bsometimes\b|\bcomputes?\b"
+)
+SILENT = re.compile(
+    r"\b(?:no|nobody|no one|nothing|never|not)\b[^.;]{0,12}?\b(?:pag(?:e|ed|es|ing)|alert\w*)\b|"
+    r"dashboards? only|dashboard-only"
+)
+
+
+BREAK = re.compile(r"[;,]|\bbut\b|\band we\b|\bwhile\b")
+
+
+def _level(s: Sentence, start: int, end: int) -> str | bool:
+    """How the signal at [start, end) of ``s`` is watched."""
+    if s.negated(start, end):
+        return False
+    flat = re.sub(r"\([^)]*\)", lambda b: " " * len(b.group(0)), s.lower)
+    breaks = [m.start() for m in BREAK.finditer(flat)]
+    lo = max((b for b in breaks if b < start), default=0)
+    hi = min((b for b in breaks if b > end), default=len(s.lower))
+    clause = s.lower[lo:hi]
+    start = lo
+    if SILENT.search(clause) and DASHBOARD.search(clause):
+        return "dashboard"
+    for part in (clause, s.lower):
+        alert = ALERT.search(part)
+        offset = start if part is clause else 0
+        stated = alert and not s.negated(offset + alert.start(), offset + alert.end())
+        if stated and not SILENT.search(part):
+            return "alert"
+        if DASHBOARD.search(part):
+            return "dashboard"
+    if MANUAL.search(s.lower):
+        return "manual"
+    return True
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    watched = [s for s in r.sents if CONTEXT.search(s.lower)]
+    for key, pattern in SIGNALS:
+        for s in watched:
+            m = re.search(pattern, s.lower)
+            if not m:
+                continue
+            if key[-1] in ("latency", "errors") and not (
+                ALERT.search(s.lower) or DASHBOARD.search(s.lower) or "monitor" in s.lower
+            ):
+                continue
+            d.put(key, _level(s, m.start(), m.end()), quote(s, *m.span()))
+            break

@@ -1,0 +1,49 @@
+"""What every section of the extractor reads: the sentences, the technologies named, the draft."""
+
+from __future__ import annotations
+
+from mlreview.draft.draft import Draft
+from mlreview.draft.instances import with_instances
+from mlreview.draft.prose import Mention, Sentence, mentions, sentences
+
+SOURCE_KINDS = {
+    "stream": "stream",
+    "warehouse": "batch_table",
+    "database": "database",
+    "object_store": "files",
+    "model_api": "third_party",
+}
+STORE_KINDS = {
+    "online_store": "online",
+    "cache": "cache",
+    "feature_store": "online",
+    "analytics_store": "online",
+    "search_engine": "online",
+    "vector_store": "online",
+}
+BATCH_ENGINES = ("scheduler", "batch_engine")
+
+
+class Reading:
+    """A description being read into a draft."""
+
+    def __init__(self, text: str) -> None:
+        self.sents = sentences(text)
+        self.found = with_instances(self.sents, mentions(self.sents))
+        self.draft = Draft()
+
+    def of_kind(self, *kinds: str) -> list[Mention]:
+        return [m for m in self.found if m.tech.kind in kinds]
+
+    def same_sentence(self, s: Sentence, section: str, kinds: tuple[str, ...]) -> list[str]:
+        return list(
+            dict.fromkeys(
+                m.tech.name
+                for m in self.found
+                if m.sentence is s and m.tech.kind in kinds and self.draft.has(section, m.tech.name)
+            )
+        )
+
+    def previous(self, s: Sentence) -> Sentence | None:
+        i = self.sents.index(s)
+        return self.sents[i - 1] if i > 0 else None

@@ -1,0 +1,445 @@
+"""Serving: the endpoint, its latency, replicas, release and logging facts, dependencies."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.failure import dependency_facts, endpoint_fallback
+from mlreview.draft.extract.find import (
+    first,
+    first_stated,
+    quote,
+    quote_found,
+    small_number,
+    yes_no,
+)
+from mlreview.draft.extract.reading import STORE_KINDS, Reading
+from mlreview.draft.prose import NUMBER, UNIT, Mention, duration_text, number
+
+ONLINE_CUES = re.compile(
+    r"real[- ]?time|\bonline\b|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+    r"requests?\s*(?:/|per|a)\s*s|\bapi\b|endpoints?\b|\bp99\b"
+)
+BATCH_CUES = re.compile(
+    r"batch (?:scor|predict|inferenc|forecast|over|run|job|transform)|\bin batch\b|"
+    r"serving: batch|batch serving|nightly batch|forecast run|"
+    r"(?:scores?|scored|scoring|predicts?|forecasts?)\b[^.;]*\b(?:nightly|every night|overnight|"
+    r"every (?:sun|mon|tues|wednes|thurs|fri|satur)day|every day|daily)|"
+    r"\bbatch forecasts?\b|it'?s batch|\bscores? (?:every|all) (?:active |current |new )?\w+"
+)
+NO_ONLINE = re.compile(
+    r"\bno (?:online|real[- ]?time) (?:serving|scoring|inference|endpoint)|"
+    r"\bno real[- ]?time scoring"
+)
+STREAM_CUES = re.compile(
+    r"reads each (?:event|message)|\bper event\b|picks each one up|consumes? each|"
+    r"for each (?:event|message)\b"
+)
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    models = d.ids("models")
+    found = _mode(r) if models else None
+    if found is None:
+        return
+    mode, words = found
+    ident = "api" if mode == "online" else "batch_scoring_run"
+    d.component("endpoints", ident, words, model=models[0], mode=mode)
+    key = ("endpoints", ident)
+    if mode == "batch":
+        return
+    platform = _platform(r)
+    if platform:
+        d.put(
+            (*key, "platform"),
+            platform.tech.name,
+            quote(platform.sentence, platform.start, platform.end),
+        )
+    _latency(r, key)
+    _replicas(r, key)
+    _serving_facts(r, key)
+    _autoscaling(r, key)
+    for m in r.of_kind(*STORE_KINDS, "model_api", "database"):
+        name = m.tech.name
+        section = "stores" if m.tech.kind in STORE_KINDS else "sources"
+        kind = d.get((section, name, "kind"))
+        called = kind == "database" and PER_REQUEST.search(m.sentence.lower)
+        if kind in ("online", "cache", "third_party") or called:
+            _dependency(r, key, name, m)
+    endpoint_fallback(r, key)
+
+
+def _mode(r: Reading) -> tuple[str, str] | None:
+    """'online' or 'batch' with the words that say so, or None when nothing does."""
+    platforms = r.of_kind("serving_platform")
+    batch = first_stated(BATCH_CUES, r.sents)
+    strong = first_stated(
+        r"real[- ]?time|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+        r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
+        r.sents,
+    )
+    refused = first(NO_ONLINE, r.sents)
+    if refused:
+        return "batch", quote_found(refused)
+    if batch and not strong:
+        return "batch", quote_found(batch)
+    streamed = first_stated(STREAM_CUES, r.sents)
+    if streamed and not strong:
+        return "streaming", quote_found(streamed)
+    if platforms:
+        p = _platform(r) or platforms[0]
+        return "online", quote(p.sentence, p.start, p.end)
+    online = first_stated(ONLINE_CUES, r.sents)
+    if online:
+        return "online", quote_found(online)
+    return ("batch", quote_found(batch)) if batch else None
+
+
+PER_REQUEST = re.compile(
+    r"\b(?:per|each|every) (?:request|search|query|call|prediction)|\bqueries it\b|"
+    r"\bcalls? (?:it|them)\b"
+)
+GENERIC_PLATFORMS = ("kubernetes", "lambda", "cloud-run", "fastapi")
+SERVING_WORDS = re.compile(
+    r"\bserv(?:e|es|ed|ing)\b|endpoints?\b|deploy|\bhost|inference|\bbehind\b|\bruns? (?:in|on)\b"
+)
+JOB_CONTEXT = re.compile(r"\b(?:enrich\w*|pipeline|etl|ingest\w*|consumer|job|train\w*|workflow)\b")
+
+
+def _platform(r: Reading) -> Mention | None:
+    """The serving platform the model answers on: one named where serving is described, a model
+    server before the cluster it runs on ('Triton on our k8s'), not a function that enriches
+    events ('a Lambda enriches them')."""
+    best: tuple[int, int, Mention] | None = None
+    for order, m in enumerate(r.of_kind("serving_platform")):
+        if m.sentence.negated(m.start, m.end):
+            continue
+        clause = m.sentence.lower[max(0, m.start - 40) : m.end + 40]
+        score = 2 * bool(SERVING_WORDS.search(clause)) + (m.tech.name not in GENERIC_PLATFORMS)
+        score -= 2 * bool(JOB_CONTEXT.search(m.sentence.lower[m.end : m.end + 30]))
+        if best is None or score > best[0]:
+            best = (score, order, m)
+    return best[2] if best else None
+
+
+def _latency(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    pct = r"p99|p95|p50|99th|95th|median|latency"
+    latency = re.compile(
+        rf"(?P<pct>{pct})(?:(?!{pct})[^.;]){{0,60}}?"
+        + NUMBER
+        + r"\s*(?P<unit>ms|milliseconds?|msec|s|seconds?)\b"
+    )
+    target_words = r"must|under|below|within|slo|target|budget|less than|<|at most|stay|want"
+    for s in r.sents:
+        for m in latency.finditer(s.lower):
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            words = quote(s, m.start(), m.end())
+            target = re.search(target_words, m.group(0)) or re.search(
+                r"(?:slo|target)\b", s.lower[max(0, m.start() - 20) : m.start()]
+            )
+            which = m.group("pct")
+            measured = re.search(
+                r"measured|observed|currently|today|actual|we see|runs at|takes|answering",
+                s.lower[max(0, m.start() - 30) : m.end()],
+            )
+            if which in ("p99", "99th") and not target and not measured:
+                target = m
+            if target and which in ("p99", "99th", "latency"):
+                d.put((*key, "slo", "p99_ms"), ms, words)
+            elif not target and which in ("p50", "median"):
+                d.put((*key, "service_time", "p50_ms"), ms, words)
+    after = first(
+        NUMBER + r"\s*(?P<unit>ms|milliseconds?)\s+(?:at\s+)?(?P<pct>p50|median)", r.sents
+    )
+    if after:
+        d.put((*key, "service_time", "p50_ms"), number(after[1]), quote_found(after))
+    takes = first(
+        r"(?:model|inference|prediction|scoring)[^.;]{0,30}?takes?\s*(?:about|around|~)?\s*"
+        + NUMBER
+        + r"\s*(?P<unit>ms|milliseconds?)\b",
+        r.sents,
+    )
+    if takes:
+        d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
+
+
+THINGS = (
+    r"(?:instances?|replicas?|pods?|nodes?|containers?|servers?|copies|tasks?|workers?|"
+    r"machines?|vms?)"
+)
+BETWEEN = re.compile(
+    r"(?:between|from)\s+(?P<lo>\d+)\s+(?:and|to)\s+(?P<hi>\d+)(?:\s+(?:[\w.-]+\s+){0,3}?"
+    + THINGS
+    + r"\b)?|(?P<lo2>\d+)\s*(?:-|\u2013|to)\s*(?P<hi2>\d+)\s+(?:[\w.-]+\s+){0,3}?"
+    + THINGS
+    + r"\b"
+)
+MIN_MAX = re.compile(
+    r"min(?:imum)?\s*(?:of\s+|is\s+(?:still\s+)?|=\s*|:\s*)?(?P<lo>\d+)\b[^.;]{0,40}?\bmax(?:imum)?"
+    r"\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<hi>\d+)\b|(?P<lo2>\d+)\s+(?:[\w.-]+\s+){0,2}?"
+    + THINGS
+    + r"\s*\(?\s*min(?:imum)?\b[^.;]{0,40}?\b(?:up to|max(?:imum)?)\s+(?P<hi2>\d+)"
+)
+FIXED = re.compile(
+    r"\bfixed\b|\bstatic\b|\bpinned\b|not auto[- ]?scal|no auto[- ]?scal|without auto[- ]?scal|"
+    r"never got around to auto[- ]?scal|\bno autoscaler\b"
+)
+
+
+def _replicas(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    platform = _platform(r)
+    serving = [
+        s
+        for s in r.sents
+        if SERVING_WORDS.search(s.lower) or re.search(r"auto[- ]?scal|\bhpa\b|" + THINGS, s.lower)
+    ]
+    if platform:
+        on_platform = [
+            s
+            for s in serving
+            if any(x.sentence is s and x.tech.name == platform.tech.name for x in r.found)
+        ]
+        serving = on_platform + [s for s in serving if s not in on_platform]
+    for pattern in (MIN_MAX, BETWEEN):
+        span = first(pattern, serving)
+        if span:
+            m = span[1]
+            low, high = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
+            if int(low) <= int(high):
+                d.put((*key, "replicas", "min"), int(low), quote_found(span))
+                d.put((*key, "replicas", "max"), int(high), quote_found(span))
+                return
+    count = first(
+        r"(?:pinned at\s+)?(?<![\w.])(?P<num>\d+)\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?"
+        + THINGS
+        + r"\b(?!\s+(?:per|each)\b)",
+        serving,
+    )
+    if count:
+        s, m = count
+        n = int(m.group("num"))
+        d.put((*key, "replicas", "min"), n, quote_found(count))
+        if FIXED.search(s.lower[max(0, m.start() - 30) : m.end() + 40]):
+            d.put((*key, "replicas", "max"), n, quote_found(count))
+        upto = re.search(
+            r"(?:up to|max(?:imum)?(?: of)?)\s+(\d+)|(\d+)\s+max(?:imum)?\b", s.lower[m.end() :]
+        )
+        if upto:
+            d.put(
+                (*key, "replicas", "max"), int(upto.group(1) or upto.group(2)), quote_found(count)
+            )
+
+
+METRICS = (
+    ("cpu", r"\bcpu\b"),
+    ("gpu utilisation", r"\bgpu util"),
+    ("concurrency", r"\bconcurren"),
+    ("ongoing requests", r"ongoing requests|in-flight|inflight"),
+    ("consumer lag", r"consumer lag|queue (?:depth|length)"),
+    ("invocations per instance", r"invocations per (?:instance|replica)"),
+    ("requests per second", r"requests per second|\brps\b|\bqps\b"),
+    ("memory", r"\bmemory\b"),
+)
+
+
+def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
+    """'HPA on CPU at 70%', 'scaling on concurrency with a target of 4', 'target is 8'."""
+    d = r.draft
+    scaling = re.compile(
+        r"auto[- ]?scal\w*|\bhpa\b|\bkeda\b|\bscal(?:es|ed|ing) (?:on|by)\b|\btarget tracking\b"
+    )
+    for s in r.sents:
+        m = scaling.search(s.lower)
+        if not m or s.negated(m.start(), m.end()):
+            continue
+        rest = s.lower[m.start() : m.end() + 90]
+        for name, pattern in METRICS:
+            hit = re.search(r"\b(?:on|by|using|tracks?)\b[^.;]{0,30}?(?:" + pattern + ")", rest)
+            if hit:
+                d.put(
+                    (*key, "autoscaling", "metric"),
+                    name,
+                    quote(s, m.start(), m.start() + hit.end()),
+                )
+                break
+        target = re.search(
+            r"target(?: of| is| at|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*%?|\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|"
+            r"(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
+            s.lower[m.start() :],
+        )
+        if target:
+            value = float(target.group("a") or target.group("b") or target.group("c"))
+            at = m.start() + target.start()
+            d.put((*key, "autoscaling", "target"), value, quote(s, at, m.start() + target.end()))
+        if d.get((*key, "autoscaling", "metric")):
+            return
+
+
+def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
+    d, sents = r.draft, r.sents
+    yes_no(
+        d,
+        (*key, "autoscaling", "enabled"),
+        r"auto[- ]?scal|\bhpa\b|\bkeda\b|scales? (?:out|up) automatically|"
+        r"scal(?:es|ed|ing) (?:on|by|between)\b",
+        sents,
+    )
+    if FIXED.search(" ".join(s.lower for s in sents)):
+        d.put((*key, "autoscaling", "enabled"), False, "", replace=False)
+    per_replica = first(
+        NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
+        r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
+        r"\beach pod with (?P<each>one|\d+)",
+        sents,
+    )
+    if per_replica:
+        m = per_replica[1]
+        value = m.group("one") or m.group("each")
+        count = small_number(value) if value else number(m)
+        d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
+    gpu = first(
+        r"(?<![a-z0-9])(?:nvidia\s+)?(t4|a10g|a100|l4|v100|h100|h200|k80|a10|l40s|rtx a4000|a4000)"
+        r"s?\b",
+        sents,
+    )
+    if gpu:
+        name = gpu[1].group(1).replace(" ", "-")
+        d.put((*key, "accelerator"), f"nvidia-{name}", quote_found(gpu))
+    cold = first(
+        r"cold[- ]starts?[^.;]{0,40}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
+        sents,
+    )
+    if cold:
+        m = cold[1]
+        d.put((*key, "cold_start"), duration_text(number(m), m.group("unit")), quote_found(cold))
+    yes_no(
+        d,
+        (*key, "release", "canary"),
+        r"\bcanar(?:y|ies)|\bone (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        sents,
+    )
+    for field in ("canary", "shadow"):
+        _denied_for_models(r, (*key, "release", field))
+    tested = first(
+        r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
+        r"\brollback (?:is )?(?:tested|rehearsed)",
+        sents,
+    )
+    if tested:
+        d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
+    yes_no(
+        d,
+        (*key, "release", "shadow"),
+        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)",
+        sents,
+    )
+    yes_no(
+        d,
+        (*key, "release", "auto_rollback"),
+        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically",
+        sents,
+    )
+    _logging(r, key)
+    yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
+    yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
+    data_ids = set(d.ids("stores")) | set(d.ids("sources"))
+    for s in sents:
+        zones = re.search(
+            r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az|region)\b|(?P<n>\d)\s+"
+            r"(?:availability[- ])?(?:zones|azs)\b",
+            s.lower,
+        )
+        if not zones:
+            continue
+        named = [x for x in r.found if x.sentence is s and x.start < zones.start()]
+        if named and named[-1].tech.name in data_ids:
+            continue
+        n = zones.group("n")
+        d.put((*key, "zones"), int(n) if n else 1, quote(s, *zones.span()))
+        break
+
+
+LOGGED: tuple[tuple[str, str], ...] = (
+    ("features", r"features|feature values|feature vector|feature dump|inputs|full prompt"),
+    ("predictions", r"predictions|scores?|result list|responses?|decisions?"),
+    ("model_version", r"model (?:and prompt )?versions?"),
+    ("request_id", r"request[ _-]ids?"),
+)
+
+
+ELLIPSIS = re.compile(
+    r"^(?P<subject>[^;]{3,80}?)\s+(?:do|does|did|are|is) not\b\s*(?:[-\u2013\u2014;:.]|$)|"
+    r"^(?P<subject2>[^;]{3,80}?)\s+(?:don't|doesn't|didn't|aren't|isn't)\s*(?:[-\u2013\u2014;:.]|$)"
+)
+
+
+def _denied_for_models(r: Reading, key: tuple[str, ...]) -> None:
+    """'Prompt changes go through a canary. Model version changes do not.': the release fact of
+    the sentence before is denied for model versions, which is what the manifest describes."""
+    d = r.draft
+    if d.get(key) is not True:
+        return
+    said = d.words.get(key, "")
+    for i, s in enumerate(r.sents[1:], start=1):
+        m = ELLIPSIS.search(s.lower)
+        if not m or said[:30].lower() not in r.sents[i - 1].text.lower():
+            continue
+        subject = m.group("subject") or m.group("subject2")
+        if re.search(r"\bmodel", subject) and not re.search(r"\bmodel", r.sents[i - 1].lower):
+            d.put(key, False, quote(s, *m.span()), replace=True)
+            d.notes[key] = (
+                "reading taken: new model versions; the sentence before says otherwise of others"
+            )
+            return
+
+
+def _logging(r: Reading, key: tuple[str, ...]) -> None:
+    """'We log served features and predictions', 'we log score + model version + request id,
+    but not the feature values', 'for 10% of requests', 'one request in twenty'."""
+    for s in r.sents:
+        verb = re.search(r"\blog(?:s|ged|ging)?\b(?! (?:are|is|files?|land))", s.lower)
+        if not verb or re.search(r"(?:click|access|server|event|consumer) logs", s.lower):
+            continue
+        for field, noun in LOGGED:
+            m = re.search(rf"\b(?:{noun})\b", s.lower)
+            if not m:
+                continue
+            denied = re.match(r"\s*(?:are|is) not\b", s.lower[m.end() :])
+            between = s.lower[verb.end() : m.start()]
+            contrast = re.search(r",|\bbut\b|\bonly\b|\bexcept\b|\bwhile\b", between)
+            not_done = (
+                s.negated(verb.start(), verb.end()) and verb.start() < m.start() and not contrast
+            )
+            said = not (denied or not_done or s.negated(m.start(), m.end()))
+            r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
+        share = re.search(
+            r"\bfor (?P<pct>\d+(?:\.\d+)?)\s*% of (?:requests|traffic|calls)|"
+            r"\b(?:only )?(?:1|one) (?:request )?in (?P<n>\d+)\b",
+            s.lower,
+        )
+        if share:
+            rate = (
+                float(share.group("pct")) / 100 if share.group("pct") else 1 / int(share.group("n"))
+            )
+            r.draft.put((*key, "logging", "sample_rate"), round(rate, 6), quote(s, *share.span()))
+
+
+def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> None:
+    d = r.draft
+    deps: list[dict[str, object]] = d.data["endpoints"][key[1]].setdefault("dependencies", [])
+    if any(dep["target"] == target for dep in deps):
+        return
+    dep: dict[str, object] = {"target": target}
+    deps.append(dep)
+    index = str(len(deps) - 1)
+    d.words[(*key, "dependencies", index, "target")] = quote(m.sentence, m.start, m.end)
+    for field, words in dependency_facts(r, dep, target, m).items():
+        value = dep[field]
+        if isinstance(value, dict):
+            for inner in value:
+                d.words[(*key, "dependencies", index, field, inner)] = words
+        else:
+            d.words[(*key, "dependencies", index, field)] = words

@@ -1,0 +1,163 @@
+"""The system: its name and decision from the domain, owner, criticality, automation, traffic."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import first, first_stated, quote, quote_found
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import NUMBER, number
+
+DOMAINS: tuple[tuple[str, str, str], ...] = (
+    (r"fraud|chargeback", "fraud-detection", "classification"),
+    (r"churn", "churn-prediction", "classification"),
+    (r"credit|\bloans?\b|underwrit|lending", "credit-risk", "classification"),
+    (r"\bspam|abuse|moderation", "content-moderation", "classification"),
+    (
+        r"lead[- ]scor|propensity|readmission|\brisk (?:model|scor)|classif",
+        "classification",
+        "classification",
+    ),
+    (
+        r"recommend|recsys|(?:home|news|main|activity|social) feed|feed rank|for[- ]you",
+        "recommendations",
+        "ranking",
+    ),
+    (r"search rank|ranking|ranker|re-?rank", "ranking", "ranking"),
+    (r"forecast|demand planning", "forecasting", "forecast"),
+    (r"pricing|price prediction|\beta\b|delivery time", "pricing", "regression"),
+    (r"click[- ]through|\bctr\b|ad (?:ranking|click)", "ads-ctr", "ranking"),
+)
+
+
+def read(r: Reading) -> None:
+    d = r.draft
+    name, words, decision = "ml-system", "", None
+    hits = [
+        (f[0].start + f[1].start(), i, f)
+        for i, (p, _, _) in enumerate(DOMAINS)
+        if (f := first(p, r.sents))
+    ]
+    if hits:
+        _, i, found = min(hits)
+        name, words, decision = DOMAINS[i][1], quote_found(found), DOMAINS[i][2]
+    d.put(("system", "name"), name, words)
+    if not words:
+        d.notes[("system", "name")] = "placeholder: the text names no system; rename it"
+    if decision:
+        d.put(("system", "decision", "type"), decision, words)
+    owner = first(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b", r.sents)
+    if owner:
+        d.put(("system", "owner"), owner[1].group(1), quote_found(owner))
+    crit = first(r"\b(?:business|mission|revenue|safety)[- ]critical\b", r.sents)
+    if crit:
+        d.put(("system", "criticality"), "critical", quote_found(crit))
+    verbs = (
+        r"block|decline|approve|reject|place|order|adjust|send|ban|hold|hide|flag|route|gets?|"
+        r"publish|take effect|pause|offer"
+    )
+    auto = first(
+        rf"\bautomatically (?:{verbs})|\bauto[- ](?:{verbs})|\b(?:{verbs})(?:e?d) "
+        r"automatically|\bfeeds? [\w ]{1,40} automatically|"
+        rf"\b(?:{verbs})(?:s|es|ed|d)?\b[^.;]{{0,50}}?\bautomatically\b|"
+        r"\bno human (?:in the loop|approves|involvement|anywhere)|\bwith no human involvement",
+        r.sents,
+    )
+    human_free = auto and auto[1].group(0).startswith(("no human", "with no human"))
+    if auto and (human_free or not auto[0].negated(auto[1].start(), auto[1].end())):
+        d.put(("system", "decision", "automated_action"), True, quote_found(auto))
+    manual = first(
+        r"\bnothing is automated|\bby hand\b[^.;]*\b(?:call|decide|review)|"
+        r"\b(?:who|which) (?:call|decide)|"
+        r"(?:analysts?|investigators?|humans?) (?:review|decide)",
+        r.sents,
+    )
+    if manual and not auto:
+        d.put(("system", "decision", "automated_action"), False, quote_found(manual))
+    _traffic(r)
+
+
+THINGS = (
+    r"requests?|reqs?|calls|predictions|transactions|txns?|events|scores|lookups|queries|times|"
+    r"searches|quotes|posts|authori[sz]ations|auctions|tickets|sessions|conversations|"
+    r"[\w-]+ requests"
+)
+RATE = re.compile(
+    NUMBER + rf"\s*(?:(?:{THINGS})\s*)?(?:(?P<unit>rps|qps|tps)\b|(?:/|per|an?|each)\s*"
+    r"(?P<per>s\b|sec\b|second|minute|min\b|hour|day))"
+)
+NOT_TRAFFIC = re.compile(
+    r"per (?:replica|instance|pod|node|gpu|worker)|single (?:instance|replica|pod)|load[- ]test|"
+    r"\ballows?\b|\blimit|\bquota|\bcapped\b|\bmessages?\b|\bmsgs?\b|\bpings?\b|\bupdates\b"
+)
+BARE_PEAK = re.compile(
+    r"\bpeak\b[^.;\d]{0,25}?"
+    + NUMBER
+    + r"(?!\d|[.,]\d)(?!\s*(?:x\b|%|ms\b|s\b|rps|qps|tps|[a-z/]))"
+)
+NORMAL = re.compile(r"\b(?:normal|usual|typical|regular|ordinary|average|daily peak|every ?day)\b")
+EVENT = re.compile(
+    r"\b(?:event|black friday|new year|record|launch|holiday|spike|incident|tonight|stadium)\b"
+)
+
+
+def _traffic(r: Reading) -> None:
+    """Rates per second, minute, hour and day. Rates of one replica, a load test or a quota are
+    not the system's traffic; when both a normal and an event peak are stated, the normal one is
+    the peak and the reading is noted."""
+    d = r.draft
+    peaks: list[tuple[int, float, str]] = []
+    for s in r.sents:
+        for m in RATE.finditer(s.lower):
+            if m.group("unit") is None and not re.search(THINGS, m.group(0)):
+                continue
+            context = s.lower[max(0, m.start() - 60) : m.end() + 25]
+            if NOT_TRAFFIC.search(context) or s.negated(m.start(), m.end()):
+                continue
+            value = number(m)
+            per = m.group("per") or "s"
+            words = quote(s, m.start(), m.end())
+            if per.startswith("day"):
+                d.put(("system", "traffic", "daily_predictions"), value, words)
+                continue
+            qps = value / {"h": 3600, "m": 60}.get(per[0], 1)
+            near = s.lower[max(0, m.start() - 40) : m.end() + 20]
+            rank = 0 if NORMAL.search(near) else 2 if EVENT.search(near) else 1
+            peaks.append((rank, round(qps, 3), words))
+        before = r.previous(s)
+        if RATE.search(s.lower) or (before and RATE.search(before.lower)):
+            for m in BARE_PEAK.finditer(s.lower):
+                near = s.lower[max(0, m.start() - 40) : m.end()]
+                rank = 0 if NORMAL.search(near) else 2 if EVENT.search(near) else 1
+                peaks.append((rank, number(m), quote(s, m.start(), m.end())))
+    if peaks:
+        rank, qps, words = min(peaks, key=lambda p: p[0])
+        d.put(("system", "traffic", "peak_qps"), qps, words)
+        if rank == 0 and any(p[0] == 2 for p in peaks):
+            d.notes[("system", "traffic", "peak_qps")] = (
+                "reading taken: the normal peak, not the event peak also stated"
+            )
+    everyone = first(
+        NUMBER + r"\s+(?:customers|subscribers|users|stores|accounts)\b[^.;]*"
+        r"(?:every night|nightly|daily|each night|every day)",
+        r.sents,
+    )
+    if everyone and re.search(r"scor|predict", everyone[0].lower):
+        d.put(
+            ("system", "traffic", "daily_predictions"), number(everyone[1]), quote_found(everyone)
+        )
+    growth = first_stated(
+        r"(?P<n>\d+(?:\.\d+)?)\s*x\b(?=[^.;]*\b(?:traffic|growth|grow|load|peak|spike|volume|"
+        r"scale|black friday|launch|season|normal|next year|annual event|by next))|"
+        r"\b(?:plan|planning|expect\w*|grow\w*) (?:for )?(?P<n3>\d+(?:\.\d+)?)\s*x\b|"
+        r"(?:traffic|volume|load|expect)[^.;]*?\b(?P<n2>\d+(?:\.\d+)?)\s*x\b|"
+        r"\b(?P<word>double|triple|tenfold|ten[- ]fold)\b",
+        r.sents,
+    )
+    if growth:
+        m = growth[1]
+        if m.group("word"):
+            value = {"double": 2.0, "triple": 3.0}.get(m.group("word"), 10.0)
+        else:
+            value = float(m.group("n") or m.group("n2") or m.group("n3"))
+        d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))

@@ -1,0 +1,112 @@
+"""How the model is trained: the window of history, the evaluation split, whether a person
+retrains or promotes it, and the registry that keeps its versions."""
+
+from __future__ import annotations
+
+import re
+
+from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.reading import Reading
+from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
+
+TRAINING = re.compile(
+    r"\b(?:re)?train(?:ed|s|ing)?\b|\brefit\b|\bre-?built\b|\brebuilt\b|\btraining (?:set|data)\b"
+)
+PROMOTION = re.compile(
+    r"\bpromot\w*|\bdeploy\w*|\brolls? out|\bship\w*|\bpush\w*|\bgoes (?:straight )?out|"
+    r"\bregister\w*|\bswap\b|\bsigns? off|\bsign-off\b"
+)
+WINDOW = re.compile(
+    r"\b(?:on|from|over|using|off|of|is)\s+(?:the\s+)?(?:last|previous|most recent|past|trailing|"
+    r"latest)?\s*(?:~|about\s+|roughly\s+)?"
+    + NUMBER
+    + r"\s*(?P<unit>"
+    + UNIT
+    + r")\b(?:\s+of\s+(?!the\b)[\w-]+|\s+of\s+data)?"
+    r"|\b(?:on|from|over)\s+the\s+(?:last|previous|past)\s+(?P<one>year|month|week|day)\b"
+)
+AUTOMATIC = re.compile(
+    r"\bauto[- ]?promot\w*|\bauto[- ]?deploy\w*|\bpromot\w* automatically|\bdeployed automatically|"
+    r"\bpromotion is automatic|\bautomatic(?:ally)? (?:re)?train|\b(?:re)?train\w* automatic\w*|"
+    r"\bgoes straight out|\bstraight to production|\bautomated (?:re)?training|"
+    r"\btraining is automated"
+)
+MANUAL = re.compile(
+    r"\bmanual(?:ly)?\b|\bby hand\b|\bsigns? off|\bsign-off\b|\bneeds? (?:a )?(?:human|person)|"
+    r"\bby a (?:human|person)\b|\ba (?:human|person)\b|\bapprov\w*|\bwhen someone remembers\b|"
+    r"\bsomeone (?:kicks|runs|triggers)|\bi kick off\b|\bkicked off manually|\birregular\w*"
+)
+SPLITS: tuple[tuple[str, str], ...] = (
+    (
+        "temporal",
+        r"out-of-time|\btemporal split|time-based split|split by time|\bby time\b|"
+        r"\btrain on days\b|\bholds? out the (?:last|most recent)",
+    ),
+    ("group", r"split is by (?:customer|user|account|group|patient)|grouped by|group split"),
+    ("random", r"\brandom split|\bsplit (?:at )?random"),
+)
+
+
+def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    """Training facts of model ``ident`` from ``sents``, the sentences about it."""
+    d = r.draft
+
+    def _sentences(_: Reading, pattern: re.Pattern[str]) -> list[Sentence]:
+        return [s for s in sents if pattern.search(s.lower)]
+
+    key = ("models", ident, "training")
+    trained = _sentences(r, TRAINING)
+    for s in trained:
+        for m in WINDOW.finditer(s.lower):
+            if s.negated(m.start(), m.end()):
+                continue
+            if m.group("one"):
+                text = duration_text(1, m.group("one"))
+            else:
+                if re.search(r"\b(?:every|each|per|after|within|takes?)\s*$", s.lower[: m.start()]):
+                    continue
+                text = duration_text(number(m), m.group("unit"))
+            if m.group(0).startswith(("is", "of")) and "training" not in s.lower:
+                continue
+            d.put((*key, "window"), text, quote(s, m.start(), m.end()))
+            break
+        if d.get((*key, "window")):
+            break
+    for s in [*trained, *_sentences(r, re.compile(r"\bsplit\b|\bevaluat\w*|\bheld-out\b"))]:
+        for split, pattern in SPLITS:
+            hit = re.search(pattern, s.lower)
+            if hit and not s.negated(hit.start(), hit.end()):
+                d.put((*key, "split"), split, quote(s, hit.start(), hit.end()))
+                break
+    for s in [*trained, *_sentences(r, PROMOTION)]:
+        auto = AUTOMATIC.search(s.lower)
+        manual = MANUAL.search(s.lower)
+        if auto and not s.negated(auto.start(), auto.end()):
+            d.put((*key, "automated"), True, quote(s, auto.start(), auto.end()))
+            break
+        if auto:
+            d.put((*key, "automated"), False, quote(s, auto.start(), auto.end()))
+            break
+        if manual and not s.negated(manual.start(), manual.end()):
+            d.put((*key, "automated"), False, quote(s, manual.start(), manual.end()))
+            break
+    registry = next((m for m in r.of_kind("registry")), None)
+    if registry:
+        d.put(
+            ("models", ident, "registry", "technology"),
+            registry.tech.name,
+            quote(registry.sentence, registry.start, registry.end),
+        )
+    for s in sents:
+        kept = re.search(
+            r"\bkeep (?:the )?(?:last|latest|previous) (?P<n>\d+) (?:versions|models)|"
+            r"(?P<n2>\d+) (?:previous |earlier )?versions (?:are )?(?:kept|retained|registered)",
+            s.lower,
+        )
+        if kept:
+            d.put(
+                ("models", ident, "registry", "retained_versions"),
+                int(kept.group("n") or kept.group("n2")),
+                quote(s, kept.start(), kept.end()),
+            )
+            break

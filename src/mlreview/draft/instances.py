@@ -1,0 +1,98 @@
+"""Components the text names itself: `auth-requests` on Kafka, 'the first of our two Redis
+clusters, which we call redis-feat', 'The second cluster, redis-decisions, ...'. Each name is
+one component running its technology; later mentions of the name are that component, and a
+plain mention of the technology is its only named instance, or no component when it has several
+(which one is meant is not clear)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from mlreview.draft.prose import Mention, Sentence
+
+DATA_KINDS = frozenset(
+    [
+        "stream",
+        "warehouse",
+        "database",
+        "object_store",
+        "online_store",
+        "cache",
+        "analytics_store",
+        "search_engine",
+        "vector_store",
+    ]
+)
+KIND_WORD = r"(?:cluster|topic|table|store|cache|keyspace|index|bucket|queue|stream)"
+JOB_WORD = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|runs?|consumer|service|app)\b")
+NAMED: tuple[re.Pattern[str], ...] = (
+    re.compile(r"`(?P<name>[a-z][\w.-]{2,40})`"),
+    re.compile(r"\bwhich we call [`\"']?(?P<name>[a-z][\w-]{2,40})"),
+    re.compile(r"\b" + KIND_WORD + r"\s*,\s*(?P<name>[a-z][a-z0-9]*[-_][\w-]+)\s*,"),
+)
+
+
+def _technology(
+    found: list[Mention], sents: list[Sentence], s: Sentence, at: int
+) -> Mention | None:
+    """The data technology an instance named at ``at`` of ``s`` runs: the one named nearest
+    before it in its sentence, else after it, else in the sentence before."""
+    here = [m for m in found if m.sentence is s and m.tech.kind in DATA_KINDS]
+    before = [m for m in here if m.start <= at]
+    if before:
+        return before[-1]
+    if here:
+        return here[0]
+    i = sents.index(s)
+    for back in sents[max(0, i - 3) : i][::-1]:
+        earlier = [m for m in found if m.sentence is back and m.tech.kind in DATA_KINDS]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
+    """``found`` with named instances in place of the technology mentions they stand for."""
+    instances: dict[str, Mention] = {}
+    for s in sents:
+        for pattern in NAMED:
+            for hit in pattern.finditer(s.lower):
+                name = hit.group("name")
+                after = s.lower[hit.end() : hit.end() + 25]
+                if JOB_WORD.search(after.split(",")[0]) and not re.search(KIND_WORD, after):
+                    continue
+                tech = _technology(found, sents, s, hit.start())
+                if tech is None or name in instances or name == tech.tech.name:
+                    continue
+                instance = dataclasses.replace(
+                    tech.tech, name=name, aliases=(), instance_of=tech.tech.name
+                )
+                instances[name] = dataclasses.replace(tech, tech=instance)
+    if not instances:
+        return found
+    by_tech: dict[str, list[str]] = {}
+    for name, m in instances.items():
+        by_tech.setdefault(m.tech.instance_of or "", []).append(name)
+    out: list[Mention] = []
+    for s in sents:
+        named_here: list[Mention] = []
+        for name, inst in instances.items():
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.lower):
+                a, b = s.span(hit.start(), hit.end())
+                named_here.append(Mention(inst.tech, s, hit.start(), hit.end(), s.text[a:b]))
+        for m in found:
+            if m.sentence is not s:
+                continue
+            names = by_tech.get(m.tech.name)
+            if not names:
+                if not any(x.start < m.end and m.start < x.end for x in named_here):
+                    out.append(m)
+                continue
+            if any(x.tech.instance_of == m.tech.name for x in named_here):
+                continue  # 'Redis (`rider-profile`)': the name says which
+            if len(names) == 1:
+                out.append(dataclasses.replace(m, tech=instances[names[0]].tech))
+        out.extend(named_here)
+    out.sort(key=lambda m: (m.sentence.start, m.start))
+    return out
