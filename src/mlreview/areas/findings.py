@@ -90,9 +90,10 @@ class Finding:
 
     @property
     def identity(self) -> tuple[str, tuple[str, ...], str]:
-        """What makes two findings the same across edits: rule, components, manifest path.
-        Never the message or the line, so rewording a message or moving a block keeps it."""
-        return (self.rule, self.components, self.path)
+        """What makes two findings the same across edits: rule, components (sorted: their order
+        can follow the order of blocks in the file), manifest path. Never the message or the
+        line, so rewording a message or moving a block keeps it."""
+        return (self.rule, tuple(sorted(set(self.components))), self.path)
 
     @property
     def fingerprint(self) -> str:

@@ -190,6 +190,18 @@ def keys(formats: tuple[str, ...]) -> tuple[Key, ...]:
     )
 
 
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> InputError:
+    """tomllib's message with its position as the file:line:column of every other problem."""
+    message = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if found:
+        line, col = int(found[1]), int(found[2])
+    else:  # "(at end of document)"
+        line, col = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+    message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    return InputError.single(str(path), f"not TOML: {message}", line, col)
+
+
 def _read(path: Path) -> Source | None:
     """The configuration in ``path``; None for a pyproject.toml without [tool.mlreview]."""
     try:
@@ -201,10 +213,7 @@ def _read(path: Path) -> Source | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line, col = (int(found[1]), int(found[2])) if found else (1, 1)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError.single(str(path), f"not TOML: {message}", line, col) from None
+        raise _toml_problem(exc, text, path) from None
     if path.name == PYPROJECT:
         table = data.get("tool", {}).get("mlreview")
         if table is None:

@@ -37,7 +37,7 @@ class Entry:
 
     @property
     def identity(self) -> Identity:
-        return (self.rule, self.components, self.path)
+        return (self.rule, tuple(sorted(set(self.components))), self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "components": list(self.components), "path": self.path}
@@ -68,7 +68,7 @@ class BaselineUse:
 
 
 def entry_of(f: Finding) -> Entry:
-    return Entry(f.rule, f.components, f.path)
+    return Entry(*f.identity)
 
 
 def baseline_text(manifest: str, findings: list[Finding]) -> str:
