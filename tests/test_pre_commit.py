@@ -4,7 +4,7 @@ A temporary git repository holds this project's installable files and the hook d
 another holds a manifest, a [tool.mlreview] section and a baseline, and then gets one new
 finding. `pre-commit try-repo` installs mlreview from the first into its own virtualenv (from
 PyPI for the dependencies, nothing from GitHub) and runs the hook in the second. This is the
-slowest test in the suite: building the hook's virtualenv takes about 20 s of CPU
+slowest test in the suite: building the hook's virtualenv takes about 15 s of CPU
 (docs/ci.md, "Testing the hook")."""
 
 from __future__ import annotations
