@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 class UsageError(Exception):

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlreview.cli._common import SEVERITIES
 from mlreview.problems import InputError
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = "mlreview.toml"
 TABLE = "tool.mlreview"
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 DEFAULT = "default"
 
 
@@ -110,8 +110,7 @@ def _rules(value: Any, key: str) -> tuple[str, ...]:
 def _choice(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
     def parse(value: Any, key: str) -> str:
         if not isinstance(value, str) or value not in choices:
-            shown = value if isinstance(value, str) else repr(value)
-            raise ValueError(f"{key}: unknown value {shown!r}{_guess(str(shown), list(choices))}")
+            raise ValueError(f"{key}: unknown value {value!r}{_guess(str(value), list(choices))}")
         return value
 
     return parse
@@ -167,26 +166,24 @@ def _path(value: Any, key: str) -> str:
 
 @dataclass(frozen=True)
 class Key:
-    """One setting: its key in the file, the flag that overrides it, its default and reader."""
+    """One setting: its key in the file, the flag that overrides it, its default and reader
+    (docs/ci.md describes each)."""
 
     name: str
     flag: str | None
     default: Any
     parse: Callable[[Any, str], Any]
-    help: str
 
 
 def keys(formats: tuple[str, ...]) -> tuple[Key, ...]:
     return (
-        Key("select", "--select", (), _rules, "only these rules: codes, code prefixes or names"),
-        Key("ignore", "--ignore", (), _rules, "skip these rules"),
-        Key("fail-on", "--fail-on", None, _choice(SEVERITIES), "exit 1 at or above this severity"),
-        Key("baseline", "--baseline", None, _path, "report only findings not in this baseline"),
-        Key("format", "--format", None, _choice(formats), "output format"),
-        Key("growth-target", None, 10.0, _growth, "growth target when a manifest declares none"),
-        Key(
-            "thresholds", None, (), _thresholds, "per-rule thresholds (SKEW015: skew effect sizes)"
-        ),
+        Key("select", "--select", (), _rules),
+        Key("ignore", "--ignore", (), _rules),
+        Key("fail-on", "--fail-on", None, _choice(SEVERITIES)),
+        Key("baseline", "--baseline", None, _path),
+        Key("format", "--format", None, _choice(formats)),
+        Key("growth-target", None, 10.0, _growth),
+        Key("thresholds", None, (), _thresholds),
     )
 
 
@@ -320,11 +317,7 @@ def describe(settings: Settings) -> str:
                 f"{code} = {{ {', '.join(f'{n} = {_toml(v)}' for n, v in limits)} }}"
                 for code, limits in value
             )
-            lines.append(
-                f"thresholds = {{ {rules} }}  # {origin}"
-                if rules
-                else f"thresholds = {{}}  # {origin}"
-            )
+            lines.append(f"thresholds = {f'{{ {rules} }}' if rules else '{}'}  # {origin}")
         else:
             lines.append(f"{key} = {_toml(value)}  # {origin}")
     return "\n".join(lines) + "\n"

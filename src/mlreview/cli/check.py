@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlreview.cli._common import EXIT_FINDINGS, EXIT_OK, UsageError, notes, split, width_for, write
+from mlreview.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SEVERITIES,
+    UsageError,
+    notes,
+    split,
+    width_for,
+    write,
+)
 from mlreview.report import formats
 
 KINDS: tuple[formats.Kind, ...] = ("document", "data", "findings")
@@ -16,8 +25,6 @@ if TYPE_CHECKING:
     from mlreview.cli._config import Settings
     from mlreview.engine.result import Review
     from mlreview.system.system import System
-
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

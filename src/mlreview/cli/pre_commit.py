@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from mlreview.cli import check
-from mlreview.cli._common import EXIT_OK
+from mlreview.cli._common import EXIT_INPUT, EXIT_OK
 from mlreview.report import formats
 
 FAIL_ON = "info"
@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            code = 2
+            code = EXIT_INPUT
         worst = max(worst, code)
     return worst
