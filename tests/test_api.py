@@ -27,6 +27,16 @@ def test_load_review_and_render_in_jupyter() -> None:
     assert report.to_dict()["system"]["name"] == "card-fraud-scoring"
 
 
+def test_a_skew_result_renders_as_its_html_report_in_jupyter() -> None:
+    data = ROOT / "examples" / "card-fraud" / "data"
+    result = mlreview.skew(data / "training.csv", data / "serving.csv")
+    assert isinstance(result, mlreview.SkewReport)
+    html = result._repr_html_()
+    assert html.startswith("<!DOCTYPE html>") and "txn_count_1h" in html
+    assert result.render("markdown").startswith("# Training-serving skew")
+    assert result.to_dict()["counts"]["skew"] >= 1
+
+
 def test_input_error_is_public() -> None:
     try:
         mlreview.loads("version: 1\n", "x.yaml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import jsonschema
@@ -185,6 +186,8 @@ def test_suppressed_findings_are_reported_with_their_reason() -> None:
     sarif = json.loads(render(done, "sarif"))
     (result,) = sarif["runs"][0]["results"]
     assert result["suppressions"] == [{"kind": "inSource", "justification": "parity test in CI"}]
+    (skipped,) = ET.fromstring(render(done, "junit").encode()).iter("skipped")
+    assert skipped.get("message") == "suppressed: parity test in CI"
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)

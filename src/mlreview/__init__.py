@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from mlreview.api import Review, load, loads, review
     from mlreview.areas.findings import Finding, Severity
     from mlreview.datasets.profile import Profile
-    from mlreview.datasets.skew import SkewReport, Thresholds
+    from mlreview.datasets.skew import Thresholds
     from mlreview.problems import InputError, Problem
-    from mlreview.skew_api import profile, skew
+    from mlreview.skew_api import SkewReport, profile, skew
     from mlreview.system.system import System
 
 __all__ = [
@@ -46,7 +46,7 @@ _LAZY = {
     "Profile": "mlreview.datasets.profile",
     "Review": "mlreview.api",
     "Severity": "mlreview.areas.findings",
-    "SkewReport": "mlreview.datasets.skew",
+    "SkewReport": "mlreview.skew_api",
     "System": "mlreview.system.system",
     "Thresholds": "mlreview.datasets.skew",
     "load": "mlreview.api",

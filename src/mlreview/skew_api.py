@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from mlreview.datasets import skew as skew_data
 from mlreview.datasets.dataset import load_side, profile_data, profile_paths
 from mlreview.datasets.profile import Profile
-from mlreview.datasets.skew import SkewReport, Thresholds, compare
+from mlreview.datasets.skew import Thresholds, compare
+from mlreview.report import formats
+from mlreview.report.skew_document import skew_printable
+
+
+class SkewReport(skew_data.SkewReport):
+    """A comparison of training with serving; renders as its HTML report in Jupyter and to any
+    document format, as a review does."""
+
+    def render(self, fmt: str = "terminal", *, width: int = 100) -> str:
+        """The report in ``fmt``: terminal, markdown, json or html."""
+        return formats.render(skew_printable(self), fmt, formats.RenderOptions(width=width))
+
+    def _repr_html_(self) -> str:
+        return self.render("html")
 
 
 def profile(data: Any) -> Profile:
@@ -37,4 +53,5 @@ def skew(
 
     Each side is a dataset path, a saved profile's path, a Profile, or a polars or pandas
     DataFrame. ``to_dict()`` gives the JSON of `mlreview skew -f json`."""
-    return compare(_side(training), _side(serving), thresholds, importances)
+    done = compare(_side(training), _side(serving), thresholds, importances)
+    return SkewReport(**{f.name: getattr(done, f.name) for f in fields(done)})

@@ -66,6 +66,8 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
     system = load_text(manifest_text(case.get("patch", {})), str(HERE / "cases" / f"{code}.yaml"))
     review = run(system, select=case.get("select", [code]))
     hits = [f for f in review.findings if f.rule == code]
+    # Baselines and SARIF fingerprints tell findings apart by identity alone.
+    assert len({f.identity for f in hits}) == len(hits), [f.identity for f in hits]
     if case["expect"] == "pass":
         assert hits == [], [f.message for f in hits]
         return

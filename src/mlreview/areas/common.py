@@ -5,8 +5,6 @@ from __future__ import annotations
 from mlreview.system.manifest import Endpoint, Feature, Pipeline, Signal
 from mlreview.system.system import System
 
-DEFAULT_MULTIPLIER = 10.0
-
 
 def watched(signal: Signal | None) -> bool:
     """True when a monitor is declared as anything but false."""
@@ -30,12 +28,14 @@ def peak_qps(system: System, endpoint: Endpoint) -> float | None:
 
 
 def multiplier(system: System, endpoint: Endpoint, override: float | None = None) -> float:
+    """The growth target: as asked, else the endpoint's or the system's declared one, else the
+    configuration's default (10 unless set)."""
     if override:
         return override
     for traffic in (endpoint.traffic, system.manifest.system.traffic):
         if traffic and traffic.growth_multiplier:
             return traffic.growth_multiplier
-    return DEFAULT_MULTIPLIER
+    return system.defaults.growth_target
 
 
 def refresh_pipelines(system: System, feature: Feature) -> list[Pipeline]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -84,6 +85,22 @@ class Finding:
     suppressed: str | None = None
     score: tuple[int, int, int] = (0, 0, 0)
     detected_by: tuple[str, ...] = ()
+    path: str = ""
+    """The manifest path of what triggered it, list items named by id (``features[x].serving``)."""
+
+    @property
+    def identity(self) -> tuple[str, tuple[str, ...], str]:
+        """What makes two findings the same across edits: rule, components (sorted: their order
+        can follow the order of blocks in the file), manifest path. Never the message or the
+        line, so rewording a message or moving a block keeps it."""
+        return (self.rule, tuple(sorted(set(self.components))), self.path)
+
+    @property
+    def fingerprint(self) -> str:
+        """The identity as 32 hex digits (SARIF partialFingerprints, JSON, baselines)."""
+        rule, components, path = self.identity
+        text = "\x1f".join((rule, ",".join(components), path))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     @property
     def rpn(self) -> int:

@@ -68,6 +68,8 @@ class Hit:
     components: tuple[str, ...]
     message: str
     line: int
+    path: str
+    """The manifest path of what triggered it, list items named by id (``features[x].serving``)."""
     evidence: tuple[Evidence, ...]
     assumptions: tuple[Assumption, ...]
     severity: Severity | None = None
@@ -119,6 +121,7 @@ class Probe:
             components=tuple(components),
             message=message,
             line=self.system.line(at, field),
+            path=self.system.label((*at.path, field) if field else at.path),
             evidence=tuple(dict.fromkeys(self.evidence)),
             assumptions=tuple(dict.fromkeys(self.assumed)),
             severity=severity,
@@ -212,6 +215,7 @@ def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
         fix=hit.fix or rule.fix,
         file=file,
         line=hit.line,
+        path=hit.path,
         mitigation=rule.mitigation,
         scenario=f"{rule.scenario}:{hit.anchor}" if hit.anchor else rule.scenario,
         evidence=hit.evidence,

@@ -7,10 +7,10 @@ import argparse
 import sys
 
 from mlreview._version import __version__
-from mlreview.cli import capacity, check, import_, init, profile, rules, schema, skew
+from mlreview.cli import capacity, check, import_, init, pre_commit, profile, rules, schema, skew
 from mlreview.cli._common import EXIT_INPUT, EXIT_OK, UsageError
 
-COMMANDS = (check, init, import_, profile, skew, capacity, rules, schema)
+COMMANDS = (check, init, import_, profile, skew, capacity, rules, schema, pre_commit)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from typing import Any
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 MAX_WIDTH = 1000
 """Widest terminal rendered: wider tables cost memory and time for no reader."""
+SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 class UsageError(Exception):

@@ -21,7 +21,11 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cap.add_argument("--replicas", type=int, help="run this many replicas at least (min replicas)")
     cap.add_argument("--max-replicas", type=int, help="allow at most this many replicas")
     cap.add_argument(
-        "--format", "-f", choices=formats.names(*KINDS), help="default: from -o, else terminal"
+        "--format",
+        "--output-format",
+        "-f",
+        choices=formats.names(*KINDS),
+        help="default: from -o, else terminal",
     )
     cap.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     cap.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")

@@ -7,16 +7,24 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlreview.cli._common import EXIT_FINDINGS, EXIT_OK, UsageError, notes, split, width_for, write
+from mlreview.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SEVERITIES,
+    UsageError,
+    notes,
+    split,
+    width_for,
+    write,
+)
 from mlreview.report import formats
 
 KINDS: tuple[formats.Kind, ...] = ("document", "data", "findings")
 
 if TYPE_CHECKING:
+    from mlreview.cli._config import Settings
     from mlreview.engine.result import Review
     from mlreview.system.system import System
-
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,38 +45,74 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument(
         "--format",
+        "--output-format",
         "-f",
         choices=formats.names(*KINDS),
         help="output format (default: from -o's suffix, else terminal)",
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    add_selection_options(check)
+    check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    add_ci_options(check)
     check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record today's findings in FILE (a new baseline) instead of printing the review",
+    )
+    check.add_argument(
+        "--show-config",
+        action="store_true",
+        help="print the effective settings and where each came from, then exit",
+    )
+    check.set_defaults(run=run)
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """Which rules run, which severity fails, whether questions are looked for."""
+    parser.add_argument(
         "--fail-on",
         choices=SEVERITIES,
         help="exit 1 when a finding at or above this severity remains (default: never)",
     )
-    check.add_argument(
+    parser.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="RULES",
         help="only these rules: codes, code prefixes or names, comma-separated",
     )
-    check.add_argument(
+    parser.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="RULES",
         help="skip these rules: codes, code prefixes or names, comma-separated",
     )
-    check.add_argument(
+    parser.add_argument(
         "--no-questions",
         action="store_true",
         help="skip the what-if reviews that find which unknowns would change the result",
     )
-    check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    check.set_defaults(run=run)
+
+
+def add_ci_options(parser: argparse.ArgumentParser) -> None:
+    """Baselines and the configuration file (docs/ci.md)."""
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in this baseline, and its entries that no "
+        "longer occur",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read settings from this mlreview.toml or pyproject.toml (default: the first "
+        "found upwards from the manifest)",
+    )
 
 
 def _exit_code(review: Review, fail_on: str | None) -> int:
@@ -102,15 +146,41 @@ def _with_imports(manifest: Path, paths: list[str]) -> System:
     return remap_lines(load_text(merged.text, display), text, merged.text)
 
 
-def run(args: argparse.Namespace) -> int:
+def settings(args: argparse.Namespace, fail_on_default: str | None = None) -> Settings:
+    """The configuration file's settings (found upwards from what is reviewed) under the
+    flags given."""
+    from mlreview.cli._config import resolve
+
+    target = args.manifest if args.manifest is not None else args.from_text
+    start = Path(target).parent if target not in (None, "-") else Path.cwd()
+    flags = {
+        "select": tuple(split(args.select)),
+        "ignore": tuple(split(args.ignore)),
+        "fail-on": args.fail_on,
+        "baseline": args.baseline,
+        "format": args.format,
+    }
+    defaults = {"fail-on": fail_on_default} if fail_on_default is not None else {}
+    return resolve(start, args.config, flags, formats.names(*KINDS), defaults)
+
+
+def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
+    """Review one manifest; ``fail_on_default`` is the fail-on severity when neither the flags
+    nor the configuration set one (the pre-commit hook fails on any finding)."""
+    from mlreview.cli._config import describe
     from mlreview.engine.rules import SelectionError
     from mlreview.engine.runner import run
     from mlreview.engine.whatif.questions import review_with_questions
-    from mlreview.report.review_document import review_printable
+    from mlreview.report.baseline_document import printable
     from mlreview.system.loader import load
+    from mlreview.system.system import Defaults
 
-    if (args.manifest is None) == (args.from_text is None):
+    if (args.manifest is None) == (args.from_text is None) and not args.show_config:
         raise UsageError("check: expected a manifest file or --from-text NOTES (one of them)")
+    config = settings(args, fail_on_default)
+    if args.show_config:
+        write(describe(config), None)
+        return EXIT_OK
     if args.imports and args.manifest is None:
         raise UsageError("check: --import goes with a manifest file")
     if args.from_text is not None:
@@ -121,14 +191,53 @@ def run(args: argparse.Namespace) -> int:
         system = _with_imports(args.manifest, args.imports)
     else:
         system = load(args.manifest)
-    reviewer = run if args.no_questions else review_with_questions
+    system = system.with_defaults(Defaults(config.get("growth-target"), config.get("thresholds")))
+    # A format flag, then -o's suffix, then the configuration's format.
+    fmt = args.format or formats.for_output(
+        args.output, KINDS, default=config.get("format") or "terminal"
+    )
+    fmt = formats.find(fmt).name
+    # Questions change no finding: a baseline or a findings format does without them.
+    quick = args.no_questions or args.write_baseline is not None
+    quick = quick or formats.find(fmt).kind == "findings"
+    reviewer = run if quick else review_with_questions
     try:
-        review = reviewer(system, select=split(args.select), ignore=split(args.ignore))
+        review = reviewer(system, select=config.get("select"), ignore=config.get("ignore"))
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
-    fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
+    if args.write_baseline is not None:
+        return _write_baseline(review, args.write_baseline)
+    if config.get("baseline") is not None:
+        review = _against_baseline(review, system, config.get("baseline"), fmt)
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty and fmt == "terminal")
-    options = formats.RenderOptions(width=width_for(args.width, to_tty), color=color)
-    write(formats.render(review_printable(review), fmt, options), args.output)
-    return _exit_code(review, args.fail_on)
+    fail_on = config.get("fail-on")
+    width = width_for(args.width, to_tty)
+    options = formats.RenderOptions(width=width, color=color, fail_on=fail_on)
+    write(formats.render(printable(review), fmt, options), args.output)
+    return _exit_code(review, fail_on)
+
+
+def _write_baseline(review: Review, path: Path) -> int:
+    from mlreview.engine.baseline import baseline_text
+    from mlreview.system.repository import repository_path
+
+    write(baseline_text(repository_path(review.file), review.findings), path)
+    print(f"wrote {path}: {len(review.findings)} findings recorded", file=sys.stderr)
+    return EXIT_OK
+
+
+def _against_baseline(review: Review, system: System, path: Path, fmt: str) -> Review:
+    """The review without the findings the baseline knows. Its stale entries are in the
+    document formats' baseline section; for the others they are also noted on stderr."""
+    from mlreview.engine.baseline import apply, read
+
+    done = apply(review, system, read(path))
+    use = done.baseline
+    if use is not None and use.absent and formats.find(fmt).kind != "document":
+        print(
+            f"mlreview: {path}: {len(use.absent)} baseline entries no longer occur; rewrite it "
+            "with --write-baseline to drop them",
+            file=sys.stderr,
+        )
+    return done

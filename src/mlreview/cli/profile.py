@@ -24,6 +24,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     prof.add_argument(
         "--format",
+        "--output-format",
         "-f",
         choices=formats.names(*KINDS),
         help="json is the saved profile (default with -o); others summarise it",

@@ -13,7 +13,9 @@ KINDS: tuple[formats.Kind, ...] = ("document", "data")
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", "-f", choices=formats.names(*KINDS), default="terminal")
+    rules.add_argument(
+        "--format", "--output-format", "-f", choices=formats.names(*KINDS), default="terminal"
+    )
     rules.add_argument(
         "--full", action="store_true", help="each rule's rationale, fix and sources too"
     )
@@ -21,7 +23,9 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules.set_defaults(run=run_rules)
     rule = sub.add_parser("rule", help="explain one rule")
     rule.add_argument("code", help="rule code or name, e.g. SKEW003 or no-serving-feature-log")
-    rule.add_argument("--format", "-f", choices=formats.names("document"), default="terminal")
+    rule.add_argument(
+        "--format", "--output-format", "-f", choices=formats.names("document"), default="terminal"
+    )
     rule.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     rule.set_defaults(run=run_rule)
 

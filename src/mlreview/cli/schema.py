@@ -13,6 +13,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     schema.add_argument(
         "--format",
+        "--output-format",
         "-f",
         choices=("json", "markdown"),
         default="json",

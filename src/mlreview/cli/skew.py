@@ -25,7 +25,11 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     skew.add_argument("training", help="training data (file, folder, glob) or a saved profile")
     skew.add_argument("serving", help="serving data (file, folder, glob) or a saved profile")
     skew.add_argument(
-        "--format", "-f", choices=formats.names(*KINDS), help="default: from -o, else terminal"
+        "--format",
+        "--output-format",
+        "-f",
+        choices=formats.names(*KINDS),
+        help="default: from -o, else terminal",
     )
     skew.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     skew.add_argument(

@@ -44,7 +44,7 @@ def with_replicas(system: System, replicas: int | None, max_replicas: int | None
         new = Replicas(min=lo, max=hi)
         endpoints.append(e.model_copy(update={"replicas": new}))
     manifest = system.manifest.model_copy(update={"endpoints": endpoints})
-    return System(manifest, system.doc)
+    return System(manifest, system.doc, system.defaults)
 
 
 def what_if(

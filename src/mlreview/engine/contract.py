@@ -21,7 +21,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "components": list(f.components),
         "message": f.message,
         "fix": f.fix,
-        "location": {"file": f.file, "line": f.line},
+        "location": {"file": f.file, "line": f.line, "path": f.path},
+        "fingerprint": f.fingerprint,
         "evidence": [{"field": e.field, "value": e.value, "line": e.line} for e in f.evidence],
         "assumptions": [
             {"field": a.field, "assumed": a.assumed, "line": a.line} for a in f.assumptions
@@ -93,4 +94,5 @@ def to_dict(review: Review) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in review.findings],
         "suppressed": [finding_dict(f) for f in review.suppressed],
         "rules_run": review.rules_run,
+        "baseline": review.baseline.to_dict() if review.baseline is not None else None,
     }

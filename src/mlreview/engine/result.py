@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Assumption, Finding
 from mlreview.areas.record import Record
 from mlreview.engine.scenarios import Scenario
+
+if TYPE_CHECKING:
+    from mlreview.engine.baseline import BaselineUse
 
 A = TypeVar("A", bound=Record)
 
@@ -60,6 +63,8 @@ class Review:
     questions: list[Question] = field(default_factory=list)
     questions_checked: bool = False
     rule_results: dict[str, RuleResult] = field(default_factory=dict, repr=False)
+    baseline: BaselineUse | None = None
+    """Set when a baseline took the findings it knows out of ``findings``."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

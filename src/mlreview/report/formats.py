@@ -1,8 +1,9 @@
 """The one registry of output formats: names, file suffixes, and what each renders.
 
 Document formats (terminal, Markdown, HTML) draw any command's Document; data formats (JSON)
-write its JSON contract; findings formats (SARIF) need a review's findings. Renderer modules are
-imported only when used, so listing the formats (the CLI's choices) costs nothing."""
+write its JSON contract; findings formats (SARIF, GitHub annotations, JUnit XML, JSON lines)
+need a review's findings. Renderer modules are imported only when used, so listing the formats
+(the CLI's choices) costs nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ Kind = Literal["document", "data", "findings"]
 class RenderOptions:
     width: int = 100
     color: bool = False
+    fail_on: str | None = None
+    """The --fail-on severity, for formats that mark failures (JUnit)."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,20 @@ class Format:
     module: str
     suffixes: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    joins: bool = False
+    """Outputs of several runs written one after another still read as this format."""
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("terminal", "document", "mlreview.report.terminal", aliases=("text",)),
-    Format("markdown", "document", "mlreview.report.markdown", (".md", ".markdown")),
+    Format("terminal", "document", "mlreview.report.terminal", aliases=("text",), joins=True),
+    Format("markdown", "document", "mlreview.report.markdown", (".md", ".markdown"), joins=True),
     Format("html", "document", "mlreview.report.html", (".html", ".htm")),
     Format("json", "data", "mlreview.report.json_format", (".json",)),
     Format("sarif", "findings", "mlreview.report.sarif", (".sarif",)),
+    Format("concise", "findings", "mlreview.report.concise", joins=True),
+    Format("github", "findings", "mlreview.report.github", joins=True),
+    Format("junit", "findings", "mlreview.report.junit", (".xml",)),
+    Format("json-lines", "findings", "mlreview.report.json_lines", (".jsonl",), joins=True),
 )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlreview._version import __version__
@@ -13,6 +11,7 @@ from mlreview.engine.result import Review
 from mlreview.engine.rules import every_rule
 from mlreview.report._json import dumps
 from mlreview.report.formats import RenderOptions
+from mlreview.system.repository import repository_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {
@@ -22,15 +21,6 @@ LEVEL = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
-
-
-def artifact_uri(file: str) -> str:
-    """The manifest's path relative to its repository's root (the nearest folder above it
-    holding .git), else its file name relative to its own folder; the same wherever the command
-    runs, and relative, as a base id requires (SARIF 2.1.0, 3.4.4)."""
-    path = Path(file).resolve()
-    root = next((p for p in path.parents if (p / ".git").exists()), path.parent)
-    return str(PurePosixPath(*path.relative_to(root).parts))
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -54,10 +44,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
-    fingerprint = hashlib.sha256(
-        f"{f.rule}|{'|'.join(f.components)}|{f.message}".encode()
-    ).hexdigest()[:32]
+def _result(f: Finding, index: dict[str, int], new: bool = False) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
@@ -66,14 +53,20 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(f.file), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": repository_path(f.file), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": max(1, f.line)},
                 }
             }
         ],
-        "partialFingerprints": {"mlreviewFinding/v1": fingerprint},
-        "properties": {"components": list(f.components), "severity": f.severity.value},
+        "partialFingerprints": {"mlreviewFinding/v2": f.fingerprint},
+        "properties": {
+            "components": list(f.components),
+            "path": f.path,
+            "severity": f.severity.value,
+        },
     }
+    if new:
+        result["baselineState"] = "new"
     if f.suppressed is not None:
         result["suppressions"] = [{"kind": "inSource", "justification": f.suppressed}]
     return result
@@ -82,7 +75,10 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
 def render(review: Review, options: RenderOptions) -> str:
     rules = every_rule()
     index = {r.code: i for i, r in enumerate(rules)}
-    results = [_result(f, index) for f in [*review.findings, *review.suppressed]]
+    # Against a baseline, the findings it knows are left out and the others are new.
+    new = review.baseline is not None
+    results = [_result(f, index, new) for f in review.findings]
+    results += [_result(f, index) for f in review.suppressed]
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -27,18 +28,38 @@ class Edge(NamedTuple):
     serving: bool
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """What a repository's configuration sets for the reviews of its manifests: the growth
+    target when a manifest declares none, and thresholds of rules that have them (by rule code,
+    then threshold name). Never a manifest value: what the manifest leaves unknown stays so."""
+
+    growth_target: float = 10.0
+    thresholds: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+
+    def thresholds_of(self, rule: str) -> dict[str, float]:
+        return dict(next((values for code, values in self.thresholds if code == rule), ()))
+
+
 class System:
     """The reviewed system: the manifest, where each value sits in the file, and its lineage."""
 
-    def __init__(self, manifest: Manifest, doc: Document) -> None:
+    def __init__(self, manifest: Manifest, doc: Document, defaults: Defaults = Defaults()) -> None:
         self.manifest = manifest
         self.doc = doc
+        self.defaults = defaults
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
         self._refreshers: dict[str, list[str]] = {}
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
                 self.components.setdefault(comp.id, comp)
+
+    def with_defaults(self, defaults: Defaults) -> System:
+        """The same system reviewed under a configuration's defaults."""
+        other = self.with_manifest(self.manifest)
+        other.defaults = defaults
+        return other
 
     @property
     def file(self) -> str:
@@ -164,7 +185,7 @@ class System:
     def with_manifest(self, manifest: Manifest) -> System:
         """The same file with a manifest whose ids and references are unchanged (what-if runs
         change only scalar fields), sharing the lineage already computed."""
-        other = System(manifest, self.doc)
+        other = System(manifest, self.doc, self.defaults)
         other._walks = self._walks
         other._refreshers = self._refreshers
         for cached in ("_flow", "_edges", "_adjacency", "suppressions"):

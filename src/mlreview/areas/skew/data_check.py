@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from mlreview.datasets.dataset import compare_specs
-from mlreview.datasets.skew import FeatureResult, SkewReport
+from mlreview.datasets.skew import FeatureResult, SkewReport, Thresholds
 from mlreview.problems import InputError
 from mlreview.system.manifest import Model
 from mlreview.system.system import System
 
 _CACHE: dict[tuple[Any, ...], SkewReport] = {}
 """What-if reviews re-run assessments; the data behind them has not changed."""
+
+RULE = "SKEW015"
+"""The rule that reports these comparisons: a configuration's thresholds for it apply here."""
+THRESHOLD_NAMES = tuple(f.name for f in fields(Thresholds))
+
+
+def thresholds(system: System) -> Thresholds:
+    """The default thresholds with the configuration's for SKEW015."""
+    return replace(Thresholds(), **system.defaults.thresholds_of(RULE))
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,14 @@ def check_model(system: System, model: Model) -> LinkedData | None:
         return None
     base = Path(system.file).parent if system.file != "<manifest>" else Path.cwd()
     training, serving = str(base / links.training), str(base / links.serving)
-    key = (_stamp(training), _stamp(serving), tuple(links.key or ()))
+    limits = thresholds(system)
+    key = (_stamp(training), _stamp(serving), tuple(links.key or ()), limits)
     if key not in _CACHE:
         line = system.line(links, "training")
         try:
-            _CACHE[key] = compare_specs(training, serving, keys=list(links.key or ()))
+            _CACHE[key] = compare_specs(
+                training, serving, thresholds=limits, keys=list(links.key or ())
+            )
         except InputError as exc:
             problem = exc.problems[0]
             where = system.label((*links.path, "training"))
