@@ -108,7 +108,7 @@ def main() -> int:
     print()
     for name, system in (("generated manifest", loads(manifest())), ("card-fraud", load(EXAMPLE))):
         found = unknowns(system, Sensitivity(system).log)
-        runs = sum(len(what_ifs(u)) for u in found)
+        runs = sum(len(what_ifs(u, system)) for u in found)
         print(f"questions on the {name}: {len(found)} unknown field kinds, {runs} what-if reviews")
     return 0 if ok else 1
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from mlreview.draft.interview import interview, parse_answer
+from mlreview.draft.interview import answer_hint, interview, parse_answer
 from mlreview.draft.yaml_edit import set_value
+from mlreview.engine.result import Question
 from mlreview.engine.whatif.questions import review_with_questions
 from mlreview.problems import InputError
 from mlreview.system.loader import load, load_text
@@ -161,10 +162,10 @@ def test_rerun_asks_only_what_is_still_unknown(tmp_path: Path) -> None:
     target = tmp_path / "system.yaml"
     target.write_text(FORECAST.read_text(encoding="utf-8"), encoding="utf-8")
     first = review_with_questions(load(target)).questions
-    script = Script(["dashboard" if "monitor" in q.field else "" for q in first])
+    script = Script(["yes" if q.field.endswith("on_failure.alert") else "" for q in first])
     assert interview(target, ask=script, console=_quiet()) == 0
     after = review_with_questions(load(target))
-    answered = {q.field for q in first if "monitor" in q.field}
+    answered = {q.field for q in first if q.field.endswith("on_failure.alert")}
     assert answered and not answered & {q.field for q in after.questions}
     rerun = Script([])
     assert interview(target, ask=rerun, console=_quiet()) == 0
@@ -178,3 +179,40 @@ def test_end_of_input_before_a_description_writes_nothing(tmp_path: Path) -> Non
     target = tmp_path / "system.yaml"
     assert interview(target, ask=closed, console=_quiet()) == 2
     assert not target.exists()
+
+
+def test_a_grouped_question_can_be_answered_per_component(tmp_path: Path) -> None:
+    target = tmp_path / "system.yaml"
+    target.write_text(FORECAST.read_text(encoding="utf-8"), encoding="utf-8")
+    grouped = next(q for q in review_with_questions(load(target)).questions if len(q.paths) > 1)
+    first, second = grouped.owners[:2]
+
+    class PerComponent(Script):
+        def __call__(self, prompt: str) -> str:
+            self.prompts.append(prompt)
+            if prompt.lstrip().startswith("answer for all of") and "'each'" in prompt:
+                return "each" if len(self.prompts) == 1 else ""
+            if prompt.lstrip().startswith(f"{first} ("):
+                return self.yes_or(grouped, "yes")
+            if prompt.lstrip().startswith(f"{second} ("):
+                return self.yes_or(grouped, "no")
+            return ""
+
+        @staticmethod
+        def yes_or(q: Question, answer: str) -> str:
+            if "yes / no" in answer_hint(q.paths[0]):
+                return answer
+            return "alert" if answer == "yes" else "false"
+
+    script = PerComponent([])
+    assert interview(target, ask=script, console=_quiet()) == 0
+    assert any(p.lstrip().startswith(f"{first} (") for p in script.prompts)
+    system = load(target)
+    answered = [_read(system.manifest, p) for p in grouped.paths[:2]]
+    assert answered[0] != answered[1]
+
+
+def _read(node: object, path: tuple[str | int, ...]) -> object:
+    for part in path:
+        node = node[part] if isinstance(part, int) else getattr(node, part)  # type: ignore[index]
+    return node

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from mlreview.problems import InputError
 from mlreview.system.loader import load_text
-from mlreview.system.units import MAX_SECONDS, Duration, Schedule, cron_period_seconds
+from mlreview.system.units import MAX_SECONDS, Duration, Schedule
 from mlreview.system.yaml_source import read_yaml
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "ms": 0.001}
@@ -28,15 +28,16 @@ def test_duration_reads_number_and_unit(n: int, unit: str) -> None:
 
 @given(st.integers(min_value=1, max_value=59))
 def test_every_n_minutes_cron(n: int) -> None:
-    period = cron_period_seconds(f"*/{n} * * * *")
-    assert period is not None
+    schedule = Schedule.parse(f"*/{n} * * * *")
     runs_per_hour = len(range(0, 60, n))
-    assert abs(period - 3600 / runs_per_hour) < 1e-6
+    assert abs(schedule.period - 3600 / runs_per_hour) < 1e-6
+    assert schedule.longest_gap == max(n, 60 - (59 // n) * n) * 60
 
 
 @given(st.integers(min_value=0, max_value=23), st.integers(min_value=0, max_value=59))
 def test_daily_cron(hour: int, minute: int) -> None:
-    assert Schedule.parse(f"{minute} {hour} * * *").period == 86400
+    schedule = Schedule.parse(f"{minute} {hour} * * *")
+    assert schedule.period == schedule.longest_gap == 86400
 
 
 @settings(max_examples=300, deadline=None)

@@ -128,10 +128,13 @@ def test_a_question_names_what_was_assumed_and_what_the_answer_changes() -> None
     done = reviewed(FORECAST)
     assert done.questions_checked
     by_field = {q.field: q for q in done.questions}
-    skew = by_field["monitoring.skew.training_serving"]
-    assert skew.assumed == "false"
-    assert "SKEW004 on monitoring: high -> none" in skew.changes
-    assert skew.question.endswith("?")
+    alert = by_field["sources[pos_sales, promotions].on_failure.alert"]
+    assert alert.assumed == "false"
+    assert "DATA020 on promotions, nightly_scoring: critical -> none" in alert.changes
+    assert alert.question.endswith("?")
+    logged = by_field["features[promo_depth, sales_lag_7d, temperature_forecast].logged_at_serving"]
+    # Confirming the assumed value lifts the cap evidence settling put on the finding.
+    assert logged.changes.startswith("If confirmed: SKEW005 on promo_depth: low -> high")
 
 
 def test_answering_a_question_removes_it(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from mlreview.api import loads, review
 from mlreview.document import cells
+from mlreview.engine.contract import JSON_VERSION
 from mlreview.report._escape import markdown_code as code
 from mlreview.report.formats import RenderOptions
 from mlreview.report.terminal import _column_widths
@@ -99,8 +100,9 @@ def test_terminal_at_fixed_width() -> None:
         (4000.0, "4,000"),
         (-0.0, "0"),
         (2675635.5, "2,675,636"),
-        (823.8, "823.8"),
-        (1.5e-7, "1.5e-07"),
+        (823.8, "824"),  # three significant digits, never fewer than the integer digits
+        (43.26, "43.3"),
+        (1.5e-7, "0.00000015"),
         (float("inf"), "inf"),
         (True, "yes"),
     ],
@@ -110,7 +112,9 @@ def test_table_numbers_have_separators_and_no_large_exponents(value: object, sho
 
 
 def test_terminal_never_splits_a_word_of_a_wide_table() -> None:
-    out = render(reviewed(ROOT / "examples/card-fraud/system.yaml"), "terminal", RenderOptions())
+    out = render(
+        reviewed(ROOT / "examples/card-fraud/system.yaml"), "terminal", RenderOptions(full=True)
+    )
     assert max(len(line) for line in out.splitlines()) <= 100
     # Failure modes has ten columns: too many for 100 columns, so one block per component.
     assert re.search(r"^  failure +unavailable", out, re.MULTILINE)
@@ -193,7 +197,7 @@ def test_suppressed_findings_are_reported_with_their_reason() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(render(reviewed(example), "json"))
-    assert data["version"] == "1.0"
+    assert data["version"] == JSON_VERSION == "2.0"
     assert data["system"]["name"]
     assert set(data["areas"]) == {"skew", "pipeline", "serving", "feedback"}
     for area in data["areas"].values():
@@ -201,7 +205,10 @@ def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
     top = data["top_risk"]
     assert {"title", "findings", "components", "score", "fix"} <= set(top)
     assert set(top["fix"]) == {"prevent", "detect", "limit", "recover"}
-    assert all(top["fix"].values())
+    assert any(top["fix"].values())
+    plan = top["plan"]
+    assert plan["steps"] and plan["verify"]
+    assert all(step["closes"] for step in plan["steps"])
     assert isinstance(data["questions"], list)
     flat = data["findings"]
     assert len(flat) == sum(len(a["findings"]) for a in data["areas"].values()) + sum(
@@ -345,3 +352,19 @@ def test_sarif_uses_only_spec_properties(example) -> None:  # type: ignore[no-un
 
     doc = json.loads(render(reviewed(example), "sarif"))
     jsonschema.Draft7Validator(SARIF_SUBSET).validate(doc)
+
+
+def _documented_keys(section: str) -> set[str]:
+    text = (ROOT / "docs" / "json-contract.md").read_text(encoding="utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    keys: set[str] = set()
+    for line in body.splitlines():
+        if line.startswith("| `"):
+            keys |= set(re.findall(r"`([a-z_]+)`", line.split("|")[1]))
+    return keys
+
+
+def test_every_scenario_key_is_documented_and_every_documented_key_exists() -> None:
+    data = json.loads(render(reviewed(ROOT / "examples/card-fraud/system.yaml"), "json"))
+    assert set(data["top_risk"]) == _documented_keys("Scenario and top risk")
+    assert set(data) == _documented_keys("Top level")

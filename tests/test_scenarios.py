@@ -1,17 +1,27 @@
-"""Risk scenarios: merging, detectability from declared controls, ranking, and the plan."""
+"""Root-cause scenarios: how findings join, how a scenario's risk is worked out, and ranking."""
 
 from __future__ import annotations
 
-from mlreview.areas.findings import Finding, Severity
-from mlreview.engine.scenarios import FAMILIES, PLAN_PARTS, Scenario, build, why_first
-from mlreview.system.loader import load_text
+import ast
+import operator
+import re
+from typing import Any
 
-SYSTEM = load_text("version: 1\nsystem: {name: s}\nsources: [{id: a, kind: stream}]\n", "s.yaml")
+import pytest
+
+from mlreview.areas.findings import Finding, Grade, Severity
+from mlreview.areas.scenario_families import FAMILIES
+from mlreview.engine.risk import Part, Risk
+from mlreview.engine.runner import run
+from mlreview.engine.scenarios import Scenario, why_first
+from mlreview.system.loader import load, load_text
+from tests.conftest import EXAMPLES, ROOT
+from tests.rules.test_rule_cases import manifest_text
+
+FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 
 
-def finding(
-    rule: str, scenario: str, score: tuple[int, int, int], *, detected: bool = False
-) -> Finding:
+def _finding(rule: str, grade: Grade) -> Finding:
     return Finding(
         rule=rule,
         name=rule.lower(),
@@ -23,50 +33,119 @@ def finding(
         file="s.yaml",
         line=1,
         mitigation="prevent",
-        scenario=scenario,
-        score=score,
-        detected_by=("monitoring.x",) if detected else (),
+        scenario="skew:a",
+        grade=grade,
     )
 
 
-def test_findings_with_one_root_cause_merge() -> None:
-    scenarios = build([finding("A1", "skew", (7, 5, 9)), finding("A2", "skew", (5, 8, 9))], SYSTEM)
-    assert len(scenarios) == 1
-    s = scenarios[0]
-    assert (s.severity, s.likelihood, s.detectability) == (7, 8, 9)
-    assert s.rules == ["A1", "A2"]
+def _scenario(key: str, grade: Grade, exposure: float, effect: float = 1.0) -> Scenario:
+    risk = Risk([Part("present", ("R1",), 1.0, exposure, 1.0)], effect, 1.0)
+    return Scenario(key, key, "e", [_finding("R1", grade)], ["a"], risk)
 
 
-def test_only_a_declared_monitor_lowers_detectability() -> None:
-    loud = [finding("A1", "skew", (7, 5, 9)), finding("A2", "skew", (5, 5, 6))]
-    assert build(loud, SYSTEM)[0].detectability == 9
-    watched = [finding("A1", "skew", (7, 5, 9)), finding("A2", "skew", (5, 5, 2), detected=True)]
-    assert build(watched, SYSTEM)[0].detectability == 2
+def test_a_sources_default_and_the_skew_it_causes_are_one_scenario() -> None:
+    review = run(load(FRAUD))
+    by_key = {s.key: s for s in review.scenarios}
+    default = by_key["silent-default:card_auth_stream"]
+    # SKEW015 is the data showing the default; SKEW008 the missing-value policy behind it.
+    assert {"DATA002", "SKEW008", "SKEW015"} <= set(default.rules)
+    assert not any(k.startswith("skew:txn_count_1h") for k in by_key if "SKEW015" in k)
 
 
-def test_severe_and_silent_ranks_above_a_higher_score() -> None:
-    silent = finding("A1", "skew", (9, 3, 9))
-    frequent = finding("B1", "capacity", (8, 10, 8))
-    top, runner = build([frequent, silent], SYSTEM)
-    assert top.key == "skew" and top.rpn < runner.rpn
-    assert "severe and silent" in why_first(top, runner)
+def test_a_missing_control_joins_what_it_watches_and_forms_no_scenario_alone() -> None:
+    review = run(load(FRAUD))
+    for s in review.scenarios:
+        assert s.findings and all(f.role == "cause" for f in s.findings), s.key
+        assert all(g.role == "gap" for g in s.gaps), s.key
+    watched = [s.key for s in review.scenarios if "SKEW003" in {g.rule for g in s.gaps}]
+    assert "silent-default:card_auth_stream" in watched
 
 
-def test_ties_break_by_blast_radius_then_key() -> None:
-    a = Scenario("b-key", "B", "e", [], 5, 5, 5, blast_radius=3, components=[])
-    b = Scenario("a-key", "A", "e", [], 5, 5, 5, blast_radius=7, components=[])
-    c = Scenario("c-key", "C", "e", [], 5, 5, 5, blast_radius=7, components=[])
-    assert [s.key for s in sorted([a, c, b], key=Scenario.rank_key)] == ["a-key", "c-key", "b-key"]
+_OPS: dict[type, Any] = {ast.Add: operator.add, ast.Mult: operator.mul}
 
 
-def test_every_family_has_a_four_part_plan() -> None:
+def _evaluate(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return float(_OPS[type(node.op)](_evaluate(node.left), _evaluate(node.right)))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "min":
+        return min(_evaluate(a) for a in node.args)
+    raise ValueError(ast.dump(node))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_every_printed_risk_recomputes_from_its_working(example: Any) -> None:
+    review = run(load(example))
+    assert review.scenarios
+    for s in review.scenarios:
+        last = s.risk.working[-1]
+        match = re.fullmatch(r"risk = (.+) = (\d+)", last)
+        assert match, last
+        expression, printed = match.groups()
+        assert int(printed) == s.score
+        # The factors are printed to three significant figures: recomputing them by hand lands
+        # within one per cent (or one point) of the score.
+        by_hand = _evaluate(ast.parse(expression.replace(" x ", " * "), mode="eval").body)
+        assert abs(by_hand - s.score) <= max(1.0, 0.01 * s.score), (s.key, last)
+
+
+def _silent_default(watched: bool) -> Scenario:
+    """The base system with a source that substitutes an unflagged default when it fails, with
+    or without a null-rate alert that sees the default arrive."""
+    null_rate = "alert" if watched else False
+    patch = {
+        "sources": [
+            {
+                "id": "events",
+                "availability": 0.99,
+                "on_failure": {"behaviour": "default_value", "alert": False},
+                "monitors": {"null_rate": null_rate},
+            }
+        ],
+        "features": [{"id": "f1", "missing": {"training": "default", "serving": "default"}}],
+        "monitoring": {"inputs": {"null_rate": null_rate}},
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    return next(s for s in review.scenarios if s.key == "silent-default:events")
+
+
+def test_an_alert_shortens_the_harm_and_leaves_the_chance_alone() -> None:
+    quiet, paged = _silent_default(watched=False), _silent_default(watched=True)
+    assert quiet.risk.likelihood == paged.risk.likelihood
+    assert paged.risk.exposure_reach < quiet.risk.exposure_reach
+    assert paged.score < quiet.score
+    assert any("noticed in 15 min" in line for line in paged.risk.working)
+
+
+def test_observed_evidence_outranks_declared_risk_up_to_three_times_its_own() -> None:
+    seen = _scenario("seen", "observed", 0.2)
+    stated = _scenario("stated", "declared", 0.5)
+    guessed = _scenario("guessed", "assumed", 0.9)
+    ranked = sorted([guessed, stated, seen], key=Scenario.rank_key)
+    assert [s.key for s in ranked] == ["seen", "stated", "guessed"]
+    assert "evidence weighs 3 against 1" in why_first(seen, stated)
+    bigger = _scenario("bigger", "declared", 0.7)
+    assert sorted([seen, bigger], key=Scenario.rank_key)[0].key == "bigger"
+
+
+def test_why_first_names_the_factor_that_decides_it() -> None:
+    wide = _scenario("wide", "declared", 0.9, effect=0.4)
+    deep = _scenario("deep", "declared", 0.2, effect=1.0)
+    assert "harms more of the next 90 days' predictions (T x R 0.9 against 0.2)" in why_first(
+        wide, deep
+    )
+    deeper = _scenario("deeper", "declared", 0.9, effect=1.0)
+    assert "each prediction it reaches suffers more (E 1 against 0.4)" in why_first(deeper, wide)
+
+
+def test_risk_never_counts_more_than_every_prediction() -> None:
+    parts = [Part("present", ("A",), 1.0, 1.0, 1.0), Part("outage", ("B",), 1.0, 0.8, 1.0)]
+    assert Risk(parts, 1.0, 1.0).score == 1000
+
+
+def test_every_family_names_its_anchor() -> None:
     for key, family in FAMILIES.items():
-        if key != "review-hygiene":
-            assert set(family.plan) == set(PLAN_PARTS), key
-
-
-def test_anchor_names_the_component() -> None:
-    (s,) = build([finding("D1", "source-outage:a", (8, 5, 9))], SYSTEM)
-    assert s.title == "Source a fails and predictions degrade silently"
-    (t,) = build([finding("D2", "source-outage", (8, 5, 9))], SYSTEM)
-    assert t.title == "A source fails and bad inputs reach the model unnoticed"
+        if key != "review-hygiene":  # about the manifest as a whole
+            assert "x_component" in family.heading("x_component"), key
+        assert "{" not in family.effect.format(anchor="x", who="x, y"), key

@@ -26,6 +26,8 @@ class Area(Generic[A]):
     summarise: Callable[[System, A, list[Finding]], str]
     present: Callable[[A], list[Block]]
     """Format-neutral tables, diagrams and lists, shown after the summary."""
+    verdict: Callable[[System, A, list[Finding]], str]
+    """The part's bottom line in one sentence, for the review's opening screen."""
 
     @property
     def heading(self) -> str:

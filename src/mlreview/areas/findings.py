@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 from functools import cached_property
 from typing import Literal
@@ -17,6 +18,10 @@ AREA_TITLES = {
     "meta": "Review hygiene",
 }
 Mitigation = Literal["prevent", "detect", "limit", "recover"]
+Grade = Literal["observed", "declared", "assumed"]
+"""What a finding rests on: data or load tests, what the manifest states, or unknown fields the
+rule had to assume."""
+Role = Literal["cause", "gap"]
 
 
 class Severity(StrEnum):
@@ -65,6 +70,8 @@ class Assumption:
     field: str
     assumed: str
     line: int
+    path: tuple[str | int, ...] = dataclass_field(default=(), compare=False)
+    """The manifest path, to ask about it; not in the JSON contract."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,18 @@ class Finding:
     detected_by: tuple[str, ...] = ()
     path: str = ""
     """The manifest path of what triggered it, list items named by id (``features[x].serving``)."""
+    grade: Grade = "declared"
+    role: Role = "cause"
+    trigger: str = "event"
+    rows: float = 1.0
+    duty: tuple[float, str] | None = None
+    enact: tuple[tuple[tuple[str | int, ...], object], ...] = ()
+    """Manifest changes that carry out the fix."""
+    cost: str | None = None
+    question: str | None = None
+    """For a finding resting on unknown fields: the question whose answer settles it."""
+    confirmed_severity: Severity | None = None
+    """For an assumed finding: the severity it has if the answer confirms it."""
 
     @property
     def identity(self) -> tuple[str, tuple[str, ...], str]:
@@ -101,6 +120,14 @@ class Finding:
         rule, components, path = self.identity
         text = "\x1f".join((rule, ",".join(components), path))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
+    def family(self) -> str:
+        return self.scenario.partition(":")[0]
+
+    @property
+    def anchor(self) -> str:
+        return self.scenario.partition(":")[2]
 
     @property
     def rpn(self) -> int:

@@ -26,6 +26,7 @@ SKEW = Area(
     skew_assessment.assess,
     skew_present.summarise,
     skew_present.present,
+    skew_present.verdict,
 )
 PIPELINE = Area(
     "pipeline",
@@ -35,6 +36,7 @@ PIPELINE = Area(
     pipeline_assessment.assess,
     pipeline_present.summarise,
     pipeline_present.present,
+    pipeline_present.verdict,
 )
 SERVING = Area(
     "serving",
@@ -44,6 +46,7 @@ SERVING = Area(
     serving_assessment.assess,
     serving_present.summarise,
     serving_present.present,
+    serving_present.verdict,
 )
 FEEDBACK = Area(
     "feedback",
@@ -53,6 +56,7 @@ FEEDBACK = Area(
     feedback_assessment.assess,
     feedback_present.summarise,
     feedback_present.present,
+    feedback_present.verdict,
 )
 
 AREA_LIST: tuple[Area[Any], ...] = (SKEW, PIPELINE, SERVING, FEEDBACK)

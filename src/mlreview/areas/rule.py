@@ -6,8 +6,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, get_args
 
-from mlreview.areas.findings import Assumption, Evidence, Finding, Mitigation, Severity
-from mlreview.areas.scenario_families import FAMILIES
+from mlreview.areas.findings import (
+    Assumption,
+    Evidence,
+    Finding,
+    Grade,
+    Mitigation,
+    Role,
+    Severity,
+)
+from mlreview.areas.scenario_families import FAMILIES, Trigger
 from mlreview.system.manifest import Manifest, Node, Signal, Source
 from mlreview.system.paths import field_at, read
 from mlreview.system.system import System
@@ -55,6 +63,14 @@ class Rule:
     likelihood: int
     silent: bool
     detectors: tuple[Monitor, ...]
+    trigger: Trigger | None
+    """How this rule's defect starts harm, when not its mechanism's usual way."""
+    rows: float
+    """Share of a feature's rows the defect touches when it acts (a divergence in edge-case
+    handling touches some rows, a window mismatch all of them)."""
+    role: Role
+    """'cause' for a defect; 'gap' for a missing control (a monitor, a log, a load test) that
+    makes other defects last longer but harms nothing by itself."""
     check: Callable[[Context[Any]], Iterable[Hit]] = field(compare=False, repr=False)
 
     def matches(self, selector: str) -> bool:
@@ -75,6 +91,23 @@ class Hit:
     severity: Severity | None = None
     anchor: str | None = None
     fix: str | None = None
+    scenario: str | None = None
+    """This hit's mechanism, when it is not the rule's (a single point of failure that corrupts
+    rather than stops predictions is a silent default)."""
+    observed: bool = False
+    """The hit rests on data or load tests, not only on what the manifest says."""
+    trigger: Trigger | None = None
+    """How this hit's defect starts harm, when not as the rule's usually does."""
+    duty: tuple[float, str] | None = None
+    """For a defect acting now: the share of the time it acts, and the arithmetic (a feature
+    past its budget 30 min of every 24 h)."""
+    enact: tuple[tuple[tuple[str | int, ...], Any], ...] = ()
+    """Manifest changes that carry out the fix: (path, value) pairs."""
+    role: Role | None = None
+    """This hit's role, when not the rule's (a missing freshness monitor is itself the cause
+    of a stale source going unnoticed)."""
+    cost: str | None = None
+    """What the fix costs, where the manifest lets it be computed."""
 
 
 class Probe:
@@ -94,7 +127,8 @@ class Probe:
         where = self.system.label((*node.path, *parts)) if node else dotted
         if current is None:
             line = self.system.line(last) if last is not None else 1
-            self.assumed.append(Assumption(where, show_value(assume), line))
+            path = (*node.path, *parts) if node else ()
+            self.assumed.append(Assumption(where, show_value(assume), line, path))
             return assume
         line = self.system.line(last, parts[-1]) if last is not None else 1
         self.evidence.append(Evidence(where, show_value(current), line))
@@ -116,6 +150,13 @@ class Probe:
         severity: Severity | None = None,
         anchor: str | None = None,
         fix: str | None = None,
+        scenario: str | None = None,
+        observed: bool = False,
+        trigger: Trigger | None = None,
+        duty: tuple[float, str] | None = None,
+        enact: dict[tuple[str | int, ...], Any] | None = None,
+        cost: str | None = None,
+        role: Role | None = None,
     ) -> Hit:
         return Hit(
             components=tuple(components),
@@ -127,6 +168,13 @@ class Probe:
             severity=severity,
             anchor=anchor,
             fix=fix,
+            scenario=scenario,
+            observed=observed,
+            trigger=trigger,
+            duty=duty,
+            enact=tuple((enact or {}).items()),
+            cost=cost,
+            role=role,
         )
 
 
@@ -170,6 +218,9 @@ class RuleSet(Generic[A]):
         likelihood: int = 5,
         silent: bool = False,
         detectors: tuple[Monitor, ...] = (),
+        trigger: Trigger | None = None,
+        role: Role = "cause",
+        rows: float = 1.0,
     ) -> Callable[[Callable[[Context[A]], Iterator[Hit]]], Callable[[Context[A]], Iterator[Hit]]]:
         code = f"{self.prefix}{number:03d}"
         taken = {r.code for r in self.rules} | {r.name for r in self.rules}
@@ -196,6 +247,9 @@ class RuleSet(Generic[A]):
                     likelihood=likelihood,
                     silent=silent,
                     detectors=detectors,
+                    trigger=trigger,
+                    role=role,
+                    rows=rows,
                     check=check,
                 )
             )
@@ -205,6 +259,14 @@ class RuleSet(Generic[A]):
 
 
 def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
+    family = hit.scenario or rule.scenario
+    anchor = hit.anchor or (hit.components[0] if hit.components else "")
+    if hit.observed:
+        grade: Grade = "observed"
+    elif hit.assumptions:
+        grade = "assumed"
+    else:
+        grade = "declared"
     return Finding(
         rule=rule.code,
         name=rule.name,
@@ -217,7 +279,14 @@ def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
         line=hit.line,
         path=hit.path,
         mitigation=rule.mitigation,
-        scenario=f"{rule.scenario}:{hit.anchor}" if hit.anchor else rule.scenario,
+        scenario=f"{family}:{anchor}",
         evidence=hit.evidence,
         assumptions=hit.assumptions,
+        grade=grade,
+        role=hit.role or rule.role,
+        trigger=hit.trigger or rule.trigger or FAMILIES[family].trigger,
+        rows=rule.rows,
+        duty=hit.duty,
+        enact=hit.enact,
+        cost=hit.cost,
     )

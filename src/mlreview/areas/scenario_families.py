@@ -1,169 +1,292 @@
-"""Scenario families: the failure mechanisms a rule's findings belong to, each with its title, its
-effect on the system and a default plan to prevent, detect, limit and recover. A rule names its
-family when it registers; an unknown name is refused there."""
+"""Failure mechanisms: what a rule's findings are evidence of. A scenario is one mechanism on one
+root component (the source that fails, the feature computed twice, the endpoint that runs out of
+capacity); the risk model (engine/risk.py, docs/risk-model.md) scores it from how the mechanism
+is triggered, what it does to a prediction and how many predictions it reaches. A rule names its
+mechanism when it registers; an unknown name is refused there."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Trigger = Literal["present", "outage", "event", "growth"]
+"""How the harm starts: a defect acting now (present), a component failing at the rate its
+availability implies (outage), a change that goes wrong at the rate of its kind (event), or
+traffic reaching the growth target (growth)."""
+
+Harm = Literal["silent", "loud", "stale", "blind", "evaluation"]
+"""What an affected prediction suffers: wrong with no error (silent), no answer or an error
+(loud), old inputs (stale), errors nobody can measure or learn from (blind), or decisions made
+on offline figures that overstate production (evaluation)."""
+
+Reach = Literal["endpoint", "features", "capacity", "unlabelled"]
+"""How many predictions it touches: all of the endpoint's, those the affected features weigh on,
+those over the SLO at the growth target, or those whose outcome is never seen."""
 
 
 @dataclass(frozen=True)
 class Family:
     title: str
+    """The scenario's title; {anchor} names its root component."""
     effect: str
-    plan: dict[str, str]
-    title_any: str = ""
+    """One sentence on what happens; {who} names the components."""
+    trigger: Trigger
+    harm: Harm
+    reach: Reach
+    verify: str
+    """The step that proves the fix: the failure injected where it is safe, and what must
+    happen; {anchor} names the root component."""
+    damage: float
+    """Harm to one reached prediction, 0-1 (docs/risk-model.md): a constant passed off as data
+    destroys the feature (1); a differently computed value distorts it (0.5); no answer (0.6)."""
+    occurrence: str = "each bad change"
+    """What one event of an event-triggered cause is, for the working: 'each failed run'."""
 
     def heading(self, anchor: str) -> str:
-        """The title naming the anchor component, or the general title without one."""
-        return self.title.format(anchor=anchor) if anchor else (self.title_any or self.title)
+        return self.title.format(anchor=anchor)
 
 
 FAMILIES: dict[str, Family] = {
-    "skew": Family(
-        "Training-serving skew goes unnoticed",
-        "serving computes or sees {who} differently from training, so predictions degrade with no "
-        "error and no alert",
-        {
-            "prevent": "Define each feature once for both paths and gate changes on a parity "
-            "test over logged rows.",
-            "detect": "Log served features with request ids and compare them daily with a "
-            "training-code recomputation of the same rows.",
-            "limit": "Canary every feature-code change with a guardrail on the prediction "
-            "distribution.",
-            "recover": "Roll back the feature code with the model version it was trained with, "
-            "and retrain on logged serving features.",
-        },
+    "silent-default": Family(
+        "{anchor} fails and its default is scored as real data",
+        "when {anchor} stops, serving substitutes an in-range value with no flag, the model "
+        "scores it as data and the next training run learns it",
+        "outage",
+        "silent",
+        "features",
+        "stop {anchor} for ten minutes on canary traffic: a page must fire within five "
+        "minutes and the served default share must stay at the training rate",
+        1.0,
     ),
-    "offline-online-gap": Family(
-        "Offline evaluation overstates production quality",
-        "{who} look better offline than they can be in serving, so launches and retrains are "
-        "judged on fiction",
-        {
-            "prevent": "Evaluate on a time split that mirrors serving.",
-            "detect": "Compare next-day production metrics with the offline estimate per release.",
-            "limit": "Ship through an online A/B test before full rollout.",
-            "recover": "Re-evaluate the serving model on the corrected split and roll back if it "
-            "loses to the previous one.",
-        },
+    "skew": Family(
+        "{anchor} differs between training and serving",
+        "serving computes or sees {anchor} differently from training, so predictions degrade "
+        "with no error",
+        "event",
+        "silent",
+        "features",
+        "replay a day of logged requests through the training code: fewer than 1% of "
+        "{anchor} values may differ",
+        0.5,
+        occurrence="each change to one side's code",
+    ),
+    "leakage": Family(
+        "{anchor} leaks the outcome into training",
+        "training sees values of {anchor} that serving cannot have, so offline metrics and the "
+        "promotion gate reward a model that serving cannot reproduce",
+        "present",
+        "evaluation",
+        "features",
+        "rebuild last month's training set as of each prediction's time and compare the "
+        "offline metric with today's: the gap is the leak",
+        0.3,
+    ),
+    "stale-feature": Family(
+        "{anchor} serves features older than their budget",
+        "a late or failed refresh leaves {who} stale or missing while they are still served",
+        "event",
+        "stale",
+        "features",
+        "skip one run of the job that refreshes {anchor} on staging: an alert must fire "
+        "before its budget passes and serving must fall back to last-known-good values",
+        0.4,
+        occurrence="each missed refresh",
     ),
     "source-outage": Family(
-        "Source {anchor} fails and predictions degrade silently",
-        "the data behind {who} stops or turns into defaults while serving carries on",
-        {
-            "prevent": "Declare the source's failure behaviour and test it in a game day.",
-            "detect": "Alert on the source's freshness, volume and default rate.",
-            "limit": "Fall back to last-known-good values within a stated staleness limit.",
-            "recover": "Backfill the gap and exclude the outage window from training.",
-        },
-        "A source fails and bad inputs reach the model unnoticed",
+        "{anchor} fails and serving has no declared answer",
+        "when {anchor} stops, nothing decided what serving does, so the code decides",
+        "outage",
+        "loud",
+        "endpoint",
+        "cut {anchor} on canary traffic: serving must answer as declared and page someone",
+        0.6,
     ),
-    "bad-training-data": Family(
-        "Bad data trains and ships a worse model",
-        "an upstream data error trains {who} and reaches serving",
-        {
-            "prevent": "Validate data before training and block the run on failure.",
-            "detect": "Compare each candidate with the serving model and a baseline per slice.",
-            "limit": "Promote new models through a canary with automatic rollback.",
-            "recover": "Roll back to the last blessed model and retrain without the bad partition.",
-        },
+    "stale-source": Family(
+        "{anchor} goes stale and nothing notices",
+        "when {anchor} stops updating, what it feeds keeps being served and trained on as if it "
+        "were current",
+        "outage",
+        "stale",
+        "features",
+        "stop {anchor}'s updates in staging: the freshness alert must fire before the first "
+        "feature built from it passes its budget",
+        0.4,
     ),
     "upstream-change": Family(
         "An upstream change to {anchor} changes what the model sees",
-        "another team changes the meaning or schema of {who} and the model keeps scoring with it",
-        {
-            "prevent": "Agree a data contract and consume a versioned snapshot.",
-            "detect": "Alert on schema and distribution changes of the source's columns.",
-            "limit": "Pin the consumed version until a change is validated.",
-            "recover": "Revert to the previous snapshot and retrain if the change is kept.",
-        },
-        "An upstream change alters what the model sees",
+        "another team changes the meaning or schema of {anchor} and the model keeps scoring "
+        "with it",
+        "event",
+        "silent",
+        "features",
+        "replay a renamed or retyped column from {anchor} in staging: validation must "
+        "stop it before training or serving uses it",
+        0.5,
+        occurrence="each upstream change",
     ),
     "pipeline-outage": Family(
-        "Pipeline {anchor} fails and what it feeds goes stale",
-        "a missed run leaves {who} older than their budget while they are still used",
-        {
-            "prevent": "Retry with backoff and keep slack of at least one run in every budget.",
-            "detect": "Alert on job failure and on last-success age.",
-            "limit": "Serve last-known-good outputs within a stated staleness limit.",
-            "recover": "Re-run idempotently and backfill the missed partitions.",
-        },
-        "A pipeline fails and what it feeds goes stale",
-    ),
-    "zone-outage": Family(
-        "One zone outage stops predictions",
-        "a zone outage in {who} takes every prediction on that path with it",
-        {
-            "prevent": "Run every synchronous component in at least two zones.",
-            "detect": "Alert per zone on error rate and availability.",
-            "limit": "Serve from a cache or fallback while the zone is down.",
-            "recover": "Rehearse zone failover in a game day.",
-        },
-    ),
-    "stale-model": Family(
-        "The model goes stale faster than anyone can see",
-        "labels for {who} arrive too late to retrain or to measure quality in time",
-        {
-            "prevent": "Retrain on mature labels well inside the tolerated model age.",
-            "detect": "Alert on model age and on the prediction distribution.",
-            "limit": "Fall back to a simpler, fresher model when age limits are breached.",
-            "recover": "Retrain on demand from the latest mature window.",
-        },
-    ),
-    "bad-release": Family(
-        "A bad model version reaches all traffic",
-        "a version of {who} that scores differently in production goes live everywhere at once",
-        {
-            "prevent": "Score each candidate in the serving image against a golden set.",
-            "detect": "Guard releases on errors, latency and the prediction distribution.",
-            "limit": "Canary new versions and roll back automatically.",
-            "recover": "Keep the previous version deployable and rehearse the rollback.",
-        },
-    ),
-    "capacity": Family(
-        "Serving cannot absorb the traffic growth target",
-        "at the growth target requests to {who} queue past the latency SLO or are dropped",
-        {
-            "prevent": "Size max replicas, quotas and dependencies for the growth target from a "
-            "load test that reaches it.",
-            "detect": "Alert on saturation and p99 latency against the SLO.",
-            "limit": "Bound queues and shed low-priority traffic first.",
-            "recover": "Serve cached or fallback scores until capacity catches up.",
-        },
+        "{anchor} fails or runs late and what it feeds goes stale",
+        "a missed or late run of {anchor} leaves what it feeds older than its budget while it "
+        "is still served",
+        "event",
+        "stale",
+        "features",
+        "fail one run of {anchor} on staging: an alert must fire and a re-run must "
+        "backfill without duplicates",
+        0.4,
+        occurrence="each failed or late run",
     ),
     "dependency-outage": Family(
-        "Dependency {anchor} takes the endpoint down with it",
-        "a slow or failed call in {who} holds requests until the endpoint fails",
-        {
-            "prevent": "Budget a timeout for the dependency inside the SLO.",
-            "detect": "Alert on the dependency's latency and error rate from the caller's side.",
-            "limit": "Fall back to defaults, cached values or a heuristic behind a circuit "
-            "breaker.",
-            "recover": "Close the circuit gradually once the dependency is healthy.",
-        },
-        "A dependency takes the endpoint down with it",
+        "{anchor} fails and takes the predictions on its path with it",
+        "a slow or failed {anchor} holds or fails every request that calls it",
+        "outage",
+        "loud",
+        "endpoint",
+        "block {anchor} for canary traffic: requests must get the fallback within the "
+        "latency SLO and the circuit must close again",
+        0.6,
+    ),
+    "endpoint-outage": Family(
+        "{anchor} goes down with nothing to answer in its place",
+        "when {anchor} is down, its callers get no prediction",
+        "outage",
+        "loud",
+        "endpoint",
+        "take {anchor} down for canary callers: they must get the fallback answer and "
+        "someone must be paged",
+        0.6,
+    ),
+    "capacity": Family(
+        "{anchor} cannot serve the growth target",
+        "at the growth target requests to {anchor} queue past the latency SLO or are dropped",
+        "growth",
+        "loud",
+        "capacity",
+        "load-test {anchor} with its dependencies to the growth target: p99 must stay "
+        "within the SLO and no request may be shed",
+        0.6,
+    ),
+    "bad-release": Family(
+        "A bad version of {anchor} reaches all traffic",
+        "a version of {who} that scores differently in production goes live everywhere at once",
+        "event",
+        "silent",
+        "endpoint",
+        "ship a deliberately degraded version of {anchor} to canary: the guardrails must "
+        "roll it back automatically",
+        0.5,
+        occurrence="each bad release",
+    ),
+    "bad-training-data": Family(
+        "Bad data trains and ships a worse {anchor}",
+        "an upstream data error trains {who} and reaches serving",
+        "event",
+        "silent",
+        "endpoint",
+        "train on a corrupted partition in staging: validation must block the run or the "
+        "gate must veto the model",
+        0.5,
+        occurrence="each bad training set",
+    ),
+    "stale-model": Family(
+        "{anchor} learns from labels that have not arrived",
+        "labels for {who} arrive too late to retrain on or to measure quality in time",
+        "present",
+        "blind",
+        "endpoint",
+        "hold back a week of labels in staging: the label-age alert must fire and the "
+        "retrain must wait",
+        0.05,
     ),
     "selective-labels": Family(
-        "The model cannot see its own mistakes",
-        "outcomes for {who} are seen only where the model's decision allowed them, so errors on "
-        "the rest are never measured or learned",
-        {
-            "prevent": "Let a small randomised share through and log its propensity.",
-            "detect": "Track precision on the randomised holdout, not only on labelled traffic.",
-            "limit": "Cap the automated action rate and review decisions above the cap.",
-            "recover": "Retrain with inverse-propensity weights from the holdout once it has "
-            "enough outcomes.",
-        },
+        "{anchor} cannot see its own mistakes",
+        "outcomes for {who} are seen only where the model's decision allowed them, so the next "
+        "model learns from a sample its predecessor chose and its errors on the rest are never "
+        "measured",
+        "present",
+        "blind",
+        "endpoint",
+        "after two weeks of exploration, compare precision on the random share with the "
+        "labelled traffic: the difference is what the model could not see",
+        0.2,
     ),
     "biased-feedback": Family(
-        "The feedback loop biases the next model",
-        "the data {who} learn from is shaped by their own past decisions",
-        {
-            "prevent": "Explore a small share of traffic and log propensities.",
-            "detect": "Monitor exposure concentration and catalogue coverage over time.",
-            "limit": "Keep a persistent holdout that the model never influences.",
-            "recover": "Retrain on debiased (inverse-propensity weighted) data.",
-        },
+        "{anchor} learns from data its own decisions shaped",
+        "the data {who} learn from is shaped by their own past decisions, so the next model "
+        "repeats this one's choices",
+        "present",
+        "blind",
+        "endpoint",
+        "compare the explored share with the rest after a month: exposure concentration "
+        "must stay within its range",
+        0.03,
     ),
-    "review-hygiene": Family("Review hygiene", "suppressions no longer match findings", {}),
+    "unadapted-drift": Family(
+        "{anchor} keeps predicting a world that has changed",
+        "when what {anchor} predicts shifts, nothing retrains it on the new data until its "
+        "schedule comes round, and the scheduled retrain still averages over the old world",
+        "event",
+        "silent",
+        "endpoint",
+        "replay last quarter's data with a month shifted by one standard deviation: the drift "
+        "trigger must start a retrain within a day",
+        0.5,
+        occurrence="each shift in the world",
+    ),
+    "bad-artefact": Family(
+        "A bad output of {anchor} reaches serving and every request fails",
+        "{anchor} writes a file or table that serving loads on every request without checking "
+        "it, and serving fails closed on a bad one",
+        "event",
+        "loud",
+        "endpoint",
+        "publish an oversized or malformed output of {anchor} to one canary location: the "
+        "validation must refuse it and serving must keep the last good version",
+        0.6,
+        occurrence="each bad output",
+    ),
+    "unchecked-output": Family(
+        "A bad run of {anchor} is served as if it were good",
+        "{anchor} rewrites what serving reads without checking it, so a wrong or half-written "
+        "output answers requests with no error until someone notices",
+        "event",
+        "silent",
+        "endpoint",
+        "write a deliberately corrupted output of {anchor} (half the rows, shuffled ids) to a "
+        "staging copy: the check must refuse it before serving reads it",
+        0.5,
+        occurrence="each bad output",
+    ),
+    "offline-online-gap": Family(
+        "Offline evaluation of {anchor} overstates production quality",
+        "{who} look better offline than they can be in serving, so launches and retrains are "
+        "judged on figures production will not reach",
+        "present",
+        "evaluation",
+        "endpoint",
+        "evaluate the serving model on next week's traffic and compare with its offline "
+        "figure: the difference must be inside the gate's margin",
+        0.3,
+    ),
+    "runaway-automation": Family(
+        "{anchor} can act at any scale when its inputs drift",
+        "{anchor} acts automatically with no cap on how much, so a drifted input or a bad "
+        "release turns into mass wrong actions before anyone looks",
+        "event",
+        "silent",
+        "endpoint",
+        "replay a day of traffic with the score shifted up by 0.1 on canary: the action "
+        "limit must hold and page",
+        1.0,
+        occurrence="each drift of its inputs",
+    ),
+    "review-hygiene": Family(
+        "Review hygiene",
+        "suppressions no longer match findings",
+        "present",
+        "evaluation",
+        "endpoint",
+        "re-run the review: no suppression may silence nothing",
+        0.0,
+    ),
 }

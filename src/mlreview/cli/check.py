@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,18 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file")
     add_selection_options(check)
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="print every table, finding and assumption after the opening screen",
+    )
+    check.add_argument(
+        "--plan-start",
+        type=_plan_start,
+        metavar="YYYY-MM-DD",
+        help="date the plan's steps from this day (by the Friday of each step's week); without "
+        "it the plan says 'this week', 'within a month'",
+    )
     check.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     add_ci_options(check)
@@ -67,6 +80,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="print the effective settings and where each came from, then exit",
     )
     check.set_defaults(run=run)
+
+
+def _plan_start(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
@@ -209,11 +229,13 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
         return _write_baseline(review, args.write_baseline)
     if config.get("baseline") is not None:
         review = _against_baseline(review, system, config.get("baseline"), fmt)
+    if review.plan is not None:
+        review.plan.start = getattr(args, "plan_start", None)
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty and fmt == "terminal")
     fail_on = config.get("fail-on")
     width = width_for(args.width, to_tty)
-    options = formats.RenderOptions(width=width, color=color, fail_on=fail_on)
+    options = formats.RenderOptions(width=width, color=color, fail_on=fail_on, full=args.full)
     write(formats.render(printable(review), fmt, options), args.output)
     return _exit_code(review, fail_on)
 

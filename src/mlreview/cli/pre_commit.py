@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             write_baseline=None,
             show_config=False,
             imports=[],
+            full=False,
         )
         try:
             code = check.run(one, fail_on_default=FAIL_ON)

@@ -115,7 +115,8 @@ def _misfit(
     return float(np.max(np.abs(cdf(ref, grid) - cdf(cur, move(grid)))))
 
 
-def _whole(col: ColumnProfile) -> bool:
+def whole(col: ColumnProfile) -> bool:
+    """Every finite value is a whole number (a count, an id)."""
     total = sum(col.decimals)
     return bool(total) and col.decimals[0] == total
 
@@ -236,7 +237,7 @@ def offset(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
     spread = max(ref.moments.std, 1e-12)
     if abs(d) < 0.1 * spread or _misfit(ref, cur, lambda x: x + d) > _fit_tolerance(ref, cur):
         return None
-    if _whole(ref) and _whole(cur) and abs(d - round(d)) > 0.01:
+    if whole(ref) and whole(cur) and abs(d - round(d)) > 0.01:
         return None  # whole numbers shifted by a fraction: the shape moved, not an offset
     return Cause(
         "offset",
@@ -413,7 +414,13 @@ def missing(ref: ColumnProfile, cur: ColumnProfile, threshold: float) -> Cause |
 
 def case_format(ref: ColumnProfile, cur: ColumnProfile, threshold: float) -> Cause | None:
     raw, normal = categorical(ref, cur), categorical(ref, cur, normalise=True)
-    if raw.linf is None or normal.linf is None or raw.linf < threshold or normal.linf >= threshold:
+    if raw.linf is None or normal.linf is None or normal.linf >= threshold:
+        return None
+    # Spread over many categories, a case change moves no single share far, but the serving
+    # values as written are new: that, with equal shares once normalised, is a format change.
+    p = shares(ref)
+    unseen = sum(v for k, v in shares(cur).items() if k != OTHER and k not in p)
+    if raw.linf < threshold and unseen < threshold:
         return None
     pairs = []
     ref_by_normal = {normal_text(v): v for v in ref.top.counts}
@@ -426,11 +433,12 @@ def case_format(ref: ColumnProfile, cur: ColumnProfile, threshold: float) -> Cau
     return Cause(
         "case_format",
         0.9,
-        f"the values match after ignoring case, spaces and separators (largest gap {raw.linf:.2f} "
-        f"raw, {normal.linf:.2f} normalised): serving sends " + ", ".join(pairs),
+        f"the values match after ignoring case, spaces and separators ({unseen:.0%} of serving "
+        f"values are unseen as written; largest share gap {raw.linf:.2f} raw, "
+        f"{normal.linf:.2f} normalised): serving sends " + ", ".join(pairs),
         "Normalise the text the same way on both paths (one shared function).",
         "Test the serving path's categorical values against the training vocabulary.",
-        {"examples": pairs},
+        {"examples": pairs, "unseen_share": round(unseen, 6)},
     )
 
 
@@ -477,7 +485,7 @@ def identifier(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         return None
     if ref.kind not in ("numeric", "string") or cur.kind != ref.kind:
         return None
-    if ref.kind == "numeric" and not (_whole(ref) and _whole(cur)):
+    if ref.kind == "numeric" and not (whole(ref) and whole(cur)):
         return None
     if min(ref.values, cur.values) < IDENTIFIER_MIN_ROWS:
         return None

@@ -85,10 +85,12 @@ def _numeric_relation(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
 
 
 def _text_relation(a: list[Any], b: list[Any]) -> dict[str, Any]:
-    same = np.array([x == y for x, y in zip(a, b, strict=True)])
+    same = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
     if _share(same) >= AGREE:
         return {"kind": "exact", "share": round(_share(same), 6)}
-    normal = np.array([normal_text(x) == normal_text(y) for x, y in zip(a, b, strict=True)])
+    normal = np.array(
+        [normal_text(x) == normal_text(y) for x, y in zip(a, b, strict=True)], dtype=bool
+    )
     if _share(normal) >= AGREE:
         return {"kind": "case_format", "share": round(_share(normal), 6)}
     return {"kind": "unexplained", "share": round(1 - _share(same), 6)}
@@ -102,6 +104,8 @@ def _feature(frame: pl.DataFrame, keys: list[str], name: str) -> JoinedFeature:
     left, right = frame[name], frame[name + SERVING]
     one_null = int((left.is_null() ^ right.is_null()).sum())
     both = frame.filter(left.is_not_null() & right.is_not_null())
+    if both.height == 0:
+        return JoinedFeature(name, 0, 0, {"kind": "no_pairs"}, [], one_null)
     a, b = both[name], both[name + SERVING]
     if a.dtype.is_temporal() and b.dtype.is_temporal():
         seconds = (
@@ -116,11 +120,18 @@ def _feature(frame: pl.DataFrame, keys: list[str], name: str) -> JoinedFeature:
         )
     elif a.dtype.is_numeric() and b.dtype.is_numeric():
         x, y = a.cast(pl.Float64).to_numpy(), b.cast(pl.Float64).to_numpy()
-        mismatch = ~np.isclose(x, y, rtol=1e-9, atol=1e-12)
-        relation = _numeric_relation(x, y)
+        # NaN and inf pair with themselves; only finite pairs can fit a relation.
+        finite = np.isfinite(x) & np.isfinite(y)
+        same = np.isclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True) | (x == y)
+        mismatch = ~same
+        relation = (
+            _numeric_relation(x[finite], y[finite])
+            if finite.any()
+            else {"kind": "exact" if not mismatch.any() else "unexplained", "share": 1.0}
+        )
     else:
         x_text, y_text = a.cast(pl.String).to_list(), b.cast(pl.String).to_list()
-        mismatch = np.array([p != q for p, q in zip(x_text, y_text, strict=True)])
+        mismatch = np.array([p != q for p, q in zip(x_text, y_text, strict=True)], dtype=bool)
         relation = _text_relation(x_text, y_text)
     rows = both.filter(pl.Series(mismatch)).sort(keys).head(SAMPLES)
     samples = [

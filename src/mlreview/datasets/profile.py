@@ -30,9 +30,13 @@ class Moments:
 
     def add(self, values: np.ndarray) -> None:
         if values.size:
-            self.merge(
-                Moments(int(values.size), float(values.mean()), float(values.var() * values.size))
-            )
+            # Scaled by the largest magnitude, so values near the float range do not overflow
+            # in the sums; a variance beyond it becomes inf in Python floats, without a warning.
+            scale = float(np.abs(values).max()) or 1.0
+            unit = values / scale
+            mean = float(unit.mean()) * scale
+            m2 = float(unit.var()) * scale * scale * values.size
+            self.merge(Moments(int(values.size), mean, m2))
 
     def merge(self, other: Moments) -> None:
         if other.n == 0:
@@ -223,6 +227,10 @@ def _heavy(series: pl.Series) -> dict[Any, int]:
     return _top(series.filter(series.is_in(repeated.implode())))
 
 
+def _whole_count(values: np.ndarray) -> int:
+    return int((np.abs(values - np.round(values)) < 1e-9 * np.maximum(1.0, np.abs(values))).sum())
+
+
 def _numeric(col: ColumnProfile, series: pl.Series) -> None:
     values = series.drop_nulls().cast(pl.Float64).to_numpy()
     finite_mask = np.isfinite(values)
@@ -234,9 +242,10 @@ def _numeric(col: ColumnProfile, series: pl.Series) -> None:
         col.max = float(finite.max()) if col.max is None else max(col.max, float(finite.max()))
     col.moments.add(finite)
     col.sketch.add(finite)
-    scaled = [finite, finite * 10, finite * 100]
-    whole = [np.abs(v - np.round(v)) < 1e-9 * np.maximum(1.0, np.abs(v)) for v in scaled]
-    exact = [int(w.sum()) for w in whole]
+    # Floats this large are whole numbers already, and scaling them by 100 would overflow.
+    huge = np.abs(finite) >= 2.0**53
+    rest = finite[~huge]
+    exact = [int(huge.sum()) + _whole_count(rest * k) for k in (1, 10, 100)]
     col.decimals[0] += exact[0]
     col.decimals[1] += exact[1] - exact[0]
     col.decimals[2] += exact[2] - exact[1]

@@ -158,9 +158,20 @@ def _diagnose(
 BINS = 30
 
 
+def _shares_on(col: ColumnProfile, edges: np.ndarray) -> np.ndarray:
+    """Each bin's share; values beyond the axis count in its end bins, so a sentinel at the
+    minimum (a zero count) is drawn, and the shares add up to one."""
+    at = cdf(col, edges)
+    shares = np.diff(at)
+    shares[0] += at[0]
+    shares[-1] += 1.0 - at[-1]
+    return shares
+
+
 def histogram(ref: ColumnProfile, cur: ColumnProfile) -> dict[str, Any] | None:
     """Both sides' shares on a common axis, for the report's overlays: 30 bins between the
-    lower of the two 1st percentiles and the higher of the two 99th (numbers, timestamps), or the
+    lower of the two 1st percentiles and the higher of the two 99th (numbers, timestamps), one
+    bin per whole number (or per run of them) when both sides hold only whole numbers, or the
     most frequent values of either side (categories)."""
     if ref.kind in ("numeric", "datetime") and ref.sketch.n and cur.sketch.n:
         low = min(
@@ -169,15 +180,26 @@ def histogram(ref: ColumnProfile, cur: ColumnProfile) -> dict[str, Any] | None:
         high = max(
             q for q in (ref.sketch.quantile(0.99), cur.sketch.quantile(0.99)) if q is not None
         )
-        if high <= low:
+        if not (np.isfinite(low) and np.isfinite(high)):
+            return None  # values beyond the float range have no axis to draw
+        whole = ref.kind == "numeric" and causes.whole(ref) and causes.whole(cur)
+        if whole:
+            first, last = round(low), round(high)
+            step = max(1, -(-(last - first + 1) // BINS))
+            edges = np.arange(first - 0.5, last + step, step, dtype=float)
+        elif high <= low:
             return None
-        edges = np.linspace(low, high, BINS + 1)
-        sides = [np.diff(cdf(col, edges)) for col in (ref, cur)]
-        return {
+        else:
+            edges = np.linspace(low, high, BINS + 1)
+        sides = [_shares_on(col, edges) for col in (ref, cur)]
+        out: dict[str, Any] = {
             "edges": [round(float(e), 6) for e in edges],
             "training": [round(float(v), 6) for v in sides[0]],
             "serving": [round(float(v), 6) for v in sides[1]],
         }
+        if whole:
+            out["integer"] = True
+        return out
     if ref.kind in ("string", "boolean") and cur.kind == ref.kind and ref.values and cur.values:
         p, q = shares(ref), shares(cur)
         top = sorted(set(p) | set(q), key=lambda v: (-(p.get(v, 0) + q.get(v, 0)), repr(v)))[:12]

@@ -58,6 +58,8 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
+    whole: bool = False
+    """Every row is shown in every format (a reference list), never cut to fit a terminal."""
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -95,6 +97,8 @@ class NumberedItem:
 @dataclass(frozen=True)
 class Numbered:
     items: tuple[NumberedItem, ...]
+    start: int = 1
+    """The first item's number, for a list continued from an earlier one."""
 
     def accept(self, renderer: Renderer[T]) -> T:
         return renderer.numbered(self)
@@ -244,6 +248,9 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     anchor: str = ""
+    detail: bool = False
+    """Detail behind the opening screen: printed by the terminal and Markdown only when the
+    reader asks for everything, folded away in HTML."""
 
     def accept(self, renderer: Renderer[T]) -> T:
         return renderer.section(self)

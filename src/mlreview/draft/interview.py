@@ -96,7 +96,7 @@ def parse_answer(path: tuple[str | int, ...], answer: str) -> Any:
     return number
 
 
-def _hint(path: tuple[str | int, ...]) -> str:
+def answer_hint(path: tuple[str | int, ...]) -> str:
     tp = _kind(path)
     if get_origin(tp) is Literal:
         return " / ".join(str(a) for a in get_args(tp))
@@ -109,17 +109,48 @@ def _hint(path: tuple[str | int, ...]) -> str:
     return "a number"
 
 
-def _ask_typed(ask: Ask, console: Console, q: Question) -> Any:
-    console.print(Text(q.question, style="bold") + Text(f"  ({q.field})"))
-    console.print(f"  assumed meanwhile: {q.assumed}. {q.changes}", markup=False)
+EACH = "each"
+"""The answer that asks a grouped question once per component."""
+
+
+def _ask_one(ask: Ask, console: Console, path: tuple[str | int, ...], prompt: str) -> Any:
+    """One typed answer for ``path``; None when skipped; EACH when asked to split."""
     while True:
-        answer = ask(f"  answer ({_hint(q.paths[0])}; Enter to skip)")
+        answer = ask(prompt)
         if not answer.strip():
             return None
+        if answer.strip().lower() == EACH and "'each'" in prompt:
+            return EACH
         try:
-            return parse_answer(q.paths[0], answer)
+            return parse_answer(path, answer)
         except ValueError as exc:
             console.print(f"  {exc}", markup=False)
+
+
+def _ask_typed(ask: Ask, console: Console, q: Question) -> dict[tuple[str | int, ...], Any]:
+    """The answers to one question, by manifest path: one for every component it stands for,
+    or, after 'each', one per component."""
+    console.print(Text(q.question, style="bold") + Text(f"  ({q.field})"))
+    console.print(f"  assumed meanwhile: {q.assumed}. {q.changes}", markup=False)
+    hint = answer_hint(q.paths[0])
+    if len(q.paths) == 1:
+        value = _ask_one(ask, console, q.paths[0], f"  answer ({hint}; Enter to skip)")
+        return {} if value is None else {q.paths[0]: value}
+    prompt = (
+        f"  answer for all of {', '.join(q.owners)} ({hint}; '{EACH}' to answer for each; "
+        "Enter to skip)"
+    )
+    value = _ask_one(ask, console, q.paths[0], prompt)
+    if value is None:
+        return {}
+    if value != EACH:
+        return dict.fromkeys(q.paths, value)
+    out = {}
+    for path, owner in zip(q.paths, q.owners, strict=True):
+        one = _ask_one(ask, console, path, f"  {owner} ({hint}; Enter to skip)")
+        if one is not None:
+            out[path] = one
+    return out
 
 
 def _describe(ask: Ask, console: Console) -> str:
@@ -164,10 +195,8 @@ class _Session:
         fresh = [q for q in review.questions if q.field not in self.asked]
         for q in fresh:
             self.asked.add(q.field)
-            value = _ask_typed(ask, console, q)
-            if value is not None:
-                for path in q.paths:
-                    self.text = set_value(self.text, self.file, path, value, NOTE)
+            for path, value in _ask_typed(ask, console, q).items():
+                self.text = set_value(self.text, self.file, path, value, NOTE)
         return len(fresh)
 
 

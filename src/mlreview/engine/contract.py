@@ -8,7 +8,7 @@ from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.engine.scenarios import Scenario
 
-JSON_VERSION = "1.0"
+JSON_VERSION = "2.0"
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -30,21 +30,45 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "score": {"severity": s, "likelihood": o, "detectability": d, "rpn": s * o * d},
         "detected_by": list(f.detected_by),
         "suppressed": f.suppressed,
+        "evidence_grade": f.grade,
+        **(
+            {"question": f.question, "confirmed_severity": f.confirmed_severity.value}
+            if f.confirmed_severity is not None
+            else {}
+        ),
     }
 
 
 def scenario_dict(s: Scenario) -> dict[str, Any]:
+    r = s.risk
     return {
         "key": s.key,
         "title": s.title,
         "effect": s.effect,
         "findings": s.rules,
+        "gaps": sorted({f.rule for f in s.gaps}),
         "components": s.components,
-        "score": s.rpn,
+        "score": s.score,
+        "evidence": s.evidence,
+        "trigger": r.trigger,
+        "likelihood": round(r.likelihood, 4),
+        "exposure_reach": round(r.exposure_reach, 6),
+        "parts": [
+            {
+                "trigger": p.trigger,
+                "rules": list(p.rules),
+                "likelihood": round(p.likelihood, 4),
+                "exposure": round(p.exposure, 6),
+                "reach": round(p.reach, 4),
+            }
+            for p in r.parts
+        ],
+        "harm": r.effect,
+        "impact": round(r.impact, 4),
+        "working": r.working,
+        "assumed": r.assumed,
         "severity": s.severity,
-        "likelihood": s.likelihood,
         "detectability": s.detectability,
-        "blast_radius": s.blast_radius,
         "label": s.label,
         "fix": s.plan,
     }
@@ -58,6 +82,7 @@ def to_dict(review: Review) -> dict[str, Any]:
         top_risk = {
             **scenario_dict(top),
             "why": review.top_risk_reason,
+            "plan": review.plan.to_dict() if review.plan else None,
             "runner_up": scenario_dict(runner) if runner else None,
         }
     return {
@@ -74,6 +99,7 @@ def to_dict(review: Review) -> dict[str, Any]:
             for key, area in review.areas.items()
         },
         "top_risk": top_risk,
+        "already_sound": review.sound,
         "scenarios": [scenario_dict(s) for s in review.scenarios],
         "questions": [
             {

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Assumption, Finding
 from mlreview.areas.record import Record
-from mlreview.engine.scenarios import Scenario
+
+if TYPE_CHECKING:
+    from mlreview.engine.plan import Plan
+    from mlreview.engine.scenarios import Scenario
 
 if TYPE_CHECKING:
     from mlreview.engine.baseline import BaselineUse
@@ -24,6 +27,13 @@ class AreaResult:
     findings: list[Finding]
     assessment: Record
     heading: str = ""
+    verdict: str = ""
+
+
+def assessment_of(areas: dict[str, AreaResult], area: Area[A]) -> A | None:
+    """The typed assessment of ``area`` among reviewed areas, if it ran."""
+    result = areas.get(area.key)
+    return cast(A, result.assessment) if result is not None else None
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class Question:
     impact: int
     paths: tuple[tuple[str | int, ...], ...] = ()
     """Manifest paths the answer goes to (one per component); not in the JSON contract."""
+    owners: tuple[str, ...] = ()
+    """The component of each path, in the same order; not in the JSON contract."""
 
 
 @dataclass
@@ -65,6 +77,9 @@ class Review:
     rule_results: dict[str, RuleResult] = field(default_factory=dict, repr=False)
     baseline: BaselineUse | None = None
     """Set when a baseline took the findings it knows out of ``findings``."""
+    plan: Plan | None = None
+    sound: list[str] = field(default_factory=list)
+    """What is already sound: declared controls worth keeping and parts that are not the risk."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

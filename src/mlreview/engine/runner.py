@@ -12,10 +12,13 @@ from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, to_finding
 from mlreview.engine import suppressions
+from mlreview.engine.evidence import settle
+from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import build, why_first
 from mlreview.engine.scoring import score
+from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import ReadLog
 from mlreview.system.system import System
 
@@ -25,7 +28,7 @@ def _apply(
 ) -> RuleResult:
     result = RuleResult()
     for hit in rule.check(ctx):
-        finding = score(rule, to_finding(rule, hit, system.file), system)
+        finding = settle(score(rule, to_finding(rule, hit, system.file), system), system.manifest)
         sup = suppressions.suppression_for(finding, owners)
         if sup is not None:
             result.used.add(sup.path)
@@ -43,6 +46,7 @@ def run(
     assessments: dict[str, Record] | None = None,
     rule_results: dict[str, RuleResult] | None = None,
     log: ReadLog | None = None,
+    plan: bool = True,
 ) -> Review:
     """Review ``system``.
 
@@ -74,7 +78,8 @@ def run(
         found = [f for r in area.rules.rules if r.code in chosen for f in apply(r, ctx).active]
         found.sort(key=Finding.sort_key)
         summary = area.summarise(system, assessment, found)
-        return AreaResult(area.key, area.title, summary, found, assessment, area.heading)
+        verdict = area.verdict(system, assessment, found)
+        return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
 
     for area in AREA_LIST:
         areas[area.key] = review_area(area)
@@ -95,9 +100,15 @@ def run(
     active += [f for m in meta_results for f in m.active]
     active.sort(key=Finding.sort_key)
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
-    scenarios = build([f for f in active if f.area != "meta"], system)
+    scenarios = build([f for f in active if f.area != "meta"], system, areas)
     top = scenarios[0] if scenarios else None
     runner = scenarios[1] if len(scenarios) > 1 else None
+    select, ignore = list(select), list(ignore)
+    the_plan = None
+    if plan and top is not None:
+        the_plan = plan_for(
+            top, system, lambda changed: run(changed, select, ignore, plan=False).scenarios
+        )
     return Review(
         system_name=system.name,
         file=system.file,
@@ -108,4 +119,6 @@ def run(
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
         rules_run=sorted(chosen),
         rule_results=results,
+        plan=the_plan,
+        sound=already_sound(system, areas, scenarios),
     )

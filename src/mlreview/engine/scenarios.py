@@ -1,16 +1,32 @@
-"""Merge findings that share a root cause into risk scenarios and rank them."""
+"""Root-cause scenarios: findings joined by the failure mechanism and root component they share,
+across areas, scored by the risk model and ranked.
+
+A finding's rule names its mechanism and its hit the root component (its first component unless
+it says otherwise). Then symptoms join their cause: a feature's skew that the data or its
+missing-value policy shows to be a source's default belongs to that source's silent-default
+scenario. Findings about a missing control (a monitor, a log, a load test) harm nothing by
+themselves: they join the scenarios of the components they would watch, where they lengthen how
+long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from mlreview.areas.findings import Finding, Mitigation
-from mlreview.areas.scenario_families import FAMILIES, Family
+from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
+from mlreview.areas.scenario_families import FAMILIES
+from mlreview.engine.result import AreaResult
+from mlreview.engine.risk import Risk, RiskModel
+from mlreview.system.manifest import Feature, Source
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
-HIGH_RISK_RPN = 400
-PRIORITISE_RPN = 200
+HIGH_RISK = 100
+PRIORITISE = 20
+GRADE_ORDER: dict[Grade, int] = {"observed": 0, "declared": 1, "assumed": 2}
+EVIDENCE_WEIGHT: dict[Grade, float] = {"observed": 3.0, "declared": 1.0, "assumed": 1 / 3}
+"""Evidence before assumption: priority = risk x this, so a scenario the data shows outranks a
+declared one of up to three times its risk, and a declared one an assumed one likewise."""
 
 
 @dataclass
@@ -19,27 +35,41 @@ class Scenario:
     title: str
     effect: str
     findings: list[Finding]
-    severity: int
-    likelihood: int
-    detectability: int
-    blast_radius: int
     components: list[str]
+    risk: Risk
+    gaps: list[Finding] = field(default_factory=list)
     plan: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def rpn(self) -> int:
-        return self.severity * self.likelihood * self.detectability
+    LABELS: ClassVar[tuple[tuple[int, str], ...]] = (
+        (HIGH_RISK, "high risk"),
+        (PRIORITISE, "prioritise"),
+        (0, "lower risk"),
+    )
 
     @property
-    def override(self) -> bool:
-        """Severe and silent: ranks above any score (FMEA severity override)."""
-        return self.severity >= 9 and self.detectability >= 7
+    def score(self) -> int:
+        return self.risk.score
+
+    @property
+    def family(self) -> str:
+        return self.key.partition(":")[0]
+
+    @property
+    def anchor(self) -> str:
+        return self.key.partition(":")[2]
+
+    @property
+    def evidence(self) -> Grade:
+        """The strongest evidence among the findings that cause it."""
+        return min((f.grade for f in self.findings), key=GRADE_ORDER.__getitem__)
+
+    @property
+    def priority(self) -> float:
+        return self.score * EVIDENCE_WEIGHT[self.evidence]
 
     @property
     def label(self) -> str:
-        if self.override or self.rpn > HIGH_RISK_RPN:
-            return "high risk"
-        return "prioritise" if self.rpn > PRIORITISE_RPN else "medium risk"
+        return next(name for floor, name in self.LABELS if self.score >= floor)
 
     @property
     def effect_sentence(self) -> str:
@@ -49,8 +79,32 @@ class Scenario:
     def rules(self) -> list[str]:
         return sorted({f.rule for f in self.findings})
 
-    def rank_key(self) -> tuple[int, int, int, str]:
-        return (-int(self.override), -self.rpn, -self.blast_radius, self.key)
+    @property
+    def all_findings(self) -> list[Finding]:
+        return sorted([*self.findings, *self.gaps], key=Finding.sort_key)
+
+    @property
+    def severity(self) -> int:
+        return max(f.score[0] for f in self.findings)
+
+    @property
+    def detectability(self) -> int:
+        """The best declared control's detectability (the AWS FMEA scale), else the hardest."""
+        controls = [f.score[2] for f in self.all_findings if f.detected_by]
+        return min(controls) if controls else max(f.score[2] for f in self.all_findings)
+
+    @property
+    def worst(self) -> Severity:
+        """The most severe finding among its causes."""
+        return max((f.severity for f in self.findings), key=lambda s: s.rank)
+
+    def rank_key(self) -> tuple[float, int, int, str]:
+        return (
+            -self.priority,
+            GRADE_ORDER[self.evidence],
+            -self.worst.rank,
+            self.key,
+        )
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -58,78 +112,135 @@ def _names(ids: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _plan(family: Family, findings: list[Finding], components: list[str]) -> dict[str, list[str]]:
+def _defaulting_sources(system: System, feature: Feature) -> list[str]:
+    """Sources of a feature that substitute a value when they fail."""
+    out = []
+    for ident in feature.sources:
+        s = system.get(ident)
+        if isinstance(s, Source) and s.on_failure and s.on_failure.behaviour == "default_value":
+            out.append(s.id)
+    return out
+
+
+def _root(finding: Finding, system: System, keys: set[str]) -> str:
+    """The scenario a finding belongs to, after joining a feature's default-shaped skew to the
+    silent default of the source it comes from."""
+    if finding.family != "skew":
+        return finding.scenario
+    feature = system.get(finding.anchor)
+    if not isinstance(feature, Feature):
+        return finding.scenario
+    defaults = finding.rule == "SKEW008" or any(
+        word in finding.message for word in ("sentinel", "missing")
+    )
+    for source in _defaulting_sources(system, feature):
+        key = f"silent-default:{source}"
+        if defaults and key in keys:
+            return key
+    return finding.scenario
+
+
+WATCHES: dict[str, tuple[str, ...]] = {
+    "skew": ("skew", "silent-default", "leakage", "stale-feature", "upstream-change"),
+    "source-outage": ("source-outage", "stale-source", "silent-default", "upstream-change"),
+    "capacity": ("capacity", "endpoint-outage", "dependency-outage"),
+    "stale-model": ("stale-model", "selective-labels", "biased-feedback", "runaway-automation"),
+    "selective-labels": ("selective-labels", "biased-feedback", "runaway-automation"),
+    "biased-feedback": ("biased-feedback", "selective-labels", "stale-model"),
+}
+"""Which mechanisms a missing control of each kind would have caught."""
+
+
+def _watches(gap: Finding, family: str, anchor: str, components: set[str], system: System) -> bool:
+    """A missing control joins a scenario it would have caught: one of the mechanisms its kind
+    watches, on a component it names or that reaches one it names."""
+    if family not in WATCHES.get(gap.family, (gap.family,)):
+        return False
+    named = set(gap.components)
+    if named & (components | {anchor}):
+        return True
+    return bool(named & system.downstream(anchor))
+
+
+def _plan(findings: list[Finding]) -> dict[str, list[str]]:
+    """Each cause's fix once, under its mitigation part, naming the components it applies to."""
     plan: dict[str, list[str]] = {part: [] for part in PLAN_PARTS}
-    by_rule: dict[str, list[Finding]] = {}
+    by_fix: dict[str, list[Finding]] = {}
     for f in findings:
-        by_rule.setdefault(f.rule, []).append(f)
-    for rule in sorted(by_rule):
-        group = by_rule[rule]
+        by_fix.setdefault(f.fix, []).append(f)
+    for fix, group in sorted(by_fix.items(), key=lambda kv: min(f.rule for f in kv[1])):
         comps = sorted({c for f in group for c in f.components})
-        plan[group[0].mitigation].append(f"{_names(comps)}: {group[0].fix}")
-    for part, text in family.plan.items():
-        if not plan[part]:
-            plan[part].append(f"{_names(components)}: {text}")
+        plan[group[0].mitigation].append(f"{_names(comps)}: {fix}")
     return plan
 
 
-def scenario_detectability(group: list[Finding]) -> int:
-    """The best declared control among the findings, else the hardest default to notice.
-
-    A finding without a declared monitor is not a control: it must not make the scenario
-    look easier to notice than its silent root failure.
-    """
-    controls = [f.score[2] for f in group if f.detected_by]
-    return min(controls) if controls else max(f.score[2] for f in group)
-
-
-def build(findings: list[Finding], system: System) -> list[Scenario]:
+def build(findings: list[Finding], system: System, areas: dict[str, AreaResult]) -> list[Scenario]:
+    causes = [f for f in findings if f.role == "cause"]
+    gaps = [f for f in findings if f.role == "gap"]
+    keys = {f.scenario for f in causes}
     groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(f.scenario, []).append(f)
+    for f in causes:
+        groups.setdefault(_root(f, system, keys), []).append(f)
+    model = RiskModel(system, areas)
     scenarios = []
     for key, group in groups.items():
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
-        comps = sorted({c for f in group for c in f.components})
-        reach: set[str] = set(comps)
-        for c in comps:
-            reach |= system.downstream(c)
+        comps = sorted({c for f in group for c in f.components} | {anchor})
+        attached = [g for g in gaps if _watches(g, family_key, anchor, set(comps), system)]
         scenarios.append(
             Scenario(
                 key=key,
                 title=family.heading(anchor),
-                effect=family.effect.format(who=_names(comps, 4)),
+                effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
                 findings=sorted(group, key=Finding.sort_key),
-                severity=max(f.score[0] for f in group),
-                likelihood=max(f.score[1] for f in group),
-                detectability=scenario_detectability(group),
-                blast_radius=len(reach),
                 components=comps,
-                plan=_plan(family, group, comps),
+                risk=model.score(family_key, anchor, [*group, *attached]),
+                gaps=sorted(attached, key=Finding.sort_key),
+                plan=_plan([*group, *attached]),
             )
         )
+    return rank(scenarios)
+
+
+def rank(scenarios: list[Scenario]) -> list[Scenario]:
+    """By priority (risk x evidence weight), then evidence, then key."""
     return sorted(scenarios, key=Scenario.rank_key)
 
 
 def why_first(top: Scenario, runner: Scenario | None) -> str:
-    """One or two sentences on why ``top`` outranks ``runner``, with the numbers."""
-    score = (
-        f"risk priority {top.rpn} = severity {top.severity} x likelihood {top.likelihood} x "
-        f"detectability {top.detectability} ({top.label})"
-    )
+    """Why ``top`` outranks ``runner``, naming the factor that decides it, with the numbers."""
+    head = f"risk {top.score} ({top.evidence})"
     if runner is None:
-        return f"It is the only risk scenario found; {score}."
-    if top.override and not runner.override:
+        return f"It is the only risk scenario found: {head}."
+    them = f"'{runner.title}' (risk {runner.score}, {runner.evidence})"
+    if top.score < runner.score:
         return (
-            f"It is severe and silent (severity {top.severity} of 10, detectability "
-            f"{top.detectability} of 10), which ranks above any score; its {score}. The "
-            f"runner-up, '{runner.title}', scores {runner.rpn} but is less severe or would be "
-            "noticed sooner."
+            f"Its risk, {top.score}, is below the {runner.score} of {them}, but it is "
+            f"{top.evidence} and that one {runner.evidence}: evidence weighs "
+            f"{EVIDENCE_WEIGHT[top.evidence]:g} against {EVIDENCE_WEIGHT[runner.evidence]:g}, "
+            f"so its priority is {top.priority:.0f} against {runner.priority:.0f}."
         )
-    if top.rpn > runner.rpn:
-        return f"It has the highest {score}; the runner-up, '{runner.title}', scores {runner.rpn}."
-    return (
-        f"It ties '{runner.title}' at risk priority {top.rpn} and reaches more of the system "
-        f"({top.blast_radius} components against {runner.blast_radius})."
-    )
+    if top.score == runner.score:
+        if top.evidence != runner.evidence:
+            return f"It ties {them} on risk and rests on stronger evidence ({top.evidence})."
+        if top.worst != runner.worst:
+            return (
+                f"It ties {them} on risk; its worst finding is {top.worst.value} against "
+                f"{runner.worst.value}."
+            )
+        return f"It ties {them} on risk, evidence and severity; the two are ordered by name."
+    factors = {
+        "it harms more of the next 90 days' predictions (T x R "
+        f"{top.risk.exposure_reach:.3g} against {runner.risk.exposure_reach:.3g})": (
+            top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
+        ),
+        "each prediction it reaches suffers more (E "
+        f"{top.risk.effect:g} against {runner.risk.effect:g})": (
+            top.risk.effect / max(runner.risk.effect, 1e-9)
+        ),
+        f"more rides on what it touches (I {top.risk.impact:.3g} against "
+        f"{runner.risk.impact:.3g})": top.risk.impact / max(runner.risk.impact, 1e-9),
+    }
+    reason = max(factors, key=lambda k: factors[k])
+    return f"Its {head} beats {them}: {reason}."

@@ -45,14 +45,17 @@ class Hazard:
 
     ``grace_hours``: an outage shorter than this does no harm (a last-known-good value within its
     staleness limit, a feature within its freshness budget). ``effect``: what the part of an
-    outage beyond the grace period does to predictions.
+    outage beyond the grace period does to predictions; a ``backup`` does nothing by itself.
+    ``covered_by``: the name of a backup hazard that answers while this one is down: this
+    one's outage is then degraded while the backup is up and down while both are.
     """
 
     name: str
     availability: float
     mttr_hours: float
-    effect: Literal["down", "degraded"]
+    effect: Literal["down", "degraded", "backup"]
     grace_hours: float = 0.0
+    covered_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class YearlyImpact:
     down_minutes_p95: float
     degraded_minutes_mean: float
     degraded_minutes_p95: float
+    covered_minutes_mean: float = 0.0
+    """Minutes a covered hazard is down while its backup answers (part of degraded)."""
 
     @property
     def availability(self) -> float:
@@ -113,6 +118,33 @@ def _union_per_year(intervals: np.ndarray, years: int) -> np.ndarray:
     return np.bincount(year, weights=covered, minlength=years)
 
 
+def _merged(intervals: np.ndarray) -> list[tuple[float, float]]:
+    """The union of intervals as disjoint (start, end) pairs in order."""
+    out: list[tuple[float, float]] = []
+    for start, end in intervals[np.argsort(intervals[:, 0], kind="stable")].tolist():
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where both sets of intervals cover the time (neither crosses a year boundary)."""
+    left, right = _merged(a), _merged(b)
+    out: list[tuple[float, float]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start, end = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
+        if start < end:
+            out.append((start, end))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return np.array(out).reshape(-1, 2)
+
+
 def simulate(hazards: Sequence[Hazard], seed: int = 0, max_events: int = 60_000) -> YearlyImpact:
     """Minutes per year with predictions down, and degraded (wrong or stale) but not down.
 
@@ -140,20 +172,42 @@ def _simulate(active: tuple[Hazard, ...], seed: int, max_events: int) -> YearlyI
     )
     wanted = max(50, min(2000, max_events // max(per_year, 1.0)))
     years = int(max(1, min(wanted, MAX_OUTAGES // max(per_year, 1.0))))
+    outages = {
+        h.name: _intervals(h, years, np.random.default_rng([seed, zlib.crc32(h.name.encode())]))
+        for h in active
+    }
+    empty = np.zeros((0, 2))
     down: list[np.ndarray] = []
     degraded: list[np.ndarray] = []
+    covered: list[np.ndarray] = []
     for h in active:
-        rng = np.random.default_rng([seed, zlib.crc32(h.name.encode("utf-8"))])
-        (down if h.effect == "down" else degraded).append(_intervals(h, years, rng))
-    empty = np.zeros((0, 2))
+        mine = outages[h.name]
+        if h.effect == "backup":
+            continue
+        if h.covered_by is not None:
+            # A backup that never fails (availability 1) is not simulated: it always answers.
+            both_out = _intersection(mine, outages.get(h.covered_by, empty))
+            down.append(both_out)
+            covered.append(mine)
+            degraded.append(mine)
+        else:
+            (down if h.effect == "down" else degraded).append(mine)
     down_all = np.vstack(down) if down else empty
     both = np.vstack([down_all, *degraded]) if degraded else down_all
     down_hours = _union_per_year(down_all, years)
     degraded_hours = _union_per_year(both, years) - down_hours
+    covered_hours = (
+        _union_per_year(np.vstack([down_all, *covered]), years) - down_hours
+        if covered
+        else np.zeros(years)
+    )
     return YearlyImpact(
         years=years,
         down_minutes_mean=float(down_hours.mean() * 60.0),
         down_minutes_p95=float(np.quantile(down_hours, 0.95) * 60.0),
         degraded_minutes_mean=float(degraded_hours.mean() * 60.0),
         degraded_minutes_p95=float(np.quantile(degraded_hours, 0.95) * 60.0),
+        covered_minutes_mean=float(covered_hours.mean() * 60.0)
+        if covered_hours is not None
+        else 0.0,
     )

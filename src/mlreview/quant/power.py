@@ -52,6 +52,23 @@ class HoldoutPlan:
 FRACTIONS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
 
 
+def holdout_at(
+    base_rate: float,
+    relative_effect: float,
+    labelled_per_day: float,
+    maturity_days: float,
+    fraction: float,
+    *,
+    target_days: float = 14.0,
+) -> HoldoutPlan:
+    """What a holdout of a given share detects: outcomes needed, collection and detection."""
+    if labelled_per_day <= 0:
+        raise ValueError("labelled_per_day must be positive")
+    need = holdout_sample_size(base_rate, relative_effect, fraction)
+    collect = need / (labelled_per_day * fraction)
+    return HoldoutPlan(fraction, need, collect, collect + maturity_days, collect <= target_days)
+
+
 def size_holdout(
     base_rate: float,
     relative_effect: float,
@@ -67,9 +84,14 @@ def size_holdout(
         raise ValueError("labelled_per_day must be positive")
     plan: HoldoutPlan | None = None
     for fraction in FRACTIONS:
-        need = holdout_sample_size(base_rate, relative_effect, fraction)
-        collect = need / (labelled_per_day * fraction)
-        plan = HoldoutPlan(fraction, need, collect, collect + maturity_days, collect <= target_days)
+        plan = holdout_at(
+            base_rate,
+            relative_effect,
+            labelled_per_day,
+            maturity_days,
+            fraction,
+            target_days=target_days,
+        )
         if plan.within_target:
             return plan
     assert plan is not None

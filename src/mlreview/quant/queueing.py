@@ -174,7 +174,7 @@ class Station:
         c = self.wait_probability
         if c <= 0.0 or self.mean_wait == 0.0:
             return np.where(x < 0.0, 0.0, 1.0)
-        # x < 0 is 0 either way; clipping it keeps exp from overflowing in the unused branch.
+        # Clipped first: np.where evaluates both branches, and exp of a large negative x overflows.
         return np.where(x < 0.0, 0.0, 1.0 - c * np.exp(-c / self.mean_wait * np.maximum(x, 0.0)))
 
     def response_survival(self, t: float) -> float:

@@ -10,9 +10,9 @@ from mlreview.report.formats import Printable
 
 
 def _notes(data: CapacityWhatIf) -> list[str]:
-    """What the tables leave out: endpoints without a model, batch endpoints."""
+    """What the tables leave out: endpoints without a model."""
     unknown = [r.endpoint for r in data.endpoints if r.online and not r.scenarios]
-    batch = [r.endpoint for r in data.endpoints if not r.online]
+    batch = [r.endpoint for r in data.endpoints if not r.online and not r.batch]
     notes = []
     if unknown:
         notes.append(
@@ -20,21 +20,21 @@ def _notes(data: CapacityWhatIf) -> list[str]:
         )
     if batch:
         notes.append(
-            f"Batch endpoints ({', '.join(batch)}) have no request queue; mlreview check "
-            "reviews their run time against the batch window."
+            f"No batch model for {', '.join(batch)}: declare the batch run time and window."
         )
     return notes
 
 
 def capacity_document(data: CapacityWhatIf) -> Document:
     blocks: list[Block] = [sweep_table(r) for r in data.endpoints if r.sweep]
-    modelled = [r for r in data.endpoints if r.scenarios]
+    modelled = [r for r in data.endpoints if r.scenarios or r.batch]
     if modelled:
         blocks += serving_tables(modelled)
     notes = _notes(data)
     if notes:
         blocks.append(Bullets("Not modelled", tuple(Item(inline(n)) for n in notes)))
     assumed = [f"{r.endpoint}: {a}" for r in data.endpoints if r.model for a in r.model.assumptions]
+    assumed += [f"{r.endpoint}: {a}" for r in data.endpoints for a in r.batch_assumptions]
     if assumed:
         blocks.append(Bullets("Assumed", tuple(Item(inline(a)) for a in assumed)))
     return Document(

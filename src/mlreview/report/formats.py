@@ -26,6 +26,9 @@ class RenderOptions:
     color: bool = False
     fail_on: str | None = None
     """The --fail-on severity, for formats that mark failures (JUnit)."""
+    full: bool = False
+    """Expand detail sections (the terminal shows only the opening screen; Markdown and HTML
+    fold them)."""
 
 
 @dataclass(frozen=True)

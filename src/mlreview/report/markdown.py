@@ -3,6 +3,8 @@ a paragraph or table cell, a code span, a Mermaid label."""
 
 from __future__ import annotations
 
+import html
+
 from mlreview.document.blocks import (
     Bars,
     Block,
@@ -44,8 +46,9 @@ def inline(content: Inline) -> str:
 
 
 class _Markdown:
-    def __init__(self) -> None:
+    def __init__(self, full: bool) -> None:
         self.depth = 1
+        self.full = full
 
     def blocks(self, blocks: tuple[Block, ...]) -> Lines:
         return [line for block in blocks for line in block.accept(self)]
@@ -75,7 +78,7 @@ class _Markdown:
     def numbered(self, block: Numbered) -> Lines:
         lines = [
             f"{i}. {inline(item.head)}" + (f" {inline(item.body)}" if item.body else "")
-            for i, item in enumerate(block.items, 1)
+            for i, item in enumerate(block.items, block.start)
         ]
         return [*lines, ""]
 
@@ -121,6 +124,15 @@ class _Markdown:
         return [f"**{markdown_text(block.title)}**", "", *self.blocks(block.blocks)]
 
     def section(self, block: Section) -> Lines:
+        if block.detail and not self.full:
+            # Folded as on GitHub: the opening screen stays short, the detail stays in the file.
+            self.depth += 1
+            try:
+                body = self.blocks(block.blocks)
+            finally:
+                self.depth -= 1
+            summary = html.escape(block.title, quote=False)
+            return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
         self.depth += 1
         try:
             head = f"{'#' * self.depth} {markdown_text(block.title)}"
@@ -133,5 +145,5 @@ def render(document: Document, options: RenderOptions) -> str:
     out = [f"# {markdown_text(document.title)}", ""]
     if document.subtitle:
         out += [inline(document.subtitle), ""]
-    out += _Markdown().blocks(document.blocks)
+    out += _Markdown(options.full).blocks(document.blocks)
     return "\n".join(out).rstrip() + "\n"

@@ -24,90 +24,101 @@ from mlreview.document.blocks import (
     inline,
 )
 from mlreview.engine.contract import to_dict
+from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
-from mlreview.engine.scenarios import PLAN_PARTS, Scenario
+from mlreview.engine.scenarios import Scenario
 from mlreview.report.formats import Printable
 
-PLAN_TITLES = {
-    "prevent": "Prevent",
-    "detect": "Detect",
-    "limit": "Limit the blast radius",
-    "recover": "Recover",
-}
 NO_QUESTIONS = (
     "No unknown field would change the top risk, a finding's severity or the traffic verdict."
 )
 NOTHING_DECLARED = "(nothing declared)"
 
 
-def finding_item(f: Finding) -> FindingItem:
+class FixLedger:
+    """Where each fix text was first printed, so the review prints it once and refers back."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def refer(self, fix: str, where: str) -> str:
+        """The fix the first time; afterwards a pointer to where it was printed."""
+        first = self.seen.setdefault(_fix_key(fix), where)
+        return fix if first == where else f"as for {first}"
+
+
+def finding_item(f: Finding, fixes: FixLedger | None = None) -> FindingItem:
+    where = f"{f.rule} on {', '.join(f.components[:2])}"
     return FindingItem(
         severity=f.severity.value,
         rule=f.rule,
         name=f.name,
         message=f.message,
         where=f"{f.file}:{f.line}",
-        fix=f.fix,
+        fix=fixes.refer(f.fix, where) if fixes else f.fix,
         evidence=tuple(Evidence(e.field, e.value, e.line) for e in f.evidence),
         assumptions=tuple(Evidence(a.field, a.assumed, a.line) for a in f.assumptions),
     )
 
 
-def _findings(findings: list[Finding]) -> list[Block]:
-    return [Findings(tuple(finding_item(f) for f in findings))] if findings else []
+def _findings(findings: list[Finding], fixes: FixLedger | None = None) -> list[Block]:
+    return [Findings(tuple(finding_item(f, fixes) for f in findings))] if findings else []
 
 
-def _areas(review: Review) -> list[Block]:
-    out: list[Block] = []
+def _area_sections(review: Review, fixes: FixLedger) -> list[Section]:
+    out: list[Section] = []
     for area in AREA_LIST:
         result = review.areas[area.key]
         blocks: list[Block] = [Paragraph(inline(result.summary))]
         blocks += area.present(result.assessment)
-        blocks += _findings(result.findings)
+        blocks += _findings(result.findings, fixes)
         out.append(Section(area.heading, tuple(blocks)))
     return out
 
 
-def _plan(top: Scenario) -> list[Block]:
-    return [
-        Bullets(
-            PLAN_TITLES[part],
-            tuple(Item(inline(s)) for s in top.plan.get(part, []))
-            or (Item(inline(NOTHING_DECLARED)),),
-        )
-        for part in PLAN_PARTS
-    ]
+def _fix_key(text: str) -> str:
+    return text.rstrip(".")
+
+
+def _steps(plan: Plan, first: int, last: int | None = None) -> Numbered:
+    items = tuple(
+        NumberedItem(inline(Span(f"{deadline(s.when, plan.start)}:", "strong"), f" {s.text}"))
+        for s in plan.steps[first - 1 : last]
+    )
+    return Numbered(items, first)
+
+
+def _residual(plan: Plan) -> Paragraph | None:
+    if plan.residual is None:
+        return None
+    left = "it is gone" if plan.residual == 0 else f"it falls to {plan.residual}"
+    nxt = f"; the next risk up is '{plan.next_up}' ({plan.next_score})" if plan.next_up else ""
+    skipped = (
+        f" {len(plan.unenacted)} step(s) change nothing the manifest records and are not counted."
+        if plan.unenacted
+        else ""
+    )
+    return Paragraph(
+        inline(f"With every step's manifest change applied and the review re-run, {left}{nxt}.")
+        + inline(skipped)
+    )
 
 
 def _top_risk(review: Review) -> Section:
-    top = review.top_risk
-    title = "5. The biggest risk"
-    if top is None:
+    """The plan's steps the summary leaves out; the summary holds the rest of the top risk."""
+    title = "5. The biggest risk and its plan"
+    plan = review.plan
+    if review.top_risk is None or plan is None:
         return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
+    shown = min(FIRST_ACTIONS, len(plan.steps))
+    if len(plan.steps) <= shown:
+        note = "The whole plan is in the summary above."
+        return Section(title, (Paragraph(inline(note)),), "top-risk")
     body: list[Block] = [
-        Paragraph(inline(top.effect_sentence)),
-        Paragraph(
-            inline(
-                Span(
-                    f"Rules: {', '.join(top.rules)} · Components: {', '.join(top.components)} · "
-                    f"risk priority {top.rpn} ({top.label})",
-                    "muted",
-                )
-            )
-        ),
-        Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")),
+        Paragraph(inline(f"Steps 1-{shown} and the proving step are in the summary above.")),
+        _steps(plan, shown + 1),
     ]
-    if review.runner_up:
-        runner = review.runner_up
-        body.append(
-            Paragraph(
-                inline(
-                    Span("Runner-up:", "strong"), f" {runner.title} (risk priority {runner.rpn})"
-                )
-            )
-        )
-    body += _plan(top)
-    return Section(title, (Callout(top.title, tuple(body)),), "top-risk")
+    return Section(title, tuple(body), "top-risk")
 
 
 def _questions(review: Review) -> list[Block]:
@@ -126,7 +137,7 @@ def _questions(review: Review) -> list[Block]:
     return [Section(title, (Numbered(items),))]
 
 
-def _assumptions(review: Review) -> list[Block]:
+def _assumptions(review: Review) -> list[Section]:
     if not review.assumptions:
         return []
     items = tuple(
@@ -160,30 +171,144 @@ def _suppressions(review: Review) -> list[Block]:
     return [Section("Suppressions", tuple(blocks))]
 
 
-def _totals(review: Review) -> Paragraph:
-    totals = {s: sum(1 for f in review.findings if f.severity is s) for s in Severity}
-    summary = ", ".join(f"{n} {s.value}" for s, n in totals.items() if n)
+TOP_SCENARIOS = 5
+"""Scenarios shown with their facts on the opening screen; the rest get a line each."""
+FIRST_ACTIONS = 3
+
+
+def _bottom_line(review: Review) -> Paragraph:
+    top = review.top_risk
+    if top is None:
+        return Paragraph(inline(Span("Bottom line:", "strong"), " no risk scenario was found."))
+    evidence = {
+        "observed": "the data shows it happening now",
+        "declared": "the manifest states every fact it rests on",
+        "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
+    }[top.evidence]
     return Paragraph(
-        inline(Span(f"{len(review.findings)} findings ({summary or 'none'}).", "strong"))
+        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}; {evidence}.")
+    )
+
+
+def _parts(review: Review) -> Bullets:
+    items = [
+        Item(inline(Span(f"{area.heading}:", "strong"), f" {review.areas[area.key].verdict}"))
+        for area in AREA_LIST
+    ]
+    top = review.top_risk
+    if top is not None:
+        runner = review.runner_up
+        against = f", against {runner.score} for the runner-up '{runner.title}'" if runner else ""
+        items.append(
+            Item(
+                inline(
+                    Span("5. The biggest risk:", "strong"),
+                    f" {top.title}: risk {top.score} ({top.evidence}){against}; its plan follows.",
+                )
+            )
+        )
+    return Bullets("", tuple(items))
+
+
+def _facts(scenario: Scenario) -> Bullets:
+    """One line per fact: findings about the same component merged, every rule code kept."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for f in scenario.all_findings:
+        groups.setdefault(f.components[:1], []).append(f)
+    items = []
+    for group in groups.values():
+        codes = ", ".join(dict.fromkeys(f.rule for f in group))
+        messages = " ".join(dict.fromkeys(f.message for f in group))
+        where = f"{group[0].file}:{group[0].line}"
+        gap = " (missing control)" if all(f.role == "gap" for f in group) else ""
+        items.append(
+            Item(inline(Span(codes, "strong"), f"{gap} {messages} ", Span(where, "muted")))
+        )
+    return Bullets("", tuple(items))
+
+
+def _working(scenario: Scenario) -> Bullets:
+    return Bullets("", tuple(Item(inline(line)) for line in scenario.risk.working))
+
+
+def _top_callout(review: Review, top: Scenario) -> Callout:
+    body: list[Block] = [
+        Paragraph(inline(top.effect_sentence)),
+        _working(top),
+        Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")),
+    ]
+    plan = review.plan
+    if plan is not None:
+        shown = min(FIRST_ACTIONS, len(plan.steps))
+        body.append(_steps(plan, 1, shown))
+        more = len(plan.steps) - shown
+        if more:
+            body.append(Paragraph(inline(Span(f"{more} more step(s) in part 5.", "muted"))))
+        body.append(Paragraph(inline(Span(plan.verify, "strong"))))
+        residual = _residual(plan)
+        if residual is not None:
+            body.append(residual)
+    return Callout(
+        f"The biggest risk: {top.title} — risk {top.score} ({top.evidence})", tuple(body)
+    )
+
+
+def _risks(review: Review) -> list[Block]:
+    blocks: list[Block] = []
+    for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
+        # The top risk's effect is in the callout above; here it only lists its facts.
+        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence))]
+        blocks.append(
+            Section(f"{rank}. {s.title} — risk {s.score} ({s.evidence})", (*effect, _facts(s)))
+        )
+    rest = review.scenarios[TOP_SCENARIOS:]
+    if rest:
+        blocks.append(
+            Bullets(
+                "Lower risks",
+                tuple(
+                    Item(inline(f"{s.title} (risk {s.score}, {s.evidence}, {', '.join(s.rules)})"))
+                    for s in rest
+                ),
+            )
+        )
+    return [Section("Risks in order", tuple(blocks), "risks")] if blocks else []
+
+
+def _sound(review: Review) -> list[Block]:
+    if not review.sound:
+        return []
+    # Lines may start with a component id, which keeps its case.
+    items = tuple(Item(inline(line + ".")) for line in review.sound)
+    return [Section("Already sound", (Bullets("", items),), "sound")]
+
+
+def _footer(review: Review) -> Paragraph:
+    n = len(review.findings)
+    scenarios = len(review.scenarios)
+    assumed = len(review.assumptions)
+    return Paragraph(
+        inline(
+            Span(f"{n} findings in {scenarios} scenarios", "strong"),
+            f"; {assumed} values assumed. --full prints every table, finding and assumption.",
+        )
     )
 
 
 def review_document(review: Review) -> Document:
-    head: list[Block] = []
+    head: list[Block] = [_bottom_line(review), _parts(review)]
     top = review.top_risk
     if top is not None:
-        head.append(
-            Paragraph(
-                inline(
-                    Span("Top risk:", "strong"),
-                    " ",
-                    Span(top.title, href="#top-risk"),
-                    f" (risk priority {top.rpn}, {top.label}); {len(review.findings)} findings.",
-                )
-            )
-        )
+        head.append(_top_callout(review, top))
     counts = [Bar(s.value, sum(1 for f in review.findings if f.severity is s)) for s in Severity]
     head.append(Bars("Findings per severity", tuple(counts)))
+    fixes = FixLedger()
+    for i, step in enumerate(review.plan.steps if review.plan else [], 1):
+        fixes.seen.setdefault(_fix_key(step.change), f"plan step {i}")
+    details = [
+        Section(s.title, s.blocks, s.anchor, detail=True)
+        for s in (*_area_sections(review, fixes), _top_risk(review))
+    ]
     return Document(
         title=f"mlreview: {review.system_name}",
         subtitle=inline(
@@ -193,12 +318,13 @@ def review_document(review: Review) -> Document:
         ),
         blocks=(
             *head,
-            *_areas(review),
-            _top_risk(review),
+            *_risks(review),
+            *_sound(review),
             *_questions(review),
-            *_assumptions(review),
+            *details,
+            *[Section(s.title, s.blocks, s.anchor, detail=True) for s in _assumptions(review)],
             *_suppressions(review),
-            _totals(review),
+            _footer(review),
         ),
     )
 

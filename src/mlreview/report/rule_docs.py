@@ -103,6 +103,7 @@ def rules_document(full: bool = False) -> Document:
             f"{len(group)} rules",
             (Column("code"), Column("name"), Column("severity"), Column("summary")),
             tuple((r.code, r.name, r.severity.value, r.summary) for r in group),
+            whole=True,
         )
         details = [Section(r.code, _details(r)) for r in group] if full else []
         blocks.append(Section(title, (table, *details)))

@@ -19,6 +19,8 @@ from mlreview.document.blocks import (
     Table,
     inline,
 )
+from mlreview.document.cells import Share, cell, number
+from mlreview.document.cells import share as cells_share
 from mlreview.report.formats import Printable
 
 
@@ -63,10 +65,90 @@ def _histogram(f: FeatureResult) -> Histogram | None:
         return None
     title = f"{f.name}: training and serving"
     if "edges" in h:
-        edges = tuple(f"{e:.4g}" for e in h["edges"])
-        return Histogram(title, edges, tuple(h["training"]), tuple(h["serving"]), True)
+        edges = h["edges"]
+        if h.get("integer"):
+            # Whole-number bins sit on k - 0.5 .. k + 0.5: label them by the numbers they hold.
+            held = [str(round(e + 0.5)) for e in edges[:-1]]
+            labels = (*held, str(round(edges[-1] - 0.5)))
+        else:
+            labels = tuple(number(e) for e in edges)
+        return Histogram(title, labels, tuple(h["training"]), tuple(h["serving"]), True)
     labels = tuple(str(v) for v in h["values"])
     return Histogram(title, labels, tuple(h["training"]), tuple(h["serving"]), False)
+
+
+RELATIONS = {
+    "exact": "equal",
+    "rounding": "serving is training rounded to {decimals} decimals",
+    "scale": "serving is {factor} x training",
+    "offset": "serving is training {offset}",
+    "lag": "serving timestamps trail training by {seconds}s (median)",
+    "case_format": "equal after case and format normalisation",
+    "unexplained": "no single relation fits",
+    "no_pairs": "no pairs to compare",
+}
+
+
+def _relation(relation: dict[str, Any]) -> str:
+    kind = relation.get("kind", "")
+    shown = {
+        k: (f"{v:+g}" if k == "offset" else number(v)) if isinstance(v, float) else v
+        for k, v in relation.items()
+    }
+    text = str(RELATIONS.get(kind, kind)).format(**shown)
+    share = relation.get("share")
+    if kind in ("exact", "unexplained", "no_pairs") or share is None:
+        return text
+    return f"{text} ({cells_share(share)} of pairs)"
+
+
+def _joined_table(report: SkewReport) -> Table | None:
+    rows = [f for f in report.features if f.joined is not None]
+    if not rows:
+        return None
+    return Table(
+        "Row by row (training and serving values of the same example)",
+        (
+            Column("feature"),
+            Column("pairs"),
+            Column("mismatch rate"),
+            Column("null on one side"),
+            Column("relation"),
+        ),
+        tuple(
+            (
+                f.name,
+                cell(f.joined["pairs"]),
+                cell(
+                    None if f.joined["mismatch_rate"] is None else Share(f.joined["mismatch_rate"])
+                ),
+                cell(f.joined["null_mismatches"]),
+                _relation(f.joined["relation"]),
+            )
+            for f in rows
+            if f.joined is not None
+        ),
+    )
+
+
+def _raw(value: Any) -> str:
+    """A data value as read, unrounded: the pair must show how the two sides differ."""
+    return "null" if value is None else str(value)
+
+
+def _samples(f: FeatureResult) -> Table | None:
+    samples = (f.joined or {}).get("samples") or []
+    if not samples:
+        return None
+    keys = list(samples[0]["key"])
+    return Table(
+        f"{f.name}: pairs that differ (first {len(samples)} by key)",
+        (*(Column(k) for k in keys), Column("training"), Column("serving")),
+        tuple(
+            (*(_raw(s["key"][k]) for k in keys), _raw(s["training"]), _raw(s["serving"]))
+            for s in samples
+        ),
+    )
 
 
 def _feature_section(f: FeatureResult) -> Section:
@@ -74,6 +156,9 @@ def _feature_section(f: FeatureResult) -> Section:
     chart = _histogram(f)
     if chart is not None:
         blocks.append(chart)
+    pairs = _samples(f)
+    if pairs is not None:
+        blocks.append(pairs)
     for c in f.causes:
         blocks.append(
             Paragraph(
@@ -111,7 +196,12 @@ def skew_document(report: SkewReport) -> Document:
             ),
         )
     )
-    blocks += [_feature_section(f) for f in report.features if f.causes]
+    joined = _joined_table(report)
+    if joined is not None:
+        blocks.append(joined)
+    blocks += [
+        _feature_section(f) for f in report.features if f.causes or (f.joined or {}).get("samples")
+    ]
     return Document("Training-serving skew", (), tuple(blocks))
 
 

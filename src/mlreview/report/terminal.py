@@ -92,8 +92,9 @@ def _hanging(lead: str, body: Text) -> RichTable:
 class _Terminal:
     """Each block as rich renderables, at the console's width."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, full: bool) -> None:
         self.width = width
+        self.full = full
 
     def blocks(self, blocks: tuple[Block, ...]) -> Drawn:
         out: Drawn = []
@@ -108,9 +109,9 @@ class _Terminal:
         """Columns when every word fits in its column at this width; otherwise one block per
         row, rather than folding words into slivers."""
         rows = tuple(tuple(visible(c) for c in row) for row in block.rows)
-        shown = rows[:MAX_TABLE_ROWS]
+        shown = rows if block.whole or self.full else rows[:MAX_TABLE_ROWS]
         headers = block.headers
-        more = len(rows) - MAX_TABLE_ROWS
+        more = len(rows) - len(shown)
         caption = f"{more} more rows in --format json, markdown or html" if more > 0 else None
         widths = _column_widths(headers, shown, self.width)
         if widths is None:
@@ -170,7 +171,7 @@ class _Terminal:
 
     def numbered(self, block: Numbered) -> Drawn:
         out: Drawn = []
-        for i, item in enumerate(block.items, 1):
+        for i, item in enumerate(block.items, block.start):
             lead = f"{i}. "
             out.append(_hanging(lead, text(item.head, style="bold")))
             if item.body:
@@ -215,6 +216,8 @@ class _Terminal:
         return [Panel(body, title=escape(visible(block.title)), title_align="left")]
 
     def section(self, block: Section) -> Drawn:
+        if block.detail and not self.full:
+            return []
         rule = Rule(Text(visible(block.title), style="bold"), align="left")
         return [rule, *self.blocks(block.blocks)]
 
@@ -235,6 +238,6 @@ def render(document: Document, options: RenderOptions) -> str:
         head.append(" ")
         head.append_text(text(document.subtitle, style="dim"))
     console.print(head)
-    for drawn in _Terminal(console.width).blocks(document.blocks):
+    for drawn in _Terminal(console.width, options.full).blocks(document.blocks):
         console.print(drawn)
     return buffer.getvalue()

@@ -325,4 +325,16 @@ def _ranges(system: System) -> list[Problem]:
                     "expected min <= max",
                 )
             )
+        b = e.batch
+        if b and b.workers is not None and b.max_workers is not None and b.workers > b.max_workers:
+            line, col = system.position(b, "workers")
+            problems.append(
+                Problem(
+                    system.file,
+                    line,
+                    col,
+                    f"endpoints[{e.id}].batch: workers {b.workers} is above max_workers "
+                    f"{b.max_workers}; expected workers <= max_workers",
+                )
+            )
     return problems

@@ -182,13 +182,37 @@ class System:
                     found.add(p.id)
         return sorted(found)
 
+    @cached_property
+    def _feature_origins(self) -> dict[str, frozenset[str]]:
+        """Per feature with declared sources: those sources and everything upstream of them."""
+        out = {}
+        for f in self.manifest.features:
+            if f.sources:
+                origins = set(f.sources)
+                for s in f.sources:
+                    origins |= self._flow_upstream(s)
+                out[f.id] = frozenset(origins)
+        return out
+
+    def features_fed_by(self, ident: str) -> list[str]:
+        """Features computed from source ``ident``: those whose declared ``sources`` name it or
+        something it flows into; a feature that declares none, by lineage. A job that reads
+        several sources into one store does not make each of them feed every feature there."""
+        origins = self._feature_origins
+        down = self.downstream(ident)
+        return sorted(
+            f.id
+            for f in self.manifest.features
+            if (ident in origins[f.id] if f.id in origins else f.id in down)
+        )
+
     def with_manifest(self, manifest: Manifest) -> System:
         """The same file with a manifest whose ids and references are unchanged (what-if runs
         change only scalar fields), sharing the lineage already computed."""
         other = System(manifest, self.doc, self.defaults)
         other._walks = self._walks
         other._refreshers = self._refreshers
-        for cached in ("_flow", "_edges", "_adjacency", "suppressions"):
+        for cached in ("_flow", "_edges", "_adjacency", "suppressions", "_feature_origins"):
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
         return other

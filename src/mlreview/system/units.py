@@ -14,6 +14,9 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from mlreview.document.cells import duration
+from mlreview.system.cron import cron_times
+
 _UNIT_SECONDS = {
     "ms": 0.001,
     "s": 1.0,
@@ -32,23 +35,19 @@ _UNIT_SECONDS = {
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
 _NAMED_PERIODS = {
-    "continuous": 0.0,
-    "streaming": 0.0,
-    "hourly": 3600.0,
-    "@hourly": 3600.0,
-    "daily": 86400.0,
-    "@daily": 86400.0,
-    "nightly": 86400.0,
-    "@midnight": 86400.0,
-    "weekly": 604800.0,
-    "@weekly": 604800.0,
-    "monthly": 2592000.0,
-    "@monthly": 2592000.0,
+    "continuous": (0.0, 0.0),
+    "streaming": (0.0, 0.0),
+    "hourly": (3600.0, 3600.0),
+    "daily": (86400.0, 86400.0),
+    "nightly": (86400.0, 86400.0),
+    "weekly": (604800.0, 604800.0),
+    "monthly": (365.25 / 12 * 86400.0, 31 * 86400.0),
 }
+"""Named schedules: (mean seconds between runs, longest gap). The @-forms are cron aliases."""
 _DURATION_HINT = "a duration with a unit, such as '90s', '15m', '26h' or '30d'"
 _SCHEDULE_HINT = (
     "a schedule: 'continuous', 'hourly', 'daily', 'weekly', 'monthly', 'every <duration>' "
-    "or a five-field cron expression"
+    "or a cron expression such as '0 2 * * MON-FRI' or '@yearly'"
 )
 
 
@@ -72,11 +71,8 @@ def parse_duration_seconds(text: str) -> float | None:
 
 
 def format_seconds(seconds: float) -> str:
-    """A short human duration: '45s', '12 min', '26 h', '3 d'."""
-    for limit, unit, size in ((120, "s", 1), (7200, "min", 60), (259200, "h", 3600)):
-        if seconds < limit:
-            return f"{seconds / size:g} {unit}".replace(" s", "s")
-    return f"{seconds / 86400:.3g} d"
+    """A short human duration: '45s', '12 min', '26 h', '3 d' (``document.cells.duration``)."""
+    return duration(seconds)
 
 
 class _ParsedText(ABC):
@@ -148,57 +144,10 @@ class Duration(_ParsedText, float):
         raise ValueError(f"expected {_DURATION_HINT}, got {_shown(value)}")
 
 
-def _cron_field_count(field: str, low: int, high: int) -> int | None:
-    """How many values a cron field admits, or None when it cannot be read."""
-    values: set[int] = set()
-    for item in field.split(","):
-        step = 1
-        part = item
-        if "/" in item:
-            part, step_text = item.split("/", 1)
-            if not step_text.isdigit() or int(step_text) == 0:
-                return None
-            step = int(step_text)
-        if part == "*":
-            start, end = low, high
-        elif "-" in part:
-            a, b = part.split("-", 1)
-            if not (a.isdigit() and b.isdigit()):
-                return None
-            start, end = int(a), int(b)
-        elif part.isdigit():
-            start = end = int(part)
-        else:
-            return None
-        if start < low or end > high or start > end:
-            return None
-        values.update(range(start, end + 1, step))
-    return len(values)
-
-
-def cron_period_seconds(expr: str) -> float | None:
-    """Average interval between runs of a five-field cron expression."""
-    fields = expr.split()
-    if len(fields) != 5:
-        return None
-    bounds = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
-    counts = [_cron_field_count(f, lo, hi) for f, (lo, hi) in zip(fields, bounds, strict=True)]
-    if any(c is None for c in counts):
-        return None
-    minutes, hours, days, months, weekdays = (int(c or 0) for c in counts)
-    runs_per_day = minutes * hours
-    day_fraction = 1.0
-    if fields[2] != "*":
-        day_fraction = days / 30.4
-    elif fields[4] != "*":
-        day_fraction = weekdays / 7
-    month_fraction = months / 12 if fields[3] != "*" else 1.0
-    runs_per_second = runs_per_day * day_fraction * month_fraction / 86400.0
-    return 1.0 / runs_per_second
-
-
 class Schedule(_ParsedText, str):
-    """A run schedule; ``period`` is the mean seconds between runs (0 for continuous)."""
+    """A run schedule: ``period`` is the mean seconds between runs (0 for continuous), for
+    rates; ``longest_gap`` the longest time between two runs (a weekday cron's weekend), for
+    staleness. Cron expressions are read by croniter (``system.cron``)."""
 
     JSON_SCHEMA: ClassVar[dict[str, Any]] = {
         "type": "string",
@@ -207,11 +156,28 @@ class Schedule(_ParsedText, str):
     }
 
     period: float
+    longest_gap: float
+    missed_run_gap: float
+    """The longest time between two runs when the run between them fails."""
 
-    def __new__(cls, text: str, period: float) -> Schedule:
+    def __new__(
+        cls,
+        text: str,
+        period: float,
+        longest_gap: float | None = None,
+        missed_run_gap: float | None = None,
+    ) -> Schedule:
         obj = super().__new__(cls, text)
         obj.period = period
+        obj.longest_gap = period if longest_gap is None else longest_gap
+        obj.missed_run_gap = 2 * obj.longest_gap if missed_run_gap is None else missed_run_gap
         return obj
+
+    @property
+    def cron(self) -> bool:
+        """A cron expression (runs at set times of day), not a named period or 'every ...'."""
+        lowered = self.lower()
+        return lowered not in _NAMED_PERIODS and not lowered.startswith("every ")
 
     @property
     def continuous(self) -> bool:
@@ -220,10 +186,15 @@ class Schedule(_ParsedText, str):
     @property
     def phrase(self) -> str:
         """Reads inside a sentence: 'daily', 'every 6h', "on cron '0 2 * * *'"."""
-        lowered = self.lower()
-        if lowered in _NAMED_PERIODS or lowered.startswith("every "):
-            return str(self)
-        return f"on cron '{self}'"
+        return f"on cron '{self}'" if self.cron else str(self)
+
+    @property
+    def gap_phrase(self) -> str:
+        """The gap staleness is judged by: 'every 24 h', or 'up to 72 h apart' when the gaps
+        vary."""
+        if self.longest_gap > self.period * 1.001:
+            return f"up to {format_seconds(self.longest_gap)} apart"
+        return f"every {format_seconds(self.longest_gap)}"
 
     @classmethod
     def parse(cls, value: Any) -> Schedule:
@@ -233,7 +204,7 @@ class Schedule(_ParsedText, str):
             text = value.strip()
             lowered = text.lower()
             if lowered in _NAMED_PERIODS:
-                return cls(text, _NAMED_PERIODS[lowered])
+                return cls(text, *_NAMED_PERIODS[lowered])
             if lowered.startswith("every "):
                 seconds = parse_duration_seconds(lowered[len("every ") :])
                 if seconds is not None and not 1 <= seconds <= MAX_SECONDS:
@@ -242,9 +213,10 @@ class Schedule(_ParsedText, str):
                     )
                 if seconds:
                     return cls(text, seconds)
-            period = cron_period_seconds(text)
-            if period is not None:
-                return cls(text, period)
+            elif text:
+                times = cron_times(text)
+                if times is not None:
+                    return cls(text, times.mean_s, times.longest_gap_s, times.missed_run_gap_s)
         raise ValueError(f"expected {_SCHEDULE_HINT}, got {_shown(value)}")
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from mlreview.areas.feedback.design import HoldoutPlan, LoopDesign, design
 from mlreview.areas.record import INTERNAL, Record
+from mlreview.document import cells
 from mlreview.system.manifest import FeedbackLoop, Model
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
@@ -80,13 +81,14 @@ def _days(seconds: float | None) -> float | None:
 
 
 def effective_staleness_days(loop: FeedbackLoop, model: Model) -> float | None:
-    """Age of the newest mature label when the model is at its oldest: delay + retrain period."""
+    """Age of the newest mature label when the model is at its oldest: delay + the longest gap
+    between retrains."""
     delay = loop.label.delay if loop.label else None
     lag = (delay.p95 or delay.p50) if delay else None
     cadence = model.training.cadence if model.training else None
     if lag is None or cadence is None or cadence.continuous:
         return None
-    return _days(float(lag) + cadence.period)
+    return _days(float(lag) + cadence.longest_gap)
 
 
 def _joinable(system: System, loop: FeedbackLoop, model: Model) -> bool | None:
@@ -128,7 +130,7 @@ def _as_is(system: System, loop: FeedbackLoop, model: Model) -> list[Step]:
 
 def _designed(plan: LoopDesign) -> list[Step]:
     holdout = plan.holdout
-    share = f"{holdout.fraction:.1%} holdout" if holdout.fraction else "holdout (size it)"
+    share = f"{cells.share(holdout.fraction)} holdout" if holdout.fraction else "holdout (size it)"
     maturity = plan.maturity_window_days
     return [
         Step(f"split: {share}, propensity logged", "added"),

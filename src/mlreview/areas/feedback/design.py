@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from mlreview.areas.common import watched
 from mlreview.areas.record import Record
-from mlreview.quant.power import size_holdout
+from mlreview.document.cells import duration, number, share
+from mlreview.quant.power import HoldoutPlan as Sized
+from mlreview.quant.power import holdout_at, size_holdout
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
@@ -43,6 +45,26 @@ class HoldoutPlan(Record):
     outcomes_needed: int | None
     collection_days: float | None
     basis: list[str] = field(default_factory=list)
+    declared_fraction: float | None = None
+    """The holdout the manifest already declares, which the design starts from."""
+    change: str = "new"
+    """'keep' the declared share, 'raise' it (it cannot collect in time), or 'new'."""
+    tradeoff: str | None = None
+    """Traffic held out against days to detect, when the design names another share."""
+
+    @property
+    def phrase(self) -> str:
+        """'the declared 1% holdout', 'a 0.1% random holdout', or the raise it proposes."""
+        if self.fraction is None:
+            return "a holdout (size it)"
+        if self.change == "keep":
+            return f"the declared {share(self.fraction)} holdout"
+        if self.change == "raise" and self.declared_fraction is not None:
+            return (
+                f"a {share(self.fraction)} random holdout (raised from the declared "
+                f"{share(self.declared_fraction)})"
+            )
+        return f"a {share(self.fraction)} random holdout"
 
 
 @dataclass
@@ -88,7 +110,7 @@ def daily_predictions(system: System, model: Model) -> tuple[float | None, str]:
         for traffic in (e.traffic, system.manifest.system.traffic):
             if traffic and traffic.peak_qps and e.mode != "batch":
                 daily = traffic.peak_qps * 86400 * PEAK_TO_MEAN
-                return daily, f"assumed mean rate = half the {traffic.peak_qps:g} QPS peak"
+                return daily, f"assumed mean rate = half the {number(traffic.peak_qps)} QPS peak"
     return None, "no traffic declared"
 
 
@@ -126,7 +148,7 @@ def _holdout(
     system: System, loop: FeedbackLoop | None, model: Model, maturity: float | None
 ) -> HoldoutPlan:
     mde = loop.min_detectable_effect if loop and loop.min_detectable_effect else None
-    mde_basis = "declared" if mde else f"assumed {DEFAULT_MDE:.0%} relative change"
+    mde_basis = "declared" if mde else f"assumed {share(DEFAULT_MDE)} relative change"
     effect = mde or DEFAULT_MDE
     base = loop.label.base_rate if loop and loop.label else None
     coverage = loop.label.coverage if loop and loop.label and loop.label.coverage else 1.0
@@ -141,22 +163,62 @@ def _holdout(
         result.basis = [f"cannot size without {' and '.join(missing)}"]
         return result
     assert base is not None and daily is not None
-    plan = size_holdout(base, effect, daily * coverage, maturity or 0.0, COLLECTION_TARGET_DAYS)
+    labelled = daily * coverage
+    smallest = size_holdout(base, effect, labelled, maturity or 0.0, COLLECTION_TARGET_DAYS)
+    declared = _declared_fraction(loop)
+    plan = smallest
+    if declared is not None:
+        result.declared_fraction = declared
+        mine = holdout_at(
+            base, effect, labelled, maturity or 0.0, declared, target_days=COLLECTION_TARGET_DAYS
+        )
+        if mine.within_target or smallest.fraction <= declared:
+            plan, result.change = mine, "keep"
+            if smallest.fraction < declared:
+                result.tradeoff = _tradeoff(mine, smallest, raising=False)
+        else:
+            result.change = "raise"
+            result.tradeoff = _tradeoff(mine, smallest, raising=True)
     result.fraction = plan.fraction
     result.days_to_detect = round(plan.days_to_detect, 1)
     result.outcomes_needed = plan.holdout_outcomes_needed
     result.collection_days = round(plan.collection_days, 1)
     result.basis = [
-        f"base rate {base:g}, {daily:,.0f} predictions/day ({daily_basis})",
-        f"{coverage:.0%} labelled, two-sided alpha 0.05, power 0.8",
-        f"collection {plan.collection_days:.1f} d + maturity "
+        f"base rate {number(base)}, {number(daily)} predictions/day ({daily_basis})",
+        f"{share(coverage)} labelled, two-sided alpha 0.05, power 0.8",
+        f"collection {duration(plan.collection_days * 86400)} + maturity "
         f"{format_seconds((maturity or 0) * 86400)}",
     ]
     if not plan.within_target:
         result.basis.append(
-            f"even a {plan.fraction:.0%} holdout needs more than {COLLECTION_TARGET_DAYS:g} days"
+            f"even a {share(plan.fraction)} holdout needs more than "
+            f"{number(COLLECTION_TARGET_DAYS)} days"
         )
+    if result.tradeoff:
+        result.basis.append(result.tradeoff)
     return result
+
+
+def _declared_fraction(loop: FeedbackLoop | None) -> float | None:
+    h = loop.holdout if loop else None
+    if h is None or not h.enabled or not h.fraction:
+        return None
+    return float(h.fraction)
+
+
+def _tradeoff(declared: Sized, other: Sized, *, raising: bool) -> str:
+    """The declared share against another: traffic held out against days to detect."""
+    if raising:
+        return (
+            f"raises the declared {share(declared.fraction)} holdout to {share(other.fraction)}: "
+            f"{number(other.fraction / declared.fraction)}x the traffic held out, to detect in "
+            f"{number(other.days_to_detect)} days instead of {number(declared.days_to_detect)}"
+        )
+    return (
+        f"keeps the declared {share(declared.fraction)}: a {share(other.fraction)} holdout would "
+        f"hold out {number(declared.fraction / other.fraction)}x less traffic but detect in "
+        f"{number(other.days_to_detect)} days instead of {number(declared.days_to_detect)}"
+    )
 
 
 def design(system: System, loop: FeedbackLoop | None, model: Model) -> LoopDesign:
@@ -180,7 +242,7 @@ def design(system: System, loop: FeedbackLoop | None, model: Model) -> LoopDesig
         triggers=[
             f"population stability index above 0.2 on {top} or on the score distribution",
             f"label metric on mature rows worse than the holdout by more than "
-            f"{holdout.min_detectable_effect:.0%}",
+            f"{share(holdout.min_detectable_effect)}",
         ],
     )
     gate = [

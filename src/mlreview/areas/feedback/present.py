@@ -10,27 +10,35 @@ from mlreview.areas.feedback.assessment import FeedbackAssessment, LoopRow, Step
 from mlreview.areas.feedback.design import LoopDesign
 from mlreview.areas.findings import Finding
 from mlreview.document.blocks import Block, Bullets, Column, Item, Loop, LoopStep, inline
-from mlreview.document.cells import cell, table_of
+from mlreview.document.cells import Seconds, Share, duration, number, share, table_of
 from mlreview.system.system import System
+from mlreview.system.units import format_seconds
 
 LOOPS: list[tuple[Column, Callable[[LoopRow], object]]] = [
     (Column("loop"), lambda r: r.loop),
     (Column("model"), lambda r: r.model),
     (Column("type"), lambda r: r.loop_type),
-    (Column("label p50", "d"), lambda r: r.label_delay_p50_days),
-    (Column("label p95", "d"), lambda r: r.label_delay_p95_days),
-    (Column("retrain", "d"), lambda r: r.retrain_period_days),
-    (Column("staleness", "d"), lambda r: r.effective_staleness_days),
+    (Column("label p50"), lambda r: _span(r.label_delay_p50_days)),
+    (Column("label p95"), lambda r: _span(r.label_delay_p95_days)),
+    (Column("retrain every"), lambda r: _span(r.retrain_period_days)),
+    (Column("staleness"), lambda r: _span(r.effective_staleness_days)),
     (Column("selective"), lambda r: r.selective_labels),
-    (Column("holdout"), lambda r: r.holdout_fraction),
+    (
+        Column("holdout"),
+        lambda r: None if r.holdout_fraction is None else Share(r.holdout_fraction),
+    ),
 ]
+
+
+def _span(days: float | None) -> Seconds | None:
+    return None if days is None else Seconds(days * 86400)
 
 
 def summarise(system: System, a: FeedbackAssessment, findings: list[Finding]) -> str:
     parts = []
     for r in a.loops:
         stale = (
-            f", effective staleness {r.effective_staleness_days:g} d"
+            f", effective staleness {duration(r.effective_staleness_days * 86400)}"
             if r.effective_staleness_days is not None
             else ""
         )
@@ -39,13 +47,17 @@ def summarise(system: System, a: FeedbackAssessment, findings: list[Finding]) ->
     holdout = a.holdout
     if holdout and holdout.fraction is not None and holdout.days_to_detect is not None:
         parts.append(
-            f"a {holdout.fraction:.1%} holdout detects a {holdout.min_detectable_effect:.0%} "
-            f"change in {holdout.days_to_detect:g} days"
+            f"{holdout.phrase} detects a {share(holdout.min_detectable_effect)} "
+            f"change in {number(holdout.days_to_detect)} days"
         )
     if a.models_without_feedback:
         parts.append(f"no label path for {', '.join(a.models_without_feedback)}")
     body = "; ".join(parts) if parts else "no feedback declared"
     return f"{body}; {plural(len(findings), 'finding')}."
+
+
+def _days(days: float | None) -> str:
+    return "?" if days is None else duration(days * 86400)
 
 
 def _group(title: str, items: list[str]) -> Item:
@@ -56,10 +68,11 @@ def design_list(d: LoopDesign) -> Bullets:
     """The designed feedback loop as headed lists."""
     h = d.holdout
     if h.fraction is not None and h.days_to_detect is not None:
+        verb = "keep holding out" if h.change == "keep" else "hold out"
         holdout = [
-            f"hold out {h.fraction:.1%} of traffic at random, persistently; it detects a "
-            f"{h.min_detectable_effect:.0%} change ({h.min_detectable_effect_basis}) in "
-            f"{h.days_to_detect:g} days from {h.outcomes_needed:,} labelled outcomes",
+            f"{verb} {share(h.fraction)} of traffic at random, persistently; it detects a "
+            f"{share(h.min_detectable_effect)} change ({h.min_detectable_effect_basis}) in "
+            f"{number(h.days_to_detect)} days from {h.outcomes_needed:,} labelled outcomes",
             *h.basis,
         ]
     else:
@@ -70,7 +83,7 @@ def design_list(d: LoopDesign) -> Bullets:
             "Join and maturity",
             [
                 f"join labels on {d.join_key}",
-                f"train only on rows older than {cell(d.maturity_window_days)} days "
+                f"train only on rows older than {_days(d.maturity_window_days)} "
                 f"({d.maturity_basis})",
             ],
         ),
@@ -78,9 +91,9 @@ def design_list(d: LoopDesign) -> Bullets:
     ]
     if d.exploration:
         e = d.exploration
-        share = f"{e.fraction:.1%}" if e.fraction is not None else "a small share"
+        part = share(e.fraction) if e.fraction is not None else "a small share"
         groups.append(
-            _group("Exploration", [f"{share}: {e.how}; log the propensity of every action"])
+            _group("Exploration", [f"{part}: {e.how}; log the propensity of every action"])
         )
     r = d.retrain
     groups += [
@@ -112,3 +125,23 @@ def present(a: FeedbackAssessment) -> list[Block]:
     if a.design:
         out.append(design_list(a.design))
     return out
+
+
+def verdict(system: System, a: FeedbackAssessment, findings: list[Finding]) -> str:
+    parts = []
+    for r in a.loops:
+        delay = ""
+        if r.label_delay_p50_days is not None:
+            p50 = format_seconds(r.label_delay_p50_days * 86400)
+            p95 = (
+                f" (p95 {format_seconds(r.label_delay_p95_days * 86400)})"
+                if (r.label_delay_p95_days)
+                else ""
+            )
+            delay = f" arrive {p50}{p95} after the prediction (median)"
+        selective = ", only where the model let the case through" if r.selective_labels else ""
+        holdout = f"; a {r.holdout_fraction:.1%} holdout" if r.holdout_fraction else "; no holdout"
+        parts.append(f"{r.loop} labels for {r.model}{delay}{selective}{holdout}")
+    if a.models_without_feedback:
+        parts.append(f"no label path for {', '.join(a.models_without_feedback)}")
+    return "; ".join(parts) or "no feedback declared"

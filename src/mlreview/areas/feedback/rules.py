@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
+from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
+from mlreview.areas.feedback.design import daily_predictions
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.document.cells import number, share
 from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
@@ -21,9 +24,32 @@ def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:
     if not h or h.fraction is None or h.days_to_detect is None or h.outcomes_needed is None:
         return ""
     return (
-        f" Here: a {h.fraction:.1%} random holdout detects a {h.min_detectable_effect:.0%} "
-        f"change in {h.days_to_detect:g} days ({h.outcomes_needed:,} labelled outcomes)."
+        f" Here: {h.phrase} detects a {share(h.min_detectable_effect)} "
+        f"change in {number(h.days_to_detect)} days ({h.outcomes_needed:,} labelled outcomes)."
     )
+
+
+def _exploration_cost(ctx: Context[FeedbackAssessment], model_id: str, share: float) -> str | None:
+    """Decisions a day taken at random, and the positives among them at the base rate."""
+    model = ctx.system.get(model_id)
+    if not isinstance(model, Model):
+        return None
+    daily, basis = daily_predictions(ctx.system, model)
+    if daily is None:
+        return None
+    per_day = daily * share
+    text = f"{per_day:,.0f} of {daily:,.0f} decisions a day taken at random ({basis})"
+    base = next(
+        (
+            loop.label.base_rate
+            for loop in ctx.system.manifest.feedback
+            if loop.model == model_id and loop.label and loop.label.base_rate
+        ),
+        None,
+    )
+    if base:
+        text += f"; at the {base:g} base rate about {per_day * base:,.0f} of them are positives"
+    return text
 
 
 def _model(ctx: Context[FeedbackAssessment], ident: str) -> Model:
@@ -41,9 +67,8 @@ def _model(ctx: Context[FeedbackAssessment], ident: str) -> Model:
     "retraining on approved traffic only teaches the model its own blind spots, and its "
     "measured precision cannot be checked.",
     sources=(LAKK17, f"{ZINK} #34", "Stripe Radar: evaluating blocking models with randomness"),
-    fix="Act on a small randomised share of cases regardless of the model (let the transaction "
-    "through, stock the item, show the candidate), log the probability of each action, and "
-    "evaluate and retrain with inverse-propensity weights.",
+    fix="Act on a small randomised share of cases regardless of the model, log the probability "
+    "of each action, and evaluate and retrain with inverse-propensity weights.",
     mitigation="prevent",
     scenario="selective-labels",
     likelihood=9,
@@ -63,6 +88,9 @@ def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             ctx.system.manifest.system.decision
             and ctx.system.manifest.system.decision.automated_action
         )
+        domain = domain_of(ctx.system)
+        design = ctx.assessment.design_for(loop.id)
+        share = design.holdout.fraction if design and design.holdout.fraction else 0.01
         yield p.hit(
             [loop.id, loop.model],
             f"Labels for {loop.model} arrive only when '{when}', and no holdout or exploration "
@@ -70,7 +98,14 @@ def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             loop.label or loop,
             "observed_only_when",
             severity=Severity.CRITICAL if automated else None,
-            fix=RULES.named("selective-labels-without-holdout").fix + _holdout_plan(ctx, loop.id),
+            fix=f"For {share:.1%} of decisions, {domain.explore}; evaluate and retrain with "
+            "inverse-propensity weights." + _holdout_plan(ctx, loop.id),
+            enact={
+                (*loop.path, "exploration", "enabled"): True,
+                (*loop.path, "exploration", "fraction"): share,
+                (*loop.path, "exploration", "propensity_logged"): True,
+            },
+            cost=_exploration_cost(ctx, loop.model, share),
         )
 
 
@@ -148,8 +183,8 @@ def click_position_bias(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         f"{SCULLEY} (direct feedback loops)",
         "Jiang et al., Degenerate Feedback Loops (AIES 2019)",
     ),
-    fix="Reserve a small exploration share (e.g. epsilon-greedy or a growing candidate pool) "
-    "and monitor catalogue coverage and exposure concentration over time.",
+    fix="Reserve a small exploration share the model does not choose, and monitor how "
+    "concentrated its decisions become.",
     mitigation="prevent",
     scenario="biased-feedback",
     likelihood=7,
@@ -164,11 +199,18 @@ def self_reinforcing(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         fraction = p.get(loop, "exploration.fraction") if enabled else None
         if enabled and fraction != 0:
             continue
+        domain = domain_of(ctx.system)
         yield p.hit(
             [loop.id, loop.model],
             f"Model {loop.model} decides what it later learns from, with no exploration.",
             loop,
             "model_shapes_own_data",
+            fix=f"For 1% of decisions, {domain.explore}; watch {domain.watch} week on week.",
+            enact={
+                (*loop.path, "exploration", "enabled"): True,
+                (*loop.path, "exploration", "fraction"): 0.01,
+                (*loop.path, "exploration", "propensity_logged"): True,
+            },
         )
 
 
@@ -192,11 +234,23 @@ def hidden_loop(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         p = ctx.probe()
         through = p.get(loop, "feeds_back_through")
         if through:
+            manifest = ctx.system.manifest
+            decision = manifest.system.decision
+            limited = bool(manifest.monitoring and manifest.monitoring.action_limits)
+            acting = [e.id for e in ctx.system.manifest.endpoints if e.model == loop.model]
+            runaway = bool(decision and decision.automated_action and not limited and acting)
             yield p.hit(
-                [loop.id, loop.model],
-                f"Predictions of {loop.model} feed back through {', '.join(through)}.",
+                [loop.id, loop.model, *acting],
+                f"Predictions of {loop.model} feed back through {', '.join(through)}"
+                + (
+                    ", and its automated actions have no limit, so the loop can run away."
+                    if runaway
+                    else "."
+                ),
                 loop,
                 "feeds_back_through",
+                scenario="runaway-automation" if runaway else None,
+                anchor=acting[0] if runaway else None,
             )
 
 
@@ -211,6 +265,7 @@ def hidden_loop(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     fix="Serve predictions through a versioned, authenticated API with a consumer registry.",
     mitigation="prevent",
     scenario="biased-feedback",
+    role="gap",
     likelihood=4,
 )
 def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
@@ -266,6 +321,7 @@ def immature_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             "maturity_window" if maturity is not None else "delay",
             fix=f"Train only on rows older than {p95} (the label delay p95), or model the delay "
             "explicitly.",
+            enact={(*loop.path, "label", "maturity_window"): p95},
         )
 
 
@@ -281,6 +337,7 @@ def immature_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     "rating while labels mature.",
     mitigation="detect",
     scenario="stale-model",
+    role="gap",
     likelihood=6,
 )
 def slow_labels_only(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
@@ -315,6 +372,7 @@ def slow_labels_only(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     "label event.",
     mitigation="prevent",
     scenario="biased-feedback",
+    role="gap",
     likelihood=6,
     silent=True,
 )
@@ -350,6 +408,7 @@ def unjoinable_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     "calculation for the smallest change worth knowing, and refresh it twice a year.",
     mitigation="detect",
     scenario="selective-labels",
+    role="gap",
     likelihood=5,
 )
 def no_persistent_holdout(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
@@ -379,8 +438,8 @@ def no_persistent_holdout(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     fix="Re-derive the threshold on held-out data at every retrain, version it with the model "
     "and monitor the action rate.",
     mitigation="prevent",
-    scenario="bad-release",
-    likelihood=6,
+    scenario="runaway-automation",
+    likelihood=3,
     silent=True,
 )
 def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
@@ -392,11 +451,14 @@ def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             continue
         if not p.get(m, "training.automated"):
             continue
+        acting = [e.id for e in ctx.system.endpoints_of(m)]
         yield p.hit(
-            [m.id],
+            [m.id, *acting],
             f"Model {m.id} retrains automatically but keeps a fixed threshold.",
             m.threshold or m,
             "kind",
+            anchor=acting[0] if acting else m.id,
+            enact={(*m.path, "threshold", "recalibrated_on_retrain"): True},
         )
 
 
@@ -410,8 +472,8 @@ def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     sources=(f"{ZINK} #15", "AWS ML Lens (data poisoning)"),
     fix="Filter bots and spam, cap each user's influence, and gate retrains on a clean holdout.",
     mitigation="prevent",
-    scenario="biased-feedback",
-    likelihood=5,
+    scenario="bad-training-data",
+    likelihood=4,
     silent=True,
 )
 def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
@@ -441,8 +503,8 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     fix="Cap the action rate per window, alert and route to review when the cap is hit, and "
     "keep a kill switch.",
     mitigation="limit",
-    scenario="bad-release",
-    likelihood=4,
+    scenario="runaway-automation",
+    likelihood=3,
 )
 def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     manifest = ctx.system.manifest
@@ -453,11 +515,13 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         return
     action = manifest.system.decision.action if manifest.system.decision else None
     what = f" ({action})" if action else ""
+    acting = [e.id for e in manifest.endpoints] or ["system"]
     yield p.hit(
-        ["system"],
-        f"Automated decisions{what} have no action limit.",
+        acting,
+        f"Automated decisions{what} by {', '.join(acting)} have no action limit.",
         manifest.system.decision or manifest.system,
         "automated_action",
+        enact={("monitoring", "action_limits"): True},
     )
 
 
@@ -465,22 +529,34 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     14,
     "retrain-not-evidence-triggered",
     severity=Severity.MEDIUM,
-    summary="Retraining happens only by hand.",
-    rationale="A model retrained only when someone remembers falls behind the data it serves.",
-    sources=(GCP, "AWS ML Lens MLPERF06-BP05"),
-    fix="Retrain on a schedule and on drift or performance triggers, behind a blocking "
-    "validation gate.",
+    summary="Retraining is not triggered by drift or performance, only by hand or the calendar.",
+    rationale="A model retrained only when someone remembers, or only when its schedule comes "
+    "round, keeps predicting the old world after a shift; a long training window averages the "
+    "new data away even then.",
+    sources=(GCP, "AWS ML Lens MLPERF06-BP05", "Instacart: availability model, March 2020"),
+    fix="Add drift and performance triggers to the retrain schedule, weight or window recent "
+    "data, and keep a blocking validation gate.",
     mitigation="recover",
-    scenario="stale-model",
-    likelihood=5,
+    scenario="unadapted-drift",
+    trigger="event",
+    likelihood=4,
 )
 def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         triggers = p.get(m, "retrain_triggers")
-        if triggers is None or set(triggers) - {"manual"}:
+        if triggers is None or set(triggers) & {"drift", "performance"}:
             continue
-        yield p.hit([m.id], f"Model {m.id} retrains only on manual request.", m, "retrain_triggers")
+        manual = not (set(triggers) - {"manual"})
+        how = "only on manual request" if manual else "only on its schedule"
+        endpoints = [e.id for e in ctx.system.endpoints_of(m)]
+        yield p.hit(
+            [m.id, *endpoints],
+            f"Model {m.id} retrains {how}; no drift or performance trigger is declared.",
+            m,
+            "retrain_triggers",
+            enact={(*m.path, "retrain_triggers"): [*triggers, "drift", "performance"]},
+        )
 
 
 @RULES.rule(

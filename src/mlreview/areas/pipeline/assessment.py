@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlreview.areas.common import refresh_pipelines
-from mlreview.areas.pipeline import availability, failure_modes
+from mlreview.areas.pipeline import availability, failure_modes, schedule_race
 from mlreview.areas.pipeline.availability import PathAvailability, SinglePoint
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, lineage
@@ -33,6 +33,25 @@ class RefreshRow(Record):
     pipeline: str
     period_hours: float | None
     slack_hours: float
+    longest_gap_hours: float | None = None
+    runtime_hours: float | None = None
+
+
+@dataclass
+class ScheduleRace(Record):
+    """A job or scoring run that starts before an upstream job it reads can finish."""
+
+    upstream: str
+    downstream: str
+    through: str
+    upstream_schedule: str
+    upstream_timezone: str
+    upstream_runtime_minutes: float
+    downstream_schedule: str
+    downstream_timezone: str
+    overlap_minutes: float
+    runs_overlapping: int
+    runs_sampled: int
 
 
 @dataclass
@@ -44,13 +63,15 @@ class PipelineAssessment(Record):
     single_point_details: list[SinglePoint]
     availability: list[PathAvailability]
     lineage: Lineage
+    races: list[ScheduleRace]
 
     def failure_mode(self, component: str) -> FailureMode | None:
         return next((r for r in self.failure_modes if r.component == component), None)
 
 
 def refresh_slack_seconds(system: System, f: Feature, pipe: Pipeline) -> float | None:
-    """Freshness budget (or store TTL) minus the worst age a healthy schedule produces."""
+    """Freshness budget (or store TTL) minus the worst age a healthy schedule produces: the
+    longest gap between runs plus the run time (a value is as old as the data its run read)."""
     budget = f.freshness_budget
     if budget is None and f.store:
         store = system.get(f.store)
@@ -58,7 +79,7 @@ def refresh_slack_seconds(system: System, f: Feature, pipe: Pipeline) -> float |
     if budget is None or pipe.schedule is None or pipe.schedule.continuous:
         return None
     runtime = float(pipe.runtime) if pipe.runtime is not None else 0.0
-    return float(budget) - (pipe.schedule.period + runtime)
+    return float(budget) - (pipe.schedule.longest_gap + runtime)
 
 
 def assess(system: System) -> PipelineAssessment:
@@ -72,7 +93,7 @@ def assess(system: System) -> PipelineAssessment:
                 kind=s.kind,
                 feeds_serving=s.id in live,
                 feeds_training=bool(system.of_kind(down, "model")),
-                features=system.of_kind(down, "feature"),
+                features=system.features_fed_by(s.id),
                 models=system.of_kind(down, "model"),
                 endpoints=system.of_kind(down, "endpoint"),
                 on_failure=s.on_failure.behaviour if s.on_failure else None,
@@ -91,6 +112,12 @@ def assess(system: System) -> PipelineAssessment:
                         if pipe.schedule
                         else None,
                         slack_hours=round(slack / 3600, 3),
+                        longest_gap_hours=round(pipe.schedule.longest_gap / 3600, 3)
+                        if pipe.schedule
+                        else None,
+                        runtime_hours=round(float(pipe.runtime) / 3600, 3)
+                        if pipe.runtime is not None
+                        else None,
                     )
                 )
     rows = failure_modes.analyse(system)
@@ -103,4 +130,26 @@ def assess(system: System) -> PipelineAssessment:
         single_point_details=spofs,
         availability=availability.assess(system, rows),
         lineage=lineage(system, spofs),
+        races=[_race_row(r) for r in schedule_race.races(system)],
+    )
+
+
+def _race_row(race: schedule_race.Race) -> ScheduleRace:
+    up = race.upstream
+    down = race.downstream
+    down_schedule = (
+        down.schedule if isinstance(down, Pipeline) else (down.batch and down.batch.schedule)
+    )
+    return ScheduleRace(
+        upstream=up.id,
+        downstream=down.id,
+        through=race.through,
+        upstream_schedule=str(up.schedule),
+        upstream_timezone=race.upstream_zone,
+        upstream_runtime_minutes=round(float(up.runtime or 0) / 60, 1),
+        downstream_schedule=str(down_schedule),
+        downstream_timezone=race.downstream_zone,
+        overlap_minutes=round(race.overlap.max_seconds / 60, 1),
+        runs_overlapping=race.overlap.runs_hit,
+        runs_sampled=race.overlap.runs_seen,
     )

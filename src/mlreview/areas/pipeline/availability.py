@@ -8,10 +8,11 @@ times come from ``mttr``; without one the review assumes DEFAULT_MTTR_HOURS and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.record import Record
-from mlreview.quant.availability import Hazard, series, simulate
+from mlreview.quant.availability import Hazard, parallel, series, simulate
 from mlreview.system.catalogue import lookup
 from mlreview.system.manifest import Component, Endpoint, Source, Store
 from mlreview.system.system import System
@@ -71,6 +72,14 @@ class PathAvailability(Record):
     unknown_availability: list[str]
     assumed_mttr_hours: float | None
     assumed_mttr_for: list[str]
+    fallback: str | None = None
+    """What answers when the model service is down; None for no fallback."""
+    fallback_runs_in: str | None = None
+    """caller, in_front or endpoint (a fallback inside the endpoint goes down with it)."""
+    fallback_runs_in_assumed: bool = False
+    fallback_availability: float | None = None
+    fallback_minutes_per_year: float = 0.0
+    """Minutes a year the endpoint is down and its fallback answers (part of degraded)."""
 
 
 def single_points_of_failure(rows: list[FailureMode]) -> list[SinglePoint]:
@@ -96,7 +105,12 @@ def endpoint_availability(
     assumed_mttr: list[str] = []
     down_parts: list[float] = []
 
-    def add(comp: Component | Endpoint, effect: str, grace_hours: float) -> None:
+    def add(
+        comp: Component | Endpoint,
+        effect: Literal["down", "degraded"],
+        grace_hours: float,
+        covered_by: str | None = None,
+    ) -> None:
         figure = availability_of(comp)
         if figure is None:
             unknown.append(comp.id)
@@ -104,12 +118,30 @@ def endpoint_availability(
         mttr, assumed = _mttr_hours(comp)
         if assumed:
             assumed_mttr.append(comp.id)
-        hazards.append(Hazard(comp.id, figure.availability, mttr, effect, grace_hours))  # type: ignore[arg-type]
+        hazards.append(Hazard(comp.id, figure.availability, mttr, effect, grace_hours, covered_by))
         if effect == "down" and grace_hours == 0:
-            down_parts.append(figure.availability)
+            if covered_by is None:
+                down_parts.append(figure.availability)
+            else:
+                cover = endpoint.fallback_availability
+                down_parts.append(parallel([figure.availability, float(cover or 1.0)]))
 
-    platform_effect = "down" if endpoint.fallback in (None, "none") else "degraded"
-    add(endpoint, platform_effect, 0.0)
+    fallback = None if endpoint.fallback in (None, "none") else endpoint.fallback
+    runs_in = endpoint.fallback_runs_in or ("endpoint" if fallback else None)
+    outside = fallback is not None and runs_in in ("caller", "in_front")
+    backup = f"{endpoint.id}.fallback"
+    if outside:
+        if endpoint.fallback_availability is None:
+            unknown.append(backup)
+        else:
+            effect: Literal["down", "backup"] = "down" if runs_in == "in_front" else "backup"
+            assumed_mttr.append(backup)
+            hazards.append(
+                Hazard(backup, float(endpoint.fallback_availability), DEFAULT_MTTR_HOURS, effect)
+            )
+            if effect == "down":
+                down_parts.append(float(endpoint.fallback_availability))
+    add(endpoint, "down", 0.0, covered_by=backup if outside else None)
     seen = {endpoint.id}
     for row in rows:
         reaches = endpoint.id in row.affected
@@ -142,6 +174,11 @@ def endpoint_availability(
         unknown_availability=sorted(unknown),
         assumed_mttr_hours=DEFAULT_MTTR_HOURS if assumed_mttr else None,
         assumed_mttr_for=sorted(assumed_mttr),
+        fallback=fallback,
+        fallback_runs_in=runs_in,
+        fallback_runs_in_assumed=fallback is not None and endpoint.fallback_runs_in is None,
+        fallback_availability=endpoint.fallback_availability if outside else None,
+        fallback_minutes_per_year=round(impact.covered_minutes_mean, 1),
     )
 
 

@@ -16,6 +16,7 @@ from mlreview.areas.common import watched
 from mlreview.areas.record import INTERNAL, Record
 from mlreview.system.manifest import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
 from mlreview.system.system import System
+from mlreview.system.units import format_seconds
 
 FAILURE = {"source": "unavailable", "pipeline": "run fails", "store": "unavailable"}
 STREAM_FAILURE = "stops consuming"
@@ -118,12 +119,14 @@ def _refresh_impact(system: System, lineage: _Lineage, ident: str) -> tuple[floa
         budget, what = _feature_budget(system, f)
         if budget is None or pipe.schedule is None:
             continue
-        if pipe.schedule.continuous:
-            seconds, how = budget, f"{f.id}: {what}, fed continuously by {pipe.id}"
-        else:
-            seconds = max(0.0, budget - pipe.schedule.period)
-            how = f"{f.id}: {what} minus {pipe.id}'s {pipe.schedule.phrase} interval"
+        sched = pipe.schedule
+        seconds = budget if sched.continuous else max(0.0, budget - sched.longest_gap)
         if best[0] is None or seconds < best[0]:
+            if sched.continuous:
+                how = f"{f.id}: {what}, fed continuously by {pipe.id}"
+            else:
+                gap = f"{format_seconds(sched.longest_gap)}, {sched.phrase}"
+                how = f"{f.id}: {what} minus {pipe.id}'s longest gap between runs ({gap})"
             best = (seconds, how)
     return best
 

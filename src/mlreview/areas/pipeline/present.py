@@ -8,12 +8,17 @@ from typing import Literal
 
 from mlreview.areas.common import plural
 from mlreview.areas.findings import Finding
-from mlreview.areas.pipeline.assessment import PipelineAssessment, RefreshRow, SourceRow
+from mlreview.areas.pipeline.assessment import (
+    PipelineAssessment,
+    RefreshRow,
+    ScheduleRace,
+    SourceRow,
+)
 from mlreview.areas.pipeline.availability import PathAvailability
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
-from mlreview.document.cells import table_of
+from mlreview.document.cells import Availability, availability, number, table_of
 from mlreview.system.system import System
 
 LINEAGE_COLUMNS = ("source", "pipeline", "store", "feature", "model", "endpoint")
@@ -28,7 +33,7 @@ def summarise(system: System, a: PipelineAssessment, findings: list[Finding]) ->
     undeclared = [r.source for r in serving if r.on_failure in (None, "undefined")]
     tight = sorted(a.refresh, key=lambda r: r.slack_hours)
     slack = (
-        f"; tightest refresh slack {tight[0].slack_hours:g} h ({tight[0].feature} via "
+        f"; tightest refresh slack {number(tight[0].slack_hours)} h ({tight[0].feature} via "
         f"{tight[0].pipeline})"
         if tight
         else ""
@@ -38,10 +43,11 @@ def summarise(system: System, a: PipelineAssessment, findings: list[Finding]) ->
     avail = ""
     for row in a.availability:
         bound = "at most " if row.estimate_is_upper_bound else ""
-        target = f" against an SLO of {row.slo:.4%}" if row.slo is not None else ""
+        target = f" against an SLO of {availability(row.slo)}" if row.slo is not None else ""
         avail += (
-            f"; {row.endpoint} available {bound}{row.estimate:.4%}{target}, "
-            f"{row.degraded_minutes_per_year:g} min/year degraded"
+            f"; {row.endpoint} available {bound}{availability(row.estimate)}{target}, "
+            f"{number(row.down_minutes_per_year)} min/year down, "
+            f"{number(row.degraded_minutes_per_year)} min/year degraded"
         )
     return (
         f"{plural(len(a.sources), 'source')}, {len(serving)} on the serving path, "
@@ -71,23 +77,58 @@ FAILURE_MODES: list[tuple[Column, Callable[[FailureMode], object]]] = [
     (Column("recovery"), lambda r: r.recovery),
     (Column("severity"), lambda r: r.severity),
 ]
+
+
+def fallback_where(r: PathAvailability) -> str:
+    """Where the fallback runs and how available it is, as the availability counts it."""
+    if r.fallback is None:
+        return "none"
+    if r.fallback_runs_in == "endpoint":
+        assumed = " (assumed)" if r.fallback_runs_in_assumed else ""
+        return f"{r.fallback} inside the endpoint{assumed}: down with it"
+    where = "in the caller" if r.fallback_runs_in == "caller" else "in front of the endpoint"
+    figure = (
+        "no figure" if r.fallback_availability is None else availability(r.fallback_availability)
+    )
+    return f"{r.fallback} {where} ({figure})"
+
+
 AVAILABILITY: list[tuple[Column, Callable[[PathAvailability], object]]] = [
     (Column("endpoint"), lambda r: r.endpoint),
     (
         Column("estimate"),
-        lambda r: ("<= " if r.estimate_is_upper_bound else "") + f"{r.estimate:.4%}",
+        lambda r: ("<= " if r.estimate_is_upper_bound else "") + availability(r.estimate),
     ),
-    (Column("SLO"), lambda r: r.slo),
+    (Column("SLO"), lambda r: None if r.slo is None else Availability(r.slo)),
     (Column("meets SLO"), lambda r: r.meets_slo),
     (Column("down", "min/yr"), lambda r: r.down_minutes_per_year),
-    (Column("degraded", "min/yr"), lambda r: r.degraded_minutes_per_year),
+    (Column("fallback answers", "min/yr"), lambda r: r.fallback_minutes_per_year),
+    (
+        Column("degraded inputs", "min/yr"),
+        lambda r: round(r.degraded_minutes_per_year - r.fallback_minutes_per_year, 1),
+    ),
+    (Column("fallback"), fallback_where),
     (Column("no figure for"), lambda r: r.unknown_availability),
 ]
+
+
 REFRESH: list[tuple[Column, Callable[[RefreshRow], object]]] = [
     (Column("feature"), lambda r: r.feature),
     (Column("pipeline"), lambda r: r.pipeline),
-    (Column("interval", "h"), lambda r: r.period_hours),
+    (Column("longest gap", "h"), lambda r: r.longest_gap_hours),
+    (Column("run time", "h"), lambda r: r.runtime_hours),
     (Column("slack", "h"), lambda r: r.slack_hours),
+]
+
+RACES: list[tuple[Column, Callable[[ScheduleRace], object]]] = [
+    (Column("job"), lambda r: r.downstream),
+    (Column("starts"), lambda r: f"{r.downstream_schedule} ({r.downstream_timezone})"),
+    (Column("reads"), lambda r: r.through),
+    (Column("written by"), lambda r: r.upstream),
+    (Column("which starts"), lambda r: f"{r.upstream_schedule} ({r.upstream_timezone})"),
+    (Column("run time", "min"), lambda r: r.upstream_runtime_minutes),
+    (Column("overlap", "min"), lambda r: r.overlap_minutes),
+    (Column("runs hit"), lambda r: f"{r.runs_overlapping} of {r.runs_sampled}"),
 ]
 
 
@@ -119,8 +160,31 @@ def present(a: PipelineAssessment) -> list[Block]:
         title = "Availability of each prediction path (seeded Monte-Carlo)"
         out.append(table_of(title, AVAILABILITY, a.availability))
     if a.refresh:
-        title = "Refresh slack (budget minus interval and run time)"
+        title = "Refresh slack (budget minus the longest gap between runs and the run time)"
         out.append(table_of(title, REFRESH, a.refresh))
+    if a.races:
+        title = "Schedule races (a job starts before the job it reads can finish)"
+        out.append(table_of(title, RACES, a.races))
     if a.lineage.nodes:
         out.append(lineage_graph(a.lineage))
     return out
+
+
+def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> str:
+    """One line: the single points of failure and what each does, then each path's
+    availability against its SLO."""
+    parts = []
+    for spof in a.single_point_details:
+        how = "stops" if spof.stops else "silently corrupts"
+        hit = spof.stops or spof.corrupts
+        parts.append(f"{spof.component} {how} {', '.join(hit)} when it fails")
+    for row in a.availability:
+        if row.slo is None:
+            continue
+        verdict = "meets" if row.meets_slo else "misses" if row.meets_slo is False else "may miss"
+        bound = "at most " if row.estimate_is_upper_bound else ""
+        parts.append(
+            f"{row.endpoint}'s path is {bound}{row.estimate:.3%} available and {verdict} its "
+            f"{row.slo:.3%} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
+        )
+    return "; ".join(parts) or "no single point of failure on a prediction path"

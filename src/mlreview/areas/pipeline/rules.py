@@ -8,7 +8,9 @@ from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
+from mlreview.areas.pipeline.schedule_race import local_time
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet, SourceMonitor
+from mlreview.document.cells import availability, duration, number
 from mlreview.system.manifest import Endpoint
 from mlreview.system.units import format_seconds
 
@@ -60,7 +62,7 @@ def undeclared_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Use an out-of-range sentinel plus a missing-indicator feature, alert on the default "
     "rate, and drop or flag defaulted rows before they reach training.",
     mitigation="prevent",
-    scenario="source-outage",
+    scenario="silent-default",
     likelihood=6,
     silent=True,
     detectors=(Monitor("monitoring.inputs.null_rate"), SourceMonitor("monitors.null_rate")),
@@ -91,6 +93,11 @@ def silent_default(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             "behaviour",
             severity=Severity.CRITICAL if trains else None,
             anchor=s.id,
+            enact={
+                (*s.path, "on_failure", "missing_indicator"): True,
+                (*s.path, "on_failure", "default_in_valid_range"): False,
+                (*s.path, "on_failure", "alert"): True,
+            },
         )
 
 
@@ -106,7 +113,7 @@ def silent_default(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "the bad partition, alerting the data owner.",
     mitigation="prevent",
     scenario="bad-training-data",
-    likelihood=5,
+    likelihood=4,
     silent=True,
 )
 def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -135,6 +142,8 @@ def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             pipe,
             "validation",
             severity=Severity.MEDIUM if not automated else None,
+            anchor=models[0] if models else pipe.id,
+            enact={(*pipe.path, "validation", "blocking"): True},
         )
 
 
@@ -150,6 +159,7 @@ def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "anomalies and on schema changes.",
     mitigation="detect",
     scenario="source-outage",
+    role="gap",
     likelihood=5,
     silent=True,
 )
@@ -164,13 +174,25 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         missing = [n for n, v in checks if not v]
         if not missing:
             continue
+        behaviour = s.on_failure.behaviour if s.on_failure else None
+        if fresh and behaviour == "fail_closed":
+            continue  # it fails loudly and its age is watched: nothing degrades unseen
+        stale = "freshness" in missing
         yield p.hit(
             [s.id],
-            f"Source {s.id} has no {', '.join(missing)} monitor.",
+            f"Source {s.id} has no {', '.join(missing)} monitor"
+            + (": if it stops updating, nothing notices." if stale else "."),
             s,
             "monitors",
             severity=None if s.id in live else Severity.MEDIUM,
             anchor=s.id,
+            scenario="stale-source" if stale else None,
+            role="cause" if stale else None,
+            enact={
+                (*s.path, "monitors", "freshness"): "alert",
+                (*s.path, "monitors", "volume"): "alert",
+                (*s.path, "monitors", "schema"): "alert",
+            },
         )
 
 
@@ -186,9 +208,10 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "to change announcements; run contract tests in the producer's CI.",
     mitigation="prevent",
     scenario="upstream-change",
-    likelihood=6,
+    likelihood=3,
     silent=True,
     detectors=(Monitor("monitoring.inputs.schema"), SourceMonitor("monitors.schema")),
+    rows=0.25,
 )
 def no_data_contract(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
@@ -282,6 +305,10 @@ def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             pipe,
             "alerts",
             anchor=pipe.id,
+            enact={
+                (*pipe.path, "alerts", "on_failure"): "alert",
+                (*pipe.path, "alerts", "on_sla_miss"): "alert",
+            },
         )
 
 
@@ -297,7 +324,7 @@ def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "never let a failed retrain replace the serving version.",
     mitigation="recover",
     scenario="bad-release",
-    likelihood=4,
+    likelihood=3,
 )
 def no_last_known_good(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
@@ -325,7 +352,8 @@ def no_last_known_good(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Raise the budget or TTL to cover a missed run plus recovery time, or refresh more "
     "often; alert on refresh age before the budget is spent.",
     mitigation="limit",
-    scenario="pipeline-outage",
+    scenario="stale-feature",
+    trigger="present",
     likelihood=5,
     detectors=(
         Monitor("monitoring.freshness.feature_freshness"),
@@ -336,7 +364,9 @@ def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
         for pipe in refresh_pipelines(ctx.system, f):
             slack = refresh_slack_seconds(ctx.system, f, pipe)
-            if slack is None or pipe.schedule is None or slack >= pipe.schedule.period:
+            if slack is None or pipe.schedule is None:
+                continue
+            if slack >= pipe.schedule.missed_run_gap - pipe.schedule.longest_gap:
                 continue
             p = ctx.probe()
             sched = p.get(pipe, "schedule")
@@ -346,8 +376,15 @@ def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
                 store = ctx.system.get(f.store or "")
                 budget = p.get(store, "ttl") if store else None
             p.get(pipe, "runtime")
+            duty = None
             if slack < 0:
                 text = f"is older than its {budget} budget even when every run succeeds"
+                late = format_seconds(-slack)
+                duty = (
+                    -slack / sched.period,
+                    f"{f.id} past its budget {late} of every "
+                    f"{format_seconds(sched.period)} even when every run succeeds",
+                )
             else:
                 text = (
                     f"has {format_seconds(slack)} of slack: one failed run breaches its "
@@ -359,6 +396,8 @@ def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
                 pipe,
                 "schedule",
                 anchor=pipe.id,
+                trigger="present" if duty else "event",
+                duty=duty,
             )
 
 
@@ -373,7 +412,7 @@ def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Replicate across at least two zones, or put a local cache with a staleness budget "
     "and a declared fallback in front of it.",
     mitigation="limit",
-    scenario="zone-outage",
+    scenario="dependency-outage",
     likelihood=3,
 )
 def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -395,6 +434,7 @@ def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             f"{'reads' if len(ends) == 1 else 'read'} it synchronously.",
             comp,
             "zones",
+            enact={(*comp.path, "zones"): 3},
         )
 
 
@@ -409,8 +449,9 @@ def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Retrain well inside the tolerated age so one failed run does not breach it, and "
     "alert on model age.",
     mitigation="prevent",
-    scenario="stale-model",
-    likelihood=7,
+    scenario="unadapted-drift",
+    trigger="event",
+    likelihood=4,
     detectors=(Monitor("monitoring.freshness.model_age"),),
 )
 def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -420,12 +461,12 @@ def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[
         max_age = p.get(m, "max_age")
         if cadence is None or max_age is None or cadence.continuous:
             continue
-        if cadence.period <= float(max_age):
+        if cadence.longest_gap <= float(max_age):
             continue
         yield p.hit(
             [m.id],
-            f"Model {m.id} is retrained {cadence.phrase} (every "
-            f"{format_seconds(cadence.period)}) but may be at most {max_age} old.",
+            f"Model {m.id} is retrained {cadence.phrase} ({cadence.gap_phrase}) but may be at "
+            f"most {max_age} old.",
             m.training or m,
             "cadence",
         )
@@ -443,8 +484,9 @@ def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[
     "version in the model's metadata.",
     mitigation="prevent",
     scenario="upstream-change",
-    likelihood=5,
+    likelihood=3,
     silent=True,
+    rows=0.25,
 )
 def unversioned_mutable(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.manifest.sources:
@@ -475,7 +517,8 @@ def unversioned_mutable(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Check live inputs against the training schema, ranges and null/default rates, "
     "with alerts.",
     mitigation="detect",
-    scenario="source-outage",
+    scenario="skew",
+    role="gap",
     likelihood=5,
     silent=True,
 )
@@ -510,7 +553,7 @@ def serving_inputs_unchecked(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "per slice, before promotion.",
     mitigation="prevent",
     scenario="bad-training-data",
-    likelihood=5,
+    likelihood=4,
     silent=True,
 )
 def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -528,6 +571,10 @@ def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             m.validation_gate or m,
             "blocking" if m.validation_gate else None,
             severity=None if automated else Severity.MEDIUM,
+            enact={
+                (*m.path, "validation_gate", "enabled"): True,
+                (*m.path, "validation_gate", "blocking"): True,
+            },
         )
 
 
@@ -542,7 +589,7 @@ def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Retry with exponential backoff and random jitter, capped in number and total time.",
     mitigation="recover",
     scenario="pipeline-outage",
-    likelihood=5,
+    likelihood=4,
 )
 def retry_without_backoff(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for pipe in ctx.system.manifest.pipelines:
@@ -575,7 +622,7 @@ def retry_without_backoff(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "the features the job writes.",
     mitigation="detect",
     scenario="pipeline-outage",
-    likelihood=6,
+    likelihood=5,
     silent=True,
 )
 def stream_lag_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -590,7 +637,7 @@ def stream_lag_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             continue
         budget = row.time_to_impact_minutes
         when = (
-            f"; served features exceed their budget {budget:g} min after it stalls"
+            f"; served features exceed their budget {duration(budget * 60)} after it stalls"
             if budget is not None
             else ""
         )
@@ -600,6 +647,7 @@ def stream_lag_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             pipe.alerts or pipe,
             "consumer_lag" if pipe.alerts else None,
             anchor=pipe.id,
+            enact={(*pipe.path, "alerts", "consumer_lag"): "alert"},
         )
 
 
@@ -615,7 +663,8 @@ def stream_lag_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "expected delay.",
     mitigation="detect",
     scenario="stale-model",
-    likelihood=5,
+    trigger="event",
+    likelihood=4,
     silent=True,
 )
 def silent_label_pipeline(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -660,7 +709,7 @@ def silent_label_pipeline(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Keep the TTL above two refresh intervals plus run time, so one failed run serves "
     "last-known-good values, and alert on refresh age.",
     mitigation="limit",
-    scenario="pipeline-outage",
+    scenario="stale-feature",
     likelihood=5,
 )
 def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -670,18 +719,19 @@ def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hi
         for pipe in ctx.system.writers(store.id):
             if pipe.schedule is None or pipe.schedule.continuous:
                 continue
-            cycle = pipe.schedule.period + (float(pipe.runtime) if pipe.runtime else 0.0)
-            if not cycle <= float(store.ttl) < cycle + pipe.schedule.period:
+            # Writes land one run time after each start, so they are as far apart as the
+            # starts: a failed run leaves the keys of the run before until the one after.
+            gap, missed = pipe.schedule.longest_gap, pipe.schedule.missed_run_gap
+            if not gap < float(store.ttl) < missed:
                 continue
             p = ctx.probe()
             ttl = p.get(store, "ttl")
             sched = p.get(pipe, "schedule")
-            p.get(pipe, "runtime")
             yield p.hit(
                 [store.id, pipe.id],
                 f"If one run of {pipe.id} ({sched.phrase}) fails, {store.id}'s {ttl} TTL expires "
-                f"its keys up to {format_seconds(cycle + pipe.schedule.period - float(ttl))} "
-                "before the next run refills them.",
+                f"its keys up to {format_seconds(missed - float(ttl))} before the next run "
+                f"rewrites them (writes {format_seconds(missed)} apart across the failed run).",
                 store,
                 "ttl",
                 anchor=pipe.id,
@@ -699,7 +749,7 @@ def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hi
     fix="Add a fallback for the weakest dependency on the path (cache, defaults the model was "
     "trained with), replicate it across zones, or relax the SLO to what the path can deliver.",
     mitigation="limit",
-    scenario="dependency-outage",
+    scenario="endpoint-outage",
     likelihood=7,
     detectors=(Monitor("monitoring.system.errors"),),
 )
@@ -714,9 +764,9 @@ def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         bound = "at most " if row.estimate_is_upper_bound else ""
         yield p.hit(
             [e.id, *row.components],
-            f"Endpoint {e.id} is available {bound}{row.estimate:.3%} from its path "
-            f"({', '.join(row.components)}), below its {row.slo:.3%} SLO: about "
-            f"{row.down_minutes_per_year:g} minutes down a year.",
+            f"Endpoint {e.id} is available {bound}{availability(row.estimate)} from its path "
+            f"({', '.join(row.components)}), below its {availability(row.slo)} SLO: about "
+            f"{number(row.down_minutes_per_year)} minutes down a year.",
             e.slo or e,
             "availability",
         )
@@ -754,4 +804,117 @@ def single_point_of_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             comp,
             severity=Severity.CRITICAL if silent else None,
             anchor=comp.id,
+            scenario="silent-default" if silent else None,
         )
+
+
+@RULES.rule(
+    21,
+    "schedule-race",
+    severity=Severity.HIGH,
+    summary="A job starts before the upstream job whose output it reads can finish.",
+    rationale="Schedules set by the clock rather than by completion race: the downstream run "
+    "reads yesterday's or half-written data whenever the upstream run takes its usual time, "
+    "with no failure anywhere to alert on. Time zones and daylight saving move the overlap.",
+    sources=(
+        "Apache Airflow documentation: data-aware scheduling and ExternalTaskSensor",
+        f"{ZINK} #8",
+    ),
+    fix="Trigger the downstream run on the upstream's completion (a sensor, a dataset "
+    "trigger), or move its start after the upstream's run time plus its usual variation, in "
+    "one time zone; fail the run when its input partition is missing.",
+    mitigation="prevent",
+    scenario="pipeline-outage",
+    likelihood=8,
+    silent=True,
+    detectors=(Monitor("monitoring.freshness.pipeline_age"),),
+)
+def schedule_race(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
+    for race in ctx.assessment.races:
+        up, down = ctx.system.get(race.upstream), ctx.system.get(race.downstream)
+        assert up is not None and down is not None
+        p = ctx.probe()
+        p.get(up, "schedule")
+        p.get(up, "runtime")
+        at = down if not isinstance(down, Endpoint) else (down.batch or down)
+        p.get(at, "schedule")
+        zones = (
+            f" ({race.upstream_timezone} and {race.downstream_timezone})"
+            if race.upstream_timezone != race.downstream_timezone
+            else ""
+        )
+        start = local_time(race.downstream_schedule, race.downstream_timezone)
+        up_start = local_time(race.upstream_schedule, race.upstream_timezone)
+        how_often = (
+            "on every run"
+            if race.runs_overlapping == race.runs_sampled
+            else f"on {race.runs_overlapping} of {race.runs_sampled} runs sampled across the year"
+        )
+        via = f" through {race.through}" if race.through != up.id else ""
+        yield p.hit(
+            [race.downstream, race.upstream, *([race.through] if via else [])],
+            f"{race.downstream} starts at {start} on cron '{race.downstream_schedule}' but reads "
+            f"{up.id}{via}, which starts at {up_start} on cron '{race.upstream_schedule}' and "
+            f"runs {format_seconds(race.upstream_runtime_minutes * 60)}{zones}: it starts up to "
+            f"{format_seconds(race.overlap_minutes * 60)} before that run can finish "
+            f"{how_often}, so it reads the previous run's or half-written data.",
+            at,
+            "schedule",
+            anchor=up.id,
+        )
+
+
+@RULES.rule(
+    22,
+    "unvalidated-serving-artefact",
+    severity=Severity.HIGH,
+    summary="A job rewrites what serving reads on every request without a blocking check.",
+    rationale="A generated file, index or table is a release that ships on every run. Unchecked "
+    "against what its consumer can take, one bad run either fails every request at once, "
+    "everywhere it is copied, when the consumer refuses it, or answers every request wrongly "
+    "with no error when the consumer takes it; a fallback covers only the first.",
+    sources=(
+        "Cloudflare, 18 November 2025 outage post-mortem (feature file over the bot module's "
+        "limit)",
+        f"{WAF} REL08-BP02",
+        f"{BRECK17} Data 1",
+    ),
+    fix="Validate each output against the consumer's limits (size, row count, schema, a probe "
+    "set) before it ships, publish it as a new version swapped in atomically, and keep serving "
+    "the last good version when a new one does not load.",
+    mitigation="prevent",
+    scenario="bad-artefact",
+    likelihood=5,
+)
+def unvalidated_serving_artefact(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        for dep in e.dependencies:
+            writers = [p for p in ctx.system.manifest.pipelines if dep.target in p.outputs]
+            for pipe in writers:
+                p = ctx.probe()
+                if p.get(pipe, "validation.blocking", assume=False):
+                    continue
+                fallback = p.get(dep, "fallback", assume="none")
+                closed = fallback in (None, "none", "fail")
+                when = pipe.schedule.phrase if pipe.schedule else "on each run"
+                consequence = (
+                    "and fails its requests when the load fails"
+                    if closed
+                    else f"and serves whatever it wrote: the {fallback} fallback covers a failed "
+                    "load, not a wrong one"
+                )
+                enact: dict[tuple[str | int, ...], object] = {
+                    (*pipe.path, "validation", "blocking"): True
+                }
+                if closed:
+                    enact[(*dep.path, "fallback")] = "cache"
+                yield p.hit(
+                    [pipe.id, dep.target, e.id],
+                    f"Endpoint {e.id} reads {dep.target}, which {pipe.id} rewrites {when} "
+                    f"without a blocking check, {consequence}.",
+                    pipe,
+                    "validation",
+                    anchor=pipe.id,
+                    scenario=None if closed else "unchecked-output",
+                    enact=enact,
+                )

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlreview.areas.record import OMIT_NONE, Record
+from mlreview.areas.serving import batch_model
 from mlreview.areas.serving import capacity_model as capacity
+from mlreview.areas.serving.batch_model import BatchLevel, BatchLimit
 from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
+from mlreview.document.cells import number, signed_share
 from mlreview.system.manifest import Dependency, Endpoint
 from mlreview.system.system import System
 
@@ -50,6 +53,12 @@ class LoadTestCheck(Record):
     """LLM token timings (time to first token, inter-token latency, tokens per second), which
     the capacity model does not use yet."""
     notes: list[str] = field(default_factory=list)
+    calibrated: bool = False
+    """The test set the model's service time, so it cannot validate it."""
+    held_out_p99_ms: float | None = None
+    """The p99 predicted at its rate by the model built without this test."""
+    held_out_error: float | None = None
+    """(held-out prediction - measured) / measured."""
 
 
 @dataclass
@@ -90,6 +99,15 @@ class EndpointCapacity(Record):
     load_tests: list[LoadTestCheck] = field(default_factory=list)
     dependencies: list[DependencyLoad] = field(default_factory=list)
     sweep: list[LoadLevel] | None = field(default=None, metadata=OMIT_NONE)
+    validation: str | None = None
+    """What the load tests say of the model: which calibrated it, which check it."""
+    batch: list[BatchLevel] = field(default_factory=list)
+    """Batch scoring today and at the growth target."""
+    batch_limits: list[BatchLimit] = field(default_factory=list)
+    batch_assumptions: list[str] = field(default_factory=list)
+    holds_target: bool | None = None
+    """The one verdict at the growth target: every constraint takes its rate."""
+    limited_by: str | None = None
 
     @property
     def online(self) -> bool:
@@ -158,6 +176,75 @@ def _bottlenecks(
     return sorted(out, key=lambda b: (b.capacity_qps, b.constraint))
 
 
+def _judge(level: LoadLevel, limits: list[Bottleneck]) -> None:
+    """Count every constraint in a load level's verdict: the replica pool's (from the
+    queueing model) and each other limit's highest rate."""
+    broken = [f"{b.constraint} ({b.component})" for b in limits if b.capacity_qps < level.qps]
+    if broken:
+        level.meets_slo = False
+        level.limited_by = broken[0]
+    elif not level.meets_slo:
+        level.limited_by = (
+            "latency SLO (no number of replicas meets it)"
+            if level.replicas_needed is None
+            else "replica pool at max replicas"
+        )
+
+
+def _daily_predictions(system: System, e: Endpoint) -> float | None:
+    for traffic in (e.traffic, system.manifest.system.traffic):
+        if traffic and traffic.daily_predictions:
+            return traffic.daily_predictions
+    return None
+
+
+def _batch_row(system: System, e: Endpoint, row: EndpointCapacity) -> EndpointCapacity:
+    """A batch endpoint's run today and at the growth target, and what breaks first."""
+    model = batch_model.build(e, _daily_predictions(system, e))
+    if model is None:
+        return row
+    mult = row.multiplier
+    row.batch = [model.level(1.0), model.level(mult)]
+    row.batch_limits = model.limits(e.id, mult)
+    for level in row.batch:
+        batch_model.judge(level, row.batch_limits)
+    row.batch_assumptions = model.assumptions
+    target = row.batch[1]
+    row.holds_target = target.fits_window
+    row.limited_by = target.limited_by
+    return row
+
+
+def _p99_at(model: capacity.CapacityModel, rate: float | None) -> float | None:
+    replicas = model.tested_replicas
+    if rate is None or not model.station(rate, replicas).stable:
+        return None
+    return model.latency_ms(rate, replicas, 0.99)
+
+
+def _validation(tests: list[LoadTestCheck]) -> str | None:
+    """Which tests calibrated the model and which, held out, check it."""
+    if not tests:
+        return None
+    checks = [t for t in tests if not t.calibrated and t.held_out_error is not None]
+    fitted = [t for t in tests if t.calibrated]
+    parts = []
+    if fitted:
+        names = ", ".join(f"{number(t.throughput_qps)} QPS" for t in fitted)
+        parts.append(f"calibrated on the {names} test{'s' if len(fitted) > 1 else ''}")
+    if checks:
+        shown = "; ".join(
+            f"the {number(t.throughput_qps)} QPS test, held out, measured p99 "
+            f"{number(t.p99_ms)} ms against {number(t.held_out_p99_ms)} ms predicted "
+            f"({signed_share(t.held_out_error)})"
+            for t in checks
+        )
+        parts.append(shown)
+    elif fitted:
+        parts.append("no other test validates it")
+    return "; ".join(parts)
+
+
 def endpoint_row(
     system: System, e: Endpoint, override: float | None = None, sweep_points: int = 0
 ) -> EndpointCapacity:
@@ -184,15 +271,17 @@ def endpoint_row(
             )
         )
     if e.mode == "batch":
-        return row
+        return _batch_row(system, e, row)
     model = capacity.build(system, e)
     if model is None:
         return row
     tested_replicas = model.tested_replicas
     for r in model.load_tests:
         rate = r.throughput_qps  # None: the file has no request rate to compare at
-        stable = rate is not None and model.station(rate, tested_replicas).stable
-        predicted = model.latency_ms(rate, tested_replicas, 0.99) if rate and stable else None
+        predicted = _p99_at(model, rate)
+        others = [o for o in model.load_tests if o is not r]
+        without = capacity.build(system, e, others)
+        held_out = _p99_at(without, rate) if without is not None else None
         row.load_tests.append(
             LoadTestCheck(
                 file=r.file,
@@ -207,8 +296,14 @@ def endpoint_row(
                 concurrency=r.concurrency,
                 tokens=r.tokens.to_dict() if r.tokens else None,
                 notes=list(r.notes),
+                calibrated=r.file in model.calibrated_on,
+                held_out_p99_ms=round(held_out, 2) if held_out is not None else None,
+                held_out_error=round(held_out / r.p99_ms - 1, 3)
+                if held_out is not None and r.p99_ms
+                else None,
             )
         )
+    row.validation = _validation(row.load_tests)
     row.model = ModelBasis(
         service_mean_ms=round(model.service.mean * 1000, 3),
         service_p99_ms=round(model.service.quantile(0.99) * 1000, 3),
@@ -232,6 +327,10 @@ def endpoint_row(
     row.headroom = round(ceiling / goal, 3) if goal else None
     row.bottlenecks = _bottlenecks(system, e, model, goal)
     row.bottleneck = row.bottlenecks[0]
+    for level in [*row.scenarios, *(row.sweep or [])]:
+        _judge(level, row.bottlenecks)
+    row.holds_target = row.scenarios[1].meets_slo
+    row.limited_by = row.scenarios[1].limited_by
     traffic = e.traffic or system.manifest.system.traffic
     ramp = float(traffic.ramp) if traffic and traffic.ramp is not None else DEFAULT_RAMP_S
     row.spike = capacity.spike(model, peak, goal, 0.0)

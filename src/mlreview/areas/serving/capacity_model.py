@@ -17,6 +17,7 @@ from pathlib import Path
 from mlreview.areas.common import multiplier, peak_qps
 from mlreview.areas.record import Record
 from mlreview.datasets.loadtest import LoadTestRun, read
+from mlreview.document.cells import duration, number, share
 from mlreview.quant.autoscaler import Autoscaler, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
 from mlreview.quant.spike import SpikeSpec, simulate
@@ -47,6 +48,9 @@ class CapacityModel:
     bounded_queue: bool
     assumptions: list[str]
     load_tests: list[LoadTestRun]
+    calibrated_on: list[str] = field(default_factory=list)
+    """Files of the load tests that set the service time (the lowest-rate test when nothing
+    is declared, the slowest test when it stretched it): they cannot validate the model."""
 
     @property
     def per_replica_saturation(self) -> float:
@@ -120,8 +124,9 @@ def _service(
         b = e.batching
         per_request = b.latency_ms_max_batch / b.max_batch_size / 1000.0
         notes.append(
-            f"dynamic batching: {b.max_batch_size} per batch in {b.latency_ms_max_batch:g} ms, "
-            f"{per_request * 1000:.3g} ms per request at full batches"
+            f"dynamic batching: {b.max_batch_size} per batch in "
+            f"{number(b.latency_ms_max_batch)} ms, {number(per_request * 1000)} ms per request "
+            "at full batches"
         )
         return ServiceTime.deterministic(per_request, "batching"), notes
     if st is not None and st.p50_ms is not None:
@@ -130,12 +135,12 @@ def _service(
             notes.append("service-time p99 not declared; assumed exponential service")
             return ServiceTime.exponential(st.p50_ms / 1000.0 / math.log(2), "p50 only"), notes
         return ServiceTime.lognormal(st.p50_ms / 1000.0, p99 / 1000.0, "declared"), notes
-    tested = [r for r in runs if r.p99_ms is not None and r.throughput_qps is not None]
-    if tested:
-        low = min(tested, key=lambda r: r.throughput_qps or 0.0)
+    low = _lowest_rate_test(runs)
+    if low is not None:
         notes.append(
-            f"service time from the lowest-rate load test ({low.file}: p50 {low.p50_ms:g} ms, "
-            f"p99 {low.p99_ms:g} ms at {low.throughput_qps:g} QPS)"
+            f"service time from the lowest-rate load test ({low.file}: p50 "
+            f"{number(low.p50_ms)} ms, p99 {number(low.p99_ms)} ms at "
+            f"{number(low.throughput_qps)} QPS)"
         )
         return ServiceTime.lognormal(
             low.p50_ms / 1000.0, (low.p99_ms or low.p50_ms) / 1000.0, "load test"
@@ -144,11 +149,17 @@ def _service(
     if claim:
         mean = concurrency * CLAIM_UTILISATION / claim
         notes.append(
-            f"service time not declared; derived from {claim:g} QPS per replica taken as "
-            f"{CLAIM_UTILISATION:.0%} of saturation, exponential"
+            f"service time not declared; derived from {number(claim)} QPS per replica taken as "
+            f"{share(CLAIM_UTILISATION)} of saturation, exponential"
         )
         return ServiceTime.exponential(mean, "claim"), notes
     raise LookupError("no service time, load test or per-replica QPS")
+
+
+def _lowest_rate_test(runs: list[LoadTestRun]) -> LoadTestRun | None:
+    """The run at the lowest request rate among those that state both a rate and a p99."""
+    tested = [r for r in runs if r.p99_ms is not None and r.throughput_qps is not None]
+    return min(tested, key=lambda r: r.throughput_qps or 0.0) if tested else None
 
 
 def _load_tests(system: System, e: Endpoint) -> list[LoadTestRun]:
@@ -159,9 +170,12 @@ def _load_tests(system: System, e: Endpoint) -> list[LoadTestRun]:
     return [read(base / rel, str(base / rel)) for rel in lt.results]
 
 
-def build(system: System, e: Endpoint) -> CapacityModel | None:
-    """The endpoint's capacity model, or None when nothing says how fast a replica is."""
-    runs = _load_tests(system, e)
+def build(
+    system: System, e: Endpoint, runs: list[LoadTestRun] | None = None
+) -> CapacityModel | None:
+    """The endpoint's capacity model, or None when nothing says how fast a replica is;
+    ``runs`` replaces the linked load tests (to hold one out)."""
+    runs = _load_tests(system, e) if runs is None else runs
     concurrency = e.concurrency_per_replica or 1
     assumptions: list[str] = []
     if e.concurrency_per_replica is None:
@@ -171,6 +185,8 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
     except LookupError:
         return None
     assumptions += notes
+    lowest = _lowest_rate_test(runs)
+    calibrated = [lowest.file] if service.basis == "load test" and lowest else []
     routing = e.routing or (
         "shared" if (e.platform or "").lower() in ("ray_serve", "ray") else "random"
     )
@@ -180,6 +196,8 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
     for d in e.dependencies:
         if d.latency_ms is not None:
             extra += d.latency_ms * (d.calls_per_request or 1.0) / 1000.0
+        else:
+            assumptions.append(f"latency of {d.target} not declared; none added per request")
     replicas = e.replicas
     lo = replicas.min if replicas and replicas.min is not None else 1
     hi = replicas.max if replicas and replicas.max is not None else lo
@@ -193,7 +211,7 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
     assumptions.append(f"autoscaler: {scaler.name} ({basis})")
     cold = float(e.cold_start) if e.cold_start is not None else DEFAULT_COLD_START_S
     if e.cold_start is None:
-        assumptions.append(f"cold start not declared; assumed {DEFAULT_COLD_START_S:g}s")
+        assumptions.append(f"cold start not declared; assumed {duration(DEFAULT_COLD_START_S)}")
     timeout = float(e.request_timeout) if e.request_timeout is not None else DEFAULT_TIMEOUT_S
     model = CapacityModel(
         endpoint=e,
@@ -213,6 +231,7 @@ def build(system: System, e: Endpoint) -> CapacityModel | None:
         ),
         assumptions=assumptions,
         load_tests=runs,
+        calibrated_on=calibrated,
     )
     return _slowed_to_load_tests(model)
 
@@ -239,9 +258,12 @@ def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
         return model
     basis = model.service.basis
     model.service = model.service.scaled(factor, f"{basis}, slowed to load test")
+    if worst.file not in model.calibrated_on:
+        model.calibrated_on.append(worst.file)
     model.assumptions.append(
-        f"the load test {worst.file} ({worst.throughput_qps:g} QPS on {model.tested_replicas} "
-        f"replicas, p99 {worst.p99_ms:g} ms) is only explained by a service time "
+        f"the load test {worst.file} ({number(worst.throughput_qps)} QPS on "
+        f"{model.tested_replicas} replicas, p99 {number(worst.p99_ms)} ms) is only explained by "
+        "a service time "
         f"{factor:.2f}x the one assumed ({basis}): replicas are slower at that load, so the "
         "model uses the slower service time"
     )
@@ -261,11 +283,17 @@ class LoadLevel(Record):
     replicas_needed: int | None
     meets_slo: bool
     replica_hours_per_day: int
+    limited_by: str | None = None
+    """The first constraint this rate breaks (the replica pool, a dependency's limit, a
+    connection pool, the accelerator quota); ``meets_slo`` is false whenever one does."""
 
 
 @dataclass
 class SpikeOutcome(Record):
-    """A simulated step (ramp_seconds 0) or ramp from today's peak to the growth target."""
+    """A simulated step (ramp_seconds 0) or ramp from today's peak to the growth target.
+
+    Every request either met the latency SLO, was answered late (``over_slo``), timed out or
+    was shed; ``met_slo`` counts the first, so timed-out and shed requests are misses."""
 
     ramp_seconds: float
     time_to_capacity_seconds: float | None
@@ -277,6 +305,11 @@ class SpikeOutcome(Record):
     shed: int
     peak_wait_seconds: float
     series: list[dict[str, float]] = field(default_factory=list)
+    met_slo: int = 0
+    met_slo_share: float = 0.0
+
+    def share(self, count: int) -> float:
+        return count / self.requests if self.requests else 0.0
 
 
 def scenario(model: CapacityModel, rate: float, mult: float) -> LoadLevel:
@@ -319,17 +352,21 @@ def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> Spik
         extra_latency_s=model.extra_latency_s,
     )
     result = simulate(spec, seed=SPIKE_SEED)
+    late = round(result.over_slo)
+    met = max(0, result.requests - late - result.timed_out - result.shed)
     return SpikeOutcome(
         ramp_seconds=ramp_s,
         time_to_capacity_seconds=result.time_to_capacity_s,
         reaches_target=result.reaches_target,
         requests=result.requests,
-        over_slo=round(result.over_slo),
+        over_slo=late,
         over_slo_share=round(result.over_slo_share, 4),
         timed_out=result.timed_out,
         shed=result.shed,
         peak_wait_seconds=round(result.peak_wait_s, 2),
         series=result.series,
+        met_slo=met,
+        met_slo_share=round(met / result.requests, 4) if result.requests else 0.0,
     )
 
 

@@ -13,10 +13,11 @@ from mlreview.areas.serving.assessment import (
     LoadTestCheck,
     ServingAssessment,
 )
+from mlreview.areas.serving.batch_model import BatchLevel, BatchLimit
 from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
 from mlreview.datasets.loadtest.run import TOKENS_NOT_MODELLED
-from mlreview.document.blocks import Block, Chart, Column, Series, Table
-from mlreview.document.cells import table_of
+from mlreview.document.blocks import Block, Bullets, Chart, Column, Item, Series, Table, inline
+from mlreview.document.cells import Share, duration, number, signed_share, table_of
 from mlreview.system.system import System
 
 Columns = list[tuple[Column, Callable[[tuple[str, LoadLevel]], object]]]
@@ -39,6 +40,7 @@ LOAD_COLUMNS: Columns = [
     (Column("p99", "ms"), lambda r: _latency(r[1].p99_ms)),
     (Column("replicas needed"), lambda r: r[1].replicas_needed),
     (Column("meets SLO"), lambda r: r[1].meets_slo),
+    (Column("limited by"), lambda r: r[1].limited_by or "-"),
 ]
 """Columns of one load level of an endpoint, shared by the review and `mlreview capacity`."""
 
@@ -48,7 +50,7 @@ STEADY: Columns = [
     *LOAD_COLUMNS,
     (Column("replica-hours/day"), lambda r: r[1].replica_hours_per_day),
 ]
-SWEEP: Columns = [(Column("load"), lambda r: f"{r[1].multiplier:g}x"), *LOAD_COLUMNS]
+SWEEP: Columns = [(Column("load"), lambda r: f"{number(r[1].multiplier)}x"), *LOAD_COLUMNS]
 LIMITS: list[tuple[Column, Callable[[tuple[str, Bottleneck]], object]]] = [
     (Column("endpoint"), lambda r: r[0]),
     (Column("limit"), lambda r: r[1].constraint),
@@ -63,7 +65,12 @@ TESTS: list[tuple[Column, Callable[[tuple[str, LoadTestCheck]], object]]] = [
     (Column("QPS"), lambda r: r[1].throughput_qps),
     (Column("replicas"), lambda r: r[1].replicas),
     (Column("p99 ms measured"), lambda r: r[1].p99_ms),
-    (Column("p99 ms predicted"), lambda r: r[1].predicted_p99_ms),
+    (Column("role"), lambda r: "calibrated the model" if r[1].calibrated else "held out"),
+    (Column("p99 ms predicted without it"), lambda r: r[1].held_out_p99_ms),
+    (
+        Column("error"),
+        lambda r: None if r[1].held_out_error is None else signed_share(r[1].held_out_error),
+    ),
     (Column("open loop"), lambda r: r[1].open_loop),
 ]
 
@@ -99,38 +106,84 @@ SPIKES: list[tuple[Column, Callable[[tuple[str, str, SpikeOutcome]], object]]] =
         ),
     ),
     (Column("enough replicas"), lambda r: r[2].reaches_target),
-    (Column("over SLO"), lambda r: f"{r[2].over_slo_share:.1%}"),
-    (Column("timed out"), lambda r: r[2].timed_out),
-    (Column("shed"), lambda r: r[2].shed),
+    (Column("requests"), lambda r: r[2].requests),
+    (Column("met SLO"), lambda r: Share(r[2].met_slo_share)),
+    (Column("late"), lambda r: Share(r[2].share(r[2].over_slo))),
+    (Column("timed out"), lambda r: Share(r[2].share(r[2].timed_out))),
+    (Column("shed"), lambda r: Share(r[2].share(r[2].shed))),
+]
+BATCH: list[tuple[Column, Callable[[tuple[str, BatchLevel]], object]]] = [
+    (Column("endpoint"), lambda r: r[0]),
+    (Column("x"), lambda r: r[1].multiplier),
+    (Column("rows per run"), lambda r: r[1].rows_per_run),
+    (Column("workers"), lambda r: r[1].workers),
+    (Column("run time", "h"), lambda r: r[1].runtime_hours),
+    (Column("window", "h"), lambda r: r[1].window_hours),
+    (Column("fits window"), lambda r: r[1].fits_window),
+    (Column("limited by"), lambda r: r[1].limited_by or "-"),
+]
+BATCH_LIMITS: list[tuple[Column, Callable[[tuple[str, BatchLimit]], object]]] = [
+    (Column("endpoint"), lambda r: r[0]),
+    (Column("limit"), lambda r: r[1].constraint),
+    (Column("component"), lambda r: r[1].component),
+    (
+        Column("breaks at", "x today"),
+        lambda r: "never" if r[1].breaks_at_multiplier is None else r[1].breaks_at_multiplier,
+    ),
+    (Column("holds at target"), lambda r: r[1].holds),
 ]
 
 
 def _p99(ms: float | None) -> str:
-    return f"p99 {ms:g} ms" if ms is not None else "queue grows without bound"
+    return f"p99 {number(ms)} ms" if ms is not None else "queue grows without bound"
+
+
+def _batch_summary(row: EndpointCapacity) -> str:
+    if not row.batch:
+        return f"{row.endpoint} scores in batch (declare its run time and window)"
+    now, grown = row.batch
+    verdict = "holds" if grown.fits_window else "does not hold"
+    window = f" against a {_hours(grown.window_hours)} window" if grown.window_hours else ""
+    first = next(iter(row.batch_limits), None)
+    breaks = (
+        f"; first limit: {first.constraint} (breaks at {number(first.breaks_at_multiplier)}x)"
+        if first is not None and first.breaks_at_multiplier is not None
+        else ""
+    )
+    return (
+        f"{row.endpoint} {verdict} {number(row.multiplier)}x in batch "
+        f"({_hours(now.runtime_hours)} today, {_hours(grown.runtime_hours)} at "
+        f"{number(row.multiplier)}x{window}){breaks}"
+    )
+
+
+def _hours(hours: float | None) -> str:
+    return duration(None if hours is None else hours * 3600)
 
 
 def _endpoint_summary(row: EndpointCapacity) -> str:
     if not row.online:
-        return f"{row.endpoint} scores in batch"
+        return _batch_summary(row)
     if not row.scenarios or row.bottleneck is None or row.spike is None:
         return f"{row.endpoint}: capacity unknown (declare peak QPS and service time)"
     now, grown = row.scenarios
     verdict = "holds" if grown.meets_slo else "does not hold"
     b = row.bottleneck
-    first = f"; first limit: {b.constraint} ({b.component}, {b.capacity_qps:g} QPS)"
+    first = f"; first limit: {b.constraint} ({b.component}, {number(b.capacity_qps)} QPS)"
     ttc = row.spike.time_to_capacity_seconds
     if row.spike.reaches_target and ttc is not None:
-        spike = f"; a step to {row.multiplier:g}x has enough replicas after {ttc:g}s"
+        spike = f"; a step to {number(row.multiplier)}x has enough replicas after {duration(ttc)}"
     elif ttc is not None:
         spike = (
-            f"; a step to {row.multiplier:g}x reaches the {row.max_replicas}-replica "
-            f"maximum after {ttc:g}s, still short"
+            f"; a step to {number(row.multiplier)}x reaches the {row.max_replicas}-replica "
+            f"maximum after {duration(ttc)}, still short"
         )
     else:
-        spike = f"; a step to {row.multiplier:g}x never gets enough replicas"
+        spike = f"; a step to {number(row.multiplier)}x never gets enough replicas"
     return (
-        f"{row.endpoint} {verdict} {row.multiplier:g}x ({grown.qps:g} QPS: {_p99(grown.p99_ms)} "
-        f"at {grown.replicas} replicas, {grown.replicas_needed or 'no number of'} needed; "
+        f"{row.endpoint} {verdict} {number(row.multiplier)}x ({number(grown.qps)} QPS: "
+        f"{_p99(grown.p99_ms)} at {grown.replicas} replicas, "
+        f"{grown.replicas_needed or 'no number of'} needed; "
         f"{_p99(now.p99_ms)} today){first}{spike}"
     )
 
@@ -141,29 +194,38 @@ def summarise(system: System, a: ServingAssessment, findings: list[Finding]) -> 
     return f"{body}; {plural(len(findings), 'finding')}."
 
 
-def serving_tables(rows: list[EndpointCapacity]) -> list[Table]:
-    """Latency today and at the growth target, what breaks first, and the spike outcome."""
-    out = [
-        table_of(
-            "Steady state today and at the growth target",
-            STEADY,
-            [(r.endpoint, s) for r in rows for s in r.scenarios],
-        )
-    ]
+def serving_tables(rows: list[EndpointCapacity]) -> list[Block]:
+    """Latency today and at the growth target, what breaks first, the load tests against
+    the model, and the spike outcome."""
+    steady = [(r.endpoint, s) for r in rows for s in r.scenarios]
+    out: list[Block] = []
+    if steady or not any(r.batch for r in rows):
+        out.append(table_of("Steady state today and at the growth target", STEADY, steady))
     limits = [(r.endpoint, b) for r in rows for b in r.bottlenecks]
     if limits:
         title = "What breaks first (highest QPS each limit allows, lowest first)"
         out.append(table_of(title, LIMITS, limits))
     tests = [(r.endpoint, t) for r in rows for t in r.load_tests]
     if tests:
-        title = "Load tests against the model (p99 predicted at each test's rate and replicas)"
+        title = (
+            "Load tests against the model (each predicted by the model built without it, at "
+            "its rate and replicas)"
+        )
         out.append(table_of(title, TESTS, tests))
+        said = [f"{r.endpoint}: {r.validation}." for r in rows if r.validation]
+        out.append(Bullets("", tuple(Item(inline(s)) for s in said)))
     llm = [(r.endpoint, t) for r in rows for t in r.load_tests if t.tokens]
     if llm:
         out.append(table_of(f"LLM serving load tests ({TOKENS_NOT_MODELLED})", TOKENS, llm))
     notes = [(r.endpoint, t.file, n) for r in rows for t in r.load_tests for n in t.notes]
     if notes:
         out.append(table_of("What the load-test files do not say", NOTES, notes))
+    batch = [(r.endpoint, level) for r in rows for level in r.batch]
+    if batch:
+        out.append(table_of("Batch scoring today and at the growth target", BATCH, batch))
+        limits_b = [(r.endpoint, b) for r in rows for b in r.batch_limits]
+        title = "What breaks first in batch (data growth each limit allows, soonest first)"
+        out.append(table_of(title, BATCH_LIMITS, limits_b))
     spikes = [
         (r.endpoint, shape, outcome)
         for r in rows
@@ -187,7 +249,7 @@ def spike_chart(row: EndpointCapacity) -> Chart | None:
         return None
     series = row.spike.series
     return Chart(
-        f"{row.endpoint}: a step to {row.multiplier:g}x (p99 latency and ready replicas)",
+        f"{row.endpoint}: a step to {number(row.multiplier)}x (p99 latency and ready replicas)",
         "s",
         Series("p99 latency", "ms", tuple((p["t"], p["p99_ms"]) for p in series)),
         Series("ready replicas", "", tuple((p["t"], p["replicas"]) for p in series)),
@@ -199,3 +261,36 @@ def present(a: ServingAssessment) -> list[Block]:
     out: list[Block] = list(serving_tables(a.endpoints))
     out += [chart for r in a.endpoints if (chart := spike_chart(r)) is not None]
     return out
+
+
+def _endpoint_verdict(row: EndpointCapacity) -> str:
+    if not row.online:
+        return f"{row.endpoint} scores in batch"
+    grown = row.at_target
+    if grown is None or row.bottleneck is None:
+        return f"{row.endpoint}: capacity unknown (declare peak QPS and a service time)"
+    target = row.target_qps or grown.qps
+    broken = [b for b in row.bottlenecks if not b.holds]
+    if not broken:
+        return (
+            f"{row.endpoint} holds {row.multiplier:g}x ({target:,.0f} QPS at "
+            f"{grown.replicas} replicas): scalability is not the risk here"
+        )
+    first = broken[0]
+    need = (
+        f"{row.replicas_needed} replicas needed"
+        if row.replicas_needed
+        else "no replica count meets the SLO"
+    )
+    text = (
+        f"{row.endpoint} does not hold {row.multiplier:g}x: {first.constraint} "
+        f"({first.component}) serves {first.capacity_qps:,.0f} of {target:,.0f} QPS ({need})"
+    )
+    if len(broken) > 1:
+        nxt = broken[1]
+        text += f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint})"
+    return text
+
+
+def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:
+    return "; ".join(_endpoint_verdict(r) for r in a.endpoints) or "no endpoints declared"

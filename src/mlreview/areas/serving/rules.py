@@ -9,9 +9,19 @@ from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint
 
 RULES: RuleSet[ServingAssessment] = RuleSet(area="serving", prefix="SCALE")
+
+
+def _replica_cost(now: int | None, needed: int | None) -> str | None:
+    if not now or not needed or needed <= now:
+        return None
+    return (
+        f"{needed - now} more replicas at the target ({needed} instead of {now}), "
+        f"{(needed - now) * 24:,} more replica-hours a day while traffic stays there"
+    )
 
 
 def _row(ctx: Context[ServingAssessment], e: Endpoint) -> EndpointCapacity:
@@ -47,12 +57,14 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         need = f"it needs {needed} replicas" if needed else "no number of replicas meets the SLO"
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} serves at most {row.capacity_qps:,.0f} QPS within its latency "
-            f"SLO at {row.max_replicas} replicas, but {row.multiplier:g}x of "
-            f"{row.peak_qps:g} QPS is {row.target_qps:,.0f} QPS; {need}.",
+            f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS within its latency "
+            f"SLO at {row.max_replicas} replicas, but {number(row.multiplier)}x of "
+            f"{number(row.peak_qps)} QPS is {number(row.target_qps)} QPS; {need}.",
             e.replicas or e,
             "max",
             severity=Severity.CRITICAL if critical else None,
+            enact={(*e.path, "replicas", "max"): needed} if needed else None,
+            cost=_replica_cost(row.max_replicas, needed),
         )
 
 
@@ -68,6 +80,7 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     "beyond until it breaks; repeat on every model change.",
     mitigation="prevent",
     scenario="capacity",
+    role="gap",
     likelihood=6,
 )
 def capacity_untested(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
@@ -80,14 +93,14 @@ def capacity_untested(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         measured = max(rates, default=None)
         tested = max(v for v in (declared, measured, 0.0) if v is not None) or None
         target = row.target_qps
-        goal = f" of {target:,.0f} QPS" if target else ""
+        goal = f" of {number(target)} QPS" if target else ""
         if tested and target and tested >= 0.9 * target:
             deps = p.get(e, "capacity.load_test.includes_dependencies", assume=False)
             if deps or not e.dependencies:
                 continue
             yield p.hit(
                 [e.id],
-                f"Endpoint {e.id} was load-tested to {tested:,.0f} QPS without its "
+                f"Endpoint {e.id} was load-tested to {number(tested)} QPS without its "
                 f"dependencies ({ids([d.target for d in e.dependencies])}).",
                 e.capacity or e,
                 "load_test",
@@ -100,7 +113,9 @@ def capacity_untested(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         }[source]
         files = f" ({len(row.load_tests)} result files)" if row.load_tests else ""
         if tested:
-            text = f"was load-tested to {tested:,.0f} QPS{files}, short of the growth target{goal}"
+            text = (
+                f"was load-tested to {number(tested)} QPS{files}, short of the growth target{goal}"
+            )
         else:
             text = f"capacity is {basis}, not a load test at the growth target{goal}"
         yield p.hit([e.id], f"Endpoint {e.id} {text}.", e.capacity or e, "source")
@@ -151,7 +166,7 @@ def scale_up_slower_than_ramp(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
         ramp = row.ramp
-        if not ramp or not ramp.reaches_target:
+        if not ramp or not ramp.reaches_target or ramp.time_to_capacity_seconds is None:
             continue
         if ramp.over_slo_share < 0.01 and not ramp.timed_out and not ramp.shed:
             continue
@@ -161,10 +176,10 @@ def scale_up_slower_than_ramp(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         lost = ramp.timed_out + ramp.shed
         yield p.hit(
             [e.id],
-            f"In a ramp to {row.multiplier:g}x over {ramp.ramp_seconds:g}s, {e.id} has "
-            f"enough replicas only after {ramp.time_to_capacity_seconds:g}s: "
-            f"{ramp.over_slo_share:.1%} of requests miss the SLO and {lost:,} time out or "
-            "are shed.",
+            f"In a ramp to {number(row.multiplier)}x over {duration(ramp.ramp_seconds)}, "
+            f"{e.id} has enough replicas only after {duration(ramp.time_to_capacity_seconds)}: "
+            f"{share(1 - ramp.met_slo_share)} of requests miss the SLO ({ramp.over_slo:,} "
+            f"answered late, {lost:,} timed out or shed).",
             e,
             "cold_start",
         )
@@ -201,8 +216,8 @@ def dependency_limit_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]
                     p.get(target, "max_qps")
             yield p.hit(
                 [e.id, dep.target],
-                f"At {row.multiplier:g}x, {e.id} sends {need:g} QPS to {dep.target}, above "
-                f"its {limit:g} QPS limit.",
+                f"At {number(row.multiplier)}x, {e.id} sends {number(need)} QPS to "
+                f"{dep.target}, above its {number(limit)} QPS limit.",
                 dep,
                 "max_qps" if dep.max_qps else "target",
             )
@@ -234,7 +249,9 @@ def dependency_without_timeout(ctx: Context[ServingAssessment]) -> Iterator[Hit]
             if timeout is None:
                 gaps.append("no timeout")
             elif slo is not None and timeout >= slo:
-                gaps.append(f"a {timeout:g} ms timeout that exceeds the {slo:g} ms p99 SLO")
+                gaps.append(
+                    f"a {number(timeout)} ms timeout that exceeds the {number(slo)} ms p99 SLO"
+                )
             if fallback in ("none", "fail"):
                 gaps.append("no fallback")
             if not gaps:
@@ -242,11 +259,18 @@ def dependency_without_timeout(ctx: Context[ServingAssessment]) -> Iterator[Hit]
             model_fallback = e.fallback in (None, "none")
             target = ctx.system.get(dep.target)
             store = getattr(target, "KIND", "") == "store"
+            budget = (slo or 100.0) / 4
+            patch: dict[tuple[str | int, ...], object] = {}
+            if timeout is None or (slo is not None and timeout >= slo):
+                patch[(*dep.path, "timeout_ms")] = budget
+            if fallback in ("none", "fail"):
+                patch[(*dep.path, "fallback")] = "default"
             yield p.hit(
                 [e.id, dep.target],
                 f"Endpoint {e.id} calls {dep.target} with {' and '.join(gaps)}.",
                 dep,
                 "timeout_ms" if timeout is None else "fallback",
+                enact=patch,
                 severity=Severity.CRITICAL
                 if store and model_fallback and "no fallback" in gaps
                 else None,
@@ -329,16 +353,41 @@ def no_load_shedding(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     fix="Declare and exercise a fallback tier: a heuristic, cached last scores, the previous "
     "model or a safe default action.",
     mitigation="limit",
-    scenario="dependency-outage",
+    scenario="endpoint-outage",
     likelihood=4,
 )
 def no_model_fallback(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
+    decision = ctx.system.manifest.system.decision
     for e in ctx.system.online_endpoints():
         p = ctx.probe()
         if p.get(e, "fallback", assume="none") != "none":
             continue
+        text = f"Endpoint {e.id} has no fallback when {e.model} is unavailable"
+        severity = None
+        if decision is not None and decision.automated_action:
+            # A synchronous decision: what the caller does without a score is the blast radius.
+            action = p.get(decision, "action") or "the automated decision"
+            caller = e.caller_on_failure
+            if caller == "fail_closed":
+                p.get(e, "caller_on_failure")
+                text += (
+                    f", and its caller fails closed: every '{action}' is refused while it is down"
+                )
+                severity = Severity.CRITICAL
+            elif caller == "fail_open":
+                p.get(e, "caller_on_failure")
+                text += "; its caller fails open: decisions go ahead unscored while it is down"
+            else:
+                text += (
+                    f", and nothing says whether its caller then fails open or closed ({action})"
+                )
         yield p.hit(
-            [e.id], f"Endpoint {e.id} has no fallback when {e.model} is unavailable.", e, "fallback"
+            [e.id],
+            text + ".",
+            e,
+            "fallback",
+            severity=severity,
+            enact={(*e.path, "fallback"): "heuristic"},
         )
 
 
@@ -351,7 +400,7 @@ def no_model_fallback(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     sources=(f"{WAF} REL10-BP01", f"{KUBESCORE} deployment-has-poddisruptionbudget"),
     fix="Spread replicas over at least two zones with anti-affinity and a disruption budget.",
     mitigation="limit",
-    scenario="zone-outage",
+    scenario="endpoint-outage",
     likelihood=3,
 )
 def single_zone_serving(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
@@ -368,6 +417,7 @@ def single_zone_serving(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             e,
             "zones" if zones < 2 else "disruption_budget",
             severity=None if zones < 2 else Severity.MEDIUM,
+            enact={(*e.path, "zones"): 3, (*e.path, "disruption_budget"): True},
         )
 
 
@@ -383,7 +433,7 @@ def single_zone_serving(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     "distribution, and roll back automatically; rehearse the rollback.",
     mitigation="limit",
     scenario="bad-release",
-    likelihood=5,
+    likelihood=4,
 )
 def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.manifest.endpoints:
@@ -401,6 +451,10 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 [e.id],
                 f"Endpoint {e.id} releases {e.model} with {' and '.join(gaps)}.",
                 e.release or e,
+                enact={
+                    (*e.path, "release", "canary"): True,
+                    (*e.path, "release", "auto_rollback"): True,
+                },
             )
 
 
@@ -430,7 +484,7 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} needs {per * need} accelerators ({need} replicas x {per}) at "
-            f"{row.multiplier:g}x but the quota is {quota}.",
+            f"{number(row.multiplier)}x but the quota is {quota}.",
             e,
             "accelerator_quota",
         )
@@ -455,20 +509,25 @@ def batch_window(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         if e.mode != "batch":
             continue
         row = _row(ctx, e)
+        if len(row.batch) < 2 or row.batch[1].fits_window is not False:
+            continue
+        grown = row.batch[1]
         p = ctx.probe()
         window = p.get(e, "batch.window")
         runtime = p.get(e, "batch.runtime")
-        if window is None or runtime is None:
-            continue
+        quota = ""
         if p.get(e, "batch.scales_horizontally", assume=False):
-            continue
-        mult = row.multiplier
-        if float(runtime) * mult <= float(window):
-            continue
+            workers, most = p.get(e, "batch.workers"), p.get(e, "batch.max_workers")
+            if workers and most:
+                quota = (
+                    f" (it scales out only to its quota of {most} workers, "
+                    f"{number(most / workers)}x "
+                    f"today's {workers})"
+                )
         yield p.hit(
             [e.id],
-            f"Batch endpoint {e.id} takes {runtime} today; at {mult:g}x data that is about "
-            f"{float(runtime) * mult / 3600:.3g} h against a {window} window.",
+            f"Batch endpoint {e.id} takes {runtime} today; at {number(row.multiplier)}x data "
+            f"that is about {number(grown.runtime_hours)} h against a {window} window{quota}.",
             e.batch or e,
             "runtime",
         )
@@ -486,6 +545,7 @@ def batch_window(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     "depth), and track their trend per model version.",
     mitigation="detect",
     scenario="capacity",
+    role="gap",
     likelihood=5,
 )
 def serving_health_unmonitored(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
@@ -540,6 +600,7 @@ def scale_to_zero(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     "cut the service-time tail (batching, caching, a smaller model).",
     mitigation="prevent",
     scenario="capacity",
+    trigger="present",
     likelihood=8,
     detectors=(Monitor("monitoring.system.latency"),),
 )
@@ -553,11 +614,12 @@ def slo_missed_today(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             continue
         p = ctx.probe()
         slo = p.get(e, "slo.p99_ms")
-        seen = f"p99 {now.p99_ms:g} ms" if now.p99_ms is not None else "an unbounded queue"
+        seen = f"p99 {number(now.p99_ms)} ms" if now.p99_ms is not None else "an unbounded queue"
+        assert row.peak_qps is not None
         yield p.hit(
             [e.id],
-            f"At today's {row.peak_qps:g} QPS, {e.id} runs {now.replicas} replicas at "
-            f"{now.utilization:.0%} utilisation: {seen} against a {slo:g} ms SLO.",
+            f"At today's {number(row.peak_qps)} QPS, {e.id} runs {now.replicas} replicas at "
+            f"{share(now.utilization)} utilisation: {seen} against a {number(slo)} ms SLO.",
             e.slo,
             "p99_ms",
         )
@@ -588,11 +650,12 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             p = ctx.probe()
             p.get(dep, "pool_size")
             p.get(dep, "latency_ms")
+            assert row.target_qps is not None
             yield p.hit(
                 [e.id, dep.target],
-                f"{e.id}'s pools to {dep.target} carry at most {b.capacity_qps:,.0f} QPS "
+                f"{e.id}'s pools to {dep.target} carry at most {number(b.capacity_qps)} QPS "
                 f"({dep.pool_size} connections x {row.max_replicas} replicas); "
-                f"{row.multiplier:g}x needs {row.target_qps:,.0f} QPS.",
+                f"{number(row.multiplier)}x needs {number(row.target_qps)} QPS.",
                 dep,
                 "pool_size",
                 anchor=dep.target,

@@ -55,7 +55,7 @@ def assess(system: System) -> SkewAssessment:
     rows = []
     for f in system.manifest.features:
         pipes = refresh_pipelines(system, f)
-        periods = [p.schedule.period for p in pipes if p.schedule is not None]
+        periods = [p.schedule.longest_gap for p in pipes if p.schedule is not None]
         rows.append(
             FeatureRow(
                 feature=f.id,

@@ -36,3 +36,37 @@ def present(a: SkewAssessment) -> list[Block]:
         (Column("refresh", "h"), lambda r: r.refresh_hours),
     ]
     return [table_of("Features", columns, a.features)]
+
+
+def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
+    """One line: what the data shows, then what the design does."""
+    parts = []
+    for linked in a.data:
+        differ = [f for f in linked.features if f.result.status != "ok"]
+        if differ:
+            worst = differ[0]
+            cause = worst.result.causes[0] if worst.result.causes else None
+            why = f" ({cause.kind}: {cause.evidence})" if cause else ""
+            parts.append(
+                f"{linked.model}'s serving log differs from its training data for "
+                f"{plural(len(differ), 'feature')} of {len(linked.features)}; "
+                f"{worst.feature}{why}"
+            )
+        else:
+            parts.append(f"{linked.model}'s serving log matches its training data")
+    separate = a.separate_code_paths
+    if separate:
+        pairs = sorted(
+            {
+                f"{r.training_language}/{r.serving_language}"
+                for r in a.features
+                if r.feature in separate and r.training_language and r.serving_language
+            }
+        )
+        how = f" ({', '.join(pairs)})" if pairs else ""
+        parts.append(
+            f"{len(separate)} of {len(a.features)} features computed by separate code{how}"
+        )
+    elif a.features:
+        parts.append("every feature has one definition for training and serving")
+    return "; ".join(parts) or "no features declared"

@@ -9,8 +9,9 @@ from mlreview.areas.common import refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.skew.assessment import SkewAssessment
+from mlreview.document.cells import number, share
 from mlreview.system.manifest import Model
-from mlreview.system.units import format_seconds
+from mlreview.system.units import Duration, format_seconds
 
 RULES: RuleSet[SkewAssessment] = RuleSet(area="skew", prefix="SKEW")
 
@@ -28,9 +29,10 @@ RULES: RuleSet[SkewAssessment] = RuleSet(area="skew", prefix="SKEW")
     "logged serving rows with the training code.",
     mitigation="prevent",
     scenario="skew",
-    likelihood=6,
+    likelihood=3,
     silent=True,
     detectors=(Monitor("monitoring.skew.training_serving"),),
+    rows=0.25,
 )
 def separate_feature_code(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
@@ -49,6 +51,7 @@ def separate_feature_code(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             f,
             "serving" if f.serving else None,
             severity=Severity.CRITICAL if top and online else None,
+            enact={(*f.path, "shared_definition"): True},
         )
 
 
@@ -64,9 +67,10 @@ def separate_feature_code(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "training language; until then run a bit-exact parity test on logged examples.",
     mitigation="prevent",
     scenario="skew",
-    likelihood=6,
+    likelihood=3,
     silent=True,
     detectors=(Monitor("monitoring.skew.training_serving"),),
+    rows=0.25,
 )
 def cross_language(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
@@ -79,6 +83,7 @@ def cross_language(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
                 f"Feature {f.id} is written in {t} for training and {s} for serving.",
                 f.serving or f,
                 "language",
+                enact={(*f.path, "serving", "language"): t, (*f.path, "shared_definition"): True},
             )
 
 
@@ -94,6 +99,7 @@ def cross_language(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "requests, and build training sets from those logs.",
     mitigation="detect",
     scenario="skew",
+    role="gap",
     likelihood=6,
     silent=True,
 )
@@ -115,6 +121,7 @@ def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             "compared with training.",
             e,
             "logging",
+            enact={(*e.path, "logging", "features"): True},
         )
 
 
@@ -130,6 +137,7 @@ def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "request id, and alert on the share of rows and features that differ.",
     mitigation="detect",
     scenario="skew",
+    role="gap",
     likelihood=6,
     silent=True,
 )
@@ -145,6 +153,7 @@ def no_skew_monitor(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
         ["monitoring"],
         f"No training-serving skew monitor covers {names}.",
         manifest.monitoring or manifest.system,
+        enact={("monitoring", "skew", "training_serving"): "alert"},
     )
 
 
@@ -159,7 +168,7 @@ def no_skew_monitor(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     fix="Use event-timestamped feature tables with as-of joins, or train on features logged "
     "at serving time.",
     mitigation="prevent",
-    scenario="skew",
+    scenario="leakage",
     likelihood=5,
     silent=True,
 )
@@ -181,6 +190,7 @@ def no_point_in_time_join(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             "join and is not logged at serving.",
             f,
             "point_in_time_join",
+            enact={(*f.path, "point_in_time_join"): True},
         )
 
 
@@ -195,7 +205,7 @@ def no_point_in_time_join(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     fix="Redefine the feature with an as-of cutoff at the prediction timestamp and add a "
     "leakage test comparing feature and prediction timestamps on every training set.",
     mitigation="prevent",
-    scenario="skew",
+    scenario="leakage",
     likelihood=8,
     silent=True,
 )
@@ -223,6 +233,7 @@ def future_leak(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     fix="Generate both windows from one definition and assert equality in a parity test.",
     mitigation="prevent",
     scenario="skew",
+    trigger="present",
     likelihood=6,
     silent=True,
 )
@@ -237,6 +248,7 @@ def window_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
                 f"Feature {f.id} aggregates over {t} in training but {s} in serving.",
                 f.serving or f,
                 "window",
+                enact={(*f.path, "serving", "window"): t},
             )
 
 
@@ -253,9 +265,11 @@ def window_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "feature; monitor the serving null/default rate against training.",
     mitigation="prevent",
     scenario="skew",
+    trigger="present",
     likelihood=6,
     silent=True,
     detectors=(Monitor("monitoring.inputs.null_rate"),),
+    rows=0.05,
 )
 def missing_policy_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for f in ctx.system.manifest.features:
@@ -268,6 +282,7 @@ def missing_policy_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
                 f"Feature {f.id} treats missing values as '{t}' in training but '{s}' in serving.",
                 f.missing or f,
                 "serving",
+                enact={(*f.path, "missing", "serving"): t},
             )
 
 
@@ -283,7 +298,8 @@ def missing_policy_mismatch(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     fix="Set the TTL above the refresh interval plus run time and one retry, or refresh more "
     "often; alert on the online miss rate.",
     mitigation="prevent",
-    scenario="skew",
+    scenario="stale-feature",
+    trigger="present",
     likelihood=8,
     silent=True,
     detectors=(
@@ -301,19 +317,40 @@ def ttl_shorter_than_refresh(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             p = ctx.probe()
             ttl = p.get(store, "ttl")
             sched = p.get(pipe, "schedule")
-            runtime = p.get(pipe, "runtime")
-            cycle = sched.period + (float(runtime) if runtime else 0.0)
-            if float(ttl) >= cycle:
+            # Each run writes one run time after it starts, so writes are as far apart as the
+            # starts: the run time delays the first write, it does not lengthen the period.
+            margin = float(ttl) - sched.longest_gap
+            if margin > 0:
                 continue
-            gap = format_seconds(cycle - float(ttl))
             feats = [f.id for f in ctx.system.manifest.features if f.store == store.id]
+            rewrites = f"{pipe.id} rewrites them {sched.phrase} ({sched.gap_phrase})"
+            if margin == 0:
+                effect = (
+                    "entries expire just as the next run's writes land: zero slack, so a run "
+                    "that finishes late or fails leaves keys missing"
+                )
+            else:
+                effect = f"keys are missing for up to {format_seconds(-margin)} before each write"
+            cycle = sched.longest_gap
+            # Keys missing part of every cycle harm by design; zero slack harms only when a run
+            # is late or fails.
+            duty = (
+                (
+                    -margin / cycle,
+                    f"keys missing {format_seconds(-margin)} of every "
+                    f"{format_seconds(cycle)} cycle",
+                )
+                if margin < 0
+                else None
+            )
             yield p.hit(
                 [store.id, pipe.id, *feats],
-                f"Store {store.id} expires entries after {ttl} but {pipe.id} refreshes it "
-                f"{sched.phrase} (every {format_seconds(cycle)} with run time): keys are "
-                f"missing for up to {gap} of each cycle.",
+                f"Store {store.id} expires entries after {ttl} and {rewrites}: {effect}.",
                 store,
                 "ttl",
+                duty=duty,
+                trigger=None if duty else "event",
+                enact={(*store.path, "ttl"): Duration(cycle * 3, format_seconds(cycle * 3))},
             )
 
 
@@ -367,12 +404,17 @@ def unweighted_sampling(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             continue
         if p.get(pipe, "importance_weighted", assume=False):
             continue
+        trained = [
+            m.id for m in ctx.system.manifest.models if ctx.system.training_pipeline(m) is pipe
+        ]
         yield p.hit(
-            [pipe.id],
-            f"Pipeline {pipe.id} samples {rate:.0%} of rows without importance weights "
-            f"(weight should be {1 / rate:.3g}).",
+            [pipe.id, *trained],
+            f"Pipeline {pipe.id} samples {share(rate)} of rows without importance weights "
+            f"(weight should be {number(1 / rate)}).",
             pipe,
             "sampling_rate",
+            # What it overstates is the model's offline quality: one scenario with its split.
+            anchor=trained[0] if trained else pipe.id,
         )
 
 
@@ -388,8 +430,9 @@ def unweighted_sampling(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "them together.",
     mitigation="prevent",
     scenario="skew",
-    likelihood=4,
+    likelihood=3,
     silent=True,
+    rows=0.25,
 )
 def preprocessing_not_bundled(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
@@ -415,7 +458,7 @@ def preprocessing_not_bundled(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     "assert the scores equal the training environment's within tolerance.",
     mitigation="prevent",
     scenario="bad-release",
-    likelihood=4,
+    likelihood=3,
     detectors=(Monitor("monitoring.system.errors"),),
 )
 def no_serving_compat_test(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
@@ -429,6 +472,7 @@ def no_serving_compat_test(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             "serving image first.",
             e,
             "release",
+            enact={(*e.path, "release", "serving_compat_test"): True},
         )
 
 
@@ -444,7 +488,8 @@ def no_serving_compat_test(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     fix="Refresh the feature at least as often as its budget, stream it, or lag it in training "
     "by the serving refresh interval so both paths see the same age.",
     mitigation="prevent",
-    scenario="skew",
+    scenario="stale-feature",
+    trigger="present",
     likelihood=9,
     silent=True,
     detectors=(Monitor("monitoring.freshness.feature_freshness"),),
@@ -459,14 +504,21 @@ def stale_online_feature(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             p = ctx.probe()
             budget = p.get(f, "freshness_budget")
             sched = p.get(pipe, "schedule")
-            if sched.period <= float(budget):
+            if sched.longest_gap <= float(budget):
                 continue
+            share = (sched.period - float(budget)) / sched.period
             yield p.hit(
                 [f.id, pipe.id],
                 f"Feature {f.id} has a freshness budget of {budget} but {pipe.id} refreshes it "
-                f"{sched.phrase} (every {format_seconds(sched.period)}).",
+                f"{sched.phrase} ({sched.gap_phrase}).",
                 f,
                 "freshness_budget",
+                anchor=pipe.id,
+                duty=(
+                    share,
+                    f"{f.id} past its {budget} budget for {share:.0%} of every "
+                    f"{format_seconds(sched.period)} refresh cycle",
+                ),
             )
 
 
@@ -484,6 +536,7 @@ DATA_SEVERITY = {"schema": Severity.HIGH, "skew": Severity.HIGH, "drift": Severi
     fix="Apply the fix the cause names on the path that differs, then re-run the comparison.",
     mitigation="detect",
     scenario="skew",
+    trigger="present",
     likelihood=9,
     silent=True,
     detectors=(Monitor("monitoring.skew.training_serving"),),
@@ -512,4 +565,5 @@ def skew_in_linked_data(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
                 severity=DATA_SEVERITY[status],
                 anchor=row.feature,
                 fix=f"{cause.fix} {cause.prevention}" if cause else None,
+                observed=True,
             )

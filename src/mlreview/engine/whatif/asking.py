@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
+from mlreview.engine.whatif.context import floor_and_ceiling, implied, never_here
 from mlreview.system.manifest import Ask, Node
 from mlreview.system.paths import strip
+from mlreview.system.system import System
 from mlreview.system.units import Duration, Schedule
 
 
@@ -54,12 +56,34 @@ def _within(ask: Ask, value: Any, node: Node | None) -> bool:
     return bool(value <= other if op == "<=" else value >= other)
 
 
-def alternatives(model: type[Node], name: str, node: Node | None) -> tuple[Any, ...]:
+def _clamped(values: tuple[Any, ...], limits: tuple[Any, Any] | None) -> tuple[Any, ...]:
+    """Each value moved inside its physical limits, duplicates dropped."""
+    if limits is None:
+        return values
+    low, high = limits
+    out: list[Any] = []
+    for value in values:
+        moved = low if low is not None and value < low else value
+        moved = high if high is not None and moved > high else moved
+        if moved not in out:
+            out.append(moved)
+    return tuple(out)
+
+
+def alternatives(
+    model: type[Node], name: str, node: Node | None, system: System | None = None
+) -> tuple[Any, ...]:
     """The values a what-if review tries for ``model.name``; empty when the field is not asked.
 
-    ``node`` is the instance the field belongs to (None when it does not exist yet)."""
+    ``node`` is the instance the field belongs to (None when it does not exist yet). With the
+    ``system``, nothing is tried for a value the manifest implies or a field that means nothing
+    on this component, and numbers stay within their physical limits (``whatif.context``)."""
     ask = ask_of(model, name)
     if ask is not None and ask.never is not None:
+        return ()
+    if system is not None and (
+        never_here(model, name, node) or implied(system, model, name, node) is not None
+    ):
         return ()
     tp = strip(model.model_fields[name].annotation)
     if tp is bool or _is_signal(tp):
@@ -68,7 +92,10 @@ def alternatives(model: type[Node], name: str, node: Node | None) -> tuple[Any, 
         return get_args(tp)
     if ask is None or ask.values is None:
         return ()
-    return tuple(v for v in (_parse(x, tp) for x in ask.values) if _within(ask, v, node))
+    tried = tuple(v for v in (_parse(x, tp) for x in ask.values) if _within(ask, v, node))
+    if system is None:
+        return tried
+    return _clamped(tried, floor_and_ceiling(system, model, name, node))
 
 
 def question(model: type[Node], name: str) -> str:

@@ -21,7 +21,8 @@ from mlreview.areas.registry import AREA_LIST, SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import run
-from mlreview.engine.whatif.asking import alternatives, never_asked, question
+from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
+from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.reads import ReadLog
 from mlreview.engine.whatif.variants import buildable, with_values
 from mlreview.system.manifest import Manifest, Node
@@ -45,18 +46,18 @@ FindingKey = tuple[str, tuple[str, ...]]
 
 
 VERDICT_WORDS = {
-    "meets": "meets its SLO",
-    "misses": "misses its SLO",
+    "meets": "holds",
+    "misses": "does not hold",
     "unknown": "has no capacity verdict",
 }
 
 
 def _verdict(row: EndpointCapacity) -> str:
-    """'meets' or 'misses' the SLO at the traffic target, or 'unknown' without a model."""
-    target = row.at_target
-    if target is None:
+    """'meets' or 'misses' the growth target (every constraint counted; a batch run's window
+    and quota), or 'unknown' without a model."""
+    if row.holds_target is None:
         return "unknown"
-    return "meets" if target.meets_slo else "misses"
+    return "meets" if row.holds_target else "misses"
 
 
 def _weight(severity: Severity | None) -> int:
@@ -79,7 +80,7 @@ class Outcome:
             if key not in severities or f.severity.rank > severities[key].rank:
                 severities[key] = f.severity
         rows = review.assessment(SERVING).endpoints
-        verdict = tuple((row.endpoint, _verdict(row)) for row in rows if row.online)
+        verdict = tuple((row.endpoint, _verdict(row)) for row in rows)
         top = review.top_risk.title if review.top_risk else None
         return cls(top, severities, verdict)
 
@@ -105,7 +106,7 @@ class Outcome:
         for endpoint, before in self.verdict:
             after = theirs.get(endpoint, "unknown")
             if before != after:
-                out.append(f"{endpoint} {VERDICT_WORDS[after]} at the traffic target")
+                out.append(f"{endpoint} {VERDICT_WORDS[after]} at the growth target")
         moved = []
         for key in sorted(self.severities.keys() | other.severities.keys()):
             a, b = self.severities.get(key), other.severities.get(key)
@@ -155,11 +156,8 @@ def _leaves(cls: type[Node], path: Path) -> Iterable[tuple[type[Node], Path]]:
 
 
 def _component(system: System, path: Path) -> str:
-    if len(path) >= 2 and isinstance(path[1], int):
-        items = getattr(system.manifest, keys_of(Manifest).get(str(path[0]), ""), None)
-        if isinstance(items, list) and path[1] < len(items):
-            return str(items[path[1]].id)
-    return str(path[0])
+    comp = component_at(system, path)
+    return comp.id if comp is not None else str(path[0])
 
 
 def unknowns(system: System, log: ReadLog) -> list[Unknown]:
@@ -181,9 +179,10 @@ def unknowns(system: System, log: ReadLog) -> list[Unknown]:
             leaves = [(cls, path, owner)]
         for leaf_cls, leaf, leaf_owner in leaves:
             leaf_name = keys_of(leaf_cls)[str(leaf[-1])]
-            if not alternatives(leaf_cls, leaf_name, leaf_owner):
+            if not alternatives(leaf_cls, leaf_name, leaf_owner, system):
                 continue
-            key = (leaf_cls.__name__, tuple("*" if isinstance(p, int) else p for p in leaf))
+            alike = role(system, component_at(system, leaf))
+            key = (leaf_cls.__name__, tuple("*" if isinstance(p, int) else p for p in leaf), alike)
             group = groups.setdefault(key, Unknown(leaf_cls, leaf_name, [], [], []))
             if leaf not in group.paths:
                 group.paths.append(leaf)
@@ -192,14 +191,12 @@ def unknowns(system: System, log: ReadLog) -> list[Unknown]:
     return list(groups.values())
 
 
-def what_ifs(unknown: Unknown) -> list[Any]:
-    """The values tried for ``unknown``: those valid for every component it stands for."""
-    values = alternatives(unknown.model, unknown.name, None)
-    return [
-        v
-        for v in values
-        if all(v in alternatives(unknown.model, unknown.name, o) for o in unknown.owners)
-    ]
+def what_ifs(unknown: Unknown, system: System) -> list[Any]:
+    """The values tried for ``unknown``: those possible for every component it stands for
+    (each component's own limits applied)."""
+    per_owner = [alternatives(unknown.model, unknown.name, o, system) for o in unknown.owners]
+    first = per_owner[0] if per_owner else ()
+    return [v for v in first if all(v in values for values in per_owner)]
 
 
 def _label(system: System, unknown: Unknown) -> str:
@@ -209,6 +206,14 @@ def _label(system: System, unknown: Unknown) -> str:
     ids = sorted(set(unknown.components))
     shown = ", ".join(ids[:3]) + (f", +{len(ids) - 3} more" if len(ids) > 3 else "")
     return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
+
+
+def _same(a: Record, b: Record) -> bool:
+    """Equal assessments (values that cannot be compared count as changed)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 class Sensitivity:
@@ -224,33 +229,56 @@ class Sensitivity:
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
 
     def what_if(self, values: dict[Path, Any]) -> Review:
-        """The review with ``values`` set, re-running only what read one of their paths."""
+        """The review with ``values`` set, re-running only what read one of their paths.
+
+        An assessment that read a path is recomputed; when it comes out as before, the area's
+        rules that never read the paths are reused too (a rule is a function of the manifest
+        fields it reads and its area's assessment)."""
         paths = set(values)
-        kept_areas: dict[str, Record] = {
-            a.key: self.review.areas[a.key].assessment
-            for a in AREA_LIST
-            if not self.log.touches(f"assess:{a.key}", paths)
-        }
+        variant = with_values(self.system, values)
+        assessments: dict[str, Record] = {}
+        unchanged: set[str] = set()
+        for a in AREA_LIST:
+            before = self.review.areas[a.key].assessment
+            if not self.log.touches(f"assess:{a.key}", paths):
+                assessments[a.key] = before
+                unchanged.add(a.key)
+                continue
+            after = a.assess(variant)
+            if _same(after, before):
+                assessments[a.key] = before
+                unchanged.add(a.key)
+            else:
+                assessments[a.key] = after
         kept_rules = {
             r.code: self.review.rule_results[r.code]
             for a in AREA_LIST
-            if a.key in kept_areas
+            if a.key in unchanged
             for r in a.rules.rules
             if r.code in self.review.rule_results and not self.log.touches(f"rule:{r.code}", paths)
         }
-        variant = with_values(self.system, values)
         return run(
-            variant, self.select, self.ignore, assessments=kept_areas, rule_results=kept_rules
+            variant,
+            self.select,
+            self.ignore,
+            assessments=assessments,
+            rule_results=kept_rules,
+            plan=False,
         )
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
-        """The value a rule said it assumed, else the answer(s) the review's result matches."""
-        label = self.system.label(unknown.paths[0])
-        if label in self.recorded:
-            return self.recorded[label]
+        """The value the review used: what a rule said it assumed, else what the field's Ask
+        says the review uses, else the answer(s) the review's result matches."""
+        for path in unknown.paths:
+            label = self.system.label(path)
+            if label in self.recorded:
+                return self.recorded[label]
+        declared = ask_of(unknown.model, unknown.name)
+        if declared is not None and declared.assumed is not None:
+            return show(declared.assumed)
         same = [v for v, o in tried if o.impact(self.outcome) == 0]
         if not same:
-            return "unknown: the review's result matches no single answer"
+            return "nothing; findings that rest on it are capped at low until it is answered"
         if len(same) > 1 and len(same) == len(tried) - 1:
             odd = next(v for v, _ in tried if v not in same)
             return f"anything but {show(odd)}"
@@ -259,7 +287,7 @@ class Sensitivity:
     def ask(self, unknown: Unknown) -> Question | None:
         tried = [
             (v, Outcome.of(self.what_if(dict.fromkeys(unknown.paths, v))))
-            for v in what_ifs(unknown)
+            for v in what_ifs(unknown, self.system)
         ]
         if len(tried) < 2:
             return None
@@ -271,15 +299,18 @@ class Sensitivity:
         other_value, other = max(tried, key=lambda t: (t[1].impact(self.outcome), t is worst))
         assumed = self._assumed(unknown, tried)
         changes = "; ".join(self.outcome.changes_to(other))
+        # Confirming an assumption lifts the low cap settling put on the findings resting on it.
+        answer = "confirmed" if show(other_value) == assumed else show(other_value)
         return Question(
             field=_label(self.system, unknown),
             question=question(unknown.model, unknown.name),
             assumed=assumed,
-            changes=f"If {show(other_value)}: {changes}." if changes else "",
+            changes=f"If {answer}: {changes}." if changes else "",
             components=tuple(sorted(set(unknown.components))),
             line=self.system.doc.position(unknown.paths[0])[0],
             impact=impact,
             paths=tuple(unknown.paths),
+            owners=tuple(unknown.components),
         )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
+from mlreview.system.cron import valid_zone
 from mlreview.system.units import Duration
 
 MANIFEST_VERSION = 1
@@ -55,6 +56,18 @@ RepairTime = Annotated[Duration, AfterValidator(_repair_time)]
 Criticality = Literal["low", "medium", "high", "critical"]
 
 
+def _zone(name: str) -> str:
+    if not valid_zone(name):
+        raise ValueError(
+            f"expected an IANA time zone such as 'Europe/Berlin' or 'UTC', got {name!r}"
+        )
+    return name
+
+
+TimeZone = Annotated[str, AfterValidator(_zone)]
+"""An IANA time-zone name; cron schedules run in it."""
+
+
 class Node(BaseModel):
     """A manifest mapping. Remembers its path so findings can point at its line."""
 
@@ -94,12 +107,14 @@ class Ask:
     ``values`` are a low and a high value both common in production, tried by what-if reviews
     (booleans, signals and choices try every answer and need none); ``bounded_by`` keeps a
     tried value on the right side of a known sibling (('<=', 'p99_ms')); ``never`` says why a
-    field is not asked at all."""
+    field is not asked at all; ``assumed`` is what the review uses while the field is unknown
+    (a value of the field's type, or a phrase such as 'no limit'), reported with the question."""
 
     question: str | None = None
     values: tuple[Any, Any] | None = None
     bounded_by: tuple[str, str] | None = None
     never: str | None = None
+    assumed: Any = None
 
 
 IMPORTED_ONLY = "recorded from imported files; no rule reads it yet"

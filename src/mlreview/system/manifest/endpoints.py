@@ -19,6 +19,7 @@ from mlreview.system.manifest.base import (
     Rate,
     RepairTime,
     ReplicaCount,
+    TimeZone,
     Zones,
     ref,
 )
@@ -145,11 +146,19 @@ class Dependency(Node):
     ] = Field(None, description="What the endpoint does when the call fails or times out.")
     max_qps: Annotated[
         Rate | None,
-        Ask("What request rate does this dependency accept?", values=(500.0, 100000.0)),
+        Ask(
+            "What request rate does this dependency accept?",
+            values=(500.0, 100000.0),
+            assumed="no limit beyond the target's own",
+        ),
     ] = Field(None, description="Highest rate the dependency accepts (quota or provisioned).")
     latency_ms: Annotated[
         Millis | None,
-        Ask("What is the p99 latency of one call to this dependency?", values=(2.0, 200.0)),
+        Ask(
+            "What is the p99 latency of one call to this dependency?",
+            values=(2.0, 200.0),
+            assumed=0.0,
+        ),
     ] = Field(None, description="Typical (p99) latency of one call.")
     pool_size: Annotated[AtLeastOne | None, Ask(values=(4, 256))] = Field(
         None, description="Connections per replica to the dependency."
@@ -232,15 +241,34 @@ class BatchWindow(Node):
     schedule: Annotated[
         Schedule | None, Ask(never="a schedule is a fact to read from the scheduler, not a what-if")
     ] = Field(None, description="When a scoring run starts.")
+    timezone: Annotated[
+        TimeZone | None, Ask(never="a time zone is a fact to read from the scheduler")
+    ] = Field(
+        None,
+        description="IANA time zone its cron schedule runs in (default: system.timezone, else "
+        "UTC).",
+    )
     window: Annotated[Duration | None, Ask(values=("1h", "12h"))] = Field(
         None, description="Time available for a scoring run."
     )
     runtime: Annotated[Duration | None, Ask(values=("30m", "10h"))] = Field(
         None, description="Time a run takes today."
     )
-    scales_horizontally: bool | None = Field(
-        None, description="The run adds workers as data grows."
-    )
+    scales_horizontally: Annotated[
+        bool | None, Ask("Does the scoring run add workers as the data grows?")
+    ] = Field(None, description="The run adds workers as data grows.")
+    workers: Annotated[
+        Annotated[int, Field(ge=1)] | None,
+        Ask("How many workers (or slots) does a scoring run use today?", values=(1, 50)),
+    ] = Field(None, description="Workers, executors or slots a run uses today.")
+    max_workers: Annotated[
+        Annotated[int, Field(ge=1)] | None,
+        Ask(
+            "How many workers (or slots) may a scoring run use at most (its quota)?",
+            values=(10, 1000),
+            bounded_by=(">=", "workers"),
+        ),
+    ] = Field(None, description="The slot or cluster quota: most workers a run may use.")
 
 
 class Endpoint(Component):
@@ -318,6 +346,32 @@ class Endpoint(Component):
         Literal["none", "previous_model", "heuristic", "cached_scores", "default_action"] | None,
         Ask("What answers when the model service is down?"),
     ] = Field(None, description="What answers when the model service is down.")
+    caller_on_failure: Annotated[
+        Literal["fail_open", "fail_closed"] | None,
+        Ask(
+            "When this endpoint fails or times out, does the caller go ahead without a "
+            "prediction (fail open) or refuse the decision (fail closed)?",
+            assumed="not known: rated as if it fails open",
+        ),
+    ] = Field(
+        None,
+        description="What the caller does when the endpoint fails: fail_open (the decision "
+        "goes ahead unscored) or fail_closed (it is refused).",
+    )
+    fallback_runs_in: Annotated[
+        Literal["caller", "in_front", "endpoint"] | None,
+        Ask(
+            "Where does the endpoint's fallback run: in the caller, in a cache or gateway in "
+            "front of the endpoint, or inside the endpoint itself?"
+        ),
+    ] = Field(
+        None,
+        description="caller: the client answers when the endpoint fails; in_front: a cache or "
+        "gateway every request passes; endpoint: inside the model service (down with it).",
+    )
+    fallback_availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
+        None, description="Availability of the fallback itself (a caller's cache, a gateway)."
+    )
     release: Release | None = Field(None, description="How new model versions go live.")
     logging: PredictionLogging | None = Field(None, description="What is logged per prediction.")
     batch: BatchWindow | None = Field(None, description="Batch scoring window (mode: batch).")

@@ -43,17 +43,21 @@ class Feature(Component):
     training: Implementation | None = Field(None, description="How training computes the feature.")
     serving: Implementation | None = Field(None, description="How serving computes the feature.")
     shared_definition: Annotated[
-        bool | None, Ask("Is this feature defined once for training and serving?")
+        bool | None, Ask("Is this feature defined once for training and serving?", assumed=True)
     ] = Field(None, description="One definition is compiled or reused for both paths.")
     point_in_time_join: Annotated[
         bool | None, Ask("Does training join this feature as of each example's time?")
     ] = Field(None, description="Training joins the value as of each example's timestamp.")
     available_at_prediction_time: Annotated[
-        bool | None, Ask("Does this value exist when the prediction is made?")
+        bool | None, Ask("Does this value exist when the prediction is made?", assumed=True)
     ] = Field(None, description="The value exists when the prediction is made.")
     freshness_budget: Annotated[
         Duration | None,
-        Ask("How old may the served value of this feature be?", values=("1m", "7d")),
+        Ask(
+            "How old may the served value of this feature be?",
+            values=("1m", "7d"),
+            assumed="no budget",
+        ),
     ] = Field(None, description="Oldest the served value may be.")
     missing: Missing | None = Field(None, description="Missing-value policy on each path.")
     logged_at_serving: Annotated[

@@ -62,7 +62,11 @@ class Label(Node):
     ] = Field(None, description="How a label is matched to its prediction.")
     maturity_window: Annotated[
         Duration | None,
-        Ask("How old must a labelled row be before training uses it?", values=("1d", "90d")),
+        Ask(
+            "How old must a labelled row be before training uses it?",
+            values=("1d", "90d"),
+            assumed="none: training uses rows of any age",
+        ),
     ] = Field(None, description="Rows younger than this are left out of training.")
 
 

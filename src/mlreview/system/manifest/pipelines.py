@@ -16,6 +16,7 @@ from mlreview.system.manifest.base import (
     Rate,
     RepairTime,
     Signal,
+    TimeZone,
     Zones,
     ref,
 )
@@ -69,6 +70,13 @@ class Pipeline(Component):
     schedule: Annotated[
         Schedule | None, Ask(never="a schedule is a fact to read from the scheduler, not a what-if")
     ] = Field(None, description="When the job runs.")
+    timezone: Annotated[
+        TimeZone | None, Ask(never="a time zone is a fact to read from the scheduler")
+    ] = Field(
+        None,
+        description="IANA time zone its cron schedule runs in, e.g. 'Europe/Berlin' (default: "
+        "system.timezone, else UTC).",
+    )
     inputs: list[Annotated[str, ref("source", "store", "pipeline")]] = Field(
         default_factory=list, description="Ids of the sources, stores or pipelines it reads."
     )
@@ -98,7 +106,11 @@ class Pipeline(Component):
     )
     sampling_rate: Annotated[
         Fraction | None,
-        Ask("What share of rows does this job keep when it samples?", values=(0.1, 1.0)),
+        Ask(
+            "What share of rows does this job keep when it samples?",
+            values=(0.1, 1.0),
+            assumed=1.0,
+        ),
     ] = Field(None, description="Share of rows kept when the job samples (training jobs).")
     importance_weighted: bool | None = Field(
         None, description="Sampled rows are weighted by 1/rate."
@@ -113,7 +125,11 @@ class Store(Component):
     technology: str | None = Field(None, description="e.g. redis, dynamodb, bigquery.")
     ttl: Annotated[
         Duration | None,
-        Ask("How long does an entry live in this store without a refresh?", values=("1h", "30d")),
+        Ask(
+            "How long does an entry live in this store without a refresh?",
+            values=("1h", "30d"),
+            assumed="no TTL: entries do not expire",
+        ),
     ] = Field(None, description="How long an entry lives without a refresh.")
     zones: Annotated[
         Zones | None,
@@ -124,7 +140,11 @@ class Store(Component):
     )
     max_qps: Annotated[
         Rate | None,
-        Ask("What read rate is this store provisioned for?", values=(500.0, 100000.0)),
+        Ask(
+            "What read rate is this store provisioned for?",
+            values=(500.0, 100000.0),
+            assumed="no limit",
+        ),
     ] = Field(None, description="Highest read rate the store is provisioned for.")
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
     mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(

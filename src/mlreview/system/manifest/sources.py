@@ -32,7 +32,8 @@ class FailureBehaviour(Node):
         | None,
         Ask(
             "When this source fails, what does serving do: fail closed, use a default, the "
-            "last known good value, skip the feature, or a fallback source?"
+            "last known good value, skip the feature, or a fallback source?",
+            assumed="undefined",
         ),
     ] = Field(None, description="What serving does when the source fails.")
     default_value: Annotated[

@@ -13,6 +13,7 @@ from mlreview.system.manifest.base import (
     Node,
     Rate,
     Suppression,
+    TimeZone,
 )
 from mlreview.system.units import Duration
 
@@ -62,6 +63,9 @@ class SystemInfo(Node):
         description="Impact of wrong or missing predictions; high and critical raise severity.",
     )
     decision: Decision | None = Field(None, description="What the predictions decide.")
+    timezone: Annotated[
+        TimeZone | None, Ask(never="a time zone is a fact to read from the scheduler")
+    ] = Field(None, description="IANA time zone cron schedules run in unless a job names its own.")
     traffic: Traffic | None = Field(
         None, description="Peak traffic and the growth the serving stack must absorb."
     )

@@ -1,0 +1,171 @@
+"""The plan for the top risk: one step per fix of its findings, naming the component, the change,
+the findings it closes and its cost where the manifest allows; the manifest change that carries
+each step out; a step that proves the fix; and the risk left once the plan is applied (the
+review re-run on the changed manifest)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from mlreview.areas.findings import Finding
+from mlreview.areas.scenario_families import FAMILIES
+from mlreview.engine.scenarios import PLAN_PARTS, Scenario
+from mlreview.engine.whatif.variants import with_values
+from mlreview.system.paths import Path
+from mlreview.system.system import System
+
+WHEN = {
+    "detect": "this week",
+    "limit": "this week",
+    "recover": "within two weeks",
+    "prevent": "within a month",
+}
+"""A step's slot: alerts and limits first, because they shorten harm at once; design changes
+next; the proving step last."""
+SLOT_DAYS = {"this week": 0, "within two weeks": 7, "within a month": 21}
+"""Days after the first Friday on or after the plan's start by which each slot is due."""
+ORDER = ("detect", "limit", "recover", "prevent")
+
+
+def due(when: str, start: date) -> date:
+    """The Friday a slot is due by, counting from ``start``."""
+    friday = start + timedelta(days=(4 - start.weekday()) % 7)
+    return friday + timedelta(days=SLOT_DAYS[when])
+
+
+def deadline(when: str, start: date | None) -> str:
+    """'By Fri 4 Dec 2026' with a start date, else the slot in words."""
+    if start is None:
+        return when[:1].upper() + when[1:]
+    d = due(when, start)
+    return f"By {d:%a} {d.day} {d:%b %Y}"
+
+
+MEASURED = 8
+"""Steps whose risk reduction is measured one by one (a re-run each) to order the plan."""
+
+
+@dataclass(frozen=True)
+class Step:
+    when: str
+    components: tuple[str, ...]
+    change: str
+    closes: tuple[str, ...]
+    cost: str | None = None
+    enact: tuple[tuple[Path, Any], ...] = ()
+
+    @property
+    def text(self) -> str:
+        who = ", ".join(self.components)
+        cost = f" Cost: {self.cost}." if self.cost else ""
+        return f"{who}: {self.change} (closes {', '.join(self.closes)}).{cost}"
+
+
+@dataclass
+class Plan:
+    scenario: str
+    steps: list[Step] = field(default_factory=list)
+    verify: str = ""
+    residual: int | None = None
+    """The scenario's risk once every step's manifest change is applied (0: it is gone)."""
+    next_up: str | None = None
+    next_score: int | None = None
+    unenacted: list[str] = field(default_factory=list)
+    """Steps no manifest field can express; the residual assumes they are not done."""
+    start: date | None = None
+    """The day the plan starts (``check --plan-start``): steps then carry dates."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "steps": [
+                {
+                    "when": s.when,
+                    "components": list(s.components),
+                    "change": s.change,
+                    "closes": list(s.closes),
+                    "cost": s.cost,
+                    **({"due": due(s.when, self.start).isoformat()} if self.start else {}),
+                    "manifest_changes": {
+                        ".".join(str(p) for p in path): value for path, value in s.enact
+                    },
+                }
+                for s in self.steps
+            ],
+            "verify": self.verify,
+            "residual_risk": self.residual,
+            "next_risk": self.next_up,
+            "next_risk_score": self.next_score,
+        }
+
+
+def _steps(findings: list[Finding]) -> list[Step]:
+    by_fix: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_fix.setdefault(f.fix, []).append(f)
+    steps = []
+    for fix, group in by_fix.items():
+        part = group[0].mitigation
+        enact = tuple(dict(p for f in group for p in f.enact).items())
+        cost = next((f.cost for f in group if f.cost), None)
+        steps.append(
+            Step(
+                when=WHEN[part],
+                components=tuple(sorted({c for f in group for c in f.components[:1]})),
+                change=fix.rstrip("."),
+                closes=tuple(dict.fromkeys(f.rule for f in group)),
+                cost=cost,
+                enact=enact,
+            )
+        )
+    rank = {part: i for i, part in enumerate(ORDER)}
+    return sorted(steps, key=lambda s: (rank[_part(s, findings)], s.closes))
+
+
+def _part(step: Step, findings: list[Finding]) -> str:
+    return next(f.mitigation for f in findings if f.rule == step.closes[0])
+
+
+def plan_for(top: Scenario, system: System, rerun: Callable[[System], list[Scenario]]) -> Plan:
+    """The top scenario's plan, and the risk left when its manifest changes are applied."""
+    findings = [*top.findings, *top.gaps]
+    steps = _steps(findings)
+
+    def after(changes: dict[Path, Any]) -> list[Scenario] | None:
+        try:
+            return rerun(with_values(system, changes))
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
+
+    def left(scenarios: list[Scenario] | None) -> int:
+        same = next((s for s in scenarios or [] if s.key == top.key), None)
+        return top.score if scenarios is None else (same.score if same else 0)
+
+    # By deadline, and within one the step that removes most of the risk first (the AWS FMEA
+    # advice: largest reduction first).
+    alone = {i: left(after(dict(s.enact))) for i, s in enumerate(steps[:MEASURED]) if s.enact}
+    slot = list(SLOT_DAYS)
+    order = sorted(
+        range(len(steps)),
+        key=lambda i: (slot.index(steps[i].when), alone.get(i, top.score + 1), i),
+    )
+    plan = Plan(top.key, [steps[i] for i in order])
+    plan.verify = "Prove it: " + FAMILIES[top.family].verify.format(anchor=top.anchor) + "."
+    plan.unenacted = [s.text for s in plan.steps if not s.enact]
+    changes: dict[Path, Any] = {p: v for s in plan.steps for p, v in s.enact}
+    if not changes:
+        return plan
+    scenarios = after(changes)
+    if scenarios is None:
+        return plan
+    plan.residual = left(scenarios)
+    others = [s for s in scenarios if s.key != top.key]
+    if others:
+        plan.next_up, plan.next_score = others[0].title, others[0].score
+    return plan
+
+
+__all__ = ["PLAN_PARTS", "Plan", "Step", "deadline", "due", "plan_for"]

@@ -1,0 +1,675 @@
+"""The risk model: how much of the next 90 days' decisions a scenario is expected to harm.
+
+    risk = 1000 x T x R x E x I
+
+T  share of the horizon the harm is expected to last: a defect acting now lasts until someone
+   notices it and fixes it (all of the horizon when nobody would); a failure that recurs at a
+   rate n per horizon and lasts d each time lasts n x d, never more than an unnoticed first
+   occurrence would (1 - (1 - e^-n) / n); traffic reaching the growth target lasts until the
+   binding constraint is lifted.
+R  share of predictions reached: all of an endpoint's, those the affected features weigh on (by
+   importance rank), those over the SLO at the growth target, those whose outcome is never seen,
+   or the share the data shows affected.
+E  harm to one reached prediction: wrong with no error 1.0, no answer 0.6 (0.2 when a fallback
+   answers), stale 0.4, unmeasured 0.5, judged on overstated offline figures 0.3.
+I  the system's stake: criticality (low 0.25, medium 0.5, high 0.75, critical 1) x automation
+   (acts by itself 1, a person decides 0.5) x decision path (synchronous 1, batch 0.8).
+
+Detection enters only through d: an alert shortens how long a failure harms, it does not make it
+less likely. Every factor is printed with its inputs (docs/risk-model.md works one per area).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from mlreview.areas.findings import Finding
+from mlreview.areas.pipeline.availability import availability_of
+from mlreview.areas.registry import SERVING, SKEW
+from mlreview.areas.scenario_families import FAMILIES, Family, Trigger
+from mlreview.engine.result import AreaResult, assessment_of
+from mlreview.system.manifest import Endpoint, Feature, Model, Source, Store
+from mlreview.system.system import System
+
+HORIZON_DAYS = 90
+HORIZON_HOURS = HORIZON_DAYS * 24.0
+
+EVENTS_PER_YEAR = {1: 0.2, 2: 0.5, 3: 1, 4: 2, 5: 4, 6: 12, 7: 26, 8: 52, 9: 180, 10: 365}
+"""A rule's likelihood on the AWS FMEA occurrence scale (3-4 yearly, 5-6 up to monthly, 7-8
+weekly, 9-10 daily) as events per year."""
+
+FALLBACK_EFFECT = 0.2
+CRITICALITY = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
+UNKNOWN_CRITICALITY = 0.5
+AUTOMATED, HUMAN, UNKNOWN_AUTOMATION = 1.0, 0.5, 0.75
+SYNCHRONOUS, BATCH = 1.0, 0.8
+
+DETECTION_HOURS = {2: 0.25, 4: 24.0, 6: 168.0}
+"""Detectability score of the best declared control (alert, dashboard, manual check) -> hours
+until someone knows."""
+LOOKS = {"dashboard": 168.0, "manual": 720.0}
+"""After labels arrive, hours until a quality drop is seen: a dashboard someone looks at weekly,
+a manual check monthly, an alert within a day."""
+LOUD_UNWATCHED_HOURS = 1.0
+"""A failure that fails requests is reported by its callers within about an hour."""
+
+FIX_HOURS = {
+    "skew": 24.0,
+    "silent-default": 24.0,
+    "upstream-change": 24.0,
+    "stale-feature": 2.0,
+    "pipeline-outage": 2.0,
+    "bad-release": 1.0,
+    "bad-training-data": 24.0,
+    "runaway-automation": 1.0,
+}
+"""Hours from knowing to fixed, by mechanism: revert a feature change, re-run a job, roll a
+release back, retrain, switch automation off. Outages use the component's repair time."""
+DEFAULT_MTTR_HOURS = 1.0
+DEFAULT_AVAILABILITY = 0.999
+CONSTRAINT_FIX_HOURS = {
+    "replica pool at max replicas": 1.0,
+    "connection pool": 1.0,
+    "dependency QPS limit": 168.0,
+    "accelerator quota": 720.0,
+}
+"""Hours to lift a capacity constraint: a config change (max replicas, pool size), a week to
+provision a dependency, a month for accelerators (quota and stock are granted in weeks)."""
+UNCONFIRMED = 0.5
+"""A declared skew on a feature whose linked data shows no difference weighs half."""
+UNKNOWN_RANK_WEIGHT = 0.3
+"""A feature's weight is 1 / its importance rank; 0.3 when no rank is declared."""
+UNLABELLED_ASSUMED = 0.05
+
+
+@dataclass(frozen=True)
+class Part:
+    """One way a scenario's causes start harm, with its share of the horizon and its reach."""
+
+    trigger: Trigger
+    rules: tuple[str, ...]
+    likelihood: float
+    """Probability of at least one occurrence in the horizon (1 for a defect acting now and
+    for the growth target, which the review assumes is reached)."""
+    exposure: float
+    reach: float
+
+
+@dataclass
+class Risk:
+    """A scenario's score and the working behind each factor."""
+
+    parts: list[Part]
+    effect: float
+    impact: float
+    working: list[str] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)
+
+    @property
+    def exposure_reach(self) -> float:
+        """The parts' shares added, at most all of the horizon's predictions."""
+        return min(1.0, sum(p.exposure * p.reach for p in self.parts))
+
+    @property
+    def main(self) -> Part:
+        return max(self.parts, key=lambda p: (p.exposure * p.reach, p.trigger))
+
+    @property
+    def trigger(self) -> Trigger:
+        return self.main.trigger
+
+    @property
+    def likelihood(self) -> float:
+        return 1.0 - math.prod(1.0 - p.likelihood for p in self.parts)
+
+    @property
+    def score(self) -> int:
+        return round(1000 * self.exposure_reach * self.effect * self.impact)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
+
+
+def _hours(h: float) -> str:
+    if h >= 48:
+        return f"{h / 24:.3g} d"
+    if h >= 1:
+        return f"{h:.3g} h"
+    return f"{h * 60:.0f} min"
+
+
+def _exposure_working(n: float, hours: float) -> tuple[float, str]:
+    """Share of the horizon harmed by ``n`` expected occurrences of ``hours`` each, capped by an
+    unnoticed first occurrence harming from when it happens to the horizon's end; with the
+    arithmetic a reader can redo."""
+    if n <= 0:
+        return 0.0, "T = 0"
+    summed = n * hours / HORIZON_HOURS
+    # For Poisson arrivals, the expected share of the horizon left after the first one.
+    after_first = 1.0 - (1.0 - math.exp(-n)) / n
+    if summed <= after_first:
+        return summed, f"T = {n:.2g} x {_hours(hours)} / {HORIZON_DAYS} d = {summed:.4f}"
+    return after_first, (
+        f"T = {after_first:.4f}: {n:.2g} x {_hours(hours)} exceeds the share of {HORIZON_DAYS} d "
+        f"left after the first one, 1 - (1 - e^-{n:.2g}) / {n:.2g}"
+    )
+
+
+TRIGGER_WORDS: dict[Trigger, str] = {
+    "present": "Acting now",
+    "growth": "At the growth target",
+    "outage": "On each outage",
+}
+
+
+class _Case(NamedTuple):
+    family: Family
+    family_key: str
+    anchor: str
+    findings: list[Finding]
+
+
+class RiskModel:
+    """Scores scenarios of one review; reads the manifest and the areas' assessments."""
+
+    def __init__(self, system: System, areas: dict[str, AreaResult]) -> None:
+        self.system = system
+        self.areas = areas
+
+    # --- the factors -----------------------------------------------------------------------
+
+    def impact(self, components: list[str], working: list[str], assumed: list[str]) -> float:
+        info = self.system.manifest.system
+        crit = info.criticality
+        c = CRITICALITY.get(crit or "", UNKNOWN_CRITICALITY)
+        if crit is None:
+            assumed.append("criticality")
+        decision = info.decision
+        automated = decision.automated_action if decision else None
+        a = UNKNOWN_AUTOMATION if automated is None else AUTOMATED if automated else HUMAN
+        if automated is None:
+            assumed.append("decision.automated_action")
+        endpoints = self._endpoints(components)
+        online = any(e.mode != "batch" for e in endpoints) or not endpoints
+        p = SYNCHRONOUS if online else BATCH
+        crit_text = f"criticality {crit} ({c:g})" if crit else f"criticality unknown ({c:g})"
+        auto_text = (
+            "acts by itself"
+            if automated
+            else "a person decides"
+            if automated is False
+            else "automation unknown"
+        )
+        path_text = "synchronous" if online else "batch"
+        working.append(
+            f"I = {c:g} x {a:g} x {p:g}: {crit_text}, {auto_text} ({a:g}), {path_text} ({p:g})"
+        )
+        return c * a * p
+
+    def _endpoints(self, components: list[str]) -> list[Endpoint]:
+        """Endpoints the scenario's components are, or reach."""
+        out: dict[str, Endpoint] = {}
+        for ident in components:
+            comp = self.system.get(ident)
+            if isinstance(comp, Endpoint):
+                out[comp.id] = comp
+            for down in self.system.downstream(ident):
+                e = self.system.get(down)
+                if isinstance(e, Endpoint):
+                    out[e.id] = e
+        return [out[k] for k in sorted(out)]
+
+    def _features(self, anchor: str, components: list[str]) -> list[Feature]:
+        """Features the scenario touches: named in it, or computed from its root."""
+        names = set(components) | {anchor}
+        feats = {f.id: f for f in self.system.manifest.features if f.id in names}
+        if not feats:
+            feats = {
+                f.id: f
+                for f in self.system.manifest.features
+                if anchor in f.sources or anchor in self.system.upstream(f.id) or f.store == anchor
+            }
+        return [feats[k] for k in sorted(feats)]
+
+    @staticmethod
+    def _weight(f: Feature) -> float:
+        rank = f.importance_rank
+        return UNKNOWN_RANK_WEIGHT if rank is None else 1.0 / max(rank, 1)
+
+    def _observed_share(self, features: list[Feature]) -> tuple[float, str, Feature] | None:
+        """The excess share of served rows the data shows affected (a default or a null
+        appearing more often in serving than in training), for the most affected feature."""
+        skew = assessment_of(self.areas, SKEW)
+        if skew is None:
+            return None
+        by_id = {f.id: f for f in features}
+        best: tuple[float, str, Feature] | None = None
+        for linked in skew.data:
+            for lf in linked.features:
+                if lf.feature not in by_id:
+                    continue
+                for cause in lf.result.causes:
+                    d = cause.details
+                    if "serving_share" in d and "training_share" in d:
+                        excess = max(0.0, float(d["serving_share"]) - float(d["training_share"]))
+                        why = (
+                            f"{lf.feature} is {d.get('value', 'the default')} in "
+                            f"{float(d['serving_share']):.2%} of served rows against "
+                            f"{float(d['training_share']):.2%} in training, an excess of "
+                            f"{excess:.3f}"
+                        )
+                        if best is None or excess > best[0]:
+                            best = (excess, why, by_id[lf.feature])
+        return best
+
+    def reach(
+        self,
+        family: Family,
+        anchor: str,
+        findings: list[Finding],
+        working: list[str],
+        assumed: list[str],
+    ) -> float:
+        components = sorted({c for f in findings for c in f.components} | {anchor})
+        if family.reach == "features":
+            feats = self._features(anchor, components)
+            observed = (
+                self._observed_share(feats)
+                if any(f.grade == "observed" for f in findings)
+                else None
+            )
+            if observed is not None:
+                excess, why, feature = observed
+                weight = self._weight(feature)
+                working.append(
+                    f"R = {excess:.3f} x {weight:g}: observed, {why}; importance weight {weight:g}"
+                )
+                return excess * weight
+            if not feats:
+                working.append(f"R = {UNKNOWN_RANK_WEIGHT:g}: no feature named (assumed)")
+                assumed.append("features")
+                return UNKNOWN_RANK_WEIGHT
+            top = max(feats, key=self._weight)
+            w = self._weight(top)
+            rank = (
+                f"importance rank {top.importance_rank}"
+                if top.importance_rank
+                else "importance rank unknown"
+            )
+            rows = max(f.rows for f in findings)
+            if rows >= 1:
+                working.append(f"R = {w:.3g}: {top.id}, {rank} (weight 1 / rank)")
+                return w
+            touching = next(f for f in findings if f.rows == rows)
+            working.append(
+                f"R = {w:.3g} x {rows:g} = {w * rows:.3g}: {top.id}, {rank} (weight 1 / rank); "
+                f"{touching.rule} touches about {rows:.0%} of its rows (assumed)"
+            )
+            assumed.append(f"{touching.rule} row share")
+            return w * rows
+        if family.reach == "capacity":
+            return self._capacity_reach(anchor, working)
+        if family.reach == "unlabelled":
+            return self._unlabelled(anchor, findings, working, assumed)
+        working.append("R = 1: every prediction on the path")
+        return 1.0
+
+    def _capacity_reach(self, anchor: str, working: list[str]) -> float:
+        serving = assessment_of(self.areas, SERVING)
+        rows = serving.endpoints if serving else []
+        row = next((r for r in rows if r.endpoint == anchor), None)
+        if row is None or not row.bottlenecks or not row.target_qps:
+            working.append("R = 0.5: capacity at the target unknown (assumed)")
+            return 0.5
+        first = row.bottlenecks[0]
+        served = min(first.capacity_qps, row.target_qps)
+        share = max(0.0, 1.0 - served / row.target_qps)
+        working.append(
+            f"R = 1 - {served:,.0f} / {row.target_qps:,.0f} = {share:.2f}: requests above "
+            f"the first limit ({first.constraint}, {first.component}) at "
+            f"{row.multiplier:g}x"
+        )
+        return share
+
+    def _unlabelled(
+        self, anchor: str, findings: list[Finding], working: list[str], assumed: list[str]
+    ) -> float:
+        loops = [
+            loop
+            for loop in self.system.manifest.feedback
+            if loop.id == anchor or loop.id in {c for f in findings for c in f.components}
+        ]
+        for loop in loops:
+            coverage = loop.label.coverage if loop.label else None
+            if coverage is not None:
+                share = 1.0 - coverage
+                working.append(f"R = 1 - {coverage:g} = {share:.2f}: predictions never labelled")
+                return share
+        working.append(
+            f"R = {UNLABELLED_ASSUMED:g}: share of decisions whose outcome is never seen "
+            "(label coverage not declared; assumed)"
+        )
+        assumed.append("label.coverage")
+        return UNLABELLED_ASSUMED
+
+    def _detection_hours(
+        self, family: Family, findings: list[Finding], present: bool
+    ) -> tuple[float, str]:
+        """Hours until someone knows. Only a monitor of the failure itself notices a defect that
+        has been there all along: a quality metric moves on a change, not on a constant."""
+        controls = [f for f in findings if f.detected_by]
+        if controls:
+            best = min(controls, key=lambda f: f.score[2])
+            hours = DETECTION_HOURS.get(best.score[2], DETECTION_HOURS[6])
+            return hours, f"noticed in {_hours(hours)} ({best.detected_by[0]})"
+        if family.harm == "loud":
+            return (
+                LOUD_UNWATCHED_HOURS,
+                f"noticed in {_hours(LOUD_UNWATCHED_HOURS)} (callers see errors)",
+            )
+        quality = self.system.manifest.monitoring
+        label_watch = quality and quality.quality and quality.quality.label_based
+        delay = self._label_delay_hours()
+        if label_watch and delay is not None and not present:
+            hours = delay + LOOKS.get(str(label_watch), 24.0)
+            return hours, f"noticed when labels move the quality metric ({_hours(hours)})"
+        return HORIZON_HOURS, "no monitor would notice it"
+
+    def _label_delay_hours(self) -> float | None:
+        delays = [
+            float(loop.label.delay.p50) / 3600.0
+            for loop in self.system.manifest.feedback
+            if loop.label and loop.label.delay and loop.label.delay.p50
+        ]
+        return min(delays) if delays else None
+
+    def _outage(self, anchor: str, assumed: list[str]) -> tuple[float, float, str]:
+        """(failures expected in the horizon, hours each, basis) for the root component."""
+        comp = self.system.get(anchor)
+        figure = availability_of(comp) if isinstance(comp, (Source, Store, Endpoint)) else None
+        if figure is None:
+            a, basis = DEFAULT_AVAILABILITY, f"{DEFAULT_AVAILABILITY:.1%} (assumed)"
+            assumed.append(f"{anchor} availability")
+        else:
+            a, basis = figure.availability, f"{figure.availability:.2%} ({figure.basis})"
+        mttr = getattr(comp, "mttr", None)
+        hours = float(mttr) / 3600.0 if mttr is not None else DEFAULT_MTTR_HOURS
+        if mttr is None:
+            assumed.append(f"{anchor} mttr")
+        n = HORIZON_HOURS * (1.0 - a) / hours
+        text = (
+            f"{anchor} available {basis}, {_hours(hours)} to repair: {n:.2g} failures expected "
+            f"in {HORIZON_DAYS} d ({HORIZON_HOURS:,.0f} h x {1 - a:.2%} / {_hours(hours)})"
+        )
+        return n, hours, text
+
+    def _next_run_hours(self, anchor: str, findings: list[Finding]) -> float | None:
+        """The longest wait for the next scheduled run that rewrites ``anchor`` (a batch job,
+        or the store it writes), which ends staleness from one missed run by itself: the jobs
+        the findings name, else every job that writes it."""
+        comp = self.system.get(anchor)
+        writers = [
+            p
+            for p in self.system.manifest.pipelines
+            if p is comp or (isinstance(comp, Store) and comp.id in p.outputs)
+        ]
+        named = {c for f in findings for c in f.components}
+        writers = [p for p in writers if p.id in named] or writers
+        gaps = [
+            p.schedule.longest_gap / 3600.0
+            for p in writers
+            if p.schedule is not None and not p.schedule.continuous
+        ]
+        return max(gaps) if gaps and len(gaps) == len(writers) else None
+
+    def _owner_tells(self, anchor: str) -> str | None:
+        """Why a stopped source's consumers would know it stopped, if they would."""
+        source = self.system.get(anchor)
+        if not isinstance(source, Source):
+            return None
+        if source.owned_by_model_team:
+            return "the model team owns it"
+        contract = source.contract
+        if contract is not None and contract.change_notification:
+            return "its owner notifies its consumers"
+        return None
+
+    def _adaptation_hours(self, anchor: str, retrain: float) -> tuple[float, str]:
+        """After a shift, a model retrained on a window of w days predicts mostly from the new
+        world only once half its window is new data: w / 2 after the shift, at least a retrain."""
+        model = self.system.get(anchor)
+        window = model.training.window if isinstance(model, Model) and model.training else None
+        if window is None or window.hours / 2 <= retrain:
+            return retrain, f"fixed {_hours(retrain)} later"
+        half = window.hours / 2
+        return half, (
+            f"adapted once half its {window.days:g} d training window is new data, "
+            f"{_hours(half)} later"
+        )
+
+    def _growth_fix(self, anchor: str) -> tuple[float, str]:
+        serving = assessment_of(self.areas, SERVING)
+        rows = serving.endpoints if serving else []
+        row = next((r for r in rows if r.endpoint == anchor), None)
+        broken = [b for b in (row.bottlenecks if row else []) if not b.holds]
+        if not broken:
+            return CONSTRAINT_FIX_HOURS["replica pool at max replicas"], "raise max replicas"
+        worst = max(broken, key=lambda b: CONSTRAINT_FIX_HOURS.get(b.constraint, 1.0))
+        hours = CONSTRAINT_FIX_HOURS.get(worst.constraint, 1.0)
+        return hours, f"lift {worst.constraint} of {worst.component}"
+
+    # --- a scenario ------------------------------------------------------------------------
+
+    def score(self, family_key: str, anchor: str, findings: list[Finding]) -> Risk:
+        """Sum over the ways the scenario's causes start harm (acting now, at the growth
+        target, on an outage, on an event) of T x R; times E and I."""
+        family = FAMILIES[family_key]
+        causes = [f for f in findings if f.role == "cause"] or findings
+        working: list[str] = []
+        assumed: list[str] = []
+        groups: dict[Trigger, list[Finding]] = {}
+        for f in causes:
+            trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
+            groups.setdefault(trigger, []).append(f)
+        parts: list[Part] = []
+        for trigger in ("present", "growth", "outage", "event"):
+            group = groups.get(trigger)
+            if not group:
+                continue
+            lines: list[str] = []
+            likelihood, exposure = self._exposure(
+                trigger, _Case(family, family_key, anchor, findings), group, lines, assumed
+            )
+            reach = self.reach(family, anchor, group, lines, assumed)
+            rules = tuple(sorted({f.rule for f in group}))
+            parts.append(Part(trigger, rules, likelihood, exposure, reach))
+            words = f"On {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
+            working.append(f"{words} ({', '.join(rules)}): " + "; ".join(lines))
+        effect = self._effect(family, family_key, anchor, findings, working)
+        impact = self.impact(
+            sorted({c for f in findings for c in f.components} | {anchor}), working, assumed
+        )
+        risk = Risk(parts, effect, impact, working, assumed)
+        terms = " + ".join(f"{p.exposure:.3g} x {p.reach:.3g}" for p in parts)
+        total = f"min(1, {terms})" if sum(p.exposure * p.reach for p in parts) > 1 else f"({terms})"
+        working.append(f"risk = 1000 x {total} x {effect:g} x {impact:.3g} = {risk.score}")
+        return risk
+
+    def _exposure(
+        self,
+        trigger: Trigger,
+        case: _Case,
+        group: list[Finding],
+        working: list[str],
+        assumed: list[str],
+    ) -> tuple[float, float]:
+        """(probability in the horizon, T) for causes that start harm the same way."""
+        if trigger == "present":
+            return self._present(case, group, working)
+        if trigger == "growth":
+            return self._growth(case, working)
+        if trigger == "outage":
+            return self._outages(case, working, assumed)
+        return self._events(case, group, working)
+
+    def _present(
+        self, case: _Case, group: list[Finding], working: list[str]
+    ) -> tuple[float, float]:
+        family, family_key, _, findings = case
+        if any(f.grade == "observed" for f in group):
+            working.append(
+                "T = 1: observed in the data, so it is happening now and no declared "
+                "monitor has caught it"
+            )
+            return 1.0, 1.0
+        duties = [f.duty for f in group if f.duty is not None]
+        if duties:
+            share, text = max(duties)
+            working.append(
+                f"T = {min(1.0, share):.3f}: {text}, by design, so a monitor that notices "
+                "it does not stop it"
+            )
+            return 1.0, min(1.0, share)
+        detect, detect_text = self._detection_hours(family, findings, present=True)
+        fix = FIX_HOURS.get(family_key, 24.0)
+        exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        if exposure < 1:
+            working.append(
+                f"T = ({_hours(detect)} + {_hours(fix)}) / {HORIZON_DAYS} d = {exposure:.3f}: "
+                f"{detect_text}, fixed {_hours(fix)} later"
+            )
+        else:
+            working.append(f"T = 1: {detect_text}, so it lasts all {HORIZON_DAYS} d")
+        return 1.0, exposure
+
+    def _growth(self, case: _Case, working: list[str]) -> tuple[float, float]:
+        family, _, anchor, findings = case
+        detect, detect_text = self._detection_hours(family, findings, present=False)
+        fix, fix_text = self._growth_fix(anchor)
+        exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        working.append(
+            f"T = ({_hours(detect)} + {_hours(fix)}) / {HORIZON_DAYS} d = {exposure:.3f}: "
+            f"certain once traffic reaches the target; {detect_text}, then {fix_text}"
+        )
+        return 1.0, exposure
+
+    def _outages(self, case: _Case, working: list[str], assumed: list[str]) -> tuple[float, float]:
+        family, family_key, anchor, findings = case
+        n, repair, text = self._outage(anchor, assumed)
+        hours = repair
+        if family_key == "stale-source":
+            told = self._owner_tells(anchor)
+            if told:
+                text += f"; {told}, so it is stale only while it is down"
+            else:
+                hours = HORIZON_HOURS
+                text += (
+                    "; another team's source with no change notice: nobody downstream is "
+                    "told it stopped, no freshness monitor would notice, and a slowly "
+                    "ageing input moves a quality metric too little to trip it"
+                )
+        elif family.harm in ("silent", "stale"):
+            detect, detect_text = self._detection_hours(family, findings, present=False)
+            retrain = self._retrain_hours(findings) if family_key == "silent-default" else None
+            if retrain:
+                hours += detect + retrain
+                text += (
+                    f"; the defaults train the next model, so each harms until it is "
+                    f"{detect_text} and a clean retrain ({_hours(retrain)}) has shipped"
+                )
+            elif detect >= HORIZON_HOURS:
+                hours = HORIZON_HOURS
+                text += "; served as if current until someone notices, and no monitor would"
+        exposure, arithmetic = _exposure_working(n, hours)
+        likelihood = 1.0 - math.exp(-n)
+        working.append(
+            f"{text}, each harming {_hours(hours)}; P(at least one) = 1 - e^-{n:.2g} = "
+            f"{likelihood:.0%}; {arithmetic}"
+        )
+        return likelihood, exposure
+
+    def _events(self, case: _Case, group: list[Finding], working: list[str]) -> tuple[float, float]:
+        family, family_key, anchor, findings = case
+        detect, detect_text = self._detection_hours(family, findings, present=False)
+        fix = FIX_HOURS.get(family_key, 24.0)
+        fix_text = f"fixed {_hours(fix)} later"
+        if family_key == "unadapted-drift":
+            fix, fix_text = self._adaptation_hours(anchor, fix)
+        level = max(f.score[1] for f in group)
+        per_year = EVENTS_PER_YEAR[max(1, min(10, level))]
+        n = per_year * HORIZON_DAYS / 365.0
+        hours = detect + fix
+        heal = self._next_run_hours(anchor, group) if family.harm == "stale" else None
+        if heal is not None and heal < hours:
+            hours = heal
+            fix_text += f"; the next scheduled run refills it within {_hours(heal)}, sooner"
+        exposure, arithmetic = _exposure_working(n, hours)
+        likelihood = 1.0 - math.exp(-n)
+        working.append(
+            f"{per_year:g} a year (likelihood {level}) is {n:.2g} in {HORIZON_DAYS} d, "
+            f"P = {likelihood:.0%}; each lasts {_hours(hours)} ({detect_text}, {fix_text}); "
+            f"{arithmetic}"
+        )
+        return likelihood, exposure
+
+    def _retrain_hours(self, findings: list[Finding]) -> float | None:
+        models = [self.system.get(c) for f in findings for c in f.components]
+        periods = [
+            m.training.cadence.period / 3600.0
+            for m in models
+            if isinstance(m, Model)
+            and m.training
+            and m.training.cadence
+            and not m.training.cadence.continuous
+        ]
+        return min(periods) if periods else None
+
+    def _effect(
+        self, family: Family, key: str, anchor: str, findings: list[Finding], working: list[str]
+    ) -> float:
+        effect = family.damage
+        words = {
+            "silent": "wrong with no error"
+            + (": a constant scored as data" if key == "silent-default" else ""),
+            "loud": "no answer",
+            "stale": "stale inputs",
+            "blind": "errors nobody measures",
+            "evaluation": "judged on overstated offline figures",
+        }[family.harm]
+        if family.harm == "loud" and self._falls_back(key, anchor):
+            effect, words = FALLBACK_EFFECT, "a fallback answers"
+        if key == "skew" and self._unchanged_in_data(anchor):
+            effect *= UNCONFIRMED
+            words += (
+                f"; the linked data shows {anchor} distributed alike on both sides, so only "
+                f"rows can differ (x {UNCONFIRMED:g})"
+            )
+        working.append(f"E = {effect:g}: {words}")
+        return effect
+
+    def _unchanged_in_data(self, feature: str) -> bool:
+        skew = assessment_of(self.areas, SKEW)
+        results = [
+            lf.result.status
+            for d in (skew.data if skew else [])
+            for lf in d.features
+            if lf.feature == feature
+        ]
+        return bool(results) and all(status == "ok" for status in results)
+
+    def _falls_back(self, key: str, anchor: str) -> bool:
+        if key == "dependency-outage":
+            deps = [
+                d
+                for e in self.system.manifest.endpoints
+                for d in e.dependencies
+                if d.target == anchor
+            ]
+            return bool(deps) and all(d.fallback not in (None, "none", "fail") for d in deps)
+        if key == "endpoint-outage":
+            e = self.system.get(anchor)
+            return isinstance(e, Endpoint) and e.fallback not in (None, "none")
+        return False

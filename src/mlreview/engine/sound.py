@@ -1,0 +1,145 @@
+"""What is already sound: declared controls worth keeping, and the parts that are not the risk,
+so the reader's attention lands on the scenario that is.
+
+Only what the manifest declares counts: an unknown field is never credited. A control is a fact
+about one component; the rules that would fault it fire only when it is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlreview.areas.findings import Severity
+from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.serving.assessment import ServingAssessment
+from mlreview.engine.result import AreaResult
+from mlreview.engine.scenarios import PRIORITISE, Scenario
+from mlreview.system.system import System
+
+MAX_ITEMS = 6
+"""Credit lines on the opening screen; the strongest first (areas that are not the risk)."""
+
+
+def _names(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[str]:
+    """Areas with no finding above low and no scenario worth prioritising."""
+    weighty = {f.area for s in scenarios if s.score >= PRIORITISE for f in s.findings}
+    for area in AREA_LIST:
+        result = areas[area.key]
+        if area.key in weighty:
+            continue
+        if any(f.severity.rank > Severity.LOW.rank for f in result.findings):
+            continue
+        yield f"{area.title} is not the risk here: {result.verdict}"
+
+
+def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
+    assessment = areas[SERVING.key].assessment
+    if isinstance(assessment, ServingAssessment):
+        for row in assessment.endpoints:
+            if row.headroom is not None and row.headroom >= 1 and row.target_qps:
+                yield (
+                    f"{row.endpoint} holds the growth target: {row.capacity_qps:,.0f} QPS within "
+                    f"its SLO against {row.target_qps:,.0f} needed"
+                )
+    for e in system.online_endpoints():
+        release, admission = e.release, e.admission
+        if release and release.canary and release.auto_rollback:
+            tested = " that is tested" if release.rollback_tested else ""
+            yield f"{e.id} releases by canary with an automatic rollback{tested}"
+        if (
+            admission
+            and admission.rate_limit
+            and admission.load_shedding
+            and admission.bounded_queue
+        ):
+            yield f"{e.id} sheds excess load (rate limits, early rejection, a bounded queue)"
+        for dep in e.dependencies:
+            zones = getattr(system.get(dep.target), "zones", None)
+            budget = dep.retries is not None and dep.retries.budget
+            if zones and zones >= 2 and budget and dep.fallback not in (None, "none", "fail"):
+                yield (
+                    f"{e.id}'s calls to {dep.target} ({zones} zones) retry within a budget and "
+                    f"fall back to {dep.fallback}"
+                )
+
+
+def _pipeline(system: System) -> Iterator[str]:
+    held = [
+        s.id
+        for s in system.manifest.sources
+        if s.on_failure and s.on_failure.behaviour == "last_known_good" and s.on_failure.alert
+    ]
+    if held:
+        verbs = (
+            ("keeps", "alerts", "it fails") if len(held) == 1 else ("keep", "alert", "they fail")
+        )
+        keep, alert, when = verbs
+        yield f"{_names(held)} {keep} serving the last good values and {alert} when {when}"
+    solid = [
+        p.id
+        for p in system.manifest.pipelines
+        if p.validation and p.validation.blocking and p.idempotent and p.backfill
+    ]
+    if solid:
+        verb = "blocks" if len(solid) == 1 else "block"
+        yield f"{_names(solid)} {verb} on failed checks and can be re-run and backfilled safely"
+
+
+def _skew(system: System) -> Iterator[str]:
+    features = system.manifest.features
+    shared = [f.id for f in features if f.shared_definition and f.point_in_time_join]
+    if shared:
+        verbs = ("shares", "joins") if len(shared) == 1 else ("share", "join")
+        yield (
+            f"{len(shared)} of {len(features)} features ({_names(shared)}) {verbs[0]} one "
+            f"definition and {verbs[1]} point-in-time"
+        )
+
+
+def _feedback(system: System) -> Iterator[str]:
+    for loop in system.manifest.feedback:
+        if loop.holdout and loop.holdout.enabled and loop.holdout.persistent:
+            yield f"{loop.id} keeps a persistent holdout to measure the loop against"
+        if loop.exploration and loop.exploration.enabled and loop.exploration.propensity_logged:
+            yield f"{loop.id} explores with logged propensities, so its data can be reweighted"
+
+
+MONITORS = (
+    ("skew", "training_serving", "training-serving skew"),
+    ("drift", "features", "feature drift"),
+    ("drift", "predictions", "prediction drift"),
+    ("quality", "label_based", "labelled quality"),
+    ("quality", "proxy", "a proxy metric"),
+    ("system", "saturation", "saturation"),
+)
+
+
+def _monitoring(system: System) -> Iterator[str]:
+    monitoring = system.manifest.monitoring
+    if monitoring is None:
+        return
+    paged = [
+        words
+        for group, name, words in MONITORS
+        if getattr(getattr(monitoring, group), name, None) == "alert"
+    ]
+    if len(paged) >= 2:
+        yield f"Alerts page on {', '.join(paged[:-1])} and {paged[-1]}"
+
+
+def already_sound(
+    system: System, areas: dict[str, AreaResult], scenarios: list[Scenario]
+) -> list[str]:
+    """Credit where the manifest earns it, strongest first, at most ``MAX_ITEMS``."""
+    items = [
+        *_quiet_areas(areas, scenarios),
+        *_serving(system, areas),
+        *_pipeline(system),
+        *_skew(system),
+        *_feedback(system),
+        *_monitoring(system),
+    ]
+    return list(dict.fromkeys(items))[:MAX_ITEMS]

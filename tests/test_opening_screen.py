@@ -1,0 +1,98 @@
+"""The review's opening screen: verdicts first, the top risk with a dated plan, credit for what
+is sound, and no fix printed twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mlreview.cli import main
+from mlreview.engine.plan import SLOT_DAYS, deadline, due
+from mlreview.engine.runner import run
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
+from mlreview.system.loader import load, load_text
+from tests.conftest import EXAMPLES, ROOT, reviewed
+from tests.rules.test_rule_cases import manifest_text
+
+FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
+
+
+def _terminal(path: Path, *, full: bool = False) -> str:
+    return render(review_printable(reviewed(path)), "terminal", RenderOptions(width=100, full=full))
+
+
+def test_card_fraud_reads_in_one_screen_with_the_verdict_first() -> None:
+    lines = _terminal(FRAUD).splitlines()
+    assert len(lines) < 150
+    # The title, the subtitle (one or two lines with the manifest's path), then the verdict.
+    assert any(
+        line.startswith("Bottom line: fix this first: card_auth_stream fails") for line in lines[:4]
+    )
+    head = "\n".join(lines[:20])
+    for part in (
+        "1. Training-serving skew:",
+        "2. Data-pipeline reliability:",
+        "3. Serving scalability:",
+        "4. Feedback-loop design:",
+        "5. The biggest risk:",
+    ):
+        assert part in head
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_no_fix_is_printed_twice(example: Path, fmt: str) -> None:
+    done = reviewed(example)
+    out = render(review_printable(done), fmt, RenderOptions(width=400, full=True))
+    flat = " ".join(out.split())
+    for fix in {f.fix.rstrip(".") for f in done.findings}:
+        words = " ".join(fix.split())
+        assert flat.count(words) <= 1, words
+
+
+def test_plan_dates_fall_on_the_friday_of_each_slot() -> None:
+    tuesday = date(2026, 12, 1)
+    assert due("this week", tuesday) == date(2026, 12, 4)
+    assert due("within two weeks", tuesday) == date(2026, 12, 11)
+    assert due("within a month", tuesday) == date(2026, 12, 25)
+    assert due("this week", date(2026, 12, 4)) == date(2026, 12, 4)
+    assert deadline("this week", None) == "This week"
+    assert deadline("within a month", tuesday) == "By Fri 25 Dec 2026"
+
+
+def test_plan_steps_run_in_deadline_order() -> None:
+    for example in EXAMPLES:
+        plan = reviewed(example).plan
+        assert plan is not None
+        slots = [list(SLOT_DAYS).index(s.when) for s in plan.steps]
+        assert slots == sorted(slots), example
+
+
+def test_check_dates_the_plan_from_plan_start(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(FRAUD), "--plan-start", "2026-12-01", "--width", "100"]) == 0
+    assert "1. By Fri 4 Dec 2026: card_auth_stream:" in capsys.readouterr().out
+    assert main(["check", str(FRAUD), "--plan-start", "2026-12-01", "-f", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["top_risk"]["plan"]["steps"]
+    assert {s["due"] for s in steps} <= {"2026-12-04", "2026-12-11", "2026-12-25"}
+    assert main(["check", str(FRAUD), "-f", "json"]) == 0
+    assert "due" not in json.loads(capsys.readouterr().out)["top_risk"]["plan"]["steps"][0]
+
+
+def test_sound_credits_declared_controls_and_never_unknown_ones() -> None:
+    sound = reviewed(ROOT / "examples" / "recommender" / "system.yaml").sound
+    assert "feed_ranker releases by canary with an automatic rollback" in sound
+    patch = {"endpoints": [{"id": "api", "release": {"canary": None, "auto_rollback": True}}]}
+    unknown = run(load_text(manifest_text(patch), "s.yaml")).sound
+    assert not any("canary" in line for line in unknown)
+    declared = run(load_text(manifest_text({}), "s.yaml")).sound
+    assert "api releases by canary with an automatic rollback that is tested" in declared
+
+
+def test_a_part_with_nothing_above_low_is_credited_as_not_the_risk() -> None:
+    base = run(load(ROOT / "tests" / "rules" / "base.yaml"))
+    assert base.findings == []
+    assert any(line.startswith("Serving scalability is not the risk here") for line in base.sound)

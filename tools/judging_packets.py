@@ -1,0 +1,55 @@
+"""Blind judging packets: for each incident case, its prose, its known root cause, and two
+reviews labelled A and B (mlreview's default review of the case's manifest and the expert's
+review written from the prose alone), in an order drawn from a seeded shuffle. The key that
+says which is which is written apart, for unblinding after the judge has recorded verdicts.
+
+    python -m tools.judging_packets OUT_DIR
+
+docs/judging.md records how the judging was done and its results.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+from mlreview.api import load, review
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
+
+CASES = Path(__file__).resolve().parent.parent / "benchmarks" / "incidents"
+SEED = 20261201
+
+
+def main(out: Path) -> int:
+    rng = random.Random(SEED)
+    key: dict[str, dict[str, str]] = {}
+    for case in sorted(p for p in CASES.iterdir() if (p / "expert_review.md").is_file()):
+        meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+        ours = render(
+            review_printable(review(load(case / "system.yaml"))),
+            "terminal",
+            RenderOptions(width=100),
+        )
+        theirs = (case / "expert_review.md").read_text(encoding="utf-8")
+        order = ["mlreview", "expert"]
+        rng.shuffle(order)
+        texts = {"mlreview": ours, "expert": theirs}
+        packet = out / case.name
+        packet.mkdir(parents=True, exist_ok=True)
+        (packet / "prose.txt").write_text((case / "prose.txt").read_text(encoding="utf-8"))
+        (packet / "root_cause.txt").write_text(meta["root_cause"].strip() + "\n")
+        for label, who in zip("AB", order, strict=True):
+            (packet / f"{label}.txt").write_text(texts[who], encoding="utf-8")
+        key[case.name] = dict(zip("AB", order, strict=True))
+    (out.parent / f"{out.name}-key.json").write_text(json.dumps(key, indent=2, sort_keys=True))
+    print(f"{len(key)} packets in {out}; key in {out.parent / (out.name + '-key.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
