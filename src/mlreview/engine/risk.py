@@ -151,9 +151,9 @@ def _exposure_working(n: float, hours: float) -> tuple[float, str]:
     # For Poisson arrivals, the expected share of the horizon left after the first one.
     after_first = 1.0 - (1.0 - math.exp(-n)) / n
     if summed <= after_first:
-        return summed, f"T = {n:.2g} x {_hours(hours)} / {HORIZON_DAYS} d = {summed:.4f}"
+        return summed, f"T = {n:.2g} x {_hours(hours)} / {HORIZON_DAYS} d = {summed:.3f}"
     return after_first, (
-        f"T = {after_first:.4f}: {n:.2g} x {_hours(hours)} exceeds the share of {HORIZON_DAYS} d "
+        f"T = {after_first:.3f}: {n:.2g} x {_hours(hours)} exceeds the share of {HORIZON_DAYS} d "
         f"left after the first one, 1 - (1 - e^-{n:.2g}) / {n:.2g}"
     )
 
