@@ -149,3 +149,17 @@ def test_every_family_names_its_anchor() -> None:
         if key != "review-hygiene":  # about the manifest as a whole
             assert "x_component" in family.heading("x_component"), key
         assert "{" not in family.effect.format(anchor="x", who="x, y"), key
+
+
+def test_an_error_alert_does_not_notice_a_release_that_answers_wrongly() -> None:
+    # SKEW013's release scores differently without failing a request: the error-rate alert
+    # never fires, and it is the label-based quality metric that notices.
+    patch = {
+        "endpoints": [{"id": "api", "release": {"serving_compat_test": False}}],
+        "monitoring": {"system": {"errors": "alert"}},
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    release = next(s for s in review.scenarios if s.family == "bad-release")
+    assert "SKEW013" in release.rules
+    assert any("noticed when labels move the quality metric" in ln for ln in release.risk.working)
+    assert not any("monitoring.system.errors" in line for line in release.risk.working)

@@ -141,6 +141,10 @@ def _hours(h: float) -> str:
     return f"{h * 60:.0f} min"
 
 
+def _watches_requests_only(monitors: tuple[str, ...]) -> bool:
+    return all(m.startswith("monitoring.system.") for m in monitors)
+
+
 def _exposure_working(n: float, hours: float) -> tuple[float, str]:
     """Share of the horizon harmed by ``n`` expected occurrences of ``hours`` each, capped by an
     unnoticed first occurrence harming from when it happens to the horizon's end; with the
@@ -361,6 +365,9 @@ class RiskModel:
         """Hours until someone knows. Only a monitor of the failure itself notices a defect that
         has been there all along: a quality metric moves on a change, not on a constant."""
         controls = [f for f in findings if f.detected_by]
+        if family.harm != "loud":
+            # Error and latency monitors watch requests that fail; a wrong answer fails none.
+            controls = [f for f in controls if not _watches_requests_only(f.detected_by)]
         if controls:
             best = min(controls, key=lambda f: f.score[2])
             hours = DETECTION_HOURS.get(best.score[2], DETECTION_HOURS[6])
