@@ -7,7 +7,7 @@ from benchmarks.generate_manifest import manifest
 
 from mlreview.api import load, loads, review
 from mlreview.areas.pipeline.assessment import PipelineAssessment
-from mlreview.areas.pipeline.present import lineage_graph
+from mlreview.areas.pipeline.present import lineage_graph, verdict
 from mlreview.areas.registry import PIPELINE
 from mlreview.report.diagram import layout, mermaid
 from tests.conftest import ROOT
@@ -89,6 +89,29 @@ def test_unknown_figures_make_an_upper_bound() -> None:
     assert row.estimate_is_upper_bound is True
     assert row.meets_slo is None
     assert "online" in row.unknown_availability
+
+
+@pytest.mark.parametrize(
+    ("patch", "said"),
+    [
+        # Nothing on the path declares a figure: no number, only what is missing.
+        ({}, "api's path cannot be checked against its"),
+        # The declared part bounds it (simulated outages of a 99.95% endpoint): the
+        # bound, and what is missing.
+        (
+            {"endpoints": [{"id": "api", "availability": 0.9995}]},
+            "api's path is at most 99.952% available from the components that declare a figure",
+        ),
+    ],
+)
+def test_a_path_with_unknown_figures_is_never_said_to_be_fully_available(
+    patch: dict[str, object], said: str
+) -> None:
+    system = loads(manifest_text(patch))
+    r = review(system)
+    line = verdict(system, r.assessment(PIPELINE), r.findings)
+    assert said in line
+    assert "100.000%" not in line and "may miss" not in line
 
 
 def test_lineage_drawn_as_mermaid_and_svg() -> None:

@@ -185,7 +185,9 @@ class Schedule(_ParsedText, str):
 
     @property
     def phrase(self) -> str:
-        """Reads inside a sentence: 'daily', 'every 6h', "on cron '0 2 * * *'"."""
+        """Reads inside a sentence: 'daily', 'every 6h', "on cron '0 2 * * *'", 'continuously'."""
+        if self.continuous:
+            return "continuously"
         return f"on cron '{self}'" if self.cron else str(self)
 
     @property

@@ -42,6 +42,9 @@ def summarise(system: System, a: PipelineAssessment, findings: list[Finding]) ->
     spof = f"; single points of failure: {', '.join(spofs)}" if spofs else ""
     avail = ""
     for row in a.availability:
+        if row.slo is not None and row.meets_slo is None:
+            avail += f"; {_unchecked(row)}"
+            continue
         bound = "at most " if row.estimate_is_upper_bound else ""
         target = f" against an SLO of {availability(row.slo)}" if row.slo is not None else ""
         avail += (
@@ -181,10 +184,30 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
     for row in a.availability:
         if row.slo is None:
             continue
-        verdict = "meets" if row.meets_slo else "misses" if row.meets_slo is False else "may miss"
+        if row.meets_slo is None:
+            parts.append(_unchecked(row))
+            continue
+        verdict = "meets" if row.meets_slo else "misses"
         bound = "at most " if row.estimate_is_upper_bound else ""
         parts.append(
             f"{row.endpoint}'s path is {bound}{row.estimate:.3%} available and {verdict} its "
             f"{row.slo:.3%} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
         )
     return "; ".join(parts) or "no single point of failure on a prediction path"
+
+
+def _unchecked(row: PathAvailability) -> str:
+    """A path whose declared components alone meet the SLO while others declare nothing: the
+    figure is only an upper bound, so the verdict names the missing figures."""
+    unknown = row.unknown_availability
+    names = f"{', '.join(unknown)} declare{'s' if len(unknown) == 1 else ''}"
+    if row.estimate >= 1.0:
+        return (
+            f"{row.endpoint}'s path cannot be checked against its {availability(row.slo)} SLO: "
+            f"{names} no availability"
+        )
+    return (
+        f"{row.endpoint}'s path is at most {availability(row.estimate)} available from the "
+        f"components that declare a figure; {names} none, so its {availability(row.slo)} SLO "
+        "cannot be checked"
+    )
