@@ -71,6 +71,9 @@ class Rule:
     role: Role
     """'cause' for a defect; 'gap' for a missing control (a monitor, a log, a load test) that
     makes other defects last longer but harms nothing by itself."""
+    learned_only: bool
+    """The defect is in learning from data (training data, retraining, labels as training
+    input), so it does not apply to a model declared ``learned: false`` (a fixed rule)."""
     check: Callable[[Context[Any]], Iterable[Hit]] = field(compare=False, repr=False)
 
     def matches(self, selector: str) -> bool:
@@ -221,6 +224,7 @@ class RuleSet(Generic[A]):
         trigger: Trigger | None = None,
         role: Role = "cause",
         rows: float = 1.0,
+        learned_only: bool = False,
     ) -> Callable[[Callable[[Context[A]], Iterator[Hit]]], Callable[[Context[A]], Iterator[Hit]]]:
         code = f"{self.prefix}{number:03d}"
         taken = {r.code for r in self.rules} | {r.name for r in self.rules}
@@ -250,6 +254,7 @@ class RuleSet(Generic[A]):
                     trigger=trigger,
                     role=role,
                     rows=rows,
+                    learned_only=learned_only,
                     check=check,
                 )
             )

@@ -20,6 +20,7 @@ from mlreview.engine.scenarios import build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import ReadLog
+from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.system import System
 
 
@@ -28,6 +29,8 @@ def _apply(
 ) -> RuleResult:
     result = RuleResult()
     for hit in rule.check(ctx):
+        if rule.learned_only and _only_fixed_rules(hit.components, system):
+            continue
         finding = settle(score(rule, to_finding(rule, hit, system.file), system), system.manifest)
         sup = suppressions.suppression_for(finding, owners)
         if sup is not None:
@@ -36,6 +39,25 @@ def _apply(
         else:
             result.active.append(finding)
     return result
+
+
+def _only_fixed_rules(components: Iterable[str], system: System) -> bool:
+    """True when every model a hit is about (every model of the system, for a hit on the
+    system as a whole) is declared ``learned: false``: a defect in learning from data cannot be
+    in a rule set by hand."""
+    models = []
+    for ident in components:
+        comp = system.get(ident)
+        if isinstance(comp, Endpoint):
+            comp = system.get(comp.model)
+        elif isinstance(comp, (FeedbackLoop, Pipeline)):
+            trained = [m for m in system.manifest.models if system.training_pipeline(m) is comp]
+            comp = system.get(comp.model) if isinstance(comp, FeedbackLoop) else None
+            models.extend(trained)
+        if isinstance(comp, Model):
+            models.append(comp)
+    models = models or list(system.manifest.models)
+    return bool(models) and all(m.learned is False for m in models)
 
 
 def run(

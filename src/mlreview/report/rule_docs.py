@@ -41,6 +41,13 @@ def _details(rule: Rule) -> tuple[Block, ...]:
                         f"{rule.severity.value}; mitigation: {PLAN_WORDS[rule.mitigation]}; "
                         "scenario: ",
                         Span(rule.scenario, "code"),
+                        (
+                            "; learned models only (not a model declared "
+                            if rule.learned_only
+                            else ""
+                        ),
+                        Span("learned: false", "code") if rule.learned_only else "",
+                        ")" if rule.learned_only else "",
                     )
                 ),
                 Item(inline(f"Why: {rule.rationale}")),
@@ -123,6 +130,7 @@ def rules_data() -> list[dict[str, Any]]:
             "sources": list(r.sources),
             "mitigation": r.mitigation,
             "scenario": r.scenario,
+            "learned_only": r.learned_only,
         }
         for r in every_rule()
     ]

@@ -141,6 +141,7 @@ def exploration_without_propensity(ctx: Context[FeedbackAssessment]) -> Iterator
 @RULES.rule(
     3,
     "click-position-bias",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="A ranker learns from clicks without handling position bias.",
     rationale="Users click what is shown first; a ranker trained on raw clicks learns its own "
@@ -175,6 +176,7 @@ def click_position_bias(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     4,
     "self-reinforcing-loop",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="The model shapes its own training data with no exploration.",
     rationale="Items the model never shows never get feedback; the loop narrows to what it "
@@ -286,6 +288,7 @@ def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     7,
     "immature-labels",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="Retraining uses labels before they have had time to arrive.",
     rationale="When the label delay exceeds the retrain interval, recent rows still look "
@@ -465,6 +468,7 @@ def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     12,
     "unfiltered-feedback",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="User feedback is learned from without bot or poisoning filters.",
     rationale="Implicit and explicit feedback can be manufactured; whoever controls it "
@@ -528,6 +532,7 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     14,
     "retrain-not-evidence-triggered",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="Retraining is not triggered by drift or performance, only by hand or the calendar.",
     rationale="A model retrained only when someone remembers, or only when its schedule comes "
@@ -562,6 +567,7 @@ def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     15,
     "no-label-path",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="A served model has no declared way to learn its outcomes.",
     rationale="Without labels flowing back, nobody can measure the model's quality in "

@@ -104,6 +104,7 @@ def silent_default(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     3,
     "no-blocking-validation",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="Training runs without a blocking data-validation step.",
     rationale="A schema or range error upstream becomes a trained model unless a check stops "
@@ -441,6 +442,7 @@ def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     11,
     "retrain-slower-than-tolerated",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="The model is retrained less often than its tolerated age.",
     rationale="A model that may be at most N hours old but is retrained less often is out of "
@@ -544,6 +546,7 @@ def serving_inputs_unchecked(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     14,
     "no-model-validation-gate",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="A retrained model can reach serving without a blocking comparison.",
     rationale="Without a gate that compares the candidate with the current model and a simple "

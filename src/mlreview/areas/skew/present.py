@@ -67,6 +67,9 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
         parts.append(
             f"{len(separate)} of {len(a.features)} features computed by separate code{how}"
         )
+    elif system.manifest.models and all(m.learned is False for m in system.manifest.models):
+        rules = ", ".join(m.id for m in system.manifest.models)
+        parts.append(f"nothing here is learned from data ({rules}: learned: false)")
     elif a.features:
         parts.append("every feature has one definition for training and serving")
     return "; ".join(parts) or "no features declared"

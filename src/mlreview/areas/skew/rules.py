@@ -90,6 +90,7 @@ def cross_language(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     3,
     "no-serving-feature-log",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="Online predictions do not log the feature values they used.",
     rationale="Without the served feature vector and a request id, skew can only be guessed, "
@@ -128,6 +129,7 @@ def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     4,
     "no-skew-monitor",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="Nothing compares serving features with training features.",
     rationale="Training-serving skew is silent: predictions keep flowing while quality drops. "
@@ -160,6 +162,7 @@ def no_skew_monitor(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     5,
     "no-point-in-time-join",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="Training joins a changing table without point-in-time semantics.",
     rationale="Joining today's value of a mutable table to last month's labels leaks the "
@@ -197,6 +200,7 @@ def no_point_in_time_join(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     6,
     "future-leak",
+    learned_only=True,
     severity=Severity.CRITICAL,
     summary="A feature is not available at prediction time.",
     rationale="A feature that only exists after the outcome makes offline metrics fiction; in "
@@ -357,6 +361,7 @@ def ttl_shorter_than_refresh(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     10,
     "random-split-on-time",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="The model is evaluated on a random split of time-dependent data.",
     rationale="A random split lets the model see the future of its test rows, so offline "
@@ -384,6 +389,7 @@ def random_split(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     11,
     "unweighted-sampling",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="Training data is sampled without importance weights.",
     rationale="Sampling one class or period shifts the base rate; scores stop being "
@@ -421,6 +427,7 @@ def unweighted_sampling(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     12,
     "preprocessing-not-bundled",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="Preprocessing artefacts are not versioned with the model.",
     rationale="Vocabularies, scalers and encoders fetched as 'latest' at serving change under "
@@ -449,6 +456,7 @@ def preprocessing_not_bundled(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     13,
     "no-serving-compat-test",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="A new model is not scored in the production serving image before rollout.",
     rationale="A model that needs an operator, library or version the serving binary lacks "

@@ -81,6 +81,11 @@ class DataLinks(Node):
 
 class Model(Component):
     family: str | None = Field(None, description="e.g. xgboost, two_tower, prophet.")
+    learned: bool | None = Field(
+        None,
+        description="false for a rule or formula set by hand rather than fitted to data: the "
+        "rules about training data, retraining and learning from labels do not apply to it.",
+    )
     features: list[Annotated[str, ref("feature")]] | None = Field(
         None, description="Features the model reads; unknown means all declared features."
     )
