@@ -81,7 +81,10 @@ class DataLinks(Node):
 
 class Model(Component):
     family: str | None = Field(None, description="e.g. xgboost, two_tower, prophet.")
-    learned: bool | None = Field(
+    learned: Annotated[
+        bool | None,
+        Ask(never="a model is learned unless the manifest says otherwise; a rule is declared"),
+    ] = Field(
         None,
         description="false for a rule or formula set by hand rather than fitted to data: the "
         "rules about training data, retraining and learning from labels do not apply to it.",
