@@ -8,6 +8,7 @@ from typing import Any
 from mlreview.engine.rules import every_rule
 from mlreview.engine.runner import run
 from mlreview.system.loader import load_text
+from tests.conftest import EXAMPLES, reviewed
 from tests.rules.test_rule_cases import manifest_text
 
 LEARNED_ONLY = {r.code for r in every_rule() if r.learned_only}
@@ -57,3 +58,9 @@ def test_the_skew_part_says_a_fixed_rule_learns_nothing() -> None:
     patch = {**WEAK, "models": [{**WEAK["models"][0], "learned": False}]}
     review = run(load_text(manifest_text(patch), "s.yaml"))
     assert "nothing here is learned from data (m1: learned: false)" in review.areas["skew"].verdict
+
+
+def test_whether_a_model_is_learned_is_never_asked() -> None:
+    # A model is learned unless the manifest says otherwise; asking it of an xgboost is noise.
+    for example in EXAMPLES:
+        assert not any(q.field.endswith(".learned") for q in reviewed(example).questions)
