@@ -19,6 +19,8 @@ from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues
 from mlreview.problems import InputError
 
 PROFILE_VERSION = 1
+# The header that makes a saved profile recognisable: any other JSON is not one.
+PROFILE_FORMAT = "mlreview profile"
 SHAPES = ("lower", "upper", "title", "mixed", "padded", "empty", "numeric_like")
 
 
@@ -178,6 +180,7 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format": PROFILE_FORMAT,
             "version": PROFILE_VERSION,
             "rows": self.rows,
             "files": self.files,
