@@ -1,12 +1,12 @@
 """Issue 17: the HTML reports, loaded in a real browser (headless Chromium driven by Playwright),
 run nothing a manifest or a data file says and fetch nothing from the network.
 
-Every free-text string field of the card-fraud manifest holds every hostile payload below (one
-field at a time is tried first: ids, references, enums and durations refuse them and keep their
-value). A payload that ran would set `window.__pwned` or the title, open a dialog, or make a
-request; every request is logged and only the page itself and `data:` URLs are allowed. The
-payloads must also appear on the page as text, so a report that dropped them would fail too.
-A control page holding the same payloads unescaped shows that this harness sees each kind.
+Every free-text string field of the card-fraud manifest holds every hostile payload below
+(tests/hostile.py finds those fields). A payload that ran would set `window.__pwned` or the
+title, open a dialog, or make a request; every request is logged and only the page itself and
+`data:` URLs are allowed. The payloads must also appear on the page as text, so a report that
+dropped them would fail too. A control page holding the same payloads unescaped shows that this
+harness sees each kind.
 
 Needs Chromium (Debian's `chromium`, which `.ci/run` installs when it runs as root); without it
 the tests skip, except under CI, where they fail.
@@ -14,7 +14,6 @@ the tests skip, except under CI, where they fail.
 
 from __future__ import annotations
 
-import copy
 import os
 import shutil
 from collections.abc import Iterator
@@ -24,12 +23,10 @@ from typing import Any
 
 import polars as pl
 import pytest
-import yaml
 
 from mlreview.cli import main
-from mlreview.problems import InputError
-from mlreview.system.loader import load_text
 from tests.conftest import ROOT
+from tests.hostile import free_text_fields, hostile_manifest
 
 CHROMIUM = os.environ.get("MLREVIEW_CHROMIUM") or shutil.which("chromium")
 FLAGS = [
@@ -73,52 +70,6 @@ PAYLOADS = {
 HOSTILE = " ".join(PAYLOADS.values())
 # Requests a page of the report may make: itself, and data: URLs.
 ALLOWED = ("data:",)
-
-
-def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
-    elif isinstance(value, str):
-        yield path
-
-
-def _get(data: Any, path: tuple[Any, ...]) -> Any:
-    for key in path:
-        data = data[key]
-    return data
-
-
-def _set(data: Any, path: tuple[Any, ...], value: str) -> None:
-    for key in path[:-1]:
-        data = data[key]
-    data[path[-1]] = value
-
-
-def _accepts(data: Any, path: tuple[Any, ...]) -> bool:
-    trial = copy.deepcopy(data)
-    _set(trial, path, HOSTILE)
-    try:
-        load_text(yaml.safe_dump(trial, sort_keys=False), "trial.yaml")
-    except InputError:
-        return False
-    return True
-
-
-def hostile_manifest() -> tuple[str, int]:
-    """The card-fraud manifest with every free-text field holding every payload; the text and
-    the number of fields changed. A field naming a file (data, load-test results) keeps it."""
-    card = ROOT / "examples" / "card-fraud"
-    data = yaml.safe_load((card / "system.yaml").read_text("utf-8"))
-    fields = [
-        p for p in _strings(data) if not (card / _get(data, p)).exists() and _accepts(data, p)
-    ]
-    for path in fields:
-        _set(data, path, HOSTILE)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True), len(fields)
 
 
 @dataclass
@@ -204,12 +155,11 @@ def visit(browser: Any, page_file: Path) -> Visit:
 def hostile_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     folder = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT / "examples" / "card-fraud", folder, dirs_exist_ok=True)
-    text, fields = hostile_manifest()
-    (folder / "hostile.yaml").write_text(text, encoding="utf-8")
+    (folder / "hostile.yaml").write_text(hostile_manifest(HOSTILE), encoding="utf-8")
     page_file = folder / "review.html"
     code = main(["check", str(folder / "hostile.yaml"), "-f", "html", "-o", str(page_file)])
     assert code in (0, 1)
-    return page_file, fields
+    return page_file, len(free_text_fields())
 
 
 def _inert(seen: Visit, page_file: Path) -> None:
