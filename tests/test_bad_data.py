@@ -7,7 +7,9 @@ lines (exit 0), columns lost or renamed, or an error at the wrong place.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -27,20 +29,36 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+COLUMN = "amount_zscore_30d"
+
+
+def _column(data: dict[str, Any], key: str, value: Any) -> None:
+    data["columns"][COLUMN][key] = value
+
+
+EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "version-99": lambda d: d.update(version=99),
+    "no-header": lambda d: d.pop("format"),
+    "no-rows": lambda d: d.pop("rows"),
+    "columns-a-list": lambda d: d.update(columns=[1]),
+    "dtype-a-number": lambda d: _column(d, "dtype", 1e308),
+    "count-infinite": lambda d: _column(d, "count", float("inf")),
+    "nulls-negative": lambda d: _column(d, "nulls", -1),
+    "nulls-above-count": lambda d: _column(d, "nulls", 10**6),
+    "bucket-past-floats": lambda d: d["columns"][COLUMN]["sketch"]["counts"].update({"99999": 1}),
+    "registers-short": lambda d: _column(d, "hll", "00"),
+    "top-value-a-list": lambda d: _column(d, "top", {"values": [[[1], 2]], "dropped": 0}),
+    "unknown-key": lambda d: _column(d, "colour", "red"),
+}
+
+
 def _edited(saved: Path, edit: str) -> str:
     """The saved profile changed as ``edit`` names."""
     text = saved.read_text(encoding="utf-8")
-    data = json.loads(text)
     if edit == "truncated":
         return text[: len(text) // 2]
-    if edit == "version-99":
-        data["version"] = 99
-    elif edit == "no-header":
-        del data["format"]
-    elif edit == "no-rows":
-        del data["rows"]
-    elif edit == "columns-a-list":
-        data["columns"] = [1]
+    data = json.loads(text)
+    EDITS[edit](data)
     return json.dumps(data, indent=2)
 
 
@@ -58,8 +76,16 @@ NOT_PROFILES = [
     ("version-99", "1:1: profile version 99; expected 1"),
     ("truncated", "malformed JSON: "),
     ("no-header", 'one JSON document without the header "format": "mlreview profile"'),
-    ("no-rows", "1:1: profile has no 'rows' key"),
-    ("columns-a-list", "1:1: not a valid mlreview profile"),
+    ("no-rows", "not a valid mlreview profile: rows: Field required"),
+    ("columns-a-list", "not a valid mlreview profile: columns: Input should be a valid dict"),
+    ("dtype-a-number", "columns.amount_zscore_30d.dtype: Input should be a valid string"),
+    ("count-infinite", "columns.amount_zscore_30d.count: Input should be a valid integer"),
+    ("nulls-negative", "amount_zscore_30d.nulls: Input should be greater than or equal to 0"),
+    ("nulls-above-count", "more nulls, NaNs and infinities than values"),
+    ("bucket-past-floats", "columns.amount_zscore_30d.sketch: Value error, bucket 99999 is beyond"),
+    ("registers-short", "columns.amount_zscore_30d.hll: String should match pattern"),
+    ("top-value-a-list", "columns.amount_zscore_30d.top.values.0.0"),
+    ("unknown-key", "columns.amount_zscore_30d.colour: Extra inputs are not permitted"),
 ]
 
 
@@ -158,6 +184,12 @@ def test_a_bad_csv_value_is_reported_at_its_line(tmp_path: Path, capsys) -> None
     path.write_text("x,y\n" + "\n".join([*rows, "abc,1"]) + "\n", encoding="utf-8")
     err = _one_error(capsys, ["profile", str(path)], path)
     assert err.startswith(f"{path}:30003:1: cannot read as csv: could not parse `abc`")
+
+
+def test_values_at_the_edge_of_the_float_range_are_compared(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("x\n1.7976931348623157e308\n1.7e308\n1\n", encoding="utf-8")
+    assert main(["skew", str(path), str(path), "-o", str(tmp_path / "skew.json")]) == 0
 
 
 @pytest.mark.parametrize("command", ["profile", "skew"])

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from mlreview.datasets import saved
 from mlreview.datasets.join import join
 from mlreview.datasets.profile import (
     PROFILE_FORMAT,
@@ -70,12 +71,10 @@ def read_profile(path: Path) -> Profile | None:
         raise InputError.single(
             name, f"profile version {data.get('version')!r}; expected {PROFILE_VERSION}"
         )
-    try:
-        return Profile.from_dict(data)
-    except KeyError as exc:
-        raise InputError.single(name, f"profile has no {exc} key; expected {SAVED}") from None
-    except (TypeError, ValueError, AttributeError, IndexError) as exc:
-        raise InputError.single(name, f"not a valid mlreview profile ({exc})") from None
+    wrong = saved.problem(data)
+    if wrong is not None:
+        raise InputError.single(name, f"not a valid mlreview profile: {wrong}")
+    return Profile.from_dict(data)
 
 
 def load_side(spec: str, on_rows: Callable[[int], None] | None = None) -> Profile:
