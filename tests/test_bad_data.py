@@ -186,6 +186,13 @@ def test_a_bad_csv_value_is_reported_at_its_line(tmp_path: Path, capsys) -> None
     assert err.startswith(f"{path}:30003:1: cannot read as csv: could not parse `abc`")
 
 
+def test_a_csv_that_is_not_utf8_is_located(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"a,b\n1,caf\xe9\n")
+    err = _one_error(capsys, ["profile", str(path)], path)
+    assert err == f"{path}:2:1: byte 9 is not UTF-8; expected a UTF-8 CSV file\n"
+
+
 def test_values_at_the_edge_of_the_float_range_are_compared(tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     path.write_text("x\n1.7976931348623157e308\n1.7e308\n1\n", encoding="utf-8")

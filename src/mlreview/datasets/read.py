@@ -97,7 +97,14 @@ def csv_header(file: DataFile) -> list[str] | None:
     try:
         with file.path.open(encoding="utf-8-sig", newline="") as handle:
             row = next((r for r in csv.reader(handle, delimiter=_separator(file)) if r), None)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        # Decoded from the file's first block, where the header is, so the offset is the file's.
+        with file.path.open("rb") as handle:
+            line = handle.read(exc.start).count(b"\n") + 1
+        raise InputError.single(
+            file.name, f"byte {exc.start} is not UTF-8; expected a UTF-8 CSV file", line
+        ) from None
+    except (OSError, csv.Error) as exc:
         raise _problem(file, exc) from None
     if row is None:
         return None
