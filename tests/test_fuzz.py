@@ -1,5 +1,6 @@
-"""Fuzz: seeded mutations of the shipped manifests and of real load-test files (tests/mutate.py)
-never crash, hang or exit outside 0/1/2, and every error line is located in the input.
+"""Fuzz: seeded mutations of the shipped manifests, of real load-test files and of data files and
+saved profiles (tests/mutate.py) never crash, hang or exit outside 0/1/2, and every error line is
+located in the input.
 
 Each case is rebuilt from its seed alone: `mutate(text, seed, ...)` on the same file. A case runs
 in this process under an alarm (a hang fails the case instead of the suite); exit 2 must print
@@ -10,15 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+import polars as pl
 import pytest
 
 from mlreview.cli import main
+from mlreview.datasets.dataset import profile_paths, write_profile
 
 from .mutate import CSV_MUTATIONS, JSON_MUTATIONS, YAML_MUTATIONS, mutate
 
@@ -31,9 +35,12 @@ LOAD_TESTS = sorted(
     ]
 )
 FORMATS = ("terminal", "markdown", "json", "sarif", "html")
+SKEW_FORMATS = ("terminal", "markdown", "json", "html")
 SECONDS_PER_CASE = 30
 MANIFEST_CASES = 300
 LOAD_TEST_CASES = 200
+DATA_CASES = 150
+DATA_ROWS = 300
 RESULTS = "results: [loadtests/fraud_api_200rps_stats.csv, loadtests/fraud_api_800rps_vegeta.json]"
 
 
@@ -130,3 +137,40 @@ def test_mutated_load_tests_never_crash(examples: Path) -> None:
         )
         codes.append(_run(command, path, f"{source.name} seed {seed}: {what}"))
     assert codes.count(2) < 0.95 * len(codes) and 0 in codes
+
+
+@pytest.fixture(scope="module")
+def data_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The first rows of card-fraud's training data as CSV, as JSON lines and as a saved
+    profile: the texts the data cases mutate, by file name."""
+    folder = tmp_path_factory.mktemp("data")
+    lines = (ROOT / "examples" / "card-fraud" / "data" / "training.csv").read_text("utf-8")
+    csv = "".join(lines.splitlines(keepends=True)[: DATA_ROWS + 1])
+    (folder / "t.csv").write_text(csv, encoding="utf-8")
+    rows = pl.read_csv(folder / "t.csv").to_dicts()
+    return {
+        "t.csv": csv,
+        "t.jsonl": "".join(json.dumps(row, default=str) + "\n" for row in rows),
+        "t.json": write_profile(profile_paths([str(folder / "t.csv")])).decode(),
+    }
+
+
+def test_mutated_data_files_and_profiles_never_crash(
+    data_files: dict[str, str], tmp_path: Path
+) -> None:
+    serving = str(ROOT / "examples" / "card-fraud" / "data" / "serving.csv")
+    names = sorted(data_files)
+    codes = []
+    for seed in range(DATA_CASES):
+        name = names[seed % len(names)]
+        mutations = CSV_MUTATIONS if name.endswith(".csv") else JSON_MUTATIONS
+        text, what = mutate(data_files[name], seed, mutations)
+        path = tmp_path / f"fuzz{seed}{Path(name).suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        command = (
+            ["profile", str(path), "-o", str(tmp_path / "profile.json")]
+            if seed % 3 == 0 and name != "t.json"
+            else ["skew", str(path), serving, "-f", SKEW_FORMATS[seed % 4], "--fail-on", "schema"]
+        )
+        codes.append(_run(command, path, f"{name} seed {seed}: {what}"))
+    assert codes.count(2) < 0.95 * len(codes) and {0, 1} & set(codes)

@@ -7,7 +7,6 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -234,124 +233,6 @@ def test_evidence_quotes_durations_as_written() -> None:
     values = {e.field: e.value for f in done.findings for e in f.evidence}
     assert values["stores[redis_features].ttl"] == "24h"
     assert values["pipelines[merchant_features_daily].schedule"] == "0 2 * * *"
-
-
-def _closed(props: dict[str, object], required: tuple[str, ...] = ()) -> dict[str, object]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": props,
-        "required": list(required),
-    }
-
-
-_TEXT = _closed({"text": {"type": "string"}, "markdown": {"type": "string"}}, ("text",))
-_LEVEL = {"enum": ["none", "note", "warning", "error"]}
-# The SARIF 2.1.0 objects mlreview emits, with the spec's property sets and constraints: a key
-# the spec does not define, a missing required key or an out-of-range value fails.
-SARIF_SUBSET = _closed(
-    {
-        "$schema": {"type": "string"},
-        "version": {"enum": ["2.1.0"]},
-        "runs": {
-            "type": "array",
-            "items": _closed(
-                {
-                    "tool": _closed(
-                        {
-                            "driver": _closed(
-                                {
-                                    "name": {"type": "string", "minLength": 1},
-                                    "semanticVersion": {"type": "string"},
-                                    "informationUri": {"type": "string"},
-                                    "rules": {
-                                        "type": "array",
-                                        "items": _closed(
-                                            {
-                                                "id": {"type": "string"},
-                                                "name": {"type": "string"},
-                                                "shortDescription": _TEXT,
-                                                "fullDescription": _TEXT,
-                                                "help": _TEXT,
-                                                "defaultConfiguration": _closed({"level": _LEVEL}),
-                                                "properties": {"type": "object"},
-                                            },
-                                            ("id",),
-                                        ),
-                                    },
-                                },
-                                ("name",),
-                            )
-                        },
-                        ("driver",),
-                    ),
-                    "automationDetails": _closed({"id": {"type": "string"}}),
-                    "results": {
-                        "type": "array",
-                        "items": _closed(
-                            {
-                                "ruleId": {"type": "string"},
-                                "ruleIndex": {"type": "integer", "minimum": -1},
-                                "level": _LEVEL,
-                                "message": _TEXT,
-                                "locations": {
-                                    "type": "array",
-                                    "items": _closed(
-                                        {
-                                            "physicalLocation": _closed(
-                                                {
-                                                    "artifactLocation": _closed(
-                                                        {
-                                                            "uri": {"type": "string"},
-                                                            "uriBaseId": {"type": "string"},
-                                                        }
-                                                    ),
-                                                    "region": _closed(
-                                                        {
-                                                            "startLine": {
-                                                                "type": "integer",
-                                                                "minimum": 1,
-                                                            }
-                                                        }
-                                                    ),
-                                                }
-                                            )
-                                        }
-                                    ),
-                                },
-                                "partialFingerprints": {
-                                    "type": "object",
-                                    "additionalProperties": {"type": "string"},
-                                },
-                                "properties": {"type": "object"},
-                                "suppressions": {
-                                    "type": "array",
-                                    "items": _closed(
-                                        {
-                                            "kind": {"enum": ["inSource", "external"]},
-                                            "justification": {"type": "string"},
-                                        },
-                                        ("kind",),
-                                    ),
-                                },
-                            },
-                            ("message",),
-                        ),
-                    },
-                },
-                ("tool",),
-            ),
-        },
-    },
-    ("version", "runs"),
-)
-
-
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
-def test_sarif_uses_only_spec_properties(example) -> None:  # type: ignore[no-untyped-def]
-
-    doc = json.loads(render(reviewed(example), "sarif"))
-    jsonschema.Draft7Validator(SARIF_SUBSET).validate(doc)
 
 
 def _documented_keys(section: str) -> set[str]:

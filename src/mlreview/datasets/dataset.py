@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from mlreview.datasets import saved
 from mlreview.datasets.join import join
-from mlreview.datasets.profile import PROFILE_VERSION, Profile, merge_batch, profile_frame
-from mlreview.datasets.read import batches, frame_of, resolve
+from mlreview.datasets.profile import (
+    PROFILE_FORMAT,
+    PROFILE_VERSION,
+    Profile,
+    merge_batch,
+    profile_frame,
+)
+from mlreview.datasets.read import batches, frame_of, json_document, resolve
 from mlreview.datasets.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
+from mlreview.textfile import parse_json, read_text
 
 
 def profile_paths(specs: list[str], on_rows: Callable[[int], None] | None = None) -> Profile:
@@ -38,32 +45,36 @@ def profile_data(data: Any) -> Profile:
     return profile_frame(frame_of(data))
 
 
-def read_profile(path: Path) -> Profile | None:
-    """A profile saved by `mlreview profile`, or None when the file is not one.
+MAX_PROFILE_BYTES = 256 * 1024 * 1024
+SAVED = "a profile saved by `mlreview profile`"
 
-    A saved profile is indented JSON, so its first line is a lone '{'; a JSON-lines data file's
-    first line is a whole record. Only the first line is read to tell them apart, so a large
+
+def read_profile(path: Path) -> Profile | None:
+    """A profile saved by `mlreview profile`, or None when the file is JSON lines or another
+    data format.
+
+    A `.json` file that holds one JSON document (rather than one record per line) must be a
+    profile: it is recognised by its header and version, and anything else, truncated or
+    not a profile at all, is an InputError. Telling the two apart reads two lines, so a large
     data file is not loaded here."""
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if path.suffix.lower() != ".json" or not path.is_file() or not json_document(path):
         return None
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        if handle.readline().strip() != "{":
-            return None
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict) or "columns" not in data or "version" not in data:
-        return None
-    if data["version"] != PROFILE_VERSION:
+    name = str(path)
+    data = parse_json(read_text(path, name, SAVED, MAX_PROFILE_BYTES), name, SAVED)
+    if not isinstance(data, dict) or data.get("format") != PROFILE_FORMAT:
         raise InputError.single(
-            str(path), f"profile version {data['version']!r}; expected {PROFILE_VERSION}"
+            name,
+            f'one JSON document without the header "format": "{PROFILE_FORMAT}"; '
+            f"expected {SAVED}, or JSON lines (one record per line)",
         )
-    try:
-        return Profile.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError.single(str(path), f"not a valid mlreview profile ({exc})") from None
+    if data.get("version") != PROFILE_VERSION:
+        raise InputError.single(
+            name, f"profile version {data.get('version')!r}; expected {PROFILE_VERSION}"
+        )
+    wrong = saved.problem(data)
+    if wrong is not None:
+        raise InputError.single(name, f"not a valid mlreview profile: {wrong}")
+    return Profile.from_dict(data)
 
 
 def load_side(spec: str, on_rows: Callable[[int], None] | None = None) -> Profile:

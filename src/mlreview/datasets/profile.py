@@ -9,6 +9,7 @@ Comparing two saved profiles needs no raw data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues
 from mlreview.problems import InputError
 
 PROFILE_VERSION = 1
+# The header that makes a saved profile recognisable: any other JSON is not one.
+PROFILE_FORMAT = "mlreview profile"
 SHAPES = ("lower", "upper", "title", "mixed", "padded", "empty", "numeric_like")
 
 
@@ -50,6 +53,13 @@ class Moments:
     @property
     def std(self) -> float:
         return (self.m2 / self.n) ** 0.5 if self.n else 0.0
+
+
+def _moments(saved: list[Any]) -> Moments:
+    """Moments read back: JSON has no NaN or infinity, so a variance that overflowed was
+    saved as null."""
+    n, mean, m2 = saved
+    return Moments(n, math.nan if mean is None else mean, math.nan if m2 is None else m2)
 
 
 @dataclass
@@ -137,7 +147,7 @@ class ColumnProfile:
             data["inf"],
             data["min"],
             data["max"],
-            Moments(*data["moments"]),
+            _moments(data["moments"]),
             QuantileSketch.from_dict(data["sketch"]),
             DistinctSketch.from_dict(data["hll"]),
             TopValues.from_dict(data["top"]),
@@ -146,7 +156,7 @@ class ColumnProfile:
             col.decimals = list(data["decimals"])
         if "shapes" in data:
             col.shapes = dict(data["shapes"])
-            col.length = Moments(*data["length"])
+            col.length = _moments(data["length"])
         if "hours" in data:
             col.hours, col.weekdays = list(data["hours"]), list(data["weekdays"])
         return col
@@ -178,6 +188,7 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format": PROFILE_FORMAT,
             "version": PROFILE_VERSION,
             "rows": self.rows,
             "files": self.files,

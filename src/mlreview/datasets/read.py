@@ -3,6 +3,9 @@ globs, streamed in batches; and DataFrames passed through the API."""
 
 from __future__ import annotations
 
+import csv
+import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +65,11 @@ def resolve(spec: str) -> list[DataFile]:
             )
     elif path.is_file():
         candidates = [path]
+    elif path.exists():
+        # A FIFO or device (/dev/null, <(cmd)) may never end; reading one could hang.
+        raise InputError.single(
+            spec, "is not a regular file (a pipe or device); expected a dataset"
+        )
     else:
         raise InputError.single(spec, "no such file or folder; expected a dataset")
     out = []
@@ -76,38 +84,134 @@ def resolve(spec: str) -> list[DataFile]:
     return out
 
 
+def _separator(file: DataFile) -> str:
+    return "\t" if file.path.suffix.lower() == ".tsv" else ","
+
+
+def csv_header(file: DataFile) -> list[str] | None:
+    """The column names of a CSV file's header, None when it has no line at all.
+
+    Read with the csv module because polars keeps a quoted name's doubled quotes (`"a""b"` is
+    `a""b` to it, `a"b` to Parquet and every CSV writer) and renames a repeated name to
+    `a_duplicated_0`; a name used twice cannot be told apart, so it is an InputError."""
+    try:
+        with file.path.open(encoding="utf-8-sig", newline="") as handle:
+            row = next((r for r in csv.reader(handle, delimiter=_separator(file)) if r), None)
+    except UnicodeDecodeError as exc:
+        # Decoded from the file's first block, where the header is, so the offset is the file's.
+        with file.path.open("rb") as handle:
+            line = handle.read(exc.start).count(b"\n") + 1
+        raise InputError.single(
+            file.name, f"byte {exc.start} is not UTF-8; expected a UTF-8 CSV file", line
+        ) from None
+    except (OSError, csv.Error) as exc:
+        raise _problem(file, exc) from None
+    if row is None:
+        return None
+    first: dict[str, int] = {}
+    for number, name in enumerate(row, 1):
+        if name in first:
+            raise InputError.single(
+                file.name,
+                f"column {name!r} is named twice in the header (columns {first[name]} and "
+                f"{number}); expected each column named once",
+            )
+        first[name] = number
+    return row
+
+
 def scan(file: DataFile) -> pl.LazyFrame:
     if file.format == "parquet":
         return pl.scan_parquet(file.path)
     if file.format == "csv":
-        separator = "\t" if file.path.suffix.lower() == ".tsv" else ","
         return pl.scan_csv(
-            file.path, separator=separator, infer_schema_length=10_000, try_parse_dates=True
+            file.path,
+            separator=_separator(file),
+            infer_schema_length=10_000,
+            try_parse_dates=True,
+            new_columns=csv_header(file),
         )
     if file.format == "ipc":
         return pl.scan_ipc(file.path)
     return pl.scan_ndjson(file.path, infer_schema_length=10_000)
 
 
-def _problem(file: DataFile, exc: Exception) -> InputError:
+def json_document(path: Path) -> bool:
+    """Whether a `.json` file holds one JSON document (a saved profile, or a mistake) rather
+    than JSON lines: its first line is not a whole JSON value, or it is the only line. Reads
+    two lines, so a large data file is not loaded."""
+    try:
+        with path.open("rb") as handle:
+            first = next((line for line in handle if line.strip()), None)
+            if first is None:
+                return False
+            try:
+                json.loads(first)
+            except (ValueError, RecursionError):
+                return True
+            return not any(line.strip() for line in handle)
+    except OSError:
+        return False  # the data reader names what is wrong with the file
+
+
+def _problem(file: DataFile, exc: Exception, line: int = 1) -> InputError:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputError.single(file.name, f"cannot read as {file.format}: {first}")
+    return InputError.single(file.name, f"cannot read as {file.format}: {first}", line)
+
+
+_UNPARSED = re.compile(r"could not parse `(?P<value>.*)` as dtype .* \(column number (?P<n>\d+)\)")
+
+
+def _csv_line(file: DataFile, message: str) -> int:
+    """The line of the first record holding the value polars could not parse (its message
+    names the value and column, not the line), or 1 when it cannot be found."""
+    found = _UNPARSED.search(message)
+    if found is None:
+        return 1
+    index, value = int(found["n"]) - 1, found["value"]
+    with file.path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=_separator(file))
+        start, header = 1, True
+        for row in reader:
+            if row and not header and index < len(row) and row[index] == value:
+                return start
+            header = header and not row
+            start = reader.line_num + 1
+    return 1
+
+
+def _empty(file: DataFile) -> pl.DataFrame:
+    """No rows, but the file's columns: a header-only CSV or an empty Parquet file still
+    declares them, and polars streams no batch at all for it."""
+    return pl.DataFrame(schema=scan(file).collect_schema())
 
 
 def batches(
     files: list[DataFile], on_rows: Callable[[int], None] | None = None
 ) -> Iterator[tuple[DataFile, pl.DataFrame]]:
-    """(file, batch) for every batch of rows of every file, each at most BATCH_ROWS rows."""
+    """(file, batch) for every batch of rows of every file, each at most BATCH_ROWS rows; a
+    file without rows is one empty batch holding its columns."""
     for file in files:
         try:
+            if file.path.suffix.lower() == ".json" and json_document(file.path):
+                raise InputError.single(
+                    file.name,
+                    "holds one JSON document, not JSON lines; expected one JSON record per "
+                    "line (a saved profile is compared with `mlreview skew PROFILE DATA`)",
+                )
             stream = scan(file).collect_batches(chunk_size=BATCH_ROWS)
+            rows = False
             for batch in stream:
+                rows = True
                 frame = _parse_dates(batch) if file.format == "ndjson" else batch
                 if on_rows is not None:
                     on_rows(frame.height)
                 yield file, frame
+            if not rows:
+                yield file, _empty(file)
         except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-            raise _problem(file, exc) from None
+            line = _csv_line(file, str(exc)) if file.format == "csv" else 1
+            raise _problem(file, exc, line) from None
 
 
 ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"

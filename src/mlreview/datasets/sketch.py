@@ -6,6 +6,7 @@ concatenated data for the first two, and the same counts for every value both ke
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,12 @@ def bucket_value(index: int) -> float:
     if index == 0:
         return 0.0
     k = abs(index) + SHIFT
-    value = 2 * GAMMA**k / (GAMMA + 1)
+    # The top buckets' middles pass the largest float (as inf, or an OverflowError): they are
+    # kept inside the range, so distances stay finite.
+    try:
+        value = min(2 * GAMMA**k / (GAMMA + 1), sys.float_info.max)
+    except OverflowError:
+        value = sys.float_info.max
     return value if index > 0 else -value
 
 
