@@ -19,7 +19,7 @@ from mlreview.document.cells import availability, duration, number, share
 from mlreview.engine.capacity_what_if import what_if
 from mlreview.report.formats import RenderOptions
 from mlreview.system.loader import load
-from tests.conftest import ROOT, render, reviewed
+from tests.conftest import EXAMPLES, ROOT, render, reviewed
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 RECOMMENDER = ROOT / "examples" / "recommender" / "system.yaml"
@@ -210,7 +210,7 @@ UNSEPARATED = re.compile(r"(?<![\w.,:/-])\d{4,}\.\d+")
 """A fractional number of four or more integer digits without separators (8238.1, 4775.7)."""
 
 
-@pytest.mark.parametrize("example", [FRAUD, RECOMMENDER, FORECAST], ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
 def test_one_number_format_per_kind_of_quantity(example: Path, fmt: str) -> None:
     out = render(reviewed(example), fmt, RenderOptions(width=200))

@@ -190,7 +190,7 @@ FAMILIES: dict[str, Family] = {
         occurrence="each bad training set",
     ),
     "stale-model": Family(
-        "{anchor} learns from labels that have not arrived",
+        "{anchor}: labels arrive too late to retrain on or to measure by",
         "labels for {who} arrive too late to retrain on or to measure quality in time",
         "present",
         "blind",
@@ -200,7 +200,7 @@ FAMILIES: dict[str, Family] = {
         0.05,
     ),
     "selective-labels": Family(
-        "{anchor} cannot see its own mistakes",
+        "{anchor} records outcomes only where the model allowed them",
         "outcomes for {who} are seen only where the model's decision allowed them, so the next "
         "model learns from a sample its predecessor chose and its errors on the rest are never "
         "measured",
@@ -212,7 +212,7 @@ FAMILIES: dict[str, Family] = {
         0.2,
     ),
     "biased-feedback": Family(
-        "{anchor} learns from data its own decisions shaped",
+        "What {anchor} records is shaped by the model's own decisions",
         "the data {who} learn from is shaped by their own past decisions, so the next model "
         "repeats this one's choices",
         "present",

@@ -25,6 +25,7 @@ HIGH_RISK = 100
 PRIORITISE = 20
 GRADE_ORDER: dict[Grade, int] = {"observed": 0, "declared": 1, "assumed": 2}
 EVIDENCE_WEIGHT: dict[Grade, float] = {"observed": 3.0, "declared": 1.0, "assumed": 1 / 3}
+WEIGHT_TEXT: dict[Grade, str] = {"observed": "3", "declared": "1", "assumed": "1/3"}
 """Evidence before assumption: priority = risk x this, so a scenario the data shows outranks a
 declared one of up to three times its risk, and a declared one an assumed one likewise."""
 
@@ -218,7 +219,7 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
         return (
             f"Its risk, {top.score}, is below the {runner.score} of {them}, but it is "
             f"{top.evidence} and that one {runner.evidence}: evidence weighs "
-            f"{EVIDENCE_WEIGHT[top.evidence]:g} against {EVIDENCE_WEIGHT[runner.evidence]:g}, "
+            f"{WEIGHT_TEXT[top.evidence]} against {WEIGHT_TEXT[runner.evidence]}, "
             f"so its priority is {top.priority:.0f} against {runner.priority:.0f}."
         )
     if top.score == runner.score:

@@ -493,6 +493,7 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
                 [loop.id, loop.model],
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
                 loop.quality_filters or loop,
+                anchor=loop.model,
             )
 
 
