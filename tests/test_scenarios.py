@@ -163,3 +163,12 @@ def test_an_error_alert_does_not_notice_a_release_that_answers_wrongly() -> None
     assert "SKEW013" in release.rules
     assert any("noticed when labels move the quality metric" in ln for ln in release.risk.working)
     assert not any("monitoring.system.errors" in line for line in release.risk.working)
+
+
+def test_an_effect_that_opens_with_an_id_keeps_its_spelling() -> None:
+    scenario = _scenario("k", "declared", 0.5)
+    scenario.effect = "a_job rewrites what serving reads"
+    scenario.components = ["a_job"]
+    assert scenario.effect_sentence == "a_job rewrites what serving reads."
+    scenario.effect = "when a_job stops, serving waits"
+    assert scenario.effect_sentence == "When a_job stops, serving waits."

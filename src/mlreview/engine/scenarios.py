@@ -74,6 +74,9 @@ class Scenario:
 
     @property
     def effect_sentence(self) -> str:
+        first = self.effect.split(" ", 1)[0].rstrip(",")
+        if first in self.components:
+            return self.effect + "."  # an id keeps its spelling
         return self.effect[:1].upper() + self.effect[1:] + "."
 
     @property
