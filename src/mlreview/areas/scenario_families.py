@@ -136,6 +136,18 @@ FAMILIES: dict[str, Family] = {
         0.4,
         occurrence="each failed or late run",
     ),
+    "schedule-race": Family(
+        "{anchor} is read before its run finishes",
+        "what reads {anchor} starts on the clock before {anchor}'s run can finish, so it uses "
+        "the previous run's or half-written output whenever the run takes its usual time, with "
+        "no failure anywhere to alert on",
+        "present",
+        "stale",
+        "features",
+        "hold {anchor}'s run back by its usual run time in staging: what reads it must wait "
+        "or fail, never run on the previous output",
+        0.4,
+    ),
     "dependency-outage": Family(
         "{anchor} fails and takes the predictions on its path with it",
         "a slow or failed {anchor} holds or fails every request that calls it",

@@ -231,10 +231,13 @@ class RiskModel:
         names = set(components) | {anchor}
         feats = {f.id: f for f in self.system.manifest.features if f.id in names}
         if not feats:
+            fed = set(self.system.features_fed_by(anchor))
             feats = {
                 f.id: f
                 for f in self.system.manifest.features
-                if anchor in f.sources or anchor in self.system.upstream(f.id) or f.store == anchor
+                if f.id in fed
+                or f.store == anchor
+                or any(p.id == anchor for p in self.system.refreshers(f))
             }
         return [feats[k] for k in sorted(feats)]
 
@@ -535,9 +538,9 @@ class RiskModel:
         duties = [f.duty for f in group if f.duty is not None]
         if duties:
             share, text = max(duties)
+            shown = "1" if share >= 1 else f"{share:.3f}"
             working.append(
-                f"T = {min(1.0, share):.3f}: {text}, by design, so a monitor that notices "
-                "it does not stop it"
+                f"T = {shown}: {text}, by design, so a monitor that notices it does not stop it"
             )
             return 1.0, min(1.0, share)
         detect, detect_text = self._detection_hours(family, findings, present=True)

@@ -20,6 +20,7 @@ from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
 from mlreview.document.cells import Availability, availability, number, table_of
 from mlreview.system.system import System
+from mlreview.system.units import format_seconds
 
 LINEAGE_COLUMNS = ("source", "pipeline", "store", "feature", "model", "endpoint")
 LINEAGE_LEGEND = (
@@ -177,6 +178,16 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
     """One line: the single points of failure and what each does, then each path's
     availability against its SLO."""
     parts = []
+    for race in a.races:
+        every = (
+            "every run"
+            if race.runs_overlapping == race.runs_sampled
+            else f"{race.runs_overlapping} of {race.runs_sampled} runs"
+        )
+        parts.append(
+            f"{race.downstream} starts up to {format_seconds(race.overlap_minutes * 60)} before "
+            f"{race.upstream} can finish, on {every}"
+        )
     for spof in a.single_point_details:
         how = "stops" if spof.stops else "silently corrupts"
         hit = spof.stops or spof.corrupts

@@ -827,7 +827,7 @@ def single_point_of_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "trigger), or move its start after the upstream's run time plus its usual variation, in "
     "one time zone; fail the run when its input partition is missing.",
     mitigation="prevent",
-    scenario="pipeline-outage",
+    scenario="schedule-race",
     likelihood=8,
     silent=True,
     detectors=(Monitor("monitoring.freshness.pipeline_age"),),
@@ -864,6 +864,10 @@ def schedule_race(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             at,
             "schedule",
             anchor=up.id,
+            duty=(
+                race.runs_overlapping / race.runs_sampled,
+                f"{race.downstream} starts before {up.id} can finish {how_often}",
+            ),
         )
 
 
