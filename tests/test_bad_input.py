@@ -100,6 +100,14 @@ CASES = [
         5,
         "min 5 is above max 2",
     ),
+    (
+        "workers-above-max",
+        GOOD_HEAD
+        + "models: [{id: m}]\nendpoints:\n"
+        + "  - {id: e, model: m, mode: batch, batch: {workers: 8, max_workers: 4}}\n",
+        5,
+        "endpoints[e].batch: workers 8 is above max_workers 4; expected workers <= max_workers",
+    ),
     ("empty-file", "", 1, "file is empty"),
     ("only-comments", "# nothing here\n", 1, "file is empty"),
     ("top-level-list", "- 1\n- 2\n", 1, "expected a mapping with 'version' and 'system'"),

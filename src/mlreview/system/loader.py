@@ -311,30 +311,25 @@ def _first_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 
 
 def _ranges(system: System) -> list[Problem]:
+    """A lower bound above its upper bound, named with both values."""
     problems = []
+
+    def above(node: Node, where: str, low: str, high: str) -> None:
+        lo, hi = getattr(node, low), getattr(node, high)
+        if lo is not None and hi is not None and lo > hi:
+            line, col = system.position(node, low)
+            problems.append(
+                Problem(
+                    system.file,
+                    line,
+                    col,
+                    f"{where}: {low} {lo} is above {high} {hi}; expected {low} <= {high}",
+                )
+            )
+
     for e in system.manifest.endpoints:
-        r = e.replicas
-        if r and r.min is not None and r.max is not None and r.min > r.max:
-            line, col = system.position(r, "min")
-            problems.append(
-                Problem(
-                    system.file,
-                    line,
-                    col,
-                    f"endpoints[{e.id}].replicas: min {r.min} is above max {r.max}; "
-                    "expected min <= max",
-                )
-            )
-        b = e.batch
-        if b and b.workers is not None and b.max_workers is not None and b.workers > b.max_workers:
-            line, col = system.position(b, "workers")
-            problems.append(
-                Problem(
-                    system.file,
-                    line,
-                    col,
-                    f"endpoints[{e.id}].batch: workers {b.workers} is above max_workers "
-                    f"{b.max_workers}; expected workers <= max_workers",
-                )
-            )
+        if e.replicas:
+            above(e.replicas, f"endpoints[{e.id}].replicas", "min", "max")
+        if e.batch:
+            above(e.batch, f"endpoints[{e.id}].batch", "workers", "max_workers")
     return problems
