@@ -23,9 +23,14 @@ TOP_VALUES = 256
 def bucket_of(values: np.ndarray) -> np.ndarray:
     """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below."""
     magnitude = np.abs(values)
-    index = np.ceil(np.log(np.maximum(magnitude, TINY)) / LOG_GAMMA).astype(np.int64)
-    index = index - SHIFT  # >= 1 for |x| >= TINY
-    return np.where(magnitude < TINY, 0, np.sign(values).astype(np.int64) * index)
+    logs = np.log(np.maximum(magnitude, TINY))
+    logs /= LOG_GAMMA
+    np.ceil(logs, out=logs)
+    index: np.ndarray = logs.astype(np.int64)
+    index -= SHIFT  # >= 1 for |x| >= TINY
+    np.negative(index, out=index, where=values < 0)
+    index[magnitude < TINY] = 0
+    return index
 
 
 def bucket_value(index: int) -> float:
@@ -60,9 +65,11 @@ class QuantileSketch:
             return
         index = self._index(values)
         low = int(index.min())
-        counts = np.bincount(index - low)
-        for i in np.flatnonzero(counts).tolist():
-            self.counts[i + low] = self.counts.get(i + low, 0) + int(counts[i])
+        index -= low
+        counts = np.bincount(index)
+        present = np.flatnonzero(counts)
+        for i, c in zip((present + low).tolist(), counts[present].tolist(), strict=True):
+            self.counts[i] = self.counts.get(i, 0) + c
 
     def merge(self, other: QuantileSketch) -> None:
         if self.width != other.width:
@@ -98,6 +105,32 @@ class QuantileSketch:
         return cls({int(k): int(v) for k, v in data["counts"].items()}, float(data["width"]))
 
 
+def _rank(rest: np.ndarray) -> np.ndarray:
+    """64 - floor(log2(rest)) of each value, as the float logarithm gives it, in integer steps.
+
+    ``rest`` keeps at most 53 significant bits, so it converts to float exactly and floor(log2)
+    is its bit length - 1; only a value whose 40 bits below the leading one are all set, where
+    the float logarithm may round up to the next power of two, is recomputed with it. Works in
+    place (``rest`` is overwritten): fresh temporaries of a batch's size cost page faults."""
+    smear = rest.copy()
+    spare = np.empty_like(rest)
+    for step in (1, 2, 4, 8, 16, 32):
+        np.right_shift(smear, np.uint64(step), out=spare)
+        smear |= spare
+    rank: np.ndarray = np.bitwise_count(smear).astype(np.int64)
+    np.subtract(65, rank, out=rank)
+    np.right_shift(smear, np.uint64(1), out=spare)  # the bits below the leading one
+    smear ^= spare  # the leading one
+    smear >>= np.uint64(40)
+    np.invert(rest, out=rest)
+    spare &= rest  # the unset bits below the leading one
+    near = spare < smear
+    if near.any():
+        np.invert(rest, out=rest)
+        rank[near] = 64 - np.floor(np.log2(rest[near].astype(np.float64))).astype(np.int64)
+    return rank
+
+
 @dataclass
 class DistinctSketch:
     """HyperLogLog over 64-bit hashes; merge takes the register maximum."""
@@ -107,11 +140,20 @@ class DistinctSketch:
     def add(self, hashes: np.ndarray) -> None:
         if hashes.size == 0:
             return
-        h = hashes.astype(np.uint64)
-        index = (h >> np.uint64(64 - HLL_BITS)).astype(np.int64)
-        rest = (h << np.uint64(HLL_BITS)) | np.uint64(1 << (HLL_BITS - 1))
-        rank = (64 - np.floor(np.log2(rest.astype(np.float64))).astype(np.int64)).astype(np.uint8)
-        np.maximum.at(self.registers, index, rank)
+        h = hashes.astype(np.uint64, copy=False)
+        index = (h >> np.uint64(64 - HLL_BITS)).view(np.int64)
+        rest = h << np.uint64(HLL_BITS)
+        rest |= np.uint64(1 << (HLL_BITS - 1))
+        index <<= 6
+        index += _rank(rest)
+        # Each register's largest rank, from which (register, rank) pairs occur: a table of
+        # 4,096 x 64 flags instead of a scatter-maximum over every hash.
+        seen = np.zeros((1 << HLL_BITS) * 64, dtype=bool)
+        seen[index] = True
+        flags = seen.reshape(1 << HLL_BITS, 64)
+        best = 63 - np.argmax(flags[:, ::-1], axis=1)
+        best[~flags.any(axis=1)] = 0
+        np.maximum(self.registers, best.astype(np.uint8), out=self.registers)
 
     def merge(self, other: DistinctSketch) -> None:
         np.maximum(self.registers, other.registers, out=self.registers)
