@@ -9,6 +9,7 @@ Comparing two saved profiles needs no raw data.
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues
+from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues, scratch
 from mlreview.problems import InputError
 
 PROFILE_VERSION = 1
@@ -233,15 +234,14 @@ def _heavy(series: pl.Series) -> dict[Any, int]:
 
 
 def _decimals(finite: np.ndarray) -> list[int]:
-    """How many values have 0, 1, 2 or more decimals, in reused buffers: fresh temporaries of a
-    batch's size cost page faults."""
-    magnitude = np.abs(finite)
+    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays."""
+    magnitude = np.abs(finite, out=scratch("magnitude", finite.size, np.float64))
     # Floats this large are whole numbers already, and scaling them by 100 would overflow.
     huge = magnitude >= 2.0**53
     big = int(np.count_nonzero(huge))
     rest = finite[~huge] if big else finite
     size = np.abs(rest) if big else magnitude
-    scaled, gap, bound = np.empty_like(rest), np.empty_like(rest), np.empty_like(rest)
+    scaled, gap, bound = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap", "bound"))
     exact = []
     for k in (1, 10, 100):
         np.multiply(rest, k, out=scaled)
@@ -271,7 +271,9 @@ def _numeric(col: ColumnProfile, series: pl.Series) -> None:
         col.max = high if col.max is None else max(col.max, high)
         col.moments.add(finite, max(-low, high))
     col.sketch.add(finite)
-    col.decimals = [a + b for a, b in zip(col.decimals, _decimals(finite), strict=True)]
+    # Integers are whole at every scale; counting them would find the same.
+    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite)
+    col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]
     col.top.add_counts(_heavy(pl.Series(series.name, finite)))
 
 
@@ -348,6 +350,11 @@ def workers_default() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@functools.cache  # threads kept from batch to batch keep their scratch arrays (sketch.scratch)
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(threads, thread_name_prefix="mlreview-profile")
+
+
 def profile_frame(frame: pl.DataFrame, source: str = "", workers: int | None = None) -> Profile:
     """The profile of one batch of rows, its columns profiled on ``workers`` threads (default:
     one per core; numpy and polars release the GIL for the work on whole columns). Each column
@@ -357,8 +364,7 @@ def profile_frame(frame: pl.DataFrame, source: str = "", workers: int | None = N
     if threads <= 1:
         columns = [_column(frame, name) for name in frame.columns]
     else:
-        with ThreadPoolExecutor(threads) as pool:
-            columns = list(pool.map(lambda name: _column(frame, name), frame.columns))
+        columns = list(_pool(threads).map(lambda name: _column(frame, name), frame.columns))
     for col in columns:
         out.columns[col.name] = col
     return out
