@@ -135,10 +135,15 @@ def write_big(source: Path, folder: Path) -> dict[str, Path]:
         "lf = pl.concat([pl.scan_parquet(src)] * n)\n"
         "lf.sink_parquet(out + '/big.parquet')\n"
         "pl.scan_parquet(out + '/big.parquet').sink_csv(out + '/big.csv')\n"
+        "pl.scan_parquet(src).sink_csv(out + '/small.csv')\n"
     )
     repeat = BIG_ROWS // pl.scan_parquet(source).select(pl.len()).collect().item()
     subprocess.run([sys.executable, "-c", code, str(source), str(folder), str(repeat)], check=True)
-    out = {"parquet": folder / "big.parquet", "csv": folder / "big.csv"}
+    out = {
+        "parquet": folder / "big.parquet",
+        "csv": folder / "big.csv",
+        "small csv": folder / "small.csv",
+    }
     for fmt in ("parquet", "csv"):
         parts = folder / f"{fmt}_folder"
         parts.mkdir()
@@ -155,6 +160,7 @@ def memory(tmp: Path, training: Path) -> list[tuple[str, int, Run]]:
     cases += [
         ("Parquet file", BIG_ROWS, big["parquet"]),
         (f"folder of {FOLDER_FILES} Parquet files", BIG_ROWS * FOLDER_FILES, big["parquet folder"]),
+        ("CSV file", rows, big["small csv"]),
         ("CSV file", BIG_ROWS, big["csv"]),
         (f"folder of {FOLDER_FILES} CSV files", BIG_ROWS * FOLDER_FILES, big["csv folder"]),
     ]
