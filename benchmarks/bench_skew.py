@@ -1,15 +1,19 @@
-"""Speed and memory of `mlreview skew` against a bare polars scan of the same data.
+"""Speed and memory of `mlreview skew` against its floors: a bare polars scan and a pyarrow read.
 
-Writes two Parquet files of ROWS x 20 columns (15 numeric, 5 string), then times, in fresh
-processes measured the same way:
+Writes two Parquet files of ROWS x 20 columns (15 numeric, 5 string; serving has four injected
+skews), then times, in fresh processes measured the same way (median of RUNS):
 
+- the floor: pyarrow reading both files into memory (needs the ``bench`` extra's pyarrow);
 - the baseline: a polars scan computing five quantiles and the mean of each numeric column and
   the value counts of each string column, for both files;
 - `mlreview skew training.parquet serving.parquet -f json` (profile both, compare, diagnose).
 
-Peak memory is each process's maximum resident set size (from wait4). Run with
-`python -m benchmarks.bench_skew [rows]`; `--stream [files]` instead profiles a folder of
-files x 1M rows (20M by default) to show memory stays bounded. docs/skew.md records runs.
+CPU is the child's user + system time (from wait4), so CPU / wall above 1 shows more than one
+core at work. Then, for memory, `mlreview profile` of 20M-row files (the 1M file repeated) as
+one Parquet file, one CSV file, and folders of FOLDER_FILES of each, beside the 1M-row file:
+peak resident memory is each process's maximum RSS. All data is written under a temporary
+folder in /tmp and deleted at the end. Run with `python -m benchmarks.bench_skew [rows]`
+(`--no-memory` skips the 20M-row part). docs/skew.md records runs.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -57,83 +62,165 @@ def write_data(folder: Path, rows: int) -> tuple[Path, Path]:
             columns[f"cat_{i}"] = vocab[rng.integers(0, vocab.size, rows)]
         frame = pl.DataFrame(columns)
         if seed == 2:
-            frame = frame.with_columns(pl.col("num_01") * 1000, pl.col("cat_0").str.to_uppercase())
+            # Four skews: a unit change, upper-cased categories, rounding and a default value.
+            frame = frame.with_columns(
+                pl.col("num_01") * 1000,
+                pl.col("cat_0").str.to_uppercase(),
+                pl.col("num_04").round(0),
+                pl.when(pl.col("num_06") < 0.5)
+                .then(-1.0)
+                .otherwise(pl.col("num_06"))
+                .alias("num_06"),
+            )
         path = folder / f"{'training' if seed == 1 else 'serving'}.parquet"
         frame.write_parquet(path)
         paths.append(path)
     return paths[0], paths[1]
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """Median wall seconds and the largest peak RSS (MB) over RUNS fresh processes."""
+PYARROW_READ = """
+import sys, pyarrow.parquet as pq
+for path in sys.argv[1:]:
+    pq.read_table(path)
+"""
+ONE_THREAD = """
+import sys
+import mlreview.datasets.profile as profile
+from mlreview.cli import main
+
+profile.workers_default = lambda: 1  # what the same code does on one core
+sys.exit(main(sys.argv[1:]))
+"""
+BIG_ROWS = 20_000_000
+FOLDER_FILES = 2
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak: float  # MB
+
+    @property
+    def cores(self) -> float:
+        return self.cpu / self.wall
+
+
+def measure(args: list[str], runs: int = RUNS) -> Run:
+    """Median wall and CPU seconds and the largest peak RSS (MB) over ``runs`` fresh processes."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    walls, peaks = [], []
-    for _ in range(RUNS):
+    done = []
+    for _ in range(runs):
         start = time.perf_counter()
         child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)
-        walls.append(time.perf_counter() - start)
+        wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"{args[0]} failed")
-        peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(walls), max(peaks)
-
-
-def stream(files: int) -> int:
-    """Peak memory of `mlreview profile` over a folder of ``files`` x ROWS rows."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "data"
-        folder.mkdir()
-        for i in range(files):
-            write = [sys.executable, "-m", "benchmarks.bench_skew", "--write", tmp, str(ROWS)]
-            subprocess.run(write, check=True)
-            (Path(tmp) / "training.parquet").rename(folder / f"part-{i:03d}.parquet")
-        profile = [
-            sys.executable,
-            "-m",
-            "mlreview",
-            "profile",
-            str(folder),
-            "-o",
-            str(Path(tmp) / "p.json"),
-        ]
-        seconds, peak = measure(profile)
-    print(
-        f"| `mlreview profile` of {files * ROWS:,} rows in {files} Parquet files | "
-        f"{seconds:.1f} | {peak:.0f} |"
+            raise SystemExit(f"{' '.join(args)} failed")
+        done.append(Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+    return Run(
+        statistics.median(r.wall for r in done),
+        statistics.median(r.cpu for r in done),
+        max(r.peak for r in done),
     )
-    print(f"\npeak {peak:.0f} MB (goal: < 2048)")
-    return 0
+
+
+def write_big(source: Path, folder: Path) -> dict[str, Path]:
+    """20M-row Parquet and CSV files (``source`` repeated) and folders of FOLDER_FILES of each,
+    written by a child process for the reason given in main."""
+    code = (
+        "import sys, polars as pl\n"
+        "src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
+        "lf = pl.concat([pl.scan_parquet(src)] * n)\n"
+        "lf.sink_parquet(out + '/big.parquet')\n"
+        "pl.scan_parquet(out + '/big.parquet').sink_csv(out + '/big.csv')\n"
+        "pl.scan_parquet(src).sink_csv(out + '/small.csv')\n"
+    )
+    repeat = BIG_ROWS // pl.scan_parquet(source).select(pl.len()).collect().item()
+    subprocess.run([sys.executable, "-c", code, str(source), str(folder), str(repeat)], check=True)
+    out = {
+        "parquet": folder / "big.parquet",
+        "csv": folder / "big.csv",
+        "small csv": folder / "small.csv",
+    }
+    for fmt in ("parquet", "csv"):
+        parts = folder / f"{fmt}_folder"
+        parts.mkdir()
+        for i in range(FOLDER_FILES):
+            os.link(out[fmt], parts / f"part-{i}.{fmt}")  # the same bytes, no more disk
+        out[f"{fmt} folder"] = parts
+    return out
+
+
+def memory(tmp: Path, training: Path) -> list[tuple[str, int, Run]]:
+    big = write_big(training, tmp)
+    rows = pl.scan_parquet(training).select(pl.len()).collect().item()
+    cases: list[tuple[str, int, Path]] = [("Parquet file", rows, training)]
+    cases += [
+        ("Parquet file", BIG_ROWS, big["parquet"]),
+        (f"folder of {FOLDER_FILES} Parquet files", BIG_ROWS * FOLDER_FILES, big["parquet folder"]),
+        ("CSV file", rows, big["small csv"]),
+        ("CSV file", BIG_ROWS, big["csv"]),
+        (f"folder of {FOLDER_FILES} CSV files", BIG_ROWS * FOLDER_FILES, big["csv folder"]),
+    ]
+    out = []
+    for name, n, path in cases:
+        cli = [sys.executable, "-m", "mlreview", "profile", str(path), "-o", str(tmp / "p.json")]
+        out.append((name, n, measure(cli, runs=1)))
+    return out
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--write"]:
         write_data(Path(sys.argv[2]), int(sys.argv[3]))
         return 0
-    if sys.argv[1:2] == ["--stream"]:
-        return stream(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else ROWS
-    with tempfile.TemporaryDirectory() as tmp:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = int(args[0]) if args else ROWS
+    with tempfile.TemporaryDirectory(dir="/tmp") as name:
+        tmp = Path(name)
         # Written by a child process: a child forked from a parent holding the data would count
         # the parent's pages in its own peak memory.
-        write = [sys.executable, "-m", "benchmarks.bench_skew", "--write", tmp, str(rows)]
+        write = [sys.executable, "-m", "benchmarks.bench_skew", "--write", name, str(rows)]
         subprocess.run(write, check=True)
-        training, serving = Path(tmp) / "training.parquet", Path(tmp) / "serving.parquet"
-        base_s, base_mb = measure([sys.executable, "-c", BASELINE, str(training), str(serving)])
-        cli = [sys.executable, "-m", "mlreview", "skew", str(training), str(serving), "-f", "json"]
-        ours_s, ours_mb = measure(cli)
+        training, serving = tmp / "training.parquet", tmp / "serving.parquet"
+        both = [str(training), str(serving)]
+        arrow = measure([sys.executable, "-c", PYARROW_READ, *both])
+        scan = measure([sys.executable, "-c", BASELINE, *both])
+        ours = measure([sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"])
+        alone = measure([sys.executable, "-c", ONE_THREAD, "skew", *both, "-f", "json"])
+        big = [] if "--no-memory" in sys.argv else memory(tmp, training)
     print(f"{rows:,} rows x 20 columns (15 numeric, 5 string), two Parquet files, median of {RUNS}")
     print()
-    print("| what | wall s | peak MB |")
-    print("|---|---|---|")
-    print(
-        f"| bare polars scan (5 quantiles + mean per numeric, value counts per string) | "
-        f"{base_s:.2f} | {base_mb:.0f} |"
-    )
-    print(f"| `mlreview skew` (profile both, compare, diagnose) | {ours_s:.2f} | {ours_mb:.0f} |")
+    print("| what | wall s | CPU s | CPU / wall | peak MB | `mlreview skew` takes |")
+    print("|---|---|---|---|---|---|")
+    for what, run in (
+        ("pyarrow read of both files (floor)", arrow),
+        ("bare polars scan (5 quantiles + mean per numeric, value counts per string)", scan),
+        ("`mlreview skew` on one thread", alone),
+        ("`mlreview skew` (profile both, compare, diagnose)", ours),
+    ):
+        ratio = f"{ours.wall / run.wall:.2f}x" if run is not ours else ""
+        print(
+            f"| {what} | {run.wall:.2f} | {run.cpu:.2f} | {run.cores:.2f} | {run.peak:.0f} | "
+            f"{ratio} |"
+        )
     print()
-    print(f"ratio {ours_s / base_s:.1f}x (goal: at most 2x); peak {ours_mb:.0f} MB (goal: < 600)")
+    print(
+        f"`mlreview skew` / polars scan {ours.wall / scan.wall:.2f}x (goal: at most 1.0x); "
+        f"/ pyarrow read {ours.wall / arrow.wall:.2f}x (goal: at most 2x); "
+        f"peak {ours.peak:.0f} MB (goal: < 600); both cores: "
+        f"{alone.wall / ours.wall:.2f}x faster than on one thread"
+    )
+    if big:
+        print()
+        print("| `mlreview profile` of | rows | wall s | CPU s | peak MB |")
+        print("|---|---|---|---|---|")
+        for name, n, run in big:
+            print(f"| {name} | {n:,} | {run.wall:.1f} | {run.cpu:.1f} | {run.peak:.0f} |")
+        print()
+        worst = max(run.peak for _, _, run in big)
+        print(f"largest peak {worst:.0f} MB (goal: < 600 at any size)")
     return 0
 
 

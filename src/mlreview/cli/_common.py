@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +57,48 @@ def notes(where: str) -> tuple[str, str]:
     return read_text(Path(where), where, "a text file describing the system"), where
 
 
-def progress() -> tuple[Any, Any]:
-    """A rows-read counter on stderr when it is a terminal: (context, callback)."""
-    import contextlib
+def progress(
+    label: str = "reading", unit: str = "rows", total: Callable[[], int | None] | None = None
+) -> tuple[AbstractContextManager[Any], Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal, else nothing: (context, advance by n).
 
+    ``total`` is asked only for a terminal (counting can cost a pass over file metadata); with
+    no total the bar counts up."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext(), None
+    bar, task = _bar(label, unit, total() if total is not None else None)
+    return bar, lambda n: bar.advance(task, n)
+
+
+def steps(
+    label: str, unit: str
+) -> tuple[AbstractContextManager[Any], Callable[[int, int], None] | None]:
+    """As ``progress``, for work that reports (done, total) as it goes."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    bar, task = _bar(label, unit, None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _bar(label: str, unit: str, total: int | None) -> tuple[Any, Any]:
     from rich.console import Console
-    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(
-        TextColumn("reading: {task.completed:,.0f} rows"),
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("rows", total=None)
-    return bar, lambda n: bar.advance(task, n)
+    return bar, bar.add_task(label, total=total)

@@ -15,6 +15,7 @@ from mlreview.cli._common import (
     UsageError,
     notes,
     split,
+    steps,
     width_for,
     write,
 )
@@ -220,9 +221,15 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
     # Questions change no finding: a baseline or a findings format does without them.
     quick = args.no_questions or args.write_baseline is not None
     quick = quick or formats.find(fmt).kind == "findings"
-    reviewer = run if quick else review_with_questions
     try:
-        review = reviewer(system, select=config.get("select"), ignore=config.get("ignore"))
+        if quick:
+            review = run(system, select=config.get("select"), ignore=config.get("ignore"))
+        else:
+            context, on_progress = steps("what-if reviews", "unknown fields")
+            with context:
+                review = review_with_questions(
+                    system, config.get("select"), config.get("ignore"), on_progress
+                )
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
     if args.write_baseline is not None:

@@ -34,10 +34,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlreview.datasets.dataset import profile_paths, write_profile
+    from mlreview.datasets.dataset import profile_paths, rows_to_read, write_profile
     from mlreview.report.profile_document import profile_document
 
-    context, on_rows = progress()
+    context, on_rows = progress("profiling", total=lambda: rows_to_read([args.data]))
     with context:
         profile = profile_paths([args.data], on_rows)
     default = "json" if args.output is not None else "terminal"

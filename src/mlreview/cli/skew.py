@@ -62,7 +62,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlreview.datasets.dataset import compare_specs
+    from mlreview.datasets.dataset import compare_specs, rows_to_read
     from mlreview.datasets.importance import read_importances
     from mlreview.datasets.skew import Thresholds, at_or_above
     from mlreview.report.skew_document import skew_printable
@@ -72,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--threshold {exc}") from None
     importances = read_importances(args.importance) if args.importance else None
-    context, on_rows = progress()
+    context, on_rows = progress(
+        "profiling", total=lambda: rows_to_read([args.training, args.serving])
+    )
     with context:
         report = compare_specs(
             args.training,

@@ -16,20 +16,29 @@ from mlreview.datasets.profile import (
     Profile,
     merge_batch,
     profile_frame,
+    workers_default,
 )
-from mlreview.datasets.read import batches, frame_of, json_document, resolve
+from mlreview.datasets.read import ahead, batches, frame_of, json_document, resolve, rows_in
 from mlreview.datasets.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
 from mlreview.textfile import parse_json, read_text
 
 
-def profile_paths(specs: list[str], on_rows: Callable[[int], None] | None = None) -> Profile:
-    """One profile over every file the paths, folders and globs name, read batch by batch."""
+def profile_paths(
+    specs: list[str], on_rows: Callable[[int], None] | None = None, workers: int | None = None
+) -> Profile:
+    """One profile over every file the paths, folders and globs name, read batch by batch.
+
+    With more than one worker (default: one per core) the next batch is read while one is
+    profiled, and a batch's columns are profiled in parallel; the profile is the same."""
     files = [f for spec in specs for f in resolve(spec)]
     total = Profile()
     seen: set[str] = set()
-    for file, frame in batches(files, on_rows):
-        batch = profile_frame(frame)
+    stream = batches(files, on_rows)
+    if (workers or workers_default()) > 1:
+        stream = ahead(stream)
+    for file, frame in stream:
+        batch = profile_frame(frame, workers=workers)
         if file.name not in seen:
             seen.add(file.name)
             batch.files = [file.name]
@@ -38,6 +47,13 @@ def profile_paths(specs: list[str], on_rows: Callable[[int], None] | None = None
         if file.name not in seen:
             total.files.append(file.name)
     return total
+
+
+def rows_to_read(specs: list[str]) -> int | None:
+    """Rows the data among ``specs`` holds (saved profiles hold none to read), when the files'
+    metadata tells; else None."""
+    files = [f for spec in specs if read_profile(Path(spec)) is None for f in resolve(spec)]
+    return rows_in(files)
 
 
 def profile_data(data: Any) -> Profile:

@@ -9,14 +9,17 @@ Comparing two saved profiles needs no raw data.
 
 from __future__ import annotations
 
+import functools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues
+from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues, scratch
 from mlreview.problems import InputError
 
 PROFILE_VERSION = 1
@@ -31,11 +34,14 @@ class Moments:
     mean: float = 0.0
     m2: float = 0.0
 
-    def add(self, values: np.ndarray) -> None:
+    def add(self, values: np.ndarray, largest: float | None = None) -> None:
+        """Add ``values``; ``largest`` is their largest magnitude when already known."""
         if values.size:
             # Scaled by the largest magnitude, so values near the float range do not overflow
             # in the sums; a variance beyond it becomes inf in Python floats, without a warning.
-            scale = float(np.abs(values).max()) or 1.0
+            if largest is None:
+                largest = float(np.abs(values).max())
+            scale = largest or 1.0
             unit = values / scale
             mean = float(unit.mean()) * scale
             m2 = float(unit.var()) * scale * scale * values.size
@@ -238,48 +244,76 @@ def _heavy(series: pl.Series) -> dict[Any, int]:
     return _top(series.filter(series.is_in(repeated.implode())))
 
 
-def _whole_count(values: np.ndarray) -> int:
-    return int((np.abs(values - np.round(values)) < 1e-9 * np.maximum(1.0, np.abs(values))).sum())
+def _decimals(finite: np.ndarray) -> list[int]:
+    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays."""
+    magnitude = np.abs(finite, out=scratch("magnitude", finite.size, np.float64))
+    # Floats this large are whole numbers already, and scaling them by 100 would overflow.
+    huge = magnitude >= 2.0**53
+    big = int(np.count_nonzero(huge))
+    rest = finite[~huge] if big else finite
+    size = np.abs(rest) if big else magnitude
+    scaled, gap, bound = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap", "bound"))
+    exact = []
+    for k in (1, 10, 100):
+        np.multiply(rest, k, out=scaled)
+        np.rint(scaled, out=gap)
+        np.subtract(scaled, gap, out=gap)
+        np.abs(gap, out=gap)
+        np.multiply(size, k, out=bound)  # |x * k|, exactly
+        np.maximum(bound, 1.0, out=bound)
+        bound *= 1e-9
+        exact.append(big + int(np.count_nonzero(gap < bound)))
+    return [exact[0], exact[1] - exact[0], exact[2] - exact[1], int(finite.size) - exact[2]]
 
 
 def _numeric(col: ColumnProfile, series: pl.Series) -> None:
     values = series.drop_nulls().cast(pl.Float64).to_numpy()
     finite_mask = np.isfinite(values)
-    col.nan += int(np.isnan(values).sum())
-    col.inf += int(np.isinf(values).sum())
-    finite = values[finite_mask]
+    kept = int(np.count_nonzero(finite_mask))
+    finite = values
+    if kept < values.size:
+        nan = int(np.count_nonzero(np.isnan(values)))
+        col.nan += nan
+        col.inf += int(values.size) - kept - nan
+        finite = values[finite_mask]
     if finite.size:
-        col.min = float(finite.min()) if col.min is None else min(col.min, float(finite.min()))
-        col.max = float(finite.max()) if col.max is None else max(col.max, float(finite.max()))
-    col.moments.add(finite)
+        low, high = float(finite.min()), float(finite.max())
+        col.min = low if col.min is None else min(col.min, low)
+        col.max = high if col.max is None else max(col.max, high)
+        col.moments.add(finite, max(-low, high))
     col.sketch.add(finite)
-    # Floats this large are whole numbers already, and scaling them by 100 would overflow.
-    huge = np.abs(finite) >= 2.0**53
-    rest = finite[~huge]
-    exact = [int(huge.sum()) + _whole_count(rest * k) for k in (1, 10, 100)]
-    col.decimals[0] += exact[0]
-    col.decimals[1] += exact[1] - exact[0]
-    col.decimals[2] += exact[2] - exact[1]
-    col.decimals[3] += int(finite.size) - exact[2]
+    # Integers are whole at every scale; counting them would find the same.
+    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite)
+    col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]
     col.top.add_counts(_heavy(pl.Series(series.name, finite)))
 
 
 def _string(col: ColumnProfile, series: pl.Series) -> None:
-    text = series.drop_nulls().cast(pl.String)
-    frame = pl.DataFrame({"s": text}).select(
-        lower=(pl.col("s") == pl.col("s").str.to_lowercase()).sum(),
-        upper=(pl.col("s") == pl.col("s").str.to_uppercase()).sum(),
-        title=(pl.col("s") == pl.col("s").str.to_titlecase()).sum(),
-        padded=(pl.col("s") != pl.col("s").str.strip_chars()).sum(),
-        empty=(pl.col("s").str.strip_chars() == "").sum(),
-        numeric_like=pl.col("s").str.strip_chars().str.contains(r"^[-+]?\d+(?:[.,]\d+)?$").sum(),
+    text = series.drop_nulls().cast(pl.String).rename("value")
+    # Shapes depend only on the value, so they are counted over the distinct values weighted
+    # by their counts, which the frequent values need anyway.
+    counts = text.value_counts(sort=True, name="n")
+    s, n = pl.col("value"), pl.col("n")
+    stripped = s.str.strip_chars()
+    row = (
+        counts.lazy()
+        .select(
+            lower=n.filter(s == s.str.to_lowercase()).sum(),
+            upper=n.filter(s == s.str.to_uppercase()).sum(),
+            title=n.filter(s == s.str.to_titlecase()).sum(),
+            padded=n.filter(s != stripped).sum(),
+            empty=n.filter(stripped == "").sum(),
+            numeric_like=n.filter(stripped.str.contains(r"^[-+]?\d+(?:[.,]\d+)?$")).sum(),
+        )
+        .collect()
+        .row(0, named=True)
     )
-    row = frame.row(0, named=True)
     for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
         col.shapes[key] += int(row[key] or 0)
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
     col.length.add(text.str.len_chars().cast(pl.Float64).to_numpy())
-    col.top.add_counts(_top(text))
+    top = counts.head(TOP_BATCH)
+    col.top.add_counts(dict(zip(top["value"].to_list(), top["n"].to_list(), strict=True)))
 
 
 def _datetime(col: ColumnProfile, series: pl.Series) -> None:
@@ -301,28 +335,49 @@ def _datetime(col: ColumnProfile, series: pl.Series) -> None:
 TIMESTAMP_BUCKET_SECONDS = 600.0
 
 
-def profile_frame(frame: pl.DataFrame, source: str = "") -> Profile:
-    """The profile of one batch of rows."""
+def _column(frame: pl.DataFrame, name: str) -> ColumnProfile:
+    series = frame[name]
+    kind = kind_of(series.dtype)
+    col = ColumnProfile(name, kind, str(series.dtype), count=frame.height)
+    if kind == "datetime":
+        col.sketch = QuantileSketch(width=TIMESTAMP_BUCKET_SECONDS)
+    col.nulls = series.null_count()
+    present = series.drop_nulls()
+    if present.len():
+        col.distinct.add(present.hash(seed=0).to_numpy())
+    if kind == "numeric":
+        _numeric(col, series)
+    elif kind == "string":
+        _string(col, series)
+    elif kind == "datetime":
+        _datetime(col, series)
+    elif kind == "boolean":
+        col.top.add_counts(_top(present))
+    return col
+
+
+def workers_default() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@functools.cache  # threads kept from batch to batch keep their scratch arrays (sketch.scratch)
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(threads, thread_name_prefix="mlreview-profile")
+
+
+def profile_frame(frame: pl.DataFrame, source: str = "", workers: int | None = None) -> Profile:
+    """The profile of one batch of rows, its columns profiled on ``workers`` threads (default:
+    one per core; numpy and polars release the GIL for the work on whole columns). Each column
+    is profiled on its own, so the result does not depend on the number of threads."""
     out = Profile(rows=frame.height, files=[source] if source else [])
-    for name in frame.columns:
-        series = frame[name]
-        kind = kind_of(series.dtype)
-        col = ColumnProfile(name, kind, str(series.dtype), count=frame.height)
-        if kind == "datetime":
-            col.sketch = QuantileSketch(width=TIMESTAMP_BUCKET_SECONDS)
-        col.nulls = series.null_count()
-        present = series.drop_nulls()
-        if present.len():
-            col.distinct.add(present.hash(seed=0).to_numpy())
-        if kind == "numeric":
-            _numeric(col, series)
-        elif kind == "string":
-            _string(col, series)
-        elif kind == "datetime":
-            _datetime(col, series)
-        elif kind == "boolean":
-            col.top.add_counts(_top(present))
-        out.columns[name] = col
+    threads = min(workers or workers_default(), len(frame.columns))
+    if threads <= 1:
+        columns = [_column(frame, name) for name in frame.columns]
+    else:
+        columns = list(_pool(threads).map(lambda name: _column(frame, name), frame.columns))
+    for col in columns:
+        out.columns[col.name] = col
     return out
 
 

@@ -7,14 +7,17 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import numpy as np
 import polars as pl
 
 from mlreview.problems import InputError
 
+T = TypeVar("T")
 BATCH_ROWS = 250_000
 FORMATS = {
     ".parquet": "parquet",
@@ -189,8 +192,11 @@ def _empty(file: DataFile) -> pl.DataFrame:
 def batches(
     files: list[DataFile], on_rows: Callable[[int], None] | None = None
 ) -> Iterator[tuple[DataFile, pl.DataFrame]]:
-    """(file, batch) for every batch of rows of every file, each at most BATCH_ROWS rows; a
-    file without rows is one empty batch holding its columns."""
+    """(file, batch) for every batch of rows of every file, each BATCH_ROWS rows but the last;
+    a file without rows is one empty batch holding its columns.
+
+    Each batch is read when asked for and not before, so memory holds one batch and one block
+    of the file whatever the file's size: a streaming query would run ahead of the consumer."""
     for file in files:
         try:
             if file.path.suffix.lower() == ".json" and json_document(file.path):
@@ -199,7 +205,7 @@ def batches(
                     "holds one JSON document, not JSON lines; expected one JSON record per "
                     "line (a saved profile is compared with `mlreview skew PROFILE DATA`)",
                 )
-            stream = scan(file).collect_batches(chunk_size=BATCH_ROWS)
+            stream = _slices(file) if file.format in ("parquet", "ipc") else _text(file)
             rows = False
             for batch in stream:
                 rows = True
@@ -212,6 +218,104 @@ def batches(
         except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
             line = _csv_line(file, str(exc)) if file.format == "csv" else 1
             raise _problem(file, exc, line) from None
+
+
+def rows_in(files: list[DataFile]) -> int | None:
+    """The files' row count, when their metadata holds it (Parquet, Arrow IPC); else None."""
+    if any(f.format not in ("parquet", "ipc") for f in files):
+        return None
+    try:
+        return sum(int(scan(f).select(pl.len()).collect().item()) for f in files)
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None  # the read that follows names the problem
+
+
+def _slices(file: DataFile) -> Iterator[pl.DataFrame]:
+    """Batches of a columnar file, each a slice read on its own: only the row groups (or
+    record batches) holding it are decoded."""
+    frame = scan(file)
+    rows = int(frame.select(pl.len()).collect().item())
+    for offset in range(0, rows, BATCH_ROWS):
+        yield frame.slice(offset, BATCH_ROWS).collect()
+
+
+READ_BYTES = 16 << 20
+"""Bytes of a text file read at a time."""
+NEWLINE, QUOTE = ord("\n"), ord('"')
+
+
+def _record_end(block: bytes, quoted: bool) -> int:
+    """The offset just past the last whole record of ``block`` (which starts at a record), or 0.
+
+    A newline inside a quoted CSV field is not a record's end: one is only where the quotes
+    before it pair up (an escaped quote is two quotes, so the parity holds)."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == NEWLINE)
+    if quoted and ends.size and QUOTE in data:
+        inside = np.cumsum(data == QUOTE, dtype=np.int64)[ends] & 1
+        ends = ends[inside == 0]
+    return int(ends[-1]) + 1 if ends.size else 0
+
+
+def _text(file: DataFile) -> Iterator[pl.DataFrame]:
+    """Batches of a CSV or JSON-lines file, parsed block by block with the types polars infers
+    from the file's start, and cut into BATCH_ROWS-row batches."""
+    schema = scan(file).collect_schema()
+    is_csv = file.format == "csv"
+
+    def parse(block: bytes) -> pl.DataFrame:
+        if is_csv:
+            return pl.read_csv(block, has_header=False, schema=schema, separator=_separator(file))
+        return pl.read_ndjson(block, schema=schema)
+
+    def blocks() -> Iterator[pl.DataFrame]:
+        with file.path.open("rb") as handle:
+            if is_csv:
+                _skip_header(handle)
+            carry = b""
+            while chunk := handle.read(READ_BYTES):
+                block = carry + chunk if carry else chunk
+                end = _record_end(block, is_csv)
+                if end:
+                    yield parse(block[:end])
+                carry = block[end:]
+            if carry.strip():
+                yield parse(carry)
+
+    yield from _rebatch(blocks())
+
+
+def _skip_header(handle: Any) -> None:
+    """Move past the header record (its quoted names may hold newlines)."""
+    line = handle.readline()
+    while line and line.count(b'"') % 2:
+        more = handle.readline()
+        if not more:
+            return
+        line += more
+
+
+def _rebatch(chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The rows of ``chunks`` in batches of BATCH_ROWS rows (the last may be shorter)."""
+    pending: pl.DataFrame | None = None
+    for chunk in chunks:
+        pending = chunk if pending is None else pl.concat([pending, chunk], rechunk=False)
+        while pending.height >= BATCH_ROWS:
+            yield pending.slice(0, BATCH_ROWS).rechunk()
+            pending = pending.slice(BATCH_ROWS)
+    if pending is not None and pending.height:
+        yield pending.rechunk()
+
+
+def ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each next one fetched on a thread while the caller works on the last: one
+    item ahead, never more."""
+    end = object()
+    with ThreadPoolExecutor(1) as pool:
+        coming = pool.submit(next, items, end)
+        while (item := coming.result()) is not end:
+            coming = pool.submit(next, items, end)
+            yield cast(T, item)
 
 
 ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"

@@ -5,8 +5,10 @@ concatenated data for the first two, and the same counts for every value both ke
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,14 +23,39 @@ HLL_BITS = 12
 TOP_VALUES = 256
 
 
-def bucket_of(values: np.ndarray) -> np.ndarray:
-    """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below."""
-    magnitude = np.abs(values)
-    index = np.ceil(np.log(np.maximum(magnitude, TINY)) / LOG_GAMMA).astype(np.int64)
-    index = index - SHIFT  # >= 1 for |x| >= TINY
-    return np.where(magnitude < TINY, 0, np.sign(values).astype(np.int64) * index)
+_scratch = threading.local()
 
 
+def scratch(slot: str, size: int, dtype: type[np.generic]) -> np.ndarray:
+    """A per-thread array of ``size`` items for one step of a computation, reused from batch to
+    batch: a fresh array of a batch's size costs a page fault per 4 KB on every call. Its
+    content is whatever the last use left."""
+    pool: dict[str, np.ndarray] = _scratch.__dict__.setdefault("pool", {})
+    held = pool.get(slot)
+    if held is None or held.size < size or held.dtype != dtype:
+        held = pool[slot] = np.empty(size, dtype)
+    return held[:size]
+
+
+def bucket_of(values: np.ndarray, reuse: bool = False) -> np.ndarray:
+    """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below.
+
+    With ``reuse`` the work and the result are in this thread's scratch arrays."""
+    size = values.size
+    magnitude = np.abs(values, out=scratch("bucket magnitude", size, np.float64) if reuse else None)
+    logs = np.maximum(magnitude, TINY, out=scratch("logs", size, np.float64) if reuse else None)
+    np.log(logs, out=logs)
+    logs /= LOG_GAMMA
+    np.ceil(logs, out=logs)
+    index = scratch("bucket", size, np.int64) if reuse else np.empty(size, np.int64)
+    np.copyto(index, logs, casting="unsafe")  # as astype(np.int64)
+    index -= SHIFT  # >= 1 for |x| >= TINY
+    np.negative(index, out=index, where=values < 0)
+    index[magnitude < TINY] = 0
+    return index
+
+
+@functools.cache  # comparisons ask for the same few hundred buckets thousands of times
 def bucket_value(index: int) -> float:
     """A value inside bucket ``index`` with relative error at most RELATIVE_ACCURACY."""
     if index == 0:
@@ -56,7 +83,7 @@ class QuantileSketch:
     def _index(self, values: np.ndarray) -> np.ndarray:
         if self.width:
             return np.floor(values / self.width).astype(np.int64)
-        return bucket_of(values)
+        return bucket_of(values, reuse=True)
 
     def _value(self, index: int) -> float:
         return (index + 0.5) * self.width if self.width else bucket_value(index)
@@ -66,9 +93,11 @@ class QuantileSketch:
             return
         index = self._index(values)
         low = int(index.min())
-        counts = np.bincount(index - low)
-        for i in np.flatnonzero(counts).tolist():
-            self.counts[i + low] = self.counts.get(i + low, 0) + int(counts[i])
+        index -= low
+        counts = np.bincount(index)
+        present = np.flatnonzero(counts)
+        for i, c in zip((present + low).tolist(), counts[present].tolist(), strict=True):
+            self.counts[i] = self.counts.get(i, 0) + c
 
     def merge(self, other: QuantileSketch) -> None:
         if self.width != other.width:
@@ -104,6 +133,33 @@ class QuantileSketch:
         return cls({int(k): int(v) for k, v in data["counts"].items()}, float(data["width"]))
 
 
+def _rank(rest: np.ndarray) -> np.ndarray:
+    """64 - floor(log2(rest)) of each value, as the float logarithm gives it, in integer steps.
+
+    ``rest`` keeps at most 53 significant bits, so it converts to float exactly and floor(log2)
+    is its bit length - 1; only a value whose 40 bits below the leading one are all set, where
+    the float logarithm may round up to the next power of two, is recomputed with it. ``rest``
+    is overwritten; the result is a scratch array."""
+    smear = scratch("smear", rest.size, np.uint64)
+    spare = scratch("spare", rest.size, np.uint64)
+    np.copyto(smear, rest)
+    for step in (1, 2, 4, 8, 16, 32):
+        np.right_shift(smear, np.uint64(step), out=spare)
+        smear |= spare
+    rank = scratch("rank", rest.size, np.int64)
+    np.subtract(65, np.bitwise_count(smear), out=rank, dtype=np.int64)
+    np.right_shift(smear, np.uint64(1), out=spare)  # the bits below the leading one
+    smear ^= spare  # the leading one
+    smear >>= np.uint64(40)
+    np.invert(rest, out=rest)
+    spare &= rest  # the unset bits below the leading one
+    near = spare < smear
+    if near.any():
+        np.invert(rest, out=rest)
+        rank[near] = 64 - np.floor(np.log2(rest[near].astype(np.float64))).astype(np.int64)
+    return rank
+
+
 @dataclass
 class DistinctSketch:
     """HyperLogLog over 64-bit hashes; merge takes the register maximum."""
@@ -113,11 +169,22 @@ class DistinctSketch:
     def add(self, hashes: np.ndarray) -> None:
         if hashes.size == 0:
             return
-        h = hashes.astype(np.uint64)
-        index = (h >> np.uint64(64 - HLL_BITS)).astype(np.int64)
-        rest = (h << np.uint64(HLL_BITS)) | np.uint64(1 << (HLL_BITS - 1))
-        rank = (64 - np.floor(np.log2(rest.astype(np.float64))).astype(np.int64)).astype(np.uint8)
-        np.maximum.at(self.registers, index, rank)
+        h = hashes.astype(np.uint64, copy=False)
+        index = scratch("register", h.size, np.int64)
+        np.right_shift(h, np.uint64(64 - HLL_BITS), out=index.view(np.uint64))
+        rest = scratch("rest", h.size, np.uint64)
+        np.left_shift(h, np.uint64(HLL_BITS), out=rest)
+        rest |= np.uint64(1 << (HLL_BITS - 1))
+        index <<= 6
+        index += _rank(rest)
+        # Each register's largest rank, from which (register, rank) pairs occur: a table of
+        # 4,096 x 64 flags instead of a scatter-maximum over every hash.
+        seen = np.zeros((1 << HLL_BITS) * 64, dtype=bool)
+        seen[index] = True
+        flags = seen.reshape(1 << HLL_BITS, 64)
+        best = 63 - np.argmax(flags[:, ::-1], axis=1)
+        best[~flags.any(axis=1)] = 0
+        np.maximum(self.registers, best.astype(np.uint8), out=self.registers)
 
     def merge(self, other: DistinctSketch) -> None:
         np.maximum(self.registers, other.registers, out=self.registers)

@@ -11,7 +11,7 @@ ranked by how far the answer moves the result.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,11 +315,22 @@ class Sensitivity:
 
 
 def review_with_questions(
-    system: System, select: Iterable[str] = (), ignore: Iterable[str] = ()
+    system: System,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Review:
-    """The review with up to seven questions whose answers would change it, most material first."""
+    """The review with up to seven questions whose answers would change it, most material first.
+
+    ``on_progress(done, total)`` is told after each unknown field's what-if reviews."""
     sense = Sensitivity(system, select, ignore)
-    asked = [q for u in unknowns(system, sense.log) if (q := sense.ask(u)) is not None]
+    pending = unknowns(system, sense.log)
+    asked: list[Question] = []
+    for done, unknown in enumerate(pending, 1):
+        if (q := sense.ask(unknown)) is not None:
+            asked.append(q)
+        if on_progress is not None:
+            on_progress(done, len(pending))
     asked.sort(key=lambda q: (-q.impact, q.field))
     sense.review.questions = asked[:MAX_QUESTIONS]
     sense.review.questions_checked = True

@@ -1,0 +1,188 @@
+"""Profiles on several cores and a bounded reader: the same bytes as one thread and as before,
+batches read only as asked, and a progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from mlreview.cli import main
+from mlreview.datasets import read
+from mlreview.datasets.dataset import profile_paths, write_profile
+from mlreview.datasets.sketch import _rank
+from tests.conftest import ROOT
+from tests.test_skew_data import _frame
+
+FRAUD = "examples/card-fraud/data"
+
+
+def _mixed(n: int, seed: int) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    words = np.array(["alpha", "Beta", "GAMMA", " padded ", "", "12.5", "-3", "MiXeD", "été"])
+    weird = rng.normal(0, 1e6, n)
+    weird[rng.random(n) < 0.02] = np.nan
+    weird[rng.random(n) < 0.02] = np.inf
+    return pl.concat(
+        [
+            _frame(seed, n),
+            pl.DataFrame(
+                {
+                    "flag": rng.random(n) < 0.3,
+                    "text": pl.Series(words[rng.integers(0, words.size, n)]).scatter(
+                        np.flatnonzero(rng.random(n) < 0.05), None
+                    ),
+                    "weird": weird,
+                    "big": rng.integers(-(2**62), 2**62, n),
+                    "cents": np.round(rng.normal(50, 20, n), 2),
+                }
+            ),
+        ],
+        how="horizontal",
+    )
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "jsonl", "arrow"])
+def test_one_worker_profiles_the_same_bytes_as_two(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "BATCH_ROWS", 1_500)
+    monkeypatch.setattr(read, "READ_BYTES", 50_000)
+    frame = _mixed(7_000, 3)
+    path = tmp_path / f"data.{suffix}"
+    {"parquet": frame.write_parquet, "csv": frame.write_csv, "jsonl": frame.write_ndjson}.get(
+        suffix, frame.write_ipc
+    )(path)
+    one = write_profile(profile_paths([str(path)], workers=1))
+    two = write_profile(profile_paths([str(path)], workers=2))
+    assert one == two
+    assert b'"rows": 7000' in one and b'"numeric_like"' in one
+
+
+# sha256 of the outputs: the same bytes before and after profiling ran on several cores (the
+# profiles changed once since, when saved profiles gained their "format" header).
+PINNED = {
+    "profile training": "64f2e5bdcd0851d34161493408d14d900389078f7341956192d360c9aefe5c5f",
+    "profile serving": "2a94e83116fa984ad41b78b10fd0743fbdce329c0493f07d0561717732d8fdf0",
+    "skew terminal": "8cc5b7a00170cbd91df400450feed05921a29d085561be24d20beafd91cfdf9a",
+    "skew text": "8cc5b7a00170cbd91df400450feed05921a29d085561be24d20beafd91cfdf9a",
+    "skew markdown": "f16df225be01a29eada71e390b3e2b9eed4142bd8f6a8501a770bb9cd5e0c8e9",
+    "skew html": "d46a9ad9a5849b134f5a05f83619fe237df161bb7d5f466175620f8e130106e3",
+    "skew json": "9b184e4b7afe03587c0c98f54ff90b0ea30dda8647700db6483f6b38b8823ed9",
+}
+
+
+def test_the_examples_data_profiles_and_compares_to_pinned_bytes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    got = {}
+    for side in ("training", "serving"):
+        profile = write_profile(profile_paths([f"{FRAUD}/{side}.csv"]))
+        got[f"profile {side}"] = hashlib.sha256(profile).hexdigest()
+    for fmt in ("terminal", "text", "markdown", "html", "json"):
+        main(["skew", f"{FRAUD}/training.csv", f"{FRAUD}/serving.csv", "-f", fmt, "--width", "100"])
+        got[f"skew {fmt}"] = hashlib.sha256(capsys.readouterr().out.encode()).hexdigest()
+    assert got == PINNED
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("quoted.csv", b'"a","b\nname",c\n1,"x\ny",2\n3,"said ""hi""\n, ok",4\n5,,6\n7,"z",8'),
+        ("crlf.csv", b"a,b\r\n1,x\r\n2,y\r\n3,z\r\n4,w\r\n"),
+        ("blank.csv", b"a,b\n1,x\n\n2,y\n\n3,z\n"),
+        ("tabs.tsv", b"a\tb\n1\tx y\n2\tq\n3\tr\n"),
+        ("lines.jsonl", b'{"a": 1, "b": "x"}\n{"a": 2, "b": "y\\nz"}\n{"a": 3, "b": null}'),
+    ],
+)
+def test_text_files_read_in_blocks_give_polars_rows_in_exact_batches(
+    tmp_path: Path, name: str, text: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "BATCH_ROWS", 2)
+    monkeypatch.setattr(read, "READ_BYTES", 7)
+    path = tmp_path / name
+    path.write_bytes(text)
+    file = read.resolve(str(path))[0]
+    whole = read.scan(file).collect()
+    got = [frame for _, frame in read.batches([file])]
+    assert [f.height for f in got] == [2] * (whole.height // 2) + [1] * (whole.height % 2)
+    assert pl.concat(got).equals(whole, null_equal=True)
+
+
+def test_a_batch_is_read_only_when_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader does not run ahead of its consumer, so memory holds a batch, not the file."""
+    monkeypatch.setattr(read, "BATCH_ROWS", 100)
+    monkeypatch.setattr(read, "READ_BYTES", 4_000)
+    _frame(1, 5_000).write_parquet(tmp_path / "a.parquet")
+    _frame(2, 5_000).write_csv(tmp_path / "b.csv")
+    calls: list[str] = []
+    collect, read_csv = pl.LazyFrame.collect, pl.read_csv
+    monkeypatch.setattr(
+        pl.LazyFrame, "collect", lambda *a, **k: calls.append("slice") or collect(*a, **k)
+    )
+    monkeypatch.setattr(pl, "read_csv", lambda *a, **k: calls.append("block") or read_csv(*a, **k))
+    for name in ("a.parquet", "b.csv"):
+        calls.clear()
+        stream = read.batches(read.resolve(str(tmp_path / name)))
+        next(stream)
+        first = len(calls)
+        rest = sum(1 for _ in stream)
+        assert rest == 49 and len(calls) > 10 * first, (name, first, len(calls))
+
+
+def test_the_hyperloglog_rank_is_the_float_logarithms() -> None:
+    rng = np.random.default_rng(0)
+    hashes = rng.integers(0, 2**63, 50_000, dtype=np.uint64) * np.uint64(2)
+    # Hashes whose 40 bits after the register index are all set: the float logarithm of the
+    # shifted value rounds up to the next power of two for some of them.
+    near = np.uint64((1 << 52) - 1) - rng.integers(0, 2**14, 5_000).astype(np.uint64)
+    near |= rng.integers(0, 4096, 5_000).astype(np.uint64) << np.uint64(52)
+    rest = np.concatenate([hashes, near, np.array([0, 2**64 - 1], dtype=np.uint64)])
+    rest = (rest << np.uint64(12)) | np.uint64(1 << 11)
+    expected = 64 - np.floor(np.log2(rest.astype(np.float64))).astype(np.int64)
+    assert (expected == 0).any()
+    assert (_rank(rest.copy()) == expected).all()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _frame(1, 2_000).write_parquet(tmp_path / "t.parquet")
+    _frame(2, 2_000).write_csv(tmp_path / "s.csv")
+    skew = [
+        "skew",
+        str(tmp_path / "t.parquet"),
+        str(tmp_path / "s.csv"),
+        "-o",
+        str(tmp_path / "o.json"),
+    ]
+    assert main(skew) == 0
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(skew) == 0
+    assert "profiling" in terminal.getvalue() and "rows" in terminal.getvalue()
+
+
+def test_what_if_progress_shows_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = str(ROOT / "examples" / "recommender" / "system.yaml")
+    main(["check", manifest, "-f", "json"])
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    main(["check", manifest, "-f", "json"])
+    assert "what-if reviews" in terminal.getvalue() and "unknown fields" in terminal.getvalue()
