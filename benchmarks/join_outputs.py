@@ -5,7 +5,9 @@ with a key (the card-fraud example, the test suites' joined pairs, an edge-case 
 column type, nulls, duplicates, composite keys and non-ASCII text, as Parquet, CSV and JSON
 lines) plus the benchmark pair of ROWS rows (benchmarks/join_data.py; 1,000,000 by default, 0 to
 skip), renders each report in every format to OUT/<dataset>.<format> and prints their SHA-256.
-`python -m benchmarks.join_outputs --compare BEFORE AFTER` lists the files that differ.
+`python -m benchmarks.join_outputs --compare BEFORE AFTER` lists the files that differ;
+`--part-rows N` first (before OUT) partitions any side over N rows, to compare the partitioned
+join with the one in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from benchmarks.join_data import write_pair
+from mlreview.datasets import pairs
 from mlreview.datasets.dataset import compare_specs
 from mlreview.report import formats
 from mlreview.report.skew_document import skew_printable
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMATS = formats.names("document", "data")
 
 
-def _report_pair(folder: Path) -> tuple[Path, Path]:
+def report_pair(folder: Path) -> tuple[Path, Path]:
     """tests/test_skew_report.py's pair: a unit change in one column of a CSV."""
     rng = np.random.default_rng(0)
     n = 400
@@ -44,7 +47,7 @@ def _report_pair(folder: Path) -> tuple[Path, Path]:
     return folder / "t.csv", folder / "s.csv"
 
 
-def _relations_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+def relations_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     """tests/test_skew_data.py's pair: every relation, a dropped key and duplicated keys."""
     rng = np.random.default_rng(0)
     n = 3000
@@ -72,7 +75,7 @@ def _relations_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     return training, serving
 
 
-def _odd_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+def odd_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     """tests/test_no_warnings.py's pair: NaN, infinities and numbers near the float limit."""
     n = 300
     rng = np.random.default_rng(1)
@@ -92,7 +95,7 @@ def _odd_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     return training, serving
 
 
-def _edge_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+def edge_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     """A composite key with nulls and duplicates, and a column of every type and relation."""
     rng = np.random.default_rng(7)
     n = 2000
@@ -189,18 +192,18 @@ def datasets(folder: Path, rows: int) -> dict[str, tuple[str, str, list[str]]]:
         (folder / "card-fraud" / side).write_bytes((data / side).read_bytes())
     out = {"card-fraud": ("card-fraud/training.csv", "card-fraud/serving.csv", ["request_id"])}
     (folder / "report").mkdir()
-    t, s = _report_pair(folder / "report")
+    t, s = report_pair(folder / "report")
     out["report-csv"] = (str(t), str(s), ["request_id"])
     for name, (training, serving), keys in (
-        ("relations", _relations_frames(), ["request_id"]),
-        ("odd", _odd_frames(), ["id"]),
-        ("edge", _edge_frames(), ["store", "seq"]),
+        ("relations", relations_frames(), ["request_id"]),
+        ("odd", odd_frames(), ["id"]),
+        ("edge", edge_frames(), ["store", "seq"]),
     ):
         (folder / name).mkdir()
         training.write_parquet(folder / name / "t.parquet")
         serving.write_parquet(folder / name / "s.parquet")
         out[name] = (str(folder / name / "t.parquet"), str(folder / name / "s.parquet"), keys)
-    training, serving = _edge_frames()
+    training, serving = edge_frames()
     (folder / "edge-csv").mkdir()
     for frame, side in ((training, "t"), (serving, "s")):
         frame.with_columns(pl.col("cat").cast(pl.String)).write_csv(
@@ -211,7 +214,7 @@ def datasets(folder: Path, rows: int) -> dict[str, tuple[str, str, list[str]]]:
         str(folder / "edge-csv" / "s.csv"),
         ["store", "seq"],
     )
-    training, serving = _relations_frames()
+    training, serving = relations_frames()
     (folder / "jsonl").mkdir()
     training.write_ndjson(folder / "jsonl" / "t.jsonl")
     serving.write_ndjson(folder / "jsonl" / "s.jsonl")
@@ -260,9 +263,13 @@ def compare(before: Path, after: Path) -> int:
 
 
 def main() -> int:
-    if sys.argv[1:2] == ["--compare"]:
-        return compare(Path(sys.argv[2]), Path(sys.argv[3]))
-    return pin(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)
+    args = sys.argv[1:]
+    if args[:1] == ["--compare"]:
+        return compare(Path(args[1]), Path(args[2]))
+    if args[:1] == ["--part-rows"]:
+        pairs.PART_ROWS = int(args[1])
+        args = args[2:]
+    return pin(Path(args[0]), int(args[1]) if len(args) > 1 else 1_000_000)
 
 
 if __name__ == "__main__":
