@@ -6,8 +6,8 @@ column type, nulls, duplicates, composite keys and non-ASCII text, as Parquet, C
 lines) plus the benchmark pair of ROWS rows (benchmarks/join_data.py; 1,000,000 by default, 0 to
 skip), renders each report in every format to OUT/<dataset>.<format> and prints their SHA-256.
 `python -m benchmarks.join_outputs --compare BEFORE AFTER` lists the files that differ;
-`--part-rows N` first (before OUT) partitions any side over N rows, to compare the partitioned
-join with the one in memory.
+`--part-rows N` first (before OUT) partitions any side over N rows (written N/2 rows at a time),
+to compare the partitioned join with the one in memory.
 """
 
 from __future__ import annotations
@@ -268,6 +268,7 @@ def main() -> int:
         return compare(Path(args[1]), Path(args[2]))
     if args[:1] == ["--part-rows"]:
         pairs.PART_ROWS = int(args[1])
+        pairs.SLICE_ROWS = max(1, pairs.PART_ROWS // 2)
         args = args[2:]
     return pin(Path(args[0]), int(args[1]) if len(args) > 1 else 1_000_000)
 

@@ -39,6 +39,7 @@ def test_a_partitioned_join_gives_the_same_report(pair, monkeypatch) -> None:  #
     (training, serving), keys = pair
     whole = join(resolve(training), resolve(serving), keys).to_dict()
     monkeypatch.setattr(pairs, "PART_ROWS", 500)
+    monkeypatch.setattr(pairs, "SLICE_ROWS", 700)
     split = join(resolve(training), resolve(serving), keys).to_dict()
     assert split == whole
     assert whole["rows"]["matched"] > 0

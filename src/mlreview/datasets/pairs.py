@@ -21,6 +21,8 @@ from mlreview.datasets.relation import SERVING, TRAINING
 from mlreview.problems import InputError
 
 PART_ROWS = 2_000_000
+SLICE_ROWS = 1_000_000
+GROUP_ROWS = 16_384
 ROW = "__row"
 COUNT = "__len"
 BUCKET = "__bucket"
@@ -116,26 +118,32 @@ def _match(
     return pairs, counts
 
 
-def _spill(side: Side, keys: list[pl.Expr], parts: int, folder: Path) -> list[pl.LazyFrame]:
-    """The side's rows in ``parts`` buckets by key hash, written to Parquet under ``folder``."""
-    schema = side.frame.collect_schema()
-    if parts == 1:
-        path = folder / "all.parquet"
-        frame = side.frame
-        target: Path | pl.PartitionBy = path
-    else:
-        bucket = (pl.struct(keys).hash(seed=0) % parts).alias(BUCKET)
-        frame = side.frame.with_columns(bucket)
-        target = pl.PartitionBy(folder, key=BUCKET, include_key=False)
+def _sink(side: Side, frame: pl.LazyFrame, target: Path | pl.PartitionBy) -> None:
     try:
-        frame.sink_parquet(target, mkdir=True, compression="lz4")
+        frame.sink_parquet(target, mkdir=True, compression="lz4", row_group_size=GROUP_ROWS)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise problem(side, exc) from None
+
+
+def _spill(
+    side: Side, keys: list[pl.Expr], parts: int, rows: int, folder: Path
+) -> list[pl.LazyFrame]:
+    """The side's rows in ``parts`` buckets by key hash, written to Parquet under ``folder``.
+
+    The rows are written SLICE_ROWS at a time: a partitioned sink of a whole large file holds
+    far more than a slice (914 MB against 361 MB for 4M rows x 21 columns), as the reader runs
+    ahead of the writers."""
     if parts == 1:
+        _sink(side, side.frame, folder / "all.parquet")
         return [pl.scan_parquet(folder / "all.parquet")]
+    bucket = (pl.struct(keys).hash(seed=0) % parts).alias(BUCKET)
+    for i, offset in enumerate(range(0, rows, SLICE_ROWS)):
+        target = pl.PartitionBy(folder / f"slice-{i:06d}", key=BUCKET, include_key=False)
+        _sink(side, side.frame.slice(offset, SLICE_ROWS).with_columns(bucket), target)
+    schema = side.frame.collect_schema()
     out = []
     for i in range(parts):
-        files = sorted((folder / f"{BUCKET}={i}").glob("*.parquet"))
+        files = sorted(folder.glob(f"slice-*/{BUCKET}={i}/*.parquet"))
         out.append(
             pl.scan_parquet(files, hive_partitioning=False)
             if files
@@ -152,14 +160,15 @@ def pair(
 ) -> Pairs:
     """The two sides' rows matched on ``keys`` (each side's expressions for the key columns
     ``names``), with temporary files under ``tmp``."""
-    parts = max(1, -(-max(_rows(sides[0]), _rows(sides[1])) // PART_ROWS))
+    rows = (_rows(sides[0]), _rows(sides[1]))
+    parts = max(1, -(-max(rows) // PART_ROWS))
     frames: list[list[pl.LazyFrame]] = []
     for i, side in enumerate(sides):
         if parts == 1 and all(f.format in COLUMNAR for f in side.files):
             frames.append([side.frame])
         else:
             folder = tmp / f"side-{i}"
-            frames.append(_spill(side, keys[i], parts, folder))
+            frames.append(_spill(side, keys[i], parts, rows[i], folder))
     buckets, totals = (
         [],
         dict.fromkeys(
