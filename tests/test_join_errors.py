@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from mlreview.cli import main
@@ -73,3 +74,13 @@ def test_an_unreadable_side_is_named_in_one_line(tmp_path: Path, capsys) -> None
     s = _write(tmp_path / "s.csv", 'id,x\n1,"5\n')
     code, _, err = _skew(capsys, t, s, "--key", "id")
     assert code == 2 and err.startswith(f"{s}:1:1: ") and err.count("\n") == 1, err
+
+
+def test_a_column_no_comparison_applies_to_is_one_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pl.DataFrame({"id": [1, 2], "l": [[1], [2]]}).write_parquet(tmp_path / "t.parquet")
+    pl.DataFrame({"id": [1, 2], "l": [[1], [3]]}).write_parquet(tmp_path / "s.parquet")
+    code, _, err = _skew(
+        capsys, str(tmp_path / "t.parquet"), str(tmp_path / "s.parquet"), "--key", "id"
+    )
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"{tmp_path / 't.parquet'}:1:1: cannot compare column 'l' row by row")

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from mlreview.datasets.pairs import Side, collect, pair
+from mlreview.datasets.pairs import Pairs, Side, collect, pair, problem
 from mlreview.datasets.read import DataFile, scan
 from mlreview.datasets.relation import JoinedFeature, compare_pairs
 from mlreview.problems import InputError
@@ -102,6 +102,16 @@ def _key_columns(sides: tuple[Side, Side], keys: list[str]) -> tuple[list[pl.Exp
     return out
 
 
+def _compare(name: str, pairs: Pairs, sides: tuple[Side, Side]) -> JoinedFeature:
+    try:
+        return compare_pairs(name, pairs.keys, partial(pairs.frames, name), len(pairs.buckets) == 1)
+    except pl.exceptions.PolarsError as exc:  # a column no comparison applies to (a list)
+        first = str(exc).strip().splitlines()[0]
+        raise InputError.single(
+            sides[0].name, f"cannot compare column {name!r} row by row: {first}"
+        ) from None
+
+
 def join(training: list[DataFile], serving: list[DataFile], keys: list[str]) -> JoinReport:
     """Pairs of training and serving rows with the same key, compared per feature."""
     sides = (
@@ -113,8 +123,7 @@ def join(training: list[DataFile], serving: list[DataFile], keys: list[str]) -> 
         try:
             schema = side.frame.collect_schema()
         except (pl.exceptions.PolarsError, OSError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError.single(side.name, f"cannot read for the join: {first}") from None
+            raise problem(side, exc) from None
         missing = [k for k in keys if k not in schema]
         if missing:
             raise InputError.single(
@@ -125,7 +134,5 @@ def join(training: list[DataFile], serving: list[DataFile], keys: list[str]) -> 
     names = [c for c in schemas[0] if c not in keys and c in schemas[1]]
     with tempfile.TemporaryDirectory(prefix="mlreview-join-") as tmp:
         pairs = pair(sides, (columns[0], columns[1]), keys, Path(tmp))
-        features = [
-            compare_pairs(n, keys, partial(pairs.frames, n), len(pairs.buckets) == 1) for n in names
-        ]
+        features = [_compare(n, pairs, sides) for n in names]
     return JoinReport(keys, pairs.counts, features)
