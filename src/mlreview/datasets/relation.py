@@ -62,17 +62,25 @@ def _share(test: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays)
     return hits / total if total else 0.0
 
 
-def _median(values: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays) -> float:
-    """The median of ``values`` over every bucket, as numpy computes it over one array."""
-    pieces = [values(a, b) for a, b in arrays()]
-    return float(np.median(np.concatenate(pieces), overwrite_input=True))
+def _median(
+    values: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays, most: int
+) -> float:
+    """The median of ``values`` (at most ``most`` of them) over every bucket, as numpy computes
+    it over one array; filled in place, so the values are held once."""
+    held = np.empty(most, dtype=np.float64)
+    end = 0
+    for a, b in arrays():
+        piece = values(a, b)
+        held[end : end + piece.size] = piece
+        end += piece.size
+    return float(np.median(held[:end], overwrite_input=True))
 
 
 def _rounded(places: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return lambda a, b: np.isclose(np.round(a, places), b, rtol=1e-9, atol=1e-12)
 
 
-def _numeric_relation(arrays: Arrays) -> dict[str, Any]:
+def _numeric_relation(arrays: Arrays, pairs: int) -> dict[str, Any]:
     close = _share(_close, arrays)
     if close >= AGREE:
         return {"kind": "exact", "share": round(close, 6)}
@@ -81,11 +89,11 @@ def _numeric_relation(arrays: Arrays) -> dict[str, Any]:
         if fit >= AGREE:
             return {"kind": "rounding", "decimals": places, "share": round(fit, 6)}
     if any(bool((np.abs(a) > 1e-12).any()) for a, _ in arrays()):
-        k = _median(lambda a, b: b[np.abs(a) > 1e-12] / a[np.abs(a) > 1e-12], arrays)
+        k = _median(lambda a, b: b[np.abs(a) > 1e-12] / a[np.abs(a) > 1e-12], arrays, pairs)
         fit = _share(lambda a, b: np.isclose(a * k, b, rtol=1e-3, atol=1e-12), arrays)
         if fit >= AGREE and abs(k - 1) > 1e-6:
             return {"kind": "scale", "factor": round(k, 6), "share": round(fit, 6)}
-    d = _median(lambda a, b: b - a, arrays)
+    d = _median(lambda a, b: b - a, arrays, pairs)
     atol = 1e-9 * max(1.0, abs(d))
     fit = _share(lambda a, b: np.isclose(a + d, b, rtol=1e-6, atol=atol), arrays)
     if fit >= AGREE:
@@ -220,12 +228,12 @@ def compare_pairs(name: str, keys: list[str], parts: Parts, keep: bool) -> Joine
             if share < 1 - AGREE
             else {
                 "kind": "lag",
-                "seconds": round(_median(lambda s, _: s, partial(_seconds_of, both)), 3),
+                "seconds": round(_median(lambda s, _: s, partial(_seconds_of, both), pairs), 3),
                 "share": round(share, 6),
             }
         )
     elif mismatch_of is _numeric_mismatch:
-        relation = _numeric(both, mismatches, keep)
+        relation = _numeric(both, pairs, mismatches, keep)
     else:
         same = (pairs - mismatches) / pairs
         relation = _text_relation(both, same, pairs)
@@ -256,7 +264,7 @@ def _text_relation(both: Parts, same: float, pairs: int) -> dict[str, Any]:
     return {"kind": "unexplained", "share": round(1 - same, 6)}
 
 
-def _numeric(both: Parts, mismatches: int, keep: bool) -> dict[str, Any]:
+def _numeric(both: Parts, pairs: int, mismatches: int, keep: bool) -> dict[str, Any]:
     def arrays() -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for frame in both():
             x, y = _floats(frame)
@@ -268,4 +276,4 @@ def _numeric(both: Parts, mismatches: int, keep: bool) -> dict[str, Any]:
     # NaN and inf pair with themselves; only finite pairs can fit a relation.
     if not any(a.size for a, _ in finite()):
         return {"kind": "exact" if not mismatches else "unexplained", "share": 1.0}
-    return _numeric_relation(finite)
+    return _numeric_relation(finite, pairs)
