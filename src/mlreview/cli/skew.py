@@ -71,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         thresholds = Thresholds().with_overrides(args.threshold)
     except ValueError as exc:
         raise UsageError(f"--threshold {exc}") from None
+    keys = split(args.key)
+    twice = [k for i, k in enumerate(keys) if k in keys[:i]]
+    if twice:
+        raise UsageError(f"--key {twice[0]!r} is given twice; expected each key column once")
     importances = read_importances(args.importance) if args.importance else None
     context, on_rows = progress(
         "profiling", total=lambda: rows_to_read([args.training, args.serving])
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             thresholds=thresholds,
             importances=importances,
             on_rows=on_rows,
-            keys=split(args.key),
+            keys=keys,
         )
     fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
     to_tty = args.output is None and sys.stdout.isatty()

@@ -6,43 +6,26 @@ For each feature both sides have, the pairs give a mismatch rate and the relatio
 `exact`, `rounding` (serving is training rounded to d decimals), `scale` (a constant factor),
 `offset` (a constant difference), `lag` (timestamps a constant time apart: staleness),
 `case_format` (text equal after normalisation), or `unexplained`.
+
+Keys of different types on the two sides are matched by value where that is exact: integers of
+any width as 64-bit integers, floats as 64-bit floats, text and categories as text, and floats
+that are all whole numbers (CSV's `1.0`) with integers; other pairs of types are an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
-from mlreview.datasets.distance import normal_text
+from mlreview.datasets.pairs import Pairs, Side, collect, pair, problem
 from mlreview.datasets.read import DataFile, scan
+from mlreview.datasets.relation import JoinedFeature, compare_pairs
 from mlreview.problems import InputError
-
-SERVING = "__serving"
-SAMPLES = 5
-AGREE = 0.95
-
-
-@dataclass
-class JoinedFeature:
-    name: str
-    pairs: int
-    mismatches: int
-    relation: dict[str, Any]
-    samples: list[dict[str, Any]] = field(default_factory=list)
-    null_mismatches: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "pairs": self.pairs,
-            "mismatch_rate": round(self.mismatches / self.pairs, 6) if self.pairs else None,
-            "null_mismatches": self.null_mismatches,
-            "relation": self.relation,
-            "samples": self.samples,
-        }
 
 
 @dataclass
@@ -59,125 +42,97 @@ class JoinReport:
         }
 
 
-def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if mask.size else 0.0
-
-
-def _numeric_relation(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
-    close = np.isclose(a, b, rtol=1e-9, atol=1e-12)
-    if _share(close) >= AGREE:
-        return {"kind": "exact", "share": round(_share(close), 6)}
-    for places in range(4):
-        fit = np.isclose(np.round(a, places), b, rtol=1e-9, atol=1e-12)
-        if _share(fit) >= AGREE:
-            return {"kind": "rounding", "decimals": places, "share": round(_share(fit), 6)}
-    usable = np.abs(a) > 1e-12
-    if usable.any():
-        k = float(np.median(b[usable] / a[usable]))
-        fit = np.isclose(a * k, b, rtol=1e-3, atol=1e-12)
-        if _share(fit) >= AGREE and abs(k - 1) > 1e-6:
-            return {"kind": "scale", "factor": round(k, 6), "share": round(_share(fit), 6)}
-    d = float(np.median(b - a))
-    fit = np.isclose(a + d, b, rtol=1e-6, atol=1e-9 * max(1.0, abs(d)))
-    if _share(fit) >= AGREE:
-        return {"kind": "offset", "offset": round(d, 6), "share": round(_share(fit), 6)}
-    return {"kind": "unexplained", "share": round(1 - _share(close), 6)}
-
-
-def _text_relation(a: list[Any], b: list[Any]) -> dict[str, Any]:
-    same = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
-    if _share(same) >= AGREE:
-        return {"kind": "exact", "share": round(_share(same), 6)}
-    normal = np.array(
-        [normal_text(x) == normal_text(y) for x, y in zip(a, b, strict=True)], dtype=bool
-    )
-    if _share(normal) >= AGREE:
-        return {"kind": "case_format", "share": round(_share(normal), 6)}
-    return {"kind": "unexplained", "share": round(1 - _share(same), 6)}
-
-
-def _sample_value(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _feature(frame: pl.DataFrame, keys: list[str], name: str) -> JoinedFeature:
-    left, right = frame[name], frame[name + SERVING]
-    one_null = int((left.is_null() ^ right.is_null()).sum())
-    both = frame.filter(left.is_not_null() & right.is_not_null())
-    if both.height == 0:
-        return JoinedFeature(name, 0, 0, {"kind": "no_pairs"}, [], one_null)
-    a, b = both[name], both[name + SERVING]
-    if a.dtype.is_temporal() and b.dtype.is_temporal():
-        seconds = (
-            (b.cast(pl.Datetime("us")) - a.cast(pl.Datetime("us"))).dt.total_microseconds() / 1e6
-        ).to_numpy()
-        mismatch = np.abs(seconds) > 0
-        lag = float(np.median(seconds)) if seconds.size else 0.0
-        relation: dict[str, Any] = (
-            {"kind": "exact", "share": round(1 - _share(mismatch), 6)}
-            if _share(mismatch) < 1 - AGREE
-            else {"kind": "lag", "seconds": round(lag, 3), "share": round(_share(mismatch), 6)}
-        )
-    elif a.dtype.is_numeric() and b.dtype.is_numeric():
-        x, y = a.cast(pl.Float64).to_numpy(), b.cast(pl.Float64).to_numpy()
-        # NaN and inf pair with themselves; only finite pairs can fit a relation.
-        finite = np.isfinite(x) & np.isfinite(y)
-        same = np.isclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True) | (x == y)
-        mismatch = ~same
-        relation = (
-            _numeric_relation(x[finite], y[finite])
-            if finite.any()
-            else {"kind": "exact" if not mismatch.any() else "unexplained", "share": 1.0}
-        )
-    else:
-        x_text, y_text = a.cast(pl.String).to_list(), b.cast(pl.String).to_list()
-        mismatch = np.array([p != q for p, q in zip(x_text, y_text, strict=True)], dtype=bool)
-        relation = _text_relation(x_text, y_text)
-    rows = both.filter(pl.Series(mismatch)).sort(keys).head(SAMPLES)
-    samples = [
-        {
-            "key": {k: _sample_value(r[k]) for k in keys},
-            "training": _sample_value(r[name]),
-            "serving": _sample_value(r[name + SERVING]),
-        }
-        for r in rows.iter_rows(named=True)
-    ]
-    return JoinedFeature(name, both.height, int(mismatch.sum()), relation, samples, one_null)
-
-
 def _lazy(files: list[DataFile]) -> pl.LazyFrame:
     return pl.concat([scan(f) for f in files], how="diagonal_relaxed")
 
 
+def _text_like(dtype: pl.DataType) -> bool:
+    return dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum))
+
+
+def _whole(side: Side, key: str) -> None:
+    """Refuse float keys that are not whole numbers, which no integer key could equal."""
+    col = pl.col(key)
+    odd = col.is_not_null() & (col.is_nan() | col.is_infinite() | (col != col.floor()))
+    odd = odd | (col.abs() >= 2.0**63)
+    first = collect(side, side.frame.select(col.filter(odd).first())).item()
+    if first is not None:
+        raise InputError.single(
+            side.name,
+            f"key {key!r} holds {first!r}; expected whole numbers, as the other side's keys "
+            "are integers",
+        )
+
+
+def _common(key: str, sides: tuple[Side, Side], dtypes: tuple[pl.DataType, ...]) -> pl.DataType:
+    """The type both sides' ``key`` is matched as."""
+    left, right = dtypes
+    if left == pl.Null:
+        return right
+    if right == pl.Null:
+        return left
+    if left.is_integer() and right.is_integer():
+        return pl.Int64()
+    if left.is_float() and right.is_float():
+        return pl.Float64()
+    if left.is_integer() and right.is_float():
+        _whole(sides[1], key)
+        return pl.Int64()
+    if left.is_float() and right.is_integer():
+        _whole(sides[0], key)
+        return pl.Int64()
+    if _text_like(left) and _text_like(right):
+        return pl.String()
+    raise InputError.single(
+        sides[1].name,
+        f"key {key!r} is {right} here but {left} in {sides[0].name}; expected the same type "
+        "on both sides",
+    )
+
+
+def _key_columns(sides: tuple[Side, Side], keys: list[str]) -> tuple[list[pl.Expr], ...]:
+    """Each side's key columns, cast where the two sides' types differ."""
+    schemas = [side.frame.collect_schema() for side in sides]
+    out: tuple[list[pl.Expr], list[pl.Expr]] = ([], [])
+    for key in keys:
+        dtypes = (schemas[0][key], schemas[1][key])
+        target = dtypes[0] if dtypes[0] == dtypes[1] else _common(key, sides, dtypes)
+        for i, dtype in enumerate(dtypes):
+            out[i].append(pl.col(key) if dtype == target else pl.col(key).cast(target))
+    return out
+
+
+def _compare(name: str, pairs: Pairs, sides: tuple[Side, Side]) -> JoinedFeature:
+    try:
+        return compare_pairs(name, pairs.keys, partial(pairs.frames, name), len(pairs.buckets) == 1)
+    except pl.exceptions.PolarsError as exc:  # a column no comparison applies to (a list)
+        first = str(exc).strip().splitlines()[0]
+        raise InputError.single(
+            sides[0].name, f"cannot compare column {name!r} row by row: {first}"
+        ) from None
+
+
 def join(training: list[DataFile], serving: list[DataFile], keys: list[str]) -> JoinReport:
     """Pairs of training and serving rows with the same key, compared per feature."""
-    left, right = _lazy(training), _lazy(serving)
-    for side, frame, files in (("training", left, training), ("serving", right, serving)):
-        missing = [k for k in keys if k not in frame.collect_schema()]
+    sides = (
+        Side(training[0].name, _lazy(training), training),
+        Side(serving[0].name, _lazy(serving), serving),
+    )
+    schemas = []
+    for label, side in zip(("training", "serving"), sides, strict=True):
+        try:
+            schema = side.frame.collect_schema()
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise problem(side, exc) from None
+        missing = [k for k in keys if k not in schema]
         if missing:
             raise InputError.single(
-                files[0].name, f"no key column {', '.join(map(repr, missing))} in {side} data"
+                side.name, f"no key column {', '.join(map(repr, missing))} in {label} data"
             )
-    try:
-        counts_left = left.group_by(keys).len().collect()
-        counts_right = right.group_by(keys).len().collect()
-    except pl.exceptions.PolarsError as exc:
-        raise InputError.single(training[0].name, f"cannot read for the join: {exc}") from None
-    dup_left = counts_left.filter(pl.col("len") > 1)
-    dup_right = counts_right.filter(pl.col("len") > 1)
-    unique_left = left.join(dup_left.lazy().select(keys), on=keys, how="anti")
-    unique_right = right.join(dup_right.lazy().select(keys), on=keys, how="anti")
-    joined = unique_left.join(unique_right, on=keys, how="inner", suffix=SERVING).collect()
-    only_left = left.join(right.select(keys).unique(), on=keys, how="anti").select(pl.len())
-    only_right = right.join(left.select(keys).unique(), on=keys, how="anti").select(pl.len())
-    counts = {
-        "training": int(counts_left["len"].sum()),
-        "serving": int(counts_right["len"].sum()),
-        "matched": joined.height,
-        "training_only": int(only_left.collect().item()),
-        "serving_only": int(only_right.collect().item()),
-        "training_duplicate_rows": int(dup_left["len"].sum()),
-        "serving_duplicate_rows": int(dup_right["len"].sum()),
-    }
-    names = [c for c in left.collect_schema() if c not in keys and c + SERVING in joined.columns]
-    return JoinReport(keys, counts, [_feature(joined, keys, n) for n in names])
+        schemas.append(schema)
+    columns = _key_columns(sides, keys)
+    names = [c for c in schemas[0] if c not in keys and c in schemas[1]]
+    with tempfile.TemporaryDirectory(prefix="mlreview-join-") as tmp:
+        pairs = pair(sides, (columns[0], columns[1]), keys, Path(tmp))
+        features = [_compare(n, pairs, sides) for n in names]
+    return JoinReport(keys, pairs.counts, features)

@@ -24,8 +24,9 @@ from mlreview.datasets.distance import (
     numeric,
     shares,
 )
-from mlreview.datasets.join import JoinedFeature, JoinReport
+from mlreview.datasets.join import JoinReport
 from mlreview.datasets.profile import ColumnProfile, Profile
+from mlreview.datasets.relation import JoinedFeature
 
 _SHARES = frozenset({"missing", "p_value"})
 
