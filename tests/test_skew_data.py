@@ -544,3 +544,12 @@ def test_a_json_lines_data_file_is_not_taken_for_a_saved_profile(tmp_path: Path)
     saved = tmp_path / "saved.json"
     saved.write_bytes(write_profile(profile_frame(_frame(1, 50))))
     assert load_side(str(saved)).rows == 50
+
+
+@pytest.mark.parametrize("name", ["n", "value", "count"])
+def test_a_column_may_have_any_name(name: str) -> None:
+    # The frequent-value counts once took the name 'n' for themselves.
+    frame = pl.DataFrame({name: [1, 1, 2, 3] * 10, "s": ["a", "b", "a", "c"] * 10})
+    profile = profile_frame(frame)
+    assert profile.columns[name].count == 40
+    assert profile.columns[name].top.counts[1] == 20

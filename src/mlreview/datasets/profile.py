@@ -220,8 +220,9 @@ def kind_of(dtype: pl.DataType) -> str:
 
 
 def _top(series: pl.Series) -> dict[Any, int]:
-    counts = series.value_counts(sort=True, name="n").head(TOP_BATCH)
-    return dict(zip(counts[series.name].to_list(), counts["n"].to_list(), strict=True))
+    # Renamed, so a column called 'n' does not collide with the counts.
+    counts = series.rename("value").value_counts(sort=True, name="n").head(TOP_BATCH)
+    return dict(zip(counts["value"].to_list(), counts["n"].to_list(), strict=True))
 
 
 TOP_BATCH = 512
@@ -237,8 +238,8 @@ def _heavy(series: pl.Series) -> dict[Any, int]:
     0.01% may be left out."""
     if series.len() <= PROBE_ROWS:
         return _top(series)
-    probe = series.sample(PROBE_ROWS, seed=0).value_counts(name="n")
-    repeated = probe.filter(pl.col("n") >= 2)[series.name]
+    probe = series.rename("value").sample(PROBE_ROWS, seed=0).value_counts(name="n")
+    repeated = probe.filter(pl.col("n") >= 2)["value"]
     if repeated.len() == 0:
         return {}
     return _top(series.filter(series.is_in(repeated.implode())))
