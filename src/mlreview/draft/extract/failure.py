@@ -33,7 +33,8 @@ ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
         r"\bapprov\w*|fails? open|fail-open|published anyway|\bpublish\w* anyway|"
         r"routed to (?:the )?manual|manual (?:underwriting|review|inspection|queue)|"
         r"contact an agent|fails? closed|"
-        r"\bdivert|\bdecline\w*|\bblock\w*",
+        r"\bdivert|\bdecline\w*|\bblock\w*|\b(?:go|goes|get|gets|are let|is let|pass|passes) "
+        r"through\b|\blet (?:it|them|\w+s) through\b",
     ),
     ("previous_model", r"previous model|last (?:good )?model"),
     (

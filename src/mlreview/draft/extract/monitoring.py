@@ -82,7 +82,7 @@ def _level(s: Sentence, start: int, end: int) -> str | bool:
     flat = re.sub(r"\([^)]*\)", lambda b: " " * len(b.group(0)), s.lower)
     breaks = [m.start() for m in BREAK.finditer(flat)]
     lo = max((b for b in breaks if b < start), default=0)
-    hi = min((b for b in breaks if b > end), default=len(s.lower))
+    hi = min((b for b in breaks if b >= end), default=len(s.lower))
     clause = s.lower[lo:hi]
     start = lo
     if SILENT.search(clause) and DASHBOARD.search(clause):
@@ -95,6 +95,10 @@ def _level(s: Sentence, start: int, end: int) -> str | bool:
             return "alert"
         if DASHBOARD.search(part):
             return "dashboard"
+        # A clause that says how it is watched by hand is not overruled by a page elsewhere
+        # in the sentence ('we page on errors, and look at precision once labels mature').
+        if part is clause and MANUAL.search(clause) and not SILENT.search(clause):
+            return "manual"
     if MANUAL.search(s.lower):
         return "manual"
     return True

@@ -233,6 +233,10 @@ def _replicas(r: Reading, key: tuple[str, ...]) -> None:
             )
 
 
+COMPAT_TEST = re.compile(
+    r"\bcompat(?:ibility)? (?:test|check)|\b(?:tested|scored|run|checked|validated) in the "
+    r"(?:production |prod )?serving (?:image|container|binary|stack)|\bserving[- ]image tests?"
+)
 METRICS = (
     ("cpu", r"\bcpu\b"),
     ("gpu utilisation", r"\bgpu util"),
@@ -266,8 +270,9 @@ def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
                 )
                 break
         target = re.search(
-            r"target(?: of| is| at|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*%?|\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|"
-            r"(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
+            r"(?<!p99 )(?<!p95 )(?<!latency )(?<!slo )target(?: of| is| at|:)?\s*"
+            r"(?P<a>\d+(?:\.\d+)?)(?!\d|\.\d)(?!\s*(?:ms|milli|sec|s\b|minutes?))\s*%?|"
+            r"\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
             s.lower[m.start() :],
         )
         if target:
@@ -330,6 +335,9 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     )
     if tested:
         d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
+    compat = first_stated(COMPAT_TEST, sents)
+    if compat:
+        d.put((*key, "release", "serving_compat_test"), True, quote_found(compat))
     yes_no(
         d,
         (*key, "release", "shadow"),

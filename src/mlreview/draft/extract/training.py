@@ -99,7 +99,8 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
         )
     for s in sents:
         kept = re.search(
-            r"\bkeep (?:the )?(?:last|latest|previous) (?P<n>\d+) (?:versions|models)|"
+            r"\bkeep (?:the )?(?:(?:last|latest|previous) )?(?P<n>\d+) "
+            r"(?:(?:model|earlier|previous|older) )?(?:versions|models)|"
             r"(?P<n2>\d+) (?:previous |earlier )?versions (?:are )?(?:kept|retained|registered)",
             s.lower,
         )
