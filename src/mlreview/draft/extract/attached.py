@@ -29,10 +29,12 @@ ZONES = re.compile(
 OWNER = re.compile(
     r"\b(?:owned|maintained|run|produced|managed) by (?:the )?(?P<owner>[\w&' -]{2,40}?)"
     r"(?:\s+team)?(?=\s*[,.;)]|\s+(?:and|but|not|who|which|via|through)\b|$)|"
-    r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b"
+    r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b|"
+    r"\b(?:that|which) (?:the|our) (?P<owner3>[\w-]+(?: [\w-]+)?) team (?:writes|produces|"
+    r"publishes|loads|fills|updates|sends)\b"
 )
 NOT_OURS = re.compile(
-    r"\bnot us\b|\bnot ours\b|\bwhich they own\b|\bthey own\b|"
+    r"\bnot us\b|\bnot ours\b|\bwe (?:don'?t|do not) own\b|\bwhich they own\b|\bthey own\b|"
     r"\bnot (?:owned by )?(?:us|our team)\b|\bnot our code\b|\bdon'?t know we consume\b"
 )
 REFERS_BACK = re.compile(
@@ -141,13 +143,21 @@ def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
     s = mention.sentence
     m = OWNER.search(s.lower, mention.start)
     if m and _nearest(r, s, m.start(), sources) == ident:
-        owner = (m.group("owner") or m.group("owner2")).strip()
-        if owner not in ("us", "we", "our team", "me"):
+        owner = (m.group("owner") or m.group("owner2") or m.group("owner3")).strip()
+        owner = re.split(r"\b(?:the|a|an|our|their)\s+", owner)[-1]  # 'a service the geo team'
+        if re.search(r"\b(?:another|other|different|some)\b", owner):
+            d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
+        elif owner not in ("us", "we", "our team", "me"):
             d.put(("sources", ident, "owner"), owner, quote(s, *m.span()))
             d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
-    mine = NOT_OURS.search(s.lower, mention.start)
-    if mine:
-        d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *mine.span()))
+    for x in r.found:
+        if x.tech.name != ident:
+            continue
+        mine = NOT_OURS.search(x.sentence.lower, max(0, x.start - 20))
+        if mine and _nearest(r, x.sentence, mine.start(), sources) in (ident, None):
+            words = quote(x.sentence, *mine.span())
+            d.put(("sources", ident, "owned_by_model_team"), False, words)
+            break
 
 
 def pipeline_facts(r: Reading) -> None:

@@ -73,7 +73,8 @@ SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
     ("skip_feature", r"\bskip\w*"),
     (
         "default_value",
-        r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b",
+        r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b|"
+        r"\b(?:hands?|gives?|passes|sends?) back\b|\breturns? (?:a |the )?-?\d",
     ),
 )
 MODEL_WORDS = re.compile(
@@ -82,11 +83,13 @@ MODEL_WORDS = re.compile(
 )
 VALID_LOOKING = re.compile(
     r"looks? (?:completely |perfectly )?(?:normal|fine|valid|real)|treat\w* (?:as|them as) "
-    r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if"
+    r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if|"
+    r"\b(?:is|are) (?:a |an )?(?:legal|valid|normal|possible|ordinary|real) values?\b|"
+    r"\bnothing (?:downstream )?treats it as special"
 )
 NOT_ALERTED = re.compile(
     r"\b(?:nobody|no one|nothing) (?:gets |is )?(?:alerted|paged|told|notified)|"
-    r"\bno (?:alert|page|alarm)|\bwe do not page\b|\bwe don'?t page\b|not (?:alerted|paged)"
+    r"\bno (?:alert|page|alarm)|\bwe (?:do not|don'?t) (?:page|alert)\b|not (?:alerted|paged)"
 )
 ALERTED = re.compile(r"\b(?:pages?|paged|alerts?|alerted)\b")
 
@@ -120,7 +123,10 @@ SUBJECT_KINDS = {
     "database": ("database",),
     "cache": ("cache", "online_store"),
     "store": ("online_store", "cache", "feature_store"),
-    "api": ("model_api",),
+    "api": ("model_api", "online_api"),
+    "call": ("online_api", "model_api"),
+    "rpc": ("online_api",),
+    "service": ("online_api",),
 }
 
 
@@ -194,10 +200,30 @@ def source_failure(r: Reading) -> None:
             words = quote(s, m.start(), min(len(s.lower), m.end() + 60))
             if picked:
                 d.put((*key, "behaviour"), picked[0], words)
-            if VALID_LOOKING.search(rest):
+            after = _following(r, s)
+            if VALID_LOOKING.search(rest) or VALID_LOOKING.search(after):
                 d.put((*key, "default_in_valid_range"), True, words)
             if NOT_ALERTED.search(rest):
                 d.put((*key, "alert"), False, words)
+            elif d.get((*key, "behaviour")):
+                _unalerted(r, ident, key)
+
+
+def _following(r: Reading, s: Sentence) -> str:
+    """The sentence after ``s``, where a consequence is often explained ('-1 is a legal value')."""
+    i = r.sents.index(s)
+    return r.sents[i + 1].lower if i + 1 < len(r.sents) else ""
+
+
+def _unalerted(r: Reading, ident: str, key: tuple[str, ...]) -> None:
+    """'We don't page on that service's error rate': no alert on the source said anywhere."""
+    for x in r.found:
+        if x.tech.name != ident:
+            continue
+        clause = x.sentence.lower[max(0, x.start - 40) : x.end + 20]
+        if NOT_ALERTED.search(clause):
+            r.draft.put((*key, "alert"), False, quote(x.sentence, x.start, x.end))
+            return
 
 
 def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
@@ -229,7 +255,7 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             put("timeout_ms", float(t.group("n") or t.group("n2")), s, t.start(), t.end())
         c = re.search(
             r"\b(?P<word>once|twice|thrice)\s+(?:per|a|each|for each|for every|on every)\s+"
-            r"(?:request|search|call|query|auction|prediction|quote)|(?<![\w.])(?P<n>\d+)\s+times?\s+"
+            r"(?!(?:day|night|week|hour|minute|second|month|year|run|job)s?\b)[a-z]+\b|(?<![\w.])(?P<n>\d+)\s+times?\s+"
             r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
             r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
             r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"

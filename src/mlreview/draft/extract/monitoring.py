@@ -110,8 +110,8 @@ def read(r: Reading) -> None:
     for key, pattern in SIGNALS:
         for s in watched:
             m = re.search(pattern, s.lower)
-            if not m:
-                continue
+            if not m or re.search(r"'s\s+$", s.lower[: m.start()]):
+                continue  # 'that service's error rate' is another component's signal
             if key[-1] in ("latency", "errors") and not (
                 ALERT.search(s.lower) or DASHBOARD.search(s.lower) or "monitor" in s.lower
             ):

@@ -60,12 +60,12 @@ def read(r: Reading) -> None:
     _replicas(r, key)
     _serving_facts(r, key)
     _autoscaling(r, key)
-    for m in r.of_kind(*STORE_KINDS, "model_api", "database"):
+    for m in r.of_kind(*STORE_KINDS, "model_api", "database", "online_api"):
         name = m.tech.name
         section = "stores" if m.tech.kind in STORE_KINDS else "sources"
         kind = d.get((section, name, "kind"))
         called = kind == "database" and PER_REQUEST.search(m.sentence.lower)
-        if kind in ("online", "cache", "third_party") or called:
+        if kind in ("online", "cache", "third_party", "online_api") or called:
             _dependency(r, key, name, m)
     endpoint_fallback(r, key)
 
