@@ -187,11 +187,46 @@ def _component(
     return _ident(mod, head, of)
 
 
+# 'a daily Flume job', 'our Luigi pipeline': a capitalised name the catalogue does not know,
+# in front of the word job, is the engine of that job.
+ENGINE_PHRASE = re.compile(
+    r"\b(?:a|an|the|our|their)\s+(?:[a-z-]+\s+){0,2}?(?P<name>[A-Z][A-Za-z0-9-]{2,30})\s+"
+    r"(?:batch |streaming |stream )?(?:job|pipeline|DAG|workflow)s?\b"
+)
+
+
+NOT_OURS = re.compile(
+    r"\s+(?:batch |streaming |stream )?(?:job|pipeline|dag|workflow)s?\s*[(,]?\s*(?:not ours|"
+    r"not our|owned by|run by|which (?:another|the \w+) team)"
+)
+
+
+def _engines(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    made: dict[str, Technology] = {}
+    for s in sents:
+        for hit in ENGINE_PHRASE.finditer(s.text):
+            name = hit.group("name").lower()
+            at = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.lower)
+            if at is None or any(
+                m.sentence is s and m.start < at.end() and at.start() < m.end for m in found
+            ):
+                continue
+            if NOT_OURS.match(s.lower[at.end() : at.end() + 40]):
+                continue  # another team's job feeds a source; it is not a job of this system
+            streaming = re.search(r"\bstream(?:ing)?\b", hit.group(0).lower())
+            kind = "stream_engine" if streaming else "batch_engine"
+            tech = made.setdefault(name, Technology(name=name, kind=kind, from_text=True))
+            out.append(Mention(tech, s, at.start(), at.end(), hit.group("name")))
+    return out
+
+
 def generic_mentions(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
-    """``found`` with a mention for each component named only by what it is."""
+    """``found`` with a mention for each component named only by what it is, and for each
+    engine the catalogue does not know that the text names as a job's."""
     made: dict[str, Technology] = {}
     heads: dict[str, list[str]] = {}
-    out = list(found)
+    out = list(found) + _engines(sents, found)
     for s in sents:
         taken = [(m.start, m.end) for m in found if m.sentence is s]
         for hit in PHRASE.finditer(s.lower):
