@@ -104,8 +104,35 @@ def _level(s: Sentence, start: int, end: int) -> str | bool:
     return True
 
 
+# Whether automated actions are capped: 'nothing limits how many offers go out per week', 'no
+# ceiling on the multiplier', 'it doesn't bound the prices it writes'; 'capped at 500 a day'.
+LIMITS_DENIED = re.compile(
+    r"\b(?:no|nothing|without|never)\b[^.;]{0,20}?\b(?:caps?|ceiling|limits?|bounds?|maximum)\b"
+    r"(?<!rate limit)(?<!rate limits)[^.;]{0,12}?\b(?:on|to|for|how)\b(?! retr)|"
+    r"\bnothing (?:limits|caps|bounds)\b|\b(?:doesn'?t|does not|don'?t|do not|never) (?:bound|cap|"
+    r"limit)\b(?! (?:the )?(?:rate|retr))"
+)
+LIMITS_STATED = re.compile(
+    r"\bcapped at \d|\ba (?:daily|hourly|weekly) cap\b|\baction limits?\b|"
+    r"\bat most \d[\d,]* (?:[\w-]+ )?(?:per|a|an|each) (?:day|hour|week|minute)\b"
+)
+
+
+def _action_limits(r: Reading) -> None:
+    for s in r.sents:
+        denied = LIMITS_DENIED.search(s.lower)
+        if denied and not re.search(r"rate[- ]limit|retr(?:y|ies)", s.lower[denied.start() :]):
+            r.draft.put(("monitoring", "action_limits"), False, quote(s, *denied.span()))
+            return
+        stated = LIMITS_STATED.search(s.lower)
+        if stated and not s.negated(stated.start(), stated.end()):
+            r.draft.put(("monitoring", "action_limits"), True, quote(s, *stated.span()))
+            return
+
+
 def read(r: Reading) -> None:
     d = r.draft
+    _action_limits(r)
     watched = [s for s in r.sents if CONTEXT.search(s.lower)]
     for key, pattern in SIGNALS:
         for s in watched:
