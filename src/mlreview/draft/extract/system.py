@@ -132,7 +132,10 @@ def _traffic(r: Reading) -> None:
                 continue
             if m.group("unit") is None and not (noun or re.search(THINGS, m.group(0))):
                 continue
-            context = s.lower[max(0, m.start() - 60) : m.end() + 25]
+            # what follows the rate counts only up to the end of its clause: 'about 200 requests
+            # a second, and the load test reached 250' is the peak, not the load test
+            after = re.split(r"[,;]|\band\b|\bbut\b", s.lower[m.end() : m.end() + 25])[0]
+            context = s.lower[max(0, m.start() - 60) : m.end()] + after
             if NOT_TRAFFIC.search(context) or s.negated(m.start(), m.end()):
                 continue
             value = number(m)
