@@ -19,9 +19,10 @@ HEADS = {
     "db": "database",
     "table": "warehouse",
     "service": "online_api",
+    "api": "external_api",
 }
 PHRASE = re.compile(
-    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service)s?\b"
+    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api)s?\b"
     r"(?!\s+(?:archive|pages?|layer|cluster|schema|owners?|team|names?|keys?|partitions?|files?|"
     r"dumps?|exports?|snapshots?|copy|copies|fronts?|listings?)\b)"
     r"(?:\s+of\s+(?:[\w-]+\s+)?(?P<of>[a-z]{4,}))?"
@@ -122,6 +123,7 @@ MODEL_SERVICES = frozenset(
         "customer",
     ]
 )
+VENDOR = frozenset(["vendor", "vendor's", "third-party", "partner", "provider", "supplier"])
 CALLED = re.compile(
     r"(?:\brpc|\bcalls?|\bcalling|\bthrough|\bvia|\bqueries|\bhits?|\bfrom)\s+(?:to\s+)?"
     r"(?:a|an|the|our|their)?\s*$"
@@ -177,6 +179,8 @@ def _component(
         return known[0]  # 'that service', 'the table': the one named before
     if head == "service":
         return _service(s, hit)
+    if head == "api" and mod not in VENDOR:
+        return None  # 'the scoring API' is the endpoint; a vendor's or a third party's is a source
     if mod in NOT_NAMING and not of:
         return None
     if mod in ("feature", "training", "offline") and head in ("store", "table"):

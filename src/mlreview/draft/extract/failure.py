@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
-from mlreview.draft.extract.reading import Reading
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, Mention, Sentence, duration_text, number
 
 CONDITION = re.compile(
@@ -68,13 +68,16 @@ SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
     (
         "last_known_good",
         r"last[- ]known|old value (?:just )?stays|keeps? (?:the )?(?:last|old)|yesterday'?s|"
-        r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last",
+        r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last|"
+        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)",
     ),
     ("skip_feature", r"\bskip\w*"),
     (
         "default_value",
         r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b|"
-        r"\b(?:hands?|gives?|passes|sends?) back\b|\breturns? (?:a |the )?-?\d",
+        r"\b(?:hands?|gives?|passes|sends?) back\b|\breturns? (?:a |the )?-?\d|"
+        r"\b(?:falls?|fell|go|goes) back to (?:a |the )?-?\d|"
+        r"\b(?:become|becomes|defaults? to) -?\d",
     ),
 )
 MODEL_WORDS = re.compile(
@@ -82,7 +85,8 @@ MODEL_WORDS = re.compile(
     r"\bmodel call\b|\binference\b|\bmodel server\b|\bmodel service\b"
 )
 VALID_LOOKING = re.compile(
-    r"looks? (?:completely |perfectly )?(?:normal|fine|valid|real)|treat\w* (?:as|them as) "
+    r"looks? (?:like (?:a |an )?)?(?:completely |perfectly )?(?:normal|fine|valid|real|ordinary)|"
+    r"treat\w* (?:as|them as) "
     r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if|"
     r"\b(?:is|are) (?:a |an )?(?:legal|valid|normal|possible|ordinary|real) values?\b|"
     r"\bnothing (?:downstream )?treats it as special"
@@ -130,6 +134,24 @@ SUBJECT_KINDS = {
 }
 
 
+PRONOUN = re.compile(r"\s*(?:it|it's|they|they're|that|this one)\s*")
+DATA_KINDS = frozenset(
+    [*SOURCE_KINDS, *STORE_KINDS, "online_api", "analytics_store", "search_engine", "vector_store"]
+)
+
+
+def _referent(r: Reading, s: Sentence, at: int) -> list[Mention]:
+    """What 'it' in a condition stands for: the data component named last before it, in its
+    sentence or the one before ('Promotions are a Snowflake table ...; if it isn't updated')."""
+    here = [x for x in r.found if x.sentence is s and x.end <= at and x.tech.kind in DATA_KINDS]
+    if here:
+        return [here[-1]]
+    i = r.sents.index(s)
+    before = [x for x in r.found if i and x.sentence is r.sents[i - 1]]
+    data = [x for x in before if x.tech.kind in DATA_KINDS]
+    return [data[-1]] if data else []
+
+
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     """What a condition is about: the technologies it names, else the one component of the
     kind it names ('if the auth stream stops' when one stream is drafted)."""
@@ -137,6 +159,8 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     named = [x for x in r.found if x.sentence is s and a <= x.start and x.end <= b + 1]
     if named:
         return named
+    if PRONOUN.fullmatch(m.group("subject")):
+        return _referent(r, s, m.start())
     for word, kinds in SUBJECT_KINDS.items():
         if re.search(rf"\b{word}s?\b", m.group("subject")):
             of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
@@ -205,6 +229,12 @@ def source_failure(r: Reading) -> None:
                 d.put((*key, "default_in_valid_range"), True, words)
             if NOT_ALERTED.search(rest):
                 d.put((*key, "alert"), False, words)
+            elif re.search(
+                r"\b(?:someone|somebody|we|the team|on-?call) (?:is |are |get |gets )?"
+                r"(?:alerted|paged|notified)\b",
+                rest,
+            ):
+                d.put((*key, "alert"), True, words)
             elif d.get((*key, "behaviour")):
                 _unalerted(r, ident, key)
 

@@ -14,6 +14,7 @@ SOURCE_KINDS = {
     "object_store": "files",
     "model_api": "third_party",
     "online_api": "online_api",
+    "external_api": "third_party",
 }
 STORE_KINDS = {
     "online_store": "online",
