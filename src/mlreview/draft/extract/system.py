@@ -101,6 +101,7 @@ NOT_TRAFFIC = re.compile(
     r"per (?:replica|instance|pod|node|gpu|worker)|single (?:instance|replica|pod)|load[- ]test|"
     r"\ballows?\b|\blimit|\bquota|\bcapped\b|\bmessages?\b|\bmsgs?\b|\bpings?\b|\bupdates\b"
 )
+VAGUE = re.compile(r"\b(?:a few|few|several|many|some|a couple of)\s+$")
 # A plural noun counted per second is the system's work ('1,000 charges a second') unless it
 # counts time, capacity or data volume.
 NOT_COUNTED = re.compile(
@@ -127,6 +128,8 @@ def _traffic(r: Reading) -> None:
     peaks: list[tuple[int, float, str]] = []
     for s in r.sents:
         for m in RATE.finditer(s.lower):
+            if VAGUE.search(s.lower[: m.start()]):
+                continue  # 'a few hundred requests a second' gives no figure to write
             noun = m.group("noun")
             if noun and not re.search(THINGS, noun) and NOT_COUNTED.search(noun):
                 continue
