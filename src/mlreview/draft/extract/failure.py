@@ -14,7 +14,9 @@ from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, Mention, Sentence, duration_text, number
 
 CONDITION = re.compile(
-    r"\b(?:if|when|whenever|once|should)\b(?P<subject>[^,;:]{0,80}?)\s*"
+    # 'once per request' counts calls; 'once it is down' is a condition
+    r"\b(?:if|when|whenever|once(?! (?:per|a|an|every|each|more|again|or|daily)\b)|should)\b"
+    r"(?P<subject>[^,;:]{0,80}?)\s*"
     r"(?:\b(?:is|are|was|were|goes|gets|becomes)\s+)?(?:\bitself\s+)?"
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
     r"times? out|timed out|stops|goes down|is late|arrives? late|"
@@ -107,14 +109,19 @@ def _pick(table: tuple[tuple[str, str], ...], text: str) -> tuple[str, re.Match[
 
 
 def conditions(r: Reading) -> list[tuple[Sentence, re.Match[str], str]]:
-    """Each failure condition with its consequence: the rest of its sentence after it (or the
-    next sentence when nothing follows)."""
+    """Each failure condition with its consequence: the rest of its sentence after it, else the
+    clause before it ('uses defaults if it's slow'), else the next sentence."""
     out = []
     for i, s in enumerate(r.sents):
         for m in CONDITION.finditer(s.lower):
             rest = s.lower[m.end() :]
-            if len(rest.strip(" ,.;-)")) < 6 and i + 1 < len(r.sents):
-                rest = r.sents[i + 1].lower
+            if len(rest.strip(" ,.;-)")) < 6:
+                # 'and uses defaults if it's slow': the consequence comes before the condition
+                before = re.split(r",|;|\band\b|\bbut\b", s.lower[: m.start()])[-1]
+                if len(before.strip()) >= 6:
+                    rest = before
+                elif i + 1 < len(r.sents):
+                    rest = r.sents[i + 1].lower
             out.append((s, m, rest))
     return out
 
