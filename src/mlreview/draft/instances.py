@@ -30,6 +30,10 @@ NAMED: tuple[re.Pattern[str], ...] = (
     re.compile(r"`(?P<name>[a-z][\w.-]{2,40})`"),
     re.compile(r"\bwhich we call [`\"']?(?P<name>[a-z][\w-]{2,40})"),
     re.compile(r"\b" + KIND_WORD + r"\s*,\s*(?P<name>[a-z][a-z0-9]*[-_][\w-]+)\s*,"),
+    ANOTHER := re.compile(
+        r"^\W*(?P<name>[a-z][\w-]{2,30}) (?:are|is|live|lives|sit|sits) (?:in )?"
+        r"(?:another|a second|a separate|their own|its own) "
+    ),
 )
 
 
@@ -55,6 +59,7 @@ def _technology(
 def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     """``found`` with named instances in place of the technology mentions they stand for."""
     instances: dict[str, Mention] = {}
+    another: set[str] = set()  # 'Promotions are another Snowflake table': not the plain one
     for s in sents:
         for pattern in NAMED:
             for hit in pattern.finditer(s.lower):
@@ -69,6 +74,8 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
                     tech.tech, name=name, aliases=(), instance_of=tech.tech.name
                 )
                 instances[name] = dataclasses.replace(tech, tech=instance)
+                if pattern is ANOTHER:
+                    another.add(name)
     if not instances:
         return found
     by_tech: dict[str, list[str]] = {}
@@ -91,7 +98,9 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
                 continue
             if any(x.tech.instance_of == m.tech.name for x in named_here):
                 continue  # 'Redis (`rider-profile`)': the name says which
-            if len(names) == 1:
+            if len(names) == 1 and names[0] in another:
+                out.append(m)  # the plain mention is the first one, not the other
+            elif len(names) == 1:
                 out.append(dataclasses.replace(m, tech=instances[names[0]].tech))
         out.extend(named_here)
     out.sort(key=lambda m: (m.sentence.start, m.start))

@@ -22,6 +22,9 @@ class Technology:
     source: str | None = None
     instance_of: str | None = None
     """For a component the text names itself ('redis-feat'), the catalogue technology it runs."""
+    from_text: bool = False
+    """A component named only by what it is ('a key-value store'): no catalogue technology,
+    so what is known of it, failure behaviour included, comes from the text only."""
 
     def availability_for(self, zones: int | None) -> float | None:
         """The published availability for a deployment in ``zones`` zones, if there is one."""

@@ -19,6 +19,7 @@ from mlreview.draft.extract import (
     model,
     monitoring,
     named,
+    sampling,
     serving,
     system,
 )
@@ -35,6 +36,7 @@ def draft_from_text(text: str) -> Draft:
     features.read(reading)
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
+    sampling.read(reading)
     failure.source_failure(reading)
     named.describe_unplaced(reading)
     return reading.draft

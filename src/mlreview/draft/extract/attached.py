@@ -29,10 +29,12 @@ ZONES = re.compile(
 OWNER = re.compile(
     r"\b(?:owned|maintained|run|produced|managed) by (?:the )?(?P<owner>[\w&' -]{2,40}?)"
     r"(?:\s+team)?(?=\s*[,.;)]|\s+(?:and|but|not|who|which|via|through)\b|$)|"
-    r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b"
+    r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b|"
+    r"\b(?:that|which) (?:the|our) (?P<owner3>[\w-]+(?: [\w-]+)?) team (?:writes|produces|"
+    r"publishes|loads|fills|updates|sends)\b"
 )
 NOT_OURS = re.compile(
-    r"\bnot us\b|\bnot ours\b|\bwhich they own\b|\bthey own\b|"
+    r"\bnot us\b|\bnot ours\b|\bwe (?:don'?t|do not) own\b|\bwhich they own\b|\bthey own\b|"
     r"\bnot (?:owned by )?(?:us|our team)\b|\bnot our code\b|\bdon'?t know we consume\b"
 )
 REFERS_BACK = re.compile(
@@ -141,13 +143,43 @@ def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
     s = mention.sentence
     m = OWNER.search(s.lower, mention.start)
     if m and _nearest(r, s, m.start(), sources) == ident:
-        owner = (m.group("owner") or m.group("owner2")).strip()
-        if owner not in ("us", "we", "our team", "me"):
+        owner = (m.group("owner") or m.group("owner2") or m.group("owner3")).strip()
+        owner = re.split(r"\b(?:the|a|an|our|their)\s+", owner)[-1]  # 'a service the geo team'
+        if re.search(r"\b(?:another|other|different|some)\b", owner):
+            d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
+        elif owner not in ("us", "we", "our team", "me"):
             d.put(("sources", ident, "owner"), owner, quote(s, *m.span()))
             d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
-    mine = NOT_OURS.search(s.lower, mention.start)
-    if mine:
-        d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *mine.span()))
+    _contract(r, ident, sources)
+    for x in r.found:
+        if x.tech.name != ident:
+            continue
+        mine = NOT_OURS.search(x.sentence.lower, max(0, x.start - 20))
+        if mine and _nearest(r, x.sentence, mine.start(), sources) in (ident, None):
+            words = quote(x.sentence, *mine.span())
+            d.put(("sources", ident, "owned_by_model_team"), False, words)
+            break
+
+
+# 'we're not on any change list for it', 'doesn't tell us about changes', 'with no contract'.
+UNANNOUNCED = re.compile(
+    r"\bnot on (?:any|the|a) (?:change|mailing|notification) list|\b(?:doesn'?t|does not|don'?t|"
+    r"do not|never) (?:tell|warn|notify|inform) us (?:about|of|before) (?:\w+ )?changes|"
+    r"\bwithout (?:telling|warning|notifying) us\b|\bwith no (?:data )?contract\b|"
+    r"\bno (?:data )?contract\b"
+)
+
+
+def _contract(r: Reading, ident: str, sources: set[str]) -> None:
+    """Whether the producer of a source tells this team before it changes the data."""
+    for x in r.found:
+        if x.tech.name != ident:
+            continue
+        told = UNANNOUNCED.search(x.sentence.lower)
+        if told and _nearest(r, x.sentence, told.start(), sources) == ident:
+            key = ("sources", ident, "contract", "change_notification")
+            r.draft.put(key, False, quote(x.sentence, *told.span()))
+            return
 
 
 def pipeline_facts(r: Reading) -> None:
@@ -164,9 +196,20 @@ def pipeline_facts(r: Reading) -> None:
         mention = next((x for x in r.found if x.tech.name == engine), None)
         if mention is None:
             continue
-        for s in about(r, mention, set(engines) - {engine}):
+        sents = about(r, mention, set(engines) - {engine})
+        if len(d.ids("pipelines")) == 1:
+            sents += [s for s in r.sents if s not in sents and _the_job(r, s)]
+        for s in sents:
             _times(r, ("pipelines", ident), s)
             _alerts(r, ("pipelines", ident), s)
+
+
+def _the_job(r: Reading, s: Sentence) -> bool:
+    """'The join job retries ...': a sentence about 'the job' names the only one drafted."""
+    return bool(THE_JOB.search(s.lower)) and not any(
+        x.sentence is s and x.tech.kind in ("scheduler", "batch_engine", "stream_engine")
+        for x in r.found
+    )
 
 
 def _times(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
@@ -197,6 +240,14 @@ def _times(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
         d.put((*key, field), f"{span}m", quote(s, *finish.span()))
 
 
+THE_JOB = re.compile(r"^\W*the (?:[\w-]+ )?(?:job|dag|pipeline|flow)\b")
+PAGED_IF = re.compile(
+    r"\b(?:pages?|alerts?|notifies) (?:us|the team|someone|whoever is on[- ]?call|"
+    r"the on[- ]?call)? ?(?:if|when|whenever) (?:it |the job )?(?:fails|breaks|errors|crashes)"
+    r"(?P<late> or (?:runs|is) late)?"
+)
+
+
 def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     d = r.draft
     silent = re.search(
@@ -214,6 +265,11 @@ def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     )
     if paged and not s.negated(paged.start(), paged.end()):
         d.put((*key, "alerts", "on_failure"), "alert", quote(s, *paged.span()))
+    when = PAGED_IF.search(s.lower)
+    if when and not s.negated(when.start(), when.end()):
+        d.put((*key, "alerts", "on_failure"), "alert", quote(s, *when.span()))
+        if when.group("late"):
+            d.put((*key, "alerts", "on_sla_miss"), "alert", quote(s, *when.span()))
     lag = re.search(r"\bconsumer[- ]lag alert|\balert\w* on (?:\w+ )?(?:consumer )?lag\b", s.lower)
     if lag:
         stated = not s.negated(lag.start(), lag.end())

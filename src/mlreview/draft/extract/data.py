@@ -33,13 +33,8 @@ def read(r: Reading) -> None:
     d = r.draft
     for m in r.of_kind(*SOURCE_KINDS):
         words = quote(m.sentence, m.start, m.end)
-        d.component(
-            "sources",
-            m.tech.name,
-            words,
-            kind=SOURCE_KINDS[m.tech.kind],
-            technology=m.tech.instance_of or m.tech.name,
-        )
+        d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
+        _technology(r, ("sources", m.tech.name), m)
     for m in r.of_kind(*STORE_KINDS):
         if _detail_of_previous(r, m):
             continue
@@ -49,8 +44,8 @@ def read(r: Reading) -> None:
             r"online|serv|look ?up|real", m.sentence.lower
         ):
             kind = "offline"
-        technology = m.tech.instance_of or m.tech.name
-        d.component("stores", m.tech.name, words, kind=kind, technology=technology)
+        d.component("stores", m.tech.name, words, kind=kind)
+        _technology(r, ("stores", m.tech.name), m)
     for m in r.of_kind("stream_engine"):
         _stream_job(r, m)
     done: set[tuple[int, str]] = set()
@@ -60,6 +55,18 @@ def read(r: Reading) -> None:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
     _availability(r)
+
+
+def _technology(r: Reading, key: tuple[str, str], m: Mention) -> None:
+    """The technology a component runs; a component named only by what it is has none."""
+    if m.tech.from_text:
+        r.draft.notes[(*key, "kind")] = (
+            "no technology named: its kind is read from the words, its failure behaviour "
+            "from the text only"
+        )
+        return
+    words = quote(m.sentence, m.start, m.end)
+    r.draft.put((*key, "technology"), m.tech.instance_of or m.tech.name, words)
 
 
 def _detail_of_previous(r: Reading, m: Mention) -> bool:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
-from mlreview.draft.extract.reading import Reading
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, Mention, Sentence, duration_text, number
 
 CONDITION = re.compile(
-    r"\b(?:if|when|whenever|once|should)\b(?P<subject>[^,;:]{0,80}?)\s*"
+    # 'once per request' counts calls; 'once it is down' is a condition
+    r"\b(?:if|when|whenever|once(?! (?:per|a|an|every|each|more|again|or|daily)\b)|should)\b"
+    r"(?P<subject>[^,;:]{0,80}?)\s*"
     r"(?:\b(?:is|are|was|were|goes|gets|becomes)\s+)?(?:\bitself\s+)?"
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
     r"times? out|timed out|stops|goes down|is late|arrives? late|"
@@ -33,7 +35,8 @@ ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
         r"\bapprov\w*|fails? open|fail-open|published anyway|\bpublish\w* anyway|"
         r"routed to (?:the )?manual|manual (?:underwriting|review|inspection|queue)|"
         r"contact an agent|fails? closed|"
-        r"\bdivert|\bdecline\w*|\bblock\w*",
+        r"\bdivert|\bdecline\w*|\bblock\w*|\b(?:go|goes|get|gets|are let|is let|pass|passes) "
+        r"through\b|\blet (?:it|them|\w+s) through\b",
     ),
     ("previous_model", r"previous model|last (?:good )?model"),
     (
@@ -67,12 +70,16 @@ SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
     (
         "last_known_good",
         r"last[- ]known|old value (?:just )?stays|keeps? (?:the )?(?:last|old)|yesterday'?s|"
-        r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last",
+        r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last|"
+        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)",
     ),
     ("skip_feature", r"\bskip\w*"),
     (
         "default_value",
-        r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b",
+        r"\bnull\b|\bdefault|assume|substitut\w*|average|\bzero\b|set to|\bmedian\b|"
+        r"\b(?:hands?|gives?|passes|sends?) back\b|\breturns? (?:a |the )?-?\d|"
+        r"\b(?:falls?|fell|go|goes) back to (?:a |the )?-?\d|"
+        r"\b(?:become|becomes|defaults? to) -?\d",
     ),
 )
 MODEL_WORDS = re.compile(
@@ -80,12 +87,15 @@ MODEL_WORDS = re.compile(
     r"\bmodel call\b|\binference\b|\bmodel server\b|\bmodel service\b"
 )
 VALID_LOOKING = re.compile(
-    r"looks? (?:completely |perfectly )?(?:normal|fine|valid|real)|treat\w* (?:as|them as) "
-    r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if"
+    r"looks? (?:like (?:a |an )?)?(?:completely |perfectly )?(?:normal|fine|valid|real|ordinary)|"
+    r"treat\w* (?:as|them as) "
+    r"(?:normal|valid)|as (?:a )?valid value|assume sunny|brand-new|as if|"
+    r"\b(?:is|are) (?:a |an )?(?:legal|valid|normal|possible|ordinary|real) values?\b|"
+    r"\bnothing (?:downstream )?treats it as special"
 )
 NOT_ALERTED = re.compile(
     r"\b(?:nobody|no one|nothing) (?:gets |is )?(?:alerted|paged|told|notified)|"
-    r"\bno (?:alert|page|alarm)|\bwe do not page\b|\bwe don'?t page\b|not (?:alerted|paged)"
+    r"\bno (?:alert|page|alarm)|\bwe (?:do not|don'?t) (?:page|alert)\b|not (?:alerted|paged)"
 )
 ALERTED = re.compile(r"\b(?:pages?|paged|alerts?|alerted)\b")
 
@@ -99,14 +109,19 @@ def _pick(table: tuple[tuple[str, str], ...], text: str) -> tuple[str, re.Match[
 
 
 def conditions(r: Reading) -> list[tuple[Sentence, re.Match[str], str]]:
-    """Each failure condition with its consequence: the rest of its sentence after it (or the
-    next sentence when nothing follows)."""
+    """Each failure condition with its consequence: the rest of its sentence after it, else the
+    clause before it ('uses defaults if it's slow'), else the next sentence."""
     out = []
     for i, s in enumerate(r.sents):
         for m in CONDITION.finditer(s.lower):
             rest = s.lower[m.end() :]
-            if len(rest.strip(" ,.;-)")) < 6 and i + 1 < len(r.sents):
-                rest = r.sents[i + 1].lower
+            if len(rest.strip(" ,.;-)")) < 6:
+                # 'and uses defaults if it's slow': the consequence comes before the condition
+                before = re.split(r",|;|\band\b|\bbut\b", s.lower[: m.start()])[-1]
+                if len(before.strip()) >= 6:
+                    rest = before
+                elif i + 1 < len(r.sents):
+                    rest = r.sents[i + 1].lower
             out.append((s, m, rest))
     return out
 
@@ -119,8 +134,29 @@ SUBJECT_KINDS = {
     "database": ("database",),
     "cache": ("cache", "online_store"),
     "store": ("online_store", "cache", "feature_store"),
-    "api": ("model_api",),
+    "api": ("model_api", "online_api"),
+    "call": ("online_api", "model_api"),
+    "rpc": ("online_api",),
+    "service": ("online_api",),
 }
+
+
+PRONOUN = re.compile(r"\s*(?:it|it's|they|they're|that|this one)\s*")
+DATA_KINDS = frozenset(
+    [*SOURCE_KINDS, *STORE_KINDS, "online_api", "analytics_store", "search_engine", "vector_store"]
+)
+
+
+def _referent(r: Reading, s: Sentence, at: int) -> list[Mention]:
+    """What 'it' in a condition stands for: the data component named last before it, in its
+    sentence or the one before ('Promotions are a Snowflake table ...; if it isn't updated')."""
+    here = [x for x in r.found if x.sentence is s and x.end <= at and x.tech.kind in DATA_KINDS]
+    if here:
+        return [here[-1]]
+    i = r.sents.index(s)
+    before = [x for x in r.found if i and x.sentence is r.sents[i - 1]]
+    data = [x for x in before if x.tech.kind in DATA_KINDS]
+    return [data[-1]] if data else []
 
 
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
@@ -130,6 +166,8 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     named = [x for x in r.found if x.sentence is s and a <= x.start and x.end <= b + 1]
     if named:
         return named
+    if PRONOUN.fullmatch(m.group("subject")):
+        return _referent(r, s, m.start())
     for word, kinds in SUBJECT_KINDS.items():
         if re.search(rf"\b{word}s?\b", m.group("subject")):
             of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
@@ -193,10 +231,36 @@ def source_failure(r: Reading) -> None:
             words = quote(s, m.start(), min(len(s.lower), m.end() + 60))
             if picked:
                 d.put((*key, "behaviour"), picked[0], words)
-            if VALID_LOOKING.search(rest):
+            after = _following(r, s)
+            if VALID_LOOKING.search(rest) or VALID_LOOKING.search(after):
                 d.put((*key, "default_in_valid_range"), True, words)
             if NOT_ALERTED.search(rest):
                 d.put((*key, "alert"), False, words)
+            elif re.search(
+                r"\b(?:someone|somebody|we|the team|on-?call) (?:is |are |get |gets )?"
+                r"(?:alerted|paged|notified)\b",
+                rest,
+            ):
+                d.put((*key, "alert"), True, words)
+            elif d.get((*key, "behaviour")):
+                _unalerted(r, ident, key)
+
+
+def _following(r: Reading, s: Sentence) -> str:
+    """The sentence after ``s``, where a consequence is often explained ('-1 is a legal value')."""
+    i = r.sents.index(s)
+    return r.sents[i + 1].lower if i + 1 < len(r.sents) else ""
+
+
+def _unalerted(r: Reading, ident: str, key: tuple[str, ...]) -> None:
+    """'We don't page on that service's error rate': no alert on the source said anywhere."""
+    for x in r.found:
+        if x.tech.name != ident:
+            continue
+        clause = x.sentence.lower[max(0, x.start - 40) : x.end + 20]
+        if NOT_ALERTED.search(clause):
+            r.draft.put((*key, "alert"), False, quote(x.sentence, x.start, x.end))
+            return
 
 
 def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
@@ -228,7 +292,7 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             put("timeout_ms", float(t.group("n") or t.group("n2")), s, t.start(), t.end())
         c = re.search(
             r"\b(?P<word>once|twice|thrice)\s+(?:per|a|each|for each|for every|on every)\s+"
-            r"(?:request|search|call|query|auction|prediction|quote)|(?<![\w.])(?P<n>\d+)\s+times?\s+"
+            r"(?!(?:day|night|week|hour|minute|second|month|year|run|job)s?\b)[a-z]+\b|(?<![\w.])(?P<n>\d+)\s+times?\s+"
             r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
             r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
             r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"

@@ -15,7 +15,19 @@ from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
 SEPARATE = re.compile(
     r"\b(?:two|2) implementations?\b|\bnot the same code\b|\bseparate implementation|"
     r"\bown implementation|\breimplement\w*|\bcomputed differently\b|\bbuilt differently\b|"
-    r"\bdifferent (?:code|implementation|logic)\b|\b(?:two|2) implementation of same logic\b"
+    r"\bdifferent (?:code|implementation|logic)\b|\b(?:two|2) implementation of same logic\b|"
+    r"\bseparate (?:[\w-]+ )?(?:code|codebases?|code ?paths?)\b"
+)
+REFERS = r"\b(?:those|these|them|they|ones)\b"
+# How old a served value may be: 'the model expects them within six hours', '10 minutes old at
+# most', 'must be no older than 1 hour'.
+FRESHNESS = re.compile(
+    r"\b(?:expects?|needs?|must be|should be|may be|can be|budget\w*)\b[^.;]{0,60}?\b(?:within|"
+    r"at most|no older than|under|less than|no more than)\s+"
+    + NUMBER
+    + r"\s*(?P<unit>"
+    + UNIT
+    + r")\b(?!\s+(?:of|after) )"
 )
 RECOMPUTED = re.compile(
     r"\brecompute[sd]?\b[^.;]{0,60}?\bfrom\b|\bnot from (?:what )?[\w-]+(?: (?:served|computes))?\b"
@@ -151,6 +163,9 @@ def read(r: Reading) -> None:
         if hit and re.search(r"\bif\b|\bwhen\b|\bmissing\b|\bdown\b|\btimes? out\b", hit[0].lower):
             facts.append((("missing", "serving"), value, quote(hit[0], *hit[1].span())))
             break
+    budget, budget_note = _budget(r, feature_sents)
+    if budget:
+        facts.append(budget)
     if not facts and not other:
         return
     named = next(((s, n) for s in feature_sents if (n := NAMED.search(s.lower))), None)
@@ -160,6 +175,30 @@ def read(r: Reading) -> None:
     ident = re.sub(r"[^a-z0-9]+", "_", named[1].group("name")).strip("_") if named else "features"
     words = quote(named[0], *named[1].span()) if named else ""
     _add(r, ident, words, facts, named is None)
+    if budget_note:
+        r.draft.notes[("features", ident, "freshness_budget")] = budget_note
+
+
+def _budget(r: Reading, feature_sents: list[Sentence]) -> tuple[Fact | None, str]:
+    """The freshness budget stated for the features, and a note when another is stated in words.
+    A sentence that refers back to the features of the one before ('... keeps real-time
+    features there; the model expects those within minutes') is about them too."""
+    about = [
+        s
+        for i, s in enumerate(r.sents)
+        if s in feature_sents
+        or (i and r.sents[i - 1] in feature_sents and re.search(REFERS, s.lower))
+    ]
+    found = next(((s, b) for s in about if (b := FRESHNESS.search(s.lower))), None)
+    if found is None or found[0].negated(*found[1].span()):
+        return None, ""
+    s, b = found
+    text = duration_text(number(b), b.group("unit"))
+    rest = s.lower[: b.start()] + s.lower[b.end() :]
+    note = ""
+    if re.search(r"\bold at most\b|\b(?:few|couple of) (?:seconds|minutes|hours)\b", rest):
+        note = "reading taken: the budget given as a number; another is stated in words"
+    return (("freshness_budget",), text, quote(s, *b.span())), note
 
 
 def _stated(pattern: re.Pattern[str], sents: list[Sentence]) -> tuple[Sentence, str] | None:

@@ -14,7 +14,7 @@ from mlreview.draft.prose import NUMBER, UNIT, duration_text, number
 UNIT_GROUP = r"\s*(?P<unit>" + UNIT + r")\b"
 LABEL_TIME = re.compile(
     r"\blabels?\b|chargebacks?|turnaround|\bcloses?\b|\bland\b|outcomes?|actuals?|\breview|"
-    r"\bknown\b|\barrive|delivered|\bget a label|clicks?|\bdefault"
+    r"\bknown\b|\barrive|delivered|\bget a label|clicks?|\bdefault|ground truth"
 )
 MEDIAN = re.compile(r"\b(?:median|half|50%|p50)\b[^.;%]{0,45}?(?<![\w.])" + NUMBER + UNIT_GROUP)
 P95 = re.compile(
@@ -23,6 +23,17 @@ P95 = re.compile(
     + r"(?:"
     + UNIT_GROUP
     + r")?"
+)
+# The same figures with the number first: 'four months on median, eight at the 95th percentile'.
+MEDIAN_AFTER = re.compile(
+    r"(?<![\w.])" + NUMBER + UNIT_GROUP + r"\s+(?:on |at the |at |as the |in the )?(?:median|p50)\b"
+)
+P95_AFTER = re.compile(
+    r"(?<![\w.])"
+    + NUMBER
+    + r"(?:"
+    + UNIT_GROUP
+    + r")?\s+(?:at|by|for|on) (?:the )?(?:95th(?: percentile)?|p95)\b"
 )
 MATURITY: tuple[str, ...] = (
     r"\bwaits? (?:for )?(?:about |~)?" + NUMBER + UNIT_GROUP,
@@ -33,12 +44,21 @@ MATURITY: tuple[str, ...] = (
 )
 ONLY_SEEN = re.compile(
     r"\bonly (?:ever )?(?:see|learn|know|get|observe|hear about|have)\b[^.;:]{0,60}?\b(?:on|for|at|"
-    r"when|if)\b\s+(?P<cond>[^,;.()\-]{3,60})|\bonly for (?P<cond2>[\w ]{3,50}?who [^,;.()]{3,40})"
+    r"when|if)\b\s+(?P<cond>[^,;:.()\-]{3,60})|\bonly for (?P<cond2>[\w ]{3,50}?who [^,;.()]{3,40})"
+)
+# 'labels come back within hours, but only for items that were ordered': in a sentence about
+# labels, what follows 'only for' names the cases that ever get one.
+ONLY_FOR = re.compile(
+    r"\bonly (?:for|on) (?P<cond>(?:the |those )?[\w-]+(?: [\w-]+){0,2} (?:that|which|who|whose|we)"
+    r" [^,;.()]{3,50})"
 )
 SHAPES = re.compile(
     r"\b(?:declined|rejected|blocked|hidden|auto-hid|passed|refused)\b[\w ]{0,40}?\b(?:never|"
     r"are not|aren't|won't|don't)\b[^.;]{0,20}?\b(?:get (?:a )?labels?|observed|tracked|reviewed|"
-    r"re-checked|rechecked|seen)|who see (?:a )?(?:high|long|low|bad|expensive)\b[^.;]{0,40}?\b"
+    r"re-checked|rechecked|seen)|(?P<verb>declined|rejected|blocked|refused|hidden|removed)"
+    r"(?: [\w-]+){0,2} never (?:get|receive|have|see) (?:a |an |any )?(?:outcomes?|labels?|"
+    r"ground truth|feedback|results?)\b|"
+    r"who see (?:a )?(?:high|long|low|bad|expensive)\b[^.;]{0,40}?\b"
     r"(?:don'?t|do not|never|often|close|leave|abandon)|\bbecause of (?:a )?(?:high|low) score|"
     r"goes into training as if|\bretrained on that data\b|"
     r"\bevery [\w-]+ (?:customer|user|patient)s? gets? the\b|"
@@ -64,18 +84,20 @@ def delays(r: Reading, key: tuple[str, ...]) -> None:
     """'about half land within 45 days, 95% by day 120', 'median 6 hours, 95th percentile 3d'."""
     d = r.draft
     sents = [s for s in r.sents if LABEL_TIME.search(s.lower)]
-    median = first_stated(MEDIAN, sents)
+    median = first_stated(MEDIAN, sents) or first_stated(MEDIAN_AFTER, sents)
+    said_unit = None
     if median:
         s, m = median
-        d.put(
-            (*key, "delay", "p50"), duration_text(number(m), m.group("unit")), quote(s, *m.span())
-        )
-    high = first_stated(P95, sents)
+        said_unit = m.group("unit")
+        d.put((*key, "delay", "p50"), duration_text(number(m), said_unit), quote(s, *m.span()))
+    high = first_stated(P95, sents) or first_stated(P95_AFTER, sents)
     if high:
         s, m = high
         unit = m.group("unit") or next(
             (u for u in ("day", "week", "month") if f"by {u}" in m.group(0)), None
         )
+        if unit is None and median and median[0] is s:
+            unit = said_unit  # 'four months on median, eight at the 95th percentile'
         if unit:
             d.put((*key, "delay", "p95"), duration_text(number(m), unit), quote(s, *m.span()))
     for pattern in MATURITY:
@@ -91,13 +113,18 @@ def selection(r: Reading, ident: str) -> None:
     """Which outcomes are ever seen, and whether the model's own decisions decide that."""
     d = r.draft
     key = ("feedback", ident)
-    seen = first_stated(ONLY_SEEN, r.sents)
+    seen = first_stated(ONLY_SEEN, r.sents) or first_stated(
+        ONLY_FOR, [s for s in r.sents if LABEL_TIME.search(s.lower)]
+    )
     if seen:
         s, m = seen
-        cond = (m.group("cond") or m.group("cond2")).strip()
+        cond = (m.group("cond") or m.groupdict().get("cond2") or "").strip()
         cond = re.sub(r"^(?:the|those) (?=\w)", "", cond)
         d.put((*key, "label", "observed_only_when"), cond, quote(s, *m.span()))
     shaped = first_stated(SHAPES, r.sents)
+    if shaped and not seen and shaped[1].group("verb"):
+        s, m = shaped
+        d.put((*key, "label", "observed_only_when"), f"not {m.group('verb')}", quote(s, *m.span()))
     if shaped or seen:
         s, m = shaped or seen  # type: ignore[misc]  # one of the two is set
         d.put((*key, "model_shapes_own_data"), True, quote(s, *m.span()))

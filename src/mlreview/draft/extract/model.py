@@ -113,10 +113,21 @@ GATE = re.compile(
     r"\bgate\b"
 )
 COMPARED = re.compile(
-    r"\bbeats? the current|\bcompare\w* (?:it )?(?:against|with|to) the current|\bthan the current|"
+    r"\bbeat(?:s|ing)? the current|\bcompare\w* (?:[\w-]+ ){0,3}?(?:against|with|to) the current|"
+    r"\bthan the current|"
     r"\bno worse than (?:the current|yesterday)|\bthan yesterday|\bdoesn'?t regress|"
     r"\bif (?:offline )?[\w-]+ (?:on [\w ]+ )?improves\b|"
     r"\bbeats? (?:the )?(?:champion|incumbent|previous)"
+)
+
+
+# A promotion made conditional on the comparison ('only pushed if it beats the current one',
+# 'promoted when it beats', 'the push is blocked if it drops') is a blocking gate.
+HELD_BACK = re.compile(
+    r"\b(?:pushed|promoted|shipped|deployed|released|exported|launched|goes out|go live|"
+    r"goes live|replaces? (?:the|it))\b[^.;]{0,40}?\b(?:if|when|after|once|unless)\b|"
+    r"\b(?:push|promotion|release|rollout|deploy\w*|export) is (?:blocked|stopped|held)\b|"
+    r"\bblocks? (?:the )?(?:push|release|rollout|deploy\w*|export)\b"
 )
 
 
@@ -137,6 +148,9 @@ def _gate(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
     if blocking:
         value = not re.match(r"not|non", blocking[1].group(0))
         d.put((*key, "blocking"), value, quote_found(blocking))
+    held = first_stated(HELD_BACK, [compared[0]]) if compared else None
+    if held and not blocking:
+        d.put((*key, "blocking"), True, quote_found(held))
     sliced = first(
         r"\bslices?\s*\((?P<list>[^)]{2,80})\)|\bseparately for (?:the )?(?P<a>[\w-]+) "
         r"(?:segment|slice|cohort)s? and for each (?P<b>[\w-]+)",
@@ -154,7 +168,8 @@ def _gate(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
 
 RETRAINED = re.compile(
     r"\bre-?train\w*|\btrained\b|\btrains\b|\brefit\b|\btraining:|\btraining (?:runs?|jobs?)\b|"
-    r"\bmodels? (?:gets |is |are )?re-?built"
+    r"\bmodels? (?:gets |is |are )?re-?built|\b(?:build|builds|rebuild|rebuilds) (?:a |new |the )?"
+    r"(?:new )?models?\b"
 )
 TRAINING_WORD = re.compile(
     r"\btraining\b(?! (?:features?|data|set|sets|examples|backfill|export|pipeline waits))"

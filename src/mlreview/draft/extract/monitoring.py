@@ -82,7 +82,7 @@ def _level(s: Sentence, start: int, end: int) -> str | bool:
     flat = re.sub(r"\([^)]*\)", lambda b: " " * len(b.group(0)), s.lower)
     breaks = [m.start() for m in BREAK.finditer(flat)]
     lo = max((b for b in breaks if b < start), default=0)
-    hi = min((b for b in breaks if b > end), default=len(s.lower))
+    hi = min((b for b in breaks if b >= end), default=len(s.lower))
     clause = s.lower[lo:hi]
     start = lo
     if SILENT.search(clause) and DASHBOARD.search(clause):
@@ -95,19 +95,50 @@ def _level(s: Sentence, start: int, end: int) -> str | bool:
             return "alert"
         if DASHBOARD.search(part):
             return "dashboard"
+        # A clause that says how it is watched by hand is not overruled by a page elsewhere
+        # in the sentence ('we page on errors, and look at precision once labels mature').
+        if part is clause and MANUAL.search(clause) and not SILENT.search(clause):
+            return "manual"
     if MANUAL.search(s.lower):
         return "manual"
     return True
 
 
+# Whether automated actions are capped: 'nothing limits how many offers go out per week', 'no
+# ceiling on the multiplier', 'it doesn't bound the prices it writes'; 'capped at 500 a day'.
+LIMITS_DENIED = re.compile(
+    r"\b(?:no|nothing|without|never)\b[^.;]{0,20}?\b(?:caps?|ceiling|limits?|bounds?|maximum)\b"
+    r"(?<!rate limit)(?<!rate limits)[^.;]{0,12}?\b(?:on|to|for|how)\b(?! retr)|"
+    r"\bnothing (?:limits|caps|bounds)\b|\b(?:doesn'?t|does not|don'?t|do not|never) (?:bound|cap|"
+    r"limit)\b(?! (?:the )?(?:rate|retr))"
+)
+LIMITS_STATED = re.compile(
+    r"\bcapped at \d|\ba (?:daily|hourly|weekly) cap\b|\baction limits?\b|"
+    r"\bat most \d[\d,]* (?:[\w-]+ )?(?:per|a|an|each) (?:day|hour|week|minute)\b"
+)
+
+
+def _action_limits(r: Reading) -> None:
+    for s in r.sents:
+        denied = LIMITS_DENIED.search(s.lower)
+        if denied and not re.search(r"rate[- ]limit|retr(?:y|ies)", s.lower[denied.start() :]):
+            r.draft.put(("monitoring", "action_limits"), False, quote(s, *denied.span()))
+            return
+        stated = LIMITS_STATED.search(s.lower)
+        if stated and not s.negated(stated.start(), stated.end()):
+            r.draft.put(("monitoring", "action_limits"), True, quote(s, *stated.span()))
+            return
+
+
 def read(r: Reading) -> None:
     d = r.draft
+    _action_limits(r)
     watched = [s for s in r.sents if CONTEXT.search(s.lower)]
     for key, pattern in SIGNALS:
         for s in watched:
             m = re.search(pattern, s.lower)
-            if not m:
-                continue
+            if not m or re.search(r"'s\s+$", s.lower[: m.start()]):
+                continue  # 'that service's error rate' is another component's signal
             if key[-1] in ("latency", "errors") and not (
                 ALERT.search(s.lower) or DASHBOARD.search(s.lower) or "monitor" in s.lower
             ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlreview.draft.draft import Draft
+from mlreview.draft.generic import generic_mentions
 from mlreview.draft.instances import with_instances
 from mlreview.draft.prose import Mention, Sentence, mentions, sentences
 
@@ -12,6 +13,8 @@ SOURCE_KINDS = {
     "database": "database",
     "object_store": "files",
     "model_api": "third_party",
+    "online_api": "online_api",
+    "external_api": "third_party",
 }
 STORE_KINDS = {
     "online_store": "online",
@@ -29,7 +32,7 @@ class Reading:
 
     def __init__(self, text: str) -> None:
         self.sents = sentences(text)
-        self.found = with_instances(self.sents, mentions(self.sents))
+        self.found = generic_mentions(self.sents, with_instances(self.sents, mentions(self.sents)))
         self.draft = Draft()
 
     def of_kind(self, *kinds: str) -> list[Mention]:

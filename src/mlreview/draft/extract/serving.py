@@ -60,12 +60,12 @@ def read(r: Reading) -> None:
     _replicas(r, key)
     _serving_facts(r, key)
     _autoscaling(r, key)
-    for m in r.of_kind(*STORE_KINDS, "model_api", "database"):
+    for m in r.of_kind(*STORE_KINDS, "model_api", "database", "online_api"):
         name = m.tech.name
         section = "stores" if m.tech.kind in STORE_KINDS else "sources"
         kind = d.get((section, name, "kind"))
         called = kind == "database" and PER_REQUEST.search(m.sentence.lower)
-        if kind in ("online", "cache", "third_party") or called:
+        if kind in ("online", "cache", "third_party", "online_api") or called:
             _dependency(r, key, name, m)
     endpoint_fallback(r, key)
 
@@ -169,18 +169,35 @@ THINGS = (
     r"(?:instances?|replicas?|pods?|nodes?|containers?|servers?|copies|tasks?|workers?|"
     r"machines?|vms?)"
 )
+INT = r"\d{1,3}(?:,\d{3})+|\d+"  # '1,500' as well as '1500'
 BETWEEN = re.compile(
-    r"(?:between|from)\s+(?P<lo>\d+)\s+(?:and|to)\s+(?P<hi>\d+)(?:\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:between|from)\s+(?P<lo>"
+    + INT
+    + r")\s+(?:and|to)\s+(?P<hi>"
+    + INT
+    + r")(?:\s+(?:[\w.-]+\s+){0,3}?"
     + THINGS
-    + r"\b)?|(?P<lo2>\d+)\s*(?:-|\u2013|to)\s*(?P<hi2>\d+)\s+(?:[\w.-]+\s+){0,3}?"
+    + r"\b)?|(?P<lo2>"
+    + INT
+    + r")\s*(?:-|\u2013|to)\s*(?P<hi2>"
+    + INT
+    + r")\s+(?:[\w.-]+\s+){0,3}?"
     + THINGS
     + r"\b"
 )
 MIN_MAX = re.compile(
-    r"min(?:imum)?\s*(?:of\s+|is\s+(?:still\s+)?|=\s*|:\s*)?(?P<lo>\d+)\b[^.;]{0,40}?\bmax(?:imum)?"
-    r"\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<hi>\d+)\b|(?P<lo2>\d+)\s+(?:[\w.-]+\s+){0,2}?"
+    r"min(?:imum)?\s*(?:of\s+|is\s+(?:still\s+)?|=\s*|:\s*)?(?P<lo>"
+    + INT
+    + r")\b[^.;]{0,40}?\bmax(?:imum)?"
+    r"\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<hi>"
+    + INT
+    + r")\b|(?P<lo2>"
+    + INT
+    + r")\s+(?:[\w.-]+\s+){0,2}?"
     + THINGS
-    + r"\s*\(?\s*min(?:imum)?\b[^.;]{0,40}?\b(?:up to|max(?:imum)?)\s+(?P<hi2>\d+)"
+    + r"\s*\(?\s*min(?:imum)?\b[^.;]{0,40}?\b(?:up to|max(?:imum)?)\s+(?P<hi2>"
+    + INT
+    + r")"
 )
 FIXED = re.compile(
     r"\bfixed\b|\bstatic\b|\bpinned\b|not auto[- ]?scal|no auto[- ]?scal|without auto[- ]?scal|"
@@ -207,15 +224,16 @@ def _replicas(r: Reading, key: tuple[str, ...]) -> None:
         span = first(pattern, serving)
         if span:
             m = span[1]
-            low, high = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
-            if int(low) <= int(high):
-                d.put((*key, "replicas", "min"), int(low), quote_found(span))
-                d.put((*key, "replicas", "max"), int(high), quote_found(span))
+            lo, hi = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
+            low, high = int(lo.replace(",", "")), int(hi.replace(",", ""))
+            if low <= high:
+                d.put((*key, "replicas", "min"), low, quote_found(span))
+                d.put((*key, "replicas", "max"), high, quote_found(span))
                 return
     count = first(
         r"(?:pinned at\s+)?(?<![\w.])(?P<num>\d+)\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?"
         + THINGS
-        + r"\b(?!\s+(?:per|each)\b)",
+        + r"\b(?!\s+(?:per|each|does|handles|serves|sustains|takes|works|can)\b)",
         serving,
     )
     if count:
@@ -233,6 +251,10 @@ def _replicas(r: Reading, key: tuple[str, ...]) -> None:
             )
 
 
+COMPAT_TEST = re.compile(
+    r"\bcompat(?:ibility)? (?:test|check)|\b(?:tested|scored|run|checked|validated) in the "
+    r"(?:production |prod )?serving (?:image|container|binary|stack)|\bserving[- ]image tests?"
+)
 METRICS = (
     ("cpu", r"\bcpu\b"),
     ("gpu utilisation", r"\bgpu util"),
@@ -266,8 +288,9 @@ def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
                 )
                 break
         target = re.search(
-            r"target(?: of| is| at|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*%?|\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|"
-            r"(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
+            r"(?<!p99 )(?<!p95 )(?<!latency )(?<!slo )target(?: of| is| at|:)?\s*"
+            r"(?P<a>\d+(?:\.\d+)?)(?!\d|\.\d)(?!\s*(?:ms|milli|sec|s\b|minutes?))\s*%?|"
+            r"\bat\s+(?P<b>\d+(?:\.\d+)?)\s*%|(?P<c>\d+(?:\.\d+)?)\s*%\s*target",
             s.lower[m.start() :],
         )
         if target:
@@ -330,6 +353,9 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     )
     if tested:
         d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
+    compat = first_stated(COMPAT_TEST, sents)
+    if compat:
+        d.put((*key, "release", "serving_compat_test"), True, quote_found(compat))
     yes_no(
         d,
         (*key, "release", "shadow"),
@@ -343,6 +369,7 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         sents,
     )
     _logging(r, key)
+    _capacity(r, key)
     yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
     yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
     data_ids = set(d.ids("stores")) | set(d.ids("sources"))
@@ -360,6 +387,67 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         n = zones.group("n")
         d.put((*key, "zones"), int(n) if n else 1, quote(s, *zones.span()))
         break
+
+
+FRACTION_WORDS = {"half": 0.5, "a third": 0.333, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
+PER_REPLICA = re.compile(
+    r"(?:(?<![\w.])(?P<num>\d+(?:\.\d+)?)|\b(?P<frac>half|a third|a quarter|a fifth|a tenth))"
+    r"(?: of an?)?\s+(?:[\w-]+\s+){0,2}?(?:a|per|each|/)\s*(?:s\b|sec\b|second)\s+"
+    r"(?:per|on each|on one|for each|a) (?:replica|instance|pod|node)\b|"
+    r"\b(?:one|1|each|a single) (?:replica|instance|pod|node) "
+    r"(?:does|handles|serves|sustains|takes) (?:about |roughly |around |~)?"
+    r"(?:(?P<num2>\d+(?:\.\d+)?)|(?P<frac2>half|a third|a quarter|a fifth|a tenth))"
+    r"(?: of an?)?\s+(?:[\w-]+\s+){0,2}?(?:a|per|each|/)\s*(?:s\b|sec\b|second)"
+)
+LOAD_TEST = re.compile(
+    r"\bload[- ]test\w*\b[^.;]{0,70}?\b(?:got to|reached|hit|held|sustained|peaked at|topped out "
+    r"at|went to|up to)\s+(?:about |around |roughly |~)?(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|"
+    r"\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>k)\b)?"
+)
+QUOTA = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+)?(?:gpus|tpus|accelerators)\b"
+    r"(?=[^.;]{0,60}?\b(?:"
+    r"ceiling|quota|capacity plan|allocation|reserved|at most|cap)\b)|"
+    r"\b(?:reserved|quota of|allocated|allocation of)\s+(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+"
+    r"(?:[\w-]+\s+)?"
+    r"(?:gpus|tpus|accelerators)\b"
+)
+
+
+def _capacity(r: Reading, key: tuple[str, ...]) -> None:
+    """What one replica sustains ('roughly 2.5 chat turns a second per replica'), the load test
+    ('the load test on production hardware got to 8,000') and the accelerator quota ('the
+    24,000 GPUs the capacity plan gives this model are the ceiling')."""
+    d = r.draft
+    for s in r.sents:
+        m = PER_REPLICA.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            raw = m.group("num") or m.group("num2")
+            frac = m.group("frac") or m.group("frac2")
+            value = float(raw) if raw else FRACTION_WORDS[frac]
+            d.put((*key, "capacity", "qps_per_replica"), value, quote(s, *m.span()))
+            break
+    for s in r.sents:
+        m = LOAD_TEST.search(s.lower)
+        if not m:
+            continue
+        value = float(m.group("num").replace(",", "")) * (1000 if m.group("scale") else 1)
+        words = quote(s, *m.span())
+        d.put((*key, "capacity", "load_test", "max_qps_tested"), value, words)
+        if re.search(r"production hardware|prod(?:uction)?[- ]like|in production", s.lower):
+            d.put((*key, "capacity", "load_test", "prod_like"), True, words)
+        if re.search(
+            r"\w+ included\b|\bincluding (?:the )?(?:dependencies|calls)|end[- ]to[- ]end", s.lower
+        ):
+            d.put((*key, "capacity", "load_test", "includes_dependencies"), True, words)
+        break
+    for s in r.sents:
+        m = QUOTA.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            value = int((m.group("num") or m.group("num2")).replace(",", ""))
+            d.put((*key, "accelerator_quota"), value, quote(s, *m.span()))
+            break
 
 
 LOGGED: tuple[tuple[str, str], ...] = (

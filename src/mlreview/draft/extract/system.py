@@ -54,16 +54,25 @@ def read(r: Reading) -> None:
         d.put(("system", "criticality"), "critical", quote_found(crit))
     verbs = (
         r"block|decline|approve|reject|place|order|adjust|send|ban|hold|hide|flag|route|gets?|"
-        r"publish|take effect|pause|offer"
+        r"publish|take effect|pause|offer|raise|lower|reprice|warn|suggest|go out|goes out"
     )
     auto = first(
         rf"\bautomatically (?:{verbs})|\bauto[- ](?:{verbs})|\b(?:{verbs})(?:e?d) "
         r"automatically|\bfeeds? [\w ]{1,40} automatically|"
         rf"\b(?:{verbs})(?:s|es|ed|d)?\b[^.;]{{0,50}}?\bautomatically\b|"
-        r"\bno human (?:in the loop|approves|involvement|anywhere)|\bwith no human involvement",
+        r"\bno human (?:in the loop|approves|involvement|anywhere)|\bwith no human involvement|"
+        rf"\b(?:{verbs})s?(?: (?:it|them|the [\w-]+))? (?:if|when|whenever|once) "
+        r"(?:the |its |their )?"
+        r"(?:score|probability|prediction|risk)s?\b[^.;]{0,12}?\b(?:above|over|below|under|greater|"
+        r"higher|lower|less|exceeds?|crosses)\b|"
+        r"\b(?:nobody|no one|no human|no person) (?:approves|signs off|checks|reviews)\b"
+        r"(?:[^.;]{0,40}?\bbefore (?:they|it|the \w+) (?:go|goes|take|takes) (?:live|out|effect)|"
+        r"(?<=approves)|(?<=signs off))",
         r.sents,
     )
-    human_free = auto and auto[1].group(0).startswith(("no human", "with no human"))
+    human_free = auto and auto[1].group(0).startswith(
+        ("no human", "with no human", "nobody", "no one", "no person")
+    )
     if auto and (human_free or not auto[0].negated(auto[1].start(), auto[1].end())):
         d.put(("system", "decision", "automated_action"), True, quote_found(auto))
     manual = first(
@@ -83,12 +92,22 @@ THINGS = (
     r"[\w-]+ requests"
 )
 RATE = re.compile(
-    NUMBER + rf"\s*(?:(?:{THINGS})\s*)?(?:(?P<unit>rps|qps|tps)\b|(?:/|per|an?|each)\s*"
+    NUMBER + rf"\s*(?:(?:{THINGS}|(?P<noun>(?:[a-z-]{{3,}} )?[a-z-]{{2,}}s))\s*)?"
+    r"(?:(?P<unit>rps|qps|tps)\b|"
+    r"(?:/|per|an?|each)\s*"
     r"(?P<per>s\b|sec\b|second|minute|min\b|hour|day))"
 )
 NOT_TRAFFIC = re.compile(
     r"per (?:replica|instance|pod|node|gpu|worker)|single (?:instance|replica|pod)|load[- ]test|"
     r"\ballows?\b|\blimit|\bquota|\bcapped\b|\bmessages?\b|\bmsgs?\b|\bpings?\b|\bupdates\b"
+)
+VAGUE = re.compile(r"\b(?:a few|few|several|many|some|a couple of)\s+$")
+# A plural noun counted per second is the system's work ('1,000 charges a second') unless it
+# counts time, capacity or data volume.
+NOT_COUNTED = re.compile(
+    r"(?:^|\s)(?:[a-z]+s)?(?:seconds|minutes|hours|days|weeks|months|years|ms|millis|replicas|"
+    r"instances|pods|nodes|workers|gpus|cpus|cores|retries|bytes|gbs?|mbs?|tbs?|rows|records|"
+    r"messages|msgs|partitions|shards|jobs|runs|tokens|percent|dollars|cents)$"
 )
 BARE_PEAK = re.compile(
     r"\bpeak\b[^.;\d]{0,25}?"
@@ -109,9 +128,17 @@ def _traffic(r: Reading) -> None:
     peaks: list[tuple[int, float, str]] = []
     for s in r.sents:
         for m in RATE.finditer(s.lower):
-            if m.group("unit") is None and not re.search(THINGS, m.group(0)):
+            if VAGUE.search(s.lower[: m.start()]):
+                continue  # 'a few hundred requests a second' gives no figure to write
+            noun = m.group("noun")
+            if noun and not re.search(THINGS, noun) and NOT_COUNTED.search(noun):
                 continue
-            context = s.lower[max(0, m.start() - 60) : m.end() + 25]
+            if m.group("unit") is None and not (noun or re.search(THINGS, m.group(0))):
+                continue
+            # what follows the rate counts only up to the end of its clause: 'about 200 requests
+            # a second, and the load test reached 250' is the peak, not the load test
+            after = re.split(r"[,;]|\band\b|\bbut\b", s.lower[m.end() : m.end() + 25])[0]
+            context = s.lower[max(0, m.start() - 60) : m.end()] + after
             if NOT_TRAFFIC.search(context) or s.negated(m.start(), m.end()):
                 continue
             value = number(m)

@@ -36,11 +36,32 @@ MANUAL = re.compile(
     r"\bby a (?:human|person)\b|\ba (?:human|person)\b|\bapprov\w*|\bwhen someone remembers\b|"
     r"\bsomeone (?:kicks|runs|triggers)|\bi kick off\b|\bkicked off manually|\birregular\w*"
 )
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|q[1-4]"
+)
+# 'Retraining happens on that schedule only': the calendar is the only trigger; 'trained by
+# hand' makes a person the only one.
+SCHEDULE_ONLY = re.compile(
+    r"\bon (?:that|its|the|a|this) schedule only\b|\bonly on (?:that|its|the|a|this) schedule\b|"
+    r"\bonly (?:on|by) the calendar\b|\bnothing else (?:triggers|starts) (?:a )?re-?train"
+)
+THRESHOLD_FIXED = re.compile(
+    r"\bthreshold\b[^.;]{0,40}?\b(?:is|stays|remains|was|is kept|kept)\s+(?:\w+\s+)?(?:fixed|"
+    r"constant|hard-?coded|static)\b|\b(?:fixed|static|hard-?coded|constant) (?:score |decision )?"
+    r"threshold"
+)
 SPLITS: tuple[tuple[str, str], ...] = (
     (
         "temporal",
         r"out-of-time|\btemporal split|time-based split|split by time|\bby time\b|"
         r"\btrain on days\b|\bholds? out the (?:last|most recent)",
+    ),
+    (
+        "temporal",
+        r"\b(?:validat|evaluat|test)\w* on (?:the )?(?:most recent|latest|last|newest|following|"
+        r"later)\b|\btrain\w* on (?:" + MONTHS + r")\b[^.;]{0,40}?\b(?:validat|evaluat|test)\w* on "
+        r"(?:" + MONTHS + r")\b",
     ),
     ("group", r"split is by (?:customer|user|account|group|patient)|grouped by|group split"),
     ("random", r"\brandom split|\bsplit (?:at )?random"),
@@ -99,7 +120,8 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
         )
     for s in sents:
         kept = re.search(
-            r"\bkeep (?:the )?(?:last|latest|previous) (?P<n>\d+) (?:versions|models)|"
+            r"\bkeep (?:the )?(?:(?:last|latest|previous) )?(?P<n>\d+) "
+            r"(?:(?:model|earlier|previous|older) )?(?:versions|models)|"
             r"(?P<n2>\d+) (?:previous |earlier )?versions (?:are )?(?:kept|retained|registered)",
             s.lower,
         )
@@ -110,3 +132,21 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
                 quote(s, kept.start(), kept.end()),
             )
             break
+    _triggers_and_threshold(r, ident, sents)
+
+
+def _triggers_and_threshold(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    """'Retraining happens on that schedule only'; 'the threshold stays fixed'."""
+    d = r.draft
+    key = ("models", ident, "training")
+    only = next((s for s in sents if SCHEDULE_ONLY.search(s.lower)), None)
+    if only and d.get((*key, "cadence")):
+        hit = SCHEDULE_ONLY.search(only.lower)
+        assert hit is not None
+        d.put(("models", ident, "retrain_triggers"), ["schedule"], quote(only, *hit.span()))
+    fixed = next((s for s in r.sents if THRESHOLD_FIXED.search(s.lower)), None)
+    if fixed:
+        hit = THRESHOLD_FIXED.search(fixed.lower)
+        assert hit is not None
+        if not fixed.negated(hit.start(), hit.end()):
+            d.put(("models", ident, "threshold", "kind"), "fixed", quote(fixed, *hit.span()))
