@@ -13,9 +13,7 @@ from typing import Any
 from mlreview.areas.findings import Finding
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
-from mlreview.engine.whatif.variants import with_values
 from mlreview.system.paths import Path
-from mlreview.system.system import System
 
 WHEN = {
     "detect": "this week",
@@ -129,14 +127,15 @@ def _part(step: Step, findings: list[Finding]) -> str:
     return next(f.mitigation for f in findings if f.rule == step.closes[0])
 
 
-def plan_for(top: Scenario, system: System, rerun: Callable[[System], list[Scenario]]) -> Plan:
-    """The top scenario's plan, and the risk left when its manifest changes are applied."""
+def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) -> Plan:
+    """The top scenario's plan, and the risk left when its manifest changes are applied
+    (``rerun`` gives the scenarios of the review with those manifest values set)."""
     findings = [*top.findings, *top.gaps]
     steps = _steps(findings)
 
     def after(changes: dict[Path, Any]) -> list[Scenario] | None:
         try:
-            return rerun(with_values(system, changes))
+            return rerun(changes)
         except (ValueError, KeyError, IndexError, TypeError):
             return None
 

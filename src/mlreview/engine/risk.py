@@ -216,21 +216,22 @@ class RiskModel:
             comp = self.system.get(ident)
             if isinstance(comp, Endpoint):
                 out[comp.id] = comp
-            for down in self.system.downstream(ident):
-                e = self.system.get(down)
-                if isinstance(e, Endpoint):
-                    out[e.id] = e
+            for down in self.system.endpoints_reached(ident):
+                e = self.system.components[down]
+                assert isinstance(e, Endpoint)
+                out[e.id] = e
         return [out[k] for k in sorted(out)]
 
     def _features(self, anchor: str, components: list[str]) -> list[Feature]:
         """Features the scenario touches: named in it, or computed from its root."""
+        every = self.system.components
         names = set(components) | {anchor}
-        feats = {f.id: f for f in self.system.manifest.features if f.id in names}
+        feats = {n: f for n in names if isinstance(f := every.get(n), Feature)}
         if not feats:
             feats = {
-                f.id: f
-                for f in self.system.manifest.features
-                if anchor in f.sources or anchor in self.system.upstream(f.id) or f.store == anchor
+                n: f
+                for n in self.system.features_touching(anchor)
+                if isinstance(f := every[n], Feature)
             }
         return [feats[k] for k in sorted(feats)]
 

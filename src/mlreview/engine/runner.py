@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -16,10 +17,13 @@ from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import build, why_first
+from mlreview.engine.scenarios import Scenario, build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.variants import with_values
+from mlreview.system.manifest import Node
+from mlreview.system.paths import Path, keys_of
 from mlreview.system.system import System
 
 
@@ -81,8 +85,12 @@ def run(
         verdict = area.verdict(system, assessment, found)
         return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
 
-    for area in AREA_LIST:
-        areas[area.key] = review_area(area)
+    # The plan re-runs the review with its changes; the reads recorded here let those runs
+    # recompute only what read a changed field.
+    watch = log.watch(system.manifest) if plan and not log.watching else nullcontext()
+    with watch:
+        for area in AREA_LIST:
+            areas[area.key] = review_area(area)
 
     use = suppressions.SuppressionUse(
         used={path for result in results.values() for path in result.used},
@@ -106,9 +114,22 @@ def run(
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
-        the_plan = plan_for(
-            top, system, lambda changed: run(changed, select, ignore, plan=False).scenarios
-        )
+
+        def rerun(changes: dict[Path, Any]) -> list[Scenario]:
+            if all(unknown_at(system.manifest, p) for p in changes):
+                done = what_if(
+                    system,
+                    changes,
+                    areas=areas,
+                    rule_results=results,
+                    log=log,
+                    select=select,
+                    ignore=ignore,
+                )
+                return done.scenarios
+            return run(with_values(system, changes), select, ignore, plan=False).scenarios
+
+        the_plan = plan_for(top, rerun)
     return Review(
         system_name=system.name,
         file=system.file,
@@ -121,4 +142,77 @@ def run(
         rule_results=results,
         plan=the_plan,
         sound=already_sound(system, areas, scenarios),
+    )
+
+
+def unknown_at(manifest: Node, path: Path) -> bool:
+    """True when nothing is declared at ``path`` (it, or a node above it, is absent): every
+    computation that depends on it then read an unknown a ReadLog records. Reads the nodes'
+    fields directly, so a watching log notes nothing."""
+    current: Any = manifest
+    for key in path:
+        if current is None:
+            return True
+        if isinstance(key, int):
+            if not isinstance(current, list) or not 0 <= key < len(current):
+                return False
+            current = current[key]
+        else:
+            name = keys_of(type(current)).get(key) if isinstance(current, Node) else None
+            if name is None:
+                return False
+            current = object.__getattribute__(current, "__dict__").get(name)
+    return current is None
+
+
+def _same(a: Record, b: Record) -> bool:
+    """Equal assessments (values that cannot be compared count as changed)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def what_if(
+    system: System,
+    values: dict[Path, Any],
+    *,
+    areas: dict[str, AreaResult],
+    rule_results: dict[str, RuleResult],
+    log: ReadLog,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> Review:
+    """The review of ``system`` with unknown fields set to ``values``, given a review of it
+    (``areas``, ``rule_results``) and the unknowns it read (``log``), re-running only what read
+    one of their paths.
+
+    An assessment that read a path is recomputed; when it comes out as before, the area's rules
+    that never read the paths are reused too (a rule is a function of the manifest fields it
+    reads and its area's assessment)."""
+    paths = set(values)
+    variant = with_values(system, values)
+    assessments: dict[str, Record] = {}
+    unchanged: set[str] = set()
+    for a in AREA_LIST:
+        before = areas[a.key].assessment
+        if not log.touches(f"assess:{a.key}", paths):
+            assessments[a.key] = before
+            unchanged.add(a.key)
+            continue
+        after = a.assess(variant)
+        if _same(after, before):
+            assessments[a.key] = before
+            unchanged.add(a.key)
+        else:
+            assessments[a.key] = after
+    kept_rules = {
+        r.code: rule_results[r.code]
+        for a in AREA_LIST
+        if a.key in unchanged
+        for r in a.rules.rules
+        if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
+    }
+    return run(
+        variant, select, ignore, assessments=assessments, rule_results=kept_rules, plan=False
     )

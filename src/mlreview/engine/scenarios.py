@@ -162,6 +162,40 @@ def _watches(gap: Finding, family: str, anchor: str, components: set[str], syste
     return bool(named & system.downstream(anchor))
 
 
+class _Gaps:
+    """Missing controls indexed by the mechanism they watch and the components they name, so
+    that finding a scenario's gaps costs its candidates, not every gap (``_watches`` decides)."""
+
+    def __init__(self, gaps: list[Finding]) -> None:
+        self.gaps = gaps
+        self.index: dict[tuple[str, str], list[int]] = {}
+        for i, gap in enumerate(gaps):
+            for family in dict.fromkeys(WATCHES.get(gap.family, (gap.family,))):
+                for c in dict.fromkeys(gap.components):
+                    self.index.setdefault((family, c), []).append(i)
+
+    def of(self, family: str, anchor: str, components: set[str], system: System) -> list[Finding]:
+        """The gaps joining a scenario, in their original order."""
+        near = components | {anchor}
+        down = system.downstream(anchor)
+        index = self.index
+        found: set[int] = set()
+        for c in near:
+            found.update(index.get((family, c), ()))
+        if len(down) < len(index):
+            for c in down:
+                found.update(index.get((family, c), ()))
+        else:
+            found.update(
+                i for (fam, c), hits in index.items() if fam == family and c in down for i in hits
+            )
+        return [
+            g
+            for i in sorted(found)
+            if _watches(g := self.gaps[i], family, anchor, components, system)
+        ]
+
+
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     """Each cause's fix once, under its mitigation part, naming the components it applies to."""
     plan: dict[str, list[str]] = {part: [] for part in PLAN_PARTS}
@@ -182,12 +216,13 @@ def build(findings: list[Finding], system: System, areas: dict[str, AreaResult])
     for f in causes:
         groups.setdefault(_root(f, system, keys), []).append(f)
     model = RiskModel(system, areas)
+    watching = _Gaps(gaps)
     scenarios = []
     for key, group in groups.items():
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
-        attached = [g for g in gaps if _watches(g, family_key, anchor, set(comps), system)]
+        attached = watching.of(family_key, anchor, set(comps), system)
         scenarios.append(
             Scenario(
                 key=key,

@@ -50,6 +50,7 @@ class System:
         self.defaults = defaults
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
         self._refreshers: dict[str, list[str]] = {}
+        self._model_features: dict[str, list[Feature]] = {}
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
@@ -109,11 +110,22 @@ class System:
     def model_features(self, model: Model) -> list[Feature]:
         if model.features is None:
             return list(self.manifest.features)
-        wanted = set(model.features)
-        return [f for f in self.manifest.features if f.id in wanted]
+        found = self._model_features.get(model.id)
+        if found is None:
+            wanted = set(model.features)
+            found = [f for f in self.manifest.features if f.id in wanted]
+            self._model_features[model.id] = found
+        return list(found)
+
+    @cached_property
+    def _endpoints_by_model(self) -> dict[str, list[Endpoint]]:
+        out: dict[str, list[Endpoint]] = {}
+        for e in self.manifest.endpoints:
+            out.setdefault(e.model, []).append(e)
+        return out
 
     def endpoints_of(self, model: Model) -> list[Endpoint]:
-        return [e for e in self.manifest.endpoints if e.model == model.id]
+        return list(self._endpoints_by_model.get(model.id, ()))
 
     def model_of(self, endpoint: Endpoint) -> Model:
         comp = self.components[endpoint.model]
@@ -151,9 +163,44 @@ class System:
                     todo.append(prev)
         return seen
 
+    @cached_property
+    def _writers(self) -> dict[str, list[Pipeline]]:
+        out: dict[str, list[Pipeline]] = {}
+        for p in self.manifest.pipelines:
+            for o in dict.fromkeys(p.outputs):
+                out.setdefault(o, []).append(p)
+        return out
+
     def writers(self, ident: str) -> list[Pipeline]:
         """Pipelines that write into a store or source."""
-        return [p for p in self.manifest.pipelines if ident in p.outputs]
+        return list(self._writers.get(ident, ()))
+
+    @cached_property
+    def _touching(self) -> dict[str, frozenset[str]]:
+        """Per component: the features that name it as a source or store, or read from it."""
+        out: dict[str, set[str]] = {}
+        for f in self.manifest.features:
+            for ident in {*f.sources, *self.upstream(f.id), *([f.store] if f.store else [])}:
+                out.setdefault(ident, set()).add(f.id)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def features_touching(self, ident: str) -> frozenset[str]:
+        """Ids of features computed from ``ident`` (a source or anything upstream of them) or
+        served from it (their store)."""
+        return self._touching.get(ident, frozenset())
+
+    @cached_property
+    def _endpoints_reached(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def endpoints_reached(self, ident: str) -> tuple[str, ...]:
+        """Ids of the endpoints downstream of ``ident``."""
+        cache = self._endpoints_reached
+        if ident not in cache:
+            cache[ident] = tuple(
+                i for i in self.downstream(ident) if isinstance(self.components.get(i), Endpoint)
+            )
+        return cache[ident]
 
     def refreshers(self, feature: Feature) -> list[Pipeline]:
         """Pipelines that refresh the data a feature is served from.
@@ -212,7 +259,15 @@ class System:
         other = System(manifest, self.doc, self.defaults)
         other._walks = self._walks
         other._refreshers = self._refreshers
-        for cached in ("_flow", "_edges", "_adjacency", "suppressions", "_feature_origins"):
+        for cached in (
+            "_flow",
+            "_edges",
+            "_adjacency",
+            "suppressions",
+            "_feature_origins",
+            "_touching",
+            "_endpoints_reached",
+        ):
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
         return other

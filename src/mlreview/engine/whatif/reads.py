@@ -100,6 +100,11 @@ class ReadLog:
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
+    @property
+    def watching(self) -> bool:
+        """True while this log records reads (inside its ``watch``)."""
+        return _ACTIVE.get() is self
+
     def touches(self, label: str, paths: set[Path]) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
         read = self.reads.get(label, set())
