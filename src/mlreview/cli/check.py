@@ -190,7 +190,6 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
     from mlreview.cli._config import describe
     from mlreview.engine.rules import SelectionError
     from mlreview.engine.runner import run
-    from mlreview.engine.whatif.questions import review_with_questions
     from mlreview.report.baseline_document import printable
     from mlreview.system.loader import load
     from mlreview.system.system import Defaults
@@ -220,9 +219,15 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
     # Questions change no finding: a baseline or a findings format does without them.
     quick = args.no_questions or args.write_baseline is not None
     quick = quick or formats.find(fmt).kind == "findings"
-    reviewer = run if quick else review_with_questions
+    select, ignore = config.get("select"), config.get("ignore")
     try:
-        review = reviewer(system, select=config.get("select"), ignore=config.get("ignore"))
+        if quick:
+            review = run(system, select=select, ignore=ignore)
+        else:
+            # Imported only when asked: a review without questions does without the module.
+            from mlreview.engine.whatif.questions import review_with_questions
+
+            review = review_with_questions(system, select=select, ignore=ignore)
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
     if args.write_baseline is not None:

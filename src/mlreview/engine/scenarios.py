@@ -10,6 +10,7 @@ long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -17,7 +18,9 @@ from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
+from mlreview.engine.whatif.reads import ReadLog
 from mlreview.system.manifest import Feature, Source
+from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
@@ -208,7 +211,42 @@ def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     return plan
 
 
-def build(findings: list[Finding], system: System, areas: dict[str, AreaResult]) -> list[Scenario]:
+@dataclass(frozen=True)
+class Earlier:
+    """The scenarios of a review of the same system, the fields each read while it was scored
+    (under 'scenario:<key>'), and the paths set since: a scenario made of the same findings
+    that read none of them scores as before. Only for the same assessments."""
+
+    scenarios: dict[str, Scenario]
+    log: ReadLog
+    paths: set[Path]
+
+    def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
+        before = self.scenarios.get(key)
+        if (
+            before is None
+            or not _same_objects(before.findings, findings)
+            or not _same_objects(before.gaps, gaps)
+            or self.log.touches(f"scenario:{key}", self.paths)
+        ):
+            return None
+        return before
+
+
+def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def build(
+    findings: list[Finding],
+    system: System,
+    areas: dict[str, AreaResult],
+    *,
+    log: ReadLog | None = None,
+    earlier: Earlier | None = None,
+) -> list[Scenario]:
+    """Scenarios ranked; ``log`` (watching) notes what each one's scoring reads, and
+    ``earlier`` gives scenarios to reuse."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
     keys = {f.scenario for f in causes}
@@ -222,19 +260,26 @@ def build(findings: list[Finding], system: System, areas: dict[str, AreaResult])
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
-        attached = watching.of(family_key, anchor, set(comps), system)
-        scenarios.append(
-            Scenario(
-                key=key,
-                title=family.heading(anchor),
-                effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
-                findings=sorted(group, key=Finding.sort_key),
-                components=comps,
-                risk=model.score(family_key, anchor, [*group, *attached]),
-                gaps=sorted(attached, key=Finding.sort_key),
-                plan=_plan([*group, *attached]),
+        with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
+            attached = watching.of(family_key, anchor, set(comps), system)
+            ordered = sorted(group, key=Finding.sort_key)
+            gaps_ordered = sorted(attached, key=Finding.sort_key)
+            known = earlier.reuse(key, ordered, gaps_ordered) if earlier is not None else None
+            if known is not None:
+                scenarios.append(known)
+                continue
+            scenarios.append(
+                Scenario(
+                    key=key,
+                    title=family.heading(anchor),
+                    effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
+                    findings=ordered,
+                    components=comps,
+                    risk=model.score(family_key, anchor, [*group, *attached]),
+                    gaps=gaps_ordered,
+                    plan=_plan([*group, *attached]),
+                )
             )
-        )
     return rank(scenarios)
 
 

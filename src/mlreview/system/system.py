@@ -153,7 +153,14 @@ class System:
                 back.setdefault(o, []).append(p.id)
         return back
 
-    def _flow_upstream(self, ident: str) -> set[str]:
+    @cached_property
+    def _flow_walks(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def _flow_upstream(self, ident: str) -> frozenset[str]:
+        walks = self._flow_walks
+        if ident in walks:
+            return walks[ident]
         seen: set[str] = set()
         todo = [ident]
         while todo:
@@ -161,7 +168,8 @@ class System:
                 if prev not in seen:
                     seen.add(prev)
                     todo.append(prev)
-        return seen
+        walks[ident] = frozenset(seen)
+        return walks[ident]
 
     @cached_property
     def _writers(self) -> dict[str, list[Pipeline]]:
@@ -245,13 +253,28 @@ class System:
         """Features computed from source ``ident``: those whose declared ``sources`` name it or
         something it flows into; a feature that declares none, by lineage. A job that reads
         several sources into one store does not make each of them feed every feature there."""
-        origins = self._feature_origins
+        fed, unsourced = self._fed
         down = self.downstream(ident)
-        return sorted(
-            f.id
-            for f in self.manifest.features
-            if (ident in origins[f.id] if f.id in origins else f.id in down)
-        )
+        return sorted([*fed.get(ident, ()), *(f for f in unsourced if f in down)])
+
+    @cached_property
+    def _fed(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Features by each of their origins, and the features without declared sources."""
+        fed: dict[str, list[str]] = {}
+        unsourced: list[str] = []
+        origins = self._feature_origins
+        for f in self.manifest.features:
+            if f.id not in origins:
+                unsourced.append(f.id)
+                continue
+            for ident in origins[f.id]:
+                fed.setdefault(ident, []).append(f.id)
+        return fed, unsourced
+
+    def index(self) -> None:
+        """Compute the lineage lookups now (they depend only on ids and references)."""
+        for lookup in ("_adjacency", "_feature_origins", "_fed", "_touching"):
+            getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
         """The same file with a manifest whose ids and references are unchanged (what-if runs
@@ -265,6 +288,8 @@ class System:
             "_adjacency",
             "suppressions",
             "_feature_origins",
+            "_fed",
+            "_flow_walks",
             "_touching",
             "_endpoints_reached",
         ):

@@ -228,6 +228,7 @@ class Sensitivity:
             areas=review.areas,
             rule_results=review.rule_results,
             log=self.log,
+            scenarios=review.scenarios,
             select=self.select,
             ignore=self.ignore,
         )
