@@ -3,8 +3,9 @@ clarifying questions, at 250 / 1,000 / 2,000 / 5,000 features (a source per 10 f
 pipeline per 25), each step's growth beside the growth of the manifest, and the 300-feature
 manifest of bench_speed against its budgets.
 
-Run with `python -m benchmarks.bench_scale` (`--sizes 250,1000` for fewer steps, `--runs N` for
-the median of N runs). Each figure is the installed console script as a user runs it, wall and
+Run with `python -m benchmarks.bench_scale` (`--sizes 250,1000` for fewer steps, `--asked-sizes`
+for the sizes the questions are timed at, `--runs N` for the median of N runs, `--timeout S` for
+the longest run waited for). Each figure is the installed console script as a user runs it, wall and
 CPU seconds (on a shared machine CPU varies less). Findings formats (sarif, github, junit,
 json-lines, concise) never run the questions, so they have one column.
 """
@@ -30,7 +31,7 @@ SIZES = (250, 1000, 2000, 5000)
 BUDGETS_300 = (0.5, 2.0)
 """Seconds for the 300-feature manifest without and with questions (issue 20)."""
 BUDGETS_5000 = (5.0, 30.0)
-TIMEOUT_S = 900.0
+TIMEOUT_S = [900.0]
 FORMATS = tuple(f.name for f in formats.FORMATS)
 ASKS = {f.name for f in formats.FORMATS if f.kind != "findings"}
 
@@ -48,7 +49,7 @@ def timed(args: list[str], runs: int) -> tuple[float, float] | None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         try:
-            subprocess.run(args, check=True, capture_output=True, env=env, timeout=TIMEOUT_S)
+            subprocess.run(args, check=True, capture_output=True, env=env, timeout=TIMEOUT_S[0])
         except subprocess.TimeoutExpired:
             return None
         walls.append(time.perf_counter() - start)
@@ -57,13 +58,19 @@ def timed(args: list[str], runs: int) -> tuple[float, float] | None:
     return statistics.median(walls), statistics.median(cpus)
 
 
+MISSING = (-1.0, -1.0)
+"""Not timed at this size (--asked-sizes)."""
+
+
 def show(t: tuple[float, float] | None) -> str:
-    return f"> {TIMEOUT_S:.0f}" if t is None else f"{t[0]:.2f} ({t[1]:.2f})"
+    if t == MISSING:
+        return "not timed"
+    return f"> {TIMEOUT_S[0]:.0f}" if t is None else f"{t[0]:.2f} ({t[1]:.2f})"
 
 
 def growth(a: tuple[float, float] | None, b: tuple[float, float] | None) -> str:
     """CPU time's growth (steadier than wall time on a shared machine)."""
-    if a is None or b is None:
+    if a is None or b is None or MISSING in (a, b):
         return "-"
     return f"x{b[1] / a[1]:.1f}"
 
@@ -86,10 +93,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--no-questions", action="store_true", help="time only without them")
+    parser.add_argument("--asked-sizes", default=None, help="default: every size and 300")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_S[0])
     args = parser.parse_args()
+    TIMEOUT_S[0] = args.timeout
     sizes = [int(s) for s in args.sizes.split(",")]
-    asked = not args.no_questions
+    asked_at = {int(s) for s in args.asked_sizes.split(",")} if args.asked_sizes else {*sizes, 300}
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report"
@@ -97,10 +106,10 @@ def main() -> int:
         for n in sizes:
             path = Path(tmp) / f"gen{n}.yaml"
             path.write_text(manifest(*shape(n)), encoding="utf-8")
-            results[n] = measure(path, out, args.runs, asked)
+            results[n] = measure(path, out, args.runs, n in asked_at)
         small = Path(tmp) / "gen300.yaml"
         small.write_text(manifest(), encoding="utf-8")
-        at_300 = measure(small, out, max(args.runs, 3), asked)
+        at_300 = measure(small, out, args.runs, 300 in asked_at)
 
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
     print(f"load average at the end {os.getloadavg()[0]:.1f}; wall s (CPU s); growth of CPU s")
@@ -110,8 +119,8 @@ def main() -> int:
     growths = " | ".join(f"x{b / a:g} size" for a, b in itertools.pairwise(sizes))
     print(f"| format | questions | {head} | {growths} |")
     print("|---|---|" + "---|" * (len(sizes) + len(sizes) - 1))
-    for fmt, questions in results[sizes[0]]:
-        row = [results[n][fmt, questions] for n in sizes]
+    for fmt, questions in dict.fromkeys(k for n in sizes for k in results[n]):
+        row = [results[n].get((fmt, questions), MISSING) for n in sizes]
         cells = " | ".join(show(t) for t in row)
         grown = " | ".join(growth(a, b) for a, b in itertools.pairwise(row))
         print(f"| {fmt} | {'yes' if questions else 'no'} | {cells} | {grown} |")

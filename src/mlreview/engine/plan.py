@@ -14,6 +14,7 @@ from mlreview.areas.findings import Finding
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
+from mlreview.system.units import Duration
 
 WHEN = {
     "detect": "this week",
@@ -88,7 +89,7 @@ class Plan:
                     "cost": s.cost,
                     **({"due": due(s.when, self.start).isoformat()} if self.start else {}),
                     "manifest_changes": {
-                        ".".join(str(p) for p in path): value for path, value in s.enact
+                        ".".join(str(p) for p in path): _plain(value) for path, value in s.enact
                     },
                 }
                 for s in self.steps
@@ -98,6 +99,11 @@ class Plan:
             "next_risk": self.next_up,
             "next_risk_score": self.next_score,
         }
+
+
+def _plain(value: Any) -> Any:
+    """A manifest value for JSON: a duration as written ('26h'), as the manifest takes it."""
+    return value.text if isinstance(value, Duration) else value
 
 
 def _steps(findings: list[Finding]) -> list[Step]:

@@ -16,6 +16,7 @@ from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
+from mlreview.engine.risk import RiskModel
 from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
@@ -219,10 +220,9 @@ def what_if(
         for r in a.rules.rules
         if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
     }
-    # Scenarios read the assessments too: reused only when every one is as before.
-    earlier = (
-        Earlier({s.key: s for s in scenarios}, log, paths) if len(unchanged) == len(areas) else None
-    )
+    # Scenario scores read some assessments too: reused only when those are as before.
+    same = all(key in unchanged for key in RiskModel.READS)
+    earlier = Earlier({s.key: s for s in scenarios}, log, paths) if same else None
     return run(
         variant,
         select,

@@ -234,7 +234,8 @@ class Earlier:
 
 
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+    """The same findings (a rule re-run makes equal ones anew)."""
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
 
 
 def build(
