@@ -99,7 +99,10 @@ def test_read_log_records_unknown_reads_and_restores_classes() -> None:
     }
     assert [type(n) for n in nodes(system.manifest)] == before
     assert log.touches("probe", {("endpoints", 0, "slo", "p99_ms")})
-    assert not log.touches("probe", {("endpoints", 0, "release", "canary")})
+    # A declared value read is noted apart: it touches only that field (for the plan's re-runs).
+    assert ("endpoints", 0, "release", "canary") in log.known["probe"]
+    assert log.touches("probe", {("endpoints", 0, "release", "canary")})
+    assert not log.touches("probe", {("endpoints", 0, "release", "canary_traffic")})
 
 
 def test_with_values_creates_missing_nodes_and_leaves_the_original() -> None:

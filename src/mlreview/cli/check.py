@@ -191,7 +191,6 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
     from mlreview.cli._config import describe
     from mlreview.engine.rules import SelectionError
     from mlreview.engine.runner import run
-    from mlreview.engine.whatif.questions import review_with_questions
     from mlreview.report.baseline_document import printable
     from mlreview.system.loader import load
     from mlreview.system.system import Defaults
@@ -221,15 +220,17 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
     # Questions change no finding: a baseline or a findings format does without them.
     quick = args.no_questions or args.write_baseline is not None
     quick = quick or formats.find(fmt).kind == "findings"
+    select, ignore = config.get("select"), config.get("ignore")
     try:
         if quick:
-            review = run(system, select=config.get("select"), ignore=config.get("ignore"))
+            review = run(system, select=select, ignore=ignore)
         else:
+            # Imported only when asked: a review without questions does without the module.
+            from mlreview.engine.whatif.questions import review_with_questions
+
             context, on_progress = steps("what-if reviews", "unknown fields")
             with context:
-                review = review_with_questions(
-                    system, config.get("select"), config.get("ignore"), on_progress
-                )
+                review = review_with_questions(system, select, ignore, on_progress)
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
     if args.write_baseline is not None:

@@ -13,9 +13,8 @@ from typing import Any
 from mlreview.areas.findings import Finding
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
-from mlreview.engine.whatif.variants import with_values
 from mlreview.system.paths import Path
-from mlreview.system.system import System
+from mlreview.system.units import Duration
 
 WHEN = {
     "detect": "this week",
@@ -90,7 +89,7 @@ class Plan:
                     "cost": s.cost,
                     **({"due": due(s.when, self.start).isoformat()} if self.start else {}),
                     "manifest_changes": {
-                        ".".join(str(p) for p in path): value for path, value in s.enact
+                        ".".join(str(p) for p in path): _plain(value) for path, value in s.enact
                     },
                 }
                 for s in self.steps
@@ -100,6 +99,11 @@ class Plan:
             "next_risk": self.next_up,
             "next_risk_score": self.next_score,
         }
+
+
+def _plain(value: Any) -> Any:
+    """A manifest value for JSON: a duration as written ('26h'), as the manifest takes it."""
+    return value.text if isinstance(value, Duration) else value
 
 
 def _steps(findings: list[Finding]) -> list[Step]:
@@ -129,14 +133,15 @@ def _part(step: Step, findings: list[Finding]) -> str:
     return next(f.mitigation for f in findings if f.rule == step.closes[0])
 
 
-def plan_for(top: Scenario, system: System, rerun: Callable[[System], list[Scenario]]) -> Plan:
-    """The top scenario's plan, and the risk left when its manifest changes are applied."""
+def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) -> Plan:
+    """The top scenario's plan, and the risk left when its manifest changes are applied
+    (``rerun`` gives the scenarios of the review with those manifest values set)."""
     findings = [*top.findings, *top.gaps]
     steps = _steps(findings)
 
     def after(changes: dict[Path, Any]) -> list[Scenario] | None:
         try:
-            return rerun(with_values(system, changes))
+            return rerun(changes)
         except (ValueError, KeyError, IndexError, TypeError):
             return None
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 from mlreview.areas.findings import Finding
@@ -107,7 +108,7 @@ class Risk:
     working: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def exposure_reach(self) -> float:
         """The parts' shares added, at most all of the horizon's predictions."""
         return min(1.0, sum(p.exposure * p.reach for p in self.parts))
@@ -124,7 +125,7 @@ class Risk:
     def likelihood(self) -> float:
         return 1.0 - math.prod(1.0 - p.likelihood for p in self.parts)
 
-    @property
+    @cached_property
     def score(self) -> int:
         return round(1000 * self.exposure_reach * self.effect * self.impact)
 
@@ -179,6 +180,9 @@ class _Case(NamedTuple):
 class RiskModel:
     """Scores scenarios of one review; reads the manifest and the areas' assessments."""
 
+    READS: tuple[str, ...] = (SKEW.key, SERVING.key)
+    """The areas whose assessments the scores read."""
+
     def __init__(self, system: System, areas: dict[str, AreaResult]) -> None:
         self.system = system
         self.areas = areas
@@ -220,16 +224,17 @@ class RiskModel:
             comp = self.system.get(ident)
             if isinstance(comp, Endpoint):
                 out[comp.id] = comp
-            for down in self.system.downstream(ident):
-                e = self.system.get(down)
-                if isinstance(e, Endpoint):
-                    out[e.id] = e
+            for down in self.system.endpoints_reached(ident):
+                e = self.system.components[down]
+                assert isinstance(e, Endpoint)
+                out[e.id] = e
         return [out[k] for k in sorted(out)]
 
     def _features(self, anchor: str, components: list[str]) -> list[Feature]:
         """Features the scenario touches: named in it, or computed from its root."""
+        every = self.system.components
         names = set(components) | {anchor}
-        feats = {f.id: f for f in self.system.manifest.features if f.id in names}
+        feats = {n: f for n in names if isinstance(f := every.get(n), Feature)}
         if not feats:
             fed = set(self.system.features_fed_by(anchor))
             feats = {

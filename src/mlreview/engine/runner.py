@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -15,12 +16,15 @@ from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
+from mlreview.engine.risk import RiskModel
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import build, why_first
+from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
+from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 
@@ -69,12 +73,15 @@ def run(
     rule_results: dict[str, RuleResult] | None = None,
     log: ReadLog | None = None,
     plan: bool = True,
+    earlier: Earlier | None = None,
 ) -> Review:
     """Review ``system``.
 
     ``assessments`` replaces an area's computed numbers and ``rule_results`` a rule's findings
-    (what-if runs reuse what a change cannot affect); ``log`` records the unknown fields each
-    assessment and rule reads, under 'assess:<area>' and 'rule:<code>'.
+    (what-if runs reuse what a change cannot affect); ``log`` records the fields each
+    assessment, rule and scenario reads, under 'assess:<area>', 'rule:<code>' and
+    'scenario:<key>' (the review watches them itself for its plan's re-runs when no caller
+    does); ``earlier`` gives scenarios to reuse.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = suppressions.owners(system)
@@ -103,34 +110,45 @@ def run(
         verdict = area.verdict(system, assessment, found)
         return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
 
-    for area in AREA_LIST:
-        areas[area.key] = review_area(area)
-
-    use = suppressions.SuppressionUse(
-        used={path for result in results.values() for path in result.used},
-        codes=suppressions.rule_codes(every_rule()),
-        ran=chosen,
-    )
-    meta_ctx = Context(system, use)
-    meta_results = [
-        _apply(rule, meta_ctx, system, owners)
-        for rule in suppressions.RULES.rules
-        if rule.code in chosen
-    ]
-
-    active = [f for a in areas.values() for f in a.findings]
-    active += [f for m in meta_results for f in m.active]
-    active.sort(key=Finding.sort_key)
+    # The plan re-runs the review with its changes; the reads recorded here let those runs
+    # recompute only what read a changed field.
+    watch: AbstractContextManager[object] = nullcontext()
+    if plan and not log.watching:
+        system.index()  # not read under a label: what-ifs never change ids or references
+        watch = log.watch(system.manifest)
+    with watch:
+        for area in AREA_LIST:
+            areas[area.key] = review_area(area)
+        scenarios, active, meta_results = _scenarios(
+            system,
+            chosen,
+            owners,
+            areas,
+            results,
+            log=log if log.watching else None,
+            earlier=earlier,
+        )
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
-    scenarios = build([f for f in active if f.area != "meta"], system, areas)
     top = scenarios[0] if scenarios else None
     runner = scenarios[1] if len(scenarios) > 1 else None
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
-        the_plan = plan_for(
-            top, system, lambda changed: run(changed, select, ignore, plan=False).scenarios
-        )
+
+        def rerun(changes: dict[Path, Any]) -> list[Scenario]:
+            done = what_if(
+                system,
+                changes,
+                areas=areas,
+                rule_results=results,
+                log=log,
+                scenarios=scenarios,
+                select=select,
+                ignore=ignore,
+            )
+            return done.scenarios
+
+        the_plan = plan_for(top, rerun)
     return Review(
         system_name=system.name,
         file=system.file,
@@ -143,4 +161,96 @@ def run(
         rule_results=results,
         plan=the_plan,
         sound=already_sound(system, areas, scenarios),
+    )
+
+
+def _scenarios(
+    system: System,
+    chosen: set[str],
+    owners: suppressions.Owners,
+    areas: dict[str, AreaResult],
+    results: dict[str, RuleResult],
+    *,
+    log: ReadLog | None,
+    earlier: Earlier | None,
+) -> tuple[list[Scenario], list[Finding], list[RuleResult]]:
+    """The scenarios, the active findings (MLR001's included) and MLR001's results."""
+    use = suppressions.SuppressionUse(
+        used={path for result in results.values() for path in result.used},
+        codes=suppressions.rule_codes(every_rule()),
+        ran=chosen,
+    )
+    meta_ctx = Context(system, use)
+    meta_results = [
+        _apply(rule, meta_ctx, system, owners)
+        for rule in suppressions.RULES.rules
+        if rule.code in chosen
+    ]
+    active = [f for a in areas.values() for f in a.findings]
+    active += [f for m in meta_results for f in m.active]
+    active.sort(key=Finding.sort_key)
+    causes = [f for f in active if f.area != "meta"]
+    return build(causes, system, areas, log=log, earlier=earlier), active, meta_results
+
+
+def _same(a: Record, b: Record) -> bool:
+    """Equal assessments (values that cannot be compared count as changed)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def what_if(
+    system: System,
+    values: dict[Path, Any],
+    *,
+    areas: dict[str, AreaResult],
+    rule_results: dict[str, RuleResult],
+    log: ReadLog,
+    scenarios: list[Scenario],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> Review:
+    """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
+    ``rule_results``) and the fields each of its assessments and rules read (``log``),
+    re-running only what read one of their paths.
+
+    An assessment that read a path is recomputed; when it comes out as before, the area's rules
+    that never read the paths are reused too (a rule is a function of the manifest fields it
+    reads and its area's assessment)."""
+    paths = set(values)
+    variant = with_values(system, values)
+    assessments: dict[str, Record] = {}
+    unchanged: set[str] = set()
+    for a in AREA_LIST:
+        before = areas[a.key].assessment
+        if not log.touches(f"assess:{a.key}", paths):
+            assessments[a.key] = before
+            unchanged.add(a.key)
+            continue
+        after = a.assess(variant)
+        if _same(after, before):
+            assessments[a.key] = before
+            unchanged.add(a.key)
+        else:
+            assessments[a.key] = after
+    kept_rules = {
+        r.code: rule_results[r.code]
+        for a in AREA_LIST
+        if a.key in unchanged
+        for r in a.rules.rules
+        if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
+    }
+    # Scenario scores read some assessments too: reused only when those are as before.
+    same = all(key in unchanged for key in RiskModel.READS)
+    earlier = Earlier({s.key: s for s in scenarios}, log, paths) if same else None
+    return run(
+        variant,
+        select,
+        ignore,
+        assessments=assessments,
+        rule_results=kept_rules,
+        plan=False,
+        earlier=earlier,
     )

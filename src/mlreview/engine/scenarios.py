@@ -10,6 +10,7 @@ long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -17,7 +18,9 @@ from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
+from mlreview.engine.whatif.reads import ReadLog
 from mlreview.system.manifest import Feature, Source
+from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
@@ -166,6 +169,40 @@ def _watches(gap: Finding, family: str, anchor: str, components: set[str], syste
     return bool(named & system.downstream(anchor))
 
 
+class _Gaps:
+    """Missing controls indexed by the mechanism they watch and the components they name, so
+    that finding a scenario's gaps costs its candidates, not every gap (``_watches`` decides)."""
+
+    def __init__(self, gaps: list[Finding]) -> None:
+        self.gaps = gaps
+        self.index: dict[tuple[str, str], list[int]] = {}
+        for i, gap in enumerate(gaps):
+            for family in dict.fromkeys(WATCHES.get(gap.family, (gap.family,))):
+                for c in dict.fromkeys(gap.components):
+                    self.index.setdefault((family, c), []).append(i)
+
+    def of(self, family: str, anchor: str, components: set[str], system: System) -> list[Finding]:
+        """The gaps joining a scenario, in their original order."""
+        near = components | {anchor}
+        down = system.downstream(anchor)
+        index = self.index
+        found: set[int] = set()
+        for c in near:
+            found.update(index.get((family, c), ()))
+        if len(down) < len(index):
+            for c in down:
+                found.update(index.get((family, c), ()))
+        else:
+            found.update(
+                i for (fam, c), hits in index.items() if fam == family and c in down for i in hits
+            )
+        return [
+            g
+            for i in sorted(found)
+            if _watches(g := self.gaps[i], family, anchor, components, system)
+        ]
+
+
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     """Each cause's fix once, under its mitigation part, naming the components it applies to."""
     plan: dict[str, list[str]] = {part: [] for part in PLAN_PARTS}
@@ -178,7 +215,43 @@ def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     return plan
 
 
-def build(findings: list[Finding], system: System, areas: dict[str, AreaResult]) -> list[Scenario]:
+@dataclass(frozen=True)
+class Earlier:
+    """The scenarios of a review of the same system, the fields each read while it was scored
+    (under 'scenario:<key>'), and the paths set since: a scenario made of the same findings
+    that read none of them scores as before. Only for the same assessments."""
+
+    scenarios: dict[str, Scenario]
+    log: ReadLog
+    paths: set[Path]
+
+    def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
+        before = self.scenarios.get(key)
+        if (
+            before is None
+            or not _same_objects(before.findings, findings)
+            or not _same_objects(before.gaps, gaps)
+            or self.log.touches(f"scenario:{key}", self.paths)
+        ):
+            return None
+        return before
+
+
+def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
+    """The same findings (a rule re-run makes equal ones anew)."""
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+
+
+def build(
+    findings: list[Finding],
+    system: System,
+    areas: dict[str, AreaResult],
+    *,
+    log: ReadLog | None = None,
+    earlier: Earlier | None = None,
+) -> list[Scenario]:
+    """Scenarios ranked; ``log`` (watching) notes what each one's scoring reads, and
+    ``earlier`` gives scenarios to reuse."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
     keys = {f.scenario for f in causes}
@@ -186,24 +259,32 @@ def build(findings: list[Finding], system: System, areas: dict[str, AreaResult])
     for f in causes:
         groups.setdefault(_root(f, system, keys), []).append(f)
     model = RiskModel(system, areas)
+    watching = _Gaps(gaps)
     scenarios = []
     for key, group in groups.items():
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
-        attached = [g for g in gaps if _watches(g, family_key, anchor, set(comps), system)]
-        scenarios.append(
-            Scenario(
-                key=key,
-                title=family.heading(anchor),
-                effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
-                findings=sorted(group, key=Finding.sort_key),
-                components=comps,
-                risk=model.score(family_key, anchor, [*group, *attached]),
-                gaps=sorted(attached, key=Finding.sort_key),
-                plan=_plan([*group, *attached]),
+        with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
+            attached = watching.of(family_key, anchor, set(comps), system)
+            ordered = sorted(group, key=Finding.sort_key)
+            gaps_ordered = sorted(attached, key=Finding.sort_key)
+            known = earlier.reuse(key, ordered, gaps_ordered) if earlier is not None else None
+            if known is not None:
+                scenarios.append(known)
+                continue
+            scenarios.append(
+                Scenario(
+                    key=key,
+                    title=family.heading(anchor),
+                    effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
+                    findings=ordered,
+                    components=comps,
+                    risk=model.score(family_key, anchor, [*group, *attached]),
+                    gaps=gaps_ordered,
+                    plan=_plan([*group, *attached]),
+                )
             )
-        )
     return rank(scenarios)
 
 

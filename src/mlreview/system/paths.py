@@ -7,7 +7,9 @@ dotted path (``"slo.p99_ms"``) names keys below a node. Keys are the manifest's 
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -43,9 +45,11 @@ def list_item_model(tp: Any) -> type[BaseModel] | None:
 
 
 @cache
-def keys_of(model: type[BaseModel]) -> dict[str, str]:
-    """Manifest key (alias or name) -> attribute name."""
-    return {(f.alias or name): name for name, f in model.model_fields.items()}
+@cache
+def keys_of(model: type[BaseModel]) -> Mapping[str, str]:
+    """Manifest key (alias or name) -> attribute name (built once per class: every probe of a
+    rule asks)."""
+    return MappingProxyType({(f.alias or name): name for name, f in model.model_fields.items()})
 
 
 def attribute(model: type[BaseModel], key: str) -> str | None:

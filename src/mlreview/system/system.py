@@ -50,6 +50,7 @@ class System:
         self.defaults = defaults
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
         self._refreshers: dict[str, list[str]] = {}
+        self._model_features: dict[str, list[Feature]] = {}
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
@@ -109,11 +110,22 @@ class System:
     def model_features(self, model: Model) -> list[Feature]:
         if model.features is None:
             return list(self.manifest.features)
-        wanted = set(model.features)
-        return [f for f in self.manifest.features if f.id in wanted]
+        found = self._model_features.get(model.id)
+        if found is None:
+            wanted = set(model.features)
+            found = [f for f in self.manifest.features if f.id in wanted]
+            self._model_features[model.id] = found
+        return list(found)
+
+    @cached_property
+    def _endpoints_by_model(self) -> dict[str, list[Endpoint]]:
+        out: dict[str, list[Endpoint]] = {}
+        for e in self.manifest.endpoints:
+            out.setdefault(e.model, []).append(e)
+        return out
 
     def endpoints_of(self, model: Model) -> list[Endpoint]:
-        return [e for e in self.manifest.endpoints if e.model == model.id]
+        return list(self._endpoints_by_model.get(model.id, ()))
 
     def model_of(self, endpoint: Endpoint) -> Model:
         comp = self.components[endpoint.model]
@@ -141,7 +153,14 @@ class System:
                 back.setdefault(o, []).append(p.id)
         return back
 
-    def _flow_upstream(self, ident: str) -> set[str]:
+    @cached_property
+    def _flow_walks(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def _flow_upstream(self, ident: str) -> frozenset[str]:
+        walks = self._flow_walks
+        if ident in walks:
+            return walks[ident]
         seen: set[str] = set()
         todo = [ident]
         while todo:
@@ -149,11 +168,33 @@ class System:
                 if prev not in seen:
                     seen.add(prev)
                     todo.append(prev)
-        return seen
+        walks[ident] = frozenset(seen)
+        return walks[ident]
+
+    @cached_property
+    def _writers(self) -> dict[str, list[Pipeline]]:
+        out: dict[str, list[Pipeline]] = {}
+        for p in self.manifest.pipelines:
+            for o in dict.fromkeys(p.outputs):
+                out.setdefault(o, []).append(p)
+        return out
 
     def writers(self, ident: str) -> list[Pipeline]:
         """Pipelines that write into a store or source."""
-        return [p for p in self.manifest.pipelines if ident in p.outputs]
+        return list(self._writers.get(ident, ()))
+
+    @cached_property
+    def _endpoints_reached(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def endpoints_reached(self, ident: str) -> tuple[str, ...]:
+        """Ids of the endpoints downstream of ``ident``."""
+        cache = self._endpoints_reached
+        if ident not in cache:
+            cache[ident] = tuple(
+                i for i in self.downstream(ident) if isinstance(self.components.get(i), Endpoint)
+            )
+        return cache[ident]
 
     def refreshers(self, feature: Feature) -> list[Pipeline]:
         """Pipelines that refresh the data a feature is served from.
@@ -198,13 +239,28 @@ class System:
         """Features computed from source ``ident``: those whose declared ``sources`` name it or
         something it flows into; a feature that declares none, by lineage. A job that reads
         several sources into one store does not make each of them feed every feature there."""
-        origins = self._feature_origins
+        fed, unsourced = self._fed
         down = self.downstream(ident)
-        return sorted(
-            f.id
-            for f in self.manifest.features
-            if (ident in origins[f.id] if f.id in origins else f.id in down)
-        )
+        return sorted([*fed.get(ident, ()), *(f for f in unsourced if f in down)])
+
+    @cached_property
+    def _fed(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Features by each of their origins, and the features without declared sources."""
+        fed: dict[str, list[str]] = {}
+        unsourced: list[str] = []
+        origins = self._feature_origins
+        for f in self.manifest.features:
+            if f.id not in origins:
+                unsourced.append(f.id)
+                continue
+            for ident in origins[f.id]:
+                fed.setdefault(ident, []).append(f.id)
+        return fed, unsourced
+
+    def index(self) -> None:
+        """Compute the lineage lookups now (they depend only on ids and references)."""
+        for lookup in ("_adjacency", "_feature_origins", "_fed"):
+            getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
         """The same file with a manifest whose ids and references are unchanged (what-if runs
@@ -212,7 +268,16 @@ class System:
         other = System(manifest, self.doc, self.defaults)
         other._walks = self._walks
         other._refreshers = self._refreshers
-        for cached in ("_flow", "_edges", "_adjacency", "suppressions", "_feature_origins"):
+        for cached in (
+            "_flow",
+            "_edges",
+            "_adjacency",
+            "suppressions",
+            "_feature_origins",
+            "_fed",
+            "_flow_walks",
+            "_endpoints_reached",
+        ):
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
         return other

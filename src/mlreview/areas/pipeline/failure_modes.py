@@ -14,7 +14,16 @@ from typing import ClassVar, Literal
 
 from mlreview.areas.common import watched
 from mlreview.areas.record import INTERNAL, Record
-from mlreview.system.manifest import Component, Endpoint, Feature, Pipeline, Signal, Source, Store
+from mlreview.system.manifest import (
+    Component,
+    Endpoint,
+    Feature,
+    Model,
+    Pipeline,
+    Signal,
+    Source,
+    Store,
+)
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -91,6 +100,21 @@ class _Lineage:
             for pipe in system.refreshers(f):
                 for ident in {pipe.id, *system.upstream(pipe.id)}:
                     self.refreshing.setdefault(ident, []).append((f, pipe))
+        self._model_features: dict[str, frozenset[str]] = {}
+        self._logged: frozenset[str] | None = None
+
+    def model_features(self, model: Model) -> frozenset[str]:
+        if model.id not in self._model_features:
+            ids = frozenset(f.id for f in self.system.model_features(model))
+            self._model_features[model.id] = ids
+        return self._model_features[model.id]
+
+    def logged(self) -> frozenset[str]:
+        """Features logged at serving (read once, when first asked)."""
+        if self._logged is None:
+            features = self.system.manifest.features
+            self._logged = frozenset(f.id for f in features if f.logged_at_serving)
+        return self._logged
 
     def refresh_reach(self, ident: str) -> list[Endpoint]:
         """Endpoints whose scoring reads are refreshed, directly or not, from ``ident``."""
@@ -131,7 +155,9 @@ def _refresh_impact(system: System, lineage: _Lineage, ident: str) -> tuple[floa
     return best
 
 
-def _retrain_reach(system: System, comp: Component) -> tuple[list[str], float | None, str]:
+def _retrain_reach(
+    system: System, lineage: _Lineage, comp: Component
+) -> tuple[list[str], float | None, str]:
     """Models whose next training run reads ``comp``'s data, and the longest wait for it.
 
     Training reads a component through the model's training pipeline, its label sources, or
@@ -152,8 +178,8 @@ def _retrain_reach(system: System, comp: Component) -> tuple[list[str], float | 
             and (loop.label.source == comp.id or comp.id in system.upstream(loop.label.source))
             for loop in system.manifest.feedback
         )
-        via_features = not serving_only and any(
-            f.id in system.downstream(comp.id) for f in system.model_features(m)
+        via_features = not serving_only and not system.downstream(comp.id).isdisjoint(
+            lineage.model_features(m)
         )
         if not (via_pipeline or via_labels or via_features):
             continue
@@ -285,13 +311,10 @@ def _names(endpoints: list[Endpoint]) -> tuple[str, str]:
     return names, "serves" if len(endpoints) == 1 else "serve"
 
 
-def _logged_stale(system: System, comp: Component) -> list[str]:
+def _logged_stale(system: System, lineage: _Lineage, comp: Component) -> list[str]:
     """Features refreshed from ``comp`` that are logged at serving: stale values get logged."""
-    return sorted(
-        f.id
-        for f in system.manifest.features
-        if f.logged_at_serving and f.id in system.downstream(comp.id)
-    )
+    logged = lineage.logged()
+    return sorted(i for i in system.downstream(comp.id) if i in logged)
 
 
 @dataclass
@@ -368,7 +391,7 @@ def _row(system: System, lineage: _Lineage, comp: Component) -> FailureMode:
     stream = isinstance(comp, Pipeline) and comp.schedule is not None and comp.schedule.continuous
     readers = lineage.readers.get(comp.id, [])
     refreshed = lineage.refresh_reach(comp.id)
-    models, retrain_wait, retrain_basis = _retrain_reach(system, comp)
+    models, retrain_wait, retrain_basis = _retrain_reach(system, lineage, comp)
     parts = [_read_directly(system, comp, readers)]
     reach: Reach = (
         "live" if any(e.mode != "batch" for e in readers) else "batch" if readers else "none"
@@ -388,7 +411,7 @@ def _row(system: System, lineage: _Lineage, comp: Component) -> FailureMode:
     impacts = [i for part in parts for i in part.impacts]
     tti, basis = min(impacts) if impacts else (None, "no schedule, budget or TTL declared")
     training = _training_effect(system, comp, models)
-    logged = _logged_stale(system, comp) if reach in ("live", "refresh") else []
+    logged = _logged_stale(system, lineage, comp) if reach in ("live", "refresh") else []
     if logged:
         training = (training + "; " if training != "none" else "") + (
             f"stale values of {', '.join(logged)} are logged and feed the next training set"

@@ -43,7 +43,9 @@ def lineage(system: System, spofs: list[SinglePoint]) -> Lineage:
     for s in spofs:
         reach = system.downstream(s.component)
         for e in (*s.stops, *s.corrupts):
-            on_path |= reach & (system.upstream(e) | {e})
+            on_path |= reach & system.upstream(e)
+            if e in reach:
+                on_path.add(e)
     nodes = [
         LineageNode(ident, comp.KIND, marks.get(ident, "hurt" if ident in hurt else ""))
         for ident, comp in system.components.items()

@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlreview.areas.findings import Severity
-from mlreview.areas.record import Record
-from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
-from mlreview.engine.runner import run
+from mlreview.engine.runner import run, what_if
 from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.reads import ReadLog
-from mlreview.engine.whatif.variants import buildable, with_values
+from mlreview.engine.whatif.variants import buildable
 from mlreview.system.manifest import Manifest, Node
 from mlreview.system.paths import Path, fields_along, is_model, keys_of, strip
 from mlreview.system.system import System
@@ -208,14 +207,6 @@ def _label(system: System, unknown: Unknown) -> str:
     return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
 
 
-def _same(a: Record, b: Record) -> bool:
-    """Equal assessments (values that cannot be compared count as changed)."""
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
-
-
 class Sensitivity:
     """The baseline review, the reads behind it, and what-if reviews that reuse it."""
 
@@ -229,41 +220,17 @@ class Sensitivity:
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
 
     def what_if(self, values: dict[Path, Any]) -> Review:
-        """The review with ``values`` set, re-running only what read one of their paths.
-
-        An assessment that read a path is recomputed; when it comes out as before, the area's
-        rules that never read the paths are reused too (a rule is a function of the manifest
-        fields it reads and its area's assessment)."""
-        paths = set(values)
-        variant = with_values(self.system, values)
-        assessments: dict[str, Record] = {}
-        unchanged: set[str] = set()
-        for a in AREA_LIST:
-            before = self.review.areas[a.key].assessment
-            if not self.log.touches(f"assess:{a.key}", paths):
-                assessments[a.key] = before
-                unchanged.add(a.key)
-                continue
-            after = a.assess(variant)
-            if _same(after, before):
-                assessments[a.key] = before
-                unchanged.add(a.key)
-            else:
-                assessments[a.key] = after
-        kept_rules = {
-            r.code: self.review.rule_results[r.code]
-            for a in AREA_LIST
-            if a.key in unchanged
-            for r in a.rules.rules
-            if r.code in self.review.rule_results and not self.log.touches(f"rule:{r.code}", paths)
-        }
-        return run(
-            variant,
-            self.select,
-            self.ignore,
-            assessments=assessments,
-            rule_results=kept_rules,
-            plan=False,
+        """The review with ``values`` set, re-running only what read one of their paths."""
+        review = self.review
+        return what_if(
+            self.system,
+            values,
+            areas=review.areas,
+            rule_results=review.rule_results,
+            log=self.log,
+            scenarios=review.scenarios,
+            select=self.select,
+            ignore=self.ignore,
         )
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:

@@ -1,7 +1,8 @@
-"""Record which unknown manifest fields a computation reads.
+"""Record which manifest fields a computation reads, the unknown ones apart.
 
 While a ``ReadLog`` watches a manifest, every node temporarily wears a subclass of its own class
-whose attribute lookup notes each field that comes back as None, in the log that is watching
+whose attribute lookup notes each field read (apart, those that come back as None), in the log
+that is watching
 (a context variable, so nested or concurrent watches stay apart). Nothing is copied and the
 classes are restored on exit, so the review code runs unchanged and pays nothing when no log is
 watching: a proxy or a copied tree would cost every plain review, and `isinstance` and
@@ -35,11 +36,11 @@ class _Watched:
 
             def __getattribute__(self: Node, name: str) -> Any:  # noqa: N807
                 value = object.__getattribute__(self, name)
-                if value is None and name in keys:
+                if name in keys:
                     log = _ACTIVE.get()
                     if log is not None:
                         path = object.__getattribute__(self, "__pydantic_private__")["_path"]
-                        log.note((*path, keys[name]))
+                        log.sinks[value is None].add((*path, keys[name]))
                 return value
 
             namespace = {
@@ -68,22 +69,31 @@ def nodes(node: Node) -> Iterator[Node]:
 
 
 class ReadLog:
-    """Paths of the unknown (None) fields read, filed under the label of what was running."""
+    """Paths of the fields read, filed under the label of what was running: the unknown (None)
+    ones, which questions are asked about, and apart from them the declared values (a node's
+    field that holds a node is not noted: reading through it notes the field read below)."""
 
     def __init__(self) -> None:
         self.reads: dict[str, set[Path]] = {}
+        self.known: dict[str, set[Path]] = {}
+        self.sinks: tuple[set[Path], set[Path]] = (set(), set())
+        """Where the current label's reads go: (declared values, unknowns), indexed by
+        whether the value read is None (the watching lookup runs on every field read)."""
         self._label = ""
+        self._to("")
 
-    def note(self, path: Path) -> None:
-        self.reads.setdefault(self._label, set()).add(path)
+    def _to(self, label: str) -> None:
+        self._label = label
+        self.sinks = (self.known.setdefault(label, set()), self.reads.setdefault(label, set()))
 
     @contextmanager
     def reading_as(self, label: str) -> Iterator[None]:
-        outer, self._label = self._label, label
+        outer = self._label
+        self._to(label)
         try:
             yield
         finally:
-            self._label = outer
+            self._to(outer)
 
     @contextmanager
     def watch(self, root: Node) -> Iterator[ReadLog]:
@@ -100,7 +110,15 @@ class ReadLog:
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
+    @property
+    def watching(self) -> bool:
+        """True while this log records reads (inside its ``watch``)."""
+        return _ACTIVE.get() is self
+
     def touches(self, label: str, paths: set[Path]) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
         read = self.reads.get(label, set())
-        return any(p[:n] in read for p in paths for n in range(1, len(p) + 1))
+        known = self.known.get(label, set())
+        return any(p in known for p in paths) or any(
+            p[:n] in read for p in paths for n in range(1, len(p) + 1)
+        )

@@ -1,0 +1,114 @@
+"""Reviews at scale: the shortcuts that keep a review linear in the manifest give what the long way
+gives, and a review without questions does without their module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks.generate_manifest import manifest
+
+from mlreview.engine.plan import Plan, Step, plan_for
+from mlreview.engine.runner import run, what_if
+from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.variants import with_values
+from mlreview.system.loader import load, load_text
+from mlreview.system.paths import Path as ManifestPath
+from mlreview.system.system import System
+from mlreview.system.units import Duration
+from tests.conftest import EXAMPLES, ROOT
+
+GENERATED = manifest(120, 12, 6)
+
+
+def _systems() -> list[tuple[str, System]]:
+    return [
+        *((p.parent.name, load(p)) for p in EXAMPLES),
+        ("generated", load_text(GENERATED, "generated.yaml")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "system"), _systems(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, system: System) -> None:
+    done = run(system)
+    top = done.top_risk
+    assert top is not None and done.plan is not None
+
+    def full(changes: dict[ManifestPath, Any]) -> list[Any]:
+        return run(with_values(system, changes), plan=False).scenarios
+
+    assert plan_for(top, full).to_dict() == done.plan.to_dict(), name
+
+
+def test_a_declared_value_changed_reuses_what_never_read_it_and_matches_a_full_rerun() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    log = ReadLog()
+    with log.watch(system.manifest):
+        done = run(system, log=log, plan=False)
+    for i, source in enumerate(system.manifest.sources[:4]):
+        assert source.monitors is not None
+        values: dict[ManifestPath, Any] = {
+            ("sources", i, "monitors", "freshness"): not source.monitors.freshness
+        }
+        fast = what_if(
+            system,
+            values,
+            areas=done.areas,
+            rule_results=done.rule_results,
+            log=log,
+            scenarios=done.scenarios,
+        )
+        full = run(with_values(system, values), plan=False)
+        assert fast.areas["skew"].assessment is done.areas["skew"].assessment
+        assert [(s.key, s.score) for s in fast.scenarios] == [
+            (s.key, s.score) for s in full.scenarios
+        ]
+        assert fast.findings == full.findings
+
+
+def test_lineage_indexes_agree_with_scanning_the_manifest() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    m = system.manifest
+    for comp in [*m.sources, *m.pipelines, *m.stores]:
+        assert [p.id for p in system.writers(comp.id)] == [
+            p.id for p in m.pipelines if comp.id in p.outputs
+        ]
+        reached = {e for e in system.downstream(comp.id) if e in {x.id for x in m.endpoints}}
+        assert set(system.endpoints_reached(comp.id)) == reached
+    for model in m.models:
+        wanted = set(model.features or [f.id for f in m.features])
+        assert system.model_features(model) == [f for f in m.features if f.id in wanted]
+        assert system.endpoints_of(model) == [e for e in m.endpoints if e.model == model.id]
+
+
+def test_a_plan_step_setting_a_duration_writes_it_as_the_manifest_would() -> None:
+    step = Step(
+        "this week",
+        ("feat_001",),
+        "raise the budget",
+        ("DATA009",),
+        enact=((("features", 1, "freshness_budget"), Duration(93600.0, "26h")),),
+    )
+    plan = Plan("stale-feature:feat_001", [step])
+    changes = plan.to_dict()["steps"][0]["manifest_changes"]
+    assert changes == {"features.1.freshness_budget": "26h"}
+
+
+def test_a_review_without_questions_does_not_import_their_module(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    code = (
+        "import sys; from mlreview.cli import main; "
+        f"main(['check', {str(EXAMPLES[0])!r}, '-f', 'json', '-o', {str(out)!r}, "
+        "'--no-questions']); "
+        "print('mlreview.engine.whatif.questions' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
+    assert out.read_text(encoding="utf-8").startswith("{")
