@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from benchmarks.join_outputs import relations_frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -353,29 +354,8 @@ def test_the_public_api_takes_frames_paths_and_profiles(tmp_path: Path) -> None:
 
 
 def test_joined_rows_give_mismatch_rates_relations_and_counts(tmp_path: Path) -> None:
-    rng = np.random.default_rng(0)
-    n = 3000
-    training = pl.DataFrame(
-        {
-            "request_id": np.arange(n),
-            "amount": np.round(rng.lognormal(3, 1, n), 4),
-            "latency": rng.gamma(2, 0.5, n),
-            "shift": rng.normal(0, 1, n),
-            "country": rng.choice(["US", "GB"], n),
-            "seen_at": pl.datetime_range(
-                pl.datetime(2026, 1, 1), pl.datetime(2026, 1, 5), "1m", eager=True
-            ).head(n),
-            "age": rng.integers(18, 90, n),
-        }
-    )
-    serving = training.with_columns(
-        pl.col("amount").round(1),
-        pl.col("latency") * 60,
-        pl.col("shift") + 0.25,
-        pl.col("country").str.to_lowercase(),
-        pl.col("seen_at") - pl.duration(minutes=30),
-    )
-    serving = pl.concat([serving.filter(pl.col("request_id") != 5), serving.head(2)])
+    training, serving = relations_frames()
+    n = training.height
     training.write_parquet(tmp_path / "t.parquet")
     serving.write_parquet(tmp_path / "s.parquet")
     out = tmp_path / "r.json"
