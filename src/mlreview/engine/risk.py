@@ -30,6 +30,7 @@ from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.registry import SERVING, SKEW
 from mlreview.areas.scenario_families import FAMILIES, Family, Trigger
+from mlreview.document.cells import availability, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.system.manifest import Endpoint, Feature, Model, Source, Store
 from mlreview.system.system import System
@@ -128,10 +129,6 @@ class Risk:
     @cached_property
     def score(self) -> int:
         return round(1000 * self.exposure_reach * self.effect * self.impact)
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
 
 
 def _hours(h: float) -> str:
@@ -318,7 +315,7 @@ class RiskModel:
             touching = next(f for f in findings if f.rows == rows)
             working.append(
                 f"R = {w:.3g} x {rows:g} = {w * rows:.3g}: {top.id}, {rank} (weight 1 / rank); "
-                f"{touching.rule} touches about {rows:.0%} of its rows (assumed)"
+                f"{touching.rule} touches about {share(rows)} of its rows (assumed)"
             )
             assumed.append(f"{touching.rule} row share")
             return w * rows
@@ -406,10 +403,10 @@ class RiskModel:
         comp = self.system.get(anchor)
         figure = availability_of(comp) if isinstance(comp, (Source, Store, Endpoint)) else None
         if figure is None:
-            a, basis = DEFAULT_AVAILABILITY, f"{DEFAULT_AVAILABILITY:.1%} (assumed)"
+            a, basis = DEFAULT_AVAILABILITY, f"{availability(DEFAULT_AVAILABILITY)} (assumed)"
             assumed.append(f"{anchor} availability")
         else:
-            a, basis = figure.availability, f"{figure.availability:.2%} ({figure.basis})"
+            a, basis = figure.availability, f"{availability(figure.availability)} ({figure.basis})"
         mttr = getattr(comp, "mttr", None)
         hours = float(mttr) / 3600.0 if mttr is not None else DEFAULT_MTTR_HOURS
         if mttr is None:
@@ -417,7 +414,7 @@ class RiskModel:
         n = HORIZON_HOURS * (1.0 - a) / hours
         text = (
             f"{anchor} available {basis}, {_hours(hours)} to repair: {n:.2g} failures expected "
-            f"in {HORIZON_DAYS} d ({HORIZON_HOURS:,.0f} h x {1 - a:.2%} / {_hours(hours)})"
+            f"in {HORIZON_DAYS} d ({HORIZON_HOURS:,.0f} h x {share(1 - a)} / {_hours(hours)})"
         )
         return n, hours, text
 
@@ -602,7 +599,7 @@ class RiskModel:
         likelihood = 1.0 - math.exp(-n)
         working.append(
             f"{text}, each harming {_hours(hours)}; P(at least one) = 1 - e^-{n:.2g} = "
-            f"{likelihood:.0%}; {arithmetic}"
+            f"{share(likelihood)}; {arithmetic}"
         )
         return likelihood, exposure
 
@@ -625,7 +622,7 @@ class RiskModel:
         likelihood = 1.0 - math.exp(-n)
         working.append(
             f"{per_year:g} a year (likelihood {level}) is {n:.2g} in {HORIZON_DAYS} d, "
-            f"P = {likelihood:.0%}; each lasts {_hours(hours)} ({detect_text}, {fix_text}); "
+            f"P = {share(likelihood)}; each lasts {_hours(hours)} ({detect_text}, {fix_text}); "
             f"{arithmetic}"
         )
         return likelihood, exposure
