@@ -72,6 +72,15 @@ def test_plan_steps_run_in_deadline_order() -> None:
         assert slots == sorted(slots), example
 
 
+def test_a_plan_starts_this_week_and_leaves_no_slot_empty() -> None:
+    # Demand-forecast's top risk has one step, a prevention: nothing comes before it.
+    for example in EXAMPLES:
+        plan = reviewed(example).plan
+        assert plan is not None
+        used = sorted({list(SLOT_DAYS).index(s.when) for s in plan.steps})
+        assert used == list(range(len(used))), example
+
+
 def test_check_dates_the_plan_from_plan_start(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(FRAUD), "--plan-start", "2026-12-01", "--width", "100"]) == 0
     assert "1. By Fri 4 Dec 2026: card_auth_stream:" in capsys.readouterr().out

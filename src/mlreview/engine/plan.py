@@ -6,7 +6,7 @@ review re-run on the changed manifest)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -126,7 +126,16 @@ def _steps(findings: list[Finding]) -> list[Step]:
             )
         )
     rank = {part: i for i, part in enumerate(ORDER)}
-    return sorted(steps, key=lambda s: (rank[_part(s, findings)], s.closes))
+    return _without_gaps(sorted(steps, key=lambda s: (rank[_part(s, findings)], s.closes)))
+
+
+def _without_gaps(steps: list[Step]) -> list[Step]:
+    """The slots the steps use, moved up to the earliest ones: a plan whose first step is a
+    prevention starts this week, not a month out, since nothing comes before it."""
+    slots = list(SLOT_DAYS)
+    used = sorted({slots.index(s.when) for s in steps})
+    moved = {slots[old]: slots[new] for new, old in enumerate(used)}
+    return [replace(s, when=moved[s.when]) for s in steps]
 
 
 def _part(step: Step, findings: list[Finding]) -> str:
