@@ -6,9 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-import polars as pl
 import pytest
+from benchmarks.join_outputs import odd_frames
 
 from tests.conftest import ROOT
 
@@ -46,23 +45,9 @@ def test_a_large_gpu_pool_overflows_nothing(tmp_path: Path) -> None:
 
 @pytest.fixture
 def odd_data(tmp_path: Path) -> tuple[Path, Path]:
-    n = 300
-    rng = np.random.default_rng(1)
-    x = rng.normal(0, 1, n)
-    x[::5], x[1::7], x[2::11] = np.nan, np.inf, -np.inf
-    y = x.copy()
-    y[3::5] = np.nan
-    columns = {
-        "id": np.arange(n),
-        "all_nan": np.full(n, np.nan),
-        "all_inf": np.full(n, np.inf),
-        "huge": np.linspace(-1e300, 1e300, n),
-        "near_max": np.full(n, 1e308),
-    }
-    pl.DataFrame({**columns, "x": x}).write_parquet(tmp_path / "t.parquet")
-    pl.DataFrame({**columns, "x": y * 2, "huge": columns["huge"] * 0.5}).write_parquet(
-        tmp_path / "s.parquet"
-    )
+    training, serving = odd_frames()
+    training.write_parquet(tmp_path / "t.parquet")
+    serving.write_parquet(tmp_path / "s.parquet")
     return tmp_path / "t.parquet", tmp_path / "s.parquet"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from benchmarks.join_outputs import report_pair
 
 import mlreview
 from mlreview.cli import main
@@ -47,19 +48,7 @@ def test_a_continuous_histogram_keeps_a_point_mass_at_its_minimum() -> None:
 
 
 def _joined_files(tmp_path: Path) -> tuple[Path, Path]:
-    rng = np.random.default_rng(0)
-    n = 400
-    training = pl.DataFrame(
-        {
-            "request_id": np.arange(n),
-            "latency": np.round(rng.gamma(2, 0.5, n), 3),
-            "count": rng.poisson(2, n),
-        }
-    )
-    serving = training.with_columns(pl.col("latency") * 60)
-    training.write_csv(tmp_path / "t.csv")
-    serving.write_csv(tmp_path / "s.csv")
-    return tmp_path / "t.csv", tmp_path / "s.csv"
+    return report_pair(tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
