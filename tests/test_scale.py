@@ -78,6 +78,14 @@ def test_lineage_indexes_agree_with_scanning_the_manifest() -> None:
         assert [p.id for p in system.writers(comp.id)] == [
             p.id for p in m.pipelines if comp.id in p.outputs
         ]
+        reach = {
+            f.id
+            for f in m.features
+            if f.id in system.features_fed_by(comp.id)
+            or f.store == comp.id
+            or comp.id in {p.id for p in system.refreshers(f)}
+        }
+        assert system.features_of(comp.id) == reach
         reached = {e for e in system.downstream(comp.id) if e in {x.id for x in m.endpoints}}
         assert set(system.endpoints_reached(comp.id)) == reached
     for model in m.models:

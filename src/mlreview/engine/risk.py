@@ -233,13 +233,8 @@ class RiskModel:
         names = set(components) | {anchor}
         feats = {n: f for n in names if isinstance(f := every.get(n), Feature)}
         if not feats:
-            fed = set(self.system.features_fed_by(anchor))
             feats = {
-                f.id: f
-                for f in self.system.manifest.features
-                if f.id in fed
-                or f.store == anchor
-                or any(p.id == anchor for p in self.system.refreshers(f))
+                n: f for n in self.system.features_of(anchor) if isinstance(f := every[n], Feature)
             }
         return [feats[k] for k in sorted(feats)]
 

@@ -243,6 +243,21 @@ class System:
         down = self.downstream(ident)
         return sorted([*fed.get(ident, ()), *(f for f in unsourced if f in down)])
 
+    def features_of(self, ident: str) -> frozenset[str]:
+        """Features a component's failure reaches: those it feeds (``features_fed_by``), those
+        served from it (their store) and those it refreshes (a job)."""
+        held = self._held.get(ident, frozenset())
+        return frozenset(self.features_fed_by(ident)) | held
+
+    @cached_property
+    def _held(self) -> dict[str, frozenset[str]]:
+        """Per store and per job: the features served from it or refreshed by it."""
+        out: dict[str, set[str]] = {}
+        for f in self.manifest.features:
+            for ident in {*([f.store] if f.store else []), *(p.id for p in self.refreshers(f))}:
+                out.setdefault(ident, set()).add(f.id)
+        return {k: frozenset(v) for k, v in out.items()}
+
     @cached_property
     def _fed(self) -> tuple[dict[str, list[str]], list[str]]:
         """Features by each of their origins, and the features without declared sources."""
@@ -259,7 +274,7 @@ class System:
 
     def index(self) -> None:
         """Compute the lineage lookups now (they depend only on ids and references)."""
-        for lookup in ("_adjacency", "_feature_origins", "_fed"):
+        for lookup in ("_adjacency", "_feature_origins", "_fed", "_held"):
             getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
@@ -275,6 +290,7 @@ class System:
             "suppressions",
             "_feature_origins",
             "_fed",
+            "_held",
             "_flow_walks",
             "_endpoints_reached",
         ):
