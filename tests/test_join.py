@@ -14,7 +14,7 @@ from benchmarks.join_outputs import edge_frames, relations_frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.datasets import pairs
+from mlreview.datasets import pairs, relation
 from mlreview.datasets.distance import normal_text
 from mlreview.datasets.join import join
 from mlreview.datasets.read import resolve
@@ -42,6 +42,9 @@ def test_a_partitioned_join_gives_the_same_report(pair, monkeypatch) -> None:  #
     monkeypatch.setattr(pairs, "SLICE_ROWS", 700)
     split = join(resolve(training), resolve(serving), keys).to_dict()
     assert split == whole
+    # Medians selected in passes over the buckets, as past relation.HELD_MOST values.
+    monkeypatch.setattr(relation, "HELD_MOST", 7)
+    assert join(resolve(training), resolve(serving), keys).to_dict() == whole
     assert whole["rows"]["matched"] > 0
     assert any(f["samples"] for f in whole["features"])
 

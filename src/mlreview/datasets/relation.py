@@ -17,12 +17,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from mlreview.datasets import select
 from mlreview.datasets.distance import normal_text
 
 TRAINING = "__training"
 SERVING = "__serving"
 SAMPLES = 5
 AGREE = 0.95
+# A median over more values than this is selected in passes: 4M floats are 32 MB.
+HELD_MOST = 4_000_000
 
 Parts = Callable[[], Iterator[pl.DataFrame]]
 Arrays = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]
@@ -66,7 +69,10 @@ def _median(
     values: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays, most: int
 ) -> float:
     """The median of ``values`` (at most ``most`` of them) over every bucket, as numpy computes
-    it over one array; filled in place, so the values are held once."""
+    it over one array; filled in place, so the values are held once. Past HELD_MOST values it is
+    selected over several passes instead, holding at most HELD_MOST of them."""
+    if most > HELD_MOST:
+        return select.median(lambda: (values(a, b) for a, b in arrays()), HELD_MOST)
     held = np.empty(most, dtype=np.float64)
     end = 0
     for a, b in arrays():

@@ -1,0 +1,113 @@
+"""The exact median of values read again and again, holding at most a bounded number of them.
+
+Each pass counts the values by the next 16 bits of an order-preserving 64-bit key (the float's
+bits, flipped so that unsigned order is numeric order) within the group that holds the rank
+sought; once that group is small enough, a last pass gathers it and partitions it. The answer
+is the order statistic itself, so it equals ``numpy.median`` of all the values held at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+DIGIT = 16
+SIGN = np.uint64(1 << 63)
+
+Pieces = Callable[[], Iterator[np.ndarray]]
+
+
+def _keys(values: np.ndarray) -> np.ndarray:
+    # Adding 0.0 turns -0.0 into 0.0, which numpy's median does not tell apart either.
+    bits = (np.asarray(values, dtype=np.float64) + 0.0).view(np.uint64)
+    keys: np.ndarray = np.where(bits >> np.uint64(63) == 1, ~bits, bits | SIGN)
+    return keys
+
+
+def _value(key: int) -> float:
+    bits = key & ~(1 << 63) if key >> 63 else ~key & ((1 << 64) - 1)
+    return float(np.array([bits], dtype=np.uint64).view(np.float64)[0])
+
+
+def _members(keys: np.ndarray, prefix: int, known: int) -> np.ndarray:
+    if known == 0:
+        return keys
+    member: np.ndarray = keys[(keys >> np.uint64(64 - known)) == np.uint64(prefix)]
+    return member
+
+
+def _top_digits(pieces: Pieces) -> np.ndarray:
+    counts = np.zeros(1 << DIGIT, dtype=np.int64)
+    for piece in pieces():
+        digit = (_keys(piece) >> np.uint64(64 - DIGIT)).astype(np.int64)
+        counts += np.bincount(digit, minlength=1 << DIGIT)
+    return counts
+
+
+def _narrow(counts: np.ndarray, prefix: int, known: int, within: int) -> tuple[int, int, int, int]:
+    """The group one digit further down that holds rank ``within`` of group (prefix, known):
+    its prefix, bits known, the rank within it and its size."""
+    running = np.cumsum(counts)
+    digit = int(np.searchsorted(running, within, side="right"))
+    below = int(running[digit - 1]) if digit else 0
+    return (prefix << DIGIT) | digit, known + DIGIT, within - below, int(counts[digit])
+
+
+def order_statistics(
+    pieces: Pieces, ranks_of: Callable[[int], list[int]], held_most: int
+) -> dict[int, float]:
+    """The values at the 0-based ranks ``ranks_of(count)`` of the ``count`` values ``pieces``
+    yields, holding at most ``held_most`` of them (and 65,536 counts per rank) at a time."""
+    top = _top_digits(pieces)
+    # For each rank sought: the key bits known so far, how many, and the rank within them.
+    targets: dict[int, tuple[int, int, int]] = {}
+    sizes: dict[tuple[int, int], int] = {}
+    found: dict[int, float] = {}
+    for rank in ranks_of(int(top.sum())):
+        prefix, known, within, size = _narrow(top, 0, 0, rank)
+        targets[rank] = (prefix, known, within)
+        sizes[(prefix, known)] = size
+    while targets:
+        groups = {(prefix, known) for prefix, known, _ in targets.values()}
+        gather = {g for g in groups if sizes[g] <= held_most or g[1] == 64}
+        counts = {g: np.zeros(1 << DIGIT, dtype=np.int64) for g in groups - gather}
+        held: dict[tuple[int, int], list[np.ndarray]] = {g: [] for g in gather if g[1] < 64}
+        for piece in pieces() if counts or held else iter(()):
+            keys = _keys(piece)
+            for group, pieces_held in held.items():
+                pieces_held.append(_members(keys, *group))
+            for (prefix, known), tally in counts.items():
+                member = _members(keys, prefix, known)
+                digit = (member >> np.uint64(64 - known - DIGIT)) & np.uint64(0xFFFF)
+                np.add(tally, np.bincount(digit.astype(np.int64), minlength=1 << DIGIT), out=tally)
+        for rank, group in [(rank, target[:2]) for rank, target in targets.items()]:
+            within = targets[rank][2]
+            if group[1] == 64:  # every value in the group is the same
+                found[rank] = _value(group[0])
+            elif group in held:
+                values = np.concatenate(held[group])
+                found[rank] = _value(int(np.partition(values, within)[within]))
+            else:
+                prefix, known, inner, size = _narrow(counts[group], *group, within)
+                sizes[(prefix, known)] = size
+                targets[rank] = (prefix, known, inner)
+                continue
+            del targets[rank]
+    return found
+
+
+def median(pieces: Pieces, held_most: int) -> float:
+    """The median of the values ``pieces`` yields (none of them NaN), as numpy computes it: the
+    middle value, or the mean of the two middle values; NaN when there are none."""
+    middle: list[int] = []
+
+    def ranks_of(count: int) -> list[int]:
+        middle.extend(((count - 1) // 2, count // 2))
+        return sorted(set(middle)) if count else []
+
+    values = order_statistics(pieces, ranks_of, held_most)
+    if not values:
+        return float("nan")
+    low, high = middle
+    return values[low] if low == high else (values[low] + values[high]) / 2
