@@ -5,7 +5,7 @@ files partitioned by a hash of the key: a key's rows on either side land in the 
 keys are matched, counted and deduplicated one bucket at a time. A side in CSV or JSON lines is
 written to Parquet once even when it fits, so each feature can then be read alone. Only the key
 columns and the matched rows' positions are held; a feature's two columns are read when it is
-compared and gathered into pairs by position.
+compared and gathered into pairs by position, a slice of pairs at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from mlreview.problems import InputError
 
 PART_ROWS = 2_000_000
 SLICE_ROWS = 1_000_000
+# Pairs are handed on this many at a time, so what each comparison step makes from them (casts,
+# masks, normalised text) holds a slice of a bucket rather than all of it.
+PAIR_SLICE = 250_000
 GROUP_ROWS = 16_384
 ROW = "__row"
 COUNT = "__len"
@@ -65,16 +68,18 @@ class Pairs:
     sides: tuple[Side, Side]
 
     def frames(self, name: str) -> Iterator[pl.DataFrame]:
-        """Feature ``name``'s pairs, bucket by bucket: the keys, TRAINING and SERVING."""
+        """Feature ``name``'s pairs, bucket by bucket and PAIR_SLICE at a time: the keys,
+        TRAINING and SERVING."""
         for bucket in self.buckets:
             where = bucket.pairs
             pairs = where if isinstance(where, pl.DataFrame) else pl.read_parquet(where)
             left = collect(self.sides[0], bucket.training.select(name)).to_series()
             right = collect(self.sides[1], bucket.serving.select(name)).to_series()
-            yield pairs.select(self.keys).with_columns(
-                left.gather(pairs[ROW]).alias(TRAINING),
-                right.gather(pairs[ROW + SERVING]).alias(SERVING),
-            )
+            for part in pairs.iter_slices(PAIR_SLICE):
+                yield part.select(self.keys).with_columns(
+                    left.gather(part[ROW]).alias(TRAINING),
+                    right.gather(part[ROW + SERVING]).alias(SERVING),
+                )
 
 
 def _rows(side: Side) -> int:
