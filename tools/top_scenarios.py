@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.eval_top_risk import cases, scenario_rules
+from benchmarks.eval_top_risk import cases, judge, scenario_rules
 
 import mlreview
 
@@ -20,12 +20,13 @@ def main(argv: list[str]) -> int:
     for case in cases():
         if only and case.id not in only:
             continue
-        ranked = mlreview.review(mlreview.load(case.manifest)).scenarios
-        wanted = set(case.cause_rules)
-        first = next((i for i, s in enumerate(ranked) if wanted & set(scenario_rules(s))), None)
-        mark = "ok  " if first == 0 else "miss"
-        where = "-" if first is None else str(first + 1)
-        print(f"== {mark} {case.id} causes={','.join(case.cause_rules) or '-'} first={where}")
+        review = mlreview.review(mlreview.load(case.manifest))
+        ranked, wanted = review.scenarios, set(case.cause_rules)
+        outcome = judge(review, case.cause_rules)
+        rank = outcome.first_cause_rank
+        first = None if rank is None else rank - 1
+        mark = "ok  " if outcome.named else "miss"
+        print(f"== {mark} {case.id} causes={','.join(case.cause_rules) or '-'} first={rank or '-'}")
         shown = list(range(min(6, len(ranked))))
         if first is not None and first >= 6:
             shown.append(first)

@@ -31,8 +31,6 @@ def _value(key: int) -> float:
 
 
 def _members(keys: np.ndarray, prefix: int, known: int) -> np.ndarray:
-    if known == 0:
-        return keys
     member: np.ndarray = keys[(keys >> np.uint64(64 - known)) == np.uint64(prefix)]
     return member
 
@@ -54,60 +52,60 @@ def _narrow(counts: np.ndarray, prefix: int, known: int, within: int) -> tuple[i
     return (prefix << DIGIT) | digit, known + DIGIT, within - below, int(counts[digit])
 
 
-def order_statistics(
-    pieces: Pieces, ranks_of: Callable[[int], list[int]], held_most: int
-) -> dict[int, float]:
-    """The values at the 0-based ranks ``ranks_of(count)`` of the ``count`` values ``pieces``
-    yields, holding at most ``held_most`` of them (and 65,536 counts per rank) at a time."""
-    top = _top_digits(pieces)
+def _select(pieces: Pieces, top: np.ndarray, ranks: list[int], held_most: int) -> dict[int, float]:
+    """The values at 0-based ``ranks``, given the counts ``top`` of their first digits."""
     # For each rank sought: the key bits known so far, how many, and the rank within them.
     targets: dict[int, tuple[int, int, int]] = {}
     sizes: dict[tuple[int, int], int] = {}
-    found: dict[int, float] = {}
-    for rank in ranks_of(int(top.sum())):
+    for rank in ranks:
         prefix, known, within, size = _narrow(top, 0, 0, rank)
         targets[rank] = (prefix, known, within)
         sizes[(prefix, known)] = size
+    found: dict[int, float] = {}
     while targets:
         groups = {(prefix, known) for prefix, known, _ in targets.values()}
         gather = {g for g in groups if sizes[g] <= held_most or g[1] == 64}
         counts = {g: np.zeros(1 << DIGIT, dtype=np.int64) for g in groups - gather}
         held: dict[tuple[int, int], list[np.ndarray]] = {g: [] for g in gather if g[1] < 64}
-        for piece in pieces() if counts or held else iter(()):
-            keys = _keys(piece)
-            for group, pieces_held in held.items():
-                pieces_held.append(_members(keys, *group))
-            for (prefix, known), tally in counts.items():
-                member = _members(keys, prefix, known)
-                digit = (member >> np.uint64(64 - known - DIGIT)) & np.uint64(0xFFFF)
-                np.add(tally, np.bincount(digit.astype(np.int64), minlength=1 << DIGIT), out=tally)
-        for rank, group in [(rank, target[:2]) for rank, target in targets.items()]:
-            within = targets[rank][2]
-            if group[1] == 64:  # every value in the group is the same
-                found[rank] = _value(group[0])
-            elif group in held:
-                values = np.concatenate(held[group])
+        if counts or held:
+            for piece in pieces():
+                keys = _keys(piece)
+                for group, pieces_held in held.items():
+                    pieces_held.append(_members(keys, *group))
+                for (prefix, known), tally in counts.items():
+                    member = _members(keys, prefix, known)
+                    digit = (member >> np.uint64(64 - known - DIGIT)) & np.uint64(0xFFFF)
+                    np.add(
+                        tally, np.bincount(digit.astype(np.int64), minlength=1 << DIGIT), out=tally
+                    )
+        for rank, (prefix, known, within) in list(targets.items()):
+            if known == 64:  # every value in the group is the same
+                found[rank] = _value(prefix)
+            elif (prefix, known) in held:
+                values = np.concatenate(held[(prefix, known)])
                 found[rank] = _value(int(np.partition(values, within)[within]))
             else:
-                prefix, known, inner, size = _narrow(counts[group], *group, within)
-                sizes[(prefix, known)] = size
-                targets[rank] = (prefix, known, inner)
+                step = _narrow(counts[(prefix, known)], prefix, known, within)
+                sizes[step[:2]] = step[3]
+                targets[rank] = step[:3]
                 continue
             del targets[rank]
     return found
 
 
+def order_statistics(pieces: Pieces, ranks: list[int], held_most: int) -> dict[int, float]:
+    """The values at 0-based ``ranks`` (each below the count) of the values ``pieces`` yields,
+    holding at most ``held_most`` of them (and 65,536 counts per rank) at a time."""
+    return _select(pieces, _top_digits(pieces), ranks, held_most)
+
+
 def median(pieces: Pieces, held_most: int) -> float:
     """The median of the values ``pieces`` yields (none of them NaN), as numpy computes it: the
     middle value, or the mean of the two middle values; NaN when there are none."""
-    middle: list[int] = []
-
-    def ranks_of(count: int) -> list[int]:
-        middle.extend(((count - 1) // 2, count // 2))
-        return sorted(set(middle)) if count else []
-
-    values = order_statistics(pieces, ranks_of, held_most)
-    if not values:
+    top = _top_digits(pieces)
+    count = int(top.sum())
+    if not count:
         return float("nan")
-    low, high = middle
+    low, high = (count - 1) // 2, count // 2
+    values = _select(pieces, top, sorted({low, high}), held_most)
     return values[low] if low == high else (values[low] + values[high]) / 2
