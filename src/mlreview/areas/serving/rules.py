@@ -291,7 +291,7 @@ def dependency_without_timeout(ctx: Context[ServingAssessment]) -> Iterator[Hit]
     "requests), behind a circuit breaker.",
     mitigation="limit",
     scenario="dependency-outage",
-    pitfalls=("rerun",),
+    pitfalls=("client_retries",),
     likelihood=5,
 )
 def retry_storm(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
