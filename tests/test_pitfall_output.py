@@ -8,6 +8,7 @@ import copy
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -258,3 +259,14 @@ def test_docs_name_every_entry_and_topic() -> None:
     row = re.compile(r"^\| `([a-z0-9_+.-]+)` \|", flags=re.MULTILINE)
     assert row.findall(entries) == [p.id for p in catalogue()]
     assert row.findall(how) == list(TOPICS)
+
+
+def test_json_lists_only_the_entries_its_findings_cite() -> None:
+    done = reviewed(ROOT / "examples" / "card-fraud" / "system.yaml")
+    data = json.loads(render(done, "json"))
+    cited = {i for f in data["findings"] for i in f["pitfalls"]}
+    assert [p["id"] for p in data["pitfalls"]] == [p.id for p in catalogue() if p.id in cited]
+    # Findings a baseline left out take their entries with them.
+    fewer = replace(done, findings=[f for f in done.findings if f.area != "skew"])
+    left = json.loads(render(fewer, "json"))
+    assert "day-of-week-numbering" not in {p["id"] for p in left["pitfalls"]}

@@ -89,7 +89,9 @@ def to_dict(review: Review) -> dict[str, Any]:
             "runner_up": scenario_dict(runner) if runner else None,
         }
     cited = review.pitfalls
-    used = {i for ids in cited.values() for i in ids}
+    # Only the findings printed: a baseline takes the ones it knows out after the run.
+    shown = (*review.findings, *review.suppressed)
+    used = {i for f in shown for i in cited.get(f.fingerprint, ())}
     return {
         "version": JSON_VERSION,
         "tool": {"name": "mlreview"},
