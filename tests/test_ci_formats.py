@@ -120,7 +120,7 @@ def test_json_lines_are_the_contract_findings_one_a_line() -> None:
         item = json.loads(line)
         assert item["system"] == {"name": review.system_name, "file": review.file}
         assert {k: v for k, v in item.items() if k != "system"} == json.loads(
-            json.dumps(finding_dict(f))
+            json.dumps(finding_dict(f, review.pitfalls))
         )
 
 

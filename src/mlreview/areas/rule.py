@@ -15,6 +15,7 @@ from mlreview.areas.findings import (
     Role,
     Severity,
 )
+from mlreview.areas.pitfalls import TOPICS
 from mlreview.areas.scenario_families import FAMILIES, Trigger
 from mlreview.system.manifest import Manifest, Node, Signal, Source
 from mlreview.system.paths import field_at, read
@@ -74,6 +75,9 @@ class Rule:
     learned_only: bool
     """The defect is in learning from data (training data, retraining, labels as training
     input), so it does not apply to a model declared ``learned: false`` (a fixed rule)."""
+    pitfalls: tuple[str, ...]
+    """Topics of the known-pitfall catalogue (areas/pitfalls.yaml) this rule's findings rest
+    on: the review cites the catalogue's pitfalls on them that the finding's stack has."""
     check: Callable[[Context[Any]], Iterable[Hit]] = field(compare=False, repr=False)
 
     def matches(self, selector: str) -> bool:
@@ -225,6 +229,7 @@ class RuleSet(Generic[A]):
         role: Role = "cause",
         rows: float = 1.0,
         learned_only: bool = False,
+        pitfalls: tuple[str, ...] = (),
     ) -> Callable[[Callable[[Context[A]], Iterator[Hit]]], Callable[[Context[A]], Iterator[Hit]]]:
         code = f"{self.prefix}{number:03d}"
         taken = {r.code for r in self.rules} | {r.name for r in self.rules}
@@ -232,6 +237,9 @@ class RuleSet(Generic[A]):
             raise ValueError(f"rule {code} {name!r}: code or name already registered")
         if scenario not in FAMILIES:
             raise ValueError(f"rule {code}: unknown scenario family {scenario!r}")
+        unknown = [t for t in pitfalls if t not in TOPICS]
+        if unknown:
+            raise ValueError(f"rule {code}: unknown pitfall topic {unknown[0]!r}")
 
         def register(
             check: Callable[[Context[A]], Iterator[Hit]],
@@ -255,6 +263,7 @@ class RuleSet(Generic[A]):
                     role=role,
                     rows=rows,
                     learned_only=learned_only,
+                    pitfalls=pitfalls,
                     check=check,
                 )
             )

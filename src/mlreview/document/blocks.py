@@ -112,6 +112,45 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cited page: its title and an https address."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PitfallNote:
+    """A known pitfall, printed in full under the first finding it explains."""
+
+    id: str
+    title: str
+    mechanism: str
+    check: str
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class PitfallsAbove:
+    """Known pitfalls a finding shares with one printed earlier: their ids and titles, and
+    the finding they are printed under."""
+
+    printed_under: str
+    pitfalls: tuple[tuple[str, str], ...]
+    printed_there: int
+    """How many entries are printed under that finding."""
+
+    @property
+    def noun(self) -> str:
+        return "pitfall" if len(self.pitfalls) == 1 else "pitfalls"
+
+    @property
+    def named(self) -> bool:
+        """Whether to name each one: not when they are all of the many printed there."""
+        return len(self.pitfalls) < 4 or len(self.pitfalls) < self.printed_there
+
+
+@dataclass(frozen=True)
 class FindingItem:
     """One finding as a reader sees it."""
 
@@ -123,6 +162,8 @@ class FindingItem:
     fix: str
     evidence: tuple[Evidence, ...] = ()
     assumptions: tuple[Evidence, ...] = ()
+    pitfalls: tuple[PitfallNote, ...] = ()
+    pitfalls_above: tuple[PitfallsAbove, ...] = ()
 
 
 @dataclass(frozen=True)

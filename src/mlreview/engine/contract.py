@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlreview.areas import pitfalls
 from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.engine.scenarios import Scenario
 
-JSON_VERSION = "2.0"
+JSON_VERSION = "2.1"
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, cited: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """``cited``: the review's known pitfalls per finding (``Review.pitfalls``)."""
     s, o, d = f.score
     return {
         "rule": f.rule,
@@ -31,6 +33,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "detected_by": list(f.detected_by),
         "suppressed": f.suppressed,
         "evidence_grade": f.grade,
+        "pitfalls": list((cited or {}).get(f.fingerprint, ())),
         **(
             {"question": f.question, "confirmed_severity": f.confirmed_severity.value}
             if f.confirmed_severity is not None
@@ -85,6 +88,10 @@ def to_dict(review: Review) -> dict[str, Any]:
             "plan": review.plan.to_dict() if review.plan else None,
             "runner_up": scenario_dict(runner) if runner else None,
         }
+    cited = review.pitfalls
+    # Only the findings printed: a baseline takes the ones it knows out after the run.
+    shown = (*review.findings, *review.suppressed)
+    used = {i for f in shown for i in cited.get(f.fingerprint, ())}
     return {
         "version": JSON_VERSION,
         "tool": {"name": "mlreview"},
@@ -93,7 +100,7 @@ def to_dict(review: Review) -> dict[str, Any]:
             key: {
                 "title": area.title,
                 "summary": area.summary,
-                "findings": [finding_dict(f) for f in area.findings],
+                "findings": [finding_dict(f, cited) for f in area.findings],
                 "assessment": area.assessment.to_dict(),
             }
             for key, area in review.areas.items()
@@ -117,8 +124,9 @@ def to_dict(review: Review) -> dict[str, Any]:
         "assumptions": [
             {"field": a.field, "assumed": a.assumed, "line": a.line} for a in review.assumptions
         ],
-        "findings": [finding_dict(f) for f in review.findings],
-        "suppressed": [finding_dict(f) for f in review.suppressed],
+        "findings": [finding_dict(f, cited) for f in review.findings],
+        "suppressed": [finding_dict(f, cited) for f in review.suppressed],
+        "pitfalls": [p.to_dict() for p in pitfalls.catalogue() if p.id in used],
         "rules_run": review.rules_run,
         "baseline": review.baseline.to_dict() if review.baseline is not None else None,
     }

@@ -80,6 +80,9 @@ class Review:
     plan: Plan | None = None
     sound: list[str] = field(default_factory=list)
     """What is already sound: declared controls worth keeping and parts that are not the risk."""
+    pitfalls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A finding's fingerprint -> the ids of the known pitfalls (areas/pitfalls.yaml) on its
+    rule's topics that its stack has, in catalogue order."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

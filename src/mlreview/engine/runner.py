@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import Any
 
+from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
 from mlreview.areas.record import Record
@@ -21,7 +22,7 @@ from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
-from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.reads import ReadLog, unwatched
 from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.paths import Path
@@ -149,6 +150,10 @@ def run(
             return done.scenarios
 
         the_plan = plan_for(top, rerun)
+    cited: dict[str, tuple[str, ...]] = {}
+    if plan:  # a what-if re-run (plan=False) prints nothing, so it cites nothing
+        with unwatched():
+            cited = _pitfalls(active, system)
     return Review(
         system_name=system.name,
         file=system.file,
@@ -161,7 +166,21 @@ def run(
         rule_results=results,
         plan=the_plan,
         sound=already_sound(system, areas, scenarios),
+        pitfalls=cited,
     )
+
+
+def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, ...]]:
+    """The known pitfalls each finding's text cites: those on its rule's topics whose
+    technologies the stack of its subject (its first component) has."""
+    topics = {r.code: r.pitfalls for r in every_rule() if r.pitfalls}
+    out: dict[str, tuple[str, ...]] = {}
+    for f in findings:
+        if f.rule in topics:
+            found = pitfalls.matching(topics[f.rule], pitfalls.stack_of(system, f.components[:1]))
+            if found:
+                out[f.fingerprint] = tuple(p.id for p in found)
+    return out
 
 
 def _scenarios(

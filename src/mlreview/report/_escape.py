@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*[]<>|#~"})
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
@@ -49,6 +50,19 @@ def markdown_code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_link(title: str, url: str) -> str:
+    """A link to an https page: the title escaped as text, the address with every character
+    that could end or re-open the destination (spaces, parentheses, angle brackets, quotes,
+    backslashes) percent-encoded. Any other scheme is shown as text, not linked."""
+    if not url.startswith("https://"):
+        return f"{markdown_text(title)} ({markdown_code(url)})"
+    return f"[{markdown_text(title)}]({quote(visible(_one_line(url)), safe=_URL_SAFE)})"
+
+
+_URL_SAFE = "/:?#&=%+@!$*,;~-._[]"
+"""Characters kept as they are in a link's address; everything else is percent-encoded."""
 
 
 def mermaid_label(text: str) -> str:

@@ -13,7 +13,9 @@ from mlreview.report.formats import RenderOptions
 def render(review: Review, options: RenderOptions) -> str:
     system = {"name": review.system_name, "file": review.file}
     lines = (
-        orjson.dumps({**finding_dict(f), "system": system}, option=orjson.OPT_SORT_KEYS).decode()
+        orjson.dumps(
+            {**finding_dict(f, review.pitfalls), "system": system}, option=orjson.OPT_SORT_KEYS
+        ).decode()
         for f in review.findings
     )
     return "".join(f"{line}\n" for line in lines)

@@ -20,10 +20,12 @@ from mlreview.document.blocks import (
     Loop,
     Numbered,
     Paragraph,
+    PitfallNote,
+    PitfallsAbove,
     Section,
     Table,
 )
-from mlreview.report._escape import markdown_code, markdown_text
+from mlreview.report._escape import markdown_code, markdown_link, markdown_text
 from mlreview.report.diagram import mermaid
 from mlreview.report.formats import RenderOptions
 from mlreview.report.loop_diagram import loop_mermaid
@@ -43,6 +45,22 @@ def inline(content: Inline) -> str:
         else:
             out.append(markdown_text(span.text))
     return "".join(out)
+
+
+def _pitfall(p: PitfallNote) -> str:
+    sources = ", ".join(markdown_link(s.title, s.url) for s in p.sources)
+    return (
+        f"Known pitfall, **{markdown_text(p.title)}**: {markdown_text(p.mechanism)} "
+        f"Check: {markdown_text(p.check)} Sources: {sources}."
+    )
+
+
+def _pitfalls_above(group: PitfallsAbove) -> str:
+    under = markdown_text(group.printed_under)
+    if not group.named:
+        return f"Known pitfalls: the {len(group.pitfalls)} under {under}."
+    titles = "; ".join(markdown_text(title) for _, title in group.pitfalls)
+    return f"Known {group.noun}, {titles}: see under {under}."
 
 
 class _Markdown:
@@ -99,6 +117,8 @@ class _Markdown:
                     "(not declared)"
                 )
             lines.append(f"  - Fix: {markdown_text(f.fix)}")
+            lines += [f"  - {_pitfall(p)}" for p in f.pitfalls]
+            lines += [f"  - {_pitfalls_above(g)}" for g in f.pitfalls_above]
         return [*lines, ""]
 
     @staticmethod

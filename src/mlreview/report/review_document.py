@@ -3,6 +3,7 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 
 from __future__ import annotations
 
+from mlreview.areas import pitfalls
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
 from mlreview.document.blocks import (
@@ -16,9 +17,12 @@ from mlreview.document.blocks import (
     FindingItem,
     Findings,
     Item,
+    Link,
     Numbered,
     NumberedItem,
     Paragraph,
+    PitfallNote,
+    PitfallsAbove,
     Section,
     Span,
     inline,
@@ -47,8 +51,42 @@ class FixLedger:
         return fix if first == where else f"as for {first}"
 
 
-def finding_item(f: Finding, fixes: FixLedger | None = None) -> FindingItem:
+class PitfallLedger:
+    """Where each known pitfall was first printed, so the review prints its entry once, under
+    the first finding it explains, and the later ones refer back to it."""
+
+    def __init__(self, cited: dict[str, tuple[str, ...]]) -> None:
+        self.cited = cited
+        self.seen: dict[str, tuple[str, str]] = {}
+        """A pitfall's id -> the fingerprint and the name of the finding it was printed under."""
+        self.printed: dict[str, int] = {}
+        """A finding's name -> how many entries were printed under it."""
+
+    def notes(
+        self, f: Finding, where: str
+    ) -> tuple[tuple[PitfallNote, ...], tuple[PitfallsAbove, ...]]:
+        """The entries printed under ``f``, and those printed earlier, grouped by finding."""
+        new: list[PitfallNote] = []
+        above: dict[str, list[tuple[str, str]]] = {}
+        for ident in self.cited.get(f.fingerprint, ()):
+            p = pitfalls.entry(ident)
+            first, named = self.seen.setdefault(ident, (f.fingerprint, where))
+            if first == f.fingerprint:
+                links = tuple(Link(s.title, s.url) for s in p.sources)
+                new.append(PitfallNote(p.id, p.title, p.mechanism, p.check, links))
+            else:
+                above.setdefault(named, []).append((p.id, p.title))
+        if new:
+            self.printed[where] = len(new)
+        groups = tuple(PitfallsAbove(k, tuple(v), self.printed[k]) for k, v in above.items())
+        return tuple(new), groups
+
+
+def finding_item(
+    f: Finding, fixes: FixLedger | None = None, known: PitfallLedger | None = None
+) -> FindingItem:
     where = f"{f.rule} on {', '.join(f.components[:2])}"
+    new, above = known.notes(f, where) if known else ((), ())
     return FindingItem(
         severity=f.severity.value,
         rule=f.rule,
@@ -58,20 +96,25 @@ def finding_item(f: Finding, fixes: FixLedger | None = None) -> FindingItem:
         fix=fixes.refer(f.fix, where) if fixes else f.fix,
         evidence=tuple(Evidence(e.field, e.value, e.line) for e in f.evidence),
         assumptions=tuple(Evidence(a.field, a.assumed, a.line) for a in f.assumptions),
+        pitfalls=new,
+        pitfalls_above=above,
     )
 
 
-def _findings(findings: list[Finding], fixes: FixLedger | None = None) -> list[Block]:
-    return [Findings(tuple(finding_item(f, fixes) for f in findings))] if findings else []
+def _findings(
+    findings: list[Finding], fixes: FixLedger | None = None, known: PitfallLedger | None = None
+) -> list[Block]:
+    return [Findings(tuple(finding_item(f, fixes, known) for f in findings))] if findings else []
 
 
 def _area_sections(review: Review, fixes: FixLedger) -> list[Section]:
     out: list[Section] = []
+    known = PitfallLedger(review.pitfalls)
     for area in AREA_LIST:
         result = review.areas[area.key]
         blocks: list[Block] = [Paragraph(inline(result.summary))]
         blocks += area.present(result.assessment)
-        blocks += _findings(result.findings, fixes)
+        blocks += _findings(result.findings, fixes, known)
         out.append(Section(area.heading, tuple(blocks)))
     return out
 

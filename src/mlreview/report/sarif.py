@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlreview._version import __version__
+from mlreview.areas import pitfalls
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.rule import Rule
 from mlreview.engine.result import Review
@@ -44,7 +45,9 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: dict[str, int], new: bool = False) -> dict[str, Any]:
+def _result(
+    f: Finding, index: dict[str, int], cited: dict[str, tuple[str, ...]], new: bool = False
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
@@ -65,6 +68,11 @@ def _result(f: Finding, index: dict[str, int], new: bool = False) -> dict[str, A
             "severity": f.severity.value,
         },
     }
+    if f.fingerprint in cited:
+        result["properties"]["pitfalls"] = [
+            {"id": p.id, "title": p.title, "sources": [c.url for c in p.sources]}
+            for p in map(pitfalls.entry, cited[f.fingerprint])
+        ]
     if new:
         result["baselineState"] = "new"
     if f.suppressed is not None:
@@ -77,8 +85,8 @@ def render(review: Review, options: RenderOptions) -> str:
     index = {r.code: i for i, r in enumerate(rules)}
     # Against a baseline, the findings it knows are left out and the others are new.
     new = review.baseline is not None
-    results = [_result(f, index, new) for f in review.findings]
-    results += [_result(f, index) for f in review.suppressed]
+    results = [_result(f, index, review.pitfalls, new) for f in review.findings]
+    results += [_result(f, index, review.pitfalls) for f in review.suppressed]
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -27,6 +27,7 @@ from mlreview.document.blocks import (
     Loop,
     Numbered,
     Paragraph,
+    PitfallNote,
     Section,
     Table,
 )
@@ -78,6 +79,11 @@ def _column_widths(
     for k in range(room - sum(given)):
         given[short[k % len(short)]] += 1
     return given
+
+
+def _pitfall_body(p: PitfallNote) -> str:
+    urls = " ".join(visible(s.url) for s in p.sources)
+    return f"{visible(p.mechanism)} Check: {visible(p.check)} Sources: {urls}"
 
 
 def _hanging(lead: str, body: Text) -> RichTable:
@@ -192,6 +198,18 @@ class _Terminal:
                     f"\nassumed {visible(a.field)} = {visible(a.value)}", style="dim italic"
                 )
             body.append(f"\nfix: {visible(f.fix)}", style="green")
+            for p in f.pitfalls:
+                body.append(f"\nknown pitfall, {visible(p.title)}: ", style="magenta")
+                body.append(_pitfall_body(p))
+            for g in f.pitfalls_above:
+                under = visible(g.printed_under)
+                if not g.named:
+                    body.append("\nknown pitfalls: ", style="magenta")
+                    body.append(f"the {len(g.pitfalls)} under {under}.")
+                    continue
+                titles = "; ".join(visible(title) for _, title in g.pitfalls)
+                body.append(f"\nknown {g.noun}, {titles}: ", style="magenta")
+                body.append(f"see under {under}.")
             badge = Text(f" {f.severity.upper():8} ", style=SEVERITY_STYLE.get(f.severity, ""))
             grid.add_row(badge, Text(visible(f.rule), style="bold"), body)
         return [grid]

@@ -250,6 +250,7 @@ def no_data_contract(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "and keep a backfill command for any date range.",
     mitigation="recover",
     scenario="pipeline-outage",
+    pitfalls=("rerun",),
     likelihood=5,
 )
 def unsafe_rerun(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -354,6 +355,7 @@ def no_last_known_good(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "often; alert on refresh age before the budget is spent.",
     mitigation="limit",
     scenario="stale-feature",
+    pitfalls=("schedule",),
     trigger="present",
     likelihood=5,
     detectors=(
@@ -414,6 +416,7 @@ def no_refresh_slack(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "and a declared fallback in front of it.",
     mitigation="limit",
     scenario="dependency-outage",
+    pitfalls=("failover",),
     likelihood=3,
 )
 def single_zone_online_data(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -592,6 +595,7 @@ def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     fix="Retry with exponential backoff and random jitter, capped in number and total time.",
     mitigation="recover",
     scenario="pipeline-outage",
+    pitfalls=("rerun",),
     likelihood=4,
 )
 def retry_without_backoff(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -625,6 +629,7 @@ def retry_without_backoff(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "the features the job writes.",
     mitigation="detect",
     scenario="pipeline-outage",
+    pitfalls=("stream",),
     likelihood=5,
     silent=True,
 )
@@ -713,6 +718,7 @@ def silent_label_pipeline(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "last-known-good values, and alert on refresh age.",
     mitigation="limit",
     scenario="stale-feature",
+    pitfalls=("expiry",),
     likelihood=5,
 )
 def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -787,6 +793,7 @@ def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "indicator, last-known-good values), replicate it, and alert when the fallback is used.",
     mitigation="limit",
     scenario="dependency-outage",
+    pitfalls=("failover",),
     likelihood=5,
 )
 def single_point_of_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
@@ -828,6 +835,7 @@ def single_point_of_failure(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     "one time zone; fail the run when its input partition is missing.",
     mitigation="prevent",
     scenario="schedule-race",
+    pitfalls=("schedule",),
     likelihood=8,
     silent=True,
     detectors=(Monitor("monitoring.freshness.pipeline_age"),),

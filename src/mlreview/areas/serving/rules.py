@@ -235,6 +235,7 @@ def dependency_limit_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]
     "with, cached values or a heuristic, and add a circuit breaker.",
     mitigation="limit",
     scenario="dependency-outage",
+    pitfalls=("failover",),
     likelihood=5,
     detectors=(Monitor("monitoring.system.errors"), Monitor("monitoring.system.latency")),
 )
@@ -290,6 +291,7 @@ def dependency_without_timeout(ctx: Context[ServingAssessment]) -> Iterator[Hit]
     "requests), behind a circuit breaker.",
     mitigation="limit",
     scenario="dependency-outage",
+    pitfalls=("client_retries",),
     likelihood=5,
 )
 def retry_storm(ctx: Context[ServingAssessment]) -> Iterator[Hit]:

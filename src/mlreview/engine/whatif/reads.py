@@ -55,6 +55,17 @@ class _Watched:
         return sub
 
 
+@contextmanager
+def unwatched() -> Iterator[None]:
+    """Reads in this block are not noted, for lookups whose result changes no finding, score or
+    question (the known pitfalls a finding's text cites)."""
+    token = _ACTIVE.set(None)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
 def nodes(node: Node) -> Iterator[Node]:
     """``node`` and every node below it."""
     yield node
