@@ -433,6 +433,11 @@ def _typo_of(word: str) -> Technology | None:
     return None
 
 
+# Names that are also English words: they name the technology only when written with a capital
+# ('Temporal workflows', not 'a temporal split'; 'Feast', not 'a feast of features').
+WORD_NAMES = frozenset(["temporal", "feast"])
+
+
 def mentions(sents: list[Sentence]) -> list[Mention]:
     """Every catalogue technology named in the text, longest names first, no overlaps."""
     found: list[Mention] = []
@@ -444,8 +449,10 @@ def mentions(sents: list[Sentence]) -> list[Mention]:
             for m in pattern.finditer(s.lower):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
-                taken.append((m.start(), m.end()))
                 a, b = s.span(m.start(), m.end())
+                if m.group(0) in WORD_NAMES and not s.text[a].isupper():
+                    continue
+                taken.append((m.start(), m.end()))
                 found.append(Mention(tech, s, m.start(), m.end(), s.text[a:b]))
         for m in re.finditer(r"[a-z][a-z0-9]+", s.lower):
             if any(m.start() < b and a < m.end() for a, b in taken):

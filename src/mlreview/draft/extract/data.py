@@ -46,10 +46,18 @@ def read(r: Reading) -> None:
             kind = "offline"
         d.component("stores", m.tech.name, words, kind=kind)
         _technology(r, ("stores", m.tech.name), m)
+    batch_runs = []
     for m in r.of_kind("stream_engine"):
-        _stream_job(r, m)
+        # An engine that can stream but is said to run on a schedule ('a Dataflow job every
+        # hour') is a batch job.
+        offset, part = [(o, t) for o, t in segments(m.sentence) if o <= m.start][-1]
+        cadence = find_cadence(part, m.sentence, offset)
+        if cadence and cadence[1] and cadence[0] != "continuous":
+            batch_runs.append(m)
+        else:
+            _stream_job(r, m)
     done: set[tuple[int, str]] = set()
-    for m in r.of_kind(*BATCH_ENGINES):
+    for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
         for role, offset, segment in _roles(m.sentence):
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))

@@ -219,7 +219,11 @@ def _replicas(r: Reading, key: tuple[str, ...]) -> None:
             for s in serving
             if any(x.sentence is s and x.tech.name == platform.tech.name for x in r.found)
         ]
-        serving = on_platform + [s for s in serving if s not in on_platform]
+        # The sentence right after the platform's usually goes on about the same service
+        # ("... served by Triton. 2x A10 per pod, 6 pods, fixed"), before any other's counts.
+        after = [r.sents[i + 1] for i, s in enumerate(r.sents[:-1]) if s in on_platform]
+        following = [s for s in serving if s in after and s not in on_platform]
+        serving = on_platform + following + [s for s in serving if s not in on_platform + following]
     for pattern in (MIN_MAX, BETWEEN):
         span = first(pattern, serving)
         if span:
