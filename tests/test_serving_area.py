@@ -343,3 +343,33 @@ def test_missing_load_test_file_is_an_input_error(tmp_path: Path, capsys) -> Non
     assert main(["check", str(tmp_path / "system.yaml")]) == 2
     err = capsys.readouterr().err
     assert "fraud_api_200rps_stats.csv:1:1: no such file" in err
+
+
+LLM_ENDPOINT = """
+  - id: {id}
+    model: chat
+    mode: online
+    replicas: {{min: 10, max: 100}}
+    service_time: {{p50_ms: 4000, p99_ms: 4000}}
+    capacity: {{qps_per_replica: 8, source: load_test}}
+"""
+
+
+def test_undeclared_concurrency_follows_the_declared_qps_and_the_peak_is_shared(write) -> None:  # type: ignore[no-untyped-def]
+    """A replica declared at 8 QPS of 4-second answers holds 8 x 4 / 0.8 = 40 at once, not 1;
+    two endpoints of one model with no traffic of their own each take half the system's peak."""
+    text = (
+        "version: 1\nsystem: {name: s, traffic: {peak_qps: 1000, growth_multiplier: 2}}\n"
+        "models: [{id: chat, family: transformer}]\nendpoints:"
+        + LLM_ENDPOINT.format(id="a")
+        + LLM_ENDPOINT.format(id="b")
+    )
+    a = reviewed(write(text)).assessment(SERVING).to_dict()
+    for row in a["endpoints"]:
+        assert row["model"]["concurrency_per_replica"] == 40
+        notes = row["model"]["assumptions"]
+        assert any("8 QPS per replica x 4,000 ms mean service time / 80%" in n for n in notes)
+        assert any("split evenly over the 2 endpoints serving chat" in n for n in notes)
+        assert row["peak_qps"] == 500 and row["target_qps"] == 1000
+        # 100 replicas x 40 slots / 4 s at 90% utilisation (no latency SLO).
+        assert row["capacity_qps"] == pytest.approx(900, rel=1e-6)

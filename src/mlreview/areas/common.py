@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlreview.document.cells import number
 from mlreview.system.manifest import Endpoint, Feature, Pipeline, Signal
 from mlreview.system.system import System
 
@@ -19,12 +20,31 @@ def ids(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def peak_qps(system: System, endpoint: Endpoint) -> float | None:
-    """The endpoint's declared peak rate, else the system's."""
-    for traffic in (endpoint.traffic, system.manifest.system.traffic):
-        if traffic and traffic.peak_qps:
-            return traffic.peak_qps
-    return None
+def peak_qps(system: System, endpoint: Endpoint) -> tuple[float | None, str | None]:
+    """The endpoint's declared peak rate, else its share of the system's, with a note when it
+    is a share: endpoints in the same mode serving the same model with no traffic of their own
+    (one model on several platforms) split the system's peak evenly, since each request goes
+    to one of them; counting the whole peak on each would size every one for all of it."""
+    if endpoint.traffic and endpoint.traffic.peak_qps:
+        return endpoint.traffic.peak_qps, None
+    traffic = system.manifest.system.traffic
+    if not (traffic and traffic.peak_qps):
+        return None, None
+    siblings = [
+        e.id
+        for e in system.manifest.endpoints
+        if e.model == endpoint.model
+        and (e.mode == "batch") == (endpoint.mode == "batch")
+        and not (e.traffic and e.traffic.peak_qps)
+    ]
+    if len(siblings) <= 1:
+        return traffic.peak_qps, None
+    each = traffic.peak_qps / len(siblings)
+    return each, (
+        f"peak {number(each)} QPS: the system's {number(traffic.peak_qps)} QPS split evenly "
+        f"over the {len(siblings)} endpoints serving {endpoint.model} with no traffic of their "
+        f"own ({', '.join(siblings)}; assumed)"
+    )
 
 
 def multiplier(system: System, endpoint: Endpoint, override: float | None = None) -> float:

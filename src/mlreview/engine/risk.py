@@ -81,6 +81,9 @@ CONSTRAINT_FIX_HOURS = {
 provision a dependency, a month for accelerators (quota and stock are granted in weeks)."""
 UNCONFIRMED = 0.5
 """A declared skew on a feature whose linked data shows no difference weighs half."""
+QUERIED_KINDS = frozenset({"database", "online_api"})
+"""Sources read by querying them: while one is down the query fails, so a job that reads it
+fails too, where a table or stream that stops updating is read without error."""
 UNKNOWN_RANK_WEIGHT = 0.3
 """A feature's weight is 1 / its importance rank; 0.3 when no rank is declared."""
 UNLABELLED_ASSUMED = 0.05
@@ -442,6 +445,14 @@ class RiskModel:
         contract = source.contract
         if contract is not None and contract.change_notification:
             return "its owner notifies its consumers"
+        if source.kind in QUERIED_KINDS:
+            readers = [p for p in self.system.manifest.pipelines if source.id in p.inputs]
+            if readers and all(p.alerts and p.alerts.on_failure == "alert" for p in readers):
+                names = ", ".join(p.id for p in readers)
+                return (
+                    f"a {source.kind} that is down fails the runs that query it, and {names} "
+                    "alert on a failed run"
+                )
         return None
 
     def _adaptation_hours(self, anchor: str, retrain: float) -> tuple[float, str]:

@@ -11,7 +11,7 @@ from mlreview.areas.feedback.design import daily_predictions
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
 from mlreview.document.cells import number, share
-from mlreview.system.manifest import Model
+from mlreview.system.manifest import Model, Source
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
@@ -489,8 +489,12 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         poison = p.get(loop, "quality_filters.poisoning", assume=False)
         gaps = [n for n, v in (("bot", bots), ("poisoning", poison)) if not v]
         if gaps:
+            # The label's source is named: feedback that arrives through another party's
+            # source is written by people the team does not control (likelihood +2).
+            source = loop.label.source if loop.label else None
+            named = [source] if source and isinstance(ctx.system.get(source), Source) else []
             yield p.hit(
-                [loop.id, loop.model],
+                [loop.id, loop.model, *named],
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
                 loop.quality_filters or loop,
                 anchor=loop.model,

@@ -211,8 +211,9 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     scenario="upstream-change",
     likelihood=3,
     silent=True,
-    detectors=(Monitor("monitoring.inputs.schema"), SourceMonitor("monitors.schema")),
-    rows=0.25,
+    # A changed meaning keeps the schema, so only a distribution check notices it; and it
+    # changes every value computed from the source, not a share of rows.
+    detectors=(Monitor("monitoring.drift.features"), Monitor("monitoring.inputs.ranges")),
 )
 def no_data_contract(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
@@ -491,7 +492,7 @@ def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[
     scenario="upstream-change",
     likelihood=3,
     silent=True,
-    rows=0.25,
+    detectors=(Monitor("monitoring.drift.features"), Monitor("monitoring.inputs.ranges")),
 )
 def unversioned_mutable(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.manifest.sources:
@@ -902,6 +903,11 @@ def schedule_race(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     likelihood=5,
 )
 def unvalidated_serving_artefact(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
+    unversioned = {
+        s.id
+        for s in ctx.system.manifest.sources
+        if s.contract is not None and s.contract.schema_versioned is False
+    }
     for e in ctx.system.online_endpoints():
         for dep in e.dependencies:
             writers = [p for p in ctx.system.manifest.pipelines if dep.target in p.outputs]
@@ -923,8 +929,12 @@ def unvalidated_serving_artefact(ctx: Context[PipelineAssessment]) -> Iterator[H
                 }
                 if closed:
                     enact[(*dep.path, "fallback")] = "cache"
+                # An input whose schema is declared unversioned is named: a bad output starts
+                # with an input that changes shape unannounced, and when it is another team's
+                # that happens more often (docs/risk-model.md, likelihood).
+                inputs = [i for i in pipe.inputs if i in unversioned]
                 yield p.hit(
-                    [pipe.id, dep.target, e.id],
+                    [pipe.id, dep.target, e.id, *inputs],
                     f"Endpoint {e.id} reads {dep.target}, which {pipe.id} rewrites {when} "
                     f"without a blocking check, {consequence}.",
                     pipe,

@@ -250,7 +250,7 @@ def endpoint_row(
 ) -> EndpointCapacity:
     """One endpoint's capacity figures; with ``sweep_points``, also a ``sweep`` of latency
     against load (for ``mlreview capacity``)."""
-    peak, mult = capacity.target(system, e, override)
+    peak, mult, share_note = capacity.target(system, e, override)
     row = EndpointCapacity(
         endpoint=e.id,
         mode=e.mode,
@@ -313,7 +313,7 @@ def endpoint_row(
         dependency_latency_ms=round(model.extra_latency_s * 1000, 3),
         autoscaler=model.autoscaler.name,
         cold_start_seconds=model.cold_start_s,
-        assumptions=model.assumptions,
+        assumptions=[*model.assumptions, *([share_note] if share_note else [])],
     )
     row.qps_per_replica = round(model.ceiling(1), 3)
     ceiling = row.capacity_qps = round(model.ceiling(model.max_replicas), 3)

@@ -156,6 +156,22 @@ def _service(
     raise LookupError("no service time, load test or per-replica QPS")
 
 
+def _implied_concurrency(e: Endpoint, service: ServiceTime) -> tuple[int, str]:
+    """Slots per replica when none is declared: the declared per-replica QPS taken as
+    ``CLAIM_UTILISATION`` of saturation needs ``QPS x mean service time / 0.8`` requests in
+    flight (Little's law), else 1. A replica that serves 8 QPS of 4-second generations holds
+    dozens at once; taking 1 would put its capacity at a fortieth of what it declares."""
+    claim = e.capacity.qps_per_replica if e.capacity else None
+    if not claim or service.basis in ("claim", "batching"):
+        return 1, "concurrency per replica not declared; assumed 1"
+    slots = max(1, math.ceil(claim * service.mean / CLAIM_UTILISATION - 1e-9))
+    return slots, (
+        f"concurrency per replica not declared; {number(claim)} QPS per replica x "
+        f"{number(service.mean * 1000)} ms mean service time / {share(CLAIM_UTILISATION)} "
+        f"(the declared QPS taken as {share(CLAIM_UTILISATION)} of saturation) = {slots}"
+    )
+
+
 def _lowest_rate_test(runs: list[LoadTestRun]) -> LoadTestRun | None:
     """The run at the lowest request rate among those that state both a rate and a p99."""
     tested = [r for r in runs if r.p99_ms is not None and r.throughput_qps is not None]
@@ -178,12 +194,13 @@ def build(
     runs = _load_tests(system, e) if runs is None else runs
     concurrency = e.concurrency_per_replica or 1
     assumptions: list[str] = []
-    if e.concurrency_per_replica is None:
-        assumptions.append("concurrency per replica not declared; assumed 1")
     try:
         service, notes = _service(system, e, runs, concurrency)
     except LookupError:
         return None
+    if e.concurrency_per_replica is None:
+        concurrency, note = _implied_concurrency(e, service)
+        assumptions.append(note)
     assumptions += notes
     lowest = _lowest_rate_test(runs)
     calibrated = [lowest.file] if service.basis == "load test" and lowest else []
@@ -370,5 +387,9 @@ def spike(model: CapacityModel, base: float, peak: float, ramp_s: float) -> Spik
     )
 
 
-def target(system: System, e: Endpoint, override: float | None) -> tuple[float | None, float]:
-    return peak_qps(system, e), multiplier(system, e, override)
+def target(
+    system: System, e: Endpoint, override: float | None
+) -> tuple[float | None, float, str | None]:
+    """(peak QPS, growth multiplier, a note when the peak is a share of the system's)."""
+    peak, note = peak_qps(system, e)
+    return peak, multiplier(system, e, override), note
