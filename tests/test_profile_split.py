@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def _travel(profile: Profile) -> Profile:
 
 def _split_and_merge(frame: pl.DataFrame, rng: np.random.Generator, cuts: int) -> bytes:
     points = sorted(set(rng.integers(0, frame.height + 1, cuts).tolist()) | {0, frame.height})
-    parts = [frame.slice(a, b - a) for a, b in zip(points, points[1:], strict=False)]
+    parts = [frame.slice(a, b - a) for a, b in itertools.pairwise(points)]
     partials = [_travel(partial.profile_part(p, workers=1)) for p in parts]
     # Merged as a random tree: pairs of random partials, until one is left.
     while len(partials) > 1:
