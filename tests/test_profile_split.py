@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from mlreview.datasets import partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
-from mlreview.datasets.profile import Profile
+from mlreview.datasets.profile import Moments, Profile
 
 SPECIAL = [0.0, -0.0, -1.0, 999.0, 1e300, -1e300, 1e-310, 5e-324, 1.7e308, np.nan, np.inf, None]
 
@@ -114,6 +114,17 @@ def test_files_read_in_small_batches_profile_as_the_whole(
     monkeypatch.setattr(read, "BATCH_ROWS", 700)
     split = profile_paths([str(path)], workers=2)
     assert write_profile(split) == write_profile(whole)
+
+
+def test_lengths_add_as_the_float_path_does() -> None:
+    lengths = np.random.default_rng(2).integers(0, 3000, 10_000)
+    fast, slow = Moments(), Moments()
+    fast.add_lengths(lengths)
+    slow.add(lengths.astype(np.float64))
+    assert (fast.n, fast.total, fast.squares) == (slow.n, slow.total, slow.squares)
+    huge = Moments()
+    huge.add_lengths(np.array([2**40, 3]))  # squares past int64 take the float path
+    assert Fraction(huge.squares, 2**SQUARE_SCALE) == 2**80 + 9
 
 
 @settings(max_examples=60, deadline=None)

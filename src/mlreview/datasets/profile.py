@@ -56,6 +56,19 @@ class Moments:
             self.total += exact_sum(values)
             self.squares += exact_squares(values, largest)
 
+    def add_lengths(self, lengths: np.ndarray) -> None:
+        """Add non-negative whole numbers (string lengths): while their squares add up to less
+        than 2**63, int64 sums are exact and cheaper than the float path, with equal results."""
+        if not lengths.size:
+            return
+        values = lengths.astype(np.int64)
+        if int(values.max()) ** 2 * values.size >= 1 << 63:
+            self.add(values.astype(np.float64))
+            return
+        self.n += int(values.size)
+        self.total += int(values.sum()) << SUM_SCALE
+        self.squares += int(np.dot(values, values)) << SQUARE_SCALE
+
     def merge(self, other: Moments) -> None:
         self.n += other.n
         self.total += other.total
@@ -400,7 +413,7 @@ def _string(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) 
     for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
         col.shapes[key] += int(row[key] or 0)
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
-    col.length.add(text.str.len_chars().cast(pl.Float64).to_numpy())
+    col.length.add_lengths(text.str.len_chars().to_numpy())
     rows = int(text.len())
     whole = counts.height <= TOP_VALUES
     if not whole:
