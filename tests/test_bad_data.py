@@ -73,7 +73,7 @@ def _one_error(capsys, args: list[str], path: Path) -> str:  # type: ignore[no-u
 
 
 NOT_PROFILES = [
-    ("version-99", "1:1: profile version 99; expected 1"),
+    ("version-99", "1:1: profile version 99; expected 2"),
     ("truncated", "malformed JSON: "),
     ("no-header", 'one JSON document without the header "format": "mlreview profile"'),
     ("no-rows", "not a valid mlreview profile: rows: Field required"),
@@ -122,7 +122,7 @@ def test_json_lines_named_json_are_still_data(tmp_path: Path) -> None:
 
 def test_a_saved_profile_round_trips_with_its_header(saved: Path) -> None:
     data = json.loads(saved.read_text(encoding="utf-8"))
-    assert (data["format"], data["version"]) == ("mlreview profile", 1)
+    assert (data["format"], data["version"]) == ("mlreview profile", 2)
     loaded = read_profile(saved)
     assert loaded is not None and loaded.rows == 5000
 

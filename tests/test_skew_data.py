@@ -175,13 +175,9 @@ def test_profile_of_a_concatenation_is_the_merge_of_profiles(
     whole = profile_frame(pl.concat([first, second]))
     merged = profile_frame(first)
     merged.merge(profile_frame(second))
-    for name in ("x", "s"):
-        w, m = whole.columns[name].to_dict(), merged.columns[name].to_dict()
-        for key in ("count", "nulls", "min", "max", "sketch", "hll", "top", "decimals", "shapes"):
-            assert w.get(key) == m.get(key), (name, key)
-        assert w["moments"][0] == m["moments"][0]
-        assert w["moments"][1] == pytest.approx(m["moments"][1], rel=1e-9, abs=1e-6)
-        assert w["moments"][2] == pytest.approx(m["moments"][2], rel=1e-6, abs=1e-3)
+    whole.settle({})
+    merged.settle({})  # every value of these columns is listed, so none is pending
+    assert whole.to_dict() == merged.to_dict()
 
 
 def test_distinct_sketches_merge_by_maximum() -> None:

@@ -14,11 +14,20 @@ from mlreview.datasets.profile import (
     PROFILE_FORMAT,
     PROFILE_VERSION,
     Profile,
+    count_values,
     merge_batch,
     profile_frame,
     workers_default,
 )
-from mlreview.datasets.read import ahead, batches, frame_of, json_document, resolve, rows_in
+from mlreview.datasets.read import (
+    DataFile,
+    ahead,
+    batches,
+    frame_of,
+    json_document,
+    resolve,
+    rows_in,
+)
 from mlreview.datasets.skew import SkewReport, Thresholds, compare
 from mlreview.problems import InputError
 from mlreview.textfile import parse_json, read_text
@@ -38,7 +47,10 @@ def profile_paths(
     if (workers or workers_default()) > 1:
         stream = ahead(stream)
     for file, frame in stream:
-        batch = profile_frame(frame, workers=workers)
+        # The values frequent so far are counted in every later batch too, so that only those
+        # first frequent in a later batch need the second pass below.
+        candidates = {name: list(col.top.counts) for name, col in total.columns.items()}
+        batch = profile_frame(frame, workers=workers, candidates=candidates)
         if file.name not in seen:
             seen.add(file.name)
             batch.files = [file.name]
@@ -46,7 +58,20 @@ def profile_paths(
     for file in files:
         if file.name not in seen:
             total.files.append(file.name)
+    total.settle(_recount(files, total.pending()))
     return total
+
+
+def _recount(files: list[DataFile], pending: dict[str, list[Any]]) -> dict[str, dict[Any, int]]:
+    """The second pass: counts of the values that may be frequent, over every batch."""
+    totals: dict[str, dict[Any, int]] = {name: {} for name in pending}
+    if not pending:
+        return totals
+    for _, frame in batches(files):
+        for name, counts in count_values(frame, pending).items():
+            for value, n in counts.items():
+                totals[name][value] = totals[name].get(value, 0) + n
+    return totals
 
 
 def rows_to_read(specs: list[str]) -> int | None:
@@ -58,7 +83,9 @@ def rows_to_read(specs: list[str]) -> int | None:
 
 def profile_data(data: Any) -> Profile:
     """The profile of a polars or pandas DataFrame."""
-    return profile_frame(frame_of(data))
+    profile = profile_frame(frame_of(data))
+    profile.settle({})  # one batch counted every value it lists
+    return profile
 
 
 MAX_PROFILE_BYTES = 256 * 1024 * 1024

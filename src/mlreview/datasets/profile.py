@@ -12,17 +12,27 @@ from __future__ import annotations
 import functools
 import math
 import os
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from mlreview.datasets.sketch import DistinctSketch, QuantileSketch, TopValues, scratch
+from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
+from mlreview.datasets.sketch import (
+    SHARE,
+    TOP_VALUES,
+    DistinctSketch,
+    FrequentValues,
+    QuantileSketch,
+    scratch,
+)
 from mlreview.problems import InputError
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 # The header that makes a saved profile recognisable: any other JSON is not one.
 PROFILE_FORMAT = "mlreview profile"
 SHAPES = ("lower", "upper", "title", "mixed", "padded", "empty", "numeric_like")
@@ -30,42 +40,89 @@ SHAPES = ("lower", "upper", "title", "mixed", "padded", "empty", "numeric_like")
 
 @dataclass
 class Moments:
+    """Count, sum and sum of squares of finite values, held exactly as integers
+    (``total = sum * 2**SUM_SCALE``, ``squares = sum of squares * 2**SQUARE_SCALE``): merging
+    adds integers, so the mean and variance do not depend on how the rows were split or in
+    which order the parts were merged; they are rounded to floats once, from the exact sums."""
+
     n: int = 0
-    mean: float = 0.0
-    m2: float = 0.0
+    total: int = 0
+    squares: int = 0
 
     def add(self, values: np.ndarray, largest: float | None = None) -> None:
         """Add ``values``; ``largest`` is their largest magnitude when already known."""
         if values.size:
-            # Scaled by the largest magnitude, so values near the float range do not overflow
-            # in the sums; a variance beyond it becomes inf in Python floats, without a warning.
-            if largest is None:
-                largest = float(np.abs(values).max())
-            scale = largest or 1.0
-            unit = values / scale
-            mean = float(unit.mean()) * scale
-            m2 = float(unit.var()) * scale * scale * values.size
-            self.merge(Moments(int(values.size), mean, m2))
+            self.n += int(values.size)
+            self.total += exact_sum(values)
+            self.squares += exact_squares(values, largest)
+
+    def add_lengths(self, lengths: np.ndarray) -> None:
+        """Add non-negative whole numbers (string lengths): while their squares add up to less
+        than 2**63, int64 sums are exact and cheaper than the float path, with equal results."""
+        if not lengths.size:
+            return
+        values = lengths.astype(np.int64)
+        if int(values.max()) ** 2 * values.size >= 1 << 63:
+            self.add(values.astype(np.float64))
+            return
+        self.n += int(values.size)
+        self.total += int(values.sum()) << SUM_SCALE
+        self.squares += int(np.dot(values, values)) << SQUARE_SCALE
 
     def merge(self, other: Moments) -> None:
-        if other.n == 0:
-            return
-        n = self.n + other.n
-        delta = other.mean - self.mean
-        self.mean += delta * other.n / n
-        self.m2 += other.m2 + delta * delta * self.n * other.n / n
-        self.n = n
+        self.n += other.n
+        self.total += other.total
+        self.squares += other.squares
+
+    @property
+    def mean(self) -> float:
+        return self.total / (self.n << SUM_SCALE) if self.n else 0.0
+
+    def _variance(self) -> Fraction:
+        """The population variance, exactly."""
+        mean = Fraction(self.total, self.n << SUM_SCALE)
+        return Fraction(self.squares, (self.n << SQUARE_SCALE)) - mean * mean
 
     @property
     def std(self) -> float:
-        return (self.m2 / self.n) ** 0.5 if self.n else 0.0
+        if not self.n:
+            return 0.0
+        variance = self._variance()
+        # Halving the exponent first keeps the square root of a variance beyond the float range
+        # (values near 1e308) finite, as the standard deviation itself is.
+        bits = variance.numerator.bit_length() - variance.denominator.bit_length()
+        half = max(bits - 1000, 0) // 2
+        return math.ldexp(math.sqrt(_rounded(variance / (1 << (2 * half)))), half)
+
+    def to_dict(self) -> list[Any]:
+        return [self.n, _exact_text(self.total, SUM_SCALE), _exact_text(self.squares, SQUARE_SCALE)]
+
+    @classmethod
+    def from_dict(cls, saved: list[Any]) -> Moments:
+        n, total, squares = saved
+        return cls(n, _exact_value(total, SUM_SCALE), _exact_value(squares, SQUARE_SCALE))
 
 
-def _moments(saved: list[Any]) -> Moments:
-    """Moments read back: JSON has no NaN or infinity, so a variance that overflowed was
-    saved as null."""
-    n, mean, m2 = saved
-    return Moments(n, math.nan if mean is None else mean, math.nan if m2 is None else m2)
+def _rounded(value: Fraction) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def _exact_text(units: int, scale: int) -> str:
+    """``units * 2**-scale`` as hexadecimal digits and a power of two: "-1bp-3" is -27/8."""
+    if units == 0:
+        return "0p0"
+    zeros = (units & -units).bit_length() - 1
+    sign = "-" if units < 0 else ""
+    return f"{sign}{abs(units) >> zeros:x}p{zeros - scale}"
+
+
+def _exact_value(text: str, scale: int) -> int:
+    digits, power = text.split("p")
+    units, shift = int(digits, 16), int(power) + scale
+    return units << shift if shift >= 0 else units >> -shift
 
 
 @dataclass
@@ -82,7 +139,7 @@ class ColumnProfile:
     moments: Moments = field(default_factory=Moments)
     sketch: QuantileSketch = field(default_factory=QuantileSketch)
     distinct: DistinctSketch = field(default_factory=DistinctSketch)
-    top: TopValues = field(default_factory=TopValues)
+    top: FrequentValues = field(default_factory=FrequentValues)
     decimals: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     shapes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SHAPES, 0))
     length: Moments = field(default_factory=Moments)
@@ -95,6 +152,10 @@ class ColumnProfile:
         return self.count - self.nulls
 
     def merge(self, other: ColumnProfile) -> None:
+        if other.values and not self.values:
+            # A part holding only nulls has no type of its own: the column takes the other's,
+            # whichever part came first.
+            self.kind, self.dtype, self.sketch.width = other.kind, other.dtype, other.sketch.width
         self.count += other.count
         self.nulls += other.nulls
         self.nan += other.nan
@@ -125,7 +186,7 @@ class ColumnProfile:
             "max": self.max,
             "mean": self.moments.mean if self.moments.n else None,
             "std": self.moments.std if self.moments.n else None,
-            "moments": [self.moments.n, self.moments.mean, self.moments.m2],
+            "moments": self.moments.to_dict(),
             "distinct": self.distinct.estimate(),
             "sketch": self.sketch.to_dict(),
             "hll": self.distinct.to_dict(),
@@ -135,7 +196,7 @@ class ColumnProfile:
             out["decimals"] = self.decimals
         if self.kind == "string":
             out["shapes"] = self.shapes
-            out["length"] = [self.length.n, self.length.mean, self.length.m2]
+            out["length"] = self.length.to_dict()
         if self.kind == "datetime":
             out["hours"] = self.hours
             out["weekdays"] = self.weekdays
@@ -153,16 +214,16 @@ class ColumnProfile:
             data["inf"],
             data["min"],
             data["max"],
-            _moments(data["moments"]),
+            Moments.from_dict(data["moments"]),
             QuantileSketch.from_dict(data["sketch"]),
             DistinctSketch.from_dict(data["hll"]),
-            TopValues.from_dict(data["top"]),
+            FrequentValues.from_dict(data["top"]),
         )
         if "decimals" in data:
             col.decimals = list(data["decimals"])
         if "shapes" in data:
             col.shapes = dict(data["shapes"])
-            col.length = _moments(data["length"])
+            col.length = Moments.from_dict(data["length"])
         if "hours" in data:
             col.hours, col.weekdays = list(data["hours"]), list(data["weekdays"])
         return col
@@ -192,6 +253,15 @@ class Profile:
         self.rows += other.rows
         self.files += other.files
 
+    def pending(self) -> dict[str, list[Any]]:
+        """Per column, the values that may be frequent but were not counted in every part."""
+        return {n: c.top.pending() for n, c in self.columns.items() if c.top.pending()}
+
+    def settle(self, counts: dict[str, dict[Any, int]]) -> None:
+        """Finish the profile with the counts of the pending values over the whole data."""
+        for name, col in self.columns.items():
+            col.top.settle(counts.get(name, {}))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": PROFILE_FORMAT,
@@ -219,30 +289,61 @@ def kind_of(dtype: pl.DataType) -> str:
     return "other"
 
 
-def _top(series: pl.Series) -> dict[Any, int]:
+def _counts(values: pl.Series) -> dict[Any, int]:
     # Renamed, so a column called 'n' does not collide with the counts.
-    counts = series.rename("value").value_counts(sort=True, name="n").head(TOP_BATCH)
+    counts = values.rename("value").value_counts(name="n")
     return dict(zip(counts["value"].to_list(), counts["n"].to_list(), strict=True))
 
 
-TOP_BATCH = 512
-PROBE_ROWS = 20_000
+def _chosen(
+    counts: dict[Any, int], rows: int, candidates: Collection[Any], whole: bool = True
+) -> dict[Any, int]:
+    """All of ``counts`` when they are the whole batch's and few; else the frequent ones and
+    the ``candidates`` (counted 0 when absent)."""
+    if whole and len(counts) <= TOP_VALUES:
+        return counts
+    kept = {v: c for v, c in counts.items() if c * SHARE >= rows}
+    for value in candidates:
+        kept[value] = counts.get(value, 0)
+    return kept
 
 
-def _heavy(series: pl.Series) -> dict[Any, int]:
-    """Exact counts of the values that repeat in a fixed sample of the batch.
+BUCKET_BITS = 16
+MIX = np.uint64(0x9E3779B97F4A7C15)
 
-    Continuous numbers rarely repeat, and counting every distinct one is most of the cost of a
-    profile. A value holding 0.1% of a batch shows up about 20 times in the sample, so the
-    defaults, caps and whole hours the causes look for are all counted; values rarer than about
-    0.01% may be left out."""
-    if series.len() <= PROBE_ROWS:
-        return _top(series)
-    probe = series.rename("value").sample(PROBE_ROWS, seed=0).value_counts(name="n")
-    repeated = probe.filter(pl.col("n") >= 2)["value"]
-    if repeated.len() == 0:
+
+def _buckets(bits: np.ndarray) -> np.ndarray:
+    """A hash bucket of each value's bits (Fibonacci hashing of the bits folded in half)."""
+    mixed = scratch("mixed", bits.size, np.uint64)
+    np.right_shift(bits, np.uint64(32), out=mixed)
+    mixed ^= bits
+    mixed *= MIX
+    mixed >>= np.uint64(64 - BUCKET_BITS)
+    index = scratch("bucket index", bits.size, np.intp)
+    np.copyto(index, mixed, casting="unsafe")
+    return index
+
+
+def _frequent_numbers(finite: np.ndarray, candidates: Collection[float]) -> dict[Any, int]:
+    """Exact counts of a batch's numbers: all of them when they are few, else those holding
+    1/SHARE of the batch, and the ``candidates``.
+
+    Counting every distinct float of a batch is most of the cost of a profile, so values are
+    first hashed into 65,536 buckets: a value holding 1/SHARE of the batch fills its bucket to
+    that share, and only the values in such buckets (and in the candidates') are counted."""
+    rows = int(finite.size)
+    values = np.add(finite, 0.0, out=scratch("frequent", rows, np.float64))  # -0.0 as 0.0
+    index = _buckets(values.view(np.uint64))
+    filled = np.bincount(index, minlength=1 << BUCKET_BITS)
+    if np.count_nonzero(filled) <= TOP_VALUES:
+        return _chosen(_counts(pl.Series(values)), rows, candidates)
+    marked = filled * SHARE >= rows
+    if candidates:
+        wanted = np.array(list(candidates), dtype=np.float64)
+        marked[_buckets(wanted.view(np.uint64))] = True
+    if not marked.any():
         return {}
-    return _top(series.filter(series.is_in(repeated.implode())))
+    return _chosen(_counts(pl.Series(values[marked[index]])), rows, candidates, whole=False)
 
 
 def _decimals(finite: np.ndarray) -> list[int]:
@@ -267,7 +368,7 @@ def _decimals(finite: np.ndarray) -> list[int]:
     return [exact[0], exact[1] - exact[0], exact[2] - exact[1], int(finite.size) - exact[2]]
 
 
-def _numeric(col: ColumnProfile, series: pl.Series) -> None:
+def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) -> None:
     values = series.drop_nulls().cast(pl.Float64).to_numpy()
     finite_mask = np.isfinite(values)
     kept = int(np.count_nonzero(finite_mask))
@@ -286,14 +387,14 @@ def _numeric(col: ColumnProfile, series: pl.Series) -> None:
     # Integers are whole at every scale; counting them would find the same.
     split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite)
     col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]
-    col.top.add_counts(_heavy(pl.Series(series.name, finite)))
+    col.top = FrequentValues.of_part(_frequent_numbers(finite, candidates), int(finite.size))
 
 
-def _string(col: ColumnProfile, series: pl.Series) -> None:
+def _string(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) -> None:
     text = series.drop_nulls().cast(pl.String).rename("value")
     # Shapes depend only on the value, so they are counted over the distinct values weighted
     # by their counts, which the frequent values need anyway.
-    counts = text.value_counts(sort=True, name="n")
+    counts = text.value_counts(name="n")
     s, n = pl.col("value"), pl.col("n")
     stripped = s.str.strip_chars()
     row = (
@@ -312,9 +413,14 @@ def _string(col: ColumnProfile, series: pl.Series) -> None:
     for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
         col.shapes[key] += int(row[key] or 0)
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
-    col.length.add(text.str.len_chars().cast(pl.Float64).to_numpy())
-    top = counts.head(TOP_BATCH)
-    col.top.add_counts(dict(zip(top["value"].to_list(), top["n"].to_list(), strict=True)))
+    col.length.add_lengths(text.str.len_chars().to_numpy())
+    rows = int(text.len())
+    whole = counts.height <= TOP_VALUES
+    if not whole:
+        wanted = pl.Series(list(candidates), dtype=pl.String).implode()
+        counts = counts.filter((n * SHARE >= rows) | s.is_in(wanted))
+    found = dict(zip(counts["value"].to_list(), counts["n"].to_list(), strict=True))
+    col.top = FrequentValues.of_part(_chosen(found, rows, candidates, whole), rows)
 
 
 def _datetime(col: ColumnProfile, series: pl.Series) -> None:
@@ -327,16 +433,16 @@ def _datetime(col: ColumnProfile, series: pl.Series) -> None:
         col.max = float(seconds.max()) if col.max is None else max(col.max, float(seconds.max()))
     col.moments.add(seconds)
     col.sketch.add(seconds)
-    for hour, n in _top(present.dt.hour().rename("h")).items():
+    for hour, n in _counts(present.dt.hour()).items():
         col.hours[int(hour)] += n
-    for day, n in _top(present.dt.weekday().rename("d")).items():
+    for day, n in _counts(present.dt.weekday()).items():
         col.weekdays[int(day) - 1] += n
 
 
 TIMESTAMP_BUCKET_SECONDS = 600.0
 
 
-def _column(frame: pl.DataFrame, name: str) -> ColumnProfile:
+def _column(frame: pl.DataFrame, name: str, candidates: Collection[Any] = ()) -> ColumnProfile:
     series = frame[name]
     kind = kind_of(series.dtype)
     col = ColumnProfile(name, kind, str(series.dtype), count=frame.height)
@@ -347,13 +453,13 @@ def _column(frame: pl.DataFrame, name: str) -> ColumnProfile:
     if present.len():
         col.distinct.add(present.hash(seed=0).to_numpy())
     if kind == "numeric":
-        _numeric(col, series)
+        _numeric(col, series, candidates)
     elif kind == "string":
-        _string(col, series)
+        _string(col, series, candidates)
     elif kind == "datetime":
         _datetime(col, series)
     elif kind == "boolean":
-        col.top.add_counts(_top(present))
+        col.top = FrequentValues.of_part(_counts(present), int(present.len()))
     return col
 
 
@@ -367,16 +473,31 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(threads, thread_name_prefix="mlreview-profile")
 
 
-def profile_frame(frame: pl.DataFrame, source: str = "", workers: int | None = None) -> Profile:
+def profile_frame(
+    frame: pl.DataFrame,
+    source: str = "",
+    workers: int | None = None,
+    candidates: Mapping[str, Collection[Any]] | None = None,
+) -> Profile:
     """The profile of one batch of rows, its columns profiled on ``workers`` threads (default:
     one per core; numpy and polars release the GIL for the work on whole columns). Each column
-    is profiled on its own, so the result does not depend on the number of threads."""
+    is profiled on its own, so the result does not depend on the number of threads.
+
+    ``candidates`` are values per column to count in this batch even when they are not
+    frequent in it (those frequent in batches before), so that fewer need counting again at
+    the end (``Profile.pending``). The profile is finished (``Profile.settle``) only when it is
+    the whole data's."""
     out = Profile(rows=frame.height, files=[source] if source else [])
     threads = min(workers or workers_default(), len(frame.columns))
+    wanted = candidates or {}
+
+    def one(name: str) -> ColumnProfile:
+        return _column(frame, name, wanted.get(name, ()))
+
     if threads <= 1:
-        columns = [_column(frame, name) for name in frame.columns]
+        columns = [one(name) for name in frame.columns]
     else:
-        columns = list(_pool(threads).map(lambda name: _column(frame, name), frame.columns))
+        columns = list(_pool(threads).map(one, frame.columns))
     for col in columns:
         out.columns[col.name] = col
     return out
@@ -393,3 +514,30 @@ def merge_batch(total: Profile, batch: Profile, where: str) -> None:
                 f"{known.kind} ({known.dtype}) earlier; expected one type per column",
             )
     total.merge(batch)
+
+
+def counted_values(series: pl.Series) -> pl.Series | None:
+    """The values a column's frequent values are counted over: finite numbers as floats (-0.0
+    as 0.0), non-null text, non-null booleans; None for other kinds."""
+    kind = kind_of(series.dtype)
+    if kind == "numeric":
+        numbers = series.drop_nulls().cast(pl.Float64)
+        return numbers.filter(numbers.is_finite()) + 0.0
+    if kind == "string":
+        return series.drop_nulls().cast(pl.String)
+    if kind == "boolean":
+        return series.drop_nulls()
+    return None
+
+
+def count_values(frame: pl.DataFrame, wanted: dict[str, list[Any]]) -> dict[str, dict[Any, int]]:
+    """How often each of the ``wanted`` values of each column occurs in ``frame``."""
+    out: dict[str, dict[Any, int]] = {}
+    for name, values in wanted.items():
+        population = counted_values(frame[name]) if name in frame.columns else None
+        if population is None or not values:
+            out[name] = {}
+            continue
+        targets = pl.Series(values, dtype=population.dtype).implode()
+        out[name] = _counts(population.filter(population.is_in(targets)))
+    return out

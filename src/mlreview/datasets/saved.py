@@ -24,13 +24,22 @@ from mlreview.datasets.sketch import HLL_BITS, bucket_of
 
 Count = Annotated[StrictInt, Field(ge=0)]
 Finite = Annotated[StrictFloat, Field(allow_inf_nan=False)]
-# The JSON writer turns a non-finite float (the variance of values near the float range) into null.
-Moment = Finite | None
+# Exact sums (datasets/exact.py): hexadecimal digits and a power of two, "-1bp-3" for -27/8.
+Exact = Annotated[StrictStr, Field(pattern=r"^-?[0-9a-f]{1,700}p-?[0-9]{1,4}$")]
+Moments = tuple[Count, Exact, Exact]
 Value = StrictStr | StrictInt | Finite | StrictBool | None
 
 
 # The bucket of the largest float: a sketch bucket beyond it holds no value a file could hold.
 LAST_BUCKET = int(bucket_of(np.array([sys.float_info.max]))[0])
+
+
+# The type of the frequent values of each kind of column, and a type they may not be.
+VALUE_TYPES: dict[str, tuple[type | tuple[type, ...], type]] = {
+    "numeric": ((int, float), bool),
+    "string": (str, bool),
+    "boolean": (bool, str),
+}
 
 
 class _Closed(BaseModel):
@@ -75,16 +84,16 @@ class _Column(_Closed):
     inf: Count
     min: Finite | None
     max: Finite | None
-    mean: Moment
-    std: Moment
-    moments: tuple[Count, Moment, Moment]
+    mean: Finite | None
+    std: Finite | None
+    moments: Moments
     distinct: Annotated[Finite, Field(ge=0)]
     sketch: _Sketch
     hll: Annotated[StrictStr, Field(pattern=f"^[0-9a-f]{{{2 << HLL_BITS}}}$")]
     top: _Top
     decimals: Annotated[list[Count], Field(min_length=4, max_length=4)] | None = None
     shapes: _Shapes | None = None
-    length: tuple[Count, Moment, Moment] | None = None
+    length: Moments | None = None
     hours: Annotated[list[Count], Field(min_length=24, max_length=24)] | None = None
     weekdays: Annotated[list[Count], Field(min_length=7, max_length=7)] | None = None
 
@@ -98,6 +107,12 @@ class _Column(_Closed):
             raise ValueError("'shapes' and 'length' go together")
         if (self.hours is None) != (self.weekdays is None):
             raise ValueError("'hours' and 'weekdays' go together")
+        expected = VALUE_TYPES.get(self.kind)
+        for value, _ in self.top.values:
+            if expected is not None and not (
+                isinstance(value, expected[0]) and not isinstance(value, expected[1])
+            ):
+                raise ValueError(f"frequent value {value!r} of a {self.kind} column")
         return self
 
 

@@ -1,6 +1,7 @@
 """Mergeable summaries of a column: a relative-error quantile sketch, a distinct-count sketch and
-capped frequent-value counts. Merging two summaries gives exactly the summary of the
-concatenated data for the first two, and the same counts for every value both kept for the third.
+the frequent values with their counts. Merging two summaries gives exactly the summary of the
+concatenated data, whatever the split and the order of merging (the frequent values after
+``FrequentValues.settle``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ LOG_GAMMA = math.log(GAMMA)
 TINY = 1e-9
 SHIFT = math.floor(math.log(TINY) / LOG_GAMMA)
 HLL_BITS = 12
+# A column with at most TOP_VALUES distinct values lists them all; else those holding at least
+# 1/SHARE of its values (0.1%: defaults, caps and sentinels the causes look for hold 2% or more).
 TOP_VALUES = 256
+SHARE = 1000
 
 
 _scratch = threading.local()
@@ -100,6 +104,8 @@ class QuantileSketch:
             self.counts[i] = self.counts.get(i, 0) + c
 
     def merge(self, other: QuantileSketch) -> None:
+        if not other.counts:
+            return
         if self.width != other.width:
             raise ValueError("cannot merge sketches with different bucket widths")
         for i, c in other.counts.items():
@@ -207,35 +213,97 @@ class DistinctSketch:
 
 
 @dataclass
-class TopValues:
-    """Counts of the most frequent values; ``dropped`` bounds the count of any value not kept."""
+class FrequentValues:
+    """The values holding at least 1/SHARE of a column's counted values, with exact counts; or
+    every value, when the column has at most TOP_VALUES distinct ones. Both are functions of the
+    multiset of values, whatever batches they were counted in and in whatever order merged.
+
+    A part of the data lists every value of it (it has at most TOP_VALUES), or the values
+    holding 1/SHARE of it, exactly counted, and maybe more. A value with 1/SHARE of the whole
+    holds 1/SHARE of some part (else the parts' shares would add to less), so the parts' lists
+    hold every frequent value; but a value frequent in one part has no count from parts that
+    did not list it. ``covered`` holds, for such values, the number of rows their count is
+    known over (a value missing there is known over every row). A value a merge leaves under
+    1/SHARE even counting 1/SHARE of every row it is not known over is dropped; the rest
+    still ``pending`` are counted again over the whole data (``settle``), so the list is exact.
+    ``rows`` is the number of values counted; ``dropped`` the rows of values not listed."""
 
     counts: dict[Any, int] = field(default_factory=dict)
-    dropped: int = 0
+    rows: int = 0
+    covered: dict[Any, int] = field(default_factory=dict)
 
-    def add_counts(self, pairs: dict[Any, int]) -> None:
-        for value, count in pairs.items():
-            self.counts[value] = self.counts.get(value, 0) + count
-        self._trim()
+    @classmethod
+    def of_part(cls, counts: dict[Any, int], rows: int) -> FrequentValues:
+        """A part's list: every value (when ``counts`` sums to ``rows``), or exact counts of its
+        frequent values and of any others ``counts`` holds."""
+        kept = {v: c for v, c in counts.items() if c} if sum(counts.values()) == rows else counts
+        return cls(kept, rows)
 
-    def merge(self, other: TopValues) -> None:
-        self.dropped += other.dropped
-        self.add_counts(other.counts)
+    @property
+    def complete(self) -> bool:
+        """Every value is listed, with its exact count."""
+        return sum(self.counts.values()) == self.rows
 
-    def _trim(self) -> None:
-        if len(self.counts) <= TOP_VALUES:
+    @property
+    def dropped(self) -> int:
+        return self.rows - sum(self.counts.values())
+
+    def _known(self, value: Any) -> int:
+        if self.complete:
+            return self.rows
+        if value in self.covered:
+            return self.covered[value]
+        return self.rows if value in self.counts else 0
+
+    def merge(self, other: FrequentValues) -> None:
+        rows = self.rows + other.rows
+        values = sorted(self.counts.keys() | other.counts.keys(), key=repr)
+        counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in values}
+        if self.complete and other.complete and len(counts) <= TOP_VALUES:
+            self.counts, self.rows, self.covered = counts, rows, {}
             return
-        kept = sorted(self.counts.items(), key=lambda kv: (-kv[1], repr(kv[0])))
-        self.dropped += sum(c for _, c in kept[TOP_VALUES:])
-        self.counts = dict(kept[:TOP_VALUES])
+        known = {v: self._known(v) + other._known(v) for v in values}
+        self.counts, self.rows, self.covered = {}, rows, {}
+        for v in values:
+            if _may_be_frequent(counts[v], known[v], rows):
+                self.counts[v] = counts[v]
+                if known[v] < rows:
+                    self.covered[v] = known[v]
+        if self.complete:
+            self.covered = {}
+
+    def pending(self) -> list[Any]:
+        """The values whose count is not known over every row, in a fixed order."""
+        return sorted(self.covered, key=repr)
+
+    def settle(self, exact: dict[Any, int]) -> None:
+        """Take the counts of the pending values over every row, and keep the frequent ones."""
+        for value in self.pending():
+            self.counts[value] = exact.get(value, 0)
+        self.covered = {}
+        kept = list(self.counts.items())
+        if not self.complete:
+            kept = [(v, c) for v, c in kept if c * SHARE >= self.rows]
+        self.counts = dict(sorted(kept, key=lambda kv: (-kv[1], repr(kv[0]))))
 
     def share(self, value: Any, total: int) -> float:
         return self.counts.get(value, 0) / total if total else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         items = sorted(self.counts.items(), key=lambda kv: (-kv[1], repr(kv[0])))
-        return {"values": [[v, c] for v, c in items], "dropped": self.dropped}
+        values = [[v, c, self.covered[v]] if v in self.covered else [v, c] for v, c in items]
+        return {"values": values, "dropped": self.dropped}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TopValues:
-        return cls({v: int(c) for v, c in data["values"]}, int(data["dropped"]))
+    def from_dict(cls, data: dict[str, Any]) -> FrequentValues:
+        counts = {item[0]: int(item[1]) for item in data["values"]}
+        covered = {item[0]: int(item[2]) for item in data["values"] if len(item) > 2}
+        return cls(counts, int(data["dropped"]) + sum(counts.values()), covered)
+
+
+def _may_be_frequent(count: int, known: int, rows: int) -> bool:
+    """Whether a value counted ``count`` times over ``known`` of ``rows`` rows may hold 1/SHARE
+    of them: over the rows it is not known over, every part held it less than 1/SHARE."""
+    if known == rows:
+        return count * SHARE >= rows
+    return count * SHARE > known

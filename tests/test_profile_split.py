@@ -1,0 +1,141 @@
+"""A profile is a function of the multiset of rows: any split into parts, merged in any order
+(through the saved form partial profiles travel in), gives the bytes of the unsplit profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import orjson
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlreview.datasets import partial, read
+from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
+from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
+from mlreview.datasets.profile import Moments, Profile
+
+SPECIAL = [0.0, -0.0, -1.0, 999.0, 1e300, -1e300, 1e-310, 5e-324, 1.7e308, np.nan, np.inf, None]
+
+
+def _frame(rng: np.random.Generator, rows: int, spread: int) -> pl.DataFrame:
+    """Numbers with repeats (some frequent, some frequent only in places), NaN, inf, nulls and
+    values near the float range; integers; text; timestamps; booleans."""
+    numbers: list[float | None] = rng.normal(0, 1e3, rows).tolist()
+    for i in range(rows):
+        r = rng.random()
+        if r < 0.2:
+            numbers[i] = SPECIAL[int(rng.integers(len(SPECIAL)))]
+        elif r < 0.4:
+            numbers[i] = float(rng.integers(spread))
+    # A value frequent only in the last rows: pending after the first pass.
+    for i in range(rows - rows // 8, rows):
+        numbers[i] = 4242.0
+    words = [
+        None if rng.random() < 0.1 else f"w{int(rng.zipf(1.3)) % (spread * 3)}" for _ in range(rows)
+    ]
+    base = dt.datetime(2026, 1, 1)
+    times = [base + dt.timedelta(seconds=int(s)) for s in rng.integers(0, 10**7, rows)]
+    return pl.DataFrame(
+        {
+            "x": pl.Series(numbers, dtype=pl.Float64),
+            "i": rng.integers(-5, spread, rows),
+            "s": words,
+            "t": times,
+            "b": rng.random(rows) < 0.3,
+        }
+    )
+
+
+def _travel(profile: Profile) -> Profile:
+    """A partial profile through the JSON it travels in between machines."""
+    return Profile.from_dict(orjson.loads(orjson.dumps(profile.to_dict())))
+
+
+def _split_and_merge(frame: pl.DataFrame, rng: np.random.Generator, cuts: int) -> bytes:
+    points = sorted(set(rng.integers(0, frame.height + 1, cuts).tolist()) | {0, frame.height})
+    parts = [frame.slice(a, b - a) for a, b in itertools.pairwise(points)]
+    partials = [_travel(partial.profile_part(p, workers=1)) for p in parts]
+    # Merged as a random tree: pairs of random partials, until one is left.
+    while len(partials) > 1:
+        a = partials.pop(int(rng.integers(len(partials))))
+        b = partials.pop(int(rng.integers(len(partials))))
+        partials.append(_travel(partial.merge_parts([a, b])))
+    merged = partials[0]
+    todo = orjson.loads(orjson.dumps(partial.pending(merged)))
+    order = rng.permutation(len(parts)).tolist()
+    counts = partial.add_counts(partial.count_part(parts[i], todo) for i in order)
+    return write_profile(partial.finish(merged, counts))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 3000),
+    st.sampled_from([3, 40, 400, 5000]),
+    st.integers(0, 12),
+)
+def test_any_split_merged_in_any_order_gives_the_same_bytes(
+    seed: int, rows: int, spread: int, cuts: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    frame = _frame(rng, rows, spread)
+    assert _split_and_merge(frame, rng, cuts) == write_profile(profile_data(frame))
+
+
+def test_a_value_frequent_only_late_is_counted_exactly_in_a_second_pass() -> None:
+    frame = _frame(np.random.default_rng(5), 4000, 5000)
+    whole = profile_data(frame)
+    top = whole.columns["x"].top
+    assert top.counts[4242.0] == 500 and not top.complete
+    assert all(c * 1000 >= top.rows for c in top.counts.values())
+    assert _split_and_merge(frame, np.random.default_rng(6), 9) == write_profile(whole)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_files_read_in_small_batches_profile_as_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    frame = (
+        _frame(np.random.default_rng(11), 5000, 5000)
+        .drop("t")
+        .with_columns(
+            pl.col("x").fill_nan(None).replace([np.inf, 1e-310, 5e-324, -0.0], [None] * 4)
+        )
+    )
+    path = tmp_path / f"data.{suffix}"
+    getattr(frame, f"write_{suffix}")(path)
+    whole = profile_paths([str(path)], workers=1)
+    monkeypatch.setattr(read, "BATCH_ROWS", 700)
+    split = profile_paths([str(path)], workers=2)
+    assert write_profile(split) == write_profile(whole)
+
+
+def test_lengths_add_as_the_float_path_does() -> None:
+    lengths = np.random.default_rng(2).integers(0, 3000, 10_000)
+    fast, slow = Moments(), Moments()
+    fast.add_lengths(lengths)
+    slow.add(lengths.astype(np.float64))
+    assert (fast.n, fast.total, fast.squares) == (slow.n, slow.total, slow.squares)
+    huge = Moments()
+    huge.add_lengths(np.array([2**40, 3]))  # squares past int64 take the float path
+    assert Fraction(huge.squares, 2**SQUARE_SCALE) == 2**80 + 9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e154, 1e300, 5e-324]),
+        max_size=50,
+    )
+)
+def test_sums_and_squares_are_exact(values: list[float]) -> None:
+    array = np.array(values, dtype=np.float64)
+    assert Fraction(exact_sum(array), 2**SUM_SCALE) == sum(map(Fraction, values))
+    squares = sum(Fraction(v) ** 2 for v in values)
+    assert Fraction(exact_squares(array), 2**SQUARE_SCALE) == squares
