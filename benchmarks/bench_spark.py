@@ -15,7 +15,8 @@ process:
 Then, in this process: the size of one partial profile (a FILE_ROWS-row partition's, in the
 JSON form executors send), and the time to merge MERGES such partials pairwise in a tree of
 FAN_IN, as treeAggregate does (the total merge work, and the driver's share: its last level).
-Run with `python -m benchmarks.bench_spark [rows]` (default 2M; docs/skew.md records 20M).
+Run with `python -m benchmarks.bench_spark [rows] [merges]` (default 2M rows and 10,000
+merges; docs/skew.md records what was run, and at which sizes).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def merge_tree(partial: bytes, count: int) -> tuple[float, float, int]:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
     cli = [sys.executable, "-m", "mlreview"]
     spark = ["--engine", "spark", "--spark-master", "local[2]"]
     with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
@@ -155,10 +157,10 @@ def main() -> None:
         print(f"profiles byte-identical: {same}")
         partial = encode(profile_paths([str(source)], workers=1))
         print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
-        total, last, merges = merge_tree(partial, MERGES)
+        total, last, merges = merge_tree(partial, count)
         print(
-            f"merging {MERGES:,} partials in a tree of {FAN_IN}: {total:.1f} s of merges in all "
-            f"({total / (MERGES - 1) * 1000:.1f} ms each), the driver's last level "
+            f"merging {count:,} partials in a tree of {FAN_IN}: {total:.1f} s of merges in all "
+            f"({total / count * 1000:.1f} ms each), the driver's last level "
             f"{merges} merges in {last:.2f} s"
         )
 

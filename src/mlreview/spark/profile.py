@@ -10,6 +10,7 @@ Python worker holds a bounded number of cells whatever the width.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -97,10 +98,14 @@ def _depth(partitions: int) -> int:
 
 
 def _group_profile(frame: DataFrame) -> Profile:
-    partials = frame.mapInArrow(
-        partition_profiler(rows_per_batch(len(frame.columns))),
-        StructType([StructField(PARTIAL, BinaryType())]),
-    ).rdd.map(lambda row: bytes(row[0]))
+    with warnings.catch_warnings():
+        # mapInArrow checks the pandas version though this path never uses pandas; pyspark 4.1
+        # warns about pandas 3, which a user would otherwise see on every run.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+        partials = frame.mapInArrow(
+            partition_profiler(rows_per_batch(len(frame.columns))),
+            StructType([StructField(PARTIAL, BinaryType())]),
+        ).rdd.map(lambda row: bytes(row[0]))
     merged: bytes = partials.treeAggregate(
         b"", merge_encoded, merge_encoded, depth=_depth(partials.getNumPartitions())
     )
