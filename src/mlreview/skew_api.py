@@ -12,6 +12,7 @@ from mlreview.datasets.profile import Profile
 from mlreview.datasets.skew import Thresholds, compare
 from mlreview.report import formats
 from mlreview.report.skew_document import skew_printable
+from mlreview.spark import is_spark_frame
 
 
 class SkewReport(skew_data.SkewReport):
@@ -26,11 +27,21 @@ class SkewReport(skew_data.SkewReport):
         return self.render("html")
 
 
+def _spark_profile(data: Any) -> Profile:
+    # Only a Spark DataFrame loads pyspark: the core install has none.
+    from mlreview.spark.profile import profile_spark  # noqa: PLC0415
+
+    return profile_spark(data)
+
+
 def profile(data: Any) -> Profile:
     """The profile of a dataset: a path, folder or glob of Parquet, CSV, Arrow IPC or JSON-lines
-    files, or a polars or pandas DataFrame. ``to_dict()`` gives what `mlreview profile` saves."""
+    files, a polars or pandas DataFrame, or a Spark DataFrame (profiled by its executors, each
+    partition by the same profiler). ``to_dict()`` gives what `mlreview profile` saves."""
     if isinstance(data, str | Path):
         return profile_paths([str(data)])
+    if is_spark_frame(data):
+        return _spark_profile(data)
     return profile_data(data)
 
 
@@ -39,6 +50,8 @@ def _side(data: Any) -> Profile:
         return data
     if isinstance(data, str | Path):
         return load_side(str(data))
+    if is_spark_frame(data):
+        return _spark_profile(data)
     return profile_data(data)
 
 

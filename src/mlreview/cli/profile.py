@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from mlreview.cli import _engine
 from mlreview.cli._common import EXIT_OK, UsageError, progress, width_for
 from mlreview.report import formats
 
@@ -14,7 +15,11 @@ KINDS: tuple[formats.Kind, ...] = ("document", "data")
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     prof = sub.add_parser("profile", help="profile a dataset once, to compare later without it")
-    prof.add_argument("data", help="Parquet, CSV, Arrow IPC or JSON-lines file, folder or glob")
+    prof.add_argument(
+        "data",
+        nargs="+",
+        help="Parquet, CSV, Arrow IPC or JSON-lines files, folders or globs (one profile of all)",
+    )
     prof.add_argument(
         "--output",
         "-o",
@@ -30,6 +35,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="json is the saved profile (default with -o); others summarise it",
     )
     prof.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    _engine.add(prof)
     prof.set_defaults(run=run)
 
 
@@ -37,9 +43,18 @@ def run(args: argparse.Namespace) -> int:
     from mlreview.datasets.dataset import profile_paths, rows_to_read, write_profile
     from mlreview.report.profile_document import profile_document
 
-    context, on_rows = progress("profiling", total=lambda: rows_to_read([args.data]))
-    with context:
-        profile = profile_paths([args.data], on_rows)
+    _engine.check(args)
+    if args.engine == "spark":
+        with _engine.session(args) as spark:
+            from mlreview.spark.profile import profile_spark
+            from mlreview.spark.read import read_specs
+
+            frame, files = read_specs(spark, args.data)
+            profile = profile_spark(frame, files)
+    else:
+        context, on_rows = progress("profiling", total=lambda: rows_to_read(args.data))
+        with context:
+            profile = profile_paths(args.data, on_rows)
     default = "json" if args.output is not None else "terminal"
     fmt = formats.find(args.format).name if args.format else default
     if fmt == "json":

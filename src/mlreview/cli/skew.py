@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from mlreview.cli import _engine
 from mlreview.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -58,6 +59,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="exit 1 when a feature has this status or a worse one (schema > skew > drift)",
     )
     skew.add_argument("--width", type=int, default=None, help="terminal width (default: detected)")
+    _engine.add(skew)
     skew.set_defaults(run=run)
 
 
@@ -75,19 +77,30 @@ def run(args: argparse.Namespace) -> int:
     twice = [k for i, k in enumerate(keys) if k in keys[:i]]
     if twice:
         raise UsageError(f"--key {twice[0]!r} is given twice; expected each key column once")
+    _engine.check(args)
     importances = read_importances(args.importance) if args.importance else None
-    context, on_rows = progress(
-        "profiling", total=lambda: rows_to_read([args.training, args.serving])
-    )
-    with context:
-        report = compare_specs(
-            args.training,
-            args.serving,
-            thresholds=thresholds,
-            importances=importances,
-            on_rows=on_rows,
-            keys=keys,
+    if args.engine == "spark":
+        if keys:
+            raise UsageError("--key with --engine spark is not supported yet; expected no --key")
+        with _engine.session(args) as spark:
+            from mlreview.spark.skew import compare_spark
+
+            report = compare_spark(
+                spark, args.training, args.serving, thresholds=thresholds, importances=importances
+            )
+    else:
+        context, on_rows = progress(
+            "profiling", total=lambda: rows_to_read([args.training, args.serving])
         )
+        with context:
+            report = compare_specs(
+                args.training,
+                args.serving,
+                thresholds=thresholds,
+                importances=importances,
+                on_rows=on_rows,
+                keys=keys,
+            )
     fmt = formats.find(args.format).name if args.format else formats.for_output(args.output, KINDS)
     to_tty = args.output is None and sys.stdout.isatty()
     options = formats.RenderOptions(width=width_for(args.width, to_tty))

@@ -1,0 +1,169 @@
+"""`mlreview profile` and `mlreview skew` on Spark (local[2]) against the single-machine path, on
+the same Parquet files.
+
+Writes one Parquet file of FILE_ROWS x 20 columns (bench_skew's training data: 15 numeric, 5
+string) and a folder holding it ROWS // FILE_ROWS times (hard links), then, each in a fresh
+process:
+
+- `mlreview profile FOLDER -o OUT` (single machine) and the same with `--engine spark
+  --spark-master local[2]`: wall time, and the peak resident memory of the driver (the Python
+  process), of the JVM (in local mode the driver's and the executors' JVM are one) and of the
+  largest Python worker (an executor's profiler), polled from /proc every 0.1 s;
+- `mlreview skew FOLDER FOLDER -f json` the same two ways (two profiles and a comparison);
+- whether the two profiles are the same bytes.
+
+Then, in this process: the size of one partial profile (a FILE_ROWS-row partition's, in the
+JSON form executors send), and the time to merge MERGES such partials pairwise in a tree of
+FAN_IN, as treeAggregate does (the total merge work, and the driver's share: its last level).
+Run with `python -m benchmarks.bench_spark [rows] [merges]` (default 2M rows and 10,000
+merges; docs/skew.md records what was run, and at which sizes).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.bench_skew import write_data
+from mlreview.datasets.dataset import profile_paths
+from mlreview.spark.profile import FAN_IN, encode, merge_encoded
+
+FILE_ROWS = 1_000_000
+MERGES = 10_000
+
+
+@dataclass
+class Peak:
+    wall: float
+    driver: float  # MB
+    jvm: float
+    worker: float
+
+
+def _tree(root: int) -> dict[int, int]:
+    """pid -> parent pid for every process under ``root``."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    under, frontier = {root: 0}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in under:
+                under[child] = pid
+                frontier.append(child)
+    return under
+
+
+def _rss(pid: int) -> tuple[str, float]:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "", 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return name, int(line.split()[1]) / 1024
+    return name, 0.0
+
+
+def measure(args: list[str]) -> Peak:
+    """Wall time and peak RSS (MB) of the process, its JVM and its largest Python worker."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = {"driver": 0.0, "jvm": 0.0, "worker": 0.0}
+
+    def poll() -> None:
+        while child.poll() is None:
+            for pid in _tree(child.pid):
+                name, rss = _rss(pid)
+                kind = "driver" if pid == child.pid else "jvm" if name == "java" else "worker"
+                peak[kind] = max(peak[kind], rss)
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=poll)
+    watcher.start()
+    code = child.wait()
+    watcher.join()
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed with exit code {code}")
+    return Peak(time.perf_counter() - start, peak["driver"], peak["jvm"], peak["worker"])
+
+
+def merge_tree(partial: bytes, count: int) -> tuple[float, float, int]:
+    """(seconds for all merges, seconds for the last level's, merges in it) of ``count`` copies
+    of ``partial`` merged pairwise in a tree of FAN_IN."""
+    level = [partial] * count
+    total = last = 0.0
+    merges = 0
+    while len(level) > 1:
+        start = time.perf_counter()
+        merges = 0
+        nodes = []
+        for i in range(0, len(level), FAN_IN):
+            merged = b""
+            for item in level[i : i + FAN_IN]:
+                merged = merge_encoded(merged, item)
+                merges += 1
+            nodes.append(merged)
+        last = time.perf_counter() - start
+        total += last
+        level = nodes
+    return total, last, merges
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
+    cli = [sys.executable, "-m", "mlreview"]
+    spark = ["--engine", "spark", "--spark-master", "local[2]"]
+    with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
+        folder = Path(tmp)
+        source, _ = write_data(folder, FILE_ROWS)
+        data = folder / "data"
+        data.mkdir()
+        for i in range(max(1, rows // FILE_ROWS)):
+            os.link(source, data / f"part-{i:04d}.parquet")
+        rows = FILE_ROWS * len(list(data.iterdir()))
+        print(f"{rows:,} rows x 20 columns, {rows // FILE_ROWS} Parquet files")
+        print(f"{'run':<28}{'wall s':>8}{'driver MB':>11}{'JVM MB':>9}{'worker MB':>11}")
+        outputs = {}
+        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+            out = folder / f"{engine[:5]}.json"
+            done = measure([*cli, "profile", str(data), "-o", str(out), *extra])
+            outputs[engine] = out.read_bytes()
+            print(
+                f"{'profile, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
+                f"{done.jvm:>9.0f}{done.worker:>11.0f}"
+            )
+        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+            done = measure([*cli, "skew", str(data), str(data), "-f", "json", *extra])
+            print(
+                f"{'skew, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
+                f"{done.jvm:>9.0f}{done.worker:>11.0f}"
+            )
+        same = outputs["single machine"] == outputs["spark local[2]"]
+        print(f"profiles byte-identical: {same}")
+        partial = encode(profile_paths([str(source)], workers=1))
+        print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
+        total, last, merges = merge_tree(partial, count)
+        print(
+            f"merging {count:,} partials in a tree of {FAN_IN}: {total:.1f} s of merges in all "
+            f"({total / count * 1000:.1f} ms each), the driver's last level "
+            f"{merges} merges in {last:.2f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""A Spark DataFrame's profile: each partition profiled by the single-machine profiler inside
+``mapInArrow``, the partial profiles merged in a tree.
+
+A partial profile travels in the saved JSON form (`Profile.to_dict`, the shape
+`datasets.saved` checks), which holds every figure a merge needs: counts, moments, sketches and
+frequent values. Wide tables are profiled in groups of columns, one Spark job a group, so a
+Python worker holds a bounded number of cells whatever the width.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import polars as pl
+from pyspark.sql import functions
+from pyspark.sql.types import BinaryType, StructField, StructType
+
+from mlreview.datasets.profile import Profile, merge_batch, profile_frame
+from mlreview.datasets.read import BATCH_ROWS
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+PARTIAL = "partial"
+"""The one column of the partial profiles' DataFrame: a partition's profile, as JSON bytes."""
+COLUMNS_PER_GROUP = 200
+"""Columns profiled by one Spark job; a wider table takes several, each reading its columns."""
+CELLS_PER_BATCH = BATCH_ROWS * 16
+"""Cells a worker profiles at once: a full batch of rows for 16 columns, fewer rows when wider."""
+FAN_IN = 32
+"""Partial profiles merged at each node of the merge tree."""
+
+
+def encode(profile: Profile) -> bytes:
+    return orjson.dumps(profile.to_dict())
+
+
+def decode(data: bytes) -> Profile:
+    return Profile.from_dict(orjson.loads(data))
+
+
+def merge_encoded(left: bytes, right: bytes) -> bytes:
+    """Two encoded partial profiles merged; empty bytes stand for no rows at all."""
+    if not left:
+        return right
+    if not right:
+        return left
+    total = decode(left)
+    merge_batch(total, decode(right), "<spark partition>")
+    return encode(total)
+
+
+def rows_per_batch(columns: int) -> int:
+    return max(1, min(BATCH_ROWS, CELLS_PER_BATCH // max(1, columns)))
+
+
+def partition_profiler(rows: int) -> Callable[[Iterable[Any]], Iterator[Any]]:
+    """The function ``mapInArrow`` runs on each partition: its Arrow record batches cut into
+    frames of ``rows`` rows, each profiled and merged as `profile_paths` does with a file's
+    batches; one record batch out, holding the encoded partial (none for a partition without
+    rows)."""
+
+    def run(batches: Iterable[Any]) -> Iterator[Any]:
+        total = Profile()
+        seen = False
+        for frame in _frames(batches, rows):
+            seen = True
+            merge_batch(total, profile_frame(frame, workers=1), "<spark partition>")
+        if seen:
+            out = pl.DataFrame({PARTIAL: [encode(total)]}, schema={PARTIAL: pl.Binary})
+            yield from out.to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+
+    return run
+
+
+def _frames(batches: Iterable[Any], rows: int) -> Iterator[pl.DataFrame]:
+    """Frames of exactly ``rows`` rows (the last may be shorter) from Arrow record batches."""
+    pending: pl.DataFrame | None = None
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        frame = pl.DataFrame(pl.from_arrow(batch))
+        pending = frame if pending is None else pl.concat([pending, frame], rechunk=False)
+        while pending.height >= rows:
+            yield pending.slice(0, rows).rechunk()
+            pending = pending.slice(rows)
+    if pending is not None and pending.height:
+        yield pending.rechunk()
+
+
+def _depth(partitions: int) -> int:
+    """The merge tree's depth: FAN_IN partials at most at each node."""
+    return max(2, math.ceil(math.log(max(partitions, 2), FAN_IN)))
+
+
+def _group_profile(frame: DataFrame) -> Profile:
+    with warnings.catch_warnings():
+        # mapInArrow checks the pandas version though this path never uses pandas; pyspark 4.1
+        # warns about pandas 3, which a user would otherwise see on every run.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+        partials = frame.mapInArrow(
+            partition_profiler(rows_per_batch(len(frame.columns))),
+            StructType([StructField(PARTIAL, BinaryType())]),
+        ).rdd.map(lambda row: bytes(row[0]))
+    merged: bytes = partials.treeAggregate(
+        b"", merge_encoded, merge_encoded, depth=_depth(partials.getNumPartitions())
+    )
+    if merged:
+        return decode(merged)
+    # No rows anywhere: the profile of an empty frame, which still names every column.
+    return profile_frame(pl.DataFrame(pl.from_arrow(frame.limit(0).toArrow())))
+
+
+def column(name: str) -> Any:
+    """A column by its exact name: a dot or backtick in it is not Spark syntax here."""
+    return functions.col("`" + name.replace("`", "``") + "`")
+
+
+def profile_spark(frame: DataFrame, files: list[str] | None = None) -> Profile:
+    """The profile of a Spark DataFrame, computed by its executors; ``files`` are the files it
+    was read from, as the single-machine profile lists them."""
+    names = frame.columns
+    total = Profile(rows=0 if names else frame.count())
+    for start in range(0, len(names), COLUMNS_PER_GROUP):
+        chosen = names[start : start + COLUMNS_PER_GROUP]
+        group = _group_profile(frame.select(*[column(n) for n in chosen]))
+        total.columns.update(group.columns)
+        total.rows = group.rows
+    total.files = list(files or [])
+    return total
