@@ -10,6 +10,7 @@ Python worker holds a bounded number of cells whatever the width.
 from __future__ import annotations
 
 import math
+import pickle
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ import polars as pl
 from pyspark.sql import functions
 from pyspark.sql.types import BinaryType, StructField, StructType
 
+from mlreview.datasets.partial import add_counts, count_part, finish, pending
 from mlreview.datasets.profile import Profile, merge_batch, profile_frame
 from mlreview.datasets.read import BATCH_ROWS
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 PARTIAL = "partial"
-"""The one column of the partial profiles' DataFrame: a partition's profile, as JSON bytes."""
+"""The one column of the partial profiles' DataFrame: a partition's profile, as JSON bytes (or,
+in the second pass, its counts of the pending values, pickled by this module's own workers)."""
 COLUMNS_PER_GROUP = 200
 """Columns profiled by one Spark job; a wider table takes several, each reading its columns."""
 CELLS_PER_BATCH = BATCH_ROWS * 16
@@ -77,6 +80,26 @@ def partition_profiler(rows: int) -> Callable[[Iterable[Any]], Iterator[Any]]:
     return run
 
 
+def partition_counter(
+    rows: int, todo: dict[str, list[Any]]
+) -> Callable[[Iterable[Any]], Iterator[Any]]:
+    """The second pass's function for ``mapInArrow``: how often each pending value occurs in
+    the partition (`datasets.partial.count_part`), as one record batch."""
+
+    def run(batches: Iterable[Any]) -> Iterator[Any]:
+        counts = add_counts(count_part(frame, todo) for frame in _frames(batches, rows))
+        out = pl.DataFrame({PARTIAL: [pickle.dumps(counts)]}, schema={PARTIAL: pl.Binary})
+        yield from out.to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+
+    return run
+
+
+def _add(
+    left: dict[str, dict[Any, int]], right: dict[str, dict[Any, int]]
+) -> dict[str, dict[Any, int]]:
+    return add_counts([left, right])
+
+
 def _frames(batches: Iterable[Any], rows: int) -> Iterator[pl.DataFrame]:
     """Frames of exactly ``rows`` rows (the last may be shorter) from Arrow record batches."""
     pending: pl.DataFrame | None = None
@@ -97,20 +120,31 @@ def _depth(partitions: int) -> int:
     return max(2, math.ceil(math.log(max(partitions, 2), FAN_IN)))
 
 
-def _group_profile(frame: DataFrame) -> Profile:
+def _partials(frame: DataFrame, run: Callable[[Iterable[Any]], Iterator[Any]]) -> Any:
     with warnings.catch_warnings():
         # mapInArrow checks the pandas version though this path never uses pandas; pyspark 4.1
         # warns about pandas 3, which a user would otherwise see on every run.
         warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
-        partials = frame.mapInArrow(
-            partition_profiler(rows_per_batch(len(frame.columns))),
-            StructType([StructField(PARTIAL, BinaryType())]),
-        ).rdd.map(lambda row: bytes(row[0]))
-    merged: bytes = partials.treeAggregate(
-        b"", merge_encoded, merge_encoded, depth=_depth(partials.getNumPartitions())
-    )
+        return frame.mapInArrow(run, StructType([StructField(PARTIAL, BinaryType())])).rdd.map(
+            lambda row: bytes(row[0])
+        )
+
+
+def _group_profile(frame: DataFrame) -> Profile:
+    """Pass 1 (partial profiles, tree-merged), then, only when some value may be frequent
+    without having been counted everywhere, pass 2 (their counts in every partition)."""
+    rows = rows_per_batch(len(frame.columns))
+    partials = _partials(frame, partition_profiler(rows))
+    depth = _depth(partials.getNumPartitions())
+    merged: bytes = partials.treeAggregate(b"", merge_encoded, merge_encoded, depth=depth)
     if merged:
-        return decode(merged)
+        total = decode(merged)
+        todo = pending(total)
+        counts: dict[str, dict[Any, int]] = {}
+        if todo:
+            found = _partials(frame, partition_counter(rows, todo)).map(pickle.loads)
+            counts = found.treeAggregate({}, _add, _add, depth=depth)
+        return finish(total, counts)
     # No rows anywhere: the profile of an empty frame, which still names every column.
     return profile_frame(pl.DataFrame(pl.from_arrow(frame.limit(0).toArrow())))
 
