@@ -46,11 +46,13 @@ def _collapse(graph: Graph) -> tuple[list[Node], list[Edge]]:
     features = [n for n in nodes.values() if n.kind == "feature"]
     if len(features) <= MAX_FEATURES:
         return list(nodes.values()), edges
+    feeding: dict[str, list[str]] = {}
+    for a, b, _ in edges:
+        if nodes[a].kind in ("store", "source"):
+            feeding.setdefault(b, []).append(a)
     group_of: dict[str, str] = {}
     for f in features:
-        feeders = sorted(
-            a for a, b, _ in edges if b == f.id and nodes[a].kind in ("store", "source")
-        )
+        feeders = sorted(feeding.get(f.id, ()))
         group_of[f.id] = f"features:{feeders[0] if feeders else 'other'}"
     counts: dict[str, int] = {}
     for g in group_of.values():
