@@ -373,3 +373,23 @@ def test_undeclared_concurrency_follows_the_declared_qps_and_the_peak_is_shared(
         assert row["peak_qps"] == 500 and row["target_qps"] == 1000
         # 100 replicas x 40 slots / 4 s at 90% utilisation (no latency SLO).
         assert row["capacity_qps"] == pytest.approx(900, rel=1e-6)
+
+
+def test_a_declared_qps_no_replica_could_serve_is_said_with_its_working(write) -> None:  # type: ignore[no-untyped-def]
+    """8 requests in flight at a 4 s mean service time serve at most 8 / 4 = 2 QPS a replica, so
+    a declared 8 QPS contradicts them; a declared 1.5 QPS does not."""
+    for claim, contradicted in ((8, True), (1.5, False)):
+        endpoint = LLM_ENDPOINT.format(id="a").replace(
+            "qps_per_replica: 8", f"qps_per_replica: {claim}"
+        )
+        text = (
+            "version: 1\nsystem: {name: s, traffic: {peak_qps: 100, growth_multiplier: 2}}\n"
+            "models: [{id: chat, family: transformer}]\nendpoints:"
+            + endpoint.replace("    capacity:", "    concurrency_per_replica: 8\n    capacity:")
+        )
+        a = reviewed(write(text, f"claim-{claim}.yaml")).assessment(SERVING).to_dict()
+        notes = a["endpoints"][0]["model"]["assumptions"]
+        said = [n for n in notes if "is more than a replica serves" in n]
+        assert bool(said) == contradicted, notes
+        if contradicted:
+            assert "(8 / 4 s = 2 QPS)" in said[0] and "at most 25%" in said[0]

@@ -250,10 +250,31 @@ def build(
         load_tests=runs,
         calibrated_on=calibrated,
     )
-    return _slowed_to_load_tests(model)
+    return _against_claim(_slowed_to_load_tests(model))
 
 
 SLOWER_THAN_ASSUMED = 1.1
+
+
+def _against_claim(model: CapacityModel) -> CapacityModel:
+    """A declared per-replica QPS above what the declared slots and service time allow even at
+    saturation: the manifest contradicts itself, and the ceilings rest on the service time, so
+    the review says so rather than overrule the declared figure in silence."""
+    capacity = model.endpoint.capacity
+    claim = capacity.qps_per_replica if capacity else None
+    saturation = model.per_replica_saturation
+    if not claim or model.service.basis == "claim" or claim <= saturation:
+        return model
+    source = f" ({capacity.source.replace('_', ' ')})" if capacity and capacity.source else ""
+    model.assumptions.append(
+        f"the declared {number(claim)} QPS per replica{source} is more than a replica serves "
+        f"with {model.concurrency} requests in flight at the model's mean service time of "
+        f"{number(model.service.mean * 1000)} ms ({model.service.basis}), even at saturation "
+        f"({model.concurrency} / {number(model.service.mean)} s = {number(saturation)} QPS): "
+        "the declared figures do not fit together; the ceilings here follow the service time, "
+        f"at most {number(saturation / claim * 100)}% of what the declared QPS implies"
+    )
+    return model
 
 
 def _slowed_to_load_tests(model: CapacityModel) -> CapacityModel:
