@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,7 +282,7 @@ def _text(file: DataFile) -> Iterator[pl.DataFrame]:
             if carry.strip():
                 yield parse(carry)
 
-    yield from _rebatch(blocks())
+    yield from rebatch(blocks(), BATCH_ROWS)
 
 
 def _skip_header(handle: Any) -> None:
@@ -295,14 +295,14 @@ def _skip_header(handle: Any) -> None:
         line += more
 
 
-def _rebatch(chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
-    """The rows of ``chunks`` in batches of BATCH_ROWS rows (the last may be shorter)."""
+def rebatch(chunks: Iterable[pl.DataFrame], rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of ``chunks`` in batches of ``rows`` rows (the last may be shorter)."""
     pending: pl.DataFrame | None = None
     for chunk in chunks:
         pending = chunk if pending is None else pl.concat([pending, chunk], rechunk=False)
-        while pending.height >= BATCH_ROWS:
-            yield pending.slice(0, BATCH_ROWS).rechunk()
-            pending = pending.slice(BATCH_ROWS)
+        while pending.height >= rows:
+            yield pending.slice(0, rows).rechunk()
+            pending = pending.slice(rows)
     if pending is not None and pending.height:
         yield pending.rechunk()
 

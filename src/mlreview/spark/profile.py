@@ -22,7 +22,7 @@ from pyspark.sql.types import BinaryType, StructField, StructType
 
 from mlreview.datasets.partial import add_counts, count_part, finish, pending
 from mlreview.datasets.profile import Profile, merge_batch, profile_frame
-from mlreview.datasets.read import BATCH_ROWS
+from mlreview.datasets.read import BATCH_ROWS, rebatch
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -102,17 +102,7 @@ def _add(
 
 def _frames(batches: Iterable[Any], rows: int) -> Iterator[pl.DataFrame]:
     """Frames of exactly ``rows`` rows (the last may be shorter) from Arrow record batches."""
-    pending: pl.DataFrame | None = None
-    for batch in batches:
-        if batch.num_rows == 0:
-            continue
-        frame = pl.DataFrame(pl.from_arrow(batch))
-        pending = frame if pending is None else pl.concat([pending, frame], rechunk=False)
-        while pending.height >= rows:
-            yield pending.slice(0, rows).rechunk()
-            pending = pending.slice(rows)
-    if pending is not None and pending.height:
-        yield pending.rechunk()
+    return rebatch((pl.DataFrame(pl.from_arrow(b)) for b in batches if b.num_rows), rows)
 
 
 def _depth(partitions: int) -> int:
