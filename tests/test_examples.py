@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from mlreview.areas.registry import FEEDBACK, PIPELINE, SERVING
-from tests.conftest import EXAMPLES, reviewed
+from tests.conftest import EXAMPLES, render, reviewed
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
@@ -114,3 +114,19 @@ def test_example_serving_capacity(example: Path) -> None:
         assert row.bottleneck is not None and row.spike is not None
         assert [row.bottleneck.component, row.bottleneck.constraint] == expected["bottleneck"]
         assert row.spike.reaches_target is expected["spike_reaches_target"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -> None:
+    """Part 5 of the first screen says why a top risk scored below its runner-up leads."""
+    done = reviewed(example)
+    assert done.top_risk is not None and done.runner_up is not None
+    text = " ".join(render(done, "markdown").split())
+    top, runner = done.top_risk, done.runner_up
+    if runner.score > top.score:
+        assert (
+            f"(risk {runner.score}, {runner.evidence}) on evidence: priority "
+            f"{top.priority:.0f} against {runner.priority:.0f}" in text
+        )
+    else:
+        assert f"against {runner.score} for the runner-up" in text

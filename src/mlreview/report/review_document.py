@@ -242,6 +242,13 @@ def _parts(review: Review) -> Bullets:
     if top is not None:
         runner = review.runner_up
         against = f", against {runner.score} for the runner-up '{runner.title}'" if runner else ""
+        if runner and runner.score > top.score:
+            # Said where the higher score is, or the line reads as ranking backwards.
+            against = (
+                f", above the runner-up '{runner.title}' (risk {runner.score}, "
+                f"{runner.evidence}) on evidence: priority {top.priority:.0f} against "
+                f"{runner.priority:.0f}"
+            )
         items.append(
             Item(
                 inline(
