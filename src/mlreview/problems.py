@@ -35,3 +35,10 @@ class InputError(Exception):
     @classmethod
     def single(cls, file: str, message: str, line: int = 1, column: int = 1) -> InputError:
         return cls([Problem(file, line, column, message)])
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a library's error may run to many), or its
+    type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from mlreview.document.blocks import Link
 from mlreview.problems import InputError, Problem
 from mlreview.system.catalogue import lookup
 from mlreview.system.manifest import Endpoint, Feature, Model, Pipeline, Source, Store
@@ -44,12 +45,6 @@ class PitfallError(InputError):
 
 
 @dataclass(frozen=True)
-class Citation:
-    url: str
-    title: str
-
-
-@dataclass(frozen=True)
 class Pitfall:
     id: str
     title: str
@@ -58,7 +53,7 @@ class Pitfall:
     pairs: tuple[tuple[frozenset[str], frozenset[str]], ...]
     mechanism: str
     check: str
-    sources: tuple[Citation, ...]
+    sources: tuple[Link, ...]
 
     def applies(self, stack: Stack) -> bool:
         if self.technologies and self.technologies & stack.everything:
@@ -206,7 +201,7 @@ def _entry(raw: Any, index: int, origin: str, lines: _Lines) -> Pitfall:
         pairs=tuple((frozenset(a), frozenset(b)) for a, b in e.pairs),
         mechanism=" ".join(e.mechanism.split()),
         check=" ".join(e.check.split()),
-        sources=tuple(Citation(s.url, s.title) for s in e.sources),
+        sources=tuple(Link(s.title, s.url) for s in e.sources),
     )
 
 

@@ -10,6 +10,7 @@ import orjson
 
 from mlreview.datasets import saved
 from mlreview.datasets.join import join
+from mlreview.datasets.partial import add_counts
 from mlreview.datasets.profile import (
     PROFILE_FORMAT,
     PROFILE_VERSION,
@@ -64,14 +65,9 @@ def profile_paths(
 
 def _recount(files: list[DataFile], pending: dict[str, list[Any]]) -> dict[str, dict[Any, int]]:
     """The second pass: counts of the values that may be frequent, over every batch."""
-    totals: dict[str, dict[Any, int]] = {name: {} for name in pending}
     if not pending:
-        return totals
-    for _, frame in batches(files):
-        for name, counts in count_values(frame, pending).items():
-            for value, n in counts.items():
-                totals[name][value] = totals[name].get(value, 0) + n
-    return totals
+        return {}
+    return add_counts(count_values(frame, pending) for _, frame in batches(files))
 
 
 def rows_to_read(specs: list[str]) -> int | None:

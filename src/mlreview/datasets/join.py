@@ -25,7 +25,7 @@ import polars as pl
 from mlreview.datasets.pairs import Pairs, Side, collect, pair, problem
 from mlreview.datasets.read import DataFile, scan
 from mlreview.datasets.relation import JoinedFeature, compare_pairs
-from mlreview.problems import InputError
+from mlreview.problems import InputError, first_line
 
 
 @dataclass
@@ -106,9 +106,8 @@ def _compare(name: str, pairs: Pairs, sides: tuple[Side, Side]) -> JoinedFeature
     try:
         return compare_pairs(name, pairs.keys, partial(pairs.frames, name), len(pairs.buckets) == 1)
     except pl.exceptions.PolarsError as exc:  # a column no comparison applies to (a list)
-        first = str(exc).strip().splitlines()[0]
         raise InputError.single(
-            sides[0].name, f"cannot compare column {name!r} row by row: {first}"
+            sides[0].name, f"cannot compare column {name!r} row by row: {first_line(exc)}"
         ) from None
 
 

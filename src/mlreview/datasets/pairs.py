@@ -18,7 +18,7 @@ import polars as pl
 
 from mlreview.datasets.read import DataFile
 from mlreview.datasets.relation import SERVING, TRAINING
-from mlreview.problems import InputError
+from mlreview.problems import InputError, first_line
 
 PART_ROWS = 2_000_000
 SLICE_ROWS = 1_000_000
@@ -41,8 +41,7 @@ class Side:
 
 
 def problem(side: Side, exc: Exception) -> InputError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputError.single(side.name, f"cannot read for the join: {first}")
+    return InputError.single(side.name, f"cannot read for the join: {first_line(exc)}")
 
 
 def collect(side: Side, frame: pl.LazyFrame) -> pl.DataFrame:

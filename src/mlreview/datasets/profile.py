@@ -255,7 +255,7 @@ class Profile:
 
     def pending(self) -> dict[str, list[Any]]:
         """Per column, the values that may be frequent but were not counted in every part."""
-        return {n: c.top.pending() for n, c in self.columns.items() if c.top.pending()}
+        return {n: values for n, c in self.columns.items() if (values := c.top.pending())}
 
     def settle(self, counts: dict[str, dict[Any, int]]) -> None:
         """Finish the profile with the counts of the pending values over the whole data."""

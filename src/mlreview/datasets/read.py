@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import polars as pl
 
-from mlreview.problems import InputError
+from mlreview.problems import InputError, first_line
 
 T = TypeVar("T")
 BATCH_ROWS = 250_000
@@ -158,8 +158,7 @@ def json_document(path: Path) -> bool:
 
 
 def _problem(file: DataFile, exc: Exception, line: int = 1) -> InputError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputError.single(file.name, f"cannot read as {file.format}: {first}", line)
+    return InputError.single(file.name, f"cannot read as {file.format}: {first_line(exc)}", line)
 
 
 _UNPARSED = re.compile(r"could not parse `(?P<value>.*)` as dtype .* \(column number (?P<n>\d+)\)")

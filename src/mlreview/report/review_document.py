@@ -17,7 +17,6 @@ from mlreview.document.blocks import (
     FindingItem,
     Findings,
     Item,
-    Link,
     Numbered,
     NumberedItem,
     Paragraph,
@@ -72,8 +71,7 @@ class PitfallLedger:
             p = pitfalls.entry(ident)
             first, named = self.seen.setdefault(ident, (f.fingerprint, where))
             if first == f.fingerprint:
-                links = tuple(Link(s.title, s.url) for s in p.sources)
-                new.append(PitfallNote(p.id, p.title, p.mechanism, p.check, links))
+                new.append(PitfallNote(p.id, p.title, p.mechanism, p.check, p.sources))
             else:
                 above.setdefault(named, []).append((p.id, p.title))
         if new:

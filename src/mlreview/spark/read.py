@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pyspark.errors import PySparkException
 
 from mlreview.datasets.read import FORMATS, resolve
-from mlreview.problems import InputError
+from mlreview.problems import InputError, first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -38,8 +38,7 @@ def _read(spark: SparkSession, fmt: str, paths: list[str], spec: str) -> DataFra
     try:
         return reader.format(SPARK_FORMATS[fmt]).load(paths)
     except PySparkException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError.single(spec, f"cannot read with Spark: {first}") from None
+        raise InputError.single(spec, f"cannot read with Spark: {first_line(exc)}") from None
 
 
 def read_specs(spark: SparkSession, specs: list[str]) -> tuple[DataFrame, list[str]]:

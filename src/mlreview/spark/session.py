@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyspark.errors import PySparkException
 from pyspark.sql import SparkSession
+
+from mlreview.problems import first_line
 
 # Chosen so that a profile reads the same on every machine: timestamps in UTC, and no progress
 # bars or UI port for a command-line run.
@@ -65,10 +66,8 @@ def spark_session(master: str, conf: dict[str, str]) -> Iterator[SparkSession]:
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
-    except (PySparkException, ValueError) as exc:
-        raise SparkSetupError(f"cannot start Spark on {master}: {_first_line(exc)}") from None
-    except Exception as exc:  # py4j's errors for a setting the JVM refuses
-        raise SparkSetupError(f"cannot start Spark on {master}: {_first_line(exc)}") from None
+    except Exception as exc:  # pyspark's, and py4j's for a setting the JVM refuses
+        raise SparkSetupError(f"cannot start Spark on {master}: {first_line(exc)}") from None
     if running is None:
         spark.sparkContext.setLogLevel("ERROR")
     try:
@@ -76,8 +75,3 @@ def spark_session(master: str, conf: dict[str, str]) -> Iterator[SparkSession]:
     finally:
         if running is None:
             spark.stop()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
