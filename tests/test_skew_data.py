@@ -529,3 +529,43 @@ def test_a_column_may_have_any_name(name: str) -> None:
     profile = profile_frame(frame)
     assert profile.columns[name].count == 40
     assert profile.columns[name].top.counts[1] == 20
+
+
+def test_values_at_the_float_limits_compare_without_overflow(tmp_path: Path) -> None:
+    top = sys.float_info.max
+    pl.DataFrame({"x": [top] * 500 + [-top] * 500}).write_parquet(tmp_path / "t.parquet")
+    pl.DataFrame({"x": [top] * 900 + [-top] * 100}).write_parquet(tmp_path / "s.parquet")
+    # Run in a child with warnings as errors: an overflow inside numpy is a warning, not a crash.
+    code = (
+        "import sys; from mlreview.cli import main; "
+        f"sys.exit(main(['skew', {str(tmp_path / 't.parquet')!r}, "
+        f"{str(tmp_path / 's.parquet')!r}, '-f', 'json']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    feature = json.loads(done.stdout)["features"][0]
+    # 40% of the mass moves across 2 x max, divided by the training spread (max): 0.8.
+    assert feature["distances"]["wasserstein"] == 0.8
+    edges = feature["histogram"]["edges"]
+    assert edges[0] == -top and edges[-1] == top and len(edges) == 31
+    assert all(np.isfinite(edges)) and edges == sorted(edges)
+
+
+def test_a_side_without_rows_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pl.DataFrame({"x": [1.0, 2.0]}).write_parquet(tmp_path / "t.parquet")
+    (tmp_path / "s.csv").write_text("x\n")
+    assert main(["skew", str(tmp_path / "t.parquet"), str(tmp_path / "s.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "s.csv" in err and "holds no rows" in err
+
+
+def test_a_column_of_nulls_is_missing_not_retyped() -> None:
+    training = profile_data(pl.DataFrame({"x": [1.0] * 50}))
+    # A reader gives an all-empty CSV column some type (polars: String); no value holds it.
+    serving = profile_data(pl.DataFrame({"x": [None] * 50}, schema={"x": pl.String}))
+    kinds = [c.kind for c in compare(training, serving).features[0].causes]
+    assert kinds == ["missing"]

@@ -510,6 +510,8 @@ def _examples(values: list[Any]) -> str:
 
 
 def type_change(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
+    if not (ref.values and cur.values):
+        return None  # a column of nulls only has the type its reader guessed, not one it holds
     if ref.kind == cur.kind:
         int_ref, int_cur = (
             ref.dtype.startswith(("Int", "UInt")),

@@ -139,9 +139,14 @@ def compare_specs(
             if read_profile(Path(spec)) is not None:
                 raise InputError.single(spec, "is a saved profile; --key needs the rows themselves")
         pairs = join(resolve(training), resolve(serving), keys)
-    return compare(
-        load_side(training, on_rows), load_side(serving, on_rows), thresholds, importances, pairs
-    )
+    sides = [load_side(spec, on_rows) for spec in (training, serving)]
+    for spec, side in zip((training, serving), sides, strict=True):
+        if not side.rows:
+            other = serving if spec == training else training
+            raise InputError.single(
+                spec, f"holds no rows; expected at least one row to compare with {other}"
+            )
+    return compare(sides[0], sides[1], thresholds, importances, pairs)
 
 
 def write_profile(profile: Profile) -> bytes:

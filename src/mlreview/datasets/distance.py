@@ -85,7 +85,10 @@ def numeric(ref: ColumnProfile, cur: ColumnProfile) -> Distances:
     f_ref, f_cur = cdf(ref, grid), cdf(cur, grid)
     gaps = np.abs(f_ref - f_cur)
     ks = float(gaps.max())
-    wasserstein = float(np.sum(gaps[:-1] * np.diff(grid))) / spread(ref)
+    if math.isfinite(float(grid[-1]) - float(grid[0])):
+        wasserstein = float(np.sum(gaps[:-1] * np.diff(grid))) / spread(ref)
+    else:  # steps between values near +-1.8e308 overflow: sum them in halves
+        wasserstein = 2.0 * float(np.sum(gaps[:-1] * np.diff(grid / 2.0))) / spread(ref)
     edges = np.unique(
         [q for q in (ref.sketch.quantile(i / 10) for i in range(1, 10)) if q is not None]
     )

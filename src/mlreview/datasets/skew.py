@@ -183,13 +183,26 @@ def histogram(ref: ColumnProfile, cur: ColumnProfile) -> dict[str, Any] | None:
         )
         if not (np.isfinite(low) and np.isfinite(high)):
             return None  # values beyond the float range have no axis to draw
-        whole = ref.kind == "numeric" and causes.whole(ref) and causes.whole(cur)
+        # A range wider than the float range (values near +-1.8e308) is binned on halves, which
+        # do not overflow; whole-number bins need exact integers, which floats past 2**53 are not.
+        wide = not math.isfinite(float(high) - float(low))
+        whole = (
+            ref.kind == "numeric"
+            and not wide
+            and high - low < 2.0**53
+            and causes.whole(ref)
+            and causes.whole(cur)
+        )
         if whole:
             first, last = round(low), round(high)
             step = max(1, -(-(last - first + 1) // BINS))
             edges = np.arange(first - 0.5, last + step, step, dtype=float)
         elif high <= low:
             return None
+        elif wide:
+            span = high / 2.0 - low / 2.0
+            halves = low / 2.0 + (np.arange(BINS + 1) / BINS) * span
+            edges = 2.0 * np.clip(halves, low / 2.0, high / 2.0)
         else:
             edges = np.linspace(low, high, BINS + 1)
         sides = [_shares_on(col, edges) for col in (ref, cur)]
