@@ -94,7 +94,10 @@ LIVE = """() => {
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
     if (LIVE_TAGS.includes(tag)) out.push(tag);
-    if (tag === 'meta' && el.getAttribute('http-equiv')) out.push('meta http-equiv');
+    // The one meta http-equiv the report writes is its own policy, in the head.
+    const policy = el.parentElement === document.head
+      && el.getAttribute('http-equiv') === 'Content-Security-Policy';
+    if (tag === 'meta' && el.getAttribute('http-equiv') && !policy) out.push('meta http-equiv');
     for (const attr of el.getAttributeNames()) {
       if (attr.startsWith('on')) out.push(tag + ' ' + attr);
       const value = (el.getAttribute(attr) || '').trim().toLowerCase();

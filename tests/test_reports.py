@@ -57,6 +57,15 @@ def test_html_escapes_every_manifest_string() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_html_forbids_scripts_and_fetches_by_policy() -> None:
+    html = render(review(loads(HOSTILE, "evil.yaml")), "html")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+    assert policy is not None and html.index(policy.group(0)) < html.index("<title>")
+    rules = dict(part.strip().split(" ", 1) for part in policy.group(1).split(";"))
+    assert rules["default-src"] == "'none'" and "script-src" not in rules
+    assert rules["base-uri"] == "'none'" and rules["form-action"] == "'none'"
+
+
 def test_html_is_self_contained() -> None:
     html = render(review(loads(HOSTILE, "evil.yaml")), "html")
     parser = _Collector()
