@@ -13,7 +13,7 @@ R  share of predictions reached: all of an endpoint's, those the affected featur
 E  harm to one reached prediction: wrong with no error 1.0, no answer 0.6 (0.2 when a fallback
    answers), stale 0.4, unmeasured 0.5, judged on overstated offline figures 0.3.
 I  the system's stake: criticality (low 0.25, medium 0.5, high 0.75, critical 1) x automation
-   (acts by itself 1, not acted on automatically 0.5) x decision path (synchronous 1, batch 0.8).
+   (acts by itself 1, no automated action 0.5) x decision path (synchronous 1, batch 0.8).
 
 Detection enters only through d: an alert shortens how long a failure harms, it does not make it
 less likely. Every factor is printed with its inputs (docs/risk-model.md works one per area).
@@ -207,7 +207,7 @@ class RiskModel:
         auto_text = (
             "acts by itself"
             if automated
-            else "not acted on automatically"
+            else "no automated action"
             if automated is False
             else "automation unknown"
         )
