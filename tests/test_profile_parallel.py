@@ -66,14 +66,15 @@ def test_one_worker_profiles_the_same_bytes_as_two(
 # sha256 of the outputs: the same bytes before and after profiling ran on several cores (the
 # profiles changed twice since, when saved profiles gained their "format" header, and in version
 # 2 with exact sums for the moments and the frequent values of datasets/sketch.FrequentValues;
-# the skew HTML when the page's style gained the rule for known-pitfall lines).
+# the skew HTML when the page's style gained the rule for known-pitfall lines, and when the page
+# gained its Content-Security-Policy meta tag).
 PINNED = {
     "profile training": "7fffc0ce9ae868c86a68e0dd18141ec7dd65c67d214ef029decb93d97dbe45dc",
     "profile serving": "1953ef0f08af98c86c7c94df6a852656ad455f1a9b6c62a43dd1322cd42efc31",
     "skew terminal": "8cc5b7a00170cbd91df400450feed05921a29d085561be24d20beafd91cfdf9a",
     "skew text": "8cc5b7a00170cbd91df400450feed05921a29d085561be24d20beafd91cfdf9a",
     "skew markdown": "f16df225be01a29eada71e390b3e2b9eed4142bd8f6a8501a770bb9cd5e0c8e9",
-    "skew html": "c504c1e99ab5a18ac547699843d63cc51d5bbe112b1b85c84a8b343593125651",
+    "skew html": "410fe39b388d190a2942e96e8a00ae5608729b3c290ddf71253f0b489c42bf30",
     "skew json": "9b184e4b7afe03587c0c98f54ff90b0ea30dda8647700db6483f6b38b8823ed9",
 }
 
