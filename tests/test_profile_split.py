@@ -139,3 +139,34 @@ def test_sums_and_squares_are_exact(values: list[float]) -> None:
     assert Fraction(exact_sum(array), 2**SUM_SCALE) == sum(map(Fraction, values))
     squares = sum(Fraction(v) ** 2 for v in values)
     assert Fraction(exact_squares(array), 2**SQUARE_SCALE) == squares
+
+
+def _scaled(value: float, scale: int, power: int = 1) -> int:
+    """``value**power * 2**scale`` as an integer, by Python's exact integer arithmetic."""
+    numerator, denominator = value.as_integer_ratio()
+    return (numerator**power << scale) // denominator**power
+
+
+EXTREMES = [0.0, -0.0, 5e-324, -5e-324, 2.0**-1022, np.nextafter(2.0**-1022, 0), 1e-310, 1.7e308]
+EXTREMES += [-1.7976931348623157e308, 2.0**1022, 2.0**960, np.nextafter(2.0**960, 0), 1e154]
+EXTREMES += [2.0**-400, np.nextafter(2.0**-400, 0), 2.0**400, np.nextafter(2.0**400, 3e200)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.sampled_from(EXTREMES), min_size=1, max_size=40),
+    st.integers(1, 6000),
+    st.integers(0, 2**32 - 1),
+)
+def test_sums_and_squares_of_many_values_are_exact(
+    pool: list[int | float], rows: int, seed: int
+) -> None:
+    """Many values a sign and exponent (a pool of any bit patterns, extremes and neighbours of
+    the scaling bounds, drawn with repeats), so that each group's float sums hold thousands of
+    terms, and sums near the float range overflow and are added again scaled down."""
+    floats = [np.uint64(v).view(np.float64) if isinstance(v, int) else v for v in pool]
+    finite = np.array([v for v in floats if np.isfinite(v)] or [1.0], dtype=np.float64)
+    values = np.random.default_rng(seed).choice(finite, rows)
+    assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+    squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+    assert exact_squares(values) == squares
