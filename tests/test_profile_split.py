@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.datasets import partial, read
+from mlreview.datasets import dataset, partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.profile import Moments, Profile
@@ -170,3 +170,27 @@ def test_sums_and_squares_of_many_values_are_exact(
     assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
     squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
     assert exact_squares(values) == squares
+
+
+def test_values_each_near_the_share_need_no_second_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 values about equally frequent (each near 0.1%): every batch lists all of them, so
+    no value is left to count again, and the list is the exact one (those at 0.1% or more)."""
+    rng = np.random.default_rng(3)
+    words = [f"v{i}" for i in rng.integers(0, 1000, 40_000)]
+    numbers = rng.integers(0, 1000, 40_000).astype(np.float64)
+    frame = pl.DataFrame({"s": words, "x": numbers})
+    path = tmp_path / "data.parquet"
+    frame.write_parquet(path)
+    monkeypatch.setattr(read, "BATCH_ROWS", 7_000)
+    recounted: list[dict[str, list[object]]] = []
+    recount = dataset._recount
+    monkeypatch.setattr(dataset, "_recount", lambda f, p: recounted.append(p) or recount(f, p))
+    profile = profile_paths([str(path)], workers=2)
+    assert recounted == [{}]
+    for name in ("s", "x"):
+        counts = frame[name].value_counts(name="n")
+        frequent = {v: n for v, n in counts.iter_rows() if n * 1000 >= 40_000}
+        assert 0 < len(frequent) < 1000
+        assert profile.columns[name].top.counts == frequent

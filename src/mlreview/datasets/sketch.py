@@ -25,6 +25,11 @@ HLL_BITS = 12
 # 1/SHARE of its values (0.1%: defaults, caps and sentinels the causes look for hold 2% or more).
 TOP_VALUES = 256
 SHARE = 1000
+# A part of the data (a batch, or parts merged) lists every value while it has at most
+# PART_VALUES. A column whose values each hold about 1/SHARE has about SHARE of them; listing
+# only those at 1/SHARE of each part would leave many uncounted in some parts, to be counted
+# again in a second pass over the data. Finished, a list keeps every value only up to TOP_VALUES.
+PART_VALUES = 2 * SHARE
 
 
 _scratch = threading.local()
@@ -218,7 +223,7 @@ class FrequentValues:
     every value, when the column has at most TOP_VALUES distinct ones. Both are functions of the
     multiset of values, whatever batches they were counted in and in whatever order merged.
 
-    A part of the data lists every value of it (it has at most TOP_VALUES), or the values
+    A part of the data lists every value of it (it has at most PART_VALUES), or the values
     holding 1/SHARE of it, exactly counted, and maybe more. A value with 1/SHARE of the whole
     holds 1/SHARE of some part (else the parts' shares would add to less), so the parts' lists
     hold every frequent value; but a value frequent in one part has no count from parts that
@@ -259,7 +264,7 @@ class FrequentValues:
         rows = self.rows + other.rows
         values = sorted(self.counts.keys() | other.counts.keys(), key=repr)
         counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in values}
-        if self.complete and other.complete and len(counts) <= TOP_VALUES:
+        if self.complete and other.complete and len(counts) <= PART_VALUES:
             self.counts, self.rows, self.covered = counts, rows, {}
             return
         known = {v: self._known(v) + other._known(v) for v in values}
@@ -282,7 +287,7 @@ class FrequentValues:
             self.counts[value] = exact.get(value, 0)
         self.covered = {}
         kept = list(self.counts.items())
-        if not self.complete:
+        if not self.complete or len(kept) > TOP_VALUES:
             kept = [(v, c) for v, c in kept if c * SHARE >= self.rows]
         self.counts = dict(sorted(kept, key=lambda kv: (-kv[1], repr(kv[0]))))
 
