@@ -19,6 +19,7 @@ from mlreview.datasets import dataset, partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.profile import Moments, Profile
+from mlreview.datasets.sketch import QuantileSketch
 
 SPECIAL = [0.0, -0.0, -1.0, 999.0, 1e300, -1e300, 1e-310, 5e-324, 1.7e308, np.nan, np.inf, None]
 
@@ -194,3 +195,20 @@ def test_values_each_near_the_share_need_no_second_pass(
         frequent = {v: n for v, n in counts.iter_rows() if n * 1000 >= 40_000}
         assert 0 < len(frequent) < 1000
         assert profile.columns[name].top.counts == frequent
+
+
+def test_a_sketch_support_follows_every_add_and_merge() -> None:
+    """The support is built once per state of a sketch; every change gives a new one."""
+    sketch, other = QuantileSketch(), QuantileSketch()
+    sketch.add(np.array([1.0, 2.0]))
+    assert sketch.support()[1].tolist() == [1.0, 1.0]
+    sketch.add(np.array([2.0]))
+    assert sketch.support()[1].tolist() == [1.0, 2.0]
+    other.add(np.array([-5.0, 1.0]))
+    sketch.merge(other)
+    values, counts = sketch.support()
+    assert counts.tolist() == [1.0, 2.0, 2.0] and values[0] < 0
+    values[0] = 7.0  # the caller's copy
+    assert sketch.support()[0][0] < 0
+    sketch.width = 10.0
+    assert sketch.support()[0].tolist() == [(k + 0.5) * 10.0 for k in sorted(sketch.counts)]

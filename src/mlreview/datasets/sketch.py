@@ -88,6 +88,9 @@ class QuantileSketch:
 
     counts: dict[int, int] = field(default_factory=dict)
     width: float = 0.0
+    _support: tuple[tuple[float, int, int], np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def _index(self, values: np.ndarray) -> np.ndarray:
         if self.width:
@@ -121,12 +124,16 @@ class QuantileSketch:
         return sum(self.counts.values())
 
     def support(self) -> tuple[np.ndarray, np.ndarray]:
-        """(bucket values ascending, counts)."""
-        keys = sorted(self.counts)
-        return (
-            np.array([self._value(k) for k in keys], dtype=float),
-            np.array([self.counts[k] for k in keys], dtype=float),
-        )
+        """(bucket values ascending, counts), as new arrays."""
+        # A comparison asks a sketch for its support hundreds of times; it is built once per
+        # state of the sketch (every add or merge changes the number of values counted).
+        state = (self.width, len(self.counts), sum(self.counts.values()))
+        if self._support is None or self._support[0] != state:
+            keys = sorted(self.counts)
+            values = np.array([self._value(k) for k in keys], dtype=float)
+            counts = np.array([self.counts[k] for k in keys], dtype=float)
+            self._support = (state, values, counts)
+        return self._support[1].copy(), self._support[2].copy()
 
     def quantile(self, q: float) -> float | None:
         values, counts = self.support()
