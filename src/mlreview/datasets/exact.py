@@ -37,12 +37,6 @@ SPLIT = float((1 << 27) + 1)
 BINS = 4096
 
 
-def _units(value: float, shift: int) -> int:
-    """``value * 2**(SUM_SCALE + shift)`` as an integer (``value`` a multiple of 2**-1074)."""
-    numerator, denominator = value.as_integer_ratio()
-    return numerator << (SUM_SCALE + shift + 1 - denominator.bit_length())
-
-
 def _binned(values: np.ndarray, shift: int) -> int:
     """``sum(values) * 2**(SUM_SCALE + shift)``, exactly (``values`` finite float64)."""
     total = 0
@@ -66,9 +60,13 @@ def _binned(values: np.ndarray, shift: int) -> int:
             total += _binned(part[~huge], shift)
             total += _binned(np.ldexp(part[huge], -64), shift + 64)
             continue
-        occupied = (upper_sums != 0) | (lower_sums != 0)  # a subnormal may have no high part
-        for b in np.flatnonzero(occupied).tolist():
-            total += _units(float(upper_sums[b]), shift) + _units(float(lower_sums[b]), shift)
+        # A subnormal may have no high part. Each group's sums are multiples of 2**-1074, so
+        # ``numerator / 2**k`` with k <= 1074 <= SUM_SCALE: scaled, they are integers.
+        occupied = np.flatnonzero((upper_sums != 0) | (lower_sums != 0))
+        scale = SUM_SCALE + shift + 1
+        for value in upper_sums[occupied].tolist() + lower_sums[occupied].tolist():
+            numerator, denominator = value.as_integer_ratio()
+            total += numerator << (scale - denominator.bit_length())
     return total
 
 
