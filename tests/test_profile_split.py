@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.datasets import partial, read
+from mlreview.datasets import dataset, partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.profile import Moments, Profile
+from mlreview.datasets.sketch import QuantileSketch
 
 SPECIAL = [0.0, -0.0, -1.0, 999.0, 1e300, -1e300, 1e-310, 5e-324, 1.7e308, np.nan, np.inf, None]
 
@@ -139,3 +140,75 @@ def test_sums_and_squares_are_exact(values: list[float]) -> None:
     assert Fraction(exact_sum(array), 2**SUM_SCALE) == sum(map(Fraction, values))
     squares = sum(Fraction(v) ** 2 for v in values)
     assert Fraction(exact_squares(array), 2**SQUARE_SCALE) == squares
+
+
+def _scaled(value: float, scale: int, power: int = 1) -> int:
+    """``value**power * 2**scale`` as an integer, by Python's exact integer arithmetic."""
+    numerator, denominator = value.as_integer_ratio()
+    return (numerator**power << scale) // denominator**power
+
+
+EXTREMES = [0.0, -0.0, 5e-324, -5e-324, 2.0**-1022, np.nextafter(2.0**-1022, 0), 1e-310, 1.7e308]
+EXTREMES += [-1.7976931348623157e308, 2.0**1022, 2.0**960, np.nextafter(2.0**960, 0), 1e154]
+EXTREMES += [2.0**-400, np.nextafter(2.0**-400, 0), 2.0**400, np.nextafter(2.0**400, 3e200)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.sampled_from(EXTREMES), min_size=1, max_size=40),
+    st.integers(1, 6000),
+    st.integers(0, 2**32 - 1),
+)
+def test_sums_and_squares_of_many_values_are_exact(
+    pool: list[int | float], rows: int, seed: int
+) -> None:
+    """Many values a sign and exponent (a pool of any bit patterns, extremes and neighbours of
+    the scaling bounds, drawn with repeats), so that each group's float sums hold thousands of
+    terms, and sums near the float range overflow and are added again scaled down."""
+    floats = [np.uint64(v).view(np.float64) if isinstance(v, int) else v for v in pool]
+    finite = np.array([v for v in floats if np.isfinite(v)] or [1.0], dtype=np.float64)
+    values = np.random.default_rng(seed).choice(finite, rows)
+    assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+    squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+    assert exact_squares(values) == squares
+
+
+def test_values_each_near_the_share_need_no_second_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 values about equally frequent (each near 0.1%): every batch lists all of them, so
+    no value is left to count again, and the list is the exact one (those at 0.1% or more)."""
+    rng = np.random.default_rng(3)
+    words = [f"v{i}" for i in rng.integers(0, 1000, 40_000)]
+    numbers = rng.integers(0, 1000, 40_000).astype(np.float64)
+    frame = pl.DataFrame({"s": words, "x": numbers})
+    path = tmp_path / "data.parquet"
+    frame.write_parquet(path)
+    monkeypatch.setattr(read, "BATCH_ROWS", 7_000)
+    recounted: list[dict[str, list[object]]] = []
+    recount = dataset._recount
+    monkeypatch.setattr(dataset, "_recount", lambda f, p: recounted.append(p) or recount(f, p))
+    profile = profile_paths([str(path)], workers=2)
+    assert recounted == [{}]
+    for name in ("s", "x"):
+        counts = frame[name].value_counts(name="n")
+        frequent = {v: n for v, n in counts.iter_rows() if n * 1000 >= 40_000}
+        assert 0 < len(frequent) < 1000
+        assert profile.columns[name].top.counts == frequent
+
+
+def test_a_sketch_support_follows_every_add_and_merge() -> None:
+    """The support is built once per state of a sketch; every change gives a new one."""
+    sketch, other = QuantileSketch(), QuantileSketch()
+    sketch.add(np.array([1.0, 2.0]))
+    assert sketch.support()[1].tolist() == [1.0, 1.0]
+    sketch.add(np.array([2.0]))
+    assert sketch.support()[1].tolist() == [1.0, 2.0]
+    other.add(np.array([-5.0, 1.0]))
+    sketch.merge(other)
+    values, counts = sketch.support()
+    assert counts.tolist() == [1.0, 2.0, 2.0] and values[0] < 0
+    values[0] = 7.0  # the caller's copy
+    assert sketch.support()[0][0] < 0
+    sketch.width = 10.0
+    assert sketch.support()[0].tolist() == [(k + 0.5) * 10.0 for k in sorted(sketch.counts)]

@@ -23,8 +23,8 @@ import polars as pl
 
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.sketch import (
+    PART_VALUES,
     SHARE,
-    TOP_VALUES,
     DistinctSketch,
     FrequentValues,
     QuantileSketch,
@@ -300,7 +300,7 @@ def _chosen(
 ) -> dict[Any, int]:
     """All of ``counts`` when they are the whole batch's and few; else the frequent ones and
     the ``candidates`` (counted 0 when absent)."""
-    if whole and len(counts) <= TOP_VALUES:
+    if whole and len(counts) <= PART_VALUES:
         return counts
     kept = {v: c for v, c in counts.items() if c * SHARE >= rows}
     for value in candidates:
@@ -335,7 +335,7 @@ def _frequent_numbers(finite: np.ndarray, candidates: Collection[float]) -> dict
     values = np.add(finite, 0.0, out=scratch("frequent", rows, np.float64))  # -0.0 as 0.0
     index = _buckets(values.view(np.uint64))
     filled = np.bincount(index, minlength=1 << BUCKET_BITS)
-    if np.count_nonzero(filled) <= TOP_VALUES:
+    if np.count_nonzero(filled) <= PART_VALUES:
         return _chosen(_counts(pl.Series(values)), rows, candidates)
     marked = filled * SHARE >= rows
     if candidates:
@@ -415,7 +415,7 @@ def _string(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) 
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
     col.length.add_lengths(text.str.len_chars().to_numpy())
     rows = int(text.len())
-    whole = counts.height <= TOP_VALUES
+    whole = counts.height <= PART_VALUES
     if not whole:
         wanted = pl.Series(list(candidates), dtype=pl.String).implode()
         counts = counts.filter((n * SHARE >= rows) | s.is_in(wanted))

@@ -25,6 +25,11 @@ HLL_BITS = 12
 # 1/SHARE of its values (0.1%: defaults, caps and sentinels the causes look for hold 2% or more).
 TOP_VALUES = 256
 SHARE = 1000
+# A part of the data (a batch, or parts merged) lists every value while it has at most
+# PART_VALUES. A column whose values each hold about 1/SHARE has about SHARE of them; listing
+# only those at 1/SHARE of each part would leave many uncounted in some parts, to be counted
+# again in a second pass over the data. Finished, a list keeps every value only up to TOP_VALUES.
+PART_VALUES = 2 * SHARE
 
 
 _scratch = threading.local()
@@ -83,6 +88,9 @@ class QuantileSketch:
 
     counts: dict[int, int] = field(default_factory=dict)
     width: float = 0.0
+    _support: tuple[tuple[float, int, int], np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def _index(self, values: np.ndarray) -> np.ndarray:
         if self.width:
@@ -116,12 +124,16 @@ class QuantileSketch:
         return sum(self.counts.values())
 
     def support(self) -> tuple[np.ndarray, np.ndarray]:
-        """(bucket values ascending, counts)."""
-        keys = sorted(self.counts)
-        return (
-            np.array([self._value(k) for k in keys], dtype=float),
-            np.array([self.counts[k] for k in keys], dtype=float),
-        )
+        """(bucket values ascending, counts), as new arrays."""
+        # A comparison asks a sketch for its support hundreds of times; it is built once per
+        # state of the sketch (every add or merge changes the number of values counted).
+        state = (self.width, len(self.counts), sum(self.counts.values()))
+        if self._support is None or self._support[0] != state:
+            keys = sorted(self.counts)
+            values = np.array([self._value(k) for k in keys], dtype=float)
+            counts = np.array([self.counts[k] for k in keys], dtype=float)
+            self._support = (state, values, counts)
+        return self._support[1].copy(), self._support[2].copy()
 
     def quantile(self, q: float) -> float | None:
         values, counts = self.support()
@@ -218,7 +230,7 @@ class FrequentValues:
     every value, when the column has at most TOP_VALUES distinct ones. Both are functions of the
     multiset of values, whatever batches they were counted in and in whatever order merged.
 
-    A part of the data lists every value of it (it has at most TOP_VALUES), or the values
+    A part of the data lists every value of it (it has at most PART_VALUES), or the values
     holding 1/SHARE of it, exactly counted, and maybe more. A value with 1/SHARE of the whole
     holds 1/SHARE of some part (else the parts' shares would add to less), so the parts' lists
     hold every frequent value; but a value frequent in one part has no count from parts that
@@ -259,7 +271,7 @@ class FrequentValues:
         rows = self.rows + other.rows
         values = sorted(self.counts.keys() | other.counts.keys(), key=repr)
         counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in values}
-        if self.complete and other.complete and len(counts) <= TOP_VALUES:
+        if self.complete and other.complete and len(counts) <= PART_VALUES:
             self.counts, self.rows, self.covered = counts, rows, {}
             return
         known = {v: self._known(v) + other._known(v) for v in values}
@@ -282,7 +294,7 @@ class FrequentValues:
             self.counts[value] = exact.get(value, 0)
         self.covered = {}
         kept = list(self.counts.items())
-        if not self.complete:
+        if not self.complete or len(kept) > TOP_VALUES:
             kept = [(v, c) for v, c in kept if c * SHARE >= self.rows]
         self.counts = dict(sorted(kept, key=lambda kv: (-kv[1], repr(kv[0]))))
 
