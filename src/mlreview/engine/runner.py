@@ -22,7 +22,7 @@ from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
-from mlreview.engine.whatif.reads import ReadLog, unwatched
+from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
 from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.paths import Path
@@ -238,7 +238,7 @@ def what_if(
     An assessment that read a path is recomputed; when it comes out as before, the area's rules
     that never read the paths are reused too (a rule is a function of the manifest fields it
     reads and its area's assessment)."""
-    paths = set(values)
+    paths = Changed.of(values)
     variant = with_values(system, values)
     assessments: dict[str, Record] = {}
     unchanged: set[str] = set()

@@ -11,7 +11,7 @@ watching: a proxy or a copied tree would cost every plain review, and `isinstanc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
@@ -142,10 +142,27 @@ class ReadLog:
         """True while this log records reads (inside its ``watch``)."""
         return _ACTIVE.get() is self
 
-    def touches(self, label: str, paths: set[Path]) -> bool:
+    def touches(self, label: str, paths: set[Path] | Changed) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
-        read = self.reads.get(label, set())
-        known = self.known.get(label, set())
-        return any(p in known for p in paths) or any(
-            p[:n] in read for p in paths for n in range(1, len(p) + 1)
+        changed = paths if isinstance(paths, Changed) else Changed.of(paths)
+        read = self.reads.get(label)
+        known = self.known.get(label)
+        return (known is not None and not known.isdisjoint(changed.paths)) or (
+            read is not None and not read.isdisjoint(changed.above)
         )
+
+
+class Changed:
+    """The paths a what-if sets and every path above them, worked out once for the many labels
+    a what-if asks ``ReadLog.touches`` about (one per assessment, rule and scenario)."""
+
+    __slots__ = ("above", "paths")
+
+    def __init__(self, paths: frozenset[Path], above: frozenset[Path]) -> None:
+        self.paths = paths
+        self.above = above
+
+    @classmethod
+    def of(cls, paths: Iterable[Path]) -> Changed:
+        given = frozenset(paths)
+        return cls(given, frozenset(p[:n] for p in given for n in range(1, len(p) + 1)))
