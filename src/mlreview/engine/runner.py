@@ -263,7 +263,11 @@ def what_if(
     }
     # Scenario scores read some assessments too: reused only when those are as before.
     same = all(key in unchanged for key in RiskModel.READS)
-    earlier = Earlier({s.key: s for s in scenarios}, log, paths) if same else None
+    earlier = None
+    if same:
+        causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+        gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
+        earlier = Earlier({s.key: s for s in scenarios}, log, paths, gaps)
     return run(
         variant,
         select,

@@ -230,6 +230,10 @@ class Earlier:
     scenarios: dict[str, Scenario]
     log: ReadLog
     paths: Changed
+    gaps: list[Finding] = field(default_factory=list)
+    """Every missing control of that review, in ``build``'s order: when a review has the same
+    ones, a scenario made of the same findings attaches the same gaps as before, so they need
+    not be looked for again."""
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
         before = self.scenarios.get(key)
@@ -266,8 +270,16 @@ def build(
         groups.setdefault(_root(f, system, keys), []).append(f)
     model = RiskModel(system, areas)
     watching = _Gaps(gaps)
+    same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
     scenarios = []
     for key, group in groups.items():
+        if same_gaps:
+            assert earlier is not None
+            ordered = sorted(group, key=Finding.sort_key)
+            before = earlier.scenarios.get(key)
+            if before is not None and (known := earlier.reuse(key, ordered, before.gaps)):
+                scenarios.append(known)
+                continue
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
