@@ -18,6 +18,7 @@ from mlreview.system.manifest import (
     Source,
     Suppression,
 )
+from mlreview.system.recall import Recall
 from mlreview.system.yaml_source import Document
 
 
@@ -52,6 +53,8 @@ class System:
         self._refreshers: dict[str, list[str]] = {}
         self._model_features: dict[str, list[Feature]] = {}
         self._model_feature_ids: dict[str, frozenset[str]] = {}
+        self.recall = Recall()
+        """Per-component results kept for what-if reviews (set by the review engine)."""
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):

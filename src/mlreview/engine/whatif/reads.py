@@ -137,6 +137,19 @@ class ReadLog:
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
+    @contextmanager
+    def within(self, label: str) -> Iterator[None]:
+        """Note reads under ``label`` and, when the block ends, under the enclosing label too."""
+        outer = self._label
+        self._to(label)
+        inner = self.sinks
+        try:
+            yield
+        finally:
+            self._to(outer)
+            self.sinks[0].update(inner[0])
+            self.sinks[1].update(inner[1])
+
     @property
     def watching(self) -> bool:
         """True while this log records reads (inside its ``watch``)."""
