@@ -22,7 +22,7 @@ from mlreview.engine.whatif.recall import Noting, Replay
 from mlreview.engine.whatif.variants import with_values
 from mlreview.system.loader import load, load_text
 from mlreview.system.paths import Path as ManifestPath
-from mlreview.system.paths import fields_along, is_model, strip
+from mlreview.system.paths import declared_at, fields_along, is_model, strip
 from mlreview.system.system import System
 from mlreview.system.units import Duration
 from tests.conftest import EXAMPLES, ROOT
@@ -199,3 +199,17 @@ def test_a_what_if_reuses_the_rows_it_does_not_change() -> None:
     """The shortcut is taken (a row that read nothing changed is the kept object)."""
     system = load_text(GENERATED, "generated.yaml")
     assert _assert_kept_rows_match_full_analysis("generated", system) > 0
+
+
+def test_the_declaring_model_of_a_path_is_the_last_step_along_it() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    log = ReadLog()
+    with log.watch(system.manifest):
+        run(system, log=log, plan=False)
+    paths = {p for read in (*log.reads.values(), *log.known.values()) for p in read}
+    paths |= {(*p, "nowhere") for p in list(paths)[:50]}
+    assert len(paths) > 100
+    for path in paths:
+        steps = fields_along(system.manifest, path)
+        expected = (steps[-1][0], steps[-1][2]) if steps else None
+        assert declared_at(type(system.manifest), path) == expected, path
