@@ -5,8 +5,9 @@ manifest of bench_speed against its budgets.
 
 Run with `python -m benchmarks.bench_scale` (`--sizes 250,1000` for fewer steps, `--asked-sizes`
 for the sizes the questions are timed at, `--runs N` for the median of N runs, `--timeout S` for
-the longest run waited for). Each figure is the installed console script as a user runs it, wall and
-CPU seconds (on a shared machine CPU varies less). Findings formats (sarif, github, junit,
+the longest run waited for, `--formats json,terminal` for fewer formats). Each figure is the
+installed console script as a user runs it, wall and CPU seconds (on a shared machine CPU varies
+less). Findings formats (sarif, github, junit,
 json-lines, concise) never run the questions, so they have one column.
 """
 
@@ -32,7 +33,7 @@ BUDGETS_300 = (0.5, 2.0)
 """Seconds for the 300-feature manifest without and with questions (issue 20)."""
 BUDGETS_5000 = (5.0, 30.0)
 TIMEOUT_S = [900.0]
-FORMATS = tuple(f.name for f in formats.FORMATS)
+FORMATS = [f.name for f in formats.FORMATS]
 ASKS = {f.name for f in formats.FORMATS if f.kind != "findings"}
 
 
@@ -95,8 +96,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--asked-sizes", default=None, help="default: every size and 300")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S[0])
+    parser.add_argument("--formats", default=None, help="default: every output format")
     args = parser.parse_args()
     TIMEOUT_S[0] = args.timeout
+    if args.formats:
+        FORMATS[:] = [f for f in FORMATS if f in args.formats.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]
     asked_at = {int(s) for s in args.asked_sizes.split(",")} if args.asked_sizes else {*sizes, 300}
     ok = True

@@ -10,13 +10,19 @@ from typing import Any
 
 import pytest
 from benchmarks.generate_manifest import manifest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from mlreview.areas.pipeline import failure_modes
 from mlreview.engine.plan import Plan, Step, plan_for
 from mlreview.engine.runner import run, what_if
-from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.asking import alternatives
+from mlreview.engine.whatif.reads import Changed, ReadLog
+from mlreview.engine.whatif.recall import Noting, Replay
 from mlreview.engine.whatif.variants import with_values
 from mlreview.system.loader import load, load_text
 from mlreview.system.paths import Path as ManifestPath
+from mlreview.system.paths import declared_at, fields_along, is_model, strip
 from mlreview.system.system import System
 from mlreview.system.units import Duration
 from tests.conftest import EXAMPLES, ROOT
@@ -120,3 +126,90 @@ def test_a_review_without_questions_does_not_import_their_module(tmp_path: Path)
     )
     assert done.stdout.strip() == "False"
     assert out.read_text(encoding="utf-8").startswith("{")
+
+
+def _kept_row_changes(system: System, log: ReadLog) -> list[dict[ManifestPath, Any]]:
+    """One what-if per field a failure-mode row read: the questions' values for an unknown
+    one, a flipped or doubled value for a declared one."""
+    changes: list[dict[ManifestPath, Any]] = []
+    for path in sorted(
+        {p for label, read in log.reads.items() if label.startswith("kept:") for p in read},
+        key=str,
+    ):
+        found = fields_along(system.manifest, path)
+        if found is None:
+            continue
+        cls, owner, name = found[-1]
+        if not is_model(strip(cls.model_fields[name].annotation)):
+            changes += [{path: v} for v in alternatives(cls, name, owner, system)[:2]]
+    for path in sorted(
+        {p for label, read in log.known.items() if label.startswith("kept:") for p in read},
+        key=str,
+    ):
+        found = fields_along(system.manifest, path)
+        if found is None or found[-1][1] is None:
+            continue
+        value = getattr(found[-1][1], found[-1][2])
+        if isinstance(value, bool):
+            changes.append({path: not value})
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            changes.append({path: value * 2})
+    return changes
+
+
+def _assert_kept_rows_match_full_analysis(name: str, system: System) -> int:
+    log = ReadLog()
+    with log.watch(system.manifest):
+        run(system, log=log, plan=False)
+    noting = system.recall
+    assert isinstance(noting, Noting)
+    changes = _kept_row_changes(system, log)
+    reused = 0
+    for values in changes:
+        try:
+            full = failure_modes.analyse(with_values(system, values))
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue  # a value this field cannot take: the what-ifs skip it too
+        variant = with_values(system, values)
+        variant.recall = Replay(noting, Changed.of(values))
+        fast = failure_modes.analyse(variant)
+        assert fast == full, (name, values)
+        kept = noting.kept.values()
+        reused += sum(any(row is k for k in kept) for row in fast)
+    return reused
+
+
+@pytest.mark.parametrize(
+    ("name", "system"), _systems(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_kept_failure_mode_rows_equal_a_full_analysis(name: str, system: System) -> None:
+    _assert_kept_rows_match_full_analysis(name, system)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(8, 60), st.integers(3, 8), st.integers(2, 6), st.integers(0, 10_000))
+def test_kept_failure_mode_rows_equal_a_full_analysis_on_generated_manifests(
+    features: int, sources: int, pipelines: int, seed: int
+) -> None:
+    system = load_text(manifest(features, sources, pipelines, seed), "generated.yaml")
+    _assert_kept_rows_match_full_analysis("generated", system)
+
+
+def test_a_what_if_reuses_the_rows_it_does_not_change() -> None:
+    """The shortcut is taken (a row that read nothing changed is the kept object)."""
+    system = load_text(GENERATED, "generated.yaml")
+    assert _assert_kept_rows_match_full_analysis("generated", system) > 0
+
+
+def test_the_declaring_model_of_a_path_is_the_last_step_along_it() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    log = ReadLog()
+    with log.watch(system.manifest):
+        run(system, log=log, plan=False)
+    paths = {p for read in (*log.reads.values(), *log.known.values()) for p in read}
+    paths |= {(*p, "nowhere") for p in list(paths)[:50]}
+    assert len(paths) > 100
+    for path in paths:
+        steps = fields_along(system.manifest, path)
+        expected = (steps[-1][0], steps[-1][2]) if steps else None
+        assert declared_at(type(system.manifest), path) == expected, path

@@ -205,17 +205,40 @@ def _entry(raw: Any, index: int, origin: str, lines: _Lines) -> Pitfall:
     )
 
 
+def _parsed(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, parsed once: by libyaml when
+    it is there (every review loads the catalogue, and the pure-Python parser took about a
+    tenth of a 300-feature review), but the error of a malformed file is the pure parser's,
+    whose messages the tests and users know."""
+    if yaml.__with_libyaml__:
+        try:
+            loader = yaml.CSafeLoader(text)
+            try:
+                node = loader.get_single_node()
+                return node, None if node is None else loader.construct_document(node)
+            finally:
+                loader.dispose()
+        except yaml.YAMLError:
+            pass
+    pure = yaml.SafeLoader(text)
+    try:
+        node = pure.get_single_node()
+        return node, None if node is None else pure.construct_document(node)
+    finally:
+        pure.dispose()
+
+
 def load(text: str, origin: str) -> tuple[Pitfall, ...]:
     """The catalogue in ``text`` (read from ``origin``), every entry checked."""
     try:
-        lines = _Lines(yaml.compose(text, Loader=yaml.SafeLoader))
-        data = yaml.safe_load(text)
+        node, data = _parsed(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise PitfallError(origin, line, f"not valid YAML: {err.problem or err}") from None
     except yaml.YAMLError as err:
         raise PitfallError(origin, 1, f"not valid YAML: {err}") from None
+    lines = _Lines(node)
     try:
         top = _File.model_validate(data)
     except ValidationError as err:
@@ -294,7 +317,7 @@ def stack_of(system: System, components: Iterable[str]) -> Stack:
             if comp.store is not None:
                 serving |= _technology(system, comp.store)
             for model in system.manifest.models:
-                if any(f.id == comp.id for f in system.model_features(model)):
+                if comp.id in system.model_feature_ids(model):
                     other |= _name(model.family)
         elif isinstance(comp, (Source, Store)):
             other |= _technology(system, ident)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from mlreview.areas.findings import Finding, Severity
 from mlreview.engine.whatif.asking import question
 from mlreview.system.manifest import Manifest
-from mlreview.system.paths import fields_along
+from mlreview.system.paths import declared_at
 
 
 def settle(finding: Finding, manifest: Manifest) -> Finding:
@@ -18,9 +18,9 @@ def settle(finding: Finding, manifest: Manifest) -> Finding:
         return finding
     asked = []
     for a in finding.assumptions:
-        steps = fields_along(manifest, a.path) if a.path else None
-        if steps:
-            cls, _, name = steps[-1]
+        declared = declared_at(type(manifest), a.path) if a.path else None
+        if declared:
+            cls, name = declared
             asked.append(f"{question(cls, name)} ({a.field})")
     capped = finding.severity if finding.severity.rank <= Severity.LOW.rank else Severity.LOW
     return replace(

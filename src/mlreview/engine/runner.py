@@ -22,7 +22,8 @@ from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
-from mlreview.engine.whatif.reads import ReadLog, unwatched
+from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
+from mlreview.engine.whatif.recall import Noting, Replay
 from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.paths import Path
@@ -118,6 +119,8 @@ def run(
         system.index()  # not read under a label: what-ifs never change ids or references
         watch = log.watch(system.manifest)
     with watch:
+        if log.watching:  # what-if reviews of this system will reuse what it keeps
+            system.recall = Noting(log)
         for area in AREA_LIST:
             areas[area.key] = review_area(area)
         scenarios, active, meta_results = _scenarios(
@@ -135,8 +138,14 @@ def run(
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
+        # A plan whose steps are one manifest change asks for the same re-run twice (the step
+        # alone and the residual); each set of changes is reviewed once per review.
+        done_for: list[tuple[dict[Path, Any], list[Scenario]]] = []
 
         def rerun(changes: dict[Path, Any]) -> list[Scenario]:
+            for asked, found in done_for:
+                if _same_changes(asked, changes):
+                    return found
             done = what_if(
                 system,
                 changes,
@@ -147,6 +156,7 @@ def run(
                 select=select,
                 ignore=ignore,
             )
+            done_for.append((dict(changes), done.scenarios))
             return done.scenarios
 
         the_plan = plan_for(top, rerun)
@@ -212,6 +222,11 @@ def _scenarios(
     return build(causes, system, areas, log=log, earlier=earlier), active, meta_results
 
 
+def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:
+    """The same paths set to the same values of the same types (True == 1, but not here)."""
+    return a.keys() == b.keys() and all(type(a[p]) is type(v) and a[p] == v for p, v in b.items())
+
+
 def _same(a: Record, b: Record) -> bool:
     """Equal assessments (values that cannot be compared count as changed)."""
     try:
@@ -238,8 +253,10 @@ def what_if(
     An assessment that read a path is recomputed; when it comes out as before, the area's rules
     that never read the paths are reused too (a rule is a function of the manifest fields it
     reads and its area's assessment)."""
-    paths = set(values)
+    paths = Changed.of(values)
     variant = with_values(system, values)
+    if isinstance(system.recall, Noting) and system.recall.log is log:
+        variant.recall = Replay(system.recall, paths)
     assessments: dict[str, Record] = {}
     unchanged: set[str] = set()
     for a in AREA_LIST:
@@ -263,7 +280,11 @@ def what_if(
     }
     # Scenario scores read some assessments too: reused only when those are as before.
     same = all(key in unchanged for key in RiskModel.READS)
-    earlier = Earlier({s.key: s for s in scenarios}, log, paths) if same else None
+    earlier = None
+    if same:
+        causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+        gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
+        earlier = Earlier({s.key: s for s in scenarios}, log, paths, gaps)
     return run(
         variant,
         select,

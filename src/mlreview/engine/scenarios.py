@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
-from mlreview.engine.whatif.reads import ReadLog
+from mlreview.engine.whatif.reads import Changed, ReadLog
 from mlreview.system.manifest import Feature, Source
-from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
@@ -106,6 +106,12 @@ class Scenario:
         return max((f.severity for f in self.findings), key=lambda s: s.rank)
 
     def rank_key(self) -> tuple[float, int, int, str]:
+        return self._rank_key
+
+    @cached_property
+    def _rank_key(self) -> tuple[float, int, int, str]:
+        # Kept on the scenario: a what-if review reuses most scenarios and ranks them again.
+        # A scenario is never changed once built.
         return (
             -self.priority,
             GRADE_ORDER[self.evidence],
@@ -223,7 +229,11 @@ class Earlier:
 
     scenarios: dict[str, Scenario]
     log: ReadLog
-    paths: set[Path]
+    paths: Changed
+    gaps: list[Finding] = field(default_factory=list)
+    """Every missing control of that review, in ``build``'s order: when a review has the same
+    ones, a scenario made of the same findings attaches the same gaps as before, so they need
+    not be looked for again."""
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
         before = self.scenarios.get(key)
@@ -260,8 +270,16 @@ def build(
         groups.setdefault(_root(f, system, keys), []).append(f)
     model = RiskModel(system, areas)
     watching = _Gaps(gaps)
+    same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
     scenarios = []
     for key, group in groups.items():
+        if same_gaps:
+            assert earlier is not None
+            ordered = sorted(group, key=Finding.sort_key)
+            before = earlier.scenarios.get(key)
+            if before is not None and (known := earlier.reuse(key, ordered, before.gaps)):
+                scenarios.append(known)
+                continue
         family_key, _, anchor = key.partition(":")
         family = FAMILIES[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})

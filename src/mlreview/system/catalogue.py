@@ -43,7 +43,9 @@ class Kind:
 @cache
 def _data() -> dict[str, Any]:
     text = resources.files("mlreview.system").joinpath("catalogue.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    # libyaml when it is there: every review reads this file, and it is the shipped one.
+    loader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    data: dict[str, Any] = yaml.load(text, Loader=loader)
     return data
 
 

@@ -155,3 +155,26 @@ def fields_along(root: Node, path: Path) -> list[tuple[type[Node], Node | None, 
         node = getattr(node, name) if node is not None else None
         cls = strip(tp) if is_model(strip(tp)) else list_item_model(tp)
     return out if out and isinstance(path[-1], str) else None
+
+
+@cache
+def declared_at(root: type[Node], path: Path) -> tuple[type[Node], str] | None:
+    """The model declaring a full manifest path's last key and its attribute: the last step of
+    ``fields_along`` for any instance of ``root``, which the schema alone decides (kept per
+    path: every assumed finding of every what-if review asks)."""
+    cls: Any = root
+    last: tuple[type[Node], str] | None = None
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            continue
+        if cls is None:
+            return None
+        name = attribute(cls, part)
+        if name is None:
+            return None
+        last = (cls, name)
+        if i == len(path) - 1:
+            break
+        tp = cls.model_fields[name].annotation
+        cls = strip(tp) if is_model(strip(tp)) else list_item_model(tp)
+    return last if last is not None and isinstance(path[-1], str) else None

@@ -18,6 +18,7 @@ from mlreview.system.manifest import (
     Source,
     Suppression,
 )
+from mlreview.system.recall import Recall
 from mlreview.system.yaml_source import Document
 
 
@@ -51,6 +52,9 @@ class System:
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
         self._refreshers: dict[str, list[str]] = {}
         self._model_features: dict[str, list[Feature]] = {}
+        self._model_feature_ids: dict[str, frozenset[str]] = {}
+        self.recall = Recall()
+        """Per-component results kept for what-if reviews (set by the review engine)."""
         self.components: dict[str, Component] = {}
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
@@ -116,6 +120,15 @@ class System:
             found = [f for f in self.manifest.features if f.id in wanted]
             self._model_features[model.id] = found
         return list(found)
+
+    def model_feature_ids(self, model: Model) -> frozenset[str]:
+        """The ids of ``model_features(model)``, for membership tests (built once per model and
+        System: a membership scan per finding was quadratic in the manifest)."""
+        found = self._model_feature_ids.get(model.id)
+        if found is None:
+            found = frozenset(f.id for f in self.model_features(model))
+            self._model_feature_ids[model.id] = found
+        return found
 
     @cached_property
     def _endpoints_by_model(self) -> dict[str, list[Endpoint]]:

@@ -10,6 +10,7 @@ training effect, who notices and how it recovers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar, Literal
 
 from mlreview.areas.common import watched
@@ -83,6 +84,10 @@ def _signal(where: str, value: Signal | None) -> list[str]:
     return [f"{where} ({how})"]
 
 
+GROUP = "failure-mode"
+"""The rows' group in ``system.recall``."""
+
+
 class _Lineage:
     """Per-system caches: what each endpoint reads when it scores, and who reads what."""
 
@@ -112,8 +117,9 @@ class _Lineage:
     def logged(self) -> frozenset[str]:
         """Features logged at serving (read once, when first asked)."""
         if self._logged is None:
-            features = self.system.manifest.features
-            self._logged = frozenset(f.id for f in features if f.logged_at_serving)
+            with self.system.recall.shared(GROUP):
+                features = self.system.manifest.features
+                self._logged = frozenset(f.id for f in features if f.logged_at_serving)
         return self._logged
 
     def refresh_reach(self, ident: str) -> list[Endpoint]:
@@ -443,7 +449,10 @@ def analyse(system: System) -> list[FailureMode]:
         *system.manifest.pipelines,
         *system.manifest.stores,
     ]
-    return [_row(system, lineage, comp) for comp in comps]
+    # Each row is kept per component for what-if reviews: one reuses a row that read no field
+    # it sets (its ids and references never change), instead of analysing every component.
+    keep = system.recall.keep
+    return [keep(GROUP, comp.id, partial(_row, system, lineage, comp)) for comp in comps]
 
 
 def noticed(detected_by: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Record which manifest fields a computation reads, the unknown ones apart.
 
 While a ``ReadLog`` watches a manifest, every node temporarily wears a subclass of its own class
-whose attribute lookup notes each field read (apart, those that come back as None), in the log
+whose fields note each read (apart, those that come back as None), in the log
 that is watching
 (a context variable, so nested or concurrent watches stay apart). Nothing is copied and the
 classes are restored on exit, so the review code runs unchanged and pays nothing when no log is
@@ -11,7 +11,7 @@ watching: a proxy or a copied tree would cost every plain review, and `isinstanc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
@@ -20,6 +20,31 @@ from mlreview.system.manifest import Node
 from mlreview.system.paths import Path
 
 _ACTIVE: ContextVar[ReadLog | None] = ContextVar("mlreview_read_log", default=None)
+
+
+class _Noted:
+    """A field of a watched node: reading it notes the read in the active log. A data
+    descriptor on the noting subclass takes precedence over the instance's ``__dict__``, so
+    only field reads run Python code (overriding ``__getattribute__`` ran it for every method
+    and attribute lookup too, about a million calls on a 2,000-feature manifest)."""
+
+    __slots__ = ("key", "name")
+
+    def __init__(self, name: str, key: str) -> None:
+        self.name = name
+        self.key = key
+
+    def __get__(self, node: Node | None, owner: type | None = None) -> Any:
+        if node is None:
+            raise AttributeError(self.name)
+        value = node.__dict__[self.name]
+        log = _ACTIVE.get()
+        if log is not None:
+            log.sinks[value is None].add((*node.__pydantic_private__["_path"], self.key))  # type: ignore[index]
+        return value
+
+    def __set__(self, node: Node, value: Any) -> None:
+        node.__dict__[self.name] = value
 
 
 class _Watched:
@@ -32,25 +57,16 @@ class _Watched:
     def of(cls, model: type[Node]) -> type[Node]:
         sub = cls.made.get(model)
         if sub is None:
-            keys = {name: (field.alias or name) for name, field in model.model_fields.items()}
-
-            def __getattribute__(self: Node, name: str) -> Any:  # noqa: N807
-                value = object.__getattribute__(self, name)
-                if name in keys:
-                    log = _ACTIVE.get()
-                    if log is not None:
-                        path = object.__getattribute__(self, "__pydantic_private__")["_path"]
-                        log.sinks[value is None].add((*path, keys[name]))
-                return value
-
             namespace = {
                 "__slots__": (),
-                "__getattribute__": __getattribute__,
                 "__module__": model.__module__,
                 "__qualname__": model.__qualname__,
             }
             metaclass: Any = type(model)
             sub = metaclass(model.__name__, (model,), namespace)
+            # Set after the class is built: in its namespace pydantic would take them for fields.
+            for name, field in model.model_fields.items():
+                type.__setattr__(sub, name, _Noted(name, field.alias or name))
             cls.made[model] = sub
         return sub
 
@@ -121,15 +137,45 @@ class ReadLog:
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
+    @contextmanager
+    def within(self, label: str) -> Iterator[None]:
+        """Note reads under ``label`` and, when the block ends, under the enclosing label too."""
+        outer = self._label
+        self._to(label)
+        inner = self.sinks
+        try:
+            yield
+        finally:
+            self._to(outer)
+            self.sinks[0].update(inner[0])
+            self.sinks[1].update(inner[1])
+
     @property
     def watching(self) -> bool:
         """True while this log records reads (inside its ``watch``)."""
         return _ACTIVE.get() is self
 
-    def touches(self, label: str, paths: set[Path]) -> bool:
+    def touches(self, label: str, paths: set[Path] | Changed) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
-        read = self.reads.get(label, set())
-        known = self.known.get(label, set())
-        return any(p in known for p in paths) or any(
-            p[:n] in read for p in paths for n in range(1, len(p) + 1)
+        changed = paths if isinstance(paths, Changed) else Changed.of(paths)
+        read = self.reads.get(label)
+        known = self.known.get(label)
+        return (known is not None and not known.isdisjoint(changed.paths)) or (
+            read is not None and not read.isdisjoint(changed.above)
         )
+
+
+class Changed:
+    """The paths a what-if sets and every path above them, worked out once for the many labels
+    a what-if asks ``ReadLog.touches`` about (one per assessment, rule and scenario)."""
+
+    __slots__ = ("above", "paths")
+
+    def __init__(self, paths: frozenset[Path], above: frozenset[Path]) -> None:
+        self.paths = paths
+        self.above = above
+
+    @classmethod
+    def of(cls, paths: Iterable[Path]) -> Changed:
+        given = frozenset(paths)
+        return cls(given, frozenset(p[:n] for p in given for n in range(1, len(p) + 1)))
