@@ -61,7 +61,8 @@ def main() -> int:
         return 2
     training, serving = sys.argv[1:]
     # One thread for the columns and for reading ahead: cProfile sees only its own thread.
-    profile.workers_default = dataset.workers_default = lambda: 1
+    profile.workers_default = lambda: 1
+    vars(dataset)["workers_default"] = profile.workers_default  # its own name for it
     profiler = cProfile.Profile(time.process_time)
     with tempfile.TemporaryDirectory() as folder:
         out = str(Path(folder) / "skew.json")
