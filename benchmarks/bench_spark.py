@@ -13,8 +13,10 @@ process:
 - whether the two profiles are the same bytes.
 
 Then, in this process: the size of one partial profile (a FILE_ROWS-row partition's, in the
-JSON form executors send), and the time to merge MERGES such partials pairwise in a tree of
-FAN_IN, as treeAggregate does (the total merge work, and the driver's share: its last level).
+JSON form executors send), and the time to merge MERGES such partials in a tree of FAN_IN, as
+treeAggregate does (the total merge work, and the driver's share: its last level), each
+partial decoded once and the decoded profiles merged, against OLD_MERGES merged as the tree
+did before (decoded and re-encoded at every node), with whether the two give the same bytes.
 Run with `python -m benchmarks.bench_spark [rows] [merges]` (default 2M rows and 10,000
 merges; docs/skew.md records what was run, and at which sizes).
 """
@@ -29,13 +31,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_skew import write_data
 from mlreview.datasets.dataset import profile_paths
-from mlreview.spark.profile import FAN_IN, encode, merge_encoded
+from mlreview.datasets.profile import merge_batch
+from mlreview.spark.profile import FAN_IN, add_partial, decode, encode, merge_profiles
 
 FILE_ROWS = 1_000_000
 MERGES = 10_000
+OLD_MERGES = 200
 
 
 @dataclass
@@ -101,26 +106,45 @@ def measure(args: list[str]) -> Peak:
     return Peak(time.perf_counter() - start, peak["driver"], peak["jvm"], peak["worker"])
 
 
-def merge_tree(partial: bytes, count: int) -> tuple[float, float, int]:
-    """(seconds for all merges, seconds for the last level's, merges in it) of ``count`` copies
-    of ``partial`` merged pairwise in a tree of FAN_IN."""
-    level = [partial] * count
+def merge_encoded(left: bytes, right: bytes) -> bytes:
+    """The merge the tree made before: two encoded partials decoded, merged and re-encoded."""
+    if not left:
+        return right
+    total = decode(left)
+    merge_batch(total, decode(right), "<bench>")
+    return encode(total)
+
+
+def merge_tree(partial: bytes, count: int, encoded: bool) -> tuple[float, float, int, bytes]:
+    """(seconds for all merges, seconds for the last level's, merges in it, the result encoded)
+    of ``count`` copies of ``partial`` merged in a tree of FAN_IN as treeAggregate does: with
+    ``encoded``, every node decodes and re-encodes; otherwise each partial is decoded once
+    (timed with the first level), the decoded profiles are merged and the root encoded once."""
+    level: list[Any] = [partial] * count
     total = last = 0.0
     merges = 0
-    while len(level) > 1:
+    first = True
+    while len(level) > 1 or first:
         start = time.perf_counter()
         merges = 0
-        nodes = []
+        nodes: list[Any] = []
         for i in range(0, len(level), FAN_IN):
-            merged = b""
+            merged: Any = b"" if encoded else None
             for item in level[i : i + FAN_IN]:
-                merged = merge_encoded(merged, item)
+                if encoded:
+                    merged = merge_encoded(merged, item)
+                elif first:
+                    merged = add_partial(merged, item)
+                else:
+                    merged = merge_profiles(merged, item)
                 merges += 1
             nodes.append(merged)
+        level, first = nodes, False
+        if len(level) == 1 and not encoded:
+            level = [encode(level[0])]
         last = time.perf_counter() - start
         total += last
-        level = nodes
-    return total, last, merges
+    return total, last, merges, level[0]
 
 
 def main() -> None:
@@ -157,11 +181,19 @@ def main() -> None:
         print(f"profiles byte-identical: {same}")
         partial = encode(profile_paths([str(source)], workers=1))
         print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
-        total, last, merges = merge_tree(partial, count)
+        before = min(count, OLD_MERGES)
+        old, _, _, old_bytes = merge_tree(partial, before, encoded=True)
+        check, _, _, new_bytes = merge_tree(partial, before, encoded=False)
         print(
-            f"merging {count:,} partials in a tree of {FAN_IN}: {total:.1f} s of merges in all "
-            f"({total / count * 1000:.1f} ms each), the driver's last level "
-            f"{merges} merges in {last:.2f} s"
+            f"merging {before:,} partials, decoded and re-encoded at every node: {old:.1f} s "
+            f"({old / before * 1000:.1f} ms a merge); decoded once, encoded at the root: "
+            f"{check:.2f} s; same bytes: {old_bytes == new_bytes}"
+        )
+        total, last, merges, _ = merge_tree(partial, count, encoded=False)
+        print(
+            f"merging {count:,} partials in a tree of {FAN_IN}, decoded once: {total:.1f} s in "
+            f"all ({total / count * 1000:.1f} ms a partial), the driver's last level "
+            f"{merges} merges and the encoding in {last:.2f} s"
         )
 
 
