@@ -19,6 +19,12 @@ partial decoded once and the decoded profiles merged, against OLD_MERGES merged 
 did before (decoded and re-encoded at every node), with whether the two give the same bytes.
 Run with `python -m benchmarks.bench_spark [rows] [merges]` (default 2M rows and 10,000
 merges; docs/skew.md records what was run, and at which sizes).
+
+`python -m benchmarks.bench_spark keyed ROWS` instead writes benchmarks/join_data.py's pair
+(ROWS rows a side, a `request_id` key, files of at most FILE_ROWS rows) and times `mlreview skew
+TRAINING SERVING --key request_id -f json` on one machine and on Spark local[2] the same way,
+and whether the two reports are the same bytes; `python -m benchmarks.bench_spark merge
+[merges]` makes only the partial-profile and merge measurements.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_skew import write_data
+from benchmarks.join_data import write_pair
 from mlreview.datasets.dataset import profile_paths
 from mlreview.datasets.profile import merge_batch
 from mlreview.spark.profile import FAN_IN, add_partial, decode, encode, merge_profiles
@@ -147,7 +154,57 @@ def merge_tree(partial: bytes, count: int, encoded: bool) -> tuple[float, float,
     return total, last, merges, level[0]
 
 
+def merges(source: Path, count: int) -> None:
+    """The partial profile of ``source`` (one partition's), and ``count`` of them merged."""
+    partial = encode(profile_paths([str(source)], workers=1))
+    print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
+    before = min(count, OLD_MERGES)
+    old, _, _, old_bytes = merge_tree(partial, before, encoded=True)
+    check, _, _, new_bytes = merge_tree(partial, before, encoded=False)
+    print(
+        f"merging {before:,} partials, decoded and re-encoded at every node: {old:.1f} s "
+        f"({old / before * 1000:.1f} ms a merge); decoded once, encoded at the root: "
+        f"{check:.2f} s; same bytes: {old_bytes == new_bytes}"
+    )
+    total, last, at_root, _ = merge_tree(partial, count, encoded=False)
+    print(
+        f"merging {count:,} partials in a tree of {FAN_IN}, decoded once: {total:.1f} s in "
+        f"all ({total / count * 1000:.1f} ms a partial), the driver's last level "
+        f"{at_root} merges and the encoding in {last:.2f} s"
+    )
+
+
+def keyed(rows: int) -> None:
+    cli = [sys.executable, "-m", "mlreview"]
+    spark = ["--engine", "spark", "--spark-master", "local[2]"]
+    with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
+        folder = Path(tmp)
+        training, serving = write_pair(folder, rows, max(1, rows // FILE_ROWS))
+        print(f"{rows:,} rows a side x 21 columns, keyed by request_id")
+        print(f"{'run':<30}{'wall s':>8}{'driver MB':>11}{'JVM MB':>9}{'worker MB':>11}")
+        outputs = {}
+        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+            out = folder / f"{engine[:5]}.json"
+            argv = [*cli, "skew", str(training), str(serving), "--key", "request_id"]
+            done = measure([*argv, "-f", "json", "-o", str(out), *extra])
+            outputs[engine] = out.read_bytes()
+            print(
+                f"{'skew --key, ' + engine:<30}{done.wall:>8.1f}{done.driver:>11.0f}"
+                f"{done.jvm:>9.0f}{done.worker:>11.0f}"
+            )
+        same = outputs["single machine"] == outputs["spark local[2]"]
+        print(f"keyed reports byte-identical: {same}")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["keyed"]:
+        keyed(int(sys.argv[2]))
+        return
+    if sys.argv[1:2] == ["merge"]:
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
+        with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
+            merges(write_data(Path(tmp), FILE_ROWS)[0], count)
+        return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
     cli = [sys.executable, "-m", "mlreview"]
@@ -179,22 +236,7 @@ def main() -> None:
             )
         same = outputs["single machine"] == outputs["spark local[2]"]
         print(f"profiles byte-identical: {same}")
-        partial = encode(profile_paths([str(source)], workers=1))
-        print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
-        before = min(count, OLD_MERGES)
-        old, _, _, old_bytes = merge_tree(partial, before, encoded=True)
-        check, _, _, new_bytes = merge_tree(partial, before, encoded=False)
-        print(
-            f"merging {before:,} partials, decoded and re-encoded at every node: {old:.1f} s "
-            f"({old / before * 1000:.1f} ms a merge); decoded once, encoded at the root: "
-            f"{check:.2f} s; same bytes: {old_bytes == new_bytes}"
-        )
-        total, last, merges, _ = merge_tree(partial, count, encoded=False)
-        print(
-            f"merging {count:,} partials in a tree of {FAN_IN}, decoded once: {total:.1f} s in "
-            f"all ({total / count * 1000:.1f} ms a partial), the driver's last level "
-            f"{merges} merges and the encoding in {last:.2f} s"
-        )
+        merges(source, count)
 
 
 if __name__ == "__main__":
