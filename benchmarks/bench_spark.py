@@ -13,10 +13,18 @@ process:
 - whether the two profiles are the same bytes.
 
 Then, in this process: the size of one partial profile (a FILE_ROWS-row partition's, in the
-JSON form executors send), and the time to merge MERGES such partials pairwise in a tree of
-FAN_IN, as treeAggregate does (the total merge work, and the driver's share: its last level).
+JSON form executors send), and the time to merge MERGES such partials in a tree of FAN_IN, as
+treeAggregate does (the total merge work, and the driver's share: its last level), each
+partial decoded once and the decoded profiles merged, against OLD_MERGES merged as the tree
+did before (decoded and re-encoded at every node), with whether the two give the same bytes.
 Run with `python -m benchmarks.bench_spark [rows] [merges]` (default 2M rows and 10,000
 merges; docs/skew.md records what was run, and at which sizes).
+
+`python -m benchmarks.bench_spark keyed ROWS` instead writes benchmarks/join_data.py's pair
+(ROWS rows a side, a `request_id` key, files of at most FILE_ROWS rows) and times `mlreview skew
+TRAINING SERVING --key request_id -f json` on one machine and on Spark local[2] the same way,
+and whether the two reports are the same bytes; `python -m benchmarks.bench_spark merge
+[merges]` makes only the partial-profile and merge measurements.
 """
 
 from __future__ import annotations
@@ -29,13 +37,17 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_skew import write_data
+from benchmarks.join_data import write_pair
 from mlreview.datasets.dataset import profile_paths
-from mlreview.spark.profile import FAN_IN, encode, merge_encoded
+from mlreview.datasets.profile import merge_batch
+from mlreview.spark.profile import FAN_IN, add_partial, decode, encode, merge_profiles
 
 FILE_ROWS = 1_000_000
 MERGES = 10_000
+OLD_MERGES = 200
 
 
 @dataclass
@@ -101,29 +113,98 @@ def measure(args: list[str]) -> Peak:
     return Peak(time.perf_counter() - start, peak["driver"], peak["jvm"], peak["worker"])
 
 
-def merge_tree(partial: bytes, count: int) -> tuple[float, float, int]:
-    """(seconds for all merges, seconds for the last level's, merges in it) of ``count`` copies
-    of ``partial`` merged pairwise in a tree of FAN_IN."""
-    level = [partial] * count
+def merge_encoded(left: bytes, right: bytes) -> bytes:
+    """The merge the tree made before: two encoded partials decoded, merged and re-encoded."""
+    if not left:
+        return right
+    total = decode(left)
+    merge_batch(total, decode(right), "<bench>")
+    return encode(total)
+
+
+def merge_tree(partial: bytes, count: int, encoded: bool) -> tuple[float, float, int, bytes]:
+    """(seconds for all merges, seconds for the last level's, merges in it, the result encoded)
+    of ``count`` copies of ``partial`` merged in a tree of FAN_IN as treeAggregate does: with
+    ``encoded``, every node decodes and re-encodes; otherwise each partial is decoded once
+    (timed with the first level), the decoded profiles are merged and the root encoded once."""
+    level: list[Any] = [partial] * count
     total = last = 0.0
     merges = 0
-    while len(level) > 1:
+    first = True
+    while len(level) > 1 or first:
         start = time.perf_counter()
         merges = 0
-        nodes = []
+        nodes: list[Any] = []
         for i in range(0, len(level), FAN_IN):
-            merged = b""
+            merged: Any = b"" if encoded else None
             for item in level[i : i + FAN_IN]:
-                merged = merge_encoded(merged, item)
+                if encoded:
+                    merged = merge_encoded(merged, item)
+                elif first:
+                    merged = add_partial(merged, item)
+                else:
+                    merged = merge_profiles(merged, item)
                 merges += 1
             nodes.append(merged)
+        level, first = nodes, False
+        if len(level) == 1 and not encoded:
+            level = [encode(level[0])]
         last = time.perf_counter() - start
         total += last
-        level = nodes
-    return total, last, merges
+    return total, last, merges, level[0]
+
+
+def merges(source: Path, count: int) -> None:
+    """The partial profile of ``source`` (one partition's), and ``count`` of them merged."""
+    partial = encode(profile_paths([str(source)], workers=1))
+    print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
+    before = min(count, OLD_MERGES)
+    old, _, _, old_bytes = merge_tree(partial, before, encoded=True)
+    check, _, _, new_bytes = merge_tree(partial, before, encoded=False)
+    print(
+        f"merging {before:,} partials, decoded and re-encoded at every node: {old:.1f} s "
+        f"({old / before * 1000:.1f} ms a merge); decoded once, encoded at the root: "
+        f"{check:.2f} s; same bytes: {old_bytes == new_bytes}"
+    )
+    total, last, at_root, _ = merge_tree(partial, count, encoded=False)
+    print(
+        f"merging {count:,} partials in a tree of {FAN_IN}, decoded once: {total:.1f} s in "
+        f"all ({total / count * 1000:.1f} ms a partial), the driver's last level "
+        f"{at_root} merges and the encoding in {last:.2f} s"
+    )
+
+
+def keyed(rows: int) -> None:
+    cli = [sys.executable, "-m", "mlreview"]
+    spark = ["--engine", "spark", "--spark-master", "local[2]"]
+    with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
+        folder = Path(tmp)
+        training, serving = write_pair(folder, rows, max(1, rows // FILE_ROWS))
+        print(f"{rows:,} rows a side x 21 columns, keyed by request_id")
+        print(f"{'run':<30}{'wall s':>8}{'driver MB':>11}{'JVM MB':>9}{'worker MB':>11}")
+        outputs = {}
+        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+            out = folder / f"{engine[:5]}.json"
+            argv = [*cli, "skew", str(training), str(serving), "--key", "request_id"]
+            done = measure([*argv, "-f", "json", "-o", str(out), *extra])
+            outputs[engine] = out.read_bytes()
+            print(
+                f"{'skew --key, ' + engine:<30}{done.wall:>8.1f}{done.driver:>11.0f}"
+                f"{done.jvm:>9.0f}{done.worker:>11.0f}"
+            )
+        same = outputs["single machine"] == outputs["spark local[2]"]
+        print(f"keyed reports byte-identical: {same}")
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["keyed"]:
+        keyed(int(sys.argv[2]))
+        return
+    if sys.argv[1:2] == ["merge"]:
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
+        with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
+            merges(write_data(Path(tmp), FILE_ROWS)[0], count)
+        return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
     cli = [sys.executable, "-m", "mlreview"]
@@ -155,14 +236,7 @@ def main() -> None:
             )
         same = outputs["single machine"] == outputs["spark local[2]"]
         print(f"profiles byte-identical: {same}")
-        partial = encode(profile_paths([str(source)], workers=1))
-        print(f"one partial profile ({FILE_ROWS:,} rows x 20 columns): {len(partial):,} bytes")
-        total, last, merges = merge_tree(partial, count)
-        print(
-            f"merging {count:,} partials in a tree of {FAN_IN}: {total:.1f} s of merges in all "
-            f"({total / count * 1000:.1f} ms each), the driver's last level "
-            f"{merges} merges in {last:.2f} s"
-        )
+        merges(source, count)
 
 
 if __name__ == "__main__":

@@ -228,3 +228,75 @@ def test_spark_reads_csv_and_json_lines_paths(
         assert saved["rows"] == 3
         assert saved["columns"]["x"]["nulls"] == 1
         assert saved["columns"]["name"]["kind"] == "string"
+
+
+def _keyed(folder: Path) -> tuple[Path, Path]:
+    """Training and serving rows for the keyed join: integer keys against whole-number float
+    keys, duplicate keys on both sides, keys on one side only, nulls, and features whose
+    serving values are rounded, scaled, offset, re-cased or unrelated."""
+    rng = np.random.default_rng(21)
+    n = 2_400
+    ids = np.arange(n, dtype=np.int64)
+    amount = rng.gamma(2.0, 30.0, n)
+    city = rng.choice(["New York", "San Jose", "Los Angeles", "St. Louis"], n)
+    training = pl.DataFrame(
+        {
+            "id": np.concatenate([ids, [7, 7, 11]]),  # keys held by several rows
+            "amount": np.concatenate([amount, [1.0, 2.0, 3.0]]),
+            "price": np.concatenate([amount * 3, [1.0, 2.0, 3.0]]),
+            "latency": np.concatenate([amount + 1, [1.0, 2.0, 3.0]]),
+            "city": np.concatenate([city, ["a", "b", "c"]]),
+            "noise": np.concatenate([rng.normal(0, 1, n), [0.0, 0.0, 0.0]]),
+        }
+    ).with_columns(
+        pl.when(pl.col("id") % 97 == 0).then(None).otherwise(pl.col("noise")).alias("noise")
+    )
+    keep = ids[ids % 10 != 3]  # a tenth of the training keys never served
+    served = pl.DataFrame(
+        {
+            "id": np.concatenate([keep, [n + 1, n + 2, 5]]).astype(np.float64),
+            "amount": np.concatenate([np.round(amount[keep], 1), [0.0, 0.0, 9.0]]),
+            "price": np.concatenate([amount[keep] * 3 * 1.1, [0.0, 0.0, 9.0]]),
+            "latency": np.concatenate([amount[keep] + 1 + 0.25, [0.0, 0.0, 9.0]]),
+            "city": np.concatenate([np.char.upper(city[keep].astype(str)), ["x", "y", "z"]]),
+            "noise": np.concatenate([rng.normal(0, 1, keep.size), [0.0, 0.0, 0.0]]),
+        }
+    )
+    training_path, serving_path = folder / "training.parquet", folder / "serving.parquet"
+    training.write_parquet(training_path)
+    served.write_parquet(serving_path)
+    return training_path, serving_path
+
+
+@needs_java
+def test_the_keyed_join_on_spark_is_the_single_machine_join(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlreview.datasets.join import join
+    from mlreview.datasets.read import resolve
+    from mlreview.spark.join import join_spark
+
+    training, serving = _keyed(tmp_path)
+    local = join(resolve(str(training)), resolve(str(serving)), ["id"])
+    want = orjson.dumps(local.to_dict())
+    kinds = {f.name: f.relation["kind"] for f in local.features}
+    assert kinds == {
+        "amount": "rounding",
+        "price": "scale",
+        "latency": "offset",
+        "city": "case_format",
+        "noise": "unexplained",
+    }
+    assert local.counts["training_duplicate_rows"] == 5  # 7 three times, 11 twice
+    assert local.counts["serving_duplicate_rows"] == 2
+    assert local.counts["serving_only"] == 2
+    sides = [spark.read.parquet(str(training)), spark.read.parquet(str(serving))]
+    shuffles = [_partitionings(side) for side in sides]
+    for name in ("1", "3", "shuffled 5"):
+        got = join_spark(shuffles[0][name], shuffles[1][name], ["id"], ("t", "s"))
+        assert orjson.dumps(got.to_dict()) == want, name
+    argv = ["skew", str(training), str(serving), "--key", "id", "-f", "json"]
+    assert main(argv) == 0
+    single = capsys.readouterr().out
+    assert main([*argv, "--engine", "spark"]) == 0
+    assert capsys.readouterr().out == single

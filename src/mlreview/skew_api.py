@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from mlreview.datasets import skew as skew_data
-from mlreview.datasets.dataset import load_side, profile_data, profile_paths
+from mlreview.datasets.dataset import load_side, profile_data, profile_paths, read_profile
+from mlreview.datasets.join import JoinReport, join
 from mlreview.datasets.profile import Profile
+from mlreview.datasets.read import resolve
 from mlreview.datasets.skew import Thresholds, compare
+from mlreview.problems import InputError
 from mlreview.report import formats
 from mlreview.report.skew_document import skew_printable
 from mlreview.spark import is_spark_frame
@@ -55,16 +58,43 @@ def _side(data: Any) -> Profile:
     return profile_data(data)
 
 
+def _keys(key: str | list[str] | None) -> list[str]:
+    keys = [key] if isinstance(key, str) else list(key or [])
+    twice = [k for i, k in enumerate(keys) if k in keys[:i]]
+    if twice:
+        raise ValueError(f"key {twice[0]!r} is given twice; expected each key column once")
+    return keys
+
+
+def _joined(training: Any, serving: Any, keys: list[str]) -> JoinReport:
+    if is_spark_frame(training) and is_spark_frame(serving):
+        from mlreview.spark.join import join_spark  # noqa: PLC0415
+
+        return join_spark(training, serving, keys, ("training", "serving"))
+    if isinstance(training, str | Path) and isinstance(serving, str | Path):
+        for spec in (training, serving):
+            if read_profile(Path(spec)) is not None:
+                raise InputError.single(str(spec), "is a saved profile; key= needs the rows")
+        return join(resolve(str(training)), resolve(str(serving)), keys)
+    raise TypeError("key= needs two dataset paths or two Spark DataFrames")
+
+
 def skew(
     training: Any,
     serving: Any,
     *,
+    key: str | list[str] | None = None,
     thresholds: Thresholds | None = None,
     importances: dict[str, float] | None = None,
 ) -> SkewReport:
     """Compare training with serving feature by feature and name each difference's cause.
 
-    Each side is a dataset path, a saved profile's path, a Profile, or a polars or pandas
-    DataFrame. ``to_dict()`` gives the JSON of `mlreview skew -f json`."""
-    done = compare(_side(training), _side(serving), thresholds, importances)
+    Each side is a dataset path, a saved profile's path, a Profile, or a polars, pandas or Spark
+    DataFrame. With ``key`` (a column or a list of them), the rows of two dataset paths or two
+    Spark DataFrames are also joined on it and compared value by value, as `mlreview skew
+    --key` does (on Spark, the join and the comparison run in Spark). ``to_dict()`` gives the
+    JSON of `mlreview skew -f json`."""
+    keys = _keys(key)
+    pairs = _joined(training, serving, keys) if keys else None
+    done = compare(_side(training), _side(serving), thresholds, importances, pairs)
     return SkewReport(**{f.name: getattr(done, f.name) for f in fields(done)})

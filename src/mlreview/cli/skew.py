@@ -80,13 +80,16 @@ def run(args: argparse.Namespace) -> int:
     _engine.check(args)
     importances = read_importances(args.importance) if args.importance else None
     if args.engine == "spark":
-        if keys:
-            raise UsageError("--key with --engine spark is not supported yet; expected no --key")
         with _engine.session(args) as spark:
             from mlreview.spark.skew import compare_spark
 
             report = compare_spark(
-                spark, args.training, args.serving, thresholds=thresholds, importances=importances
+                spark,
+                args.training,
+                args.serving,
+                thresholds=thresholds,
+                importances=importances,
+                keys=keys,
             )
     else:
         context, on_rows = progress(

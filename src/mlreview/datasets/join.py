@@ -15,6 +15,7 @@ that are all whole numbers (CSV's `1.0`) with integers; other pairs of types are
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,7 @@ import polars as pl
 
 from mlreview.datasets.pairs import Pairs, Side, collect, pair, problem
 from mlreview.datasets.read import DataFile, scan
-from mlreview.datasets.relation import JoinedFeature, compare_pairs
+from mlreview.datasets.relation import JoinedFeature, Local, compare_pairs
 from mlreview.problems import InputError, first_line
 
 
@@ -57,15 +58,17 @@ def _whole(side: Side, key: str) -> None:
     odd = odd | (col.abs() >= 2.0**63)
     first = collect(side, side.frame.select(col.filter(odd).first())).item()
     if first is not None:
-        raise InputError.single(
-            side.name,
-            f"key {key!r} holds {first!r}; expected whole numbers, as the other side's keys "
-            "are integers",
-        )
+        raise not_whole(side.name, key, first)
 
 
-def _common(key: str, sides: tuple[Side, Side], dtypes: tuple[pl.DataType, ...]) -> pl.DataType:
-    """The type both sides' ``key`` is matched as."""
+def common_type(
+    key: str,
+    names: tuple[str, str],
+    dtypes: tuple[pl.DataType, ...],
+    whole: Callable[[int], None],
+) -> pl.DataType:
+    """The type both sides' ``key`` is matched as; ``whole(i)`` refuses side i's float keys
+    that are not whole numbers, when they are to match the other side's integers."""
     left, right = dtypes
     if left == pl.Null:
         return right
@@ -76,18 +79,30 @@ def _common(key: str, sides: tuple[Side, Side], dtypes: tuple[pl.DataType, ...])
     if left.is_float() and right.is_float():
         return pl.Float64()
     if left.is_integer() and right.is_float():
-        _whole(sides[1], key)
+        whole(1)
         return pl.Int64()
     if left.is_float() and right.is_integer():
-        _whole(sides[0], key)
+        whole(0)
         return pl.Int64()
     if _text_like(left) and _text_like(right):
         return pl.String()
     raise InputError.single(
-        sides[1].name,
-        f"key {key!r} is {right} here but {left} in {sides[0].name}; expected the same type "
+        names[1],
+        f"key {key!r} is {right} here but {left} in {names[0]}; expected the same type "
         "on both sides",
     )
+
+
+def not_whole(side: str, key: str, first: Any) -> InputError:
+    return InputError.single(
+        side,
+        f"key {key!r} holds {first!r}; expected whole numbers, as the other side's keys "
+        "are integers",
+    )
+
+
+def _whole_of(sides: tuple[Side, Side], key: str, i: int) -> None:
+    _whole(sides[i], key)
 
 
 def _key_columns(sides: tuple[Side, Side], keys: list[str]) -> tuple[list[pl.Expr], ...]:
@@ -96,7 +111,9 @@ def _key_columns(sides: tuple[Side, Side], keys: list[str]) -> tuple[list[pl.Exp
     out: tuple[list[pl.Expr], list[pl.Expr]] = ([], [])
     for key in keys:
         dtypes = (schemas[0][key], schemas[1][key])
-        target = dtypes[0] if dtypes[0] == dtypes[1] else _common(key, sides, dtypes)
+        names = (sides[0].name, sides[1].name)
+        whole = partial(_whole_of, sides, key)
+        target = dtypes[0] if dtypes[0] == dtypes[1] else common_type(key, names, dtypes, whole)
         for i, dtype in enumerate(dtypes):
             out[i].append(pl.col(key) if dtype == target else pl.col(key).cast(target))
     return out
@@ -104,7 +121,8 @@ def _key_columns(sides: tuple[Side, Side], keys: list[str]) -> tuple[list[pl.Exp
 
 def _compare(name: str, pairs: Pairs, sides: tuple[Side, Side]) -> JoinedFeature:
     try:
-        return compare_pairs(name, pairs.keys, partial(pairs.frames, name), len(pairs.buckets) == 1)
+        source = Local.of(partial(pairs.frames, name), len(pairs.buckets) == 1)
+        return compare_pairs(name, pairs.keys, source)
     except pl.exceptions.PolarsError as exc:  # a column no comparison applies to (a list)
         raise InputError.single(
             sides[0].name, f"cannot compare column {name!r} row by row: {first_line(exc)}"

@@ -1,18 +1,21 @@
 """How one feature's joined pairs compare: the mismatches, the relation that fits them, samples.
 
-The pairs come bucket by bucket (one bucket unless the join was partitioned by key hash), as
-frames of the key columns, TRAINING and SERVING. Every figure is a count summed over the buckets
-or a median of values gathered from all of them, computed with the same array operations
-whatever the split, so the result does not depend on it. Each step of a relation reads the
-pairs again, and only when the steps before it did not fit.
+The pairs come from a `Source`: frames of the key columns, TRAINING and SERVING, read bucket by
+bucket in this process (`Local`; one bucket unless the join was partitioned by key hash) or
+where they lie (Spark partitions, `mlreview.spark.join`). Every step is a fold: each frame gives
+a partial (counts, or the SAMPLES mismatches first in key order), and partials add up in any
+order and grouping; a median is the exact order statistic, selected by folds of counts
+(`datasets.select`) or, in this process up to HELD_MOST values, by numpy over all of them. So
+the result does not depend on the split. Each step of a relation reads the pairs again, and only
+when the steps before it did not fit.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -27,8 +30,59 @@ AGREE = 0.95
 # A median over more values than this is selected in passes: 4M floats are 32 MB.
 HELD_MOST = 4_000_000
 
-Parts = Callable[[], Iterator[pl.DataFrame]]
-Arrays = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]
+T = TypeVar("T")
+New = TypeVar("New")
+Made = TypeVar("Made")
+Item = TypeVar("Item")
+Item_co = TypeVar("Item_co", covariant=True)
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+class Source(Protocol[Item_co]):
+    """Items read again at each step (pair frames, or arrays made from them) and folded."""
+
+    @property
+    def held_most(self) -> int:
+        """Values a median's last pass may gather where the fold is added up."""
+
+    def fold(self, step: Callable[[Item_co], T], add: Callable[[T, T], T]) -> T | None:
+        """``step`` of every item, added up by ``add`` in any order; None when there are none."""
+
+    def view(self, change: Callable[[Item_co], New], hold: bool = False) -> Source[New]:
+        """The items ``change`` makes of these; ``hold``: kept after the first read, where the
+        source holds its items."""
+
+
+@dataclass
+class Local(Generic[Item]):
+    """Items read in this process from ``make``; with ``keep`` (one bucket) each held view's
+    items are made once and kept for the steps after."""
+
+    make: Callable[[], Iterator[Item]]
+    keep: bool = False
+
+    @property
+    def held_most(self) -> int:
+        return HELD_MOST
+
+    def fold(self, step: Callable[[Item], T], add: Callable[[T, T], T]) -> T | None:
+        out: T | None = None
+        for item in self.make():
+            part = step(item)
+            out = part if out is None else add(out, part)
+        return out
+
+    def view(self, change: Callable[[Item], Made], hold: bool = False) -> Source[Made]:
+        make = self.make
+        made = Local(_kept(lambda: map(change, make()), self.keep and hold), self.keep)
+        # mypy cannot match a generic class to a generic protocol inside the class's own
+        # generic method (it can for any concrete item type).
+        return cast("Source[Made]", made)
+
+    @classmethod
+    def of(cls, make: Callable[[], Iterator[Item]], keep: bool) -> Local[Item]:
+        return cls(_kept(make, keep), keep)
+
 
 # What str.split() splits on, among ASCII characters: text that is all ASCII is normalised by
 # polars; other text goes through normal_text itself, so both agree with it exactly.
@@ -56,26 +110,32 @@ class JoinedFeature:
         }
 
 
-def _share(test: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays) -> float:
-    hits = total = 0
-    for a, b in arrays():
-        fit = test(a, b)
-        hits += int(fit.sum())
-        total += fit.size
+def _share(test: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Source[Pair]) -> float:
+    def step(pair: Pair) -> tuple[int, int]:
+        fit = test(*pair)
+        return int(fit.sum()), fit.size
+
+    hits, total = arrays.fold(step, _add_pairs) or (0, 0)
     return hits / total if total else 0.0
 
 
+def _add_pairs(left: tuple[int, int], right: tuple[int, int]) -> tuple[int, int]:
+    return left[0] + right[0], left[1] + right[1]
+
+
 def _median(
-    values: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Arrays, most: int
+    values: Callable[[np.ndarray, np.ndarray], np.ndarray], arrays: Source[Pair], most: int
 ) -> float:
     """The median of ``values`` (at most ``most`` of them) over every bucket, as numpy computes
-    it over one array; filled in place, so the values are held once. Past HELD_MOST values it is
-    selected over several passes instead, holding at most HELD_MOST of them."""
-    if most > HELD_MOST:
-        return select.median(lambda: (values(a, b) for a, b in arrays()), HELD_MOST)
+    it over one array. In this process, up to HELD_MOST values are filled in place, so they are
+    held once; past that, or where the pairs lie elsewhere, it is selected in passes instead,
+    gathering at most the source's ``held_most`` of them."""
+    if not isinstance(arrays, Local) or most > arrays.held_most:
+        pieces = arrays.view(lambda pair: values(*pair))
+        return select.median_folded(pieces.fold, arrays.held_most)
     held = np.empty(most, dtype=np.float64)
     end = 0
-    for a, b in arrays():
+    for a, b in arrays.make():
         piece = values(a, b)
         held[end : end + piece.size] = piece
         end += piece.size
@@ -86,7 +146,7 @@ def _rounded(places: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return lambda a, b: np.isclose(np.round(a, places), b, rtol=1e-9, atol=1e-12)
 
 
-def _numeric_relation(arrays: Arrays, pairs: int) -> dict[str, Any]:
+def _numeric_relation(arrays: Source[Pair], pairs: int) -> dict[str, Any]:
     close = _share(_close, arrays)
     if close >= AGREE:
         return {"kind": "exact", "share": round(close, 6)}
@@ -94,7 +154,7 @@ def _numeric_relation(arrays: Arrays, pairs: int) -> dict[str, Any]:
         fit = _share(_rounded(places), arrays)
         if fit >= AGREE:
             return {"kind": "rounding", "decimals": places, "share": round(fit, 6)}
-    if any(bool((np.abs(a) > 1e-12).any()) for a, _ in arrays()):
+    if arrays.fold(lambda pair: bool((np.abs(pair[0]) > 1e-12).any()), operator.or_):
         k = _median(lambda a, b: b[np.abs(a) > 1e-12] / a[np.abs(a) > 1e-12], arrays, pairs)
         fit = _share(lambda a, b: np.isclose(a * k, b, rtol=1e-3, atol=1e-12), arrays)
         if fit >= AGREE and abs(k - 1) > 1e-6:
@@ -191,41 +251,63 @@ def _kept(make: Callable[[], Iterator[Any]], keep: bool) -> Callable[[], Iterato
     return again
 
 
-def _both(parts: Parts, keep: bool) -> Parts:
-    def frames() -> Iterator[pl.DataFrame]:
-        for frame in parts():
-            a, b = frame[TRAINING], frame[SERVING]
-            both = a.is_not_null() & b.is_not_null()
-            yield frame.filter(both) if a.null_count() or b.null_count() else frame
-
-    return _kept(frames, keep)
+def _both_present(frame: pl.DataFrame) -> pl.DataFrame:
+    a, b = frame[TRAINING], frame[SERVING]
+    both = a.is_not_null() & b.is_not_null()
+    return frame.filter(both) if a.null_count() or b.null_count() else frame
 
 
-def compare_pairs(name: str, keys: list[str], parts: Parts, keep: bool) -> JoinedFeature:
-    """One feature's verdict over its pairs, bucket by bucket; with ``keep`` (one bucket) the
-    pairs are read once and held for every step."""
-    parts = _kept(parts, keep)
-    one_null = pairs = 0
-    dtypes: tuple[pl.DataType, pl.DataType] = (pl.Null(), pl.Null())
-    for frame in parts():
-        a, b = frame[TRAINING], frame[SERVING]
-        one_null += int((a.is_null() ^ b.is_null()).sum())
-        pairs += int((a.is_not_null() & b.is_not_null()).sum())
-        dtypes = (a.dtype, b.dtype)
+Counted = tuple[int, int, tuple[pl.DataType, pl.DataType]]
+
+
+def _counted(frame: pl.DataFrame) -> Counted:
+    a, b = frame[TRAINING], frame[SERVING]
+    one_null = int((a.is_null() ^ b.is_null()).sum())
+    return one_null, int((a.is_not_null() & b.is_not_null()).sum()), (a.dtype, b.dtype)
+
+
+def _add_counted(left: Counted, right: Counted) -> Counted:
+    return left[0] + right[0], left[1] + right[1], right[2]
+
+
+Found = tuple[int, pl.DataFrame]
+
+
+def _mismatches(
+    mismatch_of: Callable[[pl.DataFrame], pl.Series], keys: list[str]
+) -> Callable[[pl.DataFrame], Found]:
+    def step(frame: pl.DataFrame) -> Found:
+        mask = mismatch_of(frame)
+        return int(mask.sum()), frame.filter(mask).bottom_k(SAMPLES, by=keys)
+
+    return step
+
+
+def _first_found(keys: list[str]) -> Callable[[Found, Found], Found]:
+    """Mismatch counts summed, and the SAMPLES mismatches first in key order (keys are unique
+    among pairs, so which they are does not depend on the split)."""
+
+    def add(left: Found, right: Found) -> Found:
+        return left[0] + right[0], pl.concat([left[1], right[1]]).bottom_k(SAMPLES, by=keys)
+
+    return add
+
+
+def compare_pairs(name: str, keys: list[str], parts: Source[pl.DataFrame]) -> JoinedFeature:
+    """One feature's verdict over its pairs."""
+    one_null, pairs, dtypes = parts.fold(_counted, _add_counted) or (0, 0, (pl.Null(), pl.Null()))
     if pairs == 0:
         return JoinedFeature(name, 0, 0, {"kind": "no_pairs"}, [], one_null)
-    both = _both(parts, keep)
+    both = parts.view(_both_present, hold=True)
     if dtypes[0].is_temporal() and dtypes[1].is_temporal():
         mismatch_of = _temporal_mismatch
     elif dtypes[0].is_numeric() and dtypes[1].is_numeric():
         mismatch_of = _numeric_mismatch
     else:
         mismatch_of = _text_mismatch
-    mismatches, candidates = 0, []
-    for frame in both():
-        mask = mismatch_of(frame)
-        mismatches += int(mask.sum())
-        candidates.append(frame.filter(mask).bottom_k(SAMPLES, by=keys))
+    found = both.fold(_mismatches(mismatch_of, keys), _first_found(keys))
+    assert found is not None  # there are pairs with both values
+    mismatches, candidates = found
     relation: dict[str, Any]
     if mismatch_of is _temporal_mismatch:
         share = mismatches / pairs
@@ -234,16 +316,16 @@ def compare_pairs(name: str, keys: list[str], parts: Parts, keep: bool) -> Joine
             if share < 1 - AGREE
             else {
                 "kind": "lag",
-                "seconds": round(_median(lambda s, _: s, partial(_seconds_of, both), pairs), 3),
+                "seconds": round(_median(lambda s, _: s, both.view(_seconds_of), pairs), 3),
                 "share": round(share, 6),
             }
         )
     elif mismatch_of is _numeric_mismatch:
-        relation = _numeric(both, pairs, mismatches, keep)
+        relation = _numeric(both, pairs, mismatches)
     else:
         same = (pairs - mismatches) / pairs
         relation = _text_relation(both, same, pairs)
-    rows = pl.concat(candidates).sort(keys).head(SAMPLES)
+    rows = candidates.sort(keys).head(SAMPLES)
     samples = [
         {
             "key": {k: _sample_value(r[k]) for k in keys},
@@ -255,31 +337,29 @@ def compare_pairs(name: str, keys: list[str], parts: Parts, keep: bool) -> Joine
     return JoinedFeature(name, pairs, mismatches, relation, samples, one_null)
 
 
-def _seconds_of(both: Parts) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    for frame in both():
-        seconds = _seconds(frame)
-        yield seconds, seconds
+def _seconds_of(frame: pl.DataFrame) -> Pair:
+    seconds = _seconds(frame)
+    return seconds, seconds
 
 
-def _text_relation(both: Parts, same: float, pairs: int) -> dict[str, Any]:
+def _text_relation(both: Source[pl.DataFrame], same: float, pairs: int) -> dict[str, Any]:
     if same >= AGREE:
         return {"kind": "exact", "share": round(same, 6)}
-    normal = sum(_normal_equal(frame) for frame in both()) / pairs
+    normal = (both.fold(_normal_equal, operator.add) or 0) / pairs
     if normal >= AGREE:
         return {"kind": "case_format", "share": round(normal, 6)}
     return {"kind": "unexplained", "share": round(1 - same, 6)}
 
 
-def _numeric(both: Parts, pairs: int, mismatches: int, keep: bool) -> dict[str, Any]:
-    def arrays() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for frame in both():
-            x, y = _floats(frame)
-            usable = np.isfinite(x) & np.isfinite(y)
-            yield (x, y) if usable.all() else (x[usable], y[usable])
+def _finite(frame: pl.DataFrame) -> Pair:
+    x, y = _floats(frame)
+    usable = np.isfinite(x) & np.isfinite(y)
+    return (x, y) if usable.all() else (x[usable], y[usable])
 
-    finite = _kept(arrays, keep)
 
+def _numeric(both: Source[pl.DataFrame], pairs: int, mismatches: int) -> dict[str, Any]:
+    finite = both.view(_finite, hold=True)
     # NaN and inf pair with themselves; only finite pairs can fit a relation.
-    if not any(a.size for a, _ in finite()):
+    if not finite.fold(lambda pair: pair[0].size > 0, operator.or_):
         return {"kind": "exact" if not mismatches else "unexplained", "share": 1.0}
     return _numeric_relation(finite, pairs)

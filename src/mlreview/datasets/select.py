@@ -4,11 +4,17 @@ Each pass counts the values by the next 16 bits of an order-preserving 64-bit ke
 bits, flipped so that unsigned order is numeric order) within the group that holds the rank
 sought; once that group is small enough, a last pass gathers it and partitions it. The answer
 is the order statistic itself, so it equals ``numpy.median`` of all the values held at once.
+
+Every pass is a fold: each piece gives counts (and, at the last pass, the members of a small
+group), which add up in any order and grouping. So the pieces may be read in one process
+(``median``) or where they lie, say Spark partitions, through any `Fold` (``median_folded``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -16,6 +22,29 @@ DIGIT = 16
 SIGN = np.uint64(1 << 63)
 
 Pieces = Callable[[], Iterator[np.ndarray]]
+T = TypeVar("T")
+Group = tuple[int, int]
+Tally = tuple[dict[Group, list[np.ndarray]], dict[Group, np.ndarray]]
+
+
+class Fold(Protocol):
+    """``step`` of every piece of the values, added up by ``add`` (None when there are none)."""
+
+    def __call__(self, step: Callable[[np.ndarray], T], add: Callable[[T, T], T]) -> T | None:
+        """The pieces' steps added up."""
+
+
+def local_fold(pieces: Pieces) -> Fold:
+    """The fold of the pieces ``pieces`` yields, read in this process."""
+
+    def fold(step: Callable[[np.ndarray], T], add: Callable[[T, T], T]) -> T | None:
+        out: T | None = None
+        for piece in pieces():
+            part = step(piece)
+            out = part if out is None else add(out, part)
+        return out
+
+    return fold
 
 
 def _keys(values: np.ndarray) -> np.ndarray:
@@ -35,12 +64,34 @@ def _members(keys: np.ndarray, prefix: int, known: int) -> np.ndarray:
     return member
 
 
-def _top_digits(pieces: Pieces) -> np.ndarray:
-    counts = np.zeros(1 << DIGIT, dtype=np.int64)
-    for piece in pieces():
-        digit = (_keys(piece) >> np.uint64(64 - DIGIT)).astype(np.int64)
-        counts += np.bincount(digit, minlength=1 << DIGIT)
+def _top_digit_counts(piece: np.ndarray) -> np.ndarray:
+    digit = (_keys(piece) >> np.uint64(64 - DIGIT)).astype(np.int64)
+    counts: np.ndarray = np.bincount(digit, minlength=1 << DIGIT)
     return counts
+
+
+def _top_digits(fold: Fold) -> np.ndarray:
+    counts = fold(_top_digit_counts, np.add)
+    return np.zeros(1 << DIGIT, dtype=np.int64) if counts is None else counts
+
+
+def _tally(piece: np.ndarray, held: list[Group], counted: list[Group]) -> Tally:
+    """One piece's members of the groups ``held`` and its next digits' counts in ``counted``."""
+    keys = _keys(piece)
+    members = {group: [_members(keys, *group)] for group in held}
+    counts = {}
+    for prefix, known in counted:
+        member = _members(keys, prefix, known)
+        digit = (member >> np.uint64(64 - known - DIGIT)) & np.uint64(0xFFFF)
+        counts[(prefix, known)] = np.bincount(digit.astype(np.int64), minlength=1 << DIGIT)
+    return members, counts
+
+
+def _add_tallies(left: Tally, right: Tally) -> Tally:
+    return (
+        {g: left[0][g] + right[0][g] for g in left[0]},
+        {g: left[1][g] + right[1][g] for g in left[1]},
+    )
 
 
 def _narrow(counts: np.ndarray, prefix: int, known: int, within: int) -> tuple[int, int, int, int]:
@@ -52,11 +103,11 @@ def _narrow(counts: np.ndarray, prefix: int, known: int, within: int) -> tuple[i
     return (prefix << DIGIT) | digit, known + DIGIT, within - below, int(counts[digit])
 
 
-def _select(pieces: Pieces, top: np.ndarray, ranks: list[int], held_most: int) -> dict[int, float]:
+def _select(fold: Fold, top: np.ndarray, ranks: list[int], held_most: int) -> dict[int, float]:
     """The values at 0-based ``ranks``, given the counts ``top`` of their first digits."""
     # For each rank sought: the key bits known so far, how many, and the rank within them.
     targets: dict[int, tuple[int, int, int]] = {}
-    sizes: dict[tuple[int, int], int] = {}
+    sizes: dict[Group, int] = {}
     for rank in ranks:
         prefix, known, within, size = _narrow(top, 0, 0, rank)
         targets[rank] = (prefix, known, within)
@@ -65,19 +116,14 @@ def _select(pieces: Pieces, top: np.ndarray, ranks: list[int], held_most: int) -
     while targets:
         groups = {(prefix, known) for prefix, known, _ in targets.values()}
         gather = {g for g in groups if sizes[g] <= held_most or g[1] == 64}
-        counts = {g: np.zeros(1 << DIGIT, dtype=np.int64) for g in groups - gather}
-        held: dict[tuple[int, int], list[np.ndarray]] = {g: [] for g in gather if g[1] < 64}
-        if counts or held:
-            for piece in pieces():
-                keys = _keys(piece)
-                for group, pieces_held in held.items():
-                    pieces_held.append(_members(keys, *group))
-                for (prefix, known), tally in counts.items():
-                    member = _members(keys, prefix, known)
-                    digit = (member >> np.uint64(64 - known - DIGIT)) & np.uint64(0xFFFF)
-                    np.add(
-                        tally, np.bincount(digit.astype(np.int64), minlength=1 << DIGIT), out=tally
-                    )
+        counted = sorted(groups - gather)
+        held_groups = sorted(g for g in gather if g[1] < 64)
+        held: dict[Group, list[np.ndarray]] = {g: [] for g in held_groups}
+        counts: dict[Group, np.ndarray] = {}
+        if counted or held_groups:
+            tally = fold(partial(_tally, held=held_groups, counted=counted), _add_tallies)
+            if tally is not None:
+                held, counts = tally
         for rank, (prefix, known, within) in list(targets.items()):
             if known == 64:  # every value in the group is the same
                 found[rank] = _value(prefix)
@@ -96,16 +142,22 @@ def _select(pieces: Pieces, top: np.ndarray, ranks: list[int], held_most: int) -
 def order_statistics(pieces: Pieces, ranks: list[int], held_most: int) -> dict[int, float]:
     """The values at 0-based ``ranks`` (each below the count) of the values ``pieces`` yields,
     holding at most ``held_most`` of them (and 65,536 counts per rank) at a time."""
-    return _select(pieces, _top_digits(pieces), ranks, held_most)
+    fold = local_fold(pieces)
+    return _select(fold, _top_digits(fold), ranks, held_most)
 
 
 def median(pieces: Pieces, held_most: int) -> float:
     """The median of the values ``pieces`` yields (none of them NaN), as numpy computes it: the
     middle value, or the mean of the two middle values; NaN when there are none."""
-    top = _top_digits(pieces)
+    return median_folded(local_fold(pieces), held_most)
+
+
+def median_folded(fold: Fold, held_most: int) -> float:
+    """`median` of the values ``fold`` folds over, wherever they are read."""
+    top = _top_digits(fold)
     count = int(top.sum())
     if not count:
         return float("nan")
     low, high = (count - 1) // 2, count // 2
-    values = _select(pieces, top, sorted({low, high}), held_most)
+    values = _select(fold, top, sorted({low, high}), held_most)
     return values[low] if low == high else (values[low] + values[high]) / 2

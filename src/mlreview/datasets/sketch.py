@@ -260,8 +260,10 @@ class FrequentValues:
     def dropped(self) -> int:
         return self.rows - sum(self.counts.values())
 
-    def _known(self, value: Any) -> int:
-        if self.complete:
+    def _known(self, value: Any, complete: bool) -> int:
+        """Rows ``value``'s count is known over; ``complete`` is `complete`, asked once by the
+        caller (it sums every count)."""
+        if complete:
             return self.rows
         if value in self.covered:
             return self.covered[value]
@@ -271,10 +273,11 @@ class FrequentValues:
         rows = self.rows + other.rows
         values = sorted(self.counts.keys() | other.counts.keys(), key=repr)
         counts = {v: self.counts.get(v, 0) + other.counts.get(v, 0) for v in values}
-        if self.complete and other.complete and len(counts) <= PART_VALUES:
+        mine, theirs = self.complete, other.complete
+        if mine and theirs and len(counts) <= PART_VALUES:
             self.counts, self.rows, self.covered = counts, rows, {}
             return
-        known = {v: self._known(v) + other._known(v) for v in values}
+        known = {v: self._known(v, mine) + other._known(v, theirs) for v in values}
         self.counts, self.rows, self.covered = {}, rows, {}
         for v in values:
             if _may_be_frequent(counts[v], known[v], rows):
