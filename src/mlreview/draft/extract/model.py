@@ -19,10 +19,10 @@ from mlreview.draft.prose import Mention, Sentence
 
 def read(r: Reading) -> None:
     d = r.draft
-    roles = _roles(r)
-    if len(roles) > 1:
-        heads = {ident: head for ident, head, _ in roles}
-        for ident, _, family in roles:
+    named = roles(r)
+    if len(named) > 1:
+        heads = {ident: head for ident, head, _ in named}
+        for ident, _, family in named:
             words = quote(family.sentence, family.start, family.end)
             d.component("models", ident, words, family=family.tech.name)
             _facts(r, ident, _about(r, ident, heads))
@@ -70,7 +70,7 @@ ROLE_AFTER = re.compile(r"^\S*\s+for\s+[\"“']?(?P<role>[a-z][\w +-]{1,24}?)[\"
 NOT_ROLES = frozenset(["model", "it", "this", "that", "which", "system", "score", "one", "thing"])
 
 
-def _roles(r: Reading) -> list[tuple[str, str, Mention]]:
+def roles(r: Reading) -> list[tuple[str, str, Mention]]:
     """(id, the word naming it, family) of each model the text names by its role ('The ranker
     is a DCN-v2', 'The eligibility model (logistic regression ...)', 'a LightGBM for "travel"')."""
     out: dict[str, tuple[str, Mention]] = {}
