@@ -221,7 +221,7 @@ def _mode(r: Reading) -> tuple[str, str] | None:
     platforms = r.of_kind("serving_platform")
     batch = first_stated(BATCH_CUES, r.sents)
     strong = first_stated(
-        r"real[- ]?time|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+        r"real[- ]?time|\b(?:per|every|each) (?:[\w-]+ )?request\b|\brps\b|\bqps\b|\btps\b|"
         r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
         r.sents,
     )
@@ -507,7 +507,8 @@ def _serving_facts(
     )
     if tested:
         d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
-    compat = first_stated(COMPAT_TEST, sents)
+    # 'a schema registry with compatibility checks' is about data, not the serving image
+    compat = first_stated(COMPAT_TEST, [s for s in sents if not re.search(r"\bschema", s.lower)])
     if compat:
         d.put((*key, "release", "serving_compat_test"), True, quote_found(compat))
     yes_no(
@@ -524,6 +525,7 @@ def _serving_facts(
     )
     _logging(r, key)
     _capacity(r, key)
+    _batching(r, key)
     yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
     yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
     data_ids = set(d.ids("stores")) | set(d.ids("sources"))
@@ -567,9 +569,46 @@ QUOTA = re.compile(
     r"\b(?:reserved|quota of|allocated|allocation of)\s+(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+"
     r"(?:[\w-]+\s+)?"
     r"(?:gpus|tpus|accelerators)\b|"
-    r"\b(?:gpu|tpu|accelerator) quota\b[^.;\d]{0,30}?\b(?:is|of)\s+"
+    r"\b(?:(?:gpu|tpu|accelerator) )?quota\b[^.;\d]{0,30}?\b(?:is|of)\s+(?:exactly\s+|only\s+)?"
     r"(?P<num3>\d{1,3}(?:,\d{3})+|\d+)\b"
 )
+
+
+BATCH_SIZE = re.compile(
+    r"\b(?:dynamic )?batch(?:ing|es)?\b[^.;]{0,30}?\b(?:max(?:imum)?(?: batch)?(?: size)?"
+    r"(?: of| is|:)?|up to)\s+(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b"
+)
+MS = (
+    r"(?:takes\s+|runs in\s+|needs\s+|is\s+|in\s+)?(?:about |around |roughly |~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|milliseconds?)\b"
+)
+BATCH_ONE = re.compile(r"\ba batch of (?:1|one)\b\s*,?\s*" + MS)
+BATCH_FULL = re.compile(r"\ba full batch(?: of \d{1,3}(?:,\d{3})*)?\s*,?\s*" + MS)
+
+
+def _batching(r: Reading, key: tuple[str, ...]) -> None:
+    """'dynamic batching up to 1,024 rows; a batch of one takes about 2 ms and a full batch about
+    11 ms': all three figures, or none (the manifest needs all three)."""
+    found: dict[str, tuple[float, str]] = {}
+    for s in r.sents:
+        for field, pattern in (
+            ("max_batch_size", BATCH_SIZE),
+            ("latency_ms_batch_1", BATCH_ONE),
+            ("latency_ms_max_batch", BATCH_FULL),
+        ):
+            m = pattern.search(s.lower)
+            if m and field not in found and not s.negated(m.start(), m.end()):
+                value = (
+                    float(m.group("n").replace(",", ""))
+                    if field == "max_batch_size"
+                    else (number(m))
+                )
+                found[field] = (value, quote(s, *m.span()))
+    if len(found) == 3:
+        for field, (value, words) in found.items():
+            whole = int(value) if field == "max_batch_size" else value
+            r.draft.put((*key, "batching", field), whole, words)
 
 
 def _capacity(r: Reading, key: tuple[str, ...]) -> None:
@@ -601,7 +640,8 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
         break
     for s in r.sents:
         m = QUOTA.search(s.lower)
-        if m and not s.negated(m.start(), m.end()):
+        gpus = re.search(r"\b(?:gpus?|tpus?|accelerators?)\b", s.lower)  # not a request quota
+        if m and gpus and not s.negated(m.start(), m.end()):
             value = int((m.group("num") or m.group("num2") or m.group("num3")).replace(",", ""))
             d.put((*key, "accelerator_quota"), value, quote(s, *m.span()))
             break
