@@ -56,6 +56,20 @@ def _technology(
     return None
 
 
+def _runs_other(found: list[Mention], s: Sentence, at: int) -> bool:
+    """True when the brackets right after a name at ``at`` start with a technology that holds no
+    data ('`assist-api` (FastAPI, 8 pods)'): the name is a service on it, not a data instance."""
+    bracket = re.match(r"\s*\(", s.lower[at:])
+    if not bracket:
+        return False
+    inside = [m for m in found if m.sentence is s and at + bracket.end() <= m.start < at + 40]
+    return (
+        bool(inside)
+        and inside[0].tech.kind not in DATA_KINDS
+        and (inside[0].start - at - bracket.end() < 3)
+    )
+
+
 def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     """``found`` with named instances in place of the technology mentions they stand for."""
     instances: dict[str, Mention] = {}
@@ -66,6 +80,8 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
                 name = hit.group("name")
                 after = s.lower[hit.end() : hit.end() + 25]
                 if JOB_WORD.search(after.split(",")[0]) and not re.search(KIND_WORD, after):
+                    continue
+                if _runs_other(found, s, hit.end()):
                     continue
                 tech = _technology(found, sents, s, hit.start())
                 if tech is None or name in instances or name == tech.tech.name:

@@ -263,18 +263,10 @@ def _unalerted(r: Reading, ident: str, key: tuple[str, ...]) -> None:
             return
 
 
-def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
-    """Calls per request, timeout, retries and fallback for calls to ``target``, from the
-    sentences that name it (and the sentence after each); the words of each value by field."""
+def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
+    """Calls per request, timeout, retries and backoff of calls to a target, from the sentences
+    ``near`` it; set in ``dep`` when not already, with the words of each value by field."""
     words: dict[str, str] = {}
-    near: list[Sentence] = []
-    for x in r.found:
-        if x.tech.name == target and x.sentence not in near:
-            near.append(x.sentence)
-            i = r.sents.index(x.sentence)
-            if i + 1 < len(r.sents) and r.sents[i + 1] not in near:
-                near.append(r.sents[i + 1])
-    near.sort(key=lambda s: s.start)
 
     def put(field: str, value: object, s: Sentence, a: int, b: int) -> None:
         if field not in dep:
@@ -316,6 +308,27 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             retries = dep["retries"]
             assert isinstance(retries, dict)
             retries.setdefault("backoff", not backoff.group(0).startswith(("no", "without")))
+    return words
+
+
+def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
+    """Calls per request, timeout, retries and fallback for calls to ``target``, from the
+    sentences that name it (and the sentence after each); the words of each value by field."""
+    near: list[Sentence] = []
+    for x in r.found:
+        if x.tech.name == target and x.sentence not in near:
+            near.append(x.sentence)
+            i = r.sents.index(x.sentence)
+            if i + 1 < len(r.sents) and r.sents[i + 1] not in near:
+                near.append(r.sents[i + 1])
+    near.sort(key=lambda s: s.start)
+    words = call_facts(dep, near)
+
+    def put(field: str, value: object, s: Sentence, a: int, b: int) -> None:
+        if field not in dep:
+            dep[field] = value
+            words[field] = quote(s, a, b)
+
     for s in near:
         back = re.search(r"\bfall(?:s|ing)? ?back to\b|\bfalls? back on\b", s.lower)
         if back:

@@ -19,10 +19,10 @@ from mlreview.draft.prose import Mention, Sentence
 
 def read(r: Reading) -> None:
     d = r.draft
-    roles = _roles(r)
-    if len(roles) > 1:
-        heads = {ident: head for ident, head, _ in roles}
-        for ident, _, family in roles:
+    named = roles(r)
+    if len(named) > 1:
+        heads = {ident: head for ident, head, _ in named}
+        for ident, _, family in named:
             words = quote(family.sentence, family.start, family.end)
             d.component("models", ident, words, family=family.tech.name)
             _facts(r, ident, _about(r, ident, heads))
@@ -33,7 +33,7 @@ def read(r: Reading) -> None:
         f = _family(r, families)
         ident = f"{domain}_{f.tech.name}" if domain != "ml" else f.tech.name
         d.component("models", ident, quote(f.sentence, f.start, f.end), family=f.tech.name)
-    elif first(
+    elif first(NOT_LEARNED, r.sents) or first(
         r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b|\b(?:re-?)?ranker\b|"
         r"\brecommender\b|\bscorer\b|\bpredictor\b",
         r.sents,
@@ -60,6 +60,46 @@ def _facts(r: Reading, ident: str, sents: list[Sentence]) -> None:
         d.put(("models", ident, "training", "pipeline"), "training", "")
     training.read(r, ident, sents)
     _gate(r, ("models", ident, "validation_gate"), sents)
+    _learned(r, ident, sents)
+
+
+# A "model" set by hand: a rules engine, a heuristic or formula scoring the requests, or a
+# denial that anything is trained. A heuristic named as a fallback ('we fall back to a
+# heuristic') says nothing of the model, so the words before it must not be a failure condition.
+HAND_MADE = (
+    r"\b(?:hand-?(?:tuned|written|coded|crafted|made|set)|manually (?:tuned|set|written))\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:rules?|weights|scores?|formula|scorecard|logic)\b|"
+    r"\brule-based\b|\brules?[- ]engine\b|\b(?:set of |business |if-then |expert )rules\b|"
+    r"\bheuristic (?:score|scorer|scoring|model|ranking|formula)\b"
+)
+NOT_TRAINED = (
+    r"\b(?:isn't|is not|aren't|are not|not)\s+(?:a |an |really |actually )*"
+    r"(?:trained|learned|fitted|machine[- ]learn\w*|ml)\b"
+    r"(?=\s*(?:$|[,.;:)]|(?:model|system|scorer|ranker|classifier|thing|approach|at all)\b))|"
+    r"\b(?:nothing|no part of it) is (?:trained|learned|fitted)\b|"
+    r"\bno (?:machine learning|ml)\b(?=\s*(?:$|[,.;:)]|(?:involved|at all|here)\b))"
+)
+NOT_LEARNED = re.compile(f"(?P<hand>{HAND_MADE})|(?P<denied>{NOT_TRAINED})")
+FALLBACK_BEFORE = re.compile(
+    r"\bfall(?:s|ing)? ?back\b|\bfallback\b|\bif\b[^,;]*\b(?:down|fails|times out)\b|"
+    r"\binstead of\b|\breplaced?\b|\bused to\b"
+)
+
+
+def _learned(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    """``learned: false`` for a rules engine, a hand-tuned formula or 'not a trained model'; never
+    for a model whose family the text names (a rules engine beside an XGBoost model is another
+    component, not this model)."""
+    if r.draft.get(("models", ident, "family")):
+        return
+    for s in sents:
+        for m in NOT_LEARNED.finditer(s.lower):
+            if FALLBACK_BEFORE.search(s.lower[max(0, m.start() - 60) : m.start()]):
+                continue
+            if m.group("hand") and s.negated(m.start(), m.end()):
+                continue
+            r.draft.put(("models", ident, "learned"), False, quote(s, *m.span()))
+            return
 
 
 ROLE_BEFORE = re.compile(
@@ -70,7 +110,7 @@ ROLE_AFTER = re.compile(r"^\S*\s+for\s+[\"“']?(?P<role>[a-z][\w +-]{1,24}?)[\"
 NOT_ROLES = frozenset(["model", "it", "this", "that", "which", "system", "score", "one", "thing"])
 
 
-def _roles(r: Reading) -> list[tuple[str, str, Mention]]:
+def roles(r: Reading) -> list[tuple[str, str, Mention]]:
     """(id, the word naming it, family) of each model the text names by its role ('The ranker
     is a DCN-v2', 'The eligibility model (logistic regression ...)', 'a LightGBM for "travel"')."""
     out: dict[str, tuple[str, Mention]] = {}

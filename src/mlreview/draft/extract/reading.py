@@ -31,9 +31,21 @@ class Reading:
     """A description being read into a draft."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.sents = sentences(text)
         self.found = generic_mentions(self.sents, with_instances(self.sents, mentions(self.sents)))
         self.draft = Draft()
+
+    def view(self, sents: list[Sentence]) -> Reading:
+        """The same reading and draft, limited to ``sents`` (the sentences about one component)."""
+        out = object.__new__(Reading)
+        out.text, out.sents, out.draft = self.text, sents, self.draft
+        out.found = [m for m in self.found if m.sentence in sents]
+        return out
+
+    def same_line(self, a: Sentence, b: Sentence) -> bool:
+        """True when ``b`` follows ``a`` with no line break between them."""
+        return "\n" not in self.text[a.start + len(a.text) : b.start]
 
     def of_kind(self, *kinds: str) -> list[Mention]:
         return [m for m in self.found if m.tech.kind in kinds]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlreview.draft.extract.failure import dependency_facts, endpoint_fallback
+from mlreview.draft.extract.failure import call_facts, dependency_facts, endpoint_fallback
 from mlreview.draft.extract.find import (
     first,
     first_stated,
@@ -13,8 +13,9 @@ from mlreview.draft.extract.find import (
     small_number,
     yes_no,
 )
+from mlreview.draft.extract.model import roles
 from mlreview.draft.extract.reading import STORE_KINDS, Reading
-from mlreview.draft.prose import NUMBER, UNIT, Mention, duration_text, number
+from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
 ONLINE_CUES = re.compile(
     r"real[- ]?time|\bonline\b|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
@@ -44,11 +45,22 @@ def read(r: Reading) -> None:
     if found is None:
         return
     mode, words = found
+    if mode == "online" and _several(r, models):
+        return
     ident = "api" if mode == "online" else "batch_scoring_run"
     d.component("endpoints", ident, words, model=models[0], mode=mode)
     key = ("endpoints", ident)
     if mode == "batch":
         return
+    _online(r, key)
+    _calls(r, key)
+
+
+def _online(
+    r: Reading, key: tuple[str, ...], denied_onto: list[tuple[str, ...]] | None = None
+) -> None:
+    """The facts of one online endpoint, from the sentences of ``r``."""
+    d = r.draft
     platform = _platform(r)
     if platform:
         d.put(
@@ -58,8 +70,13 @@ def read(r: Reading) -> None:
         )
     _latency(r, key)
     _replicas(r, key)
-    _serving_facts(r, key)
+    _serving_facts(r, key, denied_onto)
     _autoscaling(r, key)
+
+
+def _calls(r: Reading, key: tuple[str, ...]) -> None:
+    """The stores and services the endpoint calls, and its own fallback."""
+    d = r.draft
     for m in r.of_kind(*STORE_KINDS, "model_api", "database", "online_api"):
         name = m.tech.name
         section = "stores" if m.tech.kind in STORE_KINDS else "sources"
@@ -70,12 +87,141 @@ def read(r: Reading) -> None:
     endpoint_fallback(r, key)
 
 
+SERVICE_NAME = re.compile(r"`(?P<name>[a-z][\w.-]{2,40})`\s*\(")
+
+
+def _several(r: Reading, models: list[str]) -> bool:
+    """Several serving components: models named by role, each with its own serving platform in
+    the sentences about it ('The embedder is ..., served on KServe, 3 to 10 replicas'), and a
+    service in front of them named with its own platform ('`assist-api` (FastAPI, 8 pods)').
+    Each is an endpoint with the facts of its own sentences; the service calls the others.
+    False (nothing drafted) when the text does not describe them so."""
+    d = r.draft
+    served = _served_models(r, models)
+    inside = [s for scope in served.values() for s in scope]
+    rest = r.view([s for s in r.sents if s not in inside])
+    named = _named_service(rest)
+    front = named[1] if named else _platform(rest)
+    if not served or front is None:
+        return False
+    ident = named[0] if named else "api"
+    own = [m for m in models if m not in served] or models
+    key = ("endpoints", ident)
+    d.component(
+        "endpoints",
+        ident,
+        quote(front.sentence, front.start, front.end),
+        model=own[0],
+        mode="online",
+    )
+    d.put((*key, "platform"), front.tech.name, quote(front.sentence, front.start, front.end))
+    d.notes[(*key, "model")] = (
+        "reading taken: the model the text gives no serving of its own"
+        if len(own) < len(models)
+        else "reading taken: the text gives this service no model of its own"
+    )
+    ids = {model_id: f"{model_id}_endpoint" for model_id in served}
+    for model_id, scope in served.items():
+        on = next(m for m in r.view(scope).of_kind("serving_platform"))
+        words = quote(on.sentence, on.start, on.end)
+        d.component("endpoints", ids[model_id], words, model=model_id, mode="online")
+    _online(rest, key, [("endpoints", e) for e in ids.values()])
+    for model_id, scope in served.items():
+        _online(r.view(scope), ("endpoints", ids[model_id]))
+        _calls(r.view(scope), ("endpoints", ids[model_id]))
+    heads = {ident: head for ident, head, _ in roles(r)}
+    _calls(rest, key)
+    if named:  # a service in front of the models: the request path calls each of them
+        for model_id in served:
+            _endpoint_dependency(r, key, ids[model_id], heads[model_id])
+    return True
+
+
+def _named_service(r: Reading) -> tuple[str, Mention] | None:
+    """A service the text names with its serving platform in brackets ('`assist-api` (FastAPI,
+    8 pods)'): its name and the platform's mention."""
+    for s in r.sents:
+        for hit in SERVICE_NAME.finditer(s.lower):
+            on = [
+                m
+                for m in r.of_kind("serving_platform")
+                if m.sentence is s and hit.end() <= m.start <= hit.end() + 2
+            ]
+            if on:
+                return hit.group("name"), on[0]
+    return None
+
+
+REFERS_BACK = re.compile(r"\W*(?:it|they|this|that|the model)\b")
+
+
+def _served_models(r: Reading, models: list[str]) -> dict[str, list[Sentence]]:
+    """The sentences about each model named by role that has a serving platform of its own:
+    the sentence naming it and those after it on the same line until another model is named."""
+    named = [(i, h, f) for i, h, f in roles(r) if i in models]
+    if len(named) < 2:
+        return {}
+    heads = {ident: head for ident, head, _ in named}
+
+    def names(s: Sentence, who: str) -> bool:
+        return bool(re.search(rf"\b{re.escape(heads[who])}\b", s.lower))
+
+    def serves(s: Sentence, who: str) -> bool:
+        """'the ranker runs on GKE': the model named before a serving platform, alone."""
+        if any(names(s, o) for o in heads if o != who):
+            return False
+        at = re.search(rf"\b{re.escape(heads[who])}\b", s.lower)
+        return at is not None and any(
+            m.sentence is s and m.start > at.start() for m in r.of_kind("serving_platform")
+        )
+
+    out: dict[str, list[Sentence]] = {}
+    for ident, _, family in named:
+        starts = [family.sentence] + [s for s in r.sents if serves(s, ident)]
+        scope: list[Sentence] = []
+        for start in starts:
+            run = [start]
+            for s in r.sents[r.sents.index(start) + 1 :]:
+                if any(names(s, o) for o in heads if o != ident) or not r.same_line(run[-1], s):
+                    break
+                elsewhere = any(m.sentence is s for m in r.of_kind("serving_platform"))
+                if elsewhere and not names(s, ident) and not REFERS_BACK.match(s.lower):
+                    break  # 'The retrieval endpoint is on Vertex AI': another serving component
+                run.append(s)
+            scope += [s for s in run if s not in scope]
+        own = r.view(scope).of_kind("serving_platform")
+        if any(not m.sentence.negated(m.start, m.end) for m in own):
+            out[ident] = sorted(scope, key=lambda s: s.start)
+    return out
+
+
+def _endpoint_dependency(r: Reading, key: tuple[str, ...], target: str, head: str) -> None:
+    """The front service's calls to another endpoint, with the timeout and retries of the
+    sentences that name it ('calls to the generator have no retry')."""
+    d = r.draft
+    deps: list[dict[str, object]] = d.data["endpoints"][key[1]].setdefault("dependencies", [])
+    dep: dict[str, object] = {"target": target}
+    deps.append(dep)
+    index = str(len(deps) - 1)
+    d.notes[(*key, "dependencies", index, "target")] = (
+        "reading taken: the service calls each model endpoint the text describes"
+    )
+    near = [s for s in r.sents if re.search(rf"\b{re.escape(head)}\b", s.lower)]
+    for field, words in call_facts(dep, near).items():
+        value = dep[field]
+        if isinstance(value, dict):
+            for inner in value:
+                d.words[(*key, "dependencies", index, field, inner)] = words
+        else:
+            d.words[(*key, "dependencies", index, field)] = words
+
+
 def _mode(r: Reading) -> tuple[str, str] | None:
     """'online' or 'batch' with the words that say so, or None when nothing does."""
     platforms = r.of_kind("serving_platform")
     batch = first_stated(BATCH_CUES, r.sents)
     strong = first_stated(
-        r"real[- ]?time|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
+        r"real[- ]?time|\b(?:per|every|each) (?:[\w-]+ )?request\b|\brps\b|\bqps\b|\btps\b|"
         r"requests?\s*(?:/|per|a)\s*s|\bp99\b",
         r.sents,
     )
@@ -305,7 +451,9 @@ def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
             return
 
 
-def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
+def _serving_facts(
+    r: Reading, key: tuple[str, ...], denied_onto: list[tuple[str, ...]] | None = None
+) -> None:
     d, sents = r.draft, r.sents
     yes_no(
         d,
@@ -319,24 +467,25 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     per_replica = first(
         NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
         r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
-        r"\beach pod with (?P<each>one|\d+)",
+        r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x\s*(?:nvidia\s+)?"
+        + GPU_NAMES
+        + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b",
         sents,
     )
     if per_replica:
         m = per_replica[1]
-        value = m.group("one") or m.group("each")
+        value = m.group("one") or m.group("each") or m.group("times")
         count = small_number(value) if value else number(m)
         d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
     gpu = first(
-        r"(?<![a-z0-9])(?:nvidia\s+)?(t4|a10g|a100|l4|v100|h100|h200|k80|a10|l40s|rtx a4000|a4000)"
-        r"s?\b",
+        r"(?<![a-z0-9])(?:nvidia\s+)?" + GPU_NAMES + r"s?\b",
         sents,
     )
     if gpu:
         name = gpu[1].group(1).replace(" ", "-")
         d.put((*key, "accelerator"), f"nvidia-{name}", quote_found(gpu))
     cold = first(
-        r"cold[- ]starts?[^.;]{0,40}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
+        r"cold[- ]starts?[^.;]{0,60}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
         sents,
     )
     if cold:
@@ -349,7 +498,8 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         sents,
     )
     for field in ("canary", "shadow"):
-        _denied_for_models(r, (*key, "release", field))
+        onto = [(*k, "release", field) for k in denied_onto or [key]]
+        _denied_for_models(r, (*key, "release", field), onto)
     tested = first(
         r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
         r"\brollback (?:is )?(?:tested|rehearsed)",
@@ -357,7 +507,8 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     )
     if tested:
         d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
-    compat = first_stated(COMPAT_TEST, sents)
+    # 'a schema registry with compatibility checks' is about data, not the serving image
+    compat = first_stated(COMPAT_TEST, [s for s in sents if not re.search(r"\bschema", s.lower)])
     if compat:
         d.put((*key, "release", "serving_compat_test"), True, quote_found(compat))
     yes_no(
@@ -374,6 +525,7 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
     )
     _logging(r, key)
     _capacity(r, key)
+    _batching(r, key)
     yes_no(d, (*key, "admission", "load_shedding"), r"load[- ]shedding|shed(?:s|ding)? load", sents)
     yes_no(d, (*key, "admission", "rate_limit"), r"rate[- ]limit", sents)
     data_ids = set(d.ids("stores")) | set(d.ids("sources"))
@@ -393,6 +545,7 @@ def _serving_facts(r: Reading, key: tuple[str, ...]) -> None:
         break
 
 
+GPU_NAMES = r"(t4|a10g|a100|l4|v100|h100|h200|k80|a10|l40s|rtx a4000|a4000)"
 FRACTION_WORDS = {"half": 0.5, "a third": 0.333, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
 PER_REPLICA = re.compile(
     r"(?:(?<![\w.])(?P<num>\d+(?:\.\d+)?)|\b(?P<frac>half|a third|a quarter|a fifth|a tenth))"
@@ -415,8 +568,47 @@ QUOTA = re.compile(
     r"ceiling|quota|capacity plan|allocation|reserved|at most|cap)\b)|"
     r"\b(?:reserved|quota of|allocated|allocation of)\s+(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+"
     r"(?:[\w-]+\s+)?"
-    r"(?:gpus|tpus|accelerators)\b"
+    r"(?:gpus|tpus|accelerators)\b|"
+    r"\b(?:(?:gpu|tpu|accelerator) )?quota\b[^.;\d]{0,30}?\b(?:is|of)\s+(?:exactly\s+|only\s+)?"
+    r"(?P<num3>\d{1,3}(?:,\d{3})+|\d+)\b"
 )
+
+
+BATCH_SIZE = re.compile(
+    r"\b(?:dynamic )?batch(?:ing|es)?\b[^.;]{0,30}?\b(?:max(?:imum)?(?: batch)?(?: size)?"
+    r"(?: of| is|:)?|up to)\s+(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b"
+)
+MS = (
+    r"(?:takes\s+|runs in\s+|needs\s+|is\s+|in\s+)?(?:about |around |roughly |~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|milliseconds?)\b"
+)
+BATCH_ONE = re.compile(r"\ba batch of (?:1|one)\b\s*,?\s*" + MS)
+BATCH_FULL = re.compile(r"\ba full batch(?: of \d{1,3}(?:,\d{3})*)?\s*,?\s*" + MS)
+
+
+def _batching(r: Reading, key: tuple[str, ...]) -> None:
+    """'dynamic batching up to 1,024 rows; a batch of one takes about 2 ms and a full batch about
+    11 ms': all three figures, or none (the manifest needs all three)."""
+    found: dict[str, tuple[float, str]] = {}
+    for s in r.sents:
+        for field, pattern in (
+            ("max_batch_size", BATCH_SIZE),
+            ("latency_ms_batch_1", BATCH_ONE),
+            ("latency_ms_max_batch", BATCH_FULL),
+        ):
+            m = pattern.search(s.lower)
+            if m and field not in found and not s.negated(m.start(), m.end()):
+                value = (
+                    float(m.group("n").replace(",", ""))
+                    if field == "max_batch_size"
+                    else (number(m))
+                )
+                found[field] = (value, quote(s, *m.span()))
+    if len(found) == 3:
+        for field, (value, words) in found.items():
+            whole = int(value) if field == "max_batch_size" else value
+            r.draft.put((*key, "batching", field), whole, words)
 
 
 def _capacity(r: Reading, key: tuple[str, ...]) -> None:
@@ -448,8 +640,9 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
         break
     for s in r.sents:
         m = QUOTA.search(s.lower)
-        if m and not s.negated(m.start(), m.end()):
-            value = int((m.group("num") or m.group("num2")).replace(",", ""))
+        gpus = re.search(r"\b(?:gpus?|tpus?|accelerators?)\b", s.lower)  # not a request quota
+        if m and gpus and not s.negated(m.start(), m.end()):
+            value = int((m.group("num") or m.group("num2") or m.group("num3")).replace(",", ""))
             d.put((*key, "accelerator_quota"), value, quote(s, *m.span()))
             break
 
@@ -468,9 +661,16 @@ ELLIPSIS = re.compile(
 )
 
 
-def _denied_for_models(r: Reading, key: tuple[str, ...]) -> None:
+NEW_VERSIONS_READING = (
+    "reading taken: new model versions; the sentence before says otherwise of others"
+)
+
+
+def _denied_for_models(r: Reading, key: tuple[str, ...], onto: list[tuple[str, ...]]) -> None:
     """'Prompt changes go through a canary. Model version changes do not.': the release fact of
-    the sentence before is denied for model versions, which is what the manifest describes."""
+    the sentence before is denied for model versions, which is what the manifest describes; the
+    denial is written ``onto`` the endpoints serving the models (``key`` itself when it is the
+    only one)."""
     d = r.draft
     if d.get(key) is not True:
         return
@@ -481,10 +681,9 @@ def _denied_for_models(r: Reading, key: tuple[str, ...]) -> None:
             continue
         subject = m.group("subject") or m.group("subject2")
         if re.search(r"\bmodel", subject) and not re.search(r"\bmodel", r.sents[i - 1].lower):
-            d.put(key, False, quote(s, *m.span()), replace=True)
-            d.notes[key] = (
-                "reading taken: new model versions; the sentence before says otherwise of others"
-            )
+            for target in onto:
+                d.put(target, False, quote(s, *m.span()), replace=True)
+                d.notes[target] = NEW_VERSIONS_READING
             return
 
 
