@@ -329,3 +329,42 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
     }
     reason = max(factors, key=lambda k: factors[k])
     return f"Its {head} beats {them}: {reason}."
+
+
+def why_first_words(top: Scenario, runner: Scenario | None) -> str:
+    """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers."""
+    if runner is None:
+        return "It is the only risk scenario found."
+    them = f"'{runner.title}'"
+    if top.score < runner.score:
+        return (
+            f"{them} scores higher on its own, but it rests on {runner.evidence} facts and this "
+            f"one on {top.evidence} ones, and evidence counts before assumption."
+        )
+    if top.score == runner.score:
+        return f"It ties {them}; {tie_break(top, runner)}."
+    factors = {
+        "it harms more of the next 90 days' predictions": (
+            top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
+        ),
+        f"each prediction it reaches suffers more ({top.risk.harm} against {runner.risk.harm})": (
+            top.risk.effect / max(runner.risk.effect, 1e-9)
+        ),
+        f"more rides on what it touches ({top.risk.stake} against {runner.risk.stake})": (
+            top.risk.impact / max(runner.risk.impact, 1e-9)
+        ),
+    }
+    reason = max(factors, key=factors.__getitem__)
+    return f"It is more likely to harm, or harms more, than {them}: {reason}."
+
+
+def tie_break(top: Scenario, runner: Scenario) -> str:
+    """What orders two scenarios of the same score, in words."""
+    if top.evidence != runner.evidence:
+        return f"it is shown first because it rests on stronger evidence ({top.evidence})"
+    if top.worst != runner.worst:
+        return (
+            f"it is shown first because its worst finding is {top.worst.value} against "
+            f"{runner.worst.value}"
+        )
+    return "the two are ordered by name"
