@@ -105,13 +105,21 @@ class Scenario:
         """The most severe finding among its causes."""
         return max((f.severity for f in self.findings), key=lambda s: s.rank)
 
-    def rank_key(self) -> tuple[float, int, int, str]:
+    def rank_key(self) -> tuple[float, int, int, float, float, str]:
+        """Priority, then evidence, the worst finding, the harm to one prediction and the
+        stake; the key only orders scenarios that tie on all of them (``tied_with``)."""
         return (
             -self.priority,
             GRADE_ORDER[self.evidence],
             -self.worst.rank,
+            -self.risk.effect,
+            -self.risk.impact,
             self.key,
         )
+
+    def ties(self, other: Scenario) -> bool:
+        """Nothing but the name tells the two apart: both are the biggest risk."""
+        return self.rank_key()[:-1] == other.rank_key()[:-1]
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -288,8 +296,28 @@ def build(
     return rank(scenarios)
 
 
+NEAR_TIE = 0.05
+"""Scores within 5% of each other are a near tie: the review says so rather than imply the
+order is meaningful."""
+
+
+def tied_with(scenarios: list[Scenario]) -> list[Scenario]:
+    """The scenarios after the first that tie it on everything but the name."""
+    if not scenarios:
+        return []
+    top = scenarios[0]
+    return [s for s in scenarios[1:] if top.ties(s)]
+
+
+def near_tie(top: Scenario, runner: Scenario) -> bool:
+    return top.score != runner.score and abs(top.score - runner.score) <= NEAR_TIE * max(
+        top.score, runner.score
+    )
+
+
 def rank(scenarios: list[Scenario]) -> list[Scenario]:
-    """By priority (risk x evidence weight), then evidence, then key."""
+    """By priority (risk x evidence weight), then evidence, the worst finding, harm, stake,
+    then key."""
     return sorted(scenarios, key=Scenario.rank_key)
 
 
@@ -307,14 +335,7 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
             f"so its priority is {top.priority:.0f} against {runner.priority:.0f}."
         )
     if top.score == runner.score:
-        if top.evidence != runner.evidence:
-            return f"It ties {them} on risk and rests on stronger evidence ({top.evidence})."
-        if top.worst != runner.worst:
-            return (
-                f"It ties {them} on risk; its worst finding is {top.worst.value} against "
-                f"{runner.worst.value}."
-            )
-        return f"It ties {them} on risk, evidence and severity; the two are ordered by name."
+        return f"It ties {them} on risk; {tie_break(top, runner, numbers=True)}."
     factors = {
         "it harms more of the next 90 days' predictions (T x R "
         f"{top.risk.exposure_reach:.3g} against {runner.risk.exposure_reach:.3g})": (
@@ -328,6 +349,11 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
         f"{runner.risk.impact:.3g})": top.risk.impact / max(runner.risk.impact, 1e-9),
     }
     reason = max(factors, key=lambda k: factors[k])
+    if near_tie(top, runner):
+        return (
+            f"Its {head} is within {NEAR_TIE:.0%} of {them}, a near tie: {reason}; treat both "
+            "as the biggest risk."
+        )
     return f"Its {head} beats {them}: {reason}."
 
 
@@ -342,7 +368,7 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
             f"one on {top.evidence} ones, and evidence counts before assumption."
         )
     if top.score == runner.score:
-        return f"It ties {them}; {tie_break(top, runner)}."
+        return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
     factors = {
         "it harms more of the next 90 days' predictions": (
             top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
@@ -355,11 +381,13 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         ),
     }
     reason = max(factors, key=factors.__getitem__)
+    if near_tie(top, runner):
+        return f"It is nearly tied with {them}; {reason}, so treat both as the biggest risk."
     return f"It is more likely to harm, or harms more, than {them}: {reason}."
 
 
-def tie_break(top: Scenario, runner: Scenario) -> str:
-    """What orders two scenarios of the same score, in words."""
+def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
+    """What orders two scenarios of the same score; never their names."""
     if top.evidence != runner.evidence:
         return f"it is shown first because it rests on stronger evidence ({top.evidence})"
     if top.worst != runner.worst:
@@ -367,4 +395,16 @@ def tie_break(top: Scenario, runner: Scenario) -> str:
             f"it is shown first because its worst finding is {top.worst.value} against "
             f"{runner.worst.value}"
         )
-    return "the two are ordered by name"
+    if top.risk.effect != runner.risk.effect:
+        harm = f" (E {top.risk.effect:g} against {runner.risk.effect:g})" if numbers else ""
+        return (
+            "it is shown first because each prediction it reaches suffers more "
+            f"({top.risk.harm} against {runner.risk.harm}){harm}"
+        )
+    if top.risk.impact != runner.risk.impact:
+        stake = f" (I {top.risk.impact:.3g} against {runner.risk.impact:.3g})" if numbers else ""
+        return f"it is shown first because more rides on what it touches{stake}"
+    return (
+        "nothing else tells them apart (evidence, severity, harm and stake are the same), so "
+        "both are the biggest risk and both plans apply"
+    )

@@ -31,7 +31,7 @@ from mlreview.document.blocks import (
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
-from mlreview.engine.scenarios import Scenario, why_first_words
+from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
 NO_QUESTIONS = (
@@ -272,8 +272,14 @@ def _bottom_line(review: Review) -> Paragraph:
         "declared": "the manifest states every fact it rests on",
         "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
     }[top.evidence]
+    tied = tied_with(review.scenarios)
+    also = (
+        f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
+        if tied
+        else ""
+    )
     return Paragraph(
-        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}; {evidence}.")
+        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}{also}; {evidence}.")
     )
 
 
@@ -286,6 +292,8 @@ def _parts(review: Review) -> Bullets:
     if top is not None:
         runner = review.runner_up
         against = f", ahead of '{runner.title}'" if runner else ""
+        if runner and top.ties(runner):
+            against = f", tied with '{runner.title}'"
         items.append(
             Item(
                 inline(
