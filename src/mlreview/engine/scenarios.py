@@ -14,8 +14,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
-from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import ReadLog
@@ -43,6 +43,8 @@ class Scenario:
     risk: Risk
     gaps: list[Finding] = field(default_factory=list)
     plan: dict[str, list[str]] = field(default_factory=dict)
+    verify: str = ""
+    """The step that proves the fix, in the system's words ({anchor} names the root)."""
 
     LABELS: ClassVar[tuple[tuple[int, str], ...]] = (
         (HIGH_RISK, "high risk"),
@@ -271,7 +273,7 @@ def build(
     scenarios = []
     for key, group in groups.items():
         family_key, _, anchor = key.partition(":")
-        family = FAMILIES[family_key]
+        family = family_for(family_key, system)
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
             attached = watching.of(family_key, anchor, set(comps), system)
@@ -291,6 +293,7 @@ def build(
                     risk=model.score(family_key, anchor, [*group, *attached]),
                     gaps=gaps_ordered,
                     plan=_plan([*group, *attached]),
+                    verify=family.verify,
                 )
             )
     return rank(scenarios)
