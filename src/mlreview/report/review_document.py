@@ -177,8 +177,8 @@ def _top_risk(review: Review) -> Section:
 
 
 def _scoring(review: Review) -> list[Block]:
-    """The numbers behind the opening screen's words: each listed risk's score, factor by
-    factor (docs/risk-model.md), and why the top one leads."""
+    """The numbers behind the opening screen's words: the top risk's score factor by factor
+    (docs/risk-model.md), why it leads, and every risk's score."""
     blocks: list[Block] = [
         Paragraph(
             inline(
@@ -187,24 +187,23 @@ def _scoring(review: Review) -> list[Block]:
             )
         )
     ]
-    for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
-        blocks.append(
-            Paragraph(inline(Span(f"{rank}. {s.title}: risk {s.score} ({s.evidence})", "strong")))
-        )
-        blocks.append(_working(s))
-    blocks.append(Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")))
     top, plan = review.top_risk, review.plan
+    if top is not None:
+        head = f"{top.title}: risk {top.score} ({top.evidence})"
+        blocks += [Paragraph(inline(Span(head, "strong"))), _working(top)]
+    blocks.append(Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")))
     residual = _residual(plan, top.score, numbers=True) if plan and top else None
     if residual is not None:
         blocks.append(residual)
-    rest = review.scenarios[TOP_SCENARIOS:]
-    if rest:
-        blocks.append(
-            Bullets(
-                "Lower risks",
-                tuple(Item(inline(f"{s.title}: risk {s.score} ({s.evidence})")) for s in rest),
-            )
+    blocks.append(
+        Bullets(
+            "Every risk's score (JSON has each one's working, scenarios[].working)",
+            tuple(
+                Item(inline(f"{rank}. {s.title}: risk {s.score} ({s.evidence})"))
+                for rank, s in enumerate(review.scenarios, 1)
+            ),
         )
+    )
     return blocks
 
 
