@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from mlreview.areas.registry import FEEDBACK, PIPELINE, SERVING
+from mlreview.report.formats import RenderOptions
 from tests.conftest import EXAMPLES, render, reviewed
 
 
@@ -118,15 +119,17 @@ def test_example_serving_capacity(example: Path) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -> None:
-    """Part 5 of the first screen says why a top risk scored below its runner-up leads."""
+    """The first screen says in words why the top risk leads its runner-up; the detail section
+    holds the numbers (both scores, and both priorities when evidence decides)."""
     done = reviewed(example)
     assert done.top_risk is not None and done.runner_up is not None
-    text = " ".join(render(done, "markdown").split())
+    text = " ".join(render(done, "terminal", RenderOptions(width=400)).split())
+    full = " ".join(render(done, "terminal", RenderOptions(width=400, full=True)).split())
     top, runner = done.top_risk, done.runner_up
+    assert f"ahead of '{runner.title}'" in text
     if runner.score > top.score:
-        assert (
-            f"(risk {runner.score}, {runner.evidence}) on evidence: priority "
-            f"{top.priority:.0f} against {runner.priority:.0f}" in text
-        )
+        assert f"'{runner.title}' scores higher on its own, but it rests on" in text
+        assert f"so its priority is {top.priority:.0f} against {runner.priority:.0f}" in full
     else:
-        assert f"against {runner.score} for the runner-up" in text
+        assert f"(risk {runner.score}, {runner.evidence})" in full
+        assert f"risk {runner.score}" not in text

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mlreview.api import loads, review
+from mlreview.areas.domain import family_for
 from mlreview.areas.registry import FEEDBACK
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
+from mlreview.system.loader import load
 from tests.conftest import ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
 
@@ -66,3 +70,27 @@ def test_rules_quote_the_designed_holdout() -> None:
     done = reviewed(FRAUD)
     (feed001,) = [f for f in done.findings if f.rule == "FEED001"]
     assert "a 0.1% random holdout detects a 20% change in 96.5 days" in feed001.fix
+
+
+def test_a_forecast_and_replenish_system_meets_selective_labels_as_censored_demand() -> None:
+    """Stock-outs truncate the sales that are demand-forecast's labels: the title, the verdict,
+    the fix and the proof say so, and nothing from a block/approve system is offered."""
+    path = ROOT / "examples" / "demand-forecast" / "system.yaml"
+    done = reviewed(path)
+    loop = next(s for s in done.scenarios if s.family == "selective-labels")
+    assert loop.title == "realised_sales records sales, not demand: stock-outs censor the labels"
+    assert "undercount demand" in loop.effect
+    assert "stock-out days flagged as censored" in loop.verify
+    fix = next(f.fix for f in done.findings if f.rule == "FEED001")
+    assert "censored" in fix and "inverse-propensity" not in fix
+    out = " ".join(
+        render(review_printable(done), "terminal", RenderOptions(width=400, full=True)).split()
+    )
+    assert "censored by stock-outs" in out
+    for other in ("let the case through", "let through or show at random", "catalogue coverage"):
+        assert other not in out, other
+    # A fraud system keeps the block/approve wording.
+    fraud = load(ROOT / "examples" / "card-fraud" / "system.yaml")
+    assert family_for("selective-labels", fraud).title.endswith(
+        "records outcomes only where the model allowed them"
+    )

@@ -4,6 +4,7 @@ is sound, and no fix printed twice."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -105,3 +106,57 @@ def test_a_part_with_nothing_above_low_is_credited_as_not_the_risk() -> None:
     base = run(load(ROOT / "tests" / "rules" / "base.yaml"))
     assert base.findings == []
     assert any(line.startswith("Serving scalability is not the risk here") for line in base.sound)
+
+
+INCIDENTS = ROOT / "benchmarks" / "incidents"
+SCORE_NOTATION = re.compile(r"\brisk \d|\b[TREI] = |risk = 1000")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*EXAMPLES, *sorted(INCIDENTS.glob("*/system.yaml"))[:6]],
+    ids=lambda p: p.parent.name,
+)
+def test_the_opening_screen_says_the_risk_in_words_and_keeps_the_numbers_for_the_detail(
+    path: Path,
+) -> None:
+    screen = _terminal(path)
+    assert not SCORE_NOTATION.search(screen), SCORE_NOTATION.search(screen)
+    assert "How likely:" in screen and "How bad:" in screen
+    done = reviewed(path)
+    assert done.top_risk is not None
+    full = _terminal(path, full=True)
+    assert f"risk {done.top_risk.score} ({done.top_risk.evidence})" in full
+    assert done.top_risk.risk.working[-1] in " ".join(full.split()).replace("│", "")
+
+
+def test_a_default_growth_target_is_marked_where_the_verdict_prints_it() -> None:
+    patch = {"system": {"traffic": {"growth_multiplier": None}}}
+    text = manifest_text(patch).replace("growth_multiplier: null", "")
+    screen = render(
+        review_printable(run(load_text(text, "s.yaml"))), "terminal", RenderOptions(width=400)
+    )
+    verdict = next(line for line in screen.splitlines() if "3. Serving scalability" in line)
+    assert "assumed 10x growth: set system.traffic.growth_multiplier" in verdict
+
+
+def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() -> None:
+    path = INCIDENTS / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    flat = " ".join(_terminal(path).replace("│", "").split())
+    want = (
+        "assumed a replica's limit at 90% utilisation (no latency SLO): "
+        "set endpoints[model_inference].slo.p99_ms"
+    )
+    verdict = flat[flat.index("3. Serving scalability") : flat.index("4. Feedback-loop")]
+    assert want in verdict
+    callout = flat[flat.index("How likely:") : flat.index("Why first:")]
+    assert "Rests on defaults: " in callout and want in callout
+
+
+def test_an_assumed_availability_is_marked_with_its_field() -> None:
+    path = ROOT / "examples" / "demand-forecast" / "system.yaml"
+    flat = " ".join(_terminal(path).split())
+    assert (
+        "(assumed 99.900% availability of promotions: set sources[promotions].availability; "
+        "assumed 1 h to repair promotions: set sources[promotions].mttr)"
+    ) in flat

@@ -13,7 +13,9 @@ from mlreview.areas.findings import Finding, Grade, Severity
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
-from mlreview.engine.scenarios import Scenario, why_first
+from mlreview.engine.scenarios import Scenario, near_tie, why_first
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load, load_text
 from tests.conftest import EXAMPLES, ROOT
 from tests.rules.test_rule_cases import manifest_text
@@ -172,3 +174,25 @@ def test_an_effect_that_opens_with_an_id_keeps_its_spelling() -> None:
     assert scenario.effect_sentence == "a_job rewrites what serving reads."
     scenario.effect = "when a_job stops, serving waits"
     assert scenario.effect_sentence == "When a_job stops, serving waits."
+
+
+def test_a_tie_is_said_to_be_a_tie_and_never_broken_by_name() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "anthropic-tpu-sampling-2025" / "system.yaml"
+    done = run(load(path))
+    assert done.top_risk is not None and done.runner_up is not None
+    assert done.top_risk.ties(done.runner_up)
+    assert "by name" not in done.top_risk_reason
+    assert "both are the biggest risk" in done.top_risk_reason
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
+    assert f"tied with it on every count, '{done.runner_up.title}'" in screen
+    assert f"tied with '{done.runner_up.title}'" in screen
+
+
+def test_a_near_tie_is_said_to_be_one() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "cloudflare-bot-management-2025" / "system.yaml"
+    done = run(load(path))
+    assert done.top_risk is not None and done.runner_up is not None
+    assert near_tie(done.top_risk, done.runner_up)
+    assert "a near tie" in done.top_risk_reason
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
+    assert "nearly tied with" in screen

@@ -4,9 +4,22 @@ Nothing here is offered to a system of another kind."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
+from mlreview.areas.scenario_families import FAMILIES, Family
 from mlreview.system.system import System
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A mechanism as this kind of system meets it: the scenario's title, its effect and the
+    step that proves the fix (the family's fields of the same names)."""
+
+    title: str
+    effect: str
+    verify: str
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,16 @@ class Domain:
     """What to watch for the loop narrowing."""
     cap: str
     """The action whose rate an action limit caps."""
+    unseen: str = "only where the model let the case through"
+    """Which outcomes selective labels leave out, for the feedback verdict."""
+    try_at_random: str = "let through or show at random, independent of the score"
+    """The exploration arm of a loop design, in a few words."""
+    unexplored_fix: str = (
+        "For {share} of decisions, {explore}; evaluate and retrain with inverse-propensity weights."
+    )
+    """The fix for selective labels; {share} is the exploration share, {explore} the above."""
+    wording: Mapping[str, Wording] = field(default_factory=lambda: MappingProxyType({}))
+    """Mechanisms this kind of system meets differently, by scenario family."""
 
 
 DOMAINS = {
@@ -38,6 +61,7 @@ DOMAINS = {
         "propensity",
         "approval rates per applicant segment",
         "approvals and declines",
+        unseen="only for cases the model approved",
     ),
     "rank": Domain(
         "rank",
@@ -46,6 +70,7 @@ DOMAINS = {
         "every item shown",
         "catalogue coverage and exposure concentration",
         "changes in what is shown",
+        unseen="only for items the model showed",
     ),
     "replenish": Domain(
         "forecast and replenish",
@@ -54,6 +79,26 @@ DOMAINS = {
         "stop censoring the sales that become labels",
         "forecast bias on items that stocked out",
         "order quantities",
+        unseen="censored by stock-outs (sales stop at the stock on hand, so they undercount "
+        "demand)",
+        try_at_random="order at the unconstrained forecast for a random share of store-items",
+        unexplored_fix="Flag stock-out days (stock on hand at zero before close) in the labels "
+        "and treat their sales as censored, not as demand: train with a censored-demand loss "
+        "or leave those days out of the target; to measure the bias that remains, order at the "
+        "unconstrained forecast for {share} of store-items.",
+        wording=MappingProxyType(
+            {
+                "selective-labels": Wording(
+                    "{anchor} records sales, not demand: stock-outs censor the labels",
+                    "where an item sells out, {who} record sales that stop at the stock on "
+                    "hand, so the labels undercount demand; the next model learns the shortfall "
+                    "as low demand, orders less and stocks out more",
+                    "replay the last 90 days with stock-out days flagged as censored: the "
+                    "corrected forecast's bias on items that stocked out must fall to within 5% "
+                    "of its bias on items that did not",
+                ),
+            }
+        ),
     ),
     "price": Domain(
         "price",
@@ -61,6 +106,7 @@ DOMAINS = {
         "randomise the price within a narrow band for a small share of sessions, and log the band",
         "price dispersion and conversion per segment",
         "price changes",
+        unseen="only at the prices the model set",
     ),
     "moderate": Domain(
         "moderate",
@@ -68,6 +114,7 @@ DOMAINS = {
         "send a random share of automatically actioned items to human review",
         "removal and appeal rates per category",
         "removals",
+        unseen="only for items the model left up or sent to review",
     ),
     "predict": Domain(
         "predict",
@@ -85,6 +132,16 @@ WORDS = {
     "moderate": ("moderat", "remove", "takedown", "spam", "abuse"),
     "rank": ("rank", "recommend", "feed", "search", "ads", "show"),
 }
+
+
+def family_for(key: str, system: System) -> Family:
+    """The scenario family ``key`` in this system's words: its title, effect and proof where
+    its kind of decision meets the mechanism differently; the scores are the family's."""
+    family = FAMILIES[key]
+    words = domain_of(system).wording.get(key)
+    if words is None:
+        return family
+    return replace(family, title=words.title, effect=words.effect, verify=words.verify)
 
 
 def domain_of(system: System) -> Domain:

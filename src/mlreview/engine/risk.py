@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from mlreview.areas.assumed import Assumed, component_field
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.registry import SERVING, SKEW
@@ -111,6 +112,12 @@ class Risk:
     impact: float
     working: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
+    harm: str = ""
+    """What one reached prediction suffers, in words."""
+    stake: str = ""
+    """What rides on the system, in words."""
+    defaults: list[Assumed] = field(default_factory=list)
+    """The figures behind the score that rest on a default, with the field to declare."""
 
     @cached_property
     def exposure_reach(self) -> float:
@@ -186,6 +193,10 @@ class RiskModel:
     def __init__(self, system: System, areas: dict[str, AreaResult]) -> None:
         self.system = system
         self.areas = areas
+        self.defaults: list[Assumed] = []
+        """The defaults the scenario being scored rests on."""
+        self.harm = ""
+        self.stake = ""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -195,11 +206,13 @@ class RiskModel:
         c = CRITICALITY.get(crit or "", UNKNOWN_CRITICALITY)
         if crit is None:
             assumed.append("criticality")
+            self.defaults.append(Assumed("medium criticality", "system.criticality"))
         decision = info.decision
         automated = decision.automated_action if decision else None
         a = UNKNOWN_AUTOMATION if automated is None else AUTOMATED if automated else HUMAN
         if automated is None:
             assumed.append("decision.automated_action")
+            self.defaults.append(Assumed("automation unknown", "system.decision.automated_action"))
         endpoints = self._endpoints(components)
         online = any(e.mode != "batch" for e in endpoints) or not endpoints
         p = SYNCHRONOUS if online else BATCH
@@ -215,6 +228,7 @@ class RiskModel:
         working.append(
             f"I = {c:g} x {a:g} x {p:g}: {crit_text}, {auto_text} ({a:g}), {path_text} ({p:g})"
         )
+        self.stake = f"{crit_text.rpartition(' (')[0]}, {auto_text}, on a {path_text} path"
         return c * a * p
 
     def _endpoints(self, components: list[str]) -> list[Endpoint]:
@@ -298,9 +312,17 @@ class RiskModel:
             if not feats:
                 working.append(f"R = {UNKNOWN_RANK_WEIGHT:g}: no feature named (assumed)")
                 assumed.append("features")
+                self.defaults.append(
+                    Assumed(f"{share(UNKNOWN_RANK_WEIGHT)} of predictions reached", "features")
+                )
                 return UNKNOWN_RANK_WEIGHT
             top = max(feats, key=self._weight)
             w = self._weight(top)
+            if top.importance_rank is None:
+                where = component_field(self.system, top.id, "importance_rank")
+                self.defaults.append(
+                    Assumed(f"weight {w:g} for {top.id}", where or "importance_rank")
+                )
             rank = (
                 f"importance rank {top.importance_rank}"
                 if top.importance_rank
@@ -331,6 +353,7 @@ class RiskModel:
         if row is None or not row.bottlenecks or not row.target_qps:
             working.append("R = 0.5: capacity at the target unknown (assumed)")
             return 0.5
+        self.defaults += row.assumed
         first = row.bottlenecks[0]
         served = min(first.capacity_qps, row.target_qps)
         share = max(0.0, 1.0 - served / row.target_qps)
@@ -360,6 +383,10 @@ class RiskModel:
             "(label coverage not declared; assumed)"
         )
         assumed.append("label.coverage")
+        where = component_field(self.system, loops[0].id, "label.coverage") if loops else None
+        self.defaults.append(
+            Assumed(f"{UNLABELLED_ASSUMED:.0%} of outcomes never seen", where or "label.coverage")
+        )
         return UNLABELLED_ASSUMED
 
     def _detection_hours(
@@ -403,12 +430,21 @@ class RiskModel:
         if figure is None:
             a, basis = DEFAULT_AVAILABILITY, f"{availability(DEFAULT_AVAILABILITY)} (assumed)"
             assumed.append(f"{anchor} availability")
+            where = component_field(self.system, anchor, "availability")
+            self.defaults.append(
+                Assumed(
+                    f"{availability(DEFAULT_AVAILABILITY)} availability of {anchor}",
+                    where or "availability",
+                )
+            )
         else:
             a, basis = figure.availability, f"{availability(figure.availability)} ({figure.basis})"
         mttr = getattr(comp, "mttr", None)
         hours = float(mttr) / 3600.0 if mttr is not None else DEFAULT_MTTR_HOURS
         if mttr is None:
             assumed.append(f"{anchor} mttr")
+            where = component_field(self.system, anchor, "mttr")
+            self.defaults.append(Assumed(f"{_hours(hours)} to repair {anchor}", where or "mttr"))
         n = HORIZON_HOURS * (1.0 - a) / hours
         text = (
             f"{anchor} available {basis}, {_hours(hours)} to repair: {n:.2g} failures expected "
@@ -488,6 +524,7 @@ class RiskModel:
         causes = [f for f in findings if f.role == "cause"] or findings
         working: list[str] = []
         assumed: list[str] = []
+        self.defaults = []
         groups: dict[Trigger, list[Finding]] = {}
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
@@ -510,7 +547,16 @@ class RiskModel:
         impact = self.impact(
             sorted({c for f in findings for c in f.components} | {anchor}), working, assumed
         )
-        risk = Risk(parts, effect, impact, working, assumed)
+        risk = Risk(
+            parts,
+            effect,
+            impact,
+            working,
+            assumed,
+            self.harm,
+            self.stake,
+            list(dict.fromkeys(self.defaults)),
+        )
         terms = " + ".join(f"{p.exposure:.3g} x {p.reach:.3g}" for p in parts)
         total = f"min(1, {terms})" if sum(p.exposure * p.reach for p in parts) > 1 else f"({terms})"
         working.append(f"risk = 1000 x {total} x {effect:g} x {impact:.3g} = {risk.score}")
@@ -666,6 +712,7 @@ class RiskModel:
                 f"rows can differ (x {UNCONFIRMED:g})"
             )
         working.append(f"E = {effect:g}: {words}")
+        self.harm = words
         return effect
 
     def _unchanged_in_data(self, feature: str) -> bool:

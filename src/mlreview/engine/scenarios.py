@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
+from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
-from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import Changed, ReadLog
@@ -43,6 +43,8 @@ class Scenario:
     risk: Risk
     gaps: list[Finding] = field(default_factory=list)
     plan: dict[str, list[str]] = field(default_factory=dict)
+    verify: str = ""
+    """The step that proves the fix, in the system's words ({anchor} names the root)."""
 
     LABELS: ClassVar[tuple[tuple[int, str], ...]] = (
         (HIGH_RISK, "high risk"),
@@ -105,19 +107,27 @@ class Scenario:
         """The most severe finding among its causes."""
         return max((f.severity for f in self.findings), key=lambda s: s.rank)
 
-    def rank_key(self) -> tuple[float, int, int, str]:
+    def rank_key(self) -> tuple[float, int, int, float, float, str]:
+        """Priority, then evidence, the worst finding, the harm to one prediction and the
+        stake; the key only orders scenarios that tie on all of them (``tied_with``)."""
         return self._rank_key
 
     @cached_property
-    def _rank_key(self) -> tuple[float, int, int, str]:
+    def _rank_key(self) -> tuple[float, int, int, float, float, str]:
         # Kept on the scenario: a what-if review reuses most scenarios and ranks them again.
         # A scenario is never changed once built.
         return (
             -self.priority,
             GRADE_ORDER[self.evidence],
             -self.worst.rank,
+            -self.risk.effect,
+            -self.risk.impact,
             self.key,
         )
+
+    def ties(self, other: Scenario) -> bool:
+        """Nothing but the name tells the two apart: both are the biggest risk."""
+        return self.rank_key()[:-1] == other.rank_key()[:-1]
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -281,7 +291,7 @@ def build(
                 scenarios.append(known)
                 continue
         family_key, _, anchor = key.partition(":")
-        family = FAMILIES[family_key]
+        family = family_for(family_key, system)
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
             attached = watching.of(family_key, anchor, set(comps), system)
@@ -301,13 +311,34 @@ def build(
                     risk=model.score(family_key, anchor, [*group, *attached]),
                     gaps=gaps_ordered,
                     plan=_plan([*group, *attached]),
+                    verify=family.verify,
                 )
             )
     return rank(scenarios)
 
 
+NEAR_TIE = 0.05
+"""Scores within 5% of each other are a near tie: the review says so rather than imply the
+order is meaningful."""
+
+
+def tied_with(scenarios: list[Scenario]) -> list[Scenario]:
+    """The scenarios after the first that tie it on everything but the name."""
+    if not scenarios:
+        return []
+    top = scenarios[0]
+    return [s for s in scenarios[1:] if top.ties(s)]
+
+
+def near_tie(top: Scenario, runner: Scenario) -> bool:
+    return top.score != runner.score and abs(top.score - runner.score) <= NEAR_TIE * max(
+        top.score, runner.score
+    )
+
+
 def rank(scenarios: list[Scenario]) -> list[Scenario]:
-    """By priority (risk x evidence weight), then evidence, then key."""
+    """By priority (risk x evidence weight), then evidence, the worst finding, harm, stake,
+    then key."""
     return sorted(scenarios, key=Scenario.rank_key)
 
 
@@ -325,14 +356,7 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
             f"so its priority is {top.priority:.0f} against {runner.priority:.0f}."
         )
     if top.score == runner.score:
-        if top.evidence != runner.evidence:
-            return f"It ties {them} on risk and rests on stronger evidence ({top.evidence})."
-        if top.worst != runner.worst:
-            return (
-                f"It ties {them} on risk; its worst finding is {top.worst.value} against "
-                f"{runner.worst.value}."
-            )
-        return f"It ties {them} on risk, evidence and severity; the two are ordered by name."
+        return f"It ties {them} on risk; {tie_break(top, runner, numbers=True)}."
     factors = {
         "it harms more of the next 90 days' predictions (T x R "
         f"{top.risk.exposure_reach:.3g} against {runner.risk.exposure_reach:.3g})": (
@@ -346,4 +370,62 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
         f"{runner.risk.impact:.3g})": top.risk.impact / max(runner.risk.impact, 1e-9),
     }
     reason = max(factors, key=lambda k: factors[k])
+    if near_tie(top, runner):
+        return (
+            f"Its {head} is within {NEAR_TIE:.0%} of {them}, a near tie: {reason}; treat both "
+            "as the biggest risk."
+        )
     return f"Its {head} beats {them}: {reason}."
+
+
+def why_first_words(top: Scenario, runner: Scenario | None) -> str:
+    """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers."""
+    if runner is None:
+        return "It is the only risk scenario found."
+    them = f"'{runner.title}'"
+    if top.score < runner.score:
+        return (
+            f"{them} scores higher on its own, but it rests on {runner.evidence} facts and this "
+            f"one on {top.evidence} ones, and evidence counts before assumption."
+        )
+    if top.score == runner.score:
+        return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
+    factors = {
+        "it harms more of the next 90 days' predictions": (
+            top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
+        ),
+        f"each prediction it reaches suffers more ({top.risk.harm} against {runner.risk.harm})": (
+            top.risk.effect / max(runner.risk.effect, 1e-9)
+        ),
+        f"more rides on what it touches ({top.risk.stake} against {runner.risk.stake})": (
+            top.risk.impact / max(runner.risk.impact, 1e-9)
+        ),
+    }
+    reason = max(factors, key=factors.__getitem__)
+    if near_tie(top, runner):
+        return f"It is nearly tied with {them}; {reason}, so treat both as the biggest risk."
+    return f"It is more likely to harm, or harms more, than {them}: {reason}."
+
+
+def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
+    """What orders two scenarios of the same score; never their names."""
+    if top.evidence != runner.evidence:
+        return f"it is shown first because it rests on stronger evidence ({top.evidence})"
+    if top.worst != runner.worst:
+        return (
+            f"it is shown first because its worst finding is {top.worst.value} against "
+            f"{runner.worst.value}"
+        )
+    if top.risk.effect != runner.risk.effect:
+        harm = f" (E {top.risk.effect:g} against {runner.risk.effect:g})" if numbers else ""
+        return (
+            "it is shown first because each prediction it reaches suffers more "
+            f"({top.risk.harm} against {runner.risk.harm}){harm}"
+        )
+    if top.risk.impact != runner.risk.impact:
+        stake = f" (I {top.risk.impact:.3g} against {runner.risk.impact:.3g})" if numbers else ""
+        return f"it is shown first because more rides on what it touches{stake}"
+    return (
+        "nothing else tells them apart (evidence, severity, harm and stake are the same), so "
+        "both are the biggest risk and both plans apply"
+    )

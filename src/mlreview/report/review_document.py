@@ -4,8 +4,10 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 from __future__ import annotations
 
 from mlreview.areas import pitfalls
+from mlreview.areas.assumed import note, sentence
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
+from mlreview.areas.scenario_families import FAMILIES
 from mlreview.document.blocks import (
     Bar,
     Bars,
@@ -29,7 +31,7 @@ from mlreview.document.blocks import (
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
-from mlreview.engine.scenarios import Scenario
+from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
 NO_QUESTIONS = (
@@ -129,11 +131,22 @@ def _steps(plan: Plan, first: int, last: int | None = None) -> Numbered:
     return Numbered(items, first)
 
 
-def _residual(plan: Plan) -> Paragraph | None:
+def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
+    """What is left once the plan is applied: in words on the opening screen, with the risk
+    figures in part 5."""
     if plan.residual is None:
         return None
-    left = "it is gone" if plan.residual == 0 else f"it falls to {plan.residual}"
-    nxt = f"; the next risk up is '{plan.next_up}' ({plan.next_score})" if plan.next_up else ""
+    if plan.residual == 0:
+        left = "it is gone"
+    elif numbers:
+        left = f"its risk falls from {score} to {plan.residual}"
+    elif plan.residual >= score:
+        left = "it does not fall"
+    else:
+        left = f"it falls by {1 - plan.residual / score:.0%}"
+    nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
+    if plan.next_up and numbers:
+        nxt += f" (risk {plan.next_score})"
     skipped = (
         f" {len(plan.unenacted)} step(s) change nothing the manifest records and are not counted."
         if plan.unenacted
@@ -152,14 +165,46 @@ def _top_risk(review: Review) -> Section:
     if review.top_risk is None or plan is None:
         return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
     shown = min(FIRST_ACTIONS, len(plan.steps))
+    body: list[Block] = []
     if len(plan.steps) <= shown:
-        note = "The whole plan is in the summary above."
-        return Section(title, (Paragraph(inline(note)),), "top-risk")
-    body: list[Block] = [
-        Paragraph(inline(f"Steps 1-{shown} and the proving step are in the summary above.")),
-        _steps(plan, shown + 1),
+        body.append(Paragraph(inline("The whole plan is in the summary above.")))
+    else:
+        body += [
+            Paragraph(inline(f"Steps 1-{shown} and the proving step are in the summary above.")),
+            _steps(plan, shown + 1),
+        ]
+    return Section(title, (*body, *_scoring(review)), "top-risk")
+
+
+def _scoring(review: Review) -> list[Block]:
+    """The numbers behind the opening screen's words: the top risk's score factor by factor
+    (docs/risk-model.md), why it leads, and every risk's score."""
+    blocks: list[Block] = [
+        Paragraph(
+            inline(
+                Span("How the risks were scored", "strong"),
+                " (risk = 1000 x T x R x E x I over the next 90 days; docs/risk-model.md):",
+            )
+        )
     ]
-    return Section(title, tuple(body), "top-risk")
+    top, plan = review.top_risk, review.plan
+    if top is not None:
+        head = f"{top.title}: risk {top.score} ({top.evidence})"
+        blocks += [Paragraph(inline(Span(head, "strong"))), _working(top)]
+    blocks.append(Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")))
+    residual = _residual(plan, top.score, numbers=True) if plan and top else None
+    if residual is not None:
+        blocks.append(residual)
+    blocks.append(
+        Bullets(
+            "Every risk's score (JSON has each one's working, scenarios[].working)",
+            tuple(
+                Item(inline(f"{rank}. {s.title}: risk {s.score} ({s.evidence})"))
+                for rank, s in enumerate(review.scenarios, 1)
+            ),
+        )
+    )
+    return blocks
 
 
 def _questions(review: Review) -> list[Block]:
@@ -226,8 +271,14 @@ def _bottom_line(review: Review) -> Paragraph:
         "declared": "the manifest states every fact it rests on",
         "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
     }[top.evidence]
+    tied = tied_with(review.scenarios)
+    also = (
+        f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
+        if tied
+        else ""
+    )
     return Paragraph(
-        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}; {evidence}.")
+        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}{also}; {evidence}.")
     )
 
 
@@ -239,19 +290,14 @@ def _parts(review: Review) -> Bullets:
     top = review.top_risk
     if top is not None:
         runner = review.runner_up
-        against = f", against {runner.score} for the runner-up '{runner.title}'" if runner else ""
-        if runner and runner.score > top.score:
-            # Said where the higher score is, or the line reads as ranking backwards.
-            against = (
-                f", above the runner-up '{runner.title}' (risk {runner.score}, "
-                f"{runner.evidence}) on evidence: priority {top.priority:.0f} against "
-                f"{runner.priority:.0f}"
-            )
+        against = f", ahead of '{runner.title}'" if runner else ""
+        if runner and top.ties(runner):
+            against = f", tied with '{runner.title}'"
         items.append(
             Item(
                 inline(
                     Span("5. The biggest risk:", "strong"),
-                    f" {top.title}: risk {top.score} ({top.evidence}){against}; its plan follows.",
+                    f" {top.title} ({_graded(top)}){against}; its plan follows.",
                 )
             )
         )
@@ -279,11 +325,55 @@ def _working(scenario: Scenario) -> Bullets:
     return Bullets("", tuple(Item(inline(line)) for line in scenario.risk.working))
 
 
+EVIDENCE_WORDS = {"observed": "seen in the data", "declared": "as declared", "assumed": "assumed"}
+"""A scenario's evidence grade as the opening screen says it."""
+
+
+def _graded(s: Scenario) -> str:
+    if s.evidence == "declared" and s.risk.defaults:
+        return "as declared, some figures assumed"
+    return EVIDENCE_WORDS[s.evidence]
+
+
+def _chance(p: float) -> str:
+    return "almost certain" if p >= 0.995 else f"a {p:.0%} chance"
+
+
+def _in_words(s: Scenario) -> Paragraph:
+    """How likely and how bad, in words, with every figure that rests on a default marked
+    where it is printed; the factors are in part 5."""
+    family = FAMILIES[s.family]
+    likely = []
+    for part in s.risk.parts:
+        if part.trigger == "present":
+            likely.append(
+                "it is happening now" if s.evidence == "observed" else "it acts now, as designed"
+            )
+        elif part.trigger == "growth":
+            likely.append("certain once traffic reaches the growth target")
+        elif part.trigger == "outage":
+            likely.append(
+                f"{_chance(part.likelihood)} of at least one outage of {s.anchor} "
+                "in the next 90 days"
+            )
+        else:
+            likely.append(f"{_chance(part.likelihood)} of {family.occurrence} in the next 90 days")
+    reached = s.risk.exposure_reach
+    extent = "under 1%" if reached < 0.01 else f"about {reached:.0%}"
+    text = (
+        f"How likely: {'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
+        f"{extent} of the next 90 days' predictions; {s.risk.stake}."
+    )
+    return Paragraph(inline(f"{text}{sentence(s.risk.defaults)}"))
+
+
 def _top_callout(review: Review, top: Scenario) -> Callout:
     body: list[Block] = [
         Paragraph(inline(top.effect_sentence)),
-        _working(top),
-        Paragraph(inline(Span("Why first:", "strong"), f" {review.top_risk_reason}")),
+        _in_words(top),
+        Paragraph(
+            inline(Span("Why first:", "strong"), f" {why_first_words(top, review.runner_up)}")
+        ),
     ]
     plan = review.plan
     if plan is not None:
@@ -293,30 +383,25 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
         if more:
             body.append(Paragraph(inline(Span(f"{more} more step(s) in part 5.", "muted"))))
         body.append(Paragraph(inline(Span(plan.verify, "strong"))))
-        residual = _residual(plan)
+        residual = _residual(plan, top.score, numbers=False)
         if residual is not None:
             body.append(residual)
-    return Callout(
-        f"The biggest risk: {top.title} — risk {top.score} ({top.evidence})", tuple(body)
-    )
+    return Callout(f"The biggest risk: {top.title} ({_graded(top)})", tuple(body))
 
 
 def _risks(review: Review) -> list[Block]:
     blocks: list[Block] = []
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
-        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence))]
-        blocks.append(
-            Section(f"{rank}. {s.title} — risk {s.score} ({s.evidence})", (*effect, _facts(s)))
-        )
+        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(s.risk.defaults)))]
+        blocks.append(Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s))))
     rest = review.scenarios[TOP_SCENARIOS:]
     if rest:
         blocks.append(
             Bullets(
                 "Lower risks",
                 tuple(
-                    Item(inline(f"{s.title} (risk {s.score}, {s.evidence}, {', '.join(s.rules)})"))
-                    for s in rest
+                    Item(inline(f"{s.title} ({_graded(s)}; {', '.join(s.rules)})")) for s in rest
                 ),
             )
         )

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from mlreview.areas.common import watched
+from mlreview.areas.domain import domain_of
 from mlreview.areas.record import Record
 from mlreview.document.cells import duration, number, share
 from mlreview.quant.power import HoldoutPlan as Sized
@@ -267,7 +268,7 @@ def design(system: System, loop: FeedbackLoop | None, model: Model) -> LoopDesig
     if shapes or selective:
         exploration = ExplorationPlan(
             fraction=holdout.fraction,
-            how="let through or show at random, independent of the score"
+            how=domain_of(system).try_at_random
             if selective
             else "epsilon-greedy over candidates the model would not pick",
             propensity_logged=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mlreview.areas.common import plural
+from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment, LoopRow, Step
 from mlreview.areas.feedback.design import LoopDesign
 from mlreview.areas.findings import Finding
@@ -139,7 +140,7 @@ def verdict(system: System, a: FeedbackAssessment, findings: list[Finding]) -> s
                 else ""
             )
             delay = f" arrive {p50}{p95} after the prediction (median)"
-        selective = ", only where the model let the case through" if r.selective_labels else ""
+        selective = f", {domain_of(system).unseen}" if r.selective_labels else ""
         holdout = f"; a {r.holdout_fraction:.1%} holdout" if r.holdout_fraction else "; no holdout"
         parts.append(f"{r.loop} labels for {r.model}{delay}{selective}{holdout}")
     if a.models_without_feedback:

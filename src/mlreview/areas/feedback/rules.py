@@ -98,8 +98,8 @@ def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             loop.label or loop,
             "observed_only_when",
             severity=Severity.CRITICAL if automated else None,
-            fix=f"For {share:.1%} of decisions, {domain.explore}; evaluate and retrain with "
-            "inverse-propensity weights." + _holdout_plan(ctx, loop.id),
+            fix=domain.unexplored_fix.format(share=f"{share:.1%}", explore=domain.explore)
+            + _holdout_plan(ctx, loop.id),
             enact={
                 (*loop.path, "exploration", "enabled"): True,
                 (*loop.path, "exploration", "fraction"): share,

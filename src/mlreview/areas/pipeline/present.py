@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from mlreview.areas.assumed import Assumed, component_field, note
 from mlreview.areas.common import plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.assessment import (
@@ -18,7 +19,7 @@ from mlreview.areas.pipeline.availability import PathAvailability
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
-from mlreview.document.cells import Availability, availability, number, table_of
+from mlreview.document.cells import Availability, availability, duration, number, table_of
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -203,8 +204,26 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         parts.append(
             f"{row.endpoint}'s path is {bound}{row.estimate:.3%} available and {verdict} its "
             f"{row.slo:.3%} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
+            + note(_assumed_repairs(system, row))
         )
     return "; ".join(parts) or "no single point of failure on a prediction path"
+
+
+def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
+    """The repair time the path's figure assumed, for the components that have the field."""
+    fields = [
+        (ident, where)
+        for ident in row.assumed_mttr_for
+        if (where := component_field(system, ident, "mttr")) is not None
+    ]
+    if not fields:
+        return []
+    length = duration((row.assumed_mttr_hours or 0.0) * 3600)
+    if len(fields) == 1:
+        ident, where = fields[0]
+        return [Assumed(f"{length} to repair {ident}", where)]
+    names = ", ".join(ident for ident, _ in fields)
+    return [Assumed(f"{length} to repair each of {names}", "mttr on each")]
 
 
 def _unchecked(row: PathAvailability) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlreview.areas.record import OMIT_NONE, Record
+from mlreview.areas.assumed import Assumed
+from mlreview.areas.record import INTERNAL, OMIT_NONE, Record
 from mlreview.areas.serving import batch_model
 from mlreview.areas.serving import capacity_model as capacity
 from mlreview.areas.serving.batch_model import BatchLevel, BatchLimit
@@ -108,6 +109,9 @@ class EndpointCapacity(Record):
     holds_target: bool | None = None
     """The one verdict at the growth target: every constraint takes its rate."""
     limited_by: str | None = None
+    assumed: list[Assumed] = field(default_factory=list, metadata=INTERNAL)
+    """Figures behind the verdict that rest on a default (the growth target, a service time),
+    each with the field that would settle it."""
 
     @property
     def online(self) -> bool:
@@ -245,6 +249,10 @@ def _validation(tests: list[LoadTestCheck]) -> str | None:
     return "; ".join(parts)
 
 
+def _declares_growth(system: System, e: Endpoint) -> bool:
+    return any(t and t.growth_multiplier for t in (e.traffic, system.manifest.system.traffic))
+
+
 def endpoint_row(
     system: System, e: Endpoint, override: float | None = None, sweep_points: int = 0
 ) -> EndpointCapacity:
@@ -261,6 +269,8 @@ def endpoint_row(
         max_replicas=e.replicas.max if e.replicas else None,
         sweep=[] if sweep_points else None,
     )
+    if override is None and not _declares_growth(system, e):
+        row.assumed.append(Assumed(f"{mult:g}x growth", "system.traffic.growth_multiplier"))
     for d in e.dependencies:
         calls = d.calls_per_request or 1.0
         row.dependencies.append(
@@ -275,6 +285,7 @@ def endpoint_row(
     model = capacity.build(system, e)
     if model is None:
         return row
+    row.assumed += model.defaults
     tested_replicas = model.tested_replicas
     for r in model.load_tests:
         rate = r.throughput_qps  # None: the file has no request rate to compare at

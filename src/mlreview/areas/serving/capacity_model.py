@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlreview.areas.assumed import Assumed, field_of
 from mlreview.areas.common import multiplier, peak_qps
 from mlreview.areas.record import Record
 from mlreview.datasets.loadtest import LoadTestRun, read
@@ -48,6 +49,8 @@ class CapacityModel:
     bounded_queue: bool
     assumptions: list[str]
     load_tests: list[LoadTestRun]
+    defaults: list[Assumed] = field(default_factory=list)
+    """The figures behind its ceilings that rest on a default, with the field to declare."""
     calibrated_on: list[str] = field(default_factory=list)
     """Files of the load tests that set the service time (the lowest-rate test when nothing
     is declared, the slowest test when it stretched it): they cannot validate the model."""
@@ -194,13 +197,30 @@ def build(
     runs = _load_tests(system, e) if runs is None else runs
     concurrency = e.concurrency_per_replica or 1
     assumptions: list[str] = []
+    defaults: list[Assumed] = []
+    timing: list[Assumed] = []
+    """Defaults a load test that calibrates the service time takes the place of."""
     try:
         service, notes = _service(system, e, runs, concurrency)
     except LookupError:
         return None
+    if service.basis == "claim":
+        timing.append(
+            Assumed(
+                f"{number(service.mean * 1000)} ms service time (the declared QPS per replica "
+                f"taken as {share(CLAIM_UTILISATION)} of saturation)",
+                field_of(system, e, "service_time.p50_ms"),
+            )
+        )
     if e.concurrency_per_replica is None:
         concurrency, note = _implied_concurrency(e, service)
         assumptions.append(note)
+        defaults.append(
+            Assumed(
+                f"{concurrency} request{'s' if concurrency != 1 else ''} in flight per replica",
+                field_of(system, e, "concurrency_per_replica"),
+            )
+        )
     assumptions += notes
     lowest = _lowest_rate_test(runs)
     calibrated = [lowest.file] if service.basis == "load test" and lowest else []
@@ -215,6 +235,9 @@ def build(
             extra += d.latency_ms * (d.calls_per_request or 1.0) / 1000.0
         else:
             assumptions.append(f"latency of {d.target} not declared; none added per request")
+            timing.append(
+                Assumed(f"0 ms per call to {d.target}", field_of(system, d, "latency_ms"))
+            )
     replicas = e.replicas
     lo = replicas.min if replicas and replicas.min is not None else 1
     hi = replicas.max if replicas and replicas.max is not None else lo
@@ -230,13 +253,21 @@ def build(
     if e.cold_start is None:
         assumptions.append(f"cold start not declared; assumed {duration(DEFAULT_COLD_START_S)}")
     timeout = float(e.request_timeout) if e.request_timeout is not None else DEFAULT_TIMEOUT_S
+    slo_s = e.slo.p99_ms / 1000.0 if e.slo and e.slo.p99_ms else None
+    if slo_s is None:
+        defaults.append(
+            Assumed(
+                f"a replica's limit at {share(NO_SLO_UTILISATION)} utilisation (no latency SLO)",
+                field_of(system, e, "slo.p99_ms"),
+            )
+        )
     model = CapacityModel(
         endpoint=e,
         service=service,
         concurrency=concurrency,
         routing=routing,
         extra_latency_s=extra,
-        slo_s=e.slo.p99_ms / 1000.0 if e.slo and e.slo.p99_ms else None,
+        slo_s=slo_s,
         min_replicas=max(lo, 0),
         max_replicas=max(hi, 1),
         autoscaled=autoscaled,
@@ -248,9 +279,13 @@ def build(
         ),
         assumptions=assumptions,
         load_tests=runs,
+        defaults=defaults,
         calibrated_on=calibrated,
     )
-    return _against_claim(_slowed_to_load_tests(model))
+    model = _against_claim(_slowed_to_load_tests(model))
+    if not model.calibrated_on:
+        model.defaults[:0] = timing
+    return model
 
 
 SLOWER_THAN_ASSUMED = 1.1

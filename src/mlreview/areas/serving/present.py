@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from mlreview.areas.assumed import note
 from mlreview.areas.common import plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving.assessment import (
@@ -274,7 +275,7 @@ def _endpoint_verdict(row: EndpointCapacity) -> str:
     if not broken:
         return (
             f"{row.endpoint} holds {row.multiplier:g}x ({target:,.0f} QPS at "
-            f"{grown.replicas} replicas): scalability is not the risk here"
+            f"{grown.replicas} replicas): scalability is not the risk here{note(row.assumed)}"
         )
     first = broken[0]
     need = (
@@ -289,7 +290,7 @@ def _endpoint_verdict(row: EndpointCapacity) -> str:
     if len(broken) > 1:
         nxt = broken[1]
         text += f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint})"
-    return text
+    return text + note(row.assumed)
 
 
 def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:
