@@ -13,11 +13,13 @@ core at work. Then, for memory, `mlreview profile` of 20M-row files (the 1M file
 one Parquet file, one CSV file, and folders of FOLDER_FILES of each, beside the 1M-row file:
 peak resident memory is each process's maximum RSS. All data is written under a temporary
 folder in /tmp and deleted at the end. Run with `python -m benchmarks.bench_skew [rows]`
-(`--no-memory` skips the 20M-row part). docs/skew.md records runs.
+(`--no-memory` skips the 20M-row part; `--help` lists the options). The one-thread run sets
+MLREVIEW_WORKERS=1. docs/skew.md records runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -29,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from mlreview.datasets.profile import WORKERS_VARIABLE
 
 ROWS = 1_000_000
 RUNS = 3
@@ -83,14 +87,6 @@ import sys, pyarrow.parquet as pq
 for path in sys.argv[1:]:
     pq.read_table(path)
 """
-ONE_THREAD = """
-import sys
-import mlreview.datasets.profile as profile
-from mlreview.cli import main
-
-profile.workers_default = lambda: 1  # what the same code does on one core
-sys.exit(main(sys.argv[1:]))
-"""
 BIG_ROWS = 20_000_000
 FOLDER_FILES = 2
 
@@ -106,10 +102,14 @@ class Run:
         return self.cpu / self.wall
 
 
-def measure(args: list[str], runs: int = RUNS) -> Run:
-    """Median wall and CPU seconds and the largest peak RSS (MB) over ``runs`` fresh processes."""
+def measure(args: list[str], runs: int = RUNS, workers: int | None = None) -> Run:
+    """Median wall and CPU seconds and the largest peak RSS (MB) over ``runs`` fresh processes,
+    on ``workers`` threads (default: the library's, one per core)."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop(WORKERS_VARIABLE, None)
+    if workers is not None:
+        env[WORKERS_VARIABLE] = str(workers)
     done = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -171,25 +171,42 @@ def memory(tmp: Path, training: Path) -> list[tuple[str, int, Run]]:
     return out
 
 
-def main() -> int:
-    if sys.argv[1:2] == ["--write"]:
-        write_data(Path(sys.argv[2]), int(sys.argv[3]))
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_skew",
+        description="Speed and memory of `mlreview skew` against a polars scan and a pyarrow read.",
+    )
+    parser.add_argument("rows", nargs="?", type=int, default=ROWS, help=f"default {ROWS:,}")
+    parser.add_argument(
+        "--no-memory", action="store_true", help=f"skip the {BIG_ROWS:,}-row memory part"
+    )
+    parser.add_argument(
+        "--write",
+        metavar="FOLDER",
+        help="only write the training/serving pair of ROWS rows into FOLDER (used internally)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(sys.argv[1:] if argv is None else argv)
+    rows = options.rows
+    if options.write:
+        write_data(Path(options.write), rows)
         return 0
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    rows = int(args[0]) if args else ROWS
     with tempfile.TemporaryDirectory(dir="/tmp") as name:
         tmp = Path(name)
         # Written by a child process: a child forked from a parent holding the data would count
         # the parent's pages in its own peak memory.
-        write = [sys.executable, "-m", "benchmarks.bench_skew", "--write", name, str(rows)]
+        write = [sys.executable, "-m", "benchmarks.bench_skew", str(rows), "--write", name]
         subprocess.run(write, check=True)
         training, serving = tmp / "training.parquet", tmp / "serving.parquet"
         both = [str(training), str(serving)]
         arrow = measure([sys.executable, "-c", PYARROW_READ, *both])
         scan = measure([sys.executable, "-c", BASELINE, *both])
         ours = measure([sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"])
-        alone = measure([sys.executable, "-c", ONE_THREAD, "skew", *both, "-f", "json"])
-        big = [] if "--no-memory" in sys.argv else memory(tmp, training)
+        alone = measure([sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"], workers=1)
+        big = [] if options.no_memory else memory(tmp, training)
     print(f"{rows:,} rows x 20 columns (15 numeric, 5 string), two Parquet files, median of {RUNS}")
     print()
     print("| what | wall s | CPU s | CPU / wall | peak MB | `mlreview skew` takes |")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from mlreview.cli import main
-from mlreview.datasets import read
+from mlreview.datasets import dataset, profile, read
 from mlreview.datasets.dataset import profile_paths, write_profile
 from mlreview.datasets.sketch import _rank
 from tests.conftest import ROOT
@@ -189,3 +189,34 @@ def test_what_if_progress_shows_on_a_terminal_only(
     monkeypatch.setattr("sys.stderr", terminal)
     main(["check", manifest, "-f", "json"])
     assert "what-if reviews" in terminal.getvalue() and "unknown fields" in terminal.getvalue()
+
+
+def test_mlreview_workers_sets_the_thread_count_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.parquet"
+    _frame(1, 3_000).write_parquet(path)
+    pools: list[int] = []
+    real_pool = profile._pool
+    monkeypatch.setattr(profile, "_pool", lambda n: pools.append(n) or real_pool(n))
+    ahead_calls: list[object] = []
+    real_ahead = dataset.ahead
+    monkeypatch.setattr(dataset, "ahead", lambda s: ahead_calls.append(s) or real_ahead(s))
+    monkeypatch.setenv("MLREVIEW_WORKERS", "1")
+    one = write_profile(profile_paths([str(path)]))
+    assert pools == [] and ahead_calls == []  # no column thread, no read-ahead thread
+    monkeypatch.setenv("MLREVIEW_WORKERS", "2")
+    two = write_profile(profile_paths([str(path)]))
+    assert pools == [2] and len(ahead_calls) == 1
+    assert one == two
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])
+def test_a_bad_mlreview_workers_is_one_line_and_exit_2(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MLREVIEW_WORKERS", value)
+    code = main(["profile", f"{FRAUD}/training.csv", "-o", "-"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and "MLREVIEW_WORKERS" in err and repr(value) in err, err

@@ -15,6 +15,7 @@ docs/skew.md records a run.
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from typing import Any
 from mlreview.cli import main as cli_main
 from mlreview.cli import skew as skew_cli
 from mlreview.datasets import dataset, exact, profile, read, skew
+from mlreview.datasets.profile import WORKERS_VARIABLE
 from mlreview.datasets.sketch import DistinctSketch, QuantileSketch
 
 STEPS: list[tuple[str, Callable[..., Any]]] = [
@@ -61,8 +63,7 @@ def main() -> int:
         return 2
     training, serving = sys.argv[1:]
     # One thread for the columns and for reading ahead: cProfile sees only its own thread.
-    profile.workers_default = lambda: 1
-    vars(dataset)["workers_default"] = profile.workers_default  # its own name for it
+    os.environ[WORKERS_VARIABLE] = "1"
     profiler = cProfile.Profile(time.process_time)
     with tempfile.TemporaryDirectory() as folder:
         out = str(Path(folder) / "skew.json")

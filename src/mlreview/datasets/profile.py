@@ -1,7 +1,8 @@
 """Per-column profiles built in one pass over batches of rows, merged across batches and files.
 
-A profile keeps counts, null/NaN/inf counts, min/max, mean and variance (merged exactly with
-Chan's formula), a 1%-relative-error quantile sketch, a distinct-count sketch, the most frequent
+A profile keeps counts, null/NaN/inf counts, min/max, the sum and the sum of squares as exact
+integers (datasets/exact.py, so merging batches in any order gives the same mean and variance),
+a 1%-relative-error quantile sketch, a distinct-count sketch, the most frequent
 values with their counts, the share of values with 0, 1, 2 or more decimals, string shape (case,
 whitespace, length, numeric-looking) and, for timestamps, hour-of-day and day-of-week counts.
 Comparing two saved profiles needs no raw data.
@@ -463,8 +464,18 @@ def _column(frame: pl.DataFrame, name: str, candidates: Collection[Any] = ()) ->
     return col
 
 
+WORKERS_VARIABLE = "MLREVIEW_WORKERS"
+
+
 def workers_default() -> int:
-    """The cores this process may run on."""
+    """The threads to profile on: ``MLREVIEW_WORKERS`` when set (1 runs everything on the
+    calling thread, reading included), else the cores this process may run on."""
+    raw = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            message = f"expected a whole number of threads, at least 1; got {raw!r}"
+            raise InputError.single(WORKERS_VARIABLE, message)
+        return int(raw)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -152,28 +152,22 @@ class QuantileSketch:
 
 
 def _rank(rest: np.ndarray) -> np.ndarray:
-    """64 - floor(log2(rest)) of each value, as the float logarithm gives it, in integer steps.
+    """64 - floor(log2(rest)) of each value, as the float logarithm gives it; 65 for 0.
 
-    ``rest`` keeps at most 53 significant bits, so it converts to float exactly and floor(log2)
-    is its bit length - 1; only a value whose 40 bits below the leading one are all set, where
-    the float logarithm may round up to the next power of two, is recomputed with it. ``rest``
-    is overwritten; the result is a scratch array."""
-    smear = scratch("smear", rest.size, np.uint64)
-    spare = scratch("spare", rest.size, np.uint64)
-    np.copyto(smear, rest)
-    for step in (1, 2, 4, 8, 16, 32):
-        np.right_shift(smear, np.uint64(step), out=spare)
-        smear |= spare
+    floor(log2) of a positive float is its exponent, read from its bits in one pass instead of
+    taking the logarithm; only a value whose float's top 40 mantissa bits are all set, where the
+    float logarithm may round up to the next power of two, is recomputed with it. The result
+    is a scratch array."""
+    bits = scratch("rank_bits", rest.size, np.float64)
+    np.copyto(bits, rest, casting="unsafe")
+    bits_u = bits.view(np.uint64)
     rank = scratch("rank", rest.size, np.int64)
-    np.subtract(65, np.bitwise_count(smear), out=rank, dtype=np.int64)
-    np.right_shift(smear, np.uint64(1), out=spare)  # the bits below the leading one
-    smear ^= spare  # the leading one
-    smear >>= np.uint64(40)
-    np.invert(rest, out=rest)
-    spare &= rest  # the unset bits below the leading one
-    near = spare < smear
+    np.right_shift(bits_u, np.uint64(52), out=rank.view(np.uint64))  # the biased exponent
+    np.maximum(rank, 1022, out=rank)  # 0 has exponent field 0; 1022 gives it rank 65
+    np.subtract(1023 + 64, rank, out=rank)
+    bits_u &= np.uint64((1 << 52) - 1)  # the mantissa
+    near = bits_u >= np.uint64(((1 << 40) - 1) << 12)
     if near.any():
-        np.invert(rest, out=rest)
         rank[near] = 64 - np.floor(np.log2(rest[near].astype(np.float64))).astype(np.int64)
     return rank
 
