@@ -24,7 +24,8 @@ merges; docs/skew.md records what was run, and at which sizes).
 (ROWS rows a side, a `request_id` key, files of at most FILE_ROWS rows) and times `mlreview skew
 TRAINING SERVING --key request_id -f json` on one machine and on Spark local[2] the same way,
 and whether the two reports are the same bytes; `python -m benchmarks.bench_spark merge
-[merges]` makes only the partial-profile and merge measurements.
+[merges]` makes only the partial-profile and merge measurements, and `python -m
+benchmarks.bench_spark profile ROWS` only the two profiles and their comparison.
 """
 
 from __future__ import annotations
@@ -205,8 +206,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
             merges(write_data(Path(tmp), FILE_ROWS)[0], count)
         return
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else MERGES
+    # `profile ROWS`: the profiles only, for sizes where the two skew runs would double the wait.
+    with_skew = sys.argv[1:2] != ["profile"]
+    args = sys.argv[1:] if with_skew else sys.argv[2:]
+    rows = int(args[0]) if args else 2_000_000
+    count = int(args[1]) if len(args) > 1 else MERGES
     cli = [sys.executable, "-m", "mlreview"]
     spark = ["--engine", "spark", "--spark-master", "local[2]"]
     with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
@@ -229,6 +233,8 @@ def main() -> None:
                 f"{done.jvm:>9.0f}{done.worker:>11.0f}"
             )
         for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+            if not with_skew:
+                break
             done = measure([*cli, "skew", str(data), str(data), "-f", "json", *extra])
             print(
                 f"{'skew, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
@@ -236,7 +242,8 @@ def main() -> None:
             )
         same = outputs["single machine"] == outputs["spark local[2]"]
         print(f"profiles byte-identical: {same}")
-        merges(source, count)
+        if with_skew:
+            merges(source, count)
 
 
 if __name__ == "__main__":
