@@ -224,7 +224,8 @@ def main() -> None:
         print(f"{rows:,} rows x 20 columns, {rows // FILE_ROWS} Parquet files")
         print(f"{'run':<28}{'wall s':>8}{'driver MB':>11}{'JVM MB':>9}{'worker MB':>11}")
         outputs = {}
-        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
+        engines = (("single machine", []), ("spark local[2]", spark))
+        for engine, extra in engines:
             out = folder / f"{engine[:5]}.json"
             done = measure([*cli, "profile", str(data), "-o", str(out), *extra])
             outputs[engine] = out.read_bytes()
@@ -232,9 +233,7 @@ def main() -> None:
                 f"{'profile, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
                 f"{done.jvm:>9.0f}{done.worker:>11.0f}"
             )
-        for engine, extra in (("single machine", []), ("spark local[2]", spark)):
-            if not with_skew:
-                break
+        for engine, extra in engines if with_skew else ():
             done = measure([*cli, "skew", str(data), str(data), "-f", "json", *extra])
             print(
                 f"{'skew, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
