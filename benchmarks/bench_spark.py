@@ -224,7 +224,10 @@ def main() -> None:
         print(f"{rows:,} rows x 20 columns, {rows // FILE_ROWS} Parquet files")
         print(f"{'run':<28}{'wall s':>8}{'driver MB':>11}{'JVM MB':>9}{'worker MB':>11}")
         outputs = {}
-        engines = (("single machine", []), ("spark local[2]", spark))
+        engines: tuple[tuple[str, list[str]], ...] = (
+            ("single machine", []),
+            ("spark local[2]", spark),
+        )
         for engine, extra in engines:
             out = folder / f"{engine[:5]}.json"
             done = measure([*cli, "profile", str(data), "-o", str(out), *extra])
