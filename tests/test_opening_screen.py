@@ -160,3 +160,14 @@ def test_an_assumed_availability_is_marked_with_its_field() -> None:
         "(assumed 99.900% availability of promotions: set sources[promotions].availability; "
         "assumed 1 h to repair promotions: set sources[promotions].mttr)"
     ) in flat
+
+
+def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> None:
+    # Equifax's top risk is a family titled "A bad version of ... reaches all traffic".
+    path = ROOT / "benchmarks" / "incidents" / "equifax-oms-attributes-2022" / "system.yaml"
+    text = _terminal(path)
+    bottom = next(line for line in text.splitlines() if line.startswith("Bottom line:"))
+    assert bottom.startswith("Bottom line: fix this first: a bad version of "), bottom
+    for examples in (FRAUD, path):
+        assert "step(s)" not in _terminal(examples)
+    assert re.search(r"\b1 more steps\b|\b[02-9] more step\b", _terminal(FRAUD)) is None

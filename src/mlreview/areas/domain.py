@@ -90,8 +90,8 @@ DOMAINS = {
             {
                 "selective-labels": Wording(
                     "{anchor} records sales, not demand: stock-outs censor the labels",
-                    "where an item sells out, {who} record sales that stop at the stock on "
-                    "hand, so the labels undercount demand; the next model learns the shortfall "
+                    "where an item sells out, the recorded sales stop at the stock on hand, so "
+                    "the labels undercount demand; the next model learns the shortfall "
                     "as low demand, orders less and stocks out more",
                     "replay the last 90 days with stock-out days flagged as censored: the "
                     "corrected forecast's bias on items that stocked out must fall to within 5% "

@@ -148,7 +148,9 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
     if plan.next_up and numbers:
         nxt += f" (risk {plan.next_score})"
     skipped = (
-        f" {len(plan.unenacted)} step(s) change nothing the manifest records and are not counted."
+        f" {_steps_count(len(plan.unenacted))} change"
+        f"{'s' if len(plan.unenacted) == 1 else ''} nothing the manifest records and "
+        f"{'is' if len(plan.unenacted) == 1 else 'are'} not counted."
         if plan.unenacted
         else ""
     )
@@ -262,6 +264,19 @@ TOP_SCENARIOS = 5
 FIRST_ACTIONS = 3
 
 
+def _steps_count(count: int, what: str = "") -> str:
+    return f"{count} {what}step{'' if count == 1 else 's'}"
+
+
+# A title opening with one of these words is a sentence; after "fix this first:" it continues one.
+SENTENCE_OPENERS = frozenset({"A", "An", "The", "One", "No", "Every", "Each"})
+
+
+def _continued(title: str) -> str:
+    first, _, rest = title.partition(" ")
+    return f"{first.lower()} {rest}" if first in SENTENCE_OPENERS and rest else title
+
+
 def _bottom_line(review: Review) -> Paragraph:
     top = review.top_risk
     if top is None:
@@ -278,7 +293,10 @@ def _bottom_line(review: Review) -> Paragraph:
         else ""
     )
     return Paragraph(
-        inline(Span("Bottom line:", "strong"), f" fix this first: {top.title}{also}; {evidence}.")
+        inline(
+            Span("Bottom line:", "strong"),
+            f" fix this first: {_continued(top.title)}{also}; {evidence}.",
+        )
     )
 
 
@@ -381,7 +399,9 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
         body.append(_steps(plan, 1, shown))
         more = len(plan.steps) - shown
         if more:
-            body.append(Paragraph(inline(Span(f"{more} more step(s) in part 5.", "muted"))))
+            body.append(
+                Paragraph(inline(Span(f"{_steps_count(more, 'more ')} in part 5.", "muted")))
+            )
         body.append(Paragraph(inline(Span(plan.verify, "strong"))))
         residual = _residual(plan, top.score, numbers=False)
         if residual is not None:
