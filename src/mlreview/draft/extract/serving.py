@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mlreview.draft.draft import Draft
 from mlreview.draft.extract.failure import call_facts, dependency_facts, endpoint_fallback
 from mlreview.draft.extract.find import (
     first,
@@ -207,13 +208,7 @@ def _endpoint_dependency(r: Reading, key: tuple[str, ...], target: str, head: st
         "reading taken: the service calls each model endpoint the text describes"
     )
     near = [s for s in r.sents if re.search(rf"\b{re.escape(head)}\b", s.lower)]
-    for field, words in call_facts(dep, near).items():
-        value = dep[field]
-        if isinstance(value, dict):
-            for inner in value:
-                d.words[(*key, "dependencies", index, field, inner)] = words
-        else:
-            d.words[(*key, "dependencies", index, field)] = words
+    _quote_facts(d, (*key, "dependencies", index), dep, call_facts(dep, near))
 
 
 def _mode(r: Reading) -> tuple[str, str] | None:
@@ -718,6 +713,19 @@ def _logging(r: Reading, key: tuple[str, ...]) -> None:
             r.draft.put((*key, "logging", "sample_rate"), round(rate, 6), quote(s, *share.span()))
 
 
+def _quote_facts(
+    d: Draft, at: tuple[str, ...], dep: dict[str, object], facts: dict[str, str]
+) -> None:
+    """The words each of a dependency's facts was read from, at each field it set."""
+    for field, words in facts.items():
+        value = dep[field]
+        if isinstance(value, dict):
+            for inner in value:
+                d.words[(*at, field, inner)] = words
+        else:
+            d.words[(*at, field)] = words
+
+
 def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> None:
     d = r.draft
     deps: list[dict[str, object]] = d.data["endpoints"][key[1]].setdefault("dependencies", [])
@@ -727,10 +735,4 @@ def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> No
     deps.append(dep)
     index = str(len(deps) - 1)
     d.words[(*key, "dependencies", index, "target")] = quote(m.sentence, m.start, m.end)
-    for field, words in dependency_facts(r, dep, target, m).items():
-        value = dep[field]
-        if isinstance(value, dict):
-            for inner in value:
-                d.words[(*key, "dependencies", index, field, inner)] = words
-        else:
-            d.words[(*key, "dependencies", index, field)] = words
+    _quote_facts(d, (*key, "dependencies", index), dep, dependency_facts(r, dep, target, m))
