@@ -342,6 +342,30 @@ def rank(scenarios: list[Scenario]) -> list[Scenario]:
     return sorted(scenarios, key=Scenario.rank_key)
 
 
+def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
+    """The factor of the risk in which ``top`` leads ``runner`` by the largest ratio, in words,
+    with the factors' values when ``numbers``."""
+    mine, theirs = top.risk, runner.risk
+    if numbers:
+        reach = f" (T x R {mine.exposure_reach:.3g} against {theirs.exposure_reach:.3g})"
+        harm = f"E {mine.effect:g} against {theirs.effect:g}"
+        stake = f"I {mine.impact:.3g} against {theirs.impact:.3g}"
+    else:
+        reach = ""
+        harm = f"{mine.harm} against {theirs.harm}"
+        stake = f"{mine.stake} against {theirs.stake}"
+    factors = {
+        f"it harms more of the next 90 days' predictions{reach}": (
+            mine.exposure_reach / max(theirs.exposure_reach, 1e-9)
+        ),
+        f"each prediction it reaches suffers more ({harm})": (
+            mine.effect / max(theirs.effect, 1e-9)
+        ),
+        f"more rides on what it touches ({stake})": mine.impact / max(theirs.impact, 1e-9),
+    }
+    return max(factors, key=factors.__getitem__)
+
+
 def why_first(top: Scenario, runner: Scenario | None) -> str:
     """Why ``top`` outranks ``runner``, naming the factor that decides it, with the numbers."""
     head = f"risk {top.score} ({top.evidence})"
@@ -357,19 +381,7 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
         )
     if top.score == runner.score:
         return f"It ties {them} on risk; {tie_break(top, runner, numbers=True)}."
-    factors = {
-        "it harms more of the next 90 days' predictions (T x R "
-        f"{top.risk.exposure_reach:.3g} against {runner.risk.exposure_reach:.3g})": (
-            top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
-        ),
-        "each prediction it reaches suffers more (E "
-        f"{top.risk.effect:g} against {runner.risk.effect:g})": (
-            top.risk.effect / max(runner.risk.effect, 1e-9)
-        ),
-        f"more rides on what it touches (I {top.risk.impact:.3g} against "
-        f"{runner.risk.impact:.3g})": top.risk.impact / max(runner.risk.impact, 1e-9),
-    }
-    reason = max(factors, key=lambda k: factors[k])
+    reason = _deciding_factor(top, runner, numbers=True)
     if near_tie(top, runner):
         return (
             f"Its {head} is within {NEAR_TIE:.0%} of {them}, a near tie: {reason}; treat both "
@@ -390,21 +402,10 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         )
     if top.score == runner.score:
         return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
-    factors = {
-        "it harms more of the next 90 days' predictions": (
-            top.risk.exposure_reach / max(runner.risk.exposure_reach, 1e-9)
-        ),
-        f"each prediction it reaches suffers more ({top.risk.harm} against {runner.risk.harm})": (
-            top.risk.effect / max(runner.risk.effect, 1e-9)
-        ),
-        f"more rides on what it touches ({top.risk.stake} against {runner.risk.stake})": (
-            top.risk.impact / max(runner.risk.impact, 1e-9)
-        ),
-    }
-    reason = max(factors, key=factors.__getitem__)
+    reason = _deciding_factor(top, runner, numbers=False)
     if near_tie(top, runner):
         return f"It is nearly tied with {them}; {reason}, so treat both as the biggest risk."
-    return f"It is more likely to harm, or harms more, than {them}: {reason}."
+    return f"It ranks above {them} because {reason}."
 
 
 def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
