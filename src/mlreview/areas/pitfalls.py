@@ -212,20 +212,18 @@ def _parsed(text: str) -> tuple[yaml.Node | None, Any]:
     whose messages the tests and users know."""
     if yaml.__with_libyaml__:
         try:
-            loader = yaml.CSafeLoader(text)
-            try:
-                node = loader.get_single_node()
-                return node, None if node is None else loader.construct_document(node)
-            finally:
-                loader.dispose()
+            return _parse_with(yaml.CSafeLoader(text))
         except yaml.YAMLError:
             pass
-    pure = yaml.SafeLoader(text)
+    return _parse_with(yaml.SafeLoader(text))
+
+
+def _parse_with(loader: yaml.SafeLoader | yaml.CSafeLoader) -> tuple[yaml.Node | None, Any]:
     try:
-        node = pure.get_single_node()
-        return node, None if node is None else pure.construct_document(node)
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
     finally:
-        pure.dispose()
+        loader.dispose()
 
 
 def load(text: str, origin: str) -> tuple[Pitfall, ...]:
