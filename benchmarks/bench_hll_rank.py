@@ -1,7 +1,7 @@
 """CPU time of the HyperLogLog rank (`sketch._rank`, read from the float exponent) beside the
-six-step bit smear it replaced (kept in tests/test_hll_rank.py as the test's reference), on the
-same hashes shaped as `DistinctSketch.add` shapes them. Process CPU seconds, best of RUNS, so
-other processes' load moves the figures less than wall time.
+six-step bit smear it replaced (kept in benchmarks/hll_rank_reference.py as the tests'
+reference), on the same hashes shaped as `DistinctSketch.add` shapes them. Process CPU
+seconds, best of RUNS, so other processes' load moves the figures less than wall time.
 
     python -m benchmarks.bench_hll_rank [values]
 """
@@ -12,8 +12,8 @@ import sys
 import time
 
 import numpy as np
-from tests.test_hll_rank import smear_rank
 
+from benchmarks.hll_rank_reference import smear_rank
 from mlreview.datasets.sketch import _rank
 
 RUNS = 5
