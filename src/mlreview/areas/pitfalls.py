@@ -17,6 +17,7 @@ from mlreview.problems import InputError, Problem
 from mlreview.system.catalogue import lookup
 from mlreview.system.manifest import Endpoint, Feature, Model, Pipeline, Source, Store
 from mlreview.system.system import System
+from mlreview.system.yaml_source import SAFE_LOADER
 
 TOPICS: dict[str, str] = {
     "code_paths": "a feature computed by separate training and serving code",
@@ -210,9 +211,9 @@ def _parsed(text: str) -> tuple[yaml.Node | None, Any]:
     it is there (every review loads the catalogue, and the pure-Python parser took about a
     tenth of a 300-feature review), but the error of a malformed file is the pure parser's,
     whose messages the tests and users know."""
-    if yaml.__with_libyaml__:
+    if SAFE_LOADER is not yaml.SafeLoader:
         try:
-            return _parse_with(yaml.CSafeLoader(text))
+            return _parse_with(SAFE_LOADER(text))
         except yaml.YAMLError:
             pass
     return _parse_with(yaml.SafeLoader(text))

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from mlreview.system.yaml_source import SAFE_LOADER
+
 
 @dataclass(frozen=True)
 class Technology:
@@ -44,8 +46,7 @@ class Kind:
 def _data() -> dict[str, Any]:
     text = resources.files("mlreview.system").joinpath("catalogue.yaml").read_text("utf-8")
     # libyaml when it is there: every review reads this file, and it is the shipped one.
-    loader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-    data: dict[str, Any] = yaml.load(text, Loader=loader)
+    data: dict[str, Any] = yaml.load(text, Loader=SAFE_LOADER)
     return data
 
 
