@@ -24,22 +24,22 @@ from tests.test_profile_parallel import _mixed
 HAVE_PYSPARK = importlib.util.find_spec("pyspark") is not None
 
 
-def _java() -> bool:
+NO_PYSPARK = "Spark tests skipped: pyspark is not installed (pip install '.[spark]')"
+NO_JAVA = "Spark tests skipped: no Java runtime (java on PATH or JAVA_HOME); Spark needs Java 17+"
+
+
+def _why_no_session() -> str | None:
+    """Why a Spark session cannot start here (pyspark missing is named before Java), or None."""
     if not HAVE_PYSPARK:
-        return False
+        return NO_PYSPARK
     from mlreview.spark.session import java_found
 
-    return java_found()
+    return None if java_found() else NO_JAVA
 
 
-needs_spark = pytest.mark.skipif(
-    not HAVE_PYSPARK,
-    reason="Spark tests skipped: pyspark is not installed (pip install '.[spark]')",
-)
-needs_java = pytest.mark.skipif(
-    not _java(),
-    reason="Spark tests skipped: no Java runtime (java on PATH or JAVA_HOME); Spark needs Java 17+",
-)
+needs_spark = pytest.mark.skipif(not HAVE_PYSPARK, reason=NO_PYSPARK)
+_NO_SESSION = _why_no_session()
+needs_java = pytest.mark.skipif(_NO_SESSION is not None, reason=_NO_SESSION or "")
 
 
 @pytest.fixture(scope="module")

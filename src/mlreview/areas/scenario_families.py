@@ -39,8 +39,8 @@ class Family:
     damage: float
     """Harm to one reached prediction, 0-1 (docs/risk-model.md): a constant passed off as data
     destroys the feature (1); a differently computed value distorts it (0.5); no answer (0.6)."""
-    occurrence: str = "each bad change"
-    """What one event of an event-triggered cause is, for the working: 'each failed run'."""
+    occurrence: str = "bad change"
+    """What one event of an event-triggered cause is, as a noun phrase: 'failed run'."""
 
     def heading(self, anchor: str) -> str:
         return self.title.format(anchor=anchor)
@@ -68,7 +68,7 @@ FAMILIES: dict[str, Family] = {
         "replay a day of logged requests through the training code: fewer than 1% of "
         "{anchor} values may differ",
         0.5,
-        occurrence="each change to one side's code",
+        occurrence="change to one side's code",
     ),
     "leakage": Family(
         "{anchor} leaks the outcome into training",
@@ -90,7 +90,7 @@ FAMILIES: dict[str, Family] = {
         "skip one run of the job that refreshes {anchor} on staging: an alert must fire "
         "before its budget passes and serving must fall back to last-known-good values",
         0.4,
-        occurrence="each missed refresh",
+        occurrence="missed refresh",
     ),
     "source-outage": Family(
         "{anchor} fails and serving has no declared answer",
@@ -122,7 +122,7 @@ FAMILIES: dict[str, Family] = {
         "replay a renamed or retyped column from {anchor} in staging: validation must "
         "stop it before training or serving uses it",
         0.5,
-        occurrence="each upstream change",
+        occurrence="upstream change",
     ),
     "pipeline-outage": Family(
         "{anchor} fails or runs late and what it feeds goes stale",
@@ -134,7 +134,7 @@ FAMILIES: dict[str, Family] = {
         "fail one run of {anchor} on staging: an alert must fire and a re-run must "
         "backfill without duplicates",
         0.4,
-        occurrence="each failed or late run",
+        occurrence="failed or late run",
     ),
     "schedule-race": Family(
         "{anchor} is read before its run finishes",
@@ -188,7 +188,7 @@ FAMILIES: dict[str, Family] = {
         "ship a deliberately degraded version of {anchor} to canary: the guardrails must "
         "roll it back automatically",
         0.5,
-        occurrence="each bad release",
+        occurrence="bad release",
     ),
     "bad-training-data": Family(
         "Bad data trains and ships a worse {anchor}",
@@ -199,7 +199,7 @@ FAMILIES: dict[str, Family] = {
         "train on a corrupted partition in staging: validation must block the run or the "
         "gate must veto the model",
         0.5,
-        occurrence="each bad training set",
+        occurrence="bad training set",
     ),
     "stale-model": Family(
         "{anchor}: labels arrive too late to retrain on or to measure by",
@@ -244,7 +244,7 @@ FAMILIES: dict[str, Family] = {
         "replay last quarter's data with a month shifted by one standard deviation: the drift "
         "trigger must start a retrain within a day",
         0.5,
-        occurrence="each shift in the world",
+        occurrence="shift in the world",
     ),
     "bad-artefact": Family(
         "A bad output of {anchor} reaches serving and every request fails",
@@ -256,7 +256,7 @@ FAMILIES: dict[str, Family] = {
         "publish an oversized or malformed output of {anchor} to one canary location: the "
         "validation must refuse it and serving must keep the last good version",
         0.6,
-        occurrence="each bad output",
+        occurrence="bad output",
     ),
     "unchecked-output": Family(
         "A bad run of {anchor} is served as if it were good",
@@ -268,7 +268,7 @@ FAMILIES: dict[str, Family] = {
         "write a deliberately corrupted output of {anchor} (half the rows, shuffled ids) to a "
         "staging copy: the check must refuse it before serving reads it",
         0.5,
-        occurrence="each bad output",
+        occurrence="bad output",
     ),
     "offline-online-gap": Family(
         "Offline evaluation of {anchor} overstates production quality",
@@ -291,7 +291,7 @@ FAMILIES: dict[str, Family] = {
         "replay a day of traffic with the score shifted up by 0.1 on canary: the action "
         "limit must hold and page",
         1.0,
-        occurrence="each drift of its inputs",
+        occurrence="drift of its inputs",
     ),
     "review-hygiene": Family(
         "Review hygiene",

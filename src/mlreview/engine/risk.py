@@ -541,7 +541,7 @@ class RiskModel:
             reach = self.reach(family, anchor, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
             parts.append(Part(trigger, rules, likelihood, exposure, reach))
-            words = f"On {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
+            words = f"On each {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             working.append(f"{words} ({', '.join(rules)}): " + "; ".join(lines))
         effect = self._effect(family, family_key, anchor, findings, working)
         impact = self.impact(

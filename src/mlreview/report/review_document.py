@@ -286,6 +286,8 @@ def _bottom_line(review: Review) -> Paragraph:
         "declared": "the manifest states every fact it rests on",
         "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
     }[top.evidence]
+    if top.evidence == "declared" and top.risk.defaults:
+        evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
     tied = tied_with(review.scenarios)
     also = (
         f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
@@ -375,7 +377,8 @@ def _in_words(s: Scenario) -> Paragraph:
                 "in the next 90 days"
             )
         else:
-            likely.append(f"{_chance(part.likelihood)} of {family.occurrence} in the next 90 days")
+            once = f"at least one {family.occurrence}"
+            likely.append(f"{_chance(part.likelihood)} of {once} in the next 90 days")
     reached = s.risk.exposure_reach
     extent = "under 1%" if reached < 0.01 else f"about {reached:.0%}"
     text = (

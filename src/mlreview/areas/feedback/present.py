@@ -135,11 +135,11 @@ def verdict(system: System, a: FeedbackAssessment, findings: list[Finding]) -> s
         if r.label_delay_p50_days is not None:
             p50 = format_seconds(r.label_delay_p50_days * 86400)
             p95 = (
-                f" (p95 {format_seconds(r.label_delay_p95_days * 86400)})"
-                if (r.label_delay_p95_days)
+                f", p95 {format_seconds(r.label_delay_p95_days * 86400)}"
+                if r.label_delay_p95_days
                 else ""
             )
-            delay = f" arrive {p50}{p95} after the prediction (median)"
+            delay = f" arrive {p50} after the prediction (median{p95})"
         selective = f", {domain_of(system).unseen}" if r.selective_labels else ""
         holdout = f"; a {r.holdout_fraction:.1%} holdout" if r.holdout_fraction else "; no holdout"
         parts.append(f"{r.loop} labels for {r.model}{delay}{selective}{holdout}")
