@@ -66,10 +66,14 @@ def test_loops_drawn_in_markdown_and_html() -> None:
     assert "hold out 0.1% of traffic" in html
 
 
-def test_rules_quote_the_designed_holdout() -> None:
+def test_rules_quote_the_designed_holdout_once() -> None:
+    """The holdout's sizing is the holdout rule's fix; the exploration rules ask for the same
+    share and do not repeat it."""
     done = reviewed(FRAUD)
-    (feed001,) = [f for f in done.findings if f.rule == "FEED001"]
-    assert "a 0.1% random holdout detects a 20% change in 96.5 days" in feed001.fix
+    fixes = {f.rule: f.fix for f in done.findings if f.rule in ("FEED001", "FEED004", "FEED010")}
+    assert "a 0.1% random holdout detects a 20% change in 96.5 days" in fixes["FEED010"]
+    assert "detects a" not in fixes["FEED001"]
+    assert "0.1%" in fixes["FEED001"] and "For 0.1% of decisions" in fixes["FEED004"]
 
 
 def test_a_forecast_and_replenish_system_meets_selective_labels_as_censored_demand() -> None:

@@ -10,7 +10,8 @@ from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.feedback.design import daily_predictions
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
-from mlreview.document.cells import number, share
+from mlreview.document.cells import number
+from mlreview.document.cells import share as share_text
 from mlreview.system.manifest import Model, Source
 from mlreview.system.units import format_seconds
 
@@ -24,7 +25,7 @@ def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:
     if not h or h.fraction is None or h.days_to_detect is None or h.outcomes_needed is None:
         return ""
     return (
-        f" Here: {h.phrase} detects a {share(h.min_detectable_effect)} "
+        f" Here: {h.phrase} detects a {share_text(h.min_detectable_effect)} "
         f"change in {number(h.days_to_detect)} days ({h.outcomes_needed:,} labelled outcomes)."
     )
 
@@ -50,6 +51,13 @@ def _exploration_cost(ctx: Context[FeedbackAssessment], model_id: str, share: fl
     if base:
         text += f"; at the {base:g} base rate about {per_day * base:,.0f} of them are positives"
     return text
+
+
+def _exploration_share(ctx: Context[FeedbackAssessment], loop_id: str) -> float:
+    """The share to act on at random: the designed loop's holdout share (sized by its power
+    calculation), else 1%. Every rule that asks for exploration on a loop asks for this one."""
+    design = ctx.assessment.design_for(loop_id)
+    return design.holdout.fraction if design and design.holdout.fraction else 0.01
 
 
 def _model(ctx: Context[FeedbackAssessment], ident: str) -> Model:
@@ -89,8 +97,7 @@ def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             and ctx.system.manifest.system.decision.automated_action
         )
         domain = domain_of(ctx.system)
-        design = ctx.assessment.design_for(loop.id)
-        share = design.holdout.fraction if design and design.holdout.fraction else 0.01
+        share = _exploration_share(ctx, loop.id)
         yield p.hit(
             [loop.id, loop.model],
             f"Labels for {loop.model} arrive only when '{when}', and no holdout or exploration "
@@ -98,8 +105,7 @@ def selective_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             loop.label or loop,
             "observed_only_when",
             severity=Severity.CRITICAL if automated else None,
-            fix=domain.unexplored_fix.format(share=f"{share:.1%}", explore=domain.explore)
-            + _holdout_plan(ctx, loop.id),
+            fix=domain.unexplored_fix.format(share=share_text(share), explore=domain.explore),
             enact={
                 (*loop.path, "exploration", "enabled"): True,
                 (*loop.path, "exploration", "fraction"): share,
@@ -202,15 +208,17 @@ def self_reinforcing(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         if enabled and fraction != 0:
             continue
         domain = domain_of(ctx.system)
+        share = _exploration_share(ctx, loop.id)
         yield p.hit(
             [loop.id, loop.model],
             f"Model {loop.model} decides what it later learns from, with no exploration.",
             loop,
             "model_shapes_own_data",
-            fix=f"For 1% of decisions, {domain.explore}; watch {domain.watch} week on week.",
+            fix=f"For {share_text(share)} of decisions, {domain.explore}; "
+            f"watch {domain.watch} week on week.",
             enact={
                 (*loop.path, "exploration", "enabled"): True,
-                (*loop.path, "exploration", "fraction"): 0.01,
+                (*loop.path, "exploration", "fraction"): share,
                 (*loop.path, "exploration", "propensity_logged"): True,
             },
         )
