@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from mlreview.api import loads, review
 from mlreview.document import cells
+from mlreview.document.blocks import Callout, Document, Paragraph, inline
 from mlreview.engine.contract import JSON_VERSION
+from mlreview.report import terminal
 from mlreview.report._escape import markdown_code as code
 from mlreview.report.formats import RenderOptions
 from mlreview.report.terminal import _column_widths
@@ -258,3 +260,17 @@ def test_every_scenario_key_is_documented_and_every_documented_key_exists() -> N
     data = json.loads(render(reviewed(ROOT / "examples/card-fraud/system.yaml"), "json"))
     assert set(data["top_risk"]) == _documented_keys("Scenario and top risk")
     assert set(data) == _documented_keys("Top level")
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_a_callout_title_too_long_for_the_border_is_printed_whole(width: int) -> None:
+    """rich cuts a panel's border title without a mark; a long one opens the box instead."""
+    title = "The biggest risk: " + " ".join(f"word{i}" for i in range(30)) + " (end)"
+    short = "The biggest risk: short"
+    for t in (title, short):
+        doc = Document("x", blocks=(Callout(t, (Paragraph(inline("body")),)),))
+        out = terminal.render(doc, RenderOptions(width=width))
+        assert " ".join(out.replace("│", " ").split()).count(t) == 1
+        assert all(len(line) <= width for line in out.splitlines())
+    doc = Document("x", blocks=(Callout(short, (Paragraph(inline("body")),)),))
+    assert f"╭─ {short} ─" in terminal.render(doc, RenderOptions(width=width))

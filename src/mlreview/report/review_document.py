@@ -355,8 +355,9 @@ def _graded(s: Scenario) -> str:
     return EVIDENCE_WORDS[s.evidence]
 
 
-def _chance(p: float) -> str:
-    return "almost certain" if p >= 0.995 else f"a {p:.0%} chance"
+def _chance_of(p: float, what: str) -> str:
+    """'a 22% chance of <what>', or '<what> is almost certain'."""
+    return f"{what} is almost certain" if p >= 0.995 else f"a {p:.0%} chance of {what}"
 
 
 def _in_words(s: Scenario) -> Paragraph:
@@ -372,13 +373,11 @@ def _in_words(s: Scenario) -> Paragraph:
         elif part.trigger == "growth":
             likely.append("certain once traffic reaches the growth target")
         elif part.trigger == "outage":
-            likely.append(
-                f"{_chance(part.likelihood)} of at least one outage of {s.anchor} "
-                "in the next 90 days"
-            )
+            once = f"at least one outage of {s.anchor} in the next 90 days"
+            likely.append(_chance_of(part.likelihood, once))
         else:
-            once = f"at least one {family.occurrence}"
-            likely.append(f"{_chance(part.likelihood)} of {once} in the next 90 days")
+            once = f"at least one {family.occurrence} in the next 90 days"
+            likely.append(_chance_of(part.likelihood, once))
     reached = s.risk.exposure_reach
     extent = "under 1%" if reached < 0.01 else f"about {reached:.0%}"
     text = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
@@ -93,6 +94,10 @@ def _hanging(lead: str, body: Text) -> RichTable:
     grid.add_column(overflow="fold")
     grid.add_row(lead, body)
     return grid
+
+
+PANEL_TITLE_MARGIN = 6
+"""Columns a panel's border keeps beside its title: two corners, two rules, two spaces."""
 
 
 class _Terminal:
@@ -230,8 +235,13 @@ class _Terminal:
         return []
 
     def callout(self, block: Callout) -> Drawn:
-        body = Group(*self.blocks(block.blocks))
-        return [Panel(body, title=escape(visible(block.title)), title_align="left")]
+        title = visible(block.title)
+        if cell_len(title) <= self.width - PANEL_TITLE_MARGIN:
+            body = Group(*self.blocks(block.blocks))
+            return [Panel(body, title=escape(title), title_align="left")]
+        # rich cuts a border title that does not fit without a mark: the title opens the box
+        body = Group(Text(title, style="bold"), *self.blocks(block.blocks))
+        return [Panel(body)]
 
     def section(self, block: Section) -> Drawn:
         if block.detail and not self.full:
