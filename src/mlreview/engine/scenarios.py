@@ -248,6 +248,10 @@ def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     return plan
 
 
+ROOTS = "scenario-roots"
+"""The label of what joining findings to their scenarios reads (a source's failure behaviour)."""
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The scenarios of a review of the same system, the fields each read while it was scored
@@ -261,6 +265,23 @@ class Earlier:
     """Every missing control of that review, in ``build``'s order: when a review has the same
     ones, a scenario made of the same findings attaches the same gaps as before, so they need
     not be looked for again."""
+
+    causes: list[Finding] = field(default_factory=list)
+    """Every cause of that review, in ``build``'s order."""
+    ranked: list[Scenario] = field(default_factory=list)
+    """Its scenarios in rank order."""
+
+    def all_reused(self, causes: list[Finding], gaps: list[Finding]) -> bool:
+        """True when ``build`` would reuse every scenario: the same causes joined to the same
+        roots (what joins a skew to a silent default read nothing that changed), the same
+        missing controls, and no scenario's scoring read a changed field."""
+        return (
+            bool(self.ranked)
+            and _same_objects(self.causes, causes)
+            and _same_objects(self.gaps, gaps)
+            and not self.log.touches(ROOTS, self.paths)
+            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
+        )
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
         before = self.scenarios.get(key)
@@ -291,10 +312,13 @@ def build(
     notes what each one's scoring reads, and ``earlier`` gives scenarios to reuse."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
+    if earlier is not None and earlier.all_reused(causes, gaps):
+        return list(earlier.ranked)
     roots = _Roots(system, {f.scenario for f in causes})
     groups: dict[str, list[Finding]] = {}
-    for f in causes:
-        groups.setdefault(roots.of(f), []).append(f)
+    with log.reading_as(ROOTS) if log is not None else nullcontext():
+        for f in causes:
+            groups.setdefault(roots.of(f), []).append(f)
     model = RiskModel(system, areas)
     watching = _Gaps(gaps)
     same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
