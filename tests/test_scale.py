@@ -17,6 +17,7 @@ from mlreview.areas.pipeline import failure_modes
 from mlreview.engine.plan import Plan, Step, plan_for
 from mlreview.engine.runner import run, what_if
 from mlreview.engine.whatif.asking import alternatives
+from mlreview.engine.whatif.questions import Sensitivity, unknowns, what_ifs
 from mlreview.engine.whatif.reads import Changed, ReadLog
 from mlreview.engine.whatif.recall import Noting, Replay
 from mlreview.engine.whatif.variants import with_values
@@ -213,3 +214,55 @@ def test_the_declaring_model_of_a_path_is_the_last_step_along_it() -> None:
         steps = fields_along(system.manifest, path)
         expected = (steps[-1][0], steps[-1][2]) if steps else None
         assert declared_at(type(system.manifest), path) == expected, path
+
+
+def _question_what_ifs(system: System, limit: int) -> tuple[Any, list[dict[ManifestPath, Any]]]:
+    """The questions' baseline and up to ``limit`` of their what-ifs, spread over the fields."""
+    sense = Sensitivity(system)
+    tried = [
+        dict.fromkeys(u.paths, v) for u in unknowns(system, sense.log) for v in what_ifs(u, system)
+    ]
+    step = max(1, len(tried) // limit)
+    return sense, tried[::step][:limit]
+
+
+def _assert_what_ifs_match_full_reviews(system: System, limit: int) -> int:
+    """Each what-if review (reusing the baseline's parts) ranks the same scenarios, with the
+    same findings, as a review of the changed manifest from scratch; returns how many reused
+    every scenario of the baseline."""
+    sense, tried = _question_what_ifs(system, limit)
+    all_kept = 0
+    for values in tried:
+        fast = sense.what_if(values)
+        full = run(with_values(system, values), plan=False)
+        assert [(s.key, s.title, s.score, s.findings, s.gaps) for s in fast.scenarios] == [
+            (s.key, s.title, s.score, s.findings, s.gaps) for s in full.scenarios
+        ], values
+        assert fast.findings == full.findings, values
+        before = sense.review.scenarios
+        all_kept += len(fast.scenarios) == len(before) and all(
+            a is b for a, b in zip(fast.scenarios, before, strict=True)
+        )
+    return all_kept
+
+
+@pytest.mark.parametrize(
+    ("name", "system"), _systems(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_question_what_ifs_equal_full_reviews(name: str, system: System) -> None:
+    _assert_what_ifs_match_full_reviews(system, 40)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(8, 60), st.integers(3, 8), st.integers(2, 6), st.integers(0, 10_000))
+def test_question_what_ifs_equal_full_reviews_on_generated_manifests(
+    features: int, sources: int, pipelines: int, seed: int
+) -> None:
+    system = load_text(manifest(features, sources, pipelines, seed), "generated.yaml")
+    _assert_what_ifs_match_full_reviews(system, 25)
+
+
+def test_a_what_if_that_changes_no_finding_reuses_every_scenario() -> None:
+    """The shortcut is taken: the ranked scenarios are the baseline's objects."""
+    system = load_text(GENERATED, "generated.yaml")
+    assert _assert_what_ifs_match_full_reviews(system, 60) > 0

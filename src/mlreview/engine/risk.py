@@ -29,10 +29,14 @@ from typing import NamedTuple
 from mlreview.areas.assumed import Assumed, component_field
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
+from mlreview.areas.record import Record
 from mlreview.areas.registry import SERVING, SKEW
 from mlreview.areas.scenario_families import FAMILIES, Family, Trigger
+from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.document.cells import availability, share
 from mlreview.engine.result import AreaResult, assessment_of
+from mlreview.engine.whatif.reads import note_derived
 from mlreview.system.manifest import Endpoint, Feature, Model, Source, Store
 from mlreview.system.system import System
 
@@ -184,11 +188,54 @@ class _Case(NamedTuple):
     findings: list[Finding]
 
 
+SKEW_DATA = ("@skew", "data")
+"""What a score notes it read of the skew assessment (the linked data's results only)."""
+
+
+def serving_row(endpoint: str) -> tuple[str, str]:
+    """What a score notes it read of the serving assessment: one endpoint's row."""
+    return ("@serving", endpoint)
+
+
+def changed_inputs(before: dict[str, Record], after: dict[str, Record]) -> list[tuple[str, str]]:
+    """The parts of the skew and serving assessments a score reads that differ between two
+    reviews of a system, as noted by ``note_derived``."""
+    out: list[tuple[str, str]] = []
+    skew_a, skew_b = before[SKEW.key], after[SKEW.key]
+    if skew_a is not skew_b:
+        assert isinstance(skew_a, SkewAssessment) and isinstance(skew_b, SkewAssessment)
+        if not _same(skew_a.data, skew_b.data):
+            out.append(SKEW_DATA)
+    serving_a, serving_b = before[SERVING.key], after[SERVING.key]
+    if serving_a is not serving_b:
+        assert isinstance(serving_a, ServingAssessment)
+        assert isinstance(serving_b, ServingAssessment)
+        rows_a, rows_b = _first_rows(serving_a), _first_rows(serving_b)
+        for endpoint in sorted(rows_a.keys() | rows_b.keys()):
+            a, b = rows_a.get(endpoint), rows_b.get(endpoint)
+            if a is None or b is None or not _same(a, b):
+                out.append(serving_row(endpoint))
+    return out
+
+
+def _first_rows(serving: ServingAssessment) -> dict[str, EndpointCapacity]:
+    """Each endpoint's first row (the one a score reads)."""
+    rows: dict[str, EndpointCapacity] = {}
+    for row in serving.endpoints:
+        rows.setdefault(row.endpoint, row)
+    return rows
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal (values that cannot be compared count as changed)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 class RiskModel:
     """Scores scenarios of one review; reads the manifest and the areas' assessments."""
-
-    READS: tuple[str, ...] = (SKEW.key, SERVING.key)
-    """The areas whose assessments the scores read."""
 
     def __init__(self, system: System, areas: dict[str, AreaResult]) -> None:
         self.system = system
@@ -264,6 +311,7 @@ class RiskModel:
         """The excess share of served rows the data shows affected (a default or a null
         appearing more often in serving than in training), for the most affected feature."""
         skew = assessment_of(self.areas, SKEW)
+        note_derived(SKEW_DATA)
         if skew is None:
             return None
         by_id = {f.id: f for f in features}
@@ -348,6 +396,7 @@ class RiskModel:
 
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
+        note_derived(serving_row(anchor))
         rows = serving.endpoints if serving else []
         row = next((r for r in rows if r.endpoint == anchor), None)
         if row is None or not row.bottlenecks or not row.target_qps:
@@ -506,6 +555,7 @@ class RiskModel:
 
     def _growth_fix(self, anchor: str) -> tuple[float, str]:
         serving = assessment_of(self.areas, SERVING)
+        note_derived(serving_row(anchor))
         rows = serving.endpoints if serving else []
         row = next((r for r in rows if r.endpoint == anchor), None)
         broken = [b for b in (row.bottlenecks if row else []) if not b.holds]
@@ -717,6 +767,7 @@ class RiskModel:
 
     def _unchanged_in_data(self, feature: str) -> bool:
         skew = assessment_of(self.areas, SKEW)
+        note_derived(SKEW_DATA)
         results = [
             lf.result.status
             for d in (skew.data if skew else [])

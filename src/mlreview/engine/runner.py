@@ -17,7 +17,7 @@ from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
-from mlreview.engine.risk import RiskModel
+from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
 from mlreview.engine.scoring import score
@@ -278,13 +278,14 @@ def what_if(
         for r in a.rules.rules
         if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
     }
-    # Scenario scores read some assessments too: reused only when those are as before.
-    same = all(key in unchanged for key in RiskModel.READS)
-    earlier = None
-    if same:
-        causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
-        gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
-        earlier = Earlier({s.key: s for s in scenarios}, log, paths, gaps)
+    # Scenario scores read parts of some assessments too (each endpoint's serving row, the
+    # linked data's skew): a scenario is reused only when those it read are as before.
+    derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
+    causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+    gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
+    kept = [f for f in causes if f.area != "meta" and f.role == "cause"]
+    scored = Changed.of([*values, *derived]) if derived else paths
+    earlier = Earlier({s.key: s for s in scenarios}, log, scored, gaps, kept, scenarios)
     return run(
         variant,
         select,

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
+from mlreview.areas.scenario_families import Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import Changed, ReadLog
@@ -145,22 +146,38 @@ def _defaulting_sources(system: System, feature: Feature) -> list[str]:
     return out
 
 
-def _root(finding: Finding, system: System, keys: set[str]) -> str:
-    """The scenario a finding belongs to, after joining a feature's default-shaped skew to the
-    silent default of the source it comes from."""
-    if finding.family != "skew":
+class _Roots:
+    """The scenario each finding belongs to, after joining a feature's default-shaped skew to
+    the silent default of the source it comes from; each feature's defaulting sources are
+    looked up once per build (a feature has many skew findings)."""
+
+    def __init__(self, system: System, keys: set[str]) -> None:
+        self.system = system
+        self.keys = keys
+        self.defaulting: dict[str, list[str] | None] = {}
+
+    def _sources(self, anchor: str) -> list[str] | None:
+        if anchor not in self.defaulting:
+            feature = self.system.get(anchor)
+            self.defaulting[anchor] = (
+                _defaulting_sources(self.system, feature) if isinstance(feature, Feature) else None
+            )
+        return self.defaulting[anchor]
+
+    def of(self, finding: Finding) -> str:
+        if finding.family != "skew":
+            return finding.scenario
+        sources = self._sources(finding.anchor)
+        if sources is None:
+            return finding.scenario
+        defaults = finding.rule == "SKEW008" or any(
+            word in finding.message for word in ("sentinel", "missing")
+        )
+        for source in sources:
+            key = f"silent-default:{source}"
+            if defaults and key in self.keys:
+                return key
         return finding.scenario
-    feature = system.get(finding.anchor)
-    if not isinstance(feature, Feature):
-        return finding.scenario
-    defaults = finding.rule == "SKEW008" or any(
-        word in finding.message for word in ("sentinel", "missing")
-    )
-    for source in _defaulting_sources(system, feature):
-        key = f"silent-default:{source}"
-        if defaults and key in keys:
-            return key
-    return finding.scenario
 
 
 WATCHES: dict[str, tuple[str, ...]] = {
@@ -231,6 +248,10 @@ def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     return plan
 
 
+ROOTS = "scenario-roots"
+"""The label of what joining findings to their scenarios reads (a source's failure behaviour)."""
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The scenarios of a review of the same system, the fields each read while it was scored
@@ -244,6 +265,23 @@ class Earlier:
     """Every missing control of that review, in ``build``'s order: when a review has the same
     ones, a scenario made of the same findings attaches the same gaps as before, so they need
     not be looked for again."""
+
+    causes: list[Finding] = field(default_factory=list)
+    """Every cause of that review, in ``build``'s order."""
+    ranked: list[Scenario] = field(default_factory=list)
+    """Its scenarios in rank order."""
+
+    def all_reused(self, causes: list[Finding], gaps: list[Finding]) -> bool:
+        """True when ``build`` would reuse every scenario: the same causes joined to the same
+        roots (what joins a skew to a silent default read nothing that changed), the same
+        missing controls, and no scenario's scoring read a changed field."""
+        return (
+            bool(self.ranked)
+            and _same_objects(self.causes, causes)
+            and _same_objects(self.gaps, gaps)
+            and not self.log.touches(ROOTS, self.paths)
+            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
+        )
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
         before = self.scenarios.get(key)
@@ -270,34 +308,39 @@ def build(
     log: ReadLog | None = None,
     earlier: Earlier | None = None,
 ) -> list[Scenario]:
-    """Scenarios ranked; ``log`` (watching) notes what each one's scoring reads, and
-    ``earlier`` gives scenarios to reuse."""
+    """Scenarios ranked from ``findings`` in ``Finding.sort_key`` order; ``log`` (watching)
+    notes what each one's scoring reads, and ``earlier`` gives scenarios to reuse."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
-    keys = {f.scenario for f in causes}
+    if earlier is not None and earlier.all_reused(causes, gaps):
+        return list(earlier.ranked)
+    roots = _Roots(system, {f.scenario for f in causes})
     groups: dict[str, list[Finding]] = {}
-    for f in causes:
-        groups.setdefault(_root(f, system, keys), []).append(f)
+    with log.reading_as(ROOTS) if log is not None else nullcontext():
+        for f in causes:
+            groups.setdefault(roots.of(f), []).append(f)
     model = RiskModel(system, areas)
     watching = _Gaps(gaps)
     same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
+    families: dict[str, Family] = {}
     scenarios = []
+    # ``findings`` come in Finding.sort_key order, so each group and each scenario's gaps
+    # (subsequences of them) are in that order too and need no sorting.
     for key, group in groups.items():
         if same_gaps:
             assert earlier is not None
-            ordered = sorted(group, key=Finding.sort_key)
             before = earlier.scenarios.get(key)
-            if before is not None and (known := earlier.reuse(key, ordered, before.gaps)):
+            if before is not None and (known := earlier.reuse(key, group, before.gaps)):
                 scenarios.append(known)
                 continue
         family_key, _, anchor = key.partition(":")
-        family = family_for(family_key, system)
+        if family_key not in families:
+            families[family_key] = family_for(family_key, system)
+        family = families[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
             attached = watching.of(family_key, anchor, set(comps), system)
-            ordered = sorted(group, key=Finding.sort_key)
-            gaps_ordered = sorted(attached, key=Finding.sort_key)
-            known = earlier.reuse(key, ordered, gaps_ordered) if earlier is not None else None
+            known = earlier.reuse(key, group, attached) if earlier is not None else None
             if known is not None:
                 scenarios.append(known)
                 continue
@@ -306,10 +349,10 @@ def build(
                     key=key,
                     title=family.heading(anchor),
                     effect=family.effect.format(who=_names(comps, 4), anchor=anchor),
-                    findings=ordered,
+                    findings=group,
                     components=comps,
                     risk=model.score(family_key, anchor, [*group, *attached]),
-                    gaps=gaps_ordered,
+                    gaps=attached,
                     plan=_plan([*group, *attached]),
                     verify=family.verify,
                 )

@@ -226,15 +226,31 @@ class System:
 
     def _refresher_ids(self, feature: Feature) -> list[str]:
         target_ids = [feature.store] if feature.store else list(feature.sources)
+        if not feature.store or not feature.sources:
+            return sorted({p.id for t in target_ids for p in self.writers(t)})
         lineage = set(feature.sources)
         for s in feature.sources:
             lineage |= self._flow_upstream(s)
-        found: set[str] = set()
-        for t in target_ids:
-            for p in self.writers(t):
-                if not feature.store or not feature.sources or lineage & self._flow_upstream(p.id):
-                    found.add(p.id)
-        return sorted(found)
+        # The store's writers whose upstream meets the feature's lineage, found from each
+        # lineage node rather than by testing every writer: a store shared by every job
+        # would make this features x jobs.
+        by_node = self._writers_from(feature.store)
+        return sorted({p for node in lineage for p in by_node.get(node, ())})
+
+    @cached_property
+    def _writers_upstream(self) -> dict[str, dict[str, list[str]]]:
+        return {}
+
+    def _writers_from(self, store: str) -> dict[str, list[str]]:
+        """For each component upstream of a writer of ``store``: the writers it flows into."""
+        cache = self._writers_upstream
+        if store not in cache:
+            by_node: dict[str, list[str]] = {}
+            for p in self.writers(store):
+                for node in self._flow_upstream(p.id):
+                    by_node.setdefault(node, []).append(p.id)
+            cache[store] = by_node
+        return cache[store]
 
     @cached_property
     def _feature_origins(self) -> dict[str, frozenset[str]]:
@@ -305,6 +321,7 @@ class System:
             "_fed",
             "_held",
             "_flow_walks",
+            "_writers_upstream",
             "_endpoints_reached",
         ):
             if cached in self.__dict__:

@@ -56,11 +56,12 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
             parts.append(f"{linked.model}'s serving log matches its training data")
     separate = a.separate_code_paths
     if separate:
+        chosen = set(separate)
         pairs = sorted(
             {
                 f"{r.training_language}/{r.serving_language}"
                 for r in a.features
-                if r.feature in separate and r.training_language and r.serving_language
+                if r.feature in chosen and r.training_language and r.serving_language
             }
         )
         how = f" ({', '.join(pairs)})" if pairs else ""

@@ -82,6 +82,15 @@ def unwatched() -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+def note_derived(path: Path) -> None:
+    """Note a read of something computed from the manifest (an assessment's row), named by a
+    path no manifest field has ('@serving', an endpoint id), so that a what-if that changes it
+    can say so as if it were a field."""
+    log = _ACTIVE.get()
+    if log is not None:
+        log.sinks[0].add(path)
+
+
 def nodes(node: Node) -> Iterator[Node]:
     """``node`` and every node below it."""
     yield node
