@@ -44,7 +44,8 @@ from benchmarks.bench_skew import write_data
 from benchmarks.join_data import write_pair
 from mlreview.datasets.dataset import profile_paths
 from mlreview.datasets.profile import merge_batch
-from mlreview.spark.profile import FAN_IN, add_partial, decode, encode, merge_profiles
+from mlreview.spark.partials import FAN_IN
+from mlreview.spark.profile import add_partial, decode, encode, merge_profiles
 
 FILE_ROWS = 1_000_000
 MERGES = 10_000
