@@ -150,8 +150,15 @@ def join_spark(
     dup_right = counts_right.filter(column(count) > 1)
     unique_left = left.join(dup_left.select(*keys), on=keys, how="left_anti")
     unique_right = right.join(dup_right.select(*keys), on=keys, how="left_anti")
-    pairs = unique_left.join(unique_right, on=keys, how="inner").persist(
-        StorageLevel.MEMORY_AND_DISK
+    # As many partitions of pairs as the larger side was read in, not the join's shuffle
+    # partitions (200 by default): each task of a Python pass starts with a fixed cost (pyspark
+    # re-reads the zip directories on its import path), which 200 tasks a round made the most
+    # of a 1M-row keyed run.
+    partitions = max(training.rdd.getNumPartitions(), serving.rdd.getNumPartitions())
+    pairs = (
+        unique_left.join(unique_right, on=keys, how="inner")
+        .coalesce(partitions)
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
     try:
         counts = {
