@@ -24,8 +24,10 @@ merges; docs/skew.md records what was run, and at which sizes).
 (ROWS rows a side, a `request_id` key, files of at most FILE_ROWS rows) and times `mlreview skew
 TRAINING SERVING --key request_id -f json` on one machine and on Spark local[2] the same way,
 and whether the two reports are the same bytes; `python -m benchmarks.bench_spark merge
-[merges]` makes only the partial-profile and merge measurements, and `python -m
-benchmarks.bench_spark profile ROWS` only the two profiles and their comparison.
+[merges]` makes only the partial-profile and merge measurements, `python -m
+benchmarks.bench_spark profile ROWS` only the two profiles and their comparison, and `python -m
+benchmarks.bench_spark skew ROWS` only the two skew runs and whether their reports are the same
+bytes.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from benchmarks.bench_skew import write_data
 from benchmarks.join_data import write_pair
 from mlreview.datasets.dataset import profile_paths
 from mlreview.datasets.profile import merge_batch
-from mlreview.spark.profile import FAN_IN, add_partial, decode, encode, merge_profiles
+from mlreview.spark.partials import FAN_IN
+from mlreview.spark.profile import add_partial, decode, encode, merge_profiles
 
 FILE_ROWS = 1_000_000
 MERGES = 10_000
@@ -206,9 +209,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="mlreview-bench-spark-") as tmp:
             merges(write_data(Path(tmp), FILE_ROWS)[0], count)
         return
-    # `profile ROWS`: the profiles only, for sizes where the two skew runs would double the wait.
-    with_skew = sys.argv[1:2] != ["profile"]
-    args = sys.argv[1:] if with_skew else sys.argv[2:]
+    # `profile ROWS`: the profiles only, for sizes where the two skew runs would double the wait;
+    # `skew ROWS`: the two skew runs only.
+    mode = sys.argv[1] if sys.argv[1:2] in (["profile"], ["skew"]) else "all"
+    with_profile, with_skew = mode != "skew", mode != "profile"
+    args = sys.argv[1:] if mode == "all" else sys.argv[2:]
     rows = int(args[0]) if args else 2_000_000
     count = int(args[1]) if len(args) > 1 else MERGES
     cli = [sys.executable, "-m", "mlreview"]
@@ -228,7 +233,7 @@ def main() -> None:
             ("single machine", []),
             ("spark local[2]", spark),
         )
-        for engine, extra in engines:
+        for engine, extra in engines if with_profile else ():
             out = folder / f"{engine[:5]}.json"
             done = measure([*cli, "profile", str(data), "-o", str(out), *extra])
             outputs[engine] = out.read_bytes()
@@ -236,15 +241,24 @@ def main() -> None:
                 f"{'profile, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
                 f"{done.jvm:>9.0f}{done.worker:>11.0f}"
             )
+        reports = {}
         for engine, extra in engines if with_skew else ():
-            done = measure([*cli, "skew", str(data), str(data), "-f", "json", *extra])
+            out = folder / f"{engine[:5]}-skew.json"
+            done = measure(
+                [*cli, "skew", str(data), str(data), "-f", "json", "-o", str(out), *extra]
+            )
+            reports[engine] = out.read_bytes()
             print(
                 f"{'skew, ' + engine:<28}{done.wall:>8.1f}{done.driver:>11.0f}"
                 f"{done.jvm:>9.0f}{done.worker:>11.0f}"
             )
-        same = outputs["single machine"] == outputs["spark local[2]"]
-        print(f"profiles byte-identical: {same}")
         if with_skew:
+            same = reports["single machine"] == reports["spark local[2]"]
+            print(f"skew reports byte-identical: {same}")
+        if with_profile:
+            same = outputs["single machine"] == outputs["spark local[2]"]
+            print(f"profiles byte-identical: {same}")
+        if mode == "all":
             merges(source, count)
 
 

@@ -300,3 +300,74 @@ def test_the_keyed_join_on_spark_is_the_single_machine_join(
     single = capsys.readouterr().out
     assert main([*argv, "--engine", "spark"]) == 0
     assert capsys.readouterr().out == single
+
+
+@needs_java
+def test_the_keyed_join_on_spark_runs_as_many_jobs_for_many_features_as_for_few(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlreview.spark import rounds
+    from mlreview.spark.join import join_spark
+    from mlreview.spark.partials import column
+
+    training, serving = _keyed(tmp_path)
+    sides = [spark.read.parquet(str(path)).coalesce(1) for path in (training, serving)]
+    folds: list[int] = []
+    one_pass = rounds.Rounds._pass
+
+    def counted(self: Any, waiting: list[Any]) -> list[Any]:
+        folds.append(len(waiting))
+        return one_pass(self, waiting)
+
+    monkeypatch.setattr(rounds.Rounds, "_pass", counted)
+    few = join_spark(sides[0], sides[1], ["id"], ("t", "s")).to_dict()
+    passes, folds_few = len(folds), sum(folds)
+    folds.clear()
+    names = [c for c in sides[0].columns if c != "id"]
+    tripled = [
+        side.select(
+            "id", *[column(n).alias(f"{n}{copy}") for copy in ("", " b", " c") for n in names]
+        )
+        for side in sides
+    ]
+    many = join_spark(tripled[0], tripled[1], ["id"], ("t", "s")).to_dict()
+    assert len(folds) == passes < folds_few
+    assert sum(folds) == 3 * folds_few
+    by_name = {f["name"]: f for f in many["features"]}
+    for feature in few["features"]:
+        for copy in ("", " b", " c"):
+            assert by_name[feature["name"] + copy] == {**feature, "name": feature["name"] + copy}
+
+
+@needs_java
+def test_a_key_named_like_the_joins_own_columns_joins_as_on_one_machine(
+    spark: Any, tmp_path: Path
+) -> None:
+    from mlreview.datasets.join import join
+    from mlreview.datasets.read import resolve
+    from mlreview.spark.join import PREFIX, join_spark
+
+    training, serving = _keyed(tmp_path)
+    key = PREFIX + "t0"  # the name the join would give the first feature's training column
+    for path in (training, serving):
+        pl.read_parquet(path).rename({"id": key}).write_parquet(path)
+    local = join(resolve(str(training)), resolve(str(serving)), [key])
+    sides = [spark.read.parquet(str(path)) for path in (training, serving)]
+    got = join_spark(sides[0], sides[1], [key], ("t", "s"))
+    assert orjson.dumps(got.to_dict()) == orjson.dumps(local.to_dict())
+
+
+@needs_java
+def test_a_column_no_comparison_applies_to_is_the_single_machine_error_on_spark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spark: Any
+) -> None:
+    rows = {"id": [1, 2, 3], "tags": [[1], [2, 3], []], "x": [1.0, 2.0, 3.0]}
+    training, serving = tmp_path / "training.parquet", tmp_path / "serving.parquet"
+    pl.DataFrame(rows).write_parquet(training)
+    pl.DataFrame(rows).write_parquet(serving)
+    argv = ["skew", str(training), str(serving), "--key", "id", "-f", "json"]
+    assert main(argv) == 2
+    single = capsys.readouterr().err
+    assert "cannot compare column 'tags' row by row" in single
+    assert main([*argv, "--engine", "spark"]) == 2
+    assert capsys.readouterr().err == single

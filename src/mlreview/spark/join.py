@@ -4,16 +4,16 @@ compared where they lie by the single-machine comparison (`datasets.relation`).
 Keys are matched by the single-machine join's type rules (`datasets.join.common_type`), counted
 and deduplicated as `datasets.pairs` does: a key held by more than one row of a side is counted
 and left out of the pairs, a key on one side only is counted, a null key matches nothing. The
-matched pairs are persisted once; every step of a feature's comparison is then a Spark job whose
-partitions fold their Arrow batches with the step (`mapInArrow`) and send one pickled partial
-(counts, the first mismatches in key order, a median's digit counts) to be tree-added. Only
-those partials reach the driver: no row, beyond the sample pairs the report prints.
+matched pairs are persisted once; the features' comparisons then run together, their folds
+gathered into rounds of one Spark job each (`spark.rounds`), whose partitions fold their Arrow
+batches and send pickled partials (counts, the first mismatches in key order, a median's digit
+counts) to be tree-added. Only those partials reach the driver: no row, beyond the sample pairs
+the report prints.
 """
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,10 +24,10 @@ from pyspark.sql import functions
 from pyspark.sql.types import DoubleType, LongType, StringType
 
 from mlreview.datasets.join import JoinReport, common_type, not_whole
-from mlreview.datasets.pairs import PAIR_SLICE
-from mlreview.datasets.relation import SERVING, TRAINING, JoinedFeature, Source, compare_pairs
+from mlreview.datasets.relation import JoinedFeature, Source, compare_pairs
 from mlreview.problems import InputError, first_line
-from mlreview.spark.profile import _depth, _frames, _partials, column
+from mlreview.spark.partials import column
+from mlreview.spark.rounds import Fold, Rounds
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -37,16 +37,19 @@ Made = TypeVar("Made")
 HELD_ON_DRIVER = 65_536
 """Values of a median's last group gathered on the driver (512 KB); larger groups are narrowed
 by further passes of counts."""
-COUNT = "__len"
+PREFIX = "__pair_"
+"""The start of the join's own column names (a key's count, each feature's two columns),
+lengthened until no key column's name starts with it, so that none of them is a key's name."""
 SPARK_TYPES = {pl.Int64(): LongType(), pl.Float64(): DoubleType(), pl.String(): StringType()}
 
 
 @dataclass(frozen=True)
 class SparkPairs:
-    """A feature's pairs in a Spark DataFrame (the key columns, TRAINING and SERVING), and the
-    changes a view makes of each frame of them: a `relation.Source` folded by Spark jobs."""
+    """A feature's pairs: its two columns of the persisted pairs, and the changes a view makes
+    of each frame of them; a `relation.Source` whose folds run in ``rounds``."""
 
-    frame: DataFrame
+    rounds: Rounds
+    columns: tuple[str, str]
     changes: tuple[Callable[[Any], Any], ...] = ()
 
     @property
@@ -55,32 +58,10 @@ class SparkPairs:
 
     def view(self, change: Callable[[Any], Made], hold: bool = False) -> Source[Made]:
         # The pairs are persisted already: nothing more to hold.
-        return SparkPairs(self.frame, (*self.changes, change))
+        return SparkPairs(self.rounds, self.columns, (*self.changes, change))
 
     def fold(self, step: Callable[[Any], T], add: Callable[[T, T], T]) -> T | None:
-        changes = self.changes
-
-        def run(batches: Iterable[Any]) -> Iterator[Any]:
-            out: T | None = None
-            for frame in _frames(batches, PAIR_SLICE):
-                item: Any = frame
-                for change in changes:
-                    item = change(item)
-                part = step(item)
-                out = part if out is None else add(out, part)
-            if out is not None:
-                done = pl.DataFrame({"partial": [pickle.dumps(out)]}, schema={"partial": pl.Binary})
-                yield from done.to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
-
-        def both(left: T | None, right: T | None) -> T | None:
-            if left is None:
-                return right
-            return left if right is None else add(left, right)
-
-        partials = _partials(self.frame, run).map(pickle.loads)
-        out: T | None = partials.treeAggregate(
-            None, both, both, depth=_depth(partials.getNumPartitions())
-        )
+        out: T | None = self.rounds.fold(Fold(self.columns, self.changes, step, add))
         return out
 
 
@@ -124,12 +105,20 @@ def _key_columns(
     return out
 
 
-def _counts(frame: DataFrame, keys: list[str]) -> DataFrame:
-    return frame.groupBy(*[column(k) for k in keys]).agg(functions.count("*").alias(COUNT))
+def own_prefix(keys: list[str]) -> str:
+    """PREFIX, with as many more underscores as it takes for no key to start with it."""
+    prefix = PREFIX
+    while any(key.startswith(prefix) for key in keys):
+        prefix += "_"
+    return prefix
 
 
-def _sum(frame: DataFrame) -> int:
-    total = frame.agg(functions.sum(COUNT)).collect()[0][0]
+def _counts(frame: DataFrame, keys: list[str], count: str) -> DataFrame:
+    return frame.groupBy(*[column(k) for k in keys]).agg(functions.count("*").alias(count))
+
+
+def _sum(frame: DataFrame, count: str) -> int:
+    total = frame.agg(functions.sum(column(count))).collect()[0][0]
     return int(total or 0)
 
 
@@ -147,44 +136,61 @@ def join_spark(
             )
     key_columns = _key_columns(frames, names, keys)
     features = [c for c in training.columns if c not in keys and c in serving.columns]
+    prefix = own_prefix(keys)
+    count = prefix + "count"
+    sides = [(f"{prefix}t{i}", f"{prefix}s{i}") for i in range(len(features))]
     left = training.select(
-        *key_columns[0], *[column(f).alias(f"__t{i}") for i, f in enumerate(features)]
+        *key_columns[0], *[column(f).alias(t) for f, (t, _) in zip(features, sides, strict=True)]
     )
     right = serving.select(
-        *key_columns[1], *[column(f).alias(f"__s{i}") for i, f in enumerate(features)]
+        *key_columns[1], *[column(f).alias(s) for f, (_, s) in zip(features, sides, strict=True)]
     )
-    counts_left, counts_right = _counts(left, keys), _counts(right, keys)
-    dup_left = counts_left.filter(functions.col(COUNT) > 1)
-    dup_right = counts_right.filter(functions.col(COUNT) > 1)
+    counts_left, counts_right = _counts(left, keys, count), _counts(right, keys, count)
+    dup_left = counts_left.filter(column(count) > 1)
+    dup_right = counts_right.filter(column(count) > 1)
     unique_left = left.join(dup_left.select(*keys), on=keys, how="left_anti")
     unique_right = right.join(dup_right.select(*keys), on=keys, how="left_anti")
-    pairs = unique_left.join(unique_right, on=keys, how="inner").persist(
-        StorageLevel.MEMORY_AND_DISK
+    # As many partitions of pairs as the larger side was read in, not the join's shuffle
+    # partitions (200 by default): each task of a Python pass starts with a fixed cost (pyspark
+    # re-reads the zip directories on its import path), which 200 tasks a round made the most
+    # of a 1M-row keyed run.
+    partitions = max(training.rdd.getNumPartitions(), serving.rdd.getNumPartitions())
+    pairs = (
+        unique_left.join(unique_right, on=keys, how="inner")
+        .coalesce(partitions)
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
     try:
         counts = {
             "training": training.count(),
             "serving": serving.count(),
             "matched": pairs.count(),
-            "training_only": _sum(counts_left.join(counts_right.select(*keys), keys, "left_anti")),
-            "serving_only": _sum(counts_right.join(counts_left.select(*keys), keys, "left_anti")),
-            "training_duplicate_rows": _sum(dup_left),
-            "serving_duplicate_rows": _sum(dup_right),
+            "training_only": _sum(
+                counts_left.join(counts_right.select(*keys), keys, "left_anti"), count
+            ),
+            "serving_only": _sum(
+                counts_right.join(counts_left.select(*keys), keys, "left_anti"), count
+            ),
+            "training_duplicate_rows": _sum(dup_left, count),
+            "serving_duplicate_rows": _sum(dup_right, count),
         }
-        joined = [_compare(pairs, keys, i, f, names[0]) for i, f in enumerate(features)]
+        rounds = Rounds(pairs, keys)
+        joined = rounds.run(
+            [
+                partial(_compare, rounds, keys, columns, f, names[0])
+                for f, columns in zip(features, sides, strict=True)
+            ]
+        )
     finally:
         pairs.unpersist()
     return JoinReport(keys, counts, joined)
 
 
-def _compare(pairs: DataFrame, keys: list[str], i: int, name: str, where: str) -> JoinedFeature:
-    chosen = pairs.select(
-        *[column(k) for k in keys],
-        functions.col(f"__t{i}").alias(TRAINING),
-        functions.col(f"__s{i}").alias(SERVING),
-    )
+def _compare(
+    rounds: Rounds, keys: list[str], columns: tuple[str, str], name: str, where: str
+) -> JoinedFeature:
     try:
-        return compare_pairs(name, keys, SparkPairs(chosen))
+        return compare_pairs(name, keys, SparkPairs(rounds, columns))
     except pl.exceptions.PolarsError as exc:  # a column no comparison applies to (a list)
         raise InputError.single(
             where, f"cannot compare column {name!r} row by row: {first_line(exc)}"

@@ -11,33 +11,25 @@ width.
 
 from __future__ import annotations
 
-import math
 import pickle
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import polars as pl
-from pyspark.sql import functions
-from pyspark.sql.types import BinaryType, StructField, StructType
 
 from mlreview.datasets.partial import add_counts, count_part, finish, pending
 from mlreview.datasets.profile import Profile, merge_batch, profile_frame
-from mlreview.datasets.read import BATCH_ROWS, rebatch
+from mlreview.datasets.read import BATCH_ROWS
+from mlreview.spark.partials import column, frames, merge_depth, partial_batches, partials
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-PARTIAL = "partial"
-"""The one column of the partial profiles' DataFrame: a partition's profile, as JSON bytes (or,
-in the second pass, its counts of the pending values, pickled by this module's own workers)."""
 COLUMNS_PER_GROUP = 200
 """Columns profiled by one Spark job; a wider table takes several, each reading its columns."""
 CELLS_PER_BATCH = BATCH_ROWS * 16
 """Cells a worker profiles at once: a full batch of rows for 16 columns, fewer rows when wider."""
-FAN_IN = 32
-"""Partial profiles merged at each node of the merge tree."""
 
 
 def encode(profile: Profile) -> bytes:
@@ -83,12 +75,11 @@ def partition_profiler(rows: int) -> Callable[[Iterable[Any]], Iterator[Any]]:
     def run(batches: Iterable[Any]) -> Iterator[Any]:
         total = Profile()
         seen = False
-        for frame in _frames(batches, rows):
+        for frame in frames(batches, rows):
             seen = True
             merge_batch(total, profile_frame(frame, workers=1), "<spark partition>")
         if seen:
-            out = pl.DataFrame({PARTIAL: [encode(total)]}, schema={PARTIAL: pl.Binary})
-            yield from out.to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+            yield from partial_batches(encode(total))
 
     return run
 
@@ -100,9 +91,8 @@ def partition_counter(
     the partition (`datasets.partial.count_part`), as one record batch."""
 
     def run(batches: Iterable[Any]) -> Iterator[Any]:
-        counts = add_counts(count_part(frame, todo) for frame in _frames(batches, rows))
-        out = pl.DataFrame({PARTIAL: [pickle.dumps(counts)]}, schema={PARTIAL: pl.Binary})
-        yield from out.to_arrow(compat_level=pl.CompatLevel.oldest()).to_batches()
+        counts = add_counts(count_part(frame, todo) for frame in frames(batches, rows))
+        yield from partial_batches(pickle.dumps(counts))
 
     return run
 
@@ -113,47 +103,22 @@ def _add(
     return add_counts([left, right])
 
 
-def _frames(batches: Iterable[Any], rows: int) -> Iterator[pl.DataFrame]:
-    """Frames of exactly ``rows`` rows (the last may be shorter) from Arrow record batches."""
-    return rebatch((pl.DataFrame(pl.from_arrow(b)) for b in batches if b.num_rows), rows)
-
-
-def _depth(partitions: int) -> int:
-    """The merge tree's depth: FAN_IN partials at most at each node."""
-    return max(2, math.ceil(math.log(max(partitions, 2), FAN_IN)))
-
-
-def _partials(frame: DataFrame, run: Callable[[Iterable[Any]], Iterator[Any]]) -> Any:
-    with warnings.catch_warnings():
-        # mapInArrow checks the pandas version though this path never uses pandas; pyspark 4.1
-        # warns about pandas 3, which a user would otherwise see on every run.
-        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
-        return frame.mapInArrow(run, StructType([StructField(PARTIAL, BinaryType())])).rdd.map(
-            lambda row: bytes(row[0])
-        )
-
-
 def _group_profile(frame: DataFrame) -> Profile:
     """Pass 1 (partial profiles, tree-merged), then, only when some value may be frequent
     without having been counted everywhere, pass 2 (their counts in every partition)."""
     rows = rows_per_batch(len(frame.columns))
-    partials = _partials(frame, partition_profiler(rows))
-    depth = _depth(partials.getNumPartitions())
-    total: Profile | None = partials.treeAggregate(None, add_partial, merge_profiles, depth=depth)
+    profiles = partials(frame, partition_profiler(rows))
+    depth = merge_depth(profiles.getNumPartitions())
+    total: Profile | None = profiles.treeAggregate(None, add_partial, merge_profiles, depth=depth)
     if total is not None:
         todo = pending(total)
         counts: dict[str, dict[Any, int]] = {}
         if todo:
-            found = _partials(frame, partition_counter(rows, todo)).map(pickle.loads)
+            found = partials(frame, partition_counter(rows, todo)).map(pickle.loads)
             counts = found.treeAggregate({}, _add, _add, depth=depth)
         return finish(total, counts)
     # No rows anywhere: the profile of an empty frame, which still names every column.
     return profile_frame(pl.DataFrame(pl.from_arrow(frame.limit(0).toArrow())))
-
-
-def column(name: str) -> Any:
-    """A column by its exact name: a dot or backtick in it is not Spark syntax here."""
-    return functions.col("`" + name.replace("`", "``") + "`")
 
 
 def profile_spark(frame: DataFrame, files: list[str] | None = None) -> Profile:
