@@ -62,7 +62,62 @@ def read(r: Reading) -> None:
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
+    _rebuilt(r)
     _availability(r)
+
+
+REBUILT = re.compile(
+    r"(?:^|[,:(]\s*|\b(?:an?|the|our|its|their)\s+)"
+    r"(?P<what>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+(?:(?:is|are|gets?|being)\s+)?"
+    r"(?:fully\s+|all\s+)?(?P<verb>rebuilt|recomputed|regenerated|re-?indexed|re-?embedded|"
+    r"re-?synced|synced)\b"
+)
+NOT_A_JOB = re.compile(
+    r"\b(?:model|models|ranker|classifier|forecaster|it|they|this|that|which|who|what|everything|"
+    r"nothing|value|values|file|threshold)$"
+)
+VERB_NOUN = {"rebuilt": "rebuild", "recomputed": "recompute", "regenerated": "regeneration"}
+
+
+def _rebuilt(r: Reading) -> None:
+    """A job stated by what it produces, with no engine ('Item embeddings are rebuilt every 6
+    hours', 'an online table synced from the Delta tables every 30 minutes'): a pipeline named
+    after its product, with the cadence stated. A sentence naming an engine is read by it."""
+    d = r.draft
+    engines = ("stream_engine", *BATCH_ENGINES)
+    for s in r.sents:
+        if any(m.sentence is s for m in r.of_kind(*engines)):
+            continue
+        for m in REBUILT.finditer(s.lower):
+            what = m.group("what")
+            if NOT_A_JOB.search(what) or s.negated(m.start("verb"), m.end("verb")):
+                continue
+            rest = s.lower[m.end() :]
+            cadence = find_cadence(re.split(r"[,;]| and ", rest)[0], s, m.end())
+            if not cadence or cadence[0] == "continuous":
+                continue
+            verb = m.group("verb").replace("-", "")
+            noun = VERB_NOUN.get(verb, verb.removesuffix("ed").removesuffix("e"))
+            ident = re.sub(r"[^a-z0-9]+", "_", f"{what} {noun}").strip("_")
+            if d.has("pipelines", ident):
+                continue
+            if verb.endswith("synced"):
+                kind = "materialization"
+            elif re.search(r"feature|embedding|vector|aggregat|counter|statistic", what):
+                kind = "feature_batch"
+            else:
+                kind = "etl"
+            words = quote(s, m.start("what"), m.end("verb"))
+            d.component("pipelines", ident, words, kind=kind)
+            d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+            for x in r.found:
+                if (
+                    x.sentence is s
+                    and x.start >= m.start("what")
+                    and d.has("stores", x.tech.name)
+                    and x.tech.kind in STORE_KINDS
+                ):
+                    d.add_to(("pipelines", ident, "outputs"), x.tech.name, words)
 
 
 def _technology(r: Reading, key: tuple[str, str], m: Mention) -> None:
