@@ -58,6 +58,8 @@ def read(r: Reading) -> None:
             _stream_job(r, m)
     done: set[tuple[int, str]] = set()
     for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
+        if _refers_back(r, m):
+            continue
         for role, offset, segment in _roles(m.sentence):
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))
@@ -118,6 +120,21 @@ def _rebuilt(r: Reading) -> None:
                     and x.tech.kind in STORE_KINDS
                 ):
                     d.add_to(("pipelines", ident, "outputs"), x.tech.name, words)
+
+
+def _refers_back(r: Reading, m: Mention) -> bool:
+    """'The Flink job and the nightly Spark job each have their own implementation': a job
+    named with 'the' after one on the same engine was drafted is that job, not a second."""
+    before = m.sentence.lower[max(0, m.start - 30) : m.start]
+    after = m.sentence.lower[m.end : m.end + 12]
+    if not (
+        re.search(r"\b(?:the|that|this|same)\s+(?:[a-z]+\s+)?$", before)
+        and re.match(r"\s+(?:job|dag|flow|pipeline|one|1)s?\b", after)
+    ):
+        return False
+    return any(
+        r.draft.get(("pipelines", i, "engine")) == m.tech.name for i in r.draft.ids("pipelines")
+    )
 
 
 def _technology(r: Reading, key: tuple[str, str], m: Mention) -> None:
@@ -188,6 +205,15 @@ def _stream_job(r: Reading, m: Mention) -> None:
         d.add_to(("pipelines", ident, "outputs"), o, words)
 
 
+# A job that builds the data the model is trained on is named for it ('The training set is
+# built nightly by a PySpark job').
+TRAINING_SET = re.compile(
+    r"\btraining (?:set|data|dataset|examples|table)s? (?:is |are |gets? )?(?:built|assembled|"
+    r"created|generated|produced|made|rebuilt)\b|\b(?:builds?|assembles?|creates?|generates?|"
+    r"produces?) the training (?:set|data|dataset|examples|table)\b"
+)
+
+
 def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> None:
     d = r.draft
     ident = {
@@ -197,6 +223,8 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
         "materialization": "materialization",
         "etl": "etl",
     }[role]
+    if role == "etl" and TRAINING_SET.search(m.sentence.lower):
+        ident = "training_set"
     if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
         ident = f"{ident}_{m.tech.name}"
     words = quote(m.sentence, m.start, m.end)
