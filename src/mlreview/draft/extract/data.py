@@ -183,7 +183,13 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
 def _stream_job(r: Reading, m: Mention) -> None:
     d = r.draft
     same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
-    another = re.search(r"\b(?:second|another|separate|other|two|2)\b", m.sentence.lower)
+    # 'a second Flink job', 'two Flink jobs'; not 'two implementations of the same logic'.
+    another = re.search(
+        r"\b(?:second|another|separate|other|two|2)\s+(?:[\w-]+\s+){0,2}?(?:jobs?|pipelines?|"
+        + re.escape(m.tech.name)
+        + r")\b",
+        m.sentence.lower,
+    )
     if same and not another:
         return  # 'the Java Flink job' again: the job already drafted
     ident = "stream_job" if not d.has("pipelines", "stream_job") else f"{m.tech.name}_job"
@@ -255,6 +261,31 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
     if role in ("feature_batch", "materialization", "batch_inference"):
         for o in r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS)):
             d.add_to(("pipelines", ident, "outputs"), o, words)
+    if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
+        _feature_tables(r, ident, m.sentence)
+
+
+def _feature_tables(r: Reading, job: str, s: Sentence) -> None:
+    """'Features are built by dbt in Snowflake': the job writes its features to tables in that
+    warehouse, which is where the model's runs read them (a store of kind warehouse)."""
+    d = r.draft
+    built = re.search(
+        r"\bfeatures?\b[^.;]*?\b(?:built|computed|calculated|materiali[sz]ed|"
+        r"produced|generated)\b",
+        s.lower,
+    )
+    if not built:
+        return
+    for x in r.found:
+        if x.sentence is not s or x.tech.kind != "warehouse" or x.start < built.end():
+            continue
+        if not re.search(r"\b(?:in|into|inside)\s+(?:the\s+|our\s+)?$", s.lower[: x.start]):
+            continue
+        ident = f"{x.tech.name}_features"
+        words = quote(s, built.start(), x.end)
+        d.component("stores", ident, words, kind="warehouse", technology=x.tech.name)
+        d.add_to(("pipelines", job, "outputs"), ident, words)
+        return
 
 
 def _availability(r: Reading) -> None:

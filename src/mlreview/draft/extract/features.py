@@ -246,8 +246,18 @@ def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> 
     if group:
         d.notes[("features", ident, "id")] = "note: stands for the features the text describes"
     online = [i for i in d.ids("stores") if d.get(("stores", i, "kind")) in ("online", "cache")]
+    written = [
+        o
+        for p in d.ids("pipelines")
+        if d.get(("pipelines", p, "kind")) == "feature_batch"
+        for o in d.get(("pipelines", p, "outputs")) or []
+        if d.get(("stores", o, "kind")) == "warehouse"
+    ]
     if len(online) == 1:
         d.put(("features", ident, "store"), online[0], "")
         d.notes[("features", ident, "store")] = "note: the one online store drafted"
+    elif not online and len(written) == 1:
+        d.put(("features", ident, "store"), written[0], "")
+        d.notes[("features", ident, "store")] = "note: the tables the one feature job writes"
     for path, value, quoted in facts:
         d.put(("features", ident, *path), value, quoted)
