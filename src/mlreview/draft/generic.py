@@ -129,6 +129,14 @@ CALLED = re.compile(
     r"(?:a|an|the|our|their)?\s*$"
 )
 OWNED_ELSEWHERE = re.compile(r"^\s*(?:that |which )?(?:another|a different|an?other) team")
+# What a vendor's API supplies names it: 'we pull weather forecasts from a vendor API',
+# 'Holidays come from a provider API' (weather_api, holidays_api).
+FROM_VENDOR = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:pull|pulls|get|gets|fetch|fetches|buy|buys|take|takes|receive|receives|"
+    r"load|loads|also|and|plus)\s+)(?P<what>[a-z][a-z-]{2,}(?:\s+[a-z][a-z-]{2,})?)\s+"
+    r"(?:(?:come|comes|arrive|arrives|is pulled|are pulled|is bought|are bought)\s+)?"
+    r"from\s+(?:a|an|the|our|their)\s+$"
+)
 DEFINITE = re.compile(r"\b(?:the|that|this|their|its)\s+(?:[\w-]+\s+)?$")
 
 
@@ -181,6 +189,12 @@ def _component(
         return _service(s, hit)
     if head == "api" and mod not in VENDOR:
         return None  # 'the scoring API' is the endpoint; a vendor's or a third party's is a source
+    if head == "api":
+        if len(known) == 1 and DEFINITE.search(s.lower[:a]):
+            return known[0]  # 'the vendor API' again
+        what = FROM_VENDOR.search(s.lower[max(0, a - 60) : a])
+        if what:
+            return _ident(what.group("what").split()[0], head, None)
     if mod in NOT_NAMING and not of:
         return None
     if mod in ("feature", "training", "offline") and head in ("store", "table"):

@@ -36,6 +36,7 @@ def draft_from_text(text: str) -> Draft:
     features.read(reading)
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
+    attached.batch_run(reading)
     sampling.read(reading)
     failure.source_failure(reading)
     named.describe_unplaced(reading)

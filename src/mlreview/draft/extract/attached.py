@@ -274,3 +274,94 @@ def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     if lag:
         stated = not s.negated(lag.start(), lag.end())
         d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))
+
+
+BATCH_RUN = re.compile(
+    r"\b(?:batch (?:forecast|scoring|prediction|inference|run)s?|(?:forecast|scoring|prediction|"
+    r"inference) runs?)\b"
+)
+WITHIN = re.compile(
+    r"\b(?:has to|have to|must|needs? to|should) (?:finish|be done|complete|end)\s+(?:with)?in\s+"
+    r"(?:about\s+|~)?" + NUMBER + UNIT_GROUP
+)
+SCALE_OUT = re.compile(r"\bscal(?:e|es|ing) (?:out|horizontally)\b|\badds? (?:workers|nodes)\b")
+
+
+def _starts(s: Sentence, m: re.Match[str]) -> bool:
+    """The clock time is the run's start ('starts at 02:00', 'kicks off at 1am', 'runs at 3'),
+    not another system's ('that the replenishment system reads at 6am')."""
+    if not re.match(r"\s*(?:at|from)\b", m.group(0)):
+        return True
+    return bool(
+        re.search(
+            r"\b(?:runs?|starts?|begins?|kicks? off|scheduled|is|happens)\s*$", s.lower[: m.start()]
+        )
+    )
+
+
+def batch_run(r: Reading) -> None:
+    """The batch endpoint's run, from the sentence naming it ('The batch forecast runs on Spark,
+    starts at 02:00, takes about 70 minutes and has to finish within 3 hours') and the ones
+    after it that refer back ('It kicks off at 1am and has to finish by 5am'; 'It doesn't scale
+    out'): start as cron, run time, the window it has, whether it scales out, its engine."""
+    d = r.draft
+    key = ("endpoints", "batch_scoring_run")
+    if d.get((*key, "mode")) != "batch":
+        return
+    named = [i for i, s in enumerate(r.sents) if BATCH_RUN.search(s.lower)]
+    timed = [
+        i
+        for i in named
+        if CLOCK.search(r.sents[i].lower)
+        or RUNTIME.search(r.sents[i].lower)
+        or any(m.sentence is r.sents[i] and m.tech.kind == "batch_engine" for m in r.found)
+    ]
+    if not named:
+        return
+    at = (timed or named)[0]
+    sents = [r.sents[at]]
+    for s in r.sents[at + 1 :]:
+        if not (
+            r.same_line(sents[-1], s)
+            and re.match(r"^\W*(?:i (?:believe|think|guess) )?(?:it|it's|this|the run)\b", s.lower)
+        ):
+            break
+        sents.append(s)
+    engine = next(
+        (m for m in r.found if m.sentence is sents[0] and m.tech.kind in ("batch_engine",)), None
+    )
+    if engine and not d.get((*key, "platform")):
+        d.put(
+            (*key, "platform"), engine.tech.name, quote(engine.sentence, engine.start, engine.end)
+        )
+    begin: int | None = None
+    for s in sents:
+        start = next(
+            (m for m in CLOCK.finditer(s.lower) if _minutes(m) is not None and _starts(s, m)), None
+        )
+        if start and begin is None:
+            begin = _minutes(start)
+            if begin is not None:
+                cron = f"{begin % 60} {begin // 60} * * *"
+                d.put((*key, "batch", "schedule"), cron, quote(s, *start.span()))
+        runtime = RUNTIME.search(s.lower)
+        if runtime and runtime.group("unit"):
+            text = duration_text(number(runtime), runtime.group("unit"))
+            d.put((*key, "batch", "runtime"), text, quote(s, *runtime.span()))
+        within = WITHIN.search(s.lower)
+        if within:
+            text = duration_text(number(within), within.group("unit"))
+            d.put((*key, "batch", "window"), text, quote(s, *within.span()))
+        for finish in BY_CLOCK.finditer(s.lower):
+            end = _minutes(finish)
+            if begin is None or end is None:
+                continue
+            span = f"{(end - begin) % (24 * 60)}m"
+            words = s.lower[max(0, finish.start() - 16) : finish.end()]
+            deadline = re.search(r"has to|have to|must|needs? to|deadline|before", words)
+            field = "window" if deadline else "runtime"
+            d.put((*key, "batch", field), span, quote(s, *finish.span()))
+        scale = SCALE_OUT.search(s.lower)
+        if scale:
+            scales = not s.negated(scale.start(), scale.end())
+            d.put((*key, "batch", "scales_horizontally"), scales, quote(s, *scale.span()))

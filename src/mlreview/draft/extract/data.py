@@ -58,11 +58,83 @@ def read(r: Reading) -> None:
             _stream_job(r, m)
     done: set[tuple[int, str]] = set()
     for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
+        if _refers_back(r, m):
+            continue
         for role, offset, segment in _roles(m.sentence):
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
+    _rebuilt(r)
     _availability(r)
+
+
+REBUILT = re.compile(
+    r"(?:^|[,:(]\s*|\b(?:an?|the|our|its|their)\s+)"
+    r"(?P<what>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+(?:(?:is|are|gets?|being)\s+)?"
+    r"(?:fully\s+|all\s+)?(?P<verb>rebuilt|recomputed|regenerated|re-?indexed|re-?embedded|"
+    r"re-?synced|synced)\b"
+)
+NOT_A_JOB = re.compile(
+    r"\b(?:model|models|ranker|classifier|forecaster|it|they|this|that|which|who|what|everything|"
+    r"nothing|value|values|file|threshold)$"
+)
+VERB_NOUN = {"rebuilt": "rebuild", "recomputed": "recompute", "regenerated": "regeneration"}
+
+
+def _rebuilt(r: Reading) -> None:
+    """A job stated by what it produces, with no engine ('Item embeddings are rebuilt every 6
+    hours', 'an online table synced from the Delta tables every 30 minutes'): a pipeline named
+    after its product, with the cadence stated. A sentence naming an engine is read by it."""
+    d = r.draft
+    engines = ("stream_engine", *BATCH_ENGINES)
+    for s in r.sents:
+        if any(m.sentence is s for m in r.of_kind(*engines)):
+            continue
+        for m in REBUILT.finditer(s.lower):
+            what = m.group("what")
+            if NOT_A_JOB.search(what) or s.negated(m.start("verb"), m.end("verb")):
+                continue
+            rest = s.lower[m.end() :]
+            cadence = find_cadence(re.split(r"[,;]| and ", rest)[0], s, m.end())
+            if not cadence or cadence[0] == "continuous":
+                continue
+            verb = m.group("verb").replace("-", "")
+            noun = VERB_NOUN.get(verb, verb.removesuffix("ed").removesuffix("e"))
+            ident = re.sub(r"[^a-z0-9]+", "_", f"{what} {noun}").strip("_")
+            if d.has("pipelines", ident):
+                continue
+            if verb.endswith("synced"):
+                kind = "materialization"
+            elif re.search(r"feature|embedding|vector|aggregat|counter|statistic", what):
+                kind = "feature_batch"
+            else:
+                kind = "etl"
+            words = quote(s, m.start("what"), m.end("verb"))
+            d.component("pipelines", ident, words, kind=kind)
+            d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+            for x in r.found:
+                if (
+                    x.sentence is s
+                    and x.start >= m.start("what")
+                    and d.has("stores", x.tech.name)
+                    and x.tech.kind in STORE_KINDS
+                ):
+                    d.add_to(("pipelines", ident, "outputs"), x.tech.name, words)
+
+
+def _refers_back(r: Reading, m: Mention) -> bool:
+    """'The Flink job and the nightly Spark job each have their own implementation': a job
+    named with 'the' after one on the same engine was drafted is that job, not a second."""
+    before = m.sentence.lower[max(0, m.start - 30) : m.start]
+    after = m.sentence.lower[m.end : m.end + 12]
+    if not (
+        re.search(r"\b(?:the|that|this|same)\s+(?:[a-z]+\s+)?$", before)
+        and re.match(r"\s+(?:job|dag|flow|pipeline|one|1)s?\b", after)
+    ):
+        return False
+    return any(
+        r.draft.get(("pipelines", i, "engine")) == m.tech.name for i in r.draft.ids("pipelines")
+    )
 
 
 def _technology(r: Reading, key: tuple[str, str], m: Mention) -> None:
@@ -111,7 +183,13 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
 def _stream_job(r: Reading, m: Mention) -> None:
     d = r.draft
     same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
-    another = re.search(r"\b(?:second|another|separate|other|two|2)\b", m.sentence.lower)
+    # 'a second Flink job', 'two Flink jobs'; not 'two implementations of the same logic'.
+    another = re.search(
+        r"\b(?:second|another|separate|other|two|2)\s+(?:[\w-]+\s+){0,2}?(?:jobs?|pipelines?|"
+        + re.escape(m.tech.name)
+        + r")\b",
+        m.sentence.lower,
+    )
     if same and not another:
         return  # 'the Java Flink job' again: the job already drafted
     ident = "stream_job" if not d.has("pipelines", "stream_job") else f"{m.tech.name}_job"
@@ -133,6 +211,15 @@ def _stream_job(r: Reading, m: Mention) -> None:
         d.add_to(("pipelines", ident, "outputs"), o, words)
 
 
+# A job that builds the data the model is trained on is named for it ('The training set is
+# built nightly by a PySpark job').
+TRAINING_SET = re.compile(
+    r"\btraining (?:set|data|dataset|examples|table)s? (?:is |are |gets? )?(?:built|assembled|"
+    r"created|generated|produced|made|rebuilt)\b|\b(?:builds?|assembles?|creates?|generates?|"
+    r"produces?) the training (?:set|data|dataset|examples|table)\b"
+)
+
+
 def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> None:
     d = r.draft
     ident = {
@@ -142,6 +229,8 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
         "materialization": "materialization",
         "etl": "etl",
     }[role]
+    if role == "etl" and TRAINING_SET.search(m.sentence.lower):
+        ident = "training_set"
     if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
         ident = f"{ident}_{m.tech.name}"
     words = quote(m.sentence, m.start, m.end)
@@ -172,6 +261,31 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
     if role in ("feature_batch", "materialization", "batch_inference"):
         for o in r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS)):
             d.add_to(("pipelines", ident, "outputs"), o, words)
+    if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
+        _feature_tables(r, ident, m.sentence)
+
+
+def _feature_tables(r: Reading, job: str, s: Sentence) -> None:
+    """'Features are built by dbt in Snowflake': the job writes its features to tables in that
+    warehouse, which is where the model's runs read them (a store of kind warehouse)."""
+    d = r.draft
+    built = re.search(
+        r"\bfeatures?\b[^.;]*?\b(?:built|computed|calculated|materiali[sz]ed|"
+        r"produced|generated)\b",
+        s.lower,
+    )
+    if not built:
+        return
+    for x in r.found:
+        if x.sentence is not s or x.tech.kind != "warehouse" or x.start < built.end():
+            continue
+        if not re.search(r"\b(?:in|into|inside)\s+(?:the\s+|our\s+)?$", s.lower[: x.start]):
+            continue
+        ident = f"{x.tech.name}_features"
+        words = quote(s, built.start(), x.end)
+        d.component("stores", ident, words, kind="warehouse", technology=x.tech.name)
+        d.add_to(("pipelines", job, "outputs"), ident, words)
+        return
 
 
 def _availability(r: Reading) -> None:

@@ -77,8 +77,14 @@ WINDOW = re.compile(
 )
 MISSING: tuple[tuple[str, str], ...] = (
     ("zero", r"features? (?:all )?set to (?:zero|0)|\bset to (?:zero|0)\b|substitutes? 0\b"),
-    ("default", r"\bsubstitut\w* the\b|\bdefault value\b|\baverage\b|\bmedian\b"),
+    ("default", r"\bsubstitut\w* the\b|\bdefault value\b"),
+    ("impute_median", r"\bmedian\b"),
+    ("impute_mean", r"\baverage\b|\b(?:the|its|a) (?:[\w-]+ )?mean\b"),
     ("passthrough", r"\bleave [\w ]{0,20}null\b|\bnulls?\b"),
+)
+OUTAGE = re.compile(
+    r"\b(?:doesn'?t|does not|didn'?t|can'?t|cannot|fails? to) (?:answer|respond|reply)|"
+    r"\b(?:is|goes|are|was) down\b|\btimes? out\b|\bunavailable\b|\boutage\b"
 )
 NAMED = re.compile(
     r"\bthe (?P<name>(?:\d+-\w+ )?[a-z][\w-]*(?: [a-z][\w-]*)?) feature\b(?! (?:store|table|vector|"
@@ -158,11 +164,9 @@ def read(r: Reading) -> None:
             )
             facts.append((("point_in_time_join",), stated, quote(s, *pit.span())))
             break
-    for value, pattern in MISSING:
-        hit = next(((s, h) for s in r.sents if (h := re.search(pattern, s.lower))), None)
-        if hit and re.search(r"\bif\b|\bwhen\b|\bmissing\b|\bdown\b|\btimes? out\b", hit[0].lower):
-            facts.append((("missing", "serving"), value, quote(hit[0], *hit[1].span())))
-            break
+    missing = _missing(r)
+    if missing:
+        facts.append(missing)
     budget, budget_note = _budget(r, feature_sents)
     if budget:
         facts.append(budget)
@@ -177,6 +181,25 @@ def read(r: Reading) -> None:
     _add(r, ident, words, facts, named is None)
     if budget_note:
         r.draft.notes[("features", ident, "freshness_budget")] = budget_note
+
+
+def _missing(r: Reading) -> Fact | None:
+    """What serving uses for a missing value. A sentence about the value itself ('if the courier
+    has no GPS, courier speed is set to the city average') is preferred to one about a store not
+    answering, whose substitute is first of all the dependency's fallback."""
+    found: list[tuple[bool, int, Fact]] = []
+    for order, s in enumerate(r.sents):
+        if not re.search(r"\bif\b|\bwhen\b|\bmissing\b|\bdown\b|\btimes? out\b", s.lower):
+            continue
+        for value, pattern in MISSING:
+            hit = re.search(pattern, s.lower)
+            if hit:
+                outage = bool(OUTAGE.search(s.lower))
+                found.append(
+                    (outage, order, (("missing", "serving"), value, quote(s, *hit.span())))
+                )
+                break
+    return min(found, key=lambda f: f[:2])[2] if found else None
 
 
 def _budget(r: Reading, feature_sents: list[Sentence]) -> tuple[Fact | None, str]:
@@ -223,8 +246,18 @@ def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> 
     if group:
         d.notes[("features", ident, "id")] = "note: stands for the features the text describes"
     online = [i for i in d.ids("stores") if d.get(("stores", i, "kind")) in ("online", "cache")]
+    written = [
+        o
+        for p in d.ids("pipelines")
+        if d.get(("pipelines", p, "kind")) == "feature_batch"
+        for o in d.get(("pipelines", p, "outputs")) or []
+        if d.get(("stores", o, "kind")) == "warehouse"
+    ]
     if len(online) == 1:
         d.put(("features", ident, "store"), online[0], "")
         d.notes[("features", ident, "store")] = "note: the one online store drafted"
+    elif not online and len(written) == 1:
+        d.put(("features", ident, "store"), written[0], "")
+        d.notes[("features", ident, "store")] = "note: the tables the one feature job writes"
     for path, value, quoted in facts:
         d.put(("features", ident, *path), value, quoted)

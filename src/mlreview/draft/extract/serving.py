@@ -7,6 +7,7 @@ import re
 from mlreview.draft.draft import Draft
 from mlreview.draft.extract.failure import call_facts, dependency_facts, endpoint_fallback
 from mlreview.draft.extract.find import (
+    Found,
     first,
     first_stated,
     quote,
@@ -252,6 +253,9 @@ def _platform(r: Reading) -> Mention | None:
     """The serving platform the model answers on: one named where serving is described, a model
     server before the cluster it runs on ('Triton on our k8s'), not a function that enriches
     events ('a Lambda enriches them')."""
+    inside = _model_inside(r)
+    if inside:
+        return inside
     best: tuple[int, int, Mention] | None = None
     for order, m in enumerate(r.of_kind("serving_platform")):
         if m.sentence.negated(m.start, m.end):
@@ -262,6 +266,33 @@ def _platform(r: Reading) -> Mention | None:
         if best is None or score > best[0]:
             best = (score, order, m)
     return best[2] if best else None
+
+
+MODEL_SHARE = re.compile(
+    r",?\s*(?:of which|and of that|out of which)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:model|re-?rank\w*|rank\w*|scor\w*|inference|predict\w*|classif\w*|recommend\w*)"
+    r"(?:\s+[\w-]+){0,2}?\s+(?:is|gets|has|may take|can take)\s+(?:budgeted\s+|allotted\s+|"
+    r"allowed\s+|given\s+)?(?:about\s+|~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|milliseconds?|s|seconds?)\b"
+)
+
+
+MODEL_INSIDE = re.compile(
+    r"\b(?:rank\w*|re-?rank\w*|scor\w*|the model|inference)\b[^.;:]{0,40}?"
+    r"\b(?:inside|within|in|by)\s+(?:the\s+)?$"
+)
+
+
+def _model_inside(r: Reading) -> Mention | None:
+    """A search engine or vector index that the model runs inside ('Ranking is two-phase inside
+    Vespa: ... evaluates an ONNX LightGBM model'): the engine serves the model, so it is the
+    platform, whatever cluster it runs on."""
+    for m in r.of_kind("search_engine", "vector_store"):
+        before = m.sentence.lower[: m.start]
+        if MODEL_INSIDE.search(before) and not m.sentence.negated(m.start, m.end):
+            return m
+    return None
 
 
 def _latency(r: Reading, key: tuple[str, ...]) -> None:
@@ -287,7 +318,13 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
             )
             if which in ("p99", "99th") and not target and not measured:
                 target = m
-            if target and which in ("p99", "99th", "latency"):
+            share = MODEL_SHARE.match(s.lower, m.end())
+            if share and which in ("p99", "99th", "latency"):
+                # 'p99 target for the whole search API is 250ms, of which re-ranking is budgeted
+                # 60ms': the endpoint is the model's, so its target is the model's share.
+                ms = number(share) * (1 if share.group("unit").startswith("m") else 1000)
+                d.put((*key, "slo", "p99_ms"), ms, quote(s, m.start(), share.end()))
+            elif target and which in ("p99", "99th", "latency"):
                 d.put((*key, "slo", "p99_ms"), ms, words)
             elif not target and which in ("p50", "median"):
                 d.put((*key, "service_time", "p50_ms"), ms, words)
@@ -346,6 +383,38 @@ FIXED = re.compile(
 )
 
 
+REPLICA_TALK = re.compile(r"max[_ ]?replicas|min[_ ]?replicas|auto[- ]?scal|\bhpa\b|" + THINGS)
+LONE_MIN = re.compile(
+    r"\bmin(?:imum)?(?:[_ ]replicas?)?\s*(?:is\s+(?:still\s+|now\s+)?|=\s*|:\s*|of\s+|at\s+)"
+    r"(?P<n>" + INT + r")\b(?!\s*(?:%|ms|s\b|min|h\b|d\b))"
+)
+LONE_MAX = re.compile(
+    r"\bmax(?:imum)?(?:[_ ]replicas?)?\s*(?:is\s+(?:still\s+|now\s+)?|=\s*|:\s*|of\s+|to\s+)"
+    r"(?P<n>" + INT + r")\b(?!\s*(?:%|ms|s\b|min|h\b|d\b))"
+)
+RAISED_MAX = re.compile(
+    r"\b(?:bumped|raised|increased|lifted|moved|set|changed)\s+(?:the\s+)?max(?:imum)?"
+    r"(?:[_ ]replicas?)?\s+(?:up\s+)?to\s+(?P<n>" + INT + r")\b"
+)
+
+
+def _bounds_apart(r: Reading) -> tuple[Found | None, Found | None]:
+    """A minimum and maximum stated in clauses of their own ('autoscaler hit max_replicas=20 ...
+    I bumped max to 32 by hand; min is still 6'), in a sentence about replicas or in the ones
+    right after it that state a bound. A maximum the text says was changed is the one in force,
+    over one stated before."""
+    near: list[Sentence] = []
+    talk = False
+    for s in r.sents:
+        bound = bool(LONE_MIN.search(s.lower) or LONE_MAX.search(s.lower))
+        if REPLICA_TALK.search(s.lower) or (talk and bound):
+            near.append(s)
+        talk = bool(REPLICA_TALK.search(s.lower)) or (talk and bound)
+    low = first_stated(LONE_MIN, near)
+    high = first_stated(RAISED_MAX, near) or first_stated(LONE_MAX, near)
+    return low, high
+
+
 def _replicas(r: Reading, key: tuple[str, ...]) -> None:
     d = r.draft
     platform = _platform(r)
@@ -375,7 +444,15 @@ def _replicas(r: Reading, key: tuple[str, ...]) -> None:
                 d.put((*key, "replicas", "min"), low, quote_found(span))
                 d.put((*key, "replicas", "max"), high, quote_found(span))
                 return
-    count = first(
+    lone_min, lone_max = _bounds_apart(r)
+    if lone_min:
+        least = int(lone_min[1].group("n").replace(",", ""))
+        d.put((*key, "replicas", "min"), least, quote_found(lone_min))
+        most = int(lone_max[1].group("n").replace(",", "")) if lone_max else None
+        if lone_max and most is not None and most >= least:
+            d.put((*key, "replicas", "max"), most, quote_found(lone_max))
+        return
+    count = first_stated(
         r"(?:pinned at\s+)?(?<![\w.])(?P<num>\d+)\s+(?:x\s+)?(?:(?!per\b|each\b|a\b)[\w.-]+\s+)?"
         + THINGS
         + r"\b(?!\s+(?:per|each|does|handles|serves|sustains|takes|works|can)\b)",
@@ -728,6 +805,8 @@ def _quote_facts(
 
 def _dependency(r: Reading, key: tuple[str, ...], target: str, m: Mention) -> None:
     d = r.draft
+    if d.get((*key, "platform")) == target:
+        return  # a search engine the model runs inside serves it; it is not called by it
     deps: list[dict[str, object]] = d.data["endpoints"][key[1]].setdefault("dependencies", [])
     if any(dep["target"] == target for dep in deps):
         return
