@@ -73,6 +73,25 @@ def test_plan_steps_run_in_deadline_order() -> None:
         assert slots == sorted(slots), example
 
 
+def test_the_plan_removes_the_mechanism_before_it_watches_for_it() -> None:
+    # Card-fraud's top risk is seen in the data: the fixes of its own causes (the silent default,
+    # the missing fallback) and of the observed skew are due this week, ahead of the monitors.
+    done = reviewed(FRAUD)
+    assert done.top_risk is not None and done.plan is not None
+    assert done.top_risk.evidence == "observed"
+    first = [s.closes for s in done.plan.steps[:3]]
+    assert first == [("DATA002",), ("SKEW015",), ("DATA020",)]
+    assert all(s.when == "this week" for s in done.plan.steps[:3])
+    gaps = {f.rule for f in done.top_risk.gaps}
+    last_mechanism = max(
+        i
+        for i, s in enumerate(done.plan.steps)
+        if not set(s.closes) & gaps and s.when == "this week"
+    )
+    first_gap = min(i for i, s in enumerate(done.plan.steps) if set(s.closes) & gaps)
+    assert last_mechanism < first_gap
+
+
 def test_a_plan_starts_this_week_and_leaves_no_slot_empty() -> None:
     # Demand-forecast's top risk has one step, a prevention: nothing comes before it.
     for example in EXAMPLES:

@@ -22,7 +22,8 @@ WHEN = {
     "prevent": "within a month",
 }
 """A step's slot: alerts and limits first, because they shorten harm at once; design changes
-next; the proving step last."""
+next; the proving step last. A step that removes the mechanism of a risk the data shows acting
+now is due this week whatever its kind (``_due``): the harm is already happening."""
 SLOT_DAYS = {"this week": 0, "within two weeks": 7, "within a month": 21}
 """Days after the first Friday on or after the plan's start by which each slot is due."""
 ORDER = ("detect", "limit", "recover", "prevent")
@@ -105,7 +106,19 @@ def _plain(value: Any) -> Any:
     return value.text if isinstance(value, Duration) else value
 
 
-def _steps(findings: list[Finding]) -> list[Step]:
+def _removes_mechanism(finding: Finding, top: Scenario) -> bool:
+    """A cause of the top risk's own mechanism, or one the data shows: fixing it removes the
+    risk rather than watching for it."""
+    return finding.role == "cause" and (finding.scenario == top.key or finding.grade == "observed")
+
+
+def _due(part: str, group: list[Finding], top: Scenario) -> str:
+    if top.evidence == "observed" and any(_removes_mechanism(f, top) for f in group):
+        return WHEN["detect"]
+    return WHEN[part]
+
+
+def _steps(findings: list[Finding], top: Scenario) -> list[Step]:
     by_fix: dict[str, list[Finding]] = {}
     for f in findings:
         by_fix.setdefault(f.fix, []).append(f)
@@ -116,7 +129,7 @@ def _steps(findings: list[Finding]) -> list[Step]:
         cost = next((f.cost for f in group if f.cost), None)
         steps.append(
             Step(
-                when=WHEN[part],
+                when=_due(part, group, top),
                 components=tuple(sorted({c for f in group for c in f.components[:1]})),
                 change=fix.rstrip("."),
                 closes=tuple(dict.fromkeys(f.rule for f in group)),
@@ -126,6 +139,14 @@ def _steps(findings: list[Finding]) -> list[Step]:
         )
     rank = {part: i for i, part in enumerate(ORDER)}
     return _without_gaps(sorted(steps, key=lambda s: (rank[_part(s, findings)], s.closes)))
+
+
+def _mechanism_steps(steps: list[Step], findings: list[Finding], top: Scenario) -> set[int]:
+    return {
+        i
+        for i, s in enumerate(steps)
+        if any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
+    }
 
 
 def _without_gaps(steps: list[Step]) -> list[Step]:
@@ -145,7 +166,8 @@ def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) 
     """The top scenario's plan, and the risk left when its manifest changes are applied
     (``rerun`` gives the scenarios of the review with those manifest values set)."""
     findings = [*top.findings, *top.gaps]
-    steps = _steps(findings)
+    steps = _steps(findings, top)
+    mechanism = _mechanism_steps(steps, findings, top)
 
     def after(changes: dict[Path, Any]) -> list[Scenario] | None:
         try:
@@ -157,13 +179,19 @@ def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) 
         same = next((s for s in scenarios or [] if s.key == top.key), None)
         return top.score if scenarios is None else (same.score if same else 0)
 
-    # By deadline, and within one the step that removes most of the risk first (the AWS FMEA
-    # advice: largest reduction first).
+    # By deadline; within one, a step that removes the mechanism before one that watches for it,
+    # then the step that removes most of the risk first (the AWS FMEA advice: largest reduction
+    # first).
     alone = {i: left(after(dict(s.enact))) for i, s in enumerate(steps[:MEASURED]) if s.enact}
     slot = list(SLOT_DAYS)
     order = sorted(
         range(len(steps)),
-        key=lambda i: (slot.index(steps[i].when), alone.get(i, top.score + 1), i),
+        key=lambda i: (
+            slot.index(steps[i].when),
+            i not in mechanism,
+            alone.get(i, top.score + 1),
+            i,
+        ),
     )
     plan = Plan(top.key, [steps[i] for i in order])
     plan.verify = "Prove it: " + top.verify.format(anchor=top.anchor) + "."
