@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import mlreview
 from mlreview.cli import main
+from mlreview.datasets.causes import default_share_alert
 from mlreview.datasets.dataset import (
     load_side,
     profile_data,
@@ -95,6 +96,24 @@ def test_each_injected_cause_is_found_and_nothing_else_alarms(kind: str) -> None
         assert hit.causes[0].details[key] == pytest.approx(value)
     others = [f.name for f in report.features if f.name != column and f.status != "ok"]
     assert others == []
+
+
+def test_a_serving_sentinel_says_at_what_share_to_page_and_that_it_would_fire() -> None:
+    # count_1h is -1.0 in none of training and 20% of serving: page above 1% (a point over 0%).
+    column, expr, _ = INJECTIONS["sentinel"]
+    serving = _frame(2).with_columns(expr.alias(column))
+    hit = next(
+        f
+        for f in compare(profile_frame(_frame(1)), profile_frame(serving)).features
+        if f.name == column
+    )
+    cause = hit.causes[0]
+    assert cause.details["alert_share"] == pytest.approx(0.01)
+    assert "page when -1.0 exceeds 1.0% of served values" in cause.prevention
+    assert f"at the {cause.details['serving_share']:.1%} seen in serving it would fire now" in (
+        cause.prevention
+    )
+    assert default_share_alert(0.0808) == pytest.approx(0.1212)
 
 
 def test_timestamps_shifted_by_whole_hours_are_a_timezone() -> None:

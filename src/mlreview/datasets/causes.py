@@ -304,6 +304,19 @@ def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         return None
     value, a, b = found[0]
     side = "serving" if b > a else "training"
+    details: dict[str, Any] = {
+        "value": value,
+        "training_share": round(a, 6),
+        "serving_share": round(b, 6),
+    }
+    watch = "alert on the share of default values."
+    if side == "serving":
+        page = default_share_alert(a)
+        details["alert_share"] = round(page, 6)
+        watch = (
+            f"page when {value!r} exceeds {page:.1%} of served values for 10 minutes, against "
+            f"{a:.1%} in training: at the {b:.1%} seen in serving it would fire now."
+        )
     return Cause(
         "sentinel",
         0.85,
@@ -311,10 +324,15 @@ def sentinel(ref: ColumnProfile, cur: ColumnProfile) -> Cause | None:
         f"substituted for missing data on the {side} path",
         f"Make the {side} path send null (or the training default) instead of {value!r}, and "
         "add a missing-value indicator.",
-        "Declare each feature's missing-value policy for both paths and alert on the share of "
-        "default values.",
-        {"value": value, "training_share": round(a, 6), "serving_share": round(b, 6)},
+        "Declare each feature's missing-value policy for both paths and " + watch,
+        details,
     )
+
+
+def default_share_alert(training_share: float) -> float:
+    """The served share of a default that pages: half again the training share and at least a
+    percentage point above it, so the training rate's own hour-to-hour swing stays quiet."""
+    return max(1.5 * training_share, training_share + 0.01)
 
 
 def _mass_beyond(col: ColumnProfile, bound: float, side: str) -> float:
