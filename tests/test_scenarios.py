@@ -177,15 +177,30 @@ def test_an_effect_that_opens_with_an_id_keeps_its_spelling() -> None:
 
 
 def test_a_tie_is_said_to_be_a_tie_and_never_broken_by_name() -> None:
+    one, other = _scenario("skew:a", "declared", 0.5), _scenario("leakage:b", "declared", 0.5)
+    assert one.ties(other)
+    reason = why_first(one, other)
+    assert "by name" not in reason and "both are the biggest risk" in reason
+
+
+def test_one_mechanism_alike_on_several_roots_is_one_scenario_naming_them() -> None:
+    # Anthropic's three serving platforms each take claude_model's versions unscored and
+    # without rollback: one risk to fix on three endpoints, not three tied by name.
     path = ROOT / "benchmarks" / "incidents" / "anthropic-tpu-sampling-2025" / "system.yaml"
     done = run(load(path))
-    assert done.top_risk is not None and done.runner_up is not None
-    assert done.top_risk.ties(done.runner_up)
-    assert "by name" not in done.top_risk_reason
-    assert "both are the biggest risk" in done.top_risk_reason
+    top = done.top_risk
+    assert top is not None and done.plan is not None
+    assert top.anchors == ["api_gpu", "api_tpu", "bedrock_trainium"]
+    assert top.title == "A bad version of api_gpu, api_tpu or bedrock_trainium reaches all traffic"
+    assert not any(s.family == "bad-release" for s in done.scenarios[1:])
+    assert {c for f in top.findings for c in f.components[:1]} == set(top.anchors)
+    assert done.runner_up is not None and not top.ties(done.runner_up)
+    assert all(step.components == tuple(top.anchors) for step in done.plan.steps)
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
-    assert f"tied with it on every count, '{done.runner_up.title}'" in screen
-    assert f"tied with '{done.runner_up.title}'" in screen
+    assert "How likely: for each of api_gpu, api_tpu and bedrock_trainium alike, " in screen
+    # Roots that differ in anything the ranking reads stay apart.
+    alone = run(load(FRAUD))
+    assert all(not s.alike for s in alone.scenarios)
 
 
 def test_a_near_tie_is_said_to_be_one() -> None:

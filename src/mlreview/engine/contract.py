@@ -51,6 +51,7 @@ def scenario_dict(s: Scenario) -> dict[str, Any]:
         "findings": s.rules,
         "gaps": sorted({f.rule for f in s.gaps}),
         "components": s.components,
+        "alike": list(s.alike),
         "score": s.score,
         "evidence": s.evidence,
         "trigger": r.trigger,

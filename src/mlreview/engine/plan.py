@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mlreview.areas.findings import Finding
-from mlreview.engine.scenarios import PLAN_PARTS, Scenario
+from mlreview.engine.scenarios import PLAN_PARTS, Scenario, either
 from mlreview.system.paths import Path
 from mlreview.system.units import Duration
 
@@ -194,7 +194,7 @@ def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) 
         ),
     )
     plan = Plan(top.key, [steps[i] for i in order])
-    plan.verify = "Prove it: " + top.verify.format(anchor=top.anchor) + "."
+    plan.verify = "Prove it: " + top.verify.format(anchor=either(top.anchors, "and")) + "."
     plan.unenacted = [s.text for s in plan.steps if not s.enact]
     changes: dict[Path, Any] = {p: v for s in plan.steps for p, v in s.enact}
     if not changes:

@@ -46,6 +46,9 @@ class Scenario:
     plan: dict[str, list[str]] = field(default_factory=dict)
     verify: str = ""
     """The step that proves the fix, in the system's words ({anchor} names the root)."""
+    alike: tuple[str, ...] = ()
+    """Other roots on which the same mechanism stands with the same rules and the same score:
+    one scenario on several components (``anchor`` is the first), its figures each one's."""
 
     LABELS: ClassVar[tuple[tuple[int, str], ...]] = (
         (HIGH_RISK, "high risk"),
@@ -64,6 +67,15 @@ class Scenario:
     @property
     def anchor(self) -> str:
         return self.key.partition(":")[2]
+
+    @property
+    def anchors(self) -> list[str]:
+        return [self.anchor, *self.alike]
+
+    @property
+    def member_keys(self) -> list[str]:
+        """The key of each root's scenario merged into this one."""
+        return [f"{self.family}:{a}" for a in self.anchors]
 
     @property
     def evidence(self) -> Grade:
@@ -129,6 +141,14 @@ class Scenario:
     def ties(self, other: Scenario) -> bool:
         """Nothing but the name tells the two apart: both are the biggest risk."""
         return self.rank_key()[:-1] == other.rank_key()[:-1]
+
+
+def either(ids: list[str], joint: str = "or", limit: int = 3) -> str:
+    """'a', 'a or b', 'a, b or c', 'a, b or 2 others': roots in a title, where one verb serves
+    each of them."""
+    if len(ids) > limit:
+        ids = [*ids[: limit - 1], f"{len(ids) - limit + 1} others"]
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {joint} {ids[-1]}"
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -280,7 +300,11 @@ class Earlier:
             and _same_objects(self.causes, causes)
             and _same_objects(self.gaps, gaps)
             and not self.log.touches(ROOTS, self.paths)
-            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
+            and not any(
+                self.log.touches(f"scenario:{key}", self.paths)
+                for s in self.ranked
+                for key in s.member_keys
+            )
         )
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
@@ -357,7 +381,50 @@ def build(
                     verify=family.verify,
                 )
             )
-    return rank(scenarios)
+    return _merge_alike(rank(scenarios), system)
+
+
+def _alike_key(s: Scenario) -> tuple[object, ...]:
+    return (s.family, tuple(s.rules), s.rank_key()[:-1])
+
+
+def _merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
+    """One mechanism standing alike on several roots (the same rules, the same score and
+    every other ranking factor) is one scenario naming them all: the same fact on three
+    endpoints is one risk to fix three times, not three risks tied by name."""
+    groups: dict[tuple[object, ...], list[Scenario]] = {}
+    for s in ranked:
+        if s.family != "review-hygiene":
+            groups.setdefault(_alike_key(s), []).append(s)
+    out = []
+    for s in ranked:
+        group = groups.get(_alike_key(s), [s]) if s.family != "review-hygiene" else [s]
+        if len(group) == 1:
+            out.append(s)
+        elif group[0] is s:
+            out.append(_merged(group, family_for(s.family, system)))
+    return out
+
+
+def _merged(group: list[Scenario], family: Family) -> Scenario:
+    first = group[0]
+    anchors = [a for s in group for a in s.anchors]
+    findings = sorted([f for s in group for f in s.findings], key=Finding.sort_key)
+    gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=Finding.sort_key)
+    comps = sorted({c for s in group for c in s.components})
+    named = either(anchors)
+    return Scenario(
+        key=first.key,
+        title=family.heading(named),
+        effect=family.effect.format(who=_names(comps, 4), anchor=named),
+        findings=findings,
+        components=comps,
+        risk=first.risk,
+        gaps=gaps,
+        plan=_plan([*findings, *gaps]),
+        verify=family.verify,
+        alike=tuple(anchors[1:]),
+    )
 
 
 NEAR_TIE = 0.05

@@ -31,7 +31,7 @@ from mlreview.document.blocks import (
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
-from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
+from mlreview.engine.scenarios import Scenario, either, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
 NO_QUESTIONS = (
@@ -380,8 +380,9 @@ def _in_words(s: Scenario) -> Paragraph:
             likely.append(_chance_of(part.likelihood, once))
     reached = s.risk.exposure_reach
     extent = "under 1%" if reached < 0.01 else f"about {reached:.0%}"
+    each = f"for each of {either(s.anchors, 'and')} alike, " if s.alike else ""
     text = (
-        f"How likely: {'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
+        f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
         f"{extent} of the next 90 days' predictions; {s.risk.stake}."
     )
     return Paragraph(inline(f"{text}{sentence(s.risk.defaults)}"))
