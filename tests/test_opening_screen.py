@@ -190,3 +190,17 @@ def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> N
     for examples in (FRAUD, path):
         assert "step(s)" not in _terminal(examples)
     assert re.search(r"\b1 more steps\b|\b[02-9] more step\b", _terminal(FRAUD)) is None
+
+
+def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
+    # Anthropic's three platforms declare no availability and the same replica figures are
+    # assumed for each: the verdicts say so once, naming all three.
+    path = ROOT / "benchmarks" / "incidents" / "anthropic-tpu-sampling-2025" / "system.yaml"
+    flat = " ".join(_terminal(path).split())
+    assert (
+        "api_tpu's, api_gpu's and bedrock_trainium's paths cannot be checked against their "
+        "99.900% SLO: api_tpu, api_gpu and bedrock_trainium declare no availability"
+    ) in flat
+    assert flat.count("set concurrency_per_replica") == 1
+    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in flat
+    assert "set endpoints[api_gpu].concurrency_per_replica" not in flat.split("Risks in order")[0]

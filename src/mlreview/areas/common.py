@@ -16,6 +16,14 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def either(ids: list[str], joint: str = "or", limit: int = 3) -> str:
+    """'a', 'a or b', 'a, b or c', 'a, b or 2 others': roots in a title, where one verb serves
+    each of them."""
+    if len(ids) > limit:
+        ids = [*ids[: limit - 1], f"{len(ids) - limit + 1} others"]
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {joint} {ids[-1]}"
+
+
 def ids(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 

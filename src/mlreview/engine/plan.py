@@ -10,8 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
-from mlreview.engine.scenarios import PLAN_PARTS, Scenario, either
+from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
 from mlreview.system.units import Duration
 

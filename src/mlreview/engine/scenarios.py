@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
+from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import Family
@@ -141,14 +142,6 @@ class Scenario:
     def ties(self, other: Scenario) -> bool:
         """Nothing but the name tells the two apart: both are the biggest risk."""
         return self.rank_key()[:-1] == other.rank_key()[:-1]
-
-
-def either(ids: list[str], joint: str = "or", limit: int = 3) -> str:
-    """'a', 'a or b', 'a, b or c', 'a, b or 2 others': roots in a title, where one verb serves
-    each of them."""
-    if len(ids) > limit:
-        ids = [*ids[: limit - 1], f"{len(ids) - limit + 1} others"]
-    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {joint} {ids[-1]}"
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
@@ -416,7 +409,9 @@ def _merged(group: list[Scenario], family: Family) -> Scenario:
     return Scenario(
         key=first.key,
         title=family.heading(named),
-        effect=family.effect.format(who=_names(comps, 4), anchor=named),
+        effect=family.effect.format(
+            who=_names(comps, 4), anchor=either(anchors, limit=len(anchors))
+        ),
         findings=findings,
         components=comps,
         risk=first.risk,

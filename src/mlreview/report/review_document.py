@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import note, sentence
+from mlreview.areas.common import either
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.scenario_families import FAMILIES
@@ -31,7 +32,7 @@ from mlreview.document.blocks import (
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
-from mlreview.engine.scenarios import Scenario, either, tied_with, why_first_words
+from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
 NO_QUESTIONS = (

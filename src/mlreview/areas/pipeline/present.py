@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from mlreview.areas.assumed import Assumed, component_field, note
-from mlreview.areas.common import plural
+from mlreview.areas.common import either, plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.assessment import (
     PipelineAssessment,
@@ -178,7 +178,7 @@ def present(a: PipelineAssessment) -> list[Block]:
 def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> str:
     """One line: the single points of failure and what each does, then each path's
     availability against its SLO."""
-    parts = []
+    parts: list[str | list[PathAvailability]] = []
     for race in a.races:
         every = (
             "every run"
@@ -193,8 +193,15 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         how = "stops" if spof.stops else "silently corrupts"
         hit = spof.stops or spof.corrupts
         parts.append(f"{spof.component} {how} {', '.join(hit)} when it fails")
+    blank: dict[float, list[PathAvailability]] = {}
     for row in a.availability:
         if row.slo is None:
+            continue
+        if row.meets_slo is None and row.estimate >= 1.0:
+            if row.slo not in blank:
+                blank[row.slo] = []
+                parts.append(blank[row.slo])  # every such path of this SLO, said at once
+            blank[row.slo].append(row)
             continue
         if row.meets_slo is None:
             parts.append(_unchecked(row))
@@ -206,7 +213,8 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
             f"{row.slo:.3%} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
             + note(_assumed_repairs(system, row))
         )
-    return "; ".join(parts) or "no single point of failure on a prediction path"
+    said = [p if isinstance(p, str) else _blank(p) for p in parts]
+    return "; ".join(said) or "no single point of failure on a prediction path"
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
@@ -224,6 +232,18 @@ def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
         return [Assumed(f"{length} to repair {ident}", where)]
     names = ", ".join(ident for ident, _ in fields)
     return [Assumed(f"{length} to repair each of {names}", "mttr on each")]
+
+
+def _blank(rows: list[PathAvailability]) -> str:
+    """Paths none of whose components declare an availability, one SLO, in one clause."""
+    if len(rows) == 1:
+        return _unchecked(rows[0])
+    unknown = list(dict.fromkeys(c for r in rows for c in r.unknown_availability))
+    paths = either([f"{r.endpoint}'s" for r in rows], "and", limit=len(rows))
+    return (
+        f"{paths} paths cannot be checked against their {availability(rows[0].slo)} SLO: "
+        f"{either(unknown, 'and', limit=len(unknown))} declare no availability"
+    )
 
 
 def _unchecked(row: PathAvailability) -> str:

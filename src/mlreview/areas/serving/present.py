@@ -3,10 +3,10 @@ first, load tests against the model, and the simulated spike."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 
 from mlreview.areas.assumed import note
-from mlreview.areas.common import plural
+from mlreview.areas.common import either, plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving.assessment import (
     Bottleneck,
@@ -264,18 +264,34 @@ def present(a: ServingAssessment) -> list[Block]:
     return out
 
 
-def _endpoint_verdict(row: EndpointCapacity) -> str:
+def _own_field(row: EndpointCapacity, field: str) -> str:
+    """The field below the endpoint's own entry ('slo.p99_ms'), or the whole path."""
+    head = f"endpoints[{row.endpoint}]."
+    return field[len(head) :] if field.startswith(head) else field
+
+
+def _shared_assumptions(rows: list[EndpointCapacity]) -> set[tuple[str, str]]:
+    """(what, field below the endpoint) assumed alike for more than one endpoint."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        for a in r.assumed:
+            seen.setdefault((a.what, _own_field(r, a.field)), set()).add(r.endpoint)
+    return {k for k, who in seen.items() if len(who) > 1}
+
+
+def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = frozenset()) -> str:
     if not row.online:
         return f"{row.endpoint} scores in batch"
     grown = row.at_target
     if grown is None or row.bottleneck is None:
         return f"{row.endpoint}: capacity unknown (declare peak QPS and a service time)"
     target = row.target_qps or grown.qps
+    own = [a for a in row.assumed if (a.what, _own_field(row, a.field)) not in shared]
     broken = [b for b in row.bottlenecks if not b.holds]
     if not broken:
         return (
             f"{row.endpoint} holds {row.multiplier:g}x ({target:,.0f} QPS at "
-            f"{grown.replicas} replicas): scalability is not the risk here{note(row.assumed)}"
+            f"{grown.replicas} replicas): scalability is not the risk here{note(own)}"
         )
     first = broken[0]
     need = (
@@ -290,8 +306,28 @@ def _endpoint_verdict(row: EndpointCapacity) -> str:
     if len(broken) > 1:
         nxt = broken[1]
         text += f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint})"
-    return text + note(row.assumed)
+    return text + note(own)
 
 
 def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:
-    return "; ".join(_endpoint_verdict(r) for r in a.endpoints) or "no endpoints declared"
+    """One clause per endpoint; a figure assumed alike for several endpoints is said once, at
+    the end, naming them, instead of after each."""
+    shared = _shared_assumptions(a.endpoints)
+    text = "; ".join(_endpoint_verdict(r, shared) for r in a.endpoints)
+    if not text:
+        return "no endpoints declared"
+    if shared:
+        alike = [
+            r.endpoint
+            for r in a.endpoints
+            if any((x.what, _own_field(r, x.field)) in shared for x in r.assumed)
+        ]
+        facts = [
+            f"{what}: set {field}"
+            for what, field in dict.fromkeys(
+                (x.what, _own_field(r, x.field)) for r in a.endpoints for x in r.assumed
+            )
+            if (what, field) in shared
+        ]
+        text += f" (assumed for each of {either(alike, 'and')}: {'; '.join(facts)})"
+    return text
