@@ -11,6 +11,7 @@ import pytest
 
 from mlreview.areas.findings import Finding, Grade, Severity
 from mlreview.areas.scenario_families import FAMILIES
+from mlreview.draft.from_text import drafted
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
 from mlreview.engine.scenarios import Scenario, near_tie, why_first
@@ -211,3 +212,13 @@ def test_a_near_tie_is_said_to_be_one() -> None:
     assert "a near tie" in done.top_risk_reason
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert "nearly tied with" in screen
+
+
+def test_a_default_nothing_would_notice_says_so_in_a_sentence() -> None:
+    # The card-fraud description drafts a Kafka source that falls back to 0 with nothing
+    # watching labels: the working must not read 'harms until it is no monitor would ...'.
+    text = (ROOT / "examples" / "card-fraud" / "description.txt").read_text()
+    done = run(drafted(text, "description.txt").system)
+    lines = [w for s in done.scenarios if s.family == "silent-default" for w in s.risk.working]
+    assert any("no monitor would notice them to start a clean retrain (24 h)" in w for w in lines)
+    assert not any("until it is no monitor" in w for w in lines)

@@ -688,7 +688,13 @@ class RiskModel:
         elif family.harm in ("silent", "stale"):
             detect, detect_text = self._detection_hours(family, findings, present=False)
             retrain = self._retrain_hours(findings) if family_key == "silent-default" else None
-            if retrain:
+            if retrain and detect >= HORIZON_HOURS:
+                hours += detect + retrain
+                text += (
+                    "; the defaults train the next model and no monitor would notice them to "
+                    f"start a clean retrain ({_hours(retrain)})"
+                )
+            elif retrain:
                 hours += detect + retrain
                 text += (
                     f"; the defaults train the next model, so each harms until it is "
