@@ -63,6 +63,37 @@ def test_a_missing_control_joins_what_it_watches_and_forms_no_scenario_alone() -
     assert "silent-default:card_auth_stream" in watched
 
 
+def _computed_in_endpoint(store: str | None) -> Any:
+    # f1 computed by separate Java code in serving; released with no canary or rollback.
+    feature: dict[str, Any] = {
+        "id": "f1",
+        "shared_definition": False,
+        "serving": {"code": "api/features/F1.java", "language": "java"},
+    }
+    feature["store"] = store if store is not None else "__delete__"
+    patch = {
+        "features": [feature],
+        "endpoints": [{"id": "api", "release": {"canary": False, "auto_rollback": False}}],
+    }
+    return run(load_text(manifest_text(patch), "s.yaml"))
+
+
+def test_a_change_to_a_feature_the_endpoint_computes_arrives_as_its_release() -> None:
+    # Without a store the endpoint runs f1's serving code per request: a change to either
+    # side's code reaches serving only as a release of the endpoint, so it is that release.
+    review = _computed_in_endpoint(None)
+    by_key = {s.key: s for s in review.scenarios}
+    assert {"SKEW001", "SKEW002", "SCALE011"} <= set(by_key["bad-release:api"].rules)
+    assert "skew:f1" not in by_key
+
+
+def test_a_feature_served_from_a_store_keeps_its_own_skew_scenario() -> None:
+    review = _computed_in_endpoint("online")
+    by_key = {s.key: s for s in review.scenarios}
+    assert {"SKEW001", "SKEW002"} <= set(by_key["skew:f1"].rules)
+    assert "SKEW001" not in by_key["bad-release:api"].rules
+
+
 _OPS: dict[type, Any] = {ast.Add: operator.add, ast.Mult: operator.mul}
 
 
