@@ -227,3 +227,43 @@ def test_a_near_tie_is_said_to_be_one() -> None:
     assert "a near tie" in done.top_risk_reason
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert "nearly tied with" in screen
+
+
+def _labels_from_unchecked_feed(label_job_blocks: bool) -> Scenario:
+    # Another team's events, declared unversioned, reach training through stream_job with no
+    # blocking check; the labels are built from the same events by label_job.
+    patch = {
+        "sources": [
+            {"id": "events", "owned_by_model_team": False, "contract": {"schema_versioned": False}}
+        ],
+        "pipelines": [
+            {
+                "id": "stream_job",
+                "outputs": ["online", "offline"],
+                "validation": {"blocking": False},
+            },
+            {"id": "train_job", "validation": {"blocking": False}},
+            {
+                "id": "label_job",
+                "kind": "labeling",
+                "schedule": "daily",
+                "inputs": ["events"],
+                "validation": {"schema": True, "blocking": label_job_blocks},
+            },
+        ],
+        "feedback": [{"id": "outcomes", "label": {"source": "label_job"}}],
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    return next(s for s in review.scenarios if s.key == "bad-training-data:m1")
+
+
+def test_labels_built_unchecked_from_the_bad_feed_do_not_notice_it() -> None:
+    # The quality metric scores against labels made from the same bad data: it never moves.
+    bad = _labels_from_unchecked_feed(label_job_blocks=False)
+    assert any("labels that label_job builds from events" in w for w in bad.risk.working)
+    assert not any("noticed when labels move" in w for w in bad.risk.working)
+
+
+def test_labels_built_behind_a_blocking_check_still_notice_it() -> None:
+    bad = _labels_from_unchecked_feed(label_job_blocks=True)
+    assert any("noticed when labels move the quality metric" in w for w in bad.risk.working)
