@@ -139,3 +139,42 @@ def test_how_soon_a_failure_is_noticed() -> None:
     assert rows["redis_features"].noticed == "at once (alert)"  # monitoring.system.errors
     assert rows["merchant_risk_table"].noticed == "when someone looks at a dashboard"
     assert rows["chargeback_labels"].noticed.startswith("not until a symptom")
+
+
+def _unvalidated_training(stream_blocks: bool) -> list[object]:
+    # Another team's events, with no versioned schema, land in the offline store through
+    # stream_job and are trained on by train_job, which checks nothing.
+    patch = {
+        "sources": [
+            {
+                "id": "events",
+                "owner": "platform",
+                "owned_by_model_team": False,
+                "contract": {"schema_versioned": False},
+            }
+        ],
+        "pipelines": [
+            {
+                "id": "stream_job",
+                "outputs": ["online", "offline"],
+                "validation": {"schema": True, "blocking": stream_blocks},
+            },
+            {"id": "train_job", "validation": {"blocking": False}},
+        ],
+    }
+    done = review(loads(manifest_text(patch)))
+    return [f for f in done.findings if f.rule == "DATA003"]
+
+
+def test_an_unversioned_source_that_reaches_training_unchecked_is_named() -> None:
+    (hit,) = _unvalidated_training(stream_blocks=False)
+    assert "events" in hit.components
+    assert "events reach it unversioned and unchecked" in hit.message
+    # Another team's source makes a bad training set likelier (base 4, +2).
+    assert hit.score[1] == 6
+
+
+def test_a_blocking_check_on_the_way_keeps_the_source_unnamed() -> None:
+    (hit,) = _unvalidated_training(stream_blocks=True)
+    assert "events" not in hit.components
+    assert hit.score[1] == 4

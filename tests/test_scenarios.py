@@ -64,6 +64,37 @@ def test_a_missing_control_joins_what_it_watches_and_forms_no_scenario_alone() -
     assert "silent-default:card_auth_stream" in watched
 
 
+def _computed_in_endpoint(store: str | None) -> Any:
+    # f1 computed by separate Java code in serving; released with no canary or rollback.
+    feature: dict[str, Any] = {
+        "id": "f1",
+        "shared_definition": False,
+        "serving": {"code": "api/features/F1.java", "language": "java"},
+    }
+    feature["store"] = store if store is not None else "__delete__"
+    patch = {
+        "features": [feature],
+        "endpoints": [{"id": "api", "release": {"canary": False, "auto_rollback": False}}],
+    }
+    return run(load_text(manifest_text(patch), "s.yaml"))
+
+
+def test_a_change_to_a_feature_the_endpoint_computes_arrives_as_its_release() -> None:
+    # Without a store the endpoint runs f1's serving code per request: a change to either
+    # side's code reaches serving only as a release of the endpoint, so it is that release.
+    review = _computed_in_endpoint(None)
+    by_key = {s.key: s for s in review.scenarios}
+    assert {"SKEW001", "SKEW002", "SCALE011"} <= set(by_key["bad-release:api"].rules)
+    assert "skew:f1" not in by_key
+
+
+def test_a_feature_served_from_a_store_keeps_its_own_skew_scenario() -> None:
+    review = _computed_in_endpoint("online")
+    by_key = {s.key: s for s in review.scenarios}
+    assert {"SKEW001", "SKEW002"} <= set(by_key["skew:f1"].rules)
+    assert "SKEW001" not in by_key["bad-release:api"].rules
+
+
 _OPS: dict[type, Any] = {ast.Add: operator.add, ast.Mult: operator.mul}
 
 
@@ -222,3 +253,43 @@ def test_a_default_nothing_would_notice_says_so_in_a_sentence() -> None:
     lines = [w for s in done.scenarios if s.family == "silent-default" for w in s.risk.working]
     assert any("no monitor would notice them to start a clean retrain (24 h)" in w for w in lines)
     assert not any("until it is no monitor" in w for w in lines)
+
+
+def _labels_from_unchecked_feed(label_job_blocks: bool) -> Scenario:
+    # Another team's events, declared unversioned, reach training through stream_job with no
+    # blocking check; the labels are built from the same events by label_job.
+    patch = {
+        "sources": [
+            {"id": "events", "owned_by_model_team": False, "contract": {"schema_versioned": False}}
+        ],
+        "pipelines": [
+            {
+                "id": "stream_job",
+                "outputs": ["online", "offline"],
+                "validation": {"blocking": False},
+            },
+            {"id": "train_job", "validation": {"blocking": False}},
+            {
+                "id": "label_job",
+                "kind": "labeling",
+                "schedule": "daily",
+                "inputs": ["events"],
+                "validation": {"schema": True, "blocking": label_job_blocks},
+            },
+        ],
+        "feedback": [{"id": "outcomes", "label": {"source": "label_job"}}],
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    return next(s for s in review.scenarios if s.key == "bad-training-data:m1")
+
+
+def test_labels_built_unchecked_from_the_bad_feed_do_not_notice_it() -> None:
+    # The quality metric scores against labels made from the same bad data: it never moves.
+    bad = _labels_from_unchecked_feed(label_job_blocks=False)
+    assert any("labels that label_job builds from events" in w for w in bad.risk.working)
+    assert not any("noticed when labels move" in w for w in bad.risk.working)
+
+
+def test_labels_built_behind_a_blocking_check_still_notice_it() -> None:
+    bad = _labels_from_unchecked_feed(label_job_blocks=True)
+    assert any("noticed when labels move the quality metric" in w for w in bad.risk.working)

@@ -37,7 +37,7 @@ from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.document.cells import availability, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.engine.whatif.reads import note_derived
-from mlreview.system.manifest import Endpoint, Feature, Model, Source, Store
+from mlreview.system.manifest import Endpoint, Feature, Model, Pipeline, Source, Store
 from mlreview.system.system import System
 
 HORIZON_DAYS = 90
@@ -89,6 +89,9 @@ UNCONFIRMED = 0.5
 QUERIED_KINDS = frozenset({"database", "online_api"})
 """Sources read by querying them: while one is down the query fails, so a job that reads it
 fails too, where a table or stream that stops updating is read without error."""
+CONTENT_FAULTS = frozenset({"bad-training-data", "upstream-change"})
+"""Mechanisms in which a source's content is wrong (a bad batch, a change of meaning), rather
+than its stopping or ageing."""
 UNKNOWN_RANK_WEIGHT = 0.3
 """A feature's weight is 1 / its importance rank; 0.3 when no rank is declared."""
 UNLABELLED_ASSUMED = 0.05
@@ -439,7 +442,7 @@ class RiskModel:
         return UNLABELLED_ASSUMED
 
     def _detection_hours(
-        self, family: Family, findings: list[Finding], present: bool
+        self, family: Family, findings: list[Finding], present: bool, key: str = ""
     ) -> tuple[float, str]:
         """Hours until someone knows. Only a monitor of the failure itself notices a defect that
         has been there all along: a quality metric moves on a change, not on a constant."""
@@ -460,9 +463,42 @@ class RiskModel:
         label_watch = quality and quality.quality and quality.quality.label_based
         delay = self._label_delay_hours()
         if label_watch and delay is not None and not present:
+            built = self._labels_built_from(key, findings)
+            if built:
+                return HORIZON_HOURS, (
+                    f"no monitor would notice it: the quality metric scores against labels "
+                    f"{built}, so wrong data there is wrong in the labels too"
+                )
             hours = delay + LOOKS.get(str(label_watch), 24.0)
             return hours, f"noticed when labels move the quality metric ({_hours(hours)})"
         return HORIZON_HOURS, "no monitor would notice it"
+
+    def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
+        """How the labels come from the source at fault, when they do with nothing checking:
+        wrong content in it (a bad batch, a changed meaning) is then wrong in the labels too, and
+        a quality metric computed on those labels agrees with the model trained on them. Only a
+        source declared unversioned that is the label source, or that the job building the
+        labels reads with no blocking validation."""
+        if key not in CONTENT_FAULTS:
+            return None
+        for ident in dict.fromkeys(c for f in findings for c in f.components):
+            source = self.system.get(ident)
+            if not isinstance(source, Source) or source.contract is None:
+                continue
+            if source.contract.schema_versioned is not False:
+                continue
+            for loop in self.system.manifest.feedback:
+                label = loop.label.source if loop.label else None
+                if label == source.id:
+                    return f"read from {source.id}"
+                job = self.system.get(label) if label else None
+                if (
+                    isinstance(job, Pipeline)
+                    and source.id in job.inputs
+                    and not (job.validation and job.validation.blocking)
+                ):
+                    return f"that {job.id} builds from {source.id} without a blocking check"
+        return None
 
     def _label_delay_hours(self) -> float | None:
         delays = [
@@ -686,7 +722,7 @@ class RiskModel:
                     "ageing input moves a quality metric too little to trip it"
                 )
         elif family.harm in ("silent", "stale"):
-            detect, detect_text = self._detection_hours(family, findings, present=False)
+            detect, detect_text = self._detection_hours(family, findings, False, family_key)
             retrain = self._retrain_hours(findings) if family_key == "silent-default" else None
             if retrain and detect >= HORIZON_HOURS:
                 hours += detect + retrain
@@ -713,7 +749,7 @@ class RiskModel:
 
     def _events(self, case: _Case, group: list[Finding], working: list[str]) -> tuple[float, float]:
         family, family_key, anchor, findings = case
-        detect, detect_text = self._detection_hours(family, findings, present=False)
+        detect, detect_text = self._detection_hours(family, findings, False, family_key)
         fix = FIX_HOURS.get(family_key, 24.0)
         fix_text = f"fixed {_hours(fix)} later"
         if family_key == "unadapted-drift":

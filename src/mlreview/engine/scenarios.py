@@ -4,7 +4,8 @@ across areas, scored by the risk model and ranked.
 A finding's rule names its mechanism and its hit the root component (its first component unless
 it says otherwise). Then symptoms join their cause: a feature's skew that the data or its
 missing-value policy shows to be a source's default belongs to that source's silent-default
-scenario. Findings about a missing control (a monitor, a log, a load test) harm nothing by
+scenario, and a code change to a feature an endpoint computes itself to that endpoint's bad
+release. Findings about a missing control (a monitor, a log, a load test) harm nothing by
 themselves: they join the scenarios of the components they would watch, where they lengthen how
 long harm lasts, and form no scenario alone."""
 
@@ -159,15 +160,39 @@ def _defaulting_sources(system: System, feature: Feature) -> list[str]:
     return out
 
 
+def _computing_endpoints(system: System, feature: Feature) -> list[str]:
+    """Online endpoints that compute ``feature`` themselves while answering: it has serving
+    code and no store, so its serving code reads its sources per request inside the endpoint
+    and ships with the endpoint's releases."""
+    if feature.store is not None or feature.serving is None:
+        return []
+    out = [
+        e.id
+        for e in system.online_endpoints()
+        if feature.id in system.model_feature_ids(system.model_of(e))
+    ]
+    return sorted(out)
+
+
 class _Roots:
     """The scenario each finding belongs to, after joining a feature's default-shaped skew to
-    the silent default of the source it comes from; each feature's defaulting sources are
-    looked up once per build (a feature has many skew findings)."""
+    the silent default of the source it comes from, and a change to the code of a feature an
+    endpoint computes itself to that endpoint's bad release; each feature's defaulting sources
+    and computing endpoints are looked up once per build (a feature has many skew findings)."""
 
     def __init__(self, system: System, keys: set[str]) -> None:
         self.system = system
         self.keys = keys
         self.defaulting: dict[str, list[str] | None] = {}
+        self.computing: dict[str, list[str]] = {}
+
+    def _releases(self, anchor: str) -> list[str]:
+        if anchor not in self.computing:
+            feature = self.system.get(anchor)
+            self.computing[anchor] = (
+                _computing_endpoints(self.system, feature) if isinstance(feature, Feature) else []
+            )
+        return self.computing[anchor]
 
     def _sources(self, anchor: str) -> list[str] | None:
         if anchor not in self.defaulting:
@@ -190,6 +215,14 @@ class _Roots:
             key = f"silent-default:{source}"
             if defaults and key in self.keys:
                 return key
+        if finding.trigger == "event":
+            # Either side's code change reaches serving as a release of the endpoint that
+            # computes the feature: new serving code, or a model trained on the changed
+            # training code. Whatever keeps a bad release from all traffic keeps this too.
+            for endpoint in self._releases(finding.anchor):
+                key = f"bad-release:{endpoint}"
+                if key in self.keys:
+                    return key
         return finding.scenario
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from mlreview.areas.pipeline.failure_modes import FailureMode
+from mlreview.areas.pipeline.failure_modes import FailureMode, cache_expiry
 from mlreview.areas.record import Record
 from mlreview.quant.availability import Hazard, parallel, series, simulate
 from mlreview.system.catalogue import lookup
@@ -82,6 +82,16 @@ class PathAvailability(Record):
     """Minutes a year the endpoint is down and its fallback answers (part of degraded)."""
 
 
+def cache_grace_hours(endpoint: Endpoint, comp: Source | Store) -> float:
+    """Hours a cache in front of ``comp`` answers for ``endpoint`` before an outage stops it
+    (its source's ``max_staleness``), when it runs out before ``comp`` is repaired; else 0."""
+    dep = next((d for d in endpoint.dependencies if d.target == comp.id), None)
+    if dep is None or dep.fallback != "cache" or cache_expiry(comp) is None:
+        return 0.0
+    assert isinstance(comp, Source) and comp.on_failure and comp.on_failure.max_staleness
+    return float(comp.on_failure.max_staleness) / 3600.0
+
+
 def single_points_of_failure(rows: list[FailureMode]) -> list[SinglePoint]:
     """Components whose failure alone stops an endpoint's predictions or silently corrupts them.
 
@@ -150,7 +160,7 @@ def endpoint_availability(
             continue
         seen.add(comp.id)
         if endpoint.id in row.stops_predictions:
-            add(comp, "down", 0.0)
+            add(comp, "down", cache_grace_hours(endpoint, comp))
         elif row.reach in ("live", "refresh"):
             grace = (row.time_to_impact_minutes or 0.0) / 60.0
             add(comp, "degraded", grace)

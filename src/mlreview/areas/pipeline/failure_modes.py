@@ -30,6 +30,8 @@ from mlreview.system.units import format_seconds
 
 FAILURE = {"source": "unavailable", "pipeline": "run fails", "store": "unavailable"}
 STREAM_FAILURE = "stops consuming"
+DEFAULT_MTTR_SECONDS = 3600.0
+"""A repair time when none is declared (the availability model's default, one hour)."""
 DEP_EFFECT = {
     "default": "serves default feature values",
     "cache": "serves cached values",
@@ -225,11 +227,32 @@ def _training_effect(system: System, comp: Component, models: list[str]) -> str:
     return "; ".join(effects)
 
 
+def cache_expiry(comp: Component) -> str | None:
+    """Why a cache in front of ``comp`` runs out before ``comp`` is back, if it does: cached
+    answers kept for at most the source's ``max_staleness`` carry only outages shorter than
+    that, so one of its usual length (its repair time) still stops the requests once they
+    expire (OpenAI, 11 December 2024: cached DNS answers expired before the control plane
+    recovered)."""
+    if not isinstance(comp, Source) or comp.on_failure is None:
+        return None
+    limit = comp.on_failure.max_staleness
+    if limit is None:
+        return None
+    mttr = float(comp.mttr) if comp.mttr is not None else DEFAULT_MTTR_SECONDS
+    if float(limit) >= mttr:
+        return None
+    repair = format_seconds(mttr) + ("" if comp.mttr is not None else " (assumed)")
+    return f"for up to {limit}, then requests fail: it takes {repair} to repair"
+
+
 def _direct_effect(system: System, comp: Component, reader: Endpoint) -> tuple[str, bool, bool]:
     """(effect, stops predictions, silently wrong) when ``reader`` reads ``comp`` per request."""
     dep = next((d for d in reader.dependencies if d.target == comp.id), None)
     if dep is not None:
         kind = dep.fallback or "none"
+        expiry = cache_expiry(comp) if kind == "cache" else None
+        if expiry is not None:
+            return f"{reader.id} {DEP_EFFECT[kind]} {expiry}", True, False
         return f"{reader.id} {DEP_EFFECT[kind]}", kind in ("none", "fail"), False
     if isinstance(comp, Source):
         behaviour = comp.on_failure.behaviour if comp.on_failure else None

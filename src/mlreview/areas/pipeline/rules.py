@@ -135,10 +135,15 @@ def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             for m in ctx.system.manifest.models
             if m.id in models
         )
+        # A source upstream whose schema is declared unversioned, reaching this run through no
+        # blocking check, is named: a bad training set starts with an input that changes shape
+        # or content unannounced, more often when it is another team's (docs/risk-model.md).
+        inputs = _unchecked_unversioned_sources(ctx, pipe.id)
+        sent = f"; {', '.join(inputs)} reach it unversioned and unchecked" if inputs else ""
         yield p.hit(
-            [pipe.id, *models],
-            f"Training pipeline {pipe.id} has no blocking validation; bad input data trains "
-            f"{', '.join(models) or 'the model'}"
+            [pipe.id, *models, *inputs],
+            f"Training pipeline {pipe.id} has no blocking validation{sent}; bad input data "
+            f"trains {', '.join(models) or 'the model'}"
             + (" and is promoted automatically." if automated else "."),
             pipe,
             "validation",
@@ -146,6 +151,21 @@ def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             anchor=models[0] if models else pipe.id,
             enact={(*pipe.path, "validation", "blocking"): True},
         )
+
+
+def _unchecked_unversioned_sources(ctx: Context[PipelineAssessment], pipe: str) -> list[str]:
+    """Sources upstream of ``pipe`` whose schema is declared unversioned and that a job on the
+    way to it reads without a blocking check (``pipe`` itself has none)."""
+    upstream = ctx.system.upstream(pipe) | {pipe}
+    jobs = [p for p in ctx.system.manifest.pipelines if p.id in upstream]
+    out = []
+    for s in ctx.system.manifest.sources:
+        if s.id not in upstream or s.contract is None or s.contract.schema_versioned is not False:
+            continue
+        readers = [p for p in jobs if s.id in p.inputs]
+        if any(not (p.validation and p.validation.blocking) for p in readers):
+            out.append(s.id)
+    return out
 
 
 @RULES.rule(

@@ -23,7 +23,10 @@ LABEL_CUES = re.compile(
     r"\bdefaults? (?:show|arrive|are known|happen)|\bpurchases? are\b|watch-through|"
     r"readmissions? are known|won or lost|counts? as (?:churned|fraud|positive|defaulted)|"
     r"churned if|thumbs|\bescalat|inspectors?|re-?check|\baccept(?:ed|ance)\b|\brenews?\b|"
-    r"\bdelivered\b|moderator"
+    r"\bdelivered\b|moderator|"
+    # A system that learns from what its users say to it is labelled by them.
+    r"\blearns? from (?:a |the |each |every |recent |their )?(?:conversations?|chats?|messages?)\b|"
+    r"\bfrom recent conversations\b"
 )
 LABEL_KINDS: tuple[tuple[str, str], ...] = (
     (
@@ -31,7 +34,11 @@ LABEL_KINDS: tuple[tuple[str, str], ...] = (
         r"\bhuman\b|annotators?|moderators?|investigators?|analysts?|reviewers?|"
         r"corrections?|engineers confirm|reps mark|labell?ers",
     ),
-    ("implicit", r"\bclicks?\b|conversions?|purchases?|watch|dwell|engagement"),
+    (
+        "implicit",
+        r"\bclicks?\b|conversions?|purchases?|watch|dwell|engagement|"
+        r"\bfrom (?:a |the |each |every |recent |their )?(?:conversations?|chats?|messages?)\b",
+    ),
     ("explicit", r"ratings?|thumbs|surveys?"),
     (
         "outcome",

@@ -33,10 +33,14 @@ def read(r: Reading) -> None:
         f = _family(r, families)
         ident = f"{domain}_{f.tech.name}" if domain != "ml" else f.tech.name
         d.component("models", ident, quote(f.sentence, f.start, f.end), family=f.tech.name)
-    elif first(NOT_LEARNED, r.sents) or first(
-        r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b|\b(?:re-?)?ranker\b|"
-        r"\brecommender\b|\bscorer\b|\bpredictor\b",
-        r.sents,
+    elif (
+        first(NOT_LEARNED, r.sents)
+        or first(
+            r"\bmodels?\b|\bclassifier\b|\bregressor\b|\bforecaster\b|\b(?:re-?)?ranker\b|"
+            r"\brecommender\b|\bscorer\b|\bpredictor\b",
+            r.sents,
+        )
+        or first(LEARNS, r.sents)
     ):
         ident = f"{domain}_model" if domain != "ml" else "model"
         d.component("models", ident, "")
@@ -61,6 +65,16 @@ def _facts(r: Reading, ident: str, sents: list[Sentence]) -> None:
     training.read(r, ident, sents)
     _gate(r, ("models", ident, "validation_gate"), sents)
     _learned(r, ident, sents)
+
+
+# A system said to learn as it runs has a learned model even when the text never calls it one
+# ('a continuous learning job folds phrases from recent conversations into what it says').
+LEARNS = re.compile(
+    r"\b(?:continuous|continual|online|incremental)(?:ly)?\s+learn(?:s|ing|ed|t)?\b|"
+    r"\blearning is (?:online|continuous)\b|"
+    r"\blearns?\s+(?:online|continuously|from (?:its |the |every |each |their )?"
+    r"(?:users?|conversations?|chats?|messages?|interactions?|feedback)\b)"
+)
 
 
 # A "model" set by hand: a rules engine, a heuristic or formula scoring the requests, or a
