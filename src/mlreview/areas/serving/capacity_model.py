@@ -236,7 +236,10 @@ def build(
         else:
             assumptions.append(f"latency of {d.target} not declared; none added per request")
             timing.append(
-                Assumed(f"0 ms per call to {d.target}", field_of(system, d, "latency_ms"))
+                Assumed(
+                    f"no time for calls to {d.target} (a best case)",
+                    field_of(system, d, "latency_ms"),
+                )
             )
     replicas = e.replicas
     lo = replicas.min if replicas and replicas.min is not None else 1
