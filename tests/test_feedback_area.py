@@ -7,10 +7,11 @@ import pytest
 from mlreview.api import loads, review
 from mlreview.areas.domain import family_for
 from mlreview.areas.registry import FEEDBACK
+from mlreview.engine.runner import run
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load
-from tests.conftest import ROOT, reviewed
+from tests.conftest import EXAMPLES, ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
@@ -98,3 +99,15 @@ def test_a_forecast_and_replenish_system_meets_selective_labels_as_censored_dema
     assert family_for("selective-labels", fraud).title.endswith(
         "records outcomes only where the model allowed them"
     )
+
+
+def test_the_first_decision_word_names_the_domain_and_the_share_is_said_once() -> None:
+    # 'approve or decline a credit application': approve comes first, though 'decline' blocks.
+    done = run(load(ROOT / "examples" / "credit-scoring" / "system.yaml"))
+    fixes = [f.fix for f in done.findings if f.rule in ("FEED001", "FEED004")]
+    assert fixes and all("approve would-be declines at random" in fix for fix in fixes)
+    assert not any("block" in fix or "merchant" in fix for fix in fixes)
+    for example in EXAMPLES:
+        for f in run(load(example)).findings:
+            if f.fix.startswith("For "):
+                assert "random share" not in f.fix and "small share" not in f.fix, f.fix

@@ -28,7 +28,8 @@ class Domain:
     act: str
     """The automated action, as a verb phrase."""
     explore: str
-    """How to act at random on a small share so outcomes are seen regardless of the model."""
+    """How to act at random (the share is said before it) so outcomes are seen regardless of the
+    model."""
     watch: str
     """What to watch for the loop narrowing."""
     cap: str
@@ -49,16 +50,14 @@ DOMAINS = {
     "block": Domain(
         "block/approve",
         "block",
-        "let a random share of would-be blocks through, below a value cap, and log each one's "
-        "propensity",
+        "let would-be blocks through at random, below a value cap, and log each one's propensity",
         "the block rate per merchant and card segment",
         "blocks",
     ),
     "approve": Domain(
         "approve/decline",
         "approve",
-        "approve a random share of would-be declines within a loss budget, and log each one's "
-        "propensity",
+        "approve would-be declines at random within a loss budget, and log each one's propensity",
         "approval rates per applicant segment",
         "approvals and declines",
         unseen="only for cases the model approved",
@@ -66,8 +65,7 @@ DOMAINS = {
     "rank": Domain(
         "rank",
         "rank",
-        "show a randomly chosen candidate in a small share of slots, and log the propensity of "
-        "every item shown",
+        "show a randomly chosen candidate in one slot, and log the propensity of every item shown",
         "catalogue coverage and exposure concentration",
         "changes in what is shown",
         unseen="only for items the model showed",
@@ -75,13 +73,13 @@ DOMAINS = {
     "replenish": Domain(
         "forecast and replenish",
         "order",
-        "order at the unconstrained forecast for a random share of store-items, so stock-outs "
+        "order at the unconstrained forecast for store-items chosen at random, so stock-outs "
         "stop censoring the sales that become labels",
         "forecast bias on items that stocked out",
         "order quantities",
         unseen="censored by stock-outs (sales stop at the stock on hand, so they undercount "
         "demand)",
-        try_at_random="order at the unconstrained forecast for a random share of store-items",
+        try_at_random="order at the unconstrained forecast for store-items chosen at random",
         unexplored_fix="Flag stock-out days (stock on hand at zero before close) in the labels "
         "and treat their sales as censored, not as demand: train with a censored-demand loss "
         "or leave those days out of the target; to measure the bias that remains, order at the "
@@ -103,7 +101,7 @@ DOMAINS = {
     "price": Domain(
         "price",
         "price",
-        "randomise the price within a narrow band for a small share of sessions, and log the band",
+        "randomise the price within a narrow band, and log the band",
         "price dispersion and conversion per segment",
         "price changes",
         unseen="only at the prices the model set",
@@ -111,7 +109,7 @@ DOMAINS = {
     "moderate": Domain(
         "moderate",
         "remove",
-        "send a random share of automatically actioned items to human review",
+        "send automatically actioned items to human review at random",
         "removal and appeal rates per category",
         "removals",
         unseen="only for items the model left up or sent to review",
@@ -119,7 +117,7 @@ DOMAINS = {
     "predict": Domain(
         "predict",
         "act",
-        "act independently of the model on a small random share, and log each action's propensity",
+        "act independently of the model at random, and log each action's propensity",
         "the action rate per segment",
         "actions",
     ),
@@ -148,9 +146,15 @@ def domain_of(system: System) -> Domain:
     """The system's decision kind, from its declared decision and the words of its action."""
     decision = system.manifest.system.decision
     text = " ".join(t for t in (decision.action if decision else None, system.name) if t).lower()
-    for key in ("block", "approve", "replenish", "price", "moderate", "rank"):
-        if any(w in text for w in WORDS[key]):
-            return DOMAINS[key]
+    # The kind whose word comes first in the action: 'approve or decline a credit application'
+    # approves, though 'decline' is a blocking word too.
+    first = {
+        key: min(text.find(w) for w in WORDS[key] if w in text)
+        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
+        if any(w in text for w in WORDS[key])
+    }
+    if first:
+        return DOMAINS[min(first, key=first.__getitem__)]
     kind = decision.type if decision else None
     if kind == "ranking":
         return DOMAINS["rank"]
