@@ -12,6 +12,7 @@ from __future__ import annotations
 from mlreview.draft.draft import Draft
 from mlreview.draft.extract import (
     attached,
+    batch_scoring,
     data,
     failure,
     features,
@@ -36,7 +37,9 @@ def draft_from_text(text: str) -> Draft:
     features.read(reading)
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
+    batch_scoring.beside_online(reading)
     attached.batch_run(reading)
+    batch_scoring.run_facts(reading)
     sampling.read(reading)
     failure.source_failure(reading)
     named.describe_unplaced(reading)

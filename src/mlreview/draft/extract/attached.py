@@ -107,18 +107,18 @@ def store_facts(r: Reading) -> None:
     sources = set(d.ids("sources"))
     for section, names in (("stores", stores), ("sources", sources)):
         for ident in names:
-            mention = next((x for x in r.found if x.tech.name == ident), None)
-            if mention is None:
-                continue
-            for s in about(r, mention, (stores | sources) - {ident}):
-                owner_of = _nearest(r, s, len(s.lower), stores | sources)
-                if s is not mention.sentence and owner_of not in (None, ident):
-                    continue
-                _ttl_zones(r, section, ident, s, stores | sources)
+            # Every mention, not only the first: 'upserts them into Scylla with a 30 min TTL',
+            # 'Druid is one cluster, single AZ' come after the sentence introducing it.
+            for mention in [x for x in r.found if x.tech.name == ident]:
+                for s in about(r, mention, (stores | sources) - {ident}):
+                    owner_of = _nearest(r, s, len(s.lower), stores | sources)
+                    if s is not mention.sentence and owner_of not in (None, ident):
+                        continue
+                    _ttl_zones(r, section, ident, s, stores | sources)
     for ident in sources:
-        mention = next((x for x in r.found if x.tech.name == ident), None)
-        if mention is not None:
-            _owner(r, ident, mention, sources)
+        named = next((x for x in r.found if x.tech.name == ident), None)
+        if named is not None:
+            _owner(r, ident, named, sources)
 
 
 def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str]) -> None:

@@ -311,6 +311,12 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
     return words
 
 
+def _names_other(r: Reading, s: Sentence, target: str) -> bool:
+    return any(
+        x.sentence is s and x.tech.name != target and x.tech.kind in DATA_KINDS for x in r.found
+    )
+
+
 def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
     """Calls per request, timeout, retries and fallback for calls to ``target``, from the
     sentences that name it (and the sentence after each); the words of each value by field."""
@@ -321,6 +327,15 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             i = r.sents.index(x.sentence)
             if i + 1 < len(r.sents) and r.sents[i + 1] not in near:
                 near.append(r.sents[i + 1])
+            # 'It's a 3-node cluster ... Every ETA request does about 40 reads ..., and the
+            # service has a 20ms timeout on those': the paragraph goes on about it while it
+            # names no other data component.
+            for s in r.sents[i + 2 : i + 3]:
+                if not r.same_line(r.sents[i + 1], s) or s in near or _names_other(r, s, target):
+                    break
+                if _names_other(r, r.sents[i + 1], target):
+                    break
+                near.append(s)
     near.sort(key=lambda s: s.start)
     words = call_facts(dep, near)
 

@@ -16,7 +16,7 @@ from mlreview.draft.extract.find import (
     yes_no,
 )
 from mlreview.draft.extract.model import roles
-from mlreview.draft.extract.reading import STORE_KINDS, Reading
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
 ONLINE_CUES = re.compile(
@@ -34,6 +34,17 @@ NO_ONLINE = re.compile(
     r"\bno (?:online|real[- ]?time) (?:serving|scoring|inference|endpoint)|"
     r"\bno real[- ]?time scoring"
 )
+# A scoring run of its own ("a nightly batch over all current inpatients", "batch scoring"), not a
+# batch job that feeds the model ("a nightly batch load", "rider-level stuff, daily batch").
+BATCH_PATH = re.compile(
+    r"\b(?:nightly|daily|weekly|hourly) batch (?:over|across|of all|for all|run)\b|"
+    r"\bbatch (?:scoring|predictions?|inference)\b"
+)
+# Scoring when asked, beside a batch run: 'and (2) on demand when a case manager opens the
+# navigator, via a CDS Hooks call to a KServe InferenceService'.
+ON_DEMAND = re.compile(
+    r"\bon[- ]demand\b|\bsynchronous(?:ly)?\b|\bper request\b|\bwhen \w+ (?:opens|asks)"
+)
 STREAM_CUES = re.compile(
     r"reads each (?:event|message)|\bper event\b|picks each one up|consumes? each|"
     r"for each (?:event|message)\b"
@@ -49,6 +60,9 @@ def read(r: Reading) -> None:
     mode, words = found
     if mode == "online" and _several(r, models):
         return
+    beside = _on_demand_beside_batch(r) if mode == "batch" else None
+    if beside:
+        mode, words = "online", quote(beside.sentence, beside.start, beside.end)
     ident = "api" if mode == "online" else "batch_scoring_run"
     d.component("endpoints", ident, words, model=models[0], mode=mode)
     key = ("endpoints", ident)
@@ -56,6 +70,21 @@ def read(r: Reading) -> None:
         return
     _online(r, key)
     _calls(r, key)
+
+
+def _on_demand_beside_batch(r: Reading) -> Mention | None:
+    """The serving platform of an on-demand path when the text also states a batch scoring run
+    of its own: both are endpoints (the batch one is drafted by batch_scoring)."""
+    if first(NO_ONLINE, r.sents) or not first_stated(BATCH_PATH, r.sents):
+        return None
+    for m in r.of_kind("serving_platform"):
+        if m.tech.name in GENERIC_PLATFORMS or m.sentence.negated(m.start, m.end):
+            continue
+        if ON_DEMAND.search(m.sentence.lower) and not BATCH_PATH.search(m.sentence.lower):
+            return m
+        if ON_DEMAND.search(m.sentence.lower[: m.start]):
+            return m
+    return None
 
 
 def _online(
@@ -328,6 +357,8 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
                 d.put((*key, "slo", "p99_ms"), ms, words)
             elif not target and which in ("p50", "median"):
                 d.put((*key, "service_time", "p50_ms"), ms, words)
+    _p99_after(r, key, target_words)
+    _availability_target(r, key)
     after = first(
         NUMBER + r"\s*(?P<unit>ms|milliseconds?)\s+(?:at\s+)?(?P<pct>p50|median)", r.sents
     )
@@ -341,6 +372,56 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
     )
     if takes:
         d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
+
+
+P99_AFTER = re.compile(
+    NUMBER + r"\s*(?P<unit>ms|milliseconds?|msec|s|seconds?)\s+at\s+(?:the\s+)?(?:p99|99th)\b"
+)
+MEASURED = re.compile(r"measured|observed|currently|today|actual|we see|runs at|takes|answering")
+
+
+def _p99_after(r: Reading, key: tuple[str, ...], target_words: str) -> None:
+    """A target stated before its percentile ('gives the model 25ms at p99', 'time-to-first-token
+    under 1.5 s at p99'): the objective, unless the clause says it is what is measured."""
+    d = r.draft
+    for s in r.sents:
+        for m in P99_AFTER.finditer(s.lower):
+            before = s.lower[max(0, m.start() - 40) : m.start()]
+            if MEASURED.search(before):
+                continue
+            if not (re.search(target_words, before) or re.search(r"\bgives?\b", before)):
+                continue
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            d.put(
+                (*key, "slo", "p99_ms"),
+                ms,
+                quote(s, max(0, m.start() - 30), m.end()),
+                replace=False,
+            )
+
+
+# 'the target is p99 under 300ms and 99.9% availability', 'The SLO we agreed ... 99.5%
+# availability for the assistant as a whole': an objective the endpoint is held to. A source's or
+# store's availability names it in the sentence ('The bureau contract gives 99.5% ... on the API').
+AVAILABILITY = re.compile(r"(?P<pct>\d{2}(?:\.\d+)?)\s*%\s*(?:availability|uptime)\b")
+OBJECTIVE = re.compile(r"\b(?:slo|slos|target|objective|agreed|we promise|must|held to)\b")
+
+
+def _availability_target(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for s in r.sents:
+        m = AVAILABILITY.search(s.lower)
+        if m is None or not OBJECTIVE.search(s.lower[: m.start()]):
+            continue
+        data = [
+            x
+            for x in r.found
+            if x.sentence is s and (x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS)
+        ]
+        if data or re.search(r"\b(?:contract|vendor|provider|bureau)\b", s.lower):
+            continue
+        value = round(float(m.group("pct")) / 100, 6)
+        d.put((*key, "slo", "availability"), value, quote(s, m.start(), m.end()), replace=False)
 
 
 THINGS = (
