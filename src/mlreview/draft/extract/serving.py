@@ -715,6 +715,65 @@ LOAD_TEST = re.compile(
     r"\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>k)\b)?"
 )
+RATE = r"(?:rps|qps|tps|requests? (?:a|per) second|requests?/s|req/s)"
+ABOUT = r"(?:about |around |roughly |~\s*)?"
+COUNT = r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>k)\b)?"
+ONE_REPLICA = r"(?:replica|instance|pod|node|container)"
+# What one replica reached in a load test: 'We load-tested a single instance to about 1,100 rps',
+# 'load test from last quarter said ~110 rps per replica'.
+LOAD_TESTED_ONE = (
+    re.compile(
+        r"\bload[- ]test\w*\s+(?:a single|one|1|each) "
+        + ONE_REPLICA
+        + r"\s+(?:to|at|up to)\s+"
+        + ABOUT
+        + COUNT
+        + r"\s*"
+        + RATE
+    ),
+    re.compile(
+        r"\bload[- ]test\w*\b[^.;]{0,50}?\b"
+        + ABOUT
+        + COUNT
+        + r"\s*"
+        + RATE
+        + r"\s+(?:per|on each|on one|for each|a) "
+        + ONE_REPLICA
+        + r"\b"
+    ),
+)
+# Whether that test called the real dependencies: 'that test used a mocked Redis'; 'that was with
+# the real feature calls'.
+MOCKED = re.compile(r"\b(?:mock(?:ed)?|stubbed|faked?) [\w-]+")
+REAL_CALLS = re.compile(
+    r"\bwith (?:the )?real (?:[\w-]+ ){0,2}?(?:calls|dependencies|lookups|reads|stores?)\b"
+)
+
+
+def _load_tested_replica(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for i, s in enumerate(r.sents):
+        m = next((m for p in LOAD_TESTED_ONE for m in [p.search(s.lower)] if m), None)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        value = float(m.group("num").replace(",", "")) * (1000 if m.group("scale") else 1)
+        words = quote(s, *m.span())
+        d.put((*key, "capacity", "qps_per_replica"), value, words)
+        d.put((*key, "capacity", "source"), "load_test", words)
+        after = r.sents[i + 1] if i + 1 < len(r.sents) else None
+        near = [s] + ([after] if after is not None and r.same_line(s, after) else [])
+        for t in near:
+            rest = t.lower[m.end() :] if t is s else t.lower
+            offset = m.end() if t is s else 0
+            mocked, real = MOCKED.search(rest), REAL_CALLS.search(rest)
+            hit = mocked or real
+            if hit:
+                field = (*key, "capacity", "load_test", "includes_dependencies")
+                d.put(field, not mocked, quote(t, offset + hit.start(), offset + hit.end()))
+                break
+        return
+
+
 QUOTA = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+)?(?:gpus|tpus|accelerators)\b"
     r"(?=[^.;]{0,60}?\b(?:"
@@ -769,6 +828,7 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
     ('the load test on production hardware got to 8,000') and the accelerator quota ('the
     24,000 GPUs the capacity plan gives this model are the ceiling')."""
     d = r.draft
+    _load_tested_replica(r, key)
     for s in r.sents:
         m = PER_REPLICA.search(s.lower)
         if m and not s.negated(m.start(), m.end()):
