@@ -137,6 +137,9 @@ FROM_VENDOR = re.compile(
     r"(?:(?:come|comes|arrive|arrives|is pulled|are pulled|is bought|are bought)\s+)?"
     r"from\s+(?:a|an|the|our|their)\s+$"
 )
+# An API named by the organisation whose it is: 'from the credit bureau's batch API' (bureau_api).
+OWNERS_API = re.compile(r"\b(?P<owner>[a-z]{3,})'s\s+(?:[\w-]+\s+)?$")
+CONNECTIVES = frozenset(["also", "and", "plus", "then", "too"])
 DEFINITE = re.compile(r"\b(?:the|that|this|their|its)\s+(?:[\w-]+\s+)?$")
 
 
@@ -176,6 +179,9 @@ def _component(
     """The id of the component a phrase names, or None when it names none."""
     mod, head, of = hit.group("mod"), hit.group("head"), hit.group("of")
     a = hit.start()
+    owner = OWNERS_API.search(s.lower[: hit.start("head")])
+    if head == "api" and owner and owner.group("owner") not in NOT_NAMING | MODEL_SERVICES:
+        return _ident(owner.group("owner"), head, None)  # 'the credit bureau's batch API'
     if mod not in NOT_NAMING and not DETERMINED.search(s.lower[:a]):
         return None
     if DEFINITE.search(s.lower[: a + len(mod) + 1]) and any(
@@ -187,6 +193,9 @@ def _component(
         return known[0]  # 'that service', 'the table': the one named before
     if head == "service":
         return _service(s, hit)
+    same = _same_noun(known, mod)
+    if head == "api" and same and DEFINITE.search(s.lower[:a]):
+        return same  # 'weather from a third-party API' ... 'if the weather API is down'
     if head == "api" and mod not in VENDOR:
         return None  # 'the scoring API' is the endpoint; a vendor's or a third party's is a source
     if head == "api":
@@ -194,7 +203,10 @@ def _component(
             return known[0]  # 'the vendor API' again
         what = FROM_VENDOR.search(s.lower[max(0, a - 60) : a])
         if what:
-            return _ident(what.group("what").split()[0], head, None)
+            # 'plus weather from a third-party API': a connective names nothing
+            words = [w for w in what.group("what").split() if w not in CONNECTIVES]
+            if words:
+                return _ident(words[0], head, None)
     if mod in NOT_NAMING and not of:
         return None
     if mod in ("feature", "training", "offline") and head in ("store", "table"):

@@ -266,9 +266,11 @@ NEGATED_LIST = re.compile(
     r"\b(?:missing|lacking|not yet|nothing|none|no)\s*$"
 )
 RESTORED = re.compile(r"\bnot only\b|\bno (?:doubt|matter)\b|\bnothing but\b")
+# 'off' as a preposition ('retrained every 4h off the last 14 days') denies nothing.
 AFTER_NEGATION = re.compile(
     r"\s*(?:is|are|was|were|has been|have been|stays?|remains?)?\s*(?:not|never|missing|absent|"
-    r"disabled|off|switched off|turned off|removed|gone)\b"
+    r"disabled|off(?!\s+(?:the|a|an|of|our|their|its|this|that|\d))|switched off|turned off|"
+    r"removed|gone)\b"
 )
 WITHDRAWN = re.compile(
     r"[^.;]{0,80}?\b(?:but|and)\s+(?:(?:it'?s|it is|they'?re|they are|is|was|were|it was|"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from mlreview.draft.extract.find import quote
-from mlreview.draft.extract.reading import Reading
+from mlreview.draft.extract.find import find_cadence, quote
+from mlreview.draft.extract.listed_jobs import listed_under
+from mlreview.draft.extract.reading import SOURCE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
 UNIT_GROUP = r"\s*(?P<unit>" + UNIT + r")\b"
@@ -40,7 +41,9 @@ NOT_OURS = re.compile(
 REFERS_BACK = re.compile(
     r"^\W*(?:it|its|it's|they|their|this|that|these|those|entries|rows|each|all|both|"
     r"the (?:cluster|store|cache|table|topic|database|db|stream|job|dag|flow|pipeline|second|"
-    r"first|latter|former|index|rows|entries|keys|nodes))\b"
+    r"first|latter|former|index|rows|entries|keys|nodes)|"
+    # 'retrained quarterly by a Databricks Job; a run takes about 3 hours': one of its runs
+    r"(?:a|each|every|the|one) (?:full )?run)\b"
 )
 CLOCK = re.compile(
     r"(?:\bat|\bfrom|\bstarts?(?: at)?|\bstarting(?: at)?|\bkicks? off(?: at)?|\bruns? at)\s+"
@@ -182,14 +185,125 @@ def _contract(r: Reading, ident: str, sources: set[str]) -> None:
             return
 
 
+# A job named by what it does, with no engine: 'Nightly extract from Epic Clarity (SQL Server)
+# into our Postgres warehouse, starting at 02:00', 'we pull a full refresh every night'.
+JOB_NOUN = re.compile(
+    r"\b(?:nightly|daily|hourly|weekly|monthly)\s+(?:full\s+)?(?P<noun>extract|export|refresh|"
+    r"snapshot|dump|copy|sync)\b|\b(?:pull|pulls|run|runs|do|does|take|takes)\s+an?\s+"
+    r"(?:full\s+|nightly\s+|daily\s+)?(?P<noun2>refresh|extract|export|snapshot|dump|copy)\b"
+)
+ENGINE_KINDS = ("scheduler", "batch_engine", "stream_engine")
+# A job named by what it is, as the writer of something: 'written by the streaming aggregator
+# every 30s'.
+WRITTEN_BY = re.compile(
+    r"\b(?:written|filled|updated|computed|refreshed|produced|loaded|pushed) by (?:the|a|an|our)\s+"
+    r"(?P<name>(?:[a-z-]+\s+)?(?:aggregator|feeder|indexer|loader|exporter|consumer))\b"
+)
+# A consumer named by its noun: 'the feeder consumes it continuously'.
+CONSUMER = re.compile(
+    r"\b(?:the|a|an|our)\s+(?P<noun>feeder|consumer|indexer|ingester|loader)\s+(?:consumes|reads|"
+    r"tails|pulls|streams)\b[^.;]*?\b(?:continuously|in real[- ]time|as (?:they|it) arrives?)\b"
+)
+
+
+def jobs_by_their_noun(r: Reading) -> None:
+    """A job stated by its noun and cadence, in a sentence naming no engine: an etl pipeline
+    named after the source it reads (this sentence's, else the one before on its line), with
+    its cadence, start and run time."""
+    d = r.draft
+    _consumers(r)
+    _writers(r)
+    for s in r.sents:
+        m = JOB_NOUN.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
+            continue
+        cadence = find_cadence(s.lower, s)
+        if cadence is None or cadence[0] == "continuous":
+            continue
+        before = r.previous(s)
+        reads = [x for x in r.found if x.sentence is s and x.tech.kind in SOURCE_KINDS]
+        if not reads and before is not None and r.same_line(before, s):
+            reads = [x for x in r.found if x.sentence is before and x.tech.kind in SOURCE_KINDS]
+        source = next((x.tech.name for x in reads if d.has("sources", x.tech.name)), None)
+        noun = m.group("noun") or m.group("noun2")
+        ident = re.sub(r"[^a-z0-9]+", "_", f"{source} {noun}" if source else noun).strip("_")
+        if d.has("pipelines", ident):
+            continue
+        words = quote(s, *m.span())
+        d.component("pipelines", ident, words, kind="etl")
+        d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+        if source:
+            d.add_to(("pipelines", ident, "inputs"), source, words)
+        _times(r, ("pipelines", ident), s)
+
+
+def _writers(r: Reading) -> None:
+    """'written by the streaming aggregator every 30s': that job, with the cadence that follows
+    it, writing the store named before it in the sentence."""
+    d = r.draft
+    for s in r.sents:
+        m = WRITTEN_BY.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
+            continue
+        cadence = find_cadence(re.split(r"[,;]", s.lower[m.end() :])[0], s, m.end())
+        if cadence is None:
+            continue
+        ident = re.sub(r"[^a-z0-9]+", "_", m.group("name")).strip("_")
+        if d.has("pipelines", ident):
+            continue
+        words = quote(s, m.start(), m.end())
+        kind = "feature_batch" if "aggregat" in ident else "etl"
+        d.component("pipelines", ident, words, kind=kind)
+        d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+        stores = [x for x in r.found if x.sentence is s and x.end <= m.start()]
+        for x in stores:
+            if d.has("stores", x.tech.name):
+                d.add_to(("pipelines", ident, "outputs"), x.tech.name, words)
+
+
+def _consumers(r: Reading) -> None:
+    """'product documents come through the `catalog-changes` Kafka topic; the feeder consumes it
+    continuously': a continuous job reading the stream named before it."""
+    d = r.draft
+    for s in r.sents:
+        m = CONSUMER.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
+            continue
+        ident = m.group("noun")
+        if d.has("pipelines", ident):
+            continue
+        words = quote(s, *m.span())
+        d.component("pipelines", ident, words, kind="etl")
+        d.put(("pipelines", ident, "schedule"), "continuous", words)
+        before = [x for x in r.found if x.sentence is s and x.end <= m.start()]
+        previous = r.previous(s)
+        if not before and previous is not None and r.same_line(previous, s):
+            before = [x for x in r.found if x.sentence is previous]  # 'the ... topic; the feeder'
+        streams = [x for x in before if x.tech.kind == "stream" and d.has("sources", x.tech.name)]
+        if streams:
+            d.add_to(("pipelines", ident, "inputs"), streams[-1].tech.name, words)
+
+
 def pipeline_facts(r: Reading) -> None:
     """Start time, run time, deadline and alerts of each pipeline, from the sentences about its
     engine."""
     d = r.draft
+    jobs_by_their_noun(r)
     engines: dict[str, list[str]] = {}
     for ident in d.ids("pipelines"):
         engines.setdefault(str(d.get(("pipelines", ident, "engine"))), []).append(ident)
     for engine, idents in engines.items():
+        mentions = [x for x in r.found if x.tech.name == engine]
+        for ident in idents:
+            for s in listed_under(r, ident, mentions):  # its own item of a list of jobs
+                _times(r, ("pipelines", ident), s)
+                _alerts(r, ("pipelines", ident), s)
         if len(idents) != 1:
             continue  # which of several jobs on one engine a sentence means is not clear
         ident = idents[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import find_cadence, quote, segments
+from mlreview.draft.extract.listed_jobs import items
 from mlreview.draft.extract.reading import (
     BATCH_ENGINES,
     SOURCE_KINDS,
@@ -59,6 +60,11 @@ def read(r: Reading) -> None:
     done: set[tuple[int, str]] = set()
     for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
         if _refers_back(r, m):
+            continue
+        listed = items(r, m.sentence)
+        for name, sents in listed:
+            _listed_job(r, m, name, sents)
+        if listed:
             continue
         for role, offset, segment in _roles(m.sentence):
             if (m.sentence.start, role) not in done:
@@ -263,6 +269,22 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
             d.add_to(("pipelines", ident, "outputs"), o, words)
     if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
         _feature_tables(r, ident, m.sentence)
+
+
+def _listed_job(r: Reading, m: Mention, name: str, sents: list[Sentence]) -> None:
+    """One job of a list under ``m``'s sentence, named as the list names it, with the role and
+    cadence of its own item's sentences."""
+    d = r.draft
+    role = next((role for s in sents for role, _, _ in _roles(s) if role != "etl"), "etl")
+    words = quote(sents[0], 0, len(sents[0].lower))
+    d.component("pipelines", name, words, kind=role, engine=m.tech.name)
+    cadence = next((c for s in sents if (c := find_cadence(s.lower, s))), None)
+    if cadence and cadence[1] and cadence[0] != "continuous":
+        d.put(("pipelines", name, "schedule"), cadence[0], cadence[1])
+    batch_kinds = ("warehouse", "database", "object_store")
+    for s in sents:
+        for i in r.same_sentence(s, "sources", batch_kinds):
+            d.add_to(("pipelines", name, "inputs"), i, words)
 
 
 def _feature_tables(r: Reading, job: str, s: Sentence) -> None:

@@ -21,7 +21,7 @@ CONDITION = re.compile(
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
     r"times? out|timed out|stops|goes down|is late|arrives? late|"
     r"(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|reply)|"
-    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost)"
+    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost|stale)"
     r"\b)"
 )
 ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
@@ -71,7 +71,8 @@ SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
         "last_known_good",
         r"last[- ]known|old value (?:just )?stays|keeps? (?:the )?(?:last|old)|yesterday'?s|"
         r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last|"
-        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)",
+        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)|"
+        r"\btreats? (?:an |the )?old values? as\b",
     ),
     ("skip_feature", r"\bskip\w*"),
     (
@@ -159,6 +160,20 @@ def _referent(r: Reading, s: Sentence, at: int) -> list[Mention]:
     return [data[-1]] if data else []
 
 
+def _named_by_word(r: Reading, subject: str) -> Mention | None:
+    """The one named component whose name starts with a word of the subject ('When income was
+    stale' for `income_verification`)."""
+    words = set(re.findall(r"[a-z]{4,}", subject))
+    hits = {
+        x.tech.name: x
+        for x in r.found
+        if x.tech.instance_of
+        and x.tech.kind in DATA_KINDS
+        and re.split(r"[-_]", x.tech.name)[0] in words
+    }
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     """What a condition is about: the technologies it names, else the one component of the
     kind it names ('if the auth stream stops' when one stream is drafted)."""
@@ -168,6 +183,9 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
         return named
     if PRONOUN.fullmatch(m.group("subject")):
         return _referent(r, s, m.start())
+    named_by = _named_by_word(r, m.group("subject"))
+    if named_by:
+        return [named_by]
     for word, kinds in SUBJECT_KINDS.items():
         if re.search(rf"\b{word}s?\b", m.group("subject")):
             of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
@@ -295,6 +313,14 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
             count = {"once": 1, "twice": 2, "thrice": 3}.get(c.group("word") or "")
             value = count or int(c.group("n") or c.group("n2") or c.group("n3"))
             put("calls_per_request", value, s, c.start(), c.end())
+        # 'on our tier that API allows about 10 requests per second': the callee's rate limit
+        limit = re.search(
+            r"\ballows? (?:about |up to |roughly |~\s*)?(?P<n>\d+(?:\.\d+)?) (?:requests?|calls?) "
+            r"(?:per|a|each) second\b",
+            low,
+        )
+        if limit and not s.negated(limit.start(), limit.end()):
+            put("max_qps", float(limit.group("n")), s, limit.start(), limit.end())
         no_retry = re.search(r"\bno retr(?:y|ies)\b|\bwithout retr(?:y|ies)\b|never retr", low)
         retry = re.search(
             r"(?<![\w.])(?P<n>\d+)\s+retr(?:y|ies)\b|retr(?:y|ies|ied)\s+(?P<n2>\d+)\s+times", low

@@ -620,7 +620,7 @@ def _serving_facts(
     per_replica = first(
         NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
         r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
-        r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x\s*(?:nvidia\s+)?"
+        r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x?\s*(?:nvidia\s+)?"
         + GPU_NAMES
         + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b",
         sents,
@@ -638,12 +638,22 @@ def _serving_facts(
         name = gpu[1].group(1).replace(" ", "-")
         d.put((*key, "accelerator"), f"nvidia-{name}", quote_found(gpu))
     cold = first(
-        r"cold[- ]starts?[^.;]{0,60}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
+        r"cold[- ]starts?[^.;]{0,60}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b|"
+        # 'A new replica takes around 7 minutes from scheduling to serving'
+        r"\ba new (?:replica|pod|instance|node|worker) takes\s+(?:about\s+|around\s+|~\s*)?"
+        + NUMBER.replace("num>", "num2>").replace("scale>", "scale2>")
+        + r"\s*(?P<unit2>"
+        + UNIT
+        + r")\b",
         sents,
     )
     if cold:
         m = cold[1]
-        d.put((*key, "cold_start"), duration_text(number(m), m.group("unit")), quote_found(cold))
+        if m.group("unit"):
+            value = duration_text(number(m), m.group("unit"))
+        else:
+            value = duration_text(float(m.group("num2").replace(",", "")), m.group("unit2"))
+        d.put((*key, "cold_start"), value, quote_found(cold))
     yes_no(
         d,
         (*key, "release", "canary"),

@@ -87,7 +87,7 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
                 if re.search(r"\b(?:every|each|per|after|within|takes?)\s*$", s.lower[: m.start()]):
                     continue
                 text = duration_text(number(m), m.group("unit"))
-            if m.group(0).startswith(("is", "of")) and "training" not in s.lower:
+            if m.group(0).split()[0] in ("is", "of") and "training" not in s.lower:
                 continue
             d.put((*key, "window"), text, quote(s, m.start(), m.end()))
             break
