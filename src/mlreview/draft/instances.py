@@ -29,6 +29,8 @@ JOB_WORD = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|runs?|consumer|servi
 # 'The Flink job `gps-agg`', 'our Airflow DAG `nightly_features`': the name after a job's noun
 # is the job's, not a data instance's.
 JOB_BEFORE = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|consumer|service|app)\s*[`\"']?$")
+# A field of a record: 'added a field and renamed `status` to `campaign_status`'.
+FIELD_NAME = re.compile(r"(?:\brenamed|\bfield|\bcolumn|\battribute|`\s+to)\s+$")
 # A list item that starts with its name ('- `order-events` - order created ...').
 ITEM = re.compile(r"^\W*`(?P<name>[a-z][\w.-]{2,40})`")
 NAMED: tuple[re.Pattern[str], ...] = (
@@ -94,6 +96,8 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
                     continue
                 if JOB_BEFORE.search(s.lower[max(0, hit.start() - 12) : hit.start() + 1]):
                     continue
+                if FIELD_NAME.search(s.lower[max(0, hit.start() - 20) : hit.start()]):
+                    continue  # 'renamed `status` to `campaign_status`': fields, not components
                 if _runs_other(found, s, hit.end()):
                     continue
                 leads = starts_item is not None and starts_item.start("name") - 1 == hit.start()

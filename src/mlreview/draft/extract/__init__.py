@@ -20,6 +20,7 @@ from mlreview.draft.extract import (
     model,
     monitoring,
     named,
+    producer,
     sampling,
     serving,
     system,
@@ -42,5 +43,6 @@ def draft_from_text(text: str) -> Draft:
     batch_scoring.run_facts(reading)
     sampling.read(reading)
     failure.source_failure(reading)
+    producer.read(reading)
     named.describe_unplaced(reading)
     return reading.draft

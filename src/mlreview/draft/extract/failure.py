@@ -377,7 +377,9 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             if picked:
                 put("fallback", picked[0], s, back.start(), back.end() + picked[1].end())
     for s, cond, rest in conditions(r):
-        if cond.group("event").startswith(("slow", "down", "unavail", "unreach", "time", "fail")):
+        if cond.group("event").startswith(
+            ("slow", "down", "unavail", "unreach", "time", "fail", "does", "did", "can")
+        ):
             named = _subject(r, s, cond)
             pronoun = re.search(r"\b(?:it|they|that)\b", cond.group("subject")) and s in near
             if any(x.tech.name == target for x in named) or (not named and pronoun):

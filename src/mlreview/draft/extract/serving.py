@@ -677,7 +677,8 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "shadow"),
-        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)",
+        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)|\b(?:run|runs|ran|running) in shadow\b|"
+        r"\bshadow or canary\b|\bcanary or shadow\b",
         sents,
     )
     yes_no(
@@ -695,7 +696,7 @@ def _serving_facts(
     for s in sents:
         zones = re.search(
             r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az|region)\b|(?P<n>\d)\s+"
-            r"(?:availability[- ])?(?:zones|azs)\b",
+            r"(?:availability[- ])?(?:zones|azs|dcs|data ?cent(?:er|re)s)\b",
             s.lower,
         )
         if not zones:

@@ -47,9 +47,16 @@ SCHEDULE_ONLY = re.compile(
     r"\bonly (?:on|by) the calendar\b|\bnothing else (?:triggers|starts) (?:a )?re-?train"
 )
 THRESHOLD_FIXED = re.compile(
-    r"\bthreshold\b[^.;]{0,40}?\b(?:is|stays|remains|was|is kept|kept)\s+(?:\w+\s+)?(?:fixed|"
-    r"constant|hard-?coded|static)\b|\b(?:fixed|static|hard-?coded|constant) (?:score |decision )?"
-    r"threshold"
+    r"\b(?:threshold|cut-?off)\b[^.;]{0,40}?\b(?:is|stays|remains|was|is kept|kept)\s+"
+    r"(?:\w+\s+)?(?:fixed|constant|hard-?coded|static)\b|\b(?:fixed|static|hard-?coded|constant) "
+    r"(?:score |decision )?(?:threshold|cut-?off)|"
+    # 'the confidence threshold was picked once on a validation set last autumn'
+    r"\b(?:threshold|cut-?off)\b[^.;]{0,20}?\b(?:was|were|is) (?:picked|set|chosen|tuned) once\b"
+)
+# '...; it is not recomputed when the model is retrained' (of the threshold just named)
+NOT_RECALIBRATED = re.compile(
+    r"\b(?:not|never) (?:recomputed|recalibrated|re-?tuned|re-?picked|updated|revisited)\b"
+    r"[^.;]{0,30}?\b(?:when|on|at|after) (?:the model is |each |every )?re-?train"
 )
 SPLITS: tuple[tuple[str, str], ...] = (
     (
@@ -144,9 +151,16 @@ def _triggers_and_threshold(r: Reading, ident: str, sents: list[Sentence]) -> No
         hit = SCHEDULE_ONLY.search(only.lower)
         assert hit is not None
         d.put(("models", ident, "retrain_triggers"), ["schedule"], quote(only, *hit.span()))
-    fixed = next((s for s in r.sents if THRESHOLD_FIXED.search(s.lower)), None)
+    fixed = next((s for s in sents if THRESHOLD_FIXED.search(s.lower)), None)
     if fixed:
         hit = THRESHOLD_FIXED.search(fixed.lower)
         assert hit is not None
         if not fixed.negated(hit.start(), hit.end()):
             d.put(("models", ident, "threshold", "kind"), "fixed", quote(fixed, *hit.span()))
+        i = r.sents.index(fixed)
+        for s in r.sents[i : i + 2]:
+            kept = NOT_RECALIBRATED.search(s.lower)
+            if kept and (s is fixed or re.match(r"^\W*(?:it|this|that)\b", s.lower)):
+                words = quote(s, *kept.span())
+                d.put(("models", ident, "threshold", "recalibrated_on_retrain"), False, words)
+                break
