@@ -194,6 +194,25 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     return []
 
 
+GIVES = re.compile(
+    r"\bgives? (?:the |us |our )?(?:[\w-]+ )?(?:about |~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|s|seconds?)\b"
+)
+
+
+def _budget_before(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    """'The auction service gives the scorer 40 ms; if Triton doesn't answer in time, ...': the
+    time given just before is the request timeout."""
+    before = r.previous(s)
+    if before is None or not r.same_line(before, s):
+        return
+    g = GIVES.search(before.lower)
+    if g:
+        words = quote(before, *g.span())
+        r.draft.put((*key, "request_timeout"), duration_text(number(g), g.group("unit")), words)
+
+
 def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
     """'if SageMaker doesn't answer in time the gateway approves', 'if ranking is failing we show
     the candidates in order of retrieval score', 'there is no fallback score'."""
@@ -214,7 +233,7 @@ def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
             )
         timeout = re.search(
             r"(?:in|within|than|after)\s+(?:about\s+)?" + NUMBER + r"\s*(?P<unit>ms|s|seconds?)\b",
-            s.lower[m.start() : m.end() + 40],
+            s.lower[m.start() : m.end() + 70],
         )
         if timeout:
             t = timeout
@@ -223,6 +242,8 @@ def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
                 duration_text(number(t), t.group("unit")),
                 quote(s, m.start() + t.start(), m.start() + t.end()),
             )
+        elif re.search(r"\bin time\b", s.lower[m.start() : m.end() + 12]):
+            _budget_before(r, key, s)
     none = next(
         (
             (s, x)

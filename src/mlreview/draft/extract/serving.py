@@ -358,6 +358,8 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
             elif not target and which in ("p50", "median"):
                 d.put((*key, "service_time", "p50_ms"), ms, words)
     _p99_after(r, key, target_words)
+    _budget(r, key)
+    _repair_time(r, key)
     _availability_target(r, key)
     after = first(
         NUMBER + r"\s*(?P<unit>ms|milliseconds?)\s+(?:at\s+)?(?P<pct>p50|median)", r.sents
@@ -405,6 +407,51 @@ def _p99_after(r: Reading, key: tuple[str, ...], target_words: str) -> None:
 # store's availability names it in the sentence ('The bureau contract gives 99.5% ... on the API').
 AVAILABILITY = re.compile(r"(?P<pct>\d{2}(?:\.\d+)?)\s*%\s*(?:availability|uptime)\b")
 OBJECTIVE = re.compile(r"\b(?:slo|slos|target|objective|agreed|we promise|must|held to)\b")
+
+
+# A time budget for the whole decision: 'Our budget is 1.5 seconds from trigger to reject signal'.
+BUDGET = re.compile(
+    r"\b(?:our|the|a) (?:latency |time |response )?budget (?:is|of)\s+(?:about\s+|~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|milliseconds?|s|seconds?)\b"
+)
+
+
+def _budget(r: Reading, key: tuple[str, ...]) -> None:
+    for s in r.sents:
+        m = BUDGET.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            r.draft.put((*key, "slo", "p99_ms"), ms, quote(s, *m.span()))
+            return
+
+
+# How long a repair takes: 'Rollback is "redeploy the previous package", which we did once in
+# anger and it took about 25 minutes'; '... until someone swaps it; that's usually around 2 hours'.
+REPAIR = re.compile(
+    r"\b(?:rollback|roll back|rolling back|restor\w*|recover\w*|failover|fail over|swap\w*|"
+    r"replac\w*|redeploy\w*)\b"
+)
+TOOK = re.compile(
+    r"\b(?:it |that )?(?:took|takes|that'?s|is) (?:usually |typically |normally )?"
+    r"(?:about |around |roughly |~\s*)?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b"
+)
+REPAIR_UNITS = frozenset(["minutes", "minute", "min", "mins", "hours", "hour", "h", "hr", "hrs"])
+
+
+def _repair_time(r: Reading, key: tuple[str, ...]) -> None:
+    for i, s in enumerate(r.sents):
+        repair = REPAIR.search(s.lower)
+        if repair is None:
+            continue
+        said, took = s, TOOK.search(s.lower, repair.end())
+        after = r.sents[i + 1] if i + 1 < len(r.sents) else None
+        if took is None and after is not None and r.same_line(s, after):
+            said, took = after, TOOK.match(after.lower)
+        if took and took.group("unit") in REPAIR_UNITS:
+            words = quote(said, *took.span())
+            r.draft.put((*key, "mttr"), duration_text(number(took), took.group("unit")), words)
+            return
 
 
 def _availability_target(r: Reading, key: tuple[str, ...]) -> None:
