@@ -24,6 +24,11 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("materialization", r"materiali[sz]"),
     ("feature_batch", r"\bfeatures?\b|aggregat|\bcompute"),
 )
+# A function runtime that processes events is a job, not where the model is served.
+FUNCTIONS = frozenset(["lambda", "azure-functions", "cloud-functions"])
+FUNCTION_JOB = re.compile(
+    r"\s+(?:function\s+)?(?:enriches|aggregates|computes|transforms|consumes|reads|joins|counts)\b"
+)
 JOB_WORDS = re.compile(
     r"\bjobs?\b|\bdags?\b|pipelines?|\bflows?\b|\betl\b|\bruns?\b|\bcop(?:y|ies)\b|\bloads?\b|"
     r"\bexports?\b|\bfill"
@@ -47,6 +52,9 @@ def read(r: Reading) -> None:
             kind = "offline"
         d.component("stores", m.tech.name, words, kind=kind)
         _technology(r, ("stores", m.tech.name), m)
+    for m in r.of_kind("serving_platform"):
+        if m.tech.name in FUNCTIONS and FUNCTION_JOB.match(m.sentence.lower[m.end :]):
+            _stream_job(r, m)  # 'a Lambda enriches them and writes velocity counters to DynamoDB'
     batch_runs = []
     for m in r.of_kind("stream_engine"):
         # An engine that can stream but is said to run on a schedule ('a Dataflow job every

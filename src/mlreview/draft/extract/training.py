@@ -14,7 +14,8 @@ TRAINING = re.compile(
 )
 PROMOTION = re.compile(
     r"\bpromot\w*|\bdeploy\w*|\brolls? out|\bship\w*|\bpush\w*|\bgoes (?:straight )?out|"
-    r"\bregister\w*|\bswap\b|\bsigns? off|\bsign-off\b"
+    r"\bregister\w*|\bswap\b|\bsigns? off|\bsign-off\b|"
+    r"\bneeds? (?:a )?(?:human|person) to approve\b"
 )
 WINDOW = re.compile(
     r"\b(?:on|from|over|using|off|of|is)\s+(?:the\s+)?(?:last|previous|most recent|past|trailing|"
@@ -100,7 +101,8 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
             break
         if d.get((*key, "window")):
             break
-    for s in [*trained, *_sentences(r, re.compile(r"\bsplit\b|\bevaluat\w*|\bheld-out\b"))]:
+    judged = re.compile(r"\bsplit\b|\bevaluat\w*|\bheld-out\b|\bout-of-time\b")
+    for s in [*trained, *_sentences(r, judged)]:
         for split, pattern in SPLITS:
             hit = re.search(pattern, s.lower)
             if hit and not s.negated(hit.start(), hit.end()):
