@@ -38,6 +38,7 @@ def draft_from_text(text: str) -> Draft:
     features.read(reading)
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
+    attached.lag_alerts(reading)
     batch_scoring.beside_online(reading)
     attached.batch_run(reading)
     batch_scoring.run_facts(reading)

@@ -390,6 +390,38 @@ def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
         d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))
 
 
+LAG_ALERT = re.compile(r"\bconsumer[- ]lag alerts?\b")
+
+
+def lag_alerts(r: Reading) -> None:
+    """'There's a consumer-lag alert on catalog-changes but ... not on offer-updates': the
+    continuous jobs reading each stream named; 'Consumer lag alert is at 2 minutes' after one
+    continuous job: that job."""
+    d = r.draft
+    continuous = [
+        p for p in d.ids("pipelines") if d.get(("pipelines", p, "schedule")) == "continuous"
+    ]
+    for s in r.sents:
+        m = LAG_ALERT.search(s.lower)
+        if m is None:
+            continue
+        named = [x for x in r.found if x.sentence is s and x.start > m.end()]
+        if not named and len(continuous) == 1:
+            alerted = not s.negated(m.start(), m.end())
+            key = ("pipelines", continuous[0], "alerts", "consumer_lag")
+            d.put(key, "alert" if alerted else False, quote(s, *m.span()))
+            continue
+        denied = [x for x in named if s.negated(x.start, x.end)]
+        for x in named:
+            alerted = x not in denied and not s.negated(m.start(), m.end())
+            if alerted and denied:
+                continue  # 'on X but not on Y': a job may read both; the job-level field can't say
+            for p in continuous:
+                if x.tech.name in (d.get(("pipelines", p, "inputs")) or []):
+                    key = ("pipelines", p, "alerts", "consumer_lag")
+                    d.put(key, "alert" if alerted else False, quote(s, m.start(), x.end))
+
+
 BATCH_RUN = re.compile(
     r"\b(?:batch (?:forecast|scoring|prediction|inference|run)s?|(?:forecast|scoring|prediction|"
     r"inference) runs?)\b"
