@@ -39,6 +39,7 @@ def draft_from_text(text: str) -> Draft:
     attached.store_facts(reading)
     attached.pipeline_facts(reading)
     attached.lag_alerts(reading)
+    attached.schema_checks(reading)
     batch_scoring.beside_online(reading)
     attached.batch_run(reading)
     batch_scoring.run_facts(reading)

@@ -390,6 +390,25 @@ def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
         d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))
 
 
+# 'the scoring job checks that the table exists and matches the schema': the job named by its
+# word checks its input's schema.
+CHECKS_SCHEMA = re.compile(
+    r"\bthe (?P<word>[a-z]+) (?:job|dag|pipeline|flow) checks\b[^.;]{0,60}?\bschema\b"
+)
+
+
+def schema_checks(r: Reading) -> None:
+    d = r.draft
+    for s in r.sents:
+        m = CHECKS_SCHEMA.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        word = m.group("word")
+        jobs = [p for p in d.ids("pipelines") if word[:5] in p]
+        if len(jobs) == 1:
+            d.put(("pipelines", jobs[0], "validation", "schema"), True, quote(s, *m.span()))
+
+
 LAG_ALERT = re.compile(r"\bconsumer[- ]lag alerts?\b")
 
 

@@ -704,7 +704,7 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "canary"),
-        r"\bcanar(?:y|ies)|\bone (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
         sents,
     )
     for field in ("canary", "shadow"):

@@ -54,6 +54,13 @@ THRESHOLD_FIXED = re.compile(
     # 'the confidence threshold was picked once on a validation set last autumn'
     r"\b(?:threshold|cut-?off)\b[^.;]{0,20}?\b(?:was|were|is) (?:picked|set|chosen|tuned) once\b"
 )
+# Retraining started by people, not by a schedule or a signal: 'Retraining happens when someone
+# remembers', 'retrained when the vision team has collected enough new false rejects -
+# irregularly'.
+RETRAIN_BY_PEOPLE = re.compile(
+    r"\bre-?train\w*\b[^.;]{0,60}?\b(?:when someone remembers|irregular(?:ly)?|ad[- ]hoc|when "
+    r"(?:the |a |our )?[\w ]{0,30}?(?:has|have) collected)\b"
+)
 # '...; it is not recomputed when the model is retrained' (of the threshold just named)
 NOT_RECALIBRATED = re.compile(
     r"\b(?:not|never) (?:recomputed|recalibrated|re-?tuned|re-?picked|updated|revisited)\b"
@@ -153,6 +160,13 @@ def _triggers_and_threshold(r: Reading, ident: str, sents: list[Sentence]) -> No
         hit = SCHEDULE_ONLY.search(only.lower)
         assert hit is not None
         d.put(("models", ident, "retrain_triggers"), ["schedule"], quote(only, *hit.span()))
+    by_people = next((s for s in sents if RETRAIN_BY_PEOPLE.search(s.lower)), None)
+    if by_people and not only:
+        hit = RETRAIN_BY_PEOPLE.search(by_people.lower)
+        assert hit is not None
+        if not by_people.negated(hit.start(), hit.end()):
+            words = quote(by_people, *hit.span())
+            d.put(("models", ident, "retrain_triggers"), ["manual"], words)
     fixed = next((s for s in sents if THRESHOLD_FIXED.search(s.lower)), None)
     if fixed:
         hit = THRESHOLD_FIXED.search(fixed.lower)
