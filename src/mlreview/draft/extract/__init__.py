@@ -20,6 +20,7 @@ from mlreview.draft.extract import (
     model,
     monitoring,
     named,
+    noun_jobs,
     producer,
     sampling,
     serving,
@@ -37,9 +38,10 @@ def draft_from_text(text: str) -> Draft:
         section.read(reading)
     features.read(reading)
     attached.store_facts(reading)
+    noun_jobs.read(reading)
     attached.pipeline_facts(reading)
-    attached.lag_alerts(reading)
-    attached.schema_checks(reading)
+    noun_jobs.lag_alerts(reading)
+    noun_jobs.schema_checks(reading)
     batch_scoring.beside_online(reading)
     attached.batch_run(reading)
     batch_scoring.run_facts(reading)
