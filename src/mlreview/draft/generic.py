@@ -29,7 +29,11 @@ PHRASE = re.compile(
 )
 # The phrase is a noun phrase: a determiner comes first ('a key-value store', 'our catalogue
 # database', 'the online key-value store'), which 'it caches' or 'per route segment' lack.
-DETERMINED = re.compile(r"\b(?:a|an|the|our|their|its|one|that|this|your|my)\s+(?:[\w-]+\s+)?$")
+DETERMINED = re.compile(
+    r"\b(?:a|an|the|our|their|its|one|that|this|your|my)\s+(?:[\w-]+\s+)?$|"
+    # 'comes from the product analytics team's event tables': an owner's possessive
+    r"\b(?:the|our|their|a|an)\s+(?:[\w-]+\s+){0,3}?[\w-]+'s\s+$"
+)
 NOT_NAMING = frozenset(
     [
         "a",
