@@ -174,6 +174,27 @@ def _named_by_word(r: Reading, subject: str) -> Mention | None:
     return next(iter(hits.values())) if len(hits) == 1 else None
 
 
+HOLDS = re.compile(
+    r"\b(?:that |which )?(?:holds?|stores?|keeps?) (?:our |the |all )?(?P<what>[\w -]{3,40})"
+)
+
+
+def _holder(r: Reading, subject: str) -> Mention | None:
+    """The one store said to hold what the subject names ('the ScyllaDB cluster that holds our
+    road-segment speed features' ... 'When segment speeds are missing')."""
+    words = {w[:5] for w in re.findall(r"[a-z]{5,}", subject)}
+    hits: dict[str, Mention] = {}
+    for x in r.found:
+        if x.tech.kind not in STORE_KINDS:
+            continue
+        held = HOLDS.search(x.sentence.lower, x.end)
+        if held and held.start() - x.end > 25:
+            held = None  # said of something after it, not of this store
+        if held and words & {w[:5] for w in re.findall(r"[a-z]{5,}", held.group("what"))}:
+            hits[x.tech.name] = x
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     """What a condition is about: the technologies it names, else the one component of the
     kind it names ('if the auth stream stops' when one stream is drafted)."""
@@ -183,7 +204,7 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
         return named
     if PRONOUN.fullmatch(m.group("subject")):
         return _referent(r, s, m.start())
-    named_by = _named_by_word(r, m.group("subject"))
+    named_by = _named_by_word(r, m.group("subject")) or _holder(r, m.group("subject"))
     if named_by:
         return [named_by]
     for word, kinds in SUBJECT_KINDS.items():
@@ -398,7 +419,9 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             if picked:
                 put("fallback", picked[0], s, back.start(), back.end() + picked[1].end())
     for s, cond, rest in conditions(r):
-        if cond.group("event").startswith(
+        event = cond.group("event")
+        held_missing = event.endswith("missing") and _holder(r, cond.group("subject"))
+        if held_missing or event.startswith(
             ("slow", "down", "unavail", "unreach", "time", "fail", "does", "did", "can")
         ):
             named = _subject(r, s, cond)
