@@ -35,12 +35,42 @@ JOB_WORDS = re.compile(
 )
 
 
+# A real-time feed named by what it carries, through a protocol or an ingestion tool: 'Lab
+# results from the lab system via an HL7 feed through Mirth Connect, near real time'.
+FEED = re.compile(
+    r"^\W*(?P<what>[a-z][a-z-]{2,20}(?: [a-z][a-z-]{2,20})?)\s+(?:comes? |arrives? )?from\b"
+)
+REAL_TIME = re.compile(r"\b(?:near[- ])?real[- ]?time\b|\bstream(?:ed|ing)\b")
+
+
+def _feeds(r: Reading) -> None:
+    d = r.draft
+    for s in r.sents:
+        here = [x for x in r.found if x.sentence is s]
+        if any(x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS for x in here):
+            continue
+        if not any(x.tech.kind in ("protocol", "ingestion") for x in here):
+            continue
+        m = FEED.search(s.lower)
+        live = REAL_TIME.search(s.lower)
+        if m is None or live is None or s.negated(live.start(), live.end()):
+            continue
+        ident = re.sub(r"[^a-z0-9]+", "_", m.group("what")).strip("_")
+        if d.has("sources", ident):
+            continue
+        d.component("sources", ident, quote(s, *m.span()), kind="stream")
+        d.notes[("sources", ident, "kind")] = (
+            "no technology named: a feed through a protocol or ingestion tool, read as a stream"
+        )
+
+
 def read(r: Reading) -> None:
     d = r.draft
     for m in r.of_kind(*SOURCE_KINDS):
         words = quote(m.sentence, m.start, m.end)
         d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
         _technology(r, ("sources", m.tech.name), m)
+    _feeds(r)
     for m in r.of_kind(*STORE_KINDS):
         if _detail_of_previous(r, m):
             continue
