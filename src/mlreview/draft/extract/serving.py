@@ -669,12 +669,16 @@ def _serving_facts(
         r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
         r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x?\s*(?:nvidia\s+)?"
         + GPU_NAMES
-        + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b",
+        + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b|"
+        # 'an edge box (an industrial PC with one RTX A4000) running Triton'
+        r"\b(?:pc|box|machine|server|vm|node) with (?P<box>1|one|a single|\d+) (?:nvidia\s+)?"
+        + GPU_NAMES,
         sents,
     )
     if per_replica:
         m = per_replica[1]
-        value = m.group("one") or m.group("each") or m.group("times")
+        value = m.group("one") or m.group("each") or m.group("times") or m.group("box")
+        value = "1" if value == "a single" else value
         count = small_number(value) if value else number(m)
         d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
     gpu = first(
