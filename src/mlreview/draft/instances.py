@@ -26,6 +26,13 @@ DATA_KINDS = frozenset(
 )
 KIND_WORD = r"(?:cluster|topic|table|store|cache|keyspace|index|bucket|queue|stream)"
 JOB_WORD = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|runs?|consumer|service|app)\b")
+# 'The Flink job `gps-agg`', 'our Airflow DAG `nightly_features`': the name after a job's noun
+# is the job's, not a data instance's.
+JOB_BEFORE = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|consumer|service|app)\s*[`\"']?$")
+# A field of a record: 'added a field and renamed `status` to `campaign_status`'.
+FIELD_NAME = re.compile(r"(?:\brenamed|\bfield|\bcolumn|\battribute|`\s+to)\s+$")
+# A list item that starts with its name ('- `order-events` - order created ...').
+ITEM = re.compile(r"^\W*`(?P<name>[a-z][\w.-]{2,40})`")
 NAMED: tuple[re.Pattern[str], ...] = (
     re.compile(r"`(?P<name>[a-z][\w.-]{2,40})`"),
     re.compile(r"\bwhich we call [`\"']?(?P<name>[a-z][\w-]{2,40})"),
@@ -38,16 +45,20 @@ NAMED: tuple[re.Pattern[str], ...] = (
 
 
 def _technology(
-    found: list[Mention], sents: list[Sentence], s: Sentence, at: int
+    found: list[Mention], sents: list[Sentence], s: Sentence, at: int, sibling: Mention | None
 ) -> Mention | None:
     """The data technology an instance named at ``at`` of ``s`` runs: the one named nearest
-    before it in its sentence, else after it, else in the sentence before."""
+    before it in its sentence, else after it, else its sibling's (the instance starting the
+    list item before, when both start one: 'Two Kafka topics ...: - `courier-gps` - ... writes
+    to Druid. - `order-events` - ...' are both Kafka), else in the sentence before."""
     here = [m for m in found if m.sentence is s and m.tech.kind in DATA_KINDS]
     before = [m for m in here if m.start <= at]
     if before:
         return before[-1]
     if here:
         return here[0]
+    if sibling is not None:
+        return sibling
     i = sents.index(s)
     for back in sents[max(0, i - 3) : i][::-1]:
         earlier = [m for m in found if m.sentence is back and m.tech.kind in DATA_KINDS]
@@ -74,16 +85,25 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
     """``found`` with named instances in place of the technology mentions they stand for."""
     instances: dict[str, Mention] = {}
     another: set[str] = set()  # 'Promotions are another Snowflake table': not the plain one
+    item: Mention | None = None  # the instance that started the last list item
     for s in sents:
+        starts_item = ITEM.match(s.lower)
         for pattern in NAMED:
             for hit in pattern.finditer(s.lower):
                 name = hit.group("name")
                 after = s.lower[hit.end() : hit.end() + 25]
                 if JOB_WORD.search(after.split(",")[0]) and not re.search(KIND_WORD, after):
                     continue
+                if JOB_BEFORE.search(s.lower[max(0, hit.start() - 12) : hit.start() + 1]):
+                    continue
+                if FIELD_NAME.search(s.lower[max(0, hit.start() - 20) : hit.start()]):
+                    continue  # 'renamed `status` to `campaign_status`': fields, not components
                 if _runs_other(found, s, hit.end()):
                     continue
-                tech = _technology(found, sents, s, hit.start())
+                leads = starts_item is not None and starts_item.start("name") - 1 == hit.start()
+                tech = _technology(found, sents, s, hit.start(), item if leads else None)
+                if leads and tech is not None and name not in instances:
+                    item = tech
                 if tech is None or name in instances or name == tech.tech.name:
                     continue
                 instance = dataclasses.replace(

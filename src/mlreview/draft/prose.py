@@ -266,14 +266,18 @@ NEGATED_LIST = re.compile(
     r"\b(?:missing|lacking|not yet|nothing|none|no)\s*$"
 )
 RESTORED = re.compile(r"\bnot only\b|\bno (?:doubt|matter)\b|\bnothing but\b")
+# 'off' as a preposition ('retrained every 4h off the last 14 days') denies nothing.
 AFTER_NEGATION = re.compile(
     r"\s*(?:is|are|was|were|has been|have been|stays?|remains?)?\s*(?:not|never|missing|absent|"
-    r"disabled|off|switched off|turned off|removed|gone)\b"
+    r"disabled|off(?!\s+(?:the|a|an|of|our|their|its|this|that|\d))|switched off|turned off|"
+    r"removed|gone)\b"
 )
 WITHDRAWN = re.compile(
     r"[^.;]{0,80}?\b(?:but|and)\s+(?:(?:it'?s|it is|they'?re|they are|is|was|were|it was|"
     r"\w+(?:\s+\w+)?)\s+)?(?:switched off|turned off|disabled|killed|cut|removed|dropped|"
-    r"deprecated|not used|never used|not (?:enabled|on|active))(?:\s+(?:it|them))?\b"
+    r"deprecated|not used|never used|not (?:enabled|active)|"
+    # 'but it's not on' is switched off; 'but not on offer-updates' is a preposition
+    r"not on(?=\s*(?:[.;,)]|$|\s+(?:yet|anymore|any more|today|now)\b)))(?:\s+(?:it|them))?\b"
     r"|[^.;]{0,60}?\bused to\b[^.;]*\bbut (?:now|today|these days)\b"
     r"|[^.;]{0,40}?\b(?:that|it|this) (?:hasn'?t|has not|haven'?t|never) (?:happened|been done|"
     r"been built|shipped|landed)\b"

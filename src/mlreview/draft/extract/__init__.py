@@ -12,6 +12,7 @@ from __future__ import annotations
 from mlreview.draft.draft import Draft
 from mlreview.draft.extract import (
     attached,
+    batch_scoring,
     data,
     failure,
     features,
@@ -19,6 +20,8 @@ from mlreview.draft.extract import (
     model,
     monitoring,
     named,
+    noun_jobs,
+    producer,
     sampling,
     serving,
     system,
@@ -35,9 +38,15 @@ def draft_from_text(text: str) -> Draft:
         section.read(reading)
     features.read(reading)
     attached.store_facts(reading)
+    noun_jobs.read(reading)
     attached.pipeline_facts(reading)
+    noun_jobs.lag_alerts(reading)
+    noun_jobs.schema_checks(reading)
+    batch_scoring.beside_online(reading)
     attached.batch_run(reading)
+    batch_scoring.run_facts(reading)
     sampling.read(reading)
     failure.source_failure(reading)
+    producer.read(reading)
     named.describe_unplaced(reading)
     return reading.draft

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.listed_jobs import listed_under
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
@@ -40,7 +41,9 @@ NOT_OURS = re.compile(
 REFERS_BACK = re.compile(
     r"^\W*(?:it|its|it's|they|their|this|that|these|those|entries|rows|each|all|both|"
     r"the (?:cluster|store|cache|table|topic|database|db|stream|job|dag|flow|pipeline|second|"
-    r"first|latter|former|index|rows|entries|keys|nodes))\b"
+    r"first|latter|former|index|rows|entries|keys|nodes)|"
+    # 'retrained quarterly by a Databricks Job; a run takes about 3 hours': one of its runs
+    r"(?:a|each|every|the|one) (?:full )?run)\b"
 )
 CLOCK = re.compile(
     r"(?:\bat|\bfrom|\bstarts?(?: at)?|\bstarting(?: at)?|\bkicks? off(?: at)?|\bruns? at)\s+"
@@ -107,18 +110,18 @@ def store_facts(r: Reading) -> None:
     sources = set(d.ids("sources"))
     for section, names in (("stores", stores), ("sources", sources)):
         for ident in names:
-            mention = next((x for x in r.found if x.tech.name == ident), None)
-            if mention is None:
-                continue
-            for s in about(r, mention, (stores | sources) - {ident}):
-                owner_of = _nearest(r, s, len(s.lower), stores | sources)
-                if s is not mention.sentence and owner_of not in (None, ident):
-                    continue
-                _ttl_zones(r, section, ident, s, stores | sources)
+            # Every mention, not only the first: 'upserts them into Scylla with a 30 min TTL',
+            # 'Druid is one cluster, single AZ' come after the sentence introducing it.
+            for mention in [x for x in r.found if x.tech.name == ident]:
+                for s in about(r, mention, (stores | sources) - {ident}):
+                    owner_of = _nearest(r, s, len(s.lower), stores | sources)
+                    if s is not mention.sentence and owner_of not in (None, ident):
+                        continue
+                    _ttl_zones(r, section, ident, s, stores | sources)
     for ident in sources:
-        mention = next((x for x in r.found if x.tech.name == ident), None)
-        if mention is not None:
-            _owner(r, ident, mention, sources)
+        named = next((x for x in r.found if x.tech.name == ident), None)
+        if named is not None:
+            _owner(r, ident, named, sources)
 
 
 def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str]) -> None:
@@ -190,6 +193,11 @@ def pipeline_facts(r: Reading) -> None:
     for ident in d.ids("pipelines"):
         engines.setdefault(str(d.get(("pipelines", ident, "engine"))), []).append(ident)
     for engine, idents in engines.items():
+        mentions = [x for x in r.found if x.tech.name == engine]
+        for ident in idents:
+            for s in listed_under(r, ident, mentions):  # its own item of a list of jobs
+                times(r, ("pipelines", ident), s)
+                alerts(r, ("pipelines", ident), s)
         if len(idents) != 1:
             continue  # which of several jobs on one engine a sentence means is not clear
         ident = idents[0]
@@ -200,8 +208,8 @@ def pipeline_facts(r: Reading) -> None:
         if len(d.ids("pipelines")) == 1:
             sents += [s for s in r.sents if s not in sents and _the_job(r, s)]
         for s in sents:
-            _times(r, ("pipelines", ident), s)
-            _alerts(r, ("pipelines", ident), s)
+            times(r, ("pipelines", ident), s)
+            alerts(r, ("pipelines", ident), s)
 
 
 def _the_job(r: Reading, s: Sentence) -> bool:
@@ -212,7 +220,7 @@ def _the_job(r: Reading, s: Sentence) -> bool:
     )
 
 
-def _times(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+def times(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     d = r.draft
     start = next((m for m in CLOCK.finditer(s.lower) if _minutes(m) is not None), None)
     begin = _minutes(start) if start else None
@@ -248,7 +256,7 @@ PAGED_IF = re.compile(
 )
 
 
-def _alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+def alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     d = r.draft
     silent = re.search(
         r"\b(?:nobody|no one|nothing)\b[^.;]{0,20}?\b(?:alerted|paged|alerts?)\b|"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import find_cadence, quote, segments
+from mlreview.draft.extract.listed_jobs import items
 from mlreview.draft.extract.reading import (
     BATCH_ENGINES,
     SOURCE_KINDS,
@@ -23,10 +24,44 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("materialization", r"materiali[sz]"),
     ("feature_batch", r"\bfeatures?\b|aggregat|\bcompute"),
 )
+# A function runtime that processes events is a job, not where the model is served.
+FUNCTIONS = frozenset(["lambda", "azure-functions", "cloud-functions"])
+FUNCTION_JOB = re.compile(
+    r"\s+(?:function\s+)?(?:enriches|aggregates|computes|transforms|consumes|reads|joins|counts)\b"
+)
 JOB_WORDS = re.compile(
     r"\bjobs?\b|\bdags?\b|pipelines?|\bflows?\b|\betl\b|\bruns?\b|\bcop(?:y|ies)\b|\bloads?\b|"
     r"\bexports?\b|\bfill"
 )
+
+
+# A real-time feed named by what it carries, through a protocol or an ingestion tool: 'Lab
+# results from the lab system via an HL7 feed through Mirth Connect, near real time'.
+FEED = re.compile(
+    r"^\W*(?P<what>[a-z][a-z-]{2,20}(?: [a-z][a-z-]{2,20})?)\s+(?:comes? |arrives? )?from\b"
+)
+REAL_TIME = re.compile(r"\b(?:near[- ])?real[- ]?time\b|\bstream(?:ed|ing)\b")
+
+
+def _feeds(r: Reading) -> None:
+    d = r.draft
+    for s in r.sents:
+        here = [x for x in r.found if x.sentence is s]
+        if any(x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS for x in here):
+            continue
+        if not any(x.tech.kind in ("protocol", "ingestion") for x in here):
+            continue
+        m = FEED.search(s.lower)
+        live = REAL_TIME.search(s.lower)
+        if m is None or live is None or s.negated(live.start(), live.end()):
+            continue
+        ident = re.sub(r"[^a-z0-9]+", "_", m.group("what")).strip("_")
+        if d.has("sources", ident):
+            continue
+        d.component("sources", ident, quote(s, *m.span()), kind="stream")
+        d.notes[("sources", ident, "kind")] = (
+            "no technology named: a feed through a protocol or ingestion tool, read as a stream"
+        )
 
 
 def read(r: Reading) -> None:
@@ -35,6 +70,7 @@ def read(r: Reading) -> None:
         words = quote(m.sentence, m.start, m.end)
         d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
         _technology(r, ("sources", m.tech.name), m)
+    _feeds(r)
     for m in r.of_kind(*STORE_KINDS):
         if _detail_of_previous(r, m):
             continue
@@ -46,6 +82,9 @@ def read(r: Reading) -> None:
             kind = "offline"
         d.component("stores", m.tech.name, words, kind=kind)
         _technology(r, ("stores", m.tech.name), m)
+    for m in r.of_kind("serving_platform"):
+        if m.tech.name in FUNCTIONS and FUNCTION_JOB.match(m.sentence.lower[m.end :]):
+            _stream_job(r, m)  # 'a Lambda enriches them and writes velocity counters to DynamoDB'
     batch_runs = []
     for m in r.of_kind("stream_engine"):
         # An engine that can stream but is said to run on a schedule ('a Dataflow job every
@@ -59,6 +98,11 @@ def read(r: Reading) -> None:
     done: set[tuple[int, str]] = set()
     for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
         if _refers_back(r, m):
+            continue
+        listed = items(r, m.sentence)
+        for name, sents in listed:
+            _listed_job(r, m, name, sents)
+        if listed:
             continue
         for role, offset, segment in _roles(m.sentence):
             if (m.sentence.start, role) not in done:
@@ -263,6 +307,22 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
             d.add_to(("pipelines", ident, "outputs"), o, words)
     if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
         _feature_tables(r, ident, m.sentence)
+
+
+def _listed_job(r: Reading, m: Mention, name: str, sents: list[Sentence]) -> None:
+    """One job of a list under ``m``'s sentence, named as the list names it, with the role and
+    cadence of its own item's sentences."""
+    d = r.draft
+    role = next((role for s in sents for role, _, _ in _roles(s) if role != "etl"), "etl")
+    words = quote(sents[0], 0, len(sents[0].lower))
+    d.component("pipelines", name, words, kind=role, engine=m.tech.name)
+    cadence = next((c for s in sents if (c := find_cadence(s.lower, s))), None)
+    if cadence and cadence[1] and cadence[0] != "continuous":
+        d.put(("pipelines", name, "schedule"), cadence[0], cadence[1])
+    batch_kinds = ("warehouse", "database", "object_store")
+    for s in sents:
+        for i in r.same_sentence(s, "sources", batch_kinds):
+            d.add_to(("pipelines", name, "inputs"), i, words)
 
 
 def _feature_tables(r: Reading, job: str, s: Sentence) -> None:

@@ -21,7 +21,7 @@ CONDITION = re.compile(
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
     r"times? out|timed out|stops|goes down|is late|arrives? late|"
     r"(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|reply)|"
-    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost)"
+    r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost|stale)"
     r"\b)"
 )
 ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
@@ -71,7 +71,8 @@ SOURCE_BEHAVIOURS: tuple[tuple[str, str], ...] = (
         "last_known_good",
         r"last[- ]known|old value (?:just )?stays|keeps? (?:the )?(?:last|old)|yesterday'?s|"
         r"previous (?:value|day)|stale|last value (?:we )?cached|kept the last|"
-        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)",
+        r"\b(?:re-?uses?|serves?|uses?) (?:the )?(?:last|previous|latest) (?!\d)|"
+        r"\btreats? (?:an |the )?old values? as\b",
     ),
     ("skip_feature", r"\bskip\w*"),
     (
@@ -159,6 +160,41 @@ def _referent(r: Reading, s: Sentence, at: int) -> list[Mention]:
     return [data[-1]] if data else []
 
 
+def _named_by_word(r: Reading, subject: str) -> Mention | None:
+    """The one named component whose name starts with a word of the subject ('When income was
+    stale' for `income_verification`)."""
+    words = set(re.findall(r"[a-z]{4,}", subject))
+    hits = {
+        x.tech.name: x
+        for x in r.found
+        if x.tech.instance_of
+        and x.tech.kind in DATA_KINDS
+        and re.split(r"[-_]", x.tech.name)[0] in words
+    }
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+HOLDS = re.compile(
+    r"\b(?:that |which )?(?:holds?|stores?|keeps?) (?:our |the |all )?(?P<what>[\w -]{3,40})"
+)
+
+
+def _holder(r: Reading, subject: str) -> Mention | None:
+    """The one store said to hold what the subject names ('the ScyllaDB cluster that holds our
+    road-segment speed features' ... 'When segment speeds are missing')."""
+    words = {w[:5] for w in re.findall(r"[a-z]{5,}", subject)}
+    hits: dict[str, Mention] = {}
+    for x in r.found:
+        if x.tech.kind not in STORE_KINDS:
+            continue
+        held = HOLDS.search(x.sentence.lower, x.end)
+        if held and held.start() - x.end > 25:
+            held = None  # said of something after it, not of this store
+        if held and words & {w[:5] for w in re.findall(r"[a-z]{5,}", held.group("what"))}:
+            hits[x.tech.name] = x
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
 def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
     """What a condition is about: the technologies it names, else the one component of the
     kind it names ('if the auth stream stops' when one stream is drafted)."""
@@ -168,12 +204,34 @@ def _subject(r: Reading, s: Sentence, m: re.Match[str]) -> list[Mention]:
         return named
     if PRONOUN.fullmatch(m.group("subject")):
         return _referent(r, s, m.start())
+    named_by = _named_by_word(r, m.group("subject")) or _holder(r, m.group("subject"))
+    if named_by:
+        return [named_by]
     for word, kinds in SUBJECT_KINDS.items():
         if re.search(rf"\b{word}s?\b", m.group("subject")):
             of_kind = {x.tech.name: x for x in r.found if x.tech.kind in kinds}
             if len(of_kind) == 1:
                 return list(of_kind.values())
     return []
+
+
+GIVES = re.compile(
+    r"\bgives? (?:the |us |our )?(?:[\w-]+ )?(?:about |~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|s|seconds?)\b"
+)
+
+
+def _budget_before(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    """'The auction service gives the scorer 40 ms; if Triton doesn't answer in time, ...': the
+    time given just before is the request timeout."""
+    before = r.previous(s)
+    if before is None or not r.same_line(before, s):
+        return
+    g = GIVES.search(before.lower)
+    if g:
+        words = quote(before, *g.span())
+        r.draft.put((*key, "request_timeout"), duration_text(number(g), g.group("unit")), words)
 
 
 def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
@@ -196,7 +254,7 @@ def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
             )
         timeout = re.search(
             r"(?:in|within|than|after)\s+(?:about\s+)?" + NUMBER + r"\s*(?P<unit>ms|s|seconds?)\b",
-            s.lower[m.start() : m.end() + 40],
+            s.lower[m.start() : m.end() + 70],
         )
         if timeout:
             t = timeout
@@ -205,6 +263,8 @@ def endpoint_fallback(r: Reading, key: tuple[str, ...]) -> None:
                 duration_text(number(t), t.group("unit")),
                 quote(s, m.start() + t.start(), m.start() + t.end()),
             )
+        elif re.search(r"\bin time\b", s.lower[m.start() : m.end() + 12]):
+            _budget_before(r, key, s)
     none = next(
         (
             (s, x)
@@ -295,6 +355,14 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
             count = {"once": 1, "twice": 2, "thrice": 3}.get(c.group("word") or "")
             value = count or int(c.group("n") or c.group("n2") or c.group("n3"))
             put("calls_per_request", value, s, c.start(), c.end())
+        # 'on our tier that API allows about 10 requests per second': the callee's rate limit
+        limit = re.search(
+            r"\ballows? (?:about |up to |roughly |~\s*)?(?P<n>\d+(?:\.\d+)?) (?:requests?|calls?) "
+            r"(?:per|a|each) second\b",
+            low,
+        )
+        if limit and not s.negated(limit.start(), limit.end()):
+            put("max_qps", float(limit.group("n")), s, limit.start(), limit.end())
         no_retry = re.search(r"\bno retr(?:y|ies)\b|\bwithout retr(?:y|ies)\b|never retr", low)
         retry = re.search(
             r"(?<![\w.])(?P<n>\d+)\s+retr(?:y|ies)\b|retr(?:y|ies|ied)\s+(?P<n2>\d+)\s+times", low
@@ -311,6 +379,12 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
     return words
 
 
+def _names_other(r: Reading, s: Sentence, target: str) -> bool:
+    return any(
+        x.sentence is s and x.tech.name != target and x.tech.kind in DATA_KINDS for x in r.found
+    )
+
+
 def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention) -> dict[str, str]:
     """Calls per request, timeout, retries and fallback for calls to ``target``, from the
     sentences that name it (and the sentence after each); the words of each value by field."""
@@ -321,6 +395,15 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             i = r.sents.index(x.sentence)
             if i + 1 < len(r.sents) and r.sents[i + 1] not in near:
                 near.append(r.sents[i + 1])
+            # 'It's a 3-node cluster ... Every ETA request does about 40 reads ..., and the
+            # service has a 20ms timeout on those': the paragraph goes on about it while it
+            # names no other data component.
+            for s in r.sents[i + 2 : i + 3]:
+                if not r.same_line(r.sents[i + 1], s) or s in near or _names_other(r, s, target):
+                    break
+                if _names_other(r, r.sents[i + 1], target):
+                    break
+                near.append(s)
     near.sort(key=lambda s: s.start)
     words = call_facts(dep, near)
 
@@ -336,7 +419,11 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             if picked:
                 put("fallback", picked[0], s, back.start(), back.end() + picked[1].end())
     for s, cond, rest in conditions(r):
-        if cond.group("event").startswith(("slow", "down", "unavail", "unreach", "time", "fail")):
+        event = cond.group("event")
+        held_missing = event.endswith("missing") and _holder(r, cond.group("subject"))
+        if held_missing or event.startswith(
+            ("slow", "down", "unavail", "unreach", "time", "fail", "does", "did", "can")
+        ):
             named = _subject(r, s, cond)
             pronoun = re.search(r"\b(?:it|they|that)\b", cond.group("subject")) and s in near
             if any(x.tech.name == target for x in named) or (not named and pronoun):

@@ -10,7 +10,7 @@ import re
 
 from mlreview.draft.extract.find import quote
 from mlreview.draft.extract.reading import Reading
-from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
+from mlreview.draft.prose import DURATION_UNITS, NUMBER, UNIT, Sentence, duration_text, number
 
 SEPARATE = re.compile(
     r"\b(?:two|2) implementations?\b|\bnot the same code\b|\bseparate implementation|"
@@ -75,6 +75,56 @@ WINDOW = re.compile(
     + UNIT
     + r")\b"
 )
+# Several windows of one feature: 'counts per cell over the last 2, 5 and 15 minutes', 'counters
+# (impressions and clicks over 1h, 24h and 7d windows)'. The feature covers the longest.
+WINDOW_LIST = re.compile(
+    r"\bover (?:the )?(?:last|past) (?P<list>\d+(?:\s*,\s*\d+)*,?\s+(?:and|or)\s+\d+)\s+"
+    r"(?P<unit>" + UNIT + r")\b|"
+    r"\bover (?P<list2>\d+\s*[a-z]+(?:\s*,\s*\d+\s*[a-z]+)*,?\s+(?:and|or)\s+\d+\s*[a-z]+)\s+"
+    r"windows?\b"
+)
+SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 2592000}
+
+
+def _longest_window(s: Sentence) -> tuple[str, str] | None:
+    m = WINDOW_LIST.search(s.lower)
+    if m is None:
+        return None
+    if m.group("list"):
+        pairs = [(float(n), m.group("unit")) for n in re.findall(r"\d+", m.group("list"))]
+    else:
+        pairs = [
+            (float(n), u)
+            for n, u in re.findall(r"(\d+)\s*([a-z]+)", m.group("list2"))
+            if u in DURATION_UNITS
+        ]
+    known = [(n, u) for n, u in pairs if DURATION_UNITS.get(u) in SECONDS]
+    if not known:
+        return None
+    n, u = max(known, key=lambda p: p[0] * SECONDS[DURATION_UNITS[p[1]]])
+    return duration_text(n, u), quote(s, *m.span())
+
+
+def _windows(feature_sents: list[Sentence]) -> dict[str, tuple[str, str]]:
+    """Each side's window with its words: one stated with its noun, else the longest listed."""
+    windows: dict[str, tuple[str, str]] = {}
+    for s in feature_sents:
+        for m in WINDOW.finditer(s.lower):
+            side = _side(s, m.start()) or "serving"
+            if side in windows:
+                continue
+            if m.group("unit"):
+                text = duration_text(number(m), m.group("unit"))
+            else:
+                text = duration_text(float(m.group("num2")), m.group("unit2"))
+            windows[side] = (text, quote(s, *m.span()))
+    for s in feature_sents:
+        listed = _longest_window(s)
+        if listed and "serving" not in windows:
+            windows["serving"] = listed
+    return windows
+
+
 MISSING: tuple[tuple[str, str], ...] = (
     ("zero", r"features? (?:all )?set to (?:zero|0)|\bset to (?:zero|0)\b|substitutes? 0\b"),
     ("default", r"\bsubstitut\w* the\b|\bdefault value\b"),
@@ -143,18 +193,7 @@ def read(r: Reading) -> None:
                 sides[side] = (_language(s, m), quote(s, *m.span()))
     for side, (language, words) in sides.items():
         facts.append(((side, "language"), language, words))
-    windows: dict[str, tuple[str, str]] = {}
-    for s in feature_sents:
-        for m in WINDOW.finditer(s.lower):
-            side = _side(s, m.start()) or "serving"
-            if side in windows:
-                continue
-            if m.group("unit"):
-                text = duration_text(number(m), m.group("unit"))
-            else:
-                text = duration_text(float(m.group("num2")), m.group("unit2"))
-            windows[side] = (text, quote(s, *m.span()))
-    for side, (text, words) in windows.items():
+    for side, (text, words) in _windows(feature_sents).items():
         facts.append(((side, "window"), text, words))
     for s in r.sents:
         pit = POINT_IN_TIME.search(s.lower)

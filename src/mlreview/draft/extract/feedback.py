@@ -74,6 +74,7 @@ def read(r: Reading) -> None:
         if re.search(r"\blabels? (?:come|are read|arrive) from", x.sentence.lower):
             d.put((*key, "source"), x.tech.name, quote(x.sentence, x.start, x.end))
             break
+    _labeller_reads(r, key)
     rate = first(
         r"(?:fraud|positive|base|click[- ]through|conversion|churn|default|spam) rate"
         r"[^.;]{0,20}?(?P<pct>\d+(?:\.\d+)?)\s*%|\bctr\b[^.;]{0,10}?(?P<pct2>\d+(?:\.\d+)?)\s*%",
@@ -140,3 +141,24 @@ def _delay(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
     nextday = first(r"\bthe next day\b|\bnext[- ]day\b", sents)
     if nextday:
         d.put((*key, "delay", "p50"), "1d", quote_found(nextday))
+
+
+# '- `order-events` - order created / picked up / delivered. ... This is what the labeller uses':
+# the source named in the sentences just before.
+LABELLER_USES = re.compile(
+    r"^\W*(?:this|that|it) is what (?:the |our )?label(?:l)?er(?:s)? (?:uses?|reads?)\b|"
+    r"^\W*(?:this|that|it) is (?:where|what) (?:the |our )?labels? (?:come|are built) from\b"
+)
+
+
+def _labeller_reads(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for i, s in enumerate(r.sents):
+        m = LABELLER_USES.search(s.lower)
+        if m is None:
+            continue
+        for back in reversed(r.sents[max(0, i - 2) : i]):
+            named = [x for x in r.found if x.sentence is back and d.has("sources", x.tech.name)]
+            if named:
+                d.put((*key, "source"), named[-1].tech.name, quote(s, *m.span()))
+                return

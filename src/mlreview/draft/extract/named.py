@@ -44,7 +44,7 @@ def describe_unplaced(r: Reading) -> None:
     drafted: set[str] = set()
     _values(d.data, drafted)
     listed: dict[str, str] = {}
-    for m in r.found:
+    for m in [*r.found, *r.details]:
         if m.tech.name.lower() in drafted or m.tech.name in listed:
             continue
         what = SHORT_KIND.get(m.tech.kind) or kinds()[m.tech.kind].is_.split(";")[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlreview.draft.draft import Draft
 from mlreview.draft.generic import generic_mentions
 from mlreview.draft.instances import with_instances
@@ -27,13 +29,40 @@ STORE_KINDS = {
 BATCH_ENGINES = ("scheduler", "batch_engine")
 
 
+# 'our MSK cluster (Kafka 3.5, three brokers across three AZs)': the bracket says what the
+# component before it runs; it is not a second component.
+BRACKET_AFTER = re.compile(r"\s*(?:cluster|topic|instance|database|db|store|service)?\s*\(\s*")
+BRACKET_KINDS = frozenset(["stream", "database", "warehouse", "online_store", "cache"])
+
+
+def _without_bracketed_engines(found: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """The mentions that are components, and those in brackets describing the one before."""
+    out: list[Mention] = []
+    details: list[Mention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.sentence is m.sentence
+            and prev.tech.kind == m.tech.kind
+            and m.tech.kind in BRACKET_KINDS
+            and prev.tech.name != m.tech.name
+            and BRACKET_AFTER.fullmatch(m.sentence.lower[prev.end : m.start])
+        ):
+            details.append(m)
+            continue
+        out.append(m)
+    return out, details
+
+
 class Reading:
     """A description being read into a draft."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.sents = sentences(text)
-        self.found = generic_mentions(self.sents, with_instances(self.sents, mentions(self.sents)))
+        named, self.details = _without_bracketed_engines(mentions(self.sents))
+        self.found = generic_mentions(self.sents, with_instances(self.sents, named))
         self.draft = Draft()
 
     def view(self, sents: list[Sentence]) -> Reading:
@@ -41,6 +70,7 @@ class Reading:
         out = object.__new__(Reading)
         out.text, out.sents, out.draft = self.text, sents, self.draft
         out.found = [m for m in self.found if m.sentence in sents]
+        out.details = [m for m in self.details if m.sentence in sents]
         return out
 
     def same_line(self, a: Sentence, b: Sentence) -> bool:

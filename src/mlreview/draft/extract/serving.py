@@ -16,7 +16,7 @@ from mlreview.draft.extract.find import (
     yes_no,
 )
 from mlreview.draft.extract.model import roles
-from mlreview.draft.extract.reading import STORE_KINDS, Reading
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
 ONLINE_CUES = re.compile(
@@ -34,6 +34,17 @@ NO_ONLINE = re.compile(
     r"\bno (?:online|real[- ]?time) (?:serving|scoring|inference|endpoint)|"
     r"\bno real[- ]?time scoring"
 )
+# A scoring run of its own ("a nightly batch over all current inpatients", "batch scoring"), not a
+# batch job that feeds the model ("a nightly batch load", "rider-level stuff, daily batch").
+BATCH_PATH = re.compile(
+    r"\b(?:nightly|daily|weekly|hourly) batch (?:over|across|of all|for all|run)\b|"
+    r"\bbatch (?:scoring|predictions?|inference)\b"
+)
+# Scoring when asked, beside a batch run: 'and (2) on demand when a case manager opens the
+# navigator, via a CDS Hooks call to a KServe InferenceService'.
+ON_DEMAND = re.compile(
+    r"\bon[- ]demand\b|\bsynchronous(?:ly)?\b|\bper request\b|\bwhen \w+ (?:opens|asks)"
+)
 STREAM_CUES = re.compile(
     r"reads each (?:event|message)|\bper event\b|picks each one up|consumes? each|"
     r"for each (?:event|message)\b"
@@ -49,6 +60,9 @@ def read(r: Reading) -> None:
     mode, words = found
     if mode == "online" and _several(r, models):
         return
+    beside = _on_demand_beside_batch(r) if mode == "batch" else None
+    if beside:
+        mode, words = "online", quote(beside.sentence, beside.start, beside.end)
     ident = "api" if mode == "online" else "batch_scoring_run"
     d.component("endpoints", ident, words, model=models[0], mode=mode)
     key = ("endpoints", ident)
@@ -56,6 +70,21 @@ def read(r: Reading) -> None:
         return
     _online(r, key)
     _calls(r, key)
+
+
+def _on_demand_beside_batch(r: Reading) -> Mention | None:
+    """The serving platform of an on-demand path when the text also states a batch scoring run
+    of its own: both are endpoints (the batch one is drafted by batch_scoring)."""
+    if first(NO_ONLINE, r.sents) or not first_stated(BATCH_PATH, r.sents):
+        return None
+    for m in r.of_kind("serving_platform"):
+        if m.tech.name in GENERIC_PLATFORMS or m.sentence.negated(m.start, m.end):
+            continue
+        if ON_DEMAND.search(m.sentence.lower) and not BATCH_PATH.search(m.sentence.lower):
+            return m
+        if ON_DEMAND.search(m.sentence.lower[: m.start]):
+            return m
+    return None
 
 
 def _online(
@@ -328,6 +357,10 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
                 d.put((*key, "slo", "p99_ms"), ms, words)
             elif not target and which in ("p50", "median"):
                 d.put((*key, "service_time", "p50_ms"), ms, words)
+    _p99_after(r, key, target_words)
+    _budget(r, key)
+    _repair_time(r, key)
+    _availability_target(r, key)
     after = first(
         NUMBER + r"\s*(?P<unit>ms|milliseconds?)\s+(?:at\s+)?(?P<pct>p50|median)", r.sents
     )
@@ -341,6 +374,101 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
     )
     if takes:
         d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
+
+
+P99_AFTER = re.compile(
+    NUMBER + r"\s*(?P<unit>ms|milliseconds?|msec|s|seconds?)\s+at\s+(?:the\s+)?(?:p99|99th)\b"
+)
+MEASURED = re.compile(r"measured|observed|currently|today|actual|we see|runs at|takes|answering")
+
+
+def _p99_after(r: Reading, key: tuple[str, ...], target_words: str) -> None:
+    """A target stated before its percentile ('gives the model 25ms at p99', 'time-to-first-token
+    under 1.5 s at p99'): the objective, unless the clause says it is what is measured."""
+    d = r.draft
+    for s in r.sents:
+        for m in P99_AFTER.finditer(s.lower):
+            before = s.lower[max(0, m.start() - 40) : m.start()]
+            if MEASURED.search(before):
+                continue
+            if not (re.search(target_words, before) or re.search(r"\bgives?\b", before)):
+                continue
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            d.put(
+                (*key, "slo", "p99_ms"),
+                ms,
+                quote(s, max(0, m.start() - 30), m.end()),
+                replace=False,
+            )
+
+
+# 'the target is p99 under 300ms and 99.9% availability', 'The SLO we agreed ... 99.5%
+# availability for the assistant as a whole': an objective the endpoint is held to. A source's or
+# store's availability names it in the sentence ('The bureau contract gives 99.5% ... on the API').
+AVAILABILITY = re.compile(r"(?P<pct>\d{2}(?:\.\d+)?)\s*%\s*(?:availability|uptime)\b")
+OBJECTIVE = re.compile(r"\b(?:slo|slos|target|objective|agreed|we promise|must|held to)\b")
+
+
+# A time budget for the whole decision: 'Our budget is 1.5 seconds from trigger to reject signal'.
+BUDGET = re.compile(
+    r"\b(?:our|the|a) (?:latency |time |response )?budget (?:is|of)\s+(?:about\s+|~\s*)?"
+    + NUMBER
+    + r"\s*(?P<unit>ms|milliseconds?|s|seconds?)\b"
+)
+
+
+def _budget(r: Reading, key: tuple[str, ...]) -> None:
+    for s in r.sents:
+        m = BUDGET.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            ms = number(m) * (1 if m.group("unit").startswith("m") else 1000)
+            r.draft.put((*key, "slo", "p99_ms"), ms, quote(s, *m.span()))
+            return
+
+
+# How long a repair takes: 'Rollback is "redeploy the previous package", which we did once in
+# anger and it took about 25 minutes'; '... until someone swaps it; that's usually around 2 hours'.
+REPAIR = re.compile(
+    r"\b(?:rollback|roll back|rolling back|restor\w*|recover\w*|failover|fail over|swap\w*|"
+    r"replac\w*|redeploy\w*)\b"
+)
+TOOK = re.compile(
+    r"\b(?:it |that )?(?:took|takes|that'?s|is) (?:usually |typically |normally )?"
+    r"(?:about |around |roughly |~\s*)?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b"
+)
+REPAIR_UNITS = frozenset(["minutes", "minute", "min", "mins", "hours", "hour", "h", "hr", "hrs"])
+
+
+def _repair_time(r: Reading, key: tuple[str, ...]) -> None:
+    for i, s in enumerate(r.sents):
+        repair = REPAIR.search(s.lower)
+        if repair is None:
+            continue
+        said, took = s, TOOK.search(s.lower, repair.end())
+        after = r.sents[i + 1] if i + 1 < len(r.sents) else None
+        if took is None and after is not None and r.same_line(s, after):
+            said, took = after, TOOK.match(after.lower)
+        if took and took.group("unit") in REPAIR_UNITS:
+            words = quote(said, *took.span())
+            r.draft.put((*key, "mttr"), duration_text(number(took), took.group("unit")), words)
+            return
+
+
+def _availability_target(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for s in r.sents:
+        m = AVAILABILITY.search(s.lower)
+        if m is None or not OBJECTIVE.search(s.lower[: m.start()]):
+            continue
+        data = [
+            x
+            for x in r.found
+            if x.sentence is s and (x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS)
+        ]
+        if data or re.search(r"\b(?:contract|vendor|provider|bureau)\b", s.lower):
+            continue
+        value = round(float(m.group("pct")) / 100, 6)
+        d.put((*key, "slo", "availability"), value, quote(s, m.start(), m.end()), replace=False)
 
 
 THINGS = (
@@ -539,14 +667,18 @@ def _serving_facts(
     per_replica = first(
         NUMBER + r"\s+(?:[\w-]+\s+)?gpus?\b[^.;]{0,20}?\b(?:per|each|a)\s+"
         r"(?:replica|instance|pod|node)|\bgpus?,? (?P<one>one|\d+) per (?:replica|instance|pod)|"
-        r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x\s*(?:nvidia\s+)?"
+        r"\beach pod with (?P<each>one|\d+)|(?<![\w.])(?P<times>\d+)\s*x?\s*(?:nvidia\s+)?"
         + GPU_NAMES
-        + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b",
+        + r"s?\s+(?:per|each|a)\s+(?:replica|instance|pod|node)\b|"
+        # 'an edge box (an industrial PC with one RTX A4000) running Triton'
+        r"\b(?:pc|box|machine|server|vm|node) with (?P<box>1|one|a single|\d+) (?:nvidia\s+)?"
+        + GPU_NAMES,
         sents,
     )
     if per_replica:
         m = per_replica[1]
-        value = m.group("one") or m.group("each") or m.group("times")
+        value = m.group("one") or m.group("each") or m.group("times") or m.group("box")
+        value = "1" if value == "a single" else value
         count = small_number(value) if value else number(m)
         d.put((*key, "accelerators_per_replica"), int(count), quote_found(per_replica))
     gpu = first(
@@ -557,16 +689,26 @@ def _serving_facts(
         name = gpu[1].group(1).replace(" ", "-")
         d.put((*key, "accelerator"), f"nvidia-{name}", quote_found(gpu))
     cold = first(
-        r"cold[- ]starts?[^.;]{0,60}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b",
+        r"cold[- ]starts?[^.;]{0,60}?" + NUMBER + r"\s*(?P<unit>" + UNIT + r")\b|"
+        # 'A new replica takes around 7 minutes from scheduling to serving'
+        r"\ba new (?:replica|pod|instance|node|worker) takes\s+(?:about\s+|around\s+|~\s*)?"
+        + NUMBER.replace("num>", "num2>").replace("scale>", "scale2>")
+        + r"\s*(?P<unit2>"
+        + UNIT
+        + r")\b",
         sents,
     )
     if cold:
         m = cold[1]
-        d.put((*key, "cold_start"), duration_text(number(m), m.group("unit")), quote_found(cold))
+        if m.group("unit"):
+            value = duration_text(number(m), m.group("unit"))
+        else:
+            value = duration_text(float(m.group("num2").replace(",", "")), m.group("unit2"))
+        d.put((*key, "cold_start"), value, quote_found(cold))
     yes_no(
         d,
         (*key, "release", "canary"),
-        r"\bcanar(?:y|ies)|\bone (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
         sents,
     )
     for field in ("canary", "shadow"):
@@ -586,7 +728,8 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "shadow"),
-        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)",
+        r"\bshadow(?:ed|ing)? (?:mode|deploy|traffic|test)|\b(?:run|runs|ran|running) in shadow\b|"
+        r"\bshadow or canary\b|\bcanary or shadow\b",
         sents,
     )
     yes_no(
@@ -604,7 +747,7 @@ def _serving_facts(
     for s in sents:
         zones = re.search(
             r"\b(?:single|one|1)[- ](?:availability[- ])?(?:zone|az|region)\b|(?P<n>\d)\s+"
-            r"(?:availability[- ])?(?:zones|azs)\b",
+            r"(?:availability[- ])?(?:zones|azs|dcs|data ?cent(?:er|re)s)\b",
             s.lower,
         )
         if not zones:
@@ -634,6 +777,65 @@ LOAD_TEST = re.compile(
     r"\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>k)\b)?"
 )
+RATE = r"(?:rps|qps|tps|requests? (?:a|per) second|requests?/s|req/s)"
+ABOUT = r"(?:about |around |roughly |~\s*)?"
+COUNT = r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>k)\b)?"
+ONE_REPLICA = r"(?:replica|instance|pod|node|container)"
+# What one replica reached in a load test: 'We load-tested a single instance to about 1,100 rps',
+# 'load test from last quarter said ~110 rps per replica'.
+LOAD_TESTED_ONE = (
+    re.compile(
+        r"\bload[- ]test\w*\s+(?:a single|one|1|each) "
+        + ONE_REPLICA
+        + r"\s+(?:to|at|up to)\s+"
+        + ABOUT
+        + COUNT
+        + r"\s*"
+        + RATE
+    ),
+    re.compile(
+        r"\bload[- ]test\w*\b[^.;]{0,50}?\b"
+        + ABOUT
+        + COUNT
+        + r"\s*"
+        + RATE
+        + r"\s+(?:per|on each|on one|for each|a) "
+        + ONE_REPLICA
+        + r"\b"
+    ),
+)
+# Whether that test called the real dependencies: 'that test used a mocked Redis'; 'that was with
+# the real feature calls'.
+MOCKED = re.compile(r"\b(?:mock(?:ed)?|stubbed|faked?) [\w-]+")
+REAL_CALLS = re.compile(
+    r"\bwith (?:the )?real (?:[\w-]+ ){0,2}?(?:calls|dependencies|lookups|reads|stores?)\b"
+)
+
+
+def _load_tested_replica(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for i, s in enumerate(r.sents):
+        m = next((m for p in LOAD_TESTED_ONE for m in [p.search(s.lower)] if m), None)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        value = float(m.group("num").replace(",", "")) * (1000 if m.group("scale") else 1)
+        words = quote(s, *m.span())
+        d.put((*key, "capacity", "qps_per_replica"), value, words)
+        d.put((*key, "capacity", "source"), "load_test", words)
+        after = r.sents[i + 1] if i + 1 < len(r.sents) else None
+        near = [s] + ([after] if after is not None and r.same_line(s, after) else [])
+        for t in near:
+            rest = t.lower[m.end() :] if t is s else t.lower
+            offset = m.end() if t is s else 0
+            mocked, real = MOCKED.search(rest), REAL_CALLS.search(rest)
+            hit = mocked or real
+            if hit:
+                field = (*key, "capacity", "load_test", "includes_dependencies")
+                d.put(field, not mocked, quote(t, offset + hit.start(), offset + hit.end()))
+                break
+        return
+
+
 QUOTA = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+)?(?:gpus|tpus|accelerators)\b"
     r"(?=[^.;]{0,60}?\b(?:"
@@ -688,6 +890,7 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
     ('the load test on production hardware got to 8,000') and the accelerator quota ('the
     24,000 GPUs the capacity plan gives this model are the ceiling')."""
     d = r.draft
+    _load_tested_replica(r, key)
     for s in r.sents:
         m = PER_REPLICA.search(s.lower)
         if m and not s.negated(m.start(), m.end()):

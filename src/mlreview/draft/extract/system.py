@@ -178,7 +178,10 @@ def _traffic(r: Reading) -> None:
         r"scale|black friday|launch|season|normal|next year|annual event|by next))|"
         r"\b(?:plan|planning|expect\w*|grow\w*) (?:for )?(?P<n3>\d+(?:\.\d+)?)\s*x\b|"
         r"(?:traffic|volume|load|expect)[^.;]*?\b(?P<n2>\d+(?:\.\d+)?)\s*x\b|"
-        r"\b(?P<word>double|triple|tenfold|ten[- ]fold)\b",
+        r"\b(?P<word>double|triple|tenfold|ten[- ]fold)\b|"
+        # an event's peak as a multiple of the normal one: 'New Year's Eve was about 4x that'
+        r"\b(?:was|is|hits?|reached|peaks? at)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
+        r"(?P<n4>\d+(?:\.\d+)?)\s*x\s+(?:that|normal|the normal|our normal|usual|the usual)\b",
         r.sents,
     )
     if growth:
@@ -186,5 +189,5 @@ def _traffic(r: Reading) -> None:
         if m.group("word"):
             value = {"double": 2.0, "triple": 3.0}.get(m.group("word"), 10.0)
         else:
-            value = float(m.group("n") or m.group("n2") or m.group("n3"))
+            value = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))

@@ -14,7 +14,8 @@ TRAINING = re.compile(
 )
 PROMOTION = re.compile(
     r"\bpromot\w*|\bdeploy\w*|\brolls? out|\bship\w*|\bpush\w*|\bgoes (?:straight )?out|"
-    r"\bregister\w*|\bswap\b|\bsigns? off|\bsign-off\b"
+    r"\bregister\w*|\bswap\b|\bsigns? off|\bsign-off\b|"
+    r"\bneeds? (?:a )?(?:human|person) to approve\b"
 )
 WINDOW = re.compile(
     r"\b(?:on|from|over|using|off|of|is)\s+(?:the\s+)?(?:last|previous|most recent|past|trailing|"
@@ -47,9 +48,23 @@ SCHEDULE_ONLY = re.compile(
     r"\bonly (?:on|by) the calendar\b|\bnothing else (?:triggers|starts) (?:a )?re-?train"
 )
 THRESHOLD_FIXED = re.compile(
-    r"\bthreshold\b[^.;]{0,40}?\b(?:is|stays|remains|was|is kept|kept)\s+(?:\w+\s+)?(?:fixed|"
-    r"constant|hard-?coded|static)\b|\b(?:fixed|static|hard-?coded|constant) (?:score |decision )?"
-    r"threshold"
+    r"\b(?:threshold|cut-?off)\b[^.;]{0,40}?\b(?:is|stays|remains|was|is kept|kept)\s+"
+    r"(?:\w+\s+)?(?:fixed|constant|hard-?coded|static)\b|\b(?:fixed|static|hard-?coded|constant) "
+    r"(?:score |decision )?(?:threshold|cut-?off)|"
+    # 'the confidence threshold was picked once on a validation set last autumn'
+    r"\b(?:threshold|cut-?off)\b[^.;]{0,20}?\b(?:was|were|is) (?:picked|set|chosen|tuned) once\b"
+)
+# Retraining started by people, not by a schedule or a signal: 'Retraining happens when someone
+# remembers', 'retrained when the vision team has collected enough new false rejects -
+# irregularly'.
+RETRAIN_BY_PEOPLE = re.compile(
+    r"\bre-?train\w*\b[^.;]{0,60}?\b(?:when someone remembers|irregular(?:ly)?|ad[- ]hoc|when "
+    r"(?:the |a |our )?[\w ]{0,30}?(?:has|have) collected)\b"
+)
+# '...; it is not recomputed when the model is retrained' (of the threshold just named)
+NOT_RECALIBRATED = re.compile(
+    r"\b(?:not|never) (?:recomputed|recalibrated|re-?tuned|re-?picked|updated|revisited)\b"
+    r"[^.;]{0,30}?\b(?:when|on|at|after) (?:the model is |each |every )?re-?train"
 )
 SPLITS: tuple[tuple[str, str], ...] = (
     (
@@ -87,13 +102,14 @@ def read(r: Reading, ident: str, sents: list[Sentence]) -> None:
                 if re.search(r"\b(?:every|each|per|after|within|takes?)\s*$", s.lower[: m.start()]):
                     continue
                 text = duration_text(number(m), m.group("unit"))
-            if m.group(0).startswith(("is", "of")) and "training" not in s.lower:
+            if m.group(0).split()[0] in ("is", "of") and "training" not in s.lower:
                 continue
             d.put((*key, "window"), text, quote(s, m.start(), m.end()))
             break
         if d.get((*key, "window")):
             break
-    for s in [*trained, *_sentences(r, re.compile(r"\bsplit\b|\bevaluat\w*|\bheld-out\b"))]:
+    judged = re.compile(r"\bsplit\b|\bevaluat\w*|\bheld-out\b|\bout-of-time\b")
+    for s in [*trained, *_sentences(r, judged)]:
         for split, pattern in SPLITS:
             hit = re.search(pattern, s.lower)
             if hit and not s.negated(hit.start(), hit.end()):
@@ -144,9 +160,23 @@ def _triggers_and_threshold(r: Reading, ident: str, sents: list[Sentence]) -> No
         hit = SCHEDULE_ONLY.search(only.lower)
         assert hit is not None
         d.put(("models", ident, "retrain_triggers"), ["schedule"], quote(only, *hit.span()))
-    fixed = next((s for s in r.sents if THRESHOLD_FIXED.search(s.lower)), None)
+    by_people = next((s for s in sents if RETRAIN_BY_PEOPLE.search(s.lower)), None)
+    if by_people and not only:
+        hit = RETRAIN_BY_PEOPLE.search(by_people.lower)
+        assert hit is not None
+        if not by_people.negated(hit.start(), hit.end()):
+            words = quote(by_people, *hit.span())
+            d.put(("models", ident, "retrain_triggers"), ["manual"], words)
+    fixed = next((s for s in sents if THRESHOLD_FIXED.search(s.lower)), None)
     if fixed:
         hit = THRESHOLD_FIXED.search(fixed.lower)
         assert hit is not None
         if not fixed.negated(hit.start(), hit.end()):
             d.put(("models", ident, "threshold", "kind"), "fixed", quote(fixed, *hit.span()))
+        i = r.sents.index(fixed)
+        for s in r.sents[i : i + 2]:
+            kept = NOT_RECALIBRATED.search(s.lower)
+            if kept and (s is fixed or re.match(r"^\W*(?:it|this|that)\b", s.lower)):
+                words = quote(s, *kept.span())
+                d.put(("models", ident, "threshold", "recalibrated_on_retrain"), False, words)
+                break
