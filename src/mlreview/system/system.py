@@ -303,7 +303,7 @@ class System:
 
     def index(self) -> None:
         """Compute the lineage lookups now (they depend only on ids and references)."""
-        for lookup in ("_adjacency", "_feature_origins", "_fed", "_held"):
+        for lookup in ("_adjacency", "_flow_adjacency", "_feature_origins", "_fed", "_held"):
             getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
@@ -316,6 +316,7 @@ class System:
             "_flow",
             "_edges",
             "_adjacency",
+            "_flow_adjacency",
             "suppressions",
             "_feature_origins",
             "_fed",
@@ -381,21 +382,37 @@ class System:
             into.setdefault(e.target, []).append(e)
         return out, into
 
+    @cached_property
+    def _flow_adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The neighbours along edges a walk follows past its start (neither feedback nor
+        serving edges): a shared online store has thousands of serving edges, which every walk
+        through it would otherwise test and skip."""
+        out: dict[str, list[str]] = {}
+        into: dict[str, list[str]] = {}
+        for e in self._edges:
+            if not (e.loop or e.serving):
+                out.setdefault(e.source, []).append(e.target)
+                into.setdefault(e.target, []).append(e.source)
+        return out, into
+
     def _walk(self, start: str, forward: bool) -> frozenset[str]:
         key = (start, forward)
         if key in self._walks:
             return self._walks[key]
-        adjacency = self._adjacency[0 if forward else 1]
+        onward = self._flow_adjacency[0 if forward else 1]
         seen: set[str] = set()
-        todo = [start]
+        todo = []
+        for e in self._adjacency[0 if forward else 1].get(start, []):
+            nxt = e.target if forward else e.source
+            if e.loop or nxt in seen:
+                continue
+            seen.add(nxt)
+            if forward or not e.serving:
+                todo.append(nxt)
         while todo:
-            node = todo.pop()
-            for e in adjacency.get(node, []):
-                nxt = e.target if forward else e.source
-                if e.loop or nxt in seen or (e.serving and node != start):
-                    continue
-                seen.add(nxt)
-                if forward or not e.serving:
+            for nxt in onward.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
                     todo.append(nxt)
         seen.discard(start)
         self._walks[key] = frozenset(seen)
