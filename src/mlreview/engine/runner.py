@@ -12,7 +12,7 @@ from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
-from mlreview.areas.rule import Context, Rule, to_finding
+from mlreview.areas.rule import Context, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
@@ -37,7 +37,13 @@ def _apply(
     for hit in rule.check(ctx):
         if rule.learned_only and _only_fixed_rules(hit.components, system):
             continue
-        finding = settle(score(rule, to_finding(rule, hit, system.file), system), system.manifest)
+        severity = hit.severity or rule.severity
+        scores, monitors = score(rule, severity, hit.components, system)
+        assumed = grade_of(hit) == "assumed"
+        settled = settle(severity, hit.assumptions, system.manifest) if assumed else None
+        finding = to_finding(
+            rule, hit, system.file, score=scores, detected_by=monitors, settled=settled
+        )
         sup = suppressions.suppression_for(finding, owners)
         if sup is not None:
             result.used.add(sup.path)
