@@ -46,7 +46,7 @@ def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, syst
     top = done.top_risk
     assert top is not None and done.plan is not None
 
-    def full(changes: dict[ManifestPath, Any]) -> list[Any]:
+    def full(changes: dict[ManifestPath, Any], only: str | None) -> list[Any]:
         return run(with_values(system, changes), plan=False).scenarios
 
     assert plan_for(top, full).to_dict() == done.plan.to_dict(), name

@@ -82,6 +82,7 @@ def run(
     log: ReadLog | None = None,
     plan: bool = True,
     earlier: Earlier | None = None,
+    only: str | None = None,
 ) -> Review:
     """Review ``system``.
 
@@ -89,7 +90,8 @@ def run(
     (what-if runs reuse what a change cannot affect); ``log`` records the fields each
     assessment, rule and scenario reads, under 'assess:<area>', 'rule:<code>' and
     'scenario:<key>' (the review watches them itself for its plan's re-runs when no caller
-    does); ``earlier`` gives scenarios to reuse.
+    does); ``earlier`` gives scenarios to reuse; ``only`` builds only the scenario with that
+    key (a plan's step alone is measured by one scenario's score).
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = suppressions.owners(system)
@@ -137,6 +139,7 @@ def run(
             results,
             log=log if log.watching else None,
             earlier=earlier,
+            only=only,
         )
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
     top = scenarios[0] if scenarios else None
@@ -146,11 +149,11 @@ def run(
     if plan and top is not None:
         # A plan whose steps are one manifest change asks for the same re-run twice (the step
         # alone and the residual); each set of changes is reviewed once per review.
-        done_for: list[tuple[dict[Path, Any], list[Scenario]]] = []
+        done_for: list[tuple[dict[Path, Any], str | None, list[Scenario]]] = []
 
-        def rerun(changes: dict[Path, Any]) -> list[Scenario]:
-            for asked, found in done_for:
-                if _same_changes(asked, changes):
+        def rerun(changes: dict[Path, Any], only: str | None) -> list[Scenario]:
+            for asked, built, found in done_for:
+                if built in (None, only) and _same_changes(asked, changes):
                     return found
             done = what_if(
                 system,
@@ -161,8 +164,9 @@ def run(
                 scenarios=scenarios,
                 select=select,
                 ignore=ignore,
+                only=only,
             )
-            done_for.append((dict(changes), done.scenarios))
+            done_for.append((dict(changes), only, done.scenarios))
             return done.scenarios
 
         the_plan = plan_for(top, rerun)
@@ -208,6 +212,7 @@ def _scenarios(
     *,
     log: ReadLog | None,
     earlier: Earlier | None,
+    only: str | None = None,
 ) -> tuple[list[Scenario], list[Finding], list[RuleResult]]:
     """The scenarios, the active findings (MLR001's included) and MLR001's results."""
     use = suppressions.SuppressionUse(
@@ -225,7 +230,8 @@ def _scenarios(
     active += [f for m in meta_results for f in m.active]
     active.sort(key=Finding.sort_key)
     causes = [f for f in active if f.area != "meta"]
-    return build(causes, system, areas, log=log, earlier=earlier), active, meta_results
+    built = build(causes, system, areas, log=log, earlier=earlier, only=only)
+    return built, active, meta_results
 
 
 def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:
@@ -251,10 +257,12 @@ def what_if(
     scenarios: list[Scenario],
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    only: str | None = None,
 ) -> Review:
     """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
     ``rule_results``) and the fields each of its assessments and rules read (``log``),
-    re-running only what read one of their paths.
+    re-running only what read one of their paths; ``only``, a scenario key, builds that
+    scenario alone (its review has no other).
 
     An assessment that read a path is recomputed; when it comes out as before, the area's rules
     that never read the paths are reused too (a rule is a function of the manifest fields it
@@ -300,4 +308,5 @@ def what_if(
         rule_results=kept_rules,
         plan=False,
         earlier=earlier,
+        only=only,
     )
