@@ -266,3 +266,28 @@ def test_a_what_if_that_changes_no_finding_reuses_every_scenario() -> None:
     """The shortcut is taken: the ranked scenarios are the baseline's objects."""
     system = load_text(GENERATED, "generated.yaml")
     assert _assert_what_ifs_match_full_reviews(system, 60) > 0
+
+
+def test_a_rule_that_never_reads_its_assessment_is_kept_when_the_assessment_changes() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    log = ReadLog()
+    with log.watch(system.manifest):
+        done = run(system, log=log, plan=False)
+    read = {code for code, r in done.rule_results.items() if r.read_assessment}
+    assert "SCALE001" in read and "DATA009" not in read  # capacity rows; schedules alone
+    unwatched = next(
+        i for i, s in enumerate(system.manifest.sources) if s.monitors and not s.monitors.freshness
+    )
+    values: dict[ManifestPath, Any] = {("sources", unwatched, "monitors", "freshness"): "alert"}
+    fast = what_if(
+        system,
+        values,
+        areas=done.areas,
+        rule_results=done.rule_results,
+        log=log,
+        scenarios=done.scenarios,
+    )
+    assert fast.areas["pipeline"].assessment != done.areas["pipeline"].assessment
+    assert fast.rule_results["DATA009"] is done.rule_results["DATA009"]
+    full = run(with_values(system, values), plan=False)
+    assert fast.findings == full.findings

@@ -30,10 +30,27 @@ from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 
+class _Noting(Context[Any]):
+    """A rule's context that notes whether the rule reads its area's assessment: one that does
+    not is a function of the manifest fields it reads alone."""
+
+    read = False
+
+    @property
+    def assessment(self) -> Any:
+        self.read = True
+        return self._assessment
+
+    @assessment.setter
+    def assessment(self, value: Any) -> None:
+        self._assessment = value
+
+
 def _apply(
     rule: Rule, ctx: Context[Any], system: System, owners: suppressions.Owners
 ) -> RuleResult:
     result = RuleResult()
+    ctx = _Noting(ctx.system, ctx.assessment)
     for hit in rule.check(ctx):
         if rule.learned_only and _only_fixed_rules(hit.components, system):
             continue
@@ -50,6 +67,7 @@ def _apply(
             result.suppressed.append(replace(finding, suppressed=sup.reason))
         else:
             result.active.append(finding)
+    result.read_assessment = ctx.read
     return result
 
 
@@ -264,9 +282,9 @@ def what_if(
     re-running only what read one of their paths; ``only``, a scenario key, builds that
     scenario alone (its review has no other).
 
-    An assessment that read a path is recomputed; when it comes out as before, the area's rules
-    that never read the paths are reused too (a rule is a function of the manifest fields it
-    reads and its area's assessment)."""
+    An assessment that read a path is recomputed; the area's rules that never read the paths
+    are reused when it comes out as before or when they never read it (a rule is a function of
+    the manifest fields it reads and, if it reads it, its area's assessment)."""
     paths = Changed.of(values)
     variant = with_values(system, values)
     if isinstance(system.recall, Noting) and system.recall.log is log:
@@ -288,9 +306,10 @@ def what_if(
     kept_rules = {
         r.code: rule_results[r.code]
         for a in AREA_LIST
-        if a.key in unchanged
         for r in a.rules.rules
-        if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
+        if r.code in rule_results
+        and (a.key in unchanged or not rule_results[r.code].read_assessment)
+        and not log.touches(f"rule:{r.code}", paths)
     }
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
