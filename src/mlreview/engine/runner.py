@@ -183,6 +183,7 @@ def run(
                 select=select,
                 ignore=ignore,
                 only=only,
+                findings=active,
             )
             done_for.append((dict(changes), only, done.scenarios))
             return done.scenarios
@@ -276,9 +277,11 @@ def what_if(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     only: str | None = None,
+    findings: list[Finding] | None = None,
 ) -> Review:
     """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
-    ``rule_results``) and the fields each of its assessments and rules read (``log``),
+    ``rule_results``, and its ``findings`` in rank order if the caller has them, which saves
+    sorting them again) and the fields each of its assessments and rules read (``log``),
     re-running only what read one of their paths; ``only``, a scenario key, builds that
     scenario alone (its review has no other).
 
@@ -314,9 +317,10 @@ def what_if(
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
-    causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
-    gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
-    kept = [f for f in causes if f.area != "meta" and f.role == "cause"]
+    if findings is None:
+        findings = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+    gaps = [f for f in findings if f.area != "meta" and f.role == "gap"]
+    kept = [f for f in findings if f.area != "meta" and f.role == "cause"]
     scored = Changed.of([*values, *derived]) if derived else paths
     earlier = Earlier({s.key: s for s in scenarios}, log, scored, gaps, kept, scenarios)
     return run(
