@@ -85,6 +85,9 @@ def test_lineage_indexes_agree_with_scanning_the_manifest() -> None:
         assert [p.id for p in system.writers(comp.id)] == [
             p.id for p in m.pipelines if comp.id in p.outputs
         ]
+        assert [p.id for p in system.readers(comp.id)] == [
+            p.id for p in m.pipelines if comp.id in p.inputs
+        ]
         reach = {
             f.id
             for f in m.features

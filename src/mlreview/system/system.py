@@ -197,6 +197,18 @@ class System:
         return list(self._writers.get(ident, ()))
 
     @cached_property
+    def _readers(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for p in self.manifest.pipelines:
+            for i in dict.fromkeys(p.inputs):
+                out.setdefault(i, []).append(p.id)
+        return out
+
+    def readers(self, ident: str) -> list[Pipeline]:
+        """Pipelines that read a source, store or pipeline, in manifest order."""
+        return [self._pipeline(i) for i in self._readers.get(ident, ())]
+
+    @cached_property
     def _endpoints_reached(self) -> dict[str, tuple[str, ...]]:
         return {}
 
@@ -303,7 +315,8 @@ class System:
 
     def index(self) -> None:
         """Compute the lineage lookups now (they depend only on ids and references)."""
-        for lookup in ("_adjacency", "_flow_adjacency", "_feature_origins", "_fed", "_held"):
+        lookups = ("_adjacency", "_flow_adjacency", "_feature_origins", "_fed", "_held", "_readers")
+        for lookup in lookups:
             getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
@@ -324,6 +337,7 @@ class System:
             "_flow_walks",
             "_writers_upstream",
             "_endpoints_reached",
+            "_readers",
         ):
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
