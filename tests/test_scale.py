@@ -46,7 +46,7 @@ def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, syst
     top = done.top_risk
     assert top is not None and done.plan is not None
 
-    def full(changes: dict[ManifestPath, Any]) -> list[Any]:
+    def full(changes: dict[ManifestPath, Any], only: str | None) -> list[Any]:
         return run(with_values(system, changes), plan=False).scenarios
 
     assert plan_for(top, full).to_dict() == done.plan.to_dict(), name
@@ -84,6 +84,9 @@ def test_lineage_indexes_agree_with_scanning_the_manifest() -> None:
     for comp in [*m.sources, *m.pipelines, *m.stores]:
         assert [p.id for p in system.writers(comp.id)] == [
             p.id for p in m.pipelines if comp.id in p.outputs
+        ]
+        assert [p.id for p in system.readers(comp.id)] == [
+            p.id for p in m.pipelines if comp.id in p.inputs
         ]
         reach = {
             f.id
@@ -266,3 +269,28 @@ def test_a_what_if_that_changes_no_finding_reuses_every_scenario() -> None:
     """The shortcut is taken: the ranked scenarios are the baseline's objects."""
     system = load_text(GENERATED, "generated.yaml")
     assert _assert_what_ifs_match_full_reviews(system, 60) > 0
+
+
+def test_a_rule_that_never_reads_its_assessment_is_kept_when_the_assessment_changes() -> None:
+    system = load_text(GENERATED, "generated.yaml")
+    log = ReadLog()
+    with log.watch(system.manifest):
+        done = run(system, log=log, plan=False)
+    read = {code for code, r in done.rule_results.items() if r.read_assessment}
+    assert "SCALE001" in read and "DATA009" not in read  # capacity rows; schedules alone
+    unwatched = next(
+        i for i, s in enumerate(system.manifest.sources) if s.monitors and not s.monitors.freshness
+    )
+    values: dict[ManifestPath, Any] = {("sources", unwatched, "monitors", "freshness"): "alert"}
+    fast = what_if(
+        system,
+        values,
+        areas=done.areas,
+        rule_results=done.rule_results,
+        log=log,
+        scenarios=done.scenarios,
+    )
+    assert fast.areas["pipeline"].assessment != done.areas["pipeline"].assessment
+    assert fast.rule_results["DATA009"] is done.rule_results["DATA009"]
+    full = run(with_values(system, values), plan=False)
+    assert fast.findings == full.findings

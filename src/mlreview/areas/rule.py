@@ -272,20 +272,32 @@ class RuleSet(Generic[A]):
         return register
 
 
-def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
+def grade_of(hit: Hit) -> Grade:
+    if hit.observed:
+        return "observed"
+    return "assumed" if hit.assumptions else "declared"
+
+
+def to_finding(
+    rule: Rule,
+    hit: Hit,
+    file: str,
+    *,
+    score: tuple[int, int, int] = (0, 0, 0),
+    detected_by: tuple[str, ...] = (),
+    settled: tuple[Severity, str | None] | None = None,
+) -> Finding:
+    """The finding of ``hit``, with its scores and the monitors that detect it; ``settled``,
+    for an assumed hit, is its capped severity and the question that would settle it (built
+    in one go: a review builds tens of thousands of findings)."""
     family = hit.scenario or rule.scenario
     anchor = hit.anchor or (hit.components[0] if hit.components else "")
-    if hit.observed:
-        grade: Grade = "observed"
-    elif hit.assumptions:
-        grade = "assumed"
-    else:
-        grade = "declared"
+    severity = hit.severity or rule.severity
     return Finding(
         rule=rule.code,
         name=rule.name,
         area=rule.area,
-        severity=hit.severity or rule.severity,
+        severity=settled[0] if settled else severity,
         components=hit.components,
         message=hit.message,
         fix=hit.fix or rule.fix,
@@ -296,11 +308,15 @@ def to_finding(rule: Rule, hit: Hit, file: str) -> Finding:
         scenario=f"{family}:{anchor}",
         evidence=hit.evidence,
         assumptions=hit.assumptions,
-        grade=grade,
+        grade=grade_of(hit),
         role=hit.role or rule.role,
         trigger=hit.trigger or rule.trigger or FAMILIES[family].trigger,
         rows=rule.rows,
         duty=hit.duty,
         enact=hit.enact,
         cost=hit.cost,
+        score=score,
+        detected_by=detected_by,
+        confirmed_severity=severity if settled else None,
+        question=settled[1] if settled else None,
     )

@@ -4,28 +4,22 @@ never a finding above low. It keeps the severity it would have once confirmed, a
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from mlreview.areas.findings import Finding, Severity
+from mlreview.areas.findings import Assumption, Severity
 from mlreview.engine.whatif.asking import question
 from mlreview.system.manifest import Manifest
 from mlreview.system.paths import declared_at
 
 
-def settle(finding: Finding, manifest: Manifest) -> Finding:
-    """``finding`` as its evidence allows: an assumed one capped at low, with its question."""
-    if finding.grade != "assumed":
-        return finding
+def settle(
+    severity: Severity, assumptions: tuple[Assumption, ...], manifest: Manifest
+) -> tuple[Severity, str | None]:
+    """The severity of an assumed finding of ``severity`` (capped at low) and the question that
+    would settle it."""
     asked = []
-    for a in finding.assumptions:
+    for a in assumptions:
         declared = declared_at(type(manifest), a.path) if a.path else None
         if declared:
             cls, name = declared
             asked.append(f"{question(cls, name)} ({a.field})")
-    capped = finding.severity if finding.severity.rank <= Severity.LOW.rank else Severity.LOW
-    return replace(
-        finding,
-        severity=capped,
-        confirmed_severity=finding.severity,
-        question=" ".join(dict.fromkeys(asked)) or None,
-    )
+    capped = severity if severity.rank <= Severity.LOW.rank else Severity.LOW
+    return capped, " ".join(dict.fromkeys(asked)) or None

@@ -163,16 +163,20 @@ def _part(step: Step, findings: list[Finding]) -> str:
     return next(f.mitigation for f in findings if f.rule == step.closes[0])
 
 
-def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) -> Plan:
+def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any], str | None], list[Scenario]]) -> Plan:
     """The top scenario's plan, and the risk left when its manifest changes are applied
-    (``rerun`` gives the scenarios of the review with those manifest values set)."""
+    (``rerun(changes, only)`` gives the scenarios of the review with those manifest values set;
+    with ``only``, at least the scenario with that key, if the review has it)."""
     findings = [*top.findings, *top.gaps]
     steps = _steps(findings, top)
     mechanism = _mechanism_steps(steps, findings, top)
+    # A step alone is measured by the top scenario's score, so its re-run builds that scenario
+    # only; unless it is the plan's one enacted step, whose re-run is also the residual's.
+    only = top.key if sum(1 for s in steps if s.enact) > 1 else None
 
-    def after(changes: dict[Path, Any]) -> list[Scenario] | None:
+    def after(changes: dict[Path, Any], only: str | None = None) -> list[Scenario] | None:
         try:
-            return rerun(changes)
+            return rerun(changes, only)
         except (ValueError, KeyError, IndexError, TypeError):
             return None
 
@@ -183,7 +187,7 @@ def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any]], list[Scenario]]) 
     # By deadline; within one, a step that removes the mechanism before one that watches for it,
     # then the step that removes most of the risk first (the AWS FMEA advice: largest reduction
     # first).
-    alone = {i: left(after(dict(s.enact))) for i, s in enumerate(steps[:MEASURED]) if s.enact}
+    alone = {i: left(after(dict(s.enact), only)) for i, s in enumerate(steps[:MEASURED]) if s.enact}
     slot = list(SLOT_DAYS)
     order = sorted(
         range(len(steps)),

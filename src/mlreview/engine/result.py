@@ -60,6 +60,9 @@ class RuleResult:
     active: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     used: set[tuple[str | int, ...]] = field(default_factory=set)
+    read_assessment: bool = True
+    """Whether the rule read its area's assessment (a what-if keeps a rule that did not, and
+    read no field it sets, even when the assessment comes out changed)."""
 
 
 @dataclass

@@ -567,7 +567,7 @@ class RiskModel:
         if contract is not None and contract.change_notification:
             return "its owner notifies its consumers"
         if source.kind in QUERIED_KINDS:
-            readers = [p for p in self.system.manifest.pipelines if source.id in p.inputs]
+            readers = self.system.readers(source.id)
             if readers and all(p.alerts and p.alerts.on_failure == "alert" for p in readers):
                 names = ", ".join(p.id for p in readers)
                 return (

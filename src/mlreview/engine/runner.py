@@ -12,7 +12,7 @@ from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
-from mlreview.areas.rule import Context, Rule, to_finding
+from mlreview.areas.rule import Context, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import plan_for
@@ -30,20 +30,44 @@ from mlreview.system.paths import Path
 from mlreview.system.system import System
 
 
+class _Noting(Context[Any]):
+    """A rule's context that notes whether the rule reads its area's assessment: one that does
+    not is a function of the manifest fields it reads alone."""
+
+    read = False
+
+    @property
+    def assessment(self) -> Any:
+        self.read = True
+        return self._assessment
+
+    @assessment.setter
+    def assessment(self, value: Any) -> None:
+        self._assessment = value
+
+
 def _apply(
     rule: Rule, ctx: Context[Any], system: System, owners: suppressions.Owners
 ) -> RuleResult:
     result = RuleResult()
+    ctx = _Noting(ctx.system, ctx.assessment)
     for hit in rule.check(ctx):
         if rule.learned_only and _only_fixed_rules(hit.components, system):
             continue
-        finding = settle(score(rule, to_finding(rule, hit, system.file), system), system.manifest)
+        severity = hit.severity or rule.severity
+        scores, monitors = score(rule, severity, hit.components, system)
+        assumed = grade_of(hit) == "assumed"
+        settled = settle(severity, hit.assumptions, system.manifest) if assumed else None
+        finding = to_finding(
+            rule, hit, system.file, score=scores, detected_by=monitors, settled=settled
+        )
         sup = suppressions.suppression_for(finding, owners)
         if sup is not None:
             result.used.add(sup.path)
             result.suppressed.append(replace(finding, suppressed=sup.reason))
         else:
             result.active.append(finding)
+    result.read_assessment = ctx.read
     return result
 
 
@@ -76,6 +100,7 @@ def run(
     log: ReadLog | None = None,
     plan: bool = True,
     earlier: Earlier | None = None,
+    only: str | None = None,
 ) -> Review:
     """Review ``system``.
 
@@ -83,7 +108,8 @@ def run(
     (what-if runs reuse what a change cannot affect); ``log`` records the fields each
     assessment, rule and scenario reads, under 'assess:<area>', 'rule:<code>' and
     'scenario:<key>' (the review watches them itself for its plan's re-runs when no caller
-    does); ``earlier`` gives scenarios to reuse.
+    does); ``earlier`` gives scenarios to reuse; ``only`` builds only the scenario with that
+    key (a plan's step alone is measured by one scenario's score).
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = suppressions.owners(system)
@@ -131,6 +157,7 @@ def run(
             results,
             log=log if log.watching else None,
             earlier=earlier,
+            only=only,
         )
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
     top = scenarios[0] if scenarios else None
@@ -140,11 +167,11 @@ def run(
     if plan and top is not None:
         # A plan whose steps are one manifest change asks for the same re-run twice (the step
         # alone and the residual); each set of changes is reviewed once per review.
-        done_for: list[tuple[dict[Path, Any], list[Scenario]]] = []
+        done_for: list[tuple[dict[Path, Any], str | None, list[Scenario]]] = []
 
-        def rerun(changes: dict[Path, Any]) -> list[Scenario]:
-            for asked, found in done_for:
-                if _same_changes(asked, changes):
+        def rerun(changes: dict[Path, Any], only: str | None) -> list[Scenario]:
+            for asked, built, found in done_for:
+                if built in (None, only) and _same_changes(asked, changes):
                     return found
             done = what_if(
                 system,
@@ -155,8 +182,10 @@ def run(
                 scenarios=scenarios,
                 select=select,
                 ignore=ignore,
+                only=only,
+                findings=active,
             )
-            done_for.append((dict(changes), done.scenarios))
+            done_for.append((dict(changes), only, done.scenarios))
             return done.scenarios
 
         the_plan = plan_for(top, rerun)
@@ -202,6 +231,7 @@ def _scenarios(
     *,
     log: ReadLog | None,
     earlier: Earlier | None,
+    only: str | None = None,
 ) -> tuple[list[Scenario], list[Finding], list[RuleResult]]:
     """The scenarios, the active findings (MLR001's included) and MLR001's results."""
     use = suppressions.SuppressionUse(
@@ -219,7 +249,8 @@ def _scenarios(
     active += [f for m in meta_results for f in m.active]
     active.sort(key=Finding.sort_key)
     causes = [f for f in active if f.area != "meta"]
-    return build(causes, system, areas, log=log, earlier=earlier), active, meta_results
+    built = build(causes, system, areas, log=log, earlier=earlier, only=only)
+    return built, active, meta_results
 
 
 def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:
@@ -245,14 +276,18 @@ def what_if(
     scenarios: list[Scenario],
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    only: str | None = None,
+    findings: list[Finding] | None = None,
 ) -> Review:
     """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
-    ``rule_results``) and the fields each of its assessments and rules read (``log``),
-    re-running only what read one of their paths.
+    ``rule_results``, and its ``findings`` in rank order if the caller has them, which saves
+    sorting them again) and the fields each of its assessments and rules read (``log``),
+    re-running only what read one of their paths; ``only``, a scenario key, builds that
+    scenario alone (its review has no other).
 
-    An assessment that read a path is recomputed; when it comes out as before, the area's rules
-    that never read the paths are reused too (a rule is a function of the manifest fields it
-    reads and its area's assessment)."""
+    An assessment that read a path is recomputed; the area's rules that never read the paths
+    are reused when it comes out as before or when they never read it (a rule is a function of
+    the manifest fields it reads and, if it reads it, its area's assessment)."""
     paths = Changed.of(values)
     variant = with_values(system, values)
     if isinstance(system.recall, Noting) and system.recall.log is log:
@@ -274,16 +309,18 @@ def what_if(
     kept_rules = {
         r.code: rule_results[r.code]
         for a in AREA_LIST
-        if a.key in unchanged
         for r in a.rules.rules
-        if r.code in rule_results and not log.touches(f"rule:{r.code}", paths)
+        if r.code in rule_results
+        and (a.key in unchanged or not rule_results[r.code].read_assessment)
+        and not log.touches(f"rule:{r.code}", paths)
     }
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
-    causes = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
-    gaps = [f for f in causes if f.area != "meta" and f.role == "gap"]
-    kept = [f for f in causes if f.area != "meta" and f.role == "cause"]
+    if findings is None:
+        findings = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+    gaps = [f for f in findings if f.area != "meta" and f.role == "gap"]
+    kept = [f for f in findings if f.area != "meta" and f.role == "cause"]
     scored = Changed.of([*values, *derived]) if derived else paths
     earlier = Earlier({s.key: s for s in scenarios}, log, scored, gaps, kept, scenarios)
     return run(
@@ -294,4 +331,5 @@ def what_if(
         rule_results=kept_rules,
         plan=False,
         earlier=earlier,
+        only=only,
     )

@@ -357,9 +357,11 @@ def build(
     *,
     log: ReadLog | None = None,
     earlier: Earlier | None = None,
+    only: str | None = None,
 ) -> list[Scenario]:
     """Scenarios ranked from ``findings`` in ``Finding.sort_key`` order; ``log`` (watching)
-    notes what each one's scoring reads, and ``earlier`` gives scenarios to reuse."""
+    notes what each one's scoring reads, ``earlier`` gives scenarios to reuse, and ``only``
+    (a key) leaves out every scenario but that one, when it has no earlier to take whole."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
     if earlier is not None and earlier.all_reused(causes, gaps):
@@ -369,6 +371,8 @@ def build(
     with log.reading_as(ROOTS) if log is not None else nullcontext():
         for f in causes:
             groups.setdefault(roots.of(f), []).append(f)
+    if only is not None:
+        groups = {only: groups[only]} if only in groups else {}
     model = RiskModel(system, areas)
     watching = _Gaps(gaps)
     same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)

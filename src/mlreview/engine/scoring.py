@@ -6,9 +6,7 @@ dashboard, 6 = found on investigation, 9 = found by customers.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from mlreview.areas.findings import Finding, Severity
+from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Rule
 from mlreview.system.manifest import Source
 from mlreview.system.paths import read
@@ -26,11 +24,13 @@ UNWATCHED_LOUD = 6
 UNWATCHED_SILENT = 9
 
 
-def detection(rule: Rule, finding: Finding, system: System) -> tuple[int, tuple[str, ...]]:
+def detection(
+    rule: Rule, components: tuple[str, ...], system: System
+) -> tuple[int, tuple[str, ...]]:
     """How hard the failure is to notice (1-10) and the declared monitors that notice it."""
     best = UNWATCHED_SILENT if rule.silent else UNWATCHED_LOUD
     seen: list[tuple[int, str]] = []
-    sources = [c for c in (system.get(i) for i in finding.components) if isinstance(c, Source)]
+    sources = [c for c in (system.get(i) for i in components) if isinstance(c, Source)]
     for monitor in rule.detectors:
         if monitor.per_source:
             reads = [(f"sources[{s.id}].{monitor.path}", read(s, monitor.path)[0]) for s in sources]
@@ -45,9 +45,9 @@ def detection(rule: Rule, finding: Finding, system: System) -> tuple[int, tuple[
     return min(best, seen[0][0]), tuple(where for _, where in seen)
 
 
-def likelihood(rule: Rule, finding: Finding, system: System) -> int:
+def likelihood(rule: Rule, components: tuple[str, ...], system: System) -> int:
     score = rule.likelihood
-    comps = [system.get(i) for i in finding.components]
+    comps = [system.get(i) for i in components]
     if any(isinstance(c, Source) and c.owned_by_model_team is False for c in comps):
         score += 2
     if any(
@@ -58,18 +58,17 @@ def likelihood(rule: Rule, finding: Finding, system: System) -> int:
     return max(1, min(10, score))
 
 
-def severity_score(finding: Finding, system: System) -> int:
-    score = SEVERITY_SCORE[finding.severity]
+def severity_score(severity: Severity, system: System) -> int:
+    score = SEVERITY_SCORE[severity]
     if system.manifest.system.criticality in ("high", "critical"):
         score += 1
     return max(1, min(10, score))
 
 
-def score(rule: Rule, finding: Finding, system: System) -> Finding:
-    """The finding with its (severity, likelihood, detectability) and detecting monitors."""
-    d, monitors = detection(rule, finding, system)
-    return replace(
-        finding,
-        score=(severity_score(finding, system), likelihood(rule, finding, system), d),
-        detected_by=monitors,
-    )
+def score(
+    rule: Rule, severity: Severity, components: tuple[str, ...], system: System
+) -> tuple[tuple[int, int, int], tuple[str, ...]]:
+    """The (severity, likelihood, detectability) of a finding of ``rule`` with ``severity`` on
+    ``components``, and the declared monitors that detect it."""
+    d, monitors = detection(rule, components, system)
+    return (severity_score(severity, system), likelihood(rule, components, system), d), monitors

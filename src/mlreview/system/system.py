@@ -197,6 +197,18 @@ class System:
         return list(self._writers.get(ident, ()))
 
     @cached_property
+    def _readers(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for p in self.manifest.pipelines:
+            for i in dict.fromkeys(p.inputs):
+                out.setdefault(i, []).append(p.id)
+        return out
+
+    def readers(self, ident: str) -> list[Pipeline]:
+        """Pipelines that read a source, store or pipeline, in manifest order."""
+        return [self._pipeline(i) for i in self._readers.get(ident, ())]
+
+    @cached_property
     def _endpoints_reached(self) -> dict[str, tuple[str, ...]]:
         return {}
 
@@ -303,7 +315,8 @@ class System:
 
     def index(self) -> None:
         """Compute the lineage lookups now (they depend only on ids and references)."""
-        for lookup in ("_adjacency", "_feature_origins", "_fed", "_held"):
+        lookups = ("_adjacency", "_flow_adjacency", "_feature_origins", "_fed", "_held", "_readers")
+        for lookup in lookups:
             getattr(self, lookup)
 
     def with_manifest(self, manifest: Manifest) -> System:
@@ -316,6 +329,7 @@ class System:
             "_flow",
             "_edges",
             "_adjacency",
+            "_flow_adjacency",
             "suppressions",
             "_feature_origins",
             "_fed",
@@ -323,6 +337,7 @@ class System:
             "_flow_walks",
             "_writers_upstream",
             "_endpoints_reached",
+            "_readers",
         ):
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
@@ -381,21 +396,37 @@ class System:
             into.setdefault(e.target, []).append(e)
         return out, into
 
+    @cached_property
+    def _flow_adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The neighbours along edges a walk follows past its start (neither feedback nor
+        serving edges): a shared online store has thousands of serving edges, which every walk
+        through it would otherwise test and skip."""
+        out: dict[str, list[str]] = {}
+        into: dict[str, list[str]] = {}
+        for e in self._edges:
+            if not (e.loop or e.serving):
+                out.setdefault(e.source, []).append(e.target)
+                into.setdefault(e.target, []).append(e.source)
+        return out, into
+
     def _walk(self, start: str, forward: bool) -> frozenset[str]:
         key = (start, forward)
         if key in self._walks:
             return self._walks[key]
-        adjacency = self._adjacency[0 if forward else 1]
+        onward = self._flow_adjacency[0 if forward else 1]
         seen: set[str] = set()
-        todo = [start]
+        todo = []
+        for e in self._adjacency[0 if forward else 1].get(start, []):
+            nxt = e.target if forward else e.source
+            if e.loop or nxt in seen:
+                continue
+            seen.add(nxt)
+            if forward or not e.serving:
+                todo.append(nxt)
         while todo:
-            node = todo.pop()
-            for e in adjacency.get(node, []):
-                nxt = e.target if forward else e.source
-                if e.loop or nxt in seen or (e.serving and node != start):
-                    continue
-                seen.add(nxt)
-                if forward or not e.serving:
+            for nxt in onward.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
                     todo.append(nxt)
         seen.discard(start)
         self._walks[key] = frozenset(seen)

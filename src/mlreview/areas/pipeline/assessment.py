@@ -129,9 +129,16 @@ def assess(system: System) -> PipelineAssessment:
         single_points_of_failure=[s.component for s in spofs],
         single_point_details=spofs,
         availability=availability.assess(system, rows),
-        lineage=lineage(system, spofs),
+        lineage=_lineage(system, spofs),
         races=[_race_row(r) for r in schedule_race.races(system)],
     )
+
+
+def _lineage(system: System, spofs: list[SinglePoint]) -> Lineage:
+    """The lineage diagram's data, kept for what-if reviews with the same single points of
+    failure (it reads only ids and the lineage, which what-ifs never change)."""
+    ident = repr([(s.component, s.stops, s.corrupts) for s in spofs])
+    return system.recall.keep("lineage", ident, lambda: lineage(system, spofs))
 
 
 def _race_row(race: schedule_race.Race) -> ScheduleRace:

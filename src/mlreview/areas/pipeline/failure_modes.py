@@ -313,7 +313,7 @@ def _recovery(system: System, comp: Component) -> str:
         writers = ", ".join(p.id for p in system.writers(comp.id)) or "its writers"
         failover = "replica failover" if comp.zones and comp.zones > 1 else "restore (single zone)"
         return f"{failover}; re-materialise from {writers} if data is lost"
-    feeds = [p for p in system.manifest.pipelines if comp.id in p.inputs]
+    feeds = system.readers(comp.id)
     unsafe = [p.id for p in feeds if not (p.idempotent and p.backfill)]
     owner = f" ({comp.owner})" if isinstance(comp, Source) and comp.owner else ""
     if unsafe:

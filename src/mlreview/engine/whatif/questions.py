@@ -235,6 +235,7 @@ class Sensitivity:
             scenarios=review.scenarios,
             select=self.select,
             ignore=self.ignore,
+            findings=review.findings,
         )
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
