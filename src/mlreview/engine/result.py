@@ -83,6 +83,9 @@ class Review:
     plan: Plan | None = None
     sound: list[str] = field(default_factory=list)
     """What is already sound: declared controls worth keeping and parts that are not the risk."""
+    built: list[Scenario] = field(default_factory=list, repr=False)
+    """The scenarios in rank order before those alike on several roots were merged
+    (``scenarios.merge_alike``): what-if reviews reuse them one by one."""
     pitfalls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A finding's fingerprint -> the ids of the known pitfalls (areas/pitfalls.yaml) on its
     rule's topics that its stack has, in catalogue order."""

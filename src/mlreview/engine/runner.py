@@ -19,7 +19,7 @@ from mlreview.engine.plan import plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Earlier, Scenario, build, why_first
+from mlreview.engine.scenarios import Earlier, Scenario, build, merge_alike, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -149,7 +149,7 @@ def run(
             system.recall = Noting(log)
         for area in AREA_LIST:
             areas[area.key] = review_area(area)
-        scenarios, active, meta_results = _scenarios(
+        built, active, meta_results = _scenarios(
             system,
             chosen,
             owners,
@@ -159,6 +159,7 @@ def run(
             earlier=earlier,
             only=only,
         )
+    scenarios = merge_alike(built, system)
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
     top = scenarios[0] if scenarios else None
     runner = scenarios[1] if len(scenarios) > 1 else None
@@ -170,8 +171,8 @@ def run(
         done_for: list[tuple[dict[Path, Any], str | None, list[Scenario]]] = []
 
         def rerun(changes: dict[Path, Any], only: str | None) -> list[Scenario]:
-            for asked, built, found in done_for:
-                if built in (None, only) and _same_changes(asked, changes):
+            for asked, only_built, found in done_for:
+                if only_built in (None, only) and _same_changes(asked, changes):
                     return found
             done = what_if(
                 system,
@@ -179,7 +180,7 @@ def run(
                 areas=areas,
                 rule_results=results,
                 log=log,
-                scenarios=scenarios,
+                scenarios=built,
                 select=select,
                 ignore=ignore,
                 only=only,
@@ -200,6 +201,7 @@ def run(
         findings=active,
         suppressed=sorted(suppressed, key=Finding.sort_key),
         scenarios=scenarios,
+        built=built,
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
         rules_run=sorted(chosen),
         rule_results=results,

@@ -51,6 +51,10 @@ class Scenario:
     alike: tuple[str, ...] = ()
     """Other roots on which the same mechanism stands with the same rules and the same score:
     one scenario on several components (``anchor`` is the first), its figures each one's."""
+    merges: dict[tuple[int, ...], tuple[list[Scenario], Scenario]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Merges this scenario heads, by the ids of its group (``merge_alike``)."""
 
     LABELS: ClassVar[tuple[tuple[int, str], ...]] = (
         (HIGH_RISK, "high risk"),
@@ -73,11 +77,6 @@ class Scenario:
     @property
     def anchors(self) -> list[str]:
         return [self.anchor, *self.alike]
-
-    @property
-    def member_keys(self) -> list[str]:
-        """The key of each root's scenario merged into this one."""
-        return [f"{self.family}:{a}" for a in self.anchors]
 
     @property
     def evidence(self) -> Grade:
@@ -139,6 +138,11 @@ class Scenario:
             -self.risk.impact,
             self.key,
         )
+
+    @cached_property
+    def alike_key(self) -> tuple[object, ...]:
+        """What must match for two roots' scenarios to be one (``merge_alike``)."""
+        return (self.family, tuple(self.rules), self.rank_key()[:-1])
 
     def ties(self, other: Scenario) -> bool:
         """Nothing but the name tells the two apart: both are the biggest risk."""
@@ -326,11 +330,7 @@ class Earlier:
             and _same_objects(self.causes, causes)
             and _same_objects(self.gaps, gaps)
             and not self.log.touches(ROOTS, self.paths)
-            and not any(
-                self.log.touches(f"scenario:{key}", self.paths)
-                for s in self.ranked
-                for key in s.member_keys
-            )
+            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
         )
 
     def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
@@ -411,29 +411,38 @@ def build(
                     verify=family.verify,
                 )
             )
-    return _merge_alike(rank(scenarios), system)
+    return rank(scenarios)
 
 
-def _alike_key(s: Scenario) -> tuple[object, ...]:
-    return (s.family, tuple(s.rules), s.rank_key()[:-1])
-
-
-def _merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
+def merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
     """One mechanism standing alike on several roots (the same rules, the same score and
     every other ranking factor) is one scenario naming them all: the same fact on three
-    endpoints is one risk to fix three times, not three risks tied by name."""
+    endpoints is one risk to fix three times, not three risks tied by name. ``build``'s
+    scenarios stay apart so what-if reviews can reuse them one by one."""
     groups: dict[tuple[object, ...], list[Scenario]] = {}
     for s in ranked:
         if s.family != "review-hygiene":
-            groups.setdefault(_alike_key(s), []).append(s)
+            groups.setdefault(s.alike_key, []).append(s)
     out = []
     for s in ranked:
-        group = groups.get(_alike_key(s), [s]) if s.family != "review-hygiene" else [s]
+        group = groups.get(s.alike_key, [s]) if s.family != "review-hygiene" else [s]
         if len(group) == 1:
             out.append(s)
         elif group[0] is s:
-            out.append(_merged(group, family_for(s.family, system)))
+            out.append(_merged_once(group, system))
     return out
+
+
+def _merged_once(group: list[Scenario], system: System) -> Scenario:
+    """The merge of ``group``, made once for the same scenario objects: what-if reviews reuse
+    most scenarios, and so the same groups, hundreds of times."""
+    ids = tuple(id(s) for s in group)
+    known = group[0].merges.get(ids)
+    if known is not None and all(a is b for a, b in zip(known[0], group, strict=True)):
+        return known[1]
+    merged = _merged(group, family_for(group[0].family, system))
+    group[0].merges[ids] = (group, merged)  # the group is kept, so its ids stay its own
+    return merged
 
 
 def _merged(group: list[Scenario], family: Family) -> Scenario:
