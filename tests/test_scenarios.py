@@ -293,3 +293,10 @@ def test_labels_built_unchecked_from_the_bad_feed_do_not_notice_it() -> None:
 def test_labels_built_behind_a_blocking_check_still_notice_it() -> None:
     bad = _labels_from_unchecked_feed(label_job_blocks=True)
     assert any("noticed when labels move the quality metric" in w for w in bad.risk.working)
+
+
+def test_an_effect_names_its_components_as_a_sentence_does() -> None:
+    done = run(load(FRAUD))
+    effects = {s.family: s.effect for s in done.scenarios}
+    assert effects["selective-labels"].startswith("outcomes for chargebacks and fraud_xgb are seen")
+    assert not any(", fraud_xgb are" in e for e in effects.values())
