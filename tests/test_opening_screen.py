@@ -204,3 +204,9 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
     assert flat.count("set concurrency_per_replica") == 1
     assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in flat
     assert "set endpoints[api_gpu].concurrency_per_replica" not in flat.split("Risks in order")[0]
+
+
+def test_a_risk_that_reaches_every_prediction_says_all_not_about_100_percent() -> None:
+    screen = " ".join(_terminal(ROOT / "examples" / "recommender" / "system.yaml").split())
+    assert "for all of the next 90 days' predictions" in screen
+    assert "about 100%" not in screen

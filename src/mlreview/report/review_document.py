@@ -380,7 +380,7 @@ def _in_words(s: Scenario) -> Paragraph:
             once = f"at least one {family.occurrence} in the next 90 days"
             likely.append(_chance_of(part.likelihood, once))
     reached = s.risk.exposure_reach
-    extent = "under 1%" if reached < 0.01 else f"about {reached:.0%}"
+    extent = "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
     each = f"for each of {either(s.anchors, 'and')} alike, " if s.alike else ""
     text = (
         f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
