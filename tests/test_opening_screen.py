@@ -207,6 +207,7 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
 
 
 def test_a_risk_that_reaches_every_prediction_says_all_not_about_100_percent() -> None:
-    screen = " ".join(_terminal(ROOT / "examples" / "recommender" / "system.yaml").split())
+    done = reviewed(ROOT / "examples" / "recommender" / "system.yaml")
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert "for all of the next 90 days' predictions" in screen
     assert "about 100%" not in screen
