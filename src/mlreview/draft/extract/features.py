@@ -83,7 +83,16 @@ WINDOW_LIST = re.compile(
     r"\bover (?P<list2>\d+\s*[a-z]+(?:\s*,\s*\d+\s*[a-z]+)*,?\s+(?:and|or)\s+\d+\s*[a-z]+)\s+"
     r"windows?\b"
 )
-SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 2592000}
+SECONDS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "mo": 2629800,
+    "y": 31557600,
+}
 
 
 def _longest_window(s: Sentence) -> tuple[str, str] | None:
