@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
-from mlreview.draft.extract.listed_jobs import listed_under
+from mlreview.draft.extract.listed_jobs import by_ordinal, listed_under
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
@@ -198,6 +198,9 @@ def pipeline_facts(r: Reading) -> None:
             for s in listed_under(r, ident, mentions):  # its own item of a list of jobs
                 times(r, ("pipelines", ident), s)
                 alerts(r, ("pipelines", ident), s)
+            for s in by_ordinal(r, ident, mentions):  # 'the first DAG ... That DAG retries'
+                alerts(r, ("pipelines", ident), s)
+                retries(r, ("pipelines", ident), s)
         if len(idents) != 1:
             continue  # which of several jobs on one engine a sentence means is not clear
         ident = idents[0]
@@ -282,6 +285,25 @@ def alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     if lag:
         stated = not s.negated(lag.start(), lag.end())
         d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))
+
+
+RETRIES = (
+    re.compile(r"\bretr(?:ies|ied|y)\s+(?:up to\s+)?" + NUMBER + r"\s+times\b"),
+    re.compile(r"(?<![\w.])" + NUMBER + r"\s+retries\b"),
+)
+
+
+def retries(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    """'retries three times with exponential backoff': a job's retries after the first attempt."""
+    d = r.draft
+    m = next((m for pattern in RETRIES if (m := pattern.search(s.lower))), None)
+    if m is None or s.negated(m.start(), m.end()):
+        return
+    d.put((*key, "retries", "max"), int(number(m)), quote(s, *m.span()))
+    backoff = re.search(r"\b(?:with(?:out)?|no) (?:\w+ )?backoff\b", s.lower)
+    if backoff:
+        stated = not backoff.group(0).startswith(("without", "no"))
+        d.put((*key, "retries", "backoff"), stated, quote(s, *backoff.span()))
 
 
 BATCH_RUN = re.compile(
