@@ -124,8 +124,31 @@ def store_facts(r: Reading) -> None:
             _owner(r, ident, named, sources)
 
 
+# A source that sends or is refreshed at a stated interval ('pings every 4s from the courier
+# app'): its newest data is normally that old at most, so the interval is its freshness.
+EVERY_INTERVAL = re.compile(
+    r"\b(?:pings?|emits?|sends?|publishes|posts|refresh(?:es|ed)?|updated|updates|reports)\s+"
+    r"(?:about\s+|roughly\s+|~\s*)?every\s+" + NUMBER + UNIT_GROUP
+)
+
+OTHER_SUBJECT = re.compile(
+    r"\b(?:dashboards?|models?|reports?|pages?|jobs?|dags?|pipelines?|ui|index|caches?|"
+    r"screens?|views?)\s+$"
+)
+
+
 def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str]) -> None:
     d = r.draft
+    fresh = EVERY_INTERVAL.search(s.lower) if section == "sources" else None
+    if fresh and OTHER_SUBJECT.search(s.lower[: fresh.start()]):
+        fresh = None  # 'the dashboard updates every hour' is not the data's interval
+    if (
+        fresh
+        and not s.negated(fresh.start(), fresh.end())
+        and _nearest(r, s, fresh.start(), names) in (ident, None)
+    ):
+        text = duration_text(number(fresh), fresh.group("unit"))
+        d.put((section, ident, "freshness"), text, quote(s, *fresh.span()))
     if section == "stores":
         for pattern in TTL:
             m = re.search(pattern, s.lower)
