@@ -12,7 +12,16 @@ from mlreview.system.loader import load_text
 from mlreview.system.units import MAX_SECONDS, Duration, Schedule
 from mlreview.system.yaml_source import read_yaml
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "ms": 0.001}
+UNITS = {
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "ms": 0.001,
+    "mo": 365.25 / 12 * 86400,
+    "y": 365.25 * 86400,
+}
 
 
 @given(st.integers(min_value=0, max_value=10**6), st.sampled_from(sorted(UNITS)))
@@ -24,6 +33,14 @@ def test_duration_reads_number_and_unit(n: int, unit: str) -> None:
     d = Duration.parse(f"{n}{unit}")
     assert float(d) == n * UNITS[unit]
     assert str(d) == f"{n}{unit}"
+
+
+def test_months_and_years_are_calendar_averages_and_m_stays_minutes() -> None:
+    assert float(Duration.parse("12mo")) == float(Duration.parse("1y"))
+    assert float(Duration.parse("12 months")) == float(Duration.parse("12mo"))
+    assert float(Duration.parse("2 years")) == 2 * 365.25 * 86400
+    assert float(Duration.parse("12m")) == 720
+    assert Schedule.parse("every 6mo").period == 0.5 * 365.25 * 86400
 
 
 @given(st.integers(min_value=1, max_value=59))

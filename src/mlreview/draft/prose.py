@@ -100,12 +100,9 @@ def number(match: re.Match[str]) -> float:
 
 
 def duration_text(value: float, unit: str) -> str:
-    """A manifest duration such as '30d' from a number and a unit word."""
+    """A manifest duration such as '30d' from a number and a unit word; months and years keep
+    their unit ('12 months' is '12mo', not a count of days the text never gave)."""
     short = DURATION_UNITS[unit.lower()]
-    if short == "mo":
-        value, short = value * 30, "d"
-    if short == "y":
-        value, short = value * 365, "d"
     shown = f"{value:g}"
     return f"{shown}{short}"
 

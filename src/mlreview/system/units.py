@@ -32,7 +32,14 @@ _UNIT_SECONDS = {
     "day": 86400.0,
     "w": 604800.0,
     "week": 604800.0,
+    "mo": 365.25 / 12 * 86400.0,
+    "month": 365.25 / 12 * 86400.0,
+    "y": 365.25 * 86400.0,
+    "yr": 365.25 * 86400.0,
+    "year": 365.25 * 86400.0,
 }
+"""Seconds per unit. A month and a year are calendar averages, so '12mo' is '1y' and a label
+that matures 'within 12 months' is written as said, not as a count of days."""
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
 _NAMED_PERIODS = {
     "continuous": (0.0, 0.0),

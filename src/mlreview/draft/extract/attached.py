@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
-from mlreview.draft.extract.listed_jobs import listed_under
+from mlreview.draft.extract.listed_jobs import by_ordinal, listed_under
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
 
@@ -124,8 +124,31 @@ def store_facts(r: Reading) -> None:
             _owner(r, ident, named, sources)
 
 
+# A source that sends or is refreshed at a stated interval ('pings every 4s from the courier
+# app'): its newest data is normally that old at most, so the interval is its freshness.
+EVERY_INTERVAL = re.compile(
+    r"\b(?:pings?|emits?|sends?|publishes|posts|refresh(?:es|ed)?|updated|updates|reports)\s+"
+    r"(?:about\s+|roughly\s+|~\s*)?every\s+" + NUMBER + UNIT_GROUP
+)
+
+OTHER_SUBJECT = re.compile(
+    r"\b(?:dashboards?|models?|reports?|pages?|jobs?|dags?|pipelines?|ui|index|caches?|"
+    r"screens?|views?)\s+$"
+)
+
+
 def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str]) -> None:
     d = r.draft
+    fresh = EVERY_INTERVAL.search(s.lower) if section == "sources" else None
+    if fresh and OTHER_SUBJECT.search(s.lower[: fresh.start()]):
+        fresh = None  # 'the dashboard updates every hour' is not the data's interval
+    if (
+        fresh
+        and not s.negated(fresh.start(), fresh.end())
+        and _nearest(r, s, fresh.start(), names) in (ident, None)
+    ):
+        text = duration_text(number(fresh), fresh.group("unit"))
+        d.put((section, ident, "freshness"), text, quote(s, *fresh.span()))
     if section == "stores":
         for pattern in TTL:
             m = re.search(pattern, s.lower)
@@ -198,6 +221,9 @@ def pipeline_facts(r: Reading) -> None:
             for s in listed_under(r, ident, mentions):  # its own item of a list of jobs
                 times(r, ("pipelines", ident), s)
                 alerts(r, ("pipelines", ident), s)
+            for s in by_ordinal(r, ident, mentions):  # 'the first DAG ... That DAG retries'
+                alerts(r, ("pipelines", ident), s)
+                retries(r, ("pipelines", ident), s)
         if len(idents) != 1:
             continue  # which of several jobs on one engine a sentence means is not clear
         ident = idents[0]
@@ -282,6 +308,25 @@ def alerts(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
     if lag:
         stated = not s.negated(lag.start(), lag.end())
         d.put((*key, "alerts", "consumer_lag"), "alert" if stated else False, quote(s, *lag.span()))
+
+
+RETRIES = (
+    re.compile(r"\bretr(?:ies|ied|y)\s+(?:up to\s+)?" + NUMBER + r"\s+times\b"),
+    re.compile(r"(?<![\w.])" + NUMBER + r"\s+retries\b"),
+)
+
+
+def retries(r: Reading, key: tuple[str, ...], s: Sentence) -> None:
+    """'retries three times with exponential backoff': a job's retries after the first attempt."""
+    d = r.draft
+    m = next((m for pattern in RETRIES if (m := pattern.search(s.lower))), None)
+    if m is None or s.negated(m.start(), m.end()):
+        return
+    d.put((*key, "retries", "max"), int(number(m)), quote(s, *m.span()))
+    backoff = re.search(r"\b(?:with(?:out)?|no) (?:\w+ )?backoff\b", s.lower)
+    if backoff:
+        stated = not backoff.group(0).startswith(("without", "no"))
+        d.put((*key, "retries", "backoff"), stated, quote(s, *backoff.span()))
 
 
 BATCH_RUN = re.compile(

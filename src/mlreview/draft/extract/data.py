@@ -68,6 +68,10 @@ def read(r: Reading) -> None:
     d = r.draft
     for m in r.of_kind(*SOURCE_KINDS):
         words = quote(m.sentence, m.start, m.end)
+        if _written_object_store(r, m):
+            d.component("stores", m.tech.name, words, kind="object_store")
+            _technology(r, ("stores", m.tech.name), m)
+            continue
         d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
         _technology(r, ("sources", m.tech.name), m)
     _feeds(r)
@@ -122,6 +126,11 @@ NOT_A_JOB = re.compile(
     r"\b(?:model|models|ranker|classifier|forecaster|it|they|this|that|which|who|what|everything|"
     r"nothing|value|values|file|threshold)$"
 )
+# A job named by what it materialises, when the sentence opens with it: 'Item features are
+# materialised from BigQuery into Bigtable by a Dataflow job every hour'.
+MATERIALISED = re.compile(
+    r"^\W*(?P<what>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+(?:is|are|get|gets)\s+materiali[sz]ed\b"
+)
 VERB_NOUN = {"rebuilt": "rebuild", "recomputed": "recompute", "regenerated": "regeneration"}
 
 
@@ -164,6 +173,37 @@ def _rebuilt(r: Reading) -> None:
                     and x.tech.kind in STORE_KINDS
                 ):
                     d.add_to(("pipelines", ident, "outputs"), x.tech.name, words)
+
+
+# 'a consumer ... writes images to MinIO (retention 30 days)': what the system writes into an
+# object store it keeps there; the store is where its output lives, not where its data comes from.
+WRITES_INTO = re.compile(
+    r"\b(?:writes?|written|saves?|saved|archives?|archived|dumps?|dumped)\b[^.;:]{0,60}?"
+    r"\b(?:to|into)\s+(?:an?\s+|the\s+|our\s+)?$"
+)
+READ_FROM = re.compile(r"\b(?:from|off|out of|reads?|loads?|pulls?)\s+(?:an?\s+|the\s+|our\s+)?$")
+# '... archived to Blob Storage, which is where training data comes from': read back after all.
+READ_BACK = re.compile(
+    r"^[^.;]{0,40}?\b(?:where\b[^.;]{0,40}?\bcomes? from|from which|(?:is|are) read|"
+    r"(?:which|that) (?:training|the model|we) (?:reads?|loads?|uses?|trains? on))\b"
+)
+
+
+def _written_object_store(r: Reading, m: Mention) -> bool:
+    """An object store whose first mention is as what the system writes into, and that no
+    sentence reads from."""
+    if m.tech.kind != "object_store" or any(
+        x.tech.name == m.tech.name for x in r.found[: r.found.index(m)]
+    ):
+        return False
+    if not WRITES_INTO.search(m.sentence.lower[max(0, m.start - 80) : m.start]):
+        return False
+    return not any(
+        READ_FROM.search(x.sentence.lower[max(0, x.start - 20) : x.start])
+        or READ_BACK.search(x.sentence.lower[x.end :])
+        for x in r.found
+        if x.tech.name == m.tech.name
+    )
 
 
 def _refers_back(r: Reading, m: Mention) -> bool:
@@ -275,6 +315,9 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
     }[role]
     if role == "etl" and TRAINING_SET.search(m.sentence.lower):
         ident = "training_set"
+    product = MATERIALISED.match(m.sentence.lower)
+    if role == "materialization" and product and not NOT_A_JOB.search(product["what"]):
+        ident = re.sub(r"[^a-z0-9]+", "_", f"{product['what']} materialization").strip("_")
     if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
         ident = f"{ident}_{m.tech.name}"
     words = quote(m.sentence, m.start, m.end)

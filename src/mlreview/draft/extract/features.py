@@ -83,7 +83,16 @@ WINDOW_LIST = re.compile(
     r"\bover (?P<list2>\d+\s*[a-z]+(?:\s*,\s*\d+\s*[a-z]+)*,?\s+(?:and|or)\s+\d+\s*[a-z]+)\s+"
     r"windows?\b"
 )
-SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 2592000}
+SECONDS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "mo": 2629800,
+    "y": 31557600,
+}
 
 
 def _longest_window(s: Sentence) -> tuple[str, str] | None:
@@ -207,6 +216,7 @@ def read(r: Reading) -> None:
     if missing:
         facts.append(missing)
     budget, budget_note = _budget(r, feature_sents)
+    budget = budget or (_stale_after(r) if missing else None)
     if budget:
         facts.append(budget)
     if not facts and not other:
@@ -220,6 +230,28 @@ def read(r: Reading) -> None:
     _add(r, ident, words, facts, named is None)
     if budget_note:
         r.draft.notes[("features", ident, "freshness_budget")] = budget_note
+
+
+# 'If the courier has no GPS in the last 2 min, courier speed is just set to the city average':
+# data older than that counts as missing, so the features' freshness budget is that age.
+STALE_AFTER = re.compile(
+    r"\b(?:if|when)\b[^.;]{0,40}?\b(?:has|have|had|there is|there are|we get|we have) no\s+"
+    r"[\w-]+(?:\s+[\w-]+)?\s+(?:in|within|for|over)\s+the\s+(?:last|past)\s+"
+    + NUMBER
+    + r"\s*(?P<unit>"
+    + UNIT
+    + r")\b"
+)
+
+
+def _stale_after(r: Reading) -> Fact | None:
+    """The age past which a missing-value default replaces the data, as the freshness budget."""
+    for s in r.sents:
+        m = STALE_AFTER.search(s.lower)
+        if m and any(re.search(pattern, s.lower) for _, pattern in MISSING):
+            text = duration_text(number(m), m.group("unit"))
+            return (("freshness_budget",), text, quote(s, *m.span()))
+    return None
 
 
 def _missing(r: Reading) -> Fact | None:

@@ -46,3 +46,31 @@ def listed_under(r: Reading, ident: str, engines: list[Mention]) -> list[Sentenc
             if name == ident:
                 return sents
     return []
+
+
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
+BY_ORDINAL = re.compile(
+    r"\bthe (?P<nth>first|second|third|fourth|last) (?:one|dag|job|pipeline|flow|workflow)\b"
+)
+THAT_ONE = re.compile(r"^\W*(?:that|this|the) (?:dag|job|pipeline|flow|workflow)\b")
+
+
+def by_ordinal(r: Reading, ident: str, engines: list[Mention]) -> list[Sentence]:
+    """Sentences after a list of jobs that name the job ``ident`` by its place ('if the first
+    DAG fails, ...'), with the next sentence when it refers back ('That DAG retries ...')."""
+    out: list[Sentence] = []
+    for m in engines:
+        listed = items(r, m.sentence)
+        if not listed:
+            continue
+        inside = {id(s) for _, sents in listed for s in sents}
+        last = max(r.sents.index(s) for _, sents in listed for s in sents)
+        after = [s for s in r.sents[last + 1 :] if id(s) not in inside]
+        for n, s in enumerate(after):
+            nth = BY_ORDINAL.search(s.lower)
+            if nth is None or listed[ORDINALS[nth.group("nth")]][0] != ident:
+                continue
+            out.append(s)
+            if n + 1 < len(after) and THAT_ONE.match(after[n + 1].lower):
+                out.append(after[n + 1])
+    return out

@@ -60,11 +60,43 @@ def _facts(r: Reading, ident: str, sents: list[Sentence]) -> None:
             if cadence:
                 d.put(("models", ident, "training", "cadence"), cadence[0], cadence[1])
                 break
+    if not d.get(("models", ident, "training", "cadence")):
+        _every_run(r, ident, sents)
     if d.has("pipelines", "training"):
         d.put(("models", ident, "training", "pipeline"), "training", "")
     training.read(r, ident, sents)
     _gate(r, ("models", ident, "validation_gate"), sents)
     _learned(r, ident, sents)
+
+
+EVERY_RUN = re.compile(r"\b(?:every|each|on every|on each|with every|with each) (?:single )?run\b")
+
+
+def _every_run(r: Reading, ident: str, sents: list[Sentence]) -> None:
+    """'Retrained from scratch every run': the model is retrained as often as the one scheduled
+    job runs, so its cadence is that job's schedule (none when several jobs have one)."""
+    d = r.draft
+    said = next(
+        (
+            (s, m)
+            for s in sents
+            if RETRAINED.search(s.lower)
+            for m in EVERY_RUN.finditer(s.lower)
+            if not s.negated(m.start(), m.end())
+        ),
+        None,
+    )
+    schedules = {
+        str(d.get(("pipelines", p, "schedule")))
+        for p in d.ids("pipelines")
+        if d.get(("pipelines", p, "schedule"))
+    }
+    if said is None or len(schedules) != 1:
+        return
+    s, m = said
+    key = ("models", ident, "training", "cadence")
+    d.put(key, schedules.pop(), quote(s, m.start(), m.end()))
+    d.notes[key] = "reading taken: the schedule of the one scheduled job"
 
 
 # A system said to learn as it runs has a learned model even when the text never calls it one
@@ -149,16 +181,26 @@ def _about(r: Reading, ident: str, heads: dict[str, str]) -> list[Sentence]:
     """The sentences about one of several models: those naming it and no other, and those
     about all of them ('Both retrain nightly')."""
 
-    def names(s: Sentence, who: str) -> bool:
-        return bool(re.search(rf"\b{re.escape(heads[who])}\b", s.lower))
+    def names(text: str, who: str) -> bool:
+        return bool(re.search(rf"\b{re.escape(heads[who])}\b", text))
 
     together = re.compile(r"\bboth\b|\ball (?:\w+ )?models\b|\bthe (?:two|three|2|3) models\b")
     out = []
     for s in r.sents:
-        others = any(names(s, o) for o in heads if o != ident)
-        if (names(s, ident) and not others) or together.search(s.lower):
-            out.append(s)
+        # 'The generator is retrained weekly, not daily - ... for the ranker to keep up': the
+        # first clause says whose fact it is; another model named after the break is not its.
+        main = CLAUSE_BREAK.split(s.lower, maxsplit=1)[0]
+        for text in (s.lower, main):
+            if names(text, ident) and not any(names(text, o) for o in heads if o != ident):
+                out.append(s)
+                break
+        else:
+            if together.search(s.lower):
+                out.append(s)
     return out
+
+
+CLAUSE_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|;|:\s")
 
 
 GATE = re.compile(

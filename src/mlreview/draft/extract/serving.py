@@ -342,7 +342,8 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
             )
             which = m.group("pct")
             measured = re.search(
-                r"measured|observed|currently|today|actual|we see|runs at|takes|answering",
+                r"measured|observed|currently|today|actual|we see|runs at|takes|answering|"
+                r"usually|typically|normally|sits|hovers",
                 s.lower[max(0, m.start() - 30) : m.end()],
             )
             if which in ("p99", "99th") and not target and not measured:
@@ -374,6 +375,43 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
     )
     if takes:
         d.put((*key, "service_time", "p50_ms"), number(takes[1]), quote_found(takes))
+    _time_ranges(r, key)
+
+
+# A time given as a range: 'the model itself takes 180-220 ms per part', 'Vespa's own p99
+# usually sits between 70 and 90 ms'. The upper end is drafted (the review's capacity and
+# latency figures are then not optimistic) and the note says so.
+RANGE = (
+    r"(?:between\s+)?(?P<lo>\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*(?P<hi>\d+(?:\.\d+)?)\s*"
+    r"(?:ms|milliseconds?)\b"
+)
+TAKES_RANGE = re.compile(
+    r"\b(?:model|inference|prediction|scoring)\b[^.;]{0,30}?\btakes?\s+(?:about\s+|around\s+)?"
+    + RANGE
+)
+P99_RANGE = re.compile(
+    r"\b(?:p99|99th percentile)\s+(?:usually\s+|typically\s+|normally\s+)?"
+    r"(?:sits|is|runs|hovers)\s+(?:at\s+)?" + RANGE
+)
+
+
+def _time_ranges(r: Reading, key: tuple[str, ...]) -> None:
+    d = r.draft
+    for pattern, field in ((TAKES_RANGE, "p50_ms"), (P99_RANGE, "p99_ms")):
+        for s in r.sents:
+            m = pattern.search(s.lower)
+            if m is None or s.negated(m.start(), m.end()):
+                continue
+            lo, hi = float(m.group("lo")), float(m.group("hi"))
+            if not 0 < lo < hi:
+                continue
+            path = (*key, "service_time", field)
+            if d.get(path) is None:
+                d.put(path, hi, quote(s, m.start(), m.end()))
+                d.notes[path] = (
+                    f"reading taken: the upper end of {m.group('lo')} to {m.group('hi')} ms"
+                )
+            break
 
 
 P99_AFTER = re.compile(
