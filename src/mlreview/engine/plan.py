@@ -110,7 +110,7 @@ def _plain(value: Any) -> Any:
 def _removes_mechanism(finding: Finding, top: Scenario) -> bool:
     """A cause of the top risk's own mechanism, or one the data shows: fixing it removes the
     risk rather than watching for it."""
-    return finding.role == "cause" and (finding.scenario == top.key or finding.grade == "observed")
+    return finding.role == "cause" and (finding.scenario in top.keys or finding.grade == "observed")
 
 
 def _due(part: str, group: list[Finding], top: Scenario) -> str:

@@ -79,6 +79,11 @@ class Scenario:
         return [self.anchor, *self.alike]
 
     @property
+    def keys(self) -> list[str]:
+        """The key of each root's scenario: several when alike ones were merged."""
+        return [f"{self.family}:{a}" for a in self.anchors]
+
+    @property
     def evidence(self) -> Grade:
         """The strongest evidence among the findings that cause it."""
         return min((f.grade for f in self.findings), key=GRADE_ORDER.__getitem__)
