@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from mlreview.areas.pipeline import failure_modes
 from mlreview.engine.plan import Plan, Step, plan_for
+from mlreview.engine.result import Review
 from mlreview.engine.runner import run, what_if
 from mlreview.engine.whatif.asking import alternatives
 from mlreview.engine.whatif.questions import Sensitivity, unknowns, what_ifs
@@ -52,6 +53,18 @@ def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, syst
     assert plan_for(top, full).to_dict() == done.plan.to_dict(), name
 
 
+def _what_if(system: System, values: dict[ManifestPath, Any], done: Review, log: ReadLog) -> Review:
+    """``done``'s review with ``values`` set, as the questions ask it."""
+    return what_if(
+        system,
+        values,
+        areas=done.areas,
+        rule_results=done.rule_results,
+        log=log,
+        built=done.built,
+    )
+
+
 def test_a_declared_value_changed_reuses_what_never_read_it_and_matches_a_full_rerun() -> None:
     system = load_text(GENERATED, "generated.yaml")
     log = ReadLog()
@@ -62,14 +75,7 @@ def test_a_declared_value_changed_reuses_what_never_read_it_and_matches_a_full_r
         values: dict[ManifestPath, Any] = {
             ("sources", i, "monitors", "freshness"): not source.monitors.freshness
         }
-        fast = what_if(
-            system,
-            values,
-            areas=done.areas,
-            rule_results=done.rule_results,
-            log=log,
-            scenarios=done.scenarios,
-        )
+        fast = _what_if(system, values, done, log)
         full = run(with_values(system, values), plan=False)
         assert fast.areas["skew"].assessment is done.areas["skew"].assessment
         assert [(s.key, s.score) for s in fast.scenarios] == [
@@ -282,14 +288,7 @@ def test_a_rule_that_never_reads_its_assessment_is_kept_when_the_assessment_chan
         i for i, s in enumerate(system.manifest.sources) if s.monitors and not s.monitors.freshness
     )
     values: dict[ManifestPath, Any] = {("sources", unwatched, "monitors", "freshness"): "alert"}
-    fast = what_if(
-        system,
-        values,
-        areas=done.areas,
-        rule_results=done.rule_results,
-        log=log,
-        scenarios=done.scenarios,
-    )
+    fast = _what_if(system, values, done, log)
     assert fast.areas["pipeline"].assessment != done.areas["pipeline"].assessment
     assert fast.rule_results["DATA009"] is done.rule_results["DATA009"]
     full = run(with_values(system, values), plan=False)

@@ -180,7 +180,7 @@ def run(
                 areas=areas,
                 rule_results=results,
                 log=log,
-                scenarios=built,
+                built=built,
                 select=select,
                 ignore=ignore,
                 only=only,
@@ -275,14 +275,15 @@ def what_if(
     areas: dict[str, AreaResult],
     rule_results: dict[str, RuleResult],
     log: ReadLog,
-    scenarios: list[Scenario],
+    built: list[Scenario],
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     only: str | None = None,
     findings: list[Finding] | None = None,
 ) -> Review:
     """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
-    ``rule_results``, and its ``findings`` in rank order if the caller has them, which saves
+    ``rule_results``, its scenarios before merging, ``built``, to reuse one by one, and its
+    ``findings`` in rank order if the caller has them, which saves
     sorting them again) and the fields each of its assessments and rules read (``log``),
     re-running only what read one of their paths; ``only``, a scenario key, builds that
     scenario alone (its review has no other).
@@ -324,7 +325,7 @@ def what_if(
     gaps = [f for f in findings if f.area != "meta" and f.role == "gap"]
     kept = [f for f in findings if f.area != "meta" and f.role == "cause"]
     scored = Changed.of([*values, *derived]) if derived else paths
-    earlier = Earlier({s.key: s for s in scenarios}, log, scored, gaps, kept, scenarios)
+    earlier = Earlier({s.key: s for s in built}, log, scored, gaps, kept, built)
     return run(
         variant,
         select,

@@ -232,7 +232,7 @@ class Sensitivity:
             areas=review.areas,
             rule_results=review.rule_results,
             log=self.log,
-            scenarios=review.built,
+            built=review.built,
             select=self.select,
             ignore=self.ignore,
             findings=review.findings,
