@@ -724,16 +724,13 @@ class RiskModel:
         elif family.harm in ("silent", "stale"):
             detect, detect_text = self._detection_hours(family, findings, False, family_key)
             retrain = self._retrain_hours(findings) if family_key == "silent-default" else None
-            if retrain and detect >= HORIZON_HOURS:
+            if retrain:
                 hours += detect + retrain
                 text += (
                     "; the defaults train the next model and no monitor would notice them to "
                     f"start a clean retrain ({_hours(retrain)})"
-                )
-            elif retrain:
-                hours += detect + retrain
-                text += (
-                    f"; the defaults train the next model, so each harms until it is "
+                    if detect >= HORIZON_HOURS
+                    else f"; the defaults train the next model, so each harms until it is "
                     f"{detect_text} and a clean retrain ({_hours(retrain)}) has shipped"
                 )
             elif detect >= HORIZON_HOURS:

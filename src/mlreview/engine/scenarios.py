@@ -154,13 +154,6 @@ class Scenario:
         return self.rank_key()[:-1] == other.rank_key()[:-1]
 
 
-def _who(ids: list[str], limit: int = 4) -> str:
-    """The components in a sentence: 'a', 'a and b', 'a, b and c', 'a, b, c, d and 2 more'."""
-    if len(ids) > limit:
-        return _names(ids, limit)
-    return either(ids, "and", limit=len(ids))
-
-
 def _names(ids: list[str], limit: int = 6) -> str:
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
@@ -414,7 +407,7 @@ def build(
                 Scenario(
                     key=key,
                     title=family.heading(anchor),
-                    effect=family.effect.format(who=_who(comps), anchor=anchor),
+                    effect=family.effect.format(who=either(comps, "and", limit=4), anchor=anchor),
                     findings=group,
                     components=comps,
                     risk=model.score(family_key, anchor, [*group, *attached]),
@@ -467,7 +460,9 @@ def _merged(group: list[Scenario], family: Family) -> Scenario:
     return Scenario(
         key=first.key,
         title=family.heading(named),
-        effect=family.effect.format(who=_who(comps), anchor=either(anchors, limit=len(anchors))),
+        effect=family.effect.format(
+            who=either(comps, "and", limit=4), anchor=either(anchors, limit=len(anchors))
+        ),
         findings=findings,
         components=comps,
         risk=first.risk,
