@@ -7,10 +7,12 @@ table exists and matches the schema', 'Consumer lag alert is at 2 minutes'."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from mlreview.draft.extract.attached import times
 from mlreview.draft.extract.find import find_cadence, quote
 from mlreview.draft.extract.reading import SOURCE_KINDS, Reading
+from mlreview.draft.prose import Sentence
 
 
 def read(r: Reading) -> None:
@@ -39,6 +41,20 @@ CONSUMER = re.compile(
 )
 
 
+def _without_engine(
+    r: Reading, pattern: re.Pattern[str]
+) -> Iterator[tuple[Sentence, re.Match[str]]]:
+    """Each sentence ``pattern`` matches, not negated there, that names no engine: a job the
+    text names by its noun."""
+    for s in r.sents:
+        m = pattern.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
+            continue
+        yield s, m
+
+
 def jobs_by_their_noun(r: Reading) -> None:
     """A job stated by its noun and cadence, in a sentence naming no engine: an etl pipeline
     named after the source it reads (this sentence's, else the one before on its line), with
@@ -46,12 +62,7 @@ def jobs_by_their_noun(r: Reading) -> None:
     d = r.draft
     _consumers(r)
     _writers(r)
-    for s in r.sents:
-        m = JOB_NOUN.search(s.lower)
-        if m is None or s.negated(m.start(), m.end()):
-            continue
-        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
-            continue
+    for s, m in _without_engine(r, JOB_NOUN):
         cadence = find_cadence(s.lower, s)
         if cadence is None or cadence[0] == "continuous":
             continue
@@ -76,12 +87,7 @@ def _writers(r: Reading) -> None:
     """'written by the streaming aggregator every 30s': that job, with the cadence that follows
     it, writing the store named before it in the sentence."""
     d = r.draft
-    for s in r.sents:
-        m = WRITTEN_BY.search(s.lower)
-        if m is None or s.negated(m.start(), m.end()):
-            continue
-        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
-            continue
+    for s, m in _without_engine(r, WRITTEN_BY):
         cadence = find_cadence(re.split(r"[,;]", s.lower[m.end() :])[0], s, m.end())
         if cadence is None:
             continue
@@ -102,12 +108,7 @@ def _consumers(r: Reading) -> None:
     """'product documents come through the `catalog-changes` Kafka topic; the feeder consumes it
     continuously': a continuous job reading the stream named before it."""
     d = r.draft
-    for s in r.sents:
-        m = CONSUMER.search(s.lower)
-        if m is None or s.negated(m.start(), m.end()):
-            continue
-        if any(x.sentence is s and x.tech.kind in ENGINE_KINDS for x in r.found):
-            continue
+    for s, m in _without_engine(r, CONSUMER):
         ident = m.group("noun")
         if d.has("pipelines", ident):
             continue
