@@ -211,3 +211,33 @@ def test_a_risk_that_reaches_every_prediction_says_all_not_about_100_percent() -
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert "for all of the next 90 days' predictions" in screen
     assert "about 100%" not in screen
+
+
+ANTHROPIC = INCIDENTS / "anthropic-tpu-sampling-2025" / "system.yaml"
+
+
+def test_a_missing_control_is_listed_under_the_first_scenario_it_watches_only() -> None:
+    # A load test short of the growth target watches both the capacity shortfall and the
+    # outage of each platform; the risks list it under the capacity scenario and not again.
+    risks = " ".join(_terminal(ANTHROPIC).split()).split("Risks in order")[1]
+    said = "Endpoint api_tpu was load-tested to 12,000 QPS, short of the growth target"
+    assert risks.count(said) == 1
+    assert "SCALE009 Endpoint api_tpu has no fallback" in risks
+
+
+def test_a_path_that_cannot_be_checked_is_not_credited_as_sound() -> None:
+    sound = reviewed(ANTHROPIC).sound
+    assert not any(line.startswith("Data-pipeline reliability") for line in sound)
+    assert (
+        "api_tpu and api_gpu shed excess load (rate limits, early rejection, a bounded queue)"
+        in (sound)
+    )
+
+
+def test_why_first_tells_apart_harms_that_read_alike() -> None:
+    zillow = INCIDENTS / "zillow-offers-2021" / "system.yaml"
+    flat = " ".join(_terminal(zillow).split())
+    why = flat.split("Why first:")[1].split("1. This week")[0]
+    harms = why.split("suffers more (")[1].split(")")[0]
+    first, _, second = harms.partition(" against ")
+    assert first != second

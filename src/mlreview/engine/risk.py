@@ -786,7 +786,13 @@ class RiskModel:
         effect = family.damage
         words = {
             "silent": "wrong with no error"
-            + (": a constant scored as data" if key == "silent-default" else ""),
+            + (
+                ": a constant scored as data"
+                if key == "silent-default"
+                else ": wrong actions taken with no cap"
+                if key == "runaway-automation"
+                else ""
+            ),
             "loud": "no answer",
             "stale": "stale inputs",
             "blind": "errors nobody measures",

@@ -498,6 +498,13 @@ def rank(scenarios: list[Scenario]) -> list[Scenario]:
     return sorted(scenarios, key=Scenario.rank_key)
 
 
+def _harms(mine: Risk, theirs: Risk) -> str:
+    """Two harms in words; when the words are alike, the harm figures tell them apart."""
+    if mine.harm == theirs.harm:
+        return f"both {mine.harm}, but harm {mine.effect:g} against {theirs.effect:g} each"
+    return f"{mine.harm} against {theirs.harm}"
+
+
 def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
     """The factor of the risk in which ``top`` leads ``runner`` by the largest ratio, in words,
     with the factors' values when ``numbers``."""
@@ -508,7 +515,7 @@ def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         stake = f"I {mine.impact:.3g} against {theirs.impact:.3g}"
     else:
         reach = ""
-        harm = f"{mine.harm} against {theirs.harm}"
+        harm = _harms(mine, theirs)
         stake = f"{mine.stake} against {theirs.stake}"
     factors = {
         f"it harms more of the next 90 days' predictions{reach}": (
@@ -574,10 +581,15 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
             f"{runner.worst.value}"
         )
     if top.risk.effect != runner.risk.effect:
-        harm = f" (E {top.risk.effect:g} against {runner.risk.effect:g})" if numbers else ""
+        alike = top.risk.harm == runner.risk.harm
+        harm = (
+            f" (E {top.risk.effect:g} against {runner.risk.effect:g})"
+            if numbers and not alike
+            else ""
+        )
         return (
             "it is shown first because each prediction it reaches suffers more "
-            f"({top.risk.harm} against {runner.risk.harm}){harm}"
+            f"({_harms(top.risk, runner.risk)}){harm}"
         )
     if top.risk.impact != runner.risk.impact:
         stake = f" (I {top.risk.impact:.3g} against {runner.risk.impact:.3g})" if numbers else ""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mlreview.areas.common import either
 from mlreview.areas.findings import Severity
+from mlreview.areas.pipeline.assessment import PipelineAssessment
 from mlreview.areas.registry import AREA_LIST, SERVING
 from mlreview.areas.serving.assessment import ServingAssessment
 from mlreview.engine.result import AreaResult
@@ -20,15 +22,30 @@ MAX_ITEMS = 6
 
 
 def _names(ids: list[str]) -> str:
-    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return either(ids, "and", limit=3)
+
+
+def _unchecked(result: AreaResult) -> bool:
+    """An area whose verdict is that something cannot be checked: a path whose components
+    declare no availability is not known to be sound, whatever its findings say."""
+    a = result.assessment
+    return isinstance(a, PipelineAssessment) and any(
+        row.slo is not None and row.meets_slo is None for row in a.availability
+    )
+
+
+def _verb(ids: list[str], verb: str) -> str:
+    """``verb`` agreeing with the named components: 'api sheds', 'api and web shed'."""
+    return f"{verb}s" if len(ids) == 1 else verb
 
 
 def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[str]:
-    """Areas with no finding above low and no scenario worth prioritising."""
+    """Areas with no finding above low, no scenario worth prioritising and nothing left
+    unchecked."""
     weighty = {f.area for s in scenarios if s.score >= PRIORITISE for f in s.findings}
     for area in AREA_LIST:
         result = areas[area.key]
-        if area.key in weighty:
+        if area.key in weighty or _unchecked(result):
             continue
         if any(f.severity.rank > Severity.LOW.rank for f in result.findings):
             continue
@@ -44,18 +61,33 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
                     f"{row.endpoint} holds the growth target: {row.capacity_qps:,.0f} QPS within "
                     f"its SLO against {row.target_qps:,.0f} needed"
                 )
+    canary: list[str] = []
+    tested: list[str] = []
+    shedding: list[str] = []
     for e in system.online_endpoints():
         release, admission = e.release, e.admission
         if release and release.canary and release.auto_rollback:
-            tested = " that is tested" if release.rollback_tested else ""
-            yield f"{e.id} releases by canary with an automatic rollback{tested}"
+            (tested if release.rollback_tested else canary).append(e.id)
         if (
             admission
             and admission.rate_limit
             and admission.load_shedding
             and admission.bounded_queue
         ):
-            yield f"{e.id} sheds excess load (rate limits, early rejection, a bounded queue)"
+            shedding.append(e.id)
+    if canary:
+        yield f"{_names(canary)} {_verb(canary, 'release')} by canary with an automatic rollback"
+    if tested:
+        yield (
+            f"{_names(tested)} {_verb(tested, 'release')} by canary with an automatic rollback "
+            "that is tested"
+        )
+    if shedding:
+        yield (
+            f"{_names(shedding)} {_verb(shedding, 'shed')} excess load (rate limits, early "
+            "rejection, a bounded queue)"
+        )
+    for e in system.online_endpoints():
         for dep in e.dependencies:
             zones = getattr(system.get(dep.target), "zones", None)
             budget = dep.retries is not None and dep.retries.budget

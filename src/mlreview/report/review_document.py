@@ -325,10 +325,15 @@ def _parts(review: Review) -> Bullets:
     return Bullets("", tuple(items))
 
 
-def _facts(scenario: Scenario) -> Bullets:
-    """One line per fact: findings about the same component merged, every rule code kept."""
+def _facts(scenario: Scenario, said: set[int]) -> Bullets:
+    """One line per fact: findings about the same component merged, every rule code kept. A
+    missing control joins every scenario it would have caught, but is printed under the first
+    of them only (``said`` holds those printed above)."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for f in scenario.all_findings:
+        if f.role == "gap" and id(f) in said:
+            continue
+        said.add(id(f))
         groups.setdefault(f.components[:1], []).append(f)
     items = []
     for group in groups.values():
@@ -415,10 +420,11 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
 
 def _risks(review: Review) -> list[Block]:
     blocks: list[Block] = []
+    said: set[int] = set()
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
         effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(s.risk.defaults)))]
-        blocks.append(Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s))))
+        blocks.append(Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said))))
     rest = review.scenarios[TOP_SCENARIOS:]
     if rest:
         blocks.append(
