@@ -182,11 +182,14 @@ def test_an_assumed_availability_is_marked_with_its_field() -> None:
 
 
 def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> None:
-    # Equifax's top risk is a family titled "A bad version of ... reaches all traffic".
+    # Equifax's top risk is titled "A change to how ... reaches all traffic unchecked", Tay's
+    # "Users can steer what ... learns": neither opener is an id, so both continue in lower case.
     path = ROOT / "benchmarks" / "incidents" / "equifax-oms-attributes-2022" / "system.yaml"
     text = _terminal(path)
     bottom = next(line for line in text.splitlines() if line.startswith("Bottom line:"))
-    assert bottom.startswith("Bottom line: fix this first: a bad version of "), bottom
+    assert bottom.startswith("Bottom line: fix this first: a change to how "), bottom
+    tay = _terminal(INCIDENTS / "microsoft-tay-2016" / "system.yaml")
+    assert "Bottom line: fix this first: users can steer what tay_dialogue_model" in tay
     for examples in (FRAUD, path):
         assert "step(s)" not in _terminal(examples)
     assert re.search(r"\b1 more steps\b|\b[02-9] more step\b", _terminal(FRAUD)) is None

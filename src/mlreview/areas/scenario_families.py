@@ -303,3 +303,29 @@ FAMILIES: dict[str, Family] = {
         0.0,
     ),
 }
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A title and effect that name the specific mechanism when a rule's finding is among a
+    scenario's causes, where the family's own would be a template ("bad data trains a worse
+    model" for users who can steer the training data). {named} names the components of that
+    rule's findings other than the root, {anchor} the root."""
+
+    title: str
+    effect: str
+
+
+HEADLINES: dict[tuple[str, str], Headline] = {
+    ("bad-release", "SKEW001"): Headline(
+        "A change to how {anchor} computes its features reaches all traffic unchecked",
+        "{named} are computed by separate code for training and for {anchor}, so a change to "
+        "either side that computes them differently goes live everywhere at once",
+    ),
+    ("bad-training-data", "FEED012"): Headline(
+        "Users can steer what {anchor} learns through {named}",
+        "what users send through {named} trains {anchor} with no bot or poisoning filter, so a "
+        "coordinated few can shift what it learns and then serves",
+    ),
+}
+"""Checked in order: the first whose rule is among a scenario's causes gives its heading."""

@@ -19,7 +19,7 @@ from typing import ClassVar
 from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
-from mlreview.areas.scenario_families import Family
+from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import Changed, ReadLog
@@ -291,6 +291,29 @@ class _Gaps:
         ]
 
 
+def _heading(
+    family_key: str, family: Family, findings: list[Finding], anchors: list[str], comps: list[str]
+) -> tuple[str, str]:
+    """The scenario's title and effect: a specific mechanism's when one of its rules is
+    among the causes (``HEADLINES``), else the family's. Several roots are 'a or b' in the
+    title and all named in the effect."""
+    title_root, effect_root = either(anchors), either(anchors, limit=len(anchors))
+    for (key, rule), headline in HEADLINES.items():
+        if key != family_key:
+            continue
+        hits = [f for f in findings if f.rule == rule]
+        named = list(dict.fromkeys(c for f in hits for c in f.components if c not in anchors))
+        if not named:
+            continue
+        others = either(named, "and", limit=4)
+        return (
+            headline.title.format(anchor=title_root, named=others),
+            headline.effect.format(anchor=effect_root, named=others),
+        )
+    who = either(comps, "and", limit=4)
+    return family.heading(title_root), family.effect.format(who=who, anchor=effect_root)
+
+
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
     """Each cause's fix once, under its mitigation part, naming the components it applies to."""
     plan: dict[str, list[str]] = {part: [] for part in PLAN_PARTS}
@@ -403,11 +426,12 @@ def build(
             if known is not None:
                 scenarios.append(known)
                 continue
+            title, effect = _heading(family_key, family, group, [anchor], comps)
             scenarios.append(
                 Scenario(
                     key=key,
-                    title=family.heading(anchor),
-                    effect=family.effect.format(who=either(comps, "and", limit=4), anchor=anchor),
+                    title=title,
+                    effect=effect,
                     findings=group,
                     components=comps,
                     risk=model.score(family_key, anchor, [*group, *attached]),
@@ -456,13 +480,11 @@ def _merged(group: list[Scenario], family: Family) -> Scenario:
     findings = sorted([f for s in group for f in s.findings], key=Finding.sort_key)
     gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=Finding.sort_key)
     comps = sorted({c for s in group for c in s.components})
-    named = either(anchors)
+    title, effect = _heading(first.family, family, findings, anchors, comps)
     return Scenario(
         key=first.key,
-        title=family.heading(named),
-        effect=family.effect.format(
-            who=either(comps, "and", limit=4), anchor=either(anchors, limit=len(anchors))
-        ),
+        title=title,
+        effect=effect,
         findings=findings,
         components=comps,
         risk=first.risk,

@@ -270,12 +270,10 @@ def _steps_count(count: int, what: str = "") -> str:
 
 
 # A title opening with one of these words is a sentence; after "fix this first:" it continues one.
-SENTENCE_OPENERS = frozenset({"A", "An", "The", "One", "No", "Every", "Each"})
-
-
-def _continued(title: str) -> str:
+def _continued(title: str, ids: list[str]) -> str:
+    """``title`` continuing a sentence: its first word in lower case unless it is an id."""
     first, _, rest = title.partition(" ")
-    return f"{first.lower()} {rest}" if first in SENTENCE_OPENERS and rest else title
+    return f"{first.lower()} {rest}" if first not in ids and rest else title
 
 
 def _bottom_line(review: Review) -> Paragraph:
@@ -298,7 +296,7 @@ def _bottom_line(review: Review) -> Paragraph:
     return Paragraph(
         inline(
             Span("Bottom line:", "strong"),
-            f" fix this first: {_continued(top.title)}{also}; {evidence}.",
+            f" fix this first: {_continued(top.title, [*top.components, *top.anchors])}{also}; {evidence}.",
         )
     )
 
