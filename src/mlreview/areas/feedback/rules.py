@@ -480,7 +480,8 @@ def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     severity=Severity.MEDIUM,
     summary="User feedback is learned from without bot or poisoning filters.",
     rationale="Implicit and explicit feedback can be manufactured; whoever controls it "
-    "controls the next model.",
+    "controls the next model. A model declared to retrain only by hand (`training.automated: "
+    "false`) is not faulted: each retrain is a person's chance to filter what it learns from.",
     sources=(f"{ZINK} #15", "AWS ML Lens (data poisoning)"),
     fix="Filter bots and spam, cap each user's influence, and gate retrains on a clean holdout.",
     mitigation="prevent",
@@ -496,6 +497,9 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         bots = p.get(loop, "quality_filters.bots", assume=False)
         poison = p.get(loop, "quality_filters.poisoning", assume=False)
         gaps = [n for n, v in (("bot", bots), ("poisoning", poison)) if not v]
+        model = ctx.system.get(loop.model)
+        if isinstance(model, Model) and p.get(model, "training.automated") is False:
+            continue
         if gaps:
             # The label's source is named: feedback that arrives through another party's
             # source is written by people the team does not control (likelihood +2).
