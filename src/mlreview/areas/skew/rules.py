@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, MLLENS, SCULLEY, ZINK
-from mlreview.areas.common import refresh_pipelines, served_online
+from mlreview.areas.common import plural, refresh_pipelines, served_online
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.skew.assessment import SkewAssessment
@@ -118,10 +118,11 @@ def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
         if feats and all(f.logged_at_serving for f in feats):
             continue
         why = "a sample rate of 0" if logged else "no feature logging"
+        what = plural(len(feats), "feature") if feats else "its inputs"
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} serves {model.id} with {why}; {len(feats)} features cannot be "
-            "compared with training.",
+            f"Endpoint {e.id} serves {model.id} with {why}; {what} cannot be compared with "
+            "training.",
             e,
             "logging",
             enact={(*e.path, "logging", "features"): True},
