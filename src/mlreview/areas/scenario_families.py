@@ -310,7 +310,7 @@ class Headline:
     """A title and effect that name the specific mechanism when a rule's finding is among a
     scenario's causes, where the family's own would be a template ("bad data trains a worse
     model" for users who can steer the training data). {named} names the components of that
-    rule's findings other than the root, {anchor} the root."""
+    rule's findings other than the root (a headline that uses it needs one), {anchor} the root."""
 
     title: str
     effect: str
@@ -321,6 +321,11 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "A change to how {anchor} computes its features reaches all traffic unchecked",
         "{named} are computed by separate code for training and for {anchor}, so a change to "
         "either side that computes them differently goes live everywhere at once",
+    ),
+    ("runaway-automation", "FEED005"): Headline(
+        "{anchor} acts with no cap on a loop that feeds its actions back to it",
+        "{anchor} acts automatically with no cap on how much, and what it does comes back to it "
+        "through other systems, so one drifted input or bad release compounds run after run",
     ),
     ("bad-training-data", "FEED012"): Headline(
         "Users can steer what {anchor} learns through {named}",

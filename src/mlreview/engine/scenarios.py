@@ -303,9 +303,9 @@ def _heading(
             continue
         hits = [f for f in findings if f.rule == rule]
         named = list(dict.fromkeys(c for f in hits for c in f.components if c not in anchors))
-        if not named:
+        if not hits or (not named and "{named}" in headline.title + headline.effect):
             continue
-        others = either(named, "and", limit=4)
+        others = either(named, "and", limit=4) if named else ""
         return (
             headline.title.format(anchor=title_root, named=others),
             headline.effect.format(anchor=effect_root, named=others),

@@ -293,11 +293,9 @@ def _bottom_line(review: Review) -> Paragraph:
         if tied
         else ""
     )
+    title = _continued(top.title, [*top.components, *top.anchors])
     return Paragraph(
-        inline(
-            Span("Bottom line:", "strong"),
-            f" fix this first: {_continued(top.title, [*top.components, *top.anchors])}{also}; {evidence}.",
-        )
+        inline(Span("Bottom line:", "strong"), f" fix this first: {title}{also}; {evidence}.")
     )
 
 

@@ -214,7 +214,7 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
             + note(_assumed_repairs(system, row))
         )
     said = [p if isinstance(p, str) else _blank(p) for p in parts]
-    return "; ".join(said) or "no single point of failure on a prediction path"
+    return "; ".join(said) or "no declared component's failure alone stops or corrupts predictions"
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
