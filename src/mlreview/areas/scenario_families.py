@@ -327,6 +327,11 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "{anchor} acts automatically with no cap on how much, and what it does comes back to it "
         "through other systems, so one drifted input or bad release compounds run after run",
     ),
+    ("stale-model", "FEED015"): Headline(
+        "No outcome of what {anchor} predicts comes back to measure or retrain it",
+        "nothing brings back what happened after {anchor} predicted, so its quality in "
+        "production is never measured and no retrain learns from it",
+    ),
     ("bad-training-data", "FEED012"): Headline(
         "Users can steer what {anchor} learns through {named}",
         "what users send through {named} trains {anchor} with no bot or poisoning filter, so a "
