@@ -119,8 +119,9 @@ FAMILIES: dict[str, Family] = {
         "event",
         "silent",
         "features",
-        "replay a renamed or retyped column from {anchor} in staging: validation must "
-        "stop it before training or serving uses it",
+        "replay a week of {anchor} in staging with one column's values shifted by 30% and "
+        "its schema unchanged, a change of meaning no schema check sees: the distribution "
+        "check must flag it before training or serving uses it",
         0.5,
         occurrence="upstream change",
     ),
