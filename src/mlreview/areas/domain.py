@@ -105,6 +105,16 @@ DOMAINS = {
         "price dispersion and conversion per segment",
         "price changes",
         unseen="only at the prices the model set",
+        wording=MappingProxyType(
+            {
+                "runaway-automation": Wording(
+                    FAMILIES["runaway-automation"].title,
+                    FAMILIES["runaway-automation"].effect,
+                    "replay a day of {anchor}'s inputs on canary with every price it sets 10% "
+                    "above the last: the cap on price changes must hold and page",
+                ),
+            }
+        ),
     ),
     "moderate": Domain(
         "moderate",

@@ -220,8 +220,9 @@ FAMILIES: dict[str, Family] = {
         "present",
         "blind",
         "endpoint",
-        "after two weeks of exploration, compare precision on the random share with the "
-        "labelled traffic: the difference is what the model could not see",
+        "after two weeks of exploration, measure precision on the random share: the "
+        "inverse-propensity-weighted estimate from the rest of the labelled traffic must fall "
+        "inside its 95% confidence interval, or the weights are wrong",
         0.2,
     ),
     "biased-feedback": Family(
