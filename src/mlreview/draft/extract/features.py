@@ -224,7 +224,7 @@ def read(r: Reading) -> None:
     if missing:
         facts.append(missing)
     budget, budget_note = _budget(r, feature_sents)
-    budget = budget or (_stale_after(r) if missing else None)
+    budget = budget or (_stale_after(r) if missing else None) or _checked_age(r)
     if budget:
         facts.append(budget)
     if not facts and not other and not listed:
@@ -281,6 +281,28 @@ STALE_AFTER = re.compile(
     + UNIT
     + r")\b"
 )
+
+
+# 'freshness check on income_verification blocking the scoring job if the newest partition is
+# older than 26 hours': the age a check refuses is the oldest the features may be served at.
+CHECKED_AGE = re.compile(
+    r"\b(?:fresh\w*|stale\w*|check\w*|block\w*|alert\w*|pages?|paging)\b[^.;]{0,80}?"
+    r"\b(?:if|when|once)\b[^.;]{0,30}?\b(?:partitions?|tables?|data|snapshots?|values?|rows?|"
+    r"files?|features?|batch|exports?)\s+(?:is|are|gets?|get)\s+older than\s+"
+    + NUMBER
+    + r"\s*(?P<unit>"
+    + UNIT
+    + r")\b"
+)
+
+
+def _checked_age(r: Reading) -> Fact | None:
+    for s in r.sents:
+        m = CHECKED_AGE.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            text = duration_text(number(m), m.group("unit"))
+            return (("freshness_budget",), text, quote(s, *m.span()))
+    return None
 
 
 def _stale_after(r: Reading) -> Fact | None:
