@@ -304,6 +304,24 @@ TRAINING_SET = re.compile(
 )
 
 
+# A job named beside its engine: 'the `nightly_features` dbt job', 'our Airflow DAG
+# `nightly_features`'. (A training job keeps its role's id: the model's training names it.)
+NAME_BEFORE = re.compile(r"`(?P<name>[a-z][\w-]{2,60})`\s+$")
+JOB_AFTER = re.compile(r"\s+(?:job|dag|workflow|flow|pipeline|project|models?)\b")
+NAME_AFTER = re.compile(
+    r"\s+(?:job|dag|workflow|flow|pipeline|project)\s+`(?P<name>[a-z][\w-]{2,60})`"
+)
+
+
+def _own_name(m: Mention) -> str | None:
+    s = m.sentence.lower
+    before = NAME_BEFORE.search(s[max(0, m.start - 64) : m.start])
+    if before and JOB_AFTER.match(s, m.end):
+        return before.group("name").replace("-", "_")
+    after = NAME_AFTER.match(s, m.end)
+    return after.group("name").replace("-", "_") if after else None
+
+
 def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> None:
     d = r.draft
     ident = {
@@ -318,7 +336,10 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
     product = MATERIALISED.match(m.sentence.lower)
     if role == "materialization" and product and not NOT_A_JOB.search(product["what"]):
         ident = re.sub(r"[^a-z0-9]+", "_", f"{product['what']} materialization").strip("_")
-    if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
+    own = _own_name(m) if role != "training" else None
+    if own:
+        ident = own
+    elif d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
         ident = f"{ident}_{m.tech.name}"
     words = quote(m.sentence, m.start, m.end)
     d.component("pipelines", ident, words, kind=role, engine=m.tech.name)

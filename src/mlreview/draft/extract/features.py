@@ -145,6 +145,13 @@ NAMED = re.compile(
     r"\bthe (?P<name>(?:\d+-\w+ )?[a-z][\w-]*(?: [a-z][\w-]*)?) feature\b(?! (?:store|table|vector|"
     r"functions|library|values|dumps?|vectors?|logs?|logging))"
 )
+# What the model weighs most: 'Those velocity features are the most important ones in the
+# model', 'the strongest signals', '..., matter most to the model'.
+IMPORTANT = re.compile(
+    r"\b(?:features?|signals?|inputs?)\b[^.;]{0,100}?\b(?:(?:are|is) (?:the |our |by far the )?"
+    r"(?:most important|most predictive|strongest)|matters? (?:the )?most)\b|"
+    r"\b(?:most important|most predictive|strongest|top)\s+(?:features?|signals?|inputs?)\b"
+)
 # An aggregate a job computes over a stated window, in a sentence that need not say 'feature':
 # '`search_ctr_features` ... computes 30-day click-through per product from the click logs'.
 COMPUTED = re.compile(
@@ -223,6 +230,9 @@ def read(r: Reading) -> None:
     missing = _missing(r)
     if missing:
         facts.append(missing)
+    important = _important(feature_sents)
+    if important:
+        facts.append(important)
     budget, budget_note = _budget(r, feature_sents)
     budget = budget or (_stale_after(r) if missing else None) or _checked_age(r)
     if budget:
@@ -234,11 +244,21 @@ def read(r: Reading) -> None:
         return
     ident, words, group = _name(feature_sents)
     for one, its_facts in _per_window(ident, facts, listed):
-        _add(r, one, words, its_facts, group)
+        add(r, one, words, its_facts, group)
         if listed:
             r.draft.notes[("features", one, "id")] = "note: one feature per window the text lists"
         if budget_note:
             r.draft.notes[("features", one, "freshness_budget")] = budget_note
+
+
+def _important(feature_sents: list[Sentence]) -> Fact | None:
+    """Rank 1 when the features are said to weigh most; a feature named in backticks has its
+    own (named_features)."""
+    for s in feature_sents:
+        m = IMPORTANT.search(s.lower)
+        if m and "`" not in s.lower[: m.end()] and not s.negated(m.start(), m.end()):
+            return (("importance_rank",), 1, quote(s, *m.span()))
+    return None
 
 
 def _name(feature_sents: list[Sentence]) -> tuple[str, str, bool]:
@@ -369,10 +389,10 @@ def _feature(r: Reading, s: Sentence, facts: list[Fact]) -> None:
     m = SUBJECT.search(s.lower)
     name = m.group("name") if m else "features"
     ident = re.sub(r"[^a-z0-9]+", "_", name.replace("'s", "")).strip("_") or "features"
-    _add(r, ident, quote(s, *m.span()) if m else "", facts, False)
+    add(r, ident, quote(s, *m.span()) if m else "", facts, False)
 
 
-def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> None:
+def add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> None:
     d = r.draft
     d.component("features", ident, words)
     if group:
@@ -393,3 +413,14 @@ def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> 
         d.notes[("features", ident, "store")] = "note: the tables the one feature job writes"
     for path, value, quoted in facts:
         d.put(("features", ident, *path), value, quoted)
+    _unlogged(r, ident)
+
+
+def _unlogged(r: Reading, ident: str) -> None:
+    """'We log predictions ... but not the features': no feature is logged at serving."""
+    d = r.draft
+    for endpoint in d.ids("endpoints"):
+        key = ("endpoints", endpoint, "logging", "features")
+        if d.get(key) is False:
+            d.put(("features", ident, "logged_at_serving"), False, d.words.get(key, ""))
+            return
