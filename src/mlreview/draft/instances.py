@@ -29,6 +29,7 @@ JOB_WORD = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|runs?|consumer|servi
 # 'The Flink job `gps-agg`', 'our Airflow DAG `nightly_features`': the name after a job's noun
 # is the job's, not a data instance's.
 JOB_BEFORE = re.compile(r"\b(?:job|dag|workflow|flow|pipeline|consumer|service|app)\s*[`\"']?$")
+FEATURE_AFTER = re.compile(r"`?\s*(?:features?|inputs?|feature group)\b")
 # A field of a record: 'added a field and renamed `status` to `campaign_status`'.
 FIELD_NAME = re.compile(r"(?:\brenamed|\bfield|\bcolumn|\battribute|`\s+to)\s+$")
 # A list item that starts with its name ('- `order-events` - order created ...').
@@ -94,6 +95,8 @@ def with_instances(sents: list[Sentence], found: list[Mention]) -> list[Mention]
                 after = s.lower[hit.end() : hit.end() + 25]
                 if JOB_WORD.search(after.split(",")[0]) and not re.search(KIND_WORD, after):
                     continue
+                if FEATURE_AFTER.match(after):
+                    continue  # 'the `user_embedding_inputs` features': a feature, not data
                 if JOB_BEFORE.search(s.lower[max(0, hit.start() - 12) : hit.start() + 1]):
                     continue
                 if FIELD_NAME.search(s.lower[max(0, hit.start() - 20) : hit.start()]):

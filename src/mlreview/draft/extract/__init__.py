@@ -20,6 +20,7 @@ from mlreview.draft.extract import (
     model,
     monitoring,
     named,
+    named_features,
     noun_jobs,
     producer,
     sampling,
@@ -37,6 +38,7 @@ def draft_from_text(text: str) -> Draft:
     for section in (system, data, model, serving, feedback, monitoring):
         section.read(reading)
     features.read(reading)
+    named_features.read(reading)
     attached.store_facts(reading)
     noun_jobs.read(reading)
     attached.pipeline_facts(reading)

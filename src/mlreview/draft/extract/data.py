@@ -90,7 +90,15 @@ def read(r: Reading) -> None:
         if m.tech.name in FUNCTIONS and FUNCTION_JOB.match(m.sentence.lower[m.end :]):
             _stream_job(r, m)  # 'a Lambda enriches them and writes velocity counters to DynamoDB'
     batch_runs = []
+    denied_jobs: set[int] = set()
     for m in r.of_kind("stream_engine"):
+        if _engine_denied(r, m):
+            # 'a Pulsar consumer (it's a plain Java app, not Flink)': still a job, on no
+            # engine the text gives
+            if m.sentence.start not in denied_jobs and DENIED_JOB.search(m.sentence.lower):
+                denied_jobs.add(m.sentence.start)
+                _stream_job(r, m, engine=False)
+            continue
         # An engine that can stream but is said to run on a schedule ('a Dataflow job every
         # hour') is a batch job.
         offset, part = [(o, t) for o, t in segments(m.sentence) if o <= m.start][-1]
@@ -101,7 +109,7 @@ def read(r: Reading) -> None:
             _stream_job(r, m)
     done: set[tuple[int, str]] = set()
     for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
-        if _refers_back(r, m):
+        if _refers_back(r, m) or _engine_denied(r, m):
             continue
         listed = items(r, m.sentence)
         for name, sents in listed:
@@ -114,6 +122,30 @@ def read(r: Reading) -> None:
                 _batch_job(r, m, role, offset, segment)
     _rebuilt(r)
     _availability(r)
+
+
+# 'a plain Java app, not Flink', 'We do not use Airflow', 'not by Spark': the engine is denied,
+# and so is the same engine named again in the sentence with no contrast between ('not Flink,
+# people always assume Flink').
+DENIED_BEFORE = re.compile(
+    r"\b(?:not|never|no longer)\s+(?:by\s+|on\s+|in\s+|with\s+|using\s+|an?\s+)?$|"
+    r"\b(?:don'?t|do not|doesn'?t|does not|never|no longer|didn'?t|did not)\s+"
+    r"(?:use|run on|run|have)\s+(?:an?\s+)?$"
+)
+DENIED_JOB = re.compile(r"\b(?:consumer|app|application|service|job|process)\b")
+CONTRAST = re.compile(r"\b(?:but|however|though|although|while|whereas|instead)\b")
+
+
+def _engine_denied(r: Reading, m: Mention) -> bool:
+    s = m.sentence.lower
+    for x in r.found:
+        if x.sentence is not m.sentence or x.tech.name != m.tech.name or x.start > m.start:
+            continue
+        if DENIED_BEFORE.search(s[max(0, x.start - 30) : x.start]) and not CONTRAST.search(
+            s[x.end : m.start]
+        ):
+            return True
+    return False
 
 
 REBUILT = re.compile(
@@ -264,7 +296,7 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
     return []
 
 
-def _stream_job(r: Reading, m: Mention) -> None:
+def _stream_job(r: Reading, m: Mention, *, engine: bool = True) -> None:
     d = r.draft
     same = [i for i in d.ids("pipelines") if d.get(("pipelines", i, "engine")) == m.tech.name]
     # 'a second Flink job', 'two Flink jobs'; not 'two implementations of the same logic'.
@@ -281,7 +313,10 @@ def _stream_job(r: Reading, m: Mention) -> None:
     stores = r.same_sentence(m.sentence, "stores", tuple(STORE_KINDS))
     feature_words = re.search(r"feature|aggregat|velocity|rolling|counts?", m.sentence.lower)
     kind = "feature_stream" if stores or feature_words else "etl"
-    d.component("pipelines", ident, words, kind=kind, engine=m.tech.name)
+    if engine:
+        d.component("pipelines", ident, words, kind=kind, engine=m.tech.name)
+    else:
+        d.component("pipelines", ident, words, kind=kind)
     d.put(("pipelines", ident, "schedule"), "continuous", words)
     inputs = r.same_sentence(m.sentence, "sources", ("stream",)) or [
         x.tech.name for x in r.of_kind("stream")
@@ -304,6 +339,24 @@ TRAINING_SET = re.compile(
 )
 
 
+# A job named beside its engine: 'the `nightly_features` dbt job', 'our Airflow DAG
+# `nightly_features`'. (A training job keeps its role's id: the model's training names it.)
+NAME_BEFORE = re.compile(r"`(?P<name>[a-z][\w-]{2,60})`\s+$")
+JOB_AFTER = re.compile(r"\s+(?:job|dag|workflow|flow|pipeline|project|models?)\b")
+NAME_AFTER = re.compile(
+    r"\s+(?:job|dag|workflow|flow|pipeline|project)\s+`(?P<name>[a-z][\w-]{2,60})`"
+)
+
+
+def _own_name(m: Mention) -> str | None:
+    s = m.sentence.lower
+    before = NAME_BEFORE.search(s[max(0, m.start - 64) : m.start])
+    if before and JOB_AFTER.match(s, m.end):
+        return before.group("name").replace("-", "_")
+    after = NAME_AFTER.match(s, m.end)
+    return after.group("name").replace("-", "_") if after else None
+
+
 def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> None:
     d = r.draft
     ident = {
@@ -318,7 +371,10 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
     product = MATERIALISED.match(m.sentence.lower)
     if role == "materialization" and product and not NOT_A_JOB.search(product["what"]):
         ident = re.sub(r"[^a-z0-9]+", "_", f"{product['what']} materialization").strip("_")
-    if d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
+    own = _own_name(m) if role != "training" else None
+    if own:
+        ident = own
+    elif d.has("pipelines", ident) and d.get(("pipelines", ident, "engine")) != m.tech.name:
         ident = f"{ident}_{m.tech.name}"
     words = quote(m.sentence, m.start, m.end)
     d.component("pipelines", ident, words, kind=role, engine=m.tech.name)

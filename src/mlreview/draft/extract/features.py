@@ -75,30 +75,24 @@ WINDOW = re.compile(
     + UNIT
     + r")\b"
 )
-# Several windows of one feature: 'counts per cell over the last 2, 5 and 15 minutes', 'counters
-# (impressions and clicks over 1h, 24h and 7d windows)'. The feature covers the longest.
+# Several windows of one aggregate: 'counts per cell over the last 2, 5 and 15 minutes', 'counters
+# (impressions and clicks over 1h, 24h and 7d windows)'. Each window is a feature of its own (the
+# model reads a 2-minute count and a 15-minute count as two inputs).
 WINDOW_LIST = re.compile(
     r"\bover (?:the )?(?:last|past) (?P<list>\d+(?:\s*,\s*\d+)*,?\s+(?:and|or)\s+\d+)\s+"
     r"(?P<unit>" + UNIT + r")\b|"
     r"\bover (?P<list2>\d+\s*[a-z]+(?:\s*,\s*\d+\s*[a-z]+)*,?\s+(?:and|or)\s+\d+\s*[a-z]+)\s+"
     r"windows?\b"
 )
-SECONDS = {
-    "ms": 0.001,
-    "s": 1,
-    "m": 60,
-    "h": 3600,
-    "d": 86400,
-    "w": 604800,
-    "mo": 2629800,
-    "y": 31557600,
-}
+Window = tuple[str, str]
+"""A window as the manifest writes it ('15m') and the words it came from."""
 
 
-def _longest_window(s: Sentence) -> tuple[str, str] | None:
+def _listed_windows(s: Sentence) -> list[Window]:
+    """The windows ``s`` lists, in the order stated, each once."""
     m = WINDOW_LIST.search(s.lower)
     if m is None:
-        return None
+        return []
     if m.group("list"):
         pairs = [(float(n), m.group("unit")) for n in re.findall(r"\d+", m.group("list"))]
     else:
@@ -107,16 +101,19 @@ def _longest_window(s: Sentence) -> tuple[str, str] | None:
             for n, u in re.findall(r"(\d+)\s*([a-z]+)", m.group("list2"))
             if u in DURATION_UNITS
         ]
-    known = [(n, u) for n, u in pairs if DURATION_UNITS.get(u) in SECONDS]
-    if not known:
-        return None
-    n, u = max(known, key=lambda p: p[0] * SECONDS[DURATION_UNITS[p[1]]])
-    return duration_text(n, u), quote(s, *m.span())
+    words = quote(s, *m.span())
+    out: list[Window] = []
+    for n, u in pairs:
+        text = duration_text(n, u)
+        if n > 0 and text not in (w for w, _ in out):
+            out.append((text, words))
+    return out if len(out) > 1 else []
 
 
-def _windows(feature_sents: list[Sentence]) -> dict[str, tuple[str, str]]:
-    """Each side's window with its words: one stated with its noun, else the longest listed."""
-    windows: dict[str, tuple[str, str]] = {}
+def _windows(feature_sents: list[Sentence]) -> tuple[dict[str, Window], list[Window]]:
+    """Each side's window with its words (one stated with its noun), and the windows a sentence
+    lists when no serving window is stated with its noun: one feature each."""
+    windows: dict[str, Window] = {}
     for s in feature_sents:
         for m in WINDOW.finditer(s.lower):
             side = _side(s, m.start()) or "serving"
@@ -127,11 +124,10 @@ def _windows(feature_sents: list[Sentence]) -> dict[str, tuple[str, str]]:
             else:
                 text = duration_text(float(m.group("num2")), m.group("unit2"))
             windows[side] = (text, quote(s, *m.span()))
-    for s in feature_sents:
-        listed = _longest_window(s)
-        if listed and "serving" not in windows:
-            windows["serving"] = listed
-    return windows
+    if "serving" in windows:
+        return windows, []
+    listed = next((w for s in feature_sents if (w := _listed_windows(s))), [])
+    return windows, listed
 
 
 MISSING: tuple[tuple[str, str], ...] = (
@@ -147,7 +143,24 @@ OUTAGE = re.compile(
 )
 NAMED = re.compile(
     r"\bthe (?P<name>(?:\d+-\w+ )?[a-z][\w-]*(?: [a-z][\w-]*)?) feature\b(?! (?:store|table|vector|"
-    r"functions|library|values))"
+    r"functions|library|values|dumps?|vectors?|logs?|logging))"
+)
+# What the model weighs most: 'Those velocity features are the most important ones in the
+# model', 'the strongest signals', '..., matter most to the model'.
+IMPORTANT = re.compile(
+    r"\b(?:features?|signals?|inputs?)\b[^.;]{0,100}?\b(?:(?:are|is) (?:the |our |by far the )?"
+    r"(?:most important|most predictive|strongest)|matters? (?:the )?most)\b|"
+    r"\b(?:most important|most predictive|strongest|top)\s+(?:features?|signals?|inputs?)\b"
+)
+# An aggregate a job computes over a stated window, in a sentence that need not say 'feature':
+# '`search_ctr_features` ... computes 30-day click-through per product from the click logs'.
+COMPUTED = re.compile(
+    r"\b(?:comput|calculat|maintain|aggregat|materiali[sz])\w*\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:(?:rolling|sliding|trailing)\s+)?"
+    + NUMBER
+    + r"[- ](?P<unit>"
+    + UNIT
+    + r")\s+(?P<noun>spend|average|counts?|click-through|ctr|sums?|totals?)\b"
 )
 
 
@@ -177,6 +190,7 @@ def read(r: Reading) -> None:
         s
         for s in r.sents
         if re.search(r"\bfeatures?\b|counters?|\bsegment speeds?\b|\baggregat", s.lower)
+        or COMPUTED.search(s.lower)
     ]
     shared_found = _stated(SHARED, r.sents)
     separate_found = _stated(SEPARATE, r.sents) or _stated(
@@ -202,7 +216,8 @@ def read(r: Reading) -> None:
                 sides[side] = (_language(s, m), quote(s, *m.span()))
     for side, (language, words) in sides.items():
         facts.append(((side, "language"), language, words))
-    for side, (text, words) in _windows(feature_sents).items():
+    windows, listed = _windows(feature_sents)
+    for side, (text, words) in windows.items():
         facts.append(((side, "window"), text, words))
     for s in r.sents:
         pit = POINT_IN_TIME.search(s.lower)
@@ -215,21 +230,65 @@ def read(r: Reading) -> None:
     missing = _missing(r)
     if missing:
         facts.append(missing)
+    important = _important(feature_sents)
+    if important:
+        facts.append(important)
     budget, budget_note = _budget(r, feature_sents)
-    budget = budget or (_stale_after(r) if missing else None)
+    budget = budget or (_stale_after(r) if missing else None) or _checked_age(r)
     if budget:
         facts.append(budget)
-    if not facts and not other:
+    if not facts and not other and not listed:
         return
-    named = next(((s, n) for s in feature_sents if (n := NAMED.search(s.lower))), None)
     if other:
         _feature(r, other[0], facts)
         return
-    ident = re.sub(r"[^a-z0-9]+", "_", named[1].group("name")).strip("_") if named else "features"
-    words = quote(named[0], *named[1].span()) if named else ""
-    _add(r, ident, words, facts, named is None)
-    if budget_note:
-        r.draft.notes[("features", ident, "freshness_budget")] = budget_note
+    ident, words, group = _name(feature_sents)
+    for one, its_facts in _per_window(ident, facts, listed):
+        add(r, one, words, its_facts, group)
+        if listed:
+            r.draft.notes[("features", one, "id")] = "note: one feature per window the text lists"
+        if budget_note:
+            r.draft.notes[("features", one, "freshness_budget")] = budget_note
+
+
+def _important(feature_sents: list[Sentence]) -> Fact | None:
+    """Rank 1 when the features are said to weigh most; a feature named in backticks has its
+    own (named_features)."""
+    for s in feature_sents:
+        m = IMPORTANT.search(s.lower)
+        if m and "`" not in s.lower[: m.end()] and not s.negated(m.start(), m.end()):
+            return (("importance_rank",), 1, quote(s, *m.span()))
+    return None
+
+
+def _name(feature_sents: list[Sentence]) -> tuple[str, str, bool]:
+    """The feature's id, its words, and whether it stands for a group: the feature the text
+    names ('the 7-day spend feature'), else the aggregate a job computes, named by what it
+    aggregates and over how long ('click_through_30d'), else 'features'."""
+    named = next(((s, n) for s in feature_sents if (n := NAMED.search(s.lower))), None)
+    if named:
+        ident = re.sub(r"[^a-z0-9]+", "_", named[1].group("name")).strip("_")
+        return ident, quote(named[0], *named[1].span()), False
+    computed = next(((s, c) for s in feature_sents if (c := COMPUTED.search(s.lower))), None)
+    if computed:
+        s, c = computed
+        window = duration_text(number(c), c.group("unit"))
+        ident = re.sub(r"[^a-z0-9]+", "_", f"{c.group('noun')}_{window}")
+        return ident, quote(s, *c.span()), False
+    return "features", "", True
+
+
+def _per_window(
+    ident: str, facts: list[Fact], listed: list[Window]
+) -> list[tuple[str, list[Fact]]]:
+    """The feature ``ident`` with ``facts``, or one feature per listed window, each with the
+    facts of the group and its own serving window ('features_2m', 'features_15m')."""
+    if not listed:
+        return [(ident, facts)]
+    return [
+        (f"{ident}_{text}", [*facts, (("serving", "window"), text, words)])
+        for text, words in listed
+    ]
 
 
 # 'If the courier has no GPS in the last 2 min, courier speed is just set to the city average':
@@ -242,6 +301,28 @@ STALE_AFTER = re.compile(
     + UNIT
     + r")\b"
 )
+
+
+# 'freshness check on income_verification blocking the scoring job if the newest partition is
+# older than 26 hours': the age a check refuses is the oldest the features may be served at.
+CHECKED_AGE = re.compile(
+    r"\b(?:fresh\w*|stale\w*|check\w*|block\w*|alert\w*|pages?|paging)\b[^.;]{0,80}?"
+    r"\b(?:if|when|once)\b[^.;]{0,30}?\b(?:partitions?|tables?|data|snapshots?|values?|rows?|"
+    r"files?|features?|batch|exports?)\s+(?:is|are|gets?|get)\s+older than\s+"
+    + NUMBER
+    + r"\s*(?P<unit>"
+    + UNIT
+    + r")\b"
+)
+
+
+def _checked_age(r: Reading) -> Fact | None:
+    for s in r.sents:
+        m = CHECKED_AGE.search(s.lower)
+        if m and not s.negated(m.start(), m.end()):
+            text = duration_text(number(m), m.group("unit"))
+            return (("freshness_budget",), text, quote(s, *m.span()))
+    return None
 
 
 def _stale_after(r: Reading) -> Fact | None:
@@ -308,10 +389,10 @@ def _feature(r: Reading, s: Sentence, facts: list[Fact]) -> None:
     m = SUBJECT.search(s.lower)
     name = m.group("name") if m else "features"
     ident = re.sub(r"[^a-z0-9]+", "_", name.replace("'s", "")).strip("_") or "features"
-    _add(r, ident, quote(s, *m.span()) if m else "", facts, False)
+    add(r, ident, quote(s, *m.span()) if m else "", facts, False)
 
 
-def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> None:
+def add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> None:
     d = r.draft
     d.component("features", ident, words)
     if group:
@@ -332,3 +413,14 @@ def _add(r: Reading, ident: str, words: str, facts: list[Fact], group: bool) -> 
         d.notes[("features", ident, "store")] = "note: the tables the one feature job writes"
     for path, value, quoted in facts:
         d.put(("features", ident, *path), value, quoted)
+    _unlogged(r, ident)
+
+
+def _unlogged(r: Reading, ident: str) -> None:
+    """'We log predictions ... but not the features': no feature is logged at serving."""
+    d = r.draft
+    for endpoint in d.ids("endpoints"):
+        key = ("endpoints", endpoint, "logging", "features")
+        if d.get(key) is False:
+            d.put(("features", ident, "logged_at_serving"), False, d.words.get(key, ""))
+            return

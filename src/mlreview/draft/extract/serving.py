@@ -341,9 +341,11 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
                 r"(?:slo|target)\b", s.lower[max(0, m.start() - 20) : m.start()]
             )
             which = m.group("pct")
+            # 'p99 went 90ms -> 1.4s': a change seen during an incident, not the objective
             measured = re.search(
                 r"measured|observed|currently|today|actual|we see|runs at|takes|answering|"
-                r"usually|typically|normally|sits|hovers",
+                r"usually|typically|normally|sits|hovers|\bwent\b|\brose\b|\bjumped\b|"
+                r"\bclimbed\b|\bspiked\b",
                 s.lower[max(0, m.start() - 30) : m.end()],
             )
             if which in ("p99", "99th") and not target and not measured:
@@ -355,7 +357,10 @@ def _latency(r: Reading, key: tuple[str, ...]) -> None:
                 ms = number(share) * (1 if share.group("unit").startswith("m") else 1000)
                 d.put((*key, "slo", "p99_ms"), ms, quote(s, m.start(), share.end()))
             elif target and which in ("p99", "99th", "latency"):
-                d.put((*key, "slo", "p99_ms"), ms, words)
+                path = (*key, "slo", "p99_ms")
+                if d.get(path) is None and re.search(r"\bload[- ]test", s.lower):
+                    d.notes[path] = "reading taken: the p99 the load test held, as the objective"
+                d.put(path, ms, words)
             elif not target and which in ("p50", "median"):
                 d.put((*key, "service_time", "p50_ms"), ms, words)
     _p99_after(r, key, target_words)

@@ -61,6 +61,10 @@ def read(r: Reading) -> None:
         r"automatically|\bfeeds? [\w ]{1,40} automatically|"
         rf"\b(?:{verbs})(?:s|es|ed|d)?\b[^.;]{{0,50}}?\bautomatically\b|"
         r"\bno human (?:in the loop|approves|involvement|anywhere)|\bwith no human involvement|"
+        # 'Approved increases take effect immediately': the model's decisions act at once
+        r"\b(?:approved|approvals?|decisions?|declines?|blocks?|offers?|increases?|limits?|"
+        r"prices?|orders?|rejections?)\b[^.;]{0,20}?\b(?:takes?|took) effect "
+        r"(?:immediately|right away|at once|straight away)\b|"
         rf"\b(?:{verbs})s?(?: (?:it|them|the [\w-]+))? (?:if|when|whenever|once) "
         r"(?:the |its |their )?"
         r"(?:score|probability|prediction|risk)s?\b[^.;]{0,12}?\b(?:above|over|below|under|greater|"
