@@ -12,6 +12,7 @@ import pytest
 from mlreview.areas.findings import Finding, Grade, Severity
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.draft.from_text import drafted
+from mlreview.engine.result import Review
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
 from mlreview.engine.scenarios import Scenario, near_tie, why_first
@@ -223,7 +224,10 @@ def test_one_mechanism_alike_on_several_roots_is_one_scenario_naming_them() -> N
     top = done.top_risk
     assert top is not None and done.plan is not None
     assert top.anchors == ["api_gpu", "api_tpu", "bedrock_trainium"]
-    assert top.title == "A bad version of api_gpu, api_tpu or bedrock_trainium reaches all traffic"
+    assert top.title == (
+        "A release can change what api_gpu, api_tpu or bedrock_trainium scores, and no check "
+        "compares it with training"
+    )
     assert not any(s.family == "bad-release" for s in done.scenarios[1:])
     assert {c for f in top.findings for c in f.components[:1]} == set(top.anchors)
     assert done.runner_up is not None and not top.ties(done.runner_up)
@@ -300,3 +304,25 @@ def test_an_effect_names_its_components_as_a_sentence_does() -> None:
     effects = {s.family: s.effect for s in done.scenarios}
     assert effects["selective-labels"].startswith("outcomes for chargebacks and fraud_xgb are seen")
     assert not any(", fraud_xgb are" in e for e in effects.values())
+
+
+def test_a_headline_states_its_mechanism_only_when_its_finding_is_declared() -> None:
+    # credit-scoring leaves serving_compat_test unknown: SKEW013 is assumed there, so its
+    # bad-release scenario keeps the family's title; the recommender declares it false.
+    assumed = run(load(ROOT / "examples" / "credit-scoring" / "system.yaml"))
+    declared = run(load(ROOT / "examples" / "recommender" / "system.yaml"))
+
+    def release_titles(done: Review) -> list[tuple[str, str]]:
+        return [
+            (f.grade, s.title) for s in done.scenarios for f in s.findings if f.rule == "SKEW013"
+        ]
+
+    assert release_titles(assumed) == [
+        ("assumed", "A bad version of xgboost-endpoint reaches all traffic")
+    ]
+    assert release_titles(declared) == [
+        (
+            "declared",
+            "A release can change what feed_ranker scores, and no check compares it with training",
+        )
+    ]

@@ -61,6 +61,8 @@ class Evidence:
     field: str
     value: str
     line: int
+    marked: bool = dataclass_field(default=False, compare=False)
+    """The manifest's comment on its line marks it inferred, assumed or a guess."""
 
 
 @dataclass(frozen=True, order=True)

@@ -138,14 +138,17 @@ class Probe:
             self.assumed.append(Assumption(where, show_value(assume), line, path))
             return assume
         line = self.system.line(last, parts[-1]) if last is not None else 1
-        self.evidence.append(Evidence(where, show_value(current), line))
+        self.evidence.append(self._quoted(where, current, line))
         return current
+
+    def _quoted(self, where: str, value: Any, line: int) -> Evidence:
+        return Evidence(where, show_value(value), line, line in self.system.marked_lines)
 
     def note(self, node: Node, dotted: str, value: Any) -> None:
         """Record a derived or already-read value as evidence."""
         parts = dotted.split(".")
         where = self.system.label((*node.path, *parts))
-        self.evidence.append(Evidence(where, show_value(value), self.system.line(node, parts[-1])))
+        self.evidence.append(self._quoted(where, value, self.system.line(node, parts[-1])))
 
     def hit(
         self,

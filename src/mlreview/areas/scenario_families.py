@@ -316,6 +316,8 @@ class Headline:
 
     title: str
     effect: str
+    verify: str | None = None
+    """The proving step for this mechanism, where the family's would test another one."""
 
 
 HEADLINES: dict[tuple[str, str], Headline] = {
@@ -323,6 +325,15 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "A change to how {anchor} computes its features reaches all traffic unchecked",
         "{named} are computed by separate code for training and for {anchor}, so a change to "
         "either side that computes them differently goes live everywhere at once",
+    ),
+    ("bad-release", "SKEW013"): Headline(
+        "A release can change what {anchor} scores, and no check compares it with training",
+        "nothing scores a golden set in the production serving image of {anchor} against the "
+        "training environment's scores, so a model or serving-stack change (an operator, library, "
+        "compiler or runtime setting) that changes the scores goes live everywhere at once",
+        "release a serving image of {anchor} with one runtime setting changed that alters the "
+        "scores (numeric precision or a sampling parameter): the golden-set comparison must "
+        "fail the release before any traffic reaches it",
     ),
     ("runaway-automation", "FEED005"): Headline(
         "{anchor} acts with no cap on a loop that feeds its actions back to it",

@@ -9,7 +9,7 @@ from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.engine.scenarios import Scenario
 
-JSON_VERSION = "2.1"
+JSON_VERSION = "2.2"
 
 
 def finding_dict(f: Finding, cited: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
@@ -25,7 +25,15 @@ def finding_dict(f: Finding, cited: dict[str, tuple[str, ...]] | None = None) ->
         "fix": f.fix,
         "location": {"file": f.file, "line": f.line, "path": f.path},
         "fingerprint": f.fingerprint,
-        "evidence": [{"field": e.field, "value": e.value, "line": e.line} for e in f.evidence],
+        "evidence": [
+            {
+                "field": e.field,
+                "value": e.value,
+                "line": e.line,
+                **({"marked": True} if e.marked else {}),
+            }
+            for e in f.evidence
+        ],
         "assumptions": [
             {"field": a.field, "assumed": a.assumed, "line": a.line} for a in f.assumptions
         ],

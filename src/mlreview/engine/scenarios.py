@@ -293,15 +293,17 @@ class _Gaps:
 
 def _heading(
     family_key: str, family: Family, findings: list[Finding], anchors: list[str], comps: list[str]
-) -> tuple[str, str]:
-    """The scenario's title and effect: a specific mechanism's when one of its rules is
-    among the causes (``HEADLINES``), else the family's. Several roots are 'a or b' in the
-    title and all named in the effect."""
+) -> tuple[str, str, str]:
+    """The scenario's title, effect and proving step: a specific mechanism's when one of its
+    rules is among the causes (``HEADLINES``), else the family's. Several roots are 'a or b' in
+    the title and all named in the effect."""
     title_root, effect_root = either(anchors), either(anchors, limit=len(anchors))
     for (key, rule), headline in HEADLINES.items():
         if key != family_key:
             continue
-        hits = [f for f in findings if f.rule == rule]
+        # A headline states its mechanism as fact, so a hit resting on unknown fields keeps
+        # the family's title.
+        hits = [f for f in findings if f.rule == rule and f.grade != "assumed"]
         named = list(dict.fromkeys(c for f in hits for c in f.components if c not in anchors))
         if not hits or (not named and "{named}" in headline.title + headline.effect):
             continue
@@ -309,9 +311,11 @@ def _heading(
         return (
             headline.title.format(anchor=title_root, named=others),
             headline.effect.format(anchor=effect_root, named=others),
+            headline.verify or family.verify,
         )
     who = either(comps, "and", limit=4)
-    return family.heading(title_root), family.effect.format(who=who, anchor=effect_root)
+    title = family.heading(title_root)
+    return title, family.effect.format(who=who, anchor=effect_root), family.verify
 
 
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
@@ -426,7 +430,7 @@ def build(
             if known is not None:
                 scenarios.append(known)
                 continue
-            title, effect = _heading(family_key, family, group, [anchor], comps)
+            title, effect, verify = _heading(family_key, family, group, [anchor], comps)
             scenarios.append(
                 Scenario(
                     key=key,
@@ -437,7 +441,7 @@ def build(
                     risk=model.score(family_key, anchor, [*group, *attached]),
                     gaps=attached,
                     plan=_plan([*group, *attached]),
-                    verify=family.verify,
+                    verify=verify,
                 )
             )
     return rank(scenarios)
@@ -480,7 +484,7 @@ def _merged(group: list[Scenario], family: Family) -> Scenario:
     findings = sorted([f for s in group for f in s.findings], key=Finding.sort_key)
     gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=Finding.sort_key)
     comps = sorted({c for s in group for c in s.components})
-    title, effect = _heading(first.family, family, findings, anchors, comps)
+    title, effect, verify = _heading(first.family, family, findings, anchors, comps)
     return Scenario(
         key=first.key,
         title=title,
@@ -490,7 +494,7 @@ def _merged(group: list[Scenario], family: Family) -> Scenario:
         risk=first.risk,
         gaps=gaps,
         plan=_plan([*findings, *gaps]),
-        verify=family.verify,
+        verify=verify,
         alike=tuple(anchors[1:]),
     )
 

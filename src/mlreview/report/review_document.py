@@ -3,9 +3,12 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import note, sentence
 from mlreview.areas.common import either
+from mlreview.areas.findings import Evidence as FindingEvidence
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.scenario_families import FAMILIES
@@ -95,7 +98,10 @@ def finding_item(
         message=f.message,
         where=f"{f.file}:{f.line}",
         fix=fixes.refer(f.fix, where) if fixes else f.fix,
-        evidence=tuple(Evidence(e.field, e.value, e.line) for e in f.evidence),
+        evidence=tuple(
+            Evidence(e.field, f"{e.value} (marked inferred)" if e.marked else e.value, e.line)
+            for e in f.evidence
+        ),
         assumptions=tuple(Evidence(a.field, a.assumed, a.line) for a in f.assumptions),
         pitfalls=new,
         pitfalls_above=above,
@@ -287,6 +293,17 @@ def _bottom_line(review: Review) -> Paragraph:
     }[top.evidence]
     if top.evidence == "declared" and top.risk.defaults:
         evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
+    marked = _marked(top.all_findings)
+    if top.evidence == "declared" and marked:
+        stated = (
+            "the manifest states the defect, the figures marked assumed rest on defaults, and"
+            if top.risk.defaults
+            else "the manifest states it, but"
+        )
+        evidence = (
+            f"{stated} its comments mark {_count(len(marked), 'value')} it quotes as inferred: "
+            f"{_values(marked)}"
+        )
     tied = tied_with(review.scenarios)
     also = (
         f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
@@ -337,8 +354,10 @@ def _facts(scenario: Scenario, said: set[int]) -> Bullets:
         messages = " ".join(dict.fromkeys(f.message for f in group))
         where = f"{group[0].file}:{group[0].line}"
         gap = " (missing control)" if all(f.role == "gap" for f in group) else ""
+        marked = _marked(group)
+        note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         items.append(
-            Item(inline(Span(codes, "strong"), f"{gap} {messages} ", Span(where, "muted")))
+            Item(inline(Span(codes, "strong"), f"{gap} {messages}{note} ", Span(where, "muted")))
         )
     return Bullets("", tuple(items))
 
@@ -352,9 +371,34 @@ EVIDENCE_WORDS = {"observed": "seen in the data", "declared": "as declared", "as
 
 
 def _graded(s: Scenario) -> str:
-    if s.evidence == "declared" and s.risk.defaults:
-        return "as declared, some figures assumed"
-    return EVIDENCE_WORDS[s.evidence]
+    if s.evidence != "declared":
+        return EVIDENCE_WORDS[s.evidence]
+    doubts = [
+        *(["assumed"] if s.risk.defaults else []),
+        *(["marked inferred"] if _marked(s.all_findings) else []),
+    ]
+    return f"as declared, some figures {' or '.join(doubts)}" if doubts else "as declared"
+
+
+SHOWN_MARKED = 3
+"""Values marked inferred named in a sentence; the rest are counted."""
+
+
+def _marked(findings: Iterable[Finding]) -> list[FindingEvidence]:
+    """The quoted values whose line's comment marks them inferred, once each, in file order."""
+    found = {e.field: e for f in findings for e in f.evidence if e.marked}
+    return sorted(found.values(), key=lambda e: (e.line, e.field))
+
+
+def _values(marked: list[FindingEvidence]) -> str:
+    """'a = 1 (line 3), b = 2 (line 4) and 2 more'."""
+    shown = [f"{e.field} = {e.value} (line {e.line})" for e in marked[:SHOWN_MARKED]]
+    more = len(marked) - len(shown)
+    return either([*shown, *([f"{more} more"] if more else [])], "and", limit=SHOWN_MARKED + 1)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _chance_of(p: float, what: str) -> str:

@@ -118,6 +118,8 @@ class Document:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    comments: dict[int, str] = field(default_factory=dict)
+    """The comment after the last value on a line, by 1-based line, without its '#'."""
     _labels: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
@@ -194,6 +196,8 @@ class _Builder:
         self.nodes = 0
         self.expanded = 0
         self.stack: list[_Open] = []
+        self.ends: dict[int, int] = {}
+        """0-based line -> 0-based column where the last scalar on it ends."""
 
     def fail(self, at: Position, message: str) -> None:
         self.problems.append(Problem(self.file, at[0], at[1], message))
@@ -289,6 +293,10 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         return self.loader.construct_object(node, deep=True)
 
+    def _note_end(self, end: Any) -> None:
+        if end is not None and end.column > self.ends.get(end.line, -1):
+            self.ends[end.line] = end.column
+
     def feed(self, event: yaml.Event) -> None:
         at = _pos(event.start_mark)
         is_key = bool(self.stack) and isinstance(self.stack[-1].value, dict)
@@ -310,6 +318,7 @@ class _Builder:
             self._attach(value, size, at)
         elif isinstance(event, yaml.ScalarEvent):
             self._count(at)
+            self._note_end(event.end_mark)
             ok = self._tag_ok(event.tag, at)
             if is_key and event.tag is None and event.value == "<<" and event.implicit[0]:
                 self.fail(at, "merge keys ('<<') are not supported; write the keys out")
@@ -415,4 +424,21 @@ def read_yaml(text: str, file: str, *, pure: bool = False) -> Document:
     if documents == 0:
         raise InputError.single(file, "file is empty; expected a YAML mapping")
     builder.doc.values.setdefault((), (1, 1))
+    builder.doc.comments = _trailing_comments(text, builder.ends)
     return builder.doc
+
+
+_AFTER_VALUE = re.compile(r"[\s:,\]}]*#(.*)")
+"""What may follow a line's last scalar before its comment: flow closers, commas, a key's colon."""
+
+
+def _trailing_comments(text: str, ends: dict[int, int]) -> dict[int, str]:
+    """The comment after the last scalar of each line that has one, by 1-based line."""
+    lines = text.splitlines()
+    out: dict[int, str] = {}
+    for line, column in ends.items():
+        if line < len(lines):
+            found = _AFTER_VALUE.match(lines[line], column)
+            if found:
+                out[line + 1] = found.group(1).strip()
+    return dict(sorted(out.items()))

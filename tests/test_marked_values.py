@@ -1,0 +1,111 @@
+"""Values whose comment marks them inferred or assumed: read from the file's comments, used as
+written, and named wherever the review quotes them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mlreview.engine.contract import to_dict
+from mlreview.engine.runner import run
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
+from mlreview.system.loader import load_text
+from mlreview.system.marks import marks_guess
+from mlreview.system.yaml_source import read_yaml
+from tests.conftest import ROOT
+
+FORECAST = ROOT / "examples" / "demand-forecast" / "system.yaml"
+
+TEXT = """\
+a: 1  # inferred
+b: {x: 2, y: "q # z"}   # assumed
+c:   # on a key alone
+  d: 'it''s'  # estimate
+e: [1, 2] # not a mark
+f: x#y
+g: |
+  block # inside a block scalar
+h: 3
+"""
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "python"])
+def test_trailing_comments_by_line(pure: bool) -> None:
+    doc = read_yaml(TEXT, "t.yaml", pure=pure)
+    assert doc.comments == {
+        1: "inferred",
+        2: "assumed",
+        3: "on a key alone",
+        4: "estimate",
+        5: "not a mark",
+    }
+
+
+@pytest.mark.parametrize(
+    ("comment", "marked"),
+    [
+        ("inferred", True),
+        ("figures inferred from the load test", True),
+        ("Assumed: the vendor's default", True),
+        ("a guess", True),
+        ("estimated from last quarter", True),
+        ("not inferred: the runbook states it", False),
+        ("no assumption here", False),
+        ('"...we assumed it would scale..."', False),
+        ("stated in the design doc", False),
+        ("inferrediness", False),
+    ],
+)
+def test_which_comments_mark_a_value(comment: str, marked: bool) -> None:
+    assert marks_guess(comment) is marked
+
+
+def _marked_forecast() -> tuple[str, int]:
+    """demand-forecast with the first value its top risk quotes marked inferred, and that line."""
+    lines = FORECAST.read_text(encoding="utf-8").splitlines()
+    plain = run(load_text("\n".join(lines) + "\n", str(FORECAST)))
+    first = plain.scenarios[0].all_findings[0].evidence[0]
+    assert not first.marked
+    lines[first.line - 1] += "  # inferred from the vendor's docs"
+    return "\n".join(lines) + "\n", first.line
+
+
+def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
+    text, line = _marked_forecast()
+    done = run(load_text(text, str(FORECAST)))
+    quoted = [e for f in done.findings for e in f.evidence if e.line == line]
+    assert quoted and all(e.marked for e in quoted)
+    assert not [e for f in done.findings for e in f.evidence if e.marked and e.line != line]
+    shown = render(review_printable(done), "terminal", RenderOptions(width=400))
+    bottom = next(x for x in shown.splitlines() if x.startswith("Bottom line:"))
+    field = quoted[0].field
+    assert f"its comments mark 1 value it quotes as inferred: {field} = " in bottom
+    assert f"(line {line})" in bottom
+    assert "some figures marked inferred" in shown
+    assert f"Marked inferred in the manifest: {field} = " in shown
+    full = render(review_printable(done), "markdown", RenderOptions(full=True))
+    assert "(marked inferred)" in full
+
+
+def test_json_flags_marked_evidence_and_nothing_else() -> None:
+    text, line = _marked_forecast()
+    data = json.loads(json.dumps(to_dict(run(load_text(text, str(FORECAST))))))
+    flags = [
+        (e["line"], e.get("marked"))
+        for f in data["findings"]
+        for e in f["evidence"]
+        if "marked" in e
+    ]
+    assert flags and all(flag == (line, True) for flag in flags)
+
+
+def test_marks_change_no_score() -> None:
+    text, _ = _marked_forecast()
+    marked = run(load_text(text, str(FORECAST)))
+    plain = run(load_text(FORECAST.read_text(encoding="utf-8"), str(FORECAST)))
+    assert [(s.key, s.score) for s in marked.scenarios] == [
+        (s.key, s.score) for s in plain.scenarios
+    ]
+    assert [f.severity for f in marked.findings] == [f.severity for f in plain.findings]
