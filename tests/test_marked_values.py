@@ -81,10 +81,13 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
     shown = render(review_printable(done), "terminal", RenderOptions(width=400))
     bottom = next(x for x in shown.splitlines() if x.startswith("Bottom line:"))
     field = quoted[0].field
-    assert f"its comments mark 1 value it quotes as inferred: {field} = " in bottom
-    assert f"(line {line})" in bottom
+    assert bottom.endswith(
+        "the manifest states it, but 1 value it quotes is marked inferred in its comments."
+    )
+    assert f"{field} = " not in bottom  # named under the finding, not on the first line
     assert "some figures marked inferred" in shown
     assert f"Marked inferred in the manifest: {field} = " in shown
+    assert f"(line {line})" in shown
     full = render(review_printable(done), "markdown", RenderOptions(full=True))
     assert "(marked inferred)" in full
 

@@ -293,16 +293,14 @@ def _bottom_line(review: Review) -> Paragraph:
     }[top.evidence]
     if top.evidence == "declared" and top.risk.defaults:
         evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
-    marked = _marked(top.all_findings)
+    marked = len(_marked(top.all_findings))
     if top.evidence == "declared" and marked:
-        stated = (
-            "the manifest states the defect, the figures marked assumed rest on defaults, and"
-            if top.risk.defaults
-            else "the manifest states it, but"
-        )
+        values = f"{_count(marked, 'value')} it quotes {'is' if marked == 1 else 'are'}"
         evidence = (
-            f"{stated} its comments mark {_count(len(marked), 'value')} it quotes as inferred: "
-            f"{_values(marked)}"
+            f"the manifest states the defect; the figures marked assumed rest on defaults, and "
+            f"{values} marked inferred in its comments"
+            if top.risk.defaults
+            else f"the manifest states it, but {values} marked inferred in its comments"
         )
     tied = tied_with(review.scenarios)
     also = (
