@@ -15,6 +15,7 @@ from hypothesis import given, settings, strategies
 from mlreview.areas.registry import SERVING
 from mlreview.cli import main
 from mlreview.datasets.loadtest import parse
+from mlreview.engine.runner import run
 from mlreview.problems import InputError
 from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
 from mlreview.quant.queueing import (
@@ -26,7 +27,9 @@ from mlreview.quant.queueing import (
     scale_to_match,
 )
 from mlreview.quant.spike import SpikeSpec, simulate
+from mlreview.system.loader import load_text
 from tests.conftest import ROOT, reviewed
+from tests.rules.test_rule_cases import DELETE, manifest_text
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 LOCUST = (
@@ -393,3 +396,38 @@ def test_a_declared_qps_no_replica_could_serve_is_said_with_its_working(write) -
         assert bool(said) == contradicted, notes
         if contradicted:
             assert "(8 / 4 s = 2 QPS)" in said[0] and "at most 25%" in said[0]
+
+
+def _capacity_row(patch: dict[str, object]) -> dict[str, object]:
+    done = run(load_text(manifest_text(patch), "capacity.yaml"), plan=False)
+    row = done.areas["serving"].assessment.endpoints[0]
+    return {"per_replica": row.qps_per_replica, "ceiling": row.capacity_qps, "row": row}
+
+
+@pytest.mark.parametrize("slo", [None, 30000])
+def test_a_load_tested_qps_above_the_service_time_limit_is_the_replicas_limit(
+    slo: int | None,
+) -> None:
+    # 16 in flight at p50 6 s / p99 30 s (a lognormal mean of 7.6 s) allow about 2.1 QPS a
+    # replica at saturation; a load test measured 2.5, and the measurement wins.
+    endpoint = {
+        "id": "api",
+        "model": "m1",
+        "mode": "online",
+        "platform": "kubernetes",
+        "routing": "random",
+        "replicas": {"min": 100, "max": 3000},
+        "concurrency_per_replica": 16,
+        "service_time": {"p50_ms": 6000, "p99_ms": 30000},
+        "capacity": {"qps_per_replica": 2.5, "source": "load_test"},
+        "slo": {"p99_ms": slo or DELETE, "availability": 0.999},
+    }
+    tested = _capacity_row({"endpoints": [endpoint]})
+    assert tested["per_replica"] == pytest.approx(2.5, rel=1e-3)
+    assert tested["ceiling"] == pytest.approx(7500, rel=1e-3)
+    row = tested["row"]
+    assert any("the measurement wins" in a for a in row.model.assumptions)  # type: ignore[attr-defined]
+    estimated = _capacity_row(
+        {"endpoints": [{**endpoint, "capacity": {"qps_per_replica": 2.5, "source": "estimate"}}]}
+    )
+    assert estimated["per_replica"] < 2.4  # an estimate does not overrule the service time

@@ -188,10 +188,17 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
-        fresh = p.get(s, "monitors.freshness", assume=False)
+        # An online API answers each request as it comes: it has no update to go stale, and
+        # its outages and errors are the dependency rules' subject.
+        answers = s.kind == "online_api"
+        fresh = None if answers else p.get(s, "monitors.freshness", assume=False)
         volume = p.get(s, "monitors.volume", assume=False)
         schema = p.get(s, "monitors.schema", assume=False)
-        checks = (("freshness", fresh), ("volume", volume), ("schema", schema))
+        checks = (
+            *(() if answers else (("freshness", fresh),)),
+            ("volume", volume),
+            ("schema", schema),
+        )
         missing = [n for n, v in checks if not v]
         if not missing:
             continue

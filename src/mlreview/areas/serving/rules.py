@@ -9,6 +9,7 @@ from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint
 
@@ -51,14 +52,21 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         assert row.capacity_qps is not None and row.peak_qps is not None
         p = ctx.probe()
         p.get(e, "replicas.max")
-        p.get(e, "slo.p99_ms")
+        slo = p.get(e, "slo.p99_ms")
         critical = row.capacity_qps < 2 * row.peak_qps
         needed = row.replicas_needed
         need = f"it needs {needed} replicas" if needed else "no number of replicas meets the SLO"
+        within = " within its latency SLO" if slo else ""
+        limit = (
+            "" if slo else f" at {share(NO_SLO_UTILISATION)} utilisation, no latency SLO declared"
+        )
+        each = f" ({limit.lstrip()})" if limit else ""
+        if row.model and row.model.routing != "shared" and row.qps_per_replica:
+            each = f" ({row.max_replicas} x {number(row.qps_per_replica)} QPS a replica{limit})"
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS within its latency "
-            f"SLO at {row.max_replicas} replicas, but {number(row.multiplier)}x of "
+            f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS{within} at "
+            f"{row.max_replicas} replicas{each}, but {number(row.multiplier)}x of "
             f"{number(row.peak_qps)} QPS is {number(row.target_qps)} QPS; {need}.",
             e.replicas or e,
             "max",
