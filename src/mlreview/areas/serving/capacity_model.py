@@ -362,7 +362,8 @@ def _sped_to_tested_claim(system: System, model: CapacityModel, claim: float) ->
     model.service = base.scaled(factor, f"{base.basis}, sped to the load-tested QPS")
     model.assumptions.append(
         f"the declared {number(claim)} QPS per replica (load test) is more than the "
-        f"{number(limit)} QPS a replica serves with {model.concurrency} requests in flight at "
+        f"{number(limit)} QPS a replica serves with {model.concurrency} "
+        f"request{'s' if model.concurrency != 1 else ''} in flight at "
         f"the declared service time's mean of {number(base.mean * 1000)} ms: the measurement "
         f"wins, so every service time is taken as {factor:.2f}x the declared one (mean "
         f"{number(model.service.mean * 1000)} ms)"
