@@ -3,7 +3,9 @@ reviews labelled A and B (mlreview's default review of the case's manifest and t
 review written from the prose alone), in an order drawn from a seeded shuffle. The key that
 says which is which is written apart, for unblinding after the judge has recorded verdicts.
 
-    python -m tools.judging_packets OUT_DIR
+    python -m tools.judging_packets OUT_DIR [SEED]
+
+A new round takes a new seed, so that no earlier round's published key unblinds it.
 
 docs/judging.md records how the judging was done and its results.
 """
@@ -25,8 +27,8 @@ CASES = Path(__file__).resolve().parent.parent / "benchmarks" / "incidents"
 SEED = 20261201
 
 
-def main(out: Path) -> int:
-    rng = random.Random(SEED)
+def main(out: Path, seed: int = SEED) -> int:
+    rng = random.Random(seed)
     key: dict[str, dict[str, str]] = {}
     for case in sorted(p for p in CASES.iterdir() if (p / "expert_review.md").is_file()):
         meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
@@ -52,4 +54,4 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    sys.exit(main(Path(sys.argv[1]), *(int(a) for a in sys.argv[2:3])))
