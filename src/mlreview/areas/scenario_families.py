@@ -335,6 +335,25 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "scores (numeric precision or a sampling parameter): the golden-set comparison must "
         "fail the release before any traffic reaches it",
     ),
+    ("offline-online-gap", "SKEW017"): Headline(
+        "{anchor} learns from a context it does not serve, with nothing to tell the two apart",
+        "{anchor}'s training pools examples from a context serving never scores with its own, "
+        "and no feature says which is which, so it learns a blend of two audiences, serves it "
+        "where only one applies, and a gate on the same pooled examples passes it",
+        "score the serving model on held-out examples of the served context alone and compare "
+        "with its figure on the pooled examples: the gate must report the served context's "
+        "figure, and a candidate trained without the other context (or with it as a feature) "
+        "must not do worse on it",
+    ),
+    ("offline-online-gap", "SKEW016"): Headline(
+        "{anchor} never trains on part of what it serves, and its gate cannot see it",
+        "a filter keeps some of the cases {anchor} serves out of every training example, so it "
+        "extrapolates on them in production, and an offline gate on the same filtered examples "
+        "passes every candidate",
+        "score the candidate on a slice of the excluded cases taken from logged serving "
+        "traffic: the gate must report that slice and fail a candidate worse on it than the "
+        "current model",
+    ),
     ("runaway-automation", "FEED005"): Headline(
         "{anchor} acts with no cap on a loop that feeds its actions back to it",
         "{anchor} acts automatically with no cap on how much, and what it does comes back to it "

@@ -540,6 +540,10 @@ def stale_online_feature(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 
 DATA_SEVERITY = {"schema": Severity.HIGH, "skew": Severity.HIGH, "drift": Severity.MEDIUM}
 
+COPIED_PIPELINE = f"{ZINK} #6"
+"""'Be careful about dropped data when copying pipelines': Google Plus's Stream and Play's Apps
+Home rankers, trained on examples another team's pipeline had filtered or pooled."""
+
 
 @RULES.rule(
     15,
@@ -584,3 +588,81 @@ def skew_in_linked_data(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
                 fix=f"{cause.fix} {cause.prevention}" if cause else None,
                 observed=True,
             )
+
+
+@RULES.rule(
+    16,
+    "training-drops-served-cases",
+    learned_only=True,
+    severity=Severity.HIGH,
+    summary="A filter keeps cases the model serves out of every training example.",
+    rationale="The model never learns the excluded cases yet scores them in production, and an "
+    "offline gate on the same filtered examples cannot see the gap; reweighting cannot restore "
+    "cases that were never kept.",
+    sources=(COPIED_PIPELINE,),
+    fix="Remove the filter from the training examples (or add the excluded cases back), gate "
+    "each candidate on a slice of the excluded cases from logged serving traffic, and alert "
+    "when the examples cover less of the served traffic than planned.",
+    mitigation="prevent",
+    scenario="offline-online-gap",
+    likelihood=7,
+    silent=True,
+)
+def training_drops_served_cases(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        excluded = p.get(m, "training.population.excluded")
+        if not excluded:
+            continue
+        kept = p.get(m, "training.population.share_kept")
+        share_of = f"only {share(kept)} of " if kept is not None else "part of "
+        population = m.training.population if m.training else None
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} is trained on {share_of}the cases it serves: {excluded} never reach "
+            "a training example, so it extrapolates on them in production, and an offline gate "
+            "on the same examples cannot see it.",
+            population or m,
+            "excluded",
+            anchor=m.id,
+            enact={(*population.path, "excluded"): None} if population else None,
+        )
+
+
+@RULES.rule(
+    17,
+    "training-pools-other-contexts",
+    learned_only=True,
+    severity=Severity.HIGH,
+    summary="Training pools examples from a context the model does not serve, with no feature "
+    "telling the contexts apart.",
+    rationale="The model learns a blend of two audiences and serves it where only one applies; "
+    "an offline gate on the same pooled examples rewards the blend.",
+    sources=(COPIED_PIPELINE,),
+    fix="Keep only the served context's examples, or add the context as a feature (crossed with "
+    "the strongest ones) and serve it; gate each candidate on the served context's examples "
+    "alone.",
+    mitigation="prevent",
+    scenario="offline-online-gap",
+    likelihood=7,
+    silent=True,
+)
+def training_pools_other_contexts(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
+    for m in ctx.system.manifest.models:
+        p = ctx.probe()
+        pooled = p.get(m, "training.population.pooled")
+        if not pooled:
+            continue
+        if p.get(m, "training.population.context_feature", assume=False):
+            continue
+        population = m.training.population if m.training else None
+        yield p.hit(
+            [m.id],
+            f"Model {m.id} is trained on {pooled} pooled with its own examples, and no feature "
+            "says which context each came from: it learns a blend of both and serves it where "
+            "only one applies.",
+            population or m,
+            "pooled",
+            anchor=m.id,
+            enact={(*population.path, "context_feature"): True} if population else None,
+        )

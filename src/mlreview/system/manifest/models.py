@@ -6,8 +6,29 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Component, Count, Node, ref
+from mlreview.system.manifest.base import Ask, Component, Count, Fraction, Node, ref
 from mlreview.system.units import Duration, Schedule
+
+
+class Population(Node):
+    """Which cases the training examples hold, against the cases serving scores."""
+
+    excluded: str | None = Field(
+        None,
+        description="Cases serving scores that a filter keeps out of every training example, "
+        "in words (e.g. 'posts older than the freshness cut-off').",
+    )
+    share_kept: Fraction | None = Field(
+        None, description="Share of the served cases the training examples keep."
+    )
+    pooled: str | None = Field(
+        None,
+        description="Examples from contexts serving never scores, pooled into training, in "
+        "words (e.g. 'Games home impressions').",
+    )
+    context_feature: bool | None = Field(
+        None, description="A feature tells each example's context apart (page, surface, market)."
+    )
 
 
 class Training(Node):
@@ -31,6 +52,9 @@ class Training(Node):
         None, description="A run can be repeated exactly from versioned inputs."
     )
     data_versioned: bool | None = Field(None, description="Training data is versioned.")
+    population: Population | None = Field(
+        None, description="What the training examples cover against what serving scores."
+    )
 
 
 class Gate(Node):
