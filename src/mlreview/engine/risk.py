@@ -762,9 +762,9 @@ class RiskModel:
         exposure, arithmetic = _exposure_working(n, hours)
         likelihood = 1.0 - math.exp(-n)
         working.append(
-            f"{per_year:g} a year (likelihood {level}) is {n:.2g} in {HORIZON_DAYS} d, "
-            f"P = {share(likelihood)}; each lasts {_hours(hours)} ({detect_text}, {fix_text}); "
-            f"{arithmetic}"
+            f"{per_year:g} a year (occurrence {level} of 10 on the FMEA scale) is {n:.2g} in "
+            f"{HORIZON_DAYS} d, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
+            f"{_hours(hours)} ({detect_text}, {fix_text}); {arithmetic}"
         )
         return likelihood, exposure
 

@@ -3,6 +3,7 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from mlreview.areas import pitfalls
@@ -429,7 +430,21 @@ def _in_words(s: Scenario) -> Paragraph:
         f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
         f"{extent} of the next 90 days' predictions; {s.risk.stake}."
     )
-    return Paragraph(inline(f"{text}{sentence(s.risk.defaults)}"))
+    return Paragraph(inline(f"{text}{_main_working(s)}{sentence(s.risk.defaults)}"))
+
+
+def _main_working(s: Scenario) -> str:
+    """' Worked: ...' for the part that harms most: where its chance and its share of the
+    horizon come from, as part 5 prints them."""
+    parts = s.risk.parts
+    if not parts or len(s.risk.working) < len(parts):
+        return ""
+    line = s.risk.working[parts.index(s.risk.main)]
+    _, _, worked = line.partition("): ")
+    # In words: the score's letters belong to part 5, where the factors are multiplied.
+    worked = re.sub(r"(^|; )T = ", r"\1share of the 90 days harmed ", worked)
+    worked = re.sub(r"(^|; )R = ", r"\1share of predictions reached ", worked)
+    return f" Worked: {worked}." if worked else ""
 
 
 def _top_callout(review: Review, top: Scenario) -> Callout:

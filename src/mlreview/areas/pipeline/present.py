@@ -208,13 +208,24 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
             continue
         verdict = "meets" if row.meets_slo else "misses"
         bound = "at most " if row.estimate_is_upper_bound else ""
+        estimate, slo = _apart(row.estimate, row.slo)
         parts.append(
-            f"{row.endpoint}'s path is {bound}{row.estimate:.3%} available and {verdict} its "
-            f"{row.slo:.3%} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
+            f"{row.endpoint}'s path is {bound}{estimate} available and {verdict} its "
+            f"{slo} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
             + note(_assumed_repairs(system, row))
         )
     said = [p if isinstance(p, str) else _blank(p) for p in parts]
     return "; ".join(said) or "no declared component's failure alone stops or corrupts predictions"
+
+
+def _apart(estimate: float, slo: float) -> tuple[str, str]:
+    """Both as percentages with the decimals (3 to 6) it takes to tell them apart: 99.9496%
+    against a 99.95% SLO is not '99.950% misses its 99.950%'."""
+    for decimals in range(3, 7):
+        shown = f"{estimate:.{decimals}%}", f"{slo:.{decimals}%}"
+        if shown[0] != shown[1] or estimate == slo:
+            break
+    return shown
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:

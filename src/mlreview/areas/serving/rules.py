@@ -57,12 +57,11 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         needed = row.replicas_needed
         need = f"it needs {needed} replicas" if needed else "no number of replicas meets the SLO"
         within = " within its latency SLO" if slo else ""
-        limit = (
-            "" if slo else f" at {share(NO_SLO_UTILISATION)} utilisation, no latency SLO declared"
-        )
-        each = f" ({limit.lstrip()})" if limit else ""
+        at = f"at {share(NO_SLO_UTILISATION)} utilisation with no latency SLO declared"
+        each = "" if slo else f" ({at})"
         if row.model and row.model.routing != "shared" and row.qps_per_replica:
-            each = f" ({row.max_replicas} x {number(row.qps_per_replica)} QPS a replica{limit})"
+            limit = f", a replica's limit {at}" if not slo else " a replica"
+            each = f" ({row.max_replicas} x {number(row.qps_per_replica)} QPS{limit})"
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS{within} at "

@@ -222,6 +222,12 @@ class Sensitivity:
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
+        self.defaulted: dict[str, str] = {}
+        """Figures the scores rest on that the model derived for an unknown field (59 requests in
+        flight from a declared QPS and service time), by the field's label."""
+        for scenario in self.review.scenarios:
+            for default in scenario.risk.defaults:
+                self.defaulted.setdefault(default.field, default.what)
 
     def what_if(self, values: dict[Path, Any]) -> Review:
         """The review with ``values`` set, re-running only what read one of their paths."""
@@ -245,6 +251,8 @@ class Sensitivity:
             label = self.system.label(path)
             if label in self.recorded:
                 return self.recorded[label]
+            if label in self.defaulted:
+                return self.defaulted[label]
         declared = ask_of(unknown.model, unknown.name)
         if declared is not None and declared.assumed is not None:
             return show(declared.assumed)

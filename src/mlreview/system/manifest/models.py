@@ -18,9 +18,10 @@ class Population(Node):
         description="Cases serving scores that a filter keeps out of every training example, "
         "in words (e.g. 'posts older than the freshness cut-off').",
     )
-    share_kept: Fraction | None = Field(
-        None, description="Share of the served cases the training examples keep."
-    )
+    share_kept: Annotated[
+        Fraction | None,
+        Ask("What share of the served cases do the training examples keep?", values=(0.5, 0.95)),
+    ] = Field(None, description="Share of the served cases the training examples keep.")
     pooled: str | None = Field(
         None,
         description="Examples from contexts serving never scores, pooled into training, in "
