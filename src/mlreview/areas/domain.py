@@ -108,8 +108,10 @@ DOMAINS = {
         wording=MappingProxyType(
             {
                 "runaway-automation": Wording(
-                    FAMILIES["runaway-automation"].title,
-                    FAMILIES["runaway-automation"].effect,
+                    "{anchor} sets prices with no cap on how far or how fast they move",
+                    "{anchor} sets prices by itself with no ceiling and no limit on each change, "
+                    "so a demand spike, a drifted input or a bad release moves every price at "
+                    "once and keeps moving it until someone notices",
                     "replay a day of {anchor}'s inputs on canary with every price it sets 10% "
                     "above the last: the cap on price changes must hold and page",
                 ),
