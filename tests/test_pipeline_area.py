@@ -9,7 +9,9 @@ from mlreview.api import load, loads, review
 from mlreview.areas.pipeline.assessment import PipelineAssessment
 from mlreview.areas.pipeline.present import lineage_graph, verdict
 from mlreview.areas.registry import PIPELINE
+from mlreview.problems import InputError
 from mlreview.report.diagram import layout, mermaid
+from mlreview.system.manifest import Feature
 from tests.conftest import ROOT
 from tests.rules.test_rule_cases import manifest_text
 
@@ -186,3 +188,28 @@ def test_a_path_just_under_its_slo_is_printed_apart_from_it() -> None:
     path = ROOT / "benchmarks" / "incidents" / "equifax-oms-attributes-2022" / "system.yaml"
     said = review(load(path), questions=False).areas["pipeline"].verdict
     assert "at most 99.9497% available and misses its 99.9500% SLO" in said
+
+
+def test_a_feature_names_the_one_job_that_refreshes_it() -> None:
+    # DoorDash's online store has a daily upload and a stream job; the daily one reads the
+    # warehouse the events land in, so by lineage alone it would refresh the session features.
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    system = load(path)
+    session = system.get("realtime_session_features")
+    assert isinstance(session, Feature)
+    assert [p.id for p in system.refreshers(session)] == ["realtime_features"]
+    said = review(system, questions=False).areas["pipeline"].verdict
+    assert "realtime_session_features past its budget" not in said
+
+
+def test_a_feature_job_that_does_not_write_its_store_is_an_input_error() -> None:
+    text = (
+        "version: 1\nsystem: {name: x}\nsources: [{id: s, kind: stream}]\n"
+        "stores: [{id: st, kind: online}]\n"
+        "pipelines: [{id: p, kind: etl, inputs: [s], outputs: []}]\n"
+        "features: [{id: f, sources: [s], store: st, pipeline: p}]\n"
+    )
+    with pytest.raises(
+        InputError, match=r"x\.yaml:6:\d+: features\[f\]\.pipeline: p does not write st"
+    ):
+        loads(text, "x.yaml")

@@ -83,12 +83,12 @@ FAMILIES: dict[str, Family] = {
     ),
     "stale-feature": Family(
         "{anchor} serves features older than their budget",
-        "a late or failed refresh leaves {who} stale or missing while they are still served",
+        "a late or failed refresh leaves {others} stale or missing while they are still served",
         "event",
         "stale",
         "features",
-        "skip one run of the job that refreshes {anchor} on staging: an alert must fire "
-        "before its budget passes and serving must fall back to last-known-good values",
+        "skip one run of {anchor}'s refresh on staging: an alert must fire before the budget "
+        "passes and serving must fall back to last-known-good values",
         0.4,
         occurrence="missed refresh",
     ),
@@ -368,6 +368,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "Users can steer what {anchor} learns through {named}",
         "what users send through {named} trains {anchor} with no bot or poisoning filter, so a "
         "coordinated few can shift what it learns and then serves",
+        "send a coordinated burst of crafted inputs through {named} from test accounts on "
+        "canary: the filter must drop them before the next training run, and {anchor}'s "
+        "answers on a fixed probe set must not move",
     ),
 }
 """Checked in order: the first whose rule is among a scenario's causes gives its heading."""

@@ -244,12 +244,22 @@ WATCHES: dict[str, tuple[str, ...]] = {
     "biased-feedback": ("biased-feedback", "selective-labels", "stale-model"),
 }
 """Which mechanisms a missing control of each kind would have caught."""
+RULE_WATCHES: dict[str, tuple[str, ...]] = {
+    # A consumer registry finds the loops unknown readers close; it measures no label and
+    # notices no stale model, so it joins neither selective labels nor a model left stale.
+    "FEED006": ("biased-feedback", "runaway-automation"),
+}
+"""Missing controls that catch fewer mechanisms than the rest of their kind."""
+
+
+def _watched(gap: Finding) -> tuple[str, ...]:
+    return RULE_WATCHES.get(gap.rule) or WATCHES.get(gap.family, (gap.family,))
 
 
 def _watches(gap: Finding, family: str, anchor: str, components: set[str], system: System) -> bool:
     """A missing control joins a scenario it would have caught: one of the mechanisms its kind
     watches, on a component it names or that reaches one it names."""
-    if family not in WATCHES.get(gap.family, (gap.family,)):
+    if family not in _watched(gap):
         return False
     named = set(gap.components)
     if named & (components | {anchor}):
@@ -265,7 +275,7 @@ class _Gaps:
         self.gaps = gaps
         self.index: dict[tuple[str, str], list[int]] = {}
         for i, gap in enumerate(gaps):
-            for family in dict.fromkeys(WATCHES.get(gap.family, (gap.family,))):
+            for family in dict.fromkeys(_watched(gap)):
                 for c in dict.fromkeys(gap.components):
                     self.index.setdefault((family, c), []).append(i)
 
@@ -311,11 +321,14 @@ def _heading(
         return (
             headline.title.format(anchor=title_root, named=others),
             headline.effect.format(anchor=effect_root, named=others),
-            headline.verify or family.verify,
+            # {anchor} stays for the plan, which names every root alike.
+            headline.verify.replace("{named}", others) if headline.verify else family.verify,
         )
     who = either(comps, "and", limit=4)
+    rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
     title = family.heading(title_root)
-    return title, family.effect.format(who=who, anchor=effect_root), family.verify
+    effect = family.effect.format(who=who, others=rest, anchor=effect_root)
+    return title, effect, family.verify
 
 
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:

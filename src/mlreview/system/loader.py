@@ -45,6 +45,7 @@ def load_text(text: str, display: str = "<manifest>") -> System:
     system = System(manifest, doc)
     problems = [*_duplicate_ids(system), *_dangling_refs(system), *_cycles(system)]
     problems += _ranges(system)
+    problems += _feature_writers(system)
     if problems:
         raise InputError(problems)
     return system
@@ -332,4 +333,26 @@ def _ranges(system: System) -> list[Problem]:
             above(e.replicas, f"endpoints[{e.id}].replicas", "min", "max")
         if e.batch:
             above(e.batch, f"endpoints[{e.id}].batch", "workers", "max_workers")
+    return problems
+
+
+def _feature_writers(system: System) -> list[Problem]:
+    """A feature's ``pipeline`` must be a job that writes the feature's store."""
+    problems = []
+    for f in system.manifest.features:
+        if not f.pipeline or not f.store:
+            continue
+        job = system.components.get(f.pipeline)
+        outputs = getattr(job, "outputs", None) or []
+        if f.store not in outputs:
+            line, col = system.position(f, "pipeline")
+            problems.append(
+                Problem(
+                    system.file,
+                    line,
+                    col,
+                    f"features[{f.id}].pipeline: {f.pipeline} does not write {f.store}; expected "
+                    "a job whose outputs include the feature's store",
+                )
+            )
     return problems

@@ -243,6 +243,8 @@ class System:
         return comp
 
     def _refresher_ids(self, feature: Feature) -> list[str]:
+        if feature.pipeline:
+            return [feature.pipeline]
         target_ids = [feature.store] if feature.store else list(feature.sources)
         if not feature.store or not feature.sources:
             return sorted({p.id for t in target_ids for p in self.writers(t)})

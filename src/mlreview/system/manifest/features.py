@@ -40,6 +40,11 @@ class Feature(Component):
     store: Annotated[str | None, ref("store")] = Field(
         None, description="Store the feature is read from when scoring (online or batch)."
     )
+    pipeline: Annotated[str | None, ref("pipeline")] = Field(
+        None,
+        description="Id of the job that computes the feature and writes it to its store: when "
+        "the store has several writers, only this one refreshes the feature.",
+    )
     training: Implementation | None = Field(None, description="How training computes the feature.")
     serving: Implementation | None = Field(None, description="How serving computes the feature.")
     shared_definition: Annotated[
