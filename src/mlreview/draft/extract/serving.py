@@ -973,7 +973,11 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
 
 
 LOGGED: tuple[tuple[str, str], ...] = (
-    ("features", r"features|feature values|feature vector|feature dump|inputs|full prompt"),
+    (
+        "features",
+        r"features|feature values|feature vectors?|feature dump|inputs|full prompt|"
+        r"attribute values",
+    ),
     ("predictions", r"predictions|scores?|result list|responses?|decisions?"),
     ("model_version", r"model (?:and prompt )?versions?"),
     ("request_id", r"request[ _-]ids?"),
