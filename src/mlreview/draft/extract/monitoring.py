@@ -20,22 +20,26 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
         ("monitoring", "quality", "label_based"),
         r"calibration report|realis\w* default|\baccuracy\b|"
         r"\bf1\b|\bwape\b|\bmae\b|\bauc\b|\bprecision\b|prediction error|model quality|"
-        r"\bctr (?:tracked|report)|\bperformance\b",
+        r"\bctr (?:tracked|report)|\bperformance\b|"
+        # 'prediction drift and quality are on dashboards': quality alone is the model's
+        r"(?<!data )(?<!retrieval )(?<!signal )\bquality\b(?! (?:filters?|gates?|checks?))",
     ),
     (
         ("monitoring", "quality", "proxy"),
         r"\bcalibration\b|retrieval quality|numbers look odd|"
-        r"\bproxy\b",
+        # a proxy metric, not a proxy server ('saturation of the proxy')
+        r"\bproxy (?:metrics?|labels?|quality|signals?|kpis?)\b|\bproxies\b",
     ),
     (
         ("monitoring", "drift", "features"),
-        r"(?:feature|input|data)s? drift|\bdrift\b|\bpsi\b|"
+        r"(?:feature|input|data)s? drift|(?<!prediction )(?<!score )(?<!output )\bdrift\b|\bpsi\b|"
         r"drift (?:monitor|tracking)",
     ),
     (
         ("monitoring", "drift", "predictions"),
         r"score (?:histogram|distribution)|prediction "
-        r"(?:drift|distribution)|\w+ distribution|\bblock rate\b|average surge|or the predictions",
+        r"(?:drift|distribution)|\b(?!(?:or|and|value|data|input|feature|the)\b)\w+ distribution|"
+        r"\bblock rate\b|average surge|or the predictions",
     ),
     (
         ("monitoring", "inputs", "null_rate"),
@@ -47,6 +51,8 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"how old the newest|feature freshness|"
         r"\bstaleness\b",
     ),
+    (("monitoring", "freshness", "model_age"), r"\bmodel age\b|\bage of the model\b"),
+    (("monitoring", "freshness", "pipeline_age"), r"\bpipeline age\b|\bage of the pipelines?\b"),
     (
         ("monitoring", "system", "saturation"),
         r"\bsaturation\b|\bgpu util\w*|\bcpu util\w*|"
