@@ -20,9 +20,10 @@ HEADS = {
     "table": "warehouse",
     "service": "online_api",
     "api": "external_api",
+    "lake": "object_store",
 }
 PHRASE = re.compile(
-    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api)s?\b"
+    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api|lake)s?\b"
     r"(?!\s+(?:archive|pages?|layer|cluster|schema|owners?|team|names?|keys?|partitions?|files?|"
     r"dumps?|exports?|snapshots?|copy|copies|fronts?|listings?)\b)"
     r"(?:\s+of\s+(?:[\w-]+\s+)?(?P<of>[a-z]{4,}))?"
@@ -143,6 +144,12 @@ FROM_VENDOR = re.compile(
 )
 # An API named by the organisation whose it is: 'from the credit bureau's batch API' (bureau_api).
 OWNERS_API = re.compile(r"\b(?P<owner>[a-z]{3,})'s\s+(?:[\w-]+\s+)?$")
+# An API others send this system data through is theirs to feed, a source: 'advertisers send us
+# install events through the postback API'.
+SENT_THROUGH = re.compile(
+    r"\b(?:send|sends|sent|post|posts|posted|push|pushes|pushed|report|reports|upload|uploads)\s+"
+    r"(?:us|to us)\b[^.;]{0,120}?\b(?:through|via|to|into|over)\s+(?:a|an|the|our|their)\s+$"
+)
 CONNECTIVES = frozenset(["also", "and", "plus", "then", "too"])
 DEFINITE = re.compile(r"\b(?:the|that|this|their|its)\s+(?:[\w-]+\s+)?$")
 
@@ -200,6 +207,12 @@ def _component(
     same = _same_noun(known, mod)
     if head == "api" and same and DEFINITE.search(s.lower[:a]):
         return same  # 'weather from a third-party API' ... 'if the weather API is down'
+    if (
+        head == "api"
+        and mod not in NOT_NAMING
+        and SENT_THROUGH.search(s.lower[max(0, a - 160) : a])
+    ):
+        return _ident(mod, head, None)  # 'partners send us their events through the postback API'
     if head == "api" and mod not in VENDOR:
         return None  # 'the scoring API' is the endpoint; a vendor's or a third party's is a source
     if head == "api":

@@ -164,6 +164,14 @@ def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str
         d.put((section, ident, "zones"), zones, quote(s, *found.span()))
 
 
+# Who sends the data: the subject of 'send us' before the source's name.
+SENDER = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but)\s+)(?P<who>(?:the |our |their )?(?:[a-z][a-z-]+ )?[a-z][a-z-]+)"
+    r"(?: and (?:their|the|our) [a-z][a-z -]{2,30}?)?\s+(?:send|sends|post|posts|push|pushes|"
+    r"upload|uploads)\s+(?:us|to us)\b[^.;]{0,120}$"
+)
+
+
 def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
     d = r.draft
     s = mention.sentence
@@ -176,6 +184,13 @@ def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
         elif owner not in ("us", "we", "our team", "me"):
             d.put(("sources", ident, "owner"), owner, quote(s, *m.span()))
             d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
+    sender = SENDER.search(s.lower[: mention.start])
+    if sender and not m and sender.group("who") not in ("we", "our team", "our own"):
+        # 'advertisers and their partners send us events through the postback API': theirs
+        who = re.sub(r"^(?:the|our|their|its)\s+", "", sender.group("who"))
+        quoted = quote(s, sender.start("who"), sender.end())
+        d.put(("sources", ident, "owner"), who, quoted)
+        d.put(("sources", ident, "owned_by_model_team"), False, quoted)
     _contract(r, ident, sources)
     for x in r.found:
         if x.tech.name != ident:

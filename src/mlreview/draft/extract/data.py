@@ -108,7 +108,8 @@ def read(r: Reading) -> None:
         else:
             _stream_job(r, m)
     done: set[tuple[int, str]] = set()
-    for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
+    engines = sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index)
+    for m in engines:
         if _refers_back(r, m) or _engine_denied(r, m):
             continue
         listed = items(r, m.sentence)
@@ -116,11 +117,12 @@ def read(r: Reading) -> None:
             _listed_job(r, m, name, sents)
         if listed:
             continue
-        for role, offset, segment in _roles(m.sentence):
+        for role, offset, segment in _roles(m.sentence, _own_stretch(m, engines)):
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
     _rebuilt(r)
+    trained_on_landed(r)
     _availability(r)
 
 
@@ -211,7 +213,8 @@ def _rebuilt(r: Reading) -> None:
 # object store it keeps there; the store is where its output lives, not where its data comes from.
 WRITES_INTO = re.compile(
     r"\b(?:writes?|written|saves?|saved|archives?|archived|dumps?|dumped)\b[^.;:]{0,60}?"
-    r"\b(?:to|into)\s+(?:an?\s+|the\s+|our\s+)?$"
+    r"\b(?:to|into)\s+(?:an?\s+|the\s+|our\s+)?$|"
+    r"\b(?:lands?|landed|landing)\b[^.;:]{0,40}?\b(?:in|into|to)\s+(?:an?\s+|the\s+|our\s+)?$"
 )
 READ_FROM = re.compile(r"\b(?:from|off|out of|reads?|loads?|pulls?)\s+(?:an?\s+|the\s+|our\s+)?$")
 # '... archived to Blob Storage, which is where training data comes from': read back after all.
@@ -275,11 +278,43 @@ def _detail_of_previous(r: Reading, m: Mention) -> bool:
     return bool(re.fullmatch(r"\s*\(\s*(?:[\w-]+\s+){0,2}", between))
 
 
-def _roles(s: Sentence) -> list[tuple[str, int, str]]:
-    """(role, offset, text) for each kind of job the sentence describes; a sentence that
-    names an engine without a job (e.g. 'data lives in Delta Lake on Databricks') has none."""
+OWN_JOB = re.compile(
+    r"\s+(?:batch |streaming |stream )?(?:jobs?|dags?|flows?|pipelines?|workflows?)\b"
+)
+
+
+def _own_stretch(m: Mention, engines: list[Mention]) -> tuple[int, int] | None:
+    """The part of its sentence that is ``m``'s job when the sentence names jobs on several
+    engines, each in a part of its own ('An hourly Spark job lands the events in the lake, and
+    a daily Kubeflow job retrains the model'): from its part to the next engine's. None when the
+    sentence names one engine, or several in one part ('an Airflow DAG runs a Spark job')."""
+    parts = segments(m.sentence)
+
+    def part(x: Mention) -> int:
+        return max(i for i, (o, _) in enumerate(parts) if o <= x.start)
+
+    same = [x for x in engines if x.sentence is m.sentence]
+    here = sorted({part(x) for x in same})
+    if len(here) < 2 or len({x.tech.name for x in same}) < 2:
+        return None
+    if not all(OWN_JOB.match(m.sentence.lower, x.end) for x in same):
+        return None  # 'an Airflow DAG pulls them, builds features with dbt': one job
+    own = part(m)
+    later = [i for i in here if i > own]
+    lo = 0 if own == here[0] else parts[own][0]
+    hi = parts[later[0]][0] if later else len(m.sentence.lower)
+    return lo, hi
+
+
+def _roles(s: Sentence, stretch: tuple[int, int] | None = None) -> list[tuple[str, int, str]]:
+    """(role, offset, text) for each kind of job the sentence describes (in ``stretch`` of it,
+    when given); a sentence that names an engine without a job (e.g. 'data lives in Delta Lake
+    on Databricks') has none."""
     out: list[tuple[str, int, str]] = []
+    lo, hi = stretch or (0, len(s.lower))
     for offset, segment in segments(s):
+        if not lo <= offset < hi:
+            continue
         for role, pattern in ROLES:
             if re.search(pattern, segment) and role not in [r for r, _, _ in out]:
                 out.append((role, offset, segment))
@@ -291,8 +326,8 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
         out = [min(out, key=lambda r: order.index(r[0]))]
     if out:
         return out
-    if JOB_WORDS.search(s.lower):
-        return [("etl", 0, s.lower)]
+    if JOB_WORDS.search(s.lower[lo:hi]):
+        return [("etl", lo, s.lower[lo:hi])]
     return []
 
 
@@ -398,6 +433,13 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
         and re.search(r"(?:writ|push|fill|load|sav)\w* [^.;]*\b(?:to|into)\b", m.sentence.lower)
     ):
         inputs = [i for i in inputs if f"to {i}" not in m.sentence.lower]
+    landed = _landed_in(r, m.sentence, offset, segment) if role == "etl" else []
+    if landed:
+        # 'An hourly Spark job lands everything in the event lake': what it reads is what the
+        # sentences before it named, and the store it lands in is its output
+        inputs = [i for i in inputs if i not in landed] or _named_before(r, m.sentence)
+        for o in landed:
+            d.add_to(("pipelines", ident, "outputs"), o, words)
     if role != "batch_inference" or not re.search(r"(?:writ|push)\w*", m.sentence.lower):
         for i in dict.fromkeys(inputs):
             d.add_to(("pipelines", ident, "inputs"), i, words)
@@ -406,6 +448,58 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
             d.add_to(("pipelines", ident, "outputs"), o, words)
     if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
         _feature_tables(r, ident, m.sentence)
+
+
+EVERYTHING = re.compile(
+    r"\b(?:lands?|loads?|copies|ingests?|collects?)\s+(?:everything|all of (?:it|them)|them|it)\b"
+)
+
+
+def _landed_in(r: Reading, s: Sentence, offset: int, segment: str) -> list[str]:
+    """The object stores a job's part of ``s`` says it writes or lands data in."""
+    return [
+        x.tech.name
+        for x in r.found
+        if x.sentence is s
+        and offset <= x.start < offset + len(segment)
+        and r.draft.get(("stores", x.tech.name, "kind")) == "object_store"
+    ]
+
+
+def _named_before(r: Reading, s: Sentence) -> list[str]:
+    """The sources of the three sentences before ``s`` when ``s`` says its job takes 'everything'
+    or 'them'."""
+    if not EVERYTHING.search(s.lower):
+        return []
+    i = r.sents.index(s)
+    before = {id(b) for b in r.sents[max(0, i - 3) : i]}
+    return list(
+        dict.fromkeys(
+            x.tech.name
+            for x in r.found
+            if id(x.sentence) in before and r.draft.has("sources", x.tech.name)
+        )
+    )
+
+
+def trained_on_landed(r: Reading) -> None:
+    """A training job whose inputs the text does not name trains on what the system's own jobs
+    land in object stores ('lands everything in the event lake, and a daily job retrains the
+    model')."""
+    d = r.draft
+    landed = [
+        o
+        for p in d.ids("pipelines")
+        if d.get(("pipelines", p, "kind")) == "etl"
+        for o in d.get(("pipelines", p, "outputs")) or []
+        if d.get(("stores", o, "kind")) == "object_store"
+    ]
+    for p in d.ids("pipelines"):
+        if d.get(("pipelines", p, "kind")) == "training" and not d.get(("pipelines", p, "inputs")):
+            for o in dict.fromkeys(landed):
+                d.add_to(("pipelines", p, "inputs"), o, "")
+            if landed:
+                d.notes[("pipelines", p, "inputs")] = "note: what the text's jobs land for it"
 
 
 def _listed_job(r: Reading, m: Mention, name: str, sents: list[Sentence]) -> None:

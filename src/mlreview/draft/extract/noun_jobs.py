@@ -141,6 +141,39 @@ def schema_checks(r: Reading) -> None:
         jobs = [p for p in d.ids("pipelines") if word[:5] in p]
         if len(jobs) == 1:
             d.put(("pipelines", jobs[0], "validation", "schema"), True, quote(s, *m.span()))
+            _unchecked(r, ("pipelines", jobs[0], "validation"), s, m.end())
+            later = r.sents.index(s) + 1
+            if later < len(r.sents) and IT.match(r.sents[later].lower):
+                _unchecked(r, ("pipelines", jobs[0], "validation"), r.sents[later], 0)
+
+
+IT = re.compile(r"^\W*(?:but |and )?(?:it|the job|that job|this job)\b")
+# '...; it doesn't check value ranges or distributions, and nothing there blocks the run'
+NOT_CHECKED = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|never|no)\s+(?:check\w*\s+)?(?P<what>[^.;]{0,60})"
+)
+NOT_BLOCKING = re.compile(
+    r"\bnothing\b[^.;]{0,20}?\bblocks?\b|\b(?:doesn'?t|does not|don'?t|do not|never) "
+    r"(?:stop|block|fail)s? the (?:run|job|training)\b|\bnon-?blocking\b|\bonly warns?\b"
+)
+
+
+def _unchecked(r: Reading, key: tuple[str, ...], s: Sentence, after: int) -> None:
+    """What the job's check is said not to cover, after what it does, and whether it blocks."""
+    rest = s.lower[after:]
+    denied = NOT_CHECKED.search(rest)
+    if denied:
+        what = re.split(r",|\band\b(?! distributions?)", denied.group("what"))[0]
+        for field, noun in (("ranges", r"\branges?\b"), ("distribution", r"\bdistributions?\b")):
+            hit = re.search(noun, what)
+            if hit:
+                at = after + denied.start("what") + hit.start()
+                r.draft.put((*key, field), False, quote(s, at, at + len(hit.group(0))))
+    blocking = NOT_BLOCKING.search(rest)
+    if blocking:
+        r.draft.put(
+            (*key, "blocking"), False, quote(s, after + blocking.start(), after + blocking.end())
+        )
 
 
 LAG_ALERT = re.compile(r"\bconsumer[- ]lag alerts?\b")

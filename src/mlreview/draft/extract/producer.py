@@ -16,7 +16,17 @@ NOT_TOLD = re.compile(
 )
 UNVERSIONED = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|never) versions? (?:the|its|their|any) schemas?\b|"
-    r"\bno schema versioning\b|\bschemas? (?:is|are) not versioned\b"
+    r"\bno schema versioning\b|\bschemas? (?:is|are) not versioned\b|"
+    # 'formats vary by customer': no one schema, so none that is versioned
+    r"\b(?:formats?|schemas?|fields?|field names|columns?) "
+    r"(?:vary|varies|differ|differs|change|changes) (?:by|per|from one|between|across) "
+    r"(?:customers?|clients?|partners?|senders?|vendors?|suppliers?|"
+    r"advertisers?|sites?|tenants?)\b"
+)
+# 'There's no formal contract on those feeds': nothing binds the producer to announce changes.
+NO_CONTRACT = re.compile(
+    r"\b(?:no|without (?:a|any)) (?:formal |written |data )?contracts?\b(?! (?:with|for) (?:us|the "
+    r"model))"
 )
 UNREGISTERED = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not) know (?:that )?we (?:consume|use|read|depend on)\b|"
@@ -47,6 +57,7 @@ def read(r: Reading) -> None:
         key = ("sources", ident)
         for pattern, field in (
             (NOT_TOLD, ("contract", "change_notification")),
+            (NO_CONTRACT, ("contract", "change_notification")),
             (UNVERSIONED, ("contract", "schema_versioned")),
             (UNREGISTERED, ("contract", "consumer_registered")),
         ):
