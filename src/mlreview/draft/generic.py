@@ -21,9 +21,11 @@ HEADS = {
     "service": "online_api",
     "api": "external_api",
     "lake": "object_store",
+    "log": "warehouse",
+    "logs": "warehouse",
 }
 PHRASE = re.compile(
-    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api|lake)s?\b"
+    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api|lake|logs|log)s?\b"
     r"(?!\s+(?:archive|pages?|layer|cluster|schema|owners?|team|names?|keys?|partitions?|files?|"
     r"dumps?|exports?|snapshots?|copy|copies|fronts?|listings?)\b)"
     r"(?:\s+of\s+(?:[\w-]+\s+)?(?P<of>[a-z]{4,}))?"
@@ -100,6 +102,9 @@ NOT_NAMING = frozenset(
         "global",
         "whole",
         "entire",
+        "live",
+        "current",
+        "latest",
     ]
 )
 # The model's own service is the endpoint, not something it calls.
@@ -237,7 +242,7 @@ def _component(
 # 'a daily Flume job', 'our Luigi pipeline': a capitalised name the catalogue does not know,
 # in front of the word job, is the engine of that job.
 ENGINE_PHRASE = re.compile(
-    r"\b(?:a|an|the|our|their)\s+(?:[a-z-]+\s+){0,2}?(?P<name>[A-Z][A-Za-z0-9-]{2,30})\s+"
+    r"\b(?:[Aa]|[Aa]n|[Tt]he|[Oo]ur|[Tt]heir)\s+(?:[a-z-]+\s+){0,2}?(?P<name>[A-Z][A-Za-z0-9-]{2,30})\s+"
     r"(?:batch |streaming |stream )?(?:job|pipeline|DAG|workflow)s?\b"
 )
 

@@ -427,6 +427,8 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
         inputs = r.same_sentence(before, "sources", batch_kinds) + inputs
     if not inputs and role == "training":
         inputs = [x.tech.name for x in r.of_kind(*batch_kinds)]
+    if not inputs and role != "training":
+        inputs = _sources_by_word(r, segment)
     if (
         role in ("batch_inference", "materialization", "feature_batch")
         and inputs
@@ -453,6 +455,20 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
 EVERYTHING = re.compile(
     r"\b(?:lands?|loads?|copies|ingests?|collects?)\s+(?:everything|all of (?:it|them)|them|it)\b"
 )
+
+
+def _sources_by_word(r: Reading, text: str) -> list[str]:
+    """Sources named only by what they are whose naming word the job's words use ('counts the
+    share of all searches' ... 'the search logs'), when the job's sentence names no source."""
+    d = r.draft
+    out = []
+    for ident in d.ids("sources"):
+        if d.get(("sources", ident, "technology")) is not None:
+            continue
+        word = ident.split("_")[0]
+        if len(word) >= 5 and re.search(rf"\b{re.escape(word[:5])}\w*", text):
+            out.append(ident)
+    return out if len(out) == 1 else []
 
 
 def _landed_in(r: Reading, s: Sentence, offset: int, segment: str) -> list[str]:

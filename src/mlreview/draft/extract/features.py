@@ -255,6 +255,7 @@ def read(r: Reading) -> None:
     if budget:
         facts.append(budget)
     if not facts and not other and not listed:
+        only_input(r)
         return
     if other:
         _feature(r, other[0], facts)
@@ -266,6 +267,34 @@ def read(r: Reading) -> None:
             r.draft.notes[("features", one, "id")] = "note: one feature per window the text lists"
         if budget_note:
             r.draft.notes[("features", one, "freshness_budget")] = budget_note
+
+
+# 'The input is search behaviour': the model has one input, so it is the one that matters most.
+ONLY_INPUT = re.compile(
+    r"^\W*(?:the|its|the model'?s) (?:only |one |single |sole )?input (?:is|are)\s+"
+    r"(?:the |our |their )?(?P<what>[a-z][a-z-]+(?: [a-z][a-z-]+)?)\b"
+)
+
+
+def only_input(r: Reading) -> None:
+    """The one input the text says the model has: a feature of importance rank 1, from the
+    source whose naming word it shares."""
+    d = r.draft
+    for s in r.sents:
+        m = ONLY_INPUT.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()) or d.ids("features"):
+            continue
+        what = m.group("what")
+        ident = re.sub(r"[^a-z0-9]+", "_", what).strip("_")
+        words = quote(s, *m.span())
+        d.component("features", ident, words)
+        d.put(("features", ident, "importance_rank"), 1, words)
+        first = what.split()[0]
+        for source in d.ids("sources"):
+            if len(first) >= 4 and source.split("_")[0].startswith(first[:5]):
+                d.add_to(("features", ident, "sources"), source, words)
+        _unlogged(r, ident)
+        return
 
 
 def _important(feature_sents: list[Sentence]) -> Fact | None:
