@@ -450,6 +450,28 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
             d.add_to(("pipelines", ident, "outputs"), o, words)
     if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
         _feature_tables(r, ident, m.sentence)
+    if role in ("etl", "feature_batch") and not d.get(("pipelines", ident, "outputs")):
+        _unnamed_table(r, ident, m.sentence)
+
+
+# 'a MapReduce job counts ... and writes it to an internal table': a table the text does not
+# name, the job's output, where what it computed is read from (a store of kind warehouse).
+WRITES_TABLE = re.compile(
+    r"\b(?:writes?|loads?|saves?|puts?|stores?)\s+(?:it|them|the results?|that|those|the "
+    r"(?:counts?|shares?|totals?|aggregates?))\s+(?:to|into|in)\s+(?:a|an|our)\s+(?:(?:internal|"
+    r"new|separate|single|small|shared|big|plain)\s+)?table\b"
+)
+
+
+def _unnamed_table(r: Reading, job: str, s: Sentence) -> None:
+    m = WRITES_TABLE.search(s.lower)
+    if m is None or any(x.sentence is s and m.start() <= x.start < m.end() for x in r.found):
+        return
+    ident = f"{job}_table"
+    words = quote(s, *m.span())
+    r.draft.component("stores", ident, words, kind="warehouse")
+    r.draft.notes[("stores", ident, "id")] = "note: the text does not name this table"
+    r.draft.add_to(("pipelines", job, "outputs"), ident, words)
 
 
 EVERYTHING = re.compile(

@@ -289,6 +289,17 @@ def only_input(r: Reading) -> None:
         words = quote(s, *m.span())
         d.component("features", ident, words)
         d.put(("features", ident, "importance_rank"), 1, words)
+        tables = [
+            o
+            for p in d.ids("pipelines")
+            for o in d.get(("pipelines", p, "outputs")) or []
+            if d.get(("stores", o, "kind")) == "warehouse"
+        ]
+        if len(set(tables)) == 1:
+            d.put(("features", ident, "store"), tables[0], "")
+            d.notes[("features", ident, "store")] = "note: the one table a job writes"
+            _unlogged(r, ident)
+            return
         first = what.split()[0]
         for source in d.ids("sources"):
             if len(first) >= 4 and source.split("_")[0].startswith(first[:5]):
