@@ -764,7 +764,8 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "canary"),
-        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout|"
+        r"\b(?:releases?|rollouts?|deploys?|deployments?) (?:are|is) staged\b",
         sents,
     )
     for field in ("canary", "shadow"):
@@ -785,7 +786,8 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "auto_rollback"),
-        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically",
+        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically|"
+        r"\brollbacks? (?:is|are) automatic\b",
         sents,
     )
     _logging(r, key)
