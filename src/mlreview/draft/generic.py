@@ -273,12 +273,45 @@ def _engines(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     return out
 
 
+# A file a job regenerates and ships to where the model is served is a store serving reads:
+# 'a job regenerates that file every five minutes ... and the file is pushed to every machine'.
+SHIPPED_FILE = re.compile(
+    r"\b(?:the|that|this) file (?:is|gets|are) (?:pushed|shipped|distributed|copied|synced|"
+    r"deployed|sent|propagated)\b|\bfile (?:isn'?t|is not) a release\b"
+)
+FILE_PHRASE = re.compile(r"\b(?P<mod>[a-z][\w-]*)\s+file\b(?!\s+(?:system|share|format|name)s?\b)")
+
+
+def _files(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
+    """The one file the text says is shipped to serving, at each mention ('a feature file',
+    'that file', 'the file')."""
+    if not any(SHIPPED_FILE.search(s.lower) for s in sents):
+        return []
+    out: list[Mention] = []
+    tech: Technology | None = None
+    for s in sents:
+        for hit in FILE_PHRASE.finditer(s.lower):
+            mod = hit.group("mod")
+            if any(m.sentence is s and m.start < hit.end() and hit.start() < m.end for m in found):
+                continue
+            if tech is None:
+                if mod in NOT_NAMING or not DETERMINED.search(s.lower[: hit.start()]):
+                    continue
+                tech = Technology(name=f"{mod}_file", kind="online_store", from_text=True)
+            elif mod not in NOT_NAMING and not tech.name.startswith(mod):
+                continue  # another file
+            start = hit.start() if mod not in NOT_NAMING else hit.start() + len(mod) + 1
+            a, b = s.span(start, hit.end())
+            out.append(Mention(tech, s, start, hit.end(), s.text[a:b]))
+    return out
+
+
 def generic_mentions(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     """``found`` with a mention for each component named only by what it is, and for each
     engine the catalogue does not know that the text names as a job's."""
     made: dict[str, Technology] = {}
     heads: dict[str, list[str]] = {}
-    out = list(found) + _engines(sents, found)
+    out = list(found) + _engines(sents, found) + _files(sents, found)
     for s in sents:
         taken = [(m.start, m.end) for m in found if m.sentence is s]
         for hit in PHRASE.finditer(s.lower):

@@ -228,7 +228,8 @@ UNANNOUNCED = re.compile(
     r"\bnot on (?:any|the|a) (?:change|mailing|notification) list|\b(?:doesn'?t|does not|don'?t|"
     r"do not|never) (?:tell|warn|notify|inform) us (?:about|of|before) (?:\w+ )?changes|"
     r"\bwithout (?:telling|warning|notifying) us\b|\bwith no (?:data )?contract\b|"
-    r"\bno (?:data )?contract\b|\b(?:not|aren'?t|isn'?t) on any (?:[\w-]+ )?list\b"
+    r"\bno (?:data )?contract\b|\b(?:doesn'?t|does not|don'?t|do not|never) (?:coordinate|share|"
+    r"announce|discuss) (?:its|their) changes\b|\b(?:not|aren'?t|isn'?t) on any (?:[\w-]+ )?list\b"
 )
 
 

@@ -75,17 +75,7 @@ def read(r: Reading) -> None:
         d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
         _technology(r, ("sources", m.tech.name), m)
     _feeds(r)
-    for m in r.of_kind(*STORE_KINDS):
-        if _detail_of_previous(r, m):
-            continue
-        words = quote(m.sentence, m.start, m.end)
-        kind = STORE_KINDS[m.tech.kind]
-        if m.tech.kind == "feature_store" and not re.search(
-            r"online|serv|look ?up|real", m.sentence.lower
-        ):
-            kind = "offline"
-        d.component("stores", m.tech.name, words, kind=kind)
-        _technology(r, ("stores", m.tech.name), m)
+    _stores(r)
     for m in r.of_kind("serving_platform"):
         if m.tech.name in FUNCTIONS and FUNCTION_JOB.match(m.sentence.lower[m.end :]):
             _stream_job(r, m)  # 'a Lambda enriches them and writes velocity counters to DynamoDB'
@@ -222,6 +212,48 @@ READ_BACK = re.compile(
     r"^[^.;]{0,40}?\b(?:where\b[^.;]{0,40}?\bcomes? from|from which|(?:is|are) read|"
     r"(?:which|that) (?:training|the model|we) (?:reads?|loads?|uses?|trains? on))\b"
 )
+
+
+def _stores(r: Reading) -> None:
+    d = r.draft
+    for m in r.of_kind(*STORE_KINDS):
+        if _detail_of_previous(r, m):
+            continue
+        if m.tech.kind == "analytics_store" and d.has("sources", m.tech.name):
+            continue
+        if m.tech.kind == "analytics_store" and _queried_by_jobs(r, m):
+            d.component("sources", m.tech.name, quote(m.sentence, m.start, m.end), kind="database")
+            _technology(r, ("sources", m.tech.name), m)
+            continue
+        words = quote(m.sentence, m.start, m.end)
+        kind = STORE_KINDS[m.tech.kind]
+        if m.tech.kind == "feature_store" and not re.search(
+            r"online|serv|look ?up|real", m.sentence.lower
+        ):
+            kind = "offline"
+        d.component("stores", m.tech.name, words, kind=kind)
+        _technology(r, ("stores", m.tech.name), m)
+
+
+QUERIED = re.compile(r"\b(?:query|queries|queried) (?:against|on|of|to)\s+(?:the\s+|our\s+)?$")
+PER_REQUEST = re.compile(r"\b(?:per|each|every|on every) (?:request|call|prediction|lookup)\b")
+
+
+def _queried_by_jobs(r: Reading, m: Mention) -> bool:
+    """An analytics store the text only names as what a query runs against, never per request
+    ('a job regenerates that file from a query against ClickHouse'): a source the job reads."""
+    if any(x.tech.name == m.tech.name for x in r.found[: r.found.index(m)]):
+        return False
+    mentions = [
+        x
+        for x in r.found
+        if x.tech.name == m.tech.name and not re.match(r"\s+team\b", x.sentence.lower[x.end :])
+    ]  # 'the ClickHouse team' names its owners, not a use
+    return all(
+        QUERIED.search(x.sentence.lower[max(0, x.start - 30) : x.start])
+        and not PER_REQUEST.search(x.sentence.lower)
+        for x in mentions
+    )
 
 
 def _written_object_store(r: Reading, m: Mention) -> bool:

@@ -62,6 +62,7 @@ def jobs_by_their_noun(r: Reading) -> None:
     d = r.draft
     _consumers(r)
     _writers(r)
+    _file_jobs(r)
     for s, m in _without_engine(r, JOB_NOUN):
         cadence = find_cadence(s.lower, s)
         if cadence is None or cadence[0] == "continuous":
@@ -81,6 +82,55 @@ def jobs_by_their_noun(r: Reading) -> None:
         if source:
             d.add_to(("pipelines", ident, "inputs"), source, words)
         times(r, ("pipelines", ident), s)
+
+
+# A job that regenerates a file serving loads: 'a job regenerates that file every five minutes
+# from a query against ClickHouse'.
+FILE_JOB = re.compile(
+    r"\b(?:a|an|the|our)\s+(?:[\w-]+\s+)?(?:job|script|process|cron ?job)\s+(?:re)?(?:generates|"
+    r"builds|writes|produces|creates)\s+(?:that|the|this|a|an|our)\s+(?:[\w-]+\s+)?file\b"
+)
+
+
+def _file_jobs(r: Reading) -> None:
+    d = r.draft
+    for s, m in _without_engine(r, FILE_JOB):
+        files = [
+            x.tech.name
+            for x in r.found
+            if x.sentence is s and x.tech.name.endswith("_file") and d.has("stores", x.tech.name)
+        ]
+        cadence = find_cadence(s.lower, s)
+        if not files or cadence is None:
+            continue
+        ident = f"{files[0]}_job"
+        if d.has("pipelines", ident):
+            continue
+        words = quote(s, *m.span())
+        d.component("pipelines", ident, words, kind="etl")
+        d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+        d.add_to(("pipelines", ident, "outputs"), files[0], words)
+        for x in r.found:
+            if x.sentence is s and x.start > m.end() and d.has("sources", x.tech.name):
+                d.add_to(("pipelines", ident, "inputs"), x.tech.name, words)
+        _file_unchecked(r, ident)
+
+
+# "There's no check on the generated file before it ships": no check of any kind on its output.
+NO_FILE_CHECK = re.compile(
+    r"\bno (?:check|checks|validation|test)s? (?:on|of) (?:the |that |this )?(?:[\w-]+ )?file\b|"
+    r"\bfile (?:is|gets) (?:not|never) (?:checked|validated)\b"
+)
+
+
+def _file_unchecked(r: Reading, job: str) -> None:
+    for s in r.sents:
+        m = NO_FILE_CHECK.search(s.lower)
+        if m:
+            words = quote(s, *m.span())
+            for field in ("schema", "ranges", "distribution", "blocking"):
+                r.draft.put(("pipelines", job, "validation", field), False, words)
+            return
 
 
 def _writers(r: Reading) -> None:

@@ -1038,7 +1038,8 @@ def _logging(r: Reading, key: tuple[str, ...]) -> None:
             said = not (denied or not_done or s.negated(m.start(), m.end()))
             r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
         share = re.search(
-            r"\bfor (?P<pct>\d+(?:\.\d+)?)\s*% of (?:requests|traffic|calls)|"
+            r"\b(?:for|samples?|sampling|keeps?) (?P<pct>\d+(?:\.\d+)?)\s*% of "
+            r"(?:requests|traffic|calls)|"
             r"\b(?:only )?(?:1|one) (?:request )?in (?P<n>\d+)\b",
             s.lower,
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import first, first_stated, quote, quote_found
-from mlreview.draft.extract.reading import Reading
-from mlreview.draft.prose import NUMBER, number
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
+from mlreview.draft.prose import NUMBER, Sentence, number
 
 DOMAINS: tuple[tuple[str, str, str], ...] = (
     (r"fraud|chargeback", "fraud-detection", "classification"),
@@ -46,7 +46,7 @@ def read(r: Reading) -> None:
         d.notes[("system", "name")] = "placeholder: the text names no system; rename it"
     if decision:
         d.put(("system", "decision", "type"), decision, words)
-    owner = first(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b", r.sents)
+    owner = _system_owner(r)
     if owner:
         d.put(("system", "owner"), owner[1].group(1), quote_found(owner))
     crit = first(r"\b(?:business|mission|revenue|safety)[- ]critical\b", r.sents)
@@ -195,3 +195,23 @@ def _traffic(r: Reading) -> None:
         else:
             value = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))
+
+
+OWNED_BY = re.compile(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b")
+
+
+def _system_owner(r: Reading) -> tuple[Sentence, re.Match[str]] | None:
+    """Who owns the system: an 'owned by the X team' not said of a data component named just
+    before it ('ClickHouse metadata owned by the data-platform team' is ClickHouse's owner)."""
+    for s in r.sents:
+        for m in OWNED_BY.finditer(s.lower):
+            near = [
+                x
+                for x in r.found
+                if x.sentence is s
+                and m.start() - 40 <= x.end <= m.start()
+                and (x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS)
+            ]
+            if not near:
+                return s, m
+    return None
