@@ -24,7 +24,11 @@ DOMAINS: tuple[tuple[str, str, str], ...] = (
         "ranking",
     ),
     (r"search rank|ranking|ranker|re-?rank", "ranking", "ranking"),
-    (r"forecast|demand planning", "forecasting", "forecast"),
+    (
+        r"forecast|demand planning|\b(?:weekly|daily|monthly|hourly) estimates? of\b",
+        "forecasting",
+        "forecast",
+    ),
     (r"pricing|price prediction|\beta\b|delivery time", "pricing", "regression"),
     (r"click[- ]through|\bctr\b|ad (?:ranking|click)", "ads-ctr", "ranking"),
 )
@@ -36,7 +40,7 @@ def read(r: Reading) -> None:
     hits = [
         (f[0].start + f[1].start(), i, f)
         for i, (p, _, _) in enumerate(DOMAINS)
-        if (f := first(p, r.sents))
+        if (f := _outside_brackets(p, r.sents))
     ]
     if hits:
         _, i, found = min(hits)
@@ -195,6 +199,18 @@ def _traffic(r: Reading) -> None:
         else:
             value = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))
+
+
+def _outside_brackets(pattern: str, sents: list[Sentence]) -> tuple[Sentence, re.Match[str]] | None:
+    """The first match of ``pattern`` not inside brackets: '(suggestions, ranking, health
+    answers)' lists what another product does, not this system's domain."""
+    regex = re.compile(pattern)
+    for s in sents:
+        for m in regex.finditer(s.lower):
+            before = s.lower[: m.start()]
+            if before.count("(") <= before.count(")"):
+                return s, m
+    return None
 
 
 OWNED_BY = re.compile(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b")
