@@ -14,7 +14,9 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("monitoring", "skew", "training_serving"),
         r"training[- /]serving skew|\bcompares? the logged|"
-        r"\bongoing comparison|\bcompare (?:the )?logged|\bskew (?:check|monitor)",
+        r"\bongoing comparison|\bcompare (?:the )?logged|\bskew (?:check|monitor)|"
+        # 'Nothing compares the server's attributes with the training environment's'
+        r"\bcompares? (?:the )?[\w'-]+ (?:attributes|features|inputs|values) with\b",
     ),
     (
         ("monitoring", "quality", "label_based"),
@@ -63,13 +65,14 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 CONTEXT = re.compile(
     r"monitor|alert|alarm|dashboard|\bpag(?:e|ed|es|ing)\b|grafana|datadog|cloudwatch|prometheus|"
-    r"\btrack\w*|report|notebook|\bcheck|compare|looks at|eyeball|on-call|drift|\bsre\b"
+    r"\btrack\w*|report|notebook|\bcheck|compare|looks at|eyeball|on-call|drift|\bsre\b|"
+    r"\blooked at\b|\bby hand\b|\breviewed against\b"
 )
 ALERT = re.compile(r"\balert\w*|\balarms?\b|\bpag(?:e|ed|es|ing)\b|\bon-call\b|pagerduty")
 DASHBOARD = re.compile(r"dashboard")
 MANUAL = re.compile(
     r"\breport\b|notebook|\bby the [\w -]*team\b|\bmonthly\b|\bweekly\b|\breview\w*|"
-    r"\blooks? at\b|eyeball|by hand|meeting|manual\w*|"
+    r"\blooks? at\b|\blooked at\b|eyeball|by hand|meeting|manual\w*|\breviewed\b|"
     r"\bnotice\b|\bsometimes\b|\bcomputes?\b"
 )
 SILENT = re.compile(
