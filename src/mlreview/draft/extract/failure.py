@@ -354,7 +354,7 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
             r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
             r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
             r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"
-            r"lookups?|calls?|gets?)\b",
+            r"lookups?|calls?|(?:multi-?)?gets?)\b",
             low,
         )
         if c and not s.negated(c.start(), c.end()):
