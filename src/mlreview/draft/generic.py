@@ -20,9 +20,12 @@ HEADS = {
     "table": "warehouse",
     "service": "online_api",
     "api": "external_api",
+    "lake": "object_store",
+    "log": "warehouse",
+    "logs": "warehouse",
 }
 PHRASE = re.compile(
-    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api)s?\b"
+    r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>store|cache|database|db|table|service|api|lake|logs|log)s?\b"
     r"(?!\s+(?:archive|pages?|layer|cluster|schema|owners?|team|names?|keys?|partitions?|files?|"
     r"dumps?|exports?|snapshots?|copy|copies|fronts?|listings?)\b)"
     r"(?:\s+of\s+(?:[\w-]+\s+)?(?P<of>[a-z]{4,}))?"
@@ -99,6 +102,9 @@ NOT_NAMING = frozenset(
         "global",
         "whole",
         "entire",
+        "live",
+        "current",
+        "latest",
     ]
 )
 # The model's own service is the endpoint, not something it calls.
@@ -143,6 +149,12 @@ FROM_VENDOR = re.compile(
 )
 # An API named by the organisation whose it is: 'from the credit bureau's batch API' (bureau_api).
 OWNERS_API = re.compile(r"\b(?P<owner>[a-z]{3,})'s\s+(?:[\w-]+\s+)?$")
+# An API others send this system data through is theirs to feed, a source: 'advertisers send us
+# install events through the postback API'.
+SENT_THROUGH = re.compile(
+    r"\b(?:send|sends|sent|post|posts|posted|push|pushes|pushed|report|reports|upload|uploads)\s+"
+    r"(?:us|to us)\b[^.;]{0,120}?\b(?:through|via|to|into|over)\s+(?:a|an|the|our|their)\s+$"
+)
 CONNECTIVES = frozenset(["also", "and", "plus", "then", "too"])
 DEFINITE = re.compile(r"\b(?:the|that|this|their|its)\s+(?:[\w-]+\s+)?$")
 
@@ -200,6 +212,12 @@ def _component(
     same = _same_noun(known, mod)
     if head == "api" and same and DEFINITE.search(s.lower[:a]):
         return same  # 'weather from a third-party API' ... 'if the weather API is down'
+    if (
+        head == "api"
+        and mod not in NOT_NAMING
+        and SENT_THROUGH.search(s.lower[max(0, a - 160) : a])
+    ):
+        return _ident(mod, head, None)  # 'partners send us their events through the postback API'
     if head == "api" and mod not in VENDOR:
         return None  # 'the scoring API' is the endpoint; a vendor's or a third party's is a source
     if head == "api":
@@ -224,7 +242,7 @@ def _component(
 # 'a daily Flume job', 'our Luigi pipeline': a capitalised name the catalogue does not know,
 # in front of the word job, is the engine of that job.
 ENGINE_PHRASE = re.compile(
-    r"\b(?:a|an|the|our|their)\s+(?:[a-z-]+\s+){0,2}?(?P<name>[A-Z][A-Za-z0-9-]{2,30})\s+"
+    r"\b(?:[Aa]|[Aa]n|[Tt]he|[Oo]ur|[Tt]heir)\s+(?:[a-z-]+\s+){0,2}?(?P<name>[A-Z][A-Za-z0-9-]{2,30})\s+"
     r"(?:batch |streaming |stream )?(?:job|pipeline|DAG|workflow)s?\b"
 )
 
@@ -255,12 +273,45 @@ def _engines(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     return out
 
 
+# A file a job regenerates and ships to where the model is served is a store serving reads:
+# 'a job regenerates that file every five minutes ... and the file is pushed to every machine'.
+SHIPPED_FILE = re.compile(
+    r"\b(?:the|that|this) file (?:is|gets|are) (?:pushed|shipped|distributed|copied|synced|"
+    r"deployed|sent|propagated)\b|\bfile (?:isn'?t|is not) a release\b"
+)
+FILE_PHRASE = re.compile(r"\b(?P<mod>[a-z][\w-]*)\s+file\b(?!\s+(?:system|share|format|name)s?\b)")
+
+
+def _files(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
+    """The one file the text says is shipped to serving, at each mention ('a feature file',
+    'that file', 'the file')."""
+    if not any(SHIPPED_FILE.search(s.lower) for s in sents):
+        return []
+    out: list[Mention] = []
+    tech: Technology | None = None
+    for s in sents:
+        for hit in FILE_PHRASE.finditer(s.lower):
+            mod = hit.group("mod")
+            if any(m.sentence is s and m.start < hit.end() and hit.start() < m.end for m in found):
+                continue
+            if tech is None:
+                if mod in NOT_NAMING or not DETERMINED.search(s.lower[: hit.start()]):
+                    continue
+                tech = Technology(name=f"{mod}_file", kind="online_store", from_text=True)
+            elif mod not in NOT_NAMING and not tech.name.startswith(mod):
+                continue  # another file
+            start = hit.start() if mod not in NOT_NAMING else hit.start() + len(mod) + 1
+            a, b = s.span(start, hit.end())
+            out.append(Mention(tech, s, start, hit.end(), s.text[a:b]))
+    return out
+
+
 def generic_mentions(sents: list[Sentence], found: list[Mention]) -> list[Mention]:
     """``found`` with a mention for each component named only by what it is, and for each
     engine the catalogue does not know that the text names as a job's."""
     made: dict[str, Technology] = {}
     heads: dict[str, list[str]] = {}
-    out = list(found) + _engines(sents, found)
+    out = list(found) + _engines(sents, found) + _files(sents, found)
     for s in sents:
         taken = [(m.start, m.end) for m in found if m.sentence is s]
         for hit in PHRASE.finditer(s.lower):

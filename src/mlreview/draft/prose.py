@@ -423,10 +423,15 @@ def _patterns() -> list[tuple[str, re.Pattern[str], Technology]]:
     return out
 
 
+# English words one slip from a technology's name are that word, not a misspelt name ('bot
+# behaviour changes fast' names no Feast; 'a full scan' no FAISS).
+ENGLISH_NEAR_NAMES = frozenset(["fast", "feat", "feats", "scalar", "scan", "transform"])
+
+
 @cache
 def _typo_of(word: str) -> Technology | None:
     """The single-word technology ``word`` is a misspelling of, if any."""
-    if len(word) < 4 or word in catalogue():
+    if len(word) < 4 or word in catalogue() or word in ENGLISH_NEAR_NAMES:
         return None
     for name, tech in _names():
         if name[0] == word[0] and " " not in name and "-" not in name and _typo(word, name):

@@ -32,7 +32,10 @@ OWNER = re.compile(
     r"(?:\s+team)?(?=\s*[,.;)]|\s+(?:and|but|not|who|which|via|through)\b|$)|"
     r"\b(?:the )?(?P<owner2>[\w -]{2,30}?) team (?:owns|maintains|runs)\b|"
     r"\b(?:that|which) (?:the|our) (?P<owner3>[\w-]+(?: [\w-]+)?) team (?:writes|produces|"
-    r"publishes|loads|fills|updates|sends)\b"
+    r"publishes|loads|fills|updates|sends)\b|"
+    # 'The logs belong to the Search organisation'
+    r"\b(?:belongs?|belonged) to (?:the )?(?P<owner4>[\w&' -]{2,40}?)(?:\s+(?:team|organi[sz]ation|"
+    r"org|group|department))?(?=\s*[,.;)]|\s+(?:and|but|which|who)\b|$)"
 )
 NOT_OURS = re.compile(
     r"\bnot us\b|\bnot ours\b|\bwe (?:don'?t|do not) own\b|\bwhich they own\b|\bthey own\b|"
@@ -164,18 +167,51 @@ def _ttl_zones(r: Reading, section: str, ident: str, s: Sentence, names: set[str
         d.put((section, ident, "zones"), zones, quote(s, *found.span()))
 
 
+# Who sends the data: the subject of 'send us' before the source's name.
+SENDER = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but)\s+)(?P<who>(?:the |our |their )?(?:[a-z][a-z-]+ )?[a-z][a-z-]+)"
+    r"(?: and (?:their|the|our) [a-z][a-z -]{2,30}?)?\s+(?:send|sends|post|posts|push|pushes|"
+    r"upload|uploads)\s+(?:us|to us)\b[^.;]{0,120}$"
+)
+
+
+def _owned_by(
+    r: Reading, ident: str, mention: Mention, sources: set[str]
+) -> tuple[Sentence, re.Match[str]] | None:
+    """The owner stated at the first mention of ``ident`` that states one."""
+    for x in r.found[r.found.index(mention) :]:
+        if x.tech.name != ident:
+            continue
+        m = OWNER.search(x.sentence.lower, x.start)
+        if m and _nearest(r, x.sentence, m.start(), sources) == ident:
+            return x.sentence, m
+    return None
+
+
 def _owner(r: Reading, ident: str, mention: Mention, sources: set[str]) -> None:
     d = r.draft
     s = mention.sentence
-    m = OWNER.search(s.lower, mention.start)
-    if m and _nearest(r, s, m.start(), sources) == ident:
-        owner = (m.group("owner") or m.group("owner2") or m.group("owner3")).strip()
+    stated = _owned_by(r, ident, mention, sources)
+    m = stated[1] if stated else None
+    if stated and m:
+        s = stated[0]
+        owner = (
+            m.group("owner") or m.group("owner2") or m.group("owner3") or m.group("owner4")
+        ).strip()
         owner = re.split(r"\b(?:the|a|an|our|their)\s+", owner)[-1]  # 'a service the geo team'
         if re.search(r"\b(?:another|other|different|some)\b", owner):
             d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
         elif owner not in ("us", "we", "our team", "me"):
             d.put(("sources", ident, "owner"), owner, quote(s, *m.span()))
             d.put(("sources", ident, "owned_by_model_team"), False, quote(s, *m.span()))
+    s = mention.sentence
+    sender = SENDER.search(s.lower[: mention.start])
+    if sender and not m and sender.group("who") not in ("we", "our team", "our own"):
+        # 'advertisers and their partners send us events through the postback API': theirs
+        who = re.sub(r"^(?:the|our|their|its)\s+", "", sender.group("who"))
+        quoted = quote(s, sender.start("who"), sender.end())
+        d.put(("sources", ident, "owner"), who, quoted)
+        d.put(("sources", ident, "owned_by_model_team"), False, quoted)
     _contract(r, ident, sources)
     for x in r.found:
         if x.tech.name != ident:
@@ -192,7 +228,8 @@ UNANNOUNCED = re.compile(
     r"\bnot on (?:any|the|a) (?:change|mailing|notification) list|\b(?:doesn'?t|does not|don'?t|"
     r"do not|never) (?:tell|warn|notify|inform) us (?:about|of|before) (?:\w+ )?changes|"
     r"\bwithout (?:telling|warning|notifying) us\b|\bwith no (?:data )?contract\b|"
-    r"\bno (?:data )?contract\b"
+    r"\bno (?:data )?contract\b|\b(?:doesn'?t|does not|don'?t|do not|never) (?:coordinate|share|"
+    r"announce|discuss) (?:its|their) changes\b|\b(?:not|aren'?t|isn'?t) on any (?:[\w-]+ )?list\b"
 )
 
 

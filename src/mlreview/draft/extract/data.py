@@ -75,17 +75,7 @@ def read(r: Reading) -> None:
         d.component("sources", m.tech.name, words, kind=SOURCE_KINDS[m.tech.kind])
         _technology(r, ("sources", m.tech.name), m)
     _feeds(r)
-    for m in r.of_kind(*STORE_KINDS):
-        if _detail_of_previous(r, m):
-            continue
-        words = quote(m.sentence, m.start, m.end)
-        kind = STORE_KINDS[m.tech.kind]
-        if m.tech.kind == "feature_store" and not re.search(
-            r"online|serv|look ?up|real", m.sentence.lower
-        ):
-            kind = "offline"
-        d.component("stores", m.tech.name, words, kind=kind)
-        _technology(r, ("stores", m.tech.name), m)
+    _stores(r)
     for m in r.of_kind("serving_platform"):
         if m.tech.name in FUNCTIONS and FUNCTION_JOB.match(m.sentence.lower[m.end :]):
             _stream_job(r, m)  # 'a Lambda enriches them and writes velocity counters to DynamoDB'
@@ -108,7 +98,8 @@ def read(r: Reading) -> None:
         else:
             _stream_job(r, m)
     done: set[tuple[int, str]] = set()
-    for m in sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index):
+    engines = sorted([*r.of_kind(*BATCH_ENGINES), *batch_runs], key=r.found.index)
+    for m in engines:
         if _refers_back(r, m) or _engine_denied(r, m):
             continue
         listed = items(r, m.sentence)
@@ -116,11 +107,12 @@ def read(r: Reading) -> None:
             _listed_job(r, m, name, sents)
         if listed:
             continue
-        for role, offset, segment in _roles(m.sentence):
+        for role, offset, segment in _roles(m.sentence, _own_stretch(m, engines)):
             if (m.sentence.start, role) not in done:
                 done.add((m.sentence.start, role))
                 _batch_job(r, m, role, offset, segment)
     _rebuilt(r)
+    trained_on_landed(r)
     _availability(r)
 
 
@@ -211,7 +203,8 @@ def _rebuilt(r: Reading) -> None:
 # object store it keeps there; the store is where its output lives, not where its data comes from.
 WRITES_INTO = re.compile(
     r"\b(?:writes?|written|saves?|saved|archives?|archived|dumps?|dumped)\b[^.;:]{0,60}?"
-    r"\b(?:to|into)\s+(?:an?\s+|the\s+|our\s+)?$"
+    r"\b(?:to|into)\s+(?:an?\s+|the\s+|our\s+)?$|"
+    r"\b(?:lands?|landed|landing)\b[^.;:]{0,40}?\b(?:in|into|to)\s+(?:an?\s+|the\s+|our\s+)?$"
 )
 READ_FROM = re.compile(r"\b(?:from|off|out of|reads?|loads?|pulls?)\s+(?:an?\s+|the\s+|our\s+)?$")
 # '... archived to Blob Storage, which is where training data comes from': read back after all.
@@ -219,6 +212,48 @@ READ_BACK = re.compile(
     r"^[^.;]{0,40}?\b(?:where\b[^.;]{0,40}?\bcomes? from|from which|(?:is|are) read|"
     r"(?:which|that) (?:training|the model|we) (?:reads?|loads?|uses?|trains? on))\b"
 )
+
+
+def _stores(r: Reading) -> None:
+    d = r.draft
+    for m in r.of_kind(*STORE_KINDS):
+        if _detail_of_previous(r, m):
+            continue
+        if m.tech.kind == "analytics_store" and d.has("sources", m.tech.name):
+            continue
+        if m.tech.kind == "analytics_store" and _queried_by_jobs(r, m):
+            d.component("sources", m.tech.name, quote(m.sentence, m.start, m.end), kind="database")
+            _technology(r, ("sources", m.tech.name), m)
+            continue
+        words = quote(m.sentence, m.start, m.end)
+        kind = STORE_KINDS[m.tech.kind]
+        if m.tech.kind == "feature_store" and not re.search(
+            r"online|serv|look ?up|real", m.sentence.lower
+        ):
+            kind = "offline"
+        d.component("stores", m.tech.name, words, kind=kind)
+        _technology(r, ("stores", m.tech.name), m)
+
+
+QUERIED = re.compile(r"\b(?:query|queries|queried) (?:against|on|of|to)\s+(?:the\s+|our\s+)?$")
+PER_REQUEST = re.compile(r"\b(?:per|each|every|on every) (?:request|call|prediction|lookup)\b")
+
+
+def _queried_by_jobs(r: Reading, m: Mention) -> bool:
+    """An analytics store the text only names as what a query runs against, never per request
+    ('a job regenerates that file from a query against ClickHouse'): a source the job reads."""
+    if any(x.tech.name == m.tech.name for x in r.found[: r.found.index(m)]):
+        return False
+    mentions = [
+        x
+        for x in r.found
+        if x.tech.name == m.tech.name and not re.match(r"\s+team\b", x.sentence.lower[x.end :])
+    ]  # 'the ClickHouse team' names its owners, not a use
+    return all(
+        QUERIED.search(x.sentence.lower[max(0, x.start - 30) : x.start])
+        and not PER_REQUEST.search(x.sentence.lower)
+        for x in mentions
+    )
 
 
 def _written_object_store(r: Reading, m: Mention) -> bool:
@@ -275,11 +310,43 @@ def _detail_of_previous(r: Reading, m: Mention) -> bool:
     return bool(re.fullmatch(r"\s*\(\s*(?:[\w-]+\s+){0,2}", between))
 
 
-def _roles(s: Sentence) -> list[tuple[str, int, str]]:
-    """(role, offset, text) for each kind of job the sentence describes; a sentence that
-    names an engine without a job (e.g. 'data lives in Delta Lake on Databricks') has none."""
+OWN_JOB = re.compile(
+    r"\s+(?:batch |streaming |stream )?(?:jobs?|dags?|flows?|pipelines?|workflows?)\b"
+)
+
+
+def _own_stretch(m: Mention, engines: list[Mention]) -> tuple[int, int] | None:
+    """The part of its sentence that is ``m``'s job when the sentence names jobs on several
+    engines, each in a part of its own ('An hourly Spark job lands the events in the lake, and
+    a daily Kubeflow job retrains the model'): from its part to the next engine's. None when the
+    sentence names one engine, or several in one part ('an Airflow DAG runs a Spark job')."""
+    parts = segments(m.sentence)
+
+    def part(x: Mention) -> int:
+        return max(i for i, (o, _) in enumerate(parts) if o <= x.start)
+
+    same = [x for x in engines if x.sentence is m.sentence]
+    here = sorted({part(x) for x in same})
+    if len(here) < 2 or len({x.tech.name for x in same}) < 2:
+        return None
+    if not all(OWN_JOB.match(m.sentence.lower, x.end) for x in same):
+        return None  # 'an Airflow DAG pulls them, builds features with dbt': one job
+    own = part(m)
+    later = [i for i in here if i > own]
+    lo = 0 if own == here[0] else parts[own][0]
+    hi = parts[later[0]][0] if later else len(m.sentence.lower)
+    return lo, hi
+
+
+def _roles(s: Sentence, stretch: tuple[int, int] | None = None) -> list[tuple[str, int, str]]:
+    """(role, offset, text) for each kind of job the sentence describes (in ``stretch`` of it,
+    when given); a sentence that names an engine without a job (e.g. 'data lives in Delta Lake
+    on Databricks') has none."""
     out: list[tuple[str, int, str]] = []
+    lo, hi = stretch or (0, len(s.lower))
     for offset, segment in segments(s):
+        if not lo <= offset < hi:
+            continue
         for role, pattern in ROLES:
             if re.search(pattern, segment) and role not in [r for r, _, _ in out]:
                 out.append((role, offset, segment))
@@ -291,8 +358,8 @@ def _roles(s: Sentence) -> list[tuple[str, int, str]]:
         out = [min(out, key=lambda r: order.index(r[0]))]
     if out:
         return out
-    if JOB_WORDS.search(s.lower):
-        return [("etl", 0, s.lower)]
+    if JOB_WORDS.search(s.lower[lo:hi]):
+        return [("etl", lo, s.lower[lo:hi])]
     return []
 
 
@@ -392,12 +459,21 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
         inputs = r.same_sentence(before, "sources", batch_kinds) + inputs
     if not inputs and role == "training":
         inputs = [x.tech.name for x in r.of_kind(*batch_kinds)]
+    if not inputs and role != "training":
+        inputs = _sources_by_word(r, segment)
     if (
         role in ("batch_inference", "materialization", "feature_batch")
         and inputs
         and re.search(r"(?:writ|push|fill|load|sav)\w* [^.;]*\b(?:to|into)\b", m.sentence.lower)
     ):
         inputs = [i for i in inputs if f"to {i}" not in m.sentence.lower]
+    landed = _landed_in(r, m.sentence, offset, segment) if role == "etl" else []
+    if landed:
+        # 'An hourly Spark job lands everything in the event lake': what it reads is what the
+        # sentences before it named, and the store it lands in is its output
+        inputs = [i for i in inputs if i not in landed] or _named_before(r, m.sentence)
+        for o in landed:
+            d.add_to(("pipelines", ident, "outputs"), o, words)
     if role != "batch_inference" or not re.search(r"(?:writ|push)\w*", m.sentence.lower):
         for i in dict.fromkeys(inputs):
             d.add_to(("pipelines", ident, "inputs"), i, words)
@@ -406,6 +482,94 @@ def _batch_job(r: Reading, m: Mention, role: str, offset: int, segment: str) -> 
             d.add_to(("pipelines", ident, "outputs"), o, words)
     if role == "feature_batch" and not d.get(("pipelines", ident, "outputs")):
         _feature_tables(r, ident, m.sentence)
+    if role in ("etl", "feature_batch") and not d.get(("pipelines", ident, "outputs")):
+        _unnamed_table(r, ident, m.sentence)
+
+
+# 'a MapReduce job counts ... and writes it to an internal table': a table the text does not
+# name, the job's output, where what it computed is read from (a store of kind warehouse).
+WRITES_TABLE = re.compile(
+    r"\b(?:writes?|loads?|saves?|puts?|stores?)\s+(?:it|them|the results?|that|those|the "
+    r"(?:counts?|shares?|totals?|aggregates?))\s+(?:to|into|in)\s+(?:a|an|our)\s+(?:(?:internal|"
+    r"new|separate|single|small|shared|big|plain)\s+)?table\b"
+)
+
+
+def _unnamed_table(r: Reading, job: str, s: Sentence) -> None:
+    m = WRITES_TABLE.search(s.lower)
+    if m is None or any(x.sentence is s and m.start() <= x.start < m.end() for x in r.found):
+        return
+    ident = f"{job}_table"
+    words = quote(s, *m.span())
+    r.draft.component("stores", ident, words, kind="warehouse")
+    r.draft.notes[("stores", ident, "id")] = "note: the text does not name this table"
+    r.draft.add_to(("pipelines", job, "outputs"), ident, words)
+
+
+EVERYTHING = re.compile(
+    r"\b(?:lands?|loads?|copies|ingests?|collects?)\s+(?:everything|all of (?:it|them)|them|it)\b"
+)
+
+
+def _sources_by_word(r: Reading, text: str) -> list[str]:
+    """Sources named only by what they are whose naming word the job's words use ('counts the
+    share of all searches' ... 'the search logs'), when the job's sentence names no source."""
+    d = r.draft
+    out = []
+    for ident in d.ids("sources"):
+        if d.get(("sources", ident, "technology")) is not None:
+            continue
+        word = ident.split("_")[0]
+        if len(word) >= 5 and re.search(rf"\b{re.escape(word[:5])}\w*", text):
+            out.append(ident)
+    return out if len(out) == 1 else []
+
+
+def _landed_in(r: Reading, s: Sentence, offset: int, segment: str) -> list[str]:
+    """The object stores a job's part of ``s`` says it writes or lands data in."""
+    return [
+        x.tech.name
+        for x in r.found
+        if x.sentence is s
+        and offset <= x.start < offset + len(segment)
+        and r.draft.get(("stores", x.tech.name, "kind")) == "object_store"
+    ]
+
+
+def _named_before(r: Reading, s: Sentence) -> list[str]:
+    """The sources of the three sentences before ``s`` when ``s`` says its job takes 'everything'
+    or 'them'."""
+    if not EVERYTHING.search(s.lower):
+        return []
+    i = r.sents.index(s)
+    before = {id(b) for b in r.sents[max(0, i - 3) : i]}
+    return list(
+        dict.fromkeys(
+            x.tech.name
+            for x in r.found
+            if id(x.sentence) in before and r.draft.has("sources", x.tech.name)
+        )
+    )
+
+
+def trained_on_landed(r: Reading) -> None:
+    """A training job whose inputs the text does not name trains on what the system's own jobs
+    land in object stores ('lands everything in the event lake, and a daily job retrains the
+    model')."""
+    d = r.draft
+    landed = [
+        o
+        for p in d.ids("pipelines")
+        if d.get(("pipelines", p, "kind")) == "etl"
+        for o in d.get(("pipelines", p, "outputs")) or []
+        if d.get(("stores", o, "kind")) == "object_store"
+    ]
+    for p in d.ids("pipelines"):
+        if d.get(("pipelines", p, "kind")) == "training" and not d.get(("pipelines", p, "inputs")):
+            for o in dict.fromkeys(landed):
+                d.add_to(("pipelines", p, "inputs"), o, "")
+            if landed:
+                d.notes[("pipelines", p, "inputs")] = "note: what the text's jobs land for it"
 
 
 def _listed_job(r: Reading, m: Mention, name: str, sents: list[Sentence]) -> None:

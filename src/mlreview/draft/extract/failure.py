@@ -21,6 +21,7 @@ CONDITION = re.compile(
     r"(?P<event>(?:down|slow|unavailable|unreachable|offline|fails?|failing|errors?|"
     r"times? out|timed out|stops|goes down|is late|arrives? late|"
     r"(?:does ?n[o']?t|does not|did ?n[o']?t|cannot|can'?t) (?:answer|respond|reply)|"
+    r"(?:cannot|can'?t|couldn'?t|fails? to) (?:load|read|fetch|open|parse)|"
     r"takes longer than|isn'?t updated|is not updated|(?:is |are )?missing|lost|stale)"
     r"\b)"
 )
@@ -51,7 +52,11 @@ ENDPOINT_FALLBACKS: tuple[tuple[str, str], ...] = (
     ),
 )
 DEPENDENCY_FALLBACKS: tuple[tuple[str, str], ...] = (
-    ("fail", r"\bfail(?:s|ing)? (?:the request|closed)|returns? an error|\breject"),
+    (
+        "fail",
+        r"\bfail(?:s|ing)? (?:the request|closed)|returns? an error|\breject|\berrors? out\b|"
+        r"\brequests? (?:errors?|fails?)\b",
+    ),
     ("skip", r"\bskip\w*|without (?:retrieval|those|the|it)\b|leave [\w ]{0,20}null|\bnull\b"),
     (
         "cache",
@@ -127,6 +132,7 @@ def conditions(r: Reading) -> list[tuple[Sentence, re.Match[str], str]]:
     return out
 
 
+LOAD_EVENT = re.compile(r"(?:cannot|can'?t|couldn'?t|fails? to) (?:load|read|fetch|open|parse)")
 SUBJECT_KINDS = {
     "stream": ("stream",),
     "topic": ("stream",),
@@ -348,7 +354,7 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
             r"(?:per|a|each)\s+(?:request|search|call|query)|\b(?:reads?|queries|calls?|hits?)\s+"
             r"(?:[\w-]+\s+){0,2}?(?P<n3>\d+)\s+times\b|\b(?:does|makes|issues|performs|do|"
             r"call\w*)\s+(?:about\s+|~|roughly\s+)?(?P<n2>\d+)\s+(?:[\w-]+\s+){0,2}?(?:reads?|queries|"
-            r"lookups?|calls?|gets?)\b",
+            r"lookups?|calls?|(?:multi-?)?gets?)\b",
             low,
         )
         if c and not s.negated(c.start(), c.end()):
@@ -426,7 +432,14 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
         ):
             named = _subject(r, s, cond)
             pronoun = re.search(r"\b(?:it|they|that)\b", cond.group("subject")) and s in near
-            if any(x.tech.name == target for x in named) or (not named and pronoun):
+            # 'if the module cannot load the file': the failed load is the file's
+            loaded = LOAD_EVENT.match(event) and any(
+                x.sentence is s
+                and x.tech.name == target
+                and cond.end() <= x.start < cond.end() + 30
+                for x in r.found
+            )
+            if any(x.tech.name == target for x in named) or (not named and (pronoun or loaded)):
                 picked = _pick(DEPENDENCY_FALLBACKS, rest)
                 if picked:
                     put("fallback", picked[0], s, cond.start(), min(len(s.lower), cond.end() + 60))

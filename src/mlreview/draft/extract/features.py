@@ -16,7 +16,9 @@ SEPARATE = re.compile(
     r"\b(?:two|2) implementations?\b|\bnot the same code\b|\bseparate implementation|"
     r"\bown implementation|\breimplement\w*|\bcomputed differently\b|\bbuilt differently\b|"
     r"\bdifferent (?:code|implementation|logic)\b|\b(?:two|2) implementation of same logic\b|"
-    r"\bseparate (?:[\w-]+ )?(?:code|codebases?|code ?paths?)\b"
+    r"\bseparate (?:[\w-]+ )?(?:code|codebases?|code ?paths?)\b|"
+    r"\b(?:implemented|written|coded) (?:again |twice |separately)|"
+    r"\bseparately (?:implemented|written)\b"
 )
 REFERS = r"\b(?:those|these|them|they|ones)\b"
 # How old a served value may be: 'the model expects them within six hours', '10 minutes old at
@@ -46,7 +48,9 @@ POINT_IN_TIME = re.compile(
 )
 TRAINING_SIDE = re.compile(
     r"\btrain\w*|\bbackfill|\brecompute|\boffline\b|\bwarehouse\b|\bnightly\b|\bpyspark\b|"
-    r"\bspark\b|\breplay\w*|\bbatch path\b|\bledger\b|\bexport\b"
+    r"\bspark\b|\breplay\w*|\bbatch path\b|\bledger\b|\bexport\b|"
+    # credit-risk teams 'develop' a model where others train one
+    r"\bmodels?\b[^.;]{0,20}?\b(?:are|is|were|was|gets?) (?:\w+ )?developed\b"
 )
 SERVING_SIDE = re.compile(
     r"\bserv\w*|\bonline\b|\blive\b|\bflink\b|\bstream\w*|\brequest\b|on-demand|\bconsumer\b|"
@@ -61,10 +65,12 @@ LANGUAGE_WORDS = {
     "golang": "go",
     "kotlin": "kotlin",
     "scala": "scala",
+    "cobol": "cobol",
+    "sas": "sas",
 }
 LANGUAGE = re.compile(
-    r"\b(?:pyspark|python|java|golang|kotlin|scala)\b|(?<!databricks )(?<!azure )\bsql\b"
-    r"(?! server| database| alerts)|\bin go\b|\(go\b|\bgo\)"
+    r"\b(?:pyspark|python|java|golang|kotlin|scala|cobol)\b|(?<!databricks )(?<!azure )\bsql\b"
+    r"(?! server| database| alerts)|\bin sas\b|\bin go\b|\(go\b|\bgo\)"
 )
 WINDOW = re.compile(
     r"(?<![\w.])" + NUMBER + r"[- ](?P<unit>" + UNIT + r")\s+(?:sliding |rolling |tumbling )?"
@@ -172,13 +178,24 @@ def _language(s: Sentence, m: re.Match[str]) -> str:
     return LANGUAGE_WORDS.get(word[-1] if word[-1] != "in" else "go", "go")
 
 
+SIDE_CLAUSE = re.compile(r"[;,]|\b(?:and|but|while|whereas)\b")
+
+
 def _side(s: Sentence, at: int) -> str | None:
-    """'training' or 'serving', from the words nearest the offset ``at`` in ``s``."""
-    lo = max(0, at - 70)
+    """'training' or 'serving', from the words nearest the offset ``at`` in ``s``: those of its
+    own clause first ('developed in SAS, and the service was written in Java')."""
+    cuts = [m.start() for m in SIDE_CLAUSE.finditer(s.lower)]
+    lo = max((c for c in cuts if c < at), default=0)
+    hi = min((c for c in cuts if c > at), default=len(s.lower))
+    own = _nearest_side(s.lower[lo:hi], at - lo)
+    return own or _nearest_side(s.lower[max(0, at - 70) : at + 40], at - max(0, at - 70))
+
+
+def _nearest_side(text: str, at: int) -> str | None:
     best: tuple[int, str] | None = None
     for side, pattern in (("training", TRAINING_SIDE), ("serving", SERVING_SIDE)):
-        for hit in pattern.finditer(s.lower[lo : at + 40]):
-            distance = abs(lo + hit.start() - at)
+        for hit in pattern.finditer(text):
+            distance = abs(hit.start() - at)
             if best is None or distance < best[0]:
                 best = (distance, side)
     return best[1] if best else None
@@ -238,6 +255,7 @@ def read(r: Reading) -> None:
     if budget:
         facts.append(budget)
     if not facts and not other and not listed:
+        only_input(r)
         return
     if other:
         _feature(r, other[0], facts)
@@ -249,6 +267,45 @@ def read(r: Reading) -> None:
             r.draft.notes[("features", one, "id")] = "note: one feature per window the text lists"
         if budget_note:
             r.draft.notes[("features", one, "freshness_budget")] = budget_note
+
+
+# 'The input is search behaviour': the model has one input, so it is the one that matters most.
+ONLY_INPUT = re.compile(
+    r"^\W*(?:the|its|the model'?s) (?:only |one |single |sole )?input (?:is|are)\s+"
+    r"(?:the |our |their )?(?P<what>[a-z][a-z-]+(?: [a-z][a-z-]+)?)\b"
+)
+
+
+def only_input(r: Reading) -> None:
+    """The one input the text says the model has: a feature of importance rank 1, from the
+    source whose naming word it shares."""
+    d = r.draft
+    for s in r.sents:
+        m = ONLY_INPUT.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()) or d.ids("features"):
+            continue
+        what = m.group("what")
+        ident = re.sub(r"[^a-z0-9]+", "_", what).strip("_")
+        words = quote(s, *m.span())
+        d.component("features", ident, words)
+        d.put(("features", ident, "importance_rank"), 1, words)
+        tables = [
+            o
+            for p in d.ids("pipelines")
+            for o in d.get(("pipelines", p, "outputs")) or []
+            if d.get(("stores", o, "kind")) == "warehouse"
+        ]
+        if len(set(tables)) == 1:
+            d.put(("features", ident, "store"), tables[0], "")
+            d.notes[("features", ident, "store")] = "note: the one table a job writes"
+            _unlogged(r, ident)
+            return
+        first = what.split()[0]
+        for source in d.ids("sources"):
+            if len(first) >= 4 and source.split("_")[0].startswith(first[:5]):
+                d.add_to(("features", ident, "sources"), source, words)
+        _unlogged(r, ident)
+        return
 
 
 def _important(feature_sents: list[Sentence]) -> Fact | None:

@@ -77,7 +77,11 @@ EXPLORE = re.compile(
     r"explor(?:e|ation|ing)|epsilon[- ]greedy|bandit|random(?:ly)? shuffl\w*|shuffle bucket|"
     r"\brandomi[sz]\w*|price experiment\w*|random (?:approval|sample)|sample random"
 )
-HOLDOUT = re.compile(r"\bhold[- ]?out\b|\bhold out\b|control group|comparison group|untreated")
+HOLDOUT = re.compile(
+    r"\bhold[- ]?out\b|\bhold out\b|control group|comparison group|untreated|"
+    # '1% of traffic is held out' (not 'checked on held-out seasons', an evaluation split)
+    r"\b(?:traffic|users|requests|customers|sessions|accounts) (?:is|are) held[- ]out\b"
+)
 
 
 def delays(r: Reading, key: tuple[str, ...]) -> None:

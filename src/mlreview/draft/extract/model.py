@@ -209,7 +209,7 @@ GATE = re.compile(
     r"\bgate\b"
 )
 COMPARED = re.compile(
-    r"\bbeat(?:s|ing)? the current|\bcompare\w* (?:[\w-]+ ){0,3}?(?:against|with|to) the current|"
+    r"\bbeat(?:s|ing)? the current|\bcompar\w* (?:[\w-]+ ){0,3}?(?:against|with|to) the current|"
     r"\bthan the current|"
     r"\bno worse than (?:the current|yesterday)|\bthan yesterday|\bdoesn'?t regress|"
     r"\bif (?:offline )?[\w-]+ (?:on [\w ]+ )?improves\b|"
@@ -240,7 +240,11 @@ def _gate(r: Reading, key: tuple[str, ...], sents: list[Sentence]) -> None:
     if compared:
         d.put((*key, "compares_to_previous"), True, quote_found(compared))
         d.put((*key, "enabled"), True, quote_found(compared))
-    blocking = first(r"\bnot blocking\b|\bnon-blocking\b|\bblocks? (?:the )?promotion", sents)
+    blocking = first(
+        r"\bnot blocking\b|\bnon-blocking\b|\bblocks? (?:the )?promotion|"
+        r"\bblocking (?:comparison|check|gate|evaluation|test)\b",
+        sents,
+    )
     if blocking:
         value = not re.match(r"not|non", blocking[1].group(0))
         d.put((*key, "blocking"), value, quote_found(blocking))

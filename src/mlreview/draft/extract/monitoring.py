@@ -14,28 +14,34 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("monitoring", "skew", "training_serving"),
         r"training[- /]serving skew|\bcompares? the logged|"
-        r"\bongoing comparison|\bcompare (?:the )?logged|\bskew (?:check|monitor)",
+        r"\bongoing comparison|\bcompare (?:the )?logged|\bskew (?:check|monitor)|"
+        # 'Nothing compares the server's attributes with the training environment's'
+        r"\bcompares? (?:the )?[\w'-]+ (?:attributes|features|inputs|values) with\b",
     ),
     (
         ("monitoring", "quality", "label_based"),
         r"calibration report|realis\w* default|\baccuracy\b|"
         r"\bf1\b|\bwape\b|\bmae\b|\bauc\b|\bprecision\b|prediction error|model quality|"
-        r"\bctr (?:tracked|report)|\bperformance\b",
+        r"\bctr (?:tracked|report)|\bperformance\b|"
+        # 'prediction drift and quality are on dashboards': quality alone is the model's
+        r"(?<!data )(?<!retrieval )(?<!signal )\bquality\b(?! (?:filters?|gates?|checks?))",
     ),
     (
         ("monitoring", "quality", "proxy"),
         r"\bcalibration\b|retrieval quality|numbers look odd|"
-        r"\bproxy\b",
+        # a proxy metric, not a proxy server ('saturation of the proxy')
+        r"\bproxy (?:metrics?|labels?|quality|signals?|kpis?)\b|\bproxies\b",
     ),
     (
         ("monitoring", "drift", "features"),
-        r"(?:feature|input|data)s? drift|\bdrift\b|\bpsi\b|"
+        r"(?:feature|input|data)s? drift|(?<!prediction )(?<!score )(?<!output )\bdrift\b|\bpsi\b|"
         r"drift (?:monitor|tracking)",
     ),
     (
         ("monitoring", "drift", "predictions"),
         r"score (?:histogram|distribution)|prediction "
-        r"(?:drift|distribution)|\w+ distribution|\bblock rate\b|average surge|or the predictions",
+        r"(?:drift|distribution)|\b(?!(?:or|and|value|data|input|feature|the)\b)\w+ distribution|"
+        r"\bblock rate\b|average surge|or the predictions",
     ),
     (
         ("monitoring", "inputs", "null_rate"),
@@ -47,6 +53,8 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"how old the newest|feature freshness|"
         r"\bstaleness\b",
     ),
+    (("monitoring", "freshness", "model_age"), r"\bmodel age\b|\bage of the model\b"),
+    (("monitoring", "freshness", "pipeline_age"), r"\bpipeline age\b|\bage of the pipelines?\b"),
     (
         ("monitoring", "system", "saturation"),
         r"\bsaturation\b|\bgpu util\w*|\bcpu util\w*|"
@@ -57,13 +65,14 @@ SIGNALS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 CONTEXT = re.compile(
     r"monitor|alert|alarm|dashboard|\bpag(?:e|ed|es|ing)\b|grafana|datadog|cloudwatch|prometheus|"
-    r"\btrack\w*|report|notebook|\bcheck|compare|looks at|eyeball|on-call|drift|\bsre\b"
+    r"\btrack\w*|report|notebook|\bcheck|compare|looks at|eyeball|on-call|drift|\bsre\b|"
+    r"\blooked at\b|\bby hand\b|\breviewed against\b"
 )
 ALERT = re.compile(r"\balert\w*|\balarms?\b|\bpag(?:e|ed|es|ing)\b|\bon-call\b|pagerduty")
 DASHBOARD = re.compile(r"dashboard")
 MANUAL = re.compile(
     r"\breport\b|notebook|\bby the [\w -]*team\b|\bmonthly\b|\bweekly\b|\breview\w*|"
-    r"\blooks? at\b|eyeball|by hand|meeting|manual\w*|"
+    r"\blooks? at\b|\blooked at\b|eyeball|by hand|meeting|manual\w*|\breviewed\b|"
     r"\bnotice\b|\bsometimes\b|\bcomputes?\b"
 )
 SILENT = re.compile(

@@ -62,6 +62,7 @@ def jobs_by_their_noun(r: Reading) -> None:
     d = r.draft
     _consumers(r)
     _writers(r)
+    _file_jobs(r)
     for s, m in _without_engine(r, JOB_NOUN):
         cadence = find_cadence(s.lower, s)
         if cadence is None or cadence[0] == "continuous":
@@ -81,6 +82,55 @@ def jobs_by_their_noun(r: Reading) -> None:
         if source:
             d.add_to(("pipelines", ident, "inputs"), source, words)
         times(r, ("pipelines", ident), s)
+
+
+# A job that regenerates a file serving loads: 'a job regenerates that file every five minutes
+# from a query against ClickHouse'.
+FILE_JOB = re.compile(
+    r"\b(?:a|an|the|our)\s+(?:[\w-]+\s+)?(?:job|script|process|cron ?job)\s+(?:re)?(?:generates|"
+    r"builds|writes|produces|creates)\s+(?:that|the|this|a|an|our)\s+(?:[\w-]+\s+)?file\b"
+)
+
+
+def _file_jobs(r: Reading) -> None:
+    d = r.draft
+    for s, m in _without_engine(r, FILE_JOB):
+        files = [
+            x.tech.name
+            for x in r.found
+            if x.sentence is s and x.tech.name.endswith("_file") and d.has("stores", x.tech.name)
+        ]
+        cadence = find_cadence(s.lower, s)
+        if not files or cadence is None:
+            continue
+        ident = f"{files[0]}_job"
+        if d.has("pipelines", ident):
+            continue
+        words = quote(s, *m.span())
+        d.component("pipelines", ident, words, kind="etl")
+        d.put(("pipelines", ident, "schedule"), cadence[0], cadence[1])
+        d.add_to(("pipelines", ident, "outputs"), files[0], words)
+        for x in r.found:
+            if x.sentence is s and x.start > m.end() and d.has("sources", x.tech.name):
+                d.add_to(("pipelines", ident, "inputs"), x.tech.name, words)
+        _file_unchecked(r, ident)
+
+
+# "There's no check on the generated file before it ships": no check of any kind on its output.
+NO_FILE_CHECK = re.compile(
+    r"\bno (?:check|checks|validation|test)s? (?:on|of) (?:the |that |this )?(?:[\w-]+ )?file\b|"
+    r"\bfile (?:is|gets) (?:not|never) (?:checked|validated)\b"
+)
+
+
+def _file_unchecked(r: Reading, job: str) -> None:
+    for s in r.sents:
+        m = NO_FILE_CHECK.search(s.lower)
+        if m:
+            words = quote(s, *m.span())
+            for field in ("schema", "ranges", "distribution", "blocking"):
+                r.draft.put(("pipelines", job, "validation", field), False, words)
+            return
 
 
 def _writers(r: Reading) -> None:
@@ -141,6 +191,39 @@ def schema_checks(r: Reading) -> None:
         jobs = [p for p in d.ids("pipelines") if word[:5] in p]
         if len(jobs) == 1:
             d.put(("pipelines", jobs[0], "validation", "schema"), True, quote(s, *m.span()))
+            _unchecked(r, ("pipelines", jobs[0], "validation"), s, m.end())
+            later = r.sents.index(s) + 1
+            if later < len(r.sents) and IT.match(r.sents[later].lower):
+                _unchecked(r, ("pipelines", jobs[0], "validation"), r.sents[later], 0)
+
+
+IT = re.compile(r"^\W*(?:but |and )?(?:it|the job|that job|this job)\b")
+# '...; it doesn't check value ranges or distributions, and nothing there blocks the run'
+NOT_CHECKED = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|never|no)\s+(?:check\w*\s+)?(?P<what>[^.;]{0,60})"
+)
+NOT_BLOCKING = re.compile(
+    r"\bnothing\b[^.;]{0,20}?\bblocks?\b|\b(?:doesn'?t|does not|don'?t|do not|never) "
+    r"(?:stop|block|fail)s? the (?:run|job|training)\b|\bnon-?blocking\b|\bonly warns?\b"
+)
+
+
+def _unchecked(r: Reading, key: tuple[str, ...], s: Sentence, after: int) -> None:
+    """What the job's check is said not to cover, after what it does, and whether it blocks."""
+    rest = s.lower[after:]
+    denied = NOT_CHECKED.search(rest)
+    if denied:
+        what = re.split(r",|\band\b(?! distributions?)", denied.group("what"))[0]
+        for field, noun in (("ranges", r"\branges?\b"), ("distribution", r"\bdistributions?\b")):
+            hit = re.search(noun, what)
+            if hit:
+                at = after + denied.start("what") + hit.start()
+                r.draft.put((*key, field), False, quote(s, at, at + len(hit.group(0))))
+    blocking = NOT_BLOCKING.search(rest)
+    if blocking:
+        r.draft.put(
+            (*key, "blocking"), False, quote(s, after + blocking.start(), after + blocking.end())
+        )
 
 
 LAG_ALERT = re.compile(r"\bconsumer[- ]lag alerts?\b")

@@ -16,7 +16,17 @@ NOT_TOLD = re.compile(
 )
 UNVERSIONED = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not|never) versions? (?:the|its|their|any) schemas?\b|"
-    r"\bno schema versioning\b|\bschemas? (?:is|are) not versioned\b"
+    r"\bno schema versioning\b|\bschemas? (?:is|are) not versioned\b|"
+    # 'formats vary by customer': no one schema, so none that is versioned
+    r"\b(?:formats?|schemas?|fields?|field names|columns?) "
+    r"(?:vary|varies|differ|differs|change|changes) (?:by|per|from one|between|across) "
+    r"(?:customers?|clients?|partners?|senders?|vendors?|suppliers?|"
+    r"advertisers?|sites?|tenants?)\b"
+)
+# 'There's no formal contract on those feeds': nothing binds the producer to announce changes.
+NO_CONTRACT = re.compile(
+    r"\b(?:no|without (?:a|any)) (?:formal |written |data )?contracts?\b(?! (?:with|for) (?:us|the "
+    r"model))"
 )
 UNREGISTERED = re.compile(
     r"\b(?:doesn'?t|does not|don'?t|do not) know (?:that )?we (?:consume|use|read|depend on)\b|"
@@ -47,6 +57,7 @@ def read(r: Reading) -> None:
         key = ("sources", ident)
         for pattern, field in (
             (NOT_TOLD, ("contract", "change_notification")),
+            (NO_CONTRACT, ("contract", "change_notification")),
             (UNVERSIONED, ("contract", "schema_versioned")),
             (UNREGISTERED, ("contract", "consumer_registered")),
         ):
@@ -73,7 +84,40 @@ def _done(r: Reading) -> None:
                 r.draft.put(("sources", ident, "monitors", field), True, words, replace=True)
 
 
+# 'the search logs themselves have freshness and volume alerts': watched, and how.
+WATCHED = re.compile(
+    r"\b(?P<a>freshness|volume|null[- ]rate)(?:,? (?:and|or) (?P<b>freshness|volume|null[- ]rate))?"
+    r" (?P<how>alerts?|alarms?|monitors?|dashboards?)\b"
+)
+# 'we read the live logs rather than a frozen copy': no versioned snapshot to train or replay on.
+NO_SNAPSHOT = re.compile(
+    r"\b(?:live|current)\b[^.;]{0,30}?\b(?:rather than|instead of|not) (?:from )?(?:a |an )?"
+    r"(?:frozen|versioned|fixed|pinned|dated) (?:copy|copies|snapshots?)\b|"
+    r"\bno (?:versioned |frozen |dated )?snapshots?\b"
+)
+
+
+def _watched(r: Reading, key: tuple[str, str], s: Sentence) -> None:
+    """Monitors and snapshots stated after the source's own name in ``s``."""
+    named = [x.end for x in r.found if x.sentence is s and x.tech.name == key[1]]
+    if not named:
+        return
+    after = named[0]
+    for m in WATCHED.finditer(s.lower, after):
+        if s.negated(m.start(), m.end()):
+            continue
+        how = "dashboard" if m.group("how").startswith("dashboard") else "alert"
+        for group in ("a", "b"):
+            if m.group(group):
+                field = re.sub(r"[- ]", "_", m.group(group))
+                r.draft.put((*key, "monitors", field), how, quote(s, *m.span()))
+    snap = NO_SNAPSHOT.search(s.lower)
+    if snap:
+        r.draft.put((*key, "versioned_snapshot"), False, quote(s, *snap.span()))
+
+
 def _monitors(r: Reading, key: tuple[str, str], s: Sentence) -> None:
+    _watched(r, key, s)
     m = MONITOR.search(s.lower)
     if m is None:
         return

@@ -63,6 +63,8 @@ def read(r: Reading) -> None:
         m = KEPT.search(s.lower)
         if not m or s.negated(m.start(), m.end()):
             continue
+        if re.search(r"\bfor logging\b|\blog(?:s|ged|ging)?\b", s.lower):
+            continue  # requests sampled for logging: the endpoint's share logged, not a job's
         job = _pipeline(r, s)
         if job is None:
             continue

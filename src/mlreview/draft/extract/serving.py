@@ -17,7 +17,7 @@ from mlreview.draft.extract.find import (
 )
 from mlreview.draft.extract.model import roles
 from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
-from mlreview.draft.prose import NUMBER, UNIT, Mention, Sentence, duration_text, number
+from mlreview.draft.prose import NEGATION, NUMBER, UNIT, Mention, Sentence, duration_text, number
 
 ONLINE_CUES = re.compile(
     r"real[- ]?time|\bonline\b|per request|every request|each request|\brps\b|\bqps\b|\btps\b|"
@@ -694,6 +694,19 @@ def _autoscaling(r: Reading, key: tuple[str, ...]) -> None:
             return
 
 
+def _rollback_tested(d: Draft, key: tuple[str, ...], sents: list[Sentence]) -> None:
+    tested = first(
+        r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
+        r"\brollback (?:is )?(?:tested|rehearsed)",
+        sents,
+    )
+    if tested:
+        # 'rollback has never been rehearsed': the denial sits inside the matched words
+        s, m = tested
+        denied = bool(NEGATION.search(m.group(0))) or s.negated(m.start(), m.end())
+        d.put((*key, "release", "rollback_tested"), not denied, quote_found(tested))
+
+
 def _serving_facts(
     r: Reading, key: tuple[str, ...], denied_onto: list[tuple[str, ...]] | None = None
 ) -> None:
@@ -751,19 +764,14 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "canary"),
-        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout",
+        r"\bcanar(?:y|ies)|\b(?:one|1) (?:line|region|cell|zone|cluster) first\b|\bstaged rollout|"
+        r"\b(?:releases?|rollouts?|deploys?|deployments?) (?:are|is) staged\b",
         sents,
     )
     for field in ("canary", "shadow"):
         onto = [(*k, "release", field) for k in denied_onto or [key]]
         _denied_for_models(r, (*key, "release", field), onto)
-    tested = first(
-        r"\brollback\b[^.;]{0,60}?\b(?:worked|tested|rehearsed|practi[cs]ed)\b|"
-        r"\brollback (?:is )?(?:tested|rehearsed)",
-        sents,
-    )
-    if tested:
-        d.put((*key, "release", "rollback_tested"), True, quote_found(tested))
+    _rollback_tested(d, key, sents)
     # 'a schema registry with compatibility checks' is about data, not the serving image
     compat = first_stated(COMPAT_TEST, [s for s in sents if not re.search(r"\bschema", s.lower)])
     if compat:
@@ -778,7 +786,8 @@ def _serving_facts(
     yes_no(
         d,
         (*key, "release", "auto_rollback"),
-        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically",
+        r"(?:automatic|auto)[- ]?rollbacks?|(?:rolls?|rolled) back automatically|"
+        r"\brollbacks? (?:is|are) automatic\b",
         sents,
     )
     _logging(r, key)
@@ -966,7 +975,11 @@ def _capacity(r: Reading, key: tuple[str, ...]) -> None:
 
 
 LOGGED: tuple[tuple[str, str], ...] = (
-    ("features", r"features|feature values|feature vector|feature dump|inputs|full prompt"),
+    (
+        "features",
+        r"features|feature values|feature vectors?|feature dump|inputs|full prompt|"
+        r"attribute values",
+    ),
     ("predictions", r"predictions|scores?|result list|responses?|decisions?"),
     ("model_version", r"model (?:and prompt )?versions?"),
     ("request_id", r"request[ _-]ids?"),
@@ -1025,7 +1038,8 @@ def _logging(r: Reading, key: tuple[str, ...]) -> None:
             said = not (denied or not_done or s.negated(m.start(), m.end()))
             r.draft.put((*key, "logging", field), said, quote(s, m.start(), m.end()))
         share = re.search(
-            r"\bfor (?P<pct>\d+(?:\.\d+)?)\s*% of (?:requests|traffic|calls)|"
+            r"\b(?:for|samples?|sampling|keeps?) (?P<pct>\d+(?:\.\d+)?)\s*% of "
+            r"(?:requests|traffic|calls)|"
             r"\b(?:only )?(?:1|one) (?:request )?in (?P<n>\d+)\b",
             s.lower,
         )

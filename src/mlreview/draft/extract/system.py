@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import first, first_stated, quote, quote_found
-from mlreview.draft.extract.reading import Reading
-from mlreview.draft.prose import NUMBER, number
+from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
+from mlreview.draft.prose import NUMBER, Sentence, number
 
 DOMAINS: tuple[tuple[str, str, str], ...] = (
     (r"fraud|chargeback", "fraud-detection", "classification"),
@@ -24,7 +24,11 @@ DOMAINS: tuple[tuple[str, str, str], ...] = (
         "ranking",
     ),
     (r"search rank|ranking|ranker|re-?rank", "ranking", "ranking"),
-    (r"forecast|demand planning", "forecasting", "forecast"),
+    (
+        r"forecast|demand planning|\b(?:weekly|daily|monthly|hourly) estimates? of\b",
+        "forecasting",
+        "forecast",
+    ),
     (r"pricing|price prediction|\beta\b|delivery time", "pricing", "regression"),
     (r"click[- ]through|\bctr\b|ad (?:ranking|click)", "ads-ctr", "ranking"),
 )
@@ -36,7 +40,7 @@ def read(r: Reading) -> None:
     hits = [
         (f[0].start + f[1].start(), i, f)
         for i, (p, _, _) in enumerate(DOMAINS)
-        if (f := first(p, r.sents))
+        if (f := _outside_brackets(p, r.sents))
     ]
     if hits:
         _, i, found = min(hits)
@@ -46,7 +50,7 @@ def read(r: Reading) -> None:
         d.notes[("system", "name")] = "placeholder: the text names no system; rename it"
     if decision:
         d.put(("system", "decision", "type"), decision, words)
-    owner = first(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b", r.sents)
+    owner = _system_owner(r)
     if owner:
         d.put(("system", "owner"), owner[1].group(1), quote_found(owner))
     crit = first(r"\b(?:business|mission|revenue|safety)[- ]critical\b", r.sents)
@@ -195,3 +199,35 @@ def _traffic(r: Reading) -> None:
         else:
             value = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))
+
+
+def _outside_brackets(pattern: str, sents: list[Sentence]) -> tuple[Sentence, re.Match[str]] | None:
+    """The first match of ``pattern`` not inside brackets: '(suggestions, ranking, health
+    answers)' lists what another product does, not this system's domain."""
+    regex = re.compile(pattern)
+    for s in sents:
+        for m in regex.finditer(s.lower):
+            before = s.lower[: m.start()]
+            if before.count("(") <= before.count(")"):
+                return s, m
+    return None
+
+
+OWNED_BY = re.compile(r"\b(?:owned|run|maintained|built) by (?:the )?([\w-]+) team\b")
+
+
+def _system_owner(r: Reading) -> tuple[Sentence, re.Match[str]] | None:
+    """Who owns the system: an 'owned by the X team' not said of a data component named just
+    before it ('ClickHouse metadata owned by the data-platform team' is ClickHouse's owner)."""
+    for s in r.sents:
+        for m in OWNED_BY.finditer(s.lower):
+            near = [
+                x
+                for x in r.found
+                if x.sentence is s
+                and m.start() - 40 <= x.end <= m.start()
+                and (x.tech.kind in SOURCE_KINDS or x.tech.kind in STORE_KINDS)
+            ]
+            if not near:
+                return s, m
+    return None
