@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -221,3 +222,54 @@ def test_a_bad_mlreview_workers_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert err.count("\n") == 0 and "MLREVIEW_WORKERS" in err and repr(value) in err, err
+
+
+def test_both_sides_profiled_at_once_give_the_bytes_of_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "BATCH_ROWS", 700)
+    monkeypatch.setattr(read, "READ_BYTES", 30_000)
+    training, serving = tmp_path / "t.parquet", tmp_path / "s.csv"
+    _mixed(6_000, 4).write_parquet(training)
+    _mixed(5_000, 5).with_columns(pl.col("amount") * 1000).write_csv(serving)
+    threads: dict[str, str] = {}
+    real = dataset.load_side
+
+    def recorded(spec: str, *args: object, **kwargs: object) -> profile.Profile:
+        threads[spec] = threading.current_thread().name
+        return real(spec, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset, "load_side", recorded)
+    outputs = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("MLREVIEW_WORKERS", workers)
+        out = tmp_path / f"skew{workers}.json"
+        assert main(["skew", str(training), str(serving), "-f", "json", "-o", str(out)]) == 0
+        outputs.append(out.read_bytes())
+        on_own_thread = threads[str(serving)].startswith("mlreview-side")
+        assert on_own_thread == (workers == "2"), threads
+    assert outputs[0] == outputs[1]
+    assert b'"scale"' in outputs[0]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_error_of_sides_profiled_at_once_is_the_first_sides(
+    tmp_path: Path,
+    workers: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MLREVIEW_WORKERS", workers)
+    good = tmp_path / "good.parquet"
+    _frame(1, 2_000).write_parquet(good)
+    bad_training, bad_serving = tmp_path / "bad_t.parquet", tmp_path / "bad_s.parquet"
+    bad_training.write_bytes(b"not parquet at all")
+    bad_serving.write_bytes(b"nor this")
+    for training, serving, named in (
+        (bad_training, bad_serving, bad_training),
+        (good, bad_serving, bad_serving),
+        (bad_training, good, bad_training),
+    ):
+        assert main(["skew", str(training), str(serving), "-o", str(tmp_path / "o.json")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and err.startswith(str(named)), err

@@ -36,7 +36,7 @@ from mlreview.problems import InputError
 from mlreview.textfile import parse_json, read_text
 
 
-class Stopped(Exception):
+class StoppedError(Exception):
     """Profiling gave up because another side's profile failed first."""
 
 
@@ -50,7 +50,7 @@ def profile_paths(
 
     With more than one worker (default: one per core) the next batch is read while one is
     profiled, and a batch's columns are profiled in parallel; the profile is the same. Once
-    ``stop`` is set, the next batch raises Stopped."""
+    ``stop`` is set, the next batch raises StoppedError."""
     files = [f for spec in specs for f in resolve(spec)]
     total = Profile()
     seen: set[str] = set()
@@ -59,7 +59,7 @@ def profile_paths(
         stream = ahead(stream)
     for file, frame in stream:
         if stop is not None and stop.is_set():
-            raise Stopped
+            raise StoppedError
         # The values frequent so far are counted in every later batch too, so that only those
         # first frequent in a later batch need the second pass below.
         candidates = {name: list(col.top.counts) for name, col in total.columns.items()}
