@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.datasets import dataset, partial, read
+from mlreview.datasets import dataset, exact, partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.profile import Moments, Profile
@@ -171,6 +171,49 @@ def test_sums_and_squares_of_many_values_are_exact(
     assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
     squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
     assert exact_squares(values) == squares
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 300_000),
+    st.integers(-1080, 1000),
+    st.integers(0, 52),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_sums_of_ordinary_ranges_are_exact_by_extraction_alone(
+    rows: int, exponent: int, cleared: int, signed: bool, seed: int
+) -> None:
+    """Values within a usual range (a normal or lognormal scaled by a power of two, down to the
+    subnormals and up to 2**1000, some of their low mantissa bits cleared, as rounded or
+    integer data have): the extraction levels take the whole sum without the groups (which
+    raise here), up to batch sizes and beyond."""
+    rng = np.random.default_rng(seed)
+    values = rng.normal(0, 3, rows) if signed else rng.lognormal(2, 1, rows)
+    values = np.ldexp(values, min(exponent, 1000 - 30))
+    mask = np.uint64(((1 << 64) - 1) ^ ((1 << cleared) - 1))
+    values = (values.view(np.uint64) & mask).view(np.float64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(exact, "_binned", _refused)
+        assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+        squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+        assert exact_squares(values) == squares
+
+
+def _refused(values: np.ndarray, shift: int) -> int:
+    raise AssertionError(f"{values.size} values reached the groups")
+
+
+def test_a_range_too_wide_for_the_levels_ends_in_the_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = np.array([1e300, 1e-300, 3.0, -7e150, 2.0**-1074, 1e-200] * 1000)
+    calls: list[int] = []
+    binned = exact._binned
+    monkeypatch.setattr(exact, "_binned", lambda v, s: calls.append(v.size) or binned(v, s))
+    assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+    assert exact_squares(values) == sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+    assert calls
 
 
 def test_values_each_near_the_share_need_no_second_pass(

@@ -54,7 +54,7 @@ class Moments:
         """Add ``values``; ``largest`` is their largest magnitude when already known."""
         if values.size:
             self.n += int(values.size)
-            self.total += exact_sum(values)
+            self.total += exact_sum(values, largest)
             self.squares += exact_squares(values, largest)
 
     def add_lengths(self, lengths: np.ndarray) -> None:
