@@ -156,15 +156,23 @@ def _rank(rest: np.ndarray) -> np.ndarray:
 
     floor(log2) of a positive float is its exponent, read from its bits in one pass instead of
     taking the logarithm; only a value whose float's top 40 mantissa bits are all set, where the
-    float logarithm may round up to the next power of two, is recomputed with it. The result
-    is a scratch array."""
-    bits = scratch("rank_bits", rest.size, np.float64)
-    np.copyto(bits, rest, casting="unsafe")
+    float logarithm may round up to the next power of two, is recomputed with it. numpy turns
+    uint64 into floats ten times slower than int64, so a value from 2**63 up is halved first,
+    its lowest bit kept as a sticky bit (the rounding of these floats is decided far above it),
+    and its exponent raised by one. The result is a scratch array."""
+    size = rest.size
+    top = np.right_shift(rest, np.uint64(63), out=scratch("rank_top", size, np.uint64))
+    half = np.right_shift(rest, top, out=scratch("rank_half", size, np.uint64))
+    bits = scratch("rank_bits", size, np.float64)
     bits_u = bits.view(np.uint64)
-    rank = scratch("rank", rest.size, np.int64)
+    np.bitwise_and(rest, top, out=bits_u)
+    half |= bits_u  # below 2**63: an int64
+    np.copyto(bits, half.view(np.int64), casting="unsafe")
+    rank = scratch("rank", size, np.int64)
     np.right_shift(bits_u, np.uint64(52), out=rank.view(np.uint64))  # the biased exponent
     np.maximum(rank, 1022, out=rank)  # 0 has exponent field 0; 1022 gives it rank 65
     np.subtract(1023 + 64, rank, out=rank)
+    rank -= top.view(np.int64)
     bits_u &= np.uint64((1 << 52) - 1)  # the mantissa
     near = bits_u >= np.uint64(((1 << 40) - 1) << 12)
     if near.any():
