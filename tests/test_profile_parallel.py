@@ -15,7 +15,8 @@ import pytest
 from mlreview.cli import main
 from mlreview.datasets import dataset, profile, read
 from mlreview.datasets.dataset import profile_paths, write_profile
-from mlreview.datasets.sketch import _rank
+from mlreview.datasets.profile import Moments
+from mlreview.datasets.sketch import DistinctSketch, _rank
 from tests.conftest import ROOT
 from tests.test_skew_data import _frame
 
@@ -273,3 +274,24 @@ def test_the_error_of_sides_profiled_at_once_is_the_first_sides(
         assert main(["skew", str(training), str(serving), "-o", str(tmp_path / "o.json")]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and err.startswith(str(named)), err
+
+
+def test_text_registers_and_lengths_from_distinct_values_are_every_rows() -> None:
+    """Text columns hash and measure their distinct values only, weighted by their counts: the
+    registers and the length moments of hashing and measuring every row."""
+    rng = np.random.default_rng(9)
+    words = np.array([f"w{i}" * (i % 7) for i in range(3_000)] + ["", " x ", "été"])
+    text = pl.Series("t", words[rng.integers(0, words.size, 40_000)])
+    text = text.scatter(np.flatnonzero(rng.random(text.len()) < 0.1), None)
+    got = profile.profile_frame(pl.DataFrame({"t": text}), workers=1).columns["t"]
+    every = DistinctSketch()
+    present = text.drop_nulls()
+    every.add(present.hash(seed=0).to_numpy())
+    lengths = Moments()
+    lengths.add(present.str.len_chars().to_numpy().astype(np.float64))
+    assert got.distinct.to_dict() == every.to_dict()
+    assert (got.length.n, got.length.total, got.length.squares) == (
+        lengths.n,
+        lengths.total,
+        lengths.squares,
+    )

@@ -117,15 +117,17 @@ def test_files_read_in_small_batches_profile_as_the_whole(
     assert write_profile(split) == write_profile(whole)
 
 
-def test_lengths_add_as_the_float_path_does() -> None:
-    lengths = np.random.default_rng(2).integers(0, 3000, 10_000)
+def test_counted_lengths_add_as_the_float_path_does() -> None:
+    rng = np.random.default_rng(2)
+    lengths, counts = rng.integers(0, 3000, 10_000), rng.integers(1, 40, 10_000)
     fast, slow = Moments(), Moments()
-    fast.add_lengths(lengths)
-    slow.add(lengths.astype(np.float64))
+    fast.add_counted(lengths, counts)
+    slow.add(np.repeat(lengths, counts).astype(np.float64))
     assert (fast.n, fast.total, fast.squares) == (slow.n, slow.total, slow.squares)
     huge = Moments()
-    huge.add_lengths(np.array([2**40, 3]))  # squares past int64 take the float path
-    assert Fraction(huge.squares, 2**SQUARE_SCALE) == 2**80 + 9
+    huge.add_counted(np.array([2**40, 3]), np.array([2, 1]))  # past int64: Python integers
+    assert (huge.n, Fraction(huge.squares, 2**SQUARE_SCALE)) == (3, 2 * 2**80 + 9)
+    assert Fraction(huge.total, 2**SUM_SCALE) == 2 * 2**40 + 3
 
 
 @settings(max_examples=60, deadline=None)

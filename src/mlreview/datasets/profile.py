@@ -57,18 +57,23 @@ class Moments:
             self.total += exact_sum(values, largest)
             self.squares += exact_squares(values, largest)
 
-    def add_lengths(self, lengths: np.ndarray) -> None:
-        """Add non-negative whole numbers (string lengths): while their squares add up to less
-        than 2**63, int64 sums are exact and cheaper than the float path, with equal results."""
+    def add_counted(self, lengths: np.ndarray, counts: np.ndarray) -> None:
+        """Add each of ``lengths`` (non-negative whole numbers, string lengths) ``counts``
+        times. While the squares add up to less than 2**63, int64 sums are exact and cheaper
+        than the float path, with equal results."""
         if not lengths.size:
             return
-        values = lengths.astype(np.int64)
-        if int(values.max()) ** 2 * values.size >= 1 << 63:
-            self.add(values.astype(np.float64))
-            return
-        self.n += int(values.size)
-        self.total += int(values.sum()) << SUM_SCALE
-        self.squares += int(np.dot(values, values)) << SQUARE_SCALE
+        values, times = lengths.astype(np.int64), counts.astype(np.int64)
+        rows = int(times.sum())
+        if int(values.max()) ** 2 * rows >= 1 << 63:
+            pairs = list(zip(values.tolist(), times.tolist(), strict=True))
+            total, squares = sum(v * t for v, t in pairs), sum(v * v * t for v, t in pairs)
+        else:
+            weighted = values * times
+            total, squares = int(weighted.sum()), int(np.dot(weighted, values))
+        self.n += rows
+        self.total += total << SUM_SCALE
+        self.squares += squares << SQUARE_SCALE
 
     def merge(self, other: Moments) -> None:
         self.n += other.n
@@ -414,7 +419,11 @@ def _string(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) 
     for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
         col.shapes[key] += int(row[key] or 0)
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
-    col.length.add_lengths(text.str.len_chars().to_numpy())
+    col.length.add_counted(counts["value"].str.len_chars().to_numpy(), counts["n"].to_numpy())
+    if series.dtype == pl.String:
+        # A value's hash is the same in every row, so the distinct values' hashes set the same
+        # registers as every row's.
+        col.distinct.add(counts["value"].hash(seed=0).to_numpy())
     rows = int(text.len())
     whole = counts.height <= PART_VALUES
     if not whole:
@@ -451,7 +460,7 @@ def _column(frame: pl.DataFrame, name: str, candidates: Collection[Any] = ()) ->
         col.sketch = QuantileSketch(width=TIMESTAMP_BUCKET_SECONDS)
     col.nulls = series.null_count()
     present = series.drop_nulls()
-    if present.len():
+    if present.len() and series.dtype != pl.String:  # text: `_string` hashes distinct values
         col.distinct.add(present.hash(seed=0).to_numpy())
     if kind == "numeric":
         _numeric(col, series, candidates)
