@@ -385,7 +385,9 @@ def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any])
         col.inf += int(values.size) - kept - nan
         finite = values[finite_mask]
     if finite.size:
-        low, high = float(finite.min()), float(finite.max())
+        # -0.0 and 0.0 are one value (as for the frequent values): which one numpy's min or
+        # max returns depends on the order of the rows.
+        low, high = float(finite.min()) + 0.0, float(finite.max()) + 0.0
         col.min = low if col.min is None else min(col.min, low)
         col.max = high if col.max is None else max(col.max, high)
         col.moments.add(finite, max(-low, high))
