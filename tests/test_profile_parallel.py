@@ -228,11 +228,15 @@ def test_a_bad_mlreview_workers_is_one_line_and_exit_2(
 def test_both_sides_profiled_at_once_give_the_bytes_of_one_after_the_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Columnar sides are profiled at once on two workers, text sides in turn; either way the
+    report's bytes are those of one thread."""
     monkeypatch.setattr(read, "BATCH_ROWS", 700)
     monkeypatch.setattr(read, "READ_BYTES", 30_000)
-    training, serving = tmp_path / "t.parquet", tmp_path / "s.csv"
+    training = tmp_path / "t.parquet"
     _mixed(6_000, 4).write_parquet(training)
-    _mixed(5_000, 5).with_columns(pl.col("amount") * 1000).write_csv(serving)
+    serving = _mixed(5_000, 5).with_columns(pl.col("amount") * 1000)
+    serving.write_ipc(tmp_path / "s.arrow")
+    serving.write_csv(tmp_path / "s.csv")
     threads: dict[str, str] = {}
     real = dataset.load_side
 
@@ -241,16 +245,18 @@ def test_both_sides_profiled_at_once_give_the_bytes_of_one_after_the_other(
         return real(spec, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dataset, "load_side", recorded)
-    outputs = []
-    for workers in ("1", "2"):
-        monkeypatch.setenv("MLREVIEW_WORKERS", workers)
-        out = tmp_path / f"skew{workers}.json"
-        assert main(["skew", str(training), str(serving), "-f", "json", "-o", str(out)]) == 0
-        outputs.append(out.read_bytes())
-        on_own_thread = threads[str(serving)].startswith("mlreview-side")
-        assert on_own_thread == (workers == "2"), threads
-    assert outputs[0] == outputs[1]
-    assert b'"scale"' in outputs[0]
+    for name, at_once in (("s.arrow", True), ("s.csv", False)):
+        outputs = []
+        for workers in ("1", "2"):
+            monkeypatch.setenv("MLREVIEW_WORKERS", workers)
+            out = tmp_path / f"skew{workers}.json"
+            args = ["skew", str(training), str(tmp_path / name), "-f", "json", "-o", str(out)]
+            assert main(args) == 0
+            outputs.append(out.read_bytes())
+            on_own_thread = threads[str(tmp_path / name)].startswith("mlreview-side")
+            assert on_own_thread == (at_once and workers == "2"), threads
+        assert outputs[0] == outputs[1]
+        assert b'"scale"' in outputs[0]
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
