@@ -352,25 +352,56 @@ def _frequent_numbers(finite: np.ndarray, candidates: Collection[float]) -> dict
     return _chosen(_counts(pl.Series(values[marked[index]])), rows, candidates, whole=False)
 
 
-def _decimals(finite: np.ndarray) -> list[int]:
-    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays."""
-    magnitude = np.abs(finite, out=scratch("magnitude", finite.size, np.float64))
-    # Floats this large are whole numbers already, and scaling them by 100 would overflow.
-    huge = magnitude >= 2.0**53
-    big = int(np.count_nonzero(huge))
-    rest = finite[~huge] if big else finite
-    size = np.abs(rest) if big else magnitude
-    scaled, gap, bound = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap", "bound"))
+WHOLE = 2.0**53
+
+
+def _within(values: np.ndarray, gap: np.ndarray, k: int) -> int:
+    """How many of ``values`` times ``k`` are whole to 1e-9 of their size (at least 1), given
+    ``gap``, each one's distance to the nearest whole number."""
+    bound = np.multiply(np.abs(values), k)  # |x * k|, exactly
+    np.maximum(bound, 1.0, out=bound)
+    bound *= 1e-9
+    return int(np.count_nonzero(gap < bound))
+
+
+def _decimals(finite: np.ndarray, largest: float | None = None) -> list[int]:
+    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays;
+    ``largest`` is their largest magnitude when already known.
+
+    A value's bound is at most the bound of the largest magnitude (rounding is monotonic), so
+    only the values closer than that to a whole number are tested against their own bound:
+    for most measured data none are, and for rounded data all."""
+    if not finite.size:
+        return [0, 0, 0, 0]
+    if largest is None:
+        largest = max(-float(finite.min()), float(finite.max()))
+    big = 0
+    rest = finite
+    if largest >= WHOLE:
+        # Floats this large are whole numbers already, and scaling them by 100 would overflow.
+        huge = np.abs(finite) >= WHOLE
+        big = int(np.count_nonzero(huge))
+        rest = finite[~huge]
+        largest = WHOLE
+    scaled, gap = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap"))
+    near = scratch("near", rest.size, np.bool_)
     exact = []
     for k in (1, 10, 100):
-        np.multiply(rest, k, out=scaled)
-        np.rint(scaled, out=gap)
-        np.subtract(scaled, gap, out=gap)
+        if k > 1:
+            np.multiply(rest, k, out=scaled)
+        x = rest if k == 1 else scaled
+        np.rint(x, out=gap)
+        np.subtract(x, gap, out=gap)
         np.abs(gap, out=gap)
-        np.multiply(size, k, out=bound)  # |x * k|, exactly
-        np.maximum(bound, 1.0, out=bound)
-        bound *= 1e-9
-        exact.append(big + int(np.count_nonzero(gap < bound)))
+        np.less(gap, max(largest * k, 1.0) * 1e-9, out=near)
+        hits = int(np.count_nonzero(near))
+        if hits == rest.size:
+            exact.append(big + _within(rest, gap, k))
+        elif hits:
+            where = np.flatnonzero(near)
+            exact.append(big + _within(rest[where], gap[where], k))
+        else:
+            exact.append(big)
     return [exact[0], exact[1] - exact[0], exact[2] - exact[1], int(finite.size) - exact[2]]
 
 
@@ -384,16 +415,18 @@ def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any])
         col.nan += nan
         col.inf += int(values.size) - kept - nan
         finite = values[finite_mask]
+    largest = None
     if finite.size:
         # -0.0 and 0.0 are one value (as for the frequent values): which one numpy's min or
         # max returns depends on the order of the rows.
         low, high = float(finite.min()) + 0.0, float(finite.max()) + 0.0
         col.min = low if col.min is None else min(col.min, low)
         col.max = high if col.max is None else max(col.max, high)
-        col.moments.add(finite, max(-low, high))
+        largest = max(-low, high)
+        col.moments.add(finite, largest)
     col.sketch.add(finite)
     # Integers are whole at every scale; counting them would find the same.
-    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite)
+    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite, largest)
     col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]
     col.top = FrequentValues.of_part(_frequent_numbers(finite, candidates), int(finite.size))
 
