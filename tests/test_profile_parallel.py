@@ -16,7 +16,7 @@ from mlreview.cli import main
 from mlreview.datasets import dataset, profile, read
 from mlreview.datasets.dataset import profile_paths, write_profile
 from mlreview.datasets.profile import Moments
-from mlreview.datasets.sketch import DistinctSketch, _rank
+from mlreview.datasets.sketch import TINY, DistinctSketch, _rank, bucket_of
 from tests.conftest import ROOT
 from tests.test_skew_data import _frame
 
@@ -301,3 +301,17 @@ def test_text_registers_and_lengths_from_distinct_values_are_every_rows() -> Non
         lengths.total,
         lengths.squares,
     )
+
+
+def test_buckets_of_values_known_positive_are_those_of_any_values() -> None:
+    """Told the smallest value is at least TINY, the sketch skips the steps for negative and
+    tiny values: the same buckets, for arrays at any offset in memory."""
+    rng = np.random.default_rng(11)
+    for location in (-30.0, 0.0, 4.0, 30.0):
+        values = rng.lognormal(location, 3, 20_011)
+        values = np.concatenate([values, [TINY, np.nextafter(TINY, 1), 1.0, 1.7e308]])
+        values = values[values >= TINY]
+        for start in (0, 1, 3):
+            part = values[start:]
+            expected = bucket_of(part.copy())
+            assert np.array_equal(bucket_of(part, reuse=True, low=float(part.min())), expected)

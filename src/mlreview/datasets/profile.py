@@ -415,7 +415,8 @@ def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any])
         col.nan += nan
         col.inf += int(values.size) - kept - nan
         finite = values[finite_mask]
-    largest = None
+    low: float | None = None
+    largest: float | None = None
     if finite.size:
         # -0.0 and 0.0 are one value (as for the frequent values): which one numpy's min or
         # max returns depends on the order of the rows.
@@ -424,7 +425,7 @@ def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any])
         col.max = high if col.max is None else max(col.max, high)
         largest = max(-low, high)
         col.moments.add(finite, largest)
-    col.sketch.add(finite)
+    col.sketch.add(finite, low)
     # Integers are whole at every scale; counting them would find the same.
     split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite, largest)
     col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]

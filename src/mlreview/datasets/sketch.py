@@ -46,21 +46,30 @@ def scratch(slot: str, size: int, dtype: type[np.generic]) -> np.ndarray:
     return held[:size]
 
 
-def bucket_of(values: np.ndarray, reuse: bool = False) -> np.ndarray:
+def bucket_of(values: np.ndarray, reuse: bool = False, low: float | None = None) -> np.ndarray:
     """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below.
 
-    With ``reuse`` the work and the result are in this thread's scratch arrays."""
+    With ``reuse`` the work and the result are in this thread's scratch arrays. ``low``, the
+    smallest value when known, spares the steps for negative and tiny values when it is at
+    least TINY (every value then is)."""
     size = values.size
-    magnitude = np.abs(values, out=scratch("bucket magnitude", size, np.float64) if reuse else None)
-    logs = np.maximum(magnitude, TINY, out=scratch("logs", size, np.float64) if reuse else None)
-    np.log(logs, out=logs)
+    positive = low is not None and low >= TINY
+    logs = scratch("logs", size, np.float64) if reuse else np.empty(size)
+    if positive:
+        np.log(values, out=logs)
+    else:
+        spare = scratch("bucket magnitude", size, np.float64) if reuse else None
+        magnitude = np.abs(values, out=spare)
+        np.maximum(magnitude, TINY, out=logs)
+        np.log(logs, out=logs)
     logs /= LOG_GAMMA
     np.ceil(logs, out=logs)
     index = scratch("bucket", size, np.int64) if reuse else np.empty(size, np.int64)
     np.copyto(index, logs, casting="unsafe")  # as astype(np.int64)
     index -= SHIFT  # >= 1 for |x| >= TINY
-    np.negative(index, out=index, where=values < 0)
-    index[magnitude < TINY] = 0
+    if not positive:
+        np.negative(index, out=index, where=values < 0)
+        index[magnitude < TINY] = 0
     return index
 
 
@@ -92,18 +101,19 @@ class QuantileSketch:
         default=None, repr=False, compare=False
     )
 
-    def _index(self, values: np.ndarray) -> np.ndarray:
+    def _index(self, values: np.ndarray, low: float | None) -> np.ndarray:
         if self.width:
             return np.floor(values / self.width).astype(np.int64)
-        return bucket_of(values, reuse=True)
+        return bucket_of(values, reuse=True, low=low)
 
     def _value(self, index: int) -> float:
         return (index + 0.5) * self.width if self.width else bucket_value(index)
 
-    def add(self, values: np.ndarray) -> None:
+    def add(self, values: np.ndarray, low: float | None = None) -> None:
+        """Count ``values``; ``low`` is the smallest of them when already known."""
         if values.size == 0:
             return
-        index = self._index(values)
+        index = self._index(values, low)
         low = int(index.min())
         index -= low
         counts = np.bincount(index)
