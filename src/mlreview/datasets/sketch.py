@@ -114,11 +114,15 @@ class QuantileSketch:
         if values.size == 0:
             return
         index = self._index(values, low)
-        low = int(index.min())
-        index -= low
+        first = int(index.min())
+        index -= first
         counts = np.bincount(index)
         present = np.flatnonzero(counts)
-        for i, c in zip((present + low).tolist(), counts[present].tolist(), strict=True):
+        found = zip((present + first).tolist(), counts[present].tolist(), strict=True)
+        if not self.counts:  # a batch's own sketch
+            self.counts = dict(found)
+            return
+        for i, c in found:
             self.counts[i] = self.counts.get(i, 0) + c
 
     def merge(self, other: QuantileSketch) -> None:
@@ -126,8 +130,12 @@ class QuantileSketch:
             return
         if self.width != other.width:
             raise ValueError("cannot merge sketches with different bucket widths")
+        if not self.counts:  # the first part merged into a total
+            self.counts = dict(other.counts)
+            return
+        mine = self.counts
         for i, c in other.counts.items():
-            self.counts[i] = self.counts.get(i, 0) + c
+            mine[i] = mine.get(i, 0) + c
 
     @property
     def n(self) -> int:
