@@ -146,8 +146,8 @@ COLUMNAR = ("parquet", "ipc")
 
 
 def _columnar(spec: str) -> bool:
-    """Whether ``spec`` names data (not a saved profile) in columnar files only."""
-    return read_profile(Path(spec)) is None and all(f.format in COLUMNAR for f in resolve(spec))
+    """Whether ``spec`` names columnar files only (a saved profile, `.json`, is not one)."""
+    return all(f.format in COLUMNAR for f in resolve(spec))
 
 
 def load_sides(
