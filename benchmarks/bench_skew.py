@@ -1,12 +1,15 @@
 """Speed and memory of `mlreview skew` against its floors: a bare polars scan and a pyarrow read.
 
 Writes two Parquet files of ROWS x 20 columns (15 numeric, 5 string; serving has four injected
-skews), then times, in fresh processes measured the same way (median of RUNS):
+skews), then times, in fresh processes measured the same way, in RUNS rounds that each run every
+case once (so that a change in the machine's load falls on all of them alike), the median of each:
 
 - the floor: pyarrow reading both files into memory (needs the ``bench`` extra's pyarrow);
 - the baseline: a polars scan computing five quantiles and the mean of each numeric column and
   the value counts of each string column, for both files;
-- `mlreview skew training.parquet serving.parquet -f json` (profile both, compare, diagnose).
+- `mlreview skew training.parquet serving.parquet -f json` (profile both, compare, diagnose), on
+  one thread and as shipped, and with ``--before SRC`` also imported from another checkout's
+  sources (the code before a change, timed in the same rounds).
 
 CPU is the child's user + system time (from wait4), so CPU / wall above 1 shows more than one
 core at work. Then, for memory, `mlreview profile` of 20M-row files (the 1M file repeated) as
@@ -102,28 +105,47 @@ class Run:
         return self.cpu / self.wall
 
 
-def measure(args: list[str], runs: int = RUNS, workers: int | None = None) -> Run:
-    """Median wall and CPU seconds and the largest peak RSS (MB) over ``runs`` fresh processes,
-    on ``workers`` threads (default: the library's, one per core)."""
+def once(args: list[str], workers: int | None = None, source: str | None = None) -> Run:
+    """Wall and CPU seconds and peak RSS (MB) of one fresh process, on ``workers`` threads
+    (default: the library's, one per core), importing mlreview from ``source`` when given."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop(WORKERS_VARIABLE, None)
     if workers is not None:
         env[WORKERS_VARIABLE] = str(workers)
-    done = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"{' '.join(args)} failed")
-        done.append(Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+    if source is not None:
+        env["PYTHONPATH"] = source
+    start = time.perf_counter()
+    child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(done: list[Run]) -> Run:
+    """Median wall and CPU seconds and the largest peak."""
     return Run(
         statistics.median(r.wall for r in done),
         statistics.median(r.cpu for r in done),
         max(r.peak for r in done),
     )
+
+
+def measure(args: list[str], runs: int = RUNS, workers: int | None = None) -> Run:
+    """``once`` ``runs`` times: the median."""
+    return median([once(args, workers) for _ in range(runs)])
+
+
+def rounds(cases: dict[str, tuple[list[str], int | None, str | None]]) -> dict[str, Run]:
+    """Each case (command, workers, source) once per round, RUNS rounds, so that a change in
+    the machine's load falls on every case alike; the median of each."""
+    done: dict[str, list[Run]] = {name: [] for name in cases}
+    for _ in range(RUNS):
+        for name, (args, workers, source) in cases.items():
+            done[name].append(once(args, workers, source))
+    return {name: median(runs) for name, runs in done.items()}
 
 
 def write_big(source: Path, folder: Path) -> dict[str, Path]:
@@ -181,6 +203,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--no-memory", action="store_true", help=f"skip the {BIG_ROWS:,}-row memory part"
     )
     parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="also time `mlreview skew` imported from SRC (another checkout's src folder) in "
+        "the same rounds",
+    )
+    parser.add_argument(
         "--write",
         metavar="FOLDER",
         help="only write the training/serving pair of ROWS rows into FOLDER (used internally)",
@@ -202,21 +230,34 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(write, check=True)
         training, serving = tmp / "training.parquet", tmp / "serving.parquet"
         both = [str(training), str(serving)]
-        arrow = measure([sys.executable, "-c", PYARROW_READ, *both])
-        scan = measure([sys.executable, "-c", BASELINE, *both])
-        ours = measure([sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"])
-        alone = measure([sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"], workers=1)
+        skew = [sys.executable, "-m", "mlreview", "skew", *both, "-f", "json"]
+        cases: dict[str, tuple[list[str], int | None, str | None]] = {
+            "arrow": ([sys.executable, "-c", PYARROW_READ, *both], None, None),
+            "scan": ([sys.executable, "-c", BASELINE, *both], None, None),
+            "alone": (skew, 1, None),
+            "ours": (skew, None, None),
+        }
+        if options.before:
+            cases["before"] = (skew, None, options.before)
+        runs = rounds(cases)
+        arrow, scan, alone, ours = (runs[k] for k in ("arrow", "scan", "alone", "ours"))
         big = [] if options.no_memory else memory(tmp, training)
-    print(f"{rows:,} rows x 20 columns (15 numeric, 5 string), two Parquet files, median of {RUNS}")
+    print(
+        f"{rows:,} rows x 20 columns (15 numeric, 5 string), two Parquet files, median of "
+        f"{RUNS} rounds (each case once a round)"
+    )
     print()
     print("| what | wall s | CPU s | CPU / wall | peak MB | `mlreview skew` takes |")
     print("|---|---|---|---|---|---|")
-    for what, run in (
+    table = [
         ("pyarrow read of both files (floor)", arrow),
         ("bare polars scan (5 quantiles + mean per numeric, value counts per string)", scan),
         ("`mlreview skew` on one thread", alone),
-        ("`mlreview skew` (profile both, compare, diagnose)", ours),
-    ):
+    ]
+    if options.before:
+        table.append((f"`mlreview skew` from {options.before} (before)", runs["before"]))
+    table.append(("`mlreview skew` (profile both, compare, diagnose)", ours))
+    for what, run in table:
         ratio = f"{ours.wall / run.wall:.2f}x" if run is not ours else ""
         print(
             f"| {what} | {run.wall:.2f} | {run.cpu:.2f} | {run.cores:.2f} | {run.peak:.0f} | "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,8 @@ import pytest
 from mlreview.cli import main
 from mlreview.datasets import dataset, profile, read
 from mlreview.datasets.dataset import profile_paths, write_profile
-from mlreview.datasets.sketch import _rank
+from mlreview.datasets.profile import Moments
+from mlreview.datasets.sketch import TINY, DistinctSketch, _rank, bucket_of
 from tests.conftest import ROOT
 from tests.test_skew_data import _frame
 
@@ -221,3 +223,95 @@ def test_a_bad_mlreview_workers_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert err.count("\n") == 0 and "MLREVIEW_WORKERS" in err and repr(value) in err, err
+
+
+def test_both_sides_profiled_at_once_give_the_bytes_of_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columnar sides are profiled at once on two workers, text sides in turn; either way the
+    report's bytes are those of one thread."""
+    monkeypatch.setattr(read, "BATCH_ROWS", 700)
+    monkeypatch.setattr(read, "READ_BYTES", 30_000)
+    training = tmp_path / "t.parquet"
+    _mixed(6_000, 4).write_parquet(training)
+    serving = _mixed(5_000, 5).with_columns(pl.col("amount") * 1000)
+    serving.write_ipc(tmp_path / "s.arrow")
+    serving.write_csv(tmp_path / "s.csv")
+    threads: dict[str, str] = {}
+    real = dataset.load_side
+
+    def recorded(spec: str, *args: object, **kwargs: object) -> profile.Profile:
+        threads[spec] = threading.current_thread().name
+        return real(spec, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset, "load_side", recorded)
+    for name, at_once in (("s.arrow", True), ("s.csv", False)):
+        outputs = []
+        for workers in ("1", "2"):
+            monkeypatch.setenv("MLREVIEW_WORKERS", workers)
+            out = tmp_path / f"skew{workers}.json"
+            args = ["skew", str(training), str(tmp_path / name), "-f", "json", "-o", str(out)]
+            assert main(args) == 0
+            outputs.append(out.read_bytes())
+            on_own_thread = threads[str(tmp_path / name)].startswith("mlreview-side")
+            assert on_own_thread == (at_once and workers == "2"), threads
+        assert outputs[0] == outputs[1]
+        assert b'"scale"' in outputs[0]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_error_of_sides_profiled_at_once_is_the_first_sides(
+    tmp_path: Path,
+    workers: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MLREVIEW_WORKERS", workers)
+    good = tmp_path / "good.parquet"
+    _frame(1, 2_000).write_parquet(good)
+    bad_training, bad_serving = tmp_path / "bad_t.parquet", tmp_path / "bad_s.parquet"
+    bad_training.write_bytes(b"not parquet at all")
+    bad_serving.write_bytes(b"nor this")
+    for training, serving, named in (
+        (bad_training, bad_serving, bad_training),
+        (good, bad_serving, bad_serving),
+        (bad_training, good, bad_training),
+    ):
+        assert main(["skew", str(training), str(serving), "-o", str(tmp_path / "o.json")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and err.startswith(str(named)), err
+
+
+def test_text_registers_and_lengths_from_distinct_values_are_every_rows() -> None:
+    """Text columns hash and measure their distinct values only, weighted by their counts: the
+    registers and the length moments of hashing and measuring every row."""
+    rng = np.random.default_rng(9)
+    words = np.array([f"w{i}" * (i % 7) for i in range(3_000)] + ["", " x ", "été"])
+    text = pl.Series("t", words[rng.integers(0, words.size, 40_000)])
+    text = text.scatter(np.flatnonzero(rng.random(text.len()) < 0.1), None)
+    got = profile.profile_frame(pl.DataFrame({"t": text}), workers=1).columns["t"]
+    every = DistinctSketch()
+    present = text.drop_nulls()
+    every.add(present.hash(seed=0).to_numpy())
+    lengths = Moments()
+    lengths.add(present.str.len_chars().to_numpy().astype(np.float64))
+    assert got.distinct.to_dict() == every.to_dict()
+    assert (got.length.n, got.length.total, got.length.squares) == (
+        lengths.n,
+        lengths.total,
+        lengths.squares,
+    )
+
+
+def test_buckets_of_values_known_positive_are_those_of_any_values() -> None:
+    """Told the smallest value is at least TINY, the sketch skips the steps for negative and
+    tiny values: the same buckets, for arrays at any offset in memory."""
+    rng = np.random.default_rng(11)
+    for location in (-30.0, 0.0, 4.0, 30.0):
+        values = rng.lognormal(location, 3, 20_011)
+        values = np.concatenate([values, [TINY, np.nextafter(TINY, 1), 1.0, 1.7e308]])
+        values = values[values >= TINY]
+        for start in (0, 1, 3):
+            part = values[start:]
+            expected = bucket_of(part.copy())
+            assert np.array_equal(bucket_of(part, reuse=True, low=float(part.min())), expected)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlreview.datasets import dataset, partial, read
+from mlreview.datasets import dataset, exact, partial, read
 from mlreview.datasets.dataset import profile_data, profile_paths, write_profile
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.profile import Moments, Profile
@@ -117,15 +117,17 @@ def test_files_read_in_small_batches_profile_as_the_whole(
     assert write_profile(split) == write_profile(whole)
 
 
-def test_lengths_add_as_the_float_path_does() -> None:
-    lengths = np.random.default_rng(2).integers(0, 3000, 10_000)
+def test_counted_lengths_add_as_the_float_path_does() -> None:
+    rng = np.random.default_rng(2)
+    lengths, counts = rng.integers(0, 3000, 10_000), rng.integers(1, 40, 10_000)
     fast, slow = Moments(), Moments()
-    fast.add_lengths(lengths)
-    slow.add(lengths.astype(np.float64))
+    fast.add_counted(lengths, counts)
+    slow.add(np.repeat(lengths, counts).astype(np.float64))
     assert (fast.n, fast.total, fast.squares) == (slow.n, slow.total, slow.squares)
     huge = Moments()
-    huge.add_lengths(np.array([2**40, 3]))  # squares past int64 take the float path
-    assert Fraction(huge.squares, 2**SQUARE_SCALE) == 2**80 + 9
+    huge.add_counted(np.array([2**40, 3]), np.array([2, 1]))  # past int64: Python integers
+    assert (huge.n, Fraction(huge.squares, 2**SQUARE_SCALE)) == (3, 2 * 2**80 + 9)
+    assert Fraction(huge.total, 2**SUM_SCALE) == 2 * 2**40 + 3
 
 
 @settings(max_examples=60, deadline=None)
@@ -171,6 +173,49 @@ def test_sums_and_squares_of_many_values_are_exact(
     assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
     squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
     assert exact_squares(values) == squares
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 300_000),
+    st.integers(-1080, 1000),
+    st.integers(0, 52),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_sums_of_ordinary_ranges_are_exact_by_extraction_alone(
+    rows: int, exponent: int, cleared: int, signed: bool, seed: int
+) -> None:
+    """Values within a usual range (a normal or lognormal scaled by a power of two, down to the
+    subnormals and up to 2**1000, some of their low mantissa bits cleared, as rounded or
+    integer data have): the extraction levels take the whole sum without the groups (which
+    raise here), up to batch sizes and beyond."""
+    rng = np.random.default_rng(seed)
+    values = rng.normal(0, 3, rows) if signed else rng.lognormal(2, 1, rows)
+    values = np.ldexp(values, min(exponent, 1000 - 30))
+    mask = np.uint64(((1 << 64) - 1) ^ ((1 << cleared) - 1))
+    values = (values.view(np.uint64) & mask).view(np.float64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(exact, "_binned", _refused)
+        assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+        squares = sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+        assert exact_squares(values) == squares
+
+
+def _refused(values: np.ndarray, shift: int) -> int:
+    raise AssertionError(f"{values.size} values reached the groups")
+
+
+def test_a_range_too_wide_for_the_levels_ends_in_the_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = np.array([1e300, 1e-300, 3.0, -7e150, 2.0**-1074, 1e-200] * 1000)
+    calls: list[int] = []
+    binned = exact._binned
+    monkeypatch.setattr(exact, "_binned", lambda v, s: calls.append(v.size) or binned(v, s))
+    assert exact_sum(values) == sum(_scaled(v, SUM_SCALE) for v in values.tolist())
+    assert exact_squares(values) == sum(_scaled(v, SQUARE_SCALE, 2) for v in values.tolist())
+    assert calls
 
 
 def test_values_each_near_the_share_need_no_second_pass(

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from mlreview.datasets import skew as skew_data
-from mlreview.datasets.dataset import load_side, profile_data, profile_paths, read_profile
+from mlreview.datasets.dataset import (
+    load_side,
+    load_sides,
+    profile_data,
+    profile_paths,
+    read_profile,
+)
 from mlreview.datasets.join import JoinReport, join
 from mlreview.datasets.profile import Profile
 from mlreview.datasets.read import resolve
@@ -96,5 +102,9 @@ def skew(
     JSON of `mlreview skew -f json`."""
     keys = _keys(key)
     pairs = _joined(training, serving, keys) if keys else None
-    done = compare(_side(training), _side(serving), thresholds, importances, pairs)
+    if isinstance(training, str | Path) and isinstance(serving, str | Path):
+        sides = load_sides((str(training), str(serving)))
+    else:
+        sides = (_side(training), _side(serving))
+    done = compare(*sides, thresholds, importances, pairs)
     return SkewReport(**{f.name: getattr(done, f.name) for f in fields(done)})

@@ -54,21 +54,26 @@ class Moments:
         """Add ``values``; ``largest`` is their largest magnitude when already known."""
         if values.size:
             self.n += int(values.size)
-            self.total += exact_sum(values)
+            self.total += exact_sum(values, largest)
             self.squares += exact_squares(values, largest)
 
-    def add_lengths(self, lengths: np.ndarray) -> None:
-        """Add non-negative whole numbers (string lengths): while their squares add up to less
-        than 2**63, int64 sums are exact and cheaper than the float path, with equal results."""
+    def add_counted(self, lengths: np.ndarray, counts: np.ndarray) -> None:
+        """Add each of ``lengths`` (non-negative whole numbers, string lengths) ``counts``
+        times. While the squares add up to less than 2**63, int64 sums are exact and cheaper
+        than the float path, with equal results."""
         if not lengths.size:
             return
-        values = lengths.astype(np.int64)
-        if int(values.max()) ** 2 * values.size >= 1 << 63:
-            self.add(values.astype(np.float64))
-            return
-        self.n += int(values.size)
-        self.total += int(values.sum()) << SUM_SCALE
-        self.squares += int(np.dot(values, values)) << SQUARE_SCALE
+        values, times = lengths.astype(np.int64), counts.astype(np.int64)
+        rows = int(times.sum())
+        if int(values.max()) ** 2 * rows >= 1 << 63:
+            pairs = list(zip(values.tolist(), times.tolist(), strict=True))
+            total, squares = sum(v * t for v, t in pairs), sum(v * v * t for v, t in pairs)
+        else:
+            weighted = values * times
+            total, squares = int(weighted.sum()), int(np.dot(weighted, values))
+        self.n += rows
+        self.total += total << SUM_SCALE
+        self.squares += squares << SQUARE_SCALE
 
     def merge(self, other: Moments) -> None:
         self.n += other.n
@@ -347,25 +352,56 @@ def _frequent_numbers(finite: np.ndarray, candidates: Collection[float]) -> dict
     return _chosen(_counts(pl.Series(values[marked[index]])), rows, candidates, whole=False)
 
 
-def _decimals(finite: np.ndarray) -> list[int]:
-    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays."""
-    magnitude = np.abs(finite, out=scratch("magnitude", finite.size, np.float64))
-    # Floats this large are whole numbers already, and scaling them by 100 would overflow.
-    huge = magnitude >= 2.0**53
-    big = int(np.count_nonzero(huge))
-    rest = finite[~huge] if big else finite
-    size = np.abs(rest) if big else magnitude
-    scaled, gap, bound = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap", "bound"))
+WHOLE = 2.0**53
+
+
+def _within(values: np.ndarray, gap: np.ndarray, k: int) -> int:
+    """How many of ``values`` times ``k`` are whole to 1e-9 of their size (at least 1), given
+    ``gap``, each one's distance to the nearest whole number."""
+    bound = np.multiply(np.abs(values), k)  # |x * k|, exactly
+    np.maximum(bound, 1.0, out=bound)
+    bound *= 1e-9
+    return int(np.count_nonzero(gap < bound))
+
+
+def _decimals(finite: np.ndarray, largest: float | None = None) -> list[int]:
+    """How many values have 0, 1, 2 or more decimals, computed in reused scratch arrays;
+    ``largest`` is their largest magnitude when already known.
+
+    A value's bound is at most the bound of the largest magnitude (rounding is monotonic), so
+    only the values closer than that to a whole number are tested against their own bound:
+    for most measured data none are, and for rounded data all."""
+    if not finite.size:
+        return [0, 0, 0, 0]
+    if largest is None:
+        largest = max(-float(finite.min()), float(finite.max()))
+    big = 0
+    rest = finite
+    if largest >= WHOLE:
+        # Floats this large are whole numbers already, and scaling them by 100 would overflow.
+        huge = np.abs(finite) >= WHOLE
+        big = int(np.count_nonzero(huge))
+        rest = finite[~huge]
+        largest = WHOLE
+    scaled, gap = (scratch(slot, rest.size, np.float64) for slot in ("x", "gap"))
+    near = scratch("near", rest.size, np.bool_)
     exact = []
     for k in (1, 10, 100):
-        np.multiply(rest, k, out=scaled)
-        np.rint(scaled, out=gap)
-        np.subtract(scaled, gap, out=gap)
+        if k > 1:
+            np.multiply(rest, k, out=scaled)
+        x = rest if k == 1 else scaled
+        np.rint(x, out=gap)
+        np.subtract(x, gap, out=gap)
         np.abs(gap, out=gap)
-        np.multiply(size, k, out=bound)  # |x * k|, exactly
-        np.maximum(bound, 1.0, out=bound)
-        bound *= 1e-9
-        exact.append(big + int(np.count_nonzero(gap < bound)))
+        np.less(gap, max(largest * k, 1.0) * 1e-9, out=near)
+        hits = int(np.count_nonzero(near))
+        if hits == rest.size:
+            exact.append(big + _within(rest, gap, k))
+        elif hits:
+            where = np.flatnonzero(near)
+            exact.append(big + _within(rest[where], gap[where], k))
+        else:
+            exact.append(big)
     return [exact[0], exact[1] - exact[0], exact[2] - exact[1], int(finite.size) - exact[2]]
 
 
@@ -379,14 +415,19 @@ def _numeric(col: ColumnProfile, series: pl.Series, candidates: Collection[Any])
         col.nan += nan
         col.inf += int(values.size) - kept - nan
         finite = values[finite_mask]
+    low: float | None = None
+    largest: float | None = None
     if finite.size:
-        low, high = float(finite.min()), float(finite.max())
+        # -0.0 and 0.0 are one value (as for the frequent values): which one numpy's min or
+        # max returns depends on the order of the rows.
+        low, high = float(finite.min()) + 0.0, float(finite.max()) + 0.0
         col.min = low if col.min is None else min(col.min, low)
         col.max = high if col.max is None else max(col.max, high)
-        col.moments.add(finite, max(-low, high))
-    col.sketch.add(finite)
+        largest = max(-low, high)
+        col.moments.add(finite, largest)
+    col.sketch.add(finite, low)
     # Integers are whole at every scale; counting them would find the same.
-    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite)
+    split = [finite.size, 0, 0, 0] if series.dtype.is_integer() else _decimals(finite, largest)
     col.decimals = [a + b for a, b in zip(col.decimals, split, strict=True)]
     col.top = FrequentValues.of_part(_frequent_numbers(finite, candidates), int(finite.size))
 
@@ -414,7 +455,11 @@ def _string(col: ColumnProfile, series: pl.Series, candidates: Collection[Any]) 
     for key in ("lower", "upper", "title", "padded", "empty", "numeric_like"):
         col.shapes[key] += int(row[key] or 0)
     col.shapes["mixed"] += int(text.len()) - int(row["lower"] or 0) - int(row["upper"] or 0)
-    col.length.add_lengths(text.str.len_chars().to_numpy())
+    col.length.add_counted(counts["value"].str.len_chars().to_numpy(), counts["n"].to_numpy())
+    if series.dtype == pl.String:
+        # A value's hash is the same in every row, so the distinct values' hashes set the same
+        # registers as every row's.
+        col.distinct.add(counts["value"].hash(seed=0).to_numpy())
     rows = int(text.len())
     whole = counts.height <= PART_VALUES
     if not whole:
@@ -451,7 +496,7 @@ def _column(frame: pl.DataFrame, name: str, candidates: Collection[Any] = ()) ->
         col.sketch = QuantileSketch(width=TIMESTAMP_BUCKET_SECONDS)
     col.nulls = series.null_count()
     present = series.drop_nulls()
-    if present.len():
+    if present.len() and series.dtype != pl.String:  # text: `_string` hashes distinct values
         col.distinct.add(present.hash(seed=0).to_numpy())
     if kind == "numeric":
         _numeric(col, series, candidates)

@@ -46,21 +46,30 @@ def scratch(slot: str, size: int, dtype: type[np.generic]) -> np.ndarray:
     return held[:size]
 
 
-def bucket_of(values: np.ndarray, reuse: bool = False) -> np.ndarray:
+def bucket_of(values: np.ndarray, reuse: bool = False, low: float | None = None) -> np.ndarray:
     """Signed log-bucket index of each value: 0 for |x| < TINY, +i above zero, -i below.
 
-    With ``reuse`` the work and the result are in this thread's scratch arrays."""
+    With ``reuse`` the work and the result are in this thread's scratch arrays. ``low``, the
+    smallest value when known, spares the steps for negative and tiny values when it is at
+    least TINY (every value then is)."""
     size = values.size
-    magnitude = np.abs(values, out=scratch("bucket magnitude", size, np.float64) if reuse else None)
-    logs = np.maximum(magnitude, TINY, out=scratch("logs", size, np.float64) if reuse else None)
-    np.log(logs, out=logs)
+    positive = low is not None and low >= TINY
+    logs = scratch("logs", size, np.float64) if reuse else np.empty(size)
+    if positive:
+        np.log(values, out=logs)
+    else:
+        spare = scratch("bucket magnitude", size, np.float64) if reuse else None
+        magnitude = np.abs(values, out=spare)
+        np.maximum(magnitude, TINY, out=logs)
+        np.log(logs, out=logs)
     logs /= LOG_GAMMA
     np.ceil(logs, out=logs)
     index = scratch("bucket", size, np.int64) if reuse else np.empty(size, np.int64)
     np.copyto(index, logs, casting="unsafe")  # as astype(np.int64)
     index -= SHIFT  # >= 1 for |x| >= TINY
-    np.negative(index, out=index, where=values < 0)
-    index[magnitude < TINY] = 0
+    if not positive:
+        np.negative(index, out=index, where=values < 0)
+        index[magnitude < TINY] = 0
     return index
 
 
@@ -92,23 +101,28 @@ class QuantileSketch:
         default=None, repr=False, compare=False
     )
 
-    def _index(self, values: np.ndarray) -> np.ndarray:
+    def _index(self, values: np.ndarray, low: float | None) -> np.ndarray:
         if self.width:
             return np.floor(values / self.width).astype(np.int64)
-        return bucket_of(values, reuse=True)
+        return bucket_of(values, reuse=True, low=low)
 
     def _value(self, index: int) -> float:
         return (index + 0.5) * self.width if self.width else bucket_value(index)
 
-    def add(self, values: np.ndarray) -> None:
+    def add(self, values: np.ndarray, low: float | None = None) -> None:
+        """Count ``values``; ``low`` is the smallest of them when already known."""
         if values.size == 0:
             return
-        index = self._index(values)
-        low = int(index.min())
-        index -= low
+        index = self._index(values, low)
+        first = int(index.min())
+        index -= first
         counts = np.bincount(index)
         present = np.flatnonzero(counts)
-        for i, c in zip((present + low).tolist(), counts[present].tolist(), strict=True):
+        found = zip((present + first).tolist(), counts[present].tolist(), strict=True)
+        if not self.counts:  # a batch's own sketch
+            self.counts = dict(found)
+            return
+        for i, c in found:
             self.counts[i] = self.counts.get(i, 0) + c
 
     def merge(self, other: QuantileSketch) -> None:
@@ -116,8 +130,12 @@ class QuantileSketch:
             return
         if self.width != other.width:
             raise ValueError("cannot merge sketches with different bucket widths")
+        if not self.counts:  # the first part merged into a total
+            self.counts = dict(other.counts)
+            return
+        mine = self.counts
         for i, c in other.counts.items():
-            self.counts[i] = self.counts.get(i, 0) + c
+            mine[i] = mine.get(i, 0) + c
 
     @property
     def n(self) -> int:
@@ -156,15 +174,23 @@ def _rank(rest: np.ndarray) -> np.ndarray:
 
     floor(log2) of a positive float is its exponent, read from its bits in one pass instead of
     taking the logarithm; only a value whose float's top 40 mantissa bits are all set, where the
-    float logarithm may round up to the next power of two, is recomputed with it. The result
-    is a scratch array."""
-    bits = scratch("rank_bits", rest.size, np.float64)
-    np.copyto(bits, rest, casting="unsafe")
+    float logarithm may round up to the next power of two, is recomputed with it. numpy turns
+    uint64 into floats ten times slower than int64, so a value from 2**63 up is halved first,
+    its lowest bit kept as a sticky bit (the rounding of these floats is decided far above it),
+    and its exponent raised by one. The result is a scratch array."""
+    size = rest.size
+    top = np.right_shift(rest, np.uint64(63), out=scratch("rank_top", size, np.uint64))
+    half = np.right_shift(rest, top, out=scratch("rank_half", size, np.uint64))
+    bits = scratch("rank_bits", size, np.float64)
     bits_u = bits.view(np.uint64)
-    rank = scratch("rank", rest.size, np.int64)
+    np.bitwise_and(rest, top, out=bits_u)
+    half |= bits_u  # below 2**63: an int64
+    np.copyto(bits, half.view(np.int64), casting="unsafe")
+    rank = scratch("rank", size, np.int64)
     np.right_shift(bits_u, np.uint64(52), out=rank.view(np.uint64))  # the biased exponent
     np.maximum(rank, 1022, out=rank)  # 0 has exponent field 0; 1022 gives it rank 65
     np.subtract(1023 + 64, rank, out=rank)
+    rank -= top.view(np.int64)
     bits_u &= np.uint64((1 << 52) - 1)  # the mantissa
     near = bits_u >= np.uint64(((1 << 40) - 1) << 12)
     if near.any():
