@@ -20,7 +20,7 @@ from mlreview.areas.findings import Severity
 from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
-from mlreview.engine.runner import run, what_if
+from mlreview.engine.runner import Prior, Ranked, run, what_if
 from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.reads import ReadLog
@@ -221,6 +221,12 @@ class Sensitivity:
         with self.log.watch(system.manifest):
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
+        self.prior = Prior(
+            self.review.areas,
+            Ranked.of(self.review.findings),
+            self.review.built,
+            self.review.scenarios,
+        )
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
 
     def what_if(self, values: dict[Path, Any]) -> Review:
@@ -235,7 +241,7 @@ class Sensitivity:
             built=review.built,
             select=self.select,
             ignore=self.ignore,
-            findings=review.findings,
+            prior=self.prior,
         )
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
