@@ -21,7 +21,7 @@ from mlreview.engine.plan import Plan, plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Earlier, Scenario, build, merge_alike, why_first
+from mlreview.engine.scenarios import Earlier, Joins, Scenario, build, merge_alike, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -69,6 +69,10 @@ class Prior:
     @cached_property
     def by_key(self) -> dict[str, Scenario]:
         return {s.key: s for s in self.built}
+
+    @cached_property
+    def joins(self) -> Joins:
+        return Joins.of(self.built, self.ranked.kept)
 
 
 class _Noting(Context[Any]):
@@ -429,7 +433,7 @@ def what_if(
         prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
-    earlier = Earlier(prior.by_key, log, scored, ranked.gaps, ranked.kept, built)
+    earlier = Earlier(prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins)
     return run(
         variant,
         select,
