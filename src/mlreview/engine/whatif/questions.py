@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from mlreview.areas.findings import Severity
+from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
@@ -64,6 +64,16 @@ def _weight(severity: Severity | None) -> int:
     return WEIGHT[severity] if severity else 0
 
 
+def _severities(findings: list[Finding]) -> dict[FindingKey, Severity]:
+    """The highest severity of each rule's findings on each set of components."""
+    severities: dict[FindingKey, Severity] = {}
+    for f in findings:
+        key = (f.rule, f.components)
+        if key not in severities or f.severity.rank > severities[key].rank:
+            severities[key] = f.severity
+    return severities
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a question may change: the top risk, each finding's severity, the traffic verdict."""
@@ -73,12 +83,10 @@ class Outcome:
     verdict: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, review: Review) -> Outcome:
-        severities: dict[FindingKey, Severity] = {}
-        for f in review.findings:
-            key = (f.rule, f.components)
-            if key not in severities or f.severity.rank > severities[key].rank:
-                severities[key] = f.severity
+    def of(cls, review: Review, like: Outcome | None = None) -> Outcome:
+        """``like``: the outcome of a review with the same findings, whose severities these
+        are (a what-if that kept every rule's result has its baseline's findings list)."""
+        severities = like.severities if like is not None else _severities(review.findings)
         rows = review.assessment(SERVING).endpoints
         verdict = tuple((row.endpoint, _verdict(row)) for row in rows)
         top = review.top_risk.title if review.top_risk else None
@@ -244,6 +252,10 @@ class Sensitivity:
             prior=self.prior,
         )
 
+    def _outcome(self, review: Review) -> Outcome:
+        same = review.findings is self.review.findings
+        return Outcome.of(review, like=self.outcome if same else None)
+
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
         """The value the review used: what a rule said it assumed, else what the field's Ask
         says the review uses, else the answer(s) the review's result matches."""
@@ -264,7 +276,7 @@ class Sensitivity:
 
     def ask(self, unknown: Unknown) -> Question | None:
         tried = [
-            (v, Outcome.of(self.what_if(dict.fromkeys(unknown.paths, v))))
+            (v, self._outcome(self.what_if(dict.fromkeys(unknown.paths, v))))
             for v in what_ifs(unknown, self.system)
         ]
         if len(tried) < 2:
