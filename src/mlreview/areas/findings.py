@@ -116,7 +116,7 @@ class Finding:
         line, so rewording a message or moving a block keeps it."""
         return (self.rule, tuple(sorted(set(self.components))), self.path)
 
-    @property
+    @cached_property  # asked for by each report of the finding and of each scenario it is in
     def fingerprint(self) -> str:
         """The identity as 32 hex digits (SARIF partialFingerprints, JSON, baselines)."""
         rule, components, path = self.identity

@@ -25,6 +25,24 @@ OMIT_NONE: Mapping[str, Any] = MappingProxyType({"omit_none": True})
 """Metadata of a field the contract carries only when it has a value."""
 
 
+_KEYS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+"""Per record class: (attribute, contract key, omitted while None) for each contract field."""
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types that are JSON data as they are (exactly these: an Enum may derive from str)."""
+
+
+def _keys(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    if cls not in _KEYS:
+        assert is_dataclass(cls)
+        _KEYS[cls] = tuple(
+            (f.name, f.metadata.get("key", f.name), bool(f.metadata.get("omit_none")))
+            for f in fields(cls)
+            if not f.metadata.get("internal")
+        )
+    return _KEYS[cls]
+
+
 class Record:
     """Base of every assessment dataclass."""
 
@@ -32,14 +50,11 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        assert is_dataclass(self)
-        for f in fields(self):
-            if f.metadata.get("internal"):
+        for name, contract_key, omit_none in _keys(type(self)):
+            value = getattr(self, name)
+            if value is None and omit_none:
                 continue
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit_none"):
-                continue
-            out[f.metadata.get("key", f.name)] = plain(value)
+            out[contract_key] = plain(value)
         for name in self.DERIVED:
             out[name] = plain(getattr(self, name))
         return out
@@ -47,6 +62,8 @@ class Record:
 
 def plain(value: Any) -> Any:
     """``value`` as JSON data: records and objects with ``to_dict`` become mappings."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Enum):
         return value.value
     if hasattr(value, "to_dict"):

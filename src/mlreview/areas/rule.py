@@ -122,23 +122,45 @@ class Probe:
 
     def __init__(self, system: System) -> None:
         self.system = system
-        self.evidence: list[Evidence] = []
-        self.assumed: list[Assumption] = []
+        self._evidence: list[Evidence] = []
+        self._assumed: list[Assumption] = []
+        self._pending: list[tuple[bool, Node | None, str, Any, Any]] = []
+        """Values read and not yet put in words, as (assumed, node, dotted, value, last node
+        reached): most probes find nothing, and then their evidence is never shown."""
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        """What the probe read, in reading order."""
+        self._settle()
+        return self._evidence
+
+    @property
+    def assumed(self) -> list[Assumption]:
+        """What it assumed for unknown values, in reading order."""
+        self._settle()
+        return self._assumed
+
+    def _settle(self) -> None:
+        for assumed, node, dotted, value, last in self._pending:
+            parts = dotted.split(".")
+            where = self.system.label((*node.path, *parts)) if node else dotted
+            if assumed:
+                line = self.system.line(last) if last is not None else 1
+                path = (*node.path, *parts) if node else ()
+                self._assumed.append(Assumption(where, show_value(value), line, path))
+            else:
+                line = self.system.line(last, parts[-1]) if last is not None else 1
+                self._evidence.append(self._quoted(where, value, line))
+        self._pending.clear()
 
     def get(self, node: Node | None, dotted: str, assume: Any = None) -> Any:
         """The value at ``dotted`` (manifest keys) below ``node``; ``assume`` when unknown."""
-        parts = dotted.split(".")
         current, last = read(node, dotted)
-        if current is None and assume is None:
-            return None
-        where = self.system.label((*node.path, *parts)) if node else dotted
         if current is None:
-            line = self.system.line(last) if last is not None else 1
-            path = (*node.path, *parts) if node else ()
-            self.assumed.append(Assumption(where, show_value(assume), line, path))
+            if assume is not None:
+                self._pending.append((True, node, dotted, assume, last))
             return assume
-        line = self.system.line(last, parts[-1]) if last is not None else 1
-        self.evidence.append(self._quoted(where, current, line))
+        self._pending.append((False, node, dotted, current, last))
         return current
 
     def _quoted(self, where: str, value: Any, line: int) -> Evidence:

@@ -4,6 +4,7 @@ load inside each command, so ``mlreview --help`` starts fast."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from mlreview._version import __version__
@@ -11,6 +12,10 @@ from mlreview.cli import capacity, check, import_, init, pre_commit, profile, ru
 from mlreview.cli._common import EXIT_INPUT, EXIT_OK, UsageError
 
 COMMANDS = (check, init, import_, profile, skew, capacity, rules, schema, pre_commit)
+GC_THRESHOLDS = (100_000, 50, 100)
+"""A review allocates millions of objects that live until it ends and makes almost no
+reference cycles: at the default thresholds (700, 10, 10) the collector walked the whole heap
+13 times on a 5,000-feature manifest, a third of the CPU, to free 4 objects."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     from mlreview.problems import InputError
 
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         code: int = args.run(args)
     except InputError as exc:

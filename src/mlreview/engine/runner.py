@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from mlreview.areas import pitfalls
@@ -15,11 +17,11 @@ from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
-from mlreview.engine.plan import plan_for
+from mlreview.engine.plan import Plan, plan_for
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Earlier, Scenario, build, merge_alike, why_first
+from mlreview.engine.scenarios import Earlier, Joins, Scenario, build, merge_alike, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -28,6 +30,49 @@ from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.paths import Path
 from mlreview.system.system import System
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A review's findings in rank order (``Finding.sort_key``) and the parts of them that
+    what-if reviews of it compare theirs with, split once for them all."""
+
+    findings: list[Finding]
+    causes: list[Finding]
+    """The findings outside the meta area, those scenarios are built from."""
+    gaps: list[Finding]
+    """The missing controls among ``causes`` (role 'gap')."""
+    kept: list[Finding]
+    """The causes proper among ``causes`` (role 'cause')."""
+    meta: list[Finding]
+    """The findings about the review itself."""
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Ranked:
+        causes = [f for f in findings if f.area != "meta"]
+        gaps = [f for f in causes if f.role == "gap"]
+        kept = [f for f in causes if f.role == "cause"]
+        return cls(findings, causes, gaps, kept, [f for f in findings if f.area == "meta"])
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The review a what-if review is of: its areas, its findings ranked, and its scenarios
+    before (``built``) and after merging alike ones. A what-if whose rules all kept their
+    results has its findings; one that reused every built scenario has its merged ones."""
+
+    areas: dict[str, AreaResult]
+    ranked: Ranked
+    built: list[Scenario]
+    scenarios: list[Scenario]
+
+    @cached_property
+    def by_key(self) -> dict[str, Scenario]:
+        return {s.key: s for s in self.built}
+
+    @cached_property
+    def joins(self) -> Joins:
+        return Joins.of(self.built, self.ranked.kept)
 
 
 class _Noting(Context[Any]):
@@ -101,6 +146,7 @@ def run(
     plan: bool = True,
     earlier: Earlier | None = None,
     only: str | None = None,
+    prior: Prior | None = None,
 ) -> Review:
     """Review ``system``.
 
@@ -109,7 +155,10 @@ def run(
     assessment, rule and scenario reads, under 'assess:<area>', 'rule:<code>' and
     'scenario:<key>' (the review watches them itself for its plan's re-runs when no caller
     does); ``earlier`` gives scenarios to reuse; ``only`` builds only the scenario with that
-    key (a plan's step alone is measured by one scenario's score).
+    key (a plan's step alone is measured by one scenario's score); ``prior``, the review this
+    one is a what-if of, gives the findings of an area whose rules all kept their results.
+    A what-if review is read for its findings, scenarios and assessments alone: with ``prior``
+    its areas have no summary or verdict and it lists nothing as already sound.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = suppressions.owners(system)
@@ -132,7 +181,12 @@ def run(
             with log.reading_as(f"assess:{area.key}"):
                 assessment = area.assess(system)
         ctx = Context(system, assessment)
-        found = [f for r in area.rules.rules if r.code in chosen for f in apply(r, ctx).active]
+        codes = [r for r in area.rules.rules if r.code in chosen]
+        if prior is not None:
+            kept = all(r.code in reuse for r in codes)
+            got = [apply(r, ctx) for r in codes]
+            return _what_if_area(area, assessment, got, prior.areas[area.key] if kept else None)
+        found = [f for r in codes for f in apply(r, ctx).active]
         found.sort(key=Finding.sort_key)
         summary = area.summarise(system, assessment, found)
         verdict = area.verdict(system, assessment, found)
@@ -158,38 +212,19 @@ def run(
             log=log if log.watching else None,
             earlier=earlier,
             only=only,
+            prior=prior if prior is not None and _same_areas(areas, prior) else None,
         )
-    scenarios = merge_alike(built, system)
+    scenarios = _merged(built, system, prior)
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
     top = scenarios[0] if scenarios else None
     runner = scenarios[1] if len(scenarios) > 1 else None
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
-        # A plan whose steps are one manifest change asks for the same re-run twice (the step
-        # alone and the residual); each set of changes is reviewed once per review.
-        done_for: list[tuple[dict[Path, Any], str | None, list[Scenario]]] = []
-
-        def rerun(changes: dict[Path, Any], only: str | None) -> list[Scenario]:
-            for asked, only_built, found in done_for:
-                if only_built in (None, only) and _same_changes(asked, changes):
-                    return found
-            done = what_if(
-                system,
-                changes,
-                areas=areas,
-                rule_results=results,
-                log=log,
-                built=built,
-                select=select,
-                ignore=ignore,
-                only=only,
-                findings=active,
-            )
-            done_for.append((dict(changes), only, done.scenarios))
-            return done.scenarios
-
-        the_plan = plan_for(top, rerun)
+        reviewed = Prior(areas, Ranked.of(active), built, scenarios)
+        the_plan = _plan(
+            system, top, reviewed=reviewed, results=results, log=log, select=select, ignore=ignore
+        )
     cited: dict[str, tuple[str, ...]] = {}
     if plan:  # a what-if re-run (plan=False) prints nothing, so it cites nothing
         with unwatched():
@@ -206,9 +241,46 @@ def run(
         rules_run=sorted(chosen),
         rule_results=results,
         plan=the_plan,
-        sound=already_sound(system, areas, scenarios),
+        sound=already_sound(system, areas, scenarios) if prior is None else [],
         pitfalls=cited,
     )
+
+
+def _plan(
+    system: System,
+    top: Scenario,
+    *,
+    reviewed: Prior,
+    results: dict[str, RuleResult],
+    log: ReadLog,
+    select: list[str],
+    ignore: list[str],
+) -> Plan:
+    """The top scenario's plan, its steps measured by what-if reviews of ``reviewed``."""
+    # A plan whose steps are one manifest change asks for the same re-run twice (the step
+    # alone and the residual); each set of changes is reviewed once per review.
+    done_for: list[tuple[dict[Path, Any], str | None, list[Scenario]]] = []
+
+    def rerun(changes: dict[Path, Any], only: str | None) -> list[Scenario]:
+        for asked, only_built, found in done_for:
+            if only_built in (None, only) and _same_changes(asked, changes):
+                return found
+        done = what_if(
+            system,
+            changes,
+            areas=reviewed.areas,
+            rule_results=results,
+            log=log,
+            built=reviewed.built,
+            select=select,
+            ignore=ignore,
+            only=only,
+            prior=reviewed,
+        )
+        done_for.append((dict(changes), only, done.scenarios))
+        return done.scenarios
+
+    return plan_for(top, rerun)
 
 
 def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, ...]]:
@@ -234,8 +306,10 @@ def _scenarios(
     log: ReadLog | None,
     earlier: Earlier | None,
     only: str | None = None,
+    prior: Prior | None = None,
 ) -> tuple[list[Scenario], list[Finding], list[RuleResult]]:
-    """The scenarios, the active findings (MLR001's included) and MLR001's results."""
+    """The scenarios, the active findings (MLR001's included) and MLR001's results; ``prior``
+    is the review this one is a what-if of when every area's findings are its findings."""
     use = suppressions.SuppressionUse(
         used={path for result in results.values() for path in result.used},
         codes=suppressions.rule_codes(every_rule()),
@@ -247,12 +321,46 @@ def _scenarios(
         for rule in suppressions.RULES.rules
         if rule.code in chosen
     ]
-    active = [f for a in areas.values() for f in a.findings]
-    active += [f for m in meta_results for f in m.active]
-    active.sort(key=Finding.sort_key)
-    causes = [f for f in active if f.area != "meta"]
+    meta = [f for m in meta_results for f in m.active]
+    if prior is not None and meta == prior.ranked.meta:
+        active, causes = prior.ranked.findings, prior.ranked.causes
+    else:
+        active = [f for a in areas.values() for f in a.findings] + meta
+        active.sort(key=Finding.sort_key)
+        causes = [f for f in active if f.area != "meta"]
     built = build(causes, system, areas, log=log, earlier=earlier, only=only)
     return built, active, meta_results
+
+
+def _same_list(a: list[Any], b: list[Any]) -> bool:
+    """The same objects in the same order."""
+    return len(a) == len(b) and all(map(operator.is_, a, b))
+
+
+def _what_if_area(
+    area: Area[Any], assessment: Record, rules: list[RuleResult], kept: AreaResult | None
+) -> AreaResult:
+    """An area of a what-if review, with no summary or verdict; ``kept`` is the prior
+    review's area when every rule kept its result there, and so its findings (already sorted,
+    and shared: a what-if review is only read)."""
+    if kept is not None:
+        found = kept.findings
+    else:
+        found = sorted((f for r in rules for f in r.active), key=Finding.sort_key)
+    return AreaResult(area.key, area.title, "", found, assessment, area.heading)
+
+
+def _same_areas(areas: dict[str, AreaResult], prior: Prior) -> bool:
+    """Every area has the prior review's findings (``_what_if_area`` kept them all)."""
+    return all(a.findings is prior.areas[key].findings for key, a in areas.items())
+
+
+def _merged(built: list[Scenario], system: System, prior: Prior | None) -> list[Scenario]:
+    """``merge_alike(built)``: the prior review's scenarios when it built the same ones (each
+    group is merged once, so its merge is the same object)."""
+    if prior is not None and _same_list(built, prior.built):
+        return list(prior.scenarios)
+    return merge_alike(built, system)
 
 
 def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:
@@ -279,12 +387,12 @@ def what_if(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     only: str | None = None,
-    findings: list[Finding] | None = None,
+    prior: Prior | None = None,
 ) -> Review:
     """The review of ``system`` with fields set to ``values``, given a review of it (``areas``,
-    ``rule_results``, its scenarios before merging, ``built``, to reuse one by one, and its
-    ``findings`` in rank order if the caller has them, which saves
-    sorting them again) and the fields each of its assessments and rules read (``log``),
+    ``rule_results``, its scenarios before merging, ``built``, to reuse one by one, and the
+    rest of it as a ``Prior`` if the caller has one, which saves ranking and splitting its
+    findings again) and the fields each of its assessments and rules read (``log``),
     re-running only what read one of their paths; ``only``, a scenario key, builds that
     scenario alone (its review has no other).
 
@@ -320,12 +428,12 @@ def what_if(
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
-    if findings is None:
+    if prior is None:
         findings = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
-    gaps = [f for f in findings if f.area != "meta" and f.role == "gap"]
-    kept = [f for f in findings if f.area != "meta" and f.role == "cause"]
+        prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
+    ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
-    earlier = Earlier({s.key: s for s in built}, log, scored, gaps, kept, built)
+    earlier = Earlier(prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins)
     return run(
         variant,
         select,
@@ -335,4 +443,5 @@ def what_if(
         plan=False,
         earlier=earlier,
         only=only,
+        prior=prior,
     )

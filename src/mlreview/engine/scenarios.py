@@ -11,6 +11,7 @@ long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
+import operator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -348,6 +349,22 @@ ROOTS = "scenario-roots"
 
 
 @dataclass(frozen=True)
+class Joins:
+    """The scenario key each cause of a review was joined to (by the finding's identity), and
+    the keys its causes name: a review of the same system whose causes name the same keys,
+    and whose joining read nothing changed, joins the same findings to the same scenarios."""
+
+    key_of: dict[int, str]
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, built: list[Scenario], causes: list[Finding]) -> Joins:
+        """From a review's scenarios before merging and its causes (role 'cause')."""
+        key_of = {id(f): s.key for s in built for f in s.findings}
+        return cls(key_of, frozenset(f.scenario for f in causes))
+
+
+@dataclass(frozen=True)
 class Earlier:
     """The scenarios of a review of the same system, the fields each read while it was scored
     (under 'scenario:<key>'), and the paths set since: a scenario made of the same findings
@@ -365,6 +382,15 @@ class Earlier:
     """Every cause of that review, in ``build``'s order."""
     ranked: list[Scenario] = field(default_factory=list)
     """Its scenarios in rank order."""
+    joins: Joins | None = None
+    """How it joined its causes to scenarios, when known."""
+
+    def joined(self, keys: set[str]) -> dict[int, str]:
+        """The earlier joins that still hold for causes naming ``keys`` (none when they name
+        others or what joining read has changed)."""
+        if self.joins is None or self.joins.keys != keys or self.log.touches(ROOTS, self.paths):
+            return {}
+        return self.joins.key_of
 
     def all_reused(self, causes: list[Finding], gaps: list[Finding]) -> bool:
         """True when ``build`` would reuse every scenario: the same causes joined to the same
@@ -392,7 +418,9 @@ class Earlier:
 
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
     """The same findings (a rule re-run makes equal ones anew)."""
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
+    if len(a) != len(b):
+        return False
+    return all(map(operator.is_, a, b)) or all(x is y or x == y for x, y in zip(a, b, strict=True))
 
 
 def build(
@@ -411,11 +439,15 @@ def build(
     gaps = [f for f in findings if f.role == "gap"]
     if earlier is not None and earlier.all_reused(causes, gaps):
         return list(earlier.ranked)
-    roots = _Roots(system, {f.scenario for f in causes})
+    keys = {f.scenario for f in causes}
+    roots = _Roots(system, keys)
+    # A what-if review (not watched) joins anew only the findings its re-run rules made.
+    joined = earlier.joined(keys) if earlier is not None and log is None else {}
     groups: dict[str, list[Finding]] = {}
     with log.reading_as(ROOTS) if log is not None else nullcontext():
         for f in causes:
-            groups.setdefault(roots.of(f), []).append(f)
+            key = joined.get(id(f))
+            groups.setdefault(key if key is not None else roots.of(f), []).append(f)
     if only is not None:
         groups = {only: groups[only]} if only in groups else {}
     model = RiskModel(system, areas)

@@ -308,6 +308,26 @@ class System:
         return {k: frozenset(v) for k, v in out.items()}
 
     @cached_property
+    def _refreshed(self) -> dict[str, list[tuple[str, str]]]:
+        """Per job and per component upstream of a job: the (feature, job) pairs whose refresh
+        it feeds, features in manifest order, each feature's jobs in ``refreshers`` order."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for f in self.manifest.features:
+            for pipe in self.refreshers(f):
+                for ident in {pipe.id, *self.upstream(pipe.id)}:
+                    out.setdefault(ident, []).append((f.id, pipe.id))
+        return out
+
+    def refreshed_from(self, ident: str) -> list[tuple[Feature, Pipeline]]:
+        """The features whose refresh ``ident`` feeds, each with the job refreshing it."""
+        out = []
+        for feature_id, pipe_id in self._refreshed.get(ident, ()):
+            feature = self.components[feature_id]
+            assert isinstance(feature, Feature)
+            out.append((feature, self._pipeline(pipe_id)))
+        return out
+
+    @cached_property
     def _fed(self) -> tuple[dict[str, list[str]], list[str]]:
         """Features by each of their origins, and the features without declared sources."""
         fed: dict[str, list[str]] = {}
@@ -342,6 +362,7 @@ class System:
             "_feature_origins",
             "_fed",
             "_held",
+            "_refreshed",
             "_flow_walks",
             "_writers_upstream",
             "_endpoints_reached",

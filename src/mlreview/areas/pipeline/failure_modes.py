@@ -102,11 +102,9 @@ class _Lineage:
         for e in system.manifest.endpoints:
             for ident in self.reads[e.id]:
                 self.readers.setdefault(ident, []).append(e)
-        self.refreshing: dict[str, list[tuple[Feature, Pipeline]]] = {}
-        for f in system.manifest.features:
-            for pipe in system.refreshers(f):
-                for ident in {pipe.id, *system.upstream(pipe.id)}:
-                    self.refreshing.setdefault(ident, []).append((f, pipe))
+        # Who refreshes what depends on ids and references alone, so what-if reviews share it
+        # (``System.with_manifest``); it is worked out here, read under the assessment's label.
+        system.refreshed_from("")
         self._model_features: dict[str, frozenset[str]] = {}
         self._logged: frozenset[str] | None = None
 
@@ -144,10 +142,10 @@ def _feature_budget(system: System, f: Feature) -> tuple[float | None, str]:
     return None, ""
 
 
-def _refresh_impact(system: System, lineage: _Lineage, ident: str) -> tuple[float | None, str]:
+def _refresh_impact(system: System, ident: str) -> tuple[float | None, str]:
     """Seconds until the first served feature fed from ``ident`` is older than its budget."""
     best: tuple[float | None, str] = (None, "no freshness budget or TTL declared downstream")
-    for f, pipe in lineage.refreshing.get(ident, []):
+    for f, pipe in system.refreshed_from(ident):
         budget, what = _feature_budget(system, f)
         if budget is None or pipe.schedule is None:
             continue
@@ -384,7 +382,7 @@ def _through_refresh(
     system: System, lineage: _Lineage, comp: Component, refreshed: list[Endpoint]
 ) -> _Reach:
     out = _Reach()
-    seconds, why = _refresh_impact(system, lineage, comp.id)
+    seconds, why = _refresh_impact(system, comp.id)
     if seconds is not None:
         out.impacts.append((seconds, why))
     for e in refreshed:

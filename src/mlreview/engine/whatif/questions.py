@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from mlreview.areas.findings import Severity
+from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
-from mlreview.engine.runner import run, what_if
+from mlreview.engine.runner import Prior, Ranked, run, what_if
 from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.reads import ReadLog
@@ -64,6 +64,16 @@ def _weight(severity: Severity | None) -> int:
     return WEIGHT[severity] if severity else 0
 
 
+def _severities(findings: list[Finding]) -> dict[FindingKey, Severity]:
+    """The highest severity of each rule's findings on each set of components."""
+    severities: dict[FindingKey, Severity] = {}
+    for f in findings:
+        key = (f.rule, f.components)
+        if key not in severities or f.severity.rank > severities[key].rank:
+            severities[key] = f.severity
+    return severities
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a question may change: the top risk, each finding's severity, the traffic verdict."""
@@ -73,12 +83,10 @@ class Outcome:
     verdict: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, review: Review) -> Outcome:
-        severities: dict[FindingKey, Severity] = {}
-        for f in review.findings:
-            key = (f.rule, f.components)
-            if key not in severities or f.severity.rank > severities[key].rank:
-                severities[key] = f.severity
+    def of(cls, review: Review, like: Outcome | None = None) -> Outcome:
+        """``like``: the outcome of a review with the same findings, whose severities these
+        are (a what-if that kept every rule's result has its baseline's findings list)."""
+        severities = like.severities if like is not None else _severities(review.findings)
         rows = review.assessment(SERVING).endpoints
         verdict = tuple((row.endpoint, _verdict(row)) for row in rows)
         top = review.top_risk.title if review.top_risk else None
@@ -221,6 +229,12 @@ class Sensitivity:
         with self.log.watch(system.manifest):
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
+        self.prior = Prior(
+            self.review.areas,
+            Ranked.of(self.review.findings),
+            self.review.built,
+            self.review.scenarios,
+        )
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
         self.defaulted: dict[str, str] = {}
         """Figures the scores rest on that the model derived for an unknown field (59 requests in
@@ -241,8 +255,12 @@ class Sensitivity:
             built=review.built,
             select=self.select,
             ignore=self.ignore,
-            findings=review.findings,
+            prior=self.prior,
         )
+
+    def _outcome(self, review: Review) -> Outcome:
+        same = review.findings is self.review.findings
+        return Outcome.of(review, like=self.outcome if same else None)
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
         """The value the review used: what a rule said it assumed, else what the field's Ask
@@ -266,7 +284,7 @@ class Sensitivity:
 
     def ask(self, unknown: Unknown) -> Question | None:
         tried = [
-            (v, Outcome.of(self.what_if(dict.fromkeys(unknown.paths, v))))
+            (v, self._outcome(self.what_if(dict.fromkeys(unknown.paths, v))))
             for v in what_ifs(unknown, self.system)
         ]
         if len(tried) < 2:

@@ -71,7 +71,9 @@ TimeZone = Annotated[str, AfterValidator(_zone)]
 class Node(BaseModel):
     """A manifest mapping. Remembers its path so findings can point at its line."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True
+    )
     _path: tuple[str | int, ...] = PrivateAttr(default=())
 
     @property

@@ -24,6 +24,7 @@ class Manifest(Node):
         extra="forbid",
         strict=True,
         frozen=True,
+        defer_build=True,
         title="mlreview manifest",
         json_schema_extra={"description": "Describe an ML system for `mlreview check`."},
     )
