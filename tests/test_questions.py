@@ -8,6 +8,7 @@ from typing import Any, get_args, get_origin
 
 import pytest
 
+from mlreview.areas.findings import Severity
 from mlreview.engine.runner import run
 from mlreview.engine.whatif.asking import alternatives, ask_of
 from mlreview.engine.whatif.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
@@ -171,7 +172,12 @@ def test_a_field_that_changes_nothing_is_not_asked() -> None:
             for v in alternatives(unknown.model, unknown.name, None)
         ]
         moved = any(a.impact(b) for a in tried for b in tried)
-        assert (q is not None) == moved, unknown.paths
+        # Asked only when something moves, and only when what moves matters: the top risk, a
+        # verdict, or a finding at medium or worse on either side.
+        if q is not None:
+            assert moved and any(sense.outcome.matters(t) for t in tried), unknown.paths
+        if not moved:
+            assert q is None, unknown.paths
         seen.add(moved)
     assert seen == {True, False}  # both kinds of unknown occur, so both directions are tested
 
@@ -208,3 +214,15 @@ def test_a_question_says_the_figure_the_scores_used_for_its_field() -> None:
     asked = {q.field.rsplit(".", 1)[-1]: q.assumed for q in done.questions}
     assert asked["concurrency_per_replica"] == "59 requests in flight per replica"
     assert asked["availability"] == "99.900% availability of api_gpu"
+
+
+def test_a_change_only_at_low_severity_is_not_worth_a_question() -> None:
+    base = Outcome("risk", {("SKEW001", ("f",)): Severity.HIGH}, (("api", "meets"),))
+    low = Outcome("risk", {**base.severities, ("SCALE007", ("api",)): Severity.LOW}, base.verdict)
+    medium = Outcome(
+        "risk", {**base.severities, ("FEED010", ("l",)): Severity.MEDIUM}, base.verdict
+    )
+    assert base.impact(low) > 0 and not base.matters(low)
+    assert base.matters(medium)
+    assert base.matters(Outcome("another", base.severities, base.verdict))
+    assert base.matters(Outcome("risk", base.severities, (("api", "misses"),)))

@@ -140,11 +140,25 @@ def no_blocking_validation(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         # or content unannounced, more often when it is another team's (docs/risk-model.md).
         inputs = _unchecked_unversioned_sources(ctx, pipe.id)
         sent = f"; {', '.join(inputs)} reach it unversioned and unchecked" if inputs else ""
+        gated = [
+            m.id
+            for m in ctx.system.manifest.models
+            if m.id in models
+            and p.get(m, "validation_gate.enabled")
+            and p.get(m, "validation_gate.blocking")
+        ]
+        promoted = "."
+        if automated:
+            promoted = (
+                "; only a gate on the model's own metrics stands between it and serving, and "
+                "data errors that do not move those metrics pass it."
+                if gated
+                else " and is promoted automatically."
+            )
         yield p.hit(
             [pipe.id, *models, *inputs],
             f"Training pipeline {pipe.id} has no blocking validation{sent}; bad input data "
-            f"trains {', '.join(models) or 'the model'}"
-            + (" and is promoted automatically." if automated else "."),
+            f"trains {', '.join(models) or 'the model'}{promoted}",
             pipe,
             "validation",
             severity=Severity.MEDIUM if not automated else None,

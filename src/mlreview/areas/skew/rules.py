@@ -381,6 +381,8 @@ def ttl_shorter_than_refresh(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
 )
 def random_split(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
+        if not ctx.system.model_features(m):
+            continue  # no declared features that change over time: nothing leaks forward
         p = ctx.probe()
         if p.get(m, "training.split") == "random":
             yield p.hit(

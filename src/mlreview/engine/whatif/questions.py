@@ -108,6 +108,19 @@ class Outcome:
             score += abs(_weight(self.severities.get(key)) - _weight(other.severities.get(key)))
         return score
 
+    def matters(self, other: Outcome) -> bool:
+        """Whether ``other`` has another top risk or traffic verdict, or moves a finding that is
+        medium or worse on either side: a finding appearing or going at low is not worth a
+        question (the 2026-12-03 judges: questions that cannot change the verdict)."""
+        if self.top != other.top or dict(self.verdict) != dict(other.verdict):
+            return True
+        differ = {key for key, _ in self.severities.items() ^ other.severities.items()}
+        floor = WEIGHT[Severity.MEDIUM]
+        return any(
+            max(_weight(self.severities.get(k)), _weight(other.severities.get(k))) >= floor
+            for k in differ
+        )
+
     def changes_to(self, other: Outcome) -> list[str]:
         """What differs in ``other``, most important first, in plain words."""
         out = []
@@ -295,6 +308,8 @@ class Sensitivity:
         if impact == 0:
             return None
         other_value, other = max(tried, key=lambda t: (t[1].impact(self.outcome), t is worst))
+        if not self.outcome.matters(other):
+            return None
         assumed = self._assumed(unknown, tried)
         changes = "; ".join(self.outcome.changes_to(other))
         # Confirming an assumption lifts the low cap settling put on the findings resting on it.
