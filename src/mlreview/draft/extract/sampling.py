@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.population import filters_by_attribute
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import Sentence
 
@@ -61,7 +62,7 @@ def read(r: Reading) -> None:
     d = r.draft
     for s in r.sents:
         m = KEPT.search(s.lower)
-        if not m or s.negated(m.start(), m.end()):
+        if not m or s.negated(m.start(), m.end()) or filters_by_attribute(s):
             continue
         job = _pipeline(r, s)
         if job is None:
