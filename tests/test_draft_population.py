@@ -45,6 +45,10 @@ def _population(text: str) -> dict[str, Any] | None:
             "outside the capital region.",
             {"excluded": "listings outside the capital region"},
         ),
+        (
+            RANKER + "The ranker trains only on stories younger than 48 hours.",
+            {"excluded": "stories older than 48 hours"},
+        ),
     ],
 )
 def test_a_filter_by_an_attribute_is_the_excluded_cases(
@@ -117,6 +121,11 @@ def test_no_filter_is_drafted_where_none_is_stated(text: str) -> None:
             "that includes the Deals tab.",
             {"pooled": "Deals tab impressions"},
         ),
+        (
+            SHELF + "We also train on impressions from the Kids storefront, which this ranker "
+            "never scores.",
+            {"pooled": "Kids storefront impressions"},
+        ),
     ],
 )
 def test_a_pooled_context_and_whether_a_feature_tells_it_apart(
@@ -129,6 +138,10 @@ def test_a_pooled_context_and_whether_a_feature_tells_it_apart(
     "text",
     [
         SHELF + "Its training examples don't include the Kids storefront.",
+        SHELF + "We don't pool the Kids storefront into its training examples, though every "
+        "storefront logs to one place.",
+        # No one context named.
+        SHELF + "The training examples include all storefronts' impressions.",
         # What the examples include here is features, not a context.
         SHELF + "The model is trained on all shelves. The examples include the item's price and "
         "its category.",

@@ -30,6 +30,8 @@ REST = r"[^,.;()]+?(?=\s*(?:[,.;()]|\band\b|\bwhich\b|\bbut\b|\bso\b|$))"
 # keep counts when a comparison follows ('keeps sessions shorter than an hour').
 KEEPS = re.compile(
     r"\b(?:only (?:keeps?|kept|retains?|uses?|takes?)|(?:keeps?|kept|retains?|uses?|takes?) only|"
+    r"(?:trains?|trained|learns?|learned) only (?:on|from)|"
+    r"only (?:trains?|trained|learns?|learned) (?:on|from)|"
     r"(?:is|are) (?:limited|restricted) to|filters? (?:down )?to)\s+(?:the\s+)?(?P<cases>"
     + CASES
     + r")\s+(?P<qual>"
@@ -96,7 +98,8 @@ CONTEXT = (
 # 'that includes the Games home page' after examples built 'from every landing-page impression'.
 POOLS = re.compile(
     r"\b(?:includ(?:es|ed|ing|e)|pool(?:s|ed|ing)?(?: in)?|mix(?:es|ed|ing)? in|together with|"
-    r"as well as|along with|also (?:from|on|covers?))\s+(?:(?:impressions|examples|traffic|"
+    r"as well as|along with|also (?:from|on|covers?)|also (?:trains?|trained|learns?|learned) "
+    r"(?:on|from))\s+(?:(?:impressions|examples|traffic|"
     r"sessions|requests) (?:from|on) )?(?:the\s+)?(?P<context>(?:[\w'-]+\s+){0,3}" + CONTEXT + r")"
     r"(?!\s*-?\w)"
 )
@@ -105,6 +108,7 @@ BROADER = re.compile(
     r"\b(?:every|all|both|also|even)\b|\bnever (?:scores?|ranks?|serves?)\b|\bdoes(?:n't| not) "
     r"(?:score|rank|serve)\b"
 )
+GENERAL = frozenset(["all", "every", "each", "both", "our", "its", "their", "this", "that", "any"])
 ROWS = re.compile(r"\b(?P<row>impression|session|request|visit|click|view)s?\b")
 # 'They don't carry which page the impression was on'; 'the page is a feature'.
 CONTEXT_FEATURE = re.compile(
@@ -201,6 +205,8 @@ def _pooled(r: Reading, key: tuple[str, ...]) -> None:
         if m is None or not any(BROADER.search(x.lower) for x in near):
             continue
         context = _words(s, *m.span("context"))
+        if context.split()[0].lower() in GENERAL:
+            continue  # 'includes all pages': no one context named
         row = next((hit.group("row") for x in near if (hit := ROWS.search(x.lower))), "example")
         d.put((*key, "pooled"), f"{context} {row}s", quote(s, *m.span()))
         _context_feature(r, key, r.sents.index(s))
