@@ -46,6 +46,11 @@ def _population(text: str) -> dict[str, Any] | None:
             {"excluded": "listings outside the capital region"},
         ),
         (
+            RANKER + "The training examples skip videos shorter than ten seconds (about 15% of "
+            "the impressions).",
+            {"excluded": "videos shorter than ten seconds", "share_kept": 0.85},
+        ),
+        (
             RANKER + "The ranker trains only on stories younger than 48 hours.",
             {"excluded": "stories older than 48 hours"},
         ),

@@ -90,6 +90,9 @@ SHARE = re.compile(
     r"(?P<hedge>(?:only |just |a bit |a little |slightly )?(?:over|under|below|above|more than|"
     r"less than|nearly|almost|close to)\s+)?(?:about |roughly |around |~\s*)?"
     r"(?P<share>half|a third|a quarter|two thirds|(?P<pct>\d+(?:\.\d+)?)\s*%)\s+of\b"
+    # '(about 55% of the impressions)'
+    r"|\(\s*(?P<hedge2>(?:over|under|more than|less than|nearly|almost) )?(?:about |"
+    r"roughly |around |~\s*)?(?P<pct2>\d+(?:\.\d+)?)\s*%\s+of\b"
 )
 CONTEXT = (
     r"(?:page|pages|surface|surfaces|tab|tabs|feed|market|markets|region|regions|country|"
@@ -184,8 +187,8 @@ def _excluded(r: Reading, key: tuple[str, ...]) -> None:
             excluded = f"{cases} not {qual} {rest}"
         d.put((*key, "excluded"), excluded, quote(s, *m.span()))
         share = SHARE.search(s.lower, m.end())
-        if share and not share.group("hedge"):
-            pct = share.group("pct")
+        if share and not (share.group("hedge") or share.group("hedge2")):
+            pct = share.group("pct") or share.group("pct2")
             value = float(pct) / 100 if pct else FRACTIONS[share.group("share")]
             if dropped and share.group("verb") not in ("keeps", "leaves"):
                 value = 1 - value  # 'drops X, which is 40% of the impressions'
