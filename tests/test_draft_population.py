@@ -95,6 +95,9 @@ def test_a_random_share_stays_a_sampling_rate() -> None:
         RANKER + "The training examples never exclude stories from muted authors.",
         # Leaving out unusable rows is cleaning, not a served population left out.
         RANKER + "The training job drops rows with missing labels.",
+        # The training window, not a filter on the served cases.
+        RANKER + "The ranker is trained only on examples from the last 14 days.",
+        RANKER + "A daily job keeps only sessions within 30 days.",
         # Not about training examples.
         RANKER + "The stream drops events older than seven days.",
     ],

@@ -59,6 +59,12 @@ CLEANING = re.compile(
     r"\blabels?\b|\bnull|\bmissing\b|\bduplicat\w*|\bbots?\b|\bspam\w*|\bcorrupt\w*|\binvalid\b|"
     r"\bmalformed\b|\btest\b|\bempty\b|\berrors?\b"
 )
+# 'trains only on examples from the last 14 days' is the training window, not a filter.
+WINDOW = re.compile(
+    r"^(?:(?:from|in|within|over|during) )?(?:the |our )?(?:last|past|previous|most recent|latest|"
+    r"recent|trailing)\b|^(?:from|in|within|over|during) \d+\s*(?:h|d|hours?|days?|weeks?|"
+    r"months?|years?)$"
+)
 OPPOSITES = {
     "younger than": "older than",
     "newer than": "older than",
@@ -147,8 +153,12 @@ def _about_training(r: Reading, s: Sentence) -> bool:
 
 def _filter(s: Sentence, pattern: re.Pattern[str]) -> re.Match[str] | None:
     for m in pattern.finditer(s.lower):
-        rest = m.groupdict().get("rest") or m.groupdict().get("rest2")
-        if rest and not CLEANING.search(rest) and not s.negated(m.start(), m.end()):
+        found = m.groupdict()
+        rest = found.get("rest") or found.get("rest2")
+        qual = found.get("qual") or found.get("qual2")
+        if not rest or CLEANING.search(rest) or WINDOW.search(f"{qual} {rest}"):
+            continue
+        if not s.negated(m.start(), m.end()):
             return m
     return None
 
