@@ -98,6 +98,9 @@ def test_a_random_share_stays_a_sampling_rate() -> None:
         # The training window, not a filter on the served cases.
         RANKER + "The ranker is trained only on examples from the last 14 days.",
         RANKER + "A daily job keeps only sessions within 30 days.",
+        # A point-in-time join, not a filter on the served cases.
+        RANKER + "For training, the features only use events before the prediction time.",
+        RANKER + "The training job keeps only features with more than 1% coverage.",
         # Not about training examples.
         RANKER + "The stream drops events older than seven days.",
     ],

@@ -57,8 +57,13 @@ DROPS = re.compile(
 # Leaving out unusable rows (no label, duplicates, bots) is cleaning, not a served population.
 CLEANING = re.compile(
     r"\blabels?\b|\bnull|\bmissing\b|\bduplicat\w*|\bbots?\b|\bspam\w*|\bcorrupt\w*|\binvalid\b|"
-    r"\bmalformed\b|\btest\b|\bempty\b|\berrors?\b"
+    r"\bmalformed\b|\btest\b|\bempty\b|\berrors?\b|"
+    # 'features only use events before the prediction time' is a point-in-time join.
+    r"\b(?:prediction|decision|scoring|request|event|as-of|snapshot) (?:time|timestamp|date)\b|"
+    r"\bpoint[- ]in[- ]time\b|\bas of\b"
 )
+# What is filtered must be cases (posts, sessions), not the columns of one.
+NOT_CASES = re.compile(r"\b(?:features|columns|fields|values|signals|attributes|embeddings)$")
 # 'trains only on examples from the last 14 days' is the training window, not a filter.
 WINDOW = re.compile(
     r"^(?:(?:from|in|within|over|during) )?(?:the |our )?(?:last|past|previous|most recent|latest|"
@@ -156,7 +161,10 @@ def _filter(s: Sentence, pattern: re.Pattern[str]) -> re.Match[str] | None:
         found = m.groupdict()
         rest = found.get("rest") or found.get("rest2")
         qual = found.get("qual") or found.get("qual2")
+        cases = found.get("cases") or found.get("cases2") or ""
         if not rest or CLEANING.search(rest) or WINDOW.search(f"{qual} {rest}"):
+            continue
+        if NOT_CASES.search(cases):
             continue
         if not s.negated(m.start(), m.end()):
             return m
