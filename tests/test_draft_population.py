@@ -133,6 +133,11 @@ def test_no_filter_is_drafted_where_none_is_stated(text: str) -> None:
             {"pooled": "Deals tab impressions"},
         ),
         (
+            SHELF + "Impressions from the Kids storefront are pooled into its training examples, "
+            "and the storefront is one of the features.",
+            {"pooled": "Kids storefront impressions", "context_feature": True},
+        ),
+        (
             SHELF + "We also train on impressions from the Kids storefront, which this ranker "
             "never scores.",
             {"pooled": "Kids storefront impressions"},

@@ -13,6 +13,7 @@ from mlreview.draft.extract.find import quote
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import Sentence
 
+# Patterns read the lower-cased text, whose number words are digits ("one of" is "1 of").
 # The sentence, or the one before it ('...into training examples; it only keeps...'), is about
 # the examples a model learns from.
 ABOUT_TRAINING = re.compile(
@@ -116,11 +117,15 @@ POOLS = re.compile(
     r"(?:on|from))\s+(?:(?:impressions|examples|traffic|"
     r"sessions|requests) (?:from|on) )?(?:the\s+)?(?P<context>(?:[\w'-]+\s+){0,3}" + CONTEXT + r")"
     r"(?!\s*-?\w)"
+    # 'impressions from the Games page are pooled in'
+    r"|\b(?:examples|impressions|traffic|data|sessions|requests) (?:from|on) (?:the\s+)?"
+    r"(?P<context2>(?:[\w'-]+\s+){0,3}" + CONTEXT + r")\s+(?:are|is|were|get|got) (?:also )?"
+    r"(?:pooled|mixed|thrown|added|folded) in"
 )
 # Examples built from more than the one context: 'every impression', 'all pages', 'also'.
 BROADER = re.compile(
-    r"\b(?:every|all|both|also|even)\b|\bnever (?:scores?|ranks?|serves?)\b|\bdoes(?:n't| not) "
-    r"(?:score|rank|serve)\b"
+    r"\b(?:every|all|both|also|even)\b|\bpool\w*|\bmix\w* in\b|"
+    r"\bnever (?:scores?|ranks?|serves?)\b|\bdoes(?:n't| not) (?:score|rank|serve)\b"
 )
 GENERAL = frozenset(["all", "every", "each", "both", "our", "its", "their", "this", "that", "any"])
 ROWS = re.compile(r"\b(?P<row>impression|session|request|visit|click|view)s?\b")
@@ -131,7 +136,7 @@ CONTEXT_FEATURE = re.compile(
     + CONTEXT
     + r"\b|\b"
     + CONTEXT
-    + r"\b[^.;]{0,30}?\b(?:as|is) (?:a|one of the|an input) feature|\bfeatures?\b[^.;]{0,30}?"
+    + r"\b[^.;]{0,30}?\b(?:as|is) (?:a|1 of the|an input) feature|\bfeatures?\b[^.;]{0,30}?"
     r"\b(?:which|what|the) " + CONTEXT + r"\b"
 )
 
@@ -225,7 +230,7 @@ def _pooled(r: Reading, key: tuple[str, ...]) -> None:
         near = [x for x in (s, before) if x is not None]
         if m is None or not any(BROADER.search(x.lower) for x in near):
             continue
-        context = _words(s, *m.span("context"))
+        context = _words(s, *m.span("context" if m.group("context") else "context2"))
         if context.split()[0].lower() in GENERAL:
             continue  # 'includes all pages': no one context named
         row = next((hit.group("row") for x in near if (hit := ROWS.search(x.lower))), "example")
