@@ -62,6 +62,14 @@ def test_a_filter_by_an_attribute_is_the_excluded_cases(
     assert _population(text) == expected
 
 
+def test_a_job_of_a_trained_model_filters_its_examples() -> None:
+    text = (
+        "We rank stories with a logistic regression retrained daily. The pipeline only keeps "
+        "stories from verified outlets."
+    )
+    assert _population(text) == {"excluded": "stories not from verified outlets"}
+
+
 def test_a_vague_share_is_left_out_rather_than_guessed() -> None:
     text = (
         RANKER + "Training examples come from a daily Spark job; it only keeps stories newer than "

@@ -14,11 +14,14 @@ from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import Sentence
 
 # Patterns read the lower-cased text, whose number words are digits ("one of" is "1 of").
-# The sentence, or the one before it ('...into training examples; it only keeps...'), is about
-# the examples a model learns from.
+# The sentence is about training, or the one before it about the examples ('...into training
+# examples; it only keeps...').
 ABOUT_TRAINING = re.compile(
-    r"\btrain\w*|\bexamples?\b|\bexample[- ]generation\b|\bfit\b|\blearns? from\b"
+    r"\b(?:re-?)?train\w*|\bexamples?\b|\bexample[- ]generation\b|\bfit\b|\blearns? from\b"
 )
+EXAMPLES = re.compile(r"\btraining (?:examples|data|set|rows)\b|\bexamples?\b|\bexample[- ]gen")
+JOB = re.compile(r"\b(?:pipeline|job|dag)\b")
+TRAINED = re.compile(r"\b(?:re-?)?train(?:ed|s|ing)?\b")
 CASES = r"(?:[\w'-]+\s+){0,2}?[\w'-]+s"
 COMPARED = (
     r"younger than|newer than|older than|fresher than|less than|more than|fewer than|"
@@ -157,8 +160,12 @@ def read(r: Reading) -> None:
 
 
 def _about_training(r: Reading, s: Sentence) -> bool:
+    """True when ``s`` or the one before is about training, or ``s`` is about a job in a text
+    whose only model is trained ('The pipeline only keeps posts younger than ...')."""
     before = r.previous(s)
-    return any(ABOUT_TRAINING.search(x.lower) for x in (s, before) if x is not None)
+    if ABOUT_TRAINING.search(s.lower) or (before and EXAMPLES.search(before.lower)):
+        return True
+    return bool(JOB.search(s.lower)) and any(TRAINED.search(x.lower) for x in r.sents)
 
 
 def _filter(s: Sentence, pattern: re.Pattern[str]) -> re.Match[str] | None:
