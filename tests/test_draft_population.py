@@ -159,6 +159,33 @@ def test_a_pooled_context_and_whether_a_feature_tells_it_apart(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A negation in another clause does not reach the fact.
+        (
+            RANKER + "Training examples come from a nightly job; it only keeps stories younger "
+            "than a day, and nobody reweights them.",
+            {"excluded": "stories older than a day"},
+        ),
+        (
+            SHELF + "Its training examples come from every storefront impression, including the "
+            "Kids storefront. They carry which storefront they were shown on, but not the "
+            "shopper's region.",
+            {"pooled": "Kids storefront impressions", "context_feature": True},
+        ),
+        (
+            SHELF + "Its training examples come from every storefront impression, including the "
+            "Kids storefront. There is no feature for the storefront, but the item's category "
+            "is one.",
+            {"pooled": "Kids storefront impressions", "context_feature": False},
+        ),
+    ],
+)
+def test_negation_is_scoped_to_its_clause(text: str, expected: dict[str, Any]) -> None:
+    assert _population(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         SHELF + "Its training examples don't include the Kids storefront.",
