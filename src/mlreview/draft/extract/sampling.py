@@ -1,5 +1,6 @@
-"""How a job samples its rows: the share it keeps ('keeps 10% of the negatives', 'which is a bit
-over half of the impressions') and whether the kept rows are reweighted ('no reweighting')."""
+"""How a job samples its rows: the share it keeps ('keeps 10% of the negatives', 'keeps a third
+of the impressions') and whether the kept rows are reweighted ('no reweighting'). A filter by an
+attribute ('only keeps posts younger than the cut-off') is no sample: population.py reads it."""
 
 from __future__ import annotations
 
