@@ -22,6 +22,7 @@ from mlreview.draft.extract import (
     named,
     named_features,
     noun_jobs,
+    population,
     producer,
     sampling,
     serving,
@@ -47,6 +48,7 @@ def draft_from_text(text: str) -> Draft:
     batch_scoring.beside_online(reading)
     attached.batch_run(reading)
     batch_scoring.run_facts(reading)
+    population.read(reading)
     sampling.read(reading)
     failure.source_failure(reading)
     producer.read(reading)

@@ -1,11 +1,13 @@
-"""How a job samples its rows: the share it keeps ('keeps 10% of the negatives', 'which is a bit
-over half of the impressions') and whether the kept rows are reweighted ('no reweighting')."""
+"""How a job samples its rows: the share it keeps ('keeps 10% of the negatives', 'keeps a third
+of the impressions') and whether the kept rows are reweighted ('no reweighting'). A filter by an
+attribute ('only keeps posts younger than the cut-off') is no sample: population.py reads it."""
 
 from __future__ import annotations
 
 import re
 
 from mlreview.draft.extract.find import quote
+from mlreview.draft.extract.population import filters_by_attribute
 from mlreview.draft.extract.reading import Reading
 from mlreview.draft.prose import Sentence
 
@@ -61,7 +63,7 @@ def read(r: Reading) -> None:
     d = r.draft
     for s in r.sents:
         m = KEPT.search(s.lower)
-        if not m or s.negated(m.start(), m.end()):
+        if not m or s.negated(m.start(), m.end()) or filters_by_attribute(s):
             continue
         if re.search(r"\bfor logging\b|\blog(?:s|ged|ging)?\b", s.lower):
             continue  # requests sampled for logging: the endpoint's share logged, not a job's
