@@ -475,8 +475,10 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     rationale="GPU quota is granted in days, not seconds; an autoscaler asking beyond it gets "
     "pending pods.",
     sources=(f"{WAF} REL01-BP01", f"{MLLENS} MLPERF04-BP01"),
-    fix="Reserve capacity or raise the quota ahead of growth, optimise the model, or keep a "
-    "CPU fallback tier.",
+    fix="Reserve accelerators or raise the quota ahead of the growth, or make the model cheaper "
+    "to serve; until then cap admission at what the quota serves (per-user limits, a waitlist "
+    "for new sign-ups, early rejection with a retry-after for the rest), so overload is refused "
+    "at the door rather than queued past its timeout.",
     mitigation="prevent",
     scenario="capacity",
     likelihood=5,
@@ -490,12 +492,25 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         need = row.replicas_needed
         if not per or quota is None or need is None or per * need <= quota:
             continue
+        fix = None
+        if row.qps_per_replica and row.model and row.model.routing != "shared":
+            # The replicas that can run today: the quota's, or fewer if the pool stops first.
+            fits = min(quota // per, row.max_replicas or quota // per)
+            fix = (
+                f"Reserve accelerators or raise the quota ahead of the growth ({per * need} "
+                f"needed, {quota} granted), or make the model cheaper to serve; until then cap "
+                f"admission at what the fleet serves, {number(fits * row.qps_per_replica)} QPS "
+                f"({fits} replicas x {number(row.qps_per_replica)} QPS), with per-user limits, a "
+                "waitlist for new sign-ups and early rejection with a retry-after for the rest, "
+                "so overload is refused at the door rather than queued past its timeout."
+            )
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} needs {per * need} accelerators ({need} replicas x {per}) at "
             f"{number(row.multiplier)}x but the quota is {quota}.",
             e,
             "accelerator_quota",
+            fix=fix,
         )
 
 
