@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import note, sentence
-from mlreview.areas.common import either
+from mlreview.areas.common import either, plural
 from mlreview.areas.findings import Evidence as FindingEvidence
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
@@ -296,7 +296,7 @@ def _bottom_line(review: Review) -> Paragraph:
         evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
     marked = len(_marked(top.all_findings))
     if top.evidence == "declared" and marked:
-        values = f"{_count(marked, 'value')} it quotes {'is' if marked == 1 else 'are'}"
+        values = f"{plural(marked, 'value')} it quotes {'is' if marked == 1 else 'are'}"
         evidence = (
             f"the manifest states the defect; the figures marked assumed rest on defaults, and "
             f"{values} marked inferred in its comments"
@@ -394,10 +394,6 @@ def _values(marked: list[FindingEvidence]) -> str:
     shown = [f"{e.field} = {e.value} (line {e.line})" for e in marked[:SHOWN_MARKED]]
     more = len(marked) - len(shown)
     return either([*shown, *([f"{more} more"] if more else [])], "and", limit=SHOWN_MARKED + 1)
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def _chance_of(p: float, what: str) -> str:
