@@ -567,7 +567,9 @@ def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         triggers = p.get(m, "retrain_triggers")
-        if triggers is None or set(triggers) & {"drift", "performance"}:
+        # A model that learns from each batch of new data follows a shift as fast as the data
+        # comes (what it then learns is the feedback rules' subject, Tay's for one).
+        if triggers is None or set(triggers) & {"drift", "performance", "new_data"}:
             continue
         manual = not (set(triggers) - {"manual"})
         how = "only on manual request" if manual else "only on its schedule"
