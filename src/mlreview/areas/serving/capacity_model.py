@@ -309,7 +309,11 @@ def _against_claim(system: System, model: CapacityModel) -> CapacityModel:
         return model
     measured = capacity is not None and capacity.source == "load_test"
     if measured and not model.load_tests and claim > model.per_replica_saturation:
-        return _sped_to_tested_claim(system, model, claim)
+        # Latencies that would not serve today's peak at the replicas the system has are
+        # contradicted by the system serving it, however far the test's figure is from them.
+        peak, _ = peak_qps(system, model.endpoint)
+        today = peak is not None and model.ceiling(model.max_replicas) < peak
+        return _sped_to_tested_claim(system, model, claim, today)
     return _figures_disagree(model, claim)
 
 
@@ -332,10 +336,13 @@ def _figures_disagree(model: CapacityModel, claim: float) -> CapacityModel:
 
 FASTEST_CALIBRATION = 0.5
 """A load-tested QPS that needs the service time more than halved is not a calibration of the
-declared latencies but a contradiction of them: the review says so instead."""
+declared latencies but a contradiction of them: the review says so instead, unless the declared
+latencies would not even serve today's peak, which the system does serve."""
 
 
-def _sped_to_tested_claim(system: System, model: CapacityModel, claim: float) -> CapacityModel:
+def _sped_to_tested_claim(
+    system: System, model: CapacityModel, claim: float, serves_today: bool
+) -> CapacityModel:
     """A per-replica QPS a load test measured, above the limit the declared service time
     allows: the measurement is the evidence (as a linked load test's latencies are in
     ``_slowed_to_load_tests``), so every service time is shortened by one factor until a
@@ -347,7 +354,7 @@ def _sped_to_tested_claim(system: System, model: CapacityModel, claim: float) ->
     if model.slo_s is None:  # the limit is linear in 1 / the service time
         factor = limit / claim
     else:  # the limit within a latency SLO grows faster than that: bisect
-        low, high = FASTEST_CALIBRATION, 1.0
+        low, high = (0.01 if serves_today else FASTEST_CALIBRATION), 1.0
         model.service = base.scaled(low)
         if model.ceiling(1) < claim:
             low = 0.0
@@ -356,7 +363,7 @@ def _sped_to_tested_claim(system: System, model: CapacityModel, claim: float) ->
             model.service = base.scaled(mid)
             low, high = (mid, high) if model.ceiling(1) >= claim else (low, mid)
         factor = low
-    if factor < FASTEST_CALIBRATION:
+    if factor < FASTEST_CALIBRATION and not serves_today:
         model.service = base
         return _figures_disagree(model, claim)
     model.service = base.scaled(factor, f"{base.basis}, sped to the load-tested QPS")
@@ -367,6 +374,12 @@ def _sped_to_tested_claim(system: System, model: CapacityModel, claim: float) ->
         f"the declared service time's mean of {number(base.mean * 1000)} ms: the measurement "
         f"wins, so every service time is taken as {factor:.2f}x the declared one (mean "
         f"{number(model.service.mean * 1000)} ms)"
+        + (
+            "; the declared latencies would not serve even today's peak at the maximum replicas, "
+            "which the system serves"
+            if serves_today
+            else ""
+        )
     )
     model.defaults.append(
         Assumed(
