@@ -521,8 +521,9 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     rationale="A model that suddenly blocks ten times as much keeps doing so until a person "
     "notices; an action limit turns that into an alert.",
     sources=(f"{SCULLEY} (action limits)", "AWS Well-Architected REL05-BP07"),
-    fix="Cap the action rate per window, alert and route to review when the cap is hit, and "
-    "keep a kill switch.",
+    fix="Cap the action rate and the size of each action per window, tighten the cap while "
+    "the model's error on its latest matured labels is above its validation error, alert and "
+    "route to review when the cap is hit, and keep a kill switch.",
     mitigation="limit",
     scenario="runaway-automation",
     likelihood=3,
