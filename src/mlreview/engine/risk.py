@@ -108,6 +108,9 @@ class Part:
     for the growth target, which the review assumes is reached)."""
     exposure: float
     reach: float
+    working: str = ""
+    """Where its chance, its share of the horizon and its reach come from, as part 5 prints
+    them after the part's name."""
 
 
 @dataclass
@@ -626,9 +629,10 @@ class RiskModel:
             )
             reach = self.reach(family, anchor, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
-            parts.append(Part(trigger, rules, likelihood, exposure, reach))
+            part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines))
+            parts.append(part)
             words = f"On each {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
-            working.append(f"{words} ({', '.join(rules)}): " + "; ".join(lines))
+            working.append(f"{words} ({', '.join(rules)}): {part.working}")
         effect = self._effect(family, family_key, anchor, findings, working)
         impact = self.impact(
             sorted({c for f in findings for c in f.components} | {anchor}), working, assumed

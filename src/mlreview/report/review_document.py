@@ -432,11 +432,9 @@ def _in_words(s: Scenario) -> Paragraph:
 def _main_working(s: Scenario) -> str:
     """' Worked: ...' for the part that harms most: where its chance and its share of the
     horizon come from, as part 5 prints them."""
-    parts = s.risk.parts
-    if not parts or len(s.risk.working) < len(parts):
+    if not s.risk.parts or not s.risk.main.working:
         return ""
-    line = s.risk.working[parts.index(s.risk.main)]
-    _, _, worked = line.partition("): ")
+    worked = s.risk.main.working
     # In words: the score's letters belong to part 5, where the factors are multiplied.
     worked = re.sub(r"(^|; )T = ", r"\1share of the 90 days harmed ", worked)
     worked = re.sub(r"(^|; )R = ", r"\1share of predictions reached ", worked)

@@ -18,7 +18,6 @@ from mlreview.system.manifest import (
     Source,
     Suppression,
 )
-from mlreview.system.marks import marks_guess
 from mlreview.system.recall import Recall
 from mlreview.system.yaml_source import Document
 
@@ -86,10 +85,11 @@ class System:
     def line(self, node: Node, field: str | None = None) -> int:
         return self.position(node, field)[0]
 
-    @cached_property
+    @property
     def marked_lines(self) -> frozenset[int]:
-        """Lines whose comment marks their values as inferred, assumed or guessed."""
-        return frozenset(line for line, text in self.doc.comments.items() if marks_guess(text))
+        """Lines whose comment marks their values as inferred, assumed or guessed (found once
+        when the file is read: what-if copies of the system share the document)."""
+        return self.doc.marked_lines
 
     def label(self, path: tuple[str | int, ...]) -> str:
         """'features[txn_count].serving', naming list items by id where they have one."""

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from mlreview.problems import InputError, Problem
+from mlreview.system.marks import marks_guess
 
 Path = tuple[str | int, ...]
 
@@ -120,6 +121,8 @@ class Document:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     comments: dict[int, str] = field(default_factory=dict)
     """The comment after the last value on a line, by 1-based line, without its '#'."""
+    marked_lines: frozenset[int] = frozenset()
+    """Lines whose comment marks their values as a guess (``system.marks``)."""
     _labels: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
@@ -425,6 +428,9 @@ def read_yaml(text: str, file: str, *, pure: bool = False) -> Document:
         raise InputError.single(file, "file is empty; expected a YAML mapping")
     builder.doc.values.setdefault((), (1, 1))
     builder.doc.comments = _trailing_comments(text, builder.ends)
+    builder.doc.marked_lines = frozenset(
+        line for line, comment in builder.doc.comments.items() if marks_guess(comment)
+    )
     return builder.doc
 
 
