@@ -207,7 +207,7 @@ def test_suppressed_findings_are_reported_with_their_reason() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(render(reviewed(example), "json"))
-    assert data["version"] == JSON_VERSION == "2.2"
+    assert data["version"] == JSON_VERSION == "2.3"
     assert data["system"]["name"]
     assert set(data["areas"]) == {"skew", "pipeline", "serving", "feedback"}
     for area in data["areas"].values():
@@ -218,7 +218,9 @@ def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
     assert any(top["fix"].values())
     plan = top["plan"]
     assert plan["steps"] and plan["verify"]
-    assert all(step["closes"] for step in plan["steps"])
+    # A rule's fix closes its findings; a playbook step may be one no rule found missing.
+    assert all(step["closes"] or step["playbook"] for step in plan["steps"])
+    assert {step["part"] for step in plan["steps"]} <= {"prevent", "detect", "limit", "recover"}
     assert isinstance(data["questions"], list)
     flat = data["findings"]
     assert len(flat) == sum(len(a["findings"]) for a in data["areas"].values()) + sum(

@@ -12,6 +12,7 @@ from typing import Any
 
 from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
+from mlreview.areas.playbooks import Playbook
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
 from mlreview.system.units import Duration
@@ -56,12 +57,17 @@ class Step:
     closes: tuple[str, ...]
     cost: str | None = None
     enact: tuple[tuple[Path, Any], ...] = ()
+    part: str = "prevent"
+    """Its slot in ``ORDER``: what kind of change it is, which sets when it is due."""
+    move: bool = False
+    """A step of the mechanism's playbook rather than one rule's fix."""
 
     @property
     def text(self) -> str:
         who = ", ".join(self.components)
         cost = f" Cost: {self.cost}." if self.cost else ""
-        return f"{who}: {self.change} (closes {', '.join(self.closes)}).{cost}"
+        closes = f" (closes {', '.join(self.closes)})" if self.closes else ""
+        return f"{who}: {self.change}{closes}.{cost}"
 
 
 @dataclass
@@ -84,6 +90,8 @@ class Plan:
             "steps": [
                 {
                     "when": s.when,
+                    "part": s.part,
+                    "playbook": s.move,
                     "components": list(s.components),
                     "change": s.change,
                     "closes": list(s.closes),
@@ -119,34 +127,46 @@ def _due(part: str, group: list[Finding], top: Scenario) -> str:
     return WHEN[part]
 
 
-def _steps(findings: list[Finding], top: Scenario) -> list[Step]:
-    by_fix: dict[str, list[Finding]] = {}
-    for f in findings:
-        by_fix.setdefault(f.fix, []).append(f)
+def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> list[Step]:
+    """A step per playbook move, carrying out the fixes of the findings it covers, then one
+    per remaining fix text. With a playbook the missing controls are left to the findings: the
+    playbook's own steps detect and contain the mechanism."""
+    moves = book.moves if book else ()
+    covered = {rule for move in moves for rule in move.replaces}
     steps = []
+    for move in moves:
+        group = [f for f in findings if f.rule in move.replaces]
+        steps.append(replace(_step(move.part, group, top, move.components, move.change), move=True))
+    by_fix: dict[str, list[Finding]] = {}
+    for f in findings if book is None else top.findings:
+        if f.rule not in covered:
+            by_fix.setdefault(f.fix, []).append(f)
     for fix, group in by_fix.items():
-        part = group[0].mitigation
-        enact = tuple(dict(p for f in group for p in f.enact).items())
-        cost = next((f.cost for f in group if f.cost), None)
-        steps.append(
-            Step(
-                when=_due(part, group, top),
-                components=tuple(sorted({c for f in group for c in f.components[:1]})),
-                change=fix.rstrip("."),
-                closes=tuple(dict.fromkeys(f.rule for f in group)),
-                cost=cost,
-                enact=enact,
-            )
-        )
+        components = tuple(sorted({c for f in group for c in f.components[:1]}))
+        steps.append(_step(group[0].mitigation, group, top, components, fix.rstrip(".")))
     rank = {part: i for i, part in enumerate(ORDER)}
-    return _without_gaps(sorted(steps, key=lambda s: (rank[_part(s, findings)], s.closes)))
+    return _without_gaps(sorted(steps, key=lambda s: (rank[s.part], s.closes)))
+
+
+def _step(
+    part: str, group: list[Finding], top: Scenario, components: tuple[str, ...], change: str
+) -> Step:
+    return Step(
+        when=_due(part, group, top),
+        components=components,
+        change=change,
+        closes=tuple(dict.fromkeys(f.rule for f in group)),
+        cost=next((f.cost for f in group if f.cost), None),
+        enact=tuple(dict(p for f in group for p in f.enact).items()),
+        part=part,
+    )
 
 
 def _mechanism_steps(steps: list[Step], findings: list[Finding], top: Scenario) -> set[int]:
     return {
         i
         for i, s in enumerate(steps)
-        if any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
+        if s.move or any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
     }
 
 
@@ -159,16 +179,17 @@ def _without_gaps(steps: list[Step]) -> list[Step]:
     return [replace(s, when=moved[s.when]) for s in steps]
 
 
-def _part(step: Step, findings: list[Finding]) -> str:
-    return next(f.mitigation for f in findings if f.rule == step.closes[0])
-
-
-def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any], str | None], list[Scenario]]) -> Plan:
+def plan_for(
+    top: Scenario,
+    rerun: Callable[[dict[Path, Any], str | None], list[Scenario]],
+    book: Playbook | None = None,
+) -> Plan:
     """The top scenario's plan, and the risk left when its manifest changes are applied
     (``rerun(changes, only)`` gives the scenarios of the review with those manifest values set;
-    with ``only``, at least the scenario with that key, if the review has it)."""
+    with ``only``, at least the scenario with that key, if the review has it); ``book`` holds
+    the steps its mechanism needs on this system (areas/playbooks.py)."""
     findings = [*top.findings, *top.gaps]
-    steps = _steps(findings, top)
+    steps = _steps(findings, top, book)
     mechanism = _mechanism_steps(steps, findings, top)
     # A step alone is measured by the top scenario's score, so its re-run builds that scenario
     # only; unless it is the plan's one enacted step, whose re-run is also the residual's.
@@ -199,7 +220,10 @@ def plan_for(top: Scenario, rerun: Callable[[dict[Path, Any], str | None], list[
         ),
     )
     plan = Plan(top.key, [steps[i] for i in order])
-    plan.verify = "Prove it: " + top.verify.format(anchor=either(top.anchors, "and")) + "."
+    proof = book.verify if book and book.verify else None
+    plan.verify = (
+        "Prove it: " + (proof or top.verify.format(anchor=either(top.anchors, "and"))) + "."
+    )
     plan.unenacted = [s.text for s in plan.steps if not s.enact]
     changes: dict[Path, Any] = {p: v for s in plan.steps for p, v in s.enact}
     if not changes:

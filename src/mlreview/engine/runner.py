@@ -12,6 +12,7 @@ from typing import Any
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
+from mlreview.areas.playbooks import Situation, playbook
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
@@ -280,7 +281,17 @@ def _plan(
         done_for.append((dict(changes), only, done.scenarios))
         return done.scenarios
 
-    return plan_for(top, rerun)
+    with unwatched():
+        book = playbook(
+            Situation(
+                system,
+                top.family,
+                tuple(top.anchors),
+                tuple(top.components),
+                frozenset(f.rule for f in [*top.findings, *top.gaps]),
+            )
+        )
+    return plan_for(top, rerun, book)
 
 
 def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,364 @@
+"""What a senior reviewer does about a mechanism on this system: the steps that contain, detect,
+recover from and prevent it, in the system's words and figures (its action, fallback, label
+delay, training window, the sources a training run reads), and the test that reproduces the
+failure to prove them. A rule's fix closes one finding; a playbook step is the change the
+mechanism needs whether or not a rule found its absence, and it carries out (``replaces``) the
+fixes of the rules whose findings it covers. The thresholds each step proposes, and why, are in
+docs/plans.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mlreview.areas.common import either
+from mlreview.areas.domain import Domain, domain_of
+from mlreview.document.cells import duration
+from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
+from mlreview.system.system import System
+
+
+@dataclass(frozen=True)
+class Move:
+    part: str
+    """The plan slot: limit, detect, recover or prevent (engine/plan.py's order)."""
+    components: tuple[str, ...]
+    change: str
+    replaces: tuple[str, ...] = ()
+    """Rule codes whose fixes this step carries out: their findings are closed by it."""
+
+
+@dataclass(frozen=True)
+class Playbook:
+    moves: tuple[Move, ...]
+    verify: str | None = None
+    """The proving step, where the family's would not reproduce this system's failure."""
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The top scenario as a playbook sees it."""
+
+    system: System
+    family: str
+    anchors: tuple[str, ...]
+    components: tuple[str, ...]
+    rules: frozenset[str]
+
+    @property
+    def anchor(self) -> str:
+        return either(list(self.anchors), "and")
+
+    @property
+    def domain(self) -> Domain:
+        return domain_of(self.system)
+
+    def endpoints(self) -> list[Endpoint]:
+        found: list[Endpoint] = []
+        for ident in self.components:
+            c = self.system.get(ident)
+            if isinstance(c, Endpoint):
+                found.append(c)
+            elif isinstance(c, Model):
+                found += self.system.endpoints_of(c)
+        return list({e.id: e for e in found}.values())
+
+    def models(self) -> list[Model]:
+        found: list[Model] = []
+        for ident in self.components:
+            c = self.system.get(ident)
+            if isinstance(c, Model):
+                found.append(c)
+            elif isinstance(c, Endpoint):
+                found.append(self.system.model_of(c))
+            elif isinstance(c, Pipeline):
+                found += [m for m in self.system.manifest.models if _trains(self.system, c, m)]
+        return list({m.id: m for m in found}.values())
+
+    def loops(self) -> list[FeedbackLoop]:
+        ids = {m.id for m in self.models()}
+        return [f for f in self.system.manifest.feedback if f.model in ids]
+
+    def label_delay(self) -> tuple[float | None, float | None]:
+        """Seconds until the median and the 95th-percentile label arrive, slowest loop first."""
+        p50s = [f.label.delay.p50 for f in self.loops() if f.label and f.label.delay]
+        p95s = [f.label.delay.p95 for f in self.loops() if f.label and f.label.delay]
+        worst = [float(d) for d in p50s if d is not None]
+        tail = [float(d) for d in p95s if d is not None]
+        return (max(worst) if worst else None, max(tail) if tail else None)
+
+    def inputs(self, limit: int = 2) -> list[str]:
+        """The most important features of the models, by declared rank."""
+        ranked = []
+        for m in self.models():
+            for f in self.system.model_features(m):
+                ranked.append((f.importance_rank or 10**6, f.id))
+        return [ident for _, ident in sorted(set(ranked))[:limit]]
+
+
+def _trains(system: System, pipeline: Pipeline, model: Model) -> bool:
+    return system.training_pipeline(model) is pipeline
+
+
+def _fallback_words(endpoints: list[Endpoint]) -> str | None:
+    words = {
+        "default_action": "its declared default action",
+        "heuristic": "its declared heuristic",
+        "previous_model": "the previous model",
+        "cached_scores": "its cached scores",
+    }
+    for e in endpoints:
+        if e.fallback in words:
+            return words[e.fallback]
+    return None
+
+
+DAY = 86400.0
+
+
+def _page_window(delay: float | None) -> float:
+    """How long an action may sit at its limit before someone is paged: the time its outcome
+    takes to show, between 10 minutes and an hour; a day where outcomes take longer than that."""
+    if delay is not None and delay > DAY:
+        return DAY
+    return min(3600.0, max(600.0, delay or 0.0))
+
+
+def _action(s: Situation) -> str:
+    decision = s.system.manifest.system.decision
+    return decision.action if decision and decision.action else s.domain.act
+
+
+def _runaway(s: Situation) -> Playbook:
+    domain, who, anchors = s.domain, s.anchor, s.anchors
+    endpoints = s.endpoints()
+    p50, p95 = s.label_delay()
+    window = duration(_page_window(p50))
+    logged = any(e.logging and e.logging.predictions for e in endpoints)
+    log = "its logged predictions" if logged else "what it decided (log every decision first)"
+    fallback = _fallback_words(endpoints)
+    inputs = s.inputs()
+    priced = domain.name == "price"
+    moves: list[Move] = []
+    if priced:
+        limit = (
+            "Enforce, after the model and before a price is published, a ceiling (the 99.9th "
+            f"percentile of the prices it set over the last 90 days of {log}) and a largest "
+            "change per update (the 99.9th percentile of that log's changes); a price held at "
+            f"the ceiling for {window} needs a person's approval"
+        )
+    else:
+        limit = (
+            f"Cap {domain.cap} per hour at twice the highest hourly count in the last 90 days "
+            f"of {log}, and send the excess to human review instead of acting on it"
+        )
+    moves.append(Move("limit", anchors, limit, replaces=("FEED013",)))
+    if p50 is not None and p50 > 7 * DAY:  # a week: several decisions act before one is judged
+        moves.append(
+            Move(
+                "limit",
+                anchors,
+                f"Its outcomes take {duration(p50)} to show (median"
+                + (f", {duration(p95)} at p95" if p95 else "")
+                + f"), far longer than it takes to act: cap how often it may {_action(s)} per "
+                "week and segment, and halve the cap while its error on the outcomes that have "
+                "matured exceeds its validation error",
+            )
+        )
+    slow = p50 is not None and p50 > DAY
+    if priced:
+        season = "the last year" if slow else "that hour and weekday"
+        watched = (
+            f", or when {either(inputs, 'or')} leaves its range for {season}" if inputs else ""
+        )
+        detect = f"Page on-call when its prices stay at the ceiling for {window}{watched}"
+    else:
+        detect = (
+            "Page on-call when the cap is hit, or when its hourly count passes 1.5 times the "
+            "count for that hour and weekday"
+        )
+    moves.append(Move("detect", anchors, f"{detect}: the page must not wait for the outcomes"))
+    moves.append(
+        Move(
+            "recover",
+            anchors,
+            "Give on-call one switch, usable without a deploy, per segment and for the whole "
+            "system, that stops it acting by itself and "
+            + (f"falls back to {fallback}" if fallback else "routes every decision to a person")
+            + " within one decision cycle; write the runbook for events outside its data (an "
+            "emergency, an outage on the supply side)",
+        )
+    )
+    if "FEED005" in s.rules and priced:
+        moves.append(
+            Move(
+                "prevent",
+                anchors,
+                "Its own prices come back to it as inputs: bound each price against a reference "
+                "the loop cannot move (its cost or list price), never only against another "
+                "price that follows its own",
+                replaces=("FEED005",),
+            )
+        )
+    if priced and "FEED005" in s.rules:
+        shock = (
+            "replay a week of its inputs in staging with a second seller whose price follows "
+            "its own by a fixed factor above 1 (the loop closed): no price may pass the "
+            "ceiling or grow from one update to the next past the largest change"
+        )
+    elif priced and slow:
+        shock = (
+            "backtest the last two years with the market turned from one month on (the target "
+            "falling 1% a month): the weekly cap must halve as soon as the first outcomes after "
+            f"the turn mature (about {duration(p50)} in), and what it {domain.act}d in between "
+            "must stay under the cap, whose worst case is then the loss the plan accepts"
+        )
+    elif priced:
+        shock = (
+            f"replay a normal peak hour of {who}'s inputs in staging, then one segment's demand "
+            "at 10 times its peak with supply held flat (a shock the supply side does not "
+            f"answer): no price may pass the ceiling, the page must fire within {window}, the "
+            "switch must restore the fallback within one decision cycle, and other segments "
+            "must not move"
+        )
+    else:
+        shock = (
+            f"replay a day of {who}'s logged requests on canary with the scores shifted by the "
+            "largest weekly shift in the last year of logs: the cap must hold with the excess "
+            "sent to review, and the page must fire within the hour"
+        )
+    verify = shock
+    return Playbook(tuple(moves), verify)
+
+
+def _drift(s: Situation) -> Playbook:
+    p95 = s.label_delay()[1]
+    matured = f"the labels of the last {duration(p95)}" if p95 else "its latest matured labels"
+    models = s.models()
+    window = next((m.training.window for m in models if m.training and m.training.window), None)
+    moves = [
+        Move(
+            "detect",
+            s.anchors,
+            f"Page when its error on {matured} passes its validation error by 10% (relative), "
+            "or when a top input's PSI against the training window passes 0.2; either one "
+            "starts a retrain, not only the calendar",
+            replaces=("FEED014",),
+        ),
+        Move(
+            "prevent",
+            s.anchors,
+            "Weight training toward recent data"
+            + (
+                f" (a half-life of a quarter of its {duration(float(window))} window)"
+                if window
+                else " (a half-life of a quarter of the training window)"
+            )
+            + ", so a retrain after a shift learns the new world rather than the average of both",
+        ),
+    ]
+    verify = (
+        "replay last quarter with an abrupt step on one day (the target's level halved for the "
+        "most-predicted tenth of entities, a shock, not a drift): the alert must fire within "
+        + (f"{duration(p95)} of the step" if p95 else "the label delay of the step")
+        + ", and the retrained model's error on the weeks after it must be back within its "
+        "validation margin"
+    )
+    return Playbook(tuple(moves), verify)
+
+
+def _training_inputs(s: Situation) -> list[str]:
+    out: list[str] = []
+    for ident in s.components:
+        c = s.system.get(ident)
+        if isinstance(c, Pipeline):
+            out += [i for i in c.inputs if s.system.get(i) is not None]
+    return list(dict.fromkeys(out))
+
+
+def _bad_training_data(s: Situation) -> Playbook:
+    sources = _training_inputs(s)
+    named = either(sources, "and", limit=4) if sources else "each input"
+    moves = [
+        Move(
+            "prevent",
+            tuple(c for c in s.components if isinstance(s.system.get(c), Pipeline)) or s.anchors,
+            f"Before training reads them, check each partition of {named} against its last 28 "
+            "days (row count within 50% of the same weekday's median, each feature's PSI under "
+            "0.25, no value outside the range seen so far) and quarantine a failing partition "
+            "and page its owner, so one source's bad day cannot reach the model",
+            replaces=("DATA003",),
+        )
+    ]
+    if "FEED012" not in s.rules:
+        moves.append(
+            Move(
+                "prevent",
+                s.anchors,
+                "Gate each candidate on a fixed evaluation set the training inputs cannot "
+                "change (a frozen month of matured outcomes) against the serving model, and "
+                "block promotion when it is worse by more than the gate's margin",
+            )
+        )
+    verify = None
+    if "FEED012" not in s.rules:
+        first = sources[0] if sources else "one input"
+        verify = (
+            f"replay one day of {first} in staging with one feature's values multiplied by 100 "
+            "and a tenth of its rows duplicated: the check must quarantine the partition before "
+            "the training run reads it, and the serving model must not change"
+        )
+    return Playbook(tuple(moves), verify)
+
+
+def _bad_artefact(s: Situation) -> Playbook:
+    return Playbook(
+        (
+            Move(
+                "limit",
+                s.anchors,
+                "Roll each new output out in stages: one location (or a tenth of the fleet) "
+                "first, the rest only after it has loaded and served there for 10 minutes with "
+                "no rise in errors, so a bad one fails one place rather than every request",
+            ),
+            Move(
+                "recover",
+                s.anchors,
+                "Give on-call a switch, usable without a deploy, that pins every consumer to the "
+                "last good version and stops new ones being published",
+            ),
+        )
+    )
+
+
+def _upstream_change(s: Situation) -> Playbook:
+    fed = s.system.features_fed_by(s.anchors[0])
+    named = either(list(fed), "and", limit=3) if fed else f"each feature built from {s.anchor}"
+    return Playbook(
+        (
+            Move(
+                "detect",
+                s.anchors,
+                f"Compare {named} each day with the training window: a PSI above 0.2, or a mean "
+                "more than three weekly standard deviations away, pages the model's owner and "
+                "holds the next training run until someone has looked",
+            ),
+        )
+    )
+
+
+PLAYBOOKS: dict[str, Callable[[Situation], Playbook]] = {
+    "runaway-automation": _runaway,
+    "unadapted-drift": _drift,
+    "bad-training-data": _bad_training_data,
+    "bad-artefact": _bad_artefact,
+    "upstream-change": _upstream_change,
+}
+
+
+def playbook(situation: Situation) -> Playbook | None:
+    make = PLAYBOOKS.get(situation.family)
+    return make(situation) if make else None
+
+
+__all__ = ["Move", "Playbook", "Situation", "playbook"]
