@@ -33,6 +33,9 @@ class Playbook:
     moves: tuple[Move, ...]
     verify: str | None = None
     """The proving step, where the family's would not reproduce this system's failure."""
+    keeps_gaps: bool = False
+    """Whether the plan also carries the fixes of the missing controls the moves do not
+    replace; most playbooks detect and contain the mechanism themselves."""
 
 
 @dataclass(frozen=True)
@@ -347,12 +350,127 @@ def _upstream_change(s: Situation) -> Playbook:
     )
 
 
-PLAYBOOKS: dict[str, Callable[[Situation], Playbook]] = {
+def _stale_source(s: Situation) -> Playbook:
+    source = s.system.get(s.anchors[0])
+    normal = getattr(source, "freshness", None)
+    fed = list(s.system.features_fed_by(s.anchors[0]))
+    budgets = [
+        float(f.freshness_budget)
+        for f in s.system.manifest.features
+        if f.id in fed and f.freshness_budget is not None
+    ]
+    if normal is not None:
+        page_at = 1.5 * float(normal)
+        why = f"1.5 times the {duration(float(normal))} it is normally behind"
+    elif budgets:
+        page_at = min(budgets)
+        why = "the tightest freshness budget of what it feeds"
+    else:
+        page_at, why = DAY, "a day, until its normal lag is declared"
+    at = duration(page_at)
+    named = either(fed, "and", limit=3) if fed else "what it feeds"
+    moves = (
+        Move(
+            "detect",
+            s.anchors,
+            f"In the job that reads it, read its newest partition date (or last update time), "
+            f"publish that age as a metric and page when it passes {at} ({why})",
+            replaces=("DATA004",),
+        ),
+        Move(
+            "detect",
+            s.anchors,
+            "Compare each load with the previous one: alert when fewer than half of its keys "
+            "changed any value (a copy rewritten unchanged passes an age check) or when a "
+            "column's null rate passes twice its 28-day baseline",
+        ),
+        Move(
+            "prevent",
+            s.anchors,
+            f"When the age page fires, mark {named} stale in the store, so training leaves "
+            "those days out instead of learning them",
+        ),
+    )
+    verify = (
+        f"point the reading job at a frozen copy of {s.anchor} for three simulated days in "
+        "staging, then null one column for a tenth of its keys: the age page must fire by "
+        f"{at}, the change check must fire on both faults, and the next training set must "
+        "leave the stale days out"
+    )
+    return Playbook(moves, verify)
+
+
+def _bad_release(s: Situation) -> Playbook | None:
+    if "SKEW013" not in s.rules:
+        return None
+    moves = [
+        Move(
+            "detect",
+            s.anchors,
+            "Send a fixed probe set to each serving stack continuously (about one request a "
+            "second, no user data) and page when its scores leave the golden-set tolerance for "
+            "30 minutes: a runtime or configuration change that skips the release gate still "
+            "shows there",
+        )
+    ]
+    if len(s.anchors) > 1:
+        moves.append(
+            Move(
+                "detect",
+                s.anchors,
+                "Log the serving stack, build and runtime settings with each request; slice the "
+                "quality signals (user feedback, error reports) by them and alert when one "
+                "stack's rate exceeds the others' by 10% (relative) over 24 hours",
+            )
+        )
+    return Playbook(tuple(moves))
+
+
+def _silent_default(s: Situation) -> Playbook:
+    source = s.system.get(s.anchors[0])
+    kind = getattr(source, "kind", None)
+    owner = getattr(source, "owner", None)
+    fed = list(s.system.features_fed_by(s.anchors[0]))
+    shared = f"; share the page with {owner}" if owner and not _own(source) else ""
+    share = (
+        f", and when the share of {either(fed, 'or', limit=3)} served at the default passes "
+        "twice its rate in training"
+        if fed and "SKEW015" not in s.rules
+        else ""
+    )
+    after = (
+        "served predictions must take the missing-value path (the served default share stays "
+        "at the training rate) and the next training run must flag or drop the failed examples"
+    )
+    if kind in ("online_api", "third_party"):
+        seen = (
+            "the error and timeout rate of the calls to it as serving sees them, over 1% for "
+            "5 minutes"
+        )
+        fault = f"make a third of the calls to {s.anchor} fail for an hour on canary traffic"
+    elif kind == "stream":
+        seen = "its consumer lag and on gaps in its events as serving sees them, past 5 minutes"
+        fault = f"stop {s.anchor} for ten minutes on canary traffic"
+    else:
+        return Playbook((), keeps_gaps=True)
+    move = Move("detect", s.anchors, f"Page on {seen}{share}{shared}", replaces=("DATA004",))
+    verify = f"{fault}: a page must fire within five minutes, {after}"
+    return Playbook((move,), verify, keeps_gaps=True)
+
+
+def _own(source: object) -> bool:
+    return getattr(source, "owned_by_model_team", None) is True
+
+
+PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
     "bad-training-data": _bad_training_data,
     "bad-artefact": _bad_artefact,
     "upstream-change": _upstream_change,
+    "stale-source": _stale_source,
+    "silent-default": _silent_default,
+    "bad-release": _bad_release,
 }
 
 

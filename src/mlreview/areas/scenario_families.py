@@ -54,8 +54,8 @@ FAMILIES: dict[str, Family] = {
         "outage",
         "silent",
         "features",
-        "stop {anchor} for ten minutes on canary traffic: a page must fire within five "
-        "minutes and the served default share must stay at the training rate",
+        "withhold {anchor}'s next load in staging: a page must fire before serving reads "
+        "the default, and the next training run must flag or drop the defaulted examples",
         1.0,
     ),
     "skew": Family(

@@ -129,8 +129,8 @@ def _due(part: str, group: list[Finding], top: Scenario) -> str:
 
 def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> list[Step]:
     """A step per playbook move, carrying out the fixes of the findings it covers, then one
-    per remaining fix text. With a playbook the missing controls are left to the findings: the
-    playbook's own steps detect and contain the mechanism."""
+    per remaining fix text. With most playbooks the missing controls are left to the findings:
+    the playbook's own steps detect and contain the mechanism."""
     moves = book.moves if book else ()
     covered = {rule for move in moves for rule in move.replaces}
     steps = []
@@ -138,7 +138,7 @@ def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> lis
         group = [f for f in findings if f.rule in move.replaces]
         steps.append(replace(_step(move.part, group, top, move.components, move.change), move=True))
     by_fix: dict[str, list[Finding]] = {}
-    for f in findings if book is None else top.findings:
+    for f in findings if book is None or book.keeps_gaps else top.findings:
         if f.rule not in covered:
             by_fix.setdefault(f.fix, []).append(f)
     for fix, group in by_fix.items():
@@ -166,7 +166,8 @@ def _mechanism_steps(steps: list[Step], findings: list[Finding], top: Scenario) 
     return {
         i
         for i, s in enumerate(steps)
-        if s.move or any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
+        if (s.move and s.part != "detect")
+        or any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
     }
 
 

@@ -1,0 +1,116 @@
+"""The plan's playbook steps: the top risk's mechanism contained, detected and undone in the
+system's own figures, and a proof that reproduces the failure (areas/playbooks.py,
+docs/plans.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mlreview.areas.playbooks import DAY, _page_window
+from mlreview.document.cells import duration
+from mlreview.engine.plan import Plan
+from mlreview.system.loader import load
+from mlreview.system.manifest import FeedbackLoop, Source
+from tests.conftest import ROOT, reviewed
+
+INCIDENTS = ROOT / "benchmarks" / "incidents"
+
+
+def _plan(path: Path) -> Plan:
+    done = reviewed(path)
+    assert done.plan is not None
+    return done.plan
+
+
+def _text(plan: Plan) -> str:
+    return "\n".join([*(s.text for s in plan.steps), plan.verify])
+
+
+def _delays(path: Path) -> tuple[float, float]:
+    loops = [c for c in load(path).manifest.feedback if isinstance(c, FeedbackLoop)]
+    delay = loops[0].label.delay if loops[0].label else None
+    assert delay is not None and delay.p50 is not None and delay.p95 is not None
+    return float(delay.p50), float(delay.p95)
+
+
+def test_a_pricer_gets_a_ceiling_a_page_before_outcomes_and_a_shock_it_cannot_answer() -> None:
+    path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
+    plan = _plan(path)
+    first = plan.steps[0]
+    assert first.move and first.closes == ("FEED013",) and "ceiling" in first.change
+    # The page waits as long as an outcome takes to show: the declared median, within 10-60 min.
+    window = duration(min(3600.0, max(600.0, _delays(path)[0])))
+    assert f"at the ceiling for {window}" in _text(plan)
+    assert "10 times its peak with supply held flat" in plan.verify
+    # The rule's own generic fix is carried out by the playbook's step, not printed beside it.
+    assert "Cap the action rate" not in _text(plan)
+
+
+def test_slow_outcomes_cap_how_often_it_acts_and_the_proof_is_a_market_turn() -> None:
+    path = INCIDENTS / "zillow-offers-2021" / "system.yaml"
+    p50, p95 = _delays(path)
+    plan = _plan(path)
+    text = _text(plan)
+    assert f"Its outcomes take {duration(p50)} to show (median, {duration(p95)} at p95)" in text
+    assert "make a cash offer to buy the home per week and segment" in text
+    assert "market turned" in plan.verify and f"about {duration(p50)} in" in plan.verify
+    # The missing controls stay in the findings: the playbook detects and contains it itself.
+    assert not any("FEED006" in s.closes for s in plan.steps)
+
+
+def test_a_price_loop_is_bounded_against_a_reference_it_cannot_move() -> None:
+    plan = _plan(INCIDENTS / "amazon-repricing-fly-book-2011" / "system.yaml")
+    loop = [s for s in plan.steps if "FEED005" in s.closes]
+    assert len(loop) == 1 and loop[0].move and "reference the loop cannot move" in loop[0].change
+    assert "follows its own by a fixed factor above 1" in plan.verify
+
+
+def test_a_lender_caps_decisions_per_hour_and_nothing_speaks_of_prices() -> None:
+    plan = _plan(ROOT / "examples" / "credit-scoring" / "system.yaml")
+    text = _text(plan)
+    assert plan.steps[0].change.startswith("Cap approvals and declines per hour")
+    assert "price" not in text
+    assert "10 times its peak" not in text
+
+
+def test_a_stale_table_pages_at_one_and_a_half_times_its_normal_lag() -> None:
+    path = INCIDENTS / "google-play-stale-table" / "system.yaml"
+    source = next(c for c in load(path).manifest.sources if isinstance(c, Source) and c.freshness)
+    assert source.freshness is not None
+    at = duration(1.5 * float(source.freshness))
+    plan = _plan(path)
+    assert plan.steps[0].closes == ("DATA004",)
+    assert f"page when it passes {at}" in plan.steps[0].change
+    assert f"must fire by {at}" in plan.verify
+
+
+def test_an_rpc_default_is_paged_on_its_call_failures_not_on_table_freshness() -> None:
+    plan = _plan(INCIDENTS / "google-rpc-error-code" / "system.yaml")
+    text = _text(plan)
+    assert "error and timeout rate of the calls" in text
+    assert "last-update age" not in text
+    assert "make a third of the calls to attribute_rpc fail" in plan.verify
+
+
+def test_no_plan_prints_a_step_twice() -> None:
+    for path in sorted(INCIDENTS.glob("*/system.yaml")):
+        plan = _plan(path)
+        changes = [s.change for s in plan.steps]
+        assert len(changes) == len(set(changes)), path
+
+
+@given(st.one_of(st.none(), st.floats(min_value=0.0, max_value=400 * DAY)))
+def test_the_page_window_is_ten_minutes_to_an_hour_or_a_day_for_slow_outcomes(
+    delay: float | None,
+) -> None:
+    window = _page_window(delay)
+    if delay is not None and delay > DAY:
+        assert window == DAY
+    else:
+        assert 600.0 <= window <= 3600.0
+        # Within the bounds it is the time the outcome takes to show.
+        if delay is not None and 600.0 <= delay <= 3600.0:
+            assert window == delay
