@@ -114,3 +114,16 @@ def test_the_page_window_is_ten_minutes_to_an_hour_or_a_day_for_slow_outcomes(
         # Within the bounds it is the time the outcome takes to show.
         if delay is not None and 600.0 <= delay <= 3600.0:
             assert window == delay
+
+
+def test_a_launch_scales_ahead_admits_what_it_can_serve_and_proves_it_on_a_game_day() -> None:
+    path = INCIDENTS / "chatgpt-image-launch-2025" / "system.yaml"
+    endpoint = load(path).manifest.endpoints[0]
+    assert endpoint.cold_start is not None and endpoint.slo and endpoint.slo.p99_ms
+    plan = _plan(path)
+    first_week = [s for s in plan.steps if s.when == "this week"]
+    assert any("SCALE012" in s.closes for s in first_week)
+    assert any(
+        f"with a {duration(float(endpoint.cold_start))} cold start" in s.change for s in first_week
+    )
+    assert f"keep p99 within {duration(endpoint.slo.p99_ms / 1000.0)}" in plan.verify

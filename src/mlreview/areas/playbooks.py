@@ -24,6 +24,7 @@ class Move:
     """The plan slot: limit, detect, recover or prevent (engine/plan.py's order)."""
     components: tuple[str, ...]
     change: str
+    """Empty for a step that is the replaced rules' own fix, moved to this step's slot."""
     replaces: tuple[str, ...] = ()
     """Rule codes whose fixes this step carries out: their findings are closed by it."""
 
@@ -462,6 +463,53 @@ def _own(source: object) -> bool:
     return getattr(source, "owned_by_model_team", None) is True
 
 
+def _capacity(s: Situation) -> Playbook:
+    endpoints = [e for e in s.endpoints() if e.id in s.anchors] or s.endpoints()
+    moves: list[Move] = []
+    for e in endpoints[:1]:
+        slow = e.cold_start
+        reaction = e.autoscaling.reaction if e.autoscaling else None
+        if slow is not None and float(slow) >= 120.0:
+            lag = duration(float(slow)) + (
+                f" cold start after a {duration(float(reaction))} reaction"
+                if reaction
+                else " cold start"
+            )
+            moves.append(
+                Move(
+                    "limit",
+                    (e.id,),
+                    "Scale ahead of a launch rather than behind it: hold the minimum replicas at "
+                    "what the launch needs from an hour before it through its first 72 hours; "
+                    f"with a {lag} the autoscaler cannot follow a step in traffic",
+                )
+            )
+    # The admission cap is what stops the launch failing while capacity is bought: it goes
+    # first, in the rule's own words and figures.
+    moves.insert(0, Move("limit", s.anchors, "", replaces=("SCALE012",)))
+    if s.domain.name != "predict":
+        return Playbook(tuple(moves), verify=None, keeps_gaps=True)
+    moves.append(
+        Move(
+            "recover",
+            s.anchors,
+            "Make the demand levers switches with a runbook, not decisions taken in the "
+            "incident: pause new sign-ups, halve per-user limits, and send what admission "
+            "refuses to a cheaper model where one serves, once utilisation stays above 85% for "
+            "10 minutes",
+        )
+    )
+    slo = next((e.slo.p99_ms for e in endpoints if e.slo and e.slo.p99_ms), None)
+    within = f"within {duration(float(slo) / 1000.0)}" if slo else "within the SLO"
+    verify = (
+        f"run a game day on a tenth of {s.anchor}'s fleet: offer twice that tenth's share of "
+        "the growth target, with clients retrying as they do in production: refused requests "
+        f"must fail in under a second, admitted ones must keep p99 {within}, and goodput must "
+        "stay at 95% of capacity or more"
+    )
+    return Playbook(tuple(moves), verify, keeps_gaps=True)
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
@@ -470,6 +518,7 @@ PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "upstream-change": _upstream_change,
     "stale-source": _stale_source,
     "silent-default": _silent_default,
+    "capacity": _capacity,
     "bad-release": _bad_release,
 }
 

@@ -136,7 +136,10 @@ def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> lis
     steps = []
     for move in moves:
         group = [f for f in findings if f.rule in move.replaces]
-        steps.append(replace(_step(move.part, group, top, move.components, move.change), move=True))
+        if not move.change and not group:
+            continue
+        change = move.change or group[0].fix.rstrip(".")
+        steps.append(replace(_step(move.part, group, top, move.components, change), move=True))
     by_fix: dict[str, list[Finding]] = {}
     for f in findings if book is None or book.keeps_gaps else top.findings:
         if f.rule not in covered:
