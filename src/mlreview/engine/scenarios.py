@@ -624,6 +624,13 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
     return f"Its {head} beats {them}: {reason}."
 
 
+GROUNDS = {
+    "observed": "what the data shows",
+    "declared": "what the manifest states",
+    "assumed": "assumed facts",
+}
+
+
 def why_first_words(top: Scenario, runner: Scenario | None) -> str:
     """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers."""
     if runner is None:
@@ -631,8 +638,9 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
     them = f"'{runner.title}'"
     if top.score < runner.score:
         return (
-            f"{them} scores higher on its own, but it rests on {runner.evidence} facts and this "
-            f"one on {top.evidence} ones, and evidence counts before assumption."
+            f"{them} has the higher score, but only on {GROUNDS[runner.evidence]}; this one "
+            f"stands on {GROUNDS[top.evidence]}, so it comes first until the other's facts are "
+            "confirmed."
         )
     if top.score == runner.score:
         return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
