@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlreview.areas.pipeline import failure_modes
-from mlreview.engine.plan import Plan, Step, plan_for
+from mlreview.engine.plan import Plan, Step, plan_for, playbook_of
 from mlreview.engine.result import Review
 from mlreview.engine.runner import run, what_if
 from mlreview.engine.whatif.asking import alternatives
@@ -50,7 +50,8 @@ def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, syst
     def full(changes: dict[ManifestPath, Any], only: str | None) -> list[Any]:
         return run(with_values(system, changes), plan=False).scenarios
 
-    assert plan_for(top, full).to_dict() == done.plan.to_dict(), name
+    book = playbook_of(system, top)
+    assert plan_for(top, full, book).to_dict() == done.plan.to_dict(), name
 
 
 def _what_if(system: System, values: dict[ManifestPath, Any], done: Review, log: ReadLog) -> Review:

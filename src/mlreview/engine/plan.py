@@ -12,9 +12,10 @@ from typing import Any
 
 from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
-from mlreview.areas.playbooks import Playbook
+from mlreview.areas.playbooks import Playbook, Situation, playbook
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
+from mlreview.system.system import System
 from mlreview.system.units import Duration
 
 WHEN = {
@@ -183,6 +184,12 @@ def _without_gaps(steps: list[Step]) -> list[Step]:
     return [replace(s, when=moved[s.when]) for s in steps]
 
 
+def playbook_of(system: System, top: Scenario) -> Playbook | None:
+    """The steps the top scenario's mechanism needs on ``system`` (areas/playbooks.py)."""
+    rules = frozenset(f.rule for f in [*top.findings, *top.gaps])
+    return playbook(Situation(system, top.family, tuple(top.anchors), tuple(top.components), rules))
+
+
 def plan_for(
     top: Scenario,
     rerun: Callable[[dict[Path, Any], str | None], list[Scenario]],
@@ -242,4 +249,4 @@ def plan_for(
     return plan
 
 
-__all__ = ["PLAN_PARTS", "Plan", "Step", "deadline", "due", "plan_for"]
+__all__ = ["PLAN_PARTS", "Plan", "Step", "deadline", "due", "plan_for", "playbook_of"]

@@ -12,13 +12,12 @@ from typing import Any
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Finding
-from mlreview.areas.playbooks import Situation, playbook
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
-from mlreview.engine.plan import Plan, plan_for
+from mlreview.engine.plan import Plan, plan_for, playbook_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
@@ -282,15 +281,7 @@ def _plan(
         return done.scenarios
 
     with unwatched():
-        book = playbook(
-            Situation(
-                system,
-                top.family,
-                tuple(top.anchors),
-                tuple(top.components),
-                frozenset(f.rule for f in [*top.findings, *top.gaps]),
-            )
-        )
+        book = playbook_of(system, top)
     return plan_for(top, rerun, book)
 
 

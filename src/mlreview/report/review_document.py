@@ -337,10 +337,11 @@ def _parts(review: Review) -> Bullets:
     return Bullets("", tuple(items))
 
 
-def _facts(scenario: Scenario, said: set[int]) -> Bullets:
+def _facts(scenario: Scenario, said: set[int], manifest: str) -> Bullets:
     """One line per fact: findings about the same component merged, every rule code kept. A
     missing control joins every scenario it would have caught, but is printed under the first
-    of them only (``said`` holds those printed above)."""
+    of them only (``said`` holds those printed above). A fact in ``manifest``, the file the
+    heading names, is located by its line alone."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for f in scenario.all_findings:
         if f.role == "gap" and id(f) in said:
@@ -351,12 +352,17 @@ def _facts(scenario: Scenario, said: set[int]) -> Bullets:
     for group in groups.values():
         codes = ", ".join(dict.fromkeys(f.rule for f in group))
         messages = " ".join(dict.fromkeys(f.message for f in group))
-        where = f"{group[0].file}:{group[0].line}"
-        gap = " (missing control)" if all(f.role == "gap" for f in group) else ""
+        first = group[0]
+        where = f"line {first.line}" if first.file == manifest else f"{first.file}:{first.line}"
+        gap = ", missing control" if all(f.role == "gap" for f in group) else ""
         marked = _marked(group)
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         items.append(
-            Item(inline(Span(codes, "strong"), f"{gap} {messages}{note} ", Span(where, "muted")))
+            Item(
+                inline(
+                    Span(codes, "strong"), Span(f" ({where}{gap})", "muted"), f" {messages}{note}"
+                )
+            )
         )
     return Bullets("", tuple(items))
 
@@ -471,7 +477,9 @@ def _risks(review: Review) -> list[Block]:
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
         effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(s.risk.defaults)))]
-        blocks.append(Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said))))
+        blocks.append(
+            Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said, review.file)))
+        )
     rest = review.scenarios[TOP_SCENARIOS:]
     if rest:
         blocks.append(
