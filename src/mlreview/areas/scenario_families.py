@@ -325,6 +325,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "A change to how {anchor} computes its features reaches all traffic unchecked",
         "{named} are computed by separate code for training and for {anchor}, so a change to "
         "either side that computes them differently goes live everywhere at once",
+        "replay a day of logged requests to {anchor} through the training code and compare "
+        "{named} value by value: fewer than 0.1% may differ, and a change to either side's "
+        "code that moves one must fail CI before it ships",
     ),
     ("bad-release", "SKEW013"): Headline(
         "A release can change what {anchor} scores, and no check compares it with training",
