@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from mlreview.areas.scenario_families import FAMILIES, Family
+from mlreview.document.cells import duration
 from mlreview.system.system import System
 
 
@@ -148,10 +149,39 @@ def family_for(key: str, system: System) -> Family:
     """The scenario family ``key`` in this system's words: its title, effect and proof where
     its kind of decision meets the mechanism differently; the scores are the family's."""
     family = FAMILIES[key]
+    if key == "runaway-automation" and (slow := _slow_outcome(system)) is not None:
+        return replace(
+            family,
+            title=SLOW_RUNAWAY[0].format(delay=duration(slow), anchor="{anchor}"),
+            effect=SLOW_RUNAWAY[1].format(delay=duration(slow), anchor="{anchor}"),
+        )
     words = domain_of(system).wording.get(key)
     if words is None:
         return family
     return replace(family, title=words.title, effect=words.effect, verify=words.verify)
+
+
+SLOW_OUTCOME_S = 7 * 86400.0
+"""Outcomes slower than a week: many decisions are taken before the first is judged."""
+SLOW_RUNAWAY = (
+    "{anchor} acts with no cap for {delay} before its first outcome shows",
+    "{anchor} acts by itself with no cap on how often or how much, and an outcome takes "
+    "{delay} to show (median), so a turn in the world or a drifted input is repeated on every "
+    "decision long before the first of them is judged",
+)
+"""A runaway's title and effect where outcomes are slow: the exposure is the volume of
+decisions taken before the first is judged (Zillow Offers), whatever the kind of decision."""
+
+
+def _slow_outcome(system: System) -> float | None:
+    """The slowest median label delay of the system, when it is slower than a week."""
+    delays = [
+        float(loop.label.delay.p50)
+        for loop in system.manifest.feedback
+        if loop.label and loop.label.delay and loop.label.delay.p50 is not None
+    ]
+    slowest = max(delays, default=0.0)
+    return slowest if slowest > SLOW_OUTCOME_S else None
 
 
 def domain_of(system: System) -> Domain:
