@@ -127,3 +127,13 @@ def test_a_launch_scales_ahead_admits_what_it_can_serve_and_proves_it_on_a_game_
         f"with a {duration(float(endpoint.cold_start))} cold start" in s.change for s in first_week
     )
     assert f"keep p99 within {duration(endpoint.slo.p99_ms / 1000.0)}" in plan.verify
+
+
+def test_users_who_steer_training_meet_a_distinct_accounts_rule_and_an_auto_pause() -> None:
+    plan = _plan(INCIDENTS / "microsoft-tay-2016" / "system.yaml")
+    steer = next(s for s in plan.steps if "FEED012" in s.closes)
+    assert "20 unrelated, established accounts" in steer.change and "echo requests" in steer.change
+    assert any("pause learning by itself" in s.change for s in plan.steps)
+    # The filters the step adds are manifest fields: applied, the risk is gone.
+    assert dict(steer.enact)[("feedback", 0, "quality_filters", "poisoning")] is True
+    assert plan.residual == 0

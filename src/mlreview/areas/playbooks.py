@@ -280,7 +280,37 @@ def _training_inputs(s: Situation) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _poisoning(s: Situation) -> Playbook:
+    """Users who can steer what the model learns (FEED012): an input counts only once many
+    unrelated accounts send it, and learning stops itself when the model starts to say what it
+    should not."""
+    loops = [f.id for f in s.loops()] or list(s.anchors)
+    return Playbook(
+        (
+            Move(
+                "prevent",
+                tuple(loops),
+                "Learn from a user's input only once at least 20 unrelated, established accounts "
+                "have sent something like it; drop near-duplicates and echo requests (inputs that "
+                "ask it to repeat a text), and cap any one account's share of a training batch "
+                "at 0.1%",
+                replaces=("FEED012", "DATA003"),
+            ),
+            Move(
+                "limit",
+                s.anchors,
+                "Score a fixed probe set every hour and pause learning by itself when the share "
+                "of flagged answers passes 0.5%; keep an hourly snapshot of the model to roll "
+                "back to",
+            ),
+        ),
+        keeps_gaps=True,
+    )
+
+
 def _bad_training_data(s: Situation) -> Playbook:
+    if "FEED012" in s.rules:
+        return _poisoning(s)
     sources = _training_inputs(s)
     named = either(sources, "and", limit=4) if sources else "each input"
     moves = [
@@ -294,24 +324,21 @@ def _bad_training_data(s: Situation) -> Playbook:
             replaces=("DATA003",),
         )
     ]
-    if "FEED012" not in s.rules:
-        moves.append(
-            Move(
-                "prevent",
-                s.anchors,
-                "Gate each candidate on a fixed evaluation set the training inputs cannot "
-                "change (a frozen month of matured outcomes) against the serving model, and "
-                "block promotion when it is worse by more than the gate's margin",
-            )
+    moves.append(
+        Move(
+            "prevent",
+            s.anchors,
+            "Gate each candidate on a fixed evaluation set the training inputs cannot "
+            "change (a frozen month of matured outcomes) against the serving model, and "
+            "block promotion when it is worse by more than the gate's margin",
         )
-    verify = None
-    if "FEED012" not in s.rules:
-        first = sources[0] if sources else "one input"
-        verify = (
-            f"replay one day of {first} in staging with one feature's values multiplied by 100 "
-            "and a tenth of its rows duplicated: the check must quarantine the partition before "
-            "the training run reads it, and the serving model must not change"
-        )
+    )
+    first = sources[0] if sources else "one input"
+    verify = (
+        f"replay one day of {first} in staging with one feature's values multiplied by 100 and "
+        "a tenth of its rows duplicated: the check must quarantine the partition before the "
+        "training run reads it, and the serving model must not change"
+    )
     return Playbook(tuple(moves), verify)
 
 

@@ -510,6 +510,7 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
                 loop.quality_filters or loop,
                 anchor=loop.model,
+                enact={(*loop.path, "quality_filters", k): True for k in ("bots", "poisoning")},
             )
 
 
