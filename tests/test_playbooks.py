@@ -137,3 +137,23 @@ def test_users_who_steer_training_meet_a_distinct_accounts_rule_and_an_auto_paus
     # The filters the step adds are manifest fields: applied, the risk is gone.
     assert dict(steer.enact)[("feedback", 0, "quality_filters", "poisoning")] is True
     assert plan.residual == 0
+
+
+def test_a_reader_on_the_clock_is_triggered_by_completion_and_checks_the_night_it_reads() -> None:
+    plan = _plan(ROOT / "examples" / "demand-forecast" / "system.yaml")
+    race = next(s for s in plan.steps if "DATA021" in s.closes)
+    assert race.move and race.components == ("nightly_scoring",)
+    check = next(s for s in plan.steps if "90% of its median row count" in s.change)
+    assert check.components == ("nightly_scoring",) and check.part == "detect"
+
+
+def test_a_leak_with_a_random_split_is_split_by_time_and_the_gate_re_measured() -> None:
+    path = ROOT / "examples" / "recommender" / "system.yaml"
+    random = [
+        m.id for m in load(path).manifest.models if m.training and m.training.split == "random"
+    ]
+    plan = _plan(path)
+    split = next(s for s in plan.steps if "Split training and validation by time" in s.change)
+    assert list(split.components) == random
+    assert any("promotion gate's bar" in s.change for s in plan.steps)
+    assert any("SKEW005" in s.closes for s in plan.steps)

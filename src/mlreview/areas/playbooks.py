@@ -537,6 +537,55 @@ def _capacity(s: Situation) -> Playbook:
     return Playbook(tuple(moves), verify, keeps_gaps=True)
 
 
+def _schedule_race(s: Situation) -> Playbook:
+    """A reader started on the clock before its input's run can finish: the fix (DATA021) and
+    a check at the reader that the input is the night's, with a safe answer when it is not."""
+    readers = [
+        c
+        for c in s.components
+        if c not in s.anchors and isinstance(s.system.get(c), (Pipeline, Endpoint))
+    ]
+    moves = [
+        Move("limit", tuple(readers) or s.anchors, "", replaces=("DATA021",)),
+        Move(
+            "detect",
+            tuple(readers) or s.anchors,
+            f"Before it reads {s.anchor}'s output, assert that it is the latest run's (its newest "
+            "date is the one expected) and that each segment holds at least 90% of its median "
+            "row count for the same weekday over the last four weeks; if not, keep the last "
+            "good output, hold what depends on it, and page",
+        ),
+    ]
+    return Playbook(tuple(moves), keeps_gaps=True)
+
+
+def _leakage(s: Situation) -> Playbook:
+    """A feature joined as it is now, not as it was at the prediction: the as-of join (SKEW005),
+    a time split where the split is random, and the gate's figure re-measured without the leak."""
+    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & set(s.anchors)]
+    moves = [Move("prevent", s.anchors, "", replaces=("SKEW005",))]
+    random = [m.id for m in models if m.training and m.training.split == "random"]
+    if random:
+        moves.append(
+            Move(
+                "prevent",
+                tuple(random),
+                "Split training and validation by time (validate on the weeks after the "
+                "training window), not at random: a random split puts a user's later rows "
+                "beside their earlier ones and rewards the leak",
+            )
+        )
+    moves.append(
+        Move(
+            "prevent",
+            tuple(m.id for m in models) or s.anchors,
+            "Re-measure the offline metric on the rebuilt, as-of training set and move the "
+            "promotion gate's bar to it: a bar set on leaked figures passes any candidate",
+        )
+    )
+    return Playbook(tuple(moves), keeps_gaps=True)
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
@@ -546,6 +595,8 @@ PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "stale-source": _stale_source,
     "silent-default": _silent_default,
     "capacity": _capacity,
+    "schedule-race": _schedule_race,
+    "leakage": _leakage,
     "bad-release": _bad_release,
 }
 
