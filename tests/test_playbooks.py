@@ -54,8 +54,15 @@ def test_slow_outcomes_cap_how_often_it_acts_and_the_proof_is_a_market_turn() ->
     p50, p95 = _delays(path)
     plan = _plan(path)
     text = _text(plan)
-    assert f"Its outcomes take {duration(p50)} to show (median, {duration(p95)} at p95)" in text
-    assert "make a cash offer to buy the home per week and segment" in text
+    first = plan.steps[0]
+    assert first.closes == ("FEED013",)
+    assert (
+        f"Its outcomes take {duration(p50)} to show (median, {duration(p95)} at p95)"
+        in first.change
+    )
+    assert "make a cash offer to buy the home per week and segment" in first.change
+    # Home offers are not a price that sits at a ceiling: no percentile ceiling, a take-up page.
+    assert "99.9th percentile" not in text and "1.5 times its 26-week rate" in text
     assert "market turned" in plan.verify and f"about {duration(p50)} in" in plan.verify
     # The missing controls stay in the findings: the playbook detects and contains it itself.
     assert not any("FEED006" in s.closes for s in plan.steps)
@@ -64,7 +71,10 @@ def test_slow_outcomes_cap_how_often_it_acts_and_the_proof_is_a_market_turn() ->
 def test_a_price_loop_is_bounded_against_a_reference_it_cannot_move() -> None:
     plan = _plan(INCIDENTS / "amazon-repricing-fly-book-2011" / "system.yaml")
     loop = [s for s in plan.steps if "FEED005" in s.closes]
-    assert len(loop) == 1 and loop[0].move and "reference the loop cannot move" in loop[0].change
+    assert len(loop) == 1 and loop[0].move and loop[0].closes == ("FEED013", "FEED005")
+    assert "a reference its loop cannot move" in loop[0].change
+    # A ceiling from its own price history would rise with the runaway.
+    assert "percentile of the prices it set" not in _text(plan)
     assert "follows its own by a fixed factor above 1" in plan.verify
 
 
@@ -72,6 +82,7 @@ def test_a_lender_caps_decisions_per_hour_and_nothing_speaks_of_prices() -> None
     plan = _plan(ROOT / "examples" / "credit-scoring" / "system.yaml")
     text = _text(plan)
     assert plan.steps[0].change.startswith("Cap approvals and declines per hour")
+    assert any("add a weekly cap per segment" in s.change for s in plan.steps)
     assert "price" not in text
     assert "10 times its peak" not in text
 

@@ -140,48 +140,87 @@ def _runaway(s: Situation) -> Playbook:
     window = duration(_page_window(p50))
     logged = any(e.logging and e.logging.predictions for e in endpoints)
     log = "its logged predictions" if logged else "what it decided (log every decision first)"
-    fallback = _fallback_words(endpoints)
     inputs = s.inputs()
     priced = domain.name == "price"
+    loop = priced and "FEED005" in s.rules
+    slow = p50 is not None and p50 > 7 * DAY  # a week: many decisions act before one is judged
     moves: list[Move] = []
-    if priced:
-        limit = (
-            "Enforce, after the model and before a price is published, a ceiling (the 99.9th "
-            f"percentile of the prices it set over the last 90 days of {log}) and a largest "
-            "change per update (the 99.9th percentile of that log's changes); a price held at "
-            f"the ceiling for {window} needs a person's approval"
-        )
-    else:
-        limit = (
-            f"Cap {domain.cap} per hour at twice the highest hourly count in the last 90 days "
-            f"of {log}, and send the excess to human review instead of acting on it"
-        )
-    moves.append(Move("limit", anchors, limit, replaces=("FEED013",)))
-    if p50 is not None and p50 > 7 * DAY:  # a week: several decisions act before one is judged
+    if loop:
         moves.append(
             Move(
                 "limit",
                 anchors,
-                f"Its outcomes take {duration(p50)} to show (median"
-                + (f", {duration(p95)} at p95" if p95 else "")
-                + f"), far longer than it takes to act: cap how often it may {_action(s)} per "
-                "week and segment, and halve the cap while its error on the outcomes that have "
-                "matured exceeds its validation error",
+                "Bound every price it publishes to a band around a reference its loop cannot "
+                "move (its cost, or the median price it actually sold at over 90 days), and "
+                "each change to 10% a day and 30% a week: a ceiling taken from its own price "
+                "history moves up with the runaway",
+                replaces=("FEED013", "FEED005"),
             )
         )
-    slow = p50 is not None and p50 > DAY
-    if priced:
-        season = "the last year" if slow else "that hour and weekday"
+        detect = "Page on-call when a price moves more than 10% in a day or leaves its band"
+    elif slow and priced:
+        assert p50 is not None
+        delay = f"{duration(p50)} to show (median" + (f", {duration(p95)} at p95)" if p95 else ")")
+        moves.append(
+            Move(
+                "limit",
+                anchors,
+                f"Its outcomes take {delay}, far longer than it takes to act: cap how often it "
+                f"may {_action(s)} per week and segment, and halve the cap while its error on "
+                "the outcomes that have matured exceeds its validation error",
+                replaces=("FEED013",),
+            )
+        )
+        detect = (
+            "Page, and pause it, when the share of its decisions that are taken up (an offer "
+            "accepted, a price paid, an approval drawn) passes 1.5 times its 26-week rate: being "
+            "taken up more often is the first sign that it is paying too much or judging too "
+            "kindly, months before the outcomes show it"
+        )
+    elif priced:
+        moves.append(
+            Move(
+                "limit",
+                anchors,
+                "Enforce, after the model and before a price is published, a ceiling (the 99.9th "
+                f"percentile of the prices it set over the last 90 days of {log}, outside "
+                "incidents) and a largest change per update (the 99.9th percentile of that "
+                f"log's changes); a price held at the ceiling for {window} needs a person's "
+                "approval",
+                replaces=("FEED013",),
+            )
+        )
+        season = "that hour and weekday"
         watched = (
             f", or when {either(inputs, 'or')} leaves its range for {season}" if inputs else ""
         )
         detect = f"Page on-call when its prices stay at the ceiling for {window}{watched}"
     else:
+        moves.append(
+            Move(
+                "limit",
+                anchors,
+                f"Cap {domain.cap} per hour at twice the highest hourly count in the last 90 "
+                f"days of {log}, and send the excess to human review instead of acting on it",
+                replaces=("FEED013",),
+            )
+        )
+        if slow:
+            moves.append(
+                Move(
+                    "limit",
+                    anchors,
+                    f"Its outcomes take {duration(p50 or 0.0)} to show (median), so add a weekly "
+                    f"cap per segment on how often it may {_action(s)}, halved while its error "
+                    "on the outcomes that have matured exceeds its validation error",
+                )
+            )
         detect = (
             "Page on-call when the cap is hit, or when its hourly count passes 1.5 times the "
             "count for that hour and weekday"
         )
     moves.append(Move("detect", anchors, f"{detect}: the page must not wait for the outcomes"))
+    fallback = _fallback_words(endpoints)
     moves.append(
         Move(
             "recover",
@@ -193,46 +232,38 @@ def _runaway(s: Situation) -> Playbook:
             "emergency, an outage on the supply side)",
         )
     )
-    if "FEED005" in s.rules and priced:
-        moves.append(
-            Move(
-                "prevent",
-                anchors,
-                "Its own prices come back to it as inputs: bound each price against a reference "
-                "the loop cannot move (its cost or list price), never only against another "
-                "price that follows its own",
-                replaces=("FEED005",),
-            )
-        )
-    if priced and "FEED005" in s.rules:
-        shock = (
+    return Playbook(tuple(moves), _runaway_proof(s, who, window, loop=loop, slow=slow))
+
+
+def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: bool) -> str:
+    p50 = s.label_delay()[0]
+    if loop:
+        return (
             "replay a week of its inputs in staging with a second seller whose price follows "
-            "its own by a fixed factor above 1 (the loop closed): no price may pass the "
-            "ceiling or grow from one update to the next past the largest change"
+            "its own by a fixed factor above 1 (the loop closed): no price may leave its band "
+            "or move more than 10% in a day, and the page must fire on the first day"
         )
-    elif priced and slow:
-        shock = (
+    if slow and s.domain.name == "price":
+        return (
             "backtest the last two years with the market turned from one month on (the target "
-            "falling 1% a month): the weekly cap must halve as soon as the first outcomes after "
-            f"the turn mature (about {duration(p50)} in), and what it {domain.act}d in between "
-            "must stay under the cap, whose worst case is then the loss the plan accepts"
+            "falling 1% a month): the take-up page must fire within weeks of the turn, the "
+            f"weekly cap must halve as soon as the first outcomes after it mature (about "
+            f"{duration(p50 or 0.0)} in), and what it {s.domain.act}d in between must stay under "
+            "the cap, whose worst case is then the loss the plan accepts"
         )
-    elif priced:
-        shock = (
+    if s.domain.name == "price":
+        return (
             f"replay a normal peak hour of {who}'s inputs in staging, then one segment's demand "
             "at 10 times its peak with supply held flat (a shock the supply side does not "
             f"answer): no price may pass the ceiling, the page must fire within {window}, the "
             "switch must restore the fallback within one decision cycle, and other segments "
             "must not move"
         )
-    else:
-        shock = (
-            f"replay a day of {who}'s logged requests on canary with the scores shifted by the "
-            "largest weekly shift in the last year of logs: the cap must hold with the excess "
-            "sent to review, and the page must fire within the hour"
-        )
-    verify = shock
-    return Playbook(tuple(moves), verify)
+    return (
+        f"replay a day of {who}'s logged requests on canary with the scores shifted by the "
+        "largest weekly shift in the last year of logs: the cap must hold with the excess sent "
+        "to review, and the page must fire within the hour"
+    )
 
 
 def _drift(s: Situation) -> Playbook:
@@ -345,6 +376,9 @@ def _bad_training_data(s: Situation) -> Playbook:
 def _bad_artefact(s: Situation) -> Playbook:
     return Playbook(
         (
+            # Validation against the consumer's own limits stops the bad output reaching any
+            # location: it is this week's first step, ahead of the staged rollout.
+            Move("limit", s.anchors, "", replaces=("DATA022",)),
             Move(
                 "limit",
                 s.anchors,
