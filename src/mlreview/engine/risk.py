@@ -175,8 +175,9 @@ def _exposure_working(n: float, hours: float) -> tuple[float, str]:
     if summed <= after_first:
         return summed, f"T = {n:.2g} x {_hours(hours)} / {HORIZON_DAYS} d = {summed:.3f}"
     return after_first, (
-        f"T = {after_first:.3f}: {n:.2g} x {_hours(hours)} exceeds the share of {HORIZON_DAYS} d "
-        f"left after the first one, 1 - (1 - e^-{n:.2g}) / {n:.2g}"
+        f"T = {after_first:.3f}: harm runs from the first one to the end of the {HORIZON_DAYS} d "
+        f"({n:.2g} x {_hours(hours)} would be more), and the expected share of the {HORIZON_DAYS} "
+        f"d after the first one is 1 - (1 - e^-{n:.2g}) / {n:.2g}"
     )
 
 
