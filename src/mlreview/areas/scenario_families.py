@@ -329,6 +329,12 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "{named} value by value: fewer than 0.1% may differ, and a change to either side's "
         "code that moves one must fail CI before it ships",
     ),
+    ("capacity", "SCALE012"): Headline(
+        "{anchor} needs more accelerators at the growth target than its quota grants",
+        "at the growth target {anchor} needs more accelerators than it is granted, and quota "
+        "comes in days, not minutes, so demand past what the granted fleet serves waits in the "
+        "queue until it times out, unless admission refuses it at the door",
+    ),
     ("bad-release", "SKEW013"): Headline(
         "A release can change what {anchor} scores, and no check compares it with training",
         "nothing scores a golden set in the production serving image of {anchor} against the "
