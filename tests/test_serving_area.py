@@ -29,7 +29,7 @@ from mlreview.quant.queueing import (
 from mlreview.quant.spike import SpikeSpec, simulate
 from mlreview.system.loader import load, load_text
 from tests.conftest import ROOT, reviewed
-from tests.rules.test_rule_cases import DELETE, manifest_text
+from tests.rules.test_rule_cases import BASE, DELETE, manifest_text
 
 FRAUD = ROOT / "examples" / "card-fraud" / "system.yaml"
 LOCUST = (
@@ -444,3 +444,25 @@ def test_latencies_that_would_not_serve_todays_peak_yield_to_the_load_test() -> 
     assert row.peak_qps == 100_000
     assert row.capacity_qps == pytest.approx(135_000, rel=1e-3)
     assert any("would not serve even today's peak" in a for a in row.model.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("release", "says"),
+    [
+        ({"canary": True, "auto_rollback": False}, "Its canary already runs"),
+        ({"canary": False, "shadow": True, "auto_rollback": False}, "Its shadow already runs"),
+        ({"canary": False, "auto_rollback": True}, "so the automatic rollback judges"),
+        ({"canary": False, "auto_rollback": False}, "Canary (or shadow) each version with"),
+    ],
+)
+def test_a_release_fix_asks_only_for_what_is_missing(release: dict[str, bool], says: str) -> None:
+    endpoint = _endpoint_with(release)
+    system = load_text(manifest_text({"endpoints": [endpoint]}), "s.yaml")
+    hits = [f for f in run(system, select=["SCALE011"]).findings if f.rule == "SCALE011"]
+    assert hits and all(says in f.fix for f in hits)
+
+
+def _endpoint_with(release: dict[str, bool]) -> dict[str, object]:
+    endpoint = dict(BASE["endpoints"][0])
+    endpoint["release"] = release
+    return endpoint

@@ -456,10 +456,24 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         if not rollback:
             gaps.append("no automatic rollback")
         if gaps:
+            fix = None  # the rule's own, for neither
+            if canary or shadow:
+                fix = (
+                    f"Its {'canary' if canary else 'shadow'} already runs: give it guardrails on "
+                    "errors, p99 and the prediction distribution that roll the version back "
+                    "automatically, and rehearse the rollback."
+                )
+            elif rollback:
+                fix = (
+                    "Canary (or shadow) each version, so the automatic rollback judges a small "
+                    "slice before all traffic, with guardrails on errors, p99 and the prediction "
+                    "distribution."
+                )
             yield p.hit(
                 [e.id],
                 f"Endpoint {e.id} releases {e.model} with {' and '.join(gaps)}.",
                 e.release or e,
+                fix=fix,
                 enact={
                     (*e.path, "release", "canary"): True,
                     (*e.path, "release", "auto_rollback"): True,
