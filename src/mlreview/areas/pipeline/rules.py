@@ -200,11 +200,13 @@ def _unchecked_unversioned_sources(ctx: Context[PipelineAssessment], pipe: str) 
 )
 def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
+    called = {d.target for e in ctx.system.online_endpoints() for d in e.dependencies}
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
-        # An online API answers each request as it comes: it has no update to go stale, and
-        # its outages and errors are the dependency rules' subject.
-        answers = s.kind == "online_api"
+        # An online API, or a database serving calls per request, answers each request as it
+        # comes: it has no update to go stale, and its outages and errors are the dependency
+        # rules' subject.
+        answers = s.kind == "online_api" or (s.kind == "database" and s.id in called)
         fresh = None if answers else p.get(s, "monitors.freshness", assume=False)
         volume = p.get(s, "monitors.volume", assume=False)
         schema = p.get(s, "monitors.schema", assume=False)
