@@ -377,9 +377,10 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "Users can steer what {anchor} learns through {named}",
         "what users send through {named} trains {anchor} with no bot or poisoning filter, so a "
         "coordinated few can shift what it learns and then serves",
-        "send a coordinated burst of crafted inputs through {named} from test accounts on "
-        "canary: the filter must drop them before the next training run, and {anchor}'s "
-        "answers on a fixed probe set must not move",
+        "before launch, have a red team of a few hundred test accounts send a coordinated "
+        "burst of crafted inputs (echo requests among them) through {named} to a staging "
+        "copy for two hours: the filter must drop them before anything learns from them, and "
+        "{anchor}'s answers on a fixed probe set must not move",
     ),
 }
 """Checked in order: the first whose rule is among a scenario's causes gives its heading."""
