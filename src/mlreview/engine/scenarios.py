@@ -646,7 +646,10 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
     reason = _deciding_factor(top, runner, numbers=False)
     if near_tie(top, runner):
-        return f"It is nearly tied with {them}; {reason}, so treat both as the biggest risk."
+        return (
+            f"It is nearly tied with {them} (within {NEAR_TIE:.0%}, too close to call on these "
+            f"figures); {reason}. Fix this one first and that one next."
+        )
     return f"It ranks above {them} because {reason}."
 
 
