@@ -168,3 +168,11 @@ def test_a_leak_with_a_random_split_is_split_by_time_and_the_gate_re_measured() 
     assert list(split.components) == random
     assert any("promotion gate's bar" in s.change for s in plan.steps)
     assert any("SKEW005" in s.closes for s in plan.steps)
+
+
+def test_stale_features_are_watched_where_serving_reads_them() -> None:
+    plan = _plan(INCIDENTS / "doordash-ads-online-offline-2024" / "system.yaml")
+    served = next(s for s in plan.steps if "served at their default" in s.change)
+    assert served.part == "detect" and served.move
+    # The job's own age alert stays with DATA009's fix; the step adds what serving sees.
+    assert any("DATA009" in s.closes for s in plan.steps)

@@ -620,6 +620,23 @@ def _leakage(s: Situation) -> Playbook:
     return Playbook(tuple(moves), keeps_gaps=True)
 
 
+def _stale_feature(s: Situation) -> Playbook:
+    """Features served past their budget: DATA009 watches the job's age; what serving reads is
+    watched too, where a missed refresh shows first as defaults."""
+    features = [f.id for f in s.system.manifest.features if f.id in s.components]
+    if not features:
+        return Playbook((), keeps_gaps=True)
+    named = either(features, "and", limit=3)
+    move = Move(
+        "detect",
+        tuple(features),
+        f"Page when the share of {named} served at their default passes three times its 7-day "
+        "baseline over 15 minutes: measured where serving reads them, a missed or late refresh "
+        "shows there before any alert on the job",
+    )
+    return Playbook((move,), keeps_gaps=True)
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
@@ -631,6 +648,7 @@ PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "capacity": _capacity,
     "schedule-race": _schedule_race,
     "leakage": _leakage,
+    "stale-feature": _stale_feature,
     "bad-release": _bad_release,
 }
 
