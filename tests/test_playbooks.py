@@ -176,3 +176,12 @@ def test_stale_features_are_watched_where_serving_reads_them() -> None:
     assert served.part == "detect" and served.move
     # The job's own age alert stays with DATA009's fix; the step adds what serving sees.
     assert any("DATA009" in s.closes for s in plan.steps)
+
+
+def test_selective_labels_explore_by_score_band_and_report_the_unbiased_figure() -> None:
+    plan = _plan(INCIDENTS / "stripe-fraud-selective-labels" / "system.yaml")
+    text = _text(plan)
+    assert plan.steps[0].closes == ("FEED001",)
+    assert "more just past the threshold" in text and "inverse propensity" in text
+    # A holdout of all traffic measures lift, not the blocked cases: left to the findings.
+    assert not any("FEED010" in s.closes for s in plan.steps)

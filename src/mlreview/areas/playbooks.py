@@ -637,6 +637,36 @@ def _stale_feature(s: Situation) -> Playbook:
     return Playbook((move,), keeps_gaps=True)
 
 
+def _selective_labels(s: Situation) -> Playbook:
+    """Outcomes seen only where the model let a case through: the exploration arm (FEED001's
+    fix, with its cost), banded by score where the decision is a threshold, and the estimate it
+    exists for reported beside the biased one. A holdout of all traffic answers another question
+    (the model's lift), so it is left to the findings."""
+    moves = [Move("prevent", s.anchors, "", replaces=("FEED001",))]
+    if s.domain.name in ("block/approve", "approve/decline"):
+        moves.append(
+            Move(
+                "prevent",
+                s.anchors,
+                "Spend that share unevenly by score: more just past the threshold, less at the "
+                "top (three bands at about four, one and a fifth times the average rate), so "
+                "the outcomes land where the threshold decides and the loss stays bounded",
+            )
+        )
+    if s.domain.name not in ("block/approve", "approve/decline", "moderate"):
+        return Playbook(tuple(moves))
+    moves.append(
+        Move(
+            "prevent",
+            s.anchors,
+            "Report precision and recall from the explored share, weighted by inverse "
+            "propensity, beside the figures from labelled traffic, and alert when they differ "
+            "by more than the explored share's 95% interval",
+        )
+    )
+    return Playbook(tuple(moves))
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
@@ -649,6 +679,7 @@ PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "schedule-race": _schedule_race,
     "leakage": _leakage,
     "stale-feature": _stale_feature,
+    "selective-labels": _selective_labels,
     "bad-release": _bad_release,
 }
 
