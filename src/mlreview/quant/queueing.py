@@ -199,7 +199,9 @@ class Station:
     def _survivals(self, t: np.ndarray) -> np.ndarray:
         """``response_survival`` at each of the times ``t`` at once: row by row the same
         element-wise operations and the same pairwise sums, so the same floats."""
-        return 1.0 - self._wait_cdf(t[:, None] - self.service.array[None, :]).mean(axis=1)
+        waits: np.ndarray = self._wait_cdf(t[:, None] - self.service.array[None, :])
+        out: np.ndarray = 1.0 - waits.mean(axis=1)
+        return out
 
     def _search_quantile(self, p: float) -> float:
         """Bisection of ``response_survival`` against ``1 - p``, 50 halvings. The midpoints
