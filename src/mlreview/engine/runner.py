@@ -11,7 +11,7 @@ from typing import Any
 
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
-from mlreview.areas.findings import Finding
+from mlreview.areas.findings import SORT_KEY, Finding
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
@@ -187,7 +187,7 @@ def run(
             got = [apply(r, ctx) for r in codes]
             return _what_if_area(area, assessment, got, prior.areas[area.key] if kept else None)
         found = [f for r in codes for f in apply(r, ctx).active]
-        found.sort(key=Finding.sort_key)
+        found.sort(key=SORT_KEY)
         summary = area.summarise(system, assessment, found)
         verdict = area.verdict(system, assessment, found)
         return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
@@ -234,7 +234,7 @@ def run(
         file=system.file,
         areas=areas,
         findings=active,
-        suppressed=sorted(suppressed, key=Finding.sort_key),
+        suppressed=sorted(suppressed, key=SORT_KEY),
         scenarios=scenarios,
         built=built,
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
@@ -326,7 +326,7 @@ def _scenarios(
         active, causes = prior.ranked.findings, prior.ranked.causes
     else:
         active = [f for a in areas.values() for f in a.findings] + meta
-        active.sort(key=Finding.sort_key)
+        active.sort(key=SORT_KEY)
         causes = [f for f in active if f.area != "meta"]
     built = build(causes, system, areas, log=log, earlier=earlier, only=only)
     return built, active, meta_results
@@ -346,7 +346,7 @@ def _what_if_area(
     if kept is not None:
         found = kept.findings
     else:
-        found = sorted((f for r in rules for f in r.active), key=Finding.sort_key)
+        found = sorted((f for r in rules for f in r.active), key=SORT_KEY)
     return AreaResult(area.key, area.title, "", found, assessment, area.heading)
 
 
@@ -429,7 +429,7 @@ def what_if(
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
     if prior is None:
-        findings = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+        findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
         prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
-from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
+from mlreview.areas.findings import SORT_KEY, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
@@ -110,7 +110,7 @@ class Scenario:
 
     @property
     def all_findings(self) -> list[Finding]:
-        return sorted([*self.findings, *self.gaps], key=Finding.sort_key)
+        return sorted([*self.findings, *self.gaps], key=SORT_KEY)
 
     @property
     def severity(self) -> int:
@@ -526,8 +526,8 @@ def _merged_once(group: list[Scenario], system: System) -> Scenario:
 def _merged(group: list[Scenario], family: Family) -> Scenario:
     first = group[0]
     anchors = [a for s in group for a in s.anchors]
-    findings = sorted([f for s in group for f in s.findings], key=Finding.sort_key)
-    gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=Finding.sort_key)
+    findings = sorted([f for s in group for f in s.findings], key=SORT_KEY)
+    gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=SORT_KEY)
     comps = sorted({c for s in group for c in s.components})
     title, effect, verify = _heading(first.family, family, findings, anchors, comps)
     return Scenario(
@@ -566,7 +566,7 @@ def near_tie(top: Scenario, runner: Scenario) -> bool:
 def rank(scenarios: list[Scenario]) -> list[Scenario]:
     """By priority (risk x evidence weight), then evidence, the worst finding, harm, stake,
     then key."""
-    return sorted(scenarios, key=Scenario.rank_key)
+    return sorted(scenarios, key=operator.attrgetter("_rank_key"))
 
 
 def _harms(mine: Risk, theirs: Risk) -> str:
