@@ -445,8 +445,7 @@ def build(
     joined = earlier.joined(keys) if earlier is not None and log is None else {}
     groups: dict[str, list[Finding]] = {}
     with log.reading_as(ROOTS) if log is not None else nullcontext():
-        for f in causes:
-            key = joined.get(id(f))
+        for f, key in zip(causes, map(joined.get, map(id, causes)), strict=True):
             groups.setdefault(key if key is not None else roots.of(f), []).append(f)
     if only is not None:
         groups = {only: groups[only]} if only in groups else {}
@@ -471,10 +470,12 @@ def build(
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
             attached = watching.of(family_key, anchor, set(comps), system)
-            known = earlier.reuse(key, group, attached) if earlier is not None else None
-            if known is not None:
-                scenarios.append(known)
-                continue
+            # With the same gaps, the check above already found this one cannot be reused.
+            if earlier is not None and not same_gaps:
+                known = earlier.reuse(key, group, attached)
+                if known is not None:
+                    scenarios.append(known)
+                    continue
             title, effect, verify = _heading(family_key, family, group, [anchor], comps)
             scenarios.append(
                 Scenario(

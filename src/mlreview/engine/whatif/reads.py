@@ -20,6 +20,13 @@ from mlreview.system.manifest import Node
 from mlreview.system.paths import Path
 
 _ACTIVE: ContextVar[ReadLog | None] = ContextVar("mlreview_read_log", default=None)
+_EPOCH = [0]
+"""Counts ``unwatched`` blocks beginning and ending: after one, a watching log's reads may
+grow again (``ReadLog.version`` counts the rest)."""
+INDEX_AFTER = 2000
+"""``ReadLog.touches`` questions asked while nothing changes before the log indexes its reads
+by path (the questions' what-ifs ask hundreds of thousands; the plan's re-runs a few
+thousand, fewer than building the index would be worth)."""
 
 
 class _Noted:
@@ -76,10 +83,12 @@ def unwatched() -> Iterator[None]:
     """Reads in this block are not noted, for lookups whose result changes no finding, score or
     question (the known pitfalls a finding's text cites)."""
     token = _ACTIVE.set(None)
+    _EPOCH[0] += 1
     try:
         yield
     finally:
         _ACTIVE.reset(token)
+        _EPOCH[0] += 1
 
 
 def note_derived(path: Path) -> None:
@@ -116,9 +125,20 @@ class ReadLog:
         """Where the current label's reads go: (declared values, unknowns), indexed by
         whether the value read is None (the watching lookup runs on every field read)."""
         self._label = ""
+        self._changes = 0
+        self._by_path: tuple[object, dict[Path, list[str]], dict[Path, list[str]]] | None = None
+        self._asked: tuple[object, int] = ((), 0)
+        """(``version``, ``touches`` questions asked since it was that)."""
         self._to("")
 
+    @property
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the reads may have grown since: the reads grow only while the log
+        watches, and each label switch, watch and ``unwatched`` block counts."""
+        return self._changes, _EPOCH[0]
+
     def _to(self, label: str) -> None:
+        self._changes += 1
         self._label = label
         self.sinks = (self.known.setdefault(label, set()), self.reads.setdefault(label, set()))
 
@@ -139,10 +159,12 @@ class ReadLog:
         for node, cls in zip(watched, originals, strict=True):
             object.__setattr__(node, "__class__", _Watched.of(cls))
         token = _ACTIVE.set(self)
+        self._changes += 1
         try:
             yield self
         finally:
             _ACTIVE.reset(token)
+            self._changes += 1
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
@@ -164,9 +186,38 @@ class ReadLog:
         """True while this log records reads (inside its ``watch``)."""
         return _ACTIVE.get() is self
 
+    def labels_touching(self, changed: Changed) -> frozenset[str]:
+        """Every label ``touches`` is True for, from the reads indexed by path (the index is
+        rebuilt when the reads may have changed since)."""
+        index = self._by_path
+        if index is None or index[0] != self.version:
+            known: dict[Path, list[str]] = {}
+            unknown: dict[Path, list[str]] = {}
+            for label, paths in self.known.items():
+                for path in paths:
+                    known.setdefault(path, []).append(label)
+            for label, paths in self.reads.items():
+                for path in paths:
+                    unknown.setdefault(path, []).append(label)
+            index = self._by_path = (self.version, known, unknown)
+        _, known, unknown = index
+        out: set[str] = set()
+        for path in changed.paths:
+            out.update(known.get(path, ()))
+        for path in changed.above:
+            out.update(unknown.get(path, ()))
+        return frozenset(out)
+
     def touches(self, label: str, paths: set[Path] | Changed) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
         changed = paths if isinstance(paths, Changed) else Changed.of(paths)
+        if _ACTIVE.get() is not self:  # the reads are not growing: they can be indexed
+            version, asked = self._asked
+            now = self.version
+            asked = asked + 1 if version == now else 1
+            self._asked = (now, asked)
+            if asked > INDEX_AFTER:
+                return label in changed.touched(self)
         read = self.reads.get(label)
         known = self.known.get(label)
         return (known is not None and not known.isdisjoint(changed.paths)) or (
@@ -178,11 +229,19 @@ class Changed:
     """The paths a what-if sets and every path above them, worked out once for the many labels
     a what-if asks ``ReadLog.touches`` about (one per assessment, rule and scenario)."""
 
-    __slots__ = ("above", "paths")
+    __slots__ = ("_touched", "above", "paths")
 
     def __init__(self, paths: frozenset[Path], above: frozenset[Path]) -> None:
         self.paths = paths
         self.above = above
+        self._touched: tuple[ReadLog, object, frozenset[str]] | None = None
+
+    def touched(self, log: ReadLog) -> frozenset[str]:
+        """``log.labels_touching(self)``, kept while the log's reads stay as they are."""
+        known = self._touched
+        if known is None or known[0] is not log or known[1] != log.version:
+            known = self._touched = (log, log.version, log.labels_touching(self))
+        return known[2]
 
     @classmethod
     def of(cls, paths: Iterable[Path]) -> Changed:
