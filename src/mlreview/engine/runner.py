@@ -405,9 +405,10 @@ def what_if(
         variant.recall = Replay(system.recall, paths)
     assessments: dict[str, Record] = {}
     unchanged: set[str] = set()
+    touched = log.touching(paths)
     for a in AREA_LIST:
         before = areas[a.key].assessment
-        if not log.touches(f"assess:{a.key}", paths):
+        if f"assess:{a.key}" not in touched:
             assessments[a.key] = before
             unchanged.add(a.key)
             continue
@@ -423,7 +424,7 @@ def what_if(
         for r in a.rules.rules
         if r.code in rule_results
         and (a.key in unchanged or not rule_results[r.code].read_assessment)
-        and not log.touches(f"rule:{r.code}", paths)
+        and f"rule:{r.code}" not in touched
     }
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.

@@ -12,6 +12,7 @@ long harm lasts, and form no scenario alone."""
 from __future__ import annotations
 
 import operator
+from collections.abc import Container
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -70,6 +71,11 @@ class Scenario:
     @property
     def family(self) -> str:
         return self.key.partition(":")[0]
+
+    @cached_property
+    def read_label(self) -> str:
+        """What its scoring's reads are filed under in a ``ReadLog``."""
+        return f"scenario:{self.key}"
 
     @property
     def anchor(self) -> str:
@@ -392,25 +398,33 @@ class Earlier:
             return {}
         return self.joins.key_of
 
-    def all_reused(self, causes: list[Finding], gaps: list[Finding]) -> bool:
+    def touched(self) -> Container[str]:
+        """The labels whose reads ``paths`` touch (``ReadLog.touching``)."""
+        return self.log.touching(self.paths, len(self.scenarios))
+
+    def all_reused(
+        self, causes: list[Finding], gaps: list[Finding], touched: Container[str]
+    ) -> bool:
         """True when ``build`` would reuse every scenario: the same causes joined to the same
         roots (what joins a skew to a silent default read nothing that changed), the same
-        missing controls, and no scenario's scoring read a changed field."""
+        missing controls, and no scenario's scoring read a changed field (``touched``)."""
         return (
             bool(self.ranked)
             and _same_objects(self.causes, causes)
             and _same_objects(self.gaps, gaps)
-            and not self.log.touches(ROOTS, self.paths)
-            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
+            and ROOTS not in touched
+            and not any(s.read_label in touched for s in self.ranked)
         )
 
-    def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
+    def reuse(
+        self, key: str, findings: list[Finding], gaps: list[Finding], touched: Container[str]
+    ) -> Scenario | None:
         before = self.scenarios.get(key)
         if (
             before is None
             or not _same_objects(before.findings, findings)
             or not _same_objects(before.gaps, gaps)
-            or self.log.touches(f"scenario:{key}", self.paths)
+            or f"scenario:{key}" in touched
         ):
             return None
         return before
@@ -437,7 +451,8 @@ def build(
     (a key) leaves out every scenario but that one, when it has no earlier to take whole."""
     causes = [f for f in findings if f.role == "cause"]
     gaps = [f for f in findings if f.role == "gap"]
-    if earlier is not None and earlier.all_reused(causes, gaps):
+    touched = earlier.touched() if earlier is not None else frozenset()
+    if earlier is not None and earlier.all_reused(causes, gaps, touched):
         return list(earlier.ranked)
     keys = {f.scenario for f in causes}
     roots = _Roots(system, keys)
@@ -460,7 +475,7 @@ def build(
         if same_gaps:
             assert earlier is not None
             before = earlier.scenarios.get(key)
-            if before is not None and (known := earlier.reuse(key, group, before.gaps)):
+            if before is not None and (known := earlier.reuse(key, group, before.gaps, touched)):
                 scenarios.append(known)
                 continue
         family_key, _, anchor = key.partition(":")
@@ -472,7 +487,7 @@ def build(
             attached = watching.of(family_key, anchor, set(comps), system)
             # With the same gaps, the check above already found this one cannot be reused.
             if earlier is not None and not same_gaps:
-                known = earlier.reuse(key, group, attached)
+                known = earlier.reuse(key, group, attached, touched)
                 if known is not None:
                     scenarios.append(known)
                     continue

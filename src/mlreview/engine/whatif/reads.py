@@ -11,7 +11,7 @@ watching: a proxy or a copied tree would cost every plain review, and `isinstanc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
@@ -208,21 +208,52 @@ class ReadLog:
             out.update(unknown.get(path, ()))
         return frozenset(out)
 
+    def _indexed(self, questions: int) -> bool:
+        """Whether to answer from the index: the reads are not growing (the log is not
+        watching) and, with these ``questions``, enough have been asked since they last may
+        have grown."""
+        if _ACTIVE.get() is self:
+            return False
+        version, asked = self._asked
+        now = self.version
+        asked = asked + questions if version == now else questions
+        self._asked = (now, asked)
+        return asked > INDEX_AFTER
+
     def touches(self, label: str, paths: set[Path] | Changed) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
         changed = paths if isinstance(paths, Changed) else Changed.of(paths)
-        if _ACTIVE.get() is not self:  # the reads are not growing: they can be indexed
-            version, asked = self._asked
-            now = self.version
-            asked = asked + 1 if version == now else 1
-            self._asked = (now, asked)
-            if asked > INDEX_AFTER:
-                return label in changed.touched(self)
+        if self._indexed(1):
+            return label in changed.touched(self)
+        return self._reads_one(label, changed)
+
+    def _reads_one(self, label: str, changed: Changed) -> bool:
         read = self.reads.get(label)
         known = self.known.get(label)
         return (known is not None and not known.isdisjoint(changed.paths)) or (
             read is not None and not read.isdisjoint(changed.above)
         )
+
+    def touching(self, paths: Changed, questions: int = 100) -> Container[str]:
+        """The labels ``touches`` is True for, as a container to ask with ``in``, for a caller
+        about to ask about ``questions`` labels (a what-if's rules or scenarios): the index's
+        set when it is used, else each label tested as ``touches`` would."""
+        if self._indexed(questions):
+            return paths.touched(self)
+        return _Asking(self, paths)
+
+
+class _Asking:
+    """``label in`` it tests the label directly (``ReadLog.touching`` without the index)."""
+
+    __slots__ = ("changed", "log")
+
+    def __init__(self, log: ReadLog, changed: Changed) -> None:
+        self.log = log
+        self.changed = changed
+
+    def __contains__(self, label: object) -> bool:
+        return isinstance(label, str) and self.log._reads_one(label, self.changed)
 
 
 class Changed:
