@@ -11,6 +11,7 @@ long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Container
 from contextlib import nullcontext
@@ -430,6 +431,9 @@ class Earlier:
         return before
 
 
+_ROLE = operator.attrgetter("role")
+
+
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
     """The same findings (a rule re-run makes equal ones anew)."""
     if len(a) != len(b):
@@ -449,8 +453,9 @@ def build(
     """Scenarios ranked from ``findings`` in ``Finding.sort_key`` order; ``log`` (watching)
     notes what each one's scoring reads, ``earlier`` gives scenarios to reuse, and ``only``
     (a key) leaves out every scenario but that one, when it has no earlier to take whole."""
-    causes = [f for f in findings if f.role == "cause"]
-    gaps = [f for f in findings if f.role == "gap"]
+    roles = list(map(_ROLE, findings))
+    causes = list(itertools.compress(findings, map("cause".__eq__, roles)))
+    gaps = list(itertools.compress(findings, map("gap".__eq__, roles)))
     touched = earlier.touched() if earlier is not None else frozenset()
     if earlier is not None and earlier.all_reused(causes, gaps, touched):
         return list(earlier.ranked)

@@ -249,11 +249,11 @@ class Sensitivity:
         with self.log.watch(system.manifest):
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
-        self.area_severities = {
-            key: _severities(area.findings) for key, area in self.review.areas.items()
+        self.rule_severities = {
+            id(r): (r, _severities(r.active)) for r in self.review.rule_results.values()
         }
-        """Each area's part of ``outcome.severities``: a what-if review shares the findings of
-        each area whose rules kept their results."""
+        """Each rule's part of ``outcome.severities``, by its result's identity: a what-if
+        review shares the results of the rules that read nothing it changed."""
         self.prior = Prior(
             self.review.areas,
             Ranked.of(self.review.findings),
@@ -289,20 +289,23 @@ class Sensitivity:
         return Outcome.of(review, severities=self._severities(review))
 
     def _severities(self, review: Review) -> dict[FindingKey, Severity]:
-        """``_severities(review.findings)``, from each area's part (the baseline's for an area
-        with the baseline's findings) and the meta findings. A rule's findings are all in its
-        own area, so the parts' keys are apart; if they were not, it works them out whole."""
+        """``_severities(review.findings)``, from each rule's part (the baseline's for a rule
+        that kept its result) and the meta findings'. A rule's findings are all in its own
+        result, so the parts' keys are apart; if they were not, it works them out whole."""
         parts = []
-        in_areas = 0
-        for key, area in review.areas.items():
-            in_areas += len(area.findings)
-            kept = area.findings is self.review.areas[key].findings
-            parts.append(self.area_severities[key] if kept else _severities(area.findings))
-        if len(review.findings) > in_areas:
+        in_rules = 0
+        for result in review.rule_results.values():
+            in_rules += len(result.active)
+            known = self.rule_severities.get(id(result))
+            kept = known is not None and known[0] is result
+            parts.append(known[1] if known is not None and kept else _severities(result.active))
+        if len(review.findings) > in_rules:
             meta = [f for f in review.findings if f.area == "meta"]
-            if in_areas + len(meta) != len(review.findings):
+            if in_rules + len(meta) != len(review.findings):
                 return _severities(review.findings)
             parts.append(_severities(meta))
+        elif len(review.findings) < in_rules:
+            return _severities(review.findings)
         out: dict[FindingKey, Severity] = {}
         for part in parts:
             out.update(part)
