@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from mlreview.api import load, review
 from mlreview.areas import pitfalls
@@ -109,3 +110,43 @@ def test_card_fraud_cites_its_stack_and_not_others() -> None:
     assert "redis-async-replication" in by_rule[("DATA010", "redis_features")]
     cited = {i for ids in done.pitfalls.values() for i in ids}
     assert "dynamodb-ttl-lag" not in cited and "go-json-zero-value" not in cited
+
+
+def _entries() -> list[dict[str, object]]:
+    text = (ROOT / "src" / "mlreview" / "areas" / "pitfalls.yaml").read_text("utf-8")
+    entries: list[dict[str, object]] = yaml.safe_load(text)["pitfalls"]
+    return entries
+
+
+def test_the_shipped_entries_are_checked_without_the_models() -> None:
+    for entry in _entries():
+        assert pitfalls._plainly_valid(entry)
+        pitfalls._Entry.model_validate(entry)  # and the model agrees
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": "Upper"},
+        {"id": "trailing\n"},
+        {"title": "ab"},
+        {"topics": []},
+        {"topics": "code_paths"},
+        {"topics": ("code_paths",)},
+        {"mechanism": "too short"},
+        {"check": 42},
+        {"technologies": ["spark"], "extra": 1},
+        {"pairs": [[["python"]]]},
+        {"pairs": [[["python"], ["java"], ["go"]]]},
+        {"sources": []},
+        {"sources": [{"url": "http://example.org", "title": "a page"}]},
+        {"sources": [{"url": "https://example.org/a b", "title": "a page"}]},
+        {"sources": [{"url": "https://example.org/\u00e9", "title": "a page"}]},
+        {"sources": [{"url": "https://example.org/", "title": "a page", "note": "x"}]},
+        {"sources": [{"url": "https://example.org/", "title": "ab"}]},
+    ],
+)
+def test_the_quick_check_leaves_doubtful_entries_to_the_model(change: dict[str, object]) -> None:
+    # Each is refused by the model, or (the accented URL) outside what the quick check is
+    # sure of; either way the model decides, with its own message.
+    assert not pitfalls._plainly_valid({**_entries()[0], **change})

@@ -186,6 +186,35 @@ def test_p99_against_simulation(
     assert st.response_quantile(0.99) * 1000 == pytest.approx(simulated_ms, rel=0.05)
 
 
+@pytest.mark.parametrize(
+    ("service", "servers", "rho"),
+    [
+        (ServiceTime.lognormal(0.012, 0.09), 1, 0.85),
+        (ServiceTime.exponential(0.05), 1, 0.3),
+        (ServiceTime.deterministic(0.05), 1, 0.99),
+        (ServiceTime.lognormal(0.02, 0.05), 8, 0.9),
+        (ServiceTime.exponential(0.01), 400, 0.97),
+        (ServiceTime.lognormal(0.02, 0.05), 3, 0.0),
+    ],
+)
+@pytest.mark.parametrize("p", [0.5, 0.99, 0.999])
+def test_quantile_search_is_one_halving_at_a_time(
+    service: ServiceTime, servers: int, rho: float, p: float
+) -> None:
+    # The search tests several halvings' midpoints in one array; it must land on the very
+    # float that halving one at a time does (reviews print these figures).
+    st = Station(servers, rho * servers / service.mean, service)
+    lo = service.quantile(p)
+    hi = service.quantile(0.9999) + 50.0 * max(st.mean_wait, service.mean)
+    for _ in range(50):
+        mid = (lo + hi) / 2.0
+        if st.response_survival(mid) > 1.0 - p:
+            lo = mid
+        else:
+            hi = mid
+    assert st.response_quantile(p) == hi
+
+
 def test_max_rate_meets_its_limit() -> None:
     service = ServiceTime.lognormal(0.01, 0.03)
     rate = max_rate(4, service, 0.99, 0.05)

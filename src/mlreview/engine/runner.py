@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
@@ -11,7 +13,7 @@ from typing import Any
 
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
-from mlreview.areas.findings import Finding
+from mlreview.areas.findings import SORT_KEY, Finding
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
@@ -30,6 +32,9 @@ from mlreview.engine.whatif.variants import with_values
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.paths import Path
 from mlreview.system.system import System
+
+_RULE = operator.attrgetter("rule")
+_AREA = operator.attrgetter("area")
 
 
 @dataclass(frozen=True)
@@ -185,9 +190,10 @@ def run(
         if prior is not None:
             kept = all(r.code in reuse for r in codes)
             got = [apply(r, ctx) for r in codes]
-            return _what_if_area(area, assessment, got, prior.areas[area.key] if kept else None)
+            before = prior.areas[area.key]
+            return _what_if_area(area, assessment, got, before, kept=kept, reuse=reuse, codes=codes)
         found = [f for r in codes for f in apply(r, ctx).active]
-        found.sort(key=Finding.sort_key)
+        found.sort(key=SORT_KEY)
         summary = area.summarise(system, assessment, found)
         verdict = area.verdict(system, assessment, found)
         return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
@@ -213,6 +219,7 @@ def run(
             earlier=earlier,
             only=only,
             prior=prior if prior is not None and _same_areas(areas, prior) else None,
+            base=(prior, reuse) if prior is not None else None,
         )
     scenarios = _merged(built, system, prior)
     suppressed = [f for r in [*results.values(), *meta_results] for f in r.suppressed]
@@ -234,7 +241,7 @@ def run(
         file=system.file,
         areas=areas,
         findings=active,
-        suppressed=sorted(suppressed, key=Finding.sort_key),
+        suppressed=sorted(suppressed, key=SORT_KEY),
         scenarios=scenarios,
         built=built,
         top_risk_reason=why_first(top, runner) if top else "No risk scenario was found.",
@@ -309,9 +316,11 @@ def _scenarios(
     earlier: Earlier | None,
     only: str | None = None,
     prior: Prior | None = None,
+    base: tuple[Prior, dict[str, RuleResult]] | None = None,
 ) -> tuple[list[Scenario], list[Finding], list[RuleResult]]:
     """The scenarios, the active findings (MLR001's included) and MLR001's results; ``prior``
-    is the review this one is a what-if of when every area's findings are its findings."""
+    is the review this one is a what-if of when every area's findings are its findings,
+    ``base`` that review and the rule results kept from it, whatever the areas."""
     use = suppressions.SuppressionUse(
         used={path for result in results.values() for path in result.used},
         codes=suppressions.rule_codes(every_rule()),
@@ -327,9 +336,16 @@ def _scenarios(
     if prior is not None and meta == prior.ranked.meta:
         active, causes = prior.ranked.findings, prior.ranked.causes
     else:
-        active = [f for a in areas.values() for f in a.findings] + meta
-        active.sort(key=Finding.sort_key)
-        causes = [f for f in active if f.area != "meta"]
+        ordered = None
+        if base is not None:
+            before, reuse = base
+            fresh = [f for code, r in results.items() if code not in reuse for f in r.active]
+            ordered = _placed(before.ranked.findings, reuse, results, [*fresh, *meta])
+        if ordered is None:
+            ordered = [f for a in areas.values() for f in a.findings] + meta
+            ordered.sort(key=SORT_KEY)
+        active = ordered
+        causes = list(itertools.compress(active, map("meta".__ne__, map(_AREA, active))))
     built = build(causes, system, areas, log=log, earlier=earlier, only=only)
     return built, active, meta_results
 
@@ -340,16 +356,52 @@ def _same_list(a: list[Any], b: list[Any]) -> bool:
 
 
 def _what_if_area(
-    area: Area[Any], assessment: Record, rules: list[RuleResult], kept: AreaResult | None
+    area: Area[Any],
+    assessment: Record,
+    rules: list[RuleResult],
+    before: AreaResult,
+    *,
+    kept: bool,
+    reuse: dict[str, RuleResult],
+    codes: list[Rule],
 ) -> AreaResult:
-    """An area of a what-if review, with no summary or verdict; ``kept`` is the prior
-    review's area when every rule kept its result there, and so its findings (already sorted,
-    and shared: a what-if review is only read)."""
-    if kept is not None:
-        found = kept.findings
+    """An area of a what-if review, with no summary or verdict. When every rule ``kept`` its
+    result, the prior review's area (``before``) has its findings (already sorted, and shared:
+    a what-if review is only read); else they are those of the rules kept from ``reuse``, in
+    ``before``'s order, with the re-run rules' put in their places."""
+    if kept:
+        found = before.findings
     else:
-        found = sorted((f for r in rules for f in r.active), key=Finding.sort_key)
+        fresh = [
+            f
+            for rule, r in zip(codes, rules, strict=True)
+            if rule.code not in reuse
+            for f in r.active
+        ]
+        placed = _placed(before.findings, reuse, [r.code for r in codes], fresh)
+        found = (
+            placed
+            if placed is not None
+            else sorted((f for r in rules for f in r.active), key=SORT_KEY)
+        )
     return AreaResult(area.key, area.title, "", found, assessment, area.heading)
+
+
+def _placed(
+    ordered: list[Finding], reuse: dict[str, RuleResult], codes: Iterable[str], fresh: list[Finding]
+) -> list[Finding] | None:
+    """``sorted([*kept, *fresh], key=SORT_KEY)``, where ``kept`` are the findings of the rules
+    among ``codes`` that kept their results (``reuse``), from ``ordered``, a sorted list that
+    holds them all (None when it does not). Findings of different rules never tie (the key
+    holds the rule), so each of ``fresh``, in its sorted order, goes right after its equals:
+    the stable sort's order, without comparing the whole list again."""
+    keep = {c for c in codes if c in reuse}
+    out = list(itertools.compress(ordered, map(keep.__contains__, map(_RULE, ordered))))
+    if len(out) != sum(len(reuse[c].active) for c in keep):
+        return None
+    for f in sorted(fresh, key=SORT_KEY):
+        bisect.insort_right(out, f, key=SORT_KEY)
+    return out
 
 
 def _same_areas(areas: dict[str, AreaResult], prior: Prior) -> bool:
@@ -407,9 +459,10 @@ def what_if(
         variant.recall = Replay(system.recall, paths)
     assessments: dict[str, Record] = {}
     unchanged: set[str] = set()
+    touched = log.touching(paths)
     for a in AREA_LIST:
         before = areas[a.key].assessment
-        if not log.touches(f"assess:{a.key}", paths):
+        if f"assess:{a.key}" not in touched:
             assessments[a.key] = before
             unchanged.add(a.key)
             continue
@@ -425,13 +478,13 @@ def what_if(
         for r in a.rules.rules
         if r.code in rule_results
         and (a.key in unchanged or not rule_results[r.code].read_assessment)
-        and not log.touches(f"rule:{r.code}", paths)
+        and f"rule:{r.code}" not in touched
     }
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
     if prior is None:
-        findings = sorted((f for a in areas.values() for f in a.findings), key=Finding.sort_key)
+        findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
         prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths

@@ -11,7 +11,9 @@ long harm lasts, and form no scenario alone."""
 
 from __future__ import annotations
 
+import itertools
 import operator
+from collections.abc import Container
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +21,7 @@ from typing import ClassVar
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
-from mlreview.areas.findings import Finding, Grade, Mitigation, Severity
+from mlreview.areas.findings import SORT_KEY, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
@@ -71,6 +73,11 @@ class Scenario:
     def family(self) -> str:
         return self.key.partition(":")[0]
 
+    @cached_property
+    def read_label(self) -> str:
+        """What its scoring's reads are filed under in a ``ReadLog``."""
+        return f"scenario:{self.key}"
+
     @property
     def anchor(self) -> str:
         return self.key.partition(":")[2]
@@ -110,7 +117,7 @@ class Scenario:
 
     @property
     def all_findings(self) -> list[Finding]:
-        return sorted([*self.findings, *self.gaps], key=Finding.sort_key)
+        return sorted([*self.findings, *self.gaps], key=SORT_KEY)
 
     @property
     def severity(self) -> int:
@@ -392,28 +399,39 @@ class Earlier:
             return {}
         return self.joins.key_of
 
-    def all_reused(self, causes: list[Finding], gaps: list[Finding]) -> bool:
+    def touched(self) -> Container[str]:
+        """The labels whose reads ``paths`` touch (``ReadLog.touching``)."""
+        return self.log.touching(self.paths, len(self.scenarios))
+
+    def all_reused(
+        self, causes: list[Finding], gaps: list[Finding], touched: Container[str]
+    ) -> bool:
         """True when ``build`` would reuse every scenario: the same causes joined to the same
         roots (what joins a skew to a silent default read nothing that changed), the same
-        missing controls, and no scenario's scoring read a changed field."""
+        missing controls, and no scenario's scoring read a changed field (``touched``)."""
         return (
             bool(self.ranked)
             and _same_objects(self.causes, causes)
             and _same_objects(self.gaps, gaps)
-            and not self.log.touches(ROOTS, self.paths)
-            and not any(self.log.touches(f"scenario:{s.key}", self.paths) for s in self.ranked)
+            and ROOTS not in touched
+            and not any(s.read_label in touched for s in self.ranked)
         )
 
-    def reuse(self, key: str, findings: list[Finding], gaps: list[Finding]) -> Scenario | None:
+    def reuse(
+        self, key: str, findings: list[Finding], gaps: list[Finding], touched: Container[str]
+    ) -> Scenario | None:
         before = self.scenarios.get(key)
         if (
             before is None
             or not _same_objects(before.findings, findings)
             or not _same_objects(before.gaps, gaps)
-            or self.log.touches(f"scenario:{key}", self.paths)
+            or f"scenario:{key}" in touched
         ):
             return None
         return before
+
+
+_ROLE = operator.attrgetter("role")
 
 
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
@@ -435,9 +453,11 @@ def build(
     """Scenarios ranked from ``findings`` in ``Finding.sort_key`` order; ``log`` (watching)
     notes what each one's scoring reads, ``earlier`` gives scenarios to reuse, and ``only``
     (a key) leaves out every scenario but that one, when it has no earlier to take whole."""
-    causes = [f for f in findings if f.role == "cause"]
-    gaps = [f for f in findings if f.role == "gap"]
-    if earlier is not None and earlier.all_reused(causes, gaps):
+    roles = list(map(_ROLE, findings))
+    causes = list(itertools.compress(findings, map("cause".__eq__, roles)))
+    gaps = list(itertools.compress(findings, map("gap".__eq__, roles)))
+    touched = earlier.touched() if earlier is not None else frozenset()
+    if earlier is not None and earlier.all_reused(causes, gaps, touched):
         return list(earlier.ranked)
     keys = {f.scenario for f in causes}
     roots = _Roots(system, keys)
@@ -445,8 +465,7 @@ def build(
     joined = earlier.joined(keys) if earlier is not None and log is None else {}
     groups: dict[str, list[Finding]] = {}
     with log.reading_as(ROOTS) if log is not None else nullcontext():
-        for f in causes:
-            key = joined.get(id(f))
+        for f, key in zip(causes, map(joined.get, map(id, causes)), strict=True):
             groups.setdefault(key if key is not None else roots.of(f), []).append(f)
     if only is not None:
         groups = {only: groups[only]} if only in groups else {}
@@ -461,7 +480,7 @@ def build(
         if same_gaps:
             assert earlier is not None
             before = earlier.scenarios.get(key)
-            if before is not None and (known := earlier.reuse(key, group, before.gaps)):
+            if before is not None and (known := earlier.reuse(key, group, before.gaps, touched)):
                 scenarios.append(known)
                 continue
         family_key, _, anchor = key.partition(":")
@@ -471,10 +490,12 @@ def build(
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
             attached = watching.of(family_key, anchor, set(comps), system)
-            known = earlier.reuse(key, group, attached) if earlier is not None else None
-            if known is not None:
-                scenarios.append(known)
-                continue
+            # With the same gaps, the check above already found this one cannot be reused.
+            if earlier is not None and not same_gaps:
+                known = earlier.reuse(key, group, attached, touched)
+                if known is not None:
+                    scenarios.append(known)
+                    continue
             title, effect, verify = _heading(family_key, family, group, [anchor], comps)
             scenarios.append(
                 Scenario(
@@ -526,8 +547,8 @@ def _merged_once(group: list[Scenario], system: System) -> Scenario:
 def _merged(group: list[Scenario], family: Family) -> Scenario:
     first = group[0]
     anchors = [a for s in group for a in s.anchors]
-    findings = sorted([f for s in group for f in s.findings], key=Finding.sort_key)
-    gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=Finding.sort_key)
+    findings = sorted([f for s in group for f in s.findings], key=SORT_KEY)
+    gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=SORT_KEY)
     comps = sorted({c for s in group for c in s.components})
     title, effect, verify = _heading(first.family, family, findings, anchors, comps)
     return Scenario(
@@ -566,7 +587,7 @@ def near_tie(top: Scenario, runner: Scenario) -> bool:
 def rank(scenarios: list[Scenario]) -> list[Scenario]:
     """By priority (risk x evidence weight), then evidence, the worst finding, harm, stake,
     then key."""
-    return sorted(scenarios, key=Scenario.rank_key)
+    return sorted(scenarios, key=operator.attrgetter("_rank_key"))
 
 
 def _harms(mine: Risk, theirs: Risk) -> str:

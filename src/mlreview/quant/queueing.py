@@ -61,7 +61,15 @@ class ServiceTime:
         return float(a.var() / a.mean() ** 2)
 
     def quantile(self, p: float) -> float:
-        return float(np.quantile(self.array, p))
+        known = self._quantiles.get(p)
+        if known is None:
+            known = self._quantiles[p] = float(np.quantile(self.array, p))
+        return known
+
+    @cached_property
+    def _quantiles(self) -> dict[float, float]:
+        """Quantiles already worked out (a capacity search asks for the same few often)."""
+        return {}
 
     def scaled(self, factor: float, basis: str | None = None) -> ServiceTime:
         """The same shape, every value ``factor`` times longer."""
@@ -85,6 +93,8 @@ def erlang_c(servers: int, load: float) -> float:
     return servers * b / (servers - load * (1.0 - b))
 
 
+SEARCH_LEVELS = 3
+"""Halvings of a quantile search tested together (their 7 midpoints in one array)."""
 LATTICE_STEPS_PER_MEAN = 100
 LATTICE_MAX_POINTS = 1 << 21
 LATTICE_TAIL_MASS = 1e-9
@@ -186,17 +196,45 @@ class Station:
         """The p-quantile of response time (seconds); inf when the station is unstable."""
         return _response_quantile(self.servers, self.rate, self.service, p)
 
+    def _survivals(self, t: np.ndarray) -> np.ndarray:
+        """``response_survival`` at each of the times ``t`` at once: row by row the same
+        element-wise operations and the same pairwise sums, so the same floats."""
+        waits: np.ndarray = self._wait_cdf(t[:, None] - self.service.array[None, :])
+        out: np.ndarray = 1.0 - waits.mean(axis=1)
+        return out
+
     def _search_quantile(self, p: float) -> float:
+        """Bisection of ``response_survival`` against ``1 - p``, 50 halvings. The midpoints
+        of the next ``SEARCH_LEVELS`` halvings are known before any of them is tested (each
+        is the middle of an interval its predecessors may leave), so they are tested in one
+        array operation and the halvings then taken in order: the same midpoints, tests and
+        result as halving one at a time, at a fraction of the numpy calls."""
         if not self.stable:
             return math.inf
         lo = self.service.quantile(p)
         hi = self.service.quantile(0.9999) + 50.0 * max(self.mean_wait, self.service.mean)
-        for _ in range(50):
-            mid = (lo + hi) / 2.0
-            if self.response_survival(mid) > 1.0 - p:
-                lo = mid
-            else:
-                hi = mid
+        target = 1.0 - p
+        left = 50
+        while left:
+            levels = min(SEARCH_LEVELS, left)
+            # Heap order: node i's halves are 2i + 1 (the lower) and 2i + 2 (the upper).
+            bounds = [(lo, hi)]
+            mids: list[float] = []
+            for i in range((1 << levels) - 1):
+                a, b = bounds[i]
+                mid = (a + b) / 2.0
+                mids.append(mid)
+                bounds += [(a, mid), (mid, b)]
+            above = self._survivals(np.array(mids)) > target
+            i = 0
+            for _ in range(levels):
+                if above[i]:
+                    lo = mids[i]
+                    i = 2 * i + 2
+                else:
+                    hi = mids[i]
+                    i = 2 * i + 1
+            left -= levels
         return hi
 
 

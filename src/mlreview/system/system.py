@@ -51,6 +51,7 @@ class System:
         self.defaults = defaults
         self._walks: dict[tuple[str, bool], frozenset[str]] = {}
         self._refreshers: dict[str, list[str]] = {}
+        self._kinds: dict[tuple[frozenset[str], str], list[str]] = {}
         self._model_features: dict[str, list[Feature]] = {}
         self._model_feature_ids: dict[str, frozenset[str]] = {}
         self.recall = Recall()
@@ -353,6 +354,7 @@ class System:
         other = System(manifest, self.doc, self.defaults)
         other._walks = self._walks
         other._refreshers = self._refreshers
+        other._kinds = self._kinds
         for cached in (
             "_flow",
             "_edges",
@@ -478,7 +480,14 @@ class System:
         return [e for e in self._edges if e.loop]
 
     def of_kind(self, idents: frozenset[str] | set[str], kind: str) -> list[str]:
-        return sorted(i for i in idents if kind == self.components[i].KIND)
+        if not isinstance(idents, frozenset):
+            return sorted(i for i in idents if kind == self.components[i].KIND)
+        # Kept per set (a lineage walk's, shared by what-if copies: ids and kinds stay).
+        found = self._kinds.get((idents, kind))
+        if found is None:
+            found = sorted(i for i in idents if kind == self.components[i].KIND)
+            self._kinds[idents, kind] = found
+        return list(found)
 
     def scoring_reads(self, endpoint: Endpoint) -> list[str]:
         """Components an endpoint reads each time it scores: its dependencies and the stores

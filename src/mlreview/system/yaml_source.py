@@ -31,6 +31,7 @@ _ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "nul
 
 
 _INT, _FLOAT = f"{_STANDARD}int", f"{_STANDARD}float"
+_BOOL, _NULL = f"{_STANDARD}bool", f"{_STANDARD}null"
 _DROPPED = {f"{_STANDARD}{t}" for t in ("bool", "int", "float", "timestamp")}
 _RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
@@ -201,6 +202,11 @@ class _Builder:
         self.stack: list[_Open] = []
         self.ends: dict[int, int] = {}
         """0-based line -> 0-based column where the last scalar on it ends."""
+        self.resolved: dict[tuple[str, Any], str] = {}
+        """The tag the loader resolves each plain scalar's text to (a pure function of it:
+        safe loaders have no path resolvers), looked up once per distinct text."""
+        self.constants: dict[str, bool | None] = {}
+        """What the loader makes of each text resolved as a boolean or null."""
 
     def fail(self, at: Position, message: str) -> None:
         self.problems.append(Problem(self.file, at[0], at[1], message))
@@ -277,12 +283,13 @@ class _Builder:
         top.key, top.key_pos = key, at
         if top.skipped:
             return
-        if key in top.value or (*top.path, key) in self.doc.keys:
-            first = self.doc.keys[(*top.path, key)]
+        path = (*top.path, key)
+        if key in top.value or path in self.doc.keys:
+            first = self.doc.keys[path]
             self.fail(at, f"duplicate key {key!r} (first at line {first[0]})")
             top.skip_value = True
             return
-        self.doc.keys[(*top.path, key)] = at
+        self.doc.keys[path] = at
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
@@ -299,6 +306,66 @@ class _Builder:
     def _note_end(self, end: Any) -> None:
         if end is not None and end.column > self.ends.get(end.line, -1):
             self.ends[end.line] = end.column
+
+    def _plain_scalar(self, event: yaml.ScalarEvent) -> bool:
+        """``feed`` for the commonest event: an untagged scalar that is not a merge key, inside
+        a mapping or sequence that is not refused, read with the same steps as the general
+        path but without its repeated lookups (a manifest is mostly such events: one Python
+        call each is most of the time the reading takes). False, having done nothing, for
+        every other case."""
+        stack = self.stack
+        if not stack or event.tag is not None or event.anchor is not None:
+            return False
+        top = stack[-1]
+        if top.skipped or top.skip_value:
+            return False
+        text = event.value
+        container = top.value
+        is_map = type(container) is dict
+        if is_map and top.key is None and text == "<<":
+            return False
+        implicit = event.implicit
+        tag = self.resolved.get((text, implicit))
+        if tag is None:
+            tag = self.loader.resolve(yaml.ScalarNode, text, implicit)
+            self.resolved[text, implicit] = tag
+        if tag == _STR:
+            value: Any = text
+        elif tag in (_INT, _FLOAT):
+            try:
+                value = _number(tag, text)
+            except ValueError:
+                return False
+        elif tag in (_BOOL, _NULL):
+            if text not in self.constants:
+                node = yaml.ScalarNode(tag, text, style=event.style)
+                self.constants[text] = self.loader.construct_object(node, deep=True)
+            value = self.constants[text]
+        else:
+            return False
+        mark = event.start_mark
+        if mark is None:
+            return False
+        at = (mark.line + 1, mark.column + 1)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.nodes -= 1
+            return False
+        end = event.end_mark
+        ends = self.ends
+        if end is not None and end.column > ends.get(end.line, -1):
+            ends[end.line] = end.column
+        top.size += 1
+        if isinstance(container, list):
+            self.doc.values.setdefault((*top.path, len(container)), at)
+            container.append(value)
+        elif top.key is None:
+            self._take_key(value, at)
+        else:
+            self.doc.values.setdefault((*top.path, top.key), at)
+            container[top.key] = value
+            top.key, top.key_pos, top.skip_value = None, None, False
+        return True
 
     def feed(self, event: yaml.Event) -> None:
         at = _pos(event.start_mark)
@@ -400,8 +467,11 @@ def read_yaml(text: str, file: str, *, pure: bool = False) -> Document:
     documents = 0
     try:
         events: Any = loader
+        plain, scalar = builder._plain_scalar, yaml.ScalarEvent
         while events.check_event():
             event = events.get_event()
+            if type(event) is scalar and plain(event):
+                continue
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

@@ -4,6 +4,7 @@ component: what its failure does (failure_modes); per endpoint: availability (av
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.pipeline import availability, failure_modes, schedule_race
@@ -101,25 +102,8 @@ def assess(system: System) -> PipelineAssessment:
         )
     refresh: list[RefreshRow] = []
     for f in system.manifest.features:
-        for pipe in refresh_pipelines(system, f):
-            slack = refresh_slack_seconds(system, f, pipe)
-            if slack is not None:
-                refresh.append(
-                    RefreshRow(
-                        feature=f.id,
-                        pipeline=pipe.id,
-                        period_hours=round(pipe.schedule.period / 3600, 3)
-                        if pipe.schedule
-                        else None,
-                        slack_hours=round(slack / 3600, 3),
-                        longest_gap_hours=round(pipe.schedule.longest_gap / 3600, 3)
-                        if pipe.schedule
-                        else None,
-                        runtime_hours=round(float(pipe.runtime) / 3600, 3)
-                        if pipe.runtime is not None
-                        else None,
-                    )
-                )
+        # Kept per feature: a what-if recomputes only the rows whose fields it sets.
+        refresh += system.recall.keep("refresh", f.id, partial(_refresh_rows, system, f))
     rows = failure_modes.analyse(system)
     spofs = availability.single_points_of_failure(rows)
     return PipelineAssessment(
@@ -132,6 +116,29 @@ def assess(system: System) -> PipelineAssessment:
         lineage=_lineage(system, spofs),
         races=[_race_row(r) for r in schedule_race.races(system)],
     )
+
+
+def _refresh_rows(system: System, f: Feature) -> list[RefreshRow]:
+    """The refresh rows of feature ``f``: one per job refreshing it on a schedule."""
+    rows: list[RefreshRow] = []
+    for pipe in refresh_pipelines(system, f):
+        slack = refresh_slack_seconds(system, f, pipe)
+        if slack is not None:
+            rows.append(
+                RefreshRow(
+                    feature=f.id,
+                    pipeline=pipe.id,
+                    period_hours=round(pipe.schedule.period / 3600, 3) if pipe.schedule else None,
+                    slack_hours=round(slack / 3600, 3),
+                    longest_gap_hours=round(pipe.schedule.longest_gap / 3600, 3)
+                    if pipe.schedule
+                    else None,
+                    runtime_hours=round(float(pipe.runtime) / 3600, 3)
+                    if pipe.runtime is not None
+                    else None,
+                )
+            )
+    return rows
 
 
 def _lineage(system: System, spofs: list[SinglePoint]) -> Lineage:

@@ -83,10 +83,17 @@ class Outcome:
     verdict: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, review: Review, like: Outcome | None = None) -> Outcome:
+    def of(
+        cls,
+        review: Review,
+        like: Outcome | None = None,
+        severities: dict[FindingKey, Severity] | None = None,
+    ) -> Outcome:
         """``like``: the outcome of a review with the same findings, whose severities these
-        are (a what-if that kept every rule's result has its baseline's findings list)."""
-        severities = like.severities if like is not None else _severities(review.findings)
+        are (a what-if that kept every rule's result has its baseline's findings list);
+        ``severities``: its findings' severities when the caller has them."""
+        if severities is None:
+            severities = like.severities if like is not None else _severities(review.findings)
         rows = review.assessment(SERVING).endpoints
         verdict = tuple((row.endpoint, _verdict(row)) for row in rows)
         top = review.top_risk.title if review.top_risk else None
@@ -242,6 +249,11 @@ class Sensitivity:
         with self.log.watch(system.manifest):
             self.review = run(system, self.select, self.ignore, log=self.log)
         self.outcome = Outcome.of(self.review)
+        self.rule_severities = {
+            id(r): (r, _severities(r.active)) for r in self.review.rule_results.values()
+        }
+        """Each rule's part of ``outcome.severities``, by its result's identity: a what-if
+        review shares the results of the rules that read nothing it changed."""
         self.prior = Prior(
             self.review.areas,
             Ranked.of(self.review.findings),
@@ -272,8 +284,34 @@ class Sensitivity:
         )
 
     def _outcome(self, review: Review) -> Outcome:
-        same = review.findings is self.review.findings
-        return Outcome.of(review, like=self.outcome if same else None)
+        if review.findings is self.review.findings:
+            return Outcome.of(review, like=self.outcome)
+        return Outcome.of(review, severities=self._severities(review))
+
+    def _severities(self, review: Review) -> dict[FindingKey, Severity]:
+        """``_severities(review.findings)``, from each rule's part (the baseline's for a rule
+        that kept its result) and the meta findings'. A rule's findings are all in its own
+        result, so the parts' keys are apart; if they were not, it works them out whole."""
+        parts = []
+        in_rules = 0
+        for result in review.rule_results.values():
+            in_rules += len(result.active)
+            known = self.rule_severities.get(id(result))
+            kept = known is not None and known[0] is result
+            parts.append(known[1] if known is not None and kept else _severities(result.active))
+        if len(review.findings) > in_rules:
+            meta = [f for f in review.findings if f.area == "meta"]
+            if in_rules + len(meta) != len(review.findings):
+                return _severities(review.findings)
+            parts.append(_severities(meta))
+        elif len(review.findings) < in_rules:
+            return _severities(review.findings)
+        out: dict[FindingKey, Severity] = {}
+        for part in parts:
+            out.update(part)
+        if len(out) != sum(map(len, parts)):
+            return _severities(review.findings)
+        return out
 
     def _assumed(self, unknown: Unknown, tried: list[tuple[Any, Outcome]]) -> str:
         """The value the review used: what a rule said it assumed, else what the field's Ask

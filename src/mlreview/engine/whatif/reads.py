@@ -11,7 +11,7 @@ watching: a proxy or a copied tree would cost every plain review, and `isinstanc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
@@ -20,6 +20,13 @@ from mlreview.system.manifest import Node
 from mlreview.system.paths import Path
 
 _ACTIVE: ContextVar[ReadLog | None] = ContextVar("mlreview_read_log", default=None)
+_EPOCH = [0]
+"""Counts ``unwatched`` blocks beginning and ending: after one, a watching log's reads may
+grow again (``ReadLog.version`` counts the rest)."""
+INDEX_AFTER = 2000
+"""``ReadLog.touches`` questions asked while nothing changes before the log indexes its reads
+by path, at the least (the questions' what-ifs ask hundreds of thousands; the plan's re-runs a
+few thousand, fewer than building the index would be worth)."""
 
 
 class _Noted:
@@ -76,10 +83,12 @@ def unwatched() -> Iterator[None]:
     """Reads in this block are not noted, for lookups whose result changes no finding, score or
     question (the known pitfalls a finding's text cites)."""
     token = _ACTIVE.set(None)
+    _EPOCH[0] += 1
     try:
         yield
     finally:
         _ACTIVE.reset(token)
+        _EPOCH[0] += 1
 
 
 def note_derived(path: Path) -> None:
@@ -116,9 +125,21 @@ class ReadLog:
         """Where the current label's reads go: (declared values, unknowns), indexed by
         whether the value read is None (the watching lookup runs on every field read)."""
         self._label = ""
+        self._changes = 0
+        self._by_path: tuple[object, dict[Path, list[str]], dict[Path, list[str]]] | None = None
+        self._asked: tuple[object, int] = ((), 0)
+        self._counted: tuple[object, int] = ((), 0)
+        """(``version``, ``touches`` questions asked since it was that)."""
         self._to("")
 
+    @property
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the reads may have grown since: the reads grow only while the log
+        watches, and each label switch, watch and ``unwatched`` block counts."""
+        return self._changes, _EPOCH[0]
+
     def _to(self, label: str) -> None:
+        self._changes += 1
         self._label = label
         self.sinks = (self.known.setdefault(label, set()), self.reads.setdefault(label, set()))
 
@@ -139,10 +160,12 @@ class ReadLog:
         for node, cls in zip(watched, originals, strict=True):
             object.__setattr__(node, "__class__", _Watched.of(cls))
         token = _ACTIVE.set(self)
+        self._changes += 1
         try:
             yield self
         finally:
             _ACTIVE.reset(token)
+            self._changes += 1
             for node, cls in zip(watched, originals, strict=True):
                 object.__setattr__(node, "__class__", cls)
 
@@ -164,25 +187,102 @@ class ReadLog:
         """True while this log records reads (inside its ``watch``)."""
         return _ACTIVE.get() is self
 
+    def labels_touching(self, changed: Changed) -> frozenset[str]:
+        """Every label ``touches`` is True for, from the reads indexed by path (the index is
+        rebuilt when the reads may have changed since)."""
+        index = self._by_path
+        if index is None or index[0] != self.version:
+            known: dict[Path, list[str]] = {}
+            unknown: dict[Path, list[str]] = {}
+            for label, paths in self.known.items():
+                for path in paths:
+                    known.setdefault(path, []).append(label)
+            for label, paths in self.reads.items():
+                for path in paths:
+                    unknown.setdefault(path, []).append(label)
+            index = self._by_path = (self.version, known, unknown)
+        _, known, unknown = index
+        out: set[str] = set()
+        for path in changed.paths:
+            out.update(known.get(path, ()))
+        for path in changed.above:
+            out.update(unknown.get(path, ()))
+        return frozenset(out)
+
+    def _indexed(self, questions: int) -> bool:
+        """Whether to answer from the index: the reads are not growing (the log is not
+        watching) and, with these ``questions``, enough have been asked since they last may
+        have grown."""
+        if _ACTIVE.get() is self:
+            return False
+        version, asked = self._asked
+        now = self.version
+        asked = asked + questions if version == now else questions
+        self._asked = (now, asked)
+        return asked > INDEX_AFTER and asked > self._entries(now)
+
+    def _entries(self, version: object) -> int:
+        """How many reads the index would hold: it is built only once more questions than
+        that have been asked (its cost grows with them; on 5,000 features the plan's few
+        thousand questions would pay 0.5 s to index 660,000 reads)."""
+        if self._counted[0] != version:
+            total = sum(map(len, self.known.values())) + sum(map(len, self.reads.values()))
+            self._counted = (version, total)
+        return self._counted[1]
+
     def touches(self, label: str, paths: set[Path] | Changed) -> bool:
         """True when ``label`` read one of ``paths`` or an unknown node above one of them."""
         changed = paths if isinstance(paths, Changed) else Changed.of(paths)
+        if self._indexed(1):
+            return label in changed.touched(self)
+        return self._reads_one(label, changed)
+
+    def _reads_one(self, label: str, changed: Changed) -> bool:
         read = self.reads.get(label)
         known = self.known.get(label)
         return (known is not None and not known.isdisjoint(changed.paths)) or (
             read is not None and not read.isdisjoint(changed.above)
         )
 
+    def touching(self, paths: Changed, questions: int = 100) -> Container[str]:
+        """The labels ``touches`` is True for, as a container to ask with ``in``, for a caller
+        about to ask about ``questions`` labels (a what-if's rules or scenarios): the index's
+        set when it is used, else each label tested as ``touches`` would."""
+        if self._indexed(questions):
+            return paths.touched(self)
+        return _Asking(self, paths)
+
+
+class _Asking:
+    """``label in`` it tests the label directly (``ReadLog.touching`` without the index)."""
+
+    __slots__ = ("changed", "log")
+
+    def __init__(self, log: ReadLog, changed: Changed) -> None:
+        self.log = log
+        self.changed = changed
+
+    def __contains__(self, label: object) -> bool:
+        return isinstance(label, str) and self.log._reads_one(label, self.changed)
+
 
 class Changed:
     """The paths a what-if sets and every path above them, worked out once for the many labels
     a what-if asks ``ReadLog.touches`` about (one per assessment, rule and scenario)."""
 
-    __slots__ = ("above", "paths")
+    __slots__ = ("_touched", "above", "paths")
 
     def __init__(self, paths: frozenset[Path], above: frozenset[Path]) -> None:
         self.paths = paths
         self.above = above
+        self._touched: tuple[ReadLog, object, frozenset[str]] | None = None
+
+    def touched(self, log: ReadLog) -> frozenset[str]:
+        """``log.labels_touching(self)``, kept while the log's reads stay as they are."""
+        known = self._touched
+        if known is None or known[0] is not log or known[1] != log.version:
+            known = self._touched = (log, log.version, log.labels_touching(self))
+        return known[2]
 
     @classmethod
     def of(cls, paths: Iterable[Path]) -> Changed:
