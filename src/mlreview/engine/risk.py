@@ -211,7 +211,7 @@ class _Rate:
 
     n: float | None = None
     text: str = ""
-    settle: str | None = None
+    settle: tuple[str, ...] = ()
 
 
 class _Case(NamedTuple):
@@ -853,14 +853,16 @@ class RiskModel:
         default = EVENTS_PER_YEAR[level]
         n = default * HORIZON_DAYS / 365.0
         settle = found.settle
-        if settle is None and comp is not None:
-            settle = self._field(comp, "incidents_per_year", key)
+        if not settle and comp is not None:
+            settle = (self._field(comp, "incidents_per_year", key),)
         assumed.append(f"{anchor} event rate")
-        what = f"{default:g} a year ({FAMILIES[key].occurrence})"
-        self.defaults.append(Assumed(what, settle or "incidents_per_year"))
+        what = f"{default:g} a year"
+        if settle:
+            self.defaults.append(Assumed(what, settle[0], settle[1:]))
+        named = f": set {' and '.join(settle)}" if settle else ""
         return n, (
             f"assumed {default:g} a year, the rule's default (occurrence {level} of 10 on the "
-            f"AWS FMEA scale){f': set {settle}' if settle else ''}; {n:.2g} in {HORIZON_DAYS} d"
+            f"AWS FMEA scale){named}; {n:.2g} in {HORIZON_DAYS} d"
         )
 
     def _release_endpoints(self, comp: Component | None) -> list[Endpoint]:
@@ -916,12 +918,12 @@ class RiskModel:
             return best
         if first is None:
             return _Rate()
-        return _Rate(settle=f"{first}.releases_per_month and change_failure_rate")
+        return _Rate(settle=(f"{first}.releases_per_month", f"{first}.change_failure_rate"))
 
     def _change_rate(self, source: Source) -> _Rate:
         per_year = source.changes_per_year
         if per_year is None:
-            return _Rate(settle=self._field(source, "changes_per_year"))
+            return _Rate(settle=(self._field(source, "changes_per_year"),))
         n = per_year * HORIZON_DAYS / 365.0
         return _Rate(
             n,
@@ -959,7 +961,7 @@ class RiskModel:
         if not countable:
             return _Rate()
         if missing:
-            return _Rate(settle=" and ".join(missing))
+            return _Rate(settle=tuple(missing))
         n = sum(t[0] for t in terms)
         return _Rate(n, f"{' + '.join(t[1] for t in terms)} = {n:.2g} in {HORIZON_DAYS} d")
 

@@ -225,7 +225,6 @@ class Release(Node):
         Ask(
             "How many releases (model or serving code) reach production a month?",
             values=(1.0, 30.0),
-            assumed=RELEASES_ASSUMED,
         ),
     ] = Field(
         None,
@@ -237,14 +236,13 @@ class Release(Node):
         Ask(
             "What share of releases cause a failure in production (a rollback or a hotfix)?",
             values=(0.05, 0.3),
-            assumed=CHANGE_FAILURE_ASSUMED,
         ),
     ] = Field(
         None,
         description="Share of releases that cause a failure in production needing a rollback "
         "or a hotfix (DORA's change failure rate).",
     )
-    time_to_restore: Annotated[Duration | None, Ask(values=("15m", "1d"))] = Field(
+    time_to_restore: Duration | None = Field(
         None,
         description="Typical time from knowing a release failed to service restored (DORA's "
         "failed deployment recovery time).",
