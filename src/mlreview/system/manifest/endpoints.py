@@ -242,7 +242,14 @@ class Release(Node):
         description="Share of releases that cause a failure in production needing a rollback "
         "or a hotfix (DORA's change failure rate).",
     )
-    time_to_restore: Duration | None = Field(
+    time_to_restore: Annotated[
+        Duration | None,
+        Ask(
+            "Once someone knows a release failed, how long until service is restored?",
+            values=("15m", "1d"),
+            assumed="1h to roll back",
+        ),
+    ] = Field(
         None,
         description="Typical time from knowing a release failed to service restored (DORA's "
         "failed deployment recovery time).",
