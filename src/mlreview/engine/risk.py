@@ -856,7 +856,7 @@ class RiskModel:
         if not settle and comp is not None:
             settle = (self._field(comp, "incidents_per_year", key),)
         assumed.append(f"{anchor} event rate")
-        what = f"{default:g} a year"
+        what = f"{default:g} a year ({FAMILIES[key].occurrence})"
         if settle:
             self.defaults.append(Assumed(what, settle[0], settle[1:]))
         named = f": set {' and '.join(settle)}" if settle else ""
