@@ -12,14 +12,20 @@ from mlreview.system.system import System
 
 @dataclass(frozen=True)
 class Assumed:
-    """``what`` was assumed (a value and what it is of); ``field`` is where to declare it."""
+    """``what`` was assumed (a value and what it is of); ``field`` is where to declare it,
+    with ``also`` when it takes more than one field (a rate worked out from two figures)."""
 
     what: str
     field: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field, *self.also)
 
     @property
     def text(self) -> str:
-        return f"assumed {self.what}: set {self.field}"
+        return f"assumed {self.what}: set {' and '.join(self.fields)}"
 
 
 def field_of(system: System, node: Node | None, dotted: str) -> str:

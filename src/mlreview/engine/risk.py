@@ -37,15 +37,32 @@ from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.document.cells import availability, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.engine.whatif.reads import note_derived
-from mlreview.system.manifest import Endpoint, Feature, Model, Pipeline, Source, Store
+from mlreview.system.manifest import (
+    Component,
+    Endpoint,
+    Feature,
+    Model,
+    Node,
+    Pipeline,
+    Source,
+    Store,
+)
+from mlreview.system.manifest.endpoints import CHANGE_FAILURE_ASSUMED, RELEASES_ASSUMED
 from mlreview.system.system import System
 
 HORIZON_DAYS = 90
 HORIZON_HOURS = HORIZON_DAYS * 24.0
 
+MONTH_DAYS = 30.0
+"""Days in a month of releases, so that the horizon is 3 months."""
+RUN_FAILURES = frozenset({"pipeline-outage", "stale-feature", "unchecked-output", "bad-artefact"})
+"""Mechanisms whose event is a run of a job that fails, runs late or writes a bad output: their
+rate is the runs in the horizon x the job's declared share of such runs."""
+
 EVENTS_PER_YEAR = {1: 0.2, 2: 0.5, 3: 1, 4: 2, 5: 4, 6: 12, 7: 26, 8: 52, 9: 180, 10: 365}
 """A rule's likelihood on the AWS FMEA occurrence scale (3-4 yearly, 5-6 up to monthly, 7-8
-weekly, 9-10 daily) as events per year."""
+weekly, 9-10 daily) as events per year: the default, named as assumed, when the manifest
+declares no rate for the event."""
 
 FALLBACK_EFFECT = 0.2
 CRITICALITY = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
@@ -186,6 +203,16 @@ TRIGGER_WORDS: dict[Trigger, str] = {
     "growth": "At the growth target",
     "outage": "On each outage",
 }
+
+
+@dataclass(frozen=True)
+class _Rate:
+    """Events expected in the horizon with their working, when the manifest declares the
+    figures; else the field(s) that would (``settle``), if there is one."""
+
+    n: float | None = None
+    text: str = ""
+    settle: tuple[str, ...] = ()
 
 
 class _Case(NamedTuple):
@@ -541,10 +568,9 @@ class RiskModel:
         )
         return n, hours, text
 
-    def _next_run_hours(self, anchor: str, findings: list[Finding]) -> float | None:
-        """The longest wait for the next scheduled run that rewrites ``anchor`` (a batch job,
-        or the store it writes), which ends staleness from one missed run by itself: the jobs
-        the findings name, else every job that writes it."""
+    def _writers(self, anchor: str, findings: list[Finding]) -> list[Pipeline]:
+        """The batch or stream jobs that rewrite ``anchor`` (the job itself, or those that
+        write the store): the ones the findings name, else every one."""
         comp = self.system.get(anchor)
         writers = [
             p
@@ -552,7 +578,13 @@ class RiskModel:
             if p is comp or (isinstance(comp, Store) and comp.id in p.outputs)
         ]
         named = {c for f in findings for c in f.components}
-        writers = [p for p in writers if p.id in named] or writers
+        return [p for p in writers if p.id in named] or writers
+
+    def _next_run_hours(self, anchor: str, findings: list[Finding]) -> float | None:
+        """The longest wait for the next scheduled run that rewrites ``anchor`` (a batch job,
+        or the store it writes), which ends staleness from one missed run by itself: the jobs
+        the findings name, else every job that writes it."""
+        writers = self._writers(anchor, findings)
         gaps = [
             p.schedule.longest_gap / 3600.0
             for p in writers
@@ -668,7 +700,7 @@ class RiskModel:
             return self._growth(case, working)
         if trigger == "outage":
             return self._outages(case, working, assumed)
-        return self._events(case, group, working)
+        return self._events(case, group, working, assumed)
 
     def _present(
         self, case: _Case, group: list[Finding], working: list[str]
@@ -749,16 +781,21 @@ class RiskModel:
         )
         return likelihood, exposure
 
-    def _events(self, case: _Case, group: list[Finding], working: list[str]) -> tuple[float, float]:
+    def _events(
+        self, case: _Case, group: list[Finding], working: list[str], assumed: list[str]
+    ) -> tuple[float, float]:
         family, family_key, anchor, findings = case
         detect, detect_text = self._detection_hours(family, findings, False, family_key)
         fix = FIX_HOURS.get(family_key, 24.0)
         fix_text = f"fixed {_hours(fix)} later"
         if family_key == "unadapted-drift":
             fix, fix_text = self._adaptation_hours(anchor, fix)
-        level = max(f.score[1] for f in group)
-        per_year = EVENTS_PER_YEAR[max(1, min(10, level))]
-        n = per_year * HORIZON_DAYS / 365.0
+        elif family_key == "bad-release":
+            restore = self._restore_hours(anchor)
+            if restore is not None:
+                fix, fix_text = restore
+        level = max(1, min(10, max(f.score[1] for f in group)))
+        n, rate_text = self._event_rate(case, group, level, assumed)
         hours = detect + fix
         heal = self._next_run_hours(anchor, group) if family.harm == "stale" else None
         if heal is not None and heal < hours:
@@ -767,11 +804,182 @@ class RiskModel:
         exposure, arithmetic = _exposure_working(n, hours)
         likelihood = 1.0 - math.exp(-n)
         working.append(
-            f"{per_year:g} a year (occurrence {level} of 10 on the FMEA scale) is {n:.2g} in "
-            f"{HORIZON_DAYS} d, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
+            f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
             f"{_hours(hours)} ({detect_text}, {fix_text}); {arithmetic}"
         )
         return likelihood, exposure
+
+    # --- event rates -----------------------------------------------------------------------
+
+    def _tag(self, node: Node, *path: str) -> str:
+        """'declared', or 'declared, marked inferred on line 12' when the value's line says
+        it is a guess."""
+        line = self.system.doc.position((*node.path, *path))[0]
+        if line in self.system.marked_lines:
+            return f"declared, marked inferred on line {line}"
+        return "declared"
+
+    def _field(self, node: Node, *path: str) -> str:
+        return self.system.label((*node.path, *path))
+
+    def _event_rate(
+        self, case: _Case, group: list[Finding], level: int, assumed: list[str]
+    ) -> tuple[float, str]:
+        """(events expected in the horizon, their working): the component's declared incident
+        count for the mechanism, else the rate its declared delivery, change or run figures give,
+        else the rule's likelihood on the FMEA occurrence scale, named as assumed with the field
+        that would replace it."""
+        _, key, anchor, findings = case
+        comp = self.system.get(anchor)
+        counts = comp.incidents_per_year if comp is not None else None
+        per_year = {str(k): v for k, v in (counts or {}).items()}.get(key)
+        if comp is not None and per_year is not None:
+            n = per_year * HORIZON_DAYS / 365.0
+            tag = self._tag(comp, "incidents_per_year", key)
+            return n, (
+                f"{per_year:g} a year ({tag}: {self._field(comp, 'incidents_per_year', key)}) "
+                f"x {HORIZON_DAYS} / 365 d = {n:.2g} in {HORIZON_DAYS} d"
+            )
+        found: _Rate
+        if key == "bad-release":
+            found = self._release_rate(anchor, comp)
+        elif key == "upstream-change" and isinstance(comp, Source):
+            found = self._change_rate(comp)
+        elif key in RUN_FAILURES:
+            found = self._run_rate(anchor, group or findings)
+        else:
+            found = _Rate()
+        if found.n is not None:
+            return found.n, found.text
+        default = EVENTS_PER_YEAR[level]
+        n = default * HORIZON_DAYS / 365.0
+        settle = found.settle
+        if not settle and comp is not None:
+            settle = (self._field(comp, "incidents_per_year", key),)
+        assumed.append(f"{anchor} event rate")
+        what = f"{default:g} a year ({FAMILIES[key].occurrence})"
+        if settle:
+            self.defaults.append(Assumed(what, settle[0], settle[1:]))
+        named = f": set {' and '.join(settle)}" if settle else ""
+        return n, (
+            f"assumed {default:g} a year, the rule's default (occurrence {level} of 10 on the "
+            f"AWS FMEA scale){named}; {n:.2g} in {HORIZON_DAYS} d"
+        )
+
+    def _release_endpoints(self, comp: Component | None) -> list[Endpoint]:
+        if isinstance(comp, Endpoint):
+            return [comp]
+        if isinstance(comp, Model):
+            return self.system.endpoints_of(comp)
+        return []
+
+    def _release_rate(self, anchor: str, comp: Component | None) -> _Rate:
+        """Releases a month x 3 months x the share that fail in production (DORA's deployment
+        frequency and change failure rate), for the endpoint with the most; a figure of the two
+        left out takes the review's default, named as assumed."""
+        best: _Rate | None = None
+        first: str | None = None
+        for e in self._release_endpoints(comp):
+            release = e.release
+            where = self._field(e, "release")
+            first = first or where
+            freq = release.releases_per_month if release else None
+            cfr = release.change_failure_rate if release else None
+            if release is None or (freq is None and cfr is None):
+                continue
+            months = HORIZON_DAYS / MONTH_DAYS
+            if freq is None:
+                freq_text = f"assumed: set {where}.releases_per_month"
+                self.defaults.append(
+                    Assumed(f"{RELEASES_ASSUMED:g} release a month", f"{where}.releases_per_month")
+                )
+            else:
+                freq_text = self._tag(release, "releases_per_month")
+            if cfr is None:
+                cfr_text = f"assumed: set {where}.change_failure_rate"
+                self.defaults.append(
+                    Assumed(
+                        f"{share(CHANGE_FAILURE_ASSUMED)} of releases failing",
+                        f"{where}.change_failure_rate",
+                    )
+                )
+            else:
+                cfr_text = self._tag(release, "change_failure_rate")
+            f = RELEASES_ASSUMED if freq is None else freq
+            c = CHANGE_FAILURE_ASSUMED if cfr is None else cfr
+            n = f * months * c
+            who = "" if e.id == anchor else f"{e.id}: "
+            text = (
+                f"{who}{f:g} releases a month ({freq_text}) x {months:g} months x {share(c)} "
+                f"that fail in production ({cfr_text}) = {n:.2g} in {HORIZON_DAYS} d"
+            )
+            if best is None or (best.n is not None and n > best.n):
+                best = _Rate(n, text)
+        if best is not None:
+            return best
+        if first is None:
+            return _Rate()
+        return _Rate(settle=(f"{first}.releases_per_month", f"{first}.change_failure_rate"))
+
+    def _change_rate(self, source: Source) -> _Rate:
+        per_year = source.changes_per_year
+        if per_year is None:
+            return _Rate(settle=(self._field(source, "changes_per_year"),))
+        n = per_year * HORIZON_DAYS / 365.0
+        return _Rate(
+            n,
+            f"{per_year:g} upstream changes a year ({self._tag(source, 'changes_per_year')}) x "
+            f"{HORIZON_DAYS} / 365 d = {n:.2g} in {HORIZON_DAYS} d",
+        )
+
+    def _run_rate(self, anchor: str, findings: list[Finding]) -> _Rate:
+        """Runs in the horizon (from each job's schedule) x the share that fail or run late,
+        summed over the jobs that rewrite ``anchor``, when every one of them declares it."""
+        writers = self._writers(anchor, findings)
+        if not writers:
+            return _Rate()
+        terms: list[tuple[float, str]] = []
+        missing: list[str] = []
+        countable = True
+        for p in writers:
+            schedule = p.schedule
+            if schedule is None or schedule.continuous:
+                countable = False
+                continue
+            rate = p.failure_rate
+            if rate is None:
+                missing.append(self._field(p, "failure_rate"))
+                continue
+            runs = HORIZON_HOURS * 3600.0 / schedule.period
+            who = "" if p.id == anchor else f"{p.id}: "
+            terms.append(
+                (
+                    runs * rate,
+                    f"{who}{runs:.3g} runs in {HORIZON_DAYS} d ({schedule.phrase}) x "
+                    f"{share(rate)} failing or late ({self._tag(p, 'failure_rate')})",
+                )
+            )
+        if not countable:
+            return _Rate()
+        if missing:
+            return _Rate(settle=tuple(missing))
+        n = sum(t[0] for t in terms)
+        return _Rate(n, f"{' + '.join(t[1] for t in terms)} = {n:.2g} in {HORIZON_DAYS} d")
+
+    def _restore_hours(self, anchor: str) -> tuple[float, str] | None:
+        """The longest declared time to restore a failed release among the endpoints a release
+        of ``anchor`` goes to."""
+        declared = [
+            (float(ttr) / 3600.0, e)
+            for e in self._release_endpoints(self.system.get(anchor))
+            if e.release is not None and (ttr := e.release.time_to_restore) is not None
+        ]
+        if not declared:
+            return None
+        hours, e = max(declared, key=lambda d: d[0])
+        assert e.release is not None
+        tag = self._tag(e.release, "time_to_restore")
+        return hours, f"restored {_hours(hours)} later (time to restore, {tag})"
 
     def _retrain_hours(self, findings: list[Finding]) -> float | None:
         models = [self.system.get(c) for f in findings for c in f.components]

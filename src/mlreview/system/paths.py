@@ -65,9 +65,13 @@ def walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Path, Any, Any]:
     tp: Any = root
     parent: Any = root
     path: list[str | int] = []
+    key: Any = None
     for part in loc:
         tp = strip(tp)
-        if is_model(tp):
+        if part == "[key]" and key is not None:
+            # pydantic's marker for a mapping's key (not its value) that failed.
+            tp, key = key, None
+        elif is_model(tp):
             keys = keys_of(tp)
             parent = tp
             path.append(part)
@@ -77,7 +81,7 @@ def walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Path, Any, Any]:
             tp = get_args(tp)[0]
         elif get_origin(tp) is dict and isinstance(part, str):
             path.append(part)
-            tp = get_args(tp)[1]
+            key, tp = get_args(tp)
     return tuple(path), tp, parent
 
 

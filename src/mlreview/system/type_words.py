@@ -31,6 +31,9 @@ def describe(tp: Any) -> str:
         return "a mapping"
     if origin is list:
         return f"a list of {describe(get_args(tp)[0]).removeprefix('a ').removeprefix('an ')}s"
+    if origin is dict:
+        key, value = get_args(tp)
+        return f"a mapping from {describe(key)} to {describe(value)}"
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
     if origin in (Union, types.UnionType):

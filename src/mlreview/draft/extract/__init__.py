@@ -24,6 +24,7 @@ from mlreview.draft.extract import (
     noun_jobs,
     population,
     producer,
+    rates,
     sampling,
     serving,
     system,
@@ -50,6 +51,7 @@ def draft_from_text(text: str) -> Draft:
     batch_scoring.run_facts(reading)
     population.read(reading)
     sampling.read(reading)
+    rates.read(reading)
     failure.source_failure(reading)
     producer.read(reading)
     named.describe_unplaced(reading)

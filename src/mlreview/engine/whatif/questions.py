@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import combinations
 from typing import Any
 
 from mlreview.areas.findings import Finding, Severity
@@ -266,7 +267,8 @@ class Sensitivity:
         flight from a declared QPS and service time), by the field's label."""
         for scenario in self.review.scenarios:
             for default in scenario.risk.defaults:
-                self.defaulted.setdefault(default.field, default.what)
+                for name in default.fields:
+                    self.defaulted.setdefault(name, default.what)
 
     def what_if(self, values: dict[Path, Any]) -> Review:
         """The review with ``values`` set, re-running only what read one of their paths."""
@@ -343,6 +345,10 @@ class Sensitivity:
         best = min(tried, key=lambda t: t[1].weight)
         worst = max(tried, key=lambda t: t[1].weight)
         impact = best[1].impact(worst[1])
+        if impact == 0:
+            # Answers alike in their findings' weight (min and max then pick the same one) may
+            # still move the top risk or a verdict: an event rate moves only the scores.
+            impact = max(a.impact(b) for (_, a), (_, b) in combinations(tried, 2))
         if impact == 0:
             return None
         other_value, other = max(tried, key=lambda t: (t[1].impact(self.outcome), t is worst))

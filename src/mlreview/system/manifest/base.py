@@ -41,6 +41,36 @@ AtLeastOne = Annotated[int, Field(ge=1, le=1_000_000)]
 MAX_REPLICAS = 100_000
 ReplicaCount = Annotated[int, Field(ge=0, le=MAX_REPLICAS)]
 Zones = Annotated[int, Field(ge=1, le=10_000)]
+PerYear = Annotated[float, Field(ge=0.0, le=100_000.0)]
+"""Events a year, from none to about one every five minutes."""
+PerMonth = Annotated[float, Field(ge=0.0, le=10_000.0)]
+"""Events a month, from none to about one every five minutes."""
+Mechanism = Literal[
+    "silent-default",
+    "skew",
+    "leakage",
+    "stale-feature",
+    "source-outage",
+    "stale-source",
+    "upstream-change",
+    "pipeline-outage",
+    "schedule-race",
+    "dependency-outage",
+    "endpoint-outage",
+    "capacity",
+    "bad-release",
+    "bad-training-data",
+    "stale-model",
+    "selective-labels",
+    "biased-feedback",
+    "unadapted-drift",
+    "bad-artefact",
+    "unchecked-output",
+    "offline-online-gap",
+    "runaway-automation",
+]
+"""A scenario's failure mechanism, as the review names it (areas/scenario_families.py; a test
+keeps the two lists the same)."""
 Signal = bool | Literal["alert", "dashboard", "manual"]
 """How a condition is watched: true or 'alert' pages someone, 'dashboard' must be looked at."""
 
@@ -96,6 +126,13 @@ class Component(Node):
     description: str | None = Field(None, description="Free text for readers of the review.")
     suppress: list[Suppression] = Field(
         default_factory=list, description="Rules accepted for this component, each with a reason."
+    )
+    incidents_per_year: dict[Mechanism, PerYear] | None = Field(
+        None,
+        description="Times a year a failure of each mechanism started at this component, from "
+        "the team's incident history, e.g. {unadapted-drift: 2}; replaces the rule's default "
+        "event rate (and any rate worked out from release or run figures) for the scenario of "
+        "that mechanism rooted here.",
     )
 
     KIND: ClassVar[str] = "component"

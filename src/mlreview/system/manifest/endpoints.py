@@ -16,6 +16,7 @@ from mlreview.system.manifest.base import (
     Fraction,
     Millis,
     Node,
+    PerMonth,
     Rate,
     RepairTime,
     ReplicaCount,
@@ -26,6 +27,11 @@ from mlreview.system.manifest.base import (
 from mlreview.system.manifest.pipelines import Retries
 from mlreview.system.manifest.system_info import Traffic
 from mlreview.system.units import Duration, Schedule
+
+RELEASES_ASSUMED = 1.0
+"""Releases a month the review uses when only the change failure rate is declared."""
+CHANGE_FAILURE_ASSUMED = 0.1
+"""Change failure rate the review uses when only the release frequency is declared."""
 
 
 class Replicas(Node):
@@ -214,6 +220,40 @@ class Release(Node):
     serving_compat_test: Annotated[
         bool | None, Ask("Is each candidate scored in the production serving image before rollout?")
     ] = Field(None, description="Candidate scored in the production serving image before rollout.")
+    releases_per_month: Annotated[
+        PerMonth | None,
+        Ask(
+            "How many releases (model or serving code) reach production a month?",
+            values=(1.0, 30.0),
+        ),
+    ] = Field(
+        None,
+        description="Releases of the model or its serving code to production a month (DORA's "
+        "deployment frequency).",
+    )
+    change_failure_rate: Annotated[
+        Fraction | None,
+        Ask(
+            "What share of releases cause a failure in production (a rollback or a hotfix)?",
+            values=(0.05, 0.3),
+        ),
+    ] = Field(
+        None,
+        description="Share of releases that cause a failure in production needing a rollback "
+        "or a hotfix (DORA's change failure rate).",
+    )
+    time_to_restore: Annotated[
+        Duration | None,
+        Ask(
+            "Once someone knows a release failed, how long until service is restored?",
+            values=("15m", "1d"),
+            assumed="1h to roll back",
+        ),
+    ] = Field(
+        None,
+        description="Typical time from knowing a release failed to service restored (DORA's "
+        "failed deployment recovery time).",
+    )
 
 
 class PredictionLogging(Node):

@@ -98,8 +98,13 @@ class Pipeline(Component):
         None, description="Any past date range can be recomputed on demand."
     )
     alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
-    failure_rate: Annotated[Fraction | None, Ask(never=IMPORTED_ONLY)] = Field(
-        None, description="Share of runs that fail, from run history."
+    failure_rate: Annotated[
+        Fraction | None,
+        Ask("What share of this job's runs fail or finish late?", values=(0.01, 0.1)),
+    ] = Field(
+        None,
+        description="Share of runs that fail or finish after their deadline, from run history; "
+        "with the schedule, the rate of the failed-run scenarios on this job.",
     )
     mttr: Annotated[Duration | None, Ask(never=IMPORTED_ONLY)] = Field(
         None, description="Typical time from a failed run to the next successful one."

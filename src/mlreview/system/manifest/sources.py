@@ -11,6 +11,7 @@ from mlreview.system.manifest.base import (
     Availability,
     Component,
     Node,
+    PerYear,
     RepairTime,
     Signal,
     Zones,
@@ -112,6 +113,18 @@ class Source(Component):
     )
     mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
         None, description="Typical time to repair an outage."
+    )
+    changes_per_year: Annotated[
+        PerYear | None,
+        Ask(
+            "How many times a year does this source's owner change its schema or the meaning "
+            "of a column?",
+            values=(1.0, 12.0),
+        ),
+    ] = Field(
+        None,
+        description="Upstream changes to the schema or the meaning of the data a year, from the "
+        "producer's change log; the rate of the upstream-change scenario on this source.",
     )
     produced_by_model: Annotated[str | None, ref("model")] = Field(
         None, description="Id of the model whose output this source is."
