@@ -18,6 +18,9 @@ class Assumed:
     what: str
     field: str
     also: tuple[str, ...] = ()
+    rate: bool = False
+    """An event rate taken from the rule's default: nearly every event scenario rests on one,
+    so a list of scenarios need not say it under each (the risk working does)."""
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -859,7 +859,7 @@ class RiskModel:
         assumed.append(f"{anchor} event rate")
         what = f"{default:g} a year ({FAMILIES[key].occurrence})"
         if settle:
-            self.defaults.append(Assumed(what, settle[0], settle[1:]))
+            self.defaults.append(Assumed(what, settle[0], settle[1:], rate=True))
         named = f": set {' and '.join(settle)}" if settle else ""
         return n, (
             f"assumed {default:g} a year, the rule's default (occurrence {level} of 10 on the "
@@ -891,7 +891,11 @@ class RiskModel:
             if freq is None:
                 freq_text = f"assumed: set {where}.releases_per_month"
                 self.defaults.append(
-                    Assumed(f"{RELEASES_ASSUMED:g} release a month", f"{where}.releases_per_month")
+                    Assumed(
+                        f"{RELEASES_ASSUMED:g} release a month",
+                        f"{where}.releases_per_month",
+                        rate=True,
+                    )
                 )
             else:
                 freq_text = self._tag(release, "releases_per_month")
@@ -901,6 +905,7 @@ class RiskModel:
                     Assumed(
                         f"{share(CHANGE_FAILURE_ASSUMED)} of releases failing",
                         f"{where}.change_failure_rate",
+                        rate=True,
                     )
                 )
             else:

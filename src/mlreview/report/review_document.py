@@ -378,8 +378,10 @@ EVIDENCE_WORDS = {"observed": "seen in the data", "declared": "as declared", "as
 def _graded(s: Scenario) -> str:
     if s.evidence != "declared":
         return EVIDENCE_WORDS[s.evidence]
+    # A default event rate is named in the working, where it is used; counted here it would
+    # mark nearly every scenario alike.
     doubts = [
-        *(["assumed"] if s.risk.defaults else []),
+        *(["assumed"] if any(not a.rate for a in s.risk.defaults) else []),
         *(["marked inferred"] if _marked(s.all_findings) else []),
     ]
     return f"as declared, some figures {' or '.join(doubts)}" if doubts else "as declared"
@@ -476,7 +478,10 @@ def _risks(review: Review) -> list[Block]:
     said: set[int] = set()
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
-        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(s.risk.defaults)))]
+        # A default event rate is in the scenario's working (--full); under every scenario of
+        # the list it would repeat the same kind of note.
+        shown = [a for a in s.risk.defaults if not a.rate]
+        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(shown)))]
         blocks.append(
             Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said, review.file)))
         )
