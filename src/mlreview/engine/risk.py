@@ -803,9 +803,12 @@ class RiskModel:
             fix_text += f"; the next scheduled run refills it within {_hours(heal)}, sooner"
         exposure, arithmetic = _exposure_working(n, hours)
         likelihood = 1.0 - math.exp(-n)
+        # Unnoticed within the horizon, it is never fixed in it: a repair time would contradict
+        # "lasts 90 d" (the hour it adds is below the figure's precision).
+        why = detect_text if min(detect, hours) >= HORIZON_HOURS else f"{detect_text}, {fix_text}"
         working.append(
             f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
-            f"{_hours(hours)} ({detect_text}, {fix_text}); {arithmetic}"
+            f"{_hours(hours)} ({why}); {arithmetic}"
         )
         return likelihood, exposure
 
