@@ -172,6 +172,23 @@ def test_rerun_asks_only_what_is_still_unknown(tmp_path: Path) -> None:
     assert len(rerun.prompts) == len(after.questions)
 
 
+def test_an_answer_that_cannot_be_read_is_asked_again_then_skipped(tmp_path: Path) -> None:
+    target = tmp_path / "system.yaml"
+    target.write_text(FORECAST.read_text(encoding="utf-8"), encoding="utf-8")
+    before = target.read_text(encoding="utf-8")
+    asked: list[str] = []
+
+    def garbage(prompt: str) -> str:
+        asked.append(prompt)
+        return "not an answer"
+
+    questions = review_with_questions(load(target)).questions
+    assert interview(target, ask=garbage, console=_quiet()) == 0
+    # Every question was tried three times and skipped; nothing was written.
+    assert len(asked) == 3 * len(questions)
+    assert target.read_text(encoding="utf-8") == before
+
+
 def test_end_of_input_before_a_description_writes_nothing(tmp_path: Path) -> None:
     def closed(prompt: str) -> str:
         raise EOFError
@@ -200,8 +217,14 @@ def test_a_grouped_question_can_be_answered_per_component(tmp_path: Path) -> Non
 
         @staticmethod
         def yes_or(q: Question, answer: str) -> str:
-            if "yes / no" in answer_hint(q.paths[0]):
+            """Two different answers of the question's own type."""
+            hint = answer_hint(q.paths[0])
+            if "yes / no" in hint:
                 return answer
+            if hint.startswith("a duration"):
+                return "15m" if answer == "yes" else "8h"
+            if hint == "a number":
+                return "0.999" if answer == "yes" else "0.99"
             return "alert" if answer == "yes" else "false"
 
     script = PerComponent([])

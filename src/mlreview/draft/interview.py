@@ -113,9 +113,23 @@ EACH = "each"
 """The answer that asks a grouped question once per component."""
 
 
+def _as_written(value: Any) -> Any:
+    """A parsed answer as the manifest takes it: a duration as its text ('15m'), not seconds."""
+    if isinstance(value, Duration):
+        return value.text
+    if isinstance(value, Schedule):
+        return str(value)
+    return value
+
+
+TRIES = 3
+"""Unreadable answers to one prompt before it is skipped: a script (or a stuck terminal) that
+keeps sending the same wrong answer must not keep the interview asking forever."""
+
+
 def _ask_one(ask: Ask, console: Console, path: tuple[str | int, ...], prompt: str) -> Any:
     """One typed answer for ``path``; None when skipped; EACH when asked to split."""
-    while True:
+    for _ in range(TRIES):
         answer = ask(prompt)
         if not answer.strip():
             return None
@@ -125,6 +139,8 @@ def _ask_one(ask: Ask, console: Console, path: tuple[str | int, ...], prompt: st
             return parse_answer(path, answer)
         except ValueError as exc:
             console.print(f"  {exc}", markup=False)
+    console.print(f"  skipped after {TRIES} answers it could not read", markup=False)
+    return None
 
 
 def _ask_typed(ask: Ask, console: Console, q: Question) -> dict[tuple[str | int, ...], Any]:
@@ -196,7 +212,7 @@ class _Session:
         for q in fresh:
             self.asked.add(q.field)
             for path, value in _ask_typed(ask, console, q).items():
-                self.text = set_value(self.text, self.file, path, value, NOTE)
+                self.text = set_value(self.text, self.file, path, _as_written(value), NOTE)
         return len(fresh)
 
 
