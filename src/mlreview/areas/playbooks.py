@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlreview.areas.common import either
-from mlreview.areas.domain import Domain, domain_of
+from mlreview.areas.domain import SLOW_OUTCOME_S, Domain, domain_of
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.system import System
@@ -143,7 +143,7 @@ def _runaway(s: Situation) -> Playbook:
     inputs = s.inputs()
     priced = domain.name == "price"
     loop = priced and "FEED005" in s.rules
-    slow = p50 is not None and p50 > 7 * DAY  # a week: many decisions act before one is judged
+    slow = p50 is not None and p50 > SLOW_OUTCOME_S
     moves: list[Move] = []
     if loop:
         moves.append(
