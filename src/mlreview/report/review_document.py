@@ -464,7 +464,15 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
         more = len(plan.steps) - shown
         if more:
             body.append(
-                Paragraph(inline(Span(f"{_steps_count(more, 'more ')} in part 5.", "muted")))
+                Paragraph(
+                    inline(
+                        Span(
+                            f"{_steps_count(more, 'more ')} in part 5, which the terminal and "
+                            "Markdown print with --full.",
+                            "muted",
+                        )
+                    )
+                )
             )
         body.append(Paragraph(inline(Span(plan.verify, "strong"))))
         residual = _residual(plan, top.score, numbers=False)
