@@ -246,3 +246,19 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
     harms = why.split("suffers more (")[1].split(")")[0]
     first, _, second = harms.partition(" against ")
     assert first != second
+
+
+def test_a_chance_from_the_rules_default_rate_says_so_before_the_figure() -> None:
+    path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
+    text = path.read_text(encoding="utf-8")
+    flat = " ".join(_terminal(path).replace("│", "").split())
+    assert "How likely: no rate is declared, so at the rule's default a " in flat
+    declared = text.replace(
+        "  - id: pricing_service\n",
+        "  - id: pricing_service\n    incidents_per_year: {runaway-automation: 2}\n",
+    )
+    assert declared != text
+    screen = render(
+        review_printable(run(load_text(declared, str(path)))), "terminal", RenderOptions(width=400)
+    )
+    assert "How likely: no rate is declared" not in screen

@@ -413,6 +413,7 @@ def _in_words(s: Scenario) -> Paragraph:
     """How likely and how bad, in words, with every figure that rests on a default marked
     where it is printed; the factors are in part 5."""
     family = FAMILIES[s.family]
+    guessed = any(a.rate for a in s.risk.defaults)
     likely = []
     for part in s.risk.parts:
         if part.trigger == "present":
@@ -426,7 +427,11 @@ def _in_words(s: Scenario) -> Paragraph:
             likely.append(_chance_of(part.likelihood, once))
         else:
             once = f"at least one {family.occurrence} in the next 90 days"
-            likely.append(_chance_of(part.likelihood, once))
+            chance = _chance_of(part.likelihood, once)
+            # A rate the team has not declared comes first in words, not after the figure.
+            likely.append(
+                f"no rate is declared, so at the rule's default {chance}" if guessed else chance
+            )
     reached = s.risk.exposure_reach
     extent = "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
     each = f"for each of {either(s.anchors, 'and')} alike, " if s.alike else ""
