@@ -439,7 +439,9 @@ def _in_words(s: Scenario) -> Paragraph:
         f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
         f"{extent} of the next 90 days' predictions; {s.risk.stake}."
     )
-    return Paragraph(inline(f"{text}{_main_working(s)}{sentence(s.risk.defaults)}"))
+    # A default rate is named by the working and the chance above; the sentence holds the rest.
+    rest = [a for a in s.risk.defaults if not a.rate]
+    return Paragraph(inline(f"{text}{_main_working(s)}{sentence(rest)}"))
 
 
 def _main_working(s: Scenario) -> str:
