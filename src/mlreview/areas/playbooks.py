@@ -594,30 +594,20 @@ def _schedule_race(s: Situation) -> Playbook:
 
 
 def _leakage(s: Situation) -> Playbook:
-    """A feature joined as it is now, not as it was at the prediction: the as-of join (SKEW005),
-    a time split where the split is random, and the gate's figure re-measured without the leak."""
+    """A feature joined as it is now, not as it was at the prediction: the as-of join (SKEW005)
+    and the gate's figure re-measured without the leak. A random split is SKEW010's finding, in
+    its own scenario."""
     models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & set(s.anchors)]
-    moves = [Move("prevent", s.anchors, "", replaces=("SKEW005",))]
-    random = [m.id for m in models if m.training and m.training.split == "random"]
-    if random:
-        moves.append(
-            Move(
-                "prevent",
-                tuple(random),
-                "Split training and validation by time (validate on the weeks after the "
-                "training window), not at random: a random split puts a user's later rows "
-                "beside their earlier ones and rewards the leak",
-            )
-        )
-    moves.append(
+    moves = (
+        Move("prevent", s.anchors, "", replaces=("SKEW005",)),
         Move(
             "prevent",
             tuple(m.id for m in models) or s.anchors,
             "Re-measure the offline metric on the rebuilt, as-of training set and move the "
             "promotion gate's bar to it: a bar set on leaked figures passes any candidate",
-        )
+        ),
     )
-    return Playbook(tuple(moves), keeps_gaps=True)
+    return Playbook(moves, keeps_gaps=True)
 
 
 def _stale_feature(s: Situation) -> Playbook:
