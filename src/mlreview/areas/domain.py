@@ -4,12 +4,13 @@ Nothing here is offered to a system of another kind."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from mlreview.areas.scenario_families import FAMILIES, Family
 from mlreview.document.cells import duration
+from mlreview.system.manifest import FeedbackLoop
 from mlreview.system.system import System
 
 
@@ -173,15 +174,19 @@ SLOW_RUNAWAY = (
 decisions taken before the first is judged (Zillow Offers), whatever the kind of decision."""
 
 
+def slowest_delays(loops: Iterable[FeedbackLoop]) -> tuple[float | None, float | None]:
+    """Seconds until the median and the 95th-percentile label arrive, the slowest loop's of
+    each; None where no loop declares it."""
+    delays = [loop.label.delay for loop in loops if loop.label and loop.label.delay]
+    p50s = [float(d.p50) for d in delays if d.p50 is not None]
+    p95s = [float(d.p95) for d in delays if d.p95 is not None]
+    return max(p50s, default=None), max(p95s, default=None)
+
+
 def _slow_outcome(system: System) -> float | None:
     """The slowest median label delay of the system, when it is slower than a week."""
-    delays = [
-        float(loop.label.delay.p50)
-        for loop in system.manifest.feedback
-        if loop.label and loop.label.delay and loop.label.delay.p50 is not None
-    ]
-    slowest = max(delays, default=0.0)
-    return slowest if slowest > SLOW_OUTCOME_S else None
+    slowest = slowest_delays(system.manifest.feedback)[0]
+    return slowest if slowest is not None and slowest > SLOW_OUTCOME_S else None
 
 
 def domain_of(system: System) -> Domain:

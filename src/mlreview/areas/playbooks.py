@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlreview.areas.common import either
-from mlreview.areas.domain import SLOW_OUTCOME_S, Domain, domain_of
+from mlreview.areas.domain import SLOW_OUTCOME_S, Domain, domain_of, slowest_delays
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
 from mlreview.system.system import System
@@ -84,12 +84,8 @@ class Situation:
         return [f for f in self.system.manifest.feedback if f.model in ids]
 
     def label_delay(self) -> tuple[float | None, float | None]:
-        """Seconds until the median and the 95th-percentile label arrive, slowest loop first."""
-        p50s = [f.label.delay.p50 for f in self.loops() if f.label and f.label.delay]
-        p95s = [f.label.delay.p95 for f in self.loops() if f.label and f.label.delay]
-        worst = [float(d) for d in p50s if d is not None]
-        tail = [float(d) for d in p95s if d is not None]
-        return (max(worst) if worst else None, max(tail) if tail else None)
+        """Seconds until the median and the 95th-percentile label of its models arrive."""
+        return slowest_delays(self.loops())
 
     def inputs(self, limit: int = 2) -> list[str]:
         """The most important features of the models, by declared rank."""
