@@ -891,30 +891,17 @@ class RiskModel:
             if release is None or (freq is None and cfr is None):
                 continue
             months = HORIZON_DAYS / MONTH_DAYS
-            if freq is None:
-                freq_text = f"assumed: set {where}.releases_per_month"
-                self.defaults.append(
-                    Assumed(
-                        f"{RELEASES_ASSUMED:g} release a month",
-                        f"{where}.releases_per_month",
-                        rate=True,
-                    )
-                )
-            else:
-                freq_text = self._tag(release, "releases_per_month")
-            if cfr is None:
-                cfr_text = f"assumed: set {where}.change_failure_rate"
-                self.defaults.append(
-                    Assumed(
-                        f"{share(CHANGE_FAILURE_ASSUMED)} of releases failing",
-                        f"{where}.change_failure_rate",
-                        rate=True,
-                    )
-                )
-            else:
-                cfr_text = self._tag(release, "change_failure_rate")
-            f = RELEASES_ASSUMED if freq is None else freq
-            c = CHANGE_FAILURE_ASSUMED if cfr is None else cfr
+            f, freq_text = self._figure(
+                release, where, "releases_per_month", RELEASES_ASSUMED, "release a month"
+            )
+            c, cfr_text = self._figure(
+                release,
+                where,
+                "change_failure_rate",
+                CHANGE_FAILURE_ASSUMED,
+                "of releases failing",
+                shown=share(CHANGE_FAILURE_ASSUMED),
+            )
             n = f * months * c
             who = "" if e.id == anchor else f"{e.id}: "
             text = (
@@ -928,6 +915,25 @@ class RiskModel:
         if first is None:
             return _Rate()
         return _Rate(settle=(f"{first}.releases_per_month", f"{first}.change_failure_rate"))
+
+    def _figure(
+        self,
+        release: Node,
+        where: str,
+        name: str,
+        default: float,
+        what: str,
+        *,
+        shown: str | None = None,
+    ) -> tuple[float, str]:
+        """A release figure and how it is known: declared (tagged), else the review's default,
+        named as assumed ('{shown} {what}') with the field that would replace it."""
+        value = getattr(release, name)
+        if value is not None:
+            return float(value), self._tag(release, name)
+        shown = f"{default:g}" if shown is None else shown
+        self.defaults.append(Assumed(f"{shown} {what}", f"{where}.{name}", rate=True))
+        return default, f"assumed: set {where}.{name}"
 
     def _change_rate(self, source: Source) -> _Rate:
         per_year = source.changes_per_year
