@@ -522,28 +522,23 @@ def _own(source: object) -> bool:
 
 def _capacity(s: Situation) -> Playbook:
     endpoints = [e for e in s.endpoints() if e.id in s.anchors] or s.endpoints()
-    moves: list[Move] = []
-    for e in endpoints[:1]:
-        slow = e.cold_start
-        reaction = e.autoscaling.reaction if e.autoscaling else None
-        if slow is not None and float(slow) >= 120.0:
-            lag = duration(float(slow)) + (
-                f" cold start after a {duration(float(reaction))} reaction"
-                if reaction
-                else " cold start"
-            )
-            moves.append(
-                Move(
-                    "limit",
-                    (e.id,),
-                    "Scale ahead of a launch rather than behind it: hold the minimum replicas at "
-                    "what the launch needs from an hour before it through its first 72 hours; "
-                    f"with a {lag} the autoscaler cannot follow a step in traffic",
-                )
-            )
     # The admission cap is what stops the launch failing while capacity is bought: it goes
     # first, in the rule's own words and figures.
-    moves.insert(0, Move("limit", s.anchors, "", replaces=("SCALE012",)))
+    moves = [Move("limit", s.anchors, "", replaces=("SCALE012",))]
+    first = endpoints[0] if endpoints else None
+    if first is not None and first.cold_start is not None and float(first.cold_start) >= 120.0:
+        reaction = first.autoscaling.reaction if first.autoscaling else None
+        after = f" after a {duration(float(reaction))} reaction" if reaction else ""
+        moves.append(
+            Move(
+                "limit",
+                (first.id,),
+                "Scale ahead of a launch rather than behind it: hold the minimum replicas at "
+                "what the launch needs from an hour before it through its first 72 hours; with "
+                f"a {duration(float(first.cold_start))} cold start{after} the autoscaler cannot "
+                "follow a step in traffic",
+            )
+        )
     if s.domain.name != "predict":
         return Playbook(tuple(moves), verify=None, keeps_gaps=True)
     moves.append(
