@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from mlreview.areas.common import either
 from mlreview.areas.domain import SLOW_OUTCOME_S, Domain, domain_of, slowest_delays
 from mlreview.document.cells import duration
-from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline
+from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline, Source
 from mlreview.system.system import System
 
 
@@ -410,7 +410,7 @@ def _upstream_change(s: Situation) -> Playbook:
 
 def _stale_source(s: Situation) -> Playbook:
     source = s.system.get(s.anchors[0])
-    normal = getattr(source, "freshness", None)
+    normal = source.freshness if isinstance(source, Source) else None
     fed = list(s.system.features_fed_by(s.anchors[0]))
     budgets = [
         float(f.freshness_budget)
@@ -486,10 +486,11 @@ def _bad_release(s: Situation) -> Playbook | None:
 
 def _silent_default(s: Situation) -> Playbook:
     source = s.system.get(s.anchors[0])
-    kind = getattr(source, "kind", None)
-    owner = getattr(source, "owner", None)
-    fed = list(s.system.features_fed_by(s.anchors[0]))
-    shared = f"; share the page with {owner}" if owner and not _own(source) else ""
+    if not isinstance(source, Source):
+        return Playbook((), keeps_gaps=True)
+    fed = list(s.system.features_fed_by(source.id))
+    theirs = source.owner and source.owned_by_model_team is not True
+    shared = f"; share the page with {source.owner}" if theirs else ""
     share = (
         f", and when the share of {either(fed, 'or', limit=3)} served at the default passes "
         "twice its rate in training"
@@ -500,13 +501,13 @@ def _silent_default(s: Situation) -> Playbook:
         "served predictions must take the missing-value path (the served default share stays "
         "at the training rate) and the next training run must flag or drop the failed examples"
     )
-    if kind in ("online_api", "third_party"):
+    if source.kind in ("online_api", "third_party"):
         seen = (
             "the error and timeout rate of the calls to it as serving sees them, over 1% for "
             "5 minutes"
         )
         fault = f"make a third of the calls to {s.anchor} fail for an hour on canary traffic"
-    elif kind == "stream":
+    elif source.kind == "stream":
         seen = "its consumer lag and on gaps in its events as serving sees them, past 5 minutes"
         fault = f"stop {s.anchor} for ten minutes on canary traffic"
     else:
@@ -514,10 +515,6 @@ def _silent_default(s: Situation) -> Playbook:
     move = Move("detect", s.anchors, f"Page on {seen}{share}{shared}", replaces=("DATA004",))
     verify = f"{fault}: a page must fire within five minutes, {after}"
     return Playbook((move,), verify, keeps_gaps=True)
-
-
-def _own(source: object) -> bool:
-    return getattr(source, "owned_by_model_team", None) is True
 
 
 def _capacity(s: Situation) -> Playbook:
