@@ -184,3 +184,60 @@ def test_selective_labels_explore_by_score_band_and_report_the_unbiased_figure()
     assert "more just past the threshold" in text and "inverse propensity" in text
     # A holdout of all traffic measures lift, not the blocked cases: left to the findings.
     assert not any("FEED010" in s.closes for s in plan.steps)
+
+
+def _population(path: Path) -> tuple[str | None, float | None, str | None]:
+    model = load(path).manifest.models[0]
+    population = model.training.population if model.training else None
+    assert population is not None
+    kept = float(population.share_kept) if population.share_kept is not None else None
+    return population.excluded, kept, population.pooled
+
+
+def test_a_filter_that_drops_served_cases_gets_removed_watched_and_gated_per_bucket() -> None:
+    path = INCIDENTS / "google-plus-stream-copied-pipeline" / "system.yaml"
+    excluded, kept, _ = _population(path)
+    assert excluded
+    plan = _plan(path)
+    text = _text(plan)
+    fixing = [s for s in plan.steps if "SKEW016" in s.closes]
+    assert len(fixing) == 1 and excluded in fixing[0].change
+    assert "cover less than 95% of the served traffic" in text
+    assert "by more than 1% (relative) on any bucket" in text
+    # The rule's own fix bundles the gate and the alert; the playbook's steps carry them apart,
+    # so the bundle is not printed beside them.
+    assert "Remove the filter from the training examples" not in text
+    if kept is not None:
+        assert f"coverage must rise from {kept:.0%} to at least 95%" in plan.verify
+
+
+def test_pooled_contexts_are_split_gated_on_the_served_context_and_admitted_by_list() -> None:
+    path = INCIDENTS / "google-play-apps-home-mixed-pages" / "system.yaml"
+    _, _, pooled = _population(path)
+    assert pooled
+    plan = _plan(path)
+    text = _text(plan)
+    assert [s.closes for s in plan.steps if s.closes] == [("SKEW017",)]
+    assert f"whatever it gains on {pooled}" in text
+    assert "on a list of the contexts it serves" in text
+
+
+def test_users_who_steer_an_automated_output_get_an_output_screen_and_an_off_switch() -> None:
+    path = INCIDENTS / "microsoft-tay-2016" / "system.yaml"
+    system = load(path)
+    decision = system.manifest.system.decision
+    assert decision is not None and decision.automated_action and decision.action
+    plan = _plan(path)
+    screen = [s for s in plan.steps if s.change.startswith("Before ")]
+    assert screen and decision.action in screen[0].change and "echoed text" in screen[0].change
+    switch = [s for s in plan.steps if s.part == "recover"]
+    assert switch and "usable without a deploy" in switch[0].change
+    # The runaway playbook's runbook for supply-side outages is a pricer's; it is not a chatbot's.
+    assert "supply side" not in _text(plan)
+
+
+def test_bad_training_data_holds_the_run_and_gates_each_segment() -> None:
+    plan = _plan(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
+    text = _text(plan)
+    assert "hold the run when more than 5% of its window's rows are quarantined" in text
+    assert "on any segment that carries more than 1% of the traffic" in text

@@ -216,19 +216,24 @@ def _runaway(s: Situation) -> Playbook:
             "count for that hour and weekday"
         )
     moves.append(Move("detect", anchors, f"{detect}: the page must not wait for the outcomes"))
-    fallback = _fallback_words(endpoints)
-    moves.append(
-        Move(
-            "recover",
-            anchors,
-            "Give on-call one switch, usable without a deploy, per segment and for the whole "
-            "system, that stops it acting by itself and "
-            + (f"falls back to {fallback}" if fallback else "routes every decision to a person")
-            + " within one decision cycle; write the runbook for events outside its data (an "
-            "emergency, an outage on the supply side)",
-        )
+    runbook = (
+        "; write the runbook for events outside its data (an emergency, an outage on the "
+        "supply side)"
     )
+    moves.append(_off_switch(anchors, endpoints, runbook))
     return Playbook(tuple(moves), _runaway_proof(s, who, window, loop=loop, slow=slow))
+
+
+def _off_switch(anchors: tuple[str, ...], endpoints: list[Endpoint], then: str = "") -> Move:
+    fallback = _fallback_words(endpoints)
+    return Move(
+        "recover",
+        anchors,
+        "Give on-call one switch, usable without a deploy, per segment and for the whole "
+        "system, that stops it acting by itself and "
+        + (f"falls back to {fallback}" if fallback else "routes every decision to a person")
+        + f" within one decision cycle{then}",
+    )
 
 
 def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: bool) -> str:
@@ -312,27 +317,40 @@ def _poisoning(s: Situation) -> Playbook:
     unrelated accounts send it, and learning stops itself when the model starts to say what it
     should not."""
     loops = [f.id for f in s.loops()] or list(s.anchors)
-    return Playbook(
-        (
-            Move(
-                "prevent",
-                tuple(loops),
-                "Learn from a user's input only once at least 20 unrelated, established accounts "
-                "have sent something like it; drop near-duplicates and echo requests (inputs that "
-                "ask it to repeat a text), and cap any one account's share of a training batch "
-                "at 0.1%",
-                replaces=("FEED012", "DATA003"),
-            ),
+    moves = [
+        Move(
+            "prevent",
+            tuple(loops),
+            "Learn from a user's input only once at least 20 unrelated, established accounts "
+            "have sent something like it; drop near-duplicates and echo requests (inputs that "
+            "ask it to repeat a text), and cap any one account's share of a training batch "
+            "at 0.1%",
+            replaces=("FEED012", "DATA003"),
+        ),
+        Move(
+            "limit",
+            s.anchors,
+            "Score a fixed probe set every hour and pause learning by itself when the share "
+            "of flagged answers passes 0.5%; keep an hourly snapshot of the model to roll "
+            "back to",
+        ),
+    ]
+    decision = s.system.manifest.system.decision
+    acting = [e for e in s.endpoints() if decision and decision.automated_action]
+    if acting:
+        names = tuple(e.id for e in acting)
+        moves.append(
             Move(
                 "limit",
-                s.anchors,
-                "Score a fixed probe set every hour and pause learning by itself when the share "
-                "of flagged answers passes 0.5%; keep an hourly snapshot of the model to roll "
-                "back to",
-            ),
-        ),
-        keeps_gaps=True,
-    )
+                names,
+                f"Before {either(list(names), 'and')} acts ({_action(s)}), screen each output, "
+                "echoed text included (a request to repeat something is a path from a user to "
+                "the output that skips training); hold back what the screen flags, and stop it "
+                "acting by itself when more than 0.5% of an hour's outputs are held",
+            )
+        )
+        moves.append(_off_switch(names, acting))
+    return Playbook(tuple(moves), keeps_gaps=True)
 
 
 def _bad_training_data(s: Situation) -> Playbook:
@@ -347,7 +365,8 @@ def _bad_training_data(s: Situation) -> Playbook:
             f"Before training reads them, check each partition of {named} against its last 28 "
             "days (row count within 50% of the same weekday's median, each feature's PSI under "
             "0.25, no value outside the range seen so far) and quarantine a failing partition "
-            "and page its owner, so one source's bad day cannot reach the model",
+            "and page its owner, so one source's bad day cannot reach the model; hold the run "
+            "when more than 5% of its window's rows are quarantined",
             replaces=("DATA003",),
         )
     ]
@@ -356,8 +375,10 @@ def _bad_training_data(s: Situation) -> Playbook:
             "prevent",
             s.anchors,
             "Gate each candidate on a fixed evaluation set the training inputs cannot "
-            "change (a frozen month of matured outcomes) against the serving model, and "
-            "block promotion when it is worse by more than the gate's margin",
+            "change (a frozen month of matured outcomes) against the serving model, per "
+            "segment as well as overall, and block promotion when it is worse by more than 2% "
+            "(relative) on any segment that carries more than 1% of the traffic: a bad input "
+            "that reaches one segment moves the overall figure too little to fail it",
         )
     )
     first = sources[0] if sources else "one input"
@@ -645,6 +666,84 @@ def _selective_labels(s: Situation) -> Playbook:
     return Playbook(tuple(moves))
 
 
+def _offline_gap(s: Situation) -> Playbook | None:
+    """Training examples that are not the served population: a filter copied from another
+    system drops served cases (SKEW016), or another context's examples are pooled in with
+    nothing to tell them apart (SKEW017). The fix changes the examples; the gate and a coverage
+    check keep the gap from coming back, because the offline figure alone cannot show it."""
+    model = s.anchor
+    if "SKEW016" in s.rules:
+        population = next(
+            (m.training.population for m in s.models() if m.training and m.training.population),
+            None,
+        )
+        excluded = population.excluded if population and population.excluded else None
+        kept = population.share_kept if population else None
+        cases = excluded or "the cases the filter drops"
+        moves = (
+            Move(
+                "prevent",
+                s.anchors,
+                f"Stop keeping {cases} out of {model}'s training examples (or add them back "
+                "from logged serving traffic), so it learns every case it serves",
+                replaces=("SKEW016",),
+            ),
+            Move(
+                "detect",
+                s.anchors,
+                f"Compare the mix of {model}'s training examples with its logged serving "
+                "traffic each day, bucketed by what the filter tested: alert when the examples "
+                "cover less than 95% of the served traffic or a bucket's share differs by more "
+                "than 5 points",
+            ),
+            Move(
+                "prevent",
+                s.anchors,
+                f"Gate each candidate per bucket on logged serving traffic, {cases} included: "
+                "fail it when it is worse than the serving model by more than 1% (relative) on "
+                "any bucket that carries at least 5% of the served traffic",
+            ),
+        )
+        was = f"from {kept:.0%} " if kept is not None else ""
+        verify = (
+            f"retrain on a week of examples with the filter removed and run both checks: the "
+            f"coverage must rise {was}to at least 95% of served traffic, and the per-bucket gate "
+            f"must fail a candidate trained with the filter still on, on {cases}"
+        )
+        return Playbook(moves, verify)
+    if "SKEW017" in s.rules:
+        population = next(
+            (m.training.population for m in s.models() if m.training and m.training.population),
+            None,
+        )
+        pooled = population.pooled if population and population.pooled else "the other context"
+        moves = (
+            Move(
+                "prevent",
+                s.anchors,
+                f"Train {model} on the served context's examples only, or add the context as a "
+                "feature (crossed with the strongest ones) and serve it",
+                replaces=("SKEW017",),
+            ),
+            Move(
+                "prevent",
+                s.anchors,
+                f"Gate each candidate on the served context's held-out examples alone, not the "
+                f"pooled set: fail it when it is worse there than the serving model by more "
+                f"than 1% (relative), whatever it gains on {pooled}",
+            ),
+            Move(
+                "prevent",
+                s.anchors,
+                f"Admit an example to {model}'s training only when its context (page, surface) "
+                "is on a list of the contexts it serves, so a log from a new surface cannot join "
+                "the examples unnoticed",
+            ),
+        )
+        return Playbook(moves)
+    return None
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,
@@ -659,6 +758,7 @@ PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
     "stale-feature": _stale_feature,
     "selective-labels": _selective_labels,
     "bad-release": _bad_release,
+    "offline-online-gap": _offline_gap,
 }
 
 
