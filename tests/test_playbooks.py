@@ -241,3 +241,16 @@ def test_bad_training_data_holds_the_run_and_gates_each_segment() -> None:
     text = _text(plan)
     assert "hold the run when more than 5% of its window's rows are quarantined" in text
     assert "on any segment that carries more than 1% of the traffic" in text
+
+
+def test_an_upstream_change_is_also_caught_by_matured_error_where_no_label_alert_pages() -> None:
+    path = INCIDENTS / "google-flu-trends" / "system.yaml"
+    system = load(path)
+    monitoring = system.manifest.monitoring
+    quality = monitoring.quality if monitoring else None
+    assert quality is None or quality.label_based not in (True, "alert")
+    loop = system.manifest.feedback[0]
+    assert loop.label and loop.label.delay and loop.label.delay.p50
+    text = _text(_plan(path))
+    assert f"against each outcome from {loop.id} as it matures" in text
+    assert f"({duration(float(loop.label.delay.p50))} median)" in text

@@ -416,17 +416,48 @@ def _bad_artefact(s: Situation) -> Playbook:
 def _upstream_change(s: Situation) -> Playbook:
     fed = s.system.features_fed_by(s.anchors[0])
     named = either(list(fed), "and", limit=3) if fed else f"each feature built from {s.anchor}"
-    return Playbook(
-        (
-            Move(
-                "detect",
-                s.anchors,
-                f"Compare {named} each day with the training window: a PSI above 0.2, or a mean "
-                "more than three weekly standard deviations away, pages the model's owner and "
-                "holds the next training run until someone has looked",
-            ),
+    moves = [
+        Move(
+            "detect",
+            s.anchors,
+            f"Compare {named} each day with the training window: a PSI above 0.2, or a mean "
+            "more than three weekly standard deviations away, pages the model's owner and "
+            "holds the next training run until someone has looked",
         )
-    )
+    ]
+    fed_ids = set(fed)
+    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & fed_ids]
+    moves += _matured_error_page(s, models)
+    return Playbook(tuple(moves))
+
+
+def _matured_error_page(s: Situation, models: list[Model]) -> list[Move]:
+    """A change of meaning that keeps each input's distribution ordinary still shows in the
+    error once outcomes mature; where no label-based quality alert pages, the plan adds one."""
+    quality = s.system.manifest.monitoring.quality if s.system.manifest.monitoring else None
+    if quality is not None and quality.label_based in (True, "alert"):
+        return []
+    ids = {m.id for m in models}
+    loops = [
+        f
+        for f in s.system.manifest.feedback
+        if f.model in ids and f.label and f.label.delay and f.label.delay.p50
+    ]
+    if not loops:
+        return []
+    loop = loops[0]
+    assert loop.label and loop.label.delay and loop.label.delay.p50
+    who = either([m.id for m in models], "and")
+    return [
+        Move(
+            "detect",
+            tuple(m.id for m in models),
+            f"Score {who} against each outcome from {loop.id} as it matures "
+            f"({duration(float(loop.label.delay.p50))} median) and page when its error over the "
+            "last 28 days of matured outcomes passes its validation error by 10% (relative): a "
+            "change of meaning upstream shows there even when every input looks ordinary",
+        )
+    ]
 
 
 def _stale_source(s: Situation) -> Playbook:
