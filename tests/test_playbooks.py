@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlreview.areas.playbooks import DAY, _page_window
+from mlreview.areas.playbooks import DAY, Situation, _page_window, playbook
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan
 from mlreview.system.loader import load
@@ -254,3 +254,16 @@ def test_an_upstream_change_is_also_caught_by_matured_error_where_no_label_alert
     text = _text(_plan(path))
     assert f"against each outcome from {loop.id} as it matures" in text
     assert f"({duration(float(loop.label.delay.p50))} median)" in text
+
+
+def test_drift_in_a_threshold_decision_with_fast_outcomes_re_sets_the_threshold_meanwhile() -> None:
+    fast = _text(_plan(INCIDENTS / "instacart-availability-2020" / "system.yaml"))
+    assert "re-set the decision threshold each day on the outcomes matured since the page" in fast
+    # Credit-scoring's outcomes take months: no matured week exists to set a threshold on.
+    system = load(ROOT / "examples" / "credit-scoring" / "system.yaml")
+    model = system.manifest.models[0].id
+    book = playbook(
+        Situation(system, "unadapted-drift", (model,), (model,), frozenset({"FEED014"}))
+    )
+    assert book is not None and book.moves
+    assert not any("re-set the decision threshold" in m.change for m in book.moves)

@@ -293,6 +293,19 @@ def _drift(s: Situation) -> Playbook:
             + ", so a retrain after a shift learns the new world rather than the average of both",
         ),
     ]
+    fast = p95 is not None and p95 <= 7 * DAY
+    if fast and s.domain.name in ("block/approve", "approve/decline"):
+        moves.insert(
+            1,
+            Move(
+                "limit",
+                s.anchors,
+                "From the page until a retrained model passes its gate, re-set the decision "
+                "threshold each day on the outcomes matured since the page (7 days at most) so "
+                "that precision holds at its validated level: a shift moves the scores under a "
+                "fixed threshold days before a retrain can ship",
+            ),
+        )
     verify = (
         "replay last quarter with an abrupt step on one day (the target's level halved for the "
         "most-predicted tenth of entities, a shock, not a drift): the alert must fire within "
