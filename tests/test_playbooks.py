@@ -267,3 +267,16 @@ def test_drift_in_a_threshold_decision_with_fast_outcomes_re_sets_the_threshold_
     )
     assert book is not None and book.moves
     assert not any("re-set the decision threshold" in m.change for m in book.moves)
+
+
+def test_exploring_a_blocking_model_counts_only_the_would_be_blocks_and_is_proven_offline() -> None:
+    path = INCIDENTS / "stripe-fraud-selective-labels" / "system.yaml"
+    plan = _plan(path)
+    first = plan.steps[0]
+    assert first.closes == ("FEED001",)
+    assert "only the would-be blocks among them go through" in first.text
+    assert "at most about" in first.text
+    # The proof must see the blocked region: a censoring replay on labelled history, not an
+    # estimate from the labelled traffic the model already let through.
+    assert "hide the outcomes of the cases a stricter model would have stopped" in plan.verify
+    assert "rest of the labelled traffic" not in plan.verify

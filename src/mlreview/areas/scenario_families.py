@@ -220,9 +220,11 @@ FAMILIES: dict[str, Family] = {
         "present",
         "blind",
         "endpoint",
-        "after two weeks of exploration, measure precision on the random share: the "
-        "inverse-propensity-weighted estimate from the rest of the labelled traffic must fall "
-        "inside its 95% confidence interval, or the weights are wrong",
+        "before any case is let through, take a month of labelled history, hide the outcomes "
+        "of the cases a stricter model would have stopped, apply the exploration share to "
+        "them and recompute recall with inverse-propensity weights from what is left: it must "
+        "fall within the 95% interval of the recall on the full month, or the weights are "
+        "wrong",
         0.2,
     ),
     "biased-feedback": Family(

@@ -48,7 +48,14 @@ def _exploration_cost(ctx: Context[FeedbackAssessment], model_id: str, share: fl
         ),
         None,
     )
-    if base:
+    if base and domain_of(ctx.system).name in ("block/approve", "approve/decline"):
+        # Only the would-be blocks among the random share are let through, and the positives
+        # among them cannot outnumber the positives in the whole share.
+        text += (
+            f"; only the would-be blocks among them go through, so at the {base:g} base rate "
+            f"at most about {per_day * base:,.0f} more positives a day get past it"
+        )
+    elif base:
         text += f"; at the {base:g} base rate about {per_day * base:,.0f} of them are positives"
     return text
 
