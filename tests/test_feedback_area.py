@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlreview.api import loads, review
-from mlreview.areas.domain import family_for
+from mlreview.areas.domain import domain_of, family_for
 from mlreview.areas.registry import FEEDBACK
 from mlreview.engine.runner import run
 from mlreview.report.formats import RenderOptions, render
@@ -111,3 +111,15 @@ def test_the_first_decision_word_names_the_domain_and_the_share_is_said_once() -
         for f in run(load(example)).findings:
             if f.fix.startswith("For "):
                 assert "random share" not in f.fix and "small share" not in f.fix, f.fix
+
+
+def test_a_forecast_that_orders_nothing_is_not_offered_stock_or_sales_wording() -> None:
+    """Flu Trends publishes an estimate: it has no stock to censor its labels and no sales."""
+    path = ROOT / "benchmarks" / "incidents" / "google-flu-trends" / "system.yaml"
+    system = load(path)
+    decision = system.manifest.system.decision
+    assert decision is not None and decision.type == "forecast" and not decision.action
+    assert domain_of(system).name != "forecast and replenish"
+    out = render(review_printable(reviewed(path)), "terminal", RenderOptions(width=400, full=True))
+    for word in ("next-day sales", "stock-out", "replenish"):
+        assert word not in out, word

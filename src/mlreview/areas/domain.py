@@ -205,8 +205,6 @@ def domain_of(system: System) -> Domain:
     kind = decision.type if decision else None
     if kind == "ranking":
         return DOMAINS["rank"]
-    if kind == "forecast":
-        return DOMAINS["replenish"]
     if kind == "filtering":
         return DOMAINS["moderate"]
     return DOMAINS["predict"]

@@ -29,10 +29,18 @@ BASELINES = {
 PROXIES = {
     "classification": "manual-review outcomes and customer disputes within days",
     "ranking": "in-session clicks and dwell time",
-    "forecast": "error on items with next-day sales",
+    "forecast": "error on the next period's outcomes, the first to mature",
     "regression": "error on the fastest-maturing outcomes",
     "filtering": "appeal and override rates",
 }
+
+
+def _proxy(system: System, kind: str | None) -> str:
+    """A fast proxy for quality: for a forecast that orders stock, the items that sold the next
+    day; otherwise the decision type's."""
+    if domain_of(system).name == "forecast and replenish":
+        return "error on items with next-day sales"
+    return PROXIES.get(kind or "", "a fast proxy")
 
 
 @dataclass
@@ -258,9 +266,7 @@ def design(system: System, loop: FeedbackLoop | None, model: Model) -> LoopDesig
         watch.append(f"rate of '{decision.action}' against its 28-day range")
     proxy_declared = mon and mon.quality and watched(mon.quality.proxy)
     watch.append(
-        "the declared proxy metric"
-        if proxy_declared
-        else f"proxy: {PROXIES.get(kind, 'a fast proxy')}"
+        "the declared proxy metric" if proxy_declared else f"proxy: {_proxy(system, kind)}"
     )
     shapes = bool(loop and loop.model_shapes_own_data)
     selective = bool(loop and loop.label and loop.label.observed_only_when)
