@@ -226,13 +226,3 @@ def test_a_change_only_at_low_severity_is_not_worth_a_question() -> None:
     assert base.matters(medium)
     assert base.matters(Outcome("another", base.severities, base.verdict))
     assert base.matters(Outcome("risk", base.severities, (("api", "misses"),)))
-
-
-def test_the_growth_question_says_the_review_assumes_ten_times() -> None:
-    """The review sizes serving for 10x when no growth is declared; a question must say so, not
-    name whichever what-if answer happened to leave the findings as they are (it said 20)."""
-    path = ROOT / "benchmarks" / "incidents" / "amazon-repricing-fly-book-2011" / "system.yaml"
-    traffic = load(path).manifest.system.traffic
-    assert traffic is not None and traffic.growth_multiplier is None
-    asked = [q for q in reviewed(path).questions if "growth_multiplier" in q.field]
-    assert asked and all(q.assumed == "10" for q in asked)
