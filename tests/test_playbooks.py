@@ -280,9 +280,3 @@ def test_exploring_a_blocking_model_counts_only_the_would_be_blocks_and_is_prove
     # estimate from the labelled traffic the model already let through.
     assert "hide the outcomes of the cases a stricter model would have stopped" in plan.verify
     assert "rest of the labelled traffic" not in plan.verify
-
-
-def test_an_input_scored_weekly_is_checked_before_each_weekly_run_not_each_day() -> None:
-    text = _text(_plan(INCIDENTS / "google-flu-trends" / "system.yaml"))
-    assert "before each weekly run with the training window" in text
-    assert "each day with the training window" not in text

@@ -429,34 +429,19 @@ def _bad_artefact(s: Situation) -> Playbook:
 def _upstream_change(s: Situation) -> Playbook:
     fed = s.system.features_fed_by(s.anchors[0])
     named = either(list(fed), "and", limit=3) if fed else f"each feature built from {s.anchor}"
-    fed_ids = set(fed)
-    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & fed_ids]
-    when = _scoring_cadence(s.system, models) or "each day"
     moves = [
         Move(
             "detect",
             s.anchors,
-            f"Compare {named} {when} with the training window: a PSI above 0.2, or a mean "
+            f"Compare {named} each day with the training window: a PSI above 0.2, or a mean "
             "more than three weekly standard deviations away, pages the model's owner and "
             "holds the next training run until someone has looked",
         )
     ]
+    fed_ids = set(fed)
+    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & fed_ids]
     moves += _matured_error_page(s, models)
     return Playbook(tuple(moves))
-
-
-def _scoring_cadence(system: System, models: list[Model]) -> str | None:
-    """'before each weekly run' when every endpoint of the models scores in scheduled batches
-    slower than daily: a daily check of a weekly input finds the same week six times."""
-    endpoints = [e for m in models for e in system.endpoints_of(m)]
-    schedules = [e.batch.schedule if e.batch else None for e in endpoints]
-    if not endpoints or any(
-        e.mode != "batch" or sc is None or sc.period <= DAY
-        for e, sc in zip(endpoints, schedules, strict=True)
-    ):
-        return None
-    fastest = min((sc for sc in schedules if sc is not None), key=lambda sc: sc.period)
-    return f"before each {fastest.phrase} run"
 
 
 def _matured_error_page(s: Situation, models: list[Model]) -> list[Move]:
