@@ -326,16 +326,3 @@ def test_a_headline_states_its_mechanism_only_when_its_finding_is_declared() -> 
             "A release can change what feed_ranker scores, and no check compares it with training",
         )
     ]
-
-
-def test_a_filter_that_drops_served_cases_reaches_only_the_dropped_share() -> None:
-    path = ROOT / "benchmarks" / "incidents" / "google-plus-stream-copied-pipeline" / "system.yaml"
-    system = load(path)
-    model = next(m for m in system.manifest.models if m.training and m.training.population)
-    assert model.training and model.training.population
-    kept = model.training.population.share_kept
-    assert kept is not None
-    review = run(system)
-    top = next(s for s in review.scenarios if any(f.rule == "SKEW016" for f in s.findings))
-    reach = top.risk.parts[0].reach
-    assert reach == pytest.approx(1.0 - float(kept))

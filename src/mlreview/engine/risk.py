@@ -9,7 +9,7 @@ T  share of the horizon the harm is expected to last: a defect acting now lasts 
    binding constraint is lifted.
 R  share of predictions reached: all of an endpoint's, those the affected features weigh on (by
    importance rank), those over the SLO at the growth target, those whose outcome is never seen,
-   the served cases a filter keeps out of training, or the share the data shows affected.
+   or the share the data shows affected.
 E  harm to one reached prediction: wrong with no error 1.0, no answer 0.6 (0.2 when a fallback
    answers), stale 0.4, unmeasured 0.5, judged on overstated offline figures 0.3.
 I  the system's stake: criticality (low 0.25, medium 0.5, high 0.75, critical 1) x automation
@@ -425,29 +425,8 @@ class RiskModel:
             return self._capacity_reach(anchor, working)
         if family.reach == "unlabelled":
             return self._unlabelled(anchor, findings, working, assumed)
-        dropped = self._dropped_share(findings)
-        if dropped is not None:
-            working.append(
-                f"R = 1 - {1.0 - dropped:g} = {dropped:.2f}: served cases the training examples "
-                "never hold"
-            )
-            return dropped
         working.append("R = 1: every prediction on the path")
         return 1.0
-
-    def _dropped_share(self, findings: list[Finding]) -> float | None:
-        """The share of served cases a filter keeps out of training (SKEW016), where the manifest
-        declares what the examples keep: the model extrapolates on those alone."""
-        for f in findings:
-            if f.rule != "SKEW016":
-                continue
-            for ident in f.components:
-                model = self.system.get(ident)
-                training = model.training if isinstance(model, Model) else None
-                population = training.population if training else None
-                if population is not None and population.share_kept is not None:
-                    return 1.0 - float(population.share_kept)
-        return None
 
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
