@@ -8,7 +8,7 @@ from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
-from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint
@@ -654,13 +654,23 @@ def slo_missed_today(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         slo = p.get(e, "slo.p99_ms")
         seen = f"p99 {number(now.p99_ms)} ms" if now.p99_ms is not None else "an unbounded queue"
         assert row.peak_qps is not None
-        yield p.hit(
-            [e.id],
-            f"At today's {number(row.peak_qps)} QPS, {e.id} runs {now.replicas} replicas at "
-            f"{share(now.utilization)} utilisation: {seen} against a {number(slo)} ms SLO.",
-            e.slo,
-            "p99_ms",
-        )
+        at = f"{seen} against a {number(slo)} ms SLO"
+        # Today's p99 worked out from a service time or concurrency the manifest does not give
+        # is the queueing model's estimate, not a measurement: say what it rests on.
+        basis = [a.what for a in row.assumed if a.field != GROWTH_FIELD]
+        if basis:
+            message = (
+                f"At today's {number(row.peak_qps)} QPS the queueing model, on assumed figures "
+                f"({'; '.join(basis)}), puts {e.id} at {now.replicas} replicas and "
+                f"{share(now.utilization)} utilisation, {at}: measure p99 at today's peak to "
+                "confirm it."
+            )
+        else:
+            message = (
+                f"At today's {number(row.peak_qps)} QPS, {e.id} runs {now.replicas} replicas at "
+                f"{share(now.utilization)} utilisation: {at}."
+            )
+        yield p.hit([e.id], message, e.slo, "p99_ms")
 
 
 @RULES.rule(
