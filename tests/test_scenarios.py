@@ -326,3 +326,32 @@ def test_a_headline_states_its_mechanism_only_when_its_finding_is_declared() -> 
             "A release can change what feed_ranker scores, and no check compares it with training",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("signal", "said"),
+    [
+        ("alert", "(noticed when labels move the quality metric ("),
+        ("dashboard", "and someone reads its dashboard ("),
+        ("manual", "and a manual check sees it ("),
+    ],
+)
+def test_the_cadence_of_an_unpaged_quality_check_is_said_to_be_assumed(
+    signal: str, said: str
+) -> None:
+    # Flu Trends compares its estimates with the CDC's "when we review the model, not on a
+    # schedule": the working must not read as if a label check ran on one, so the cadence the
+    # model takes for a dashboard or a manual check is named with the figure.
+    patch = {
+        "endpoints": [{"id": "api", "release": {"serving_compat_test": False}}],
+        "monitoring": {"quality": {"label_based": signal}, "system": {"errors": "alert"}},
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    release = next(s for s in review.scenarios if s.family == "bad-release")
+    (line,) = [ln for ln in release.risk.working if "noticed when labels move" in ln]
+    assert said in line
+    cadence = {"dashboard": "taken as read weekly", "manual": "taken as monthly"}
+    if signal in cadence:
+        assert cadence[signal] in line
+    else:
+        assert "taken as" not in line  # an alert pages someone: no cadence is assumed

@@ -76,6 +76,11 @@ until someone knows."""
 LOOKS = {"dashboard": 168.0, "manual": 720.0}
 """After labels arrive, hours until a quality drop is seen: a dashboard someone looks at weekly,
 a manual check monthly, an alert within a day."""
+LOOKERS = {
+    "dashboard": (" and someone reads its dashboard", "the dashboard taken as read weekly"),
+    "manual": (" and a manual check sees it", "the check taken as monthly"),
+}
+"""How a quality drop is seen on a signal nobody is paged by, said with the cadence assumed."""
 LOUD_UNWATCHED_HOURS = 1.0
 """A failure that fails requests is reported by its callers within about an hour."""
 
@@ -501,7 +506,11 @@ class RiskModel:
                     f"{built}, so wrong data there is wrong in the labels too"
                 )
             hours = delay + LOOKS.get(str(label_watch), 24.0)
-            return hours, f"noticed when labels move the quality metric ({_hours(hours)})"
+            # A dashboard or a manual check is looked at when someone chooses to: the cadence
+            # is the model's, and the working says so rather than implying a scheduled check.
+            who, cadence = LOOKERS.get(str(label_watch), ("", ""))
+            when = ", ".join(filter(None, (_hours(hours), cadence)))
+            return hours, f"noticed when labels move the quality metric{who} ({when})"
         return HORIZON_HOURS, "no monitor would notice it"
 
     def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
