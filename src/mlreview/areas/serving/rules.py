@@ -451,13 +451,25 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         shadow = p.get(e, "release.shadow", assume=False)
         rollback = p.get(e, "release.auto_rollback", assume=False)
         gaps = []
+        batch = e.mode == "batch"
         if not (canary or shadow):
-            gaps.append("no canary or shadow")
+            # A batch run has no traffic to split: its canary is a run of the new version
+            # beside the current one, compared before its scores are published.
+            gaps.append(
+                "no shadow run beside the current version" if batch else "no canary or shadow"
+            )
         if not rollback:
             gaps.append("no automatic rollback")
         if gaps:
             fix = None  # the rule's own, for neither
-            if canary or shadow:
+            if batch and not (canary or shadow):
+                fix = (
+                    "Score each new version beside the current one on the same run and compare "
+                    "the two outputs before publishing (the score distribution and the largest "
+                    "changes per entity); publish the current version's output when they differ "
+                    "past a tolerance, and keep the last good output to restore."
+                )
+            elif canary or shadow:
                 fix = (
                     f"Its {'canary' if canary else 'shadow'} already runs: give it guardrails on "
                     "errors, p99 and the prediction distribution that roll the version back "
@@ -469,9 +481,15 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                     "slice before all traffic, with guardrails on errors, p99 and the prediction "
                     "distribution."
                 )
+            what = (
+                f"Batch endpoint {e.id} publishes the scores of each new version of {e.model} "
+                "at once,"
+                if batch
+                else f"Endpoint {e.id} releases {e.model}"
+            )
             yield p.hit(
                 [e.id],
-                f"Endpoint {e.id} releases {e.model} with {' and '.join(gaps)}.",
+                f"{what} with {' and '.join(gaps)}.",
                 e.release or e,
                 fix=fix,
                 enact={
