@@ -341,7 +341,12 @@ def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             continue
         p = ctx.probe()
         failure = p.get(pipe, "alerts.on_failure", assume=False)
-        late = p.get(pipe, "alerts.on_sla_miss", assume=False)
+        # A stream job has no run to finish late: falling behind its input is how it misses
+        # its deadline, and a consumer-lag alert (DATA016's) is the alert on it.
+        stream = pipe.schedule is not None and pipe.schedule.continuous
+        lag = stream and pipe.alerts is not None and pipe.alerts.consumer_lag
+        late = p.get(pipe, "alerts.consumer_lag") if lag else None
+        late = late or p.get(pipe, "alerts.on_sla_miss", assume=False)
         missing = [n for n, v in (("failure", failure), ("missed deadline", late)) if not v]
         if not missing:
             continue
