@@ -15,7 +15,7 @@ from mlreview.draft.from_text import drafted
 from mlreview.engine.result import Review
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
-from mlreview.engine.scenarios import Scenario, near_tie, why_first
+from mlreview.engine.scenarios import Scenario, near_tie, why_first, why_first_words
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load, load_text
@@ -355,3 +355,19 @@ def test_the_cadence_of_an_unpaged_quality_check_is_said_to_be_assumed(
         assert cadence[signal] in line
     else:
         assert "taken as" not in line  # an alert pages someone: no cadence is assumed
+
+
+def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
+    # Instacart states that labels come only for items ordered and looked for; its
+    # selective-labels runner-up rests on one assumed value, no exploration, and the first
+    # screen names it rather than saying the risk stands "only on assumed facts".
+    path = ROOT / "benchmarks" / "incidents" / "instacart-availability-2020" / "system.yaml"
+    done = run(load(path))
+    top, runner = done.scenarios[0], done.scenarios[1]
+    assert runner.score > top.score and runner.evidence == "assumed"
+    said = why_first_words(top, runner)
+    assert "only on assumed facts" not in said
+    assert (
+        "it rests on an assumed value (feedback[found_not_found].exploration.enabled); this one "
+        "stands on what the manifest states, so it comes first until that is confirmed." in said
+    )
