@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlreview.areas.playbooks import DAY, _page_window
+from mlreview.areas.playbooks import DAY, _comparison_cadence, _page_window
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan
 from mlreview.system.loader import load
@@ -184,3 +184,14 @@ def test_selective_labels_explore_by_score_band_and_report_the_unbiased_figure()
     assert "more just past the threshold" in text and "inverse propensity" in text
     # A holdout of all traffic measures lift, not the blocked cases: left to the findings.
     assert not any("FEED010" in s.closes for s in plan.steps)
+
+
+def test_a_weekly_series_is_compared_on_each_run_not_each_day() -> None:
+    # Flu Trends' query share is counted once a week: a daily PSI has nothing new to compare.
+    plan = _plan(INCIDENTS / "google-flu-trends" / "system.yaml")
+    text = _text(plan)
+    assert "Compare flu_query_share on each run of weekly_query_share (weekly)" in text
+    assert "each day" not in text
+    # A source an hourly job reads keeps the daily comparison.
+    unity = load(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
+    assert _comparison_cadence(unity, "advertiser_event_feeds") == "each day"
