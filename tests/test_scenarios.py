@@ -371,3 +371,15 @@ def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
         "it rests on an assumed value (feedback[found_not_found].exploration.enabled); this one "
         "stands on what the manifest states, so it comes first until that is confirmed." in said
     )
+
+
+def test_a_training_filter_reaches_the_served_cases_it_keeps_out() -> None:
+    # Google Plus's copied pipeline keeps 55% of Stream impressions: the ranker extrapolates on
+    # the other 45%, not on every prediction; with no share declared, every prediction counts.
+    path = ROOT / "benchmarks" / "incidents" / "google-plus-stream-copied-pipeline" / "system.yaml"
+    top = run(load(path)).scenarios[0]
+    assert "SKEW016" in top.rules
+    assert any("R = 1 - 0.55 = 0.45: the served cases" in ln for ln in top.risk.working)
+    text = "\n".join(ln for ln in path.read_text().splitlines() if "share_kept" not in ln)
+    unknown = next(s for s in run(load_text(text, "s.yaml")).scenarios if "SKEW016" in s.rules)
+    assert any("R = 1: every prediction on the path" in ln for ln in unknown.risk.working)

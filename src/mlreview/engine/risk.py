@@ -430,8 +430,30 @@ class RiskModel:
             return self._capacity_reach(anchor, working)
         if family.reach == "unlabelled":
             return self._unlabelled(anchor, findings, working, assumed)
+        excluded = self._excluded_share(findings)
+        if excluded is not None:
+            working.append(
+                f"R = 1 - {1 - excluded:g} = {excluded:.2f}: the served cases its training "
+                "filter keeps out, on which it extrapolates"
+            )
+            return excluded
         working.append("R = 1: every prediction on the path")
         return 1.0
+
+    def _excluded_share(self, findings: list[Finding]) -> float | None:
+        """A training filter that keeps some served cases out (SKEW016) harms those cases, not
+        every prediction: the share it keeps out, when the manifest gives the share it keeps."""
+        for f in findings:
+            if f.rule != "SKEW016":
+                continue
+            for ident in f.components:
+                model = self.system.get(ident)
+                if not isinstance(model, Model) or model.training is None:
+                    continue
+                population = model.training.population
+                if population is not None and population.share_kept is not None:
+                    return 1.0 - population.share_kept
+        return None
 
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
