@@ -383,3 +383,17 @@ def test_a_training_filter_reaches_the_served_cases_it_keeps_out() -> None:
     text = "\n".join(ln for ln in path.read_text().splitlines() if "share_kept" not in ln)
     unknown = next(s for s in run(load_text(text, "s.yaml")).scenarios if "SKEW016" in s.rules)
     assert any("R = 1: every prediction on the path" in ln for ln in unknown.risk.working)
+
+
+def test_outputs_watched_by_hand_are_named_as_not_counted() -> None:
+    # Tay's team reads replies as they go out (quality.proxy: manual): the working must not say
+    # no monitor would notice, but that this one is left out of the figure.
+    path = ROOT / "benchmarks" / "incidents" / "microsoft-tay-2016" / "system.yaml"
+    top = run(load(path)).scenarios[0]
+    said = " ".join(top.risk.working)
+    assert "no alert would notice it; monitoring.quality.proxy = manual is not counted" in said
+    assert "no monitor would notice it" not in said
+    text = path.read_text().replace("proxy: manual}", "proxy: false}")
+    unwatched = next(s for s in run(load_text(text, "s.yaml")).scenarios if s.key == top.key)
+    assert "no monitor would notice it" in " ".join(unwatched.risk.working)
+    assert unwatched.score == top.score  # the figure is the same: only the words differ

@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from mlreview.areas.assumed import Assumed, component_field
+from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.record import Record
@@ -533,7 +534,30 @@ class RiskModel:
             who, cadence = LOOKERS.get(str(label_watch), ("", ""))
             when = ", ".join(filter(None, (_hours(hours), cadence)))
             return hours, f"noticed when labels move the quality metric{who} ({when})"
+        watched = self._unpaged_output_watches()
+        if watched:
+            # People who look at the outputs by hand or on a dashboard may see it, but nothing
+            # says how soon: the figure does not count them, and the working says so.
+            return HORIZON_HOURS, (
+                f"no alert would notice it; {either(watched, 'and', limit=len(watched))} "
+                f"{'is' if len(watched) == 1 else 'are'} not counted, as nothing says how soon "
+                "anyone looks"
+            )
         return HORIZON_HOURS, "no monitor would notice it"
+
+    def _unpaged_output_watches(self) -> list[str]:
+        """Watches of the outputs that page nobody: a proxy of quality or the predictions'
+        distribution on a dashboard or checked by hand."""
+        monitoring = self.system.manifest.monitoring
+        if monitoring is None:
+            return []
+        out = []
+        for group, name in (("quality", "proxy"), ("drift", "predictions")):
+            node = getattr(monitoring, group)
+            signal = getattr(node, name) if node is not None else None
+            if signal in ("dashboard", "manual"):
+                out.append(f"monitoring.{group}.{name} = {signal}")
+        return out
 
     def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
         """How the labels come from the source at fault, when they do with nothing checking:
