@@ -534,7 +534,8 @@ class RiskModel:
             who, cadence = LOOKERS.get(str(label_watch), ("", ""))
             when = ", ".join(filter(None, (_hours(hours), cadence)))
             return hours, f"noticed when labels move the quality metric{who} ({when})"
-        watched = self._unpaged_output_watches()
+        # A defect there all along moves no output metric (as for labels above): only a change.
+        watched = [] if present else self._unpaged_output_watches()
         if watched:
             # People who look at the outputs by hand or on a dashboard may see it, but nothing
             # says how soon: the figure does not count them, and the working says so.
