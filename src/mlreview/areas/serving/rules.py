@@ -484,8 +484,8 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             what = (
                 f"Batch endpoint {e.id} publishes the scores of each new version of {e.model} "
                 "at once,"
-                if batch
-                else f"Endpoint {e.id} releases {e.model}"
+                if batch and not (canary or shadow)
+                else f"{'Batch endpoint' if batch else 'Endpoint'} {e.id} releases {e.model}"
             )
             yield p.hit(
                 [e.id],
