@@ -191,8 +191,14 @@ def test_a_path_just_under_its_slo_is_printed_apart_from_it() -> None:
         "availability: 0.9995            # inferred", "availability: 0.9995"
     )
     text = text.replace("availability: 0.9995}   # inferred", "availability: 0.9995}")
-    said = review(loads(text), questions=False).areas["pipeline"].verdict
-    assert "at most 99.9497% available and misses its 99.9500% SLO" in said
+    done = review(loads(text), questions=False)
+    assert (
+        "at most 99.9497% available and misses its 99.9500% SLO" in done.areas["pipeline"].verdict
+    )
+    (below,) = [f for f in done.findings if f.rule == "DATA019"]
+    assert "at most 99.9497% from its path (consumer_credit_file), below its 99.9500% SLO" in (
+        below.message
+    )
 
 
 def test_a_miss_on_inferred_availabilities_is_said_to_rest_on_them() -> None:

@@ -15,7 +15,7 @@ from mlreview.areas.pipeline.assessment import (
     ScheduleRace,
     SourceRow,
 )
-from mlreview.areas.pipeline.availability import PathAvailability
+from mlreview.areas.pipeline.availability import PathAvailability, apart
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
@@ -209,7 +209,7 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
             continue
         verdict = "meets" if row.meets_slo else "misses"
         bound = "at most " if row.estimate_is_upper_bound else ""
-        estimate, slo = _apart(row.estimate, row.slo)
+        estimate, slo = apart(row.estimate, row.slo)
         guessed = _inferred_availabilities(system, row) if not row.meets_slo else []
         down = f"({row.down_minutes_per_year:,.0f} min down a year)"
         if guessed:
@@ -247,16 +247,6 @@ def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]
 def _marked(system: System, node: Node, field: str) -> bool:
     path = (*node.path, field)
     return path in system.doc.values and system.line(node, field) in system.marked_lines
-
-
-def _apart(estimate: float, slo: float) -> tuple[str, str]:
-    """Both as percentages with the decimals (3 to 6) it takes to tell them apart: 99.9496%
-    against a 99.95% SLO is not '99.950% misses its 99.950%'."""
-    for decimals in range(3, 7):
-        shown = f"{estimate:.{decimals}%}", f"{slo:.{decimals}%}"
-        if shown[0] != shown[1] or estimate == slo:
-            break
-    return shown
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
