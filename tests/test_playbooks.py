@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlreview.areas.playbooks import DAY, Situation, _page_window, playbook
+from mlreview.areas.playbooks import DAY, Situation, _comparison_cadence, _page_window, playbook
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan
 from mlreview.system.loader import load
@@ -280,3 +280,14 @@ def test_exploring_a_blocking_model_counts_only_the_would_be_blocks_and_is_prove
     # estimate from the labelled traffic the model already let through.
     assert "hide the outcomes of the cases a stricter model would have stopped" in plan.verify
     assert "rest of the labelled traffic" not in plan.verify
+
+
+def test_a_weekly_series_is_compared_on_each_run_not_each_day() -> None:
+    # Flu Trends' query share is counted once a week: a daily PSI has nothing new to compare.
+    plan = _plan(INCIDENTS / "google-flu-trends" / "system.yaml")
+    text = _text(plan)
+    assert "Compare flu_query_share on each run of weekly_query_share (weekly)" in text
+    assert "each day" not in text
+    # A source an hourly job reads keeps the daily comparison.
+    unity = load(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
+    assert _comparison_cadence(unity, "advertiser_event_feeds") == "each day"

@@ -17,6 +17,7 @@ from mlreview.engine.whatif.variants import with_values
 from mlreview.system import manifest
 from mlreview.system.loader import load, load_text
 from mlreview.system.paths import is_model, strip
+from mlreview.system.system import Defaults
 from mlreview.system.units import Duration, Schedule
 from tests.conftest import EXAMPLES, ROOT, render, reviewed
 
@@ -226,3 +227,20 @@ def test_a_change_only_at_low_severity_is_not_worth_a_question() -> None:
     assert base.matters(medium)
     assert base.matters(Outcome("another", base.severities, base.verdict))
     assert base.matters(Outcome("risk", base.severities, (("api", "misses"),)))
+
+
+AMAZON = ROOT / "benchmarks" / "incidents" / "amazon-repricing-fly-book-2011" / "system.yaml"
+
+
+def test_an_undeclared_growth_target_is_reported_as_the_configured_one() -> None:
+    # The repricer declares no growth: the review uses the configured 10x, and the batch job
+    # holds alike at 10x and 20x; the question once reported 20 as what it assumed.
+    growth = next(
+        q for q in reviewed(AMAZON).questions if q.field == "system.traffic.growth_multiplier"
+    )
+    assert growth.assumed == "10"
+    system = load(AMAZON)
+    system.defaults = Defaults(growth_target=4.0)
+    sense = Sensitivity(system)
+    asked = [sense.ask(u) for u in unknowns(system, sense.log) if u.name == "growth_multiplier"]
+    assert [q.assumed for q in asked if q is not None] == ["4"]

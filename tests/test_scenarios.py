@@ -15,7 +15,7 @@ from mlreview.draft.from_text import drafted
 from mlreview.engine.result import Review
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
-from mlreview.engine.scenarios import Scenario, near_tie, why_first
+from mlreview.engine.scenarios import Scenario, near_tie, why_first, why_first_words
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load, load_text
@@ -326,3 +326,74 @@ def test_a_headline_states_its_mechanism_only_when_its_finding_is_declared() -> 
             "A release can change what feed_ranker scores, and no check compares it with training",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("signal", "said"),
+    [
+        ("alert", "(noticed when labels move the quality metric ("),
+        ("dashboard", "and someone reads its dashboard ("),
+        ("manual", "and a manual check sees it ("),
+    ],
+)
+def test_the_cadence_of_an_unpaged_quality_check_is_said_to_be_assumed(
+    signal: str, said: str
+) -> None:
+    # Flu Trends compares its estimates with the CDC's "when we review the model, not on a
+    # schedule": the working must not read as if a label check ran on one, so the cadence the
+    # model takes for a dashboard or a manual check is named with the figure.
+    patch = {
+        "endpoints": [{"id": "api", "release": {"serving_compat_test": False}}],
+        "monitoring": {"quality": {"label_based": signal}, "system": {"errors": "alert"}},
+    }
+    review = run(load_text(manifest_text(patch), "s.yaml"))
+    release = next(s for s in review.scenarios if s.family == "bad-release")
+    (line,) = [ln for ln in release.risk.working if "noticed when labels move" in ln]
+    assert said in line
+    cadence = {"dashboard": "taken as read weekly", "manual": "taken as monthly"}
+    if signal in cadence:
+        assert cadence[signal] in line
+    else:
+        assert "taken as" not in line  # an alert pages someone: no cadence is assumed
+
+
+def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
+    # Instacart states that labels come only for items ordered and looked for; its
+    # selective-labels runner-up rests on one assumed value, no exploration, and the first
+    # screen names it rather than saying the risk stands "only on assumed facts".
+    path = ROOT / "benchmarks" / "incidents" / "instacart-availability-2020" / "system.yaml"
+    done = run(load(path))
+    top, runner = done.scenarios[0], done.scenarios[1]
+    assert runner.score > top.score and runner.evidence == "assumed"
+    said = why_first_words(top, runner)
+    assert "only on assumed facts" not in said
+    assert (
+        "it rests on an assumed value (feedback[found_not_found].exploration.enabled); this one "
+        "stands on what the manifest states, so it comes first until that is confirmed." in said
+    )
+
+
+def test_a_training_filter_reaches_the_served_cases_it_keeps_out() -> None:
+    # Google Plus's copied pipeline keeps 55% of Stream impressions: the ranker extrapolates on
+    # the other 45%, not on every prediction; with no share declared, every prediction counts.
+    path = ROOT / "benchmarks" / "incidents" / "google-plus-stream-copied-pipeline" / "system.yaml"
+    top = run(load(path)).scenarios[0]
+    assert "SKEW016" in top.rules
+    assert any("R = 1 - 0.55 = 0.45: the served cases" in ln for ln in top.risk.working)
+    text = "\n".join(ln for ln in path.read_text().splitlines() if "share_kept" not in ln)
+    unknown = next(s for s in run(load_text(text, "s.yaml")).scenarios if "SKEW016" in s.rules)
+    assert any("R = 1: every prediction on the path" in ln for ln in unknown.risk.working)
+
+
+def test_outputs_watched_by_hand_are_named_as_not_counted() -> None:
+    # Tay's team reads replies as they go out (quality.proxy: manual): the working must not say
+    # no monitor would notice, but that this one is left out of the figure.
+    path = ROOT / "benchmarks" / "incidents" / "microsoft-tay-2016" / "system.yaml"
+    top = run(load(path)).scenarios[0]
+    said = " ".join(top.risk.working)
+    assert "no alert would notice it; monitoring.quality.proxy = manual is not counted" in said
+    assert "no monitor would notice it" not in said
+    text = path.read_text().replace("proxy: manual}", "proxy: false}")
+    unwatched = next(s for s in run(load_text(text, "s.yaml")).scenarios if s.key == top.key)
+    assert "no monitor would notice it" in " ".join(unwatched.risk.working)
+    assert unwatched.score == top.score  # the figure is the same: only the words differ

@@ -426,14 +426,27 @@ def _bad_artefact(s: Situation) -> Playbook:
     )
 
 
+def _comparison_cadence(system: System, source: str) -> str:
+    """How often to compare what a source feeds: each day, or on each run of the jobs that
+    read it when even the most frequent runs less often (a weekly series has no daily value)."""
+    readers = [p for p in system.manifest.pipelines if source in p.inputs]
+    periods = [p.schedule.period if p.schedule else 0.0 for p in readers]
+    if not readers or min(periods) <= DAY:
+        return "each day"  # a stream or an unscheduled job reads it as it comes
+    first = readers[periods.index(min(periods))]
+    assert first.schedule is not None
+    return f"on each run of {first.id} ({first.schedule.phrase})"
+
+
 def _upstream_change(s: Situation) -> Playbook:
     fed = s.system.features_fed_by(s.anchors[0])
     named = either(list(fed), "and", limit=3) if fed else f"each feature built from {s.anchor}"
+    when = _comparison_cadence(s.system, s.anchors[0])
     moves = [
         Move(
             "detect",
             s.anchors,
-            f"Compare {named} each day with the training window: a PSI above 0.2, or a mean "
+            f"Compare {named} {when} with the training window: a PSI above 0.2, or a mean "
             "more than three weekly standard deviations away, pages the model's owner and "
             "holds the next training run until someone has looked",
         )

@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from mlreview.areas.assumed import Assumed, component_field
+from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.record import Record
@@ -76,6 +77,11 @@ until someone knows."""
 LOOKS = {"dashboard": 168.0, "manual": 720.0}
 """After labels arrive, hours until a quality drop is seen: a dashboard someone looks at weekly,
 a manual check monthly, an alert within a day."""
+LOOKERS = {
+    "dashboard": (" and someone reads its dashboard", "the dashboard taken as read weekly"),
+    "manual": (" and a manual check sees it", "the check taken as monthly"),
+}
+"""How a quality drop is seen on a signal nobody is paged by, said with the cadence assumed."""
 LOUD_UNWATCHED_HOURS = 1.0
 """A failure that fails requests is reported by its callers within about an hour."""
 
@@ -425,8 +431,30 @@ class RiskModel:
             return self._capacity_reach(anchor, working)
         if family.reach == "unlabelled":
             return self._unlabelled(anchor, findings, working, assumed)
+        excluded = self._excluded_share(findings)
+        if excluded is not None:
+            working.append(
+                f"R = 1 - {1 - excluded:g} = {excluded:.2f}: the served cases its training "
+                "filter keeps out, on which it extrapolates"
+            )
+            return excluded
         working.append("R = 1: every prediction on the path")
         return 1.0
+
+    def _excluded_share(self, findings: list[Finding]) -> float | None:
+        """A training filter that keeps some served cases out (SKEW016) harms those cases, not
+        every prediction: the share it keeps out, when the manifest gives the share it keeps."""
+        for f in findings:
+            if f.rule != "SKEW016":
+                continue
+            for ident in f.components:
+                model = self.system.get(ident)
+                if not isinstance(model, Model) or model.training is None:
+                    continue
+                population = model.training.population
+                if population is not None and population.share_kept is not None:
+                    return 1.0 - population.share_kept
+        return None
 
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
@@ -501,8 +529,36 @@ class RiskModel:
                     f"{built}, so wrong data there is wrong in the labels too"
                 )
             hours = delay + LOOKS.get(str(label_watch), 24.0)
-            return hours, f"noticed when labels move the quality metric ({_hours(hours)})"
+            # A dashboard or a manual check is looked at when someone chooses to: the cadence
+            # is the model's, and the working says so rather than implying a scheduled check.
+            who, cadence = LOOKERS.get(str(label_watch), ("", ""))
+            when = ", ".join(filter(None, (_hours(hours), cadence)))
+            return hours, f"noticed when labels move the quality metric{who} ({when})"
+        # A defect there all along moves no output metric (as for labels above): only a change.
+        watched = [] if present else self._unpaged_output_watches()
+        if watched:
+            # People who look at the outputs by hand or on a dashboard may see it, but nothing
+            # says how soon: the figure does not count them, and the working says so.
+            return HORIZON_HOURS, (
+                f"no alert would notice it; {either(watched, 'and', limit=len(watched))} "
+                f"{'is' if len(watched) == 1 else 'are'} not counted, as nothing says how soon "
+                "anyone looks"
+            )
         return HORIZON_HOURS, "no monitor would notice it"
+
+    def _unpaged_output_watches(self) -> list[str]:
+        """Watches of the outputs that page nobody: a proxy of quality or the predictions'
+        distribution on a dashboard or checked by hand."""
+        monitoring = self.system.manifest.monitoring
+        if monitoring is None:
+            return []
+        out = []
+        for group, name in (("quality", "proxy"), ("drift", "predictions")):
+            node = getattr(monitoring, group)
+            signal = getattr(node, name) if node is not None else None
+            if signal in ("dashboard", "manual"):
+                out.append(f"monitoring.{group}.{name} = {signal}")
+        return out
 
     def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
         """How the labels come from the source at fault, when they do with nothing checking:

@@ -658,6 +658,17 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         return "It is the only risk scenario found."
     them = f"'{runner.title}'"
     if top.score < runner.score:
+        guessed = list(dict.fromkeys(a.field for f in runner.findings for a in f.assumptions))
+        if runner.evidence == "assumed" and guessed:
+            # Name what is assumed: the rest of the other's facts may be stated (Instacart's
+            # labels only for items looked for), and 'only on assumed facts' denied them.
+            shown = either(guessed, "and", limit=3)
+            return (
+                f"{them} has the higher score, but it rests on "
+                f"{'an assumed value' if len(guessed) == 1 else 'assumed values'} ({shown}); "
+                f"this one stands on {GROUNDS[top.evidence]}, so it comes first until "
+                f"{'that is' if len(guessed) == 1 else 'they are'} confirmed."
+            )
         return (
             f"{them} has the higher score, but only on {GROUNDS[runner.evidence]}; this one "
             f"stands on {GROUNDS[top.evidence]}, so it comes first until the other's facts are "

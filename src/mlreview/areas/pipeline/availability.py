@@ -194,3 +194,13 @@ def endpoint_availability(
 
 def assess(system: System, rows: list[FailureMode]) -> list[PathAvailability]:
     return [endpoint_availability(system, e, rows) for e in system.online_endpoints()]
+
+
+def apart(estimate: float, slo: float) -> tuple[str, str]:
+    """Both as percentages with the decimals (3 to 6) it takes to tell them apart: 99.9496%
+    against a 99.95% SLO is not '99.950% misses its 99.950%'."""
+    for decimals in range(3, 7):
+        shown = f"{estimate:.{decimals}%}", f"{slo:.{decimals}%}"
+        if shown[0] != shown[1] or estimate == slo:
+            break
+    return shown

@@ -15,11 +15,12 @@ from mlreview.areas.pipeline.assessment import (
     ScheduleRace,
     SourceRow,
 )
-from mlreview.areas.pipeline.availability import PathAvailability
+from mlreview.areas.pipeline.availability import PathAvailability, apart
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
 from mlreview.document.cells import Availability, availability, duration, number, table_of
+from mlreview.system.manifest import Endpoint, Node
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -208,24 +209,44 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
             continue
         verdict = "meets" if row.meets_slo else "misses"
         bound = "at most " if row.estimate_is_upper_bound else ""
-        estimate, slo = _apart(row.estimate, row.slo)
+        estimate, slo = apart(row.estimate, row.slo)
+        guessed = _inferred_availabilities(system, row) if not row.meets_slo else []
+        down = f"({row.down_minutes_per_year:,.0f} min down a year)"
+        if guessed:
+            # A miss worked out from guessed figures is a check to make, not a finding.
+            parts.append(
+                f"{row.endpoint}'s path is {bound}{estimate} available against its {slo} SLO "
+                f"{down}, a miss that rests on availabilities marked inferred "
+                f"({either(guessed, 'and', limit=len(guessed))}): check them"
+                + note(_assumed_repairs(system, row))
+            )
+            continue
         parts.append(
-            f"{row.endpoint}'s path is {bound}{estimate} available and {verdict} its "
-            f"{slo} SLO ({row.down_minutes_per_year:,.0f} min down a year)"
-            + note(_assumed_repairs(system, row))
+            f"{row.endpoint}'s path is {bound}{estimate} available and {verdict} its {slo} SLO "
+            f"{down}" + note(_assumed_repairs(system, row))
         )
     said = [p if isinstance(p, str) else _blank(p) for p in parts]
     return "; ".join(said) or "no declared component's failure alone stops or corrupts predictions"
 
 
-def _apart(estimate: float, slo: float) -> tuple[str, str]:
-    """Both as percentages with the decimals (3 to 6) it takes to tell them apart: 99.9496%
-    against a 99.95% SLO is not '99.950% misses its 99.950%'."""
-    for decimals in range(3, 7):
-        shown = f"{estimate:.{decimals}%}", f"{slo:.{decimals}%}"
-        if shown[0] != shown[1] or estimate == slo:
-            break
-    return shown
+def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]:
+    """The availability figures the path's verdict reads (its SLO's and its components')
+    that the manifest marks inferred."""
+    out = []
+    endpoint = system.get(row.endpoint)
+    slo = endpoint.slo if isinstance(endpoint, Endpoint) else None
+    if slo is not None and _marked(system, slo, "availability"):
+        out.append(f"{row.endpoint}'s SLO")
+    for name in row.components:
+        comp = system.components.get(name)
+        if comp is not None and _marked(system, comp, "availability"):
+            out.append(name)
+    return out
+
+
+def _marked(system: System, node: Node, field: str) -> bool:
+    path = (*node.path, field)
+    return path in system.doc.values and system.line(node, field) in system.marked_lines
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:

@@ -8,9 +8,10 @@ from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF
 from mlreview.areas.common import refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
+from mlreview.areas.pipeline.availability import apart
 from mlreview.areas.pipeline.schedule_race import local_time
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet, SourceMonitor
-from mlreview.document.cells import availability, duration, number
+from mlreview.document.cells import duration, number
 from mlreview.system.manifest import Endpoint
 from mlreview.system.units import format_seconds
 
@@ -341,7 +342,12 @@ def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             continue
         p = ctx.probe()
         failure = p.get(pipe, "alerts.on_failure", assume=False)
-        late = p.get(pipe, "alerts.on_sla_miss", assume=False)
+        # A stream job has no run to finish late: falling behind its input is how it misses
+        # its deadline, and a consumer-lag alert (DATA016's) is the alert on it.
+        stream = pipe.schedule is not None and pipe.schedule.continuous
+        lag = stream and pipe.alerts is not None and pipe.alerts.consumer_lag
+        late = p.get(pipe, "alerts.consumer_lag") if lag else None
+        late = late or p.get(pipe, "alerts.on_sla_miss", assume=False)
         missing = [n for n, v in (("failure", failure), ("missed deadline", late)) if not v]
         if not missing:
             continue
@@ -814,11 +820,17 @@ def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         assert isinstance(e, Endpoint)
         p = ctx.probe()
         p.get(e, "slo.availability")
+        for name in row.components:
+            # Each figure the estimate multiplies is quoted, so one marked inferred shows as such.
+            comp = ctx.system.components.get(name)
+            if comp is not None and getattr(comp, "availability", None) is not None:
+                p.get(comp, "availability")
         bound = "at most " if row.estimate_is_upper_bound else ""
+        estimate, slo = apart(row.estimate, row.slo)
         yield p.hit(
             [e.id, *row.components],
-            f"Endpoint {e.id} is available {bound}{availability(row.estimate)} from its path "
-            f"({', '.join(row.components)}), below its {availability(row.slo)} SLO: about "
+            f"Endpoint {e.id} is available {bound}{estimate} from its path "
+            f"({', '.join(row.components)}), below its {slo} SLO: about "
             f"{number(row.down_minutes_per_year)} minutes down a year.",
             e.slo or e,
             "availability",

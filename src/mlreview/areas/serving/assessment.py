@@ -249,6 +249,10 @@ def _validation(tests: list[LoadTestCheck]) -> str | None:
     return "; ".join(parts)
 
 
+GROWTH_FIELD = "system.traffic.growth_multiplier"
+"""Where an undeclared growth target is assumed (the configuration's default applies)."""
+
+
 def _declares_growth(system: System, e: Endpoint) -> bool:
     return any(t and t.growth_multiplier for t in (e.traffic, system.manifest.system.traffic))
 
@@ -270,7 +274,7 @@ def endpoint_row(
         sweep=[] if sweep_points else None,
     )
     if override is None and not _declares_growth(system, e):
-        row.assumed.append(Assumed(f"{mult:g}x growth", "system.traffic.growth_multiplier"))
+        row.assumed.append(Assumed(f"{mult:g}x growth", GROWTH_FIELD))
     for d in e.dependencies:
         calls = d.calls_per_request or 1.0
         row.dependencies.append(

@@ -8,7 +8,7 @@ from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
-from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint
@@ -451,13 +451,25 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         shadow = p.get(e, "release.shadow", assume=False)
         rollback = p.get(e, "release.auto_rollback", assume=False)
         gaps = []
+        batch = e.mode == "batch"
         if not (canary or shadow):
-            gaps.append("no canary or shadow")
+            # A batch run has no traffic to split: its canary is a run of the new version
+            # beside the current one, compared before its scores are published.
+            gaps.append(
+                "no shadow run beside the current version" if batch else "no canary or shadow"
+            )
         if not rollback:
             gaps.append("no automatic rollback")
         if gaps:
             fix = None  # the rule's own, for neither
-            if canary or shadow:
+            if batch and not (canary or shadow):
+                fix = (
+                    "Score each new version beside the current one on the same run and compare "
+                    "the two outputs before publishing (the score distribution and the largest "
+                    "changes per entity); publish the current version's output when they differ "
+                    "past a tolerance, and keep the last good output to restore."
+                )
+            elif canary or shadow:
                 fix = (
                     f"Its {'canary' if canary else 'shadow'} already runs: give it guardrails on "
                     "errors, p99 and the prediction distribution that roll the version back "
@@ -469,9 +481,15 @@ def no_safe_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                     "slice before all traffic, with guardrails on errors, p99 and the prediction "
                     "distribution."
                 )
+            what = (
+                f"Batch endpoint {e.id} publishes the scores of each new version of {e.model} "
+                "at once,"
+                if batch and not (canary or shadow)
+                else f"{'Batch endpoint' if batch else 'Endpoint'} {e.id} releases {e.model}"
+            )
             yield p.hit(
                 [e.id],
-                f"Endpoint {e.id} releases {e.model} with {' and '.join(gaps)}.",
+                f"{what} with {' and '.join(gaps)}.",
                 e.release or e,
                 fix=fix,
                 enact={
@@ -654,13 +672,23 @@ def slo_missed_today(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         slo = p.get(e, "slo.p99_ms")
         seen = f"p99 {number(now.p99_ms)} ms" if now.p99_ms is not None else "an unbounded queue"
         assert row.peak_qps is not None
-        yield p.hit(
-            [e.id],
-            f"At today's {number(row.peak_qps)} QPS, {e.id} runs {now.replicas} replicas at "
-            f"{share(now.utilization)} utilisation: {seen} against a {number(slo)} ms SLO.",
-            e.slo,
-            "p99_ms",
-        )
+        at = f"{seen} against a {number(slo)} ms SLO"
+        # Today's p99 worked out from a service time or concurrency the manifest does not give
+        # is the queueing model's estimate, not a measurement: say what it rests on.
+        basis = [a.what for a in row.assumed if a.field != GROWTH_FIELD]
+        if basis:
+            message = (
+                f"At today's {number(row.peak_qps)} QPS the queueing model, on assumed figures "
+                f"({'; '.join(basis)}), puts {e.id} at {now.replicas} replicas and "
+                f"{share(now.utilization)} utilisation, {at}: measure p99 at today's peak to "
+                "confirm it."
+            )
+        else:
+            message = (
+                f"At today's {number(row.peak_qps)} QPS, {e.id} runs {now.replicas} replicas at "
+                f"{share(now.utilization)} utilisation: {at}."
+            )
+        yield p.hit([e.id], message, e.slo, "p99_ms")
 
 
 @RULES.rule(
