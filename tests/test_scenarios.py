@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 
 from mlreview.areas.findings import Finding, Grade, Severity
 from mlreview.areas.scenario_families import FAMILIES
@@ -387,3 +388,18 @@ def test_a_release_behind_a_canary_is_not_said_to_go_live_everywhere_at_once() -
     assert "everywhere at once" not in top_effect(True)
     assert "passes a canary" in top_effect(True)
     assert "everywhere at once" in top_effect(False)
+
+
+def test_one_feature_coded_twice_and_stale_is_named_in_the_singular() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    promo = next(f for f in data["features"] if f["id"] == "consumer_promotion_dense")
+    for key in ("training", "serving"):
+        promo.pop(key)
+    promo["shared_definition"] = True
+    done = run(load_text(yaml.safe_dump(data, sort_keys=False), str(path)))
+    assert done.top_risk is not None
+    assert done.top_risk.title.startswith(
+        "consumer_engagement_dense is computed twice (python offline, scala online) and served "
+        "older than its budget"
+    )

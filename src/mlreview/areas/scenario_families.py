@@ -405,7 +405,9 @@ def _twice_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     features = [x for f in hits for c in f.components if isinstance(x := system.get(c), Feature)]
     offline = sorted({x.training.language for x in features if x.training and x.training.language})
     online = sorted({x.serving.language for x in features if x.serving and x.serving.language})
-    many = len({x.id for x in features}) > 1
+    ids = {x.id for x in features}
+    # One id that is a plural noun ('features', drafted from prose) takes the plural too.
+    many = len(ids) > 1 or any(i.endswith("s") and not i.endswith("ss") for i in ids)
     words = {
         "are": "are" if many else "is",
         "them": "them" if many else "it",
