@@ -639,13 +639,17 @@ def _stale_feature(s: Situation) -> Playbook:
             "language), and retire the second implementation",
             replaces=("SKEW001", "SKEW002"),
         ),
+        # The gate keeps a launch from users until served and trained values agree: this
+        # week's, and it needs the served values logged (SKEW003's change).
         Move(
-            "prevent",
+            "limit",
             twice,
-            "Gate the launch per feature: log the served values for 1% of requests, join them "
-            "to the training code's values for the same entity and time, and block the launch "
-            "when more than 1% of rows differ by more than 1% on any one feature; stale and "
-            "differently computed values both fail it, each feature named",
+            "Gate the launch per feature: log the served values for 1% of requests with their "
+            "request id and model version, join them to the training code's values for the "
+            "same entity and time, and block the launch when more than 1% of rows differ by "
+            "more than 1% on any one feature; stale and differently computed values both fail "
+            "it, each feature named",
+            replaces=("SKEW003",),
         ),
         move,
     )
