@@ -9,11 +9,12 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mlreview.areas.common import load_ceiling
 from mlreview.areas.playbooks import DAY, Situation, _comparison_cadence, _page_window, playbook
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan
 from mlreview.system.loader import load
-from mlreview.system.manifest import FeedbackLoop, Source
+from mlreview.system.manifest import Dependency, FeedbackLoop, LoadLimit, Source
 from tests.conftest import ROOT, reviewed
 
 INCIDENTS = ROOT / "benchmarks" / "incidents"
@@ -291,3 +292,37 @@ def test_a_weekly_series_is_compared_on_each_run_not_each_day() -> None:
     # A source an hourly job reads keeps the daily comparison.
     unity = load(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
     assert _comparison_cadence(unity, "advertiser_event_feeds") == "each day"
+
+
+def test_an_artefact_with_a_consumer_limit_is_checked_against_that_limit() -> None:
+    # Cloudflare's bot module preallocates 200 features and the file holds about 60: the check
+    # refuses the lower of 90% of the limit (180) and 1.5 times today's count (90).
+    text = _text(_plan(INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"))
+    assert "refuse it when it holds more than 90 entries (1.5 times the 60 in use; " in text
+    assert "fl2_bot_module fails past 200) or names an entry twice" in text
+    assert "every entry duplicated (twice today's count)" in text
+
+
+def test_the_load_ceiling_is_the_lower_of_the_margin_and_the_growth() -> None:
+    def ceiling(most: int, typical: int | None) -> tuple[int, str] | None:
+        limit = LoadLimit(max_entries=most, typical_entries=typical)
+        return load_ceiling(Dependency(target="file", load_limit=limit))
+
+    assert ceiling(200, 60) == (90, "1.5 times the 60 in use")
+    assert ceiling(200, 190) == (180, "90% of the 200 accepted")
+    assert ceiling(200, None) == (180, "90% of the 200 accepted")
+    assert load_ceiling(Dependency(target="file")) is None
+
+
+def test_features_coded_twice_and_stale_get_one_definition_and_a_parity_gate() -> None:
+    text = _text(_plan(INCIDENTS / "doordash-ads-online-offline-2024" / "system.yaml"))
+    assert "Define consumer_engagement_dense and consumer_promotion_dense once" in text
+    assert "block the launch when more than 1% of rows differ by more than 1% on any one" in text
+    assert "the per-feature parity gate must pass the rest" in text
+
+
+def test_a_model_on_several_platforms_is_diffed_against_a_reference_before_release() -> None:
+    text = _text(_plan(INCIDENTS / "anthropic-tpu-sampling-2025" / "system.yaml"))
+    assert "block the release when the mean KL divergence passes 1e-3 nats or top-1 " in text
+    assert "agreement falls below 99.5%" in text
+    assert "an approximate top-k in the sampler" in text

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 
 from mlreview.areas.findings import Finding, Grade, Severity
 from mlreview.areas.scenario_families import FAMILIES
@@ -225,8 +226,8 @@ def test_one_mechanism_alike_on_several_roots_is_one_scenario_naming_them() -> N
     assert top is not None and done.plan is not None
     assert top.anchors == ["api_gpu", "api_tpu", "bedrock_trainium"]
     assert top.title == (
-        "A release can change what api_gpu, api_tpu or bedrock_trainium scores, and no check "
-        "compares it with training"
+        "A serving change on one platform can alter what api_gpu, api_tpu or bedrock_trainium "
+        "output, and nothing compares it with a reference implementation"
     )
     assert not any(s.family == "bad-release" for s in done.scenarios[1:])
     assert {c for f in top.findings for c in f.components[:1]} == set(top.anchors)
@@ -397,3 +398,79 @@ def test_outputs_watched_by_hand_are_named_as_not_counted() -> None:
     unwatched = next(s for s in run(load_text(text, "s.yaml")).scenarios if s.key == top.key)
     assert "no monitor would notice it" in " ".join(unwatched.risk.working)
     assert unwatched.score == top.score  # the figure is the same: only the words differ
+
+
+CLOUDFLARE = ROOT / "benchmarks" / "incidents" / "cloudflare-bot-management-2025" / "system.yaml"
+
+
+def test_a_consumer_limit_on_the_artefact_is_the_top_risk_s_headline() -> None:
+    done = run(load(CLOUDFLARE))
+    assert done.top_risk is not None
+    assert done.top_risk.title == (
+        "fl2_bot_module accepts at most 200 entries of edge_feature_file (60 in use, 3.3x "
+        "headroom) and nothing checks feature_file_generator's output against that before it "
+        "ships"
+    )
+    assert "duplicate rows doubles the count" in done.top_risk.effect
+    # Without the limit declared the headline is the mechanism's own.
+    text = CLOUDFLARE.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "load_limit:" not in line]
+    bare = run(load_text("\n".join(lines) + "\n", str(CLOUDFLARE)))
+    assert bare.top_risk is not None
+    assert bare.top_risk.title == (
+        "A bad output of feature_file_generator reaches serving and every request fails"
+    )
+
+
+def test_features_coded_twice_and_served_stale_are_one_root_cause() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    done = run(load(path))
+    top = done.top_risk
+    assert top is not None
+    assert {"SKEW001", "SKEW014"} <= set(top.rules)
+    assert top.title.startswith(
+        "consumer_engagement_dense and consumer_promotion_dense are computed twice (python and "
+        "sql offline, scala online) and served older than their budget"
+    )
+    # The two features' separate code is no longer a scenario of its own; the third feature,
+    # coded twice but not stale, keeps its own.
+    skews = {s.key for s in done.scenarios if s.family == "skew"}
+    assert "skew:consumer_engagement_dense" not in skews
+    assert "skew:consumer_promotion_dense" not in skews
+    assert "skew:realtime_session_features" in skews
+    # The code half is counted at the rate code changes, on the feature, not per missed refresh.
+    assert any(
+        w.startswith("On each change to one side's code (SKEW001, SKEW002)")
+        for w in top.risk.working
+    )
+    assert not any("missed refresh (SKEW001" in w for w in top.risk.working)
+
+
+def test_a_release_behind_a_canary_is_not_said_to_go_live_everywhere_at_once() -> None:
+    def top_effect(canary: bool) -> str:
+        release = {"canary": canary, "auto_rollback": True, "serving_compat_test": False}
+        done = run(
+            load_text(manifest_text({"endpoints": [{"id": "api", "release": release}]}), "m.yaml")
+        )
+        found = [s for s in done.scenarios if "SKEW013" in s.rules]
+        assert found
+        return found[0].effect
+
+    assert "everywhere at once" not in top_effect(True)
+    assert "passes a canary" in top_effect(True)
+    assert "everywhere at once" in top_effect(False)
+
+
+def test_one_feature_coded_twice_and_stale_is_named_in_the_singular() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    promo = next(f for f in data["features"] if f["id"] == "consumer_promotion_dense")
+    for key in ("training", "serving"):
+        promo.pop(key)
+    promo["shared_definition"] = True
+    done = run(load_text(yaml.safe_dump(data, sort_keys=False), str(path)))
+    assert done.top_risk is not None
+    assert done.top_risk.title.startswith(
+        "consumer_engagement_dense is computed twice (python offline, scala online) and served "
+        "older than its budget"
+    )

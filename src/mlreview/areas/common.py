@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlreview.document.cells import number
-from mlreview.system.manifest import Endpoint, Feature, Pipeline, Signal
+from mlreview.system.manifest import Dependency, Endpoint, Feature, Pipeline, Signal
 from mlreview.system.system import System
 
 
@@ -74,3 +74,61 @@ def served_online(system: System, feature: Feature) -> bool:
     """Whether any online or streaming endpoint reads this feature."""
     live = {e.id for e in system.online_endpoints()}
     return bool(system.downstream(feature.id) & live)
+
+
+LOAD_MARGIN = 0.9
+"""Refuse an output above this share of the most its consumer accepts (docs/plans.md)."""
+LOAD_GROWTH = 1.5
+"""...or above this multiple of what it holds today, whichever is lower (docs/plans.md)."""
+
+
+def load_limit_words(endpoint: str, dep: Dependency) -> str | None:
+    """'api accepts at most 200 entries of file (60 in use, 3.3x headroom)', when the
+    dependency declares the consumer's limit."""
+    limit = dep.load_limit
+    if limit is None:
+        return None
+    text = f"{endpoint} accepts at most {number(limit.max_entries)} entries of {dep.target}"
+    typical = limit.typical_entries
+    if typical is None:
+        return text
+    headroom = limit.max_entries / typical
+    return f"{text} ({number(typical)} in use, {headroom:.1f}x headroom)"
+
+
+def load_ceiling(dep: Dependency) -> tuple[int, str] | None:
+    """The entry count above which an output is refused before it ships, and its working:
+    the lower of 90% of the consumer's limit and 1.5 times what the artefact holds today."""
+    limit = dep.load_limit
+    if limit is None:
+        return None
+    margin = int(LOAD_MARGIN * limit.max_entries)
+    working = f"{LOAD_MARGIN:.0%} of the {number(limit.max_entries)} accepted"
+    if limit.typical_entries is None:
+        return margin, working
+    grown = int(LOAD_GROWTH * limit.typical_entries)
+    if grown < margin:
+        return grown, f"{LOAD_GROWTH:g} times the {number(limit.typical_entries)} in use"
+    return margin, working
+
+
+def platform_of(endpoint: Endpoint) -> str | None:
+    """What an endpoint's outputs depend on beyond the model: its accelerator (kernels and
+    compiler), else its serving platform."""
+    return endpoint.accelerator or endpoint.platform
+
+
+def serving_platforms(system: System, endpoint: Endpoint) -> list[str]:
+    """The distinct platforms serving the endpoint's model online, its own first, when there
+    is more than one: the same model on different hardware or stacks, each with its own
+    kernels, compiler and sampling code."""
+    mine = platform_of(endpoint)
+    if mine is None:
+        return []
+    others = [
+        platform_of(e)
+        for e in system.online_endpoints()
+        if e.model == endpoint.model and e.id != endpoint.id
+    ]
+    found = list(dict.fromkeys([mine, *sorted(p for p in others if p is not None)]))
+    return found if len(found) > 1 else []

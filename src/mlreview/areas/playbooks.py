@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, serving_platforms
 from mlreview.areas.domain import SLOW_OUTCOME_S, Domain, domain_of, slowest_delays
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, FeedbackLoop, Model, Pipeline, Source
@@ -539,16 +539,24 @@ def _stale_source(s: Situation) -> Playbook:
 def _bad_release(s: Situation) -> Playbook | None:
     if "SKEW013" not in s.rules:
         return None
-    moves = [
+    platforms = any(serving_platforms(s.system, e) for e in s.endpoints())
+    # A model served on several platforms: the gate that keeps a platform's change from its
+    # users is the reference diff (the rule's fix, with its thresholds), ahead of the probes.
+    moves = [Move("limit", s.anchors, "", replaces=("SKEW013",))] if platforms else []
+    tolerance = (
+        "its outputs leave the reference diff's bounds (the same KL and top-1 agreement)"
+        if platforms
+        else "its scores leave the golden-set tolerance"
+    )
+    moves.append(
         Move(
             "detect",
             s.anchors,
             "Send a fixed probe set to each serving stack continuously (about one request a "
-            "second, no user data) and page when its scores leave the golden-set tolerance for "
-            "30 minutes: a runtime or configuration change that skips the release gate still "
-            "shows there",
+            f"second, no user data) and page when {tolerance} for 30 minutes: a runtime or "
+            "configuration change that skips the release gate still shows there",
         )
-    ]
+    )
     if len(s.anchors) > 1:
         moves.append(
             Move(
@@ -690,7 +698,40 @@ def _stale_feature(s: Situation) -> Playbook:
         "baseline over 15 minutes: measured where serving reads them, a missed or late refresh "
         "shows there before any alert on the job",
     )
-    return Playbook((move,), keeps_gaps=True)
+    if not s.rules & {"SKEW001", "SKEW002"}:
+        return Playbook((move,), keeps_gaps=True)
+    # Computed twice and served stale: one definition removes the first half, and a gate on
+    # served against trained values measures both halves at once, feature by feature.
+    twice = tuple(
+        f.id
+        for f in s.system.manifest.features
+        if f.id in s.components and f.shared_definition is not True and f.serving is not None
+    ) or tuple(features)
+    coded = either(list(twice), "and", limit=3)
+    moves = (
+        Move(
+            "prevent",
+            twice,
+            f"Define {coded} once: one definition that both the training set and "
+            f"{s.anchor} compute from (a feature-store definition or a shared library in one "
+            "language), and retire the second implementation",
+            replaces=("SKEW001", "SKEW002"),
+        ),
+        # The gate keeps a launch from users until served and trained values agree: this
+        # week's, and it needs the served values logged (SKEW003's change).
+        Move(
+            "limit",
+            twice,
+            "Gate the launch per feature: log the served values for 1% of requests with their "
+            "request id and model version, join them to the training code's values for the "
+            "same entity and time, and block the launch when more than 1% of rows differ by "
+            "more than 1% on any one feature; stale and differently computed values both fail "
+            "it, each feature named",
+            replaces=("SKEW003",),
+        ),
+        move,
+    )
+    return Playbook(moves, keeps_gaps=True)
 
 
 def _selective_labels(s: Situation) -> Playbook:

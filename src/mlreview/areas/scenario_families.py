@@ -6,8 +6,16 @@ mechanism when it registers; an unknown name is refused there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from mlreview.areas.common import load_limit_words, serving_platforms
+from mlreview.system.manifest import Endpoint, Feature
+
+if TYPE_CHECKING:
+    from mlreview.areas.findings import Finding
+    from mlreview.system.system import System
 
 Trigger = Literal["present", "outage", "event", "growth"]
 """How the harm starts: a defect acting now (present), a component failing at the rate its
@@ -320,6 +328,114 @@ class Headline:
     effect: str
     verify: str | None = None
     """The proving step for this mechanism, where the family's would test another one."""
+    fill: Callable[[System, list[Finding]], dict[str, str] | None] | None = None
+    """More of the system's words for the title, effect and proving step, from the rule's
+    findings: the fields they format with, or None when this headline does not apply."""
+
+
+def _limit_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """The consumer's declared limit on the artefact a DATA022 finding names."""
+    for f in hits:
+        for ident in f.components:
+            e = system.get(ident)
+            if not isinstance(e, Endpoint):
+                continue
+            for dep in e.dependencies:
+                words = load_limit_words(e.id, dep) if dep.target in f.components else None
+                if words is not None:
+                    return {"limit": words}
+    return None
+
+
+def _canaried(endpoints: list[Endpoint]) -> bool:
+    return bool(endpoints) and all(e.release and e.release.canary for e in endpoints)
+
+
+CANARY_MISSES = (
+    "passes a canary that watches errors, latency and quality averages rather than the outputs "
+    "themselves"
+)
+
+
+def _reference_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """A model served on several platforms is compared with a reference implementation, not
+    with training; and where canaries are declared a bad change passes them rather than going
+    live everywhere at once."""
+    endpoints = [e for f in hits for c in f.components if isinstance(e := system.get(c), Endpoint)]
+    platforms = sorted({p for e in endpoints for p in serving_platforms(system, e)})
+    canaried = _canaried(endpoints)
+    if platforms:
+        models = sorted({e.model for e in endpoints})
+        return {
+            "title": "A serving change on one platform can alter what {anchor} output, and "
+            "nothing compares it with a reference implementation",
+            "effect": f"the same model ({' and '.join(models)}) runs on {len(platforms)} platforms "
+            f"({', '.join(platforms)}), each with its own kernels, compiler and sampling code, "
+            "and nothing compares a platform's outputs with a reference implementation before a "
+            "change to it ships, so a change that shifts them (a runtime setting, a sampler, a "
+            "compiler upgrade) "
+            + (
+                f"{CANARY_MISSES} and reaches that platform's users with no error"
+                if canaried
+                else "goes live on that platform at once with no error"
+            ),
+            "verify": "release on one platform's canary a serving build with one change that "
+            "shifts its outputs (an approximate top-k in the sampler, or lower precision in "
+            "one kernel): the reference comparison must block it before any traffic reaches "
+            "it, at a mean KL divergence above 1e-3 nats or top-1 agreement below 99.5%",
+        }
+    return {
+        "title": "A release can change what {anchor} scores, and no check compares it with "
+        "training",
+        "effect": "nothing scores a golden set in the production serving image of {anchor} "
+        "against the training environment's scores, so a model or serving-stack change (an "
+        "operator, library, compiler or runtime setting) that changes the scores "
+        + (
+            f"{CANARY_MISSES} and reaches all traffic"
+            if canaried
+            else "goes live everywhere at once"
+        ),
+        "verify": "release a serving image of {anchor} with one runtime setting changed that "
+        "alters the scores (numeric precision or a sampling parameter): the golden-set "
+        "comparison must fail the release before any traffic reaches it",
+    }
+
+
+def _twice_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """The languages of a feature's two implementations, where declared: 'python and sql
+    offline, scala online'."""
+    features = [x for f in hits for c in f.components if isinstance(x := system.get(c), Feature)]
+    offline = sorted({x.training.language for x in features if x.training and x.training.language})
+    online = sorted({x.serving.language for x in features if x.serving and x.serving.language})
+    ids = {x.id for x in features}
+    # One id that is a plural noun ('features', drafted from prose) takes the plural too.
+    many = len(ids) > 1 or any(i.endswith("s") and not i.endswith("ss") for i in ids)
+    words = {
+        "are": "are" if many else "is",
+        "them": "them" if many else "it",
+        "their": "their" if many else "its",
+    }
+    if not offline or not online:
+        return {**words, "languages": ""}
+    languages = f" ({' and '.join(offline)} offline, {' and '.join(online)} online)"
+    return {**words, "languages": languages}
+
+
+TWICE_STALE = Headline(
+    "{named} {are} computed twice{languages} and served older than {their} budget: the model is "
+    "not served what it trained on",
+    "{named} {are} computed by separate code for training and for serving, and {anchor} "
+    "refreshes {them} less often than {their} freshness budget, so what the model is served "
+    "differs from what it trained on both in how and in when each value was computed, with no "
+    "error",
+    "log a day of served values of {named} on a tenth of traffic and join them to the training "
+    "code's values for the same entity and time, then break one feature's serving key on "
+    "staging: the per-feature parity gate must pass the rest (fewer than 1% of rows more than "
+    "1% apart) and block the broken one",
+    fill=_twice_fill,
+)
+"""One root cause with two halves: separately coded features that are also served stale
+(DoorDash's ads ranker, 2024)."""
 
 
 HEADLINES: dict[tuple[str, str], Headline] = {
@@ -337,14 +453,18 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "comes in days, not minutes, so demand past what the granted fleet serves waits in the "
         "queue until it times out, unless admission refuses it at the door",
     ),
-    ("bad-release", "SKEW013"): Headline(
-        "A release can change what {anchor} scores, and no check compares it with training",
-        "nothing scores a golden set in the production serving image of {anchor} against the "
-        "training environment's scores, so a model or serving-stack change (an operator, library, "
-        "compiler or runtime setting) that changes the scores goes live everywhere at once",
-        "release a serving image of {anchor} with one runtime setting changed that alters the "
-        "scores (numeric precision or a sampling parameter): the golden-set comparison must "
-        "fail the release before any traffic reaches it",
+    ("stale-feature", "SKEW001"): TWICE_STALE,
+    ("stale-feature", "SKEW002"): TWICE_STALE,
+    ("bad-release", "SKEW013"): Headline("{title}", "{effect}", "{verify}", fill=_reference_fill),
+    ("bad-artefact", "DATA022"): Headline(
+        "{limit} and nothing checks {anchor}'s output against that before it ships",
+        "{anchor} rewrites what serving loads on every request, so one output past that limit "
+        "(a query that starts returning duplicate rows doubles the count) fails every request "
+        "at once, everywhere it is copied",
+        "publish an output of {anchor} with every entry duplicated (twice today's count) to "
+        "one canary location: the check must refuse it before it ships, and serving must keep "
+        "the last good version",
+        fill=_limit_fill,
     ),
     ("offline-online-gap", "SKEW017"): Headline(
         "{anchor} learns from a context it does not serve, with nothing to tell the two apart",

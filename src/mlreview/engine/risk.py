@@ -221,6 +221,13 @@ class _Rate:
     settle: tuple[str, ...] = ()
 
 
+TRIGGER_ORDER: tuple[Trigger, ...] = ("present", "growth", "outage", "event")
+OWN_EVENTS = frozenset({("stale-feature", "skew")})
+"""Causes joined to another mechanism's scenario that keep their own kind of event: a feature's
+second implementation, joined to its staleness, goes wrong when either side's code changes, not
+on a missed refresh, and is counted at that rate on that feature."""
+
+
 class _Case(NamedTuple):
     family: Family
     family_key: str
@@ -703,24 +710,32 @@ class RiskModel:
         working: list[str] = []
         assumed: list[str] = []
         self.defaults = []
-        groups: dict[Trigger, list[Finding]] = {}
+        groups: dict[tuple[Trigger, str], list[Finding]] = {}
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
-            groups.setdefault(trigger, []).append(f)
+            own = f.family if trigger == "event" and (family_key, f.family) in OWN_EVENTS else ""
+            groups.setdefault((trigger, own), []).append(f)
         parts: list[Part] = []
-        for trigger in ("present", "growth", "outage", "event"):
-            group = groups.get(trigger)
-            if not group:
-                continue
+        for trigger, own in sorted(groups, key=lambda k: (TRIGGER_ORDER.index(k[0]), k[1])):
+            group = groups[(trigger, own)]
             lines: list[str] = []
-            likelihood, exposure = self._exposure(
-                trigger, _Case(family, family_key, anchor, findings), group, lines, assumed
+            kind, key, root = (
+                (FAMILIES[own], own, group[0].anchor)
+                if own
+                else (
+                    family,
+                    family_key,
+                    anchor,
+                )
             )
-            reach = self.reach(family, anchor, group, lines, assumed)
+            likelihood, exposure = self._exposure(
+                trigger, _Case(kind, key, root, group if own else findings), group, lines, assumed
+            )
+            reach = self.reach(kind, root, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
             part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines))
             parts.append(part)
-            words = f"On each {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
+            words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
         effect = self._effect(family, family_key, anchor, findings, working)
         impact = self.impact(

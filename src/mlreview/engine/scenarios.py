@@ -191,6 +191,25 @@ def _computing_endpoints(system: System, feature: Feature) -> list[str]:
     return sorted(out)
 
 
+TWICE = frozenset({"SKEW001", "SKEW002"})
+"""A feature computed by two implementations: joined to its staleness when it is served stale
+too, one root cause with two halves (the values differ in how and in when they are computed)."""
+STALE_BY_DESIGN = "SKEW014"
+"""Served older than its budget even when every run succeeds; a budget with no slack (DATA009)
+or entries that expire (SKEW009, DATA018) are stale only when a run fails."""
+
+
+def join_keys(causes: list[Finding]) -> set[str]:
+    """What joining findings to scenarios depends on: the scenario keys the causes name, and
+    for each feature served past its budget by design, its stale-feature scenario
+    ('key@feature')."""
+    keys = {f.scenario for f in causes}
+    keys.update(
+        f"{f.scenario}@{c}" for f in causes if f.rule == STALE_BY_DESIGN for c in f.components
+    )
+    return keys
+
+
 class _Roots:
     """The scenario each finding belongs to, after joining a feature's default-shaped skew to
     the silent default of the source it comes from, and a change to the code of a feature an
@@ -200,6 +219,9 @@ class _Roots:
     def __init__(self, system: System, keys: set[str]) -> None:
         self.system = system
         self.keys = keys
+        self.stale = {
+            feature: key for key, _, feature in sorted(k.partition("@") for k in keys if "@" in k)
+        }
         self.defaulting: dict[str, list[str] | None] = {}
         self.computing: dict[str, list[str]] = {}
 
@@ -222,6 +244,8 @@ class _Roots:
     def of(self, finding: Finding) -> str:
         if finding.family != "skew":
             return finding.scenario
+        if finding.rule in TWICE and finding.anchor in self.stale:
+            return self.stale[finding.anchor]
         sources = self._sources(finding.anchor)
         if sources is None:
             return finding.scenario
@@ -310,7 +334,13 @@ class _Gaps:
 
 
 def _heading(
-    family_key: str, family: Family, findings: list[Finding], anchors: list[str], comps: list[str]
+    family_key: str,
+    family: Family,
+    findings: list[Finding],
+    anchors: list[str],
+    comps: list[str],
+    *,
+    system: System,
 ) -> tuple[str, str, str]:
     """The scenario's title, effect and proving step: a specific mechanism's when one of its
     rules is among the causes (``HEADLINES``), else the family's. Several roots are 'a or b' in
@@ -325,12 +355,22 @@ def _heading(
         named = list(dict.fromkeys(c for f in hits for c in f.components if c not in anchors))
         if not hits or (not named and "{named}" in headline.title + headline.effect):
             continue
+        fields = headline.fill(system, hits) if headline.fill is not None else {}
+        if fields is None:
+            continue
         others = either(named, "and", limit=4) if named else ""
+        title, effect, verify = headline.title, headline.effect, headline.verify
+        for name, value in fields.items():
+            title, effect = (
+                title.replace(f"{{{name}}}", value),
+                effect.replace(f"{{{name}}}", value),
+            )
+            verify = verify.replace(f"{{{name}}}", value) if verify else None
         return (
-            headline.title.format(anchor=title_root, named=others),
-            headline.effect.format(anchor=effect_root, named=others),
+            title.format(anchor=title_root, named=others),
+            effect.format(anchor=effect_root, named=others),
             # {anchor} stays for the plan, which names every root alike.
-            headline.verify.replace("{named}", others) if headline.verify else family.verify,
+            verify.replace("{named}", others) if verify else family.verify,
         )
     who = either(comps, "and", limit=4)
     rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
@@ -368,7 +408,7 @@ class Joins:
     def of(cls, built: list[Scenario], causes: list[Finding]) -> Joins:
         """From a review's scenarios before merging and its causes (role 'cause')."""
         key_of = {id(f): s.key for s in built for f in s.findings}
-        return cls(key_of, frozenset(f.scenario for f in causes))
+        return cls(key_of, frozenset(join_keys(causes)))
 
 
 @dataclass(frozen=True)
@@ -459,7 +499,7 @@ def build(
     touched = earlier.touched() if earlier is not None else frozenset()
     if earlier is not None and earlier.all_reused(causes, gaps, touched):
         return list(earlier.ranked)
-    keys = {f.scenario for f in causes}
+    keys = join_keys(causes)
     roots = _Roots(system, keys)
     # A what-if review (not watched) joins anew only the findings its re-run rules made.
     joined = earlier.joined(keys) if earlier is not None and log is None else {}
@@ -496,7 +536,9 @@ def build(
                 if known is not None:
                     scenarios.append(known)
                     continue
-            title, effect, verify = _heading(family_key, family, group, [anchor], comps)
+            title, effect, verify = _heading(
+                family_key, family, group, [anchor], comps, system=system
+            )
             scenarios.append(
                 Scenario(
                     key=key,
@@ -539,18 +581,18 @@ def _merged_once(group: list[Scenario], system: System) -> Scenario:
     known = group[0].merges.get(ids)
     if known is not None and all(a is b for a, b in zip(known[0], group, strict=True)):
         return known[1]
-    merged = _merged(group, family_for(group[0].family, system))
+    merged = _merged(group, family_for(group[0].family, system), system)
     group[0].merges[ids] = (group, merged)  # the group is kept, so its ids stay its own
     return merged
 
 
-def _merged(group: list[Scenario], family: Family) -> Scenario:
+def _merged(group: list[Scenario], family: Family, system: System) -> Scenario:
     first = group[0]
     anchors = [a for s in group for a in s.anchors]
     findings = sorted([f for s in group for f in s.findings], key=SORT_KEY)
     gaps = sorted({id(f): f for s in group for f in s.gaps}.values(), key=SORT_KEY)
     comps = sorted({c for s in group for c in s.components})
-    title, effect, verify = _heading(first.family, family, findings, anchors, comps)
+    title, effect, verify = _heading(first.family, family, findings, anchors, comps, system=system)
     return Scenario(
         key=first.key,
         title=title,

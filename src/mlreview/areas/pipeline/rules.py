@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
-from mlreview.areas.common import refresh_pipelines
+from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
 from mlreview.areas.pipeline.availability import apart
@@ -943,7 +943,9 @@ def schedule_race(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     rationale="A generated file, index or table is a release that ships on every run. Unchecked "
     "against what its consumer can take, one bad run either fails every request at once, "
     "everywhere it is copied, when the consumer refuses it, or answers every request wrongly "
-    "with no error when the consumer takes it; a fallback covers only the first.",
+    "with no error when the consumer takes it; a fallback covers only the first. A limit fixed "
+    "in the consumer's code (a table preallocated for speed) is declared as the dependency's "
+    "load_limit, and the check's threshold comes from it.",
     sources=(
         "Cloudflare, 18 November 2025 outage post-mortem (feature file over the bot module's "
         "limit)",
@@ -988,13 +990,41 @@ def unvalidated_serving_artefact(ctx: Context[PipelineAssessment]) -> Iterator[H
                 # with an input that changes shape unannounced, and when it is another team's
                 # that happens more often (docs/risk-model.md, likelihood).
                 inputs = [i for i in pipe.inputs if i in unversioned]
+                message = (
+                    f"Endpoint {e.id} reads {dep.target}, which {pipe.id} rewrites {when} "
+                    f"without a blocking check, {consequence}."
+                )
+                fix = None
+                # A consumer's declared limit is what the check must hold the output to: the
+                # finding names it and the fix takes its threshold from it.
+                most = p.get(dep, "load_limit.max_entries")
+                words, ceiling = load_limit_words(e.id, dep), load_ceiling(dep)
+                if most is not None and words is not None and ceiling is not None:
+                    p.get(dep, "load_limit.typical_entries")
+                    message = (
+                        f"Endpoint {words} and nothing checks what {pipe.id} writes there "
+                        f"{when} against that before it ships; it "
+                        f"{consequence.removeprefix('and ')}."
+                    )
+                    fix = _limit_fix(pipe.id, e.id, most, ceiling)
                 yield p.hit(
                     [pipe.id, dep.target, e.id, *inputs],
-                    f"Endpoint {e.id} reads {dep.target}, which {pipe.id} rewrites {when} "
-                    f"without a blocking check, {consequence}.",
+                    message,
                     pipe,
                     "validation",
                     anchor=pipe.id,
+                    fix=fix,
                     scenario=None if closed else "unchecked-output",
                     enact=enact,
                 )
+
+
+def _limit_fix(pipe: str, endpoint: str, most: int, ceiling: tuple[int, str]) -> str:
+    count, working = ceiling
+    return (
+        f"Before each output of {pipe} ships, refuse it when it holds more than {number(count)} "
+        f"entries ({working}; {endpoint} fails past {number(most)}) or names an entry twice "
+        "(a query that starts returning duplicate rows doubles the count); publish it as a new "
+        "version swapped in atomically, and keep serving the last good version when a new one "
+        "does not load."
+    )

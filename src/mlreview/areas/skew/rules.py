@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, MLLENS, SCULLEY, ZINK
-from mlreview.areas.common import plural, refresh_pipelines, served_online
+from mlreview.areas.common import plural, refresh_pipelines, served_online, serving_platforms
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.skew.assessment import SkewAssessment
@@ -468,8 +468,16 @@ def preprocessing_not_bundled(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
     severity=Severity.HIGH,
     summary="A new model is not scored in the production serving image before rollout.",
     rationale="A model that needs an operator, library or version the serving binary lacks "
-    "fails or scores differently only once it is live.",
-    sources=(f"{BRECK17} Infra 6", f"{ZINK} #5"),
+    "fails or scores differently only once it is live. Served on several platforms, the same "
+    "model runs each one's own kernels, compiler and sampling code, and a change to any of them "
+    "moves that platform's outputs: only a diff against a reference implementation sees it "
+    "(canaries and quality evaluations judge averages).",
+    sources=(
+        f"{BRECK17} Infra 6",
+        f"{ZINK} #5",
+        "Anthropic, A postmortem of three recent issues, 17 September 2025 (a TPU runtime "
+        "misconfiguration and an XLA:TPU top-k miscompilation)",
+    ),
     fix="In CI, load the candidate into the production serving image, score a golden set and "
     "assert the scores equal the training environment's within tolerance.",
     mitigation="prevent",
@@ -483,14 +491,44 @@ def no_serving_compat_test(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
         p = ctx.probe()
         if p.get(e, "release.serving_compat_test", assume=False):
             continue
+        message = (
+            f"Endpoint {e.id} takes new versions of {e.model} without scoring them in its "
+            "serving image first."
+        )
+        fix = None
+        platforms = serving_platforms(ctx.system, e)
+        if platforms:
+            # The same model on several platforms: each one's kernels, compiler and sampling
+            # code change its outputs on their own, so the reference is the model's reference
+            # implementation, and serving changes need the check as much as new versions.
+            p.get(e, "accelerator" if e.accelerator else "platform")
+            message = (
+                f"Endpoint {e.id} serves {e.model} on {platforms[0]}, one of "
+                f"{len(platforms)} platforms serving it ({', '.join(sorted(platforms))}), and "
+                "nothing compares its outputs with a reference implementation before a serving "
+                "change (sampling code, kernels, compiler, runtime settings) or a new version "
+                "is released."
+            )
+            fix = REFERENCE_DIFF_FIX
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} takes new versions of {e.model} without scoring them in its "
-            "serving image first.",
+            message,
             e,
             "release",
+            fix=fix,
             enact={(*e.path, "release", "serving_compat_test"): True},
         )
+
+
+REFERENCE_DIFF_FIX = (
+    "Before a change to a platform's serving stack (sampling code, kernels, compiler, runtime "
+    "settings) or a new model version ships there, run a fixed set of a few thousand inputs "
+    "through that platform and through the reference implementation and compare the "
+    "output distributions position by position (next-token probabilities for a language "
+    "model, class probabilities for a classifier): block the release when the mean KL "
+    "divergence passes 1e-3 nats or top-1 agreement falls below 99.5%."
+)
+"""The reference diff's gate; its thresholds and their reasons are in docs/plans.md."""
 
 
 @RULES.rule(

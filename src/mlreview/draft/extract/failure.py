@@ -385,6 +385,50 @@ def call_facts(dep: dict[str, object], near: list[Sentence]) -> dict[str, str]:
     return words
 
 
+# 'The bot module ... preallocates room for 200 features': a limit fixed in the consumer's code
+# on what it loads, and 'reads about 60 features' what the artefact holds today.
+LOAD_LIMIT = re.compile(
+    r"\b(?:pre-?allocates?|allocates?|reserves?) (?:room|space|slots?) for (?:up to )?"
+    r"(?P<n>\d[\d,]*) (?P<noun>[a-z]+)|"
+    r"\b(?:accepts?|loads?|holds?|takes?) (?:at most|no more than) (?P<n2>\d[\d,]*) "
+    r"(?P<noun2>[a-z]+)|\b(?:hard )?limit of (?P<n3>\d[\d,]*) (?P<noun3>[a-z]+)"
+)
+
+
+def _load_limit(
+    r: Reading, near: list[Sentence]
+) -> tuple[dict[str, int], Sentence, int, int, str | None] | None:
+    """The most entries the consumer accepts, from the sentences near the target, and what
+    the text says it holds today (the same noun, 'about N', anywhere in it). A clause before
+    one that names the target counts: 'preallocates room for 200 features, for speed; if it
+    can't load the file, the request errors out'."""
+    around: list[Sentence] = []
+    for s in near:
+        i = r.sents.index(s)
+        if i > 0 and r.same_line(r.sents[i - 1], s) and r.sents[i - 1] not in around:
+            around.append(r.sents[i - 1])
+        if s not in around:
+            around.append(s)
+    for s in around:
+        m = LOAD_LIMIT.search(s.lower)
+        if m is None or s.negated(m.start(), m.end()):
+            continue
+        most = int((m.group("n") or m.group("n2") or m.group("n3")).replace(",", ""))
+        noun = m.group("noun") or m.group("noun2") or m.group("noun3")
+        limit = {"max_entries": most}
+        typical = re.compile(rf"\b(?:about|around|roughly|some|~)\s*(?P<n>\d[\d,]*) {noun}\b")
+        said = None
+        for t in r.sents:
+            hit = typical.search(t.lower)
+            if hit and 0 < (n := int(hit.group("n").replace(",", ""))) < most:
+                limit["typical_entries"] = n
+                said = quote(t, hit.start(), hit.end())
+                break
+        if most >= 1:
+            return limit, s, m.start(), m.end(), said
+    return None
+
+
 def _names_other(r: Reading, s: Sentence, target: str) -> bool:
     return any(
         x.sentence is s and x.tech.name != target and x.tech.kind in DATA_KINDS for x in r.found
@@ -424,6 +468,12 @@ def dependency_facts(r: Reading, dep: dict[str, object], target: str, m: Mention
             picked = _pick(DEPENDENCY_FALLBACKS, s.lower[back.end() : back.end() + 50])
             if picked:
                 put("fallback", picked[0], s, back.start(), back.end() + picked[1].end())
+    found = _load_limit(r, near)
+    if found is not None:
+        limit, s, a, b, said = found
+        put("load_limit", limit, s, a, b)
+        if said is not None and words.get("load_limit"):
+            words["load_limit.typical_entries"] = said  # its own words, not the limit's
     for s, cond, rest in conditions(r):
         event = cond.group("event")
         held_missing = event.endswith("missing") and _holder(r, cond.group("subject"))

@@ -1055,6 +1055,10 @@ def _quote_facts(
 ) -> None:
     """The words each of a dependency's facts was read from, at each field it set."""
     for field, words in facts.items():
+        head, _, inner = field.partition(".")
+        if inner:  # one value inside a mapping, with words of its own
+            d.words[(*at, head, inner)] = words
+            continue
         value = dep[field]
         if isinstance(value, dict):
             for inner in value:

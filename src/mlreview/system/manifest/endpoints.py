@@ -134,6 +134,20 @@ class Batching(Node):
     ] = Field(description="Execution time of a full batch.")
 
 
+class LoadLimit(Node):
+    """What the consumer can hold of an artefact it loads (a feature file, a config, an index):
+    a limit fixed in its code, such as a table preallocated for speed, that a generated
+    artefact can pass without any change on the consumer's side."""
+
+    max_entries: Annotated[
+        AtLeastOne, Ask(never="a load limit is declared with its maximum or not at all")
+    ] = Field(description="Most entries (rows, features, keys) the consumer accepts in one load.")
+    typical_entries: Annotated[
+        AtLeastOne | None,
+        Ask("How many entries does the artefact hold today?", values=(10, 1000)),
+    ] = Field(None, description="Entries the artefact holds today.")
+
+
 class Dependency(Node):
     target: Annotated[str, ref("store", "source", "endpoint")] = Field(
         description="Id of the store, source or endpoint called per request."
@@ -170,6 +184,11 @@ class Dependency(Node):
         None, description="Connections per replica to the dependency."
     )
     circuit_breaker: bool | None = Field(None, description="Calls stop after repeated failures.")
+    load_limit: LoadLimit | None = Field(
+        None,
+        description="For an artefact the endpoint loads (a file or table another job writes): "
+        "the most it accepts, fixed in its code, and what it holds today.",
+    )
 
 
 class Transformer(Node):
