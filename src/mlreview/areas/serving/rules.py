@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, WAF
+from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_OVERLOAD, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
+from mlreview.areas.serving.launch import check_launch, launch_at_risk, launch_of
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint
 
@@ -698,3 +699,52 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 "pool_size",
                 anchor=dep.target,
             )
+
+
+@RULES.rule(
+    18,
+    "launch-near-fixed-ceiling",
+    severity=Severity.HIGH,
+    summary="A launch's forecast sits under a fixed ceiling with nothing to cap demand.",
+    rationale="A launch's demand is a forecast, wrong by a factor rather than a percentage, "
+    "and the accelerators behind the ceiling cannot be added during it; with sign-ups open and "
+    "no per-user limit or shedding, demand past the ceiling queues until it times out for "
+    "everyone instead of being refused for a few.",
+    sources=(f"{WAF} REL05-BP02, REL01-BP01", SRE_OVERLOAD),
+    fix="Before the launch, cap demand at a set share of the ceiling: a per-user limit and a "
+    "sign-up gate that opens in batches, with rejection (and a retry-after) once the estimated "
+    "wait passes the SLO.",
+    mitigation="limit",
+    scenario="capacity",
+    likelihood=6,
+    detectors=(Monitor("monitoring.system.saturation"), Monitor("monitoring.system.latency")),
+)
+def launch_near_fixed_ceiling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        check = check_launch(ctx.system, e, _row(ctx, e))
+        if check is None or not launch_at_risk(check):
+            continue
+        p = ctx.probe()
+        launch = launch_of(ctx.system, e)
+        assert launch is not None
+        p.get(launch, "peak_qps")
+        p.get(launch, "signups_capped")
+        p.get(launch, "per_user_limit")
+        p.get(e, "admission.load_shedding", assume=False)
+        row = _row(ctx, e)
+        goal = (
+            f"; the {number(row.multiplier)}x growth target ({number(row.target_qps)} QPS) would "
+            f"need {row.target_qps / check.ceiling_qps:.1f}x this ceiling"
+            if row.target_qps and row.target_qps > check.ceiling_qps
+            else ""
+        )
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} serves at most {number(check.ceiling_qps)} QPS ({check.constraint}), "
+            f"{check.headroom:.2f}x the {number(check.forecast_qps)} QPS forecast for its launch, "
+            f"and {check.unbounded_words()}: {check.working()}{goal}.",
+            launch,
+            "peak_qps",
+            severity=Severity.CRITICAL if check.headroom < 1.5 else None,
+            enact={(*launch.path, "per_user_limit"): True, (*launch.path, "signups_capped"): True},
+        )

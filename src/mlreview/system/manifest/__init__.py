@@ -94,6 +94,7 @@ from mlreview.system.manifest.sources import (
 )
 from mlreview.system.manifest.system_info import (
     Decision,
+    Launch,
     SystemInfo,
     Traffic,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "InputMonitors",
     "Label",
     "LabelDelay",
+    "Launch",
     "LoadTest",
     "Manifest",
     "Mechanism",
