@@ -211,7 +211,7 @@ def test_selective_labels_explore_by_score_band_and_report_the_unbiased_figure()
     assert not any("FEED010" in s.closes for s in plan.steps)
 
 
-def test_a_dependency_outage_gets_a_fallback_with_its_cost_a_timeout_budget_and_a_game_day() -> None:
+def test_a_dependency_outage_gets_a_priced_fallback_a_timeout_budget_and_a_game_day() -> None:
     """The plan for a dependency on the synchronous path that fails: its answer when down, with
     the hours a year its availability implies, a timeout inside the SLO's budget, a zone spread
     where it runs in fewer than three, and a game day that kills it."""
@@ -241,3 +241,25 @@ def test_a_dependency_in_too_few_zones_is_spread_over_three() -> None:
     spread = [m for m in book.moves if "DATA010" in m.replaces]
     assert [m.components for m in spread] == [("gpt_configurations",)]
     assert "at least 3 zones (it declares 2)" in spread[0].change
+
+
+def test_a_fleet_wide_infrastructure_change_is_staged_by_cluster_with_a_halt_and_break_glass() -> (
+    None
+):
+    """OpenAI's telemetry rollout: a change to service discovery's control plane reached every
+    cluster at once after testing on smaller ones; the plan stages it by cluster, holds each
+    stage longer than the DNS cache hides a failure, halts on API-server load and keeps a
+    break-glass path."""
+    path = INCIDENTS / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    done = reviewed(path)
+    scenario = next(s for s in done.scenarios if s.family == "fleet-rollout")
+    assert "SCALE019" in {f.rule for f in scenario.findings}
+    book = playbook_of(load(path), scenario)
+    assert book is not None
+    text = "\n".join(m.change for m in book.moves)
+    assert "out by cluster: one small production cluster, then one of the largest" in text
+    assert "each stage held 60 min (twice the 30 min its cached answers hide" in text
+    assert "API-server request latency p99 passes 1 s" in text
+    assert "break-glass path" in text
+    assert "a cluster the size of the largest production one" in text
+    assert book.verify is not None and "block the API servers" in book.verify

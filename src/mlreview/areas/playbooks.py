@@ -857,7 +857,87 @@ def _dependency_outage(s: Situation) -> Playbook | None:
     return Playbook(tuple(moves), verify, keeps_gaps=True)
 
 
+API_SERVER_HALT_S = 1.0
+"""A staged infrastructure rollout halts by itself when the API servers' request latency p99
+passes a second: Kubernetes' own SLO for mutating API calls, and well before they stop."""
+STAGE_HOLD_S = 1800.0
+"""Each stage is held at least 30 minutes, and longer than cached answers can hide a failure."""
+
+
+def _fleet_rollout(s: Situation) -> Playbook | None:
+    """A change to shared infrastructure (a control plane, service discovery, an agent on every
+    node) that reaches every cluster at once (SCALE019): stage it by cluster with a hold longer
+    than the caches hide a failure, halt on the API servers' load, a break-glass path that
+    does not need them, and testing at production scale."""
+    source = s.system.get(s.anchors[0])
+    if not isinstance(source, Source):
+        return None
+    failure = source.on_failure
+    cached = (
+        float(failure.max_staleness)
+        if failure and failure.behaviour == "last_known_good" and failure.max_staleness
+        else None
+    )
+    hold = max(STAGE_HOLD_S, 2 * cached) if cached else STAGE_HOLD_S
+    why = (
+        f" (twice the {duration(cached)} its cached answers hide a failure for)"
+        if cached and 2 * cached > STAGE_HOLD_S
+        else f" (longer than the {duration(cached)} its cached answers hide a failure for)"
+        if cached
+        else ""
+    )
+    endpoints = [e.id for e in s.endpoints()]
+    serving = either(endpoints, "and") if endpoints else "serving"
+    moves = [
+        Move(
+            "limit",
+            s.anchors,
+            f"Roll every change to {s.anchor}, and to the agents on every node that call it, out "
+            "by cluster: one small production cluster, then one of the largest, then a tenth of "
+            f"the rest, then the rest, each stage held {duration(hold)}{why}",
+            replaces=("SCALE019",),
+        ),
+        Move(
+            "detect",
+            s.anchors,
+            "Halt the rollout by itself, and page both its owner and the on-call of "
+            f"{serving}, when a stage's API-server request latency p99 passes "
+            f"{API_SERVER_HALT_S:g} s or its requests in flight pass 80% of their limit: the "
+            "load shows there before the caches expire",
+        ),
+    ]
+    rollout = source.rollout
+    if rollout is None or rollout.break_glass is not True:
+        moves.append(
+            Move(
+                "recover",
+                s.anchors,
+                "Keep a break-glass path that does not need the overloaded control plane: a "
+                "reserved priority level (or out-of-band access) for operators to remove a "
+                "change, and resolver caches allowed to serve stale answers past their TTL while "
+                "it is down",
+            )
+        )
+    if rollout is None or rollout.tested_at_scale is not True:
+        moves.append(
+            Move(
+                "prevent",
+                s.anchors,
+                "Test each change on a cluster the size of the largest production one before the "
+                "first stage: a change whose cost grows with the number of nodes passes a "
+                "smaller staging cluster",
+            )
+        )
+    verify = (
+        f"on a game day, block the API servers of one production cluster for an hour: {serving} "
+        "must keep answering from cached lookups, a rollout in progress must halt at its stage, "
+        "and the break-glass path must remove a change without those API servers"
+    )
+    return Playbook(tuple(moves), verify, keeps_gaps=True)
+
+
 PLAYBOOKS: dict[str, Callable[[Situation], Playbook | None]] = {
+    "fleet-rollout": _fleet_rollout,
     "dependency-outage": _dependency_outage,
     "runaway-automation": _runaway,
     "unadapted-drift": _drift,

@@ -159,6 +159,20 @@ FAMILIES: dict[str, Family] = {
         "latency SLO and the circuit must close again",
         0.6,
     ),
+    "fleet-rollout": Family(
+        "A change to {anchor} reaches every cluster at once and takes serving down with it",
+        "a change to {anchor}, or to an agent on every node that loads it, goes to every cluster "
+        "at once after testing at a smaller scale, overloads it everywhere together, and what "
+        "serves through it fails in every cluster; rolling back needs the control plane it "
+        "overloaded",
+        "event",
+        "loud",
+        "endpoint",
+        "on a game day, block the API servers of one production cluster for an hour: serving "
+        "must keep answering from cached lookups, and a change must be removable without them",
+        0.6,
+        occurrence="fleet-wide change",
+    ),
     "endpoint-outage": Family(
         "{anchor} goes down with nothing to answer in its place",
         "when {anchor} is down, its callers get no prediction",

@@ -89,9 +89,12 @@ FIX_HOURS = {
     "bad-release": 1.0,
     "bad-training-data": 24.0,
     "runaway-automation": 1.0,
+    "fleet-rollout": 4.0,
 }
 """Hours from knowing to fixed, by mechanism: revert a feature change, re-run a job, roll a
-release back, retrain, switch automation off. Outages use the component's repair time."""
+release back, retrain, switch automation off, or remove a fleet-wide change through a control
+plane it overloaded (hours: the rollback needs the API servers that are down). Outages use the
+component's repair time."""
 DEFAULT_MTTR_HOURS = 1.0
 DEFAULT_AVAILABILITY = 0.999
 CONSTRAINT_FIX_HOURS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_OVERLOAD, WAF
+from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE_OVERLOAD, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
@@ -12,7 +12,7 @@ from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessmen
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
 from mlreview.areas.serving.launch import check_launch, launch_at_risk, launch_of
 from mlreview.document.cells import duration, number, share
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Endpoint, Source
 
 RULES: RuleSet[ServingAssessment] = RuleSet(area="serving", prefix="SCALE")
 
@@ -748,3 +748,56 @@ def launch_near_fixed_ceiling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             severity=Severity.CRITICAL if check.headroom < 1.5 else None,
             enact={(*launch.path, "per_user_limit"): True, (*launch.path, "signups_capped"): True},
         )
+
+
+@RULES.rule(
+    19,
+    "fleet-wide-infrastructure-rollout",
+    severity=Severity.HIGH,
+    summary="Changes to shared infrastructure on the serving path reach every cluster at once.",
+    rationale="A change to a control plane, service discovery or an agent that runs on every "
+    "node is not a model release: no canary covers it. Rolled out everywhere at once, a change "
+    "whose cost grows with cluster size passes a smaller staging cluster and then overloads every "
+    "production cluster together; caches hide it until they expire, and the rollback needs the "
+    "control plane it overloaded.",
+    sources=(f"{WAF} REL08-BP04, OPS06-BP03", SRE_CANARY),
+    fix="Roll changes to it out by cluster (a small production cluster, then a large one, then "
+    "the rest), each stage held longer than the caches hide a failure, with an automatic halt "
+    "on its load; keep a break-glass path that does not need it.",
+    mitigation="limit",
+    scenario="fleet-rollout",
+    likelihood=5,
+    detectors=(Monitor("monitoring.system.errors"),),
+)
+def fleet_wide_infrastructure_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        for dep in e.dependencies:
+            target = ctx.system.get(dep.target)
+            if not isinstance(target, Source) or target.rollout is None:
+                continue
+            p = ctx.probe()
+            staged = p.get(target, "rollout.staged", assume=False)
+            if staged:
+                continue
+            scale = p.get(target, "rollout.tested_at_scale")
+            owner = p.get(target, "owner")
+            hidden = ""
+            failure = target.on_failure
+            if failure and failure.behaviour == "last_known_good" and failure.max_staleness:
+                p.get(target, "on_failure.max_staleness")
+                hidden = (
+                    f"; cached answers hide a failure for up to "
+                    f"{duration(float(failure.max_staleness))}, so it shows everywhere at once"
+                )
+            tested = " after testing only at a smaller scale" if scale is False else ""
+            theirs = f" (owned by {owner})" if owner else ""
+            yield p.hit(
+                [target.id, e.id],
+                f"Changes to {target.id}{theirs}, which {e.id} calls on every request, reach every "
+                f"cluster at once{tested}, outside {e.id}'s release process{hidden}.",
+                target.rollout,
+                "staged",
+                anchor=target.id,
+                severity=Severity.CRITICAL if scale is False else None,
+                enact={(*target.rollout.path, "staged"): True},
+            )

@@ -89,6 +89,7 @@ from mlreview.system.manifest.root import (
 from mlreview.system.manifest.sources import (
     Contract,
     FailureBehaviour,
+    Rollout,
     Source,
     SourceMonitors,
 )
@@ -157,6 +158,7 @@ __all__ = [
     "Replicas",
     "RetrainTrigger",
     "Retries",
+    "Rollout",
     "ServiceTime",
     "Signal",
     "SkewMonitors",
