@@ -284,6 +284,9 @@ class RiskModel:
         """The defaults the scenario being scored rests on."""
         self.harm = ""
         self.stake = ""
+        self.launch_assumed = False
+        """The scenario being scored has a launch finding (SCALE018) resting only on assumed
+        figures: it is then framed by the growth target, as its title is."""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -440,7 +443,7 @@ class RiskModel:
         the growth target."""
         serving = assessment_of(self.areas, SERVING)
         endpoint = self.system.get(anchor)
-        if serving is None or not isinstance(endpoint, Endpoint):
+        if self.launch_assumed or serving is None or not isinstance(endpoint, Endpoint):
             return None
         row = next((r for r in serving.endpoints if r.endpoint == anchor), None)
         check = check_launch(self.system, endpoint, row) if row else None
@@ -681,6 +684,8 @@ class RiskModel:
         working: list[str] = []
         assumed: list[str] = []
         self.defaults = []
+        launch_hits = [f for f in findings if f.rule == "SCALE018"]
+        self.launch_assumed = bool(launch_hits) and all(f.grade == "assumed" for f in launch_hits)
         groups: dict[Trigger, list[Finding]] = {}
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
