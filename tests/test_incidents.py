@@ -15,6 +15,7 @@ from benchmarks.eval_top_risk import AREAS, INCIDENTS, Case, CaseError, cases, l
 
 from mlreview.cli import main as cli
 from mlreview.engine.rules import find
+from tests.conftest import reviewed
 
 CASES = cases()
 URL = re.compile(r"https?://\S+")
@@ -81,3 +82,20 @@ def test_an_unknown_case_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--case", "no-such-incident"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --case no-such-incident: no such case")
+
+
+def test_a_declared_launch_is_judged_against_its_forecast_not_the_growth_target() -> None:
+    """The capacity scenario of a declared launch works from the forecast (headroom, twice the
+    forecast, the queue and the scale-up gap) and answers the 10x question in one clause."""
+    done = reviewed(INCIDENTS / "chatgpt-image-launch-2025" / "system.yaml")
+    top = done.top_risk
+    assert top is not None and top.family == "capacity"
+    assert "launch forecast sits just under a fixed ceiling" in top.title
+    launch = next(f for f in top.findings if f.rule == "SCALE018")
+    assert "headroom 270 / 200 = 1.35x" in launch.message
+    assert "130 QPS are over the ceiling, 32.5% of requests" in launch.message
+    assert "fills in 6.23 min (48,600 / 130)" in launch.message
+    assert "the 10x growth target (2,000 QPS) would need 7.4x this ceiling" in launch.message
+    working = " ".join(top.risk.working)
+    assert "R = 130 / 400 = 0.33" in working and "At 2x the launch forecast" in working
+    assert "1 - 270 / 2,000" not in working

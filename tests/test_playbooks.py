@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mlreview.areas.common import load_ceiling
 from mlreview.areas.playbooks import DAY, Situation, _comparison_cadence, _page_window, playbook
 from mlreview.document.cells import duration
-from mlreview.engine.plan import Plan
+from mlreview.engine.plan import Plan, playbook_of
 from mlreview.system.loader import load
 from mlreview.system.manifest import Dependency, FeedbackLoop, LoadLimit, Source
 from tests.conftest import ROOT, reviewed
@@ -134,11 +134,36 @@ def test_a_launch_scales_ahead_admits_what_it_can_serve_and_proves_it_on_a_game_
     assert endpoint.cold_start is not None and endpoint.slo and endpoint.slo.p99_ms
     plan = _plan(path)
     first_week = [s for s in plan.steps if s.when == "this week"]
-    assert any("SCALE012" in s.closes for s in first_week)
     assert any(
         f"with a {duration(float(endpoint.cold_start))} cold start" in s.change for s in first_week
     )
+    # Buying the capacity is prevention once the launch's admission control holds the line.
+    assert any("SCALE012" in s.closes for s in plan.steps)
     assert f"keep p99 within {duration(endpoint.slo.p99_ms / 1000.0)}" in plan.verify
+
+
+def test_a_launch_under_a_fixed_ceiling_leads_with_admission_control() -> None:
+    """A declared launch whose forecast is 1.35x under the ceiling with nothing capping demand:
+    the plan opens with admission held at 80% of the ceiling, refusal on the estimated wait and
+    cancelling abandoned generations, and the proof runs at twice the launch forecast."""
+    path = INCIDENTS / "chatgpt-image-launch-2025" / "system.yaml"
+    plan = _plan(path)
+    first, second, third = plan.steps[:3]
+    assert "SCALE018" in first.closes
+    assert "Hold admission at 80% of the ceiling, 216 of 270 QPS" in first.change
+    assert "a per-user limit" in first.change and "a sign-up gate" in first.change
+    assert "estimated wait" in second.change and "90s p99 SLO" in second.change
+    assert "3 min timeout" in second.change
+    assert "Cancel a generation when its client disconnects" in third.change
+    assert "twice that tenth's share of the launch forecast (40 QPS" in plan.verify
+    assert "growth target" not in plan.verify
+
+
+def test_a_launch_with_a_per_user_cap_still_needs_a_sign_up_gate() -> None:
+    plan = _plan(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml")
+    first = plan.steps[0]
+    assert "SCALE018" in first.closes
+    assert "a sign-up gate" in first.change and "a per-user limit" not in first.change
 
 
 def test_users_who_steer_training_meet_a_distinct_accounts_rule_and_an_auto_pause() -> None:
@@ -326,3 +351,57 @@ def test_a_model_on_several_platforms_is_diffed_against_a_reference_before_relea
     assert "block the release when the mean KL divergence passes 1e-3 nats or top-1 " in text
     assert "agreement falls below 99.5%" in text
     assert "an approximate top-k in the sampler" in text
+
+
+def test_a_dependency_outage_gets_a_priced_fallback_a_timeout_budget_and_a_game_day() -> None:
+    """The plan for a dependency on the synchronous path that fails: its answer when down, with
+    the hours a year its availability implies, a timeout inside the SLO's budget, a zone spread
+    where it runs in fewer than three, and a game day that kills it."""
+    path = INCIDENTS / "chatgpt-image-launch-2025" / "system.yaml"
+    done = reviewed(path)
+    scenario = next(s for s in done.scenarios if s.family == "dependency-outage")
+    book = playbook_of(load(path), scenario)
+    assert book is not None
+    answer, timeout = book.moves[:2]
+    assert {"DATA020", "SCALE006"} <= set(answer.replaces)
+    assert "fails closed by design, so the answer is a refusal" in answer.change
+    assert "about 8.76 h a year, (1 - 0.999) x 525,600 min" in answer.change
+    assert "at its 500 ms, under the budget of 7,500 ms per call" in timeout.change
+    assert "50% x (90000 ms SLO - 60000 ms own p99) / 2 calls" in timeout.change
+    assert book.verify is not None and f"kill {scenario.anchors[0]}" in book.verify
+
+
+def test_a_dependency_in_too_few_zones_is_spread_over_three() -> None:
+    path = INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml"
+    done = reviewed(path)
+    scenario = next(s for s in done.scenarios if s.family == "dependency-outage")
+    book = playbook_of(load(path), scenario)
+    assert book is not None
+    zones = {s.id: s.zones for s in load(path).manifest.sources}
+    assert zones == {"conversation_store": 3, "gpt_configurations": 2}
+    assert set(scenario.anchors) == set(zones)
+    spread = [m for m in book.moves if "DATA010" in m.replaces]
+    assert [m.components for m in spread] == [("gpt_configurations",)]
+    assert "at least 3 zones (it declares 2)" in spread[0].change
+
+
+def test_a_fleet_wide_infrastructure_change_is_staged_by_cluster_with_a_halt_and_break_glass() -> (
+    None
+):
+    """OpenAI's telemetry rollout: a change to service discovery's control plane reached every
+    cluster at once after testing on smaller ones; the plan stages it by cluster, holds each
+    stage longer than the DNS cache hides a failure, halts on API-server load and keeps a
+    break-glass path."""
+    path = INCIDENTS / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    done = reviewed(path)
+    scenario = next(s for s in done.scenarios if s.family == "fleet-rollout")
+    assert "SCALE019" in {f.rule for f in scenario.findings}
+    book = playbook_of(load(path), scenario)
+    assert book is not None
+    text = "\n".join(m.change for m in book.moves)
+    assert "out by cluster: one small production cluster, then one of the largest" in text
+    assert "each stage held 60 min (twice the 30 min its cached answers hide" in text
+    assert "API-server request latency p99 passes 1 s" in text
+    assert "break-glass path" in text
+    assert "a cluster the size of the largest production one" in text
+    assert book.verify is not None and "block the API servers" in book.verify

@@ -11,3 +11,9 @@ WAF = "AWS Well-Architected reliability pillar"
 MLLENS = "AWS Well-Architected Machine Learning Lens"
 GCP = "Google Cloud, MLOps: continuous delivery and automation pipelines in ML"
 KUBESCORE = "kube-score checks"
+SRE_OVERLOAD = (
+    "Beyer et al., Site Reliability Engineering, ch. 21 Handling Overload (O'Reilly 2016)"
+)
+SRE_CANARY = (
+    "Beyer et al., The Site Reliability Workbook, ch. 16 Canarying Releases (O'Reilly 2018)"
+)

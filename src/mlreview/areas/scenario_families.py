@@ -167,6 +167,20 @@ FAMILIES: dict[str, Family] = {
         "latency SLO and the circuit must close again",
         0.6,
     ),
+    "fleet-rollout": Family(
+        "A change to {anchor} reaches every cluster at once and takes serving down with it",
+        "a change to {anchor}, or to an agent on every node that loads it, goes to every cluster "
+        "at once after testing at a smaller scale, overloads it everywhere together, and what "
+        "serves through it fails in every cluster; rolling back needs the control plane it "
+        "overloaded",
+        "event",
+        "loud",
+        "endpoint",
+        "on a game day, block the API servers of one production cluster for an hour: serving "
+        "must keep answering from cached lookups, and a change must be removable without them",
+        0.6,
+        occurrence="fleet-wide change",
+    ),
     "endpoint-outage": Family(
         "{anchor} goes down with nothing to answer in its place",
         "when {anchor} is down, its callers get no prediction",
@@ -439,6 +453,17 @@ TWICE_STALE = Headline(
 
 
 HEADLINES: dict[tuple[str, str], Headline] = {
+    ("capacity", "SCALE018"): Headline(
+        "{anchor}'s launch forecast sits just under a fixed ceiling and nothing caps demand",
+        "{anchor} cannot grow past its ceiling during the launch, and its demand is a forecast "
+        "with nothing to cap it (sign-ups open, no per-user limit that bounds the total, no "
+        "shedding), so demand past the ceiling waits in the queue until it times out for "
+        "everyone rather than being refused for a few",
+        "run a game day on a tenth of {anchor}'s fleet at twice that tenth's share of the "
+        "launch forecast, with clients retrying as they do in production: admission must hold "
+        "the admitted share within the SLO, refused requests must fail in under a second, and "
+        "goodput must stay at 95% of the ceiling or more",
+    ),
     ("bad-release", "SKEW001"): Headline(
         "A change to how {anchor} computes its features reaches all traffic unchecked",
         "{named} are computed by separate code for training and for {anchor}, so a change to "

@@ -34,8 +34,9 @@ from mlreview.areas.record import Record
 from mlreview.areas.registry import SERVING, SKEW
 from mlreview.areas.scenario_families import FAMILIES, Family, Trigger
 from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.serving.launch import MISS_FACTOR, LaunchCheck, check_launch
 from mlreview.areas.skew.assessment import SkewAssessment
-from mlreview.document.cells import availability, share
+from mlreview.document.cells import availability, number, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.engine.whatif.reads import note_derived
 from mlreview.system.manifest import (
@@ -94,9 +95,12 @@ FIX_HOURS = {
     "bad-release": 1.0,
     "bad-training-data": 24.0,
     "runaway-automation": 1.0,
+    "fleet-rollout": 4.0,
 }
 """Hours from knowing to fixed, by mechanism: revert a feature change, re-run a job, roll a
-release back, retrain, switch automation off. Outages use the component's repair time."""
+release back, retrain, switch automation off, or remove a fleet-wide change through a control
+plane it overloaded (hours: the rollback needs the API servers that are down). Outages use the
+component's repair time."""
 DEFAULT_MTTR_HOURS = 1.0
 DEFAULT_AVAILABILITY = 0.999
 CONSTRAINT_FIX_HOURS = {
@@ -134,6 +138,8 @@ class Part:
     working: str = ""
     """Where its chance, its share of the horizon and its reach come from, as part 5 prints
     them after the part's name."""
+    when: str = ""
+    """For growth: what makes it certain in words, when not the growth target (a launch)."""
 
 
 @dataclass
@@ -291,6 +297,9 @@ class RiskModel:
         """The defaults the scenario being scored rests on."""
         self.harm = ""
         self.stake = ""
+        self.launch_assumed = False
+        """The scenario being scored has a launch finding (SCALE018) resting only on assumed
+        figures: it is then framed by the growth target, as its title is."""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -463,11 +472,39 @@ class RiskModel:
                     return 1.0 - population.share_kept
         return None
 
+    def _launch(self, anchor: str) -> LaunchCheck | None:
+        """The anchor's launch check, when it declares a launch that twice its forecast would
+        push past the ceiling: the capacity scenario then works from the launch rather than
+        the growth target."""
+        serving = assessment_of(self.areas, SERVING)
+        endpoint = self.system.get(anchor)
+        if self.launch_assumed or serving is None or not isinstance(endpoint, Endpoint):
+            return None
+        row = next((r for r in serving.endpoints if r.endpoint == anchor), None)
+        check = check_launch(self.system, endpoint, row) if row else None
+        return check if check is not None and check.excess_qps > 0 else None
+
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
         note_derived(serving_row(anchor))
         rows = serving.endpoints if serving else []
         row = next((r for r in rows if r.endpoint == anchor), None)
+        launch = self._launch(anchor)
+        if row is not None and launch is not None and launch.bounded:
+            working.append(
+                "R = 0: the launch's demand is capped (sign-ups and each user's use, or "
+                "shedding), so what passes the ceiling is refused at the door, not failed"
+            )
+            return 0.0
+        if row is not None and launch is not None:
+            self.defaults += row.assumed
+            working.append(
+                f"R = {number(launch.excess_qps)} / {number(launch.missed_qps)} = "
+                f"{launch.refused_share:.2f}: requests over the {number(launch.ceiling_qps)} QPS "
+                f"ceiling ({launch.constraint}) at {MISS_FACTOR:g}x the launch forecast of "
+                f"{number(launch.forecast_qps)} QPS"
+            )
+            return launch.refused_share
         if row is None or not row.bottlenecks or not row.target_qps:
             working.append("R = 0.5: capacity at the target unknown (assumed)")
             return 0.5
@@ -710,6 +747,8 @@ class RiskModel:
         working: list[str] = []
         assumed: list[str] = []
         self.defaults = []
+        launch_hits = [f for f in findings if f.rule == "SCALE018"]
+        self.launch_assumed = bool(launch_hits) and all(f.grade == "assumed" for f in launch_hits)
         groups: dict[tuple[Trigger, str], list[Finding]] = {}
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
@@ -733,9 +772,14 @@ class RiskModel:
             )
             reach = self.reach(kind, root, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
-            part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines))
+            when = ""
+            if trigger == "growth" and self._launch(anchor):
+                when = f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast"
+            part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines), when)
             parts.append(part)
             words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
+            if trigger == "growth" and self._launch(anchor):
+                words = f"At {MISS_FACTOR:g}x the launch forecast"
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
         effect = self._effect(family, family_key, anchor, findings, working)
         impact = self.impact(
@@ -808,9 +852,15 @@ class RiskModel:
         detect, detect_text = self._detection_hours(family, findings, present=False)
         fix, fix_text = self._growth_fix(anchor)
         exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        when = (
+            f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast, and it lasts until "
+            "the ceiling is lifted"
+            if self._launch(anchor)
+            else "certain once traffic reaches the target"
+        )
         working.append(
             f"T = ({_hours(detect)} + {_hours(fix)}) / {HORIZON_DAYS} d = {exposure:.3f}: "
-            f"certain once traffic reaches the target; {detect_text}, then {fix_text}"
+            f"{when}; {detect_text}, then {fix_text}"
         )
         return 1.0, exposure
 

@@ -421,7 +421,7 @@ def _in_words(s: Scenario) -> Paragraph:
                 "it is happening now" if s.evidence == "observed" else "it acts now, as designed"
             )
         elif part.trigger == "growth":
-            likely.append("certain once traffic reaches the growth target")
+            likely.append(part.when or "certain once traffic reaches the growth target")
         elif part.trigger == "outage":
             once = f"at least one outage of {s.anchor} in the next 90 days"
             likely.append(_chance_of(part.likelihood, once))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, WAF
+from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE_OVERLOAD, WAF
 from mlreview.areas.common import ids
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
+from mlreview.areas.serving.launch import check_launch, launch_at_risk, launch_of
 from mlreview.document.cells import duration, number, share
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Endpoint, Source
 
 RULES: RuleSet[ServingAssessment] = RuleSet(area="serving", prefix="SCALE")
 
@@ -725,4 +726,106 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 dep,
                 "pool_size",
                 anchor=dep.target,
+            )
+
+
+@RULES.rule(
+    18,
+    "launch-near-fixed-ceiling",
+    severity=Severity.HIGH,
+    summary="A launch's forecast sits under a fixed ceiling with nothing to cap demand.",
+    rationale="A launch's demand is a forecast, wrong by a factor rather than a percentage, "
+    "and the accelerators behind the ceiling cannot be added during it; with sign-ups open and "
+    "no per-user limit or shedding, demand past the ceiling queues until it times out for "
+    "everyone instead of being refused for a few.",
+    sources=(f"{WAF} REL05-BP02, REL01-BP01", SRE_OVERLOAD),
+    fix="Before the launch, cap demand at a set share of the ceiling: a per-user limit and a "
+    "sign-up gate that opens in batches, with rejection (and a retry-after) once the estimated "
+    "wait passes the SLO.",
+    mitigation="limit",
+    scenario="capacity",
+    likelihood=6,
+    detectors=(Monitor("monitoring.system.saturation"), Monitor("monitoring.system.latency")),
+)
+def launch_near_fixed_ceiling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        check = check_launch(ctx.system, e, _row(ctx, e))
+        if check is None or not launch_at_risk(check):
+            continue
+        p = ctx.probe()
+        launch = launch_of(ctx.system, e)
+        assert launch is not None
+        p.get(launch, "peak_qps")
+        p.get(launch, "signups_capped")
+        p.get(launch, "per_user_limit")
+        p.get(e, "admission.load_shedding", assume=False)
+        row = _row(ctx, e)
+        goal = (
+            f"; the {number(row.multiplier)}x growth target ({number(row.target_qps)} QPS) would "
+            f"need {row.target_qps / check.ceiling_qps:.1f}x this ceiling"
+            if row.target_qps and row.target_qps > check.ceiling_qps
+            else ""
+        )
+        yield p.hit(
+            [e.id],
+            f"Endpoint {e.id} serves at most {number(check.ceiling_qps)} QPS ({check.constraint}), "
+            f"{check.headroom:.2f}x the {number(check.forecast_qps)} QPS forecast for its launch, "
+            f"and {check.unbounded_words()}: {check.working()}{goal}.",
+            launch,
+            "peak_qps",
+            severity=Severity.CRITICAL if check.headroom < 1.5 else None,
+            enact={(*launch.path, "per_user_limit"): True, (*launch.path, "signups_capped"): True},
+        )
+
+
+@RULES.rule(
+    19,
+    "fleet-wide-infrastructure-rollout",
+    severity=Severity.HIGH,
+    summary="Changes to shared infrastructure on the serving path reach every cluster at once.",
+    rationale="A change to a control plane, service discovery or an agent that runs on every "
+    "node is not a model release: no canary covers it. Rolled out everywhere at once, a change "
+    "whose cost grows with cluster size passes a smaller staging cluster and then overloads every "
+    "production cluster together; caches hide it until they expire, and the rollback needs the "
+    "control plane it overloaded.",
+    sources=(f"{WAF} REL08-BP04, OPS06-BP03", SRE_CANARY),
+    fix="Roll changes to it out by cluster (a small production cluster, then a large one, then "
+    "the rest), each stage held longer than the caches hide a failure, with an automatic halt "
+    "on its load; keep a break-glass path that does not need it.",
+    mitigation="limit",
+    scenario="fleet-rollout",
+    likelihood=5,
+    detectors=(Monitor("monitoring.system.errors"),),
+)
+def fleet_wide_infrastructure_rollout(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
+    for e in ctx.system.online_endpoints():
+        for dep in e.dependencies:
+            target = ctx.system.get(dep.target)
+            if not isinstance(target, Source) or target.rollout is None:
+                continue
+            p = ctx.probe()
+            staged = p.get(target, "rollout.staged", assume=False)
+            if staged:
+                continue
+            scale = p.get(target, "rollout.tested_at_scale")
+            owner = p.get(target, "owner")
+            hidden = ""
+            failure = target.on_failure
+            if failure and failure.behaviour == "last_known_good" and failure.max_staleness:
+                p.get(target, "on_failure.max_staleness")
+                hidden = (
+                    f"; cached answers hide a failure for up to "
+                    f"{duration(float(failure.max_staleness))}, so it shows everywhere at once"
+                )
+            tested = " after testing only at a smaller scale" if scale is False else ""
+            theirs = f" (owned by {owner})" if owner else ""
+            yield p.hit(
+                [target.id, e.id],
+                f"Changes to {target.id}{theirs}, which {e.id} calls on every request, reach every "
+                f"cluster at once{tested}, outside {e.id}'s release process{hidden}.",
+                target.rollout,
+                "staged",
+                anchor=target.id,
+                severity=Severity.CRITICAL if scale is False else None,
+                enact={(*target.rollout.path, "staged"): True},
             )

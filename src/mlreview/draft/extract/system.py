@@ -134,6 +134,7 @@ def _traffic(r: Reading) -> None:
     the peak and the reading is noted."""
     d = r.draft
     peaks: list[tuple[int, float, str]] = []
+    launches: list[tuple[float, str]] = []
     for s in r.sents:
         for m in RATE.finditer(s.lower):
             if VAGUE.search(s.lower[: m.start()]):
@@ -159,6 +160,8 @@ def _traffic(r: Reading) -> None:
             near = s.lower[max(0, m.start() - 40) : m.end() + 20]
             rank = 0 if NORMAL.search(near) else 2 if EVENT.search(near) else 1
             peaks.append((rank, round(qps, 3), words))
+            if LAUNCH.search(near):
+                launches.append((round(qps, 3), words))
         before = r.previous(s)
         if RATE.search(s.lower) or (before and RATE.search(before.lower)):
             for m in BARE_PEAK.finditer(s.lower):
@@ -172,6 +175,8 @@ def _traffic(r: Reading) -> None:
             d.notes[("system", "traffic", "peak_qps")] = (
                 "reading taken: the normal peak, not the event peak also stated"
             )
+    if launches:
+        _launch(r, *launches[0])
     everyone = first(
         NUMBER + r"\s+(?:customers|subscribers|users|stores|accounts)\b[^.;]*"
         r"(?:every night|nightly|daily|each night|every day)",
@@ -199,6 +204,51 @@ def _traffic(r: Reading) -> None:
         else:
             value = float(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         d.put(("system", "traffic", "growth_multiplier"), value, quote_found(growth))
+
+
+LAUNCH = re.compile(r"\blaunch(?:es|ed|ing)?\b")
+SIGNUPS_OPEN = re.compile(r"\bsign-?ups?\b[^.;]*\b(?:open|not capped|uncapped|no cap|unlimited)\b")
+SIGNUPS_CAPPED = re.compile(
+    r"\b(?:waitlist|invite-only|by invitation|sign-?ups? (?:are |is )?(?:capped|limited|paced))\b"
+)
+NO_PER_USER = re.compile(
+    r"\bno (?:separate |per-user |individual )*(?:per-user|user)\b[^.;]*\blimit"
+)
+PER_USER = re.compile(
+    r"\b(?:per-user|each user|users? ha(?:s|ve) an?)\b[^.;]{0,40}\b(?:cap|limit|quota)s?\b"
+)
+
+
+def _launch(r: Reading, qps: float, words: str) -> None:
+    """A peak stated for a launch is the launch's forecast; what caps its demand (sign-ups,
+    each user's use) is read only beside it."""
+    d = r.draft
+    d.put(("system", "traffic", "launch", "peak_qps"), qps, words)
+    for s in r.sents:
+        if (m := SIGNUPS_OPEN.search(s.lower)) and not s.negated(m.start(), m.end()):
+            d.put(
+                ("system", "traffic", "launch", "signups_capped"),
+                False,
+                quote(s, m.start(), m.end()),
+            )
+        elif m := SIGNUPS_CAPPED.search(s.lower):
+            d.put(
+                ("system", "traffic", "launch", "signups_capped"),
+                True,
+                quote(s, m.start(), m.end()),
+            )
+        if m := NO_PER_USER.search(s.lower):
+            d.put(
+                ("system", "traffic", "launch", "per_user_limit"),
+                False,
+                quote(s, m.start(), m.end()),
+            )
+        elif (m := PER_USER.search(s.lower)) and not s.negated(m.start(), m.end()):
+            d.put(
+                ("system", "traffic", "launch", "per_user_limit"),
+                True,
+                quote(s, m.start(), m.end()),
+            )
 
 
 def _outside_brackets(pattern: str, sents: list[Sentence]) -> tuple[Sentence, re.Match[str]] | None:

@@ -90,11 +90,13 @@ from mlreview.system.manifest.root import (
 from mlreview.system.manifest.sources import (
     Contract,
     FailureBehaviour,
+    Rollout,
     Source,
     SourceMonitors,
 )
 from mlreview.system.manifest.system_info import (
     Decision,
+    Launch,
     SystemInfo,
     Traffic,
 )
@@ -131,6 +133,7 @@ __all__ = [
     "InputMonitors",
     "Label",
     "LabelDelay",
+    "Launch",
     "LoadLimit",
     "LoadTest",
     "Manifest",
@@ -157,6 +160,7 @@ __all__ = [
     "Replicas",
     "RetrainTrigger",
     "Retries",
+    "Rollout",
     "ServiceTime",
     "Signal",
     "SkewMonitors",

@@ -56,6 +56,7 @@ Mechanism = Literal[
     "pipeline-outage",
     "schedule-race",
     "dependency-outage",
+    "fleet-rollout",
     "endpoint-outage",
     "capacity",
     "bad-release",

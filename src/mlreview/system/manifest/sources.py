@@ -57,6 +57,32 @@ class FailureBehaviour(Node):
     ] = Field(None, description="Someone is paged when the fallback is used.")
 
 
+class Rollout(Node):
+    """How changes to a shared component reach the fleet: its own software and configuration,
+    and what runs beside it on every node and loads it (agents, daemons)."""
+
+    staged: Annotated[
+        bool | None,
+        Ask("Do changes to it reach clusters or zones in stages, with a halt between them?"),
+    ] = Field(
+        None,
+        description="Changes reach clusters or zones in stages with a halt between them; false "
+        "when a change goes to every cluster at once.",
+    )
+    tested_at_scale: Annotated[
+        bool | None, Ask("Are changes to it tested at production scale before they roll out?")
+    ] = Field(
+        None,
+        description="Changes are tested at production scale (the largest cluster's size) "
+        "before they roll out; false when staging is smaller.",
+    )
+    break_glass: bool | None = Field(
+        None,
+        description="Operators can roll a change back without the component itself (out-of-band "
+        "access, a reserved priority level).",
+    )
+
+
 class Contract(Node):
     schema_versioned: bool | None = Field(
         None, description="The producer versions the schema and keeps old versions readable."
@@ -104,6 +130,11 @@ class Source(Component):
         None, description="What happens downstream when this source fails."
     )
     contract: Contract | None = Field(None, description="Agreement with the producing team.")
+    rollout: Rollout | None = Field(
+        None,
+        description="How changes to it (and to agents that load it) reach the fleet, where it is "
+        "shared infrastructure such as a control plane or service discovery.",
+    )
     monitors: SourceMonitors | None = Field(None, description="Monitors declared on this source.")
     versioned_snapshot: bool | None = Field(
         None, description="Consumed from a frozen, versioned copy rather than live."

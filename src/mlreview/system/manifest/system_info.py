@@ -30,6 +30,28 @@ class Decision(Node):
     action: str | None = Field(None, description="What an automated decision does.")
 
 
+class Launch(Node):
+    """A launch: demand is a forecast, and what caps it is the question."""
+
+    peak_qps: Annotated[
+        Rate | None,
+        Ask("What peak request rate is forecast for the launch (requests per second)?"),
+    ] = Field(None, description="Peak requests per second forecast for the launch.")
+    signups_capped: Annotated[
+        bool | None, Ask("Are new sign-ups or invitations capped during the launch?")
+    ] = Field(
+        None,
+        description="New users are admitted at a set pace (a waitlist, invitations, a cap); "
+        "false when anyone can sign up.",
+    )
+    per_user_limit: Annotated[
+        bool | None, Ask("Does each user have a usage limit for what is launched?")
+    ] = Field(
+        None,
+        description="Each user's use of what is launched is capped (requests per hour or day).",
+    )
+
+
 class Traffic(Node):
     peak_qps: Annotated[
         Rate | None,
@@ -46,6 +68,11 @@ class Traffic(Node):
         Annotated[float, Field(ge=1.0, le=1e15)] | None, Ask(values=(10000.0, 50000000.0))
     ] = Field(
         None, description="Predictions per day (sizes holdouts; default: half the peak rate)."
+    )
+    launch: Launch | None = Field(
+        None,
+        description="A launch whose demand is a forecast: the capacity review measures the "
+        "ceiling against it (headroom, twice the forecast) before the growth target.",
     )
 
 
