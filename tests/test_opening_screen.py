@@ -141,7 +141,7 @@ def test_the_opening_screen_says_the_risk_in_words_and_keeps_the_numbers_for_the
 ) -> None:
     screen = _terminal(path)
     assert not SCORE_NOTATION.search(screen), SCORE_NOTATION.search(screen)
-    assert "How likely:" in screen and "How bad:" in screen
+    assert re.search(r"How (likely|often)[:,]", screen) and "How bad:" in screen
     done = reviewed(path)
     assert done.top_risk is not None
     full = _terminal(path, full=True)
@@ -248,11 +248,30 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
     assert first != second
 
 
-def test_a_chance_from_the_rules_default_rate_says_so_before_the_figure() -> None:
+def _callout(screen: str) -> str:
+    """The box of the opening screen, flattened to one line."""
+    lines = screen.splitlines()
+    first = next(i for i, x in enumerate(lines) if x.startswith("╭"))
+    last = next(i for i, x in enumerate(lines) if x.startswith("╰"))
+    return " ".join(" ".join(lines[first + 1 : last]).replace("│", "").split())
+
+
+DEFAULT_ARITHMETIC = re.compile(r"FMEA|e\^-|\d%|each lasts|each harming|share of the 90 days")
+
+
+def test_a_chance_from_the_rules_default_rate_names_the_field_and_no_figure() -> None:
     path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
     text = path.read_text(encoding="utf-8")
-    flat = " ".join(_terminal(path).replace("│", "").split())
-    assert "How likely: no rate is declared, so at the rule's default a " in flat
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set endpoints[pricing_service].incidents_per_year."
+        "runaway-automation to rank it on your own figure." in box
+    )
+    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    assert "Worked:" not in box and "How likely:" not in box
+    # The working stays in part 5.
+    full = " ".join(_terminal(path, full=True).replace("│", "").split())
+    assert "the rule's default (occurrence 3 of 10 on the AWS FMEA scale)" in full
     declared = text.replace(
         "  - id: pricing_service\n",
         "  - id: pricing_service\n    incidents_per_year: {runaway-automation: 2}\n",
@@ -261,4 +280,50 @@ def test_a_chance_from_the_rules_default_rate_says_so_before_the_figure() -> Non
     screen = render(
         review_printable(run(load_text(declared, str(path)))), "terminal", RenderOptions(width=400)
     )
-    assert "How likely: no rate is declared" not in screen
+    box = _callout(screen)
+    # A declared rate keeps its worked chance; how long each lasts rests on the review's
+    # defaults and stays in part 5.
+    assert "How often" not in box
+    assert "How likely: a 39% chance of at least one" in box
+    assert "Worked: 2 a year (declared: endpoints[pricing_service].incidents_per_year." in box
+    assert "P = 1 - e^-0.49 = 38.9%." in box
+    assert "each lasts" not in box
+
+
+def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
+    # Cloudflare's bad feature file: its rate is the rule's default, so the box says how bad
+    # and which field would give the rate, and prints no chance, incident length or share.
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set pipelines[feature_file_generator].failure_rate to rank it "
+        "on your own figure. How bad: no answer while it lasts; criticality critical" in box
+    )
+    said = box.split("Why first:")[0]
+    assert not DEFAULT_ARITHMETIC.search(said), DEFAULT_ARITHMETIC.search(said)
+    assert "25 h" not in box
+    markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
+    assert "each lasts" not in markdown.split("## Risks in order")[0]
+    full = " ".join(_terminal(path, full=True).replace("│", "").split())
+    assert "each lasts 25 h" in full and "P = 1 - e^-6.4 = 99.836%" in full
+
+
+def test_an_outage_count_on_an_assumed_availability_is_not_printed() -> None:
+    path = INCIDENTS / "google-play-stale-table" / "system.yaml"
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set sources[app_stats_table].availability and "
+        "sources[app_stats_table].mttr to rank it on your own figures." in box
+    )
+    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    # Named once, in 'How often', not again among the other defaults.
+    assert box.count("sources[app_stats_table].availability") == 1
+
+
+def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:
+    box = _callout(_terminal(FRAUD))
+    assert (
+        "Worked: card_auth_stream available 99.900% (declared), 20 min to repair: 6.5 failures "
+        "expected in 90 d (2,160 h x 0.1% / 20 min); P(at least one) = 1 - e^-6.5 = 99.847%."
+    ) in box
+    assert "each harming" not in box and "share of the 90 days" not in box

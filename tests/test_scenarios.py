@@ -233,7 +233,7 @@ def test_one_mechanism_alike_on_several_roots_is_one_scenario_naming_them() -> N
     assert done.runner_up is not None and not top.ties(done.runner_up)
     assert all(step.components == tuple(top.anchors) for step in done.plan.steps)
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
-    assert "How likely: for each of api_gpu, api_tpu and bedrock_trainium alike, " in screen
+    assert "How often, for each of api_gpu, api_tpu and bedrock_trainium alike: " in screen
     # Roots that differ in anything the ranking reads stay apart.
     alone = run(load(FRAUD))
     assert all(not s.alike for s in alone.scenarios)

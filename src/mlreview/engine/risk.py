@@ -128,6 +128,12 @@ class Part:
     working: str = ""
     """Where its chance, its share of the horizon and its reach come from, as part 5 prints
     them after the part's name."""
+    chance: str = ""
+    """Where its chance alone comes from (the rate and P), when every figure of the rate is
+    declared; "" when it is certain (acting now, the growth target) or rests on a default."""
+    guessed: tuple[Assumed, ...] = ()
+    """The defaults its chance rests on (a rule's event rate, an availability or a repair
+    time), each with the field that would replace it."""
 
 
 @dataclass
@@ -278,6 +284,10 @@ class RiskModel:
         """The defaults the scenario being scored rests on."""
         self.harm = ""
         self.stake = ""
+        self.chance = ""
+        """How the chance of the part being scored is worked (``Part.chance``)."""
+        self.rate_default = False
+        """Whether that part's event rate is the rule's default."""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -657,12 +667,17 @@ class RiskModel:
             if not group:
                 continue
             lines: list[str] = []
+            before, self.chance, self.rate_default = len(self.defaults), "", False
             likelihood, exposure = self._exposure(
                 trigger, _Case(family, family_key, anchor, findings), group, lines, assumed
             )
+            guessed = tuple(self.defaults[before:])
             reach = self.reach(family, anchor, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
-            part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines))
+            chance = "" if guessed else self.chance
+            part = Part(
+                trigger, rules, likelihood, exposure, reach, "; ".join(lines), chance, guessed
+            )
             parts.append(part)
             words = f"On each {family.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
@@ -746,7 +761,7 @@ class RiskModel:
     def _outages(self, case: _Case, working: list[str], assumed: list[str]) -> tuple[float, float]:
         family, family_key, anchor, findings = case
         n, repair, text = self._outage(anchor, assumed)
-        hours = repair
+        base, hours = text, repair
         if family_key == "stale-source":
             told = self._owner_tells(anchor)
             if told:
@@ -775,6 +790,7 @@ class RiskModel:
                 text += "; served as if current until someone notices, and no monitor would"
         exposure, arithmetic = _exposure_working(n, hours)
         likelihood = 1.0 - math.exp(-n)
+        self.chance = f"{base}; P(at least one) = 1 - e^-{n:.2g} = {share(likelihood)}"
         working.append(
             f"{text}, each harming {_hours(hours)}; P(at least one) = 1 - e^-{n:.2g} = "
             f"{share(likelihood)}; {arithmetic}"
@@ -806,6 +822,8 @@ class RiskModel:
         # Unnoticed within the horizon, it is never fixed in it: a repair time would contradict
         # "lasts 90 d" (the hour it adds is below the figure's precision).
         why = detect_text if min(detect, hours) >= HORIZON_HOURS else f"{detect_text}, {fix_text}"
+        if not self.rate_default:
+            self.chance = f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}"
         working.append(
             f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
             f"{_hours(hours)} ({why}); {arithmetic}"
@@ -860,6 +878,8 @@ class RiskModel:
         if not settle and comp is not None:
             settle = (self._field(comp, "incidents_per_year", key),)
         assumed.append(f"{anchor} event rate")
+        self.chance = ""
+        self.rate_default = True
         what = f"{default:g} a year ({FAMILIES[key].occurrence})"
         if settle:
             self.defaults.append(Assumed(what, settle[0], settle[1:], rate=True))

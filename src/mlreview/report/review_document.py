@@ -36,6 +36,7 @@ from mlreview.document.blocks import (
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
 from mlreview.engine.result import Review
+from mlreview.engine.risk import Part
 from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
@@ -409,11 +410,33 @@ def _chance_of(p: float, what: str) -> str:
     return f"{what} is almost certain" if p >= 0.995 else f"a {p:.0%} chance of {what}"
 
 
+def _guessed(part: Part) -> bool:
+    """Whether the part's chance rests on a default (a rule's event rate, an assumed
+    availability or repair time): the opening screen then prints no chance for it."""
+    return part.trigger in ("outage", "event") and not part.chance
+
+
+def _how_often(parts: list[Part], each: str = "") -> str:
+    """'How often{each}: not declared; set <field> to rank it on your own figure.' for the
+    parts whose chance rests on a default, or ''."""
+    if not any(_guessed(p) for p in parts):
+        return ""
+    guessed = [a for p in parts if _guessed(p) for a in p.guessed]
+    fields = list(dict.fromkeys(f for a in guessed for f in a.fields))
+    # An outage count with a declared availability rests on the repair time alone.
+    unknown = "not declared"
+    if fields and all(f.endswith(".mttr") for f in fields):
+        unknown = "not known, as no repair time is declared"
+    figure = "figures" if len(fields) > 1 else "figure"
+    settle = f"; set {either(fields, 'and')} to rank it on your own {figure}" if fields else ""
+    return f"How often{each}: {unknown}{settle}."
+
+
 def _in_words(s: Scenario) -> Paragraph:
-    """How likely and how bad, in words, with every figure that rests on a default marked
-    where it is printed; the factors are in part 5."""
+    """How likely and how bad, in words, from what is known: a chance that rests on a default
+    rate is not printed, only the field that would give it, and the share of the horizon it
+    would harm goes with it (part 5 has both)."""
     family = FAMILIES[s.family]
-    guessed = any(a.rate for a in s.risk.defaults)
     likely = []
     for part in s.risk.parts:
         if part.trigger == "present":
@@ -422,34 +445,49 @@ def _in_words(s: Scenario) -> Paragraph:
             )
         elif part.trigger == "growth":
             likely.append("certain once traffic reaches the growth target")
+        elif _guessed(part):
+            continue
         elif part.trigger == "outage":
             once = f"at least one outage of {s.anchor} in the next 90 days"
             likely.append(_chance_of(part.likelihood, once))
         else:
             once = f"at least one {family.occurrence} in the next 90 days"
-            chance = _chance_of(part.likelihood, once)
-            # A rate the team has not declared comes first in words, not after the figure.
-            likely.append(
-                f"no rate is declared, so at the rule's default {chance}" if guessed else chance
-            )
-    reached = s.risk.exposure_reach
-    extent = "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
-    each = f"for each of {either(s.anchors, 'and')} alike, " if s.alike else ""
-    text = (
-        f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
-        f"{extent} of the next 90 days' predictions; {s.risk.stake}."
-    )
-    # A default rate is named by the working and the chance above; the sentence holds the rest.
-    rest = [a for a in s.risk.defaults if not a.rate]
-    return Paragraph(inline(f"{text}{_main_working(s)}{sentence(rest)}"))
+            likely.append(_chance_of(part.likelihood, once))
+    each = f"for each of {either(s.anchors, 'and')} alike" if s.alike else ""
+    text = f"How likely: {each + ', ' if each else ''}{'; '.join(dict.fromkeys(likely))}."
+    if not likely:
+        text = ""
+    often = _how_often(s.risk.parts, f", {each}" if each and not likely else "")
+    if often:
+        # The share of the horizon harmed rests on the default rate too.
+        bad = f"How bad: {s.risk.harm} while it lasts; {s.risk.stake}."
+    else:
+        reached = s.risk.exposure_reach
+        extent = (
+            "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
+        )
+        share = f"for {extent} of the next 90 days' predictions"
+        bad = f"How bad: {s.risk.harm}, {share}; {s.risk.stake}."
+    # A default the chance rests on is named by 'How often'; the sentence holds the rest.
+    named = {a for p in s.risk.parts if _guessed(p) for a in p.guessed}
+    rest = [a for a in s.risk.defaults if not a.rate and a not in named]
+    words = " ".join(w.strip() for w in (text, often, bad) if w.strip())
+    return Paragraph(inline(f"{words}{_main_working(s)}{sentence(rest)}"))
 
 
 def _main_working(s: Scenario) -> str:
-    """' Worked: ...' for the part that harms most: where its chance and its share of the
-    horizon come from, as part 5 prints them."""
-    if not s.risk.parts or not s.risk.main.working:
+    """' Worked: ...' for the part that harms most, from declared figures only: a declared
+    rate's chance, or the share of the horizon of a defect acting now. A chance that rests on
+    a default, how long each incident lasts and the time to lift a capacity limit (both the
+    review's defaults) are in part 5."""
+    if not s.risk.parts:
         return ""
-    worked = s.risk.main.working
+    main = s.risk.main
+    if main.trigger in ("outage", "event"):
+        return f" Worked: {main.chance}." if main.chance else ""
+    if main.trigger != "present" or not main.working:
+        return ""
+    worked = main.working
     # In words: the score's letters belong to part 5, where the factors are multiplied.
     worked = re.sub(r"(^|; )T = ", r"\1share of the 90 days harmed ", worked)
     worked = re.sub(r"(^|; )R = ", r"\1share of predictions reached ", worked)
