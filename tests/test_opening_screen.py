@@ -327,3 +327,41 @@ def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:
         "expected in 90 d (2,160 h x 0.1% / 20 min); P(at least one) = 1 - e^-6.5 = 99.847%."
     ) in box
     assert "each harming" not in box and "share of the 90 days" not in box
+
+
+def _verdict(screen: str, part: str = "3. Serving scalability", nxt: str = "4. Feedback") -> str:
+    flat = " ".join(screen.replace("│", "").split())
+    return flat[flat.index(part) : flat.index(nxt)]
+
+
+def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> None:
+    # Cloudflare declares a QPS per replica only: the service time and the requests in flight
+    # are defaults, so the verdict says what is missing and prints no shortfall.
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    verdict = _verdict(_terminal(path))
+    assert verdict.rstrip(" -") == (
+        "3. Serving scalability: fl2_bot_module's capacity at 2x cannot be checked: a QPS per "
+        "replica is declared, but not the service time or the requests in flight per replica"
+    )
+    # Credit-scoring declares its service time; one request in flight is the default.
+    credit = _verdict(_terminal(ROOT / "examples" / "credit-scoring" / "system.yaml"))
+    assert (
+        "xgboost-endpoint's capacity at 10x cannot be checked: the service time is declared, "
+        "but not the requests in flight per replica"
+    ) in credit
+    assert "QPS" not in credit
+
+
+def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
+    # Card-fraud declares every figure of its capacity; Anthropic's requests in flight are
+    # worked out from its declared QPS and service time, not assumed.
+    fraud = _verdict(_terminal(FRAUD))
+    assert (
+        "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 824 of "
+        "4,000 QPS (20 replicas needed)"
+    ) in fraud
+    anthropic = _verdict(_terminal(ANTHROPIC))
+    assert "api_tpu does not hold 3x: replica pool at max replicas (api_tpu) serves 13,723" in (
+        anthropic
+    )
+    assert "cannot be checked" not in anthropic
