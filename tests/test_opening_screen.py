@@ -3,6 +3,7 @@ is sound, and no fix printed twice."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from datetime import date
@@ -226,7 +227,7 @@ def test_a_missing_control_is_listed_under_the_first_scenario_it_watches_only() 
     said = "Endpoint api_tpu was load-tested to 12,000 QPS, short of the growth target"
     assert risks.count(said) == 1
     # Each fact is located by its line in the manifest the heading names, not by the file again.
-    assert re.search(r"SCALE009 \(line \d+\) Endpoint api_tpu has no fallback", risks)
+    assert re.search(r"SCALE009 \(line \d+(, inferred)?\) Endpoint api_tpu has no fallback", risks)
     assert "system.yaml:" not in risks
 
 
@@ -365,3 +366,47 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
         anthropic
     )
     assert "cannot be checked" not in anthropic
+
+
+def test_the_box_holds_the_whole_plan() -> None:
+    done = reviewed(FRAUD)
+    assert done.plan is not None and len(done.plan.steps) > 3
+    box = _callout(_terminal(FRAUD))
+    for i in range(1, len(done.plan.steps) + 1):
+        assert f" {i}. This week" in box or f" {i}. Within" in box or f" {i}. By" in box, i
+    assert "more step" not in box and "in part 5" not in box
+    full = " ".join(_terminal(FRAUD, full=True).split())
+    assert "The whole plan is in the summary above." in full
+
+
+def test_marked_values_are_named_under_their_finding_only_with_full() -> None:
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    screen = " ".join(_terminal(path).split())
+    risks = screen.split("Risks in order")[1]
+    assert "Marked inferred in the manifest" not in risks
+    assert "SKEW003 (line 89, missing control, inferred) Endpoint fl2_bot_module" in risks
+    markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
+    assert "Marked inferred in the manifest" not in markdown
+    full = " ".join(_terminal(path, full=True).split())
+    assert (
+        "Marked inferred in the manifest: endpoints[fl2_bot_module].logging.features = false "
+        "(line 89)" in full
+    )
+    assert "missing control, inferred)" not in full
+
+
+def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first() -> None:
+    done = copy.copy(reviewed(FRAUD))
+    assert len(done.questions) > 3
+    moving = next(q for q in reviewed(ANTHROPIC).questions if "the top risk becomes" in q.changes)
+    done.questions = [*done.questions, moving]
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
+    asked = screen.split("Questions that would change this review")[1]
+    assert asked.count("Assumed meanwhile:") == 3
+    first = asked.split("Assumed meanwhile:")[0]
+    assert moving.field in first
+    assert f"{len(done.questions) - 3} more questions with --full." in asked
+    full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
+    every = full.split("Questions that would change this review")[1]
+    assert every.count("Assumed meanwhile:") == len(done.questions)
+    assert "more questions with --full" not in full

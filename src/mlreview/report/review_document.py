@@ -35,11 +35,15 @@ from mlreview.document.blocks import (
 )
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
-from mlreview.engine.result import Review
+from mlreview.engine.result import Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
+SHOWN_QUESTIONS = 3
+"""Questions on the opening screen; --full asks every one."""
+TOP_RISK_MOVES = "the top risk becomes"
+"""How a question's consequences say that its answer changes the top risk."""
 NO_QUESTIONS = (
     "No unknown field would change the top risk, a finding's severity or the traffic verdict."
 )
@@ -170,21 +174,13 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
 
 
 def _top_risk(review: Review) -> Section:
-    """The plan's steps the summary leaves out; the summary holds the rest of the top risk."""
+    """The numbers behind the top risk; its whole plan is in the summary."""
     title = "5. The biggest risk and its plan"
     plan = review.plan
     if review.top_risk is None or plan is None:
         return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
-    shown = min(FIRST_ACTIONS, len(plan.steps))
-    body: list[Block] = []
-    if len(plan.steps) <= shown:
-        body.append(Paragraph(inline("The whole plan is in the summary above.")))
-    else:
-        body += [
-            Paragraph(inline(f"Steps 1-{shown} and the proving step are in the summary above.")),
-            _steps(plan, shown + 1),
-        ]
-    return Section(title, (*body, *_scoring(review)), "top-risk")
+    body = Paragraph(inline("The whole plan is in the summary above."))
+    return Section(title, (body, *_scoring(review)), "top-risk")
 
 
 def _scoring(review: Review) -> list[Block]:
@@ -224,14 +220,22 @@ def _questions(review: Review) -> list[Block]:
     title = "Questions that would change this review"
     if not review.questions:
         return [Section(title, (Paragraph(inline(NO_QUESTIONS)),))]
-    items = tuple(
-        NumberedItem(
+
+    def item(q: Question) -> NumberedItem:
+        return NumberedItem(
             inline(Span(q.question, "strong"), " (", Span(q.field, "code"), f", line {q.line})"),
             inline("Assumed meanwhile: ", Span(q.assumed, "code"), f". {q.changes}".rstrip()),
         )
-        for q in review.questions
-    )
-    return [Section(title, (Numbered(items),))]
+
+    every = (Numbered(tuple(item(q) for q in review.questions)),)
+    # The opening screen asks first what would change the top risk, and only a few.
+    first = sorted(review.questions, key=lambda q: TOP_RISK_MOVES not in q.changes)
+    brief: list[Block] = [Numbered(tuple(item(q) for q in first[:SHOWN_QUESTIONS]))]
+    more = len(first) - SHOWN_QUESTIONS
+    if more > 0:
+        what = f"{more} more question{'s' if more > 1 else ''}"
+        brief.append(Paragraph(inline(Span(f"{what} with --full.", "muted"))))
+    return [Section(title, every, brief=tuple(brief))]
 
 
 def _assumptions(review: Review) -> list[Section]:
@@ -270,7 +274,6 @@ def _suppressions(review: Review) -> list[Block]:
 
 TOP_SCENARIOS = 5
 """Scenarios shown with their facts on the opening screen; the rest get a line each."""
-FIRST_ACTIONS = 3
 
 
 def _steps_count(count: int, what: str = "") -> str:
@@ -338,11 +341,12 @@ def _parts(review: Review) -> Bullets:
     return Bullets("", tuple(items))
 
 
-def _facts(scenario: Scenario, said: set[int], manifest: str) -> Bullets:
+def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False) -> Bullets:
     """One line per fact: findings about the same component merged, every rule code kept. A
     missing control joins every scenario it would have caught, but is printed under the first
     of them only (``said`` holds those printed above). A fact in ``manifest``, the file the
-    heading names, is located by its line alone."""
+    heading names, is located by its line alone. ``brief`` (the opening screen) marks a fact
+    that quotes values marked inferred without naming them."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for f in scenario.all_findings:
         if f.role == "gap" and id(f) in said:
@@ -358,6 +362,9 @@ def _facts(scenario: Scenario, said: set[int], manifest: str) -> Bullets:
         gap = ", missing control" if all(f.role == "gap" for f in group) else ""
         marked = _marked(group)
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
+        if brief:
+            gap += ", inferred" if marked else ""
+            note = ""
         items.append(
             Item(
                 inline(
@@ -504,21 +511,7 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
     ]
     plan = review.plan
     if plan is not None:
-        shown = min(FIRST_ACTIONS, len(plan.steps))
-        body.append(_steps(plan, 1, shown))
-        more = len(plan.steps) - shown
-        if more:
-            body.append(
-                Paragraph(
-                    inline(
-                        Span(
-                            f"{_steps_count(more, 'more ')} in part 5, which the terminal and "
-                            "Markdown print with --full.",
-                            "muted",
-                        )
-                    )
-                )
-            )
+        body.append(_steps(plan, 1))
         body.append(Paragraph(inline(Span(plan.verify, "strong"))))
         residual = _residual(plan, top.score, numbers=False)
         if residual is not None:
@@ -527,6 +520,13 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
 
 
 def _risks(review: Review) -> list[Block]:
+    every = _risk_blocks(review, brief=False)
+    if not every:
+        return []
+    return [Section("Risks in order", every, "risks", brief=_risk_blocks(review, brief=True))]
+
+
+def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     said: set[int] = set()
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
@@ -536,7 +536,10 @@ def _risks(review: Review) -> list[Block]:
         shown = [a for a in s.risk.defaults if not a.rate]
         effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(shown)))]
         blocks.append(
-            Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said, review.file)))
+            Section(
+                f"{rank}. {s.title} ({_graded(s)})",
+                (*effect, _facts(s, said, review.file, brief=brief)),
+            )
         )
     rest = review.scenarios[TOP_SCENARIOS:]
     if rest:
@@ -548,7 +551,7 @@ def _risks(review: Review) -> list[Block]:
                 ),
             )
         )
-    return [Section("Risks in order", tuple(blocks), "risks")] if blocks else []
+    return tuple(blocks)
 
 
 def _sound(review: Review) -> list[Block]:
