@@ -410,3 +410,31 @@ def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first
     every = full.split("Questions that would change this review")[1]
     assert every.count("Assumed meanwhile:") == len(done.questions)
     assert "more questions with --full" not in full
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*EXAMPLES, *sorted(INCIDENTS.glob("*/system.yaml"))],
+    ids=lambda p: p.parent.name,
+)
+def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
+    done = reviewed(path)
+    assert done.top_risk is not None and done.plan is not None
+    screen = render(review_printable(done), "terminal", RenderOptions(width=1000))
+    bottom = next(x for x in screen.splitlines() if x.startswith("Bottom line:")).rstrip()
+    for meta in ("the manifest states", "rest on defaults", "marked inferred", "figures marked"):
+        assert meta not in bottom, (meta, bottom)
+    step = done.plan.steps[0]
+    assert f"; start {step.when} with {', '.join(step.components)}: " in bottom
+    action = step.change.split("; ")[0].rstrip(".")
+    assert bottom.endswith(f"{action[:1].lower()}{action[1:]}.") or bottom.endswith(f"{action}.")
+
+
+def test_the_bottom_line_of_card_fraud() -> None:
+    flat = " ".join(_terminal(FRAUD).split())
+    assert (
+        "Bottom line: fix this first: card_auth_stream fails and its default is scored as real "
+        "data (the data shows it happening now); start this week with card_auth_stream: use an "
+        "out-of-range sentinel plus a missing-indicator feature, alert on the default rate, and "
+        "drop or flag defaulted rows before they reach training. -"
+    ) in flat

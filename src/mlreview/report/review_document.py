@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import note, sentence
-from mlreview.areas.common import either, plural
+from mlreview.areas.common import either
 from mlreview.areas.findings import Evidence as FindingEvidence
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
@@ -287,26 +287,42 @@ def _continued(title: str, ids: list[str]) -> str:
     return f"{first.lower()} {rest}" if first not in ids and rest else title
 
 
+def _first_clause(text: str) -> str:
+    """``text`` up to its first '; ' outside brackets: the action a plan step opens with,
+    without the checks it adds after."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch == ";" and text[i + 1 : i + 2] == " ":
+            return text[:i]
+    return text.rstrip(".")
+
+
+def _first_fix(review: Review) -> str:
+    """'; start this week with <ids>: <the first step's action>', or ''."""
+    plan = review.plan
+    if plan is None or not plan.steps:
+        return ""
+    step = plan.steps[0]
+    action = _first_clause(step.change)
+    head, _, rest = action.partition(" ")
+    if head not in step.components and rest:
+        action = f"{head.lower()} {rest}"
+    return f"; start {step.when} with {', '.join(step.components)}: {action}"
+
+
 def _bottom_line(review: Review) -> Paragraph:
+    """The top risk and the first thing to do about it; how sure the review is of it is said
+    where its figures are (the box's grade, the questions)."""
     top = review.top_risk
     if top is None:
         return Paragraph(inline(Span("Bottom line:", "strong"), " no risk scenario was found."))
-    evidence = {
-        "observed": "the data shows it happening now",
-        "declared": "the manifest states every fact it rests on",
-        "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
-    }[top.evidence]
-    if top.evidence == "declared" and top.risk.defaults:
-        evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
-    marked = len(_marked(top.all_findings))
-    if top.evidence == "declared" and marked:
-        values = f"{plural(marked, 'value')} it quotes {'is' if marked == 1 else 'are'}"
-        evidence = (
-            f"the manifest states the defect; the figures marked assumed rest on defaults, and "
-            f"{values} marked inferred in its comments"
-            if top.risk.defaults
-            else f"the manifest states it, but {values} marked inferred in its comments"
-        )
+    seen = " (the data shows it happening now)" if top.evidence == "observed" else ""
+    unknown = (
+        "; it rests on fields the manifest leaves unknown, so answer the questions first"
+        if top.evidence == "assumed"
+        else ""
+    )
     tied = tied_with(review.scenarios)
     also = (
         f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
@@ -315,7 +331,10 @@ def _bottom_line(review: Review) -> Paragraph:
     )
     title = _continued(top.title, [*top.components, *top.anchors])
     return Paragraph(
-        inline(Span("Bottom line:", "strong"), f" fix this first: {title}{also}; {evidence}.")
+        inline(
+            Span("Bottom line:", "strong"),
+            f" fix this first: {title}{seen}{also}{unknown}{_first_fix(review)}.",
+        )
     )
 
 
