@@ -81,13 +81,16 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
     shown = render(review_printable(done), "terminal", RenderOptions(width=400))
     bottom = next(x for x in shown.splitlines() if x.startswith("Bottom line:"))
     field = quoted[0].field
-    assert bottom.endswith(
-        "the manifest states it, but 1 value it quotes is marked inferred in its comments."
-    )
+    # The bottom line says the risk and the first fix; the marks are where the values are.
+    assert "marked inferred" not in bottom and "the manifest states" not in bottom
     assert f"{field} = " not in bottom  # named under the finding, not on the first line
     assert "some figures marked inferred" in shown
-    assert f"Marked inferred in the manifest: {field} = " in shown
-    assert f"(line {line})" in shown
+    # The opening screen marks the fact; --full names the value under it.
+    assert ", inferred) " in shown.split("Risks in order")[1]
+    assert "Marked inferred in the manifest" not in shown
+    every = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
+    assert f"Marked inferred in the manifest: {field} = " in every
+    assert f"(line {line})" in every
     full = render(review_printable(done), "markdown", RenderOptions(full=True))
     assert "(marked inferred)" in full
 

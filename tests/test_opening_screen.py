@@ -3,6 +3,7 @@ is sound, and no fix printed twice."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from datetime import date
@@ -141,7 +142,7 @@ def test_the_opening_screen_says_the_risk_in_words_and_keeps_the_numbers_for_the
 ) -> None:
     screen = _terminal(path)
     assert not SCORE_NOTATION.search(screen), SCORE_NOTATION.search(screen)
-    assert "How likely:" in screen and "How bad:" in screen
+    assert re.search(r"How (likely|often)[:,]", screen) and "How bad:" in screen
     done = reviewed(path)
     assert done.top_risk is not None
     full = _terminal(path, full=True)
@@ -226,7 +227,7 @@ def test_a_missing_control_is_listed_under_the_first_scenario_it_watches_only() 
     said = "Endpoint api_tpu was load-tested to 12,000 QPS, short of the growth target"
     assert risks.count(said) == 1
     # Each fact is located by its line in the manifest the heading names, not by the file again.
-    assert re.search(r"SCALE009 \(line \d+\) Endpoint api_tpu has no fallback", risks)
+    assert re.search(r"SCALE009 \(line \d+(, inferred)?\) Endpoint api_tpu has no fallback", risks)
     assert "system.yaml:" not in risks
 
 
@@ -248,11 +249,30 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
     assert first != second
 
 
-def test_a_chance_from_the_rules_default_rate_says_so_before_the_figure() -> None:
+def _callout(screen: str) -> str:
+    """The box of the opening screen, flattened to one line."""
+    lines = screen.splitlines()
+    first = next(i for i, x in enumerate(lines) if x.startswith("╭"))
+    last = next(i for i, x in enumerate(lines) if x.startswith("╰"))
+    return " ".join(" ".join(lines[first + 1 : last]).replace("│", "").split())
+
+
+DEFAULT_ARITHMETIC = re.compile(r"FMEA|e\^-|\d%|each lasts|each harming|share of the 90 days")
+
+
+def test_a_chance_from_the_rules_default_rate_names_the_field_and_no_figure() -> None:
     path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
     text = path.read_text(encoding="utf-8")
-    flat = " ".join(_terminal(path).replace("│", "").split())
-    assert "How likely: no rate is declared, so at the rule's default a " in flat
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set endpoints[pricing_service].incidents_per_year."
+        "runaway-automation to rank it on your own figure." in box
+    )
+    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    assert "Worked:" not in box and "How likely:" not in box
+    # The working stays in part 5.
+    full = " ".join(_terminal(path, full=True).replace("│", "").split())
+    assert "the rule's default (occurrence 3 of 10 on the AWS FMEA scale)" in full
     declared = text.replace(
         "  - id: pricing_service\n",
         "  - id: pricing_service\n    incidents_per_year: {runaway-automation: 2}\n",
@@ -261,4 +281,160 @@ def test_a_chance_from_the_rules_default_rate_says_so_before_the_figure() -> Non
     screen = render(
         review_printable(run(load_text(declared, str(path)))), "terminal", RenderOptions(width=400)
     )
-    assert "How likely: no rate is declared" not in screen
+    box = _callout(screen)
+    # A declared rate keeps its worked chance; how long each lasts rests on the review's
+    # defaults and stays in part 5.
+    assert "How often" not in box
+    assert "How likely: a 39% chance of at least one" in box
+    assert "Worked: 2 a year (declared: endpoints[pricing_service].incidents_per_year." in box
+    assert "P = 1 - e^-0.49 = 38.9%." in box
+    assert "each lasts" not in box
+
+
+def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
+    # Cloudflare's bad feature file: its rate is the rule's default, so the box says how bad
+    # and which field would give the rate, and prints no chance, incident length or share.
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set pipelines[feature_file_generator].failure_rate to rank it "
+        "on your own figure. How bad: no answer while it lasts; criticality critical" in box
+    )
+    said = box.split("Why first:")[0]
+    assert not DEFAULT_ARITHMETIC.search(said), DEFAULT_ARITHMETIC.search(said)
+    assert "25 h" not in box
+    markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
+    assert "each lasts" not in markdown.split("## Risks in order")[0]
+    full = " ".join(_terminal(path, full=True).replace("│", "").split())
+    assert "each lasts 25 h" in full and "P = 1 - e^-6.4 = 99.836%" in full
+
+
+def test_an_outage_count_on_an_assumed_availability_is_not_printed() -> None:
+    path = INCIDENTS / "google-play-stale-table" / "system.yaml"
+    box = _callout(_terminal(path))
+    assert (
+        "How often: not declared; set sources[app_stats_table].availability and "
+        "sources[app_stats_table].mttr to rank it on your own figures." in box
+    )
+    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    # Named once, in 'How often', not again among the other defaults.
+    assert box.count("sources[app_stats_table].availability") == 1
+
+
+def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:
+    box = _callout(_terminal(FRAUD))
+    assert (
+        "Worked: card_auth_stream available 99.900% (declared), 20 min to repair: 6.5 failures "
+        "expected in 90 d (2,160 h x 0.1% / 20 min); P(at least one) = 1 - e^-6.5 = 99.847%."
+    ) in box
+    assert "each harming" not in box and "share of the 90 days" not in box
+
+
+def _verdict(screen: str, part: str = "3. Serving scalability", nxt: str = "4. Feedback") -> str:
+    flat = " ".join(screen.replace("│", "").split())
+    return flat[flat.index(part) : flat.index(nxt)]
+
+
+def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> None:
+    # Cloudflare declares a QPS per replica only: the service time and the requests in flight
+    # are defaults, so the verdict says what is missing and prints no shortfall.
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    verdict = _verdict(_terminal(path))
+    assert verdict.rstrip(" -") == (
+        "3. Serving scalability: fl2_bot_module's capacity at 2x cannot be checked: a QPS per "
+        "replica is declared, but not the service time or the requests in flight per replica"
+    )
+    # Credit-scoring declares its service time; one request in flight is the default.
+    credit = _verdict(_terminal(ROOT / "examples" / "credit-scoring" / "system.yaml"))
+    assert (
+        "xgboost-endpoint's capacity at 10x cannot be checked: the service time is declared, "
+        "but not the requests in flight per replica"
+    ) in credit
+    assert "QPS" not in credit
+
+
+def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
+    # Card-fraud declares every figure of its capacity; Anthropic's requests in flight are
+    # worked out from its declared QPS and service time, not assumed.
+    fraud = _verdict(_terminal(FRAUD))
+    assert (
+        "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 824 of "
+        "4,000 QPS (20 replicas needed)"
+    ) in fraud
+    anthropic = _verdict(_terminal(ANTHROPIC))
+    assert "api_tpu does not hold 3x: replica pool at max replicas (api_tpu) serves 13,723" in (
+        anthropic
+    )
+    assert "cannot be checked" not in anthropic
+
+
+def test_the_box_holds_the_whole_plan() -> None:
+    done = reviewed(FRAUD)
+    assert done.plan is not None and len(done.plan.steps) > 3
+    box = _callout(_terminal(FRAUD))
+    for i in range(1, len(done.plan.steps) + 1):
+        assert f" {i}. This week" in box or f" {i}. Within" in box or f" {i}. By" in box, i
+    assert "more step" not in box and "in part 5" not in box
+    full = " ".join(_terminal(FRAUD, full=True).split())
+    assert "The whole plan is in the summary above." in full
+
+
+def test_marked_values_are_named_under_their_finding_only_with_full() -> None:
+    path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
+    screen = " ".join(_terminal(path).split())
+    risks = screen.split("Risks in order")[1]
+    assert "Marked inferred in the manifest" not in risks
+    assert "SKEW003 (line 89, missing control, inferred) Endpoint fl2_bot_module" in risks
+    markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
+    assert "Marked inferred in the manifest" not in markdown
+    full = " ".join(_terminal(path, full=True).split())
+    assert (
+        "Marked inferred in the manifest: endpoints[fl2_bot_module].logging.features = false "
+        "(line 89)" in full
+    )
+    assert "missing control, inferred)" not in full
+
+
+def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first() -> None:
+    done = copy.copy(reviewed(FRAUD))
+    assert len(done.questions) > 3
+    moving = next(q for q in reviewed(ANTHROPIC).questions if "the top risk becomes" in q.changes)
+    done.questions = [*done.questions, moving]
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
+    asked = screen.split("Questions that would change this review")[1]
+    assert asked.count("Assumed meanwhile:") == 3
+    first = asked.split("Assumed meanwhile:")[0]
+    assert moving.field in first
+    assert f"{len(done.questions) - 3} more questions with --full." in asked
+    full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
+    every = full.split("Questions that would change this review")[1]
+    assert every.count("Assumed meanwhile:") == len(done.questions)
+    assert "more questions with --full" not in full
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*EXAMPLES, *sorted(INCIDENTS.glob("*/system.yaml"))],
+    ids=lambda p: p.parent.name,
+)
+def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
+    done = reviewed(path)
+    assert done.top_risk is not None and done.plan is not None
+    screen = render(review_printable(done), "terminal", RenderOptions(width=1000))
+    bottom = next(x for x in screen.splitlines() if x.startswith("Bottom line:")).rstrip()
+    for meta in ("the manifest states", "rest on defaults", "marked inferred", "figures marked"):
+        assert meta not in bottom, (meta, bottom)
+    step = done.plan.steps[0]
+    assert f"; start {step.when} with {', '.join(step.components)}: " in bottom
+    action = step.change.split("; ")[0].rstrip(".")
+    assert bottom.endswith(f"{action[:1].lower()}{action[1:]}.") or bottom.endswith(f"{action}.")
+
+
+def test_the_bottom_line_of_card_fraud() -> None:
+    flat = " ".join(_terminal(FRAUD).split())
+    assert (
+        "Bottom line: fix this first: card_auth_stream fails and its default is scored as real "
+        "data (the data shows it happening now); start this week with card_auth_stream: use an "
+        "out-of-range sentinel plus a missing-indicator feature, alert on the default rate, and "
+        "drop or flag defaulted rows before they reach training. -"
+    ) in flat

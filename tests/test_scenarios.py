@@ -234,20 +234,40 @@ def test_one_mechanism_alike_on_several_roots_is_one_scenario_naming_them() -> N
     assert done.runner_up is not None and not top.ties(done.runner_up)
     assert all(step.components == tuple(top.anchors) for step in done.plan.steps)
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
-    assert "How likely: for each of api_gpu, api_tpu and bedrock_trainium alike, " in screen
+    assert "How often, for each of api_gpu, api_tpu and bedrock_trainium alike: " in screen
     # Roots that differ in anything the ranking reads stay apart.
     alone = run(load(FRAUD))
     assert all(not s.alike for s in alone.scenarios)
 
 
-def test_a_near_tie_is_said_to_be_one() -> None:
+def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> None:
     path = ROOT / "benchmarks" / "incidents" / "cloudflare-bot-management-2025" / "system.yaml"
     done = run(load(path))
     assert done.top_risk is not None and done.runner_up is not None
     assert near_tie(done.top_risk, done.runner_up)
     assert "a near tie" in done.top_risk_reason
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
-    assert "nearly tied with" in screen
+    # The opening screen gives a decisive order with its reason; the hedge is in part 5.
+    assert (
+        "Why first: Each prediction it reaches suffers more (no answer against wrong with no "
+        f"error) than '{done.runner_up.title}', which comes next."
+    ) in screen
+    for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
+        assert hedge not in screen, hedge
+    full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
+    assert "a near tie" in full
+
+
+def test_a_tie_broken_by_severity_gives_the_order_not_the_tie() -> None:
+    done = run(load(ROOT / "examples" / "recommender" / "system.yaml"))
+    assert done.top_risk is not None and done.runner_up is not None
+    assert done.top_risk.score == done.runner_up.score
+    screen = render(review_printable(done), "terminal", RenderOptions(width=400))
+    assert (
+        f"Why first: It comes before '{done.runner_up.title}', which comes next, because its "
+        "worst finding is high against medium."
+    ) in screen
+    assert "It ties" not in screen
 
 
 def test_a_default_nothing_would_notice_says_so_in_a_sentence() -> None:

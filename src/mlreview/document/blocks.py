@@ -292,6 +292,9 @@ class Section:
     detail: bool = False
     """Detail behind the opening screen: printed by the terminal and Markdown only when the
     reader asks for everything, folded away in HTML."""
+    brief: tuple[Block, ...] | None = None
+    """What the terminal and Markdown print in place of ``blocks`` on the opening screen (a
+    list cut short, facts without their trailers); --full and HTML print ``blocks``."""
 
     def accept(self, renderer: Renderer[T]) -> T:
         return renderer.section(self)

@@ -138,6 +138,12 @@ class Part:
     working: str = ""
     """Where its chance, its share of the horizon and its reach come from, as part 5 prints
     them after the part's name."""
+    chance: str = ""
+    """Where its chance alone comes from (the rate and P), when every figure of the rate is
+    declared; "" when it is certain (acting now, the growth target) or rests on a default."""
+    guessed: tuple[Assumed, ...] = ()
+    """The defaults its chance rests on (a rule's event rate, an availability or a repair
+    time), each with the field that would replace it."""
     when: str = ""
     """For growth: what makes it certain in words, when not the growth target (a launch)."""
 
@@ -300,6 +306,10 @@ class RiskModel:
         self.launch_assumed = False
         """The scenario being scored has a launch finding (SCALE018) resting only on assumed
         figures: it is then framed by the growth target, as its title is."""
+        self.chance = ""
+        """How the chance of the part being scored is worked (``Part.chance``)."""
+        self.rate_default = False
+        """Whether that part's event rate is the rule's default."""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -767,15 +777,28 @@ class RiskModel:
                     anchor,
                 )
             )
+            before, self.chance, self.rate_default = len(self.defaults), "", False
             likelihood, exposure = self._exposure(
                 trigger, _Case(kind, key, root, group if own else findings), group, lines, assumed
             )
+            guessed = tuple(self.defaults[before:])
             reach = self.reach(kind, root, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
+            chance = "" if guessed else self.chance
             when = ""
             if trigger == "growth" and self._launch(anchor):
                 when = f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast"
-            part = Part(trigger, rules, likelihood, exposure, reach, "; ".join(lines), when)
+            part = Part(
+                trigger,
+                rules,
+                likelihood,
+                exposure,
+                reach,
+                "; ".join(lines),
+                chance,
+                guessed,
+                when,
+            )
             parts.append(part)
             words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             if trigger == "growth" and self._launch(anchor):
@@ -867,7 +890,7 @@ class RiskModel:
     def _outages(self, case: _Case, working: list[str], assumed: list[str]) -> tuple[float, float]:
         family, family_key, anchor, findings = case
         n, repair, text = self._outage(anchor, assumed)
-        hours = repair
+        base, hours = text, repair
         if family_key == "stale-source":
             told = self._owner_tells(anchor)
             if told:
@@ -896,6 +919,7 @@ class RiskModel:
                 text += "; served as if current until someone notices, and no monitor would"
         exposure, arithmetic = _exposure_working(n, hours)
         likelihood = 1.0 - math.exp(-n)
+        self.chance = f"{base}; P(at least one) = 1 - e^-{n:.2g} = {share(likelihood)}"
         working.append(
             f"{text}, each harming {_hours(hours)}; P(at least one) = 1 - e^-{n:.2g} = "
             f"{share(likelihood)}; {arithmetic}"
@@ -927,6 +951,8 @@ class RiskModel:
         # Unnoticed within the horizon, it is never fixed in it: a repair time would contradict
         # "lasts 90 d" (the hour it adds is below the figure's precision).
         why = detect_text if min(detect, hours) >= HORIZON_HOURS else f"{detect_text}, {fix_text}"
+        if not self.rate_default:
+            self.chance = f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}"
         working.append(
             f"{rate_text}, P = 1 - e^-{n:.2g} = {share(likelihood)}; each lasts "
             f"{_hours(hours)} ({why}); {arithmetic}"
@@ -981,6 +1007,8 @@ class RiskModel:
         if not settle and comp is not None:
             settle = (self._field(comp, "incidents_per_year", key),)
         assumed.append(f"{anchor} event rate")
+        self.chance = ""
+        self.rate_default = True
         what = f"{default:g} a year ({FAMILIES[key].occurrence})"
         if settle:
             self.defaults.append(Assumed(what, settle[0], settle[1:], rate=True))

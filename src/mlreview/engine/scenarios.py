@@ -717,14 +717,22 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
             "confirmed."
         )
     if top.score == runner.score:
-        return f"It ties {them}; {tie_break(top, runner, numbers=False)}."
+        broken = tie_break(top, runner, numbers=False)
+        if broken.startswith(SHOWN_FIRST):
+            # The opening screen gives the order and its reason, not the tie (part 5 has it).
+            return (
+                f"It comes before {them}, which comes next, because {broken[len(SHOWN_FIRST) :]}."
+            )
+        return f"It ties {them}; {broken}."
     reason = _deciding_factor(top, runner, numbers=False)
     if near_tie(top, runner):
-        return (
-            f"It is nearly tied with {them} (within {NEAR_TIE:.0%}, too close to call on these "
-            f"figures); {reason}. Fix this one first and that one next."
-        )
+        # Decisive on the opening screen: part 5 says how close the scores are.
+        return f"{reason[:1].upper()}{reason[1:]} than {them}, which comes next."
     return f"It ranks above {them} because {reason}."
+
+
+SHOWN_FIRST = "it is shown first because "
+"""How ``tie_break`` opens a reason that orders two scenarios of the same score."""
 
 
 def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:

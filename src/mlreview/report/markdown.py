@@ -154,9 +154,10 @@ class _Markdown:
             summary = html.escape(block.title, quote=False)
             return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
         self.depth += 1
+        shown = block.blocks if self.full or block.brief is None else block.brief
         try:
             head = f"{'#' * self.depth} {markdown_text(block.title)}"
-            return [head, "", *self.blocks(block.blocks)]
+            return [head, "", *self.blocks(shown)]
         finally:
             self.depth -= 1
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import note, sentence
-from mlreview.areas.common import either, plural
+from mlreview.areas.common import either
 from mlreview.areas.findings import Evidence as FindingEvidence
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import AREA_LIST
@@ -35,10 +35,15 @@ from mlreview.document.blocks import (
 )
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, deadline
-from mlreview.engine.result import Review
+from mlreview.engine.result import Question, Review
+from mlreview.engine.risk import Part
 from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
+SHOWN_QUESTIONS = 3
+"""Questions on the opening screen; --full asks every one."""
+TOP_RISK_MOVES = "the top risk becomes"
+"""How a question's consequences say that its answer changes the top risk."""
 NO_QUESTIONS = (
     "No unknown field would change the top risk, a finding's severity or the traffic verdict."
 )
@@ -169,21 +174,13 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
 
 
 def _top_risk(review: Review) -> Section:
-    """The plan's steps the summary leaves out; the summary holds the rest of the top risk."""
+    """The numbers behind the top risk; its whole plan is in the summary."""
     title = "5. The biggest risk and its plan"
     plan = review.plan
     if review.top_risk is None or plan is None:
         return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
-    shown = min(FIRST_ACTIONS, len(plan.steps))
-    body: list[Block] = []
-    if len(plan.steps) <= shown:
-        body.append(Paragraph(inline("The whole plan is in the summary above.")))
-    else:
-        body += [
-            Paragraph(inline(f"Steps 1-{shown} and the proving step are in the summary above.")),
-            _steps(plan, shown + 1),
-        ]
-    return Section(title, (*body, *_scoring(review)), "top-risk")
+    body = Paragraph(inline("The whole plan is in the summary above."))
+    return Section(title, (body, *_scoring(review)), "top-risk")
 
 
 def _scoring(review: Review) -> list[Block]:
@@ -223,14 +220,22 @@ def _questions(review: Review) -> list[Block]:
     title = "Questions that would change this review"
     if not review.questions:
         return [Section(title, (Paragraph(inline(NO_QUESTIONS)),))]
-    items = tuple(
-        NumberedItem(
+
+    def item(q: Question) -> NumberedItem:
+        return NumberedItem(
             inline(Span(q.question, "strong"), " (", Span(q.field, "code"), f", line {q.line})"),
             inline("Assumed meanwhile: ", Span(q.assumed, "code"), f". {q.changes}".rstrip()),
         )
-        for q in review.questions
-    )
-    return [Section(title, (Numbered(items),))]
+
+    every = (Numbered(tuple(item(q) for q in review.questions)),)
+    # The opening screen asks first what would change the top risk, and only a few.
+    first = sorted(review.questions, key=lambda q: TOP_RISK_MOVES not in q.changes)
+    brief: list[Block] = [Numbered(tuple(item(q) for q in first[:SHOWN_QUESTIONS]))]
+    more = len(first) - SHOWN_QUESTIONS
+    if more > 0:
+        what = f"{more} more question{'s' if more > 1 else ''}"
+        brief.append(Paragraph(inline(Span(f"{what} with --full.", "muted"))))
+    return [Section(title, every, brief=tuple(brief))]
 
 
 def _assumptions(review: Review) -> list[Section]:
@@ -269,7 +274,6 @@ def _suppressions(review: Review) -> list[Block]:
 
 TOP_SCENARIOS = 5
 """Scenarios shown with their facts on the opening screen; the rest get a line each."""
-FIRST_ACTIONS = 3
 
 
 def _steps_count(count: int, what: str = "") -> str:
@@ -283,26 +287,42 @@ def _continued(title: str, ids: list[str]) -> str:
     return f"{first.lower()} {rest}" if first not in ids and rest else title
 
 
+def _first_clause(text: str) -> str:
+    """``text`` up to its first '; ' outside brackets: the action a plan step opens with,
+    without the checks it adds after."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch == ";" and text[i + 1 : i + 2] == " ":
+            return text[:i]
+    return text.rstrip(".")
+
+
+def _first_fix(review: Review) -> str:
+    """'; start this week with <ids>: <the first step's action>', or ''."""
+    plan = review.plan
+    if plan is None or not plan.steps:
+        return ""
+    step = plan.steps[0]
+    action = _first_clause(step.change)
+    head, _, rest = action.partition(" ")
+    if head not in step.components and rest:
+        action = f"{head.lower()} {rest}"
+    return f"; start {step.when} with {', '.join(step.components)}: {action}"
+
+
 def _bottom_line(review: Review) -> Paragraph:
+    """The top risk and the first thing to do about it; how sure the review is of it is said
+    where its figures are (the box's grade, the questions)."""
     top = review.top_risk
     if top is None:
         return Paragraph(inline(Span("Bottom line:", "strong"), " no risk scenario was found."))
-    evidence = {
-        "observed": "the data shows it happening now",
-        "declared": "the manifest states every fact it rests on",
-        "assumed": "it rests on fields the manifest leaves unknown, so answer the questions first",
-    }[top.evidence]
-    if top.evidence == "declared" and top.risk.defaults:
-        evidence = "the manifest states the defect, and the figures marked assumed rest on defaults"
-    marked = len(_marked(top.all_findings))
-    if top.evidence == "declared" and marked:
-        values = f"{plural(marked, 'value')} it quotes {'is' if marked == 1 else 'are'}"
-        evidence = (
-            f"the manifest states the defect; the figures marked assumed rest on defaults, and "
-            f"{values} marked inferred in its comments"
-            if top.risk.defaults
-            else f"the manifest states it, but {values} marked inferred in its comments"
-        )
+    seen = " (the data shows it happening now)" if top.evidence == "observed" else ""
+    unknown = (
+        "; it rests on fields the manifest leaves unknown, so answer the questions first"
+        if top.evidence == "assumed"
+        else ""
+    )
     tied = tied_with(review.scenarios)
     also = (
         f", and, tied with it on every count, {'; '.join(repr(s.title) for s in tied)}"
@@ -311,7 +331,10 @@ def _bottom_line(review: Review) -> Paragraph:
     )
     title = _continued(top.title, [*top.components, *top.anchors])
     return Paragraph(
-        inline(Span("Bottom line:", "strong"), f" fix this first: {title}{also}; {evidence}.")
+        inline(
+            Span("Bottom line:", "strong"),
+            f" fix this first: {title}{seen}{also}{unknown}{_first_fix(review)}.",
+        )
     )
 
 
@@ -337,11 +360,12 @@ def _parts(review: Review) -> Bullets:
     return Bullets("", tuple(items))
 
 
-def _facts(scenario: Scenario, said: set[int], manifest: str) -> Bullets:
+def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False) -> Bullets:
     """One line per fact: findings about the same component merged, every rule code kept. A
     missing control joins every scenario it would have caught, but is printed under the first
     of them only (``said`` holds those printed above). A fact in ``manifest``, the file the
-    heading names, is located by its line alone."""
+    heading names, is located by its line alone. ``brief`` (the opening screen) marks a fact
+    that quotes values marked inferred without naming them."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for f in scenario.all_findings:
         if f.role == "gap" and id(f) in said:
@@ -357,6 +381,9 @@ def _facts(scenario: Scenario, said: set[int], manifest: str) -> Bullets:
         gap = ", missing control" if all(f.role == "gap" for f in group) else ""
         marked = _marked(group)
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
+        if brief:
+            gap += ", inferred" if marked else ""
+            note = ""
         items.append(
             Item(
                 inline(
@@ -409,11 +436,33 @@ def _chance_of(p: float, what: str) -> str:
     return f"{what} is almost certain" if p >= 0.995 else f"a {p:.0%} chance of {what}"
 
 
+def _guessed(part: Part) -> bool:
+    """Whether the part's chance rests on a default (a rule's event rate, an assumed
+    availability or repair time): the opening screen then prints no chance for it."""
+    return part.trigger in ("outage", "event") and not part.chance
+
+
+def _how_often(parts: list[Part], each: str = "") -> str:
+    """'How often{each}: not declared; set <field> to rank it on your own figure.' for the
+    parts whose chance rests on a default, or ''."""
+    if not any(_guessed(p) for p in parts):
+        return ""
+    guessed = [a for p in parts if _guessed(p) for a in p.guessed]
+    fields = list(dict.fromkeys(f for a in guessed for f in a.fields))
+    # An outage count with a declared availability rests on the repair time alone.
+    unknown = "not declared"
+    if fields and all(f.endswith(".mttr") for f in fields):
+        unknown = "not known, as no repair time is declared"
+    figure = "figures" if len(fields) > 1 else "figure"
+    settle = f"; set {either(fields, 'and')} to rank it on your own {figure}" if fields else ""
+    return f"How often{each}: {unknown}{settle}."
+
+
 def _in_words(s: Scenario) -> Paragraph:
-    """How likely and how bad, in words, with every figure that rests on a default marked
-    where it is printed; the factors are in part 5."""
+    """How likely and how bad, in words, from what is known: a chance that rests on a default
+    rate is not printed, only the field that would give it, and the share of the horizon it
+    would harm goes with it (part 5 has both)."""
     family = FAMILIES[s.family]
-    guessed = any(a.rate for a in s.risk.defaults)
     likely = []
     for part in s.risk.parts:
         if part.trigger == "present":
@@ -422,34 +471,49 @@ def _in_words(s: Scenario) -> Paragraph:
             )
         elif part.trigger == "growth":
             likely.append(part.when or "certain once traffic reaches the growth target")
+        elif _guessed(part):
+            continue
         elif part.trigger == "outage":
             once = f"at least one outage of {s.anchor} in the next 90 days"
             likely.append(_chance_of(part.likelihood, once))
         else:
             once = f"at least one {family.occurrence} in the next 90 days"
-            chance = _chance_of(part.likelihood, once)
-            # A rate the team has not declared comes first in words, not after the figure.
-            likely.append(
-                f"no rate is declared, so at the rule's default {chance}" if guessed else chance
-            )
-    reached = s.risk.exposure_reach
-    extent = "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
-    each = f"for each of {either(s.anchors, 'and')} alike, " if s.alike else ""
-    text = (
-        f"How likely: {each}{'; '.join(dict.fromkeys(likely))}. How bad: {s.risk.harm}, for "
-        f"{extent} of the next 90 days' predictions; {s.risk.stake}."
-    )
-    # A default rate is named by the working and the chance above; the sentence holds the rest.
-    rest = [a for a in s.risk.defaults if not a.rate]
-    return Paragraph(inline(f"{text}{_main_working(s)}{sentence(rest)}"))
+            likely.append(_chance_of(part.likelihood, once))
+    each = f"for each of {either(s.anchors, 'and')} alike" if s.alike else ""
+    text = f"How likely: {each + ', ' if each else ''}{'; '.join(dict.fromkeys(likely))}."
+    if not likely:
+        text = ""
+    often = _how_often(s.risk.parts, f", {each}" if each and not likely else "")
+    if often:
+        # The share of the horizon harmed rests on the default rate too.
+        bad = f"How bad: {s.risk.harm} while it lasts; {s.risk.stake}."
+    else:
+        reached = s.risk.exposure_reach
+        extent = (
+            "under 1%" if reached < 0.01 else "all" if reached >= 0.995 else f"about {reached:.0%}"
+        )
+        share = f"for {extent} of the next 90 days' predictions"
+        bad = f"How bad: {s.risk.harm}, {share}; {s.risk.stake}."
+    # A default the chance rests on is named by 'How often'; the sentence holds the rest.
+    named = {a for p in s.risk.parts if _guessed(p) for a in p.guessed}
+    rest = [a for a in s.risk.defaults if not a.rate and a not in named]
+    words = " ".join(w.strip() for w in (text, often, bad) if w.strip())
+    return Paragraph(inline(f"{words}{_main_working(s)}{sentence(rest)}"))
 
 
 def _main_working(s: Scenario) -> str:
-    """' Worked: ...' for the part that harms most: where its chance and its share of the
-    horizon come from, as part 5 prints them."""
-    if not s.risk.parts or not s.risk.main.working:
+    """' Worked: ...' for the part that harms most, from declared figures only: a declared
+    rate's chance, or the share of the horizon of a defect acting now. A chance that rests on
+    a default, how long each incident lasts and the time to lift a capacity limit (both the
+    review's defaults) are in part 5."""
+    if not s.risk.parts:
         return ""
-    worked = s.risk.main.working
+    main = s.risk.main
+    if main.trigger in ("outage", "event"):
+        return f" Worked: {main.chance}." if main.chance else ""
+    if main.trigger != "present" or not main.working:
+        return ""
+    worked = main.working
     # In words: the score's letters belong to part 5, where the factors are multiplied.
     worked = re.sub(r"(^|; )T = ", r"\1share of the 90 days harmed ", worked)
     worked = re.sub(r"(^|; )R = ", r"\1share of predictions reached ", worked)
@@ -466,21 +530,7 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
     ]
     plan = review.plan
     if plan is not None:
-        shown = min(FIRST_ACTIONS, len(plan.steps))
-        body.append(_steps(plan, 1, shown))
-        more = len(plan.steps) - shown
-        if more:
-            body.append(
-                Paragraph(
-                    inline(
-                        Span(
-                            f"{_steps_count(more, 'more ')} in part 5, which the terminal and "
-                            "Markdown print with --full.",
-                            "muted",
-                        )
-                    )
-                )
-            )
+        body.append(_steps(plan, 1))
         body.append(Paragraph(inline(Span(plan.verify, "strong"))))
         residual = _residual(plan, top.score, numbers=False)
         if residual is not None:
@@ -489,6 +539,13 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
 
 
 def _risks(review: Review) -> list[Block]:
+    every = _risk_blocks(review, brief=False)
+    if not every:
+        return []
+    return [Section("Risks in order", every, "risks", brief=_risk_blocks(review, brief=True))]
+
+
+def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     said: set[int] = set()
     for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
@@ -498,7 +555,10 @@ def _risks(review: Review) -> list[Block]:
         shown = [a for a in s.risk.defaults if not a.rate]
         effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(shown)))]
         blocks.append(
-            Section(f"{rank}. {s.title} ({_graded(s)})", (*effect, _facts(s, said, review.file)))
+            Section(
+                f"{rank}. {s.title} ({_graded(s)})",
+                (*effect, _facts(s, said, review.file, brief=brief)),
+            )
         )
     rest = review.scenarios[TOP_SCENARIOS:]
     if rest:
@@ -510,7 +570,7 @@ def _risks(review: Review) -> list[Block]:
                 ),
             )
         )
-    return [Section("Risks in order", tuple(blocks), "risks")] if blocks else []
+    return tuple(blocks)
 
 
 def _sound(review: Review) -> list[Block]:

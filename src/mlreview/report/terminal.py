@@ -247,7 +247,8 @@ class _Terminal:
         if block.detail and not self.full:
             return []
         rule = Rule(Text(visible(block.title), style="bold"), align="left")
-        return [rule, *self.blocks(block.blocks)]
+        shown = block.blocks if self.full or block.brief is None else block.brief
+        return [rule, *self.blocks(shown)]
 
 
 def render(document: Document, options: RenderOptions) -> str:

@@ -279,6 +279,56 @@ def _shared_assumptions(rows: list[EndpointCapacity]) -> set[tuple[str, str]]:
     return {k for k, who in seen.items() if len(who) > 1}
 
 
+MODELLED = frozenset({"replica pool at max replicas", "accelerator quota"})
+"""Limits worked out from a replica's service time and requests in flight; a dependency's QPS
+limit or connection pool is a declared figure."""
+UNKNOWN_SPEED = {
+    "service_time.p50_ms": "service time",
+    "concurrency_per_replica": "requests in flight per replica",
+}
+"""The fields whose default leaves a replica's capacity a guess, and their names in a verdict."""
+SPEED_NOTES = ("service_time.p50_ms", "concurrency_per_replica", "latency_ms", "slo.p99_ms")
+"""Defaults that only move the modelled capacity: moot once it cannot be checked."""
+
+
+def _unknown_speed(row: EndpointCapacity) -> list[str]:
+    """What of a replica's speed rests on a default alone: a service time taken from the
+    declared QPS per replica, one request in flight where none is declared (a count implied
+    from declared figures is worked out, not assumed)."""
+    out = []
+    for a in row.assumed:
+        for name, words in UNKNOWN_SPEED.items():
+            implied = name == "concurrency_per_replica" and not a.what.startswith("1 request ")
+            if a.field.endswith(name) and not implied:
+                out.append(words)
+    return list(dict.fromkeys(out))
+
+
+def _is_unchecked(row: EndpointCapacity) -> bool:
+    """Whether the first limit an online endpoint breaks at its target rests on a guessed
+    speed of a replica."""
+    broken = [b for b in row.bottlenecks if not b.holds]
+    return bool(broken and broken[0].constraint in MODELLED and _unknown_speed(row))
+
+
+def _unchecked(row: EndpointCapacity, unknown: list[str], broken: list[Bottleneck]) -> str:
+    """'{id}'s capacity at 2x cannot be checked: ... is declared, but not ...', with the
+    declared limits that break, and what else rests on a default."""
+    # A service time taken from the QPS per replica means that QPS is what was declared.
+    declared = "a QPS per replica" if "service time" in unknown else "the service time"
+    missing = either([f"the {w}" for w in unknown], "or")
+    text = (
+        f"{row.endpoint}'s capacity at {row.multiplier:g}x cannot be checked: {declared} is "
+        f"declared, but not {missing}"
+    )
+    known = [b for b in broken if b.constraint not in MODELLED]
+    text += "".join(
+        f"; {b.component} breaks at {b.capacity_qps:,.0f} QPS ({b.constraint})" for b in known
+    )
+    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES)]
+    return text + note(rest)
+
+
 def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = frozenset()) -> str:
     if not row.online:
         return f"{row.endpoint} scores in batch"
@@ -293,6 +343,9 @@ def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = froz
             f"{row.endpoint} holds {row.multiplier:g}x ({target:,.0f} QPS at "
             f"{grown.replicas} replicas): scalability is not the risk here{note(own)}"
         )
+    if _is_unchecked(row):
+        # A shortfall worked out from a guessed speed is no figure to act on.
+        return _unchecked(row, _unknown_speed(row), broken)
     first = broken[0]
     need = (
         f"{row.replicas_needed} replicas needed"
@@ -312,20 +365,22 @@ def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = froz
 def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:
     """One clause per endpoint; a figure assumed alike for several endpoints is said once, at
     the end, naming them, instead of after each."""
-    shared = _shared_assumptions(a.endpoints)
+    # An endpoint whose capacity cannot be checked names what is missing itself.
+    checked = [r for r in a.endpoints if not (r.online and r.at_target and _is_unchecked(r))]
+    shared = _shared_assumptions(checked)
     text = "; ".join(_endpoint_verdict(r, shared) for r in a.endpoints)
     if not text:
         return "no endpoints declared"
     if shared:
         alike = [
             r.endpoint
-            for r in a.endpoints
+            for r in checked
             if any((x.what, _own_field(r, x.field)) in shared for x in r.assumed)
         ]
         facts = [
             f"{what}: set {field}"
             for what, field in dict.fromkeys(
-                (x.what, _own_field(r, x.field)) for r in a.endpoints for x in r.assumed
+                (x.what, _own_field(r, x.field)) for r in checked for x in r.assumed
             )
             if (what, field) in shared
         ]
