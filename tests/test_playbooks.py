@@ -405,3 +405,12 @@ def test_a_fleet_wide_infrastructure_change_is_staged_by_cluster_with_a_halt_and
     assert "break-glass path" in text
     assert "a cluster the size of the largest production one" in text
     assert book.verify is not None and "block the API servers" in book.verify
+
+
+def test_a_default_at_the_source_and_two_missing_value_policies_are_one_step() -> None:
+    """Card-fraud's default at card_auth_stream (DATA002) and txn_count_1h's drop-vs-zero
+    policies (SKEW008) are one defect: one step carries both fixes, not two near-copies."""
+    plan = _plan(ROOT / "examples" / "card-fraud" / "system.yaml")
+    joint = [s for s in plan.steps if set(s.closes) >= {"DATA002", "SKEW008"}]
+    assert len(joint) == 1 and "one imputation function" in joint[0].change
+    assert not any(s.closes in (("DATA002",), ("SKEW008",)) for s in plan.steps)

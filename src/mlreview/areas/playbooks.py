@@ -601,9 +601,24 @@ def _silent_default(s: Situation) -> Playbook:
         fault = f"stop {s.anchor} for ten minutes on canary traffic"
     else:
         return Playbook((), keeps_gaps=True)
-    move = Move("detect", s.anchors, f"Page on {seen}{share}{shared}", replaces=("DATA004",))
+    moves = [Move("detect", s.anchors, f"Page on {seen}{share}{shared}", replaces=("DATA004",))]
+    if {"DATA002", "SKEW008"} <= s.rules:
+        # The default at the source and the two paths' missing-value policies are one defect;
+        # their fixes, one step (the observed skew's own step, SKEW015, keeps its figures).
+        named = [f for f in fed if f in s.components] or fed
+        moves.append(
+            Move(
+                "prevent",
+                (source.id, *named),
+                f"Use one imputation function for {either(named, 'and', limit=3)} on both "
+                "paths, with a missing-value indicator in place of the in-range default; drop "
+                f"or flag the rows defaulted while {s.anchor} was down before training reads "
+                "them",
+                replaces=("DATA002", "SKEW008"),
+            )
+        )
     verify = f"{fault}: a page must fire within five minutes, {after}"
-    return Playbook((move,), verify, keeps_gaps=True)
+    return Playbook(tuple(moves), verify, keeps_gaps=True)
 
 
 ADMIT_SHARE = 0.8
