@@ -23,7 +23,7 @@ from mlreview.engine.plan import Plan, plan_for, playbook_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Earlier, Joins, Scenario, build, merge_alike, why_first
+from mlreview.engine.scenarios import Base, Earlier, Joins, Scenario, build, merge_alike, why_first
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -78,6 +78,10 @@ class Prior:
     @cached_property
     def joins(self) -> Joins:
         return Joins.of(self.built, self.ranked.kept)
+
+    @cached_property
+    def base(self) -> Base:
+        return Base(self.ranked.causes, self.built)
 
 
 class _Noting(Context[Any]):
@@ -488,7 +492,9 @@ def what_if(
         prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
-    earlier = Earlier(prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins)
+    earlier = Earlier(
+        prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins, prior.base
+    )
     return run(
         variant,
         select,
