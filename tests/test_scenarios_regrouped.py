@@ -1,5 +1,6 @@
-"""A what-if review regroups only the scenarios its changes reach (``scenarios._regrouped``): it
-must give the same scenarios, in the same order, as grouping every finding again."""
+"""A what-if review regroups only the scenarios its changes reach (``scenarios._regrouped``) and
+merges again only the alike groups whose scenarios changed (``scenarios._merged_again``): it must
+give the same scenarios, in the same order, as grouping and merging every finding again."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from mlreview.engine.scenarios import Scenario
 from mlreview.engine.whatif.questions import Sensitivity, unknowns, what_ifs
 from mlreview.system.loader import load_text
 from mlreview.system.paths import Path as FieldPath
+from mlreview.system.system import System
 from tests.conftest import EXAMPLES
 
 GENERATED = "generated"
@@ -48,8 +50,14 @@ def _full(*_: object, **__: object) -> None:
     return None
 
 
+def _merged_whole(ranked: list[Scenario], _: scenarios.Merging, system: System) -> list[Scenario]:
+    """``merge_alike`` without an earlier merge."""
+    return scenarios.merge_alike(ranked, system)
+
+
 def _both(sense: Sensitivity, values: dict[FieldPath, Any]) -> tuple[Review, Review, bool]:
-    """The what-if review regrouped and grouped whole, and whether it was regrouped."""
+    """The what-if review regrouped and grouped whole (and merged whole), and whether it was
+    regrouped."""
     taken: list[bool] = []
     regroup = scenarios._regrouped
 
@@ -63,6 +71,7 @@ def _both(sense: Sensitivity, values: dict[FieldPath, Any]) -> tuple[Review, Rev
         incremental = sense.what_if(values)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scenarios, "_regrouped", _full)
+        patch.setattr(scenarios, "_merged_again", _merged_whole)
         full = sense.what_if(values)
     return incremental, full, any(taken)
 

@@ -23,7 +23,16 @@ from mlreview.engine.plan import Plan, plan_for, playbook_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Base, Earlier, Joins, Scenario, build, merge_alike, why_first
+from mlreview.engine.scenarios import (
+    Base,
+    Earlier,
+    Joins,
+    Merging,
+    Scenario,
+    build,
+    merge_alike,
+    why_first,
+)
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -82,6 +91,10 @@ class Prior:
     @cached_property
     def base(self) -> Base:
         return Base(self.ranked.causes, self.built)
+
+    @cached_property
+    def merging(self) -> Merging:
+        return Merging(self.built, self.scenarios)
 
 
 class _Noting(Context[Any]):
@@ -416,9 +429,11 @@ def _same_areas(areas: dict[str, AreaResult], prior: Prior) -> bool:
 def _merged(built: list[Scenario], system: System, prior: Prior | None) -> list[Scenario]:
     """``merge_alike(built)``: the prior review's scenarios when it built the same ones (each
     group is merged once, so its merge is the same object)."""
-    if prior is not None and _same_list(built, prior.built):
+    if prior is None:
+        return merge_alike(built, system)
+    if _same_list(built, prior.built):
         return list(prior.scenarios)
-    return merge_alike(built, system)
+    return merge_alike(built, system, prior.merging)
 
 
 def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:

@@ -655,11 +655,16 @@ def _regrouped(
     return rank([*same, *made])
 
 
-def merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
+def merge_alike(
+    ranked: list[Scenario], system: System, earlier: Merging | None = None
+) -> list[Scenario]:
     """One mechanism standing alike on several roots (the same rules, the same score and
     every other ranking factor) is one scenario naming them all: the same fact on three
     endpoints is one risk to fix three times, not three risks tied by name. ``build``'s
-    scenarios stay apart so what-if reviews can reuse them one by one."""
+    scenarios stay apart so what-if reviews can reuse them one by one. ``earlier``, the merge
+    of a review this one is a what-if of, is merged again only where the scenarios differ."""
+    if earlier is not None and earlier.heads is not None:
+        return _merged_again(ranked, earlier, system)
     groups: dict[tuple[object, ...], list[Scenario]] = {}
     for s in ranked:
         if s.family != "review-hygiene":
@@ -672,6 +677,69 @@ def merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
         elif group[0] is s:
             out.append(_merged_once(group, system))
     return out
+
+
+def _alike(s: Scenario) -> tuple[object, ...]:
+    """The group ``merge_alike`` puts a scenario in (review hygiene is never merged)."""
+    return s.alike_key if s.family != "review-hygiene" else ("review-hygiene", s.key)
+
+
+_RANK = operator.attrgetter("_rank_key")
+
+
+class Merging:
+    """A review's scenarios before merging (``ranked``, as ``build`` gave them) by the group
+    each is in, and its merged ones (``merge_alike(ranked)``) by the group each stands for."""
+
+    def __init__(self, ranked: list[Scenario], merged: list[Scenario]) -> None:
+        self.ranked = ranked
+        self.ids = set(map(id, ranked))
+        self.members: dict[tuple[object, ...], list[Scenario]] = {}
+        for s in ranked:
+            self.members.setdefault(_alike(s), []).append(s)
+        # merge_alike keeps the groups' order: each merged scenario where its first one was.
+        pairs = list(zip(self.members.items(), merged, strict=False))
+        self.heads = (
+            [(group, members[0], head) for (group, members), head in pairs]
+            if len(self.members) == len(merged)
+            and all(members[0].key == head.key for (_, members), head in pairs)
+            else None
+        )
+        """(group, its first scenario, the merged one) in order, or None when ``merged`` is
+        not laid out so."""
+
+
+def _merged_again(ranked: list[Scenario], earlier: Merging, system: System) -> list[Scenario]:
+    """``merge_alike(ranked)`` from the merge of an earlier review's scenarios: a group none of
+    whose scenarios came or went has the earlier merged scenario (``_merged_once`` would
+    return it), the others are merged anew. Each merged scenario ranks as its group's first,
+    so the merged ones come in the order of their first scenarios' rank keys."""
+    assert earlier.heads is not None
+    now = set(map(id, ranked))
+    gone = list(
+        itertools.compress(
+            earlier.ranked, map(operator.not_, map(now.__contains__, map(id, earlier.ranked)))
+        )
+    )
+    came = list(
+        itertools.compress(
+            ranked, map(operator.not_, map(earlier.ids.__contains__, map(id, ranked)))
+        )
+    )
+    changed = dict.fromkeys(map(_alike, [*gone, *came]))
+    out = [(first, head) for group, first, head in earlier.heads if group not in changed]
+    went = set(map(id, gone))
+    arrived: dict[tuple[object, ...], list[Scenario]] = {}
+    for s in came:
+        arrived.setdefault(_alike(s), []).append(s)
+    for group in changed:
+        kept = [s for s in earlier.members.get(group, ()) if id(s) not in went]
+        members = sorted([*kept, *arrived.get(group, ())], key=_RANK)
+        if members:
+            head = members[0] if len(members) == 1 else _merged_once(members, system)
+            out.append((members[0], head))
+    out.sort(key=lambda pair: pair[0]._rank_key)
+    return [head for _, head in out]
 
 
 def _merged_once(group: list[Scenario], system: System) -> Scenario:
