@@ -5,6 +5,7 @@ give the same scenarios, in the same order, as grouping and merging every findin
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from benchmarks.generate_manifest import manifest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlreview.engine import scenarios
-from mlreview.engine.result import Review
+from mlreview.areas.registry import SERVING
+from mlreview.engine import runner, scenarios
+from mlreview.engine.result import Review, RuleResult
 from mlreview.engine.scenarios import Scenario
 from mlreview.engine.whatif.questions import Sensitivity, unknowns, what_ifs
 from mlreview.system.loader import load_text
@@ -134,3 +136,37 @@ def test_a_missing_control_that_comes_or_goes_regroups_the_scenarios_it_joins() 
                 seen += 1
                 _same(incremental.built, full.built)
     assert seen
+
+
+def _as_got(code: str, got: RuleResult, *_: object) -> RuleResult:
+    """``runner._as_earlier`` keeping every re-run rule's result as it came out."""
+    return got
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_rule_re_run_to_equal_findings_gives_the_same_what_if(name: str) -> None:
+    """A re-run rule's findings equal to its earlier ones are the earlier objects (``runner.
+    _as_earlier``): the what-if review has the same findings, scenarios and top risk as
+    with the findings as the rule made them."""
+    sense = _sensitivity(name)
+    for values in itertools.islice(_changes(name), 120):
+        kept = sense.what_if(values)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(runner, "_as_earlier", _as_got)
+            made = sense.what_if(values)
+        assert kept.findings == made.findings
+        _same(kept.built, made.built)
+        _same(kept.scenarios, made.scenarios)
+        assert kept.assessment(SERVING) == made.assessment(SERVING)
+
+
+def test_equal_findings_become_the_earlier_objects_one_for_one() -> None:
+    sense = _sensitivity(NAMES[0])
+    before = sense.prior.ranked.findings[:6]
+    again = [replace(f) for f in [*before[:3], before[0]]]
+    other = replace(before[4], message=before[4].message + " (changed)")
+    out = runner._as_before([*again, other], before)
+    assert out[:3] == before[:3] and all(a is b for a, b in zip(out, before[:3], strict=False))
+    # The second copy of before[0] has no earlier finding left to stand for.
+    assert out[3] == before[0] and out[3] is not before[0]
+    assert out[4] is other
