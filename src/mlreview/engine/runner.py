@@ -23,7 +23,16 @@ from mlreview.engine.plan import Plan, plan_for, playbook_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
-from mlreview.engine.scenarios import Earlier, Joins, Scenario, build, merge_alike, why_first
+from mlreview.engine.scenarios import (
+    Base,
+    Earlier,
+    Joins,
+    Merging,
+    Scenario,
+    build,
+    merge_alike,
+    why_first,
+)
 from mlreview.engine.scoring import score
 from mlreview.engine.sound import already_sound
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
@@ -79,6 +88,14 @@ class Prior:
     def joins(self) -> Joins:
         return Joins.of(self.built, self.ranked.kept)
 
+    @cached_property
+    def base(self) -> Base:
+        return Base(self.ranked.causes, self.built)
+
+    @cached_property
+    def merging(self) -> Merging:
+        return Merging(self.built, self.scenarios)
+
 
 class _Noting(Context[Any]):
     """A rule's context that notes whether the rule reads its area's assessment: one that does
@@ -121,6 +138,45 @@ def _apply(
     return result
 
 
+def _as_earlier(
+    code: str,
+    got: RuleResult,
+    before: dict[str, RuleResult] | None,
+    reuse: dict[str, RuleResult],
+) -> RuleResult:
+    """A re-run rule's result ``got``, given the rule results of the review a what-if is of
+    (``before``): the earlier result when they are equal (then kept in ``reuse``, as if the rule
+    had not been re-run), else ``got`` with each finding equal to an earlier one the earlier
+    object."""
+    earlier = before.get(code) if before is not None else None
+    if earlier is None:
+        return got
+    if got == earlier:
+        reuse[code] = earlier
+        return earlier
+    return replace(got, active=_as_before(got.active, earlier.active))
+
+
+def _as_before(found: list[Finding], before: list[Finding]) -> list[Finding]:
+    """``found``, each finding equal to one of ``before`` (a rule's earlier findings) that one:
+    the same values, and the earlier object, which a what-if's scenarios know by identity."""
+    if not before or not found:
+        return found
+    by_key: dict[object, list[Finding]] = {}
+    for f in before:
+        by_key.setdefault(SORT_KEY(f), []).append(f)
+    out = []
+    for f in found:
+        same = by_key.get(SORT_KEY(f), [])
+        match = next((g for g in same if g == f), None)
+        if match is None:
+            out.append(f)
+        else:
+            same.remove(match)  # each earlier finding stands for one found now
+            out.append(match)
+    return out
+
+
 def _only_fixed_rules(components: Iterable[str], system: System) -> bool:
     """True when every model a hit is about (every model of the system, for a hit on the
     system as a whole) is declared ``learned: false``: a defect in learning from data cannot be
@@ -152,6 +208,7 @@ def run(
     earlier: Earlier | None = None,
     only: str | None = None,
     prior: Prior | None = None,
+    before: dict[str, RuleResult] | None = None,
 ) -> Review:
     """Review ``system``.
 
@@ -163,11 +220,14 @@ def run(
     key (a plan's step alone is measured by one scenario's score); ``prior``, the review this
     one is a what-if of, gives the findings of an area whose rules all kept their results.
     A what-if review is read for its findings, scenarios and assessments alone: with ``prior``
-    its areas have no summary or verdict and it lists nothing as already sound.
+    its areas have no summary or verdict and it lists nothing as already sound. ``before``, the
+    rule results of the review it is of: a rule re-run to the same result (equal findings) keeps
+    the earlier result object, as if it had been reused, so that what follows finds the same
+    findings by identity instead of comparing them again.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
     owners = suppressions.owners(system)
-    reuse = rule_results or {}
+    reuse = dict(rule_results or {})  # joined by the rules re-run to their results ``before``
     results: dict[str, RuleResult] = {}
     areas: dict[str, AreaResult] = {}
     log = log or ReadLog()
@@ -177,7 +237,9 @@ def run(
             results[rule.code] = reuse[rule.code]
         else:
             with log.reading_as(f"rule:{rule.code}"):
-                results[rule.code] = _apply(rule, ctx, system, owners)
+                results[rule.code] = _as_earlier(
+                    rule.code, _apply(rule, ctx, system, owners), before, reuse
+                )
         return results[rule.code]
 
     def review_area(area: Area[Any]) -> AreaResult:
@@ -188,8 +250,8 @@ def run(
         ctx = Context(system, assessment)
         codes = [r for r in area.rules.rules if r.code in chosen]
         if prior is not None:
-            kept = all(r.code in reuse for r in codes)
             got = [apply(r, ctx) for r in codes]
+            kept = all(r.code in reuse for r in codes)
             before = prior.areas[area.key]
             return _what_if_area(area, assessment, got, before, kept=kept, reuse=reuse, codes=codes)
         found = [f for r in codes for f in apply(r, ctx).active]
@@ -412,9 +474,11 @@ def _same_areas(areas: dict[str, AreaResult], prior: Prior) -> bool:
 def _merged(built: list[Scenario], system: System, prior: Prior | None) -> list[Scenario]:
     """``merge_alike(built)``: the prior review's scenarios when it built the same ones (each
     group is merged once, so its merge is the same object)."""
-    if prior is not None and _same_list(built, prior.built):
+    if prior is None:
+        return merge_alike(built, system)
+    if _same_list(built, prior.built):
         return list(prior.scenarios)
-    return merge_alike(built, system)
+    return merge_alike(built, system, prior.merging)
 
 
 def _same_changes(a: dict[Path, Any], b: dict[Path, Any]) -> bool:
@@ -488,13 +552,16 @@ def what_if(
         prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
-    earlier = Earlier(prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins)
+    earlier = Earlier(
+        prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins, prior.base
+    )
     return run(
         variant,
         select,
         ignore,
         assessments=assessments,
         rule_results=kept_rules,
+        before=rule_results,
         plan=False,
         earlier=earlier,
         only=only,

@@ -431,6 +431,8 @@ class Earlier:
     """Its scenarios in rank order."""
     joins: Joins | None = None
     """How it joined its causes to scenarios, when known."""
+    base: Base | None = None
+    """Its findings and scenarios, to regroup from (``_regrouped``), when known."""
 
     def joined(self, keys: set[str]) -> dict[int, str]:
         """The earlier joins that still hold for causes naming ``keys`` (none when they name
@@ -503,63 +505,207 @@ def build(
     roots = _Roots(system, keys)
     # A what-if review (not watched) joins anew only the findings its re-run rules made.
     joined = earlier.joined(keys) if earlier is not None and log is None else {}
+    making = _Making(system, areas, log=log, earlier=earlier, gaps=gaps, touched=touched)
+    if joined and only is None and earlier is not None and earlier.base is not None:
+        regrouped = _regrouped(
+            findings, earlier, base=earlier.base, joined=joined, roots=roots, making=making
+        )
+        if regrouped is not None:
+            return regrouped
     groups: dict[str, list[Finding]] = {}
     with log.reading_as(ROOTS) if log is not None else nullcontext():
         for f, key in zip(causes, map(joined.get, map(id, causes)), strict=True):
             groups.setdefault(key if key is not None else roots.of(f), []).append(f)
     if only is not None:
         groups = {only: groups[only]} if only in groups else {}
-    model = RiskModel(system, areas)
-    watching = _Gaps(gaps)
-    same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
-    families: dict[str, Family] = {}
-    scenarios = []
     # ``findings`` come in Finding.sort_key order, so each group and each scenario's gaps
     # (subsequences of them) are in that order too and need no sorting.
-    for key, group in groups.items():
-        if same_gaps:
+    return rank([making.scenario(key, group) for key, group in groups.items()])
+
+
+
+
+class _Making:
+    """Makes (or takes from ``earlier``) the scenario of one group of causes: what ``build``
+    does for each group, and ``_regrouped`` for the groups a what-if changed."""
+
+    def __init__(
+        self,
+        system: System,
+        areas: dict[str, AreaResult],
+        *,
+        log: ReadLog | None,
+        earlier: Earlier | None,
+        gaps: list[Finding],
+        touched: Container[str],
+    ) -> None:
+        self.system = system
+        self.areas = areas
+        self.log = log
+        self.earlier = earlier
+        self.gaps = gaps
+        self.touched = touched
+        self.same_gaps = earlier is not None and _same_objects(earlier.gaps, gaps)
+        self.families: dict[str, Family] = {}
+
+    @cached_property
+    def model(self) -> RiskModel:
+        return RiskModel(self.system, self.areas)
+
+    @cached_property
+    def watching(self) -> _Gaps:
+        return _Gaps(self.gaps)
+
+    def scenario(self, key: str, group: list[Finding]) -> Scenario:
+        earlier, log, system, touched = self.earlier, self.log, self.system, self.touched
+        if self.same_gaps:
             assert earlier is not None
             before = earlier.scenarios.get(key)
             if before is not None and (known := earlier.reuse(key, group, before.gaps, touched)):
-                scenarios.append(known)
-                continue
+                return known
         family_key, _, anchor = key.partition(":")
-        if family_key not in families:
-            families[family_key] = family_for(family_key, system)
-        family = families[family_key]
+        if family_key not in self.families:
+            self.families[family_key] = family_for(family_key, system)
+        family = self.families[family_key]
         comps = sorted({c for f in group for c in f.components} | {anchor})
         with log.reading_as(f"scenario:{key}") if log is not None else nullcontext():
-            attached = watching.of(family_key, anchor, set(comps), system)
+            attached = self.watching.of(family_key, anchor, set(comps), system)
             # With the same gaps, the check above already found this one cannot be reused.
-            if earlier is not None and not same_gaps:
+            if earlier is not None and not self.same_gaps:
                 known = earlier.reuse(key, group, attached, touched)
                 if known is not None:
-                    scenarios.append(known)
-                    continue
+                    return known
             title, effect, verify = _heading(
                 family_key, family, group, [anchor], comps, system=system
             )
-            scenarios.append(
-                Scenario(
-                    key=key,
-                    title=title,
-                    effect=effect,
-                    findings=group,
-                    components=comps,
-                    risk=model.score(family_key, anchor, [*group, *attached]),
-                    gaps=attached,
-                    plan=_plan([*group, *attached]),
-                    verify=verify,
-                )
+            return Scenario(
+                key=key,
+                title=title,
+                effect=effect,
+                findings=group,
+                components=comps,
+                risk=self.model.score(family_key, anchor, [*group, *attached]),
+                gaps=attached,
+                plan=_plan([*group, *attached]),
+                verify=verify,
             )
-    return rank(scenarios)
 
 
-def merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
+class Base:
+    """What regrouping a what-if review's findings from the review it is of needs of that
+    review: its findings as ``build`` had them (the position of each, by identity) and its
+    scenarios before merging."""
+
+    def __init__(self, findings: list[Finding], built: list[Scenario]) -> None:
+        self.findings = findings
+        self.position = dict(zip(map(id, findings), itertools.count()))
+        self.built = built
+        self.causes = sum(f.role == "cause" for f in findings)
+        self._near: dict[tuple[str, str], list[str]] | None = None
+
+    def near(self, system: System) -> dict[tuple[str, str], list[str]]:
+        """The keys of its scenarios by (mechanism, component) for each component a missing
+        control could name to join one (``_watches``): the scenario's components, its root
+        and all its root reaches. Lineage is the same in every what-if (ids and references
+        never change), so it is worked out once."""
+        if self._near is None:
+            near: dict[tuple[str, str], list[str]] = {}
+            for s in self.built:
+                for c in {*s.components, s.anchor, *system.downstream(s.anchor)}:
+                    near.setdefault((s.family, c), []).append(s.key)
+            self._near = near
+        return self._near
+
+    def watched_by(self, gaps: list[Finding], system: System) -> set[str]:
+        """The keys of its scenarios that any of ``gaps`` would join."""
+        near = self.near(system)
+        out: set[str] = set()
+        for g in gaps:
+            for family in _watched(g):
+                for c in g.components:
+                    out.update(near.get((family, c), ()))
+        return out
+
+
+def _regrouped(
+    findings: list[Finding],
+    earlier: Earlier,
+    *,
+    base: Base,
+    joined: dict[int, str],
+    roots: _Roots,
+    making: _Making,
+) -> list[Scenario] | None:
+    """``build``'s scenarios of a what-if review, from those of the review it is of (``base``,
+    whose joins still hold: ``joined``): only the groups that gained or lost a cause, that a
+    missing control that came or went would join, or whose scoring read a changed field are
+    made again (``_Making``, as ``build`` makes each); every other group has the same findings
+    and gaps and is the earlier scenario, as ``build`` would find. None when the findings kept
+    from the earlier review are not in its order (``build`` then groups them all)."""
+    if len(joined) != base.causes:
+        return None  # a cause of the earlier review in no scenario of it
+    position = base.position
+    at = list(map(position.get, map(id, findings), itertools.repeat(-1)))
+    kept = list(filter((-1).__lt__, at))
+    if not all(map(operator.lt, kept, itertools.islice(kept, 1, None))):
+        return None
+    fresh = list(itertools.compress(findings, map((-1).__eq__, at)))
+    gone = [base.findings[i] for i in sorted(set(range(len(base.findings))).difference(kept))]
+    dirty: dict[str, None] = {}
+    changed_gaps: list[Finding] = []
+    for f in gone:
+        if f.role == "cause":
+            if id(f) not in joined:
+                return None
+            dirty[joined[id(f)]] = None
+        elif f.role == "gap":
+            changed_gaps.append(f)
+    fresh_key: dict[int, str] = {}
+    for f in fresh:
+        if f.role == "cause":
+            fresh_key[id(f)] = key = roots.of(f)
+            dirty[key] = None
+        elif f.role == "gap":
+            changed_gaps.append(f)
+    if changed_gaps:
+        dirty.update(dict.fromkeys(base.watched_by(changed_gaps, making.system)))
+    touched = making.touched
+    if isinstance(touched, (set, frozenset)) and len(touched) < len(earlier.scenarios):
+        for label in touched:
+            if label.startswith("scenario:") and label[9:] in earlier.scenarios:
+                dirty[label[9:]] = None
+    else:
+        for key, s in earlier.scenarios.items():
+            if s.read_label in touched:
+                dirty[key] = None
+    now = dict(zip(map(id, findings), itertools.count()))
+    groups: dict[str, list[Finding]] = {key: [] for key in dirty}
+    for key in dirty:
+        before = earlier.scenarios.get(key)
+        if before is not None:
+            groups[key] = [f for f in before.findings if id(f) in now]
+    for f in fresh:
+        if (joins := fresh_key.get(id(f))) is not None:
+            groups[joins].append(f)
+    made = [
+        making.scenario(key, sorted(group, key=lambda f: now[id(f)]))
+        for key, group in groups.items()
+        if group
+    ]
+    same = [s for key, s in earlier.scenarios.items() if key not in dirty]
+    return rank([*same, *made])
+
+
+def merge_alike(
+    ranked: list[Scenario], system: System, earlier: Merging | None = None
+) -> list[Scenario]:
     """One mechanism standing alike on several roots (the same rules, the same score and
     every other ranking factor) is one scenario naming them all: the same fact on three
     endpoints is one risk to fix three times, not three risks tied by name. ``build``'s
-    scenarios stay apart so what-if reviews can reuse them one by one."""
+    scenarios stay apart so what-if reviews can reuse them one by one. ``earlier``, the merge
+    of a review this one is a what-if of, is merged again only where the scenarios differ."""
+    if earlier is not None and earlier.heads is not None:
+        return _merged_again(ranked, earlier, system)
     groups: dict[tuple[object, ...], list[Scenario]] = {}
     for s in ranked:
         if s.family != "review-hygiene":
@@ -572,6 +718,69 @@ def merge_alike(ranked: list[Scenario], system: System) -> list[Scenario]:
         elif group[0] is s:
             out.append(_merged_once(group, system))
     return out
+
+
+def _alike(s: Scenario) -> tuple[object, ...]:
+    """The group ``merge_alike`` puts a scenario in (review hygiene is never merged)."""
+    return s.alike_key if s.family != "review-hygiene" else ("review-hygiene", s.key)
+
+
+_RANK = operator.attrgetter("_rank_key")
+
+
+class Merging:
+    """A review's scenarios before merging (``ranked``, as ``build`` gave them) by the group
+    each is in, and its merged ones (``merge_alike(ranked)``) by the group each stands for."""
+
+    def __init__(self, ranked: list[Scenario], merged: list[Scenario]) -> None:
+        self.ranked = ranked
+        self.ids = set(map(id, ranked))
+        self.members: dict[tuple[object, ...], list[Scenario]] = {}
+        for s in ranked:
+            self.members.setdefault(_alike(s), []).append(s)
+        # merge_alike keeps the groups' order: each merged scenario where its first one was.
+        pairs = list(zip(self.members.items(), merged, strict=False))
+        self.heads = (
+            [(group, members[0], head) for (group, members), head in pairs]
+            if len(self.members) == len(merged)
+            and all(members[0].key == head.key for (_, members), head in pairs)
+            else None
+        )
+        """(group, its first scenario, the merged one) in order, or None when ``merged`` is
+        not laid out so."""
+
+
+def _merged_again(ranked: list[Scenario], earlier: Merging, system: System) -> list[Scenario]:
+    """``merge_alike(ranked)`` from the merge of an earlier review's scenarios: a group none of
+    whose scenarios came or went has the earlier merged scenario (``_merged_once`` would
+    return it), the others are merged anew. Each merged scenario ranks as its group's first,
+    so the merged ones come in the order of their first scenarios' rank keys."""
+    assert earlier.heads is not None
+    now = set(map(id, ranked))
+    gone = list(
+        itertools.compress(
+            earlier.ranked, map(operator.not_, map(now.__contains__, map(id, earlier.ranked)))
+        )
+    )
+    came = list(
+        itertools.compress(
+            ranked, map(operator.not_, map(earlier.ids.__contains__, map(id, ranked)))
+        )
+    )
+    changed = dict.fromkeys(map(_alike, [*gone, *came]))
+    out = [(first, head) for group, first, head in earlier.heads if group not in changed]
+    went = set(map(id, gone))
+    arrived: dict[tuple[object, ...], list[Scenario]] = {}
+    for s in came:
+        arrived.setdefault(_alike(s), []).append(s)
+    for group in changed:
+        kept = [s for s in earlier.members.get(group, ()) if id(s) not in went]
+        members = sorted([*kept, *arrived.get(group, ())], key=_RANK)
+        if members:
+            head = members[0] if len(members) == 1 else _merged_once(members, system)
+            out.append((members[0], head))
+    out.sort(key=lambda pair: pair[0]._rank_key)
+    return [head for _, head in out]
 
 
 def _merged_once(group: list[Scenario], system: System) -> Scenario:
