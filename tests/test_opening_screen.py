@@ -15,7 +15,7 @@ from mlreview.cli import main
 from mlreview.engine.plan import SLOT_DAYS, deadline, due
 from mlreview.engine.runner import run
 from mlreview.report.formats import RenderOptions, render
-from mlreview.report.review_document import _first_clause, review_printable
+from mlreview.report.review_document import _gist, review_printable
 from mlreview.system.loader import load, load_text
 from tests.conftest import EXAMPLES, ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
@@ -430,7 +430,7 @@ def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
         assert meta not in bottom, (meta, bottom)
     step = done.plan.steps[0]
     assert f"; start {step.when} with {', '.join(step.components)}: " in bottom
-    action = _first_clause(step.change).rstrip(".")
+    action = _gist(step.change).rstrip(".")
     assert bottom.endswith(f"{action[:1].lower()}{action[1:]}.") or bottom.endswith(f"{action}.")
 
 

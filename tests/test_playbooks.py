@@ -13,6 +13,8 @@ from mlreview.areas.common import load_ceiling
 from mlreview.areas.playbooks import DAY, Situation, _comparison_cadence, _page_window, playbook
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan, playbook_of
+from mlreview.report.formats import RenderOptions, render
+from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load
 from mlreview.system.manifest import Dependency, FeedbackLoop, LoadLimit, Source
 from tests.conftest import ROOT, reviewed
@@ -414,3 +416,13 @@ def test_a_default_at_the_source_and_two_missing_value_policies_are_one_step() -
     joint = [s for s in plan.steps if set(s.closes) >= {"DATA002", "SKEW008"}]
     assert len(joint) == 1 and "one imputation function" in joint[0].change
     assert not any(s.closes in (("DATA002",), ("SKEW008",)) for s in plan.steps)
+
+
+def test_steps_without_a_manifest_field_are_said_to_be_left_out_of_the_re_run() -> None:
+    done = reviewed(INCIDENTS / "uber-sydney-surge-2014" / "system.yaml")
+    assert done.plan is not None and done.plan.unenacted
+    flat = " ".join(render(review_printable(done), "terminal", RenderOptions(width=100)).split())
+    flat = flat.replace("│ ", "").replace(" │", "")
+    n = len(done.plan.unenacted)
+    assert f"{n} step{'s' if n > 1 else ''} ha" in flat and "so that re-run leaves" in flat
+    assert "nothing the manifest records" not in flat

@@ -16,7 +16,13 @@ from mlreview.draft.from_text import drafted
 from mlreview.engine.result import Review
 from mlreview.engine.risk import Part, Risk
 from mlreview.engine.runner import run
-from mlreview.engine.scenarios import Scenario, near_tie, why_first, why_first_words
+from mlreview.engine.scenarios import (
+    Scenario,
+    _deciding_factor,
+    near_tie,
+    why_first,
+    why_first_words,
+)
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import review_printable
 from mlreview.system.loader import load, load_text
@@ -493,4 +499,16 @@ def test_one_feature_coded_twice_and_stale_is_named_in_the_singular() -> None:
     assert done.top_risk.title.startswith(
         "consumer_engagement_dense is computed twice (python offline, scala online) and served "
         "older than its budget"
+    )
+
+
+def test_no_factor_is_named_as_the_reason_when_none_favours_the_top_risk() -> None:
+    top = _scenario("a:x", "declared", 0.5)
+    runner = _scenario("b:y", "declared", 0.5)
+    said = _deciding_factor(top, runner, numbers=False)
+    assert "suffers more" not in said and "harms more" not in said
+    assert said == "it scores a little higher, though no one of reach, harm and stake favours it"
+    # A factor that does favour it is still named.
+    assert "harms more" in _deciding_factor(
+        _scenario("a:x", "declared", 0.9), runner, numbers=False
     )

@@ -172,7 +172,7 @@ def _runaway(s: Situation) -> Playbook:
         )
         detect = (
             "Page, and pause it, when the share of its decisions that are taken up (an offer "
-            "accepted, a price paid, an approval drawn) passes 1.5 times its 26-week rate: being "
+            "accepted, a price paid) passes 1.5 times its 26-week rate: being "
             "taken up more often is the first sign that it is paying too much or judging too "
             "kindly, months before the outcomes show it"
         )
@@ -219,10 +219,7 @@ def _runaway(s: Situation) -> Playbook:
             "count for that hour and weekday"
         )
     moves.append(Move("detect", anchors, f"{detect}: the page must not wait for the outcomes"))
-    runbook = (
-        "; write the runbook for events outside its data (an emergency, an outage on the "
-        "supply side)"
-    )
+    runbook = "; write the runbook for events its data has never seen, an emergency among them"
     moves.append(_off_switch(anchors, endpoints, runbook))
     return Playbook(tuple(moves), _runaway_proof(s, who, window, loop=loop, slow=slow))
 

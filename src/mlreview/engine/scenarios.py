@@ -523,8 +523,6 @@ def build(
     return rank([making.scenario(key, group) for key, group in groups.items()])
 
 
-
-
 class _Making:
     """Makes (or takes from ``earlier``) the scenario of one group of causes: what ``build``
     does for each group, and ``_regrouped`` for the groups a what-if changed."""
@@ -869,7 +867,12 @@ def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         ),
         f"more rides on what it touches ({stake})": mine.impact / max(theirs.impact, 1e-9),
     }
-    return max(factors, key=factors.__getitem__)
+    best = max(factors, key=factors.__getitem__)
+    if factors[best] <= 1.0 + 1e-9:
+        # No factor favours it: naming one as the reason would say it suffers "more" where the
+        # two are alike.
+        return "it scores a little higher, though no one of reach, harm and stake favours it"
+    return best
 
 
 def why_first(top: Scenario, runner: Scenario | None) -> str:

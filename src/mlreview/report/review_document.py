@@ -161,9 +161,9 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
     if plan.next_up and numbers:
         nxt += f" (risk {plan.next_score})"
     skipped = (
-        f" {_steps_count(len(plan.unenacted))} change"
-        f"{'s' if len(plan.unenacted) == 1 else ''} nothing the manifest records and "
-        f"{'is' if len(plan.unenacted) == 1 else 'are'} not counted."
+        f" {_steps_count(len(plan.unenacted))} ha{'s' if len(plan.unenacted) == 1 else 've'} "
+        "no manifest field to set, so that re-run leaves "
+        f"{'it' if len(plan.unenacted) == 1 else 'them'} out."
         if plan.unenacted
         else ""
     )
@@ -298,13 +298,25 @@ def _first_clause(text: str) -> str:
     return text.rstrip(".")
 
 
+def _gist(text: str) -> str:
+    """A plan step's action for the bottom line: its first clause without the bracketed
+    asides that give its figures (the box prints the step whole)."""
+    out, depth = [], 0
+    for ch in _first_clause(text):
+        depth += ch == "("
+        if depth == 0:
+            out.append(ch)
+        depth -= ch == ")" and depth > 0
+    return " ".join("".join(out).split()).replace(" ,", ",").replace(" :", ":")
+
+
 def _first_fix(review: Review) -> str:
-    """'; start this week with <ids>: <the first step's action>', or ''."""
+    """'; start this week with <ids>: <the gist of the first step's action>', or ''."""
     plan = review.plan
     if plan is None or not plan.steps:
         return ""
     step = plan.steps[0]
-    action = _first_clause(step.change)
+    action = _gist(step.change)
     head, _, rest = action.partition(" ")
     if head not in step.components and rest:
         action = f"{head.lower()} {rest}"
