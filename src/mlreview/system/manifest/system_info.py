@@ -35,7 +35,10 @@ class Launch(Node):
 
     peak_qps: Annotated[
         Rate | None,
-        Ask("What peak request rate is forecast for the launch (requests per second)?"),
+        Ask(
+            "What peak request rate is forecast for the launch (requests per second)?",
+            values=(50.0, 5000.0),
+        ),
     ] = Field(None, description="Peak requests per second forecast for the launch.")
     signups_capped: Annotated[
         bool | None, Ask("Are new sign-ups or invitations capped during the launch?")
