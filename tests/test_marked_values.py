@@ -115,3 +115,24 @@ def test_marks_change_no_score() -> None:
         (s.key, s.score) for s in plain.scenarios
     ]
     assert [f.severity for f in marked.findings] == [f.severity for f in plain.findings]
+
+
+DOORDASH = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+RANK_MARK = "    importance_rank: 1              # inferred: the prose ranks no feature\n"
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_a_reach_from_a_marked_importance_rank_says_so(marked: bool) -> None:
+    """The skew risk's reach is 1 / the top feature's rank; a rank marked inferred is named as
+    such in that working (the judges read DoorDash's 'importance rank 1' as stated fact)."""
+    text = DOORDASH.read_text(encoding="utf-8")
+    assert text.count(RANK_MARK) == 1
+    if not marked:
+        text = text.replace(RANK_MARK, "    importance_rank: 1\n")
+    system = load_text(text, str(DOORDASH))
+    line = text[: text.index("importance_rank: 1")].count("\n") + 1
+    top = run(system).scenarios[0]
+    reach = next(w for w in top.risk.working if "consumer_engagement_dense, importance rank 1" in w)
+    tagged = f"importance rank 1, marked inferred on line {line} (weight 1 / rank)"
+    assert (tagged in reach) is marked
+    assert "importance rank 1 (weight 1 / rank)" in reach or marked

@@ -512,3 +512,34 @@ def test_no_factor_is_named_as_the_reason_when_none_favours_the_top_risk() -> No
     assert "harms more" in _deciding_factor(
         _scenario("a:x", "declared", 0.9), runner, numbers=False
     )
+
+
+DOORDASH_RELEASE = (
+    "    release: {canary: true, shadow: false, auto_rollback: false, serving_compat_test: true}"
+)
+
+
+@pytest.mark.parametrize("canary", [True, False])
+def test_a_canaried_release_with_no_rollback_does_not_go_live_everywhere_at_once(
+    canary: bool,
+) -> None:
+    """DoorDash launches through an A/B test (a canary) with no automatic rollback: its bad
+    release passes the canary and stays, it does not 'go live everywhere at once'; with no
+    canary the family's words stand."""
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(DOORDASH_RELEASE) == 1
+    if not canary:
+        text = text.replace(
+            DOORDASH_RELEASE, DOORDASH_RELEASE.replace("canary: true", "canary: false")
+        )
+    bad = next(s for s in run(load_text(text, str(path))).scenarios if s.family == "bad-release")
+    if canary:
+        assert (
+            bad.title
+            == "A bad version of ads_ranking can pass its canary, and nothing rolls it back"
+        )
+        assert "everywhere at once" not in bad.effect and "passes it" in bad.effect
+    else:
+        assert bad.title == "A bad version of ads_ranking reaches all traffic"
+        assert "goes live everywhere at once" in bad.effect

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies
 
 from mlreview.areas.registry import SERVING
+from mlreview.areas.serving.present import summarise, verdict
 from mlreview.cli import main
 from mlreview.datasets.loadtest import parse
 from mlreview.engine.runner import run
@@ -495,3 +496,26 @@ def _endpoint_with(release: dict[str, bool]) -> dict[str, object]:
     endpoint = dict(BASE["endpoints"][0])
     endpoint["release"] = release
     return endpoint
+
+
+CLOUDFLARE = ROOT / "benchmarks" / "incidents" / "cloudflare-bot-management-2025" / "system.yaml"
+
+
+@pytest.mark.parametrize("peak", [True, False])
+def test_capacity_unknown_asks_only_for_what_is_missing(peak: bool) -> None:
+    """An endpoint with no service time or per-replica QPS has no capacity model; when the peak
+    is declared (Cloudflare's 'tens of millions of requests a second') the verdict must not ask
+    for it."""
+    text = CLOUDFLARE.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith("peak_qps:"))
+    if not peak:
+        text = text.replace(line + "\n", "")
+    system = load_text(text, str(CLOUDFLARE))
+    area = run(system, plan=False).areas["serving"]
+    said = verdict(system, area.assessment, area.findings)
+    summary = summarise(system, area.assessment, area.findings)
+    assert said.startswith("fl2_bot_module: capacity unknown")
+    asks_peak = "declare peak QPS" in said and "declare peak QPS" in summary
+    assert asks_peak is not peak
+    if peak:
+        assert "declare a service time or the QPS one replica sustains" in said

@@ -415,6 +415,13 @@ def _reference_fill(system: System, hits: list[Finding]) -> dict[str, str] | Non
     }
 
 
+def _canary_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """A release with a canary and no automatic rollback does not go 'live everywhere at once':
+    it passes the canary and stays. None (the family's words) when any endpoint has no canary."""
+    endpoints = [e for f in hits for c in f.components if isinstance(e := system.get(c), Endpoint)]
+    return {} if _canaried(endpoints) else None
+
+
 def _twice_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     """The languages of a feature's two implementations, where declared: 'python and sql
     offline, scala online'."""
@@ -490,6 +497,13 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "one canary location: the check must refuse it before it ships, and serving must keep "
         "the last good version",
         fill=_limit_fill,
+    ),
+    ("bad-release", "SCALE011"): Headline(
+        "A bad version of {anchor} can pass its canary, and nothing rolls it back",
+        "new versions of {anchor} take a canary first, but no guardrail rolls one back "
+        "automatically, so a version that scores differently in production without erring "
+        "passes it, takes all traffic and stays live until someone rolls it back by hand",
+        fill=_canary_fill,
     ),
     ("offline-online-gap", "SKEW017"): Headline(
         "{anchor} learns from a context it does not serve, with nothing to tell the two apart",

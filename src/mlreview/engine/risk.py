@@ -442,6 +442,10 @@ class RiskModel:
                 if top.importance_rank
                 else "importance rank unknown"
             )
+            tag = self._tag(top, "importance_rank") if top.importance_rank else "declared"
+            if tag != "declared":
+                # A guessed rank is the whole of this reach: say so where it is used.
+                rank += f", {tag.removeprefix('declared, ')}"
             rows = max(f.rows for f in findings)
             if rows >= 1:
                 working.append(f"R = {w:.3g}: {top.id}, {rank} (weight 1 / rank)")

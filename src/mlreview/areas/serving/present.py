@@ -162,11 +162,19 @@ def _hours(hours: float | None) -> str:
     return duration(None if hours is None else hours * 3600)
 
 
+def _capacity_unknown(row: EndpointCapacity, ask: str) -> str:
+    """'capacity unknown' with what to declare: not the peak QPS when it is declared (a fixed
+    fleet with its traffic given but no per-replica figure was told to declare its peak)."""
+    if row.peak_qps is not None:
+        ask = "declare a service time or the QPS one replica sustains"
+    return f"{row.endpoint}: capacity unknown ({ask})"
+
+
 def _endpoint_summary(row: EndpointCapacity) -> str:
     if not row.online:
         return _batch_summary(row)
     if not row.scenarios or row.bottleneck is None or row.spike is None:
-        return f"{row.endpoint}: capacity unknown (declare peak QPS and service time)"
+        return _capacity_unknown(row, "declare peak QPS and service time")
     now, grown = row.scenarios
     verdict = "holds" if grown.meets_slo else "does not hold"
     b = row.bottleneck
@@ -334,7 +342,7 @@ def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = froz
         return f"{row.endpoint} scores in batch"
     grown = row.at_target
     if grown is None or row.bottleneck is None:
-        return f"{row.endpoint}: capacity unknown (declare peak QPS and a service time)"
+        return _capacity_unknown(row, "declare peak QPS and a service time")
     target = row.target_qps or grown.qps
     own = [a for a in row.assumed if (a.what, _own_field(row, a.field)) not in shared]
     broken = [b for b in row.bottlenecks if not b.holds]
