@@ -244,3 +244,15 @@ def test_an_undeclared_growth_target_is_reported_as_the_configured_one() -> None
     sense = Sensitivity(system)
     asked = [sense.ask(u) for u in unknowns(system, sense.log) if u.name == "growth_multiplier"]
     assert [q.assumed for q in asked if q is not None] == ["4"]
+
+
+def test_a_rate_question_says_the_rule_default_stands_in_rather_than_answering_in_its_unit() -> (
+    None
+):
+    """'How many releases a month?' was answered 'Assumed meanwhile: 2 a year (bad release)':
+    a rate of bad releases, not of releases, in another unit. It is said to be the rule's."""
+    path = ROOT / "benchmarks" / "incidents" / "cloudflare-bot-management-2025" / "system.yaml"
+    asked = [q for q in reviewed(path).questions if q.field.endswith("releases_per_month")]
+    assert asked
+    assert all(q.assumed.startswith("no figure; the rule's default of ") for q in asked)
+    assert all(q.assumed.endswith("a year (bad release)") for q in asked)

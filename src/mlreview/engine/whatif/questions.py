@@ -267,8 +267,11 @@ class Sensitivity:
         flight from a declared QPS and service time), by the field's label."""
         for scenario in self.review.scenarios:
             for default in scenario.risk.defaults:
+                # A rule's default event rate stands in for the field; it is not in its unit
+                # (releases a month, a share), so it is said to be the rule's.
+                what = f"no figure; the rule's default of {default.what}" if default.rate else None
                 for name in default.fields:
-                    self.defaulted.setdefault(name, default.what)
+                    self.defaulted.setdefault(name, what or default.what)
 
     def what_if(self, values: dict[Path, Any]) -> Review:
         """The review with ``values`` set, re-running only what read one of their paths."""
