@@ -519,3 +519,17 @@ def test_capacity_unknown_asks_only_for_what_is_missing(peak: bool) -> None:
     assert asks_peak is not peak
     if peak:
         assert "declare a service time or the QPS one replica sustains" in said
+
+
+def test_a_service_time_sped_to_a_load_test_is_said_in_milliseconds_not_as_a_factor() -> None:
+    """ChatGPT DevDay's load test (2.5 QPS a replica) outruns its declared latencies: the review
+    says which mean it takes and which the declared latencies give, so each can be checked."""
+    path = ROOT / "benchmarks" / "incidents" / "chatgpt-devday-capacity-2023" / "system.yaml"
+    said = [
+        a.what
+        for s in reviewed(path).scenarios
+        for a in s.risk.defaults
+        if "service time" in a.what
+    ]
+    assert said and all("the declared latencies give" in w and " ms" in w for w in said)
+    assert not any("x the declared one" in w for w in said)

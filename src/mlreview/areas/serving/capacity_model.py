@@ -374,7 +374,8 @@ def _sped_to_tested_claim(
     )
     model.defaults.append(
         Assumed(
-            f"a service time {factor:.2f}x the declared one, so that a replica serves the "
+            f"a mean service time of {number(model.service.mean * 1000)} ms (the declared "
+            f"latencies give {number(base.mean * 1000)} ms), so that a replica serves the "
             f"load-tested {number(claim)} QPS",
             field_of(system, model.endpoint, "capacity.load_test.results"),
         )
