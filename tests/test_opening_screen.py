@@ -226,7 +226,9 @@ def test_a_missing_control_is_listed_under_the_first_scenario_it_watches_only() 
     # capacity shortfall and the outage of each platform; the risks list it under the capacity
     # scenario and not again. (The manifest claimed a load test to 12,000 QPS until its prose,
     # which names none, was followed.)
-    risks = " ".join(_terminal(ANTHROPIC).split()).split("Risks in order")[1]
+    # The default view lists three scenarios with their facts; --full lists five.
+    full = " ".join(_terminal(ANTHROPIC, full=True).split())
+    risks = full.split("Risks in order")[1].split("Questions that would change this review")[0]
     said = "Endpoint api_tpu capacity is an estimate, not a load test at the growth target"
     assert risks.count(said) == 1
     # Each fact is located by its line in the manifest the heading names, not by the file again.
@@ -455,3 +457,16 @@ def test_the_bottom_line_of_card_fraud() -> None:
         "txn_count_1h: use one imputation function for txn_count_1h on both paths, with a "
         "missing-value indicator in place of the in-range default. -"
     ) in flat
+
+
+def test_the_default_view_details_three_risks_and_lists_the_rest_in_a_line_each() -> None:
+    done = reviewed(FRAUD)
+    assert len(done.scenarios) > 5
+    screen = " ".join(_terminal(FRAUD).split())
+    risks = screen.split("Risks in order")[1].split("Questions that would change this review")[0]
+    titles = [s.title for s in done.scenarios]
+    assert f"3. {titles[2]}" in risks and f"4. {titles[3]}" not in risks
+    lower = risks.split("Lower risks")[1]
+    assert all(t in lower for t in titles[3:6])
+    full = " ".join(_terminal(FRAUD, full=True).split())
+    assert f"5. {titles[4]}" in full

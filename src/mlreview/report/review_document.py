@@ -273,7 +273,9 @@ def _suppressions(review: Review) -> list[Block]:
 
 
 TOP_SCENARIOS = 5
-"""Scenarios shown with their facts on the opening screen; the rest get a line each."""
+"""Scenarios --full and the HTML report show with their facts; the rest get a line each."""
+BRIEF_SCENARIOS = 3
+"""Scenarios the default terminal and Markdown view shows with their facts."""
 
 
 def _steps_count(count: int, what: str = "") -> str:
@@ -560,7 +562,8 @@ def _risks(review: Review) -> list[Block]:
 def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     said: set[int] = set()
-    for rank, s in enumerate(review.scenarios[:TOP_SCENARIOS], 1):
+    shown_in_full = BRIEF_SCENARIOS if brief else TOP_SCENARIOS
+    for rank, s in enumerate(review.scenarios[:shown_in_full], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
         # A default event rate is in the scenario's working (--full); under every scenario of
         # the list it would repeat the same kind of note.
@@ -572,7 +575,7 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
                 (*effect, _facts(s, said, review.file, brief=brief)),
             )
         )
-    rest = review.scenarios[TOP_SCENARIOS:]
+    rest = review.scenarios[shown_in_full:]
     if rest:
         blocks.append(
             Bullets(
