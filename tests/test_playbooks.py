@@ -153,7 +153,7 @@ def test_a_launch_under_a_fixed_ceiling_leads_with_admission_control() -> None:
     first, second, third = plan.steps[:3]
     assert "SCALE018" in first.closes
     assert "Hold admission at 80% of the ceiling, 216 of 270 QPS" in first.change
-    assert "a per-user limit" in first.change and "a sign-up gate" in first.change
+    assert "a per-user limit" in first.change and "a staged opening" in first.change
     assert "estimated wait" in second.change and "90s p99 SLO" in second.change
     assert "3 min timeout" in second.change
     assert "Cancel a generation when its client disconnects" in third.change
@@ -165,7 +165,7 @@ def test_a_launch_with_a_per_user_cap_still_needs_a_sign_up_gate() -> None:
     plan = _plan(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml")
     first = plan.steps[0]
     assert "SCALE018" in first.closes
-    assert "a sign-up gate" in first.change and "a per-user limit" not in first.change
+    assert "a staged opening" in first.change and "a per-user limit" not in first.change
 
 
 def test_users_who_steer_training_meet_a_distinct_accounts_rule_and_an_auto_pause() -> None:

@@ -643,8 +643,9 @@ def _launch_moves(s: Situation, e: Endpoint) -> tuple[list[Move], str | None]:
         )
     if not check.signups_capped:
         levers.append(
-            "a sign-up gate (a waitlist opened in batches) that admits the next batch only while "
-            "utilisation has stayed under it for an hour"
+            "a staged opening (the share of accounts given the launch, or a sign-up waitlist, "
+            "widened in batches) that widens only while utilisation has stayed under it for an "
+            "hour"
         )
     moves = [
         Move(

@@ -740,8 +740,8 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     "everyone instead of being refused for a few.",
     sources=(f"{WAF} REL05-BP02, REL01-BP01", SRE_OVERLOAD),
     fix="Before the launch, cap demand at a set share of the ceiling: a per-user limit and a "
-    "sign-up gate that opens in batches, with rejection (and a retry-after) once the estimated "
-    "wait passes the SLO.",
+    "staged opening (accounts or sign-ups widened in batches), with rejection (and a "
+    "retry-after) once the estimated wait passes the SLO.",
     mitigation="limit",
     scenario="capacity",
     likelihood=6,
