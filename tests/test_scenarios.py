@@ -255,8 +255,8 @@ def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> Non
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     # The opening screen gives a decisive order with its reason; the hedge is in part 5.
     assert (
-        "Why first: Each prediction it reaches suffers more (no answer against wrong with no "
-        f"error) than '{done.runner_up.title}', which comes next."
+        "Why first: Each prediction it reaches suffers more (no answer against partly wrong with "
+        f"no error) than '{done.runner_up.title}', which comes next."
     ) in screen
     for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
         assert hedge not in screen, hedge
@@ -543,3 +543,12 @@ def test_a_canaried_release_with_no_rollback_does_not_go_live_everywhere_at_once
     else:
         assert bad.title == "A bad version of ads_ranking reaches all traffic"
         assert "goes live everywhere at once" in bad.effect
+
+
+def test_a_partial_silent_harm_does_not_read_as_the_whole_one() -> None:
+    path = ROOT / "benchmarks" / "incidents" / "google-rpc-error-code" / "system.yaml"
+    review = run(load(path))
+    harms = {s.family: (s.risk.effect, s.risk.harm) for s in review.scenarios}
+    assert harms["silent-default"] == (1.0, "wrong with no error: a constant scored as data")
+    effect, words = harms["unadapted-drift"]
+    assert effect < 1.0 and words == "partly wrong with no error"

@@ -1178,6 +1178,10 @@ class RiskModel:
             "blind": "errors nobody measures",
             "evaluation": "judged on overstated offline figures",
         }[family.harm]
+        if words == "wrong with no error" and effect < 1.0:
+            # A shift or a differently computed value moves a prediction part of the way; said
+            # alike, it would read as the same harm as a constant scored as data.
+            words = "partly wrong with no error"
         if family.harm == "loud" and self._falls_back(key, anchor):
             effect, words = FALLBACK_EFFECT, "a fallback answers"
         if key == "skew" and self._unchanged_in_data(anchor):
