@@ -870,11 +870,11 @@ def _offline_gap(s: Situation) -> Playbook | None:
     nothing to tell them apart (SKEW017). The fix changes the examples; the gate and a coverage
     check keep the gap from coming back, because the offline figure alone cannot show it."""
     model = s.anchor
+    population = next(
+        (m.training.population for m in s.models() if m.training and m.training.population),
+        None,
+    )
     if "SKEW016" in s.rules:
-        population = next(
-            (m.training.population for m in s.models() if m.training and m.training.population),
-            None,
-        )
         excluded = population.excluded if population and population.excluded else None
         kept = population.share_kept if population else None
         cases = excluded or "the cases the filter drops"
@@ -910,10 +910,6 @@ def _offline_gap(s: Situation) -> Playbook | None:
         )
         return Playbook(moves, verify)
     if "SKEW017" in s.rules:
-        population = next(
-            (m.training.population for m in s.models() if m.training and m.training.population),
-            None,
-        )
         pooled = population.pooled if population and population.pooled else "the other context"
         moves = (
             Move(
