@@ -426,3 +426,14 @@ def test_steps_without_a_manifest_field_are_said_to_be_left_out_of_the_re_run() 
     n = len(done.plan.unenacted)
     assert f"{n} step{'s' if n > 1 else ''} ha" in flat and "so that re-run leaves" in flat
     assert "nothing the manifest records" not in flat
+
+
+def test_a_launch_plan_caps_admission_once() -> None:
+    """The launch's admission step (SCALE018) is the cap; the quota step (SCALE012) buys the
+    capacity and points at it rather than sizing a second cap on the same door."""
+    plan = _plan(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml")
+    quota = [s for s in plan.steps if "SCALE012" in s.closes]
+    assert len(quota) == 1
+    assert "the launch's admission cap holds the load" in quota[0].change
+    assert "waitlist" not in quota[0].change and "cap admission at" not in quota[0].change
+    assert sum("Hold admission at" in s.change for s in plan.steps) == 1

@@ -526,7 +526,16 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         if not per or quota is None or need is None or per * need <= quota:
             continue
         fix = None
-        if row.qps_per_replica and row.model and row.model.routing != "shared":
+        launch = check_launch(ctx.system, e, row)
+        if launch is not None and launch_at_risk(launch):
+            # SCALE018's step caps the launch's admission; saying it again here would be a
+            # second, differently sized cap on the same door.
+            fix = (
+                f"Reserve accelerators or raise the quota ahead of the growth ({per * need} "
+                f"needed, {quota} granted), or make the model cheaper to serve; until then the "
+                "launch's admission cap holds the load at the door."
+            )
+        elif row.qps_per_replica and row.model and row.model.routing != "shared":
             # The replicas that can run today: the quota's, or fewer if the pool stops first.
             fits = min(quota // per, row.max_replicas or quota // per)
             fix = (
