@@ -12,7 +12,8 @@ from mlreview.areas.pipeline.availability import apart
 from mlreview.areas.pipeline.schedule_race import local_time
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet, SourceMonitor
 from mlreview.document.cells import duration, number
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Endpoint, Source
+from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[PipelineAssessment] = RuleSet(area="pipeline", prefix="DATA")
@@ -241,6 +242,13 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         )
 
 
+def _feeds_the_model(system: System, source: Source) -> bool:
+    """Whether a source's values reach a feature or a job: a service the endpoint only calls
+    (service discovery, a moderation check, a configuration read) changes no value the model
+    learns or scores, so a change to its meaning is not an upstream data change."""
+    return bool(system.features_fed_by(source.id) or system.readers(source.id))
+
+
 @RULES.rule(
     5,
     "no-data-contract",
@@ -262,6 +270,8 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 def no_data_contract(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     live = {s.id for s in ctx.system.serving_sources()}
     for s in ctx.system.manifest.sources:
+        if not _feeds_the_model(ctx.system, s):
+            continue
         p = ctx.probe()
         if p.get(s, "owned_by_model_team") is not False:
             continue
@@ -546,7 +556,7 @@ def retrain_slower_than_tolerated(ctx: Context[PipelineAssessment]) -> Iterator[
 def unversioned_mutable(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for s in ctx.system.manifest.sources:
         mutable = s.kind in {"lookup_table", "online_api", "third_party"} or s.produced_by_model
-        if not mutable:
+        if not mutable or not _feeds_the_model(ctx.system, s):
             continue
         p = ctx.probe()
         if p.get(s, "versioned_snapshot", assume=False):
