@@ -1,5 +1,5 @@
 """The plan's playbook steps: the top risk's mechanism contained, detected and undone in the
-system's own figures, and a proof that reproduces the failure (areas/playbooks.py,
+system's own figures, and a proof that reproduces the failure (areas/playbooks/,
 docs/plans.md)."""
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlreview.areas.common import load_ceiling
-from mlreview.areas.playbooks import DAY, Situation, _comparison_cadence, _page_window, playbook
+from mlreview.areas.playbooks import Situation, playbook
+from mlreview.areas.playbooks.base import DAY, _page_window
+from mlreview.areas.playbooks.data import _comparison_cadence
 from mlreview.document.cells import duration
 from mlreview.engine.plan import Plan, playbook_of
 from mlreview.report.formats import RenderOptions, render

@@ -185,7 +185,7 @@ def _without_gaps(steps: list[Step]) -> list[Step]:
 
 
 def playbook_of(system: System, top: Scenario) -> Playbook | None:
-    """The steps the top scenario's mechanism needs on ``system`` (areas/playbooks.py)."""
+    """The steps the top scenario's mechanism needs on ``system`` (areas/playbooks/)."""
     rules = frozenset(f.rule for f in [*top.findings, *top.gaps])
     return playbook(Situation(system, top.family, tuple(top.anchors), tuple(top.components), rules))
 
@@ -198,7 +198,7 @@ def plan_for(
     """The top scenario's plan, and the risk left when its manifest changes are applied
     (``rerun(changes, only)`` gives the scenarios of the review with those manifest values set;
     with ``only``, at least the scenario with that key, if the review has it); ``book`` holds
-    the steps its mechanism needs on this system (areas/playbooks.py)."""
+    the steps its mechanism needs on this system (areas/playbooks/)."""
     findings = [*top.findings, *top.gaps]
     steps = _steps(findings, top, book)
     mechanism = _mechanism_steps(steps, findings, top)
