@@ -306,6 +306,8 @@ class RiskModel:
         self.launch_assumed = False
         """The scenario being scored has a launch finding (SCALE018) resting only on assumed
         figures: it is then framed by the growth target, as its title is."""
+        self.launches: dict[str, LaunchCheck | None] = {}
+        """The launch check of each anchor the scenario being scored asks for (``_launch``)."""
         self.chance = ""
         """How the chance of the part being scored is worked (``Part.chance``)."""
         self.rate_default = False
@@ -490,13 +492,15 @@ class RiskModel:
         """The anchor's launch check, when it declares a launch that twice its forecast would
         push past the ceiling: the capacity scenario then works from the launch rather than
         the growth target."""
-        serving = assessment_of(self.areas, SERVING)
-        endpoint = self.system.get(anchor)
-        if self.launch_assumed or serving is None or not isinstance(endpoint, Endpoint):
-            return None
-        row = next((r for r in serving.endpoints if r.endpoint == anchor), None)
-        check = check_launch(self.system, endpoint, row) if row else None
-        return check if check is not None and check.excess_qps > 0 else None
+        if anchor not in self.launches:
+            serving = assessment_of(self.areas, SERVING)
+            endpoint = self.system.get(anchor)
+            check = None
+            if not self.launch_assumed and serving is not None and isinstance(endpoint, Endpoint):
+                row = next((r for r in serving.endpoints if r.endpoint == anchor), None)
+                check = check_launch(self.system, endpoint, row) if row else None
+            self.launches[anchor] = check if check is not None and check.excess_qps > 0 else None
+        return self.launches[anchor]
 
     def _capacity_reach(self, anchor: str, working: list[str]) -> float:
         serving = assessment_of(self.areas, SERVING)
@@ -763,6 +767,7 @@ class RiskModel:
         self.defaults = []
         launch_hits = [f for f in findings if f.rule == "SCALE018"]
         self.launch_assumed = bool(launch_hits) and all(f.grade == "assumed" for f in launch_hits)
+        self.launches = {}
         groups: dict[tuple[Trigger, str], list[Finding]] = {}
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
@@ -789,9 +794,12 @@ class RiskModel:
             reach = self.reach(kind, root, group, lines, assumed)
             rules = tuple(sorted({f.rule for f in group}))
             chance = "" if guessed else self.chance
-            when = ""
-            if trigger == "growth" and self._launch(anchor):
-                when = f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast"
+            launched = trigger == "growth" and self._launch(anchor) is not None
+            when = (
+                f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast"
+                if launched
+                else ""
+            )
             part = Part(
                 trigger,
                 rules,
@@ -805,7 +813,7 @@ class RiskModel:
             )
             parts.append(part)
             words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
-            if trigger == "growth" and self._launch(anchor):
+            if launched:
                 words = f"At {MISS_FACTOR:g}x the launch forecast"
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
         effect = self._effect(family, family_key, anchor, findings, working)
