@@ -160,11 +160,11 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
     nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
     if plan.next_up and numbers:
         nxt += f" (risk {plan.next_score})"
+    n = len(plan.unenacted)
     skipped = (
-        f" {_steps_count(len(plan.unenacted))} ha{'s' if len(plan.unenacted) == 1 else 've'} "
-        "no manifest field to set, so that re-run leaves "
-        f"{'it' if len(plan.unenacted) == 1 else 'them'} out."
-        if plan.unenacted
+        f" {n} step{'s have' if n > 1 else ' has'} no manifest field to set, so that re-run "
+        f"leaves {'them' if n > 1 else 'it'} out."
+        if n
         else ""
     )
     return Paragraph(
@@ -276,10 +276,6 @@ TOP_SCENARIOS = 5
 """Scenarios --full and the HTML report show with their facts; the rest get a line each."""
 BRIEF_SCENARIOS = 3
 """Scenarios the default terminal and Markdown view shows with their facts."""
-
-
-def _steps_count(count: int, what: str = "") -> str:
-    return f"{count} {what}step{'' if count == 1 else 's'}"
 
 
 # A title opening with one of these words is a sentence; after "fix this first:" it continues one.
