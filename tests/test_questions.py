@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -256,3 +257,14 @@ def test_a_rate_question_says_the_rule_default_stands_in_rather_than_answering_i
     assert asked
     assert all(q.assumed.startswith("no figure; the rule's default of ") for q in asked)
     assert all(q.assumed.endswith("a year (bad release)") for q in asked)
+
+
+def test_an_assumed_default_names_a_configurable_default() -> None:
+    known = {f.name for f in fields(Defaults)}
+    named = [
+        (cls.__name__, name, ask.assumed_default)
+        for cls, name, _ in _schema_fields()
+        if (ask := ask_of(cls, name)) is not None and ask.assumed_default is not None
+    ]
+    assert named, "growth_multiplier reports the configured growth target"
+    assert all(default in known for _, _, default in named), named

@@ -26,7 +26,7 @@ from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, que
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.reads import ReadLog
 from mlreview.engine.whatif.variants import buildable
-from mlreview.system.manifest import Manifest, Node, Traffic
+from mlreview.system.manifest import Manifest, Node
 from mlreview.system.paths import Path, fields_along, is_model, keys_of, strip
 from mlreview.system.system import System
 from mlreview.system.units import show_value as show
@@ -330,10 +330,10 @@ class Sensitivity:
         declared = ask_of(unknown.model, unknown.name)
         if declared is not None and declared.assumed is not None:
             return show(declared.assumed)
-        if unknown.model is Traffic and unknown.name == "growth_multiplier":
-            # The configuration's target, not whichever tried answer happens to match it: a
+        if declared is not None and declared.assumed_default is not None:
+            # The configuration's value, not whichever tried answer happens to match it: a
             # batch job that holds at 10x and at 20x alike was reported as assuming 20.
-            return show(self.system.defaults.growth_target)
+            return show(getattr(self.system.defaults, declared.assumed_default))
         same = [v for v, o in tried if o.impact(self.outcome) == 0]
         if not same:
             return "nothing; findings that rest on it are capped at low until it is answered"

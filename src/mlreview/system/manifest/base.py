@@ -148,13 +148,15 @@ class Ask:
     (booleans, signals and choices try every answer and need none); ``bounded_by`` keeps a
     tried value on the right side of a known sibling (('<=', 'p99_ms')); ``never`` says why a
     field is not asked at all; ``assumed`` is what the review uses while the field is unknown
-    (a value of the field's type, or a phrase such as 'no limit'), reported with the question."""
+    (a value of the field's type, or a phrase such as 'no limit'), reported with the question;
+    ``assumed_default`` names the configurable default (a ``Defaults`` field) it uses instead."""
 
     question: str | None = None
     values: tuple[Any, Any] | None = None
     bounded_by: tuple[str, str] | None = None
     never: str | None = None
     assumed: Any = None
+    assumed_default: str | None = None
 
 
 IMPORTED_ONLY = "recorded from imported files; no rule reads it yet"

@@ -62,7 +62,11 @@ class Traffic(Node):
     ] = Field(None, description="Today's peak requests per second.")
     growth_multiplier: Annotated[
         Multiplier | None,
-        Ask("How much traffic growth must serving absorb (e.g. 10x)?", values=(2.0, 20.0)),
+        Ask(
+            "How much traffic growth must serving absorb (e.g. 10x)?",
+            values=(2.0, 20.0),
+            assumed_default="growth_target",
+        ),
     ] = Field(None, description="Traffic multiple the system must absorb (the review assumes 10).")
     ramp: Annotated[
         Duration | None, Ask("How fast does a traffic spike reach its peak?", values=("10s", "30m"))
