@@ -27,10 +27,22 @@ CASES = Path(__file__).resolve().parent.parent / "benchmarks" / "incidents"
 SEED = 20261201
 
 
-def main(out: Path, seed: int = SEED) -> int:
+def blinding_key(cases: list[str], seed: int) -> dict[str, dict[str, str]]:
+    """Which review each letter is, per case: one seeded shuffle per case in sorted order, so
+    the key of any round can be rebuilt from its seed and its cases."""
     rng = random.Random(seed)
     key: dict[str, dict[str, str]] = {}
-    for case in sorted(p for p in CASES.iterdir() if (p / "expert_review.md").is_file()):
+    for case in sorted(cases):
+        order = ["mlreview", "expert"]
+        rng.shuffle(order)
+        key[case] = dict(zip("AB", order, strict=True))
+    return key
+
+
+def main(out: Path, seed: int = SEED) -> int:
+    cases = sorted(p for p in CASES.iterdir() if (p / "expert_review.md").is_file())
+    key = blinding_key([case.name for case in cases], seed)
+    for case in cases:
         meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
         ours = render(
             review_printable(review(load(case / "system.yaml"))),
@@ -38,8 +50,7 @@ def main(out: Path, seed: int = SEED) -> int:
             RenderOptions(width=100),
         )
         theirs = (case / "expert_review.md").read_text(encoding="utf-8")
-        order = ["mlreview", "expert"]
-        rng.shuffle(order)
+        order = [key[case.name][label] for label in "AB"]
         texts = {"mlreview": ours, "expert": theirs}
         packet = out / case.name
         packet.mkdir(parents=True, exist_ok=True)
@@ -47,7 +58,6 @@ def main(out: Path, seed: int = SEED) -> int:
         (packet / "root_cause.txt").write_text(meta["root_cause"].strip() + "\n")
         for label, who in zip("AB", order, strict=True):
             (packet / f"{label}.txt").write_text(texts[who], encoding="utf-8")
-        key[case.name] = dict(zip("AB", order, strict=True))
     (out.parent / f"{out.name}-key.json").write_text(json.dumps(key, indent=2, sort_keys=True))
     print(f"{len(key)} packets in {out}; key in {out.parent / (out.name + '-key.json')}")
     return 0
