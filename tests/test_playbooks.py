@@ -439,3 +439,45 @@ def test_a_launch_plan_caps_admission_once() -> None:
     assert "the launch's admission cap holds the load" in quota[0].change
     assert "waitlist" not in quota[0].change and "cap admission at" not in quota[0].change
     assert sum("Hold admission at" in s.change for s in plan.steps) == 1
+
+
+def test_features_computed_twice_are_gated_on_a_parity_set_ahead_of_the_canary() -> None:
+    plan = _plan(INCIDENTS / "equifax-oms-attributes-2022" / "system.yaml")
+    first = plan.steps[0]
+    assert first.move and "parity set" in first.change and first.closes == ("SKEW013",)
+    # Serving logs none of these features: the set is the archived inputs training reads.
+    assert "archived inputs" in first.change and "logged" not in _text(plan).replace(
+        "serving does not log these features", ""
+    )
+    canary = next(i for i, s in enumerate(plan.steps) if "SCALE011" in s.closes)
+    assert canary > 0
+    once = [s for s in plan.steps if set(s.closes) == {"SKEW001", "SKEW002"}]
+    assert len(once) == 1 and once[0].change.startswith("Define each once")
+    assert "the parity gate must fail the build" in plan.verify
+    # The proof changes the most important of the features computed twice.
+    assert "code for age_oldest_tradeline" in plan.verify
+
+
+def test_a_parity_set_uses_logged_requests_where_serving_logs_the_features(
+    tmp_path: Path,
+) -> None:
+    source = INCIDENTS / "equifax-oms-attributes-2022" / "system.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "logged_at_serving: false", "logged_at_serving: true"
+    )
+    path = tmp_path / "system.yaml"
+    path.write_text(text, encoding="utf-8")
+    system = load(path)
+    features = tuple(f.id for f in system.manifest.features)
+    book = playbook(
+        Situation(
+            system,
+            "bad-release",
+            ("oms_online_scoring",),
+            (*features, "oms_online_scoring"),
+            frozenset({"SKEW001", "SKEW002"}),
+        )
+    )
+    assert book is not None and book.verify
+    gate = book.moves[0].change
+    assert "100,000 logged serving requests" in gate and "archived" not in gate

@@ -217,8 +217,8 @@ def plan_for(
         return top.score if scenarios is None else (same.score if same else 0)
 
     # By deadline; within one, a step that removes the mechanism before one that watches for it,
-    # then the step that removes most of the risk first (the AWS FMEA advice: largest reduction
-    # first).
+    # the mechanism's playbook before a rule's generic fix, then the step that removes most of
+    # the risk first (the AWS FMEA advice: largest reduction first).
     alone = {i: left(after(dict(s.enact), only)) for i, s in enumerate(steps[:MEASURED]) if s.enact}
     slot = list(SLOT_DAYS)
     order = sorted(
@@ -226,6 +226,7 @@ def plan_for(
         key=lambda i: (
             slot.index(steps[i].when),
             i not in mechanism,
+            not steps[i].move,
             alone.get(i, top.score + 1),
             i,
         ),

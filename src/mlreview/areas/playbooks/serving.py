@@ -6,6 +6,7 @@ from __future__ import annotations
 from mlreview.areas.common import either, serving_platforms
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.playbooks.base import Move, Playbook, Situation, _fallback_words
+from mlreview.areas.playbooks.parity import parity_moves, twice_coded
 from mlreview.areas.serving.assessment import endpoint_row
 from mlreview.areas.serving.launch import check_launch, launch_at_risk
 from mlreview.document.cells import duration, number
@@ -13,15 +14,21 @@ from mlreview.system.manifest import Endpoint, Source
 
 
 def _bad_release(s: Situation) -> Playbook | None:
-    if "SKEW013" not in s.rules:
+    twice = twice_coded(s) if s.rules & {"SKEW001", "SKEW002"} else []
+    if "SKEW013" not in s.rules and not twice:
         return None
     platforms = any(serving_platforms(s.system, e) for e in s.endpoints())
     # A model served on several platforms: the gate that keeps a platform's change from its
     # users is the reference diff (the rule's fix, with its thresholds), ahead of the probes.
-    moves = [Move("limit", s.anchors, "", replaces=("SKEW013",))] if platforms else []
+    # Features computed twice: the gate is a parity set through both codes.
+    moves, proof = parity_moves(s, twice) if twice and not platforms else ([], None)
+    if platforms:
+        moves.append(Move("limit", s.anchors, "", replaces=("SKEW013",)))
     tolerance = (
         "its outputs leave the reference diff's bounds (the same KL and top-1 agreement)"
         if platforms
+        else "its scores move from those recorded when the parity gate last passed"
+        if twice
         else "its scores leave the golden-set tolerance"
     )
     moves.append(
@@ -43,7 +50,7 @@ def _bad_release(s: Situation) -> Playbook | None:
                 "stack's rate exceeds the others' by 10% (relative) over 24 hours",
             )
         )
-    return Playbook(tuple(moves))
+    return Playbook(tuple(moves), verify=proof)
 
 
 ADMIT_SHARE = 0.8
