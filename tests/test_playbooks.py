@@ -481,3 +481,21 @@ def test_a_parity_set_uses_logged_requests_where_serving_logs_the_features(
     assert book is not None and book.verify
     gate = book.moves[0].change
     assert "100,000 logged serving requests" in gate and "archived" not in gate
+
+
+def test_a_seasonal_forecast_compares_with_a_year_earlier_and_a_manual_refit_is_not_held() -> None:
+    text = _text(_plan(INCIDENTS / "google-flu-trends" / "system.yaml"))
+    assert "with the same time a year earlier (a forecast trained on 1,825 d" in text
+    assert "with the training window: a PSI" not in text
+    # Refits are by hand: there is no training run to hold, only a refit to warn off.
+    assert "nobody refits on it" in text and "holds the next training run" not in text
+
+
+def test_an_upstream_change_outside_forecasting_is_compared_with_the_training_window() -> None:
+    system = load(ROOT / "examples" / "card-fraud" / "system.yaml")
+    source = system.manifest.sources[0].id
+    book = playbook(Situation(system, "upstream-change", (source,), (source,), frozenset()))
+    assert book is not None
+    compare = book.moves[0].change
+    assert "with the training window: a PSI above 0.2" in compare
+    assert "holds the next training run" in compare

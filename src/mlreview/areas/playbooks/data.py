@@ -45,21 +45,52 @@ def _comparison_cadence(system: System, source: str) -> str:
     return f"on each run of {first.id} ({first.schedule.phrase})"
 
 
+SEASONAL_WINDOW = 365 * DAY
+"""A forecast trained on at least a year of data has seen its seasons: the whole window's mean
+sits between them, so an input is compared with the same time a year earlier instead."""
+
+
+def _seasonal(models: list[Model]) -> float | None:
+    """The training window of a forecast that spans a year or more, else None."""
+    windows = [
+        float(m.training.window) for m in models if m.training and m.training.window is not None
+    ]
+    return min(windows) if windows and min(windows) >= SEASONAL_WINDOW else None
+
+
 def _upstream_change(s: Situation) -> Playbook:
     fed = s.system.features_fed_by(s.anchors[0])
     named = either(list(fed), "and", limit=3) if fed else f"each feature built from {s.anchor}"
     when = _comparison_cadence(s.system, s.anchors[0])
+    fed_ids = set(fed)
+    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & fed_ids]
+    decision = s.system.manifest.system.decision
+    window = _seasonal(models) if decision and decision.type == "forecast" else None
+    if window is None:
+        against = (
+            "with the training window: a PSI above 0.2, or a mean more than three weekly "
+            "standard deviations away,"
+        )
+    else:
+        against = (
+            f"with the same time a year earlier (a forecast trained on {duration(window)} has "
+            "seasons, and against the whole window's mean every peak would page): a PSI above "
+            "0.2 against that period, or a change from a year earlier more than three times "
+            "the largest such change in the training window,"
+        )
+    manual = bool(models) and all(m.training and m.training.automated is False for m in models)
+    hold = (
+        "marks the series so that nobody refits on it until someone has looked"
+        if manual
+        else "holds the next training run until someone has looked"
+    )
     moves = [
         Move(
             "detect",
             s.anchors,
-            f"Compare {named} {when} with the training window: a PSI above 0.2, or a mean "
-            "more than three weekly standard deviations away, pages the model's owner and "
-            "holds the next training run until someone has looked",
+            f"Compare {named} {when} {against} pages the model's owner and {hold}",
         )
     ]
-    fed_ids = set(fed)
-    models = [m for m in s.system.manifest.models if s.system.model_feature_ids(m) & fed_ids]
     moves += _matured_error_page(s, models)
     return Playbook(tuple(moves))
 
