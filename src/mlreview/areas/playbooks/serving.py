@@ -36,7 +36,7 @@ def _bad_release(s: Situation) -> Playbook | None:
             "detect",
             s.anchors,
             "Send a fixed probe set to each serving stack continuously (about one request a "
-            f"second, no user data) and page when {tolerance} for 30 minutes: a runtime or "
+            f"second, no user data) and page when, for 30 minutes, {tolerance}: a runtime or "
             "configuration change that skips the release gate still shows there",
         )
     )
