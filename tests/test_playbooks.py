@@ -211,7 +211,12 @@ def test_selective_labels_explore_by_score_band_and_report_the_unbiased_figure()
     plan = _plan(INCIDENTS / "stripe-fraud-selective-labels" / "system.yaml")
     text = _text(plan)
     assert plan.steps[0].closes == ("FEED001",)
-    assert "more just past the threshold" in text and "inverse propensity" in text
+    assert "inverse propensity" in text
+    # The bands are rates a team can set: four times, once and a fifth of the explored share
+    # that FEED001's step names.
+    share = plan.steps[0].change.split("For ", 1)[1].split(" of decisions", 1)[0]
+    assert share == "0.2%"
+    assert "just past the threshold to the top: 0.8%, 0.2% and 0.04% of each band's" in text
     # A holdout of all traffic measures lift, not the blocked cases: left to the findings.
     assert not any("FEED010" in s.closes for s in plan.steps)
 

@@ -106,6 +106,17 @@ class LoopDesign(Record):
     watch_while_immature: list[str]
 
 
+DEFAULT_EXPLORATION = 0.01
+"""The share to act on at random where the loop's design sizes no holdout."""
+
+
+def exploration_share(loop_design: LoopDesign | None) -> float:
+    """The share to act on at random: the designed loop's holdout share (sized by its power
+    calculation), else 1%. Every rule and plan step that asks for exploration asks for this."""
+    fraction = loop_design.holdout.fraction if loop_design else None
+    return fraction if fraction else DEFAULT_EXPLORATION
+
+
 def _endpoints(system: System, model: Model) -> list[Endpoint]:
     return system.endpoints_of(model)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
-from mlreview.areas.feedback.design import daily_predictions
+from mlreview.areas.feedback.design import daily_predictions, exploration_share
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, RuleSet
 from mlreview.document.cells import number
@@ -61,10 +61,7 @@ def _exploration_cost(ctx: Context[FeedbackAssessment], model_id: str, share: fl
 
 
 def _exploration_share(ctx: Context[FeedbackAssessment], loop_id: str) -> float:
-    """The share to act on at random: the designed loop's holdout share (sized by its power
-    calculation), else 1%. Every rule that asks for exploration on a loop asks for this one."""
-    design = ctx.assessment.design_for(loop_id)
-    return design.holdout.fraction if design and design.holdout.fraction else 0.01
+    return exploration_share(ctx.assessment.design_for(loop_id))
 
 
 def _model(ctx: Context[FeedbackAssessment], ident: str) -> Model:

@@ -4,10 +4,11 @@ selective labels, and training examples that are not the served population."""
 from __future__ import annotations
 
 from mlreview.areas.common import either
+from mlreview.areas.feedback.design import design, exploration_share
 from mlreview.areas.playbooks.automation import _poisoning
 from mlreview.areas.playbooks.base import DAY, Move, Playbook, Situation
 from mlreview.document.cells import duration
-from mlreview.system.manifest import Pipeline
+from mlreview.system.manifest import Model, Pipeline
 
 
 def _drift(s: Situation) -> Playbook:
@@ -122,6 +123,20 @@ def _leakage(s: Situation) -> Playbook:
     return Playbook(moves, keeps_gaps=True)
 
 
+BAND_WEIGHTS = (400.0, 100.0, 20.0)
+"""Percent per unit of the exploration share in each score band, from just past the threshold
+to the top: four times, once and a fifth of the average (docs/plans.md)."""
+
+
+def _explored_share(s: Situation) -> float:
+    """The exploration share FEED001's fix asks for on the scenario's first loop."""
+    for loop in s.loops():
+        model = s.system.get(loop.model)
+        if isinstance(model, Model):
+            return exploration_share(design(s.system, loop, model))
+    return exploration_share(None)
+
+
 def _selective_labels(s: Situation) -> Playbook:
     """Outcomes seen only where the model let a case through: the exploration arm (FEED001's
     fix, with its cost), banded by score where the decision is a threshold, and the estimate it
@@ -129,13 +144,19 @@ def _selective_labels(s: Situation) -> Playbook:
     (the model's lift), so it is left to the findings."""
     moves = [Move("prevent", s.anchors, "", replaces=("FEED001",))]
     if s.domain.name in ("block/approve", "approve/decline"):
+        share = _explored_share(s)
+        bands = ", ".join(f"{BAND_WEIGHTS[i] * share:.2g}%" for i in range(2)) + (
+            f" and {BAND_WEIGHTS[2] * share:.2g}%"
+        )
         moves.append(
             Move(
                 "prevent",
                 s.anchors,
-                "Spend that share unevenly by score: more just past the threshold, less at the "
-                "top (three bands at about four, one and a fifth times the average rate), so "
-                "the outcomes land where the threshold decides and the loss stays bounded",
+                f"Spend that share unevenly by score, in three bands from just past the "
+                f"threshold to the top: {bands} of each band's decisions (four times, once and "
+                f"a fifth of the {100 * share:.2g}% average, the band edges set so the total "
+                "stays at it), so the outcomes land where the threshold decides and the loss "
+                "at the top stays bounded",
             )
         )
     if s.domain.name not in ("block/approve", "approve/decline", "moderate"):
