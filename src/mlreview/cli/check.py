@@ -116,6 +116,23 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the what-if reviews that find which unknowns would change the result",
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help="processes for the what-if reviews (default: $MLREVIEW_WORKERS, else 2, at most "
+        "the CPUs; 1 runs them in this process); the review is the same whatever N",
+    )
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return n
 
 
 def add_ci_options(parser: argparse.ArgumentParser) -> None:
@@ -230,7 +247,9 @@ def run(args: argparse.Namespace, fail_on_default: str | None = None) -> int:
 
             context, on_progress = steps("what-if reviews", "unknown fields")
             with context:
-                review = review_with_questions(system, select, ignore, on_progress)
+                review = review_with_questions(
+                    system, select, ignore, on_progress, workers=args.workers
+                )
     except SelectionError as exc:
         raise UsageError(f"--select/--ignore: {exc}") from None
     if args.write_baseline is not None:

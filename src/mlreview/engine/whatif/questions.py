@@ -24,6 +24,8 @@ from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import Prior, Ranked, run, what_if
 from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
 from mlreview.engine.whatif.context import component_at, role
+from mlreview.engine.whatif.pool import ordered_map
+from mlreview.engine.whatif.pool import workers as pool_workers
 from mlreview.engine.whatif.reads import ReadLog
 from mlreview.engine.whatif.variants import buildable
 from mlreview.system.manifest import Manifest, Node
@@ -383,18 +385,24 @@ def review_with_questions(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> Review:
     """The review with up to seven questions whose answers would change it, most material first.
 
-    ``on_progress(done, total)`` is told after each unknown field's what-if reviews."""
+    ``on_progress(done, total)`` is told after each unknown field's what-if reviews. They run
+    in ``workers`` processes (default: ``pool.workers()``, both cores where the platform can
+    fork; 1 runs them here), each unknown field's in one, and come back in the same order, so
+    the review is the same whatever the count."""
+    processes = pool_workers(workers)
     sense = Sensitivity(system, select, ignore)
     pending = unknowns(system, sense.log)
-    asked: list[Question] = []
-    for done, unknown in enumerate(pending, 1):
-        if (q := sense.ask(unknown)) is not None:
-            asked.append(q)
+
+    def done(n: int) -> None:
         if on_progress is not None:
-            on_progress(done, len(pending))
+            on_progress(n, len(pending))
+
+    found = ordered_map(lambda i: sense.ask(pending[i]), len(pending), processes, done)
+    asked = [q for q in found if q is not None]
     asked.sort(key=lambda q: (-q.impact, q.field))
     sense.review.questions = asked[:MAX_QUESTIONS]
     sense.review.questions_checked = True
