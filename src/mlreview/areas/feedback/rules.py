@@ -286,8 +286,16 @@ def hidden_loop(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     likelihood=4,
 )
 def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
+    # Fires only on a model whose predictions something can read: declared consumers, or a
+    # batch job's output that another job, feature or endpoint reads. A model whose one use is
+    # its own decision (a repricer writing its listings, a model answering its own users) has
+    # no consumers to register, and an unset field there is no finding.
+    shared = _read_prediction_stores(ctx)
     for m in ctx.system.manifest.models:
-        if not ctx.system.endpoints_of(m):
+        endpoints = ctx.system.endpoints_of(m)
+        if not endpoints:
+            continue
+        if m.consumers is None and not (shared and any(e.mode == "batch" for e in endpoints)):
             continue
         p = ctx.probe()
         consumers = p.get(m, "consumers")
@@ -298,6 +306,18 @@ def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             "declares no consumers" if not consumers else "does not control access to predictions"
         )
         yield p.hit([m.id], f"Model {m.id} {what}.", m, "consumers" if m.consumers else None)
+
+
+def _read_prediction_stores(ctx: Context[FeedbackAssessment]) -> list[str]:
+    """Stores a batch-scoring job writes that another job, feature or endpoint reads."""
+    system = ctx.system
+    written = [
+        o for p in system.manifest.pipelines if p.kind == "batch_inference" for o in p.outputs
+    ]
+    read = {i for p in system.manifest.pipelines if p.kind != "batch_inference" for i in p.inputs}
+    read |= {s for f in system.manifest.features for s in f.sources}
+    read |= {d.target for e in system.manifest.endpoints for d in e.dependencies or ()}
+    return [o for o in dict.fromkeys(written) if o in read]
 
 
 @RULES.rule(
