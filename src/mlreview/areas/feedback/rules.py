@@ -17,6 +17,10 @@ from mlreview.system.units import format_seconds
 
 RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
 
+DAILY_RETRAIN = 86400.0
+"""A retrain schedule at least this frequent (seconds between runs) follows a shift within a
+day, so retraining on the calendar alone is no finding (FEED014)."""
+
 
 def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:
     """' Here: hold out 0.1% ... in 96 days.' from the designed loop, or '' if it is unsized."""
@@ -481,6 +485,11 @@ def no_persistent_holdout(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     silent=True,
 )
 def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
+    decision = ctx.system.manifest.system.decision
+    if decision is not None and decision.type in ("regression", "forecast"):
+        # A price or a forecast is acted on as a value (a forecast less a margin), not cut at a
+        # score: there is no score distribution for a retrain to move under a fixed cut-off.
+        return
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         if p.get(m, "threshold.kind") != "fixed":
@@ -566,6 +575,23 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     action = manifest.system.decision.action if manifest.system.decision else None
     what = f" ({action})" if action else ""
     acting = [e.id for e in manifest.endpoints] or ["system"]
+    if domain_of(ctx.system).name == "block/approve":
+        # A blocker's runaway is its block rate rising: a cap on blocks would let the fraud it
+        # stops through once reached, so what bounds it is an alert on the rate and a switch.
+        if p.get(manifest, "monitoring.drift.predictions") == "alert":
+            return
+        yield p.hit(
+            acting,
+            f"Automated decisions{what} by {', '.join(acting)} have no alert on how often they "
+            "block: if that rate jumps, the wrong cases are blocked until someone looks.",
+            manifest.system.decision or manifest.system,
+            "automated_action",
+            severity=Severity.MEDIUM,
+            fix="Alert when the block rate moves by more than a set share (20%, say) against its "
+            "trailing weekly rate, per segment, and keep a switch back to the previous model.",
+            enact={("monitoring", "drift", "predictions"): "alert"},
+        )
+        return
     yield p.hit(
         acting,
         f"Automated decisions{what} by {', '.join(acting)} have no action limit.",
@@ -601,6 +627,12 @@ def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         if triggers is None or set(triggers) & {"drift", "performance", "new_data"}:
             continue
         manual = not (set(triggers) - {"manual"})
+        cadence = m.training.cadence if m.training else None
+        if not manual and cadence is not None and cadence.period <= DAILY_RETRAIN:
+            # Retrained every day or more often, a shift is in the model by the next run: a
+            # drift trigger could bring that run forward by hours, not weeks, and a performance
+            # trigger no earlier than its labels arrive.
+            continue
         how = "only on manual request" if manual else "only on its schedule"
         endpoints = [e.id for e in ctx.system.endpoints_of(m)]
         yield p.hit(
