@@ -35,6 +35,14 @@ def raw_input(system: System, model: Model) -> bool:
     return not system.model_features(model) and any(w in family for w in RAW_INPUT_FAMILIES)
 
 
+def trained_here(model: Model) -> bool:
+    """The system trains this model: its training is automated, or names a pipeline or a
+    cadence. A model only served here (an inference fleet serving models trained elsewhere,
+    `training: {automated: false}` and nothing more) is not faulted for how it learns."""
+    t = model.training
+    return t is None or bool(t.automated or t.pipeline or t.cadence)
+
+
 def ids(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 

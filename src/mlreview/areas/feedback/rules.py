@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
+from mlreview.areas.common import trained_here
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.feedback.design import daily_predictions
@@ -662,7 +663,7 @@ def no_label_path(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     looped = {loop.model for loop in ctx.system.manifest.feedback}
     for m in ctx.system.manifest.models:
         ends = ctx.system.endpoints_of(m)
-        if m.id in looped or not ends:
+        if m.id in looped or not ends or not trained_here(m):
             continue
         p = ctx.probe()
         yield p.hit(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
-from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines
+from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines, trained_here
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
 from mlreview.areas.pipeline.availability import downtime
@@ -624,6 +624,8 @@ def serving_inputs_unchecked(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 )
 def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
+        if not trained_here(m) and m.validation_gate is None:
+            continue
         p = ctx.probe()
         enabled = p.get(m, "validation_gate.enabled", assume=False)
         blocking = p.get(m, "validation_gate.blocking", assume=False) if enabled else False
