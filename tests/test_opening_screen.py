@@ -202,10 +202,8 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
     # assumed for each: the verdicts say so once, naming all three.
     path = ROOT / "benchmarks" / "incidents" / "anthropic-tpu-sampling-2025" / "system.yaml"
     flat = " ".join(_terminal(path).split())
-    assert (
-        "api_tpu's, api_gpu's and bedrock_trainium's paths cannot be checked against their "
-        "99.900% SLO: api_tpu, api_gpu and bedrock_trainium declare no availability"
-    ) in flat
+    # Paths nothing lets it check against their SLO take no words in the verdicts.
+    assert "cannot be checked against" not in flat
     assert flat.count("set concurrency_per_replica") == 1
     assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in flat
     assert "set endpoints[api_gpu].concurrency_per_replica" not in flat.split("Risks in order")[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlreview.document.cells import number
-from mlreview.system.manifest import Dependency, Endpoint, Feature, Pipeline, Signal
+from mlreview.system.manifest import Dependency, Endpoint, Feature, Model, Pipeline, Signal
 from mlreview.system.system import System
 
 
@@ -22,6 +22,25 @@ def either(ids: list[str], joint: str = "or", limit: int = 3) -> str:
     if len(ids) > limit:
         ids = [*ids[: limit - 1], f"{len(ids) - limit + 1} others"]
     return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {joint} {ids[-1]}"
+
+
+RAW_INPUT_FAMILIES = ("transformer", "diffusion", "llm", "gpt", "generation", "generative")
+"""Words in a model's family that name a model fed raw text or images, not engineered features."""
+
+
+def raw_input(system: System, model: Model) -> bool:
+    """A generative model (an LLM, an image generator) that declares no features: it reads the
+    request itself, so findings about feature values computed twice or logged do not apply."""
+    family = (model.family or "").lower()
+    return not system.model_features(model) and any(w in family for w in RAW_INPUT_FAMILIES)
+
+
+def trained_here(model: Model) -> bool:
+    """The system trains this model: its training is automated, or names a pipeline or a
+    cadence. A model only served here (an inference fleet serving models trained elsewhere,
+    `training: {automated: false}` and nothing more) is not faulted for how it learns."""
+    t = model.training
+    return t is None or bool(t.automated or t.pipeline or t.cadence)
 
 
 def ids(items: list[str]) -> str:

@@ -123,7 +123,15 @@ def _pipeline(system: System) -> Iterator[str]:
 def _skew(system: System) -> Iterator[str]:
     features = system.manifest.features
     shared = [f.id for f in features if f.shared_definition and f.point_in_time_join]
-    if shared:
+    if shared and len(shared) < len(features) and all(f.shared_definition for f in features):
+        # Every feature shares its definition (the skew verdict says so); only the joins differ,
+        # and "2 of 3 share one definition" would read as the third not sharing it.
+        verb = "joins" if len(shared) == 1 else "join"
+        yield (
+            f"all {len(features)} features share one definition; {len(shared)} of them "
+            f"({_names(shared)}) {verb} point-in-time"
+        )
+    elif shared:
         verbs = ("shares", "joins") if len(shared) == 1 else ("share", "join")
         yield (
             f"{len(shared)} of {len(features)} features ({_names(shared)}) {verbs[0]} one "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
+from mlreview.areas.common import trained_here
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.feedback.design import daily_predictions, exploration_share
@@ -16,6 +17,10 @@ from mlreview.system.manifest import Model, Source
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
+
+DAILY_RETRAIN = 86400.0
+"""A retrain schedule at least this frequent (seconds between runs) follows a shift within a
+day, so retraining on the calendar alone is no finding (FEED014)."""
 
 
 def _holdout_plan(ctx: Context[FeedbackAssessment], loop_id: str) -> str:
@@ -283,8 +288,16 @@ def hidden_loop(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     likelihood=4,
 )
 def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
+    # Fires only on a model whose predictions something can read: declared consumers, or a
+    # batch job's output that another job, feature or endpoint reads. A model whose one use is
+    # its own decision (a repricer writing its listings, a model answering its own users) has
+    # no consumers to register, and an unset field there is no finding.
+    shared = _read_prediction_stores(ctx)
     for m in ctx.system.manifest.models:
-        if not ctx.system.endpoints_of(m):
+        endpoints = ctx.system.endpoints_of(m)
+        if not endpoints:
+            continue
+        if m.consumers is None and not (shared and any(e.mode == "batch" for e in endpoints)):
             continue
         p = ctx.probe()
         consumers = p.get(m, "consumers")
@@ -295,6 +308,18 @@ def undeclared_consumers(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             "declares no consumers" if not consumers else "does not control access to predictions"
         )
         yield p.hit([m.id], f"Model {m.id} {what}.", m, "consumers" if m.consumers else None)
+
+
+def _read_prediction_stores(ctx: Context[FeedbackAssessment]) -> list[str]:
+    """Stores a batch-scoring job writes that another job, feature or endpoint reads."""
+    system = ctx.system
+    written = [
+        o for p in system.manifest.pipelines if p.kind == "batch_inference" for o in p.outputs
+    ]
+    read = {i for p in system.manifest.pipelines if p.kind != "batch_inference" for i in p.inputs}
+    read |= {s for f in system.manifest.features for s in f.sources}
+    read |= {d.target for e in system.manifest.endpoints for d in e.dependencies or ()}
+    return [o for o in dict.fromkeys(written) if o in read]
 
 
 @RULES.rule(
@@ -458,6 +483,11 @@ def no_persistent_holdout(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     silent=True,
 )
 def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
+    decision = ctx.system.manifest.system.decision
+    if decision is not None and decision.type in ("regression", "forecast"):
+        # A price or a forecast is acted on as a value (a forecast less a margin), not cut at a
+        # score: there is no score distribution for a retrain to move under a fixed cut-off.
+        return
     for m in ctx.system.manifest.models:
         p = ctx.probe()
         if p.get(m, "threshold.kind") != "fixed":
@@ -543,6 +573,23 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     action = manifest.system.decision.action if manifest.system.decision else None
     what = f" ({action})" if action else ""
     acting = [e.id for e in manifest.endpoints] or ["system"]
+    if domain_of(ctx.system).name == "block/approve":
+        # A blocker's runaway is its block rate rising: a cap on blocks would let the fraud it
+        # stops through once reached, so what bounds it is an alert on the rate and a switch.
+        if p.get(manifest, "monitoring.drift.predictions") == "alert":
+            return
+        yield p.hit(
+            acting,
+            f"Automated decisions{what} by {', '.join(acting)} have no alert on how often they "
+            "block: if that rate jumps, the wrong cases are blocked until someone looks.",
+            manifest.system.decision or manifest.system,
+            "automated_action",
+            severity=Severity.MEDIUM,
+            fix="Alert when the block rate moves by more than a set share (20%, say) against its "
+            "trailing weekly rate, per segment, and keep a switch back to the previous model.",
+            enact={("monitoring", "drift", "predictions"): "alert"},
+        )
+        return
     yield p.hit(
         acting,
         f"Automated decisions{what} by {', '.join(acting)} have no action limit.",
@@ -578,6 +625,12 @@ def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         if triggers is None or set(triggers) & {"drift", "performance", "new_data"}:
             continue
         manual = not (set(triggers) - {"manual"})
+        cadence = m.training.cadence if m.training else None
+        if not manual and cadence is not None and cadence.period <= DAILY_RETRAIN:
+            # Retrained every day or more often, a shift is in the model by the next run: a
+            # drift trigger could bring that run forward by hours, not weeks, and a performance
+            # trigger no earlier than its labels arrive.
+            continue
         how = "only on manual request" if manual else "only on its schedule"
         endpoints = [e.id for e in ctx.system.endpoints_of(m)]
         yield p.hit(
@@ -607,7 +660,7 @@ def no_label_path(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     looped = {loop.model for loop in ctx.system.manifest.feedback}
     for m in ctx.system.manifest.models:
         ends = ctx.system.endpoints_of(m)
-        if m.id in looped or not ends:
+        if m.id in looped or not ends or not trained_here(m):
             continue
         p = ctx.probe()
         yield p.hit(

@@ -12,6 +12,7 @@ from typing import Literal
 
 from mlreview.areas.pipeline.failure_modes import FailureMode, cache_expiry
 from mlreview.areas.record import Record
+from mlreview.document.cells import availability
 from mlreview.quant.availability import Hazard, parallel, series, simulate
 from mlreview.system.catalogue import lookup
 from mlreview.system.manifest import Component, Endpoint, Source, Store
@@ -196,11 +197,22 @@ def assess(system: System, rows: list[FailureMode]) -> list[PathAvailability]:
     return [endpoint_availability(system, e, rows) for e in system.online_endpoints()]
 
 
-def apart(estimate: float, slo: float) -> tuple[str, str]:
-    """Both as percentages with the decimals (3 to 6) it takes to tell them apart: 99.9496%
-    against a 99.95% SLO is not '99.950% misses its 99.950%'."""
-    for decimals in range(3, 7):
-        shown = f"{estimate:.{decimals}%}", f"{slo:.{decimals}%}"
-        if shown[0] != shown[1] or estimate == slo:
+MINUTES_A_MONTH = 365.25 * 24 * 60 / 12
+"""An average month, in minutes: a 99.95% SLO allows 21.9 of them down."""
+
+
+def downtime(estimate: float, slo: float, upper_bound: bool = False) -> str:
+    """A path's availability against its SLO in minutes down a month, which a reader can weigh:
+    'down at least 22.0 min a month, over the 21.9 its 99.950% SLO allows', not '99.9497%
+    against 99.9500%'. Decimals are added until the two figures differ."""
+    down, allowed = (1 - estimate) * MINUTES_A_MONTH, (1 - slo) * MINUTES_A_MONTH
+    for decimals in range(1, 5):
+        said = f"{down:,.{decimals}f}", f"{allowed:,.{decimals}f}"
+        if said[0] != said[1] or down == allowed:
             break
-    return shown
+    if down >= 100 and allowed >= 100 and f"{down:,.0f}" != f"{allowed:,.0f}":
+        said = f"{down:,.0f}", f"{allowed:,.0f}"
+    within = "within" if down <= allowed else "over"
+    least = "at least " if upper_bound else ""
+    allows = f"the {said[1]} its {availability(slo)} SLO allows"
+    return f"down {least}{said[0]} min a month, {within} {allows}"

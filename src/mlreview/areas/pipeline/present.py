@@ -15,7 +15,7 @@ from mlreview.areas.pipeline.assessment import (
     ScheduleRace,
     SourceRow,
 )
-from mlreview.areas.pipeline.availability import PathAvailability, apart
+from mlreview.areas.pipeline.availability import PathAvailability, downtime
 from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
@@ -179,7 +179,7 @@ def present(a: PipelineAssessment) -> list[Block]:
 def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> str:
     """One line: the single points of failure and what each does, then each path's
     availability against its SLO."""
-    parts: list[str | list[PathAvailability]] = []
+    parts: list[str] = []
     for race in a.races:
         every = (
             "every run"
@@ -194,39 +194,23 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         how = "stops" if spof.stops else "silently corrupts"
         hit = spof.stops or spof.corrupts
         parts.append(f"{spof.component} {how} {', '.join(hit)} when it fails")
-    blank: dict[float, list[PathAvailability]] = {}
     for row in a.availability:
-        if row.slo is None:
+        # A path that cannot be checked (some component declares no availability) is left to
+        # the section's summary and the questions: the verdict spends no words on it.
+        if row.slo is None or row.meets_slo is None:
             continue
-        if row.meets_slo is None and row.estimate >= 1.0:
-            if row.slo not in blank:
-                blank[row.slo] = []
-                parts.append(blank[row.slo])  # every such path of this SLO, said at once
-            blank[row.slo].append(row)
-            continue
-        if row.meets_slo is None:
-            parts.append(_unchecked(row))
-            continue
-        verdict = "meets" if row.meets_slo else "misses"
-        bound = "at most " if row.estimate_is_upper_bound else ""
-        estimate, slo = apart(row.estimate, row.slo)
+        down = downtime(row.estimate, row.slo, row.estimate_is_upper_bound)
         guessed = _inferred_availabilities(system, row) if not row.meets_slo else []
-        down = f"({row.down_minutes_per_year:,.0f} min down a year)"
         if guessed:
             # A miss worked out from guessed figures is a check to make, not a finding.
             parts.append(
-                f"{row.endpoint}'s path is {bound}{estimate} available against its {slo} SLO "
-                f"{down}, a miss that rests on availabilities marked inferred "
-                f"({either(guessed, 'and', limit=len(guessed))}): check them"
+                f"{row.endpoint}'s path is {down}, a miss that rests on availabilities marked "
+                f"inferred ({either(guessed, 'and', limit=len(guessed))}): check them"
                 + note(_assumed_repairs(system, row))
             )
             continue
-        parts.append(
-            f"{row.endpoint}'s path is {bound}{estimate} available and {verdict} its {slo} SLO "
-            f"{down}" + note(_assumed_repairs(system, row))
-        )
-    said = [p if isinstance(p, str) else _blank(p) for p in parts]
-    return "; ".join(said) or "no declared component's failure alone stops or corrupts predictions"
+        parts.append(f"{row.endpoint}'s path is {down}" + note(_assumed_repairs(system, row)))
+    return "; ".join(parts) or "no declared component's failure alone stops or corrupts predictions"
 
 
 def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]:
@@ -264,18 +248,6 @@ def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:
         return [Assumed(f"{length} to repair {ident}", where)]
     names = ", ".join(ident for ident, _ in fields)
     return [Assumed(f"{length} to repair each of {names}", "mttr on each")]
-
-
-def _blank(rows: list[PathAvailability]) -> str:
-    """Paths none of whose components declare an availability, one SLO, in one clause."""
-    if len(rows) == 1:
-        return _unchecked(rows[0])
-    unknown = list(dict.fromkeys(c for r in rows for c in r.unknown_availability))
-    paths = either([f"{r.endpoint}'s" for r in rows], "and", limit=len(rows))
-    return (
-        f"{paths} paths cannot be checked against their {availability(rows[0].slo)} SLO: "
-        f"{either(unknown, 'and', limit=len(unknown))} declare no availability"
-    )
 
 
 def _unchecked(row: PathAvailability) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
-from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines
+from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines, trained_here
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
-from mlreview.areas.pipeline.availability import apart
+from mlreview.areas.pipeline.availability import downtime
 from mlreview.areas.pipeline.schedule_race import local_time
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet, SourceMonitor
 from mlreview.document.cells import duration, number
@@ -624,6 +624,8 @@ def serving_inputs_unchecked(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 )
 def no_model_validation_gate(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     for m in ctx.system.manifest.models:
+        if not trained_here(m) and m.validation_gate is None:
+            continue
         p = ctx.probe()
         enabled = p.get(m, "validation_gate.enabled", assume=False)
         blocking = p.get(m, "validation_gate.blocking", assume=False) if enabled else False
@@ -835,13 +837,10 @@ def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
             comp = ctx.system.components.get(name)
             if comp is not None and getattr(comp, "availability", None) is not None:
                 p.get(comp, "availability")
-        bound = "at most " if row.estimate_is_upper_bound else ""
-        estimate, slo = apart(row.estimate, row.slo)
+        down = downtime(row.estimate, row.slo, row.estimate_is_upper_bound)
         yield p.hit(
             [e.id, *row.components],
-            f"Endpoint {e.id} is available {bound}{estimate} from its path "
-            f"({', '.join(row.components)}), below its {slo} SLO: about "
-            f"{number(row.down_minutes_per_year)} minutes down a year.",
+            f"Endpoint {e.id}'s path ({', '.join(row.components)}) leaves it {down}.",
             e.slo or e,
             "availability",
         )

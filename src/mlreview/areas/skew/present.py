@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mlreview.areas.common import plural
+from mlreview.areas.common import plural, raw_input
 from mlreview.areas.findings import Finding
 from mlreview.areas.skew.assessment import FeatureRow, SkewAssessment
 from mlreview.document.blocks import Block, Column
@@ -72,5 +72,17 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
         rules = ", ".join(m.id for m in system.manifest.models)
         parts.append(f"nothing here is learned from data ({rules}: learned: false)")
     elif a.features:
-        parts.append("every feature has one definition for training and serving")
+        shared = sum(1 for r in a.features if r.code_paths == "shared")
+        if shared == len(a.features):
+            parts.append("every feature has one definition for training and serving")
+        else:
+            # Features that say nothing about their code are not known to share it.
+            parts.append(
+                f"{shared} of {len(a.features)} features declare one definition for training "
+                "and serving; the rest do not say"
+            )
+    elif raw := [m for m in system.manifest.models if raw_input(system, m)]:
+        names = ", ".join(f"{m.id} ({m.family})" for m in raw)
+        verb = "reads" if len(raw) == 1 else "read"
+        parts.append(f"{names} {verb} raw requests, with no engineered features to compute twice")
     return "; ".join(parts) or "no features declared"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, MLLENS, SCULLEY, ZINK
-from mlreview.areas.common import plural, refresh_pipelines, served_online, serving_platforms
+from mlreview.areas.common import (
+    plural,
+    raw_input,
+    refresh_pipelines,
+    served_online,
+    serving_platforms,
+)
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.skew.assessment import SkewAssessment
@@ -114,6 +120,8 @@ def no_serving_feature_log(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
         if logged and rate != 0:
             continue
         model = ctx.system.model_of(e)
+        if raw_input(ctx.system, model):
+            continue
         feats = ctx.system.model_features(model)
         if feats and all(f.logged_at_serving for f in feats):
             continue
