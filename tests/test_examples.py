@@ -128,7 +128,7 @@ def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -
     top, runner = done.top_risk, done.runner_up
     assert f"ahead of '{runner.title}'" in text
     if runner.score > top.score:
-        assert f"'{runner.title}' has the higher score, but " in text
+        assert f"'{runner.title}' scores higher, but " in text
         assert f"so its priority is {top.priority:.0f} against {runner.priority:.0f}" in full
     else:
         assert f"(risk {runner.score}, {runner.evidence})" in full

@@ -174,11 +174,17 @@ def test_observed_evidence_outranks_declared_risk_up_to_three_times_its_own() ->
 def test_why_first_names_the_factor_that_decides_it() -> None:
     wide = _scenario("wide", "declared", 0.9, effect=0.4)
     deep = _scenario("deep", "declared", 0.2, effect=1.0)
-    assert "harms more of the next 90 days' predictions (T x R 0.9 against 0.2)" in why_first(
-        wide, deep
-    )
+    said = why_first(wide, deep)
+    assert (
+        "it harms 90% of the next 90 days' predictions against 20% for the other "
+        "(T x R 0.9 against 0.2)"
+    ) in said
+    # The factor on which the other leads is said too: the score is their product.
+    assert "though each prediction the other reaches" in said and "(E 0.4 against 1)" in said
     deeper = _scenario("deeper", "declared", 0.9, effect=1.0)
-    assert "each prediction it reaches suffers more (E 1 against 0.4)" in why_first(deeper, wide)
+    assert "each prediction it reaches is harmed more (1 against 0.4) (E 1 against 0.4)" in (
+        why_first(deeper, wide)
+    )
 
 
 def test_risk_never_counts_more_than_every_prediction() -> None:
@@ -255,8 +261,10 @@ def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> Non
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     # The opening screen gives a decisive order with its reason; the hedge is in part 5.
     assert (
-        "Why first: Each prediction it reaches suffers more (no answer against partly wrong with "
-        f"no error) than '{done.runner_up.title}', which comes next."
+        f"Why first: It comes just before '{done.runner_up.title}', which comes next: each "
+        "prediction it reaches gets no answer (harm 0.6), where the other's is partly wrong with "
+        "no error (0.5), though at the default event rates the other harms more of the next 90 "
+        "days' predictions."
     ) in screen
     for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
         assert hedge not in screen, hedge
@@ -395,8 +403,10 @@ def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
     said = why_first_words(top, runner)
     assert "only on assumed facts" not in said
     assert (
-        "it rests on an assumed value (feedback[found_not_found].exploration.enabled); this one "
-        "stands on what the manifest states, so it comes first until that is confirmed." in said
+        "it assumes feedback[found_not_found].exploration.enabled = false, which the manifest "
+        "does not state; this one stands on what the manifest states, which weighs three times "
+        "an assumption. Declare feedback[found_not_found].exploration.enabled: if it is as "
+        f"assumed, '{runner.title}' comes first; if not, that finding goes." in said
     )
 
 
@@ -506,10 +516,10 @@ def test_no_factor_is_named_as_the_reason_when_none_favours_the_top_risk() -> No
     top = _scenario("a:x", "declared", 0.5)
     runner = _scenario("b:y", "declared", 0.5)
     said = _deciding_factor(top, runner, numbers=False)
-    assert "suffers more" not in said and "harms more" not in said
-    assert said == "it scores a little higher, though no one of reach, harm and stake favours it"
+    assert "harms more" not in said and "worse" not in said
+    assert said == "the two are alike in reach, harm and stake, and it scores a little higher"
     # A factor that does favour it is still named.
-    assert "harms more" in _deciding_factor(
+    assert "it harms 90% of the next 90 days' predictions against 50%" in _deciding_factor(
         _scenario("a:x", "declared", 0.9), runner, numbers=False
     )
 

@@ -33,11 +33,16 @@ from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.record import Record
 from mlreview.areas.registry import SERVING, SKEW
 from mlreview.areas.scenario_families import FAMILIES, Family, Trigger
-from mlreview.areas.serving.assessment import EndpointCapacity, ServingAssessment
+from mlreview.areas.serving.assessment import (
+    GROWTH_FIELD,
+    EndpointCapacity,
+    ServingAssessment,
+)
 from mlreview.areas.serving.launch import MISS_FACTOR, LaunchCheck, check_launch
 from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.document.cells import availability, number, share
 from mlreview.engine.result import AreaResult, assessment_of
+from mlreview.engine.rules import find
 from mlreview.engine.whatif.reads import note_derived
 from mlreview.system.manifest import (
     Component,
@@ -119,6 +124,11 @@ fails too, where a table or stream that stops updating is read without error."""
 CONTENT_FAULTS = frozenset({"bad-training-data", "upstream-change"})
 """Mechanisms in which a source's content is wrong (a bad batch, a change of meaning), rather
 than its stopping or ageing."""
+SOURCE_EVENTS = CONTENT_FAULTS | RUN_FAILURES
+"""Event mechanisms that start in what a source sends (its content, or the runs that read it):
+another team's source, or a less available one, that their finding names raises their default
+rate (``scoring.likelihood``). Other events (a release, a change to shared infrastructure, a
+shift in the world) are counted at their rule's own rate."""
 UNKNOWN_RANK_WEIGHT = 0.3
 """A feature's weight is 1 / its importance rank; 0.3 when no rank is declared."""
 UNLABELLED_ASSUMED = 0.05
@@ -145,7 +155,14 @@ class Part:
     """The defaults its chance rests on (a rule's event rate, an availability or a repair
     time), each with the field that would replace it."""
     when: str = ""
-    """For growth: what makes it certain in words, when not the growth target (a launch)."""
+    """For growth: what makes it certain in words, when not the growth target (a launch), or
+    the guessed growth figure it happens only if (``premise``)."""
+    premise: str = ""
+    """The guessed figure it happens only if: a growth target left to the default or marked a
+    guess in the manifest ("the 3x growth target, marked inferred on line 16"); "" when
+    stated."""
+    premise_field: str = ""
+    """The field that would state that figure."""
 
 
 @dataclass
@@ -180,6 +197,22 @@ class Risk:
     @property
     def likelihood(self) -> float:
         return 1.0 - math.prod(1.0 - p.likelihood for p in self.parts)
+
+    @property
+    def premise(self) -> str:
+        """The guessed figure the whole of its harm happens only if, when every part that harms
+        rests on one (a capacity shortfall at a growth target nobody stated); else ""."""
+        return self._premised[0].premise if self._premised else ""
+
+    @property
+    def premise_field(self) -> str:
+        """The field that would state the figure ``premise`` names."""
+        return self._premised[0].premise_field if self._premised else ""
+
+    @property
+    def _premised(self) -> list[Part]:
+        harming = [p for p in self.parts if p.exposure * p.reach > 0] or self.parts
+        return harming if harming and all(p.premise for p in harming) else []
 
     @cached_property
     def score(self) -> int:
@@ -743,6 +776,28 @@ class RiskModel:
             f"{_hours(half)} later"
         )
 
+    def _growth_premise(self, anchor: str) -> tuple[str, str]:
+        """The growth target in words when nobody stated it ("the 3x growth target, marked
+        inferred on line 16", "the default 10x growth target"), with the field that would state
+        it: the shortfall at it then happens only if that guess comes true, where a stated
+        target (a plan, a forecast) makes it certain once traffic gets there. ("", "") when it
+        is stated."""
+        endpoint = self.system.get(anchor)
+        if not isinstance(endpoint, Endpoint):
+            return "", ""
+        for traffic in (endpoint.traffic, self.system.manifest.system.traffic):
+            if traffic and traffic.growth_multiplier:
+                tag = self._tag(traffic, "growth_multiplier")
+                if tag == "declared":
+                    return "", ""
+                return (
+                    f"the {traffic.growth_multiplier:g}x growth target, "
+                    f"{tag.removeprefix('declared, ')}",
+                    self._field(traffic, "growth_multiplier"),
+                )
+        default = self.system.defaults.growth_target
+        return f"the default {default:g}x growth target (set {GROWTH_FIELD})", GROWTH_FIELD
+
     def _growth_fix(self, anchor: str) -> tuple[float, str]:
         serving = assessment_of(self.areas, SERVING)
         note_derived(serving_row(anchor))
@@ -795,9 +850,14 @@ class RiskModel:
             rules = tuple(sorted({f.rule for f in group}))
             chance = "" if guessed else self.chance
             launched = trigger == "growth" and self._launch(anchor) is not None
+            premise, premise_field = (
+                self._growth_premise(anchor) if trigger == "growth" and not launched else ("", "")
+            )
             when = (
                 f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast"
                 if launched
+                else f"only if traffic reaches {premise}"
+                if premise
                 else ""
             )
             part = Part(
@@ -810,6 +870,8 @@ class RiskModel:
                 chance,
                 guessed,
                 when,
+                premise,
+                premise_field,
             )
             parts.append(part)
             words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
@@ -887,10 +949,13 @@ class RiskModel:
         detect, detect_text = self._detection_hours(family, findings, present=False)
         fix, fix_text = self._growth_fix(anchor)
         exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        premise = "" if self._launch(anchor) else self._growth_premise(anchor)[0]
         when = (
             f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast, and it lasts until "
             "the ceiling is lifted"
             if self._launch(anchor)
+            else f"not certain: it happens only if traffic reaches {premise}"
+            if premise
             else "certain once traffic reaches the target"
         )
         working.append(
@@ -951,8 +1016,8 @@ class RiskModel:
             restore = self._restore_hours(anchor)
             if restore is not None:
                 fix, fix_text = restore
-        level = max(1, min(10, max(f.score[1] for f in group)))
-        n, rate_text = self._event_rate(case, group, level, assumed)
+        level, raised = self._occurrence(family_key, group)
+        n, rate_text = self._event_rate(case, group, level, assumed, raised)
         hours = detect + fix
         heal = self._next_run_hours(anchor, group) if family.harm == "stale" else None
         if heal is not None and heal < hours:
@@ -984,8 +1049,50 @@ class RiskModel:
     def _field(self, node: Node, *path: str) -> str:
         return self.system.label((*node.path, *path))
 
+    def _occurrence(self, key: str, group: list[Finding]) -> tuple[int, str]:
+        """The level on the FMEA occurrence scale for a default event rate, and how it is raised
+        above the rule's own (""): another team's source (+2) or one under 99.9% available (+1)
+        that the finding names raises it only where the event comes in what the source sends
+        (SOURCE_EVENTS); a change someone ships to shared infrastructure (a fleet-wide rollout)
+        is counted at its rule's rate, whose premise is already that the change comes from
+        outside the release process."""
+        best, words = 0, ""
+        for f in group:
+            rule = find(f.rule)
+            base = rule.likelihood if rule is not None else f.score[1]
+            level = f.score[1] if key in SOURCE_EVENTS else base
+            level = max(1, min(10, level))
+            if level > best:
+                best = level
+                words = self._raised(f, base) if level > base else ""
+        return best, words
+
+    def _raised(self, finding: Finding, base: int) -> str:
+        """How the finding's occurrence is raised above its rule's ``base``, in words."""
+        comps = [self.system.get(c) for c in finding.components]
+        sources = [c for c in comps if isinstance(c, Source)]
+        why = [f"the rule's {base}"]
+        foreign = [c.id for c in sources if c.owned_by_model_team is False]
+        if foreign:
+            why.append(
+                f"+2 as {either(foreign, 'and')} {'is' if len(foreign) == 1 else 'are'} "
+                "another team's"
+            )
+        weak = [c.id for c in sources if c.availability is not None and c.availability < 0.999]
+        if weak:
+            why.append(
+                f"+1 as {either(weak, 'and')} {'is' if len(weak) == 1 else 'are'} "
+                "under 99.9% available"
+            )
+        return ", ".join(why)
+
     def _event_rate(
-        self, case: _Case, group: list[Finding], level: int, assumed: list[str]
+        self,
+        case: _Case,
+        group: list[Finding],
+        level: int,
+        assumed: list[str],
+        raised: str = "",
     ) -> tuple[float, str]:
         """(events expected in the horizon, their working): the component's declared incident
         count for the mechanism, else the rate its declared delivery, change or run figures give,
@@ -1027,7 +1134,7 @@ class RiskModel:
         named = f": set {' and '.join(settle)}" if settle else ""
         return n, (
             f"assumed {default:g} a year, the rule's default (occurrence {level} of 10 on the "
-            f"AWS FMEA scale){named}; {n:.2g} in {HORIZON_DAYS} d"
+            f"AWS FMEA scale{': ' + raised if raised else ''}){named}; {n:.2g} in {HORIZON_DAYS} d"
         )
 
     def _release_endpoints(self, comp: Component | None) -> list[Endpoint]:

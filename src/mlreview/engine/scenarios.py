@@ -778,7 +778,7 @@ def _merged_again(ranked: list[Scenario], earlier: Merging, system: System) -> l
             head = members[0] if len(members) == 1 else _merged_once(members, system)
             out.append((members[0], head))
     out.sort(key=lambda pair: pair[0]._rank_key)
-    return [head for _, head in out]
+    return lead([head for _, head in out])
 
 
 def _merged_once(group: list[Scenario], system: System) -> Scenario:
@@ -835,8 +835,48 @@ def near_tie(top: Scenario, runner: Scenario) -> bool:
 
 def rank(scenarios: list[Scenario]) -> list[Scenario]:
     """By priority (risk x evidence weight), then evidence, the worst finding, harm, stake,
-    then key."""
-    return sorted(scenarios, key=operator.attrgetter("_rank_key"))
+    then key; then ``lead``."""
+    return lead(sorted(scenarios, key=operator.attrgetter("_rank_key")))
+
+
+LIKELY = 0.5
+"""The chance in the horizon at which a scenario resting on stated facts may lead over one
+that happens only if a guess comes true (``lead``): more likely than not."""
+
+
+def stands(s: Scenario) -> bool:
+    """Whether its harm rests on stated facts: not assumed evidence, and not a shortfall that
+    happens only if a growth target nobody stated comes true (``Risk.premise``)."""
+    return s.evidence != "assumed" and not s.risk.premise
+
+
+def displaces(s: Scenario, first: Scenario) -> bool:
+    """Whether ``s``, resting on stated facts, leads ``first``, which rests on a guess: its
+    harm to one prediction and its worst finding are at least ``first``'s, and it is more
+    likely than not in the horizon."""
+    return (
+        stands(s)
+        and s.score > 0
+        and s.risk.likelihood >= LIKELY
+        and s.risk.effect >= first.risk.effect
+        and s.severity >= first.severity
+    )
+
+
+def lead(ranked: list[Scenario]) -> list[Scenario]:
+    """``ranked`` with the top slot given to stated facts: when the first rests on a guess (its
+    evidence is assumed, or it happens only if a guessed growth target comes true) and a later
+    scenario that stands on stated facts harms each prediction as much, is as severe and is
+    more likely than not (``displaces``), that one leads and the rest keep their order. A
+    review does not open on a risk whose premise nobody stated while one of the same harm
+    stands on what the manifest says."""
+    if not ranked or stands(ranked[0]):
+        return ranked
+    first = ranked[0]
+    for i, s in enumerate(ranked[1:], 1):
+        if displaces(s, first):
+            return [s, *ranked[:i], *ranked[i + 1 :]]
+    return ranked
 
 
 def _harms(mine: Risk, theirs: Risk) -> str:
@@ -846,33 +886,154 @@ def _harms(mine: Risk, theirs: Risk) -> str:
     return f"{mine.harm} against {theirs.harm}"
 
 
-def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
-    """The factor of the risk in which ``top`` leads ``runner`` by the largest ratio, in words,
-    with the factors' values when ``numbers``."""
+def _portion(x: float) -> str:
+    """A share of the next 90 days' predictions, as a reader can check it against part 5."""
+    if x >= 0.995:
+        return "all"
+    if x >= 0.01:
+        return f"{x:.0%}"
+    if x >= 0.001:
+        return f"{x:.1%}"
+    return "under 0.1%"
+
+
+def _on_default(risk: Risk) -> bool:
+    """Whether the share of the horizon it harms rests on a default event or outage rate."""
+    return any(
+        p.trigger in ("outage", "event") and p.guessed
+        for p in risk.parts
+        if p.exposure * p.reach > 0
+    )
+
+
+SUFFERS = (
+    ("no answer", "gets no answer"),
+    ("a fallback answers", "gets the fallback's answer"),
+    ("stale inputs", "is made from stale inputs"),
+    ("errors nobody measures", "may be wrong where nobody measures it"),
+    (
+        "judged on overstated offline figures",
+        "comes from a model judged on overstated offline figures",
+    ),
+)
+"""What one reached prediction suffers, as a predicate, by the start of the harm's words."""
+
+
+def _suffers(harm: str) -> str:
+    for start, said in SUFFERS:
+        if harm.startswith(start):
+            return said + harm[len(start) :]
+    return f"is {harm}"
+
+
+def _factor_clauses(
+    top: Scenario, runner: Scenario, *, numbers: bool
+) -> dict[str, tuple[str, str]]:
+    """Each factor of the score compared in plain words with the figures a reader can check
+    (the share of the next 90 days' predictions harmed, the harm to each, the stake): the
+    clause for when the top risk leads on it, and the one for when the other does. The
+    opening screen (``numbers`` false) prints no share that rests on a default rate."""
     mine, theirs = top.risk, runner.risk
-    if numbers:
-        reach = f" (T x R {mine.exposure_reach:.3g} against {theirs.exposure_reach:.3g})"
-        harm = f"E {mine.effect:g} against {theirs.effect:g}"
-        stake = f"I {mine.impact:.3g} against {theirs.impact:.3g}"
-    else:
-        reach = ""
-        harm = _harms(mine, theirs)
-        stake = f"{mine.stake} against {theirs.stake}"
-    factors = {
-        f"it harms more of the next 90 days' predictions{reach}": (
-            mine.exposure_reach / max(theirs.exposure_reach, 1e-9)
-        ),
-        f"each prediction it reaches suffers more ({harm})": (
-            mine.effect / max(theirs.effect, 1e-9)
-        ),
-        f"more rides on what it touches ({stake})": mine.impact / max(theirs.impact, 1e-9),
+    return {
+        "reach": _reach_clauses(mine, theirs, numbers=numbers),
+        "harm": _harm_clauses(mine, theirs, numbers=numbers),
+        "stake": _stake_clauses(mine, theirs, numbers=numbers),
     }
-    best = max(factors, key=factors.__getitem__)
-    if factors[best] <= 1.0 + 1e-9:
-        # No factor favours it: naming one as the reason would say it suffers "more" where the
-        # two are alike.
-        return "it scores a little higher, though no one of reach, harm and stake favours it"
-    return best
+
+
+def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
+    rated = [who for who, r in (("this one's", mine), ("the other's", theirs)) if _on_default(r)]
+    a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
+    if rated and not numbers:
+        if len(rated) == 2:
+            return (
+                "at the default event rates it harms more of the next 90 days' predictions",
+                "at the default event rates the other harms more of the next 90 days' predictions",
+            )
+        if rated[0] == "the other's":
+            return (
+                f"it harms {a} of the next 90 days' predictions, more than the other does at "
+                "its default event rate",
+                f"at its default event rate the other harms more than this one's {a} of the "
+                "next 90 days' predictions",
+            )
+        return (
+            f"at its default event rate it harms more than the other's {b} of the next 90 "
+            "days' predictions",
+            f"the other harms {b} of the next 90 days' predictions, more than this one does at "
+            "its default event rate",
+        )
+    rate = (
+        " (both at a default event rate)"
+        if len(rated) == 2
+        else f" ({rated[0]} at a default event rate)"
+        if rated
+        else ""
+    )
+    if numbers:
+        rate += f" (T x R {mine.exposure_reach:.3g} against {theirs.exposure_reach:.3g})"
+    return (
+        f"it harms {a} of the next 90 days' predictions against {b} for the other{rate}",
+        f"the other harms more of them, {b} of the next 90 days' predictions against {a}{rate}",
+    )
+
+
+def _harm_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
+    p1, p2 = _suffers(mine.harm), _suffers(theirs.harm)
+    e1, e2 = f"{mine.effect:g}", f"{theirs.effect:g}"
+    fig = f" (E {e1} against {e2})" if numbers else ""
+    if not mine.harm and not theirs.harm:
+        return (
+            f"each prediction it reaches is harmed more ({e1} against {e2}){fig}",
+            f"each prediction the other reaches is harmed more ({e2} against {e1}){fig}",
+        )
+    if mine.harm == theirs.harm:
+        return (
+            f"each prediction either reaches {p1}, weighed {e1} here against {e2} there{fig}",
+            f"each prediction either reaches {p1}, weighed {e2} there against {e1} here{fig}",
+        )
+    return (
+        f"each prediction it reaches {p1} (harm {e1}), where the other's {p2} ({e2}){fig}",
+        f"each prediction the other reaches {p2} (harm {e2}), worse than here ({e1}){fig}",
+    )
+
+
+def _stake_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
+    fig = f" (I {mine.impact:.3g} against {theirs.impact:.3g})" if numbers else ""
+    return (
+        f"more rides on it: {mine.stake}, against {theirs.stake}{fig}",
+        f"more rides on the other: {theirs.stake}, against {mine.stake}{fig}",
+    )
+
+
+def _ratios(top: Scenario, runner: Scenario) -> dict[str, float]:
+    mine, theirs = top.risk, runner.risk
+    return {
+        "reach": mine.exposure_reach / max(theirs.exposure_reach, 1e-9),
+        "harm": mine.effect / max(theirs.effect, 1e-9),
+        "stake": mine.impact / max(theirs.impact, 1e-9),
+    }
+
+
+ALIKE = "the two are alike in reach, harm and stake, and it scores a little higher"
+"""What is said when no factor favours the top risk: naming one would say it is "more" where
+the two are alike."""
+
+
+def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
+    """The comparison that orders ``top`` before ``runner``, in words with its figures: the
+    factor in which it leads by the largest ratio first, then, joined by 'though', any in
+    which the other leads (the score is their product, so both are needed to check it)."""
+    ratios = _ratios(top, runner)
+    clauses = _factor_clauses(top, runner, numbers=numbers)
+    best = max(ratios, key=ratios.__getitem__)
+    if ratios[best] <= 1.0 + 1e-9:
+        return ALIKE
+    behind = [clauses[k][1] for k in ratios if ratios[k] < 1.0 - 1e-9]
+    said = clauses[best][0]
+    if behind:
+        said += f", though {' and '.join(behind)}"
+    return said
 
 
 def why_first(top: Scenario, runner: Scenario | None) -> str:
@@ -881,12 +1042,31 @@ def why_first(top: Scenario, runner: Scenario | None) -> str:
     if runner is None:
         return f"It is the only risk scenario found: {head}."
     them = f"'{runner.title}' (risk {runner.score}, {runner.evidence})"
+    if runner.risk.premise and displaces(top, runner):
+        return (
+            f"Its risk, {top.score}, is below the {runner.score} of {them}, but that one happens "
+            f"only if traffic reaches {runner.risk.premise}, while this one stands on stated "
+            f"facts, harms each prediction at least as much (E {top.risk.effect:g} against "
+            f"{runner.risk.effect:g}) and is more likely than not in the 90 days "
+            f"({top.risk.likelihood:.0%}); state {runner.risk.premise_field} and, if it holds, "
+            "that one comes first."
+        )
     if top.score < runner.score:
+        settle = _settled_by(runner)
+        outcome = (
+            "it comes first" if runner.score > top.priority else f"still below {top.priority:.0f}"
+        )
+        after = (
+            f" {settle[0].upper()}{settle[1:]}: if {'it is' if _one(runner) else 'they are'} as "
+            f"assumed, its priority is {runner.score}, {outcome}."
+            if settle
+            else ""
+        )
         return (
             f"Its risk, {top.score}, is below the {runner.score} of {them}, but it is "
             f"{top.evidence} and that one {runner.evidence}: evidence weighs "
             f"{WEIGHT_TEXT[top.evidence]} against {WEIGHT_TEXT[runner.evidence]}, "
-            f"so its priority is {top.priority:.0f} against {runner.priority:.0f}."
+            f"so its priority is {top.priority:.0f} against {runner.priority:.0f}.{after}"
         )
     if top.score == runner.score:
         return f"It ties {them} on risk; {tie_break(top, runner, numbers=True)}."
@@ -906,27 +1086,74 @@ GROUNDS = {
 }
 
 
+def _times(top: Scenario, runner: Scenario) -> str:
+    """How many times the top risk's evidence weighs the other's, in words."""
+    ratio = round(EVIDENCE_WEIGHT[top.evidence] / EVIDENCE_WEIGHT[runner.evidence])
+    return {3: "three times", 9: "nine times"}.get(ratio, f"{ratio} times")
+
+
+def _assumed_values(s: Scenario) -> list[str]:
+    """The values its findings assume, as 'field = value'."""
+    return list(
+        dict.fromkeys(f"{a.field} = {a.assumed}" for f in s.findings for a in f.assumptions)
+    )
+
+
+def _one(s: Scenario) -> bool:
+    return len(_assumed_values(s)) == 1
+
+
+def _settled_by(s: Scenario) -> str:
+    """'declare f' (or 'declare f and g') for the values an assumed scenario rests on, or ""."""
+    if s.evidence != "assumed":
+        return ""
+    fields = list(dict.fromkeys(a.field for f in s.findings for a in f.assumptions))
+    return f"declare {either(fields, 'and', limit=3)}" if fields else ""
+
+
 def why_first_words(top: Scenario, runner: Scenario | None) -> str:
     """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers."""
     if runner is None:
         return "It is the only risk scenario found."
     them = f"'{runner.title}'"
+    if runner.risk.premise and displaces(top, runner):
+        # A chance from a default rate is not printed on the opening screen; the test it passes
+        # is said instead.
+        chance = (
+            "even at its rule's default rate"
+            if _on_default(top.risk)
+            else f"({top.risk.likelihood:.0%})"
+        )
+        return (
+            f"{them} scores higher, but it happens only if traffic reaches "
+            f"{runner.risk.premise}; this one stands on what the manifest states, is more likely "
+            f"than not in the next 90 days {chance} and each prediction it "
+            f"reaches {_suffers(top.risk.harm)}, as bad as there. State "
+            f"{runner.risk.premise_field}: if it holds, {them} comes first."
+        )
     if top.score < runner.score:
-        guessed = list(dict.fromkeys(a.field for f in runner.findings for a in f.assumptions))
-        if runner.evidence == "assumed" and guessed:
+        values = _assumed_values(runner)
+        if runner.evidence == "assumed" and values:
             # Name what is assumed: the rest of the other's facts may be stated (Instacart's
             # labels only for items looked for), and 'only on assumed facts' denied them.
-            shown = either(guessed, "and", limit=3)
+            shown = either(values, "and", limit=3)
+            settle = _settled_by(runner)
+            held = (
+                f"{them} comes first"
+                if runner.score > top.priority
+                else f"{them} still comes after this one"
+            )
             return (
-                f"{them} has the higher score, but it rests on "
-                f"{'an assumed value' if len(guessed) == 1 else 'assumed values'} ({shown}); "
-                f"this one stands on {GROUNDS[top.evidence]}, so it comes first until "
-                f"{'that is' if len(guessed) == 1 else 'they are'} confirmed."
+                f"{them} scores higher, but it assumes {shown}, which the manifest does not "
+                f"state; this one stands on {GROUNDS[top.evidence]}, which weighs "
+                f"{_times(top, runner)} an assumption. {settle[:1].upper()}{settle[1:]}: if "
+                f"{'it is' if len(values) == 1 else 'they are'} as assumed, {held}; if not, "
+                "that finding goes."
             )
         return (
-            f"{them} has the higher score, but only on {GROUNDS[runner.evidence]}; this one "
-            f"stands on {GROUNDS[top.evidence]}, so it comes first until the other's facts are "
-            "confirmed."
+            f"{them} scores higher, but only on {GROUNDS[runner.evidence]}; this one stands on "
+            f"{GROUNDS[top.evidence]}, which weighs {_times(top, runner)} as much, so it comes "
+            "first."
         )
     if top.score == runner.score:
         broken = tie_break(top, runner, numbers=False)
@@ -939,8 +1166,8 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
     reason = _deciding_factor(top, runner, numbers=False)
     if near_tie(top, runner):
         # Decisive on the opening screen: part 5 says how close the scores are.
-        return f"{reason[:1].upper()}{reason[1:]} than {them}, which comes next."
-    return f"It ranks above {them} because {reason}."
+        return f"It comes just before {them}, which comes next: {reason}."
+    return f"It ranks above {them}: {reason}."
 
 
 SHOWN_FIRST = "it is shown first because "
@@ -964,7 +1191,7 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
             else ""
         )
         return (
-            "it is shown first because each prediction it reaches suffers more "
+            "it is shown first because each prediction it reaches is harmed more "
             f"({_harms(top.risk, runner.risk)}){harm}"
         )
     if top.risk.impact != runner.risk.impact:
