@@ -149,7 +149,9 @@ def join(training: list[DataFile], serving: list[DataFile], keys: list[str]) -> 
         schemas.append(schema)
     columns = _key_columns(sides, keys)
     names = [c for c in schemas[0] if c not in keys and c in schemas[1]]
-    with tempfile.TemporaryDirectory(prefix="mlreview-join-") as tmp:
+    # A sink that fails on a malformed file can still be closing a part file when the error
+    # reaches here; the folder is then left for the system's /tmp cleaning, not raised over it.
+    with tempfile.TemporaryDirectory(prefix="mlreview-join-", ignore_cleanup_errors=True) as tmp:
         pairs = pair(sides, (columns[0], columns[1]), keys, Path(tmp))
         features = [_compare(n, pairs, sides) for n in names]
     return JoinReport(keys, pairs.counts, features)
