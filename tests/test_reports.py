@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mlreview.api import loads, review
 from mlreview.document import cells
-from mlreview.document.blocks import Callout, Document, Paragraph, inline
+from mlreview.document.blocks import Callout, Document, Paragraph, Section, inline
 from mlreview.engine.contract import JSON_VERSION
 from mlreview.report import terminal
 from mlreview.report._escape import markdown_code as code
@@ -269,10 +269,25 @@ def test_a_callout_title_too_long_for_the_border_is_printed_whole(width: int) ->
     """rich cuts a panel's border title without a mark; a long one opens the box instead."""
     title = "The biggest risk: " + " ".join(f"word{i}" for i in range(30)) + " (end)"
     short = "The biggest risk: short"
+    boxed = RenderOptions(width=width, color=True)
     for t in (title, short):
         doc = Document("x", blocks=(Callout(t, (Paragraph(inline("body")),)),))
-        out = terminal.render(doc, RenderOptions(width=width))
+        out = re.sub(r"\x1b\[[0-9;]*m", "", terminal.render(doc, boxed))
         assert " ".join(out.replace("│", " ").split()).count(t) == 1
         assert all(len(line) <= width for line in out.splitlines())
     doc = Document("x", blocks=(Callout(short, (Paragraph(inline("body")),)),))
-    assert f"╭─ {short} ─" in terminal.render(doc, RenderOptions(width=width))
+    assert f"╭─ {short} ─" in re.sub(r"\x1b\[[0-9;]*m", "", terminal.render(doc, boxed))
+
+
+def test_piped_the_callout_and_sections_are_plain_text() -> None:
+    """Without colour (a pipe or a file) no box or rule is drawn and no line ends in spaces:
+    a section is its title after a blank line, the callout its title and an indented body."""
+    doc = Document(
+        "x",
+        blocks=(
+            Callout("The box", (Paragraph(inline("body")),)),
+            Section("Part", (Section("Inner", (Paragraph(inline("text")),)),)),
+        ),
+    )
+    out = terminal.render(doc, RenderOptions(width=40))
+    assert out.splitlines() == ["x", "", "The box", "  body", "", "Part", "Inner", "text"]
