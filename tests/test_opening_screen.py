@@ -49,6 +49,7 @@ def test_card_fraud_reads_in_one_screen_with_the_verdict_first() -> None:
     assert not re.search("[╭╮╰╯│─]", "\n".join(lines))
     summary = "\n".join(lines[: lines.index("Risks in order")])
     assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary)
+    assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
     assert "(closes: " in summary and "manifest field" not in summary
 
 
@@ -174,7 +175,14 @@ def test_a_default_growth_target_is_marked_where_the_verdict_prints_it() -> None
         review_printable(run(load_text(text, "s.yaml"))), "terminal", RenderOptions(width=400)
     )
     verdict = next(line for line in screen.splitlines() if "3. Serving scalability" in line)
-    assert "assumed 10x growth: set system.traffic.growth_multiplier" in verdict
+    # The opening screen says what was assumed; --full says where to declare it.
+    assert "(assumed 10x growth;" in verdict and ": set " not in verdict
+    full = render(
+        review_printable(run(load_text(text, "s.yaml"))),
+        "terminal",
+        RenderOptions(width=400, full=True),
+    )
+    assert "assumed 10x growth: set system.traffic.growth_multiplier" in full
 
 
 def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() -> None:
@@ -185,9 +193,10 @@ def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() 
         "set endpoints[model_inference].slo.p99_ms"
     )
     verdict = flat[flat.index("3. Serving scalability") : flat.index("4. Feedback-loop")]
-    assert want in verdict
+    assert want.split(": set ", maxsplit=1)[0] in verdict and ": set " not in verdict
+    assert want in " ".join(_terminal(path, full=True).split())
     callout = flat[flat.index("How likely:") : flat.index("Why first:")]
-    # The box says what was assumed; the field to declare it in is in the verdict and --full.
+    # The box and the verdict say what was assumed; --full names the field to declare it in.
     said = "Rests on defaults: assumed no time for calls to cluster_service_discovery"
     assert said in callout and want.split(": set ", maxsplit=1)[0] in callout
     assert "set endpoints[" not in callout
@@ -228,9 +237,14 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
         "api_tpu's, api_gpu's and bedrock_trainium's paths cannot be checked against their "
         "99.900% SLO: api_tpu, api_gpu and bedrock_trainium declare no availability"
     ) in flat
-    assert flat.count("set concurrency_per_replica") == 1
-    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in flat
-    assert "set endpoints[api_gpu].concurrency_per_replica" not in flat.split("Risks in order")[0]
+    summary = flat.split("Risks in order")[0]
+    assert summary.count("59 requests in flight per replica") == 1
+    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in summary
+    assert "concurrency_per_replica" not in flat
+    # --full names the field once in the verdicts, and each endpoint's own under its risk.
+    full = " ".join(_terminal(path, full=True).split())
+    assert full.split("Risks in order")[0].count("set concurrency_per_replica") == 1
+    assert "set endpoints[api_gpu].concurrency_per_replica" in full
 
 
 def test_a_risk_that_reaches_every_prediction_says_all_not_about_100_percent() -> None:
@@ -458,7 +472,11 @@ def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first
     full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
     every = full.split("Questions that would change this review")[1]
     assert every.count("Assumed meanwhile:") == len(done.questions)
-    assert "more questions with --full" not in full
+    # --full and HTML ask every question, so their closing line counts none as left out.
+    assert "more question" not in full
+    page = render(review_printable(done), "html", RenderOptions())
+    assert page.count("Assumed meanwhile: ") == len(done.questions)
+    assert "more question" not in page
 
 
 @pytest.mark.parametrize(
@@ -500,3 +518,14 @@ def test_the_default_view_details_three_risks_and_lists_the_rest_in_a_line_each(
     assert all(t in lower for t in titles[3:6])
     full = " ".join(_terminal(FRAUD, full=True).split())
     assert f"5. {titles[4]}" in full
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_no_example_names_a_rule_code_or_a_field_above_the_risks(path: Path) -> None:
+    # Recommender's verdicts assumed repair times ('set mttr on each') and dependency latencies;
+    # credit-scoring's runner-up rests on an assumed exploration flag: all said in words.
+    screen = _terminal(path)
+    summary = " ".join(screen.split("Risks in order")[0].split())
+    assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary), summary
+    assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
+    assert ": set " not in summary, summary

@@ -15,6 +15,8 @@ from mlreview.api import loads, review
 from mlreview.document import cells
 from mlreview.document.blocks import Callout, Document, Paragraph, Section, inline
 from mlreview.engine.contract import JSON_VERSION
+from mlreview.report import html as html_format
+from mlreview.report import markdown as markdown_format
 from mlreview.report import terminal
 from mlreview.report._escape import markdown_code as code
 from mlreview.report.formats import RenderOptions
@@ -291,3 +293,28 @@ def test_piped_the_callout_and_sections_are_plain_text() -> None:
     )
     out = terminal.render(doc, RenderOptions(width=40))
     assert out.splitlines() == ["x", "", "The box", "  body", "", "Part", "Inner", "text"]
+
+
+def test_an_untitled_section_prints_its_brief_on_the_opening_screen_with_no_heading() -> None:
+    """A section with no title only gives its blocks a brief variant: the terminal and Markdown
+    print the brief by default and the blocks with --full, HTML the blocks; none a heading."""
+    doc = Document(
+        "x",
+        blocks=(
+            Section(
+                "",
+                (Paragraph(inline("whole <b>*x*</b>")),),
+                brief=(Paragraph(inline("short")),),
+            ),
+        ),
+    )
+    assert terminal.render(doc, RenderOptions(width=40)).splitlines() == ["x", "short"]
+    full = terminal.render(doc, RenderOptions(width=40, full=True))
+    assert full.splitlines() == ["x", "whole <b>*x*</b>"]
+    assert markdown_format.render(doc, RenderOptions()) == "# x\n\nshort\n"
+    md_full = markdown_format.render(doc, RenderOptions(full=True))
+    assert md_full == "# x\n\nwhole \\<b\\>\\*x\\*\\</b\\>\n"
+    page = html_format.render(doc, RenderOptions())
+    body = page.split("<body>", 1)[1]
+    assert "whole &lt;b&gt;*x*&lt;/b&gt;" in body and "short" not in body
+    assert "<h2" not in body and "<h1>x</h1>" in body

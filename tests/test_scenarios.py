@@ -395,9 +395,11 @@ def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
     said = why_first_words(top, runner)
     assert "only on assumed facts" not in said
     assert (
-        "it rests on an assumed value (feedback[found_not_found].exploration.enabled); this one "
-        "stands on what the manifest states, so it comes first until that is confirmed." in said
+        "it rests on an assumed value (found_not_found's exploration enabled: assumed false); "
+        "this one stands on what the manifest states, so it comes first until that is "
+        "confirmed." in said
     )
+    assert "feedback[" not in said  # the opening screen names no manifest path
 
 
 def test_a_training_filter_reaches_the_served_cases_it_keeps_out() -> None:

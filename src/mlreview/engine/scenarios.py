@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Container
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import ClassVar
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
-from mlreview.areas.findings import SORT_KEY, Finding, Grade, Mitigation, Severity
+from mlreview.areas.findings import SORT_KEY, Assumption, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
@@ -912,10 +913,13 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         return "It is the only risk scenario found."
     them = f"'{runner.title}'"
     if top.score < runner.score:
-        guessed = list(dict.fromkeys(a.field for f in runner.findings for a in f.assumptions))
+        guessed = list(
+            dict.fromkeys(assumed_in_words(a) for f in runner.findings for a in f.assumptions)
+        )
         if runner.evidence == "assumed" and guessed:
             # Name what is assumed: the rest of the other's facts may be stated (Instacart's
-            # labels only for items looked for), and 'only on assumed facts' denied them.
+            # labels only for items looked for), and 'only on assumed facts' denied them. In
+            # words: the field's path is in the questions and assumptions (--full).
             shown = either(guessed, "and", limit=3)
             return (
                 f"{them} has the higher score, but it rests on "
@@ -941,6 +945,23 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         # Decisive on the opening screen: part 5 says how close the scores are.
         return f"{reason[:1].upper()}{reason[1:]} than {them}, which comes next."
     return f"It ranks above {them} because {reason}."
+
+
+OWNED_FIELD = re.compile(r"[a-z_]+\[([^\]]+)\]\.(.+)")
+"""A field label under a named component: 'feedback[found_not_found].exploration.enabled'."""
+
+
+def assumed_in_words(assumed: Assumption) -> str:
+    """'found_not_found's exploration enabled: assumed false' for the field
+    feedback[found_not_found].exploration.enabled assumed false: whose setting and what was
+    assumed for it, without the manifest path."""
+    owned = OWNED_FIELD.fullmatch(assumed.field)
+    if owned is None:
+        owner, setting = "", assumed.field
+    else:
+        owner = f"{owned[1]}' " if owned[1].endswith("s") else f"{owned[1]}'s "
+        setting = owned[2]
+    return f"{owner}{setting.replace('.', ' ').replace('_', ' ')}: assumed {assumed.assumed}"
 
 
 SHOWN_FIRST = "it is shown first because "

@@ -4,7 +4,7 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mlreview.areas import pitfalls
 from mlreview.areas.assumed import Assumed, note
@@ -453,14 +453,35 @@ def _bottom_line(review: Review) -> Paragraph:
     )
 
 
-def _parts(review: Review) -> Bullets:
-    """Each area's verdict. The biggest risk, part 5, is the box after them: the bottom line
-    names it and the box's 'Why first' names the runner-up, so no line here repeats them."""
-    items = [
-        Item(inline(Span(f"{area.heading}:", "strong"), f" {review.areas[area.key].verdict}"))
-        for area in AREA_LIST
-    ]
-    return Bullets("", tuple(items))
+def _parts(review: Review) -> Section:
+    """Each area's verdict, on the opening screen without the fields its assumed figures are
+    declared in (--full and HTML keep them). The biggest risk, part 5, is the box after them:
+    the bottom line names it and the box's 'Why first' names the runner-up, so no line here
+    repeats them."""
+
+    def verdicts(said: Callable[[str], str]) -> Bullets:
+        items = [
+            Item(
+                inline(
+                    Span(f"{area.heading}:", "strong"), f" {said(review.areas[area.key].verdict)}"
+                )
+            )
+            for area in AREA_LIST
+        ]
+        return Bullets("", tuple(items))
+
+    return Section("", (verdicts(str),), brief=(verdicts(_without_fields),))
+
+
+SET_FIELD = re.compile(r": set [^;)]*(?=[;)])")
+"""The ': set <field>' an assumed figure's note names its field with ('assumed 1 h to repair
+x: set sources[x].mttr', areas/assumed.py's Assumed.text), up to the note's next ';' or ')'."""
+
+
+def _without_fields(verdict: str) -> str:
+    """A verdict line with its assumed figures' fields left out: the opening screen says what
+    was assumed; the whole verdict (--full, HTML) says where to declare it."""
+    return SET_FIELD.sub("", verdict)
 
 
 def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False) -> Bullets:
@@ -704,21 +725,26 @@ def _sound(review: Review) -> list[Block]:
     return [Section("Already sound", (Bullets("", items),), "sound")]
 
 
-def _footer(review: Review) -> Paragraph:
-    """The counts, and the one pointer to what the opening screen leaves out."""
+def _footer(review: Review) -> Section:
+    """The counts, and the one pointer to what the opening screen leaves out; the questions
+    it does not ask are counted there only (--full and HTML ask them all)."""
     n = len(review.findings)
     scenarios = len(review.scenarios)
     assumed = len(review.assumptions)
     more = len(review.questions) - SHOWN_QUESTIONS
-    asked = f"; {more} more question{'s' if more > 1 else ''}" if more > 0 else ""
-    return Paragraph(
-        inline(
-            Span(f"{n} findings in {scenarios} scenarios", "strong"),
-            f"; {assumed} values assumed{asked}. --full prints every table, finding, question "
-            "and assumption, and the rules each plan step closes; --format json has each "
-            "step's manifest change.",
+
+    def footer(asked: str) -> Paragraph:
+        return Paragraph(
+            inline(
+                Span(f"{n} findings in {scenarios} scenarios", "strong"),
+                f"; {assumed} values assumed{asked}. --full prints every table, finding, "
+                "question and assumption, and the rules each plan step closes; --format json "
+                "has each step's manifest change.",
+            )
         )
-    )
+
+    asked = f"; {more} more question{'s' if more > 1 else ''}" if more > 0 else ""
+    return Section("", (footer(""),), brief=(footer(asked),))
 
 
 def review_document(review: Review) -> Document:

@@ -262,12 +262,14 @@ class _Terminal:
     def section(self, block: Section) -> Drawn:
         if block.detail and not self.full:
             return []
+        shown = block.blocks if self.full or block.brief is None else block.brief
+        if not block.title:
+            return self.blocks(shown)
         title = Text(visible(block.title), style="bold")
         # Plain: a top-level section after a blank line, one inside it on its title line alone.
         head: Drawn = [Rule(title, align="left")] if self.boxed else [title]
         if not self.boxed and self.depth == 0:
             head.insert(0, Text(""))
-        shown = block.blocks if self.full or block.brief is None else block.brief
         self.depth += 1
         try:
             return [*head, *self.blocks(shown)]
