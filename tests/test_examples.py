@@ -126,7 +126,9 @@ def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -
     text = " ".join(render(done, "terminal", RenderOptions(width=400)).split())
     full = " ".join(render(done, "terminal", RenderOptions(width=400, full=True)).split())
     top, runner = done.top_risk, done.runner_up
-    assert f"ahead of '{runner.title}'" in text
+    # The box's 'Why first' names the runner-up (the summary above it no longer repeats it).
+    why = text.split("Why first:")[1].split(" 1. ")[0]
+    assert f"'{runner.title}'" in why
     if runner.score > top.score:
         assert f"'{runner.title}' scores higher, but " in text
         assert f"so its priority is {top.priority:.0f} against {runner.priority:.0f}" in full

@@ -84,7 +84,12 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
     # The bottom line says the risk and the first fix; the marks are where the values are.
     assert "marked inferred" not in bottom and "the manifest states" not in bottom
     assert f"{field} = " not in bottom  # named under the finding, not on the first line
-    assert "some figures marked inferred" in shown
+    # The opening screen's headings name only a grade other than 'as declared'; --full's
+    # say which figures are not.
+    assert "some figures marked inferred" not in shown
+    assert "some figures marked inferred" in render(
+        review_printable(done), "terminal", RenderOptions(width=400, full=True)
+    )
     # The opening screen marks the fact; --full names the value under it.
     assert ", inferred) " in shown.split("Risks in order")[1]
     assert "Marked inferred in the manifest" not in shown

@@ -34,15 +34,32 @@ def test_card_fraud_reads_in_one_screen_with_the_verdict_first() -> None:
     assert any(
         line.startswith("Bottom line: fix this first: card_auth_stream fails") for line in lines[:4]
     )
-    head = "\n".join(lines[:20])
+    head = "\n".join(lines[:24])
     for part in (
         "1. Training-serving skew:",
         "2. Data-pipeline reliability:",
         "3. Serving scalability:",
         "4. Feedback-loop design:",
-        "5. The biggest risk:",
+        "5. The biggest risk and its plan",
     ):
         assert part in head
+    # Piped, the screen is plain text: no padding, no box or rule drawing, and above the
+    # details (the risks in order) no rule code or manifest path.
+    assert not [line for line in lines if line != line.rstrip()]
+    assert not re.search("[╭╮╰╯│─]", "\n".join(lines))
+    summary = "\n".join(lines[: lines.index("Risks in order")])
+    assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary)
+    assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
+    assert "(closes: " in summary and "manifest field" not in summary
+
+
+def test_on_a_terminal_the_box_and_rules_are_drawn() -> None:
+    screen = render(
+        review_printable(reviewed(FRAUD)), "terminal", RenderOptions(width=100, color=True)
+    )
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert "╭─ 5. The biggest risk and its plan ─" in plain
+    assert re.search(r"^Risks in order ─+$", plain, re.M)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
@@ -158,7 +175,14 @@ def test_a_default_growth_target_is_marked_where_the_verdict_prints_it() -> None
         review_printable(run(load_text(text, "s.yaml"))), "terminal", RenderOptions(width=400)
     )
     verdict = next(line for line in screen.splitlines() if "3. Serving scalability" in line)
-    assert "assumed 10x growth: set system.traffic.growth_multiplier" in verdict
+    # The opening screen says what was assumed; --full says where to declare it.
+    assert "(assumed 10x growth;" in verdict and ": set " not in verdict
+    full = render(
+        review_printable(run(load_text(text, "s.yaml"))),
+        "terminal",
+        RenderOptions(width=400, full=True),
+    )
+    assert "assumed 10x growth: set system.traffic.growth_multiplier" in full
 
 
 def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() -> None:
@@ -169,20 +193,24 @@ def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() 
         "set endpoints[model_inference].slo.p99_ms"
     )
     verdict = flat[flat.index("3. Serving scalability") : flat.index("4. Feedback-loop")]
-    assert want in verdict
+    assert want.split(": set ", maxsplit=1)[0] in verdict and ": set " not in verdict
+    assert want in " ".join(_terminal(path, full=True).split())
     # Capacity at the inferred 3x target comes second now (docs/risk-model.md, "Evidence and
-    # ranking"): its defaults are named under it in the list of risks.
+    # ranking"): its defaults are named under it in the list of risks, in words.
     listed = flat[flat.index("2. model_inference needs more accelerators") :]
-    assert want in listed[: listed.index("Lower risks")]
+    assert want.split(": set ", maxsplit=1)[0] in listed[: listed.index("Lower risks")]
 
 
 def test_an_assumed_availability_is_marked_with_its_field() -> None:
     path = ROOT / "examples" / "demand-forecast" / "system.yaml"
-    flat = " ".join(_terminal(path).split())
+    flat = " ".join(_terminal(path, full=True).split())
     assert (
         "(assumed 99.900% availability of promotions: set sources[promotions].availability; "
         "assumed 1 h to repair promotions: set sources[promotions].mttr)"
     ) in flat
+    # The opening screen's list of risks says what was assumed without the fields.
+    brief = " ".join(_terminal(path).split())
+    assert "(assumed 99.900% availability of promotions; assumed 1 h to repair promotions)" in brief
 
 
 def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> None:
@@ -206,9 +234,14 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
     flat = " ".join(_terminal(path).split())
     # Paths nothing lets it check against their SLO take no words in the verdicts.
     assert "cannot be checked against" not in flat
-    assert flat.count("set concurrency_per_replica") == 1
-    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in flat
-    assert "set endpoints[api_gpu].concurrency_per_replica" not in flat.split("Risks in order")[0]
+    summary = flat.split("Risks in order")[0]
+    assert summary.count("59 requests in flight per replica") == 1
+    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in summary
+    assert "concurrency_per_replica" not in flat
+    # --full names the field once in the verdicts, and each endpoint's own under its risk.
+    full = " ".join(_terminal(path, full=True).split())
+    assert full.split("Risks in order")[0].count("set concurrency_per_replica") == 1
+    assert "set endpoints[api_gpu].concurrency_per_replica" in full
 
 
 def test_a_risk_that_reaches_every_prediction_says_all_not_about_100_percent() -> None:
@@ -255,11 +288,13 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
 
 
 def _callout(screen: str) -> str:
-    """The box of the opening screen, flattened to one line."""
+    """The box of the opening screen (piped: its title, then its body indented up to a blank
+    line), flattened to one line."""
     lines = screen.splitlines()
-    first = next(i for i, x in enumerate(lines) if x.startswith("╭"))
-    last = next(i for i, x in enumerate(lines) if x.startswith("╰"))
-    return " ".join(" ".join(lines[first + 1 : last]).replace("│", "").split())
+    first = lines.index("5. The biggest risk and its plan")
+    last = lines.index("", first)
+    assert all(x.startswith("  ") for x in lines[first + 1 : last])
+    return " ".join(" ".join(lines[first + 1 : last]).split())
 
 
 DEFAULT_ARITHMETIC = re.compile(r"FMEA|e\^-|\d%|each lasts|each harming|share of the 90 days")
@@ -269,10 +304,10 @@ def test_a_chance_from_the_rules_default_rate_names_the_field_and_no_figure() ->
     path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
     text = path.read_text(encoding="utf-8")
     box = _callout(_terminal(path))
-    assert (
-        "How often: not declared; set endpoints[pricing_service].incidents_per_year."
-        "runaway-automation to rank it on your own figure." in box
-    )
+    assert "How often: not declared; the review assumes 1 a year (drift of its inputs)." in box
+    assert "set endpoints[" not in box
+    field = "endpoints[pricing_service].incidents_per_year.runaway-automation"
+    assert field in _terminal(path, full=True)  # the field to declare it in, in part 5
     assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
     assert "Worked:" not in box and "How likely:" not in box
     # The working stays in part 5.
@@ -302,9 +337,10 @@ def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
     path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
     box = _callout(_terminal(path))
     assert (
-        "How often: not declared; set pipelines[feature_file_generator].failure_rate to rank it "
-        "on your own figure. How bad: no answer while it lasts; criticality critical" in box
+        "How often: not declared; the review assumes 26 a year (bad output). "
+        "How bad: no answer while it lasts; criticality critical" in box
     )
+    assert "pipelines[feature_file_generator].failure_rate" in _terminal(path, full=True)
     said = box.split("Why first:")[0]
     assert not DEFAULT_ARITHMETIC.search(said), DEFAULT_ARITHMETIC.search(said)
     assert "25 h" not in box
@@ -318,12 +354,15 @@ def test_an_outage_count_on_an_assumed_availability_is_not_printed() -> None:
     path = INCIDENTS / "google-play-stale-table" / "system.yaml"
     box = _callout(_terminal(path))
     assert (
-        "How often: not declared; set sources[app_stats_table].availability and "
-        "sources[app_stats_table].mttr to rank it on your own figures." in box
+        "How often: not declared; the review assumes 99.900% availability of app_stats_table "
+        "and 1 h to repair app_stats_table." in box
     )
-    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    assert "sources[app_stats_table].mttr" in _terminal(path, full=True)
+    # The assumed figures are named; nothing is worked out from them.
+    worked = re.sub(r"How often: [^.]*\.\d+%[^.]*\.", "", box)
+    assert not DEFAULT_ARITHMETIC.search(worked), DEFAULT_ARITHMETIC.search(worked)
     # Named once, in 'How often', not again among the other defaults.
-    assert box.count("sources[app_stats_table].availability") == 1
+    assert box.count("availability of app_stats_table") == 1
 
 
 def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:
@@ -423,12 +462,18 @@ def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first
     asked = screen.split("Questions that would change this review")[1]
     assert asked.count("Assumed meanwhile:") == 3
     first = asked.split("Assumed meanwhile:")[0]
-    assert moving.field in first
-    assert f"{len(done.questions) - 3} more questions with --full." in asked
+    # Asked of its components in words; the field path and each finding's move are in --full.
+    assert ", ".join(moving.components) in first and moving.field not in asked
+    assert " -> " not in asked
+    assert f"; {len(done.questions) - 3} more questions. --full prints" in asked
     full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
     every = full.split("Questions that would change this review")[1]
     assert every.count("Assumed meanwhile:") == len(done.questions)
-    assert "more questions with --full" not in full
+    # --full and HTML ask every question, so their closing line counts none as left out.
+    assert "more question" not in full
+    page = render(review_printable(done), "html", RenderOptions())
+    assert page.count("Assumed meanwhile: ") == len(done.questions)
+    assert "more question" not in page
 
 
 @pytest.mark.parametrize(
@@ -470,3 +515,14 @@ def test_the_default_view_details_three_risks_and_lists_the_rest_in_a_line_each(
     assert all(t in lower for t in titles[3:6])
     full = " ".join(_terminal(FRAUD, full=True).split())
     assert f"5. {titles[4]}" in full
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_no_example_names_a_rule_code_or_a_field_above_the_risks(path: Path) -> None:
+    # Recommender's verdicts assumed repair times ('set mttr on each') and dependency latencies;
+    # credit-scoring's runner-up rests on an assumed exploration flag: all said in words.
+    screen = _terminal(path)
+    summary = " ".join(screen.split("Risks in order")[0].split())
+    assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary), summary
+    assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
+    assert ": set " not in summary, summary

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from mlreview.api import loads, review
 from mlreview.document import cells
-from mlreview.document.blocks import Callout, Document, Paragraph, inline
+from mlreview.document.blocks import Callout, Document, Paragraph, Section, inline
 from mlreview.engine.contract import JSON_VERSION
+from mlreview.report import html as html_format
+from mlreview.report import markdown as markdown_format
 from mlreview.report import terminal
 from mlreview.report._escape import markdown_code as code
 from mlreview.report.formats import RenderOptions
@@ -269,10 +271,50 @@ def test_a_callout_title_too_long_for_the_border_is_printed_whole(width: int) ->
     """rich cuts a panel's border title without a mark; a long one opens the box instead."""
     title = "The biggest risk: " + " ".join(f"word{i}" for i in range(30)) + " (end)"
     short = "The biggest risk: short"
+    boxed = RenderOptions(width=width, color=True)
     for t in (title, short):
         doc = Document("x", blocks=(Callout(t, (Paragraph(inline("body")),)),))
-        out = terminal.render(doc, RenderOptions(width=width))
+        out = re.sub(r"\x1b\[[0-9;]*m", "", terminal.render(doc, boxed))
         assert " ".join(out.replace("│", " ").split()).count(t) == 1
         assert all(len(line) <= width for line in out.splitlines())
     doc = Document("x", blocks=(Callout(short, (Paragraph(inline("body")),)),))
-    assert f"╭─ {short} ─" in terminal.render(doc, RenderOptions(width=width))
+    assert f"╭─ {short} ─" in re.sub(r"\x1b\[[0-9;]*m", "", terminal.render(doc, boxed))
+
+
+def test_piped_the_callout_and_sections_are_plain_text() -> None:
+    """Without colour (a pipe or a file) no box or rule is drawn and no line ends in spaces:
+    a section is its title after a blank line, the callout its title and an indented body."""
+    doc = Document(
+        "x",
+        blocks=(
+            Callout("The box", (Paragraph(inline("body")),)),
+            Section("Part", (Section("Inner", (Paragraph(inline("text")),)),)),
+        ),
+    )
+    out = terminal.render(doc, RenderOptions(width=40))
+    assert out.splitlines() == ["x", "", "The box", "  body", "", "Part", "Inner", "text"]
+
+
+def test_an_untitled_section_prints_its_brief_on_the_opening_screen_with_no_heading() -> None:
+    """A section with no title only gives its blocks a brief variant: the terminal and Markdown
+    print the brief by default and the blocks with --full, HTML the blocks; none a heading."""
+    doc = Document(
+        "x",
+        blocks=(
+            Section(
+                "",
+                (Paragraph(inline("whole <b>*x*</b>")),),
+                brief=(Paragraph(inline("short")),),
+            ),
+        ),
+    )
+    assert terminal.render(doc, RenderOptions(width=40)).splitlines() == ["x", "short"]
+    full = terminal.render(doc, RenderOptions(width=40, full=True))
+    assert full.splitlines() == ["x", "whole <b>*x*</b>"]
+    assert markdown_format.render(doc, RenderOptions()) == "# x\n\nshort\n"
+    md_full = markdown_format.render(doc, RenderOptions(full=True))
+    assert md_full == "# x\n\nwhole \\<b\\>\\*x\\*\\</b\\>\n"
+    page = html_format.render(doc, RenderOptions())
+    body = page.split("<body>", 1)[1]
+    assert "whole &lt;b&gt;*x*&lt;/b&gt;" in body and "short" not in body
+    assert "<h2" not in body and "<h1>x</h1>" in body

@@ -294,7 +294,8 @@ class Section:
     reader asks for everything, folded away in HTML."""
     brief: tuple[Block, ...] | None = None
     """What the terminal and Markdown print in place of ``blocks`` on the opening screen (a
-    list cut short, facts without their trailers); --full and HTML print ``blocks``."""
+    list cut short, facts without their trailers); --full and HTML print ``blocks``. A section
+    with no title prints no heading: it only gives its blocks a brief variant."""
 
     def accept(self, renderer: Renderer[T]) -> T:
         return renderer.section(self)

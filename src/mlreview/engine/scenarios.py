@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Container
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import ClassVar
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import family_for
-from mlreview.areas.findings import SORT_KEY, Finding, Grade, Mitigation, Severity
+from mlreview.areas.findings import SORT_KEY, Assumption, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
@@ -1128,27 +1129,30 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
             f"{them} scores higher, but it happens only if traffic reaches "
             f"{runner.risk.premise}; this one stands on what the manifest states, is more likely "
             f"than not in the next 90 days {chance} and each prediction it "
-            f"reaches {_suffers(top.risk.harm)}, as bad as there. State "
-            f"{runner.risk.premise_field}: if it holds, {them} comes first."
+            f"reaches {_suffers(top.risk.harm)}, as bad as there. State the "
+            f"{_in_words(runner.risk.premise_field)}: if it holds, {them} comes first."
         )
     if top.score < runner.score:
-        values = _assumed_values(runner)
+        values = list(
+            dict.fromkeys(assumed_in_words(a) for f in runner.findings for a in f.assumptions)
+        )
         if runner.evidence == "assumed" and values:
             # Name what is assumed: the rest of the other's facts may be stated (Instacart's
-            # labels only for items looked for), and 'only on assumed facts' denied them.
+            # labels only for items looked for), and 'only on assumed facts' denied them. In
+            # words: the field's path is in the questions and assumptions (--full).
             shown = either(values, "and", limit=3)
-            settle = _settled_by(runner)
             held = (
                 f"{them} comes first"
                 if runner.score > top.priority
                 else f"{them} still comes after this one"
             )
             return (
-                f"{them} scores higher, but it assumes {shown}, which the manifest does not "
-                f"state; this one stands on {GROUNDS[top.evidence]}, which weighs "
-                f"{_times(top, runner)} an assumption. {settle[:1].upper()}{settle[1:]}: if "
-                f"{'it is' if len(values) == 1 else 'they are'} as assumed, {held}; if not, "
-                "that finding goes."
+                f"{them} scores higher, but it rests on "
+                f"{'an assumed value' if len(values) == 1 else 'assumed values'} ({shown}), "
+                f"which the manifest does not state; this one stands on "
+                f"{GROUNDS[top.evidence]}, which weighs {_times(top, runner)} an assumption. "
+                f"If {'it holds' if len(values) == 1 else 'they hold'}, {held}; if not, that "
+                "finding goes."
             )
         return (
             f"{them} scores higher, but only on {GROUNDS[runner.evidence]}; this one stands on "
@@ -1168,6 +1172,28 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         # Decisive on the opening screen: part 5 says how close the scores are.
         return f"It comes just before {them}, which comes next: {reason}."
     return f"It ranks above {them}: {reason}."
+
+
+OWNED_FIELD = re.compile(r"[a-z_]+\[([^\]]+)\]\.(.+)")
+"""A field label under a named component: 'feedback[found_not_found].exploration.enabled'."""
+
+
+def assumed_in_words(assumed: Assumption) -> str:
+    """'found_not_found's exploration enabled: assumed false' for the field
+    feedback[found_not_found].exploration.enabled assumed false: whose setting and what was
+    assumed for it, without the manifest path."""
+    owned = OWNED_FIELD.fullmatch(assumed.field)
+    if owned is None:
+        owner, setting = "", assumed.field
+    else:
+        owner = f"{owned[1]}' " if owned[1].endswith("s") else f"{owned[1]}'s "
+        setting = owned[2]
+    return f"{owner}{_in_words(setting)}: assumed {assumed.assumed}"
+
+
+def _in_words(setting: str) -> str:
+    """'traffic growth target' for traffic.growth_target."""
+    return setting.replace(".", " ").replace("_", " ")
 
 
 SHOWN_FIRST = "it is shown first because "

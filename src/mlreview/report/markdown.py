@@ -153,8 +153,10 @@ class _Markdown:
                 self.depth -= 1
             summary = html.escape(block.title, quote=False)
             return ["<details>", f"<summary>{summary}</summary>", "", *body, "</details>", ""]
-        self.depth += 1
         shown = block.blocks if self.full or block.brief is None else block.brief
+        if not block.title:
+            return self.blocks(shown)
+        self.depth += 1
         try:
             head = f"{'#' * self.depth} {markdown_text(block.title)}"
             return [head, "", *self.blocks(shown)]

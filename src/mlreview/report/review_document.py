@@ -4,10 +4,10 @@ then the top risk with its plan, the questions, the assumptions and the suppress
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mlreview.areas import pitfalls
-from mlreview.areas.assumed import note, sentence
+from mlreview.areas.assumed import Assumed, note
 from mlreview.areas.common import either
 from mlreview.areas.findings import Evidence as FindingEvidence
 from mlreview.areas.findings import Finding, Severity
@@ -34,9 +34,10 @@ from mlreview.document.blocks import (
     inline,
 )
 from mlreview.engine.contract import to_dict
-from mlreview.engine.plan import Plan, deadline
+from mlreview.engine.plan import Plan, Step, deadline
 from mlreview.engine.result import Question, Review
 from mlreview.engine.risk import Part
+from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
 from mlreview.report.formats import Printable
 
@@ -137,11 +138,30 @@ def _fix_key(text: str) -> str:
 
 
 def _steps(plan: Plan, first: int, last: int | None = None) -> Numbered:
+    """The plan's steps, each naming what it closes by the rule's name in words (part 5 in
+    --full names the rules' codes)."""
     items = tuple(
-        NumberedItem(inline(Span(f"{deadline(s.when, plan.start)}:", "strong"), f" {s.text}"))
+        NumberedItem(
+            inline(Span(f"{deadline(s.when, plan.start)}:", "strong"), f" {_plain_step(s)}")
+        )
         for s in plan.steps[first - 1 : last]
     )
     return Numbered(items, first)
+
+
+def _plain_step(step: Step) -> str:
+    """A step as ``Step.text`` says it, with the findings it closes named in words."""
+    who = ", ".join(step.components)
+    cost = f" Cost: {step.cost}." if step.cost else ""
+    names = list(dict.fromkeys(_rule_words(code) for code in step.closes))
+    closes = f" (closes: {either(names, 'and')})" if names else ""
+    return f"{who}: {step.change}{closes}.{cost}"
+
+
+def _rule_words(code: str) -> str:
+    """A rule's name in words ('silent-default' -> 'silent default'), its code if unknown."""
+    rule = find_rule(code)
+    return rule.name.replace("-", " ") if rule is not None else code
 
 
 def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
@@ -149,6 +169,8 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
     figures in part 5."""
     if plan.residual is None:
         return None
+    if not numbers:
+        return _residual_in_words(plan, score)
     if plan.residual == 0:
         left = "it is gone"
     elif numbers:
@@ -173,13 +195,41 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
     )
 
 
+def _residual_in_words(plan: Plan, score: int) -> Paragraph:
+    """What the steps leave, in words: the steps no manifest field records are not counted,
+    which matters only when the risk is not gone without them."""
+    assert plan.residual is not None
+    nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
+    if plan.residual == 0:
+        return Paragraph(inline(f"With these steps done it is gone{nxt}."))
+    left = (
+        "it does not fall"
+        if plan.residual >= score
+        else f"it falls by {1 - plan.residual / score:.0%}"
+    )
+    n = len(plan.unenacted)
+    uncounted = (
+        f" ({n} step{'s' if n > 1 else ''} the manifest cannot record not counted)" if n else ""
+    )
+    return Paragraph(inline(f"With these steps done {left}{uncounted}{nxt}."))
+
+
 def _top_risk(review: Review) -> Section:
     """The numbers behind the top risk; its whole plan is in the summary."""
     title = "5. The biggest risk and its plan"
     plan = review.plan
     if review.top_risk is None or plan is None:
         return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
-    body = Paragraph(inline("The whole plan is in the summary above."))
+    closes = [
+        f"step {i} closes {', '.join(s.closes)}" for i, s in enumerate(plan.steps, 1) if s.closes
+    ]
+    said = f" By rule: {'; '.join(closes)}." if closes else ""
+    body = Paragraph(
+        inline(
+            f"The whole plan is in the summary above.{said} JSON has each step's manifest "
+            "change (top_risk.plan.steps[].manifest_changes)."
+        )
+    )
     return Section(title, (body, *_scoring(review)), "top-risk")
 
 
@@ -227,15 +277,70 @@ def _questions(review: Review) -> list[Block]:
             inline("Assumed meanwhile: ", Span(q.assumed, "code"), f". {q.changes}".rstrip()),
         )
 
+    def asked(q: Question) -> NumberedItem:
+        """The opening screen's form: who it is about, the assumed value and what the answer
+        does to the top risk or a verdict; the field and each finding's move are in --full."""
+        who = ", ".join(q.components)
+        return NumberedItem(
+            inline(Span(f"{who}: {q.question}" if who else q.question, "strong")),
+            inline(f"Assumed meanwhile: {q.assumed}. {_in_brief(q)}".rstrip()),
+        )
+
     every = (Numbered(tuple(item(q) for q in review.questions)),)
-    # The opening screen asks first what would change the top risk, and only a few.
-    first = sorted(review.questions, key=lambda q: TOP_RISK_MOVES not in q.changes)
-    brief: list[Block] = [Numbered(tuple(item(q) for q in first[:SHOWN_QUESTIONS]))]
-    more = len(first) - SHOWN_QUESTIONS
-    if more > 0:
-        what = f"{more} more question{'s' if more > 1 else ''}"
-        brief.append(Paragraph(inline(Span(f"{what} with --full.", "muted"))))
+    # The opening screen asks first what would change the top risk to a risk of some weight.
+    first = sorted(review.questions, key=_ask_first)
+    brief: list[Block] = [Numbered(tuple(asked(q) for q in first[:SHOWN_QUESTIONS]))]
     return [Section(title, every, brief=tuple(brief))]
+
+
+FINDING_MOVE = re.compile(r"^\S+( on .+)?: (none|info|low|medium|high|critical) -> (\w+)$")
+"""One finding's severity move in a question's consequences: 'DATA003 on a, b: high -> none'."""
+MORE_MOVES = re.compile(r"^\d+ more findings? changes?$")
+SEVERITY_ORDER = ("none", "info", "low", "medium", "high", "critical")
+
+
+def _consequences(q: Question) -> tuple[str, list[str], list[str], int]:
+    """A question's 'If <answer>' and its consequences: the top risk's and the verdicts'
+    moves, the severity each moved finding ends at, and how many findings move (the
+    consequences are worded by engine/whatif/questions.py)."""
+    answer, _, rest = q.changes.partition(": ")
+    parts = [p for p in rest.rstrip(".").split("; ") if p]
+    ends = [m.group(3) for p in parts if (m := FINDING_MOVE.match(p))]
+    more = sum(int(p.split()[0]) for p in parts if MORE_MOVES.match(p))
+    said = [p for p in parts if not FINDING_MOVE.match(p) and not MORE_MOVES.match(p)]
+    return answer, said, ends, len(ends) + more
+
+
+def _only_low(ends: list[str]) -> bool:
+    """Whether every finding the answer moves ends at low or below (or goes)."""
+    low = SEVERITY_ORDER.index("low")
+    return bool(ends) and all(SEVERITY_ORDER.index(end) <= low for end in ends)
+
+
+def _moves_top(said: list[str]) -> bool:
+    return any(p.startswith(TOP_RISK_MOVES) for p in said)
+
+
+def _ask_first(q: Question) -> tuple[bool, bool]:
+    """Questions that move the top risk first, unless all the answer adds is low findings."""
+    _, said, ends, _ = _consequences(q)
+    return (not _moves_top(said), _moves_top(said) and _only_low(ends))
+
+
+def _in_brief(q: Question) -> str:
+    """'If <answer>: <what moves>.' without each finding's severity move; when only those
+    move, how many do. A new top risk that rests on low findings alone is said to."""
+    if not q.changes:
+        return ""
+    answer, said, ends, n = _consequences(q)
+    if _moves_top(said) and _only_low(ends):
+        said = [
+            f"{p}, though the findings it adds are only low" if p.startswith(TOP_RISK_MOVES) else p
+            for p in said
+        ]
+    if not said:
+        said = [f"{n} finding{'s change' if n != 1 else ' changes'} severity"]
+    return f"{answer}: {'; '.join(said)}."
 
 
 def _assumptions(review: Review) -> list[Section]:
@@ -348,26 +453,35 @@ def _bottom_line(review: Review) -> Paragraph:
     )
 
 
-def _parts(review: Review) -> Bullets:
-    items = [
-        Item(inline(Span(f"{area.heading}:", "strong"), f" {review.areas[area.key].verdict}"))
-        for area in AREA_LIST
-    ]
-    top = review.top_risk
-    if top is not None:
-        runner = review.runner_up
-        against = f", ahead of '{runner.title}'" if runner else ""
-        if runner and top.ties(runner):
-            against = f", tied with '{runner.title}'"
-        items.append(
+def _parts(review: Review) -> Section:
+    """Each area's verdict, on the opening screen without the fields its assumed figures are
+    declared in (--full and HTML keep them). The biggest risk, part 5, is the box after them:
+    the bottom line names it and the box's 'Why first' names the runner-up, so no line here
+    repeats them."""
+
+    def verdicts(said: Callable[[str], str]) -> Bullets:
+        items = [
             Item(
                 inline(
-                    Span("5. The biggest risk:", "strong"),
-                    f" {top.title} ({_graded(top)}){against}; its plan follows.",
+                    Span(f"{area.heading}:", "strong"), f" {said(review.areas[area.key].verdict)}"
                 )
             )
-        )
-    return Bullets("", tuple(items))
+            for area in AREA_LIST
+        ]
+        return Bullets("", tuple(items))
+
+    return Section("", (verdicts(str),), brief=(verdicts(_without_fields),))
+
+
+SET_FIELD = re.compile(r": set [^;)]*(?=[;)])")
+"""The ': set <field>' an assumed figure's note names its field with ('assumed 1 h to repair
+x: set sources[x].mttr', areas/assumed.py's Assumed.text), up to the note's next ';' or ')'."""
+
+
+def _without_fields(verdict: str) -> str:
+    """A verdict line with its assumed figures' fields left out: the opening screen says what
+    was assumed; the whole verdict (--full, HTML) says where to declare it."""
+    return SET_FIELD.sub("", verdict)
 
 
 def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False) -> Bullets:
@@ -412,7 +526,11 @@ EVIDENCE_WORDS = {"observed": "seen in the data", "declared": "as declared", "as
 """A scenario's evidence grade as the opening screen says it."""
 
 
-def _graded(s: Scenario) -> str:
+def _graded(s: Scenario, *, brief: bool = False) -> str:
+    """How sure the review is of ``s``. ``brief`` (the opening screen's headings) names only a
+    grade other than 'as declared': the facts under the heading mark what is inferred."""
+    if brief:
+        return "" if s.evidence == "declared" else EVIDENCE_WORDS[s.evidence]
     if s.evidence != "declared":
         return EVIDENCE_WORDS[s.evidence]
     # A default event rate is named in the working, where it is used; counted here it would
@@ -453,8 +571,8 @@ def _guessed(part: Part) -> bool:
 
 
 def _how_often(parts: list[Part], each: str = "") -> str:
-    """'How often{each}: not declared; set <field> to rank it on your own figure.' for the
-    parts whose chance rests on a default, or ''."""
+    """'How often{each}: not declared (the review assumes <what>).' for the parts whose chance
+    rests on a default, or ''. The field to declare it in is in part 5's working (--full)."""
     if not any(_guessed(p) for p in parts):
         return ""
     guessed = [a for p in parts if _guessed(p) for a in p.guessed]
@@ -463,9 +581,16 @@ def _how_often(parts: list[Part], each: str = "") -> str:
     unknown = "not declared"
     if fields and all(f.endswith(".mttr") for f in fields):
         unknown = "not known, as no repair time is declared"
-    figure = "figures" if len(fields) > 1 else "figure"
-    settle = f"; set {either(fields, 'and')} to rank it on your own {figure}" if fields else ""
-    return f"How often{each}: {unknown}{settle}."
+    whats = list(dict.fromkeys(a.what for a in guessed))
+    meanwhile = f"; the review assumes {either(whats, 'and')}" if whats else ""
+    return f"How often{each}: {unknown}{meanwhile}."
+
+
+def _assumed_words(assumed: Iterable[Assumed], lead: str) -> str:
+    """'<lead>assumed <what>; assumed <what>' for the distinct figures, without the fields
+    to declare them in (part 5 and the assumptions in --full name those), or ''."""
+    whats = list(dict.fromkeys(a.what for a in assumed))
+    return f"{lead}assumed {'; assumed '.join(whats)}" if whats else ""
 
 
 def _in_words(s: Scenario) -> Paragraph:
@@ -508,7 +633,8 @@ def _in_words(s: Scenario) -> Paragraph:
     named = {a for p in s.risk.parts if _guessed(p) for a in p.guessed}
     rest = [a for a in s.risk.defaults if not a.rate and a not in named]
     words = " ".join(w.strip() for w in (text, often, bad) if w.strip())
-    return Paragraph(inline(f"{words}{_main_working(s)}{sentence(rest)}"))
+    rests = _assumed_words(rest, " Rests on defaults: ")
+    return Paragraph(inline(f"{words}{_main_working(s)}{rests}{'.' if rests else ''}"))
 
 
 def _main_working(s: Scenario) -> str:
@@ -545,7 +671,8 @@ def _top_callout(review: Review, top: Scenario) -> Callout:
         residual = _residual(plan, top.score, numbers=False)
         if residual is not None:
             body.append(residual)
-    return Callout(f"The biggest risk: {top.title} ({_graded(top)})", tuple(body))
+    # The bottom line names the risk; the box says what it does and what to do about it.
+    return Callout("5. The biggest risk and its plan", tuple(body))
 
 
 def _risks(review: Review) -> list[Block]:
@@ -564,10 +691,12 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
         # A default event rate is in the scenario's working (--full); under every scenario of
         # the list it would repeat the same kind of note.
         shown = [a for a in s.risk.defaults if not a.rate]
-        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + note(shown)))]
+        assumed = _assumed_words(shown, " (") + ")" if brief and shown else note(shown)
+        effect = [] if rank == 1 else [Paragraph(inline(s.effect_sentence + assumed))]
+        grade = _graded(s, brief=brief)
         blocks.append(
             Section(
-                f"{rank}. {s.title} ({_graded(s)})",
+                f"{rank}. {s.title}{f' ({grade})' if grade else ''}",
                 (*effect, _facts(s, said, review.file, brief=brief)),
             )
         )
@@ -576,12 +705,16 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
         blocks.append(
             Bullets(
                 "Lower risks",
-                tuple(
-                    Item(inline(f"{s.title} ({_graded(s)}; {', '.join(s.rules)})")) for s in rest
-                ),
+                tuple(Item(inline(f"{s.title} ({_lower(s, brief)})")) for s in rest),
             )
         )
     return tuple(blocks)
+
+
+def _lower(s: Scenario, brief: bool) -> str:
+    """A lower risk's grade and rules: the rules alone on the opening screen when declared."""
+    grade = _graded(s, brief=brief)
+    return "; ".join([*([grade] if grade else []), ", ".join(s.rules)])
 
 
 def _sound(review: Review) -> list[Block]:
@@ -592,16 +725,26 @@ def _sound(review: Review) -> list[Block]:
     return [Section("Already sound", (Bullets("", items),), "sound")]
 
 
-def _footer(review: Review) -> Paragraph:
+def _footer(review: Review) -> Section:
+    """The counts, and the one pointer to what the opening screen leaves out; the questions
+    it does not ask are counted there only (--full and HTML ask them all)."""
     n = len(review.findings)
     scenarios = len(review.scenarios)
     assumed = len(review.assumptions)
-    return Paragraph(
-        inline(
-            Span(f"{n} findings in {scenarios} scenarios", "strong"),
-            f"; {assumed} values assumed. --full prints every table, finding and assumption.",
+    more = len(review.questions) - SHOWN_QUESTIONS
+
+    def footer(asked: str) -> Paragraph:
+        return Paragraph(
+            inline(
+                Span(f"{n} findings in {scenarios} scenarios", "strong"),
+                f"; {assumed} values assumed{asked}. --full prints every table, finding, "
+                "question and assumption, and the rules each plan step closes; --format json "
+                "has each step's manifest change.",
+            )
         )
-    )
+
+    asked = f"; {more} more question{'s' if more > 1 else ''}" if more > 0 else ""
+    return Section("", (footer(""),), brief=(footer(asked),))
 
 
 def review_document(review: Review) -> Document:

@@ -1,5 +1,10 @@
 """Any document for a terminal, drawn with rich. Text from the input is shown with its control
-characters made visible, so it cannot move the cursor, retitle the window or add links."""
+characters made visible, so it cannot move the cursor, retitle the window or add links.
+
+On a terminal (colour on) sections open with a rule and the top risk is boxed. Without colour
+(output piped or written to a file, where it is read as text) the same structure is drawn in
+plain text: a blank line and the title for a section, the title and an indented body for the
+box, since rule and box characters read as clutter in a text file. No line ends in spaces."""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import io
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.segment import Segment, Segments
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -96,6 +103,8 @@ def _hanging(lead: str, body: Text) -> RichTable:
     return grid
 
 
+INDENT = 2
+"""Columns the box's body is indented by when drawn without a box."""
 PANEL_TITLE_MARGIN = 6
 """Columns a panel's border keeps beside its title: two corners, two rules, two spaces."""
 
@@ -103,9 +112,13 @@ PANEL_TITLE_MARGIN = 6
 class _Terminal:
     """Each block as rich renderables, at the console's width."""
 
-    def __init__(self, width: int, full: bool) -> None:
+    def __init__(self, width: int, full: bool, boxed: bool = True) -> None:
         self.width = width
         self.full = full
+        self.boxed = boxed
+        """Rules and boxes (a terminal); otherwise plain headings and indents (a text file)."""
+        self.depth = 0
+        """Sections open around the block being drawn."""
 
     def blocks(self, blocks: tuple[Block, ...]) -> Drawn:
         out: Drawn = []
@@ -236,6 +249,9 @@ class _Terminal:
 
     def callout(self, block: Callout) -> Drawn:
         title = visible(block.title)
+        if not self.boxed:
+            body = Group(*self.blocks(block.blocks))
+            return [Text(""), Text(title, style="bold"), Padding(body, (0, 0, 0, INDENT))]
         if cell_len(title) <= self.width - PANEL_TITLE_MARGIN:
             body = Group(*self.blocks(block.blocks))
             return [Panel(body, title=escape(title), title_align="left")]
@@ -246,9 +262,19 @@ class _Terminal:
     def section(self, block: Section) -> Drawn:
         if block.detail and not self.full:
             return []
-        rule = Rule(Text(visible(block.title), style="bold"), align="left")
         shown = block.blocks if self.full or block.brief is None else block.brief
-        return [rule, *self.blocks(shown)]
+        if not block.title:
+            return self.blocks(shown)
+        title = Text(visible(block.title), style="bold")
+        # Plain: a top-level section after a blank line, one inside it on its title line alone.
+        head: Drawn = [Rule(title, align="left")] if self.boxed else [title]
+        if not self.boxed and self.depth == 0:
+            head.insert(0, Text(""))
+        self.depth += 1
+        try:
+            return [*head, *self.blocks(shown)]
+        finally:
+            self.depth -= 1
 
 
 def render(document: Document, options: RenderOptions) -> str:
@@ -266,7 +292,33 @@ def render(document: Document, options: RenderOptions) -> str:
     if document.subtitle:
         head.append(" ")
         head.append_text(text(document.subtitle, style="dim"))
-    console.print(head)
-    for drawn in _Terminal(console.width, options.full).blocks(document.blocks):
-        console.print(drawn)
+    console.print(_unpadded(console, head))
+    for drawn in _Terminal(console.width, options.full, boxed=options.color).blocks(
+        document.blocks
+    ):
+        console.print(_unpadded(console, drawn))
     return buffer.getvalue()
+
+
+def _unpadded(console: Console, drawn: RenderableType) -> Segments:
+    """``drawn`` as rich lays it out, without the spaces rich pads each line to the width with
+    (rich has no option for it: a table's cells and a wrapped text are padded to their
+    width). Only blank space goes: a trailing segment with a background colour is kept."""
+    out: list[Segment] = []
+    for line in console.render_lines(drawn, console.options, pad=False):
+        while line and not line[-1].control and _blank(line[-1]):
+            line.pop()
+        if line and not line[-1].control and not _coloured(line[-1]):
+            last = line.pop()
+            line.append(Segment(last.text.rstrip(" "), last.style))
+        out += line
+        out.append(Segment.line())
+    return Segments(out)
+
+
+def _coloured(segment: Segment) -> bool:
+    return segment.style is not None and segment.style.bgcolor is not None
+
+
+def _blank(segment: Segment) -> bool:
+    return not segment.text.strip(" ") and not _coloured(segment)
