@@ -156,7 +156,10 @@ def test_declared_upstream_changes_give_the_likelihood() -> None:
 def test_an_incident_count_overrides_the_rest() -> None:
     model = "  - id: fraud_xgb\n"
     count = (model, model + "    incidents_per_year: {unadapted-drift: 3, bad-release: 0.5}\n")
-    _, scenarios = _reviewed(count, _release("releases_per_month: 8, change_failure_rate: 0.1"))
+    # Retrained weekly: a model retrained daily has a shift in it by the next run (no FEED014).
+    weekly = ("      cadence: daily\n", "      cadence: weekly\n")
+    release = _release("releases_per_month: 8, change_failure_rate: 0.1")
+    _, scenarios = _reviewed(count, weekly, release)
     drift = scenarios["unadapted-drift:fraud_xgb"]
     assert _event(drift).likelihood == pytest.approx(1 - math.exp(-3 * HORIZON_DAYS / 365))
     assert "3 a year (declared: models[fraud_xgb].incidents_per_year.unadapted-drift)" in (

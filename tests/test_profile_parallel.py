@@ -74,8 +74,8 @@ def test_one_worker_profiles_the_same_bytes_as_two(
 PINNED = {
     "profile training": "7fffc0ce9ae868c86a68e0dd18141ec7dd65c67d214ef029decb93d97dbe45dc",
     "profile serving": "1953ef0f08af98c86c7c94df6a852656ad455f1a9b6c62a43dd1322cd42efc31",
-    "skew terminal": "2ac97a19d02d6085f2da3b7077f24d7626e88b438820b0f77e11d9c433a0e8c5",
-    "skew text": "2ac97a19d02d6085f2da3b7077f24d7626e88b438820b0f77e11d9c433a0e8c5",
+    "skew terminal": "c40716f662a5e8b5120bba407a58753b06e1d896248d5779318eaa45137f0813",
+    "skew text": "c40716f662a5e8b5120bba407a58753b06e1d896248d5779318eaa45137f0813",
     "skew markdown": "8a81a4690440be6c2b1dd6176dea6b477ad02492cd3a7d2a2f1585db9d75699b",
     "skew html": "3622fc0bea103ff12681c58afd5c23a25b83a6ef50bdbd093908af09d55d6405",
     "skew json": "5e4852500df0efea96d683bbe3d0b1775c901dce3fc24499d323a272d218ba3f",
