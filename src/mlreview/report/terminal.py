@@ -290,7 +290,8 @@ def render(document: Document, options: RenderOptions) -> str:
     )
     head = Text(visible(document.title), style="bold")
     if document.subtitle:
-        head.append(" ")
+        # Dim sets the subtitle apart on a terminal; piped, the dot does.
+        head.append(" · ")
         head.append_text(text(document.subtitle, style="dim"))
     console.print(_unpadded(console, head))
     for drawn in _Terminal(console.width, options.full, boxed=options.color).blocks(
