@@ -563,3 +563,12 @@ def test_a_partial_silent_harm_does_not_read_as_the_whole_one() -> None:
     assert harms["silent-default"] == (1.0, "wrong with no error: a constant scored as data")
     effect, words = harms["unadapted-drift"]
     assert effect < 1.0 and words == "partly wrong with no error"
+
+
+def test_a_component_traced_to_no_endpoint_takes_the_systems_path() -> None:
+    """Amazon's competitor_offers feeds a job whose table the daily batch run reads; the flows
+    do not reach the endpoint, and the system has only that batch one: not 'synchronous'."""
+    path = ROOT / "benchmarks" / "incidents" / "amazon-repricing-fly-book-2011" / "system.yaml"
+    stakes = {s.family: s.risk.stake for s in run(load(path)).scenarios}
+    assert stakes["upstream-change"].endswith("on a batch path")
+    assert all("synchronous" not in stake for stake in stakes.values())

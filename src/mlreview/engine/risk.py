@@ -361,7 +361,9 @@ class RiskModel:
         if automated is None:
             assumed.append("decision.automated_action")
             self.defaults.append(Assumed("automation unknown", "system.decision.automated_action"))
-        endpoints = self._endpoints(components)
+        # A component the flows do not trace to an endpoint (a job writing the table a batch
+        # run reads) is on the system's paths: synchronous only if one of them is.
+        endpoints = self._endpoints(components) or list(self.system.manifest.endpoints)
         online = any(e.mode != "batch" for e in endpoints) or not endpoints
         p = SYNCHRONOUS if online else BATCH
         crit_text = f"criticality {crit} ({c:g})" if crit else f"criticality unknown ({c:g})"
