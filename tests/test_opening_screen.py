@@ -526,3 +526,17 @@ def test_no_example_names_a_rule_code_or_a_field_above_the_risks(path: Path) -> 
     assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary), summary
     assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
     assert ": set " not in summary, summary
+
+
+def test_a_plan_the_rerun_counts_in_part_says_which_part() -> None:
+    """'With these steps done it falls by 1%' read as all the plan does (DoorDash, rounds 7-9):
+    the re-run applies only the steps that set a manifest field, and says so."""
+    path = INCIDENTS / "doordash-ads-online-offline-2024" / "system.yaml"
+    plan = reviewed(path).plan
+    assert plan is not None and plan.residual is not None
+    n, k = len(plan.unenacted), len(plan.steps) - len(plan.unenacted)
+    assert n and k
+    flat = " ".join(_terminal(path).split())
+    assert f"Re-run with the manifest changes of the {k} steps that have one, the review" in flat
+    assert f"the other {n} change what the manifest does not describe" in flat
+    assert "With these steps done it falls by" not in flat

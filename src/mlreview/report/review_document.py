@@ -171,16 +171,9 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
         return None
     if not numbers:
         return _residual_in_words(plan, score)
-    if plan.residual == 0:
-        left = "it is gone"
-    elif numbers:
-        left = f"its risk falls from {score} to {plan.residual}"
-    elif plan.residual >= score:
-        left = "it does not fall"
-    else:
-        left = f"it falls by {1 - plan.residual / score:.0%}"
+    left = "it is gone" if plan.residual == 0 else f"its risk falls from {score} to {plan.residual}"
     nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
-    if plan.next_up and numbers:
+    if plan.next_up:
         nxt += f" (risk {plan.next_score})"
     n = len(plan.unenacted)
     skipped = (
@@ -202,16 +195,29 @@ def _residual_in_words(plan: Plan, score: int) -> Paragraph:
     nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
     if plan.residual == 0:
         return Paragraph(inline(f"With these steps done it is gone{nxt}."))
-    left = (
-        "it does not fall"
-        if plan.residual >= score
-        else f"it falls by {1 - plan.residual / score:.0%}"
-    )
+    fall = f"{1 - plan.residual / score:.0%}"
     n = len(plan.unenacted)
-    uncounted = (
-        f" ({n} step{'s' if n > 1 else ''} the manifest cannot record not counted)" if n else ""
+    if not n:
+        left = "it does not fall" if plan.residual >= score else f"it falls by {fall}"
+        return Paragraph(inline(f"With these steps done {left}{nxt}."))
+    # A re-run counts only the steps that set a manifest field: say which part it measured, so
+    # '1%' does not read as all the plan does (DoorDash: a parity gate and a page left out).
+    k = len(plan.steps) - n
+    if not k:
+        return Paragraph(
+            inline(
+                "Of these steps, none changes a field the manifest has, so no re-run can count "
+                f"what they remove{nxt}."
+            )
+        )
+    measured = "does not lower it" if plan.residual >= score else f"lowers it by {fall}"
+    return Paragraph(
+        inline(
+            f"Re-run with the manifest changes of the {k} step{'s' if k > 1 else ''} that have "
+            f"one, the review {measured}; the other {n} change what the manifest does not "
+            f"describe, so no re-run can count them{nxt}."
+        )
     )
-    return Paragraph(inline(f"With these steps done {left}{uncounted}{nxt}."))
 
 
 def _top_risk(review: Review) -> Section:
