@@ -60,9 +60,14 @@ class Autoscaling(Node):
     metric: str | None = Field(
         None, description="What the autoscaler tracks, e.g. cpu, concurrency."
     )
-    target: Annotated[Annotated[float, Field(gt=0.0, le=1e9)] | None, Ask(values=(0.5, 0.9))] = (
-        Field(None, description="Target value of the metric.")
-    )
+    target: Annotated[
+        Annotated[float, Field(gt=0.0, le=1e9)] | None,
+        Ask(
+            "What share of a replica's capacity does the autoscaler aim to hold it at "
+            "(0.7 for 70%)?",
+            values=(0.5, 0.9),
+        ),
+    ] = Field(None, description="Target value of the metric.")
     reaction: Annotated[Duration | None, Ask(values=("15s", "5m"))] = Field(
         None, description="Time from overload to a scale-up order."
     )
