@@ -540,3 +540,15 @@ def test_a_plan_the_rerun_counts_in_part_says_which_part() -> None:
     assert f"Re-run with the manifest changes of the {k} steps that have one, the review" in flat
     assert f"the other {n} change what the manifest does not describe" in flat
     assert "With these steps done it falls by" not in flat
+
+
+def test_the_same_rules_on_several_components_are_printed_once() -> None:
+    """Anthropic's reference-diff finding fired once per endpoint and was printed three times;
+    the opening screen prints the first and names the others, --full prints each."""
+    path = INCIDENTS / "anthropic-tpu-sampling-2025" / "system.yaml"
+    flat = " ".join(_terminal(path).split())
+    risks = flat[flat.index("Risks in order") : flat.index("Lower risks")]
+    assert risks.count("nothing compares its outputs with a reference implementation") == 1
+    assert "SKEW013, SCALE011 (lines 65, 82) Also on api_gpu and bedrock_trainium" in risks
+    full = " ".join(_terminal(path, full=True).split())
+    assert full.count("nothing compares its outputs with a reference implementation") >= 3

@@ -502,7 +502,11 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
             continue
         said.add(id(f))
         groups.setdefault(f.components[:1], []).append(f)
-    items = []
+    items: list[Item] = []
+    # The opening screen prints the first of the same rules firing on several components (one
+    # finding per endpoint of a model) and names the others after it; their own wording, which
+    # may differ in detail, is in --full. {codes: (its item's index, the others)}.
+    again: dict[str, tuple[int, list[tuple[str, str]]]] = {}
     for group in groups.values():
         codes = ", ".join(dict.fromkeys(f.rule for f in group))
         messages = " ".join(dict.fromkeys(f.message for f in group))
@@ -512,6 +516,10 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
         marked = _marked(group)
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         if brief:
+            if codes in again and first.components:
+                again[codes][1].append((first.components[0], where))
+                continue
+            again[codes] = (len(items), [])
             gap += ", inferred" if marked else ""
             note = ""
         items.append(
@@ -521,6 +529,20 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
                 )
             )
         )
+    for codes, (at, others) in sorted(again.items(), key=lambda kv: -kv[1][0]):
+        if others:
+            lines = ", ".join(w.removeprefix("line ") for _, w in others)
+            named = either([c for c, _ in others], "and")
+            items.insert(
+                at + 1,
+                Item(
+                    inline(
+                        Span(codes, "strong"),
+                        Span(f" ({'lines' if len(others) > 1 else 'line'} {lines})", "muted"),
+                        f" Also on {named} (--full prints each).",
+                    )
+                ),
+            )
     return Bullets("", tuple(items))
 
 
