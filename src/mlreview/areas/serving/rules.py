@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE_OVERLOAD, WAF
-from mlreview.areas.common import ids
+from mlreview.areas.common import ids, peak_share_words
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
@@ -63,11 +63,13 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         if row.model and row.model.routing != "shared" and row.qps_per_replica:
             limit = f", a replica's limit {at}" if not slo else " a replica"
             each = f" ({row.max_replicas} x {number(row.qps_per_replica)} QPS{limit})"
+        shared = peak_share_words(ctx.system, e)
+        of = f" ({shared})" if shared else ""
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS{within} at "
             f"{row.max_replicas} replicas{each}, but {number(row.multiplier)}x of "
-            f"{number(row.peak_qps)} QPS is {number(row.target_qps)} QPS; {need}.",
+            f"{number(row.peak_qps)} QPS{of} is {number(row.target_qps)} QPS; {need}.",
             e.replicas or e,
             "max",
             severity=Severity.CRITICAL if critical else None,
