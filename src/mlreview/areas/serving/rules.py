@@ -10,7 +10,12 @@ from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
-from mlreview.areas.serving.launch import check_launch, launch_at_risk, launch_of
+from mlreview.areas.serving.launch import (
+    check_launch,
+    launch_at_risk,
+    launch_of,
+    replicas_for_miss,
+)
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint, Source
 
@@ -537,6 +542,16 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 f"needed, {quota} granted), or make the model cheaper to serve; until then the "
                 "launch's admission cap holds the load at the door."
             )
+            if row.qps_per_replica:
+                # Sized to the launch it is for, not to the growth target's default.
+                grant, working = replicas_for_miss(launch, row.qps_per_replica)
+                if grant * per > quota:
+                    fix = (
+                        "Request the accelerator quota the launch needs ahead of it, since a "
+                        f"grant takes days: {working}, x {per} = {grant * per} accelerators "
+                        f"against {quota} granted; until then the launch's admission cap holds "
+                        "the load at the door."
+                    )
         elif row.qps_per_replica and row.model and row.model.routing != "shared":
             # The replicas that can run today: the quota's, or fewer if the pool stops first.
             fits = min(quota // per, row.max_replicas or quota // per)
