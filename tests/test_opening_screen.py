@@ -287,6 +287,23 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
     assert harm != other
 
 
+def test_why_first_weighs_a_worse_harm_against_a_wider_reach_in_one_comparison() -> None:
+    """Card-fraud's top risk harms each prediction it reaches more (a constant scored as data,
+    harm 1) and the runner-up reaches slightly more (all of the next 90 days' predictions
+    against 95%): one comparison, the harm outweighing the reach, with both figures."""
+    flat = " ".join(_terminal(FRAUD).replace("│", "").split())
+    why = flat.split("Why first:")[1].split("1. This week")[0].strip()
+    assert why == (
+        "It ranks above 'chargebacks records outcomes only where the model allowed them': it "
+        "makes each prediction it reaches wrong with no error (a constant scored as data; harm 1 "
+        "against 0.2), which outweighs the other reaching slightly more of them (all of the next "
+        "90 days' predictions against 95%)."
+    )
+    # Part 5 (--full) keeps the same figures.
+    full = " ".join(_terminal(FRAUD, full=True).split())
+    assert "E 1 against 0.2" in full
+
+
 def _callout(screen: str) -> str:
     """The box of the opening screen (piped: its title, then its body indented up to a blank
     line), flattened to one line."""
@@ -417,9 +434,11 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
         "4,000 QPS (20 replicas needed)"
     ) in fraud
     anthropic = _verdict(_terminal(ANTHROPIC))
-    assert "api_tpu does not hold 3x: replica pool at max replicas (api_tpu) serves 13,723" in (
-        anthropic
-    )
+    # Its 20,000 QPS is the system's; each endpoint's 6,667 is an assumed third of it.
+    assert (
+        "api_tpu does not hold 3x of its 6,667 QPS (an even third of the system's 20,000 QPS "
+        "peak, assumed): replica pool at max replicas (api_tpu) serves 13,723"
+    ) in anthropic
     assert "cannot be checked" not in anthropic
 
 

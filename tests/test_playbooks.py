@@ -450,6 +450,23 @@ def test_a_launch_plan_caps_admission_once() -> None:
     assert sum("Hold admission at" in s.change for s in plan.steps) == 1
 
 
+def test_a_launch_plan_is_sized_to_twice_its_forecast_not_to_the_growth_default() -> None:
+    """DevDay declares a 6,000 QPS launch; the risk model tests twice it. The quota and pool
+    steps size to 12,000 QPS / 2.5 QPS a replica = 4800 replicas (x 8 = 38,400 accelerators),
+    not to the 10x growth target's 24,000 replicas, and the rule's generic fix (quantisation,
+    distillation) is no step of a launch against a fixed ceiling."""
+    plan = _plan(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml")
+    text = _text(plan)
+    quota = next(s for s in plan.steps if "SCALE012" in s.closes)
+    working = "12,000 QPS (2 x the 6,000 forecast) / 2.5 QPS a replica = 4800 replicas"
+    assert working in quota.change and "x 8 = 38400 accelerators against 24000" in quota.change
+    pool = next(s for s in plan.steps if "SCALE001" in s.closes)
+    assert pool.change.startswith("Raise max replicas from 3000 to 4800") and working in pool.change
+    assert "region or account tier" in pool.change
+    assert pool.cost is not None and pool.cost.startswith("1800 more replicas at 2x")
+    assert "quantisation" not in text and "192000" not in text and "24000 instead" not in text
+
+
 def test_features_computed_twice_are_gated_on_a_parity_set_ahead_of_the_canary() -> None:
     plan = _plan(INCIDENTS / "equifax-oms-attributes-2022" / "system.yaml")
     first = plan.steps[0]

@@ -408,6 +408,27 @@ def test_undeclared_concurrency_follows_the_declared_qps_and_the_peak_is_shared(
         assert row["capacity_qps"] == pytest.approx(900, rel=1e-6)
 
 
+def test_a_grown_share_of_the_system_peak_says_which_figure_the_manifest_states(write) -> None:  # type: ignore[no-untyped-def]
+    """The manifest states 3,000 QPS for the system; each of three endpoints takes an assumed
+    third, 1,000, and at 3x needs 3,000. The review must say the 1,000 is a third of the stated
+    3,000, else '3x of 1,000 is 3,000' reads as growth applied to the stated traffic."""
+    text = (
+        "version: 1\nsystem: {name: s, traffic: {peak_qps: 3000, growth_multiplier: 3}}\n"
+        "models: [{id: chat, family: transformer}]\nendpoints:"
+        + "".join(LLM_ENDPOINT.format(id=n) for n in ("a", "b", "c"))
+    )
+    system = load(write(text))
+    area = run(system, plan=False).areas["serving"]
+    hits = [f for f in area.findings if f.rule == "SCALE001"]
+    assert len(hits) == 3
+    grown = "3x of 1,000 QPS (an even third of the system's 3,000 QPS peak, assumed) is 3,000"
+    assert all(grown in hit.message for hit in hits)
+    said = verdict(system, area.assessment, area.findings)
+    assert said.count("of the system's 3,000 QPS peak") == 1
+    assert "a does not hold 3x of its 1,000 QPS (an even third" in said
+    assert "b does not hold 3x of its 1,000 QPS (the same share)" in said
+
+
 def test_a_declared_qps_no_replica_could_serve_is_said_with_its_working(write) -> None:  # type: ignore[no-untyped-def]
     """8 requests in flight at a 4 s mean service time serve at most 8 / 4 = 2 QPS a replica, so
     a declared 8 QPS contradicts them; a declared 1.5 QPS does not."""

@@ -74,6 +74,21 @@ def peak_qps(system: System, endpoint: Endpoint) -> tuple[float | None, str | No
     )
 
 
+def peak_share_words(system: System, endpoint: Endpoint) -> str | None:
+    """Where an endpoint's peak comes from when it is an even share of the system's, in words,
+    so a review that grows it says which figure the manifest states: 'an even third of the
+    system's 20,000 QPS peak, assumed'; None when the endpoint's peak is its own or the whole."""
+    if endpoint.traffic and endpoint.traffic.peak_qps:
+        return None
+    traffic = system.manifest.system.traffic
+    peak, note = peak_qps(system, endpoint)
+    if note is None or peak is None or not (traffic and traffic.peak_qps):
+        return None
+    count = round(traffic.peak_qps / peak)
+    part = {2: "half", 3: "third", 4: "quarter"}.get(count, f"1/{count}")
+    return f"an even {part} of the system's {number(traffic.peak_qps)} QPS peak, assumed"
+
+
 def multiplier(system: System, endpoint: Endpoint, override: float | None = None) -> float:
     """The growth target: as asked, else the endpoint's or the system's declared one, else the
     configuration's default (10 unless set)."""

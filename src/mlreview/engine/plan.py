@@ -140,7 +140,8 @@ def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> lis
         if not move.change and not group:
             continue
         change = move.change or group[0].fix.rstrip(".")
-        steps.append(replace(_step(move.part, group, top, move.components, change), move=True))
+        step = _step(move.part, group, top, move.components, change)
+        steps.append(replace(step, move=True, cost=move.cost or step.cost))
     by_fix: dict[str, list[Finding]] = {}
     for f in findings if book is None or book.keeps_gaps else top.findings:
         if f.rule not in covered:

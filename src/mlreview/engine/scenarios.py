@@ -1007,6 +1007,34 @@ def _stake_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str
     )
 
 
+SLIGHTLY = 0.8
+"""The other reaches 'slightly' more when this one reaches at least this share of its reach."""
+
+
+def _harm_outweighs_reach(mine: Risk, theirs: Risk, reach: float) -> str | None:
+    """One comparison for the opening screen when the top risk harms each prediction more and
+    the other reaches more: 'it makes each prediction it reaches wrong with no error (a constant
+    scored as data; harm 1 against 0.2), which outweighs the other reaching slightly more of them
+    (all of the next 90 days' predictions against 95%)'. None where a share rests on a default
+    rate (the screen prints none) or the harms are alike in kind."""
+    if _on_default(mine) or _on_default(theirs) or not mine.harm or mine.harm == theirs.harm:
+        return None
+    a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
+    figures = f"harm {mine.effect:g} against {theirs.effect:g}"
+    suffers = _suffers(mine.harm)
+    if suffers.startswith("is "):
+        kind, _, detail = mine.harm.partition(": ")
+        inner = f"{detail}; {figures}" if detail else figures
+        lead = f"it makes each prediction it reaches {kind} ({inner})"
+    else:
+        lead = f"each prediction it reaches {suffers} ({figures})"
+    more = "slightly more" if reach >= SLIGHTLY else "more"
+    return (
+        f"{lead}, which outweighs the other reaching {more} of them ({b} of the next 90 days' "
+        f"predictions against {a})"
+    )
+
+
 def _ratios(top: Scenario, runner: Scenario) -> dict[str, float]:
     mine, theirs = top.risk, runner.risk
     return {
@@ -1030,7 +1058,12 @@ def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
     best = max(ratios, key=ratios.__getitem__)
     if ratios[best] <= 1.0 + 1e-9:
         return ALIKE
-    behind = [clauses[k][1] for k in ratios if ratios[k] < 1.0 - 1e-9]
+    behind_keys = [k for k in ratios if ratios[k] < 1.0 - 1e-9]
+    if not numbers and best == "harm" and behind_keys == ["reach"]:
+        outweighs = _harm_outweighs_reach(top.risk, runner.risk, ratios["reach"])
+        if outweighs:
+            return outweighs
+    behind = [clauses[k][1] for k in behind_keys]
     said = clauses[best][0]
     if behind:
         said += f", though {' and '.join(behind)}"

@@ -20,6 +20,8 @@ class Move:
     """Empty for a step that is the replaced rules' own fix, moved to this step's slot."""
     replaces: tuple[str, ...] = ()
     """Rule codes whose fixes this step carries out: their findings are closed by it."""
+    cost: str | None = None
+    """The step's own cost, where it is sized differently from the replaced findings'."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,12 @@ from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.playbooks.base import Move, Playbook, Situation, _fallback_words
 from mlreview.areas.playbooks.parity import parity_moves, twice_coded
 from mlreview.areas.serving.assessment import endpoint_row
-from mlreview.areas.serving.launch import check_launch, launch_at_risk
+from mlreview.areas.serving.launch import (
+    MISS_FACTOR,
+    check_launch,
+    launch_at_risk,
+    replicas_for_miss,
+)
 from mlreview.document.cells import duration, number
 from mlreview.system.manifest import Endpoint, Source
 
@@ -131,6 +136,28 @@ def _launch_moves(s: Situation, e: Endpoint) -> tuple[list[Move], str | None]:
         f"p99 {slo}, refused ones must fail in under a second, and goodput must stay at 95% of "
         "the ceiling or more"
     )
+    row = endpoint_row(s.system, e)
+    if row.qps_per_replica and row.max_replicas:
+        # The pool sized to the launch it is for: the growth target's generic fix (a cheaper
+        # model, more replicas at 10x) is not what this launch's fixed ceiling needs first.
+        need, working = replicas_for_miss(check, row.qps_per_replica)
+        if need > row.max_replicas:
+            moves.append(
+                Move(
+                    "prevent",
+                    (e.id,),
+                    f"Raise max replicas from {row.max_replicas} to {need} once the "
+                    f"accelerators for them are granted ({working}), and widen the staged "
+                    "opening by region or account tier only once the replicas for the next "
+                    "stage are up",
+                    replaces=("SCALE001",),
+                    cost=(
+                        f"{need - row.max_replicas} more replicas at {MISS_FACTOR:g}x the launch "
+                        f"forecast, {(need - row.max_replicas) * 24:,} more replica-hours a day "
+                        "while demand stays there"
+                    ),
+                )
+            )
     return moves, verify
 
 
@@ -143,7 +170,11 @@ def _capacity(s: Situation) -> Playbook:
     # The admission cap is what stops the launch failing while capacity is bought: it goes
     # first, in the rule's own words and figures; a declared launch's admission control goes
     # before it, and buying the capacity is then prevention.
-    moves = [*launch, Move("prevent" if launch else "limit", s.anchors, "", replaces=("SCALE012",))]
+    # The pool sized to the launch follows the quota request it waits on.
+    pool = [m for m in launch if "SCALE001" in m.replaces]
+    launch = [m for m in launch if m not in pool]
+    quota = Move("prevent" if launch else "limit", s.anchors, "", replaces=("SCALE012",))
+    moves = [*launch, quota, *pool]
     if first is not None and first.cold_start is not None and float(first.cold_start) >= 120.0:
         reaction = first.autoscaling.reaction if first.autoscaling else None
         after = f" after a {duration(float(reaction))} reaction" if reaction else ""

@@ -6,6 +6,7 @@ is the test (docs/plans.md)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from mlreview.areas.serving.assessment import EndpointCapacity
@@ -143,9 +144,27 @@ def check_launch(system: System, e: Endpoint, row: EndpointCapacity) -> LaunchCh
     )
 
 
+def replicas_for_miss(check: LaunchCheck, qps_per_replica: float) -> tuple[int, str]:
+    """The replicas that serve the tested launch demand (MISS_FACTOR x the forecast) at the
+    per-replica rate the ceiling uses, and the arithmetic in words, recomputable by hand:
+    '12,000 QPS (2 x 6,000 forecast) / 2.5 QPS a replica = 4800 replicas'."""
+    need = math.ceil(round(check.missed_qps / qps_per_replica, 6))
+    return need, (
+        f"{number(check.missed_qps)} QPS ({MISS_FACTOR:g} x the {number(check.forecast_qps)} "
+        f"forecast) / {number(qps_per_replica)} QPS a replica = {need} replicas"
+    )
+
+
 def launch_at_risk(check: LaunchCheck | None) -> bool:
     """Twice the forecast passes the ceiling and nothing caps demand."""
     return check is not None and check.excess_qps > 0 and not check.bounded
 
 
-__all__ = ["MISS_FACTOR", "LaunchCheck", "check_launch", "launch_at_risk", "launch_of"]
+__all__ = [
+    "MISS_FACTOR",
+    "LaunchCheck",
+    "check_launch",
+    "launch_at_risk",
+    "launch_of",
+    "replicas_for_miss",
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set
 
 from mlreview.areas.assumed import note
-from mlreview.areas.common import either, plural
+from mlreview.areas.common import either, peak_share_words, plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving.assessment import (
     Bottleneck,
@@ -337,7 +337,9 @@ def _unchecked(row: EndpointCapacity, unknown: list[str], broken: list[Bottlenec
     return text + note(rest)
 
 
-def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = frozenset()) -> str:
+def _endpoint_verdict(
+    row: EndpointCapacity, shared: Set[tuple[str, str]] = frozenset(), share: str | None = None
+) -> str:
     if not row.online:
         return f"{row.endpoint} scores in batch"
     grown = row.at_target
@@ -360,8 +362,9 @@ def _endpoint_verdict(row: EndpointCapacity, shared: Set[tuple[str, str]] = froz
         if row.replicas_needed
         else "no replica count meets the SLO"
     )
+    grown_from = f" of its {row.peak_qps:,.0f} QPS ({share})" if share and row.peak_qps else ""
     text = (
-        f"{row.endpoint} does not hold {row.multiplier:g}x: {first.constraint} "
+        f"{row.endpoint} does not hold {row.multiplier:g}x{grown_from}: {first.constraint} "
         f"({first.component}) serves {first.capacity_qps:,.0f} of {target:,.0f} QPS ({need})"
     )
     if len(broken) > 1:
@@ -376,7 +379,18 @@ def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> st
     # An endpoint whose capacity cannot be checked names what is missing itself.
     checked = [r for r in a.endpoints if not (r.online and r.at_target and _is_unchecked(r))]
     shared = _shared_assumptions(checked)
-    text = "; ".join(_endpoint_verdict(r, shared) for r in a.endpoints)
+    by_id = {e.id: e for e in system.manifest.endpoints}
+    clauses: list[str] = []
+    said: set[str] = set()
+    for r in a.endpoints:
+        # Where a grown peak comes from is said at its first endpoint; the others say 'share'.
+        share = peak_share_words(system, by_id[r.endpoint]) if r.endpoint in by_id else None
+        if share in said:
+            share = "the same share"
+        elif share:
+            said.add(share)
+        clauses.append(_endpoint_verdict(r, shared, share))
+    text = "; ".join(clauses)
     if not text:
         return "no endpoints declared"
     if shared:

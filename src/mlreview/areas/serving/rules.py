@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE_OVERLOAD, WAF
-from mlreview.areas.common import ids
+from mlreview.areas.common import ids, peak_share_words
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
-from mlreview.areas.serving.launch import check_launch, launch_at_risk, launch_of
+from mlreview.areas.serving.launch import (
+    check_launch,
+    launch_at_risk,
+    launch_of,
+    replicas_for_miss,
+)
 from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import Endpoint, Source
 
@@ -63,11 +68,13 @@ def capacity_below_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         if row.model and row.model.routing != "shared" and row.qps_per_replica:
             limit = f", a replica's limit {at}" if not slo else " a replica"
             each = f" ({row.max_replicas} x {number(row.qps_per_replica)} QPS{limit})"
+        shared = peak_share_words(ctx.system, e)
+        of = f" ({shared})" if shared else ""
         yield p.hit(
             [e.id],
             f"Endpoint {e.id} serves at most {number(row.capacity_qps)} QPS{within} at "
             f"{row.max_replicas} replicas{each}, but {number(row.multiplier)}x of "
-            f"{number(row.peak_qps)} QPS is {number(row.target_qps)} QPS; {need}.",
+            f"{number(row.peak_qps)} QPS{of} is {number(row.target_qps)} QPS; {need}.",
             e.replicas or e,
             "max",
             severity=Severity.CRITICAL if critical else None,
@@ -535,6 +542,16 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 f"needed, {quota} granted), or make the model cheaper to serve; until then the "
                 "launch's admission cap holds the load at the door."
             )
+            if row.qps_per_replica:
+                # Sized to the launch it is for, not to the growth target's default.
+                grant, working = replicas_for_miss(launch, row.qps_per_replica)
+                if grant * per > quota:
+                    fix = (
+                        "Request the accelerator quota the launch needs ahead of it, since a "
+                        f"grant takes days: {working}, x {per} = {grant * per} accelerators "
+                        f"against {quota} granted; until then the launch's admission cap holds "
+                        "the load at the door."
+                    )
         elif row.qps_per_replica and row.model and row.model.routing != "shared":
             # The replicas that can run today: the quota's, or fewer if the pool stops first.
             fits = min(quota // per, row.max_replicas or quota // per)
