@@ -97,8 +97,9 @@ def test_the_plan_removes_the_mechanism_before_it_watches_for_it() -> None:
     done = reviewed(FRAUD)
     assert done.top_risk is not None and done.plan is not None
     assert done.top_risk.evidence == "observed"
-    first = [s.closes for s in done.plan.steps[:3]]
-    assert first == [("DATA002", "SKEW008"), ("SKEW015",), ("DATA020",)]
+    # The missing fallback (DATA020) is the silent default itself: one step closes both.
+    first = [s.closes for s in done.plan.steps[:2]]
+    assert first == [("DATA002", "DATA020", "SKEW008"), ("SKEW015",)]
     assert all(s.when == "this week" for s in done.plan.steps[:3])
     gaps = {f.rule for f in done.top_risk.gaps}
     last_mechanism = max(

@@ -255,3 +255,11 @@ def test_a_feature_job_that_does_not_write_its_store_is_an_input_error() -> None
         InputError, match=r"x\.yaml:6:\d+: features\[f\]\.pipeline: p does not write st"
     ):
         loads(text, "x.yaml")
+
+
+def test_a_called_sources_in_range_default_is_a_silent_single_point() -> None:
+    """google-rpc: the endpoint's call to attribute_rpc falls back to the source's in-range -1,
+    which nothing flags; the verdict said no component's failure corrupts predictions."""
+    path = ROOT / "benchmarks" / "incidents" / "google-rpc-error-code" / "system.yaml"
+    said = review(load(path), questions=False).areas["pipeline"].verdict
+    assert said.startswith("attribute_rpc silently corrupts query_scoring when it fails")

@@ -251,7 +251,10 @@ def _direct_effect(system: System, comp: Component, reader: Endpoint) -> tuple[s
         expiry = cache_expiry(comp) if kind == "cache" else None
         if expiry is not None:
             return f"{reader.id} {DEP_EFFECT[kind]} {expiry}", True, False
-        return f"{reader.id} {DEP_EFFECT[kind]}", kind in ("none", "fail"), False
+        # The call's default is the source's: one that looks like data and pages nobody is
+        # scored as data (google-rpc: the error code -1 read as the feature's value).
+        silent = kind == "default" and isinstance(comp, Source) and silent_default(comp)
+        return f"{reader.id} {DEP_EFFECT[kind]}", kind in ("none", "fail"), silent
     if isinstance(comp, Source):
         behaviour = comp.on_failure.behaviour if comp.on_failure else None
         if behaviour == "default_value" and comp.on_failure is not None:

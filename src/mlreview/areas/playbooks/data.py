@@ -215,9 +215,13 @@ def _silent_default(s: Situation) -> Playbook:
                 "paths, with a missing-value indicator in place of the in-range default; drop "
                 f"or flag the rows defaulted while {s.anchor} was down before training reads "
                 "them",
-                replaces=("DATA002", "SKEW008"),
+                replaces=("DATA002", "SKEW008", "DATA020"),
             )
         )
+    else:
+        # The source's single point of failure (DATA020) is this default: its fix is the
+        # default's, a value the model can tell from data, not a second fallback.
+        moves.append(Move("prevent", s.anchors, "", replaces=("DATA002", "DATA020")))
     verify = f"{fault}: a page must fire within five minutes, {after}"
     return Playbook(tuple(moves), verify, keeps_gaps=True)
 
