@@ -464,6 +464,8 @@ def test_a_launch_plan_is_sized_to_twice_its_forecast_not_to_the_growth_default(
     assert pool.change.startswith("Raise max replicas from 3000 to 4800") and working in pool.change
     assert "region or account tier" in pool.change
     assert pool.cost is not None and pool.cost.startswith("1800 more replicas at 2x")
+    # Its manifest change is the 4800 its text says, not the growth target's 24000.
+    assert [v for p, v in pool.enact if p[-2:] == ("replicas", "max")] == [4800]
     assert "quantisation" not in text and "192000" not in text and "24000 instead" not in text
 
 

@@ -141,7 +141,8 @@ def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> lis
             continue
         change = move.change or group[0].fix.rstrip(".")
         step = _step(move.part, group, top, move.components, change)
-        steps.append(replace(step, move=True, cost=move.cost or step.cost))
+        enact = step.enact if move.enact is None else move.enact
+        steps.append(replace(step, move=True, cost=move.cost or step.cost, enact=enact))
     by_fix: dict[str, list[Finding]] = {}
     for f in findings if book is None or book.keeps_gaps else top.findings:
         if f.rule not in covered:

@@ -4,6 +4,7 @@ scenario as a playbook sees it, with the helpers the families share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import Domain, domain_of, slowest_delays
@@ -22,6 +23,9 @@ class Move:
     """Rule codes whose fixes this step carries out: their findings are closed by it."""
     cost: str | None = None
     """The step's own cost, where it is sized differently from the replaced findings'."""
+    enact: tuple[tuple[tuple[str | int, ...], Any], ...] | None = None
+    """The step's own manifest change, where it is sized differently from the replaced
+    findings' (which the step then carries out only in part)."""
 
 
 @dataclass(frozen=True)

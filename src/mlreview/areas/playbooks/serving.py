@@ -151,6 +151,7 @@ def _launch_moves(s: Situation, e: Endpoint) -> tuple[list[Move], str | None]:
                     "opening by region or account tier only once the replicas for the next "
                     "stage are up",
                     replaces=("SCALE001",),
+                    enact=(((*e.path, "replicas", "max"), need),),
                     cost=(
                         f"{need - row.max_replicas} more replicas at {MISS_FACTOR:g}x the launch "
                         f"forecast, {(need - row.max_replicas) * 24:,} more replica-hours a day "
