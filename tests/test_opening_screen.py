@@ -572,3 +572,16 @@ def test_the_same_rules_on_several_components_are_printed_once() -> None:
     assert "SKEW013, SCALE011 (lines 65, 82) Also on api_gpu and bedrock_trainium" in risks
     full = " ".join(_terminal(path, full=True).split())
     assert full.count("nothing compares its outputs with a reference implementation") >= 3
+
+
+def test_the_opening_screen_names_five_lower_risks_and_counts_the_rest() -> None:
+    path = INCIDENTS / "zillow-offers-2021" / "system.yaml"
+    review = reviewed(path)
+    lower = len(review.scenarios) - 3
+    assert lower > 5
+    text = _terminal(path)
+    listed = text[text.index("Lower risks") : text.index("Already sound")]
+    assert listed.count("\n  - ") == 6
+    assert f"and {lower - 5} more (--full lists them)" in listed
+    full = _terminal(path, full=True)
+    assert "(--full lists them)" not in full

@@ -387,6 +387,8 @@ TOP_SCENARIOS = 5
 """Scenarios --full and the HTML report show with their facts; the rest get a line each."""
 BRIEF_SCENARIOS = 3
 """Scenarios the default terminal and Markdown view shows with their facts."""
+BRIEF_LOWER = 5
+"""Lower risks the opening screen names, each in a line; --full names them all."""
 
 
 # A title opening with one of these words is a sentence; after "fix this first:" it continues one.
@@ -729,13 +731,12 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
             )
         )
     rest = review.scenarios[shown_in_full:]
-    if rest:
-        blocks.append(
-            Bullets(
-                "Lower risks",
-                tuple(Item(inline(f"{s.title} ({_lower(s, brief)})")) for s in rest),
-            )
-        )
+    listed = rest[:BRIEF_LOWER] if brief else rest
+    items = [Item(inline(f"{s.title} ({_lower(s, brief)})")) for s in listed]
+    if len(rest) > len(listed):
+        items.append(Item(inline(f"and {len(rest) - len(listed)} more (--full lists them)")))
+    if items:
+        blocks.append(Bullets("Lower risks", tuple(items)))
     return tuple(blocks)
 
 
