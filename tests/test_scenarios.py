@@ -262,9 +262,9 @@ def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> Non
     # The opening screen gives a decisive order with its reason; the hedge is in part 5.
     assert (
         f"Why first: It comes just before '{done.runner_up.title}', which comes next: each "
-        "prediction it reaches gets no answer (harm 0.6), where the other's is partly wrong with "
-        "no error (0.5), though at the default event rates the other harms more of the next 90 "
-        "days' predictions."
+        "prediction it reaches gets no answer, where the other's is partly wrong with no error "
+        "(harm 0.6 against 0.5), though at the default event rates the other harms more of the "
+        "next 90 days' predictions."
     ) in screen
     for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
         assert hedge not in screen, hedge
