@@ -731,7 +731,8 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
             )
         )
     rest = review.scenarios[shown_in_full:]
-    listed = rest[:BRIEF_LOWER] if brief else rest
+    # Against a baseline every risk is listed: a new finding may sit under any of them.
+    listed = rest[:BRIEF_LOWER] if brief and review.baseline is None else rest
     items = [Item(inline(f"{s.title} ({_lower(s, brief)})")) for s in listed]
     if len(rest) > len(listed):
         items.append(Item(inline(f"and {len(rest) - len(listed)} more (--full lists them)")))
