@@ -8,7 +8,8 @@ from typing import Any
 from mlreview.engine import sound
 from mlreview.engine.result import Review
 from mlreview.engine.runner import run
-from mlreview.system.loader import load_text
+from mlreview.system.loader import load, load_text
+from tests.conftest import ROOT
 from tests.rules.test_rule_cases import manifest_text
 
 
@@ -59,3 +60,13 @@ def test_already_sound_does_not_imply_a_shared_definition_is_missing() -> None:
     assert list(sound._skew(system)) == [
         "all 2 features share one definition; 1 of them (f1) joins point-in-time"
     ]
+
+
+def test_a_shared_definition_the_manifest_marks_inferred_is_said_so() -> None:
+    """Unity's manifest infers its two features' shared definition; a judge read 'every feature
+    has one definition' as a claim its prose does not support."""
+    unity = ROOT / "benchmarks" / "incidents" / "unity-audience-pinpointer-2022" / "system.yaml"
+    verdict = run(load(unity)).areas["skew"].verdict
+    assert verdict.startswith(
+        "every feature has one definition for training and serving (marked inferred for all of 2)"
+    )

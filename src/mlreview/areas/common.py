@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from mlreview.document.cells import number
-from mlreview.system.manifest import Dependency, Endpoint, Feature, Model, Pipeline, Signal
+from mlreview.system.manifest import (
+    Dependency,
+    Endpoint,
+    Feature,
+    Model,
+    Node,
+    Pipeline,
+    Signal,
+)
 from mlreview.system.system import System
 
 
@@ -166,3 +174,9 @@ def serving_platforms(system: System, endpoint: Endpoint) -> list[str]:
     ]
     found = list(dict.fromkeys([mine, *sorted(p for p in others if p is not None)]))
     return found if len(found) > 1 else []
+
+
+def marked_inferred(system: System, node: Node, field: str) -> bool:
+    """The manifest states ``field`` of ``node`` on a line it marks inferred."""
+    path = (*node.path, field)
+    return path in system.doc.values and system.line(node, field) in system.marked_lines

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from mlreview.areas.assumed import Assumed, component_field, note
-from mlreview.areas.common import either, plural
+from mlreview.areas.common import either, marked_inferred, plural
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.assessment import (
     PipelineAssessment,
@@ -20,7 +20,7 @@ from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
 from mlreview.document.cells import Availability, availability, duration, number, table_of
-from mlreview.system.manifest import Endpoint, Node
+from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -219,18 +219,13 @@ def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]
     out = []
     endpoint = system.get(row.endpoint)
     slo = endpoint.slo if isinstance(endpoint, Endpoint) else None
-    if slo is not None and _marked(system, slo, "availability"):
+    if slo is not None and marked_inferred(system, slo, "availability"):
         out.append(f"{row.endpoint}'s SLO")
     for name in row.components:
         comp = system.components.get(name)
-        if comp is not None and _marked(system, comp, "availability"):
+        if comp is not None and marked_inferred(system, comp, "availability"):
             out.append(name)
     return out
-
-
-def _marked(system: System, node: Node, field: str) -> bool:
-    path = (*node.path, field)
-    return path in system.doc.values and system.line(node, field) in system.marked_lines
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mlreview.areas.common import plural, raw_input
+from mlreview.areas.common import marked_inferred, plural, raw_input
 from mlreview.areas.findings import Finding
 from mlreview.areas.skew.assessment import FeatureRow, SkewAssessment
 from mlreview.document.blocks import Block, Column
@@ -74,7 +74,18 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
     elif a.features:
         shared = sum(1 for r in a.features if r.code_paths == "shared")
         if shared == len(a.features):
-            parts.append("every feature has one definition for training and serving")
+            # A definition the manifest only infers is said as such (Unity, Zillow: the prose
+            # does not say how the features are computed).
+            guessed = sum(
+                1
+                for f in system.manifest.features
+                if marked_inferred(system, f, "shared_definition")
+            )
+            said = "every feature has one definition for training and serving"
+            if guessed:
+                n = len(a.features)
+                said += f" (marked inferred for {'all' if guessed == n else guessed} of {n})"
+            parts.append(said)
         else:
             # Features that say nothing about their code are not known to share it.
             parts.append(
