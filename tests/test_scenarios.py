@@ -572,3 +572,18 @@ def test_a_component_traced_to_no_endpoint_takes_the_systems_path() -> None:
     stakes = {s.family: s.risk.stake for s in run(load(path)).scenarios}
     assert stakes["upstream-change"].endswith("on a batch path")
     assert all("synchronous" not in stake for stake in stakes.values())
+
+
+def test_a_share_by_design_does_not_rest_on_a_default_rate() -> None:
+    """DoorDash's top risk harms 82% of the horizon by design (a refresh slower than its budget)
+    and 0.3 points more at a default change rate: its share is stated, not 'at the default event
+    rates'."""
+    path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
+    done = run(load(path))
+    assert done.top_risk is not None and done.runner_up is not None
+    said = why_first_words(done.top_risk, done.runner_up)
+    assert said.startswith(
+        f"It ranks above '{done.runner_up.title}': it harms 82% of the next 90 days' predictions, "
+        "more than the other does at its default event rate"
+    )
+    assert "(the other's at a default event rate)" in done.top_risk_reason
