@@ -43,6 +43,7 @@ from mlreview.areas.skew.assessment import SkewAssessment
 from mlreview.document.cells import availability, number, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.engine.rules import find
+from mlreview.engine.scoring import likelihood_raises
 from mlreview.engine.whatif.reads import note_derived
 from mlreview.system.manifest import (
     Component,
@@ -127,7 +128,7 @@ than its stopping or ageing."""
 SOURCE_EVENTS = CONTENT_FAULTS | RUN_FAILURES
 """Event mechanisms that start in what a source sends (its content, or the runs that read it):
 another team's source, or a less available one, that their finding names raises their default
-rate (``scoring.likelihood``). Other events (a release, a change to shared infrastructure, a
+rate (``scoring.likelihood_raises``). Other events (a release, a change to shared infrastructure, a
 shift in the world) are counted at their rule's own rate."""
 UNKNOWN_RANK_WEIGHT = 0.3
 """A feature's weight is 1 / its importance rank; 0.3 when no rank is declared."""
@@ -1071,21 +1072,9 @@ class RiskModel:
 
     def _raised(self, finding: Finding, base: int) -> str:
         """How the finding's occurrence is raised above its rule's ``base``, in words."""
-        comps = [self.system.get(c) for c in finding.components]
-        sources = [c for c in comps if isinstance(c, Source)]
         why = [f"the rule's {base}"]
-        foreign = [c.id for c in sources if c.owned_by_model_team is False]
-        if foreign:
-            why.append(
-                f"+2 as {either(foreign, 'and')} {'is' if len(foreign) == 1 else 'are'} "
-                "another team's"
-            )
-        weak = [c.id for c in sources if c.availability is not None and c.availability < 0.999]
-        if weak:
-            why.append(
-                f"+1 as {either(weak, 'and')} {'is' if len(weak) == 1 else 'are'} "
-                "under 99.9% available"
-            )
+        for n, ids, what in likelihood_raises(finding.components, self.system):
+            why.append(f"+{n} as {either(ids, 'and')} {'is' if len(ids) == 1 else 'are'} {what}")
         return ", ".join(why)
 
     def _event_rate(

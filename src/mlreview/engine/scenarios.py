@@ -998,11 +998,10 @@ def _harm_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]
             f"each prediction either reaches {p1}, weighed {e2} there against {e1} here{fig}",
         )
     # One labelled pair of figures, not a bare number after each harm ('(harm 1) ... (0.5)').
-    mine_fig = fig or f" (harm {e1} against {e2})"
-    theirs_fig = f" (E {e2} against {e1})" if numbers else f" (harm {e2} against {e1})"
+    label = "E" if numbers else "harm"
     return (
-        f"each prediction it reaches {p1}, where the other's {p2}{mine_fig}",
-        f"each prediction the other reaches {p2}, which weighs more{theirs_fig}",
+        f"each prediction it reaches {p1}, where the other's {p2} ({label} {e1} against {e2})",
+        f"each prediction the other reaches {p2}, which weighs more ({label} {e2} against {e1})",
     )
 
 

@@ -45,16 +45,20 @@ def detection(
     return min(best, seen[0][0]), tuple(where for _, where in seen)
 
 
+def likelihood_raises(
+    components: tuple[str, ...], system: System
+) -> list[tuple[int, list[str], str]]:
+    """What raises a finding's occurrence above its rule's level: +2 where a source it names is
+    another team's, +1 where one is under 99.9% available; each with those sources and why."""
+    sources = [c for c in (system.get(i) for i in components) if isinstance(c, Source)]
+    foreign = [s.id for s in sources if s.owned_by_model_team is False]
+    weak = [s.id for s in sources if s.availability is not None and s.availability < 0.999]
+    raises = ((2, foreign, "another team's"), (1, weak, "under 99.9% available"))
+    return [(n, ids, why) for n, ids, why in raises if ids]
+
+
 def likelihood(rule: Rule, components: tuple[str, ...], system: System) -> int:
-    score = rule.likelihood
-    comps = [system.get(i) for i in components]
-    if any(isinstance(c, Source) and c.owned_by_model_team is False for c in comps):
-        score += 2
-    if any(
-        isinstance(c, Source) and c.availability is not None and c.availability < 0.999
-        for c in comps
-    ):
-        score += 1
+    score = rule.likelihood + sum(n for n, _, _ in likelihood_raises(components, system))
     return max(1, min(10, score))
 
 
