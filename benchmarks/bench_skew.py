@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from mlreview.datasets.profile import WORKERS_VARIABLE
+from mlreview.cpus import WORKERS_VARIABLE
 
 ROWS = 1_000_000
 RUNS = 3

@@ -26,8 +26,8 @@ from typing import Any
 
 from mlreview.cli import main as cli_main
 from mlreview.cli import skew as skew_cli
+from mlreview.cpus import WORKERS_VARIABLE
 from mlreview.datasets import dataset, exact, profile, read, skew
-from mlreview.datasets.profile import WORKERS_VARIABLE
 from mlreview.datasets.sketch import DistinctSketch, QuantileSketch
 
 STEPS: list[tuple[str, Callable[..., Any]]] = [

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from mlreview.cpus import requested_workers, usable_cpus
 from mlreview.datasets.exact import SQUARE_SCALE, SUM_SCALE, exact_squares, exact_sum
 from mlreview.datasets.sketch import (
     PART_VALUES,
@@ -509,19 +509,10 @@ def _column(frame: pl.DataFrame, name: str, candidates: Collection[Any] = ()) ->
     return col
 
 
-WORKERS_VARIABLE = "MLREVIEW_WORKERS"
-
-
 def workers_default() -> int:
     """The threads to profile on: ``MLREVIEW_WORKERS`` when set (1 runs everything on the
     calling thread, reading included), else the cores this process may run on."""
-    raw = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            message = f"expected a whole number of threads, at least 1; got {raw!r}"
-            raise InputError.single(WORKERS_VARIABLE, message)
-        return int(raw)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return requested_workers("threads") or usable_cpus()
 
 
 @functools.cache  # threads kept from batch to batch keep their scratch arrays (sketch.scratch)

@@ -145,9 +145,7 @@ def _selective_labels(s: Situation) -> Playbook:
     moves = [Move("prevent", s.anchors, "", replaces=("FEED001",))]
     if s.domain.name in ("block/approve", "approve/decline"):
         share = _explored_share(s)
-        bands = ", ".join(f"{BAND_WEIGHTS[i] * share:.2g}%" for i in range(2)) + (
-            f" and {BAND_WEIGHTS[2] * share:.2g}%"
-        )
+        bands = either([f"{weight * share:.2g}%" for weight in BAND_WEIGHTS], "and")
         moves.append(
             Move(
                 "prevent",

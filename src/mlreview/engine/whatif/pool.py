@@ -13,18 +13,16 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-from mlreview.problems import InputError
+from mlreview.cpus import WORKERS_VARIABLE, requested_workers, usable_cpus
 
 T = TypeVar("T")
 
-WORKERS_ENV = "MLREVIEW_WORKERS"
-"""Shared with profiling (``datasets.profile.WORKERS_VARIABLE``): 1 keeps all work in one thread."""
+WORKERS_ENV = WORKERS_VARIABLE
 DEFAULT_WORKERS = 2
 """Both cores of the machine the budgets are set for (issue 20); at most the CPUs usable."""
 MIN_CALLS = 8
@@ -41,23 +39,12 @@ def can_fork() -> bool:
     return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def usable_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def workers(requested: int | None = None) -> int:
     """How many processes run the what-ifs: ``requested``, else ``MLREVIEW_WORKERS`` (as for
     profiling's threads; 1 runs everything in this process), else 2, at most the CPUs this
     process may use; 1 where it cannot fork."""
     if requested is None:
-        raw = os.environ.get(WORKERS_ENV, "").strip()
-        if raw:
-            if not raw.isdigit() or int(raw) < 1:
-                message = f"expected a whole number of workers, at least 1; got {raw!r}"
-                raise InputError.single(WORKERS_ENV, message)
-            requested = int(raw)
+        requested = requested_workers("workers")
     if requested is not None and requested < 1:
         raise ValueError(f"workers: expected 1 or more, got {requested}")
     wanted = DEFAULT_WORKERS if requested is None else requested
