@@ -283,24 +283,25 @@ def test_why_first_tells_apart_harms_that_read_alike() -> None:
     zillow = INCIDENTS / "zillow-offers-2021" / "system.yaml"
     flat = " ".join(_terminal(zillow).replace("│", "").split())
     why = flat.split("Why first:")[1].split("1. This week")[0]
-    harm = why.split("each prediction it reaches ")[1].split(" (harm")[0]
-    other = why.split("where the other's ")[1].split(" (")[0]
+    harm = why.split("each prediction it reaches ")[1].split(", a worse harm")[0]
+    other = why.split("a worse harm than the other's (it ")[1].split(")")[0]
     assert harm != other
 
 
 def test_why_first_weighs_a_worse_harm_against_a_wider_reach_in_one_comparison() -> None:
     """Card-fraud's top risk harms each prediction it reaches more (a constant scored as data,
     harm 1) and the runner-up reaches slightly more (all of the next 90 days' predictions
-    against 95%): one comparison, the harm outweighing the reach, with both figures."""
+    against 95%): one comparison, the harm outweighing the reach, the harm in words and the
+    reach in figures; the harm's weights are in part 5."""
     flat = " ".join(_terminal(FRAUD).replace("│", "").split())
     why = flat.split("Why first:")[1].split("1. This week")[0].strip()
     assert why == (
         "It ranks above 'chargebacks records outcomes only where the model allowed them': it "
-        "makes each prediction it reaches wrong with no error (a constant scored as data; harm 1 "
-        "against 0.2), which outweighs the other reaching slightly more of them (all of the next "
-        "90 days' predictions against 95%)."
+        "makes each prediction it reaches wrong with no error (a constant scored as data), which "
+        "outweighs the other reaching slightly more of them (all of the next 90 days' predictions "
+        "against 95%)."
     )
-    # Part 5 (--full) keeps the same figures.
+    # Part 5 (--full) keeps the harm's weights.
     full = " ".join(_terminal(FRAUD, full=True).split())
     assert "E 1 against 0.2" in full
 

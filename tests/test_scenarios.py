@@ -262,9 +262,9 @@ def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> Non
     # The opening screen gives a decisive order with its reason; the hedge is in part 5.
     assert (
         f"Why first: It comes just before '{done.runner_up.title}', which comes next: each "
-        "prediction it reaches gets no answer, where the other's is partly wrong with no error "
-        "(harm 0.6 against 0.5), though at the default event rates the other harms more of the "
-        "next 90 days' predictions."
+        "prediction it reaches gets no answer, a worse harm than the other's (it is partly wrong "
+        "with no error), though if both fail as often as assumed (no rate is declared), the other "
+        "harms more of the next 90 days' predictions."
     ) in screen
     for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
         assert hedge not in screen, hedge
@@ -576,14 +576,14 @@ def test_a_component_traced_to_no_endpoint_takes_the_systems_path() -> None:
 
 def test_a_share_by_design_does_not_rest_on_a_default_rate() -> None:
     """DoorDash's top risk harms 82% of the horizon by design (a refresh slower than its budget)
-    and 0.3 points more at a default change rate: its share is stated, not 'at the default event
-    rates'."""
+    and 0.3 points more at a default change rate: its share is stated, not 'if both fail as often
+    as assumed'."""
     path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
     done = run(load(path))
     assert done.top_risk is not None and done.runner_up is not None
     said = why_first_words(done.top_risk, done.runner_up)
     assert said.startswith(
         f"It ranks above '{done.runner_up.title}': it harms 82% of the next 90 days' predictions, "
-        "more than the other does at its default event rate"
+        "more than the other would if it failed as often as assumed (no rate is declared)"
     )
     assert "(the other's at a default event rate)" in done.top_risk_reason

@@ -946,27 +946,33 @@ def _factor_clauses(
     }
 
 
+ASSUMED = "assumed (no rate is declared)"
+"""How the opening screen says a share rests on a default event or outage rate."""
+
+
 def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
     rated = [who for who, r in (("this one's", mine), ("the other's", theirs)) if _on_default(r)]
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
     if rated and not numbers:
         if len(rated) == 2:
             return (
-                "at the default event rates it harms more of the next 90 days' predictions",
-                "at the default event rates the other harms more of the next 90 days' predictions",
+                f"if both fail as often as {ASSUMED}, it harms more of the next 90 days' "
+                "predictions",
+                f"if both fail as often as {ASSUMED}, the other harms more of the next 90 days' "
+                "predictions",
             )
         if rated[0] == "the other's":
             return (
-                f"it harms {a} of the next 90 days' predictions, more than the other does at "
-                "its default event rate",
-                f"at its default event rate the other harms more than this one's {a} of the "
-                "next 90 days' predictions",
+                f"it harms {a} of the next 90 days' predictions, more than the other would if it "
+                f"failed as often as {ASSUMED}",
+                f"if the other fails as often as {ASSUMED}, it harms more than this one's {a} of "
+                "the next 90 days' predictions",
             )
         return (
-            f"at its default event rate it harms more than the other's {b} of the next 90 "
-            "days' predictions",
-            f"the other harms {b} of the next 90 days' predictions, more than this one does at "
-            "its default event rate",
+            f"if it fails as often as {ASSUMED}, it harms more than the other's {b} of the next "
+            "90 days' predictions",
+            f"the other harms {b} of the next 90 days' predictions, more than this one would if "
+            f"it failed as often as {ASSUMED}",
         )
     rate = (
         " (both at a default event rate)"
@@ -993,15 +999,19 @@ def _harm_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]
             f"each prediction the other reaches is harmed more ({e2} against {e1}){fig}",
         )
     if mine.harm == theirs.harm:
+        if not numbers:
+            return (
+                f"each prediction either reaches {p1}, more so here",
+                f"each prediction either reaches {p1}, more so there",
+            )
         return (
             f"each prediction either reaches {p1}, weighed {e1} here against {e2} there{fig}",
             f"each prediction either reaches {p1}, weighed {e2} there against {e1} here{fig}",
         )
-    # One labelled pair of figures, not a bare number after each harm ('(harm 1) ... (0.5)').
-    label = "E" if numbers else "harm"
+    # The opening screen says the harms in words; part 5 adds the weights (E) to check them.
     return (
-        f"each prediction it reaches {p1}, where the other's {p2} ({label} {e1} against {e2})",
-        f"each prediction the other reaches {p2}, which weighs more ({label} {e2} against {e1})",
+        f"each prediction it reaches {p1}, a worse harm than the other's (it {p2}){fig}",
+        f"each prediction the other reaches {p2}, a worse harm than this one's (it {p1}){fig}",
     )
 
 
@@ -1020,20 +1030,18 @@ SLIGHTLY = 0.8
 def _harm_outweighs_reach(mine: Risk, theirs: Risk, reach: float) -> str | None:
     """One comparison for the opening screen when the top risk harms each prediction more and
     the other reaches more: 'it makes each prediction it reaches wrong with no error (a constant
-    scored as data; harm 1 against 0.2), which outweighs the other reaching slightly more of them
-    (all of the next 90 days' predictions against 95%)'. None where a share rests on a default
+    scored as data), which outweighs the other reaching slightly more of them (all of the next 90
+    days' predictions against 95%)'. None where a share rests on a default
     rate (the screen prints none) or the harms are alike in kind."""
     if _on_default(mine) or _on_default(theirs) or not mine.harm or mine.harm == theirs.harm:
         return None
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
-    figures = f"harm {mine.effect:g} against {theirs.effect:g}"
     suffers = _suffers(mine.harm)
     if suffers.startswith("is "):
         kind, _, detail = mine.harm.partition(": ")
-        inner = f"{detail}; {figures}" if detail else figures
-        lead = f"it makes each prediction it reaches {kind} ({inner})"
+        lead = f"it makes each prediction it reaches {kind}" + (f" ({detail})" if detail else "")
     else:
-        lead = f"each prediction it reaches {suffers} ({figures})"
+        lead = f"each prediction it reaches {suffers}"
     more = "slightly more" if reach >= SLIGHTLY else "more"
     return (
         f"{lead}, which outweighs the other reaching {more} of them ({b} of the next 90 days' "
