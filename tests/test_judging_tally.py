@@ -6,8 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tools.judging_packets import blinding_key
-from tools.judging_tally import CRITERIA, VerdictFileError, markdown, read_file, rounds, tally
+from tools.judging_packets import blinding_key, packet_cases
+from tools.judging_tally import (
+    CRITERIA,
+    Round,
+    VerdictFileError,
+    markdown,
+    read_file,
+    rounds,
+    tally,
+)
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "judging.md"
 
@@ -33,7 +41,7 @@ def test_every_round_unblinds_to_the_table_docs_print() -> None:
     assert [r.name for r in found] == sorted(r.name for r in found)
     assert len(found) == len(tables) >= 7
     for one, table in zip(found, tables, strict=True):
-        key = blinding_key(list(one.letters), one.seed)
+        key = blinding_key(packet_cases(), one.seed)
         unblinded = one.unblinded()
         assert set(table) == set(one.letters), one.name
         for case, row in table.items():
@@ -58,3 +66,19 @@ def test_a_verdict_that_is_not_a_b_or_tie_names_its_file_and_line(tmp_path: Path
     )
     with pytest.raises(VerdictFileError, match=r"r-verdicts-1\.md:7: expected A, B or tie"):
         read_file(bad)
+
+
+def test_one_set_of_a_round_unblinds_as_it_does_in_the_whole_round() -> None:
+    """The key is one shuffle over all of a round's packets: a tally of the second set alone,
+    before the first set's verdicts are in, must give each case the same unblinding."""
+    whole = rounds()[-1]
+    later = sorted(whole.letters)[len(whole.letters) // 2 :]
+    part = Round(whole.name, whole.seed, {case: whole.letters[case] for case in later})
+    assert part.unblinded() == {case: whole.unblinded()[case] for case in later}
+
+
+def test_a_verdict_for_a_case_with_no_packet_is_refused() -> None:
+    last = rounds()[-1]
+    stray = Round(last.name, last.seed, {"no-such-case": dict.fromkeys(CRITERIA, "A")})
+    with pytest.raises(VerdictFileError, match="no packet for no-such-case"):
+        stray.unblinded()

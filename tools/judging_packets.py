@@ -39,9 +39,15 @@ def blinding_key(cases: list[str], seed: int) -> dict[str, dict[str, str]]:
     return key
 
 
+def packet_cases() -> list[str]:
+    """The cases a round's packets are drawn for: every incident with an expert review. The key
+    is one shuffle over all of them, so a tally of some sets only must rebuild it from these."""
+    return sorted(p.name for p in CASES.iterdir() if (p / "expert_review.md").is_file())
+
+
 def main(out: Path, seed: int = SEED) -> int:
-    cases = sorted(p for p in CASES.iterdir() if (p / "expert_review.md").is_file())
-    key = blinding_key([case.name for case in cases], seed)
+    cases = [CASES / name for name in packet_cases()]
+    key = blinding_key(packet_cases(), seed)
     for case in cases:
         meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
         ours = render(

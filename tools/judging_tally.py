@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.judging_packets import SEED, blinding_key
+from tools.judging_packets import SEED, blinding_key, packet_cases
 
 VERDICTS = Path(__file__).resolve().parent.parent / "docs" / "judging"
 CRITERIA = (
@@ -43,7 +43,11 @@ class Round:
 
     def unblinded(self) -> dict[str, dict[str, str]]:
         """case -> criterion -> "mlreview", "expert" or "tie"."""
-        key = blinding_key(list(self.letters), self.seed)
+        # The key is drawn over every packet of the round, not only the sets judged so far.
+        key = blinding_key(packet_cases(), self.seed)
+        unknown = sorted(set(self.letters) - set(key))
+        if unknown:
+            raise VerdictFileError(f"{self.name}: no packet for {', '.join(unknown)}")
         return {
             case: {c: key[case].get(v, "tie") for c, v in verdicts.items()}
             for case, verdicts in self.letters.items()
