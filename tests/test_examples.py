@@ -130,7 +130,9 @@ def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -
     why = text.split("Why first:")[1].split(" 1. ")[0]
     assert f"'{runner.title}'" in why
     if runner.score > top.score:
-        assert f"'{runner.title}' scores higher, but " in text
+        # The screen gives the reason it leads all the same, not the scores (part 5 has them).
+        assert f"It ranks above '{runner.title}', which " in text
+        assert "scores higher" not in text
         assert f"so its priority is {top.priority:.0f} against {runner.priority:.0f}" in full
     else:
         assert f"(risk {runner.score}, {runner.evidence})" in full

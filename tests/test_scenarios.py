@@ -403,11 +403,12 @@ def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
     said = why_first_words(top, runner)
     assert "only on assumed facts" not in said
     assert (
-        "it rests on an assumed value (found_not_found's exploration enabled: assumed false), "
-        "which the manifest does not state; this one stands on what the manifest states, which "
-        f"weighs three times an assumption. If it holds, '{runner.title}' comes first; if not, "
-        "that finding goes." in said
+        f"It ranks above '{runner.title}', which rests on an assumed value (found_not_found's "
+        "exploration enabled: assumed false) the manifest does not state, where this one stands "
+        f"on what the manifest states. If it holds, '{runner.title}' comes first; if not, that "
+        "finding goes." in said
     )
+    assert "scores higher" not in said
     assert "feedback[" not in said  # the opening screen names no manifest path
 
 

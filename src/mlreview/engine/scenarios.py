@@ -1134,12 +1134,6 @@ GROUNDS = {
 }
 
 
-def _times(top: Scenario, runner: Scenario) -> str:
-    """How many times the top risk's evidence weighs the other's, in words."""
-    ratio = round(EVIDENCE_WEIGHT[top.evidence] / EVIDENCE_WEIGHT[runner.evidence])
-    return {3: "three times", 9: "nine times"}.get(ratio, f"{ratio} times")
-
-
 def _assumed_values(s: Scenario) -> list[str]:
     """The values its findings assume, as 'field = value'."""
     return list(
@@ -1173,7 +1167,7 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
             else f"({top.risk.likelihood:.0%})"
         )
         return (
-            f"{them} scores higher, but it happens only if traffic reaches "
+            f"It ranks above {them}, which happens only if traffic reaches "
             f"{runner.risk.premise}; this one stands on what the manifest states, is more likely "
             f"than not in the next 90 days {chance} and each prediction it "
             f"reaches {_suffers(top.risk.harm)}, as bad as there. State the "
@@ -1193,18 +1187,18 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
                 if runner.score > top.priority
                 else f"{them} still comes after this one"
             )
+            # The opening screen gives the reason, not the scores: part 5 has both and the weight.
             return (
-                f"{them} scores higher, but it rests on "
-                f"{'an assumed value' if len(values) == 1 else 'assumed values'} ({shown}), "
-                f"which the manifest does not state; this one stands on "
-                f"{GROUNDS[top.evidence]}, which weighs {_times(top, runner)} an assumption. "
+                f"It ranks above {them}, which rests on "
+                f"{'an assumed value' if len(values) == 1 else 'assumed values'} ({shown}) "
+                f"the manifest does not state, where this one stands on "
+                f"{GROUNDS[top.evidence]}. "
                 f"If {'it holds' if len(values) == 1 else 'they hold'}, {held}; if not, that "
                 "finding goes."
             )
         return (
-            f"{them} scores higher, but only on {GROUNDS[runner.evidence]}; this one stands on "
-            f"{GROUNDS[top.evidence]}, which weighs {_times(top, runner)} as much, so it comes "
-            "first."
+            f"It ranks above {them}, which rests only on {GROUNDS[runner.evidence]}, where this "
+            f"one stands on {GROUNDS[top.evidence]}."
         )
     if top.score == runner.score:
         broken = tie_break(top, runner, numbers=False)
