@@ -46,9 +46,9 @@ def packet_cases() -> list[str]:
 
 
 def main(out: Path, seed: int = SEED) -> int:
-    cases = [CASES / name for name in packet_cases()]
-    key = blinding_key(packet_cases(), seed)
-    for case in cases:
+    names = packet_cases()
+    key = blinding_key(names, seed)
+    for case in (CASES / name for name in names):
         meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
         ours = render(
             review_printable(review(load(case / "system.yaml"))),
