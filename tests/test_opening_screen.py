@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from mlreview.cli import main
-from mlreview.engine.plan import SLOT_DAYS, deadline, due
+from mlreview.document.blocks import plain_text
+from mlreview.engine.plan import SLOT_DAYS, Plan, deadline, due
 from mlreview.engine.runner import run
 from mlreview.report.formats import RenderOptions, render
-from mlreview.report.review_document import _gist, review_printable
+from mlreview.report.review_document import _gist, _residual, review_printable
 from mlreview.system.loader import load, load_text
 from tests.conftest import EXAMPLES, ROOT, reviewed
 from tests.rules.test_rule_cases import manifest_text
@@ -586,3 +587,20 @@ def test_the_opening_screen_names_five_lower_risks_and_counts_the_rest() -> None
     assert f"and {lower - 5} more (--full lists them)" in listed
     full = _terminal(path, full=True)
     assert "(--full lists them)" not in full
+
+
+@pytest.mark.parametrize(
+    ("residual", "said"),
+    [
+        (0, "it is gone"),
+        (240, "its risk stays at 240"),
+        (120, "its risk falls from 240 to 120"),
+        (300, "its risk rises from 240 to 300"),
+    ],
+)
+def test_part_5_says_how_the_re_run_moves_the_risk(residual: int, said: str) -> None:
+    paragraph = _residual(Plan("s", residual=residual), 240, numbers=True)
+    assert paragraph is not None
+    assert plain_text(paragraph.content) == (
+        f"With every step's manifest change applied and the review re-run, {said}."
+    )

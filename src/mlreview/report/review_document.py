@@ -171,7 +171,13 @@ def _residual(plan: Plan, score: int, numbers: bool) -> Paragraph | None:
         return None
     if not numbers:
         return _residual_in_words(plan, score)
-    left = "it is gone" if plan.residual == 0 else f"its risk falls from {score} to {plan.residual}"
+    if plan.residual == 0:
+        left = "it is gone"
+    elif plan.residual == score:
+        left = f"its risk stays at {score}"
+    else:
+        moves = "falls" if plan.residual < score else "rises"
+        left = f"its risk {moves} from {score} to {plan.residual}"
     nxt = f"; the next risk up is '{plan.next_up}'" if plan.next_up else ""
     if plan.next_up:
         nxt += f" (risk {plan.next_score})"
