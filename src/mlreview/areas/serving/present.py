@@ -19,6 +19,7 @@ from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
 from mlreview.datasets.loadtest.run import TOKENS_NOT_MODELLED
 from mlreview.document.blocks import Block, Bullets, Chart, Column, Item, Series, Table, inline
 from mlreview.document.cells import Share, duration, number, signed_share, table_of
+from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
 
 Columns = list[tuple[Column, Callable[[tuple[str, LoadLevel]], object]]]
@@ -379,12 +380,12 @@ def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> st
     # An endpoint whose capacity cannot be checked names what is missing itself.
     checked = [r for r in a.endpoints if not (r.online and r.at_target and _is_unchecked(r))]
     shared = _shared_assumptions(checked)
-    by_id = {e.id: e for e in system.manifest.endpoints}
     clauses: list[str] = []
     said: set[str] = set()
     for r in a.endpoints:
         # Where a grown peak comes from is said at its first endpoint; the others say 'share'.
-        share = peak_share_words(system, by_id[r.endpoint]) if r.endpoint in by_id else None
+        e = system.get(r.endpoint)
+        share = peak_share_words(system, e) if isinstance(e, Endpoint) else None
         if share in said:
             share = "the same share"
         elif share:
