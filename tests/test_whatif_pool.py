@@ -14,6 +14,7 @@ import pytest
 from benchmarks.generate_manifest import manifest
 
 from mlreview.cli import main
+from mlreview.cpus import WORKERS_VARIABLE
 from mlreview.engine.contract import to_dict
 from mlreview.engine.whatif import pool
 from mlreview.engine.whatif.questions import review_with_questions
@@ -146,18 +147,18 @@ def test_a_worker_that_dies_raises_rather_than_hangs(forks: list[int]) -> None:
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "usable_cpus", lambda: 2)
-    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
+    monkeypatch.delenv(WORKERS_VARIABLE, raising=False)
     assert pool.workers() == 2
     assert pool.workers(1) == 1
     assert pool.workers(8) == 2  # at most the CPUs
-    monkeypatch.setenv(pool.WORKERS_ENV, "1")
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
     assert pool.workers() == 1
     assert pool.workers(2) == 2  # an explicit count wins
     monkeypatch.setattr(pool, "usable_cpus", lambda: 1)
-    monkeypatch.setenv(pool.WORKERS_ENV, "2")
+    monkeypatch.setenv(WORKERS_VARIABLE, "2")
     assert pool.workers() == 1
     for bad in ("0", "two", "-1"):
-        monkeypatch.setenv(pool.WORKERS_ENV, bad)
+        monkeypatch.setenv(WORKERS_VARIABLE, bad)
         with pytest.raises(InputError, match="MLREVIEW_WORKERS"):
             pool.workers()
     with pytest.raises(ValueError):

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-from mlreview.cpus import WORKERS_VARIABLE, requested_workers, usable_cpus
+from mlreview.cpus import requested_workers, usable_cpus
 
 T = TypeVar("T")
 
-WORKERS_ENV = WORKERS_VARIABLE
 DEFAULT_WORKERS = 2
 """Both cores of the machine the budgets are set for (issue 20); at most the CPUs usable."""
 MIN_CALLS = 8
