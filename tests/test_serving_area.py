@@ -216,6 +216,40 @@ def test_quantile_search_is_one_halving_at_a_time(
     assert st.response_quantile(p) == hi
 
 
+@pytest.mark.parametrize(
+    ("service", "rho"),
+    [
+        (ServiceTime.lognormal(0.012, 0.09), 0.85),
+        (ServiceTime.exponential(0.05), 0.3),
+        (ServiceTime.deterministic(0.05), 0.99),
+    ],
+)
+def test_exact_wait_cdf_is_the_interpolation_bit_for_bit(service: ServiceTime, rho: float) -> None:
+    # The lattice's wait CDF is interpolated in place; it must be the very floats of the plain
+    # expression, below zero, inside the lattice and past its end (reviews print these figures).
+    st = Station(1, rho / service.mean, service)
+    exact = st._exact_wait
+    assert exact is not None
+    h, cdf = exact
+    rng = np.random.default_rng(20261207)
+    end = len(cdf) * h
+    x = np.concatenate(
+        (
+            rng.uniform(-end, 2.0 * end, 4000),
+            np.arange(-3, len(cdf) + 3, max(1, len(cdf) // 997)) * h,
+            [-0.0, 0.0, 0.5 * h, end, np.inf, -np.inf],
+        )
+    )
+    x = np.stack((x, x[::-1]))  # two rows, as the quantile search asks
+    u = np.clip(x / h - 0.5, 0.0, len(cdf) - 1.0)
+    k = np.minimum(u.astype(np.int64), len(cdf) - 2)
+    plain = np.where(x < 0.0, 0.0, cdf[k] + (u - k) * (cdf[k + 1] - cdf[k]))
+    got = st._wait_cdf(x)
+    assert got.shape == plain.shape
+    assert got.dtype == plain.dtype
+    assert np.array_equal(got.view(np.uint64), plain.view(np.uint64))
+
+
 def test_max_rate_meets_its_limit() -> None:
     service = ServiceTime.lognormal(0.01, 0.03)
     rate = max_rate(4, service, 0.99, 0.05)

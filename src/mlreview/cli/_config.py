@@ -12,14 +12,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlreview.cli._common import SEVERITIES
 from mlreview.problems import InputError
+
+if TYPE_CHECKING:
+    import tomllib
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = "mlreview.toml"
@@ -207,6 +209,8 @@ def _read(path: Path) -> Source | None:
         raise InputError.single(str(path), "no such configuration file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.single(str(path), f"cannot read the configuration: {exc}") from None
+    import tomllib  # only where there is a configuration file: 2-4 ms of start-up otherwise
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

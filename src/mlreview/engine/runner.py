@@ -358,10 +358,20 @@ def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, .
     """The known pitfalls each finding's text cites: those on its rule's topics whose
     technologies the stack of its subject (its first component) has."""
     topics = {r.code: r.pitfalls for r in every_rule() if r.pitfalls}
+    # Many findings share a subject and a rule: each stack is worked out once per subject and
+    # each match once per rule and stack (1,287 findings, 300 subjects on 300 features).
+    stacks: dict[tuple[str, ...], pitfalls.Stack] = {}
+    matched: dict[tuple[str, pitfalls.Stack], tuple[pitfalls.Pitfall, ...]] = {}
     out: dict[str, tuple[str, ...]] = {}
     for f in findings:
         if f.rule in topics:
-            found = pitfalls.matching(topics[f.rule], pitfalls.stack_of(system, f.components[:1]))
+            subject = f.components[:1]
+            stack = stacks.get(subject)
+            if stack is None:
+                stack = stacks[subject] = pitfalls.stack_of(system, subject)
+            found = matched.get((f.rule, stack))
+            if found is None:
+                found = matched[f.rule, stack] = pitfalls.matching(topics[f.rule], stack)
             if found:
                 out[f.fingerprint] = tuple(p.id for p in found)
     return out

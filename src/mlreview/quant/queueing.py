@@ -177,10 +177,24 @@ class Station:
     def _wait_cdf(self, x: np.ndarray) -> np.ndarray:
         if self._exact_wait is not None:
             h, cdf = self._exact_wait
-            u = np.clip(x / h - 0.5, 0.0, len(cdf) - 1.0)
-            k = np.minimum(u.astype(np.int64), len(cdf) - 2)
-            inside = cdf[k] + (u - k) * (cdf[k + 1] - cdf[k])
-            return np.where(x < 0.0, 0.0, inside)
+            # cdf[k] + (u - k) * (cdf[k + 1] - cdf[k]) at u = clip(x / h - 0.5), 0 below zero:
+            # the same operations on the same floats, in place, and each lattice value gathered
+            # once (the lattice has up to 2 million points; the gathers miss the cache). Half
+            # the time of the expression it replaces, bit for bit the same (measured
+            # 2026-12-07 on every call of the generated 300-feature manifest and the examples).
+            u = x / h
+            u -= 0.5
+            np.clip(u, 0.0, len(cdf) - 1.0, out=u)
+            k = u.astype(np.int64)
+            np.minimum(k, len(cdf) - 2, out=k)
+            below = cdf[k]
+            step = cdf[k + 1]
+            step -= below
+            u -= k
+            u *= step
+            u += below
+            u[x < 0.0] = 0.0
+            return u
         c = self.wait_probability
         if c <= 0.0 or self.mean_wait == 0.0:
             return np.where(x < 0.0, 0.0, 1.0)
