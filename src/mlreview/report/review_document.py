@@ -498,11 +498,15 @@ def _without_fields(verdict: str) -> str:
     return SET_FIELD.sub("", verdict)
 
 
-def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False) -> Bullets:
+def _facts(
+    scenario: Scenario, said: set[int], manifest: str, *, brief: bool = False, gate: bool = False
+) -> Bullets:
     """One line per fact: findings about the same component merged, every rule code kept. A
     missing control joins every scenario it would have caught, but is printed under the first
     of them only (``said`` holds those printed above). A fact in ``manifest``, the file the
-    heading names, is located by its line alone. ``brief`` (the opening screen) marks a fact
+    heading names, is located by its line alone. ``brief`` (the opening screen) prints the
+    facts without their rule codes and lines, unless the review is a ``gate`` (against a
+    baseline, where a new finding's rule is what a reader suppresses or fixes), and marks one
     that quotes values marked inferred without naming them."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for f in scenario.all_findings:
@@ -513,8 +517,8 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
     items: list[Item] = []
     # The opening screen prints the first of the same rules firing on several components (one
     # finding per endpoint of a model) and names the others after it; their own wording, which
-    # may differ in detail, is in --full. {codes: (its item's index, the others)}.
-    again: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+    # may differ in detail, is in --full. {codes: (its item's index, the other components)}.
+    again: dict[str, tuple[int, list[str]]] = {}
     for group in groups.values():
         codes = ", ".join(dict.fromkeys(f.rule for f in group))
         messages = " ".join(dict.fromkeys(f.message for f in group))
@@ -525,9 +529,18 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         if brief:
             if codes in again and first.components:
-                again[codes][1].append((first.components[0], where))
+                again[codes][1].append(first.components[0])
                 continue
             again[codes] = (len(items), [])
+            marks = [
+                *(["missing control"] if gap else []),
+                *(["partly inferred"] if marked else []),
+            ]
+            if not gate:
+                # The opening screen is read, not grepped: codes and lines are in --full.
+                muted = Span(f" ({', '.join(marks)})", "muted") if marks else ""
+                items.append(Item(inline(messages, muted)))
+                continue
             gap += ", inferred" if marked else ""
             note = ""
         items.append(
@@ -539,17 +552,10 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
         )
     for codes, (at, others) in sorted(again.items(), key=lambda kv: -kv[1][0]):
         if others:
-            lines = ", ".join(w.removeprefix("line ") for _, w in others)
-            named = either([c for c, _ in others], "and")
+            named = either(others, "and")
+            also = f"Also on {named} (--full prints each)."
             items.insert(
-                at + 1,
-                Item(
-                    inline(
-                        Span(codes, "strong"),
-                        Span(f" ({'lines' if len(others) > 1 else 'line'} {lines})", "muted"),
-                        f" Also on {named} (--full prints each).",
-                    )
-                ),
+                at + 1, Item(inline(*([Span(codes, "strong"), " "] if gate else []), also))
             )
     return Bullets("", tuple(items))
 
@@ -722,6 +728,7 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     said: set[int] = set()
     shown_in_full = BRIEF_SCENARIOS if brief else TOP_SCENARIOS
+    gate = review.baseline is not None
     for rank, s in enumerate(review.scenarios[:shown_in_full], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
         # A default event rate is in the scenario's working (--full); under every scenario of
@@ -733,13 +740,13 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
         blocks.append(
             Section(
                 f"{rank}. {s.title}{f' ({grade})' if grade else ''}",
-                (*effect, _facts(s, said, review.file, brief=brief)),
+                (*effect, _facts(s, said, review.file, brief=brief, gate=gate)),
             )
         )
     rest = review.scenarios[shown_in_full:]
     # Against a baseline every risk is listed: a new finding may sit under any of them.
-    listed = rest[:BRIEF_LOWER] if brief and review.baseline is None else rest
-    items = [Item(inline(f"{s.title} ({_lower(s, brief)})")) for s in listed]
+    listed = rest[:BRIEF_LOWER] if brief and not gate else rest
+    items = [Item(inline(s.title + _lower(s, brief and not gate))) for s in listed]
     if len(rest) > len(listed):
         items.append(Item(inline(f"and {len(rest) - len(listed)} more (--full lists them)")))
     if items:
@@ -748,9 +755,12 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
 
 
 def _lower(s: Scenario, brief: bool) -> str:
-    """A lower risk's grade and rules: the rules alone on the opening screen when declared."""
+    """A lower risk's grade and rules; on the opening screen its grade alone, when it is not
+    'as declared'."""
     grade = _graded(s, brief=brief)
-    return "; ".join([*([grade] if grade else []), ", ".join(s.rules)])
+    if brief:
+        return f" ({grade})" if grade else ""
+    return f" ({'; '.join([*([grade] if grade else []), ', '.join(s.rules)])})"
 
 
 def _sound(review: Review) -> list[Block]:
@@ -773,9 +783,9 @@ def _footer(review: Review) -> Section:
         return Paragraph(
             inline(
                 Span(f"{n} findings in {scenarios} scenarios", "strong"),
-                f"; {assumed} values assumed{asked}. --full prints every table, finding, "
-                "question and assumption, and the rules each plan step closes; --format json "
-                "has each step's manifest change.",
+                f"; {assumed} values assumed{asked}. --full prints every finding with its "
+                "rule and manifest line, every table and question; --format json has each "
+                "step's manifest change.",
             )
         )
 
