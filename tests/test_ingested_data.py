@@ -89,3 +89,8 @@ def test_a_feed_the_model_team_owns_keeps_the_general_headline() -> None:
     found = [s for s in review.scenarios if s.key.startswith("bad-training-data")]
     assert [s.title for s in found] == ["Bad data trains and ships a worse value_model"]
     assert "ingested with" not in found[0].effect
+
+
+def test_an_owner_written_with_braces_is_printed_as_written() -> None:
+    _, effect, _ = _top(_reviewed({"owner: advertisers": "owner: '{ads} team'"}))
+    assert effect.startswith("partner_feed, a third party's feed owned by {ads} team with")

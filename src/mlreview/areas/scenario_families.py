@@ -480,7 +480,9 @@ def _ingested_fill(system: System, hits: list[Finding]) -> dict[str, str] | None
     what = Ingested(found[0].source, tuple(labels), tuple(features)).words()
     one = found[0].source
     if len(found) == 1:
-        owner = f"owned by {one.owner}" if one.owner else "owned outside the model team"
+        # Free text: its braces are kept literal through the effect's format(anchor=...).
+        said_owner = (one.owner or "").replace("{", "{{").replace("}", "}}")
+        owner = f"owned by {said_owner}" if said_owner else "owned outside the model team"
         kind = "a third party's feed" if one.kind == "third_party" else "a source"
         unversioned = (
             " with no versioned schema"
