@@ -91,3 +91,9 @@ def test_a_model_with_neither_window_declared_keeps_the_family_s_words() -> None
         "when what stock_model predicts shifts, nothing retrains it on the new data until its "
         "schedule comes round, and the scheduled retrain still averages over the old world"
     )
+
+
+def test_a_zero_feature_window_is_no_window_to_lag() -> None:
+    review = _reviewed({"window: 91d": "window: 0d"})
+    assert "hit_rate_long, a mean" not in _drift(review)
+    assert not [s for s in _steps(review) if "Compute hit_rate_long over" in s]

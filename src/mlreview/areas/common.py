@@ -237,8 +237,9 @@ def feature_window(feature: Feature) -> float | None:
 
 
 def windowed_features(system: System, model: Model) -> list[tuple[Feature, float]]:
-    """The model's features with a declared aggregation window, most important first."""
-    found = [(f, w) for f in system.model_features(model) if (w := feature_window(f)) is not None]
+    """The model's features with a declared aggregation window (longer than none), most
+    important first."""
+    found = [(f, w) for f in system.model_features(model) if (w := feature_window(f)) and w > 0]
     return sorted(found, key=lambda fw: (fw[0].importance_rank or 10**6, fw[0].id))
 
 
