@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from mlreview.document.cells import number
+from dataclasses import dataclass
+
+from mlreview.document.cells import duration, number, share
 from mlreview.system.manifest import (
     Dependency,
     Endpoint,
     Feature,
+    FeedbackLoop,
     Model,
     Node,
     Pipeline,
     Signal,
+    Source,
 )
 from mlreview.system.system import System
 
@@ -180,3 +184,103 @@ def marked_inferred(system: System, node: Node, field: str) -> bool:
     """The manifest states ``field`` of ``node`` on a line it marks inferred."""
     path = (*node.path, field)
     return path in system.doc.values and system.line(node, field) in system.marked_lines
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """Another party's source that a model's training data is built from: the feedback loops
+    whose labels come from it (the source itself or a job it flows into) and the model's
+    features computed from it."""
+
+    source: Source
+    labels: tuple[str, ...]
+    features: tuple[str, ...]
+
+    def words(self) -> str:
+        """'the labels and a feature', 'the labels', '2 features'."""
+        parts = ["the labels"] if self.labels else []
+        if self.features:
+            n = len(self.features)
+            parts.append("a feature" if n == 1 else f"{n} features")
+        return " and ".join(parts)
+
+
+def ingested(system: System, model: Model, sources: list[str]) -> list[Ingested]:
+    """Of ``sources``, those owned outside the model team (``owned_by_model_team: false``) that
+    ``model``'s labels or features are built from, in the order given."""
+    loops = [f for f in system.manifest.feedback if f.model == model.id]
+    mine = system.model_feature_ids(model)
+    out = []
+    for ident in sources:
+        s = system.get(ident)
+        if not isinstance(s, Source) or s.owned_by_model_team is not False:
+            continue
+        labels = tuple(
+            f.id
+            for f in loops
+            if f.label is not None
+            and f.label.source is not None
+            and (f.label.source == s.id or s.id in system.upstream(f.label.source))
+        )
+        features = tuple(x for x in system.features_fed_by(s.id) if x in mine)
+        if labels or features:
+            out.append(Ingested(s, labels, features))
+    return out
+
+
+def feature_window(feature: Feature) -> float | None:
+    """A feature's declared aggregation window in seconds (training's, else serving's)."""
+    for side in (feature.training, feature.serving):
+        if side is not None and side.window is not None:
+            return float(side.window)
+    return None
+
+
+def windowed_features(system: System, model: Model) -> list[tuple[Feature, float]]:
+    """The model's features with a declared aggregation window (longer than none), most
+    important first."""
+    found = [(f, w) for f in system.model_features(model) if (w := feature_window(f)) and w > 0]
+    return sorted(found, key=lambda fw: (fw[0].importance_rank or 10**6, fw[0].id))
+
+
+def lag_words(period: float, window: float) -> str:
+    """How far a mean over ``window`` has moved toward a step change ``period`` after it:
+    '7 d / 91 d = 7.7%' (docs/plans.md: a mean over W moves t / W of a step in time t)."""
+    return f"{duration(period)} / {duration(window)} = {share(min(1.0, period / window))}"
+
+
+@dataclass(frozen=True)
+class Proxied:
+    """An input source standing in for an outcome measured elsewhere: the hand-refit models it
+    feeds, and the source their labels come from that none of their inputs reads."""
+
+    models: tuple[Model, ...]
+    truth: Source
+    loop: FeedbackLoop
+
+
+def proxied(system: System, source: str) -> Proxied | None:
+    """Where ``source`` feeds models that are refit only by hand (``training.automated: false``)
+    with no model-age alert, and a feedback loop of theirs takes its labels straight from another
+    source that feeds none of their features (the ground truth, measured elsewhere): whatever
+    moves ``source`` without the outcome bends the relation they were fitted on until someone
+    refits them. None otherwise."""
+    fed = set(system.features_fed_by(source))
+    models = [m for m in system.manifest.models if system.model_feature_ids(m) & fed]
+    if not models or not all(m.training and m.training.automated is False for m in models):
+        return None
+    monitoring = system.manifest.monitoring
+    freshness = monitoring.freshness if monitoring else None
+    if freshness is not None and freshness.model_age not in (None, False):
+        return None
+    ids = {m.id for m in models}
+    inputs = {f for m in models for f in system.model_feature_ids(m)}
+    for loop in system.manifest.feedback:
+        label = loop.label
+        truth = system.get(label.source) if label and label.source else None
+        if loop.model not in ids or not isinstance(truth, Source) or truth.id == source:
+            continue
+        if set(system.features_fed_by(truth.id)) & inputs:
+            continue  # the truth is already an input
+        return Proxied(tuple(models), truth, loop)
+    return None

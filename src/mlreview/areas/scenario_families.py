@@ -10,8 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mlreview.areas.common import load_limit_words, serving_platforms
-from mlreview.system.manifest import Endpoint, Feature
+from mlreview.areas.common import (
+    Ingested,
+    either,
+    ingested,
+    lag_words,
+    load_limit_words,
+    marked_inferred,
+    proxied,
+    serving_platforms,
+    windowed_features,
+)
+from mlreview.document.cells import duration
+from mlreview.system.manifest import Endpoint, Feature, Model, Source
 
 if TYPE_CHECKING:
     from mlreview.areas.findings import Finding
@@ -442,6 +453,163 @@ def _twice_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     return {**words, "languages": languages}
 
 
+def _ingested_of(system: System, hits: list[Finding]) -> tuple[Model, list[Ingested]] | None:
+    """The model a DATA003 finding trains and the sources it names that another party owns and
+    that model's labels or features are built from; None when there are none."""
+    for f in hits:
+        models = [m for c in f.components if isinstance(m := system.get(c), Model)]
+        sources = [c for c in f.components if isinstance(system.get(c), Source)]
+        for m in models:
+            found = ingested(system, m, sources)
+            if found:
+                return m, found
+    return None
+
+
+def _ingested_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """Unchecked data from another party's source that the model's labels or features are built
+    from: the headline names the source, what of the training data it makes, the job that trains
+    on it, and a proof that corrupts what it sends (the labels where it carries them)."""
+    got = _ingested_of(system, hits)
+    if got is None:
+        return None
+    model, found = got
+    feed = either([i.source.id for i in found], "and")
+    labels = list(dict.fromkeys(x for i in found for x in i.labels))
+    features = list(dict.fromkeys(x for i in found for x in i.features))
+    what = Ingested(found[0].source, tuple(labels), tuple(features)).words()
+    one = found[0].source
+    if len(found) == 1:
+        # Free text: its braces are kept literal through the effect's format(anchor=...).
+        said_owner = (one.owner or "").replace("{", "{{").replace("}", "}}")
+        owner = f"owned by {said_owner}" if said_owner else "owned outside the model team"
+        kind = "a third party's feed" if one.kind == "third_party" else "a source"
+        unversioned = (
+            " with no versioned schema"
+            if one.contract is not None and one.contract.schema_versioned is False
+            else ""
+        )
+        said = f"{feed}, {kind} {owner}{unversioned}, is"
+    else:
+        said = f"{feed}, owned outside the model team, are"
+    built = []
+    if labels:
+        built.append(f"the labels of {either(labels, 'and')}")
+    if features:
+        built.append(either(features, "and"))
+    pipe = system.training_pipeline(model)
+    train = pipe.id if pipe else "training"
+    promoted = ""
+    if model.training and model.training.automated:
+        gate = model.validation_gate
+        promoted = ", and automatic promotion ships it" + (
+            " past a gate on the model's own metrics" if gate and gate.enabled else ""
+        )
+    if labels:
+        decision = system.manifest.system.decision
+        regression = decision is not None and decision.type == "regression"
+        corrupt = (
+            "the label values it sends multiplied by 100"
+            if regression
+            else "a tenth of the labels it sends flipped"
+        )
+    else:
+        corrupt = f"the values behind {either(features, 'and')} multiplied by 100"
+    return {
+        "feed": feed,
+        "what": what,
+        "effect": f"{said} ingested with no blocking check, and {' and '.join(built)} "
+        f"{'are' if len(built) > 1 or len(features) > 1 else 'is'} built from it, so one bad "
+        "batch from a sender (duplicated events, values in another unit) becomes what "
+        f"{train} trains {{anchor}} on{promoted}",
+        "verify": f"replay one day of {feed} in staging with {corrupt} and a tenth of its "
+        f"events duplicated: the check must quarantine them before {train} reads them, and "
+        "the serving model must not change",
+    }
+
+
+def _proxy_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """An upstream source standing in for an outcome measured elsewhere, feeding models refit
+    only by hand (``common.proxied``): the change bends the fitted relation, not only a schema."""
+    for f in hits:
+        for c in f.components:
+            if not isinstance(system.get(c), Source) or (found := proxied(system, c)) is None:
+                continue
+            models = either([m.id for m in found.models], "and")
+            ids = {m.id for m in found.models}
+            fed = [
+                x
+                for x in system.features_fed_by(c)
+                if any(x in system.model_feature_ids(m) for m in found.models)
+            ]
+            many = len(ids) > 1
+            return {
+                "truth": found.truth.id,
+                "models": models,
+                "effect": f"the fit of {models} rests on how {either(fed, 'and')} from "
+                f"{{anchor}} moves with {found.truth.id}, the "
+                "outcome measured elsewhere; when another team changes {anchor}, or anything "
+                "but the outcome moves it, that relation no longer holds and the estimates "
+                f"drift from {found.truth.id}, with nothing to refit {'them' if many else 'it'} "
+                "but someone's judgement",
+            }
+    return None
+
+
+DAY = 86400.0
+
+
+def _lag_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """How far behind a step change the model's training window and its windowed features stay:
+    a mean over W has moved t / W of the way t after the step, half-way at W / 2 (docs/plans.md).
+    t is the retrain cadence where one is declared (the model's next chance to learn the step),
+    else a day. None when neither the model's window with a cadence nor a feature's window is
+    declared: the family's words then."""
+    models = [m for f in hits for c in f.components if isinstance(m := system.get(c), Model)]
+    if not models:
+        return None
+    model = models[0]
+    training = model.training
+    cadence = training.cadence if training and training.cadence else None
+    period = float(cadence.period) if cadence and cadence.period > 0 else None
+    window = float(training.window) if training and training.window else None
+    parts = []
+    if period is not None and window is not None and period < window:
+        tag = (
+            " (marked inferred)" if training and marked_inferred(system, training, "window") else ""
+        )
+        parts.append(
+            f"a retrain {duration(period)} after a step learns from a {duration(window)} "
+            f"window{tag} of which {lag_words(period, window)} is new, and half only "
+            f"{duration(window / 2)} after it"
+        )
+    t = period if period is not None else DAY
+    for feature, w in windowed_features(system, model)[:2]:
+        if w <= t:
+            continue
+        side = feature.training if feature.training and feature.training.window else feature.serving
+        tag = " (marked inferred)" if side and marked_inferred(system, side, "window") else ""
+        parts.append(
+            f"{feature.id}, a mean over {duration(w)}{tag}, has moved only {lag_words(t, w)} "
+            f"of the way to its new level {duration(t)} after the step, and half-way "
+            f"{duration(w / 2)} after it"
+        )
+    if not parts:
+        return None
+    return {
+        "lag": "; ".join(parts),
+    }
+
+
+LAGGING = Headline(
+    "{anchor} keeps predicting a world that has changed",
+    "when what {anchor} predicts shifts, nothing retrains it on the new data until its schedule "
+    "comes round, and the scheduled retrain still averages over the old world: {lag}",
+    fill=_lag_fill,
+)
+"""The drift family's words with the arithmetic of how slowly its windows follow a step."""
+
+
 TWICE_STALE = Headline(
     "{named} {are} computed twice{languages} and served older than {their} budget: the model is "
     "not served what it trained on",
@@ -542,6 +710,19 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "burst of crafted inputs (echo requests among them) through {named} to a staging "
         "copy for two hours: the filter must drop them before anything learns from them, and "
         "{anchor}'s answers on a fixed probe set must not move",
+    ),
+    ("unadapted-drift", "FEED014"): LAGGING,
+    ("upstream-change", "DATA005"): Headline(
+        "An upstream change to {anchor}, a stand-in for what {truth} measures, bends {models} "
+        "until someone refits it",
+        "{effect}",
+        fill=_proxy_fill,
+    ),
+    ("bad-training-data", "DATA003"): Headline(
+        "Bad data ingested from {feed} corrupts {what} {anchor} trains on",
+        "{effect}",
+        "{verify}",
+        fill=_ingested_fill,
     ),
 }
 """Checked in order: the first whose rule is among a scenario's causes gives its heading."""

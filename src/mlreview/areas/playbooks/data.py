@@ -3,7 +3,7 @@ feature, a silent default, and a reader started before its input is written."""
 
 from __future__ import annotations
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, proxied
 from mlreview.areas.playbooks.base import DAY, Move, Playbook, Situation
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, Model, Pipeline, Source
@@ -92,7 +92,56 @@ def _upstream_change(s: Situation) -> Playbook:
         )
     ]
     moves += _matured_error_page(s, models)
+    moves += _truth_refit(s, window)
     return Playbook(tuple(moves))
+
+
+QUARTER_CAP = 90 * DAY
+"""The longest refit cadence set for a model that has no seasons to wait for."""
+
+
+def _truth_refit(s: Situation, seasonal: float | None) -> list[Move]:
+    """A model refit only by hand whose changed input stands in for an outcome measured
+    elsewhere (``common.proxied``): the plan refits it on a cadence against that truth, alerts on
+    its age, and gives it the truth's last published value as an input (docs/plans.md)."""
+    found = proxied(s.system, s.anchors[0])
+    if found is None:
+        return []
+    truth, label = found.truth, found.loop.label
+    p95 = float(label.delay.p95) if label and label.delay and label.delay.p95 else None
+    windows = [float(m.training.window) for m in found.models if m.training and m.training.window]
+    if seasonal is not None:
+        cadence, how = 365 * DAY, "each year, ahead of its season"
+    elif windows:
+        cadence = min(min(windows) / 4, QUARTER_CAP)
+        how = f"every {duration(cadence)} (a quarter of its window, at most 90 d)"
+    else:
+        cadence, how = QUARTER_CAP, "every 90 d"
+    ids = tuple(sorted(m.id for m in found.models))
+    who = either(list(ids), "and")
+    age = (
+        f"{duration(cadence)} + its {duration(p95)} label delay = {duration(cadence + p95)}"
+        if p95
+        else duration(cadence)
+    )
+    lag = f", lagged by its {duration(p95)} delay" if p95 else ""
+    return [
+        Move(
+            "recover",
+            ids,
+            f"Refit {who} on {truth.id}, its ground truth, {how}, not when someone thinks it "
+            f"needs it, and alert when the serving model is older than {age}: {s.anchor} "
+            f"stands in for what {truth.id} measures, and anything that moves it without the "
+            "outcome bends the fitted relation until the next refit",
+        ),
+        Move(
+            "prevent",
+            ids,
+            f"Give {who} the last published value of {truth.id} as an input{lag}, so each "
+            f"estimate is anchored to the truth series and {s.anchor} only adds what it has "
+            "not yet published",
+        ),
+    ]
 
 
 def _matured_error_page(s: Situation, models: list[Model]) -> list[Move]:

@@ -3,12 +3,23 @@ selective labels, and training examples that are not the served population."""
 
 from __future__ import annotations
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, ingested, lag_words, windowed_features
 from mlreview.areas.feedback.design import design, exploration_share
 from mlreview.areas.playbooks.automation import _poisoning
 from mlreview.areas.playbooks.base import DAY, Move, Playbook, Situation
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Model, Pipeline
+
+
+def short_window(window: float) -> float:
+    """The short window set beside a long one to see a step in days (docs/plans.md): a week
+    beside a window of four weeks or more, a day beside one of four days or more, else a
+    quarter of it."""
+    if window >= 28 * DAY:
+        return 7 * DAY
+    if window >= 4 * DAY:
+        return DAY
+    return window / 4
 
 
 def _drift(s: Situation) -> Playbook:
@@ -37,6 +48,22 @@ def _drift(s: Situation) -> Playbook:
             + ", so a retrain after a shift learns the new world rather than the average of both",
         ),
     ]
+    windowed = [fw for m in models for fw in windowed_features(s.system, m)]
+    if windowed:
+        feature, w = windowed[0]
+        short = short_window(w)
+        moves.insert(
+            1,
+            Move(
+                "detect",
+                (feature.id,),
+                f"Compute {feature.id} over the last {duration(short)} beside its "
+                f"{duration(w)} and page when the two differ, across the entities scored, by "
+                "more than three times the largest such gap in the training window: a mean over "
+                f"{duration(w)} has moved {lag_words(short, w)} of the way to a new level "
+                f"{duration(short)} after a step, and the short one all of it",
+            ),
+        )
     fast = p95 is not None and p95 <= 7 * DAY
     if fast and s.domain.name in ("block/approve", "approve/decline"):
         moves.insert(
@@ -97,6 +124,11 @@ def _bad_training_data(s: Situation) -> Playbook:
             "that reaches one segment moves the overall figure too little to fail it",
         )
     )
+    outside = [c for c in s.components if c not in sources]
+    if "DATA003" in s.rules and any(ingested(s.system, m, outside) for m in s.models()):
+        # Another party's feed the labels or features are built from: the scenario's own proof
+        # (scenario_families' DATA003 headline) corrupts what that feed sends.
+        return Playbook(tuple(moves))
     first = sources[0] if sources else "one input"
     verify = (
         f"replay one day of {first} in staging with one feature's values multiplied by 100 and "
