@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from mlreview.areas.decision_kind import kind_of
+from mlreview.areas.loop_gain import compounds
 from mlreview.areas.scenario_families import FAMILIES, Family
 from mlreview.document.cells import duration
 from mlreview.system.manifest import FeedbackLoop
@@ -136,14 +138,6 @@ DOMAINS = {
         "actions",
     ),
 }
-WORDS = {
-    "block": ("block", "fraud", "decline", "deny", "flag", "reject"),
-    "approve": ("approve", "credit", "loan", "limit", "underwrit", "lend"),
-    "replenish": ("order", "replenish", "stock", "inventory"),
-    "price": ("price", "pricing", "surge", "bid"),
-    "moderate": ("moderat", "remove", "takedown", "spam", "abuse"),
-    "rank": ("rank", "recommend", "feed", "search", "ads", "show"),
-}
 
 
 def family_for(key: str, system: System) -> Family:
@@ -156,10 +150,17 @@ def family_for(key: str, system: System) -> Family:
             title=SLOW_RUNAWAY[0].format(delay=duration(slow), anchor="{anchor}"),
             effect=SLOW_RUNAWAY[1].format(delay=duration(slow), anchor="{anchor}"),
         )
+    if key == "runaway-automation" and compounds(system) is not None:
+        family = replace(family, occurrence=LOOP_OCCURRENCE)
     words = domain_of(system).wording.get(key)
     if words is None:
         return family
     return replace(family, title=words.title, effect=words.effect, verify=words.verify)
+
+
+LOOP_OCCURRENCE = "peer system that starts answering its actions in kind"
+"""What starts a runaway where the system's actions come back through other systems: the
+loop closing (a competitor's repricer following its price), not a drift of its inputs."""
 
 
 SLOW_OUTCOME_S = 7 * 86400.0
@@ -191,20 +192,4 @@ def _slow_outcome(system: System) -> float | None:
 
 def domain_of(system: System) -> Domain:
     """The system's decision kind, from its declared decision and the words of its action."""
-    decision = system.manifest.system.decision
-    text = " ".join(t for t in (decision.action if decision else None, system.name) if t).lower()
-    # The kind whose word comes first in the action: 'approve or decline a credit application'
-    # approves, though 'decline' is a blocking word too.
-    first = {
-        key: min(text.find(w) for w in WORDS[key] if w in text)
-        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
-        if any(w in text for w in WORDS[key])
-    }
-    if first:
-        return DOMAINS[min(first, key=first.__getitem__)]
-    kind = decision.type if decision else None
-    if kind == "ranking":
-        return DOMAINS["rank"]
-    if kind == "filtering":
-        return DOMAINS["moderate"]
-    return DOMAINS["predict"]
+    return DOMAINS[kind_of(system)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mlreview.areas.common import either
 from mlreview.areas.domain import SLOW_OUTCOME_S
+from mlreview.areas.loop_gain import CEILING_TIMES, DETECT_ROUNDS, LIMIT_PER_ROUND, loop_gain
 from mlreview.areas.playbooks.base import (
     Move,
     Playbook,
@@ -28,19 +29,36 @@ def _runaway(s: Situation) -> Playbook:
     loop = priced and "FEED005" in s.rules
     slow = p50 is not None and p50 > SLOW_OUTCOME_S
     moves: list[Move] = []
+    gain = loop_gain(s.system, {m.id for m in s.models()}) if loop else None
     if loop:
         moves.append(
             Move(
                 "limit",
                 anchors,
                 "Bound every price it publishes to a band around a reference its loop cannot "
-                "move (its cost, or the median price it actually sold at over 90 days), and "
-                "each change to 10% a day and 30% a week: a ceiling taken from its own price "
-                "history moves up with the runaway",
+                "move (a floor at its cost, a ceiling at "
+                f"{CEILING_TIMES:g} times the median price it actually sold at over 90 days), "
+                f"and each change to {LIMIT_PER_ROUND:.0%} a day and 30% a week: a ceiling taken "
+                "from its own price history moves up with the runaway",
                 replaces=("FEED013", "FEED005"),
             )
         )
-        detect = "Page on-call when a price moves more than 10% in a day or leaves its band"
+        follows = f" ({gain.through})" if gain is not None else ""
+        moves.append(
+            Move(
+                "detect",
+                anchors,
+                "Detect the loop itself: flag an item when its price and the price it follows"
+                f"{follows} have moved the same way for {DETECT_ROUNDS} runs in a row, or their "
+                f"ratio has stayed within 0.5% of constant for {DETECT_ROUNDS} runs; hold its "
+                "price at the last value inside the band and ask a person"
+                + (gain.limit_working() if gain is not None else ""),
+            )
+        )
+        detect = (
+            "Page on-call when a price moves more than 10% in a day, leaves its band or is "
+            "held by the loop detector"
+        )
     elif slow and priced:
         assert p50 is not None
         delay = f"{duration(p50)} to show (median" + (f", {duration(p95)} at p95)" if p95 else ")")
@@ -112,9 +130,10 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
     p50 = s.label_delay()[0]
     if loop:
         return (
-            "replay a week of its inputs in staging with a second seller whose price follows "
-            "its own by a fixed factor above 1 (the loop closed): no price may leave its band "
-            "or move more than 10% in a day, and the page must fire on the first day"
+            "replay 30 days of its inputs in staging with a second seller whose price follows "
+            "its own by a fixed factor, so that k x c is above 1 (the loop closed): no price "
+            "may leave its band or move more than 10% in a day, the loop detector must hold "
+            f"every such item by run {DETECT_ROUNDS}, and the page must fire when it does"
         )
     if slow and s.domain.name == "price":
         return (
