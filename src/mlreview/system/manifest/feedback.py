@@ -108,12 +108,18 @@ class LoopFactors(Node):
     systems' output it reads, and they answer with ``theirs`` times the action, so each round
     of the loop multiplies the action by ``ours`` x ``theirs``."""
 
-    ours: Factor | None = Field(
+    ours: Annotated[
+        Factor | None,
+        Ask("Your action is what multiple of the other systems' output it reads?", (0.99, 1.1)),
+    ] = Field(
         None,
         description="The action as a multiple of the other systems' output it reads (our "
         "price = 1.1 x the lowest competitor's).",
     )
-    theirs: Factor | None = Field(
+    theirs: Annotated[
+        Factor | None,
+        Ask("The other systems answer with what multiple of your action?", (0.99, 1.1)),
+    ] = Field(
         None,
         description="The other systems' answer as a multiple of our action (their price = "
         "0.99 x ours).",
