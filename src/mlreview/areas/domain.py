@@ -152,10 +152,51 @@ def family_for(key: str, system: System) -> Family:
         )
     if key == "runaway-automation" and compounds(system) is not None:
         family = replace(family, occurrence=LOOP_OCCURRENCE)
+    if key == "runaway-automation" and draws_supply(system):
+        return _surge_family(family, system)
     words = domain_of(system).wording.get(key)
     if words is None:
         return family
     return replace(family, title=words.title, effect=words.effect, verify=words.verify)
+
+
+SURGE_OCCURRENCE = "demand shock its supply cannot answer"
+"""What starts a surge price's runaway: demand that no price can draw supply to (an evacuation,
+roads closed), where the price only rations."""
+
+
+def draws_supply(system: System) -> bool:
+    """Whether the system sets a price by itself to draw supply where demand outstrips it
+    (``system.decision.draws_supply``)."""
+    decision = system.manifest.system.decision
+    return bool(
+        decision
+        and decision.draws_supply
+        and decision.automated_action
+        and kind_of(system) == "price"
+    )
+
+
+def _surge_family(family: Family, system: System) -> Family:
+    """The title and effect of a surge price with no cap: what the price is for, and why an
+    emergency defeats it; the switch is named missing only where the manifest says so."""
+    monitoring = system.manifest.monitoring
+    no_switch = bool(monitoring and monitoring.emergency_override is False)
+    switch = " and no emergency switch" if no_switch else ""
+    held = ", no switch for a declared emergency" if no_switch else ""
+    return replace(
+        family,
+        title=f"{{anchor}} raises prices with no cap{switch} when supply cannot respond",
+        effect="{anchor} raises the price by itself where demand outstrips supply, to draw "
+        "supply in and ration demand; when supply cannot respond (an emergency, an "
+        "evacuation, roads closed) a higher price draws no one and only prices people out, and "
+        f"with no ceiling{held} and no limit on each change it climbs every update for as long "
+        "as the imbalance lasts",
+        verify="replay a normal peak hour of {anchor}'s inputs in staging, then one segment's "
+        "demand at 10 times its peak with supply held flat: no price may pass the ceiling, "
+        "and the segment must be held at its default",
+        occurrence=SURGE_OCCURRENCE,
+    )
 
 
 LOOP_OCCURRENCE = "peer system that starts answering its actions in kind"

@@ -4,17 +4,22 @@ units, a page that does not wait for outcomes, an off switch) and users who stee
 from __future__ import annotations
 
 from mlreview.areas.common import either
-from mlreview.areas.domain import SLOW_OUTCOME_S
+from mlreview.areas.domain import SLOW_OUTCOME_S, draws_supply
 from mlreview.areas.loop_gain import CEILING_TIMES, DETECT_ROUNDS, LIMIT_PER_ROUND, loop_gain
 from mlreview.areas.playbooks.base import (
     Move,
     Playbook,
     Situation,
     _action,
+    _fallback_words,
     _off_switch,
     _page_window,
 )
 from mlreview.document.cells import duration
+
+SHOCK_TIMES = 5.0
+"""Demand at this multiple of its level for the hour and weekday is no ordinary peak: with
+supply not rising, a price that is meant to draw supply holds at its default instead."""
 
 
 def _runaway(s: Situation) -> Playbook:
@@ -91,6 +96,19 @@ def _runaway(s: Situation) -> Playbook:
                 replaces=("FEED013",),
             )
         )
+        if draws_supply(s.system):
+            held = _fallback_words(endpoints) or "its normal price"
+            moves.append(
+                Move(
+                    "limit",
+                    anchors,
+                    f"Hold it at {held} in a segment, by itself, when demand there passes "
+                    f"{SHOCK_TIMES:g} times its level for that hour and weekday and supply does "
+                    f"not rise within {window} (the time its outcomes take to show): a price "
+                    "that draws no supply only rations; hold every segment a declared emergency "
+                    "covers at once, and let only a person lift a hold",
+                )
+            )
         season = "that hour and weekday"
         watched = (
             f", or when {either(inputs, 'or')} leaves its range for {season}" if inputs else ""
@@ -147,9 +165,15 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
         return (
             f"replay a normal peak hour of {who}'s inputs in staging, then one segment's demand "
             "at 10 times its peak with supply held flat (a shock the supply side does not "
-            f"answer): no price may pass the ceiling, the page must fire within {window}, the "
-            "switch must restore the fallback within one decision cycle, and other segments "
-            "must not move"
+            f"answer): no price may pass the ceiling, the page must fire within {window}, "
+            + (
+                f"the shocked segment must be held at the fallback within {window} with no one "
+                "acting, "
+                if draws_supply(s.system)
+                else ""
+            )
+            + "the switch must restore the fallback within one decision cycle, and other "
+            "segments must not move"
         )
     return (
         f"replay a day of {who}'s logged requests on canary with the scores shifted by the "
