@@ -324,7 +324,10 @@ def test_a_chance_from_the_rules_default_rate_names_the_field_and_no_figure() ->
     path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
     text = path.read_text(encoding="utf-8")
     box = _callout(_terminal(path))
-    assert "How often: not declared; the review assumes 1 a year (drift of its inputs)." in box
+    assert (
+        "How often: not declared; the review assumes 1 a year (demand shock its supply cannot "
+        "answer)." in box
+    )
     assert "set endpoints[" not in box
     field = "endpoints[pricing_service].incidents_per_year.runaway-automation"
     assert field in _terminal(path, full=True)  # the field to declare it in, in part 5

@@ -80,7 +80,7 @@ def test_a_price_loop_is_bounded_against_a_reference_it_cannot_move() -> None:
     assert "a reference its loop cannot move" in loop[0].change
     # A ceiling from its own price history would rise with the runaway.
     assert "percentile of the prices it set" not in _text(plan)
-    assert "follows its own by a fixed factor above 1" in plan.verify
+    assert "follows its own by a fixed factor, so that k x c is above 1" in plan.verify
 
 
 def test_a_lender_caps_decisions_per_hour_and_nothing_speaks_of_prices() -> None:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from mlreview.areas.decision_kind import kind_of
+from mlreview.areas.loop_gain import compounds
 from mlreview.areas.scenario_families import FAMILIES, Family
 from mlreview.document.cells import duration
 from mlreview.system.manifest import FeedbackLoop
@@ -136,14 +138,6 @@ DOMAINS = {
         "actions",
     ),
 }
-WORDS = {
-    "block": ("block", "fraud", "decline", "deny", "flag", "reject"),
-    "approve": ("approve", "credit", "loan", "limit", "underwrit", "lend"),
-    "replenish": ("order", "replenish", "stock", "inventory"),
-    "price": ("price", "pricing", "surge", "bid"),
-    "moderate": ("moderat", "remove", "takedown", "spam", "abuse"),
-    "rank": ("rank", "recommend", "feed", "search", "ads", "show"),
-}
 
 
 def family_for(key: str, system: System) -> Family:
@@ -156,10 +150,58 @@ def family_for(key: str, system: System) -> Family:
             title=SLOW_RUNAWAY[0].format(delay=duration(slow), anchor="{anchor}"),
             effect=SLOW_RUNAWAY[1].format(delay=duration(slow), anchor="{anchor}"),
         )
+    if key == "runaway-automation" and compounds(system) is not None:
+        family = replace(family, occurrence=LOOP_OCCURRENCE)
+    if key == "runaway-automation" and draws_supply(system):
+        return _surge_family(family, system)
     words = domain_of(system).wording.get(key)
     if words is None:
         return family
     return replace(family, title=words.title, effect=words.effect, verify=words.verify)
+
+
+SURGE_OCCURRENCE = "demand shock its supply cannot answer"
+"""What starts a surge price's runaway: demand that no price can draw supply to (an evacuation,
+roads closed), where the price only rations."""
+
+
+def draws_supply(system: System) -> bool:
+    """Whether the system sets a price by itself to draw supply where demand outstrips it
+    (``system.decision.draws_supply``)."""
+    decision = system.manifest.system.decision
+    return bool(
+        decision
+        and decision.draws_supply
+        and decision.automated_action
+        and kind_of(system) == "price"
+    )
+
+
+def _surge_family(family: Family, system: System) -> Family:
+    """The title and effect of a surge price with no cap: what the price is for, and why an
+    emergency defeats it; the switch is named missing only where the manifest says so."""
+    monitoring = system.manifest.monitoring
+    no_switch = bool(monitoring and monitoring.emergency_override is False)
+    switch = " and no emergency switch" if no_switch else ""
+    held = ", no switch for a declared emergency" if no_switch else ""
+    return replace(
+        family,
+        title=f"{{anchor}} raises prices with no cap{switch} when supply cannot respond",
+        effect="{anchor} raises the price by itself where demand outstrips supply, to draw "
+        "supply in and ration demand; when supply cannot respond (an emergency, an "
+        "evacuation, roads closed) a higher price draws no one and only prices people out, and "
+        f"with no ceiling{held} and no limit on each change it climbs every update for as long "
+        "as the imbalance lasts",
+        verify="replay a normal peak hour of {anchor}'s inputs in staging, then one segment's "
+        "demand at 10 times its peak with supply held flat: no price may pass the ceiling, "
+        "and the segment must be held at its default",
+        occurrence=SURGE_OCCURRENCE,
+    )
+
+
+LOOP_OCCURRENCE = "peer system that starts answering its actions in kind"
+"""What starts a runaway where the system's actions come back through other systems: the
+loop closing (a competitor's repricer following its price), not a drift of its inputs."""
 
 
 SLOW_OUTCOME_S = 7 * 86400.0
@@ -191,20 +233,4 @@ def _slow_outcome(system: System) -> float | None:
 
 def domain_of(system: System) -> Domain:
     """The system's decision kind, from its declared decision and the words of its action."""
-    decision = system.manifest.system.decision
-    text = " ".join(t for t in (decision.action if decision else None, system.name) if t).lower()
-    # The kind whose word comes first in the action: 'approve or decline a credit application'
-    # approves, though 'decline' is a blocking word too.
-    first = {
-        key: min(text.find(w) for w in WORDS[key] if w in text)
-        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
-        if any(w in text for w in WORDS[key])
-    }
-    if first:
-        return DOMAINS[min(first, key=first.__getitem__)]
-    kind = decision.type if decision else None
-    if kind == "ranking":
-        return DOMAINS["rank"]
-    if kind == "filtering":
-        return DOMAINS["moderate"]
-    return DOMAINS["predict"]
+    return DOMAINS[kind_of(system)]

@@ -21,6 +21,7 @@ from mlreview.areas.common import (
     serving_platforms,
     windowed_features,
 )
+from mlreview.areas.loop_gain import compounds
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, Feature, Model, Source
 
@@ -433,6 +434,29 @@ def _canary_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     return {} if _canaried(endpoints) else None
 
 
+def _loop_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """A loop that answers in kind (declared factors, or a price following a price) told as its
+    compounding, k x c a round (areas/loop_gain.py); any other loop through other systems as
+    actions coming back to it."""
+    gain = compounds(system, {c for f in hits for c in f.components})
+    if gain is None:
+        return {
+            "loop": "feeds its actions back to it",
+            "how": " on how much, and what it does comes back to it through other systems, so "
+            "one drifted input or bad release compounds run after run",
+        }
+    monitoring = system.manifest.monitoring
+    watched = bool(monitoring and monitoring.drift and monitoring.drift.predictions)
+    return {
+        "loop": "compounds its actions",
+        "how": f", and sets what it does from what {gain.through} did in answer to its last "
+        f"action, so its factor k and theirs c multiply every round: {gain.working()}; with "
+        "no ceiling, no limit on a change"
+        + ("" if watched else " and nothing watching what it sets")
+        + ", it runs on until someone happens to see it",
+    }
+
+
 def _twice_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     """The languages of a feature's two implementations, where declared: 'python and sql
     offline, scala online'."""
@@ -693,9 +717,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "current model",
     ),
     ("runaway-automation", "FEED005"): Headline(
-        "{anchor} acts with no cap on a loop that feeds its actions back to it",
-        "{anchor} acts automatically with no cap on how much, and what it does comes back to it "
-        "through other systems, so one drifted input or bad release compounds run after run",
+        "{anchor} acts with no cap on a loop that {loop}",
+        "{anchor} acts automatically with no cap{how}",
+        fill=_loop_fill,
     ),
     ("stale-model", "FEED015"): Headline(
         "No outcome of what {anchor} predicts comes back to measure or retrain it",

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from mlreview.areas.assumed import Assumed, component_field
 from mlreview.areas.common import either
+from mlreview.areas.domain import family_for
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.record import Record
@@ -877,7 +878,8 @@ class RiskModel:
                 premise_field,
             )
             parts.append(part)
-            words = f"On each {kind.occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
+            occurrence = family_for(key, self.system).occurrence
+            words = f"On each {occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             if launched:
                 words = f"At {MISS_FACTOR:g}x the launch forecast"
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
@@ -1119,7 +1121,7 @@ class RiskModel:
         assumed.append(f"{anchor} event rate")
         self.chance = ""
         self.rate_default = True
-        what = f"{default:g} a year ({FAMILIES[key].occurrence})"
+        what = f"{default:g} a year ({family_for(key, self.system).occurrence})"
         if settle:
             self.defaults.append(Assumed(what, settle[0], settle[1:], rate=True))
         named = f": set {' and '.join(settle)}" if settle else ""

@@ -4,16 +4,22 @@ units, a page that does not wait for outcomes, an off switch) and users who stee
 from __future__ import annotations
 
 from mlreview.areas.common import either
-from mlreview.areas.domain import SLOW_OUTCOME_S
+from mlreview.areas.domain import SLOW_OUTCOME_S, draws_supply
+from mlreview.areas.loop_gain import CEILING_TIMES, DETECT_ROUNDS, LIMIT_PER_ROUND, loop_gain
 from mlreview.areas.playbooks.base import (
     Move,
     Playbook,
     Situation,
     _action,
+    _fallback_words,
     _off_switch,
     _page_window,
 )
 from mlreview.document.cells import duration
+
+SHOCK_TIMES = 5.0
+"""Demand at this multiple of its level for the hour and weekday is no ordinary peak: with
+supply not rising, a price that is meant to draw supply holds at its default instead."""
 
 
 def _runaway(s: Situation) -> Playbook:
@@ -28,19 +34,36 @@ def _runaway(s: Situation) -> Playbook:
     loop = priced and "FEED005" in s.rules
     slow = p50 is not None and p50 > SLOW_OUTCOME_S
     moves: list[Move] = []
+    gain = loop_gain(s.system, {m.id for m in s.models()}) if loop else None
     if loop:
         moves.append(
             Move(
                 "limit",
                 anchors,
                 "Bound every price it publishes to a band around a reference its loop cannot "
-                "move (its cost, or the median price it actually sold at over 90 days), and "
-                "each change to 10% a day and 30% a week: a ceiling taken from its own price "
-                "history moves up with the runaway",
+                "move (a floor at its cost, a ceiling at "
+                f"{CEILING_TIMES:g} times the median price it actually sold at over 90 days), "
+                f"and each change to {LIMIT_PER_ROUND:.0%} a day and 30% a week: a ceiling taken "
+                "from its own price history moves up with the runaway",
                 replaces=("FEED013", "FEED005"),
             )
         )
-        detect = "Page on-call when a price moves more than 10% in a day or leaves its band"
+        follows = f" ({gain.through})" if gain is not None else ""
+        moves.append(
+            Move(
+                "detect",
+                anchors,
+                "Detect the loop itself: flag an item when its price and the price it follows"
+                f"{follows} have moved the same way for {DETECT_ROUNDS} runs in a row, or their "
+                f"ratio has stayed within 0.5% of constant for {DETECT_ROUNDS} runs; hold its "
+                "price at the last value inside the band and ask a person"
+                + (gain.limit_working() if gain is not None else ""),
+            )
+        )
+        detect = (
+            "Page on-call when a price moves more than 10% in a day, leaves its band or is "
+            "held by the loop detector"
+        )
     elif slow and priced:
         assert p50 is not None
         delay = f"{duration(p50)} to show (median" + (f", {duration(p95)} at p95)" if p95 else ")")
@@ -73,6 +96,19 @@ def _runaway(s: Situation) -> Playbook:
                 replaces=("FEED013",),
             )
         )
+        if draws_supply(s.system):
+            held = _fallback_words(endpoints) or "its normal price"
+            moves.append(
+                Move(
+                    "limit",
+                    anchors,
+                    f"Hold it at {held} in a segment, by itself, when demand there passes "
+                    f"{SHOCK_TIMES:g} times its level for that hour and weekday and supply does "
+                    f"not rise within {window} (the time its outcomes take to show): a price "
+                    "that draws no supply only rations; hold every segment a declared emergency "
+                    "covers at once, and let only a person lift a hold",
+                )
+            )
         season = "that hour and weekday"
         watched = (
             f", or when {either(inputs, 'or')} leaves its range for {season}" if inputs else ""
@@ -112,9 +148,10 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
     p50 = s.label_delay()[0]
     if loop:
         return (
-            "replay a week of its inputs in staging with a second seller whose price follows "
-            "its own by a fixed factor above 1 (the loop closed): no price may leave its band "
-            "or move more than 10% in a day, and the page must fire on the first day"
+            "replay 30 days of its inputs in staging with a second seller whose price follows "
+            "its own by a fixed factor, so that k x c is above 1 (the loop closed): no price "
+            "may leave its band or move more than 10% in a day, the loop detector must hold "
+            f"every such item by run {DETECT_ROUNDS}, and the page must fire when it does"
         )
     if slow and s.domain.name == "price":
         return (
@@ -128,9 +165,15 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
         return (
             f"replay a normal peak hour of {who}'s inputs in staging, then one segment's demand "
             "at 10 times its peak with supply held flat (a shock the supply side does not "
-            f"answer): no price may pass the ceiling, the page must fire within {window}, the "
-            "switch must restore the fallback within one decision cycle, and other segments "
-            "must not move"
+            f"answer): no price may pass the ceiling, the page must fire within {window}, "
+            + (
+                f"the shocked segment must be held at the fallback within {window} with no one "
+                "acting, "
+                if draws_supply(s.system)
+                else ""
+            )
+            + "the switch must restore the fallback within one decision cycle, and other "
+            "segments must not move"
         )
     return (
         f"replay a day of {who}'s logged requests on canary with the scores shifted by the "

@@ -139,9 +139,31 @@ def _action_limits(r: Reading) -> None:
             return
 
 
+EMERGENCY_DENIED = re.compile(
+    r"\bno (?:switch|override|kill[- ]switch|way|button|lever)\b[^.;]{0,50}?\bemergenc"
+)
+EMERGENCY_STATED = re.compile(
+    r"\b(?:switch|override|kill[- ]switch|button|lever)\b[^.;]{0,50}?\bemergenc|"
+    r"\bemergenc(?:y|ies)\b[^.;]{0,30}?\b(?:switch|override|turns? (?:it |surge |pricing )?off)\b"
+)
+
+
+def _emergency_override(r: Reading) -> None:
+    for s in r.sents:
+        denied = EMERGENCY_DENIED.search(s.lower)
+        if denied:
+            r.draft.put(("monitoring", "emergency_override"), False, quote(s, *denied.span()))
+            return
+        stated = EMERGENCY_STATED.search(s.lower)
+        if stated and not s.negated(stated.start(), stated.end()):
+            r.draft.put(("monitoring", "emergency_override"), True, quote(s, *stated.span()))
+            return
+
+
 def read(r: Reading) -> None:
     d = r.draft
     _action_limits(r)
+    _emergency_override(r)
     watched = [s for s in r.sents if CONTEXT.search(s.lower)]
     for key, pattern in SIGNALS:
         for s in watched:

@@ -91,7 +91,20 @@ def read(r: Reading) -> None:
     )
     if manual and not auto:
         d.put(("system", "decision", "automated_action"), False, quote_found(manual))
+    supply = first(DRAWS_SUPPLY, r.sents)
+    if supply and not supply[0].negated(supply[1].start(), supply[1].end()):
+        d.put(("system", "decision", "draws_supply"), True, quote_found(supply))
     _traffic(r)
+
+
+SUPPLIERS = r"(?:drivers|couriers|riders|dashers|shoppers|hosts|sellers|suppliers|supply)"
+DRAWS_SUPPLY = (
+    rf"\bso (?:that )?more {SUPPLIERS} (?:head|come|go|move|log on|sign on)\b|"
+    rf"\b(?:to )?(?:draw|attract|bring|pull|lure|get)s? (?:in )?more {SUPPLIERS}\b|"
+    rf"\b(?:to )?(?:draw|attract|bring|pull) {SUPPLIERS} (?:in|into|to)\b"
+)
+"""A price meant to draw supply where demand outstrips it: 'so that more drivers head to that
+area', 'to attract more couriers', 'to draw supply in'."""
 
 
 THINGS = (

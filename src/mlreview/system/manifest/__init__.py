@@ -55,6 +55,7 @@ from mlreview.system.manifest.feedback import (
     Holdout,
     Label,
     LabelDelay,
+    LoopFactors,
     QualityFilters,
 )
 from mlreview.system.manifest.models import (
@@ -136,6 +137,7 @@ __all__ = [
     "Launch",
     "LoadLimit",
     "LoadTest",
+    "LoopFactors",
     "Manifest",
     "Mechanism",
     "Millis",

@@ -99,6 +99,33 @@ class QualityFilters(Node):
     poisoning: bool | None = Field(None, description="Labels are checked for manipulation.")
 
 
+Factor = Annotated[float, Field(gt=0.0, le=1000.0)]
+"""A multiplier on another system's output: 1.1 sets 10% above it, 0.99 1% below."""
+
+
+class LoopFactors(Node):
+    """A loop through other systems as two multipliers: the action is ``ours`` times the other
+    systems' output it reads, and they answer with ``theirs`` times the action, so each round
+    of the loop multiplies the action by ``ours`` x ``theirs``."""
+
+    ours: Annotated[
+        Factor | None,
+        Ask("Your action is what multiple of the other systems' output it reads?", (0.99, 1.1)),
+    ] = Field(
+        None,
+        description="The action as a multiple of the other systems' output it reads (our "
+        "price = 1.1 x the lowest competitor's).",
+    )
+    theirs: Annotated[
+        Factor | None,
+        Ask("The other systems answer with what multiple of your action?", (0.99, 1.1)),
+    ] = Field(
+        None,
+        description="The other systems' answer as a multiple of our action (their price = "
+        "0.99 x ours).",
+    )
+
+
 class FeedbackLoop(Component):
     model: Annotated[str, ref("model")] = Field(description="Id of the model the labels train.")
     label: Label | None = Field(None, description="Where labels come from and when.")
@@ -119,5 +146,10 @@ class FeedbackLoop(Component):
     quality_filters: QualityFilters | None = Field(None, description="Filters on feedback quality.")
     feeds_back_through: list[str] | None = Field(
         None, description="Other systems that act on predictions and feed data back."
+    )
+    factors: LoopFactors | None = Field(
+        None,
+        description="How the loop through feeds_back_through compounds: each round multiplies "
+        "the action by factors.ours x factors.theirs.",
     )
     KIND: ClassVar[str] = "feedback"

@@ -77,6 +77,14 @@ class Monitoring(Node):
     action_limits: bool | None = Field(
         None, description="Automated actions are capped per time window."
     )
+    emergency_override: Annotated[
+        bool | None,
+        Ask("Can on-call hold automated actions at their default for a declared emergency?"),
+    ] = Field(
+        None,
+        description="Automated actions can be switched to their default for a declared "
+        "emergency (a price held at its normal level).",
+    )
     runbooks: Annotated[bool | None, Ask("Does every alert have an owner and a runbook?")] = Field(
         None, description="Every alert has an owner and a runbook."
     )

@@ -28,6 +28,14 @@ class Decision(Node):
         None, description="Predictions act without a human in the loop (block, approve, spend)."
     )
     action: str | None = Field(None, description="What an automated decision does.")
+    draws_supply: Annotated[
+        bool | None,
+        Ask("Is the price raised where demand outstrips supply, to draw supply in (surge)?"),
+    ] = Field(
+        None,
+        description="The action is a price raised where demand outstrips supply, to draw supply "
+        "in and ration demand (surge pricing): where supply cannot respond, it only rations.",
+    )
 
 
 class Launch(Node):

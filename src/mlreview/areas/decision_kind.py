@@ -1,0 +1,38 @@
+"""Which kind of decision a system makes, as a key of areas/domain.py's DOMAINS, from its declared
+decision and the words of its action: here so that modules the domains import can ask it too."""
+
+from __future__ import annotations
+
+from mlreview.system.system import System
+
+WORDS = {
+    "block": ("block", "fraud", "decline", "deny", "flag", "reject"),
+    "approve": ("approve", "credit", "loan", "limit", "underwrit", "lend"),
+    "replenish": ("order", "replenish", "stock", "inventory"),
+    "price": ("price", "pricing", "surge", "bid"),
+    "moderate": ("moderat", "remove", "takedown", "spam", "abuse"),
+    "rank": ("rank", "recommend", "feed", "search", "ads", "show"),
+}
+"""The words of an action that name each kind of decision."""
+
+
+def kind_of(system: System) -> str:
+    """The system's decision kind: 'block', 'approve', 'replenish', 'price', 'moderate', 'rank'
+    or 'predict'."""
+    decision = system.manifest.system.decision
+    text = " ".join(t for t in (decision.action if decision else None, system.name) if t).lower()
+    # The kind whose word comes first in the action: 'approve or decline a credit application'
+    # approves, though 'decline' is a blocking word too.
+    first = {
+        key: min(text.find(w) for w in WORDS[key] if w in text)
+        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
+        if any(w in text for w in WORDS[key])
+    }
+    if first:
+        return min(first, key=first.__getitem__)
+    kind = decision.type if decision else None
+    if kind == "ranking":
+        return "rank"
+    if kind == "filtering":
+        return "moderate"
+    return "predict"
