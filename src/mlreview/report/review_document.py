@@ -554,9 +554,8 @@ def _facts(
         if others:
             named = either(others, "and")
             also = f"Also on {named} (--full prints each)."
-            items.insert(
-                at + 1, Item(inline(*([Span(codes, "strong"), " "] if gate else []), also))
-            )
+            parts: list[str | Span] = [Span(codes, "strong"), " ", also] if gate else [also]
+            items.insert(at + 1, Item(inline(*parts)))
     return Bullets("", tuple(items))
 
 
