@@ -10,6 +10,7 @@ import math
 import pytest
 
 from mlreview.api import loads, review
+from mlreview.areas.domain import domain_of
 from mlreview.engine.result import Review
 from mlreview.quant.selection import HALF_NORMAL, accepted_overpayment, compounded
 from mlreview.report.formats import render
@@ -174,3 +175,29 @@ def test_a_trend_with_no_declared_horizon_asks_for_it() -> None:
     )
     assert "How long after the prediction is its outcome realised?" in mechanism.text
     assert "Set feedback[resales].label.delay.p50" in mechanism.text
+
+
+def test_an_offer_is_a_price_decision() -> None:
+    text = MANIFEST.replace("WHEN", "the owner accepted the offer").replace("TREND", "")
+    assert domain_of(loads(text.replace("SD", ""))).name == "price"
+
+
+def test_the_acceptance_page_names_who_accepts_in_the_systems_words() -> None:
+    done = _review()
+    plan = _plan(done)
+    assert "when the share of its offers that owners accept passes 1.5 times" in plan
+    assert "moved in the owners' favour" in plan
+    # No template listing every domain's words.
+    assert "an offer accepted, a price paid" not in plan and "taken up" not in plan
+    assert done.plan is not None and "the acceptance page must fire" in done.plan.verify
+
+
+def test_a_price_with_no_acceptance_in_its_labels_pages_on_conversion() -> None:
+    text = MANIFEST.replace("make a purchase offer for the vehicle", "set the price of the policy")
+    text = text.replace("      observed_only_when: WHEN\n", "").replace("TREND", "")
+    done = review(loads(text.replace("SD", "")), questions=False)
+    assert not done.mechanisms
+    plan = _plan(done)
+    assert "when the share of its prices that convert passes 1.5 times" in plan
+    assert "moved in the customers' favour" in plan
+    assert done.plan is not None and "the conversion page must fire" in done.plan.verify

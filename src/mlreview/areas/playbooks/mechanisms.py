@@ -59,7 +59,7 @@ def accepting(loop: FeedbackLoop) -> str | None:
     return "counterparty"
 
 
-def _plural(noun: str) -> str:
+def plural(noun: str) -> str:
     """'sellers', 'counterparties'."""
     if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
         return noun[:-1] + "ies"
@@ -102,7 +102,7 @@ def _adverse_selection(s: Situation, model: Model, loop: FeedbackLoop, who: str)
     over = accepted_overpayment(sigma)
     text = (
         f"Adverse selection: {model.id}'s outcomes are seen only when {when}, and "
-        f"{_plural(who)} accept more readily when offered more than they could get "
+        f"{plural(who)} accept more readily when offered more than they could get "
         "elsewhere, so the accepted offers skew to its over-estimates. A symmetric error of "
         "standard deviation sd is off by sd x sqrt(2/pi) = 0.8 sd on average; if only "
         "over-estimates are accepted, that is the mean overpayment on every accepted offer: "
