@@ -201,3 +201,14 @@ def test_a_price_with_no_acceptance_in_its_labels_pages_on_conversion() -> None:
     assert "when the share of its prices that convert passes 1.5 times" in plan
     assert "moved in the customers' favour" in plan
     assert done.plan is not None and "the conversion page must fire" in done.plan.verify
+
+
+def test_a_risk_on_the_whole_system_is_sized_on_every_model() -> None:
+    # A draft from prose often declares no endpoint: the runaway's findings name 'system'.
+    text = MANIFEST.replace(
+        "endpoints:\n  - id: offers\n    model: value_model\n    mode: online\n", ""
+    )
+    text = text.replace("WHEN", "the owner accepted the offer").replace("TREND", "")
+    done = review(loads(text.replace("SD", "")), questions=False)
+    assert "system" in done.scenarios[0].components
+    assert "5% x 0.798 = 4.0%" in _texts(done)["adverse-selection"]

@@ -31,7 +31,10 @@ PERIOD_S = 30 * 86400.0
 ACCEPTS = re.compile(r"\baccept(?:s|ed|ing|ance)?\b", re.IGNORECASE)
 """Words saying the outcome is seen only once the counterparty accepts."""
 WHO = (
-    re.compile(r"\b(?:the|a|an)\s+([a-z]+)\s+(?:has\s+|had\s+)?accept", re.IGNORECASE),
+    re.compile(
+        r"\b(?:the|a|an|whose|their|our)\s+([a-z]+)\s+(?:has\s+|had\s+|have\s+)?accept",
+        re.IGNORECASE,
+    ),
     re.compile(r"\baccept(?:s|ed)?\s+by\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", re.IGNORECASE),
 )
 
@@ -55,7 +58,9 @@ def accepting(loop: FeedbackLoop) -> str | None:
         return None
     for pattern in WHO:
         if (m := pattern.search(when)) is not None:
-            return m.group(1).lower()
+            word = m.group(1).lower()
+            # 'whose sellers accepted': one seller, as the plural is made again where needed.
+            return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     return "counterparty"
 
 
@@ -188,7 +193,9 @@ def mechanisms(s: Situation) -> list[Mechanism]:
     if s.family not in FAMILIES:
         return []
     found: list[Mechanism] = []
-    models = s.models()
+    # A risk on the system as a whole (no endpoint declared: its findings name 'system') is
+    # every model's.
+    models = s.models() or (list(s.system.manifest.models) if "system" in s.components else [])
     if _values_an_amount(s):
         selected = [
             (m, loop, who)
