@@ -5,6 +5,7 @@ docs/risk-model.md)."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -212,3 +213,12 @@ def test_a_risk_on_the_whole_system_is_sized_on_every_model() -> None:
     done = review(loads(text.replace("SD", "")), questions=False)
     assert "system" in done.scenarios[0].components
     assert "5% x 0.798 = 4.0%" in _texts(done)["adverse-selection"]
+
+
+def test_the_json_top_risk_carries_the_mechanisms() -> None:
+    done = _review(trend="{extrapolated: true}")
+    data = json.loads(render(review_printable(done), "json"))
+    found = {m["key"]: m for m in data["top_risk"]["mechanisms"]}
+    assert set(found) == {"adverse-selection", "trend-extrapolation"}
+    assert "5% x 0.798 = 4.0%" in found["adverse-selection"]["text"]
+    assert found["trend-extrapolation"]["components"] == ["value_model", "regional_index"]
