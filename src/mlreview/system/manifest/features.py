@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, AtLeastOne, Component, Node, ref
+from mlreview.system.manifest.base import SIZES_ONLY, Ask, AtLeastOne, Component, Node, ref
 from mlreview.system.units import Duration
 
 
@@ -38,10 +38,12 @@ class Trend(Node):
         description="The model carries this feature's recent trend forward over the time until "
         "its outcome is realised (a forecast that extrapolates recent growth).",
     )
-    rate: Annotated[float, Field(ge=-0.5, le=1.0)] | None = Field(
+    rate: Annotated[Annotated[float, Field(ge=-0.5, le=1.0)] | None, Ask(never=SIZES_ONLY)] = Field(
         None, description="The feature's growth per period (0.015 = 1.5%)."
     )
-    per: Duration | None = Field(None, description="The period of rate; 30d when unset.")
+    per: Annotated[Duration | None, Ask(never=SIZES_ONLY)] = Field(
+        None, description="The period of rate; 30d when unset."
+    )
 
 
 class Feature(Component):
