@@ -9,7 +9,7 @@ WORDS = {
     "block": ("block", "fraud", "decline", "deny", "flag", "reject"),
     "approve": ("approve", "credit", "loan", "limit", "underwrit", "lend"),
     "replenish": ("order", "replenish", "stock", "inventory"),
-    "price": ("price", "pricing", "surge", "bid"),
+    "price": ("price", "pricing", "surge", "bid", "offer", "quote"),
     "moderate": ("moderat", "remove", "takedown", "spam", "abuse"),
     "rank": ("rank", "recommend", "feed", "search", "ads", "show"),
 }

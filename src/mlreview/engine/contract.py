@@ -9,7 +9,7 @@ from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.engine.scenarios import Scenario
 
-JSON_VERSION = "2.3"
+JSON_VERSION = "2.4"
 
 
 def finding_dict(f: Finding, cited: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
@@ -94,6 +94,10 @@ def to_dict(review: Review) -> dict[str, Any]:
         top_risk = {
             **scenario_dict(top),
             "why": review.top_risk_reason,
+            "mechanisms": [
+                {"key": m.key, "components": list(m.components), "text": m.text, "step": m.step}
+                for m in review.mechanisms
+            ],
             "plan": review.plan.to_dict() if review.plan else None,
             "runner_up": scenario_dict(runner) if runner else None,
         }

@@ -13,6 +13,7 @@ from typing import Any
 from mlreview.areas.common import either
 from mlreview.areas.findings import Finding
 from mlreview.areas.playbooks import Playbook, Situation, playbook
+from mlreview.areas.playbooks.mechanisms import mechanism_moves
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
 from mlreview.system.system import System
@@ -188,8 +189,21 @@ def _without_gaps(steps: list[Step]) -> list[Step]:
 
 def playbook_of(system: System, top: Scenario) -> Playbook | None:
     """The steps the top scenario's mechanism needs on ``system`` (areas/playbooks/)."""
+    situation = situation_of(system, top)
+    book = playbook(situation)
+    extra = mechanism_moves(situation)
+    if not extra:
+        return book
+    if book is None:
+        # Without a playbook the plan is the findings' fixes; the mechanisms' steps join them.
+        return Playbook(extra, keeps_gaps=True)
+    return replace(book, moves=(*book.moves, *extra))
+
+
+def situation_of(system: System, top: Scenario) -> Situation:
+    """The top scenario as a playbook sees it."""
     rules = frozenset(f.rule for f in [*top.findings, *top.gaps])
-    return playbook(Situation(system, top.family, tuple(top.anchors), tuple(top.components), rules))
+    return Situation(system, top.family, tuple(top.anchors), tuple(top.components), rules)
 
 
 def plan_for(

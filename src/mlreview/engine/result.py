@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Assumption, Finding
+from mlreview.areas.playbooks.mechanisms import Mechanism
 from mlreview.areas.record import Record
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class Review:
     pitfalls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A finding's fingerprint -> the ids of the known pitfalls (areas/pitfalls.yaml) on its
     rule's topics that its stack has, in catalogue order."""
+    mechanisms: list[Mechanism] = field(default_factory=list)
+    """What sizes the top risk, worked out with its formula and inputs (adverse selection,
+    trend extrapolation: areas/playbooks/mechanisms.py); empty on a what-if re-run."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

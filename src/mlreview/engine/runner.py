@@ -14,12 +14,13 @@ from typing import Any
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
 from mlreview.areas.findings import SORT_KEY, Finding
+from mlreview.areas.playbooks.mechanisms import Mechanism, mechanisms
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
-from mlreview.engine.plan import Plan, plan_for, playbook_of
+from mlreview.engine.plan import Plan, plan_for, playbook_of, situation_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
@@ -294,10 +295,8 @@ def run(
         the_plan = _plan(
             system, top, reviewed=reviewed, results=results, log=log, select=select, ignore=ignore
         )
-    cited: dict[str, tuple[str, ...]] = {}
-    if plan:  # a what-if re-run (plan=False) prints nothing, so it cites nothing
-        with unwatched():
-            cited = _pitfalls(active, system)
+    # A what-if re-run (plan=False) prints nothing, so it cites and sizes nothing.
+    cited, sized = _printed(active, system, top) if plan else ({}, [])
     return Review(
         system_name=system.name,
         file=system.file,
@@ -312,6 +311,7 @@ def run(
         plan=the_plan,
         sound=already_sound(system, areas, scenarios) if prior is None else [],
         pitfalls=cited,
+        mechanisms=sized,
     )
 
 
@@ -352,6 +352,17 @@ def _plan(
     with unwatched():
         book = playbook_of(system, top)
     return plan_for(top, rerun, book)
+
+
+def _printed(
+    findings: list[Finding], system: System, top: Scenario | None
+) -> tuple[dict[str, tuple[str, ...]], list[Mechanism]]:
+    """What only the printed review needs: the pitfalls each finding cites, and the
+    mechanisms that size the top risk; read unwatched, since no rule reads them."""
+    with unwatched():
+        cited = _pitfalls(findings, system)
+        sized = mechanisms(situation_of(system, top)) if top is not None else []
+    return cited, sized
 
 
 def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, ...]]:

@@ -700,6 +700,7 @@ def _main_working(s: Scenario) -> str:
 def _top_callout(review: Review, top: Scenario) -> Callout:
     body: list[Block] = [
         Paragraph(inline(top.effect_sentence)),
+        *(Paragraph(inline(m.text)) for m in review.mechanisms),
         _in_words(top),
         Paragraph(
             inline(Span("Why first:", "strong"), f" {why_first_words(top, review.runner_up)}")

@@ -15,6 +15,7 @@ from mlreview.areas.playbooks.base import (
     _off_switch,
     _page_window,
 )
+from mlreview.areas.playbooks.mechanisms import accepting, plural
 from mlreview.document.cells import duration
 
 SHOCK_TIMES = 5.0
@@ -77,11 +78,13 @@ def _runaway(s: Situation) -> Playbook:
                 replaces=("FEED013",),
             )
         )
+        share, name = _take_up(s)
+        accepter = _accepter(s)
+        party = f"{plural(accepter)}'" if accepter else "customers'"
         detect = (
-            "Page, and pause it, when the share of its decisions that are taken up (an offer "
-            "accepted, a price paid) passes 1.5 times its 26-week rate: being "
-            "taken up more often is the first sign that it is paying too much or judging too "
-            "kindly, months before the outcomes show it"
+            f"Page, and pause it, when {share} passes 1.5 times its 26-week rate: {name} "
+            f"rising is the first sign that it has moved in the {party} favour, months before "
+            "the outcomes show it"
         )
     elif priced:
         moves.append(
@@ -144,6 +147,20 @@ def _runaway(s: Situation) -> Playbook:
     return Playbook(tuple(moves), _runaway_proof(s, who, window, loop=loop, slow=slow))
 
 
+def _accepter(s: Situation) -> str | None:
+    """Who accepts its offers, where its labels are seen only on accepted ones."""
+    return next((w for loop in s.loops() if (w := accepting(loop)) is not None), None)
+
+
+def _take_up(s: Situation) -> tuple[str, str]:
+    """The share of a priced decision's answers its counterparty takes up, in the system's
+    words, and what it is called: offers are accepted (by whom the labels say); prices convert."""
+    who = _accepter(s)
+    if who is not None:
+        return f"the share of its offers that {plural(who)} accept", "acceptance"
+    return "the share of its prices that convert", "conversion"
+
+
 def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: bool) -> str:
     p50 = s.label_delay()[0]
     if loop:
@@ -156,8 +173,8 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
     if slow and s.domain.name == "price":
         return (
             "backtest the last two years with the market turned from one month on (the target "
-            "falling 1% a month): the take-up page must fire within weeks of the turn, the "
-            f"weekly cap must halve as soon as the first outcomes after it mature (about "
+            f"falling 1% a month): the {_take_up(s)[1]} page must fire within weeks of the "
+            "turn, the weekly cap must halve as soon as the first outcomes after it mature (about "
             f"{duration(p50 or 0.0)} in), and what it {s.domain.act}d in between must stay under "
             "the cap, whose worst case is then the loss the plan accepts"
         )

@@ -2,7 +2,7 @@
 named after the feature the text names ('the 7-day spend feature') or standing for the features
 it describes as a group; it holds whether one definition serves both paths, the language and
 window of each path, point-in-time correctness, the serving default when a value is missing,
-and the online store it is read from."""
+a trend the model extrapolates, and the online store it is read from."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ SHARED = re.compile(
     r"\bdefined once\b|\bsame feature (?:functions|definitions|code)\b|"
     r"\bshared [\w ]{0,20}library\b|\bsame code\b|\bpackaged inside\b|\bused by training and by\b|"
     r"\bno (?:separate )?serving implementation\b|\bboth (?:paths|the [\w ]+ and the serving)\b"
+)
+# 'the recent price trend in each market, which the forecast extrapolates': a trend the model
+# carries forward (areas/playbooks/mechanisms.py works out what that costs if it stops).
+EXTRAPOLATED = re.compile(
+    r"\btrends?\b[^.;]{0,80}?\bextrapolat\w*|\bextrapolat\w*\b[^.;]{0,40}?\btrends?\b|"
+    r"\b(?:projects?|carries|carry|carried) (?:the |its |that |recent )*trends? (?:forward|ahead)\b"
 )
 OTHERWISE = re.compile(r"\ba different story\b|\bnot the case for\b|\bis the exception\b")
 SUBJECT = re.compile(r"^\W*(?:the |our )?(?P<name>[a-z][\w-]*(?:'s)?(?: [a-z][\w-]*)?)")
@@ -247,6 +253,9 @@ def read(r: Reading) -> None:
     missing = _missing(r)
     if missing:
         facts.append(missing)
+    trend = _stated(EXTRAPOLATED, feature_sents)
+    if trend:
+        facts.append((("trend", "extrapolated"), True, trend[1]))
     important = _important(feature_sents)
     if important:
         facts.append(important)

@@ -124,6 +124,12 @@ def selection(r: Reading, ident: str) -> None:
         s, m = seen
         cond = (m.group("cond") or m.groupdict().get("cond2") or "").strip()
         cond = re.sub(r"^(?:the|those) (?=\w)", "", cond)
+        # '... only learn when a home we bought resells ..., and only for homes whose sellers
+        # accepted': both conditions, the second often the one that selects the outcomes.
+        more = ONLY_FOR.search(s.lower, m.end())
+        if more is not None and not s.negated(*more.span()):
+            also = re.sub(r"^(?:the|those) (?=\w)", "", more.group("cond").strip())
+            cond = f"{cond} and {also}"
         d.put((*key, "label", "observed_only_when"), cond, quote(s, *m.span()))
     shaped = first_stated(SHAPES, r.sents)
     if shaped and not seen and shaped[1].group("verb"):

@@ -48,6 +48,7 @@ from mlreview.system.manifest.features import (
     Implementation,
     Missing,
     MissingPolicy,
+    Trend,
 )
 from mlreview.system.manifest.feedback import (
     Exploration,
@@ -177,6 +178,7 @@ __all__ = [
     "Traffic",
     "Training",
     "Transformer",
+    "Trend",
     "Validation",
     "Zones",
     "ref",

@@ -139,6 +139,14 @@ class Component(Node):
     KIND: ClassVar[str] = "component"
 
 
+SIZES_ONLY = (
+    "no finding or score reads it: it sizes a mechanism under the top risk, whose paragraph "
+    "asks for it when it is not declared"
+)
+"""Why a field read only by the printed mechanisms (areas/playbooks/mechanisms.py) is never
+asked about by what-if reviews."""
+
+
 @dataclass(frozen=True)
 class Ask:
     """How the review asks about a field when the manifest leaves it unknown.

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, AtLeastOne, Component, Node, ref
+from mlreview.system.manifest.base import SIZES_ONLY, Ask, AtLeastOne, Component, Node, ref
 from mlreview.system.units import Duration
 
 
@@ -30,6 +30,20 @@ class Missing(Node):
     serving: Annotated[
         MissingPolicy | None, Ask("How does serving handle a missing value of this feature?")
     ] = Field(None, description="How missing values are handled when serving.")
+
+
+class Trend(Node):
+    extrapolated: bool | None = Field(
+        None,
+        description="The model carries this feature's recent trend forward over the time until "
+        "its outcome is realised (a forecast that extrapolates recent growth).",
+    )
+    rate: Annotated[Annotated[float, Field(ge=-0.5, le=1.0)] | None, Ask(never=SIZES_ONLY)] = Field(
+        None, description="The feature's growth per period (0.015 = 1.5%)."
+    )
+    per: Annotated[Duration | None, Ask(never=SIZES_ONLY)] = Field(
+        None, description="The period of rate; 30d when unset."
+    )
 
 
 class Feature(Component):
@@ -70,6 +84,9 @@ class Feature(Component):
     ] = Field(None, description="The served value is logged with the request id.")
     importance_rank: Annotated[AtLeastOne | None, Ask(values=(1, 50))] = Field(
         None, description="1 for the most important feature."
+    )
+    trend: Trend | None = Field(
+        None, description="A trend in this feature that the model extrapolates."
     )
     positional: bool | None = Field(
         None, description="Describes presentation (e.g. rank shown), not the item."

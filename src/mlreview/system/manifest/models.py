@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Component, Count, Fraction, Node, ref
+from mlreview.system.manifest.base import SIZES_ONLY, Ask, Component, Count, Fraction, Node, ref
 from mlreview.system.units import Duration, Schedule
 
 
@@ -129,6 +129,13 @@ class Model(Component):
         bool | None, Ask("Does the preprocessing ship inside the model bundle?")
     ] = Field(None, description="Preprocessing artefacts ship inside the model bundle.")
     threshold: Threshold | None = Field(None, description="Decision threshold handling.")
+    validation_error_sd: Annotated[
+        Annotated[float, Field(ge=0.0001, le=10.0)] | None, Ask(never=SIZES_ONLY)
+    ] = Field(
+        None,
+        description="Standard deviation of the model's error on its validation set, as a share "
+        "of the true value (0.05 = 5%), for a model that predicts an amount such as a price.",
+    )
     max_age: Annotated[Duration | None, Ask(values=("7d", "90d"))] = Field(
         None, description="Oldest the model may be before harm."
     )
