@@ -249,6 +249,7 @@ def _assert_what_ifs_match_full_reviews(system: System, limit: int) -> int:
             (s.key, s.title, s.score, s.findings, s.gaps) for s in full.scenarios
         ], values
         assert fast.findings == full.findings, values
+        assert fast.suppressed == full.suppressed, values
         before = sense.review.scenarios
         all_kept += len(fast.scenarios) == len(before) and all(
             a is b for a, b in zip(fast.scenarios, before, strict=True)
@@ -270,6 +271,30 @@ def test_question_what_ifs_equal_full_reviews_on_generated_manifests(
 ) -> None:
     system = load_text(manifest(features, sources, pipelines, seed), "generated.yaml")
     _assert_what_ifs_match_full_reviews(system, 25)
+
+
+def test_question_what_ifs_silence_what_full_reviews_silence() -> None:
+    """What-ifs take the suppressions by owner from the review they are of: they silence the
+    same findings as a review from scratch (on components, the monitoring, system-wide)."""
+    text = manifest(40, 6, 3)
+    found = run(load_text(text, "generated.yaml"), plan=False).findings
+    on: dict[str, str] = {}
+    for f in found:
+        if len(f.components) == 1 and f.components[0] not in on:
+            on[f.components[0]] = f.rule
+    picked = list(on.items())[:4]
+    for comp, rule in picked:
+        at = "\nmonitoring:\n" if comp == "monitoring" else f"\n- id: {comp}\n"
+        assert text.count(at) == 1, comp
+        text = text.replace(at, f"{at}  suppress: [{{rule: {rule}, reason: accepted}}]\n")
+    wide = next(f.rule for f in found if f.rule not in {r for _, r in picked})
+    wide_entry = f"  suppress: [{{rule: {wide}, reason: accepted}}]\n"
+    text = text.replace("  name: generated\n", f"  name: generated\n{wide_entry}")
+    system = load_text(text, "generated.yaml")
+    silenced = {f.rule for f in run(system, plan=False).suppressed}
+    assert silenced >= {wide, *(r for _, r in picked)}
+    assert "monitoring" in {c for c, _ in picked}
+    _assert_what_ifs_match_full_reviews(system, 40)
 
 
 def test_a_what_if_that_changes_no_finding_reuses_every_scenario() -> None:

@@ -79,6 +79,10 @@ class Prior:
     ranked: Ranked
     built: list[Scenario]
     scenarios: list[Scenario]
+    owners: suppressions.Owners | None = None
+    """Its suppressions by owner, when known: a what-if sets only unknown scalar fields, never
+    a ``suppress`` list, so its findings are silenced by the same ones (worked out once, not
+    once per what-if)."""
 
     @cached_property
     def by_key(self) -> dict[str, Scenario]:
@@ -226,7 +230,11 @@ def run(
     findings by identity instead of comparing them again.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
-    owners = suppressions.owners(system)
+    owners = (
+        prior.owners
+        if prior is not None and prior.owners is not None
+        else suppressions.owners(system)
+    )
     reuse = dict(rule_results or {})  # joined by the rules re-run to their results ``before``
     results: dict[str, RuleResult] = {}
     areas: dict[str, AreaResult] = {}
@@ -290,7 +298,7 @@ def run(
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
-        reviewed = Prior(areas, Ranked.of(active), built, scenarios)
+        reviewed = Prior(areas, Ranked.of(active), built, scenarios, owners)
         the_plan = _plan(
             system, top, reviewed=reviewed, results=results, log=log, select=select, ignore=ignore
         )
@@ -549,7 +557,13 @@ def what_if(
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
     if prior is None:
         findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
-        prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
+        prior = Prior(
+            areas,
+            Ranked.of(findings),
+            built,
+            merge_alike(built, system),
+            suppressions.owners(system),
+        )
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
     earlier = Earlier(

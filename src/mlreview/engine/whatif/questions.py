@@ -20,6 +20,7 @@ from typing import Any
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
+from mlreview.engine import suppressions
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import Prior, Ranked, run, what_if
 from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
@@ -263,6 +264,7 @@ class Sensitivity:
             Ranked.of(self.review.findings),
             self.review.built,
             self.review.scenarios,
+            suppressions.owners(system),
         )
         self.recorded = {a.field: a.assumed for a in self.review.assumptions}
         self.defaulted: dict[str, str] = {}
