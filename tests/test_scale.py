@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlreview.areas.pipeline import failure_modes
+from mlreview.engine import runner
 from mlreview.engine.plan import Plan, Step, plan_for, playbook_of
 from mlreview.engine.result import Review
 from mlreview.engine.runner import run, what_if
@@ -319,3 +320,34 @@ def test_a_rule_that_never_reads_its_assessment_is_kept_when_the_assessment_chan
     assert fast.rule_results["DATA009"] is done.rule_results["DATA009"]
     full = run(with_values(system, values), plan=False)
     assert fast.findings == full.findings
+
+
+def test_a_what_if_on_what_only_the_scores_read_scores_the_hits_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The system's criticality is read by every finding's score and by no rule of the
+    generated manifest: its what-ifs score each rule's earlier hits again, re-run no rule, and
+    give the findings and scenarios of a review from scratch."""
+    system = load_text(GENERATED, "generated.yaml")
+    sense = Sensitivity(system)
+    assert system.manifest.system.criticality is None
+    checked: list[str] = []
+    real = runner._checked
+
+    def noting(rule: Any, ctx: Any, system: System) -> Any:
+        checked.append(rule.code)
+        return real(rule, ctx, system)
+
+    monkeypatch.setattr(runner, "_checked", noting)
+    for value in ("low", "critical"):
+        values: dict[ManifestPath, Any] = {("system", "criticality"): value}
+        fast = sense.what_if(values)
+        assert [c for c in checked if not c.startswith("MLR")] == [], value
+        full = run(with_values(system, values), plan=False)
+        assert fast.findings == full.findings and fast.suppressed == full.suppressed
+        assert [(s.key, s.title, s.score, s.findings, s.gaps) for s in fast.scenarios] == [
+            (s.key, s.title, s.score, s.findings, s.gaps) for s in full.scenarios
+        ]
+        # A high or critical system scores each finding's severity a step higher.
+        assert (fast.findings != sense.review.findings) == (value == "critical")
+        checked.clear()
