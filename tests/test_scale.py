@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlreview.areas.pipeline import failure_modes
+from mlreview.engine import runner
 from mlreview.engine.plan import Plan, Step, plan_for, playbook_of
 from mlreview.engine.result import Review
 from mlreview.engine.runner import run, what_if
@@ -249,6 +250,7 @@ def _assert_what_ifs_match_full_reviews(system: System, limit: int) -> int:
             (s.key, s.title, s.score, s.findings, s.gaps) for s in full.scenarios
         ], values
         assert fast.findings == full.findings, values
+        assert fast.suppressed == full.suppressed, values
         before = sense.review.scenarios
         all_kept += len(fast.scenarios) == len(before) and all(
             a is b for a, b in zip(fast.scenarios, before, strict=True)
@@ -270,6 +272,30 @@ def test_question_what_ifs_equal_full_reviews_on_generated_manifests(
 ) -> None:
     system = load_text(manifest(features, sources, pipelines, seed), "generated.yaml")
     _assert_what_ifs_match_full_reviews(system, 25)
+
+
+def test_question_what_ifs_silence_what_full_reviews_silence() -> None:
+    """What-ifs take the suppressions by owner from the review they are of: they silence the
+    same findings as a review from scratch (on components, the monitoring, system-wide)."""
+    text = manifest(40, 6, 3)
+    found = run(load_text(text, "generated.yaml"), plan=False).findings
+    on: dict[str, str] = {}
+    for f in found:
+        if len(f.components) == 1 and f.components[0] not in on:
+            on[f.components[0]] = f.rule
+    picked = list(on.items())[:4]
+    for comp, rule in picked:
+        at = "\nmonitoring:\n" if comp == "monitoring" else f"\n- id: {comp}\n"
+        assert text.count(at) == 1, comp
+        text = text.replace(at, f"{at}  suppress: [{{rule: {rule}, reason: accepted}}]\n")
+    wide = next(f.rule for f in found if f.rule not in {r for _, r in picked})
+    wide_entry = f"  suppress: [{{rule: {wide}, reason: accepted}}]\n"
+    text = text.replace("  name: generated\n", f"  name: generated\n{wide_entry}")
+    system = load_text(text, "generated.yaml")
+    silenced = {f.rule for f in run(system, plan=False).suppressed}
+    assert silenced >= {wide, *(r for _, r in picked)}
+    assert "monitoring" in {c for c, _ in picked}
+    _assert_what_ifs_match_full_reviews(system, 40)
 
 
 def test_a_what_if_that_changes_no_finding_reuses_every_scenario() -> None:
@@ -294,3 +320,34 @@ def test_a_rule_that_never_reads_its_assessment_is_kept_when_the_assessment_chan
     assert fast.rule_results["DATA009"] is done.rule_results["DATA009"]
     full = run(with_values(system, values), plan=False)
     assert fast.findings == full.findings
+
+
+def test_a_what_if_on_what_only_the_scores_read_scores_the_hits_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The system's criticality is read by every finding's score and by no rule of the
+    generated manifest: its what-ifs score each rule's earlier hits again, re-run no rule, and
+    give the findings and scenarios of a review from scratch."""
+    system = load_text(GENERATED, "generated.yaml")
+    sense = Sensitivity(system)
+    assert system.manifest.system.criticality is None
+    checked: list[str] = []
+    real = runner._checked
+
+    def noting(rule: Any, ctx: Any, system: System) -> Any:
+        checked.append(rule.code)
+        return real(rule, ctx, system)
+
+    monkeypatch.setattr(runner, "_checked", noting)
+    for value in ("low", "critical"):
+        values: dict[ManifestPath, Any] = {("system", "criticality"): value}
+        fast = sense.what_if(values)
+        assert [c for c in checked if not c.startswith("MLR")] == [], value
+        full = run(with_values(system, values), plan=False)
+        assert fast.findings == full.findings and fast.suppressed == full.suppressed
+        assert [(s.key, s.title, s.score, s.findings, s.gaps) for s in fast.scenarios] == [
+            (s.key, s.title, s.score, s.findings, s.gaps) for s in full.scenarios
+        ]
+        # A high or critical system scores each finding's severity a step higher.
+        assert (fast.findings != sense.review.findings) == (value == "critical")
+        checked.clear()

@@ -113,6 +113,29 @@ def test_results_come_in_the_calls_order_not_as_they_finish(forks: list[int]) ->
     assert _NEXT_DONE.is_set()
 
 
+def test_the_dearest_calls_go_first_and_come_back_in_order(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[int] = []
+
+    def submit(self: ProcessPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        handed.append(args[1])  # _call(token, index)
+        return ProcessPoolExecutor.submit(self, fn, *args, **kwargs)
+
+    # forks made pool.ProcessPoolExecutor a subclass of its own, so only this test's pools note.
+    monkeypatch.setattr(pool.ProcessPoolExecutor, "submit", submit)
+    cost = [float((7 * i) % 40) for i in range(40)]  # every call's cost apart
+    cost[5] = cost[6] = 100.0  # a tie keeps the calls' order
+    got = pool.ordered_map(_pid, 40, 2, cost=cost.__getitem__)
+    assert [i for i, _ in got] == list(range(40))
+    assert handed[:2] == [5, 6]
+    assert handed == sorted(range(40), key=lambda i: (-cost[i], i))
+    assert forks == [2]
+    handed.clear()
+    pool.ordered_map(_pid, 40, 2)
+    assert handed == list(range(40))  # no cost: the calls' order
+
+
 def test_one_process_or_few_calls_run_here(forks: list[int]) -> None:
     assert {pid for _, pid in pool.ordered_map(_pid, 40, 1)} == {os.getpid()}
     few = pool.ordered_map(_pid, pool.MIN_CALLS - 1, 2)

@@ -11,6 +11,8 @@ from mlreview.areas.playbooks.mechanisms import Mechanism
 from mlreview.areas.record import Record
 
 if TYPE_CHECKING:
+    from mlreview.areas.findings import Severity
+    from mlreview.areas.rule import Hit
     from mlreview.engine.plan import Plan
     from mlreview.engine.scenarios import Scenario
 
@@ -64,6 +66,12 @@ class RuleResult:
     read_assessment: bool = True
     """Whether the rule read its area's assessment (a what-if keeps a rule that did not, and
     read no field it sets, even when the assessment comes out changed)."""
+    hits: list[tuple[Hit, tuple[Severity, str | None] | None]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+    """The rule's hits that became findings, each with its settled severity and question when
+    assumed, before scoring: a what-if that changes only what the scores read (the system's
+    criticality, a monitor) scores them again instead of re-running the rule."""
 
 
 @dataclass

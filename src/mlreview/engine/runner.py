@@ -13,11 +13,11 @@ from typing import Any
 
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
-from mlreview.areas.findings import SORT_KEY, Finding
+from mlreview.areas.findings import SORT_KEY, Finding, Severity
 from mlreview.areas.playbooks.mechanisms import Mechanism, mechanisms
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
-from mlreview.areas.rule import Context, Rule, grade_of, to_finding
+from mlreview.areas.rule import Context, Hit, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import Plan, plan_for, playbook_of, situation_of
@@ -80,6 +80,10 @@ class Prior:
     ranked: Ranked
     built: list[Scenario]
     scenarios: list[Scenario]
+    owners: suppressions.Owners | None = None
+    """Its suppressions by owner, when known: a what-if sets only unknown scalar fields, never
+    a ``suppress`` list, so its findings are silenced by the same ones (worked out once, not
+    once per what-if)."""
 
     @cached_property
     def by_key(self) -> dict[str, Scenario]:
@@ -114,18 +118,37 @@ class _Noting(Context[Any]):
         self._assessment = value
 
 
-def _apply(
-    rule: Rule, ctx: Context[Any], system: System, owners: suppressions.Owners
-) -> RuleResult:
-    result = RuleResult()
+Checked = tuple[list[tuple[Hit, tuple[Severity, str | None] | None]], bool]
+"""A rule's hits with their settled severities (``RuleResult.hits``), and whether it read
+its assessment."""
+
+
+def _checked(rule: Rule, ctx: Context[Any], system: System) -> Checked:
+    """What ``rule`` finds, before scoring: its hits (those on learned models alone for a rule
+    of learning), each assumed one's severity settled. Reads are noted under the rule's label
+    (``run``)."""
     ctx = _Noting(ctx.system, ctx.assessment)
+    hits = []
     for hit in rule.check(ctx):
         if rule.learned_only and _only_fixed_rules(hit.components, system):
             continue
-        severity = hit.severity or rule.severity
-        scores, monitors = score(rule, severity, hit.components, system)
         assumed = grade_of(hit) == "assumed"
-        settled = settle(severity, hit.assumptions, system.manifest) if assumed else None
+        severity = hit.severity or rule.severity
+        hits.append((hit, settle(severity, hit.assumptions, system.manifest) if assumed else None))
+    return hits, ctx.read
+
+
+def _scored(
+    rule: Rule, checked: Checked, system: System, owners: suppressions.Owners
+) -> RuleResult:
+    """The findings of a rule's hits, scored on ``system`` (the FMEA scores read the system's
+    criticality, the monitors that detect them and their sources' ownership and availability:
+    nothing the hits depend on), with their suppressions. Reads are noted under the rule's
+    'score:' label."""
+    hits, read_assessment = checked
+    result = RuleResult(read_assessment=read_assessment, hits=hits)
+    for hit, settled in hits:
+        scores, monitors = score(rule, hit.severity or rule.severity, hit.components, system)
         finding = to_finding(
             rule, hit, system.file, score=scores, detected_by=monitors, settled=settled
         )
@@ -135,8 +158,34 @@ def _apply(
             result.suppressed.append(replace(finding, suppressed=sup.reason))
         else:
             result.active.append(finding)
-    result.read_assessment = ctx.read
     return result
+
+
+def _apply(
+    rule: Rule, ctx: Context[Any], system: System, owners: suppressions.Owners
+) -> RuleResult:
+    return _scored(rule, _checked(rule, ctx, system), system, owners)
+
+
+def _rerun(
+    rule: Rule,
+    ctx: Context[Any],
+    system: System,
+    owners: suppressions.Owners,
+    *,
+    log: ReadLog,
+    earlier: RuleResult | None,
+) -> RuleResult:
+    """``rule``'s result on ``system``, its reads noted under 'rule:<code>' and its scores'
+    under 'score:<code>'; with ``earlier``, a result whose hits still stand, only the scores
+    are worked out again."""
+    if earlier is not None:
+        checked: Checked = (earlier.hits, earlier.read_assessment)
+    else:
+        with log.reading_as(f"rule:{rule.code}"):
+            checked = _checked(rule, ctx, system)
+    with log.reading_as(f"score:{rule.code}"):
+        return _scored(rule, checked, system, owners)
 
 
 def _as_earlier(
@@ -210,6 +259,7 @@ def run(
     only: str | None = None,
     prior: Prior | None = None,
     before: dict[str, RuleResult] | None = None,
+    rescore: dict[str, RuleResult] | None = None,
 ) -> Review:
     """Review ``system``.
 
@@ -224,24 +274,30 @@ def run(
     its areas have no summary or verdict and it lists nothing as already sound. ``before``, the
     rule results of the review it is of: a rule re-run to the same result (equal findings) keeps
     the earlier result object, as if it had been reused, so that what follows finds the same
-    findings by identity instead of comparing them again.
+    findings by identity instead of comparing them again. ``rescore``, rule results whose
+    hits stand but whose scores read a changed field: their hits are scored again, the rules
+    not re-run. A rule's reads are noted under 'rule:<code>' and its findings' scores' under
+    'score:<code>'.
     """
     chosen = {r.code for r in selected_rules(select, ignore)}
-    owners = suppressions.owners(system)
+    owners = (
+        prior.owners
+        if prior is not None and prior.owners is not None
+        else suppressions.owners(system)
+    )
     reuse = dict(rule_results or {})  # joined by the rules re-run to their results ``before``
     results: dict[str, RuleResult] = {}
     areas: dict[str, AreaResult] = {}
     log = log or ReadLog()
 
     def apply(rule: Rule, ctx: Context[Any]) -> RuleResult:
-        if rule.code in reuse:
-            results[rule.code] = reuse[rule.code]
-        else:
-            with log.reading_as(f"rule:{rule.code}"):
-                results[rule.code] = _as_earlier(
-                    rule.code, _apply(rule, ctx, system, owners), before, reuse
-                )
-        return results[rule.code]
+        code = rule.code
+        if code in reuse:
+            return results.setdefault(code, reuse[code])
+        earlier = rescore.get(code) if rescore is not None else None
+        got = _rerun(rule, ctx, system, owners, log=log, earlier=earlier)
+        results[code] = _as_earlier(code, got, before, reuse)
+        return results[code]
 
     def review_area(area: Area[Any]) -> AreaResult:
         assessment = (assessments or {}).get(area.key)
@@ -291,7 +347,7 @@ def run(
     select, ignore = list(select), list(ignore)
     the_plan = None
     if plan and top is not None:
-        reviewed = Prior(areas, Ranked.of(active), built, scenarios)
+        reviewed = Prior(areas, Ranked.of(active), built, scenarios, owners)
         the_plan = _plan(
             system, top, reviewed=reviewed, results=results, log=log, select=select, ignore=ignore
         )
@@ -557,7 +613,9 @@ def what_if(
             unchanged.add(a.key)
         else:
             assessments[a.key] = after
-    kept_rules = {
+    # A rule whose hits stand (it read no changed field, nor a changed assessment) is kept, or,
+    # when its findings' scores read a changed field, its hits are scored again.
+    standing = {
         r.code: rule_results[r.code]
         for a in AREA_LIST
         for r in a.rules.rules
@@ -565,12 +623,23 @@ def what_if(
         and (a.key in unchanged or not rule_results[r.code].read_assessment)
         and f"rule:{r.code}" not in touched
     }
+    rescore = {c: r for c, r in standing.items() if f"score:{c}" in touched}
+    kept_rules = {c: r for c, r in standing.items() if c not in rescore}
+    # Only a result that holds the hits of all its findings can be scored again; another (made
+    # elsewhere) is re-run.
+    rescore = {c: r for c, r in rescore.items() if len(r.hits) == len(r.active) + len(r.suppressed)}
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
     derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
     if prior is None:
         findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
-        prior = Prior(areas, Ranked.of(findings), built, merge_alike(built, system))
+        prior = Prior(
+            areas,
+            Ranked.of(findings),
+            built,
+            merge_alike(built, system),
+            suppressions.owners(system),
+        )
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
     earlier = Earlier(
@@ -583,6 +652,7 @@ def what_if(
         assessments=assessments,
         rule_results=kept_rules,
         before=rule_results,
+        rescore=rescore,
         plan=False,
         earlier=earlier,
         only=only,
