@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mlreview.areas.common import load_limit_words, serving_platforms
+from mlreview.areas.common import load_limit_words, serving_platforms, worded
 from mlreview.system.manifest import Endpoint, Feature
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Family:
     """What one event of an event-triggered cause is, as a noun phrase: 'failed run'."""
 
     def heading(self, anchor: str) -> str:
-        return self.title.format(anchor=anchor)
+        return worded(self.title, anchor=anchor)
 
 
 FAMILIES: dict[str, Family] = {
@@ -215,7 +215,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "bad-training-data": Family(
         "Bad data trains and ships a worse {anchor}",
-        "an upstream data error trains {who} and reaches serving",
+        "an upstream data error{data} trains {models}{jobs} and reaches serving",
         "event",
         "silent",
         "endpoint",

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, possessive, worded
 from mlreview.areas.domain import family_for
 from mlreview.areas.findings import SORT_KEY, Assumption, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import Changed, ReadLog
-from mlreview.system.manifest import Feature, Source
+from mlreview.system.manifest import Feature, Model, Pipeline, Source
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
@@ -368,16 +368,43 @@ def _heading(
             )
             verify = verify.replace(f"{{{name}}}", value) if verify else None
         return (
-            title.format(anchor=title_root, named=others),
-            effect.format(anchor=effect_root, named=others),
+            worded(title, anchor=title_root, named=others),
+            worded(effect, anchor=effect_root, named=others),
             # {anchor} stays for the plan, which names every root alike.
             verify.replace("{named}", others) if verify else family.verify,
         )
     who = either(comps, "and", limit=4)
     rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
     title = family.heading(title_root)
-    effect = family.effect.format(who=who, others=rest, anchor=effect_root)
+    effect = worded(
+        family.effect, who=who, others=rest, anchor=effect_root, **_roles(system, comps)
+    )
     return title, effect, family.verify
+
+
+def _roles(system: System, comps: list[str]) -> dict[str, str]:
+    """A family's effect names components by what they are: ``{models}`` the models,
+    ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
+    where data comes from (' in a and b', or ''). 'An upstream data error trains a source' is
+    not English: a source is where the error is, a model is what it trains."""
+    kinds: dict[str, list[str]] = {"models": [], "jobs": [], "data": []}
+    for c in comps:
+        comp = system.get(c)
+        kind = (
+            "models"
+            if isinstance(comp, Model)
+            else "jobs"
+            if isinstance(comp, Pipeline)
+            else "data"
+        )
+        kinds[kind].append(c)
+    models = kinds["models"] or kinds["jobs"] or comps
+    jobs = [j for j in kinds["jobs"] if j not in models]
+    return {
+        "models": either(models, "and", limit=4),
+        "jobs": f" through {either(jobs, 'and', limit=4)}" if jobs else "",
+        "data": f" in {either(kinds['data'], 'and', limit=4)}" if kinds["data"] else "",
+    }
 
 
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
@@ -1227,7 +1254,7 @@ def assumed_in_words(assumed: Assumption) -> str:
     if owned is None:
         owner, setting = "", assumed.field
     else:
-        owner = f"{owned[1]}' " if owned[1].endswith("s") else f"{owned[1]}'s "
+        owner = f"{possessive(owned[1])} "
         setting = owned[2]
     return f"{owner}{_in_words(setting)}: assumed {assumed.assumed}"
 
