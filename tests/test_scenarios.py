@@ -196,7 +196,7 @@ def test_every_family_names_its_anchor() -> None:
     for key, family in FAMILIES.items():
         if key != "review-hygiene":  # about the manifest as a whole
             assert "x_component" in family.heading("x_component"), key
-        roles = {"models": "m", "jobs": " through j", "data": " in d"}
+        roles = {"kept": "served", "models": "m", "jobs": " through j", "data": " in d"}
         assert "{" not in family.effect.format(anchor="x", who="x, y", others="y", **roles), key
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from mlreview.areas.common import possessive, worded
 from mlreview.report.formats import RenderOptions
+from mlreview.report.review_document import assumed_only
 from mlreview.system.loader import load
 from mlreview.system.manifest import Model
 from tests.conftest import EXAMPLES, ROOT, render, reviewed
@@ -53,3 +54,49 @@ def test_bad_training_data_trains_models_only(path: Path) -> None:
         assert trained, s.effect
         for name in re.split(r", | and ", trained.group(1)):
             assert isinstance(system.get(name), Model), s.effect
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_stale_source_is_said_to_be_trained_on_only_where_it_trains_a_model(path: Path) -> None:
+    done = reviewed(path)
+    system = load(path)
+    live = {s.id for s in system.serving_sources()}
+    for s in done.scenarios:
+        if s.family != "stale-source" or not s.effect.startswith("when "):
+            continue
+        trains = any(system.of_kind(system.downstream(a), "model") for a in s.anchors)
+        served = any(a in live for a in s.anchors)
+        assert ("trained on" in s.effect) == trains, s.effect
+        assert ("being served" in s.effect) == served, s.effect
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_the_opening_screen_asks_only_what_moves_the_top_risk_or_a_verdict(path: Path) -> None:
+    screen = _screen(path)
+    if "Questions that would change this review" not in screen:
+        return
+    asked = screen.split("Questions that would change this review", 1)[1]
+    asked = asked.split("Risks that rest on assumed values only", 1)[0]
+    asked = re.split(r"\n\d+ findings? in ", asked, maxsplit=1)[0]
+    assert "change severity" not in asked and "changes severity" not in asked, asked
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_risk_on_assumed_values_alone_is_asked_about_not_detailed(path: Path) -> None:
+    done = reviewed(path)
+    if done.baseline is not None:
+        return
+    rest = done.scenarios[1:]
+    screen = _screen(path)
+    detailed = screen.split("Risks in order", 1)[1].split("Lower risks", 1)[0]
+    detailed = detailed.split("\nAlready sound", 1)[0].split("\nQuestions that", 1)[0]
+    headings = re.findall(r"^\d\. (.+?)(?: \((?:assumed|as declared.*)\))?$", detailed, re.M)
+    if all(assumed_only(s) for s in rest):
+        return
+    for s in rest:
+        if assumed_only(s):
+            assert not any(h.startswith(s.title[:60]) for h in headings), s.title
+    unstated = [s for s in rest if assumed_only(s)]
+    if unstated:
+        assert "Risks that rest on assumed values only" in screen
+        assert unstated[0].title.split()[0] in screen.split("Risks that rest on assumed", 1)[1]

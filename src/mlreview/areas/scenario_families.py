@@ -111,8 +111,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "stale-source": Family(
         "{anchor} goes stale and nothing notices",
-        "when {anchor} stops updating, what it feeds keeps being served and trained on as if it "
-        "were current",
+        "when {anchor} stops updating, what it feeds keeps being {kept} as if it were current",
         "outage",
         "stale",
         "features",

@@ -377,16 +377,28 @@ def _heading(
     rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
     title = family.heading(title_root)
     effect = worded(
-        family.effect, who=who, others=rest, anchor=effect_root, **_roles(system, comps)
+        family.effect, who=who, others=rest, anchor=effect_root, **_roles(system, comps, anchors)
     )
     return title, effect, family.verify
 
 
-def _roles(system: System, comps: list[str]) -> dict[str, str]:
+def _kept(system: System, anchors: list[str]) -> str:
+    """How what the roots feed goes on being used when they stop updating: 'served and
+    trained on', 'served', 'trained on' or 'used' (a source that reaches neither an online
+    prediction nor a model)."""
+    live = {s.id for s in system.serving_sources()}
+    served = any(a in live for a in anchors)
+    trained = any(system.of_kind(system.downstream(a), "model") for a in anchors)
+    uses = [*(["served"] if served else []), *(["trained on"] if trained else [])]
+    return " and ".join(uses) or "used"
+
+
+def _roles(system: System, comps: list[str], anchors: list[str]) -> dict[str, str]:
     """A family's effect names components by what they are: ``{models}`` the models,
-    ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
-    where data comes from (' in a and b', or ''). 'An upstream data error trains a source' is
-    not English: a source is where the error is, a model is what it trains."""
+        ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
+        where data comes from (' in a and b', or ''), ``{kept}`` how what the roots feed is used
+    (``_kept``). 'An upstream data error trains a source' is
+        not English: a source is where the error is, a model is what it trains."""
     kinds: dict[str, list[str]] = {"models": [], "jobs": [], "data": []}
     for c in comps:
         comp = system.get(c)
@@ -401,6 +413,7 @@ def _roles(system: System, comps: list[str]) -> dict[str, str]:
     models = kinds["models"] or kinds["jobs"] or comps
     jobs = [j for j in kinds["jobs"] if j not in models]
     return {
+        "kept": _kept(system, anchors),
         "models": either(models, "and", limit=4),
         "jobs": f" through {either(jobs, 'and', limit=4)}" if jobs else "",
         "data": f" in {either(kinds['data'], 'and', limit=4)}" if kinds["data"] else "",
