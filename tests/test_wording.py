@@ -100,3 +100,12 @@ def test_a_risk_on_assumed_values_alone_is_asked_about_not_detailed(path: Path) 
     if unstated:
         assert "Risks that rest on assumed values only" in screen
         assert unstated[0].title.split()[0] in screen.split("Risks that rest on assumed", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "case", ["equifax-oms-attributes-2022", "doordash-ads-online-offline-2024"]
+)
+def test_a_folded_also_on_line_keeps_the_inferred_mark_of_what_it_repeats(case: str) -> None:
+    # The facts these lines fold quote values their manifests mark inferred.
+    screen = " ".join(_screen(ROOT / "benchmarks" / "incidents" / case / "system.yaml").split())
+    assert re.search(r"\(lines? [\d, ]+, inferred\) Also on ", screen), screen

@@ -555,7 +555,7 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
     # The opening screen prints the first of the same rules firing on several components (one
     # finding per endpoint of a model) and names the others after it; their own wording, which
     # may differ in detail, is in --full. {codes: (its item's index, the others)}.
-    again: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+    again: dict[str, tuple[int, list[tuple[str, str, bool]]]] = {}
     for group in groups.values():
         codes = ", ".join(dict.fromkeys(f.rule for f in group))
         messages = " ".join(dict.fromkeys(f.message for f in group))
@@ -566,7 +566,7 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         if brief:
             if codes in again and first.components:
-                again[codes][1].append((first.components[0], where))
+                again[codes][1].append((first.components[0], where, bool(marked)))
                 continue
             again[codes] = (len(items), [])
             gap += ", inferred" if marked else ""
@@ -580,14 +580,19 @@ def _facts(scenario: Scenario, said: set[int], manifest: str, *, brief: bool = F
         )
     for codes, (at, others) in sorted(again.items(), key=lambda kv: -kv[1][0]):
         if others:
-            lines = ", ".join(w.removeprefix("line ") for _, w in others)
-            named = either([c for c, _ in others], "and")
+            lines = ", ".join(w.removeprefix("line ") for _, w, _ in others)
+            named = either([c for c, _, _ in others], "and")
+            # The facts it folds quote values marked inferred as the first one's may: say so.
+            inferred = ", inferred" if any(m for _, _, m in others) else ""
             items.insert(
                 at + 1,
                 Item(
                     inline(
                         Span(codes, "strong"),
-                        Span(f" ({'lines' if len(others) > 1 else 'line'} {lines})", "muted"),
+                        Span(
+                            f" ({'lines' if len(others) > 1 else 'line'} {lines}{inferred})",
+                            "muted",
+                        ),
                         f" Also on {named} (--full prints each).",
                     )
                 ),
