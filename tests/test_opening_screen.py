@@ -376,19 +376,18 @@ def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
     assert "each lasts 25 h" in full and "P = 1 - e^-6.4 = 99.836%" in full
 
 
-def test_an_outage_count_on_an_assumed_availability_is_not_printed() -> None:
+def test_a_stale_table_is_not_given_an_outage_rate_it_does_not_have() -> None:
+    # A source that stops updating is not an outage: no availability or repair time is named
+    # as how often it happens; the fields to declare stay in --full's working.
     path = INCIDENTS / "google-play-stale-table" / "system.yaml"
     box = _callout(_terminal(path))
     assert (
-        "How often: not declared; the review assumes 99.900% availability of app_stats_table "
-        "and 1 h to repair app_stats_table." in box
+        "How often: not declared; the manifest gives no rate at which app_stats_table stops "
+        "updating." in box
     )
     assert "sources[app_stats_table].mttr" in _terminal(path, full=True)
-    # The assumed figures are named; nothing is worked out from them.
-    worked = re.sub(r"How often: [^.]*\.\d+%[^.]*\.", "", box)
-    assert not DEFAULT_ARITHMETIC.search(worked), DEFAULT_ARITHMETIC.search(worked)
-    # Named once, in 'How often', not again among the other defaults.
-    assert box.count("availability of app_stats_table") == 1
+    assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
+    assert "availability of app_stats_table" not in box
 
 
 def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:

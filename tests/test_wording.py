@@ -109,3 +109,15 @@ def test_a_folded_also_on_line_keeps_the_inferred_mark_of_what_it_repeats(case: 
     # The facts these lines fold quote values their manifests mark inferred.
     screen = " ".join(_screen(ROOT / "benchmarks" / "incidents" / case / "system.yaml").split())
     assert re.search(r"\(lines? [\d, ]+, inferred\) Also on ", screen), screen
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_stale_table_is_not_counted_as_an_outage_on_the_opening_screen(path: Path) -> None:
+    top = reviewed(path).top_risk
+    if top is None or top.family != "stale-source":
+        return
+    screen = " ".join(_screen(path).split())
+    often = (
+        screen.split("How often:", 1)[1].split(" How bad:", 1)[0] if "How often:" in screen else ""
+    )
+    assert "availability" not in often and "to repair" not in often, often
