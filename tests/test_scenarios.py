@@ -280,7 +280,8 @@ def test_a_tie_broken_by_severity_gives_the_order_not_the_tie() -> None:
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert (
         f"Why first: It comes before '{done.runner_up.title}', which comes next, because its "
-        "worst finding is high against medium."
+        "most severe cause is rated high, the other's medium, and what each prediction it "
+        "reaches suffers is the same (judged on overstated offline figures)."
     ) in screen
     assert "It ties" not in screen
 

@@ -121,3 +121,13 @@ def test_a_stale_table_is_not_counted_as_an_outage_on_the_opening_screen(path: P
         screen.split("How often:", 1)[1].split(" How bad:", 1)[0] if "How often:" in screen else ""
     )
     assert "availability" not in often and "to repair" not in often, often
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_why_first_on_the_opening_screen_says_harms_in_words_not_weights(path: Path) -> None:
+    screen = " ".join(_screen(path).split())
+    if "Why first:" not in screen:
+        return
+    why = screen.split("Why first:", 1)[1].split(" 1. ", 1)[0]
+    assert not re.search(r"worst finding is \w+ against \w+", why), why
+    assert not re.search(r"harm \d[\d.]* against \d", why), why

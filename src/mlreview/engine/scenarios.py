@@ -920,9 +920,13 @@ def lead(ranked: list[Scenario]) -> list[Scenario]:
     return ranked
 
 
-def _harms(mine: Risk, theirs: Risk) -> str:
-    """Two harms in words; when the words are alike, the harm figures tell them apart."""
+def _harms(mine: Risk, theirs: Risk, *, numbers: bool = True) -> str:
+    """Two harms in words; when the words are alike, the harm figures tell them apart, and
+    without numbers (the opening screen) which is the worse is said in words."""
     if mine.harm == theirs.harm:
+        if not numbers:
+            worse = mine.effect > theirs.effect
+            return f"both {mine.harm}{', this one more so' if worse else ''}"
         return f"both {mine.harm}, but harm {mine.effect:g} against {theirs.effect:g} each"
     return f"{mine.harm} against {theirs.harm}"
 
@@ -1287,8 +1291,13 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         return f"it is shown first because it rests on stronger evidence ({top.evidence})"
     if top.worst != runner.worst:
         return (
-            f"it is shown first because its worst finding is {top.worst.value} against "
-            f"{runner.worst.value}"
+            f"it is shown first because its most severe cause is rated {top.worst.value}, "
+            f"the other's {runner.worst.value}, and what each prediction it reaches suffers is "
+            + (
+                f"the same ({top.risk.harm})"
+                if top.risk.harm == runner.risk.harm and not numbers
+                else _harms(top.risk, runner.risk, numbers=numbers)
+            )
         )
     if top.risk.effect != runner.risk.effect:
         alike = top.risk.harm == runner.risk.harm
@@ -1299,7 +1308,7 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         )
         return (
             "it is shown first because each prediction it reaches is harmed more "
-            f"({_harms(top.risk, runner.risk)}){harm}"
+            f"({_harms(top.risk, runner.risk, numbers=numbers)}){harm}"
         )
     if top.risk.impact != runner.risk.impact:
         stake = f" (I {top.risk.impact:.3g} against {runner.risk.impact:.3g})" if numbers else ""
