@@ -196,7 +196,8 @@ def test_every_family_names_its_anchor() -> None:
     for key, family in FAMILIES.items():
         if key != "review-hygiene":  # about the manifest as a whole
             assert "x_component" in family.heading("x_component"), key
-        assert "{" not in family.effect.format(anchor="x", who="x, y", others="y"), key
+        roles = {"kept": "served", "models": "m", "jobs": " through j", "data": " in d"}
+        assert "{" not in family.effect.format(anchor="x", who="x, y", others="y", **roles), key
 
 
 def test_an_error_alert_does_not_notice_a_release_that_answers_wrongly() -> None:
@@ -279,7 +280,8 @@ def test_a_tie_broken_by_severity_gives_the_order_not_the_tie() -> None:
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert (
         f"Why first: It comes before '{done.runner_up.title}', which comes next, because its "
-        "worst finding is high against medium."
+        "most severe cause is rated high, the other's medium, and what each prediction it "
+        "reaches suffers is the same (judged on overstated offline figures)."
     ) in screen
     assert "It ties" not in screen
 

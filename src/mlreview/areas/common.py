@@ -36,6 +36,21 @@ def either(ids: list[str], joint: str = "or", limit: int = 3) -> str:
     return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {joint} {ids[-1]}"
 
 
+def possessive(name: str) -> str:
+    """``name`` with its possessive ending: 'model_a's', and 'nightly_features'' for a name
+    ending in s, which never doubles the s ('nightly_features's run')."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def worded(template: str, **names: str) -> str:
+    """``template.format(**names)``, a ``{name}'s`` in it written with ``possessive``."""
+    for key, value in names.items():
+        template = template.replace(
+            f"{{{key}}}'s", possessive(value).replace("{", "{{").replace("}", "}}")
+        )
+    return template.format(**names)
+
+
 RAW_INPUT_FAMILIES = ("transformer", "diffusion", "llm", "gpt", "generation", "generative")
 """Words in a model's family that name a model fed raw text or images, not engineered features."""
 

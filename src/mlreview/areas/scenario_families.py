@@ -20,6 +20,7 @@ from mlreview.areas.common import (
     proxied,
     serving_platforms,
     windowed_features,
+    worded,
 )
 from mlreview.areas.loop_gain import compounds
 from mlreview.document.cells import duration
@@ -63,7 +64,7 @@ class Family:
     """What one event of an event-triggered cause is, as a noun phrase: 'failed run'."""
 
     def heading(self, anchor: str) -> str:
-        return self.title.format(anchor=anchor)
+        return worded(self.title, anchor=anchor)
 
 
 FAMILIES: dict[str, Family] = {
@@ -123,8 +124,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "stale-source": Family(
         "{anchor} goes stale and nothing notices",
-        "when {anchor} stops updating, what it feeds keeps being served and trained on as if it "
-        "were current",
+        "when {anchor} stops updating, what it feeds keeps being {kept} as if it were current",
         "outage",
         "stale",
         "features",
@@ -227,7 +227,7 @@ FAMILIES: dict[str, Family] = {
     ),
     "bad-training-data": Family(
         "Bad data trains and ships a worse {anchor}",
-        "an upstream data error trains {who} and reaches serving",
+        "an upstream data error{data} trains {models}{jobs} and reaches serving",
         "event",
         "silent",
         "endpoint",

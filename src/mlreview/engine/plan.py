@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, worded
 from mlreview.areas.findings import Finding
 from mlreview.areas.playbooks import Playbook, Situation, playbook
 from mlreview.areas.playbooks.mechanisms import mechanism_moves
@@ -250,7 +250,7 @@ def plan_for(
     plan = Plan(top.key, [steps[i] for i in order])
     proof = book.verify if book and book.verify else None
     plan.verify = (
-        "Prove it: " + (proof or top.verify.format(anchor=either(top.anchors, "and"))) + "."
+        "Prove it: " + (proof or worded(top.verify, anchor=either(top.anchors, "and"))) + "."
     )
     plan.unenacted = [s.text for s in plan.steps if not s.enact]
     changes: dict[Path, Any] = {p: v for s in plan.steps for p, v in s.enact}

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, possessive, worded
 from mlreview.areas.domain import family_for
 from mlreview.areas.findings import SORT_KEY, Assumption, Finding, Grade, Mitigation, Severity
 from mlreview.areas.scenario_families import HEADLINES, Family
 from mlreview.engine.result import AreaResult
 from mlreview.engine.risk import Risk, RiskModel
 from mlreview.engine.whatif.reads import Changed, ReadLog
-from mlreview.system.manifest import Feature, Source
+from mlreview.system.manifest import Feature, Model, Pipeline, Source
 from mlreview.system.system import System
 
 PLAN_PARTS: tuple[Mitigation, ...] = ("prevent", "detect", "limit", "recover")
@@ -368,16 +368,56 @@ def _heading(
             )
             verify = verify.replace(f"{{{name}}}", value) if verify else None
         return (
-            title.format(anchor=title_root, named=others),
-            effect.format(anchor=effect_root, named=others),
+            worded(title, anchor=title_root, named=others),
+            worded(effect, anchor=effect_root, named=others),
             # {anchor} stays for the plan, which names every root alike.
             verify.replace("{named}", others) if verify else family.verify,
         )
     who = either(comps, "and", limit=4)
     rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
     title = family.heading(title_root)
-    effect = family.effect.format(who=who, others=rest, anchor=effect_root)
+    effect = worded(
+        family.effect, who=who, others=rest, anchor=effect_root, **_roles(system, comps, anchors)
+    )
     return title, effect, family.verify
+
+
+def _kept(system: System, anchors: list[str]) -> str:
+    """How what the roots feed goes on being used when they stop updating: 'served and
+    trained on', 'served', 'trained on' or 'used' (a source that reaches neither an online
+    prediction nor a model)."""
+    live = {s.id for s in system.serving_sources()}
+    served = any(a in live for a in anchors)
+    trained = any(system.of_kind(system.downstream(a), "model") for a in anchors)
+    uses = [*(["served"] if served else []), *(["trained on"] if trained else [])]
+    return " and ".join(uses) or "used"
+
+
+def _roles(system: System, comps: list[str], anchors: list[str]) -> dict[str, str]:
+    """A family's effect names components by what they are: ``{models}`` the models,
+        ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
+        where data comes from (' in a and b', or ''), ``{kept}`` how what the roots feed is used
+    (``_kept``). 'An upstream data error trains a source' is
+        not English: a source is where the error is, a model is what it trains."""
+    kinds: dict[str, list[str]] = {"models": [], "jobs": [], "data": []}
+    for c in comps:
+        comp = system.get(c)
+        kind = (
+            "models"
+            if isinstance(comp, Model)
+            else "jobs"
+            if isinstance(comp, Pipeline)
+            else "data"
+        )
+        kinds[kind].append(c)
+    models = kinds["models"] or kinds["jobs"] or comps
+    jobs = [j for j in kinds["jobs"] if j not in models]
+    return {
+        "kept": _kept(system, anchors),
+        "models": either(models, "and", limit=4),
+        "jobs": f" through {either(jobs, 'and', limit=4)}" if jobs else "",
+        "data": f" in {either(kinds['data'], 'and', limit=4)}" if kinds["data"] else "",
+    }
 
 
 def _plan(findings: list[Finding]) -> dict[str, list[str]]:
@@ -880,9 +920,13 @@ def lead(ranked: list[Scenario]) -> list[Scenario]:
     return ranked
 
 
-def _harms(mine: Risk, theirs: Risk) -> str:
-    """Two harms in words; when the words are alike, the harm figures tell them apart."""
+def _harms(mine: Risk, theirs: Risk, *, numbers: bool = True) -> str:
+    """Two harms in words; when the words are alike, the harm figures tell them apart, and
+    without numbers (the opening screen) which is the worse is said in words."""
     if mine.harm == theirs.harm:
+        if not numbers:
+            worse = mine.effect > theirs.effect
+            return f"both {mine.harm}{', this one more so' if worse else ''}"
         return f"both {mine.harm}, but harm {mine.effect:g} against {theirs.effect:g} each"
     return f"{mine.harm} against {theirs.harm}"
 
@@ -1227,7 +1271,7 @@ def assumed_in_words(assumed: Assumption) -> str:
     if owned is None:
         owner, setting = "", assumed.field
     else:
-        owner = f"{owned[1]}' " if owned[1].endswith("s") else f"{owned[1]}'s "
+        owner = f"{possessive(owned[1])} "
         setting = owned[2]
     return f"{owner}{_in_words(setting)}: assumed {assumed.assumed}"
 
@@ -1247,8 +1291,13 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         return f"it is shown first because it rests on stronger evidence ({top.evidence})"
     if top.worst != runner.worst:
         return (
-            f"it is shown first because its worst finding is {top.worst.value} against "
-            f"{runner.worst.value}"
+            f"it is shown first because its most severe cause is rated {top.worst.value}, "
+            f"the other's {runner.worst.value}, and what each prediction it reaches suffers is "
+            + (
+                f"the same ({top.risk.harm})"
+                if top.risk.harm == runner.risk.harm and not numbers
+                else _harms(top.risk, runner.risk, numbers=numbers)
+            )
         )
     if top.risk.effect != runner.risk.effect:
         alike = top.risk.harm == runner.risk.harm
@@ -1259,7 +1308,7 @@ def tie_break(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         )
         return (
             "it is shown first because each prediction it reaches is harmed more "
-            f"({_harms(top.risk, runner.risk)}){harm}"
+            f"({_harms(top.risk, runner.risk, numbers=numbers)}){harm}"
         )
     if top.risk.impact != runner.risk.impact:
         stake = f" (I {top.risk.impact:.3g} against {runner.risk.impact:.3g})" if numbers else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment
 from mlreview.areas.registry import AREA_LIST, SERVING
@@ -93,7 +93,8 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
             budget = dep.retries is not None and dep.retries.budget
             if zones and zones >= 2 and budget and dep.fallback not in (None, "none", "fail"):
                 yield (
-                    f"{e.id}'s calls to {dep.target} ({zones} zones) retry within a budget and "
+                    f"{possessive(e.id)} calls to {dep.target} ({zones} zones) retry within a "
+                    "budget and "
                     f"fall back to {dep.fallback}"
                 )
 

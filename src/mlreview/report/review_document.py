@@ -48,6 +48,10 @@ TOP_RISK_MOVES = "the top risk becomes"
 NO_QUESTIONS = (
     "No unknown field would change the top risk, a finding's severity or the traffic verdict."
 )
+NO_VERDICT_QUESTIONS = (
+    "No open question's answer would change the top risk or a verdict; --full asks those that "
+    "would change a finding's severity."
+)
 NOTHING_DECLARED = "(nothing declared)"
 
 
@@ -299,10 +303,47 @@ def _questions(review: Review) -> list[Block]:
         )
 
     every = (Numbered(tuple(item(q) for q in review.questions)),)
-    # The opening screen asks first what would change the top risk to a risk of some weight.
-    first = sorted(review.questions, key=_ask_first)
-    brief: list[Block] = [Numbered(tuple(asked(q) for q in first[:SHOWN_QUESTIONS]))]
+    shown = _asked_first(review)
+    brief: list[Block] = [
+        Numbered(tuple(asked(q) for q in shown))
+        if shown
+        else Paragraph(inline(NO_VERDICT_QUESTIONS))
+    ]
+    unstated = _listed(review, brief=True)[1]
+    if unstated:
+        items = [_unstated(s) for s in unstated[:BRIEF_UNSTATED]]
+        if len(unstated) > BRIEF_UNSTATED:
+            more = len(unstated) - BRIEF_UNSTATED
+            items.append(Item(inline(f"and {more} more (--full lists them among the risks)")))
+        brief.append(Bullets("Risks that rest on assumed values only", tuple(items)))
     return [Section(title, every, brief=tuple(brief))]
+
+
+BRIEF_UNSTATED = 3
+"""Risks resting on assumed values alone the opening screen names among the questions."""
+FIELD_IN_QUESTION = re.compile(r" \([a-z_]+\[[^()]*\][^()]*\)")
+"""The field a finding's question names in brackets: '(sources[x].monitors.freshness)'."""
+
+
+def _unstated(s: Scenario) -> Item:
+    """A risk the opening screen asks about rather than details: its title and the questions
+    whose answers would settle it, else the assumed figures it rests on."""
+    causes = [f for f in s.findings if f.grade == "assumed"]
+    asks = list(dict.fromkeys(FIELD_IN_QUESTION.sub("", q) for f in causes if (q := f.question)))
+    if asks:
+        return Item(inline(f"{s.title}: {' '.join(asks)}"))
+    rests = list(dict.fromkeys(a.what for a in s.risk.defaults if not a.rate))
+    return Item(inline(f"{s.title}: it rests on assumed {either(rests, 'and', limit=len(rests))}."))
+
+
+def _asked_first(review: Review) -> list[Question]:
+    """The questions the opening screen asks: those whose answer moves the top risk or a
+    verdict, what would change the top risk to a risk of some weight first. One whose answer
+    only moves a finding's severity (how many requests a replica serves at once, when the
+    declared QPS per replica already settles its capacity) cannot change what to do first, and
+    is asked in --full only."""
+    moving = [q for q in review.questions if _consequences(q)[1]]
+    return sorted(moving, key=_ask_first)[:SHOWN_QUESTIONS]
 
 
 FINDING_MOVE = re.compile(r"^\S+( on .+)?: (none|info|low|medium|high|critical) -> (\w+)$")
@@ -517,8 +558,8 @@ def _facts(
     items: list[Item] = []
     # The opening screen prints the first of the same rules firing on several components (one
     # finding per endpoint of a model) and names the others after it; their own wording, which
-    # may differ in detail, is in --full. {codes: (its item's index, the other components)}.
-    again: dict[str, tuple[int, list[str]]] = {}
+    # may differ in detail, is in --full. {codes: (its item's index, the others)}.
+    again: dict[str, tuple[int, list[tuple[str, str, bool]]]] = {}
     for group in groups.values():
         codes = ", ".join(dict.fromkeys(f.rule for f in group))
         messages = " ".join(dict.fromkeys(f.message for f in group))
@@ -529,7 +570,7 @@ def _facts(
         note = f" Marked inferred in the manifest: {_values(marked)}." if marked else ""
         if brief:
             if codes in again and first.components:
-                again[codes][1].append(first.components[0])
+                again[codes][1].append((first.components[0], where, bool(marked)))
                 continue
             again[codes] = (len(items), [])
             marks = [
@@ -552,9 +593,17 @@ def _facts(
         )
     for codes, (at, others) in sorted(again.items(), key=lambda kv: -kv[1][0]):
         if others:
-            named = either(others, "and")
+            named = either([c for c, _, _ in others], "and")
+            # The facts it folds may quote values marked inferred as the first one's may: say so.
+            inferred = any(m for _, _, m in others)
             also = f"Also on {named} (--full prints each)."
-            parts: list[str | Span] = [Span(codes, "strong"), " ", also] if gate else [also]
+            if gate:
+                lines = ", ".join(w.removeprefix("line ") for _, w, _ in others)
+                where = f"{'lines' if len(others) > 1 else 'line'} {lines}"
+                muted = f" ({where}{', inferred' if inferred else ''})"
+                parts: list[str | Span] = [Span(codes, "strong"), Span(muted, "muted"), " " + also]
+            else:
+                parts = [also, *([Span(" (partly inferred)", "muted")] if inferred else [])]
             items.insert(at + 1, Item(inline(*parts)))
     return Bullets("", tuple(items))
 
@@ -660,6 +709,13 @@ def _in_words(s: Scenario) -> Paragraph:
     if not likely:
         text = ""
     often = _how_often(s.risk.parts, f", {each}" if each and not likely else "")
+    if often and s.family == "stale-source":
+        # A source that stops updating is a stale table, not an outage: an availability and a
+        # repair time are no measure of how often that happens (part 5 keeps the working).
+        often = (
+            f"How often{', ' + each if each and not likely else ''}: not declared; the manifest "
+            f"gives no rate at which {either(s.anchors, 'or')} stops updating."
+        )
     if often:
         # The share of the horizon harmed rests on the default rate too.
         bad = f"How bad: {s.risk.harm} while it lasts; {s.risk.stake}."
@@ -724,12 +780,40 @@ def _risks(review: Review) -> list[Block]:
     return [Section("Risks in order", every, "risks", brief=_risk_blocks(review, brief=True))]
 
 
+def assumed_only(s: Scenario) -> bool:
+    """Whether the risk rests on nothing the manifest states: its causes' evidence is assumed,
+    or its every chance comes from assumed figures (an availability, a repair time) rather than
+    a declared rate or a rule's documented event rate, and nothing acts now or at the growth
+    target. The opening screen asks about such a risk among the questions rather than
+    detailing it."""
+    if s.evidence == "assumed":
+        return True
+    parts = s.risk.parts
+    return bool(parts) and all(
+        _guessed(p) and bool(p.guessed) and not any(a.rate for a in p.guessed) for p in parts
+    )
+
+
+def _listed(review: Review, *, brief: bool) -> tuple[list[Scenario], list[Scenario]]:
+    """The scenarios the risks list and those the opening screen asks about instead: past the
+    top risk, one resting on assumptions alone (``assumed_only``) gives way to those that
+    stand on what the manifest states, when there are any."""
+    if not brief or review.baseline is not None:
+        return review.scenarios, []
+    top, rest = review.scenarios[:1], review.scenarios[1:]
+    if all(assumed_only(s) for s in rest):
+        return review.scenarios, []
+    kept = [s for s in rest if not assumed_only(s)]
+    return [*top, *kept], [s for s in rest if assumed_only(s)]
+
+
 def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     said: set[int] = set()
     shown_in_full = BRIEF_SCENARIOS if brief else TOP_SCENARIOS
     gate = review.baseline is not None
-    for rank, s in enumerate(review.scenarios[:shown_in_full], 1):
+    scenarios, _ = _listed(review, brief=brief)
+    for rank, s in enumerate(scenarios[:shown_in_full], 1):
         # The top risk's effect is in the callout above; here it only lists its facts.
         # A default event rate is in the scenario's working (--full); under every scenario of
         # the list it would repeat the same kind of note.
@@ -743,7 +827,7 @@ def _risk_blocks(review: Review, *, brief: bool) -> tuple[Block, ...]:
                 (*effect, _facts(s, said, review.file, brief=brief, gate=gate)),
             )
         )
-    rest = review.scenarios[shown_in_full:]
+    rest = scenarios[shown_in_full:]
     # Against a baseline every risk is listed: a new finding may sit under any of them.
     listed = rest[:BRIEF_LOWER] if brief and not gate else rest
     items = [Item(inline(s.title + _lower(s, brief and not gate))) for s in listed]
@@ -777,7 +861,7 @@ def _footer(review: Review) -> Section:
     n = len(review.findings)
     scenarios = len(review.scenarios)
     assumed = len(review.assumptions)
-    more = len(review.questions) - SHOWN_QUESTIONS
+    more = len(review.questions) - len(_asked_first(review))
 
     def footer(asked: str) -> Paragraph:
         return Paragraph(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import ClassVar, Literal
 
-from mlreview.areas.common import watched
+from mlreview.areas.common import possessive, watched
 from mlreview.areas.record import INTERNAL, Record
 from mlreview.system.manifest import (
     Component,
@@ -156,7 +156,7 @@ def _refresh_impact(system: System, ident: str) -> tuple[float | None, str]:
                 how = f"{f.id}: {what}, fed continuously by {pipe.id}"
             else:
                 gap = f"{format_seconds(sched.longest_gap)}, {sched.phrase}"
-                how = f"{f.id}: {what} minus {pipe.id}'s longest gap between runs ({gap})"
+                how = f"{f.id}: {what} minus {possessive(pipe.id)} longest gap between runs ({gap})"
             best = (seconds, how)
     return best
 
@@ -219,7 +219,7 @@ def _training_effect(system: System, comp: Component, models: list[str]) -> str:
         elif isinstance(comp, Pipeline) and comp.kind == "labeling":
             effects.append(f"{mid} retrains on fewer, older labels")
         elif blocking and pipe is not None:
-            effects.append(f"{mid}'s retrain is blocked by validation in {pipe.id}")
+            effects.append(f"{possessive(mid)} retrain is blocked by validation in {pipe.id}")
         else:
             effects.append(f"{mid} retrains on partial or stale data without noticing")
     return "; ".join(effects)
@@ -362,7 +362,7 @@ def _read_directly(system: System, comp: Component, readers: list[Endpoint]) -> 
     for e in readers:
         text, stop, silent = _direct_effect(system, comp, e)
         if e.mode == "batch":
-            text = f"{e.id}'s next scoring run: " + text.removeprefix(f"{e.id} ")
+            text = f"{possessive(e.id)} next scoring run: " + text.removeprefix(f"{e.id} ")
             if e.batch and e.batch.schedule:
                 out.impacts.append(
                     (e.batch.schedule.period, f"{e.id} scores {e.batch.schedule.phrase}")
@@ -391,7 +391,7 @@ def _through_refresh(
     for e in refreshed:
         if e.mode == "batch" and e.batch and e.batch.schedule:
             phrase = e.batch.schedule.phrase
-            out.impacts.append((e.batch.schedule.period, f"{e.id}'s next run ({phrase})"))
+            out.impacts.append((e.batch.schedule.period, f"{possessive(e.id)} next run ({phrase})"))
     if (
         isinstance(comp, Source)
         and comp.on_failure

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from mlreview.areas.assumed import Assumed, component_field, note
-from mlreview.areas.common import either, marked_inferred, plural
+from mlreview.areas.common import either, marked_inferred, plural, possessive
 from mlreview.areas.findings import Finding
 from mlreview.areas.pipeline.assessment import (
     PipelineAssessment,
@@ -204,12 +204,15 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         if guessed:
             # A miss worked out from guessed figures is a check to make, not a finding.
             parts.append(
-                f"{row.endpoint}'s path is {down}, a miss that rests on availabilities marked "
+                f"{possessive(row.endpoint)} path is {down}, a miss that rests on availabilities "
+                "marked "
                 f"inferred ({either(guessed, 'and', limit=len(guessed))}): check them"
                 + note(_assumed_repairs(system, row))
             )
             continue
-        parts.append(f"{row.endpoint}'s path is {down}" + note(_assumed_repairs(system, row)))
+        parts.append(
+            f"{possessive(row.endpoint)} path is {down}" + note(_assumed_repairs(system, row))
+        )
     return "; ".join(parts) or "no declared component's failure alone stops or corrupts predictions"
 
 
@@ -220,7 +223,7 @@ def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]
     endpoint = system.get(row.endpoint)
     slo = endpoint.slo if isinstance(endpoint, Endpoint) else None
     if slo is not None and marked_inferred(system, slo, "availability"):
-        out.append(f"{row.endpoint}'s SLO")
+        out.append(f"{possessive(row.endpoint)} SLO")
     for name in row.components:
         comp = system.components.get(name)
         if comp is not None and marked_inferred(system, comp, "availability"):
@@ -252,11 +255,13 @@ def _unchecked(row: PathAvailability) -> str:
     names = f"{', '.join(unknown)} declare{'s' if len(unknown) == 1 else ''}"
     if row.estimate >= 1.0:
         return (
-            f"{row.endpoint}'s path cannot be checked against its {availability(row.slo)} SLO: "
+            f"{possessive(row.endpoint)} path cannot be checked against its "
+            f"{availability(row.slo)} SLO: "
             f"{names} no availability"
         )
     return (
-        f"{row.endpoint}'s path is at most {availability(row.estimate)} available from the "
+        f"{possessive(row.endpoint)} path is at most {availability(row.estimate)} available from "
+        "the "
         f"components that declare a figure; {names} none, so its {availability(row.slo)} SLO "
         "cannot be checked"
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
-from mlreview.areas.common import load_ceiling, load_limit_words, refresh_pipelines, trained_here
+from mlreview.areas.common import (
+    load_ceiling,
+    load_limit_words,
+    possessive,
+    refresh_pipelines,
+    trained_here,
+)
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment, refresh_slack_seconds
 from mlreview.areas.pipeline.availability import downtime
@@ -800,7 +806,8 @@ def no_last_known_good_features(ctx: Context[PipelineAssessment]) -> Iterator[Hi
             sched = p.get(pipe, "schedule")
             yield p.hit(
                 [store.id, pipe.id],
-                f"If one run of {pipe.id} ({sched.phrase}) fails, {store.id}'s {ttl} TTL expires "
+                f"If one run of {pipe.id} ({sched.phrase}) fails, {possessive(store.id)} {ttl} TTL "
+                "expires "
                 f"its keys up to {format_seconds(missed - float(ttl))} before the next run "
                 f"rewrites them (writes {format_seconds(missed)} apart across the failed run).",
                 store,
@@ -840,7 +847,7 @@ def availability_below_slo(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         down = downtime(row.estimate, row.slo, row.estimate_is_upper_bound)
         yield p.hit(
             [e.id, *row.components],
-            f"Endpoint {e.id}'s path ({', '.join(row.components)}) leaves it {down}.",
+            f"Endpoint {possessive(e.id)} path ({', '.join(row.components)}) leaves it {down}.",
             e.slo or e,
             "availability",
         )

@@ -3,7 +3,7 @@ units, a page that does not wait for outcomes, an off switch) and users who stee
 
 from __future__ import annotations
 
-from mlreview.areas.common import either
+from mlreview.areas.common import either, possessive
 from mlreview.areas.domain import SLOW_OUTCOME_S, draws_supply
 from mlreview.areas.loop_gain import CEILING_TIMES, DETECT_ROUNDS, LIMIT_PER_ROUND, loop_gain
 from mlreview.areas.playbooks.base import (
@@ -180,7 +180,8 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
         )
     if s.domain.name == "price":
         return (
-            f"replay a normal peak hour of {who}'s inputs in staging, then one segment's demand "
+            f"replay a normal peak hour of {possessive(who)} inputs in staging, then one segment's "
+            "demand "
             "at 10 times its peak with supply held flat (a shock the supply side does not "
             f"answer): no price may pass the ceiling, the page must fire within {window}, "
             + (
@@ -193,7 +194,8 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
             "segments must not move"
         )
     return (
-        f"replay a day of {who}'s logged requests on canary with the scores shifted by the "
+        f"replay a day of {possessive(who)} logged requests on canary with the scores shifted by "
+        "the "
         "largest weekly shift in the last year of logs: the cap must hold with the excess sent "
         "to review, and the page must fire within the hour"
     )

@@ -3,7 +3,7 @@ feature, a silent default, and a reader started before its input is written."""
 
 from __future__ import annotations
 
-from mlreview.areas.common import either, proxied
+from mlreview.areas.common import either, possessive, proxied
 from mlreview.areas.playbooks.base import DAY, Move, Playbook, Situation
 from mlreview.document.cells import duration
 from mlreview.system.manifest import Endpoint, Model, Pipeline, Source
@@ -288,7 +288,8 @@ def _schedule_race(s: Situation) -> Playbook:
         Move(
             "detect",
             tuple(readers) or s.anchors,
-            f"Before it reads {s.anchor}'s output, assert that it is the latest run's (its newest "
+            f"Before it reads {possessive(s.anchor)} output, assert that it is the latest run's "
+            "(its newest "
             "date is the one expected) and that each segment holds at least 90% of its median "
             "row count for the same weekday over the last four weeks; if not, keep the last "
             "good output, hold what depends on it, and page",

@@ -4,6 +4,7 @@ gate that scores the same inputs through both codes before either side ships."""
 
 from __future__ import annotations
 
+from mlreview.areas.common import possessive
 from mlreview.areas.playbooks.base import Move, Situation
 from mlreview.system.manifest import Feature
 
@@ -57,7 +58,8 @@ def parity_moves(s: Situation, features: list[Feature]) -> tuple[list[Move], str
     ]
     top = min(features, key=lambda f: (f.importance_rank or 10**6, f.id)).id
     proof = (
-        f"on a branch, change {s.anchor}'s code for {top} the way a platform change can (a "
+        f"on a branch, change {possessive(s.anchor)} code for {top} the way a platform change can "
+        "(a "
         "month counted as 30 days instead of the calendar month, or a window boundary moved "
         "by one): the parity gate must fail the build on it, and the same change deployed to "
         "one canary instance must page from the probes within 30 minutes"

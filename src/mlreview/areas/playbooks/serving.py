@@ -3,7 +3,7 @@ dependency on the synchronous path, and a fleet-wide rollout of shared infrastru
 
 from __future__ import annotations
 
-from mlreview.areas.common import either, serving_platforms
+from mlreview.areas.common import either, possessive, serving_platforms
 from mlreview.areas.pipeline.availability import availability_of
 from mlreview.areas.playbooks.base import Move, Playbook, Situation, _fallback_words
 from mlreview.areas.playbooks.parity import parity_moves, twice_coded
@@ -129,7 +129,7 @@ def _launch_moves(s: Situation, e: Endpoint) -> tuple[list[Move], str | None]:
         )
     slo = f"within {duration(float(slo_ms) / 1000.0)}" if slo_ms else "within the SLO"
     verify = (
-        f"run a game day on a tenth of {e.id}'s fleet at twice that tenth's share of the "
+        f"run a game day on a tenth of {possessive(e.id)} fleet at twice that tenth's share of the "
         f"launch forecast ({number(check.missed_qps / 10)} QPS against a ceiling of "
         f"{number(check.ceiling_qps / 10)}), with clients retrying as they do in production: "
         f"admission must hold at {ADMIT_SHARE:.0%} of the ceiling, admitted requests must keep "
@@ -204,7 +204,8 @@ def _capacity(s: Situation) -> Playbook:
     slo = next((e.slo.p99_ms for e in endpoints if e.slo and e.slo.p99_ms), None)
     within = f"within {duration(float(slo) / 1000.0)}" if slo else "within the SLO"
     verify = launch_verify or (
-        f"run a game day on a tenth of {s.anchor}'s fleet: offer twice that tenth's share of "
+        f"run a game day on a tenth of {possessive(s.anchor)} fleet: offer twice that tenth's "
+        "share of "
         "the growth target, with clients retrying as they do in production: refused requests "
         f"must fail in under a second, admitted ones must keep p99 {within}, and goodput must "
         "stay at 95% of capacity or more"
@@ -249,7 +250,7 @@ def _dependency_outage(s: Situation) -> Playbook | None:
         down = (
             f"; at its {figure.availability:.3%} availability ({figure.basis}) that is about "
             f"{duration(minutes * 60.0)} a year, (1 - {figure.availability:g}) x 525,600 min, of "
-            f"{e.id}'s requests answered that way"
+            f"{possessive(e.id)} requests answered that way"
         )
     answer = FALLBACK_ANSWERS.get(dep.fallback or "", "")
     closed = isinstance(target, Source) and bool(
@@ -329,7 +330,7 @@ def _dependency_outage(s: Situation) -> Playbook | None:
             )
         )
     verify = (
-        f"on a game day, kill {s.anchor} for a tenth of {e.id}'s traffic for 30 minutes: "
+        f"on a game day, kill {s.anchor} for a tenth of {possessive(e.id)} traffic for 30 minutes: "
         "those requests must get the fallback within the latency SLO, the circuit must open "
         "within 10 seconds and close within a minute of recovery, someone must be paged, and "
         "the quality lost must match the cost measured offline"

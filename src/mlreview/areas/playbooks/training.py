@@ -3,7 +3,7 @@ selective labels, and training examples that are not the served population."""
 
 from __future__ import annotations
 
-from mlreview.areas.common import either, ingested, lag_words, windowed_features
+from mlreview.areas.common import either, ingested, lag_words, possessive, windowed_features
 from mlreview.areas.feedback.design import design, exploration_share
 from mlreview.areas.playbooks.automation import _poisoning
 from mlreview.areas.playbooks.base import DAY, Move, Playbook, Situation
@@ -221,14 +221,15 @@ def _offline_gap(s: Situation) -> Playbook | None:
             Move(
                 "prevent",
                 s.anchors,
-                f"Stop keeping {cases} out of {model}'s training examples (or add them back "
+                f"Stop keeping {cases} out of {possessive(model)} training examples (or add them "
+                "back "
                 "from logged serving traffic), so it learns every case it serves",
                 replaces=("SKEW016",),
             ),
             Move(
                 "detect",
                 s.anchors,
-                f"Compare the mix of {model}'s training examples with its logged serving "
+                f"Compare the mix of {possessive(model)} training examples with its logged serving "
                 "traffic each day, bucketed by what the filter tested: alert when the examples "
                 "cover less than 95% of the served traffic or a bucket's share differs by more "
                 "than 5 points",
@@ -268,7 +269,8 @@ def _offline_gap(s: Situation) -> Playbook | None:
             Move(
                 "prevent",
                 s.anchors,
-                f"Admit an example to {model}'s training only when its context (page, surface) "
+                f"Admit an example to {possessive(model)} training only when its context (page, "
+                "surface) "
                 "is on a list of the contexts it serves, so a log from a new surface cannot join "
                 "the examples unnoticed",
             ),

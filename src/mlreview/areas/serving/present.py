@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set
 
 from mlreview.areas.assumed import note
-from mlreview.areas.common import either, peak_share_words, plural
+from mlreview.areas.common import either, peak_share_words, plural, possessive
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving.assessment import (
     Bottleneck,
@@ -327,7 +327,8 @@ def _unchecked(row: EndpointCapacity, unknown: list[str], broken: list[Bottlenec
     declared = "a QPS per replica" if "service time" in unknown else "the service time"
     missing = either([f"the {w}" for w in unknown], "or")
     text = (
-        f"{row.endpoint}'s capacity at {row.multiplier:g}x cannot be checked: {declared} is "
+        f"{possessive(row.endpoint)} capacity at {row.multiplier:g}x cannot be checked: {declared} "
+        "is "
         f"declared, but not {missing}"
     )
     known = [b for b in broken if b.constraint not in MODELLED]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE_OVERLOAD, WAF
-from mlreview.areas.common import ids, peak_share_words
+from mlreview.areas.common import ids, peak_share_words, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
@@ -746,7 +746,8 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
             assert row.target_qps is not None
             yield p.hit(
                 [e.id, dep.target],
-                f"{e.id}'s pools to {dep.target} carry at most {number(b.capacity_qps)} QPS "
+                f"{possessive(e.id)} pools to {dep.target} carry at most {number(b.capacity_qps)} "
+                "QPS "
                 f"({dep.pool_size} connections x {row.max_replicas} replicas); "
                 f"{number(row.multiplier)}x needs {number(row.target_qps)} QPS.",
                 dep,
@@ -848,7 +849,7 @@ def fleet_wide_infrastructure_rollout(ctx: Context[ServingAssessment]) -> Iterat
             yield p.hit(
                 [target.id, e.id],
                 f"Changes to {target.id}{theirs}, which {e.id} calls on every request, reach every "
-                f"cluster at once{tested}, outside {e.id}'s release process{hidden}.",
+                f"cluster at once{tested}, outside {possessive(e.id)} release process{hidden}.",
                 target.rollout,
                 "staged",
                 anchor=target.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mlreview.areas.common import marked_inferred, plural, raw_input
+from mlreview.areas.common import marked_inferred, plural, possessive, raw_input
 from mlreview.areas.findings import Finding
 from mlreview.areas.skew.assessment import FeatureRow, SkewAssessment
 from mlreview.document.blocks import Block, Column
@@ -48,12 +48,12 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
             cause = worst.result.causes[0] if worst.result.causes else None
             why = f" ({cause.kind}: {cause.evidence})" if cause else ""
             parts.append(
-                f"{linked.model}'s serving log differs from its training data for "
+                f"{possessive(linked.model)} serving log differs from its training data for "
                 f"{plural(len(differ), 'feature')} of {len(linked.features)}; "
                 f"{worst.feature}{why}"
             )
         else:
-            parts.append(f"{linked.model}'s serving log matches its training data")
+            parts.append(f"{possessive(linked.model)} serving log matches its training data")
     separate = a.separate_code_paths
     if separate:
         chosen = set(separate)

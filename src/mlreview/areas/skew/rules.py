@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from mlreview.areas.citations import BRECK17, BRECK19, MLLENS, SCULLEY, ZINK
 from mlreview.areas.common import (
     plural,
+    possessive,
     raw_input,
     refresh_pipelines,
     served_online,
@@ -627,7 +628,7 @@ def skew_in_linked_data(ctx: Context[SkewAssessment]) -> Iterator[Hit]:
             why = f"{cause.kind}: {cause.evidence}" if cause else status
             yield p.hit(
                 [row.feature, model.id],
-                f"Feature {row.feature} differs between {model.id}'s training data and "
+                f"Feature {row.feature} differs between {possessive(model.id)} training data and "
                 f"serving log ({status}; {why}).",
                 feature if feature is not None else model,
                 None if feature is not None else "data",

@@ -1,0 +1,133 @@
+"""Words the opening screen is built from: a possessive never doubles an id's s, and a
+template names each component for what it is (a source is where bad data comes from, a model
+is what it trains)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mlreview.areas.common import possessive, worded
+from mlreview.report.formats import RenderOptions
+from mlreview.report.review_document import assumed_only
+from mlreview.system.loader import load
+from mlreview.system.manifest import Model
+from tests.conftest import EXAMPLES, ROOT, render, reviewed
+
+INCIDENTS = sorted((ROOT / "benchmarks" / "incidents").glob("*/system.yaml"))
+
+
+def _screen(path: Path) -> str:
+    return render(reviewed(path), "terminal", RenderOptions(width=100))
+
+
+def test_a_possessive_of_a_name_ending_in_s_adds_only_the_apostrophe() -> None:
+    assert possessive("nightly_features") == "nightly_features'"
+    assert possessive("ranker") == "ranker's"
+    assert (
+        worded("hold {anchor}'s run, then {anchor}", anchor="jobs") == "hold jobs' run, then jobs"
+    )
+    assert worded("{anchor}'s fleet", anchor="api") == "api's fleet"
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_no_id_ending_in_s_takes_a_doubled_possessive(path: Path) -> None:
+    screen = render(reviewed(path), "terminal", RenderOptions(width=100, full=True))
+    assert not re.findall(r"\b[a-z0-9_]*s's\b", screen)
+
+
+def test_the_schedule_race_names_the_job_whose_run_it_waits_for() -> None:
+    screen = _screen(ROOT / "examples" / "demand-forecast" / "system.yaml")
+    assert "before nightly_features' run can finish" in screen
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_bad_training_data_trains_models_only(path: Path) -> None:
+    done = reviewed(path)
+    system = load(path)
+    for s in done.scenarios:
+        if s.family != "bad-training-data" or not s.effect.startswith("an upstream data error"):
+            continue
+        trained = re.search(r" trains (.+?)(?: through .+?)? and reaches serving", s.effect)
+        assert trained, s.effect
+        for name in re.split(r", | and ", trained.group(1)):
+            assert isinstance(system.get(name), Model), s.effect
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_stale_source_is_said_to_be_trained_on_only_where_it_trains_a_model(path: Path) -> None:
+    done = reviewed(path)
+    system = load(path)
+    live = {s.id for s in system.serving_sources()}
+    for s in done.scenarios:
+        if s.family != "stale-source" or not s.effect.startswith("when "):
+            continue
+        trains = any(system.of_kind(system.downstream(a), "model") for a in s.anchors)
+        served = any(a in live for a in s.anchors)
+        assert ("trained on" in s.effect) == trains, s.effect
+        assert ("being served" in s.effect) == served, s.effect
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_the_opening_screen_asks_only_what_moves_the_top_risk_or_a_verdict(path: Path) -> None:
+    screen = _screen(path)
+    if "Questions that would change this review" not in screen:
+        return
+    asked = screen.split("Questions that would change this review", 1)[1]
+    asked = asked.split("Risks that rest on assumed values only", 1)[0]
+    asked = re.split(r"\n\d+ findings? in ", asked, maxsplit=1)[0]
+    assert "change severity" not in asked and "changes severity" not in asked, asked
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_risk_on_assumed_values_alone_is_asked_about_not_detailed(path: Path) -> None:
+    done = reviewed(path)
+    if done.baseline is not None:
+        return
+    rest = done.scenarios[1:]
+    screen = _screen(path)
+    detailed = screen.split("Risks in order", 1)[1].split("Lower risks", 1)[0]
+    detailed = detailed.split("\nAlready sound", 1)[0].split("\nQuestions that", 1)[0]
+    headings = re.findall(r"^\d\. (.+?)(?: \((?:assumed|as declared.*)\))?$", detailed, re.M)
+    if all(assumed_only(s) for s in rest):
+        return
+    for s in rest:
+        if assumed_only(s):
+            assert not any(h.startswith(s.title[:60]) for h in headings), s.title
+    unstated = [s for s in rest if assumed_only(s)]
+    if unstated:
+        assert "Risks that rest on assumed values only" in screen
+        assert unstated[0].title.split()[0] in screen.split("Risks that rest on assumed", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "case", ["equifax-oms-attributes-2022", "doordash-ads-online-offline-2024"]
+)
+def test_a_folded_also_on_line_keeps_the_inferred_mark_of_what_it_repeats(case: str) -> None:
+    # The facts these lines fold quote values their manifests mark inferred.
+    screen = " ".join(_screen(ROOT / "benchmarks" / "incidents" / case / "system.yaml").split())
+    assert re.search(r"\(lines? [\d, ]+, inferred\) Also on ", screen), screen
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_a_stale_table_is_not_counted_as_an_outage_on_the_opening_screen(path: Path) -> None:
+    top = reviewed(path).top_risk
+    if top is None or top.family != "stale-source":
+        return
+    screen = " ".join(_screen(path).split())
+    often = (
+        screen.split("How often:", 1)[1].split(" How bad:", 1)[0] if "How often:" in screen else ""
+    )
+    assert "availability" not in often and "to repair" not in often, often
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, *INCIDENTS], ids=lambda p: p.parent.name)
+def test_why_first_on_the_opening_screen_says_harms_in_words_not_weights(path: Path) -> None:
+    screen = " ".join(_screen(path).split())
+    if "Why first:" not in screen:
+        return
+    why = screen.split("Why first:", 1)[1].split(" 1. ", 1)[0]
+    assert not re.search(r"worst finding is \w+ against \w+", why), why
+    assert not re.search(r"harm \d[\d.]* against \d", why), why
