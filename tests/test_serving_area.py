@@ -640,3 +640,13 @@ def test_no_credit_line_holds_a_target_a_dependency_limit_breaks() -> None:
     said, credit = _fraud_capacity(("max: 4}", "max: 40}"))
     assert "dependency QPS limit" in said
     assert not [c for c in credit if c.startswith("fraud_api holds")]
+
+
+def test_replicas_needed_at_the_utilisation_limit_is_the_plain_quotient() -> None:
+    """With no latency SLO a replica's limit is 90% utilisation: 300,000 QPS at 30 QPS a replica
+    needs 300,000 / 30 = 10,000 replicas, which a reader recomputes; a float product a hair past
+    90% must not ask for one more."""
+    path = ROOT / "benchmarks" / "incidents" / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    row = reviewed(path).assessment(SERVING).endpoint("model_inference")
+    assert row.target_qps is not None and row.qps_per_replica is not None
+    assert row.replicas_needed == math.ceil(row.target_qps / row.qps_per_replica) == 10_000
