@@ -553,7 +553,9 @@ def test_a_service_time_sped_to_a_load_test_is_said_in_milliseconds_not_as_a_fac
         for a in s.risk.defaults
         if "service time" in a.what
     ]
-    assert said and all("the declared latencies give" in w and " ms" in w for w in said)
+    assert said and all(
+        "the declared latencies" in w and " give " in w and " ms" in w for w in said
+    )
     assert not any("x the declared one" in w for w in said)
 
 
@@ -650,3 +652,13 @@ def test_replicas_needed_at_the_utilisation_limit_is_the_plain_quotient() -> Non
     row = reviewed(path).assessment(SERVING).endpoint("model_inference")
     assert row.target_qps is not None and row.qps_per_replica is not None
     assert row.replicas_needed == math.ceil(row.target_qps / row.qps_per_replica) == 10_000
+
+
+def test_a_service_time_sped_to_a_tested_rate_says_which_inputs_are_marked_inferred() -> None:
+    """The declared latencies and the load-tested QPS behind the sped service time are on lines
+    the manifest marks inferred: the assumption says so, not 'the declared latencies give'."""
+    path = ROOT / "benchmarks" / "incidents" / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    row = reviewed(path).assessment(SERVING).endpoint("model_inference")
+    sped = next(a.what for a in row.assumed if a.what.startswith("a mean service time"))
+    assert "(the declared latencies, marked inferred, give " in sped
+    assert sped.endswith("the load-tested 30 QPS (inferred)")

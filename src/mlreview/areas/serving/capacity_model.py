@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlreview.areas.assumed import Assumed, field_of
-from mlreview.areas.common import multiplier, peak_qps
+from mlreview.areas.common import marked_inferred, multiplier, peak_qps
 from mlreview.areas.record import Record
 from mlreview.datasets.loadtest import LoadTestRun, read
 from mlreview.document.cells import duration, number, share
@@ -375,11 +375,16 @@ def _sped_to_tested_claim(
             else ""
         )
     )
+    e = model.endpoint
+    # Figures the manifest marks inferred say so, here as where the verdict multiplies them.
+    marked = e.service_time is not None and marked_inferred(system, e.service_time, "p50_ms")
+    claimed = e.capacity is not None and marked_inferred(system, e.capacity, "qps_per_replica")
     model.defaults.append(
         Assumed(
             f"a mean service time of {number(model.service.mean * 1000)} ms (the declared "
-            f"latencies give {number(base.mean * 1000)} ms), so that a replica serves the "
-            f"load-tested {number(claim)} QPS",
+            f"latencies{', marked inferred,' if marked else ''} give "
+            f"{number(base.mean * 1000)} ms), so that a replica serves the load-tested "
+            f"{number(claim)} QPS{' (inferred)' if claimed else ''}",
             field_of(system, model.endpoint, "capacity.load_test.results"),
         )
     )
