@@ -123,3 +123,32 @@ def test_a_forecast_that_orders_nothing_is_not_offered_stock_or_sales_wording() 
     out = render(review_printable(reviewed(path)), "terminal", RenderOptions(width=400, full=True))
     for word in ("next-day sales", "stock-out", "replenish"):
         assert word not in out, word
+
+
+def _fraud_verdict(old: str, new: str) -> str:
+    text = FRAUD.read_text(encoding="utf-8")
+    assert old in text
+    return run(loads(text.replace(old, new), str(FRAUD))).areas[FEEDBACK.key].verdict
+
+
+@pytest.mark.parametrize(
+    ("delay", "words"),
+    [
+        ("delay: {p50: 30d, p95: 90d}", "(median, p95 90 d)"),
+        ("delay: {p50: 30d, p95: 90d}  # inferred", "(median, p95 90 d, both marked inferred)"),
+        (
+            "delay:\n        p50: 30d  # inferred: no median given\n        p95: 90d",
+            "(median, marked inferred; p95 90 d)",
+        ),
+        (
+            "delay:\n        p50: 30d\n        p95: 90d  # assumed",
+            "(median; p95 90 d, marked inferred)",
+        ),
+    ],
+)
+def test_the_verdict_says_which_label_delay_the_manifest_marks_inferred(
+    delay: str, words: str
+) -> None:
+    """A delay the manifest marks inferred is not quoted as if the prose gave it."""
+    verdict = _fraud_verdict("delay: {p50: 30d, p95: 90d}", delay)
+    assert f"arrive 30 d after the prediction {words}" in verdict

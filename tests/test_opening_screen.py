@@ -183,14 +183,16 @@ def test_a_default_growth_target_is_marked_where_the_verdict_prints_it() -> None
         review_printable(run(load_text(text, "s.yaml"))), "terminal", RenderOptions(width=400)
     )
     verdict = next(line for line in screen.splitlines() if "3. Serving scalability" in line)
-    # The opening screen says what was assumed; --full says where to declare it.
-    assert "(assumed 10x growth;" in verdict and ": set " not in verdict
+    # The opening screen says what was assumed, beside the multiplier it grows by, once;
+    # --full says where to declare it.
+    assert "api holds 10x (assumed): " in verdict and ": set " not in verdict
+    assert "assumed 10x growth" not in verdict
     full = render(
         review_printable(run(load_text(text, "s.yaml"))),
         "terminal",
         RenderOptions(width=400, full=True),
     )
-    assert "assumed 10x growth: set system.traffic.growth_multiplier" in full
+    assert "api holds 10x (assumed: set system.traffic.growth_multiplier): " in full
 
 
 def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() -> None:
@@ -441,14 +443,15 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
     # worked out from its declared QPS and service time, not assumed.
     fraud = _verdict(_terminal(FRAUD))
     assert (
-        "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 824 of "
-        "4,000 QPS (20 replicas needed)"
+        "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 4 replicas "
+        "x 205.95 QPS = 824 QPS against 10 x 400 QPS = 4,000 QPS (20 replicas needed"
     ) in fraud
     anthropic = _verdict(_terminal(ANTHROPIC))
     # Its 20,000 QPS is the system's; each endpoint's 6,667 is an assumed third of it.
     assert (
-        "api_tpu does not hold 3x of its 6,667 QPS (an even third of the system's 20,000 QPS "
-        "peak, assumed): replica pool at max replicas (api_tpu) serves 13,723"
+        "api_tpu does not hold 3x (inferred) of its 6,667 QPS (an even third of the system's "
+        "20,000 QPS peak, assumed): replica pool at max replicas (api_tpu) serves 1500 replicas x "
+        "9.148 QPS (from 8 declared, inferred) = 13,723"
     ) in anthropic
     assert "cannot be checked" not in anthropic
 

@@ -17,6 +17,7 @@ from mlreview.areas.serving.present import summarise, verdict
 from mlreview.cli import main
 from mlreview.datasets.loadtest import parse
 from mlreview.engine.runner import run
+from mlreview.engine.sound import _serving
 from mlreview.problems import InputError
 from mlreview.quant.autoscaler import HPA, KNATIVE, for_platform
 from mlreview.quant.queueing import (
@@ -586,5 +587,112 @@ def test_a_service_time_sped_to_a_load_test_is_said_in_milliseconds_not_as_a_fac
         for a in s.risk.defaults
         if "service time" in a.what
     ]
-    assert said and all("the declared latencies give" in w and " ms" in w for w in said)
+    assert said and all(
+        "the declared latencies" in w and " give " in w and " ms" in w for w in said
+    )
     assert not any("x the declared one" in w for w in said)
+
+
+def _fraud_capacity(*edits: tuple[str, str]) -> tuple[str, list[str]]:
+    """card-fraud's serving verdict and its credit lines, with ``edits`` made to the manifest."""
+    text = FRAUD.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    system = load_text(text, str(FRAUD))
+    done = run(system, plan=False)
+    area = done.areas["serving"]
+    return verdict(system, area.assessment, area.findings), list(_serving(system, done.areas))
+
+
+def test_a_shortfall_shows_the_product_each_figure_comes_from() -> None:
+    """4 replicas x 205.95 QPS is the 824 QPS the pool serves; 10 x 400 is the 4,000 needed: a
+    reader recomputes both, and a count past max replicas is said to be past it."""
+    said, _ = _fraud_capacity()
+    assert (
+        "serves 4 replicas x 205.95 QPS = 824 QPS against 10 x 400 QPS = 4,000 QPS (20 replicas "
+        "needed, more than the 4 allowed)"
+    ) in said
+    assert "(inferred)" not in said and "(assumed)" not in said
+
+
+def test_inputs_marked_inferred_or_assumed_say_so_where_they_are_multiplied() -> None:
+    said, _ = _fraud_capacity(
+        ("replicas: {min: 2, max: 4}", "replicas: {min: 2, max: 4}  # inferred"),
+        ("peak_qps: 400", "peak_qps: 400  # inferred"),
+        ("    growth_multiplier: 10\n", ""),
+    )
+    assert said.startswith(
+        "fraud_api does not hold 10x (assumed: set system.traffic.growth_multiplier): "
+    )
+    assert (
+        "serves 4 replicas (inferred) x 205.95 QPS = 824 QPS against 10 x 400 QPS (inferred) = "
+        "4,000 QPS"
+    ) in said
+    # The assumed growth target is said beside its multiplier, not again among the notes.
+    assert "assumed 10x growth" not in said
+
+
+def test_a_held_target_and_its_credit_line_show_their_working() -> None:
+    said, credit = _fraud_capacity(("growth_multiplier: 10", "growth_multiplier: 2"))
+    assert said == (
+        "fraud_api holds 2x: 4 replicas x 205.95 QPS = 824 QPS against 2 x 400 QPS = 800 QPS: "
+        "scalability is not the risk here"
+    )
+    assert (
+        "fraud_api holds its 2x growth target: 4 replicas x 205.95 QPS = 824 QPS within its SLO "
+        "against 2 x 400 QPS = 800 QPS needed"
+    ) in credit
+
+
+def test_an_accelerator_quota_is_worked_out_as_the_replicas_it_grants() -> None:
+    said, _ = _fraud_capacity(
+        (
+            "    concurrency_per_replica: 4\n",
+            "    concurrency_per_replica: 4\n    accelerators_per_replica: 8\n"
+            "    accelerator_quota: 24  # inferred\n",
+        ),
+    )
+    assert (
+        "serves 24 accelerators (inferred) / 8 a replica = 3 replicas x 205.95 QPS = 618 QPS "
+        "against 10 x 400 QPS = 4,000 QPS"
+    ) in said
+    assert "fraud_api breaks next at 824 QPS (replica pool at max replicas: 4 replicas x" in said
+
+
+def test_a_credit_line_on_an_assumed_growth_target_says_it_is_assumed() -> None:
+    _, credit = _fraud_capacity(
+        ("    growth_multiplier: 10\n", ""), ("peak_qps: 400", "peak_qps: 40")
+    )
+    assert (
+        "fraud_api holds its 10x (assumed) growth target: 4 replicas x 205.95 QPS = 824 QPS "
+        "within its SLO against 10 x 40 QPS = 400 QPS needed"
+    ) in credit
+
+
+def test_no_credit_line_holds_a_target_a_dependency_limit_breaks() -> None:
+    """40 replicas serve 8,238 QPS, but redis_features takes 1,000 of the 4,000 needed: the
+    endpoint does not hold its growth target, whatever its own pool serves."""
+    said, credit = _fraud_capacity(("max: 4}", "max: 40}"))
+    assert "dependency QPS limit" in said
+    assert not [c for c in credit if c.startswith("fraud_api holds")]
+
+
+def test_replicas_needed_at_the_utilisation_limit_is_the_plain_quotient() -> None:
+    """With no latency SLO a replica's limit is 90% utilisation: 300,000 QPS at 30 QPS a replica
+    needs 300,000 / 30 = 10,000 replicas, which a reader recomputes; a float product a hair past
+    90% must not ask for one more."""
+    path = ROOT / "benchmarks" / "incidents" / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    row = reviewed(path).assessment(SERVING).endpoint("model_inference")
+    assert row.target_qps is not None and row.qps_per_replica is not None
+    assert row.replicas_needed == math.ceil(row.target_qps / row.qps_per_replica) == 10_000
+
+
+def test_a_service_time_sped_to_a_tested_rate_says_which_inputs_are_marked_inferred() -> None:
+    """The declared latencies and the load-tested QPS behind the sped service time are on lines
+    the manifest marks inferred: the assumption says so, not 'the declared latencies give'."""
+    path = ROOT / "benchmarks" / "incidents" / "openai-kubernetes-telemetry-2024" / "system.yaml"
+    row = reviewed(path).assessment(SERVING).endpoint("model_inference")
+    sped = next(a.what for a in row.assumed if a.what.startswith("a mean service time"))
+    assert "(the declared latencies, marked inferred, give " in sped
+    assert sped.endswith("the load-tested 30 QPS (inferred)")

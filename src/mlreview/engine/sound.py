@@ -12,9 +12,11 @@ from mlreview.areas.common import either, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment
 from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import ServingAssessment
 from mlreview.engine.result import AreaResult
 from mlreview.engine.scenarios import PRIORITISE, Scenario
+from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
 
 MAX_ITEMS = 6
@@ -56,10 +58,17 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
     assessment = areas[SERVING.key].assessment
     if isinstance(assessment, ServingAssessment):
         for row in assessment.endpoints:
-            if row.headroom is not None and row.headroom >= 1 and row.target_qps:
+            e = system.get(row.endpoint)
+            # Every limit takes the target's rate, a dependency's as well as the pool's.
+            held = row.holds_target and row.headroom is not None and row.headroom >= 1
+            if held and row.target_qps:
+                assert isinstance(e, Endpoint)
+                within = " within its SLO" if e.slo and e.slo.p99_ms else ""
                 yield (
-                    f"{row.endpoint} holds the growth target: {row.capacity_qps:,.0f} QPS within "
-                    f"its SLO against {row.target_qps:,.0f} needed"
+                    f"{row.endpoint} holds its {row.multiplier:g}x"
+                    f"{working.growth_tag(system, e, row, where=False)} growth target: "
+                    f"{working.pool(system, e, row)}{within} against "
+                    f"{working.target(system, e, row)} needed"
                 )
     canary: list[str] = []
     tested: list[str] = []

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mlreview.areas.common import plural
+from mlreview.areas.common import marked_inferred, plural
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment, LoopRow, Step
 from mlreview.areas.feedback.design import LoopDesign
 from mlreview.areas.findings import Finding
 from mlreview.document.blocks import Block, Bullets, Column, Item, Loop, LoopStep, inline
 from mlreview.document.cells import Seconds, Share, duration, number, share, table_of
+from mlreview.system.manifest import FeedbackLoop
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -128,18 +129,36 @@ def present(a: FeedbackAssessment) -> list[Block]:
     return out
 
 
+def _delay_words(system: System, loops: dict[str, FeedbackLoop], row: LoopRow) -> str:
+    """'60 min after the prediction (median, p95 20 h)', saying which of the two the manifest
+    marks inferred ('both marked inferred', 'median marked inferred'), so a delay the prose
+    never gave does not read as a stated figure."""
+    if row.label_delay_p50_days is None:
+        return ""
+    loop = loops.get(row.loop)
+    delay = loop.label.delay if loop and loop.label else None
+    marked = {q for q in ("p50", "p95") if delay and marked_inferred(system, delay, q)}
+    p50 = format_seconds(row.label_delay_p50_days * 86400)
+    median = "median, marked inferred" if "p50" in marked else "median"
+    if not row.label_delay_p95_days:
+        return f" arrive {p50} after the prediction ({median})"
+    p95 = f"p95 {format_seconds(row.label_delay_p95_days * 86400)}"
+    if marked == {"p50", "p95"}:
+        words = f"median, {p95}, both marked inferred"
+    elif "p50" in marked:
+        words = f"{median}; {p95}"
+    elif "p95" in marked:
+        words = f"median; {p95}, marked inferred"
+    else:
+        words = f"median, {p95}"
+    return f" arrive {p50} after the prediction ({words})"
+
+
 def verdict(system: System, a: FeedbackAssessment, findings: list[Finding]) -> str:
     parts = []
+    loops = {f.id: f for f in system.manifest.feedback}
     for r in a.loops:
-        delay = ""
-        if r.label_delay_p50_days is not None:
-            p50 = format_seconds(r.label_delay_p50_days * 86400)
-            p95 = (
-                f", p95 {format_seconds(r.label_delay_p95_days * 86400)}"
-                if r.label_delay_p95_days
-                else ""
-            )
-            delay = f" arrive {p50} after the prediction (median{p95})"
+        delay = _delay_words(system, loops, r)
         selective = f", {domain_of(system).unseen}" if r.selective_labels else ""
         holdout = f"; a {r.holdout_fraction:.1%} holdout" if r.holdout_fraction else "; no holdout"
         parts.append(f"{r.loop} labels for {r.model}{delay}{selective}{holdout}")

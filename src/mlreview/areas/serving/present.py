@@ -8,7 +8,9 @@ from collections.abc import Callable, Set
 from mlreview.areas.assumed import note
 from mlreview.areas.common import either, peak_share_words, plural, possessive
 from mlreview.areas.findings import Finding
+from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import (
+    GROWTH_FIELD,
     Bottleneck,
     EndpointCapacity,
     LoadTestCheck,
@@ -284,6 +286,8 @@ def _shared_assumptions(rows: list[EndpointCapacity]) -> set[tuple[str, str]]:
     seen: dict[tuple[str, str], set[str]] = {}
     for r in rows:
         for a in r.assumed:
+            if a.field == GROWTH_FIELD:
+                continue  # said in each verdict beside its multiplier
             seen.setdefault((a.what, _own_field(r, a.field)), set()).add(r.endpoint)
     return {k for k, who in seen.items() if len(who) > 1}
 
@@ -340,38 +344,48 @@ def _unchecked(row: EndpointCapacity, unknown: list[str], broken: list[Bottlenec
 
 
 def _endpoint_verdict(
-    row: EndpointCapacity, shared: Set[tuple[str, str]] = frozenset(), share: str | None = None
+    system: System,
+    row: EndpointCapacity,
+    shared: Set[tuple[str, str]] = frozenset(),
+    share: str | None = None,
 ) -> str:
     if not row.online:
         return f"{row.endpoint} scores in batch"
     grown = row.at_target
     if grown is None or row.bottleneck is None:
         return _capacity_unknown(row, "declare peak QPS and a service time")
-    target = row.target_qps or grown.qps
-    own = [a for a in row.assumed if (a.what, _own_field(row, a.field)) not in shared]
+    e = system.get(row.endpoint)
+    assert isinstance(e, Endpoint)
+    # The growth target is said beside its multiplier, not again among the assumptions.
+    own = [
+        a
+        for a in row.assumed
+        if (a.what, _own_field(row, a.field)) not in shared and a.field != GROWTH_FIELD
+    ]
+    growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}"
     broken = [b for b in row.bottlenecks if not b.holds]
     if not broken:
         return (
-            f"{row.endpoint} holds {row.multiplier:g}x ({target:,.0f} QPS at "
-            f"{grown.replicas} replicas): scalability is not the risk here{note(own)}"
+            f"{row.endpoint} holds {growth}: {working.pool(system, e, row)} against "
+            f"{working.target(system, e, row)}: scalability is not the risk here{note(own)}"
         )
     if _is_unchecked(row):
         # A shortfall worked out from a guessed speed is no figure to act on.
         return _unchecked(row, _unknown_speed(row), broken)
     first = broken[0]
-    need = (
-        f"{row.replicas_needed} replicas needed"
-        if row.replicas_needed
-        else "no replica count meets the SLO"
-    )
     grown_from = f" of its {row.peak_qps:,.0f} QPS ({share})" if share and row.peak_qps else ""
     text = (
-        f"{row.endpoint} does not hold {row.multiplier:g}x{grown_from}: {first.constraint} "
-        f"({first.component}) serves {first.capacity_qps:,.0f} of {target:,.0f} QPS ({need})"
+        f"{row.endpoint} does not hold {growth}{grown_from}: {first.constraint} "
+        f"({first.component}) serves {working.limit(system, e, row, first)} against "
+        f"{working.target(system, e, row, bool(grown_from))} ({working.needed(row)})"
     )
     if len(broken) > 1:
         nxt = broken[1]
-        text += f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint})"
+        how = working.derivation(system, e, row, nxt)
+        text += (
+            f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint}"
+            f"{': ' + how if how else ''})"
+        )
     return text + note(own)
 
 
@@ -391,7 +405,7 @@ def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> st
             share = "the same share"
         elif share:
             said.add(share)
-        clauses.append(_endpoint_verdict(r, shared, share))
+        clauses.append(_endpoint_verdict(system, r, shared, share))
     text = "; ".join(clauses)
     if not text:
         return "no endpoints declared"
