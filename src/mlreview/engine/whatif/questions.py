@@ -243,6 +243,18 @@ def _label(system: System, unknown: Unknown) -> str:
     return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
 
 
+def _answer(value: Any, assumed: str) -> str:
+    """The answer a question's consequences follow from, in the question's own terms: 'yes' or
+    'no' to a yes/no question, and 'as assumed' when it is the value the review used, with why
+    it still changes the review (confirming an assumption lifts the discount on what rests on
+    it). 'If confirmed' after 'Are some decisions randomised to explore?' read as 'if yes',
+    when it meant that none are (the 2026-12-07d judges)."""
+    said = ("yes" if value else "no") if isinstance(value, bool) else show(value)
+    if show(value) != assumed:
+        return said
+    return f"{said}, as assumed (once answered, it is no longer discounted as an assumption)"
+
+
 class Sensitivity:
     """The baseline review, the reads behind it, and what-if reviews that reuse it."""
 
@@ -366,8 +378,7 @@ class Sensitivity:
             return None
         assumed = self._assumed(unknown, tried)
         changes = "; ".join(self.outcome.changes_to(other))
-        # Confirming an assumption lifts the low cap settling put on the findings resting on it.
-        answer = "confirmed" if show(other_value) == assumed else show(other_value)
+        answer = _answer(other_value, assumed)
         return Question(
             field=_label(self.system, unknown),
             question=question(unknown.model, unknown.name),
