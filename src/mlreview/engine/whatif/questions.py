@@ -22,7 +22,13 @@ from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import Prior, Ranked, run, what_if
-from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
+from mlreview.engine.whatif.asking import (
+    alternatives,
+    ask_of,
+    better_of,
+    never_asked,
+    question,
+)
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.pool import ordered_map
 from mlreview.engine.whatif.pool import workers as pool_workers
@@ -243,6 +249,28 @@ def _label(system: System, unknown: Unknown) -> str:
     return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
 
 
+def scenario_scores(review: Review) -> dict[str, int]:
+    """Each root's scenario score, by its key (a scenario merged from alike roots gives each
+    of them its score, so that one root's leaving it does not read as a new scenario)."""
+    return {key: s.score for s in review.scenarios for key in s.keys}
+
+
+def against_its_direction(unknown: Unknown, reviews: list[tuple[Any, Review]]) -> bool:
+    """Whether the answer that makes a control stronger or a failure rarer or shorter
+    (``asking.better_of``) scores some scenario higher than the answer that makes it weakest.
+    Such a question would state an effect against its answer ('If 8h' to a repair time,
+    lowering a risk), where the figure that moves the risk is another one: at a fixed
+    availability a longer repair means fewer outages, so where each outage's harm outlasts it
+    (a default that trains the next model) the count of outages, not the repair time, bounds
+    the harm. It is not asked (docs/architecture.md#questions)."""
+    pair = better_of(unknown.model, unknown.name, [v for v, _ in reviews])
+    if pair is None:
+        return False
+    by_value = dict(reviews)
+    better, worse = (scenario_scores(by_value[v]) for v in pair)
+    return any(score > worse.get(key, 0) for key, score in better.items())
+
+
 def _answer(value: Any, assumed: str) -> str:
     """The answer a question's consequences follow from, in the question's own terms: 'yes' or
     'no' to a yes/no question, and 'as assumed' when it is the value the review used, with why
@@ -358,12 +386,13 @@ class Sensitivity:
         return " or ".join(show(v) for v in same)
 
     def ask(self, unknown: Unknown) -> Question | None:
-        tried = [
-            (v, self._outcome(self.what_if(dict.fromkeys(unknown.paths, v))))
+        reviews = [
+            (v, self.what_if(dict.fromkeys(unknown.paths, v)))
             for v in what_ifs(unknown, self.system)
         ]
-        if len(tried) < 2:
+        if len(reviews) < 2 or against_its_direction(unknown, reviews):
             return None
+        tried = [(v, self._outcome(r)) for v, r in reviews]
         best = min(tried, key=lambda t: t[1].weight)
         worst = max(tried, key=lambda t: t[1].weight)
         impact = best[1].impact(worst[1])
