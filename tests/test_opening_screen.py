@@ -381,18 +381,16 @@ def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
     assert "each lasts 25 h" in full and "P = 1 - e^-6.4 = 99.836%" in full
 
 
-def test_a_stale_table_is_not_given_an_outage_rate_it_does_not_have() -> None:
-    # A source that stops updating is not an outage: no availability or repair time is named
-    # as how often it happens; the fields to declare stay in --full's working.
+def test_a_stall_count_at_a_default_rate_is_not_printed() -> None:
+    """Play's table, frozen with nobody told, is counted in stalls at the rule's default rate;
+    it no longer rests on an availability and a repair time (docs/risk-model.md)."""
     path = INCIDENTS / "google-play-stale-table" / "system.yaml"
     box = _callout(_terminal(path))
-    assert (
-        "How often: not declared; the manifest gives no rate at which app_stats_table stops "
-        "updating." in box
-    )
-    assert "sources[app_stats_table].mttr" in _terminal(path, full=True)
+    assert "How often: not declared; the review assumes 4 a year (stall)." in box
+    assert "sources[app_stats_table].incidents_per_year.stale-source" in _terminal(path, full=True)
+    # The assumed figure is named; nothing is worked out from it.
     assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
-    assert "availability of app_stats_table" not in box
+    assert "availability of app_stats_table" not in box and "to repair" not in box
 
 
 def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:

@@ -138,9 +138,17 @@ def test_a_question_names_what_was_assumed_and_what_the_answer_changes() -> None
     assert alert.assumed == "false"
     assert "DATA020 on promotions, nightly_scoring: critical -> none" in alert.changes
     assert alert.question.endswith("?")
+    # A yes/no question is answered yes or no, not 'true' or 'false'.
+    assert alert.changes.startswith("If yes: ")
     logged = by_field["features[promo_depth, sales_lag_7d, temperature_forecast].logged_at_serving"]
-    # Confirming the assumed value lifts the cap evidence settling put on the finding.
-    assert logged.changes.startswith("If confirmed: SKEW005 on promo_depth: low -> high")
+    # Confirming the assumed value lifts the cap evidence settling put on the finding; the
+    # answer is named, as 'If confirmed' after a yes/no question reads as 'if yes' (the
+    # 2026-12-07d judges read an exploration arm as raising selective labels to the top).
+    assert logged.assumed == "false"
+    assert logged.changes.startswith(
+        "If no, as assumed (once answered, it is no longer discounted as an assumption): "
+        "SKEW005 on promo_depth: low -> high"
+    )
 
 
 def test_answering_a_question_removes_it(tmp_path: Path) -> None:

@@ -131,6 +131,7 @@ FAMILIES: dict[str, Family] = {
         "stop {anchor}'s updates in staging: the freshness alert must fire before the first "
         "feature built from it passes its budget",
         0.4,
+        occurrence="stall",
     ),
     "upstream-change": Family(
         "An upstream change to {anchor} changes what the model sees",

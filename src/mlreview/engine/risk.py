@@ -747,6 +747,50 @@ class RiskModel:
         ]
         return max(gaps) if gaps and len(gaps) == len(writers) else None
 
+    def _stalls(self, key: str, anchor: str) -> bool:
+        """Whether the scenario is a source that stops updating with nobody downstream told: a
+        table that has stopped updating can still be read, so its availability does not count
+        its stalls, and its repair time does not end the harm, which lasts until someone
+        notices (Rules of ML #10: a table stale for six months). Its stalls are then counted
+        as events: the source's declared incident count, else the rule's default rate."""
+        return key == "stale-source" and self._owner_tells(anchor) is None
+
+    def _stall_detection(self, findings: list[Finding]) -> tuple[float, str]:
+        """Hours until someone knows a source stopped updating when nobody is told: a monitor
+        among the findings that watches it, else never within the horizon (a slowly ageing
+        input moves a quality metric too little to trip it)."""
+        controls = [
+            f for f in findings if f.detected_by and not _watches_requests_only(f.detected_by)
+        ]
+        if controls:
+            best = min(controls, key=lambda f: f.score[2])
+            hours = DETECTION_HOURS.get(best.score[2], DETECTION_HOURS[6])
+            return hours, f"noticed in {_hours(hours)} ({best.detected_by[0]})"
+        return HORIZON_HOURS, (
+            "nobody downstream is told it stopped, no freshness monitor would notice, and a "
+            "slowly ageing input moves a quality metric too little to trip it; a table that has "
+            "stopped updating can still be read, so neither its availability nor its repair "
+            "time counts or ends a stall"
+        )
+
+    def _stall_repair(self, anchor: str, detect: float, assumed: list[str]) -> tuple[float, str]:
+        """Hours from noticing a stall to the source updating again: its repair time, read only
+        where someone notices within the horizon (otherwise nothing repairs it in time, and the
+        repair time bounds nothing)."""
+        if detect >= HORIZON_HOURS:
+            return 0.0, ""
+        source = self.system.get(anchor)
+        mttr = getattr(source, "mttr", None)
+        if source is not None and mttr is not None:
+            hours = float(mttr) / 3600.0
+            return hours, f"repaired {_hours(hours)} later ({self._tag(source, 'mttr')})"
+        assumed.append(f"{anchor} mttr")
+        where = component_field(self.system, anchor, "mttr")
+        self.defaults.append(
+            Assumed(f"{_hours(DEFAULT_MTTR_HOURS)} to repair {anchor}", where or "mttr")
+        )
+        return DEFAULT_MTTR_HOURS, f"repaired {_hours(DEFAULT_MTTR_HOURS)} later (assumed)"
+
     def _owner_tells(self, anchor: str) -> str | None:
         """Why a stopped source's consumers would know it stopped, if they would."""
         source = self.system.get(anchor)
@@ -828,8 +872,11 @@ class RiskModel:
         self.launch_assumed = bool(launch_hits) and all(f.grade == "assumed" for f in launch_hits)
         self.launches = {}
         groups: dict[tuple[Trigger, str], list[Finding]] = {}
+        stalls = self._stalls(family_key, anchor)
         for f in causes:
             trigger: Trigger = "present" if f.grade == "observed" else f.trigger  # type: ignore[assignment]
+            if trigger == "outage" and stalls:
+                trigger = "event"
             own = f.family if trigger == "event" and (family_key, f.family) in OWN_EVENTS else ""
             groups.setdefault((trigger, own), []).append(f)
         parts: list[Part] = []
@@ -974,16 +1021,9 @@ class RiskModel:
         n, repair, text = self._outage(anchor, assumed)
         base, hours = text, repair
         if family_key == "stale-source":
-            told = self._owner_tells(anchor)
-            if told:
-                text += f"; {told}, so it is stale only while it is down"
-            else:
-                hours = HORIZON_HOURS
-                text += (
-                    "; another team's source with no change notice: nobody downstream is "
-                    "told it stopped, no freshness monitor would notice, and a slowly "
-                    "ageing input moves a quality metric too little to trip it"
-                )
+            # Only a source whose consumers are told it stopped is scored as outages (one
+            # nobody is told of is a stall, counted as an event: ``_stalls``).
+            text += f"; {self._owner_tells(anchor)}, so it is stale only while it is down"
         elif family.harm in ("silent", "stale"):
             detect, detect_text = self._detection_hours(family, findings, False, family_key)
             retrain = self._retrain_hours(findings) if family_key == "silent-default" else None
@@ -1012,10 +1052,15 @@ class RiskModel:
         self, case: _Case, group: list[Finding], working: list[str], assumed: list[str]
     ) -> tuple[float, float]:
         family, family_key, anchor, findings = case
-        detect, detect_text = self._detection_hours(family, findings, False, family_key)
+        if family_key == "stale-source":
+            detect, detect_text = self._stall_detection(findings)
+        else:
+            detect, detect_text = self._detection_hours(family, findings, False, family_key)
         fix = FIX_HOURS.get(family_key, 24.0)
         fix_text = f"fixed {_hours(fix)} later"
-        if family_key == "unadapted-drift":
+        if family_key == "stale-source":
+            fix, fix_text = self._stall_repair(anchor, detect, assumed)
+        elif family_key == "unadapted-drift":
             fix, fix_text = self._adaptation_hours(anchor, fix)
         elif family_key == "bad-release":
             restore = self._restore_hours(anchor)

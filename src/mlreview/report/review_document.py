@@ -709,13 +709,6 @@ def _in_words(s: Scenario) -> Paragraph:
     if not likely:
         text = ""
     often = _how_often(s.risk.parts, f", {each}" if each and not likely else "")
-    if often and s.family == "stale-source":
-        # A source that stops updating is a stale table, not an outage: an availability and a
-        # repair time are no measure of how often that happens (part 5 keeps the working).
-        often = (
-            f"How often{', ' + each if each and not likely else ''}: not declared; the manifest "
-            f"gives no rate at which {either(s.anchors, 'or')} stops updating."
-        )
     if often:
         # The share of the horizon harmed rests on the default rate too.
         bad = f"How bad: {s.risk.harm} while it lasts; {s.risk.stake}."

@@ -8,6 +8,7 @@ and lists are not asked about: no single value stands for their range."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
@@ -111,3 +112,27 @@ def question(model: type[Node], name: str) -> str:
     if get_origin(tp) is Literal:
         return f"{text}: {', '.join(str(a) for a in get_args(tp))}?"
     return f"{text}?"
+
+
+def _rank(value: Any) -> float:
+    """A tried value's place on its field's scale: yes above no, an alert above none."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        return 0.0 if value in ("none", "false") else 1.0
+    return float(value)
+
+
+def better_of(model: type[Node], name: str, values: Iterable[Any]) -> tuple[Any, Any] | None:
+    """(the answer that makes the control stronger or the failure rarer or shorter, the one
+    that makes it weakest) among the ``values`` tried, when the field's ``Ask.better`` says
+    which way that is or the field is an alert signal (having one is the stronger control);
+    None when neither says, or fewer than two values differ."""
+    ask = ask_of(model, name)
+    better = ask.better if ask is not None else None
+    if better is None and _is_signal(strip(model.model_fields[name].annotation)):
+        better = "more"
+    ranked = sorted(values, key=_rank)
+    if better is None or len(ranked) < 2 or _rank(ranked[0]) == _rank(ranked[-1]):
+        return None
+    return (ranked[-1], ranked[0]) if better == "more" else (ranked[0], ranked[-1])

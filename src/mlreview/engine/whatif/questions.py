@@ -23,7 +23,13 @@ from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine import suppressions
 from mlreview.engine.result import Question, Review
 from mlreview.engine.runner import Prior, Ranked, run, what_if
-from mlreview.engine.whatif.asking import alternatives, ask_of, never_asked, question
+from mlreview.engine.whatif.asking import (
+    alternatives,
+    ask_of,
+    better_of,
+    never_asked,
+    question,
+)
 from mlreview.engine.whatif.context import component_at, role
 from mlreview.engine.whatif.pool import ordered_map
 from mlreview.engine.whatif.pool import workers as pool_workers
@@ -244,6 +250,40 @@ def _label(system: System, unknown: Unknown) -> str:
     return re.sub(r"\[[^\]]*\]", f"[{shown}]", first, count=1)
 
 
+def scenario_scores(review: Review) -> dict[str, int]:
+    """Each root's scenario score, by its key (a scenario merged from alike roots gives each
+    of them its score, so that one root's leaving it does not read as a new scenario)."""
+    return {key: s.score for s in review.scenarios for key in s.keys}
+
+
+def against_its_direction(unknown: Unknown, reviews: list[tuple[Any, Review]]) -> bool:
+    """Whether the answer that makes a control stronger or a failure rarer or shorter
+    (``asking.better_of``) scores some scenario higher than the answer that makes it weakest.
+    Such a question would state an effect against its answer ('If 8h' to a repair time,
+    lowering a risk), where the figure that moves the risk is another one: at a fixed
+    availability a longer repair means fewer outages, so where each outage's harm outlasts it
+    (a default that trains the next model) the count of outages, not the repair time, bounds
+    the harm. It is not asked (docs/architecture.md#questions)."""
+    pair = better_of(unknown.model, unknown.name, [v for v, _ in reviews])
+    if pair is None:
+        return False
+    by_value = dict(reviews)
+    better, worse = (scenario_scores(by_value[v]) for v in pair)
+    return any(score > worse.get(key, 0) for key, score in better.items())
+
+
+def _answer(value: Any, assumed: str) -> str:
+    """The answer a question's consequences follow from, in the question's own terms: 'yes' or
+    'no' to a yes/no question, and 'as assumed' when it is the value the review used, with why
+    it still changes the review (confirming an assumption lifts the discount on what rests on
+    it). 'If confirmed' after 'Are some decisions randomised to explore?' read as 'if yes',
+    when it meant that none are (the 2026-12-07d judges)."""
+    said = ("yes" if value else "no") if isinstance(value, bool) else show(value)
+    if show(value) != assumed:
+        return said
+    return f"{said}, as assumed (once answered, it is no longer discounted as an assumption)"
+
+
 class Sensitivity:
     """The baseline review, the reads behind it, and what-if reviews that reuse it."""
 
@@ -357,12 +397,13 @@ class Sensitivity:
         return len(what_ifs(unknown, self.system)) * (1 + len(touched))
 
     def ask(self, unknown: Unknown) -> Question | None:
-        tried = [
-            (v, self._outcome(self.what_if(dict.fromkeys(unknown.paths, v))))
+        reviews = [
+            (v, self.what_if(dict.fromkeys(unknown.paths, v)))
             for v in what_ifs(unknown, self.system)
         ]
-        if len(tried) < 2:
+        if len(reviews) < 2 or against_its_direction(unknown, reviews):
             return None
+        tried = [(v, self._outcome(r)) for v, r in reviews]
         best = min(tried, key=lambda t: t[1].weight)
         worst = max(tried, key=lambda t: t[1].weight)
         impact = best[1].impact(worst[1])
@@ -377,8 +418,7 @@ class Sensitivity:
             return None
         assumed = self._assumed(unknown, tried)
         changes = "; ".join(self.outcome.changes_to(other))
-        # Confirming an assumption lifts the low cap settling put on the findings resting on it.
-        answer = "confirmed" if show(other_value) == assumed else show(other_value)
+        answer = _answer(other_value, assumed)
         return Question(
             field=_label(self.system, unknown),
             question=question(unknown.model, unknown.name),

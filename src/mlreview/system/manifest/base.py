@@ -157,7 +157,11 @@ class Ask:
     tried value on the right side of a known sibling (('<=', 'p99_ms')); ``never`` says why a
     field is not asked at all; ``assumed`` is what the review uses while the field is unknown
     (a value of the field's type, or a phrase such as 'no limit'), reported with the question;
-    ``assumed_default`` names the configurable default (a ``Defaults`` field) it uses instead."""
+    ``assumed_default`` names the configurable default (a ``Defaults`` field) it uses instead;
+    ``better`` says which way the answer makes a control stronger or a failure rarer or
+    shorter: 'more' (a higher value, or yes) or 'less' (alert signals are 'more' without it).
+    Such an answer must never raise a risk: a question whose answers would move one the other
+    way is not asked (``whatif.questions``)."""
 
     question: str | None = None
     values: tuple[Any, Any] | None = None
@@ -165,6 +169,7 @@ class Ask:
     never: str | None = None
     assumed: Any = None
     assumed_default: str | None = None
+    better: Literal["more", "less"] | None = None
 
 
 IMPORTED_ONLY = "recorded from imported files; no rule reads it yet"

@@ -229,26 +229,32 @@ class Admission(Node):
 
 class Release(Node):
     canary: Annotated[
-        bool | None, Ask("Do new model versions take a small share of traffic first?")
+        bool | None,
+        Ask("Do new model versions take a small share of traffic first?", better="more"),
     ] = Field(None, description="New versions take a small share of traffic first.")
     canary_traffic: Annotated[Fraction | None, Ask(never=IMPORTED_ONLY)] = Field(
         None, description="Share of traffic a new version takes first, e.g. 0.1."
     )
     shadow: Annotated[
-        bool | None, Ask("Do new versions score mirrored traffic before they act?")
+        bool | None, Ask("Do new versions score mirrored traffic before they act?", better="more")
     ] = Field(None, description="New versions score mirrored traffic without acting.")
     auto_rollback: Annotated[
-        bool | None, Ask("Is a failing release rolled back automatically?")
+        bool | None, Ask("Is a failing release rolled back automatically?", better="more")
     ] = Field(None, description="A failing release is rolled back automatically.")
     rollback_tested: bool | None = Field(None, description="Rollback is rehearsed.")
     serving_compat_test: Annotated[
-        bool | None, Ask("Is each candidate scored in the production serving image before rollout?")
+        bool | None,
+        Ask(
+            "Is each candidate scored in the production serving image before rollout?",
+            better="more",
+        ),
     ] = Field(None, description="Candidate scored in the production serving image before rollout.")
     releases_per_month: Annotated[
         PerMonth | None,
         Ask(
             "How many releases (model or serving code) reach production a month?",
             values=(1.0, 30.0),
+            better="less",
         ),
     ] = Field(
         None,
@@ -260,6 +266,7 @@ class Release(Node):
         Ask(
             "What share of releases cause a failure in production (a rollback or a hotfix)?",
             values=(0.05, 0.3),
+            better="less",
         ),
     ] = Field(
         None,
@@ -272,6 +279,7 @@ class Release(Node):
             "Once someone knows a release failed, how long until service is restored?",
             values=("15m", "1d"),
             assumed="1h to roll back",
+            better="less",
         ),
     ] = Field(
         None,
@@ -281,18 +289,18 @@ class Release(Node):
 
 
 class PredictionLogging(Node):
-    predictions: Annotated[bool | None, Ask("Are predictions logged?")] = Field(
+    predictions: Annotated[bool | None, Ask("Are predictions logged?", better="more")] = Field(
         None, description="Predictions are logged."
     )
-    features: Annotated[bool | None, Ask("Are feature values logged with each prediction?")] = (
-        Field(None, description="Feature values are logged with each prediction.")
-    )
+    features: Annotated[
+        bool | None, Ask("Are feature values logged with each prediction?", better="more")
+    ] = Field(None, description="Feature values are logged with each prediction.")
     sample_rate: Annotated[Fraction | None, Ask(values=(0.01, 1.0))] = Field(
         None, description="Share of requests logged."
     )
-    request_id: Annotated[bool | None, Ask("Does each prediction have a logged id?")] = Field(
-        None, description="Each prediction has a logged id."
-    )
+    request_id: Annotated[
+        bool | None, Ask("Does each prediction have a logged id?", better="more")
+    ] = Field(None, description="Each prediction has a logged id.")
     model_version: bool | None = Field(
         None, description="The model version is logged with each prediction."
     )
@@ -382,10 +390,10 @@ class Endpoint(Component):
         Duration | None,
         Ask("How long does a new replica take from scheduling to serving?", values=("10s", "10m")),
     ] = Field(None, description="Time from scheduling a replica to it serving.")
-    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
+    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999), better="more")] = Field(
         None, description="Availability of the serving platform itself, if not the catalogue's."
     )
-    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"), better="less")] = Field(
         None, description="Typical time to repair an outage."
     )
     zones: Annotated[
@@ -433,7 +441,9 @@ class Endpoint(Component):
         description="caller: the client answers when the endpoint fails; in_front: a cache or "
         "gateway every request passes; endpoint: inside the model service (down with it).",
     )
-    fallback_availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
+    fallback_availability: Annotated[
+        Availability | None, Ask(values=(0.99, 0.9999), better="more")
+    ] = Field(
         None, description="Availability of the fallback itself (a caller's cache, a gateway)."
     )
     release: Release | None = Field(None, description="How new model versions go live.")

@@ -45,7 +45,8 @@ class Label(Node):
         None, description="Condition for an outcome to be seen, e.g. 'transaction approved'."
     )
     coverage: Annotated[
-        Fraction | None, Ask("What share of predictions ever gets a label?", values=(0.05, 1.0))
+        Fraction | None,
+        Ask("What share of predictions ever gets a label?", values=(0.05, 1.0), better="more"),
     ] = Field(None, description="Share of predictions that ever get a label.")
     base_rate: Annotated[
         Annotated[float, Field(ge=1e-6, le=0.999999)] | None,
@@ -71,9 +72,9 @@ class Label(Node):
 
 
 class Exploration(Node):
-    enabled: Annotated[bool | None, Ask("Are some decisions randomised to explore?")] = Field(
-        None, description="Some decisions are randomised."
-    )
+    enabled: Annotated[
+        bool | None, Ask("Are some decisions randomised to explore?", better="more")
+    ] = Field(None, description="Some decisions are randomised.")
     fraction: Annotated[Fraction | None, Ask(values=(0.01, 0.1))] = Field(
         None, description="Share of traffic explored."
     )
@@ -83,9 +84,9 @@ class Exploration(Node):
 
 
 class Holdout(Node):
-    enabled: Annotated[bool | None, Ask("Is a random share of traffic kept from the model?")] = (
-        Field(None, description="A random share of traffic is kept from the model.")
-    )
+    enabled: Annotated[
+        bool | None, Ask("Is a random share of traffic kept from the model?", better="more")
+    ] = Field(None, description="A random share of traffic is kept from the model.")
     fraction: Annotated[Fraction | None, Ask(values=(0.01, 0.1))] = Field(
         None, description="Share of traffic held out."
     )

@@ -100,7 +100,11 @@ class Pipeline(Component):
     alerts: PipelineAlerts | None = Field(None, description="Alerts on this job.")
     failure_rate: Annotated[
         Fraction | None,
-        Ask("What share of this job's runs fail or finish late?", values=(0.01, 0.1)),
+        Ask(
+            "What share of this job's runs fail or finish late?",
+            values=(0.01, 0.1),
+            better="less",
+        ),
     ] = Field(
         None,
         description="Share of runs that fail or finish after their deadline, from run history; "
@@ -140,7 +144,7 @@ class Store(Component):
         Zones | None,
         Ask("How many availability zones does this store run in?", values=(1, 3)),
     ] = Field(None, description="Availability zones the store runs in.")
-    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999))] = Field(
+    availability: Annotated[Availability | None, Ask(values=(0.99, 0.9999), better="more")] = Field(
         None, description="Availability SLO, e.g. 0.999."
     )
     max_qps: Annotated[
@@ -152,7 +156,7 @@ class Store(Component):
         ),
     ] = Field(None, description="Highest read rate the store is provisioned for.")
     point_in_time: bool | None = Field(None, description="Supports as-of (time-travel) joins.")
-    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"), better="less")] = Field(
         None, description="Typical time to repair an outage."
     )
     KIND: ClassVar[str] = "store"

@@ -121,7 +121,11 @@ class Source(Component):
     ] = Field(None, description="The team that owns this system also owns the data.")
     availability: Annotated[
         Availability | None,
-        Ask("What availability does this source promise (e.g. 99.9%)?", values=(0.99, 0.9999)),
+        Ask(
+            "What availability does this source promise (e.g. 99.9%)?",
+            values=(0.99, 0.9999),
+            better="more",
+        ),
     ] = Field(None, description="Availability SLO, e.g. 0.999.")
     freshness: Annotated[
         Duration | None, Ask("How old is this source's newest data normally?", values=("1m", "2d"))
@@ -142,7 +146,7 @@ class Source(Component):
     zones: Annotated[Zones | None, Ask(values=(1, 3))] = Field(
         None, description="Availability zones the source runs in."
     )
-    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"))] = Field(
+    mttr: Annotated[RepairTime | None, Ask(values=("15m", "8h"), better="less")] = Field(
         None, description="Typical time to repair an outage."
     )
     changes_per_year: Annotated[
@@ -151,6 +155,7 @@ class Source(Component):
             "How many times a year does this source's owner change its schema or the meaning "
             "of a column?",
             values=(1.0, 12.0),
+            better="less",
         ),
     ] = Field(
         None,
