@@ -299,7 +299,9 @@ def _questions(review: Review) -> list[Block]:
         who = ", ".join(q.components)
         return NumberedItem(
             inline(Span(f"{who}: {q.question}" if who else q.question, "strong")),
-            inline(f"Assumed meanwhile: {q.assumed}. {_in_brief(q)}".rstrip()),
+            inline(
+                f"Assumed meanwhile: {YES_NO.get(q.assumed, q.assumed)}. {_in_brief(q)}".rstrip()
+            ),
         )
 
     every = (Numbered(tuple(item(q) for q in review.questions)),)
@@ -319,6 +321,9 @@ def _questions(review: Review) -> list[Block]:
     return [Section(title, every, brief=tuple(brief))]
 
 
+YES_NO = {"true": "yes", "false": "no"}
+"""A yes/no question's assumed answer as the opening screen says it: its answers are 'If yes' and
+'If no' (--full and JSON keep the field's value)."""
 BRIEF_UNSTATED = 3
 """Risks resting on assumed values alone the opening screen names among the questions."""
 FIELD_IN_QUESTION = re.compile(r" \([a-z_]+\[[^()]*\][^()]*\)")

@@ -281,7 +281,7 @@ def _answer(value: Any, assumed: str) -> str:
     said = ("yes" if value else "no") if isinstance(value, bool) else show(value)
     if show(value) != assumed:
         return said
-    return f"{said}, as assumed (once answered, it is no longer discounted as an assumption)"
+    return f"{said} (as assumed; once confirmed it is no longer discounted)"
 
 
 class Sensitivity:
