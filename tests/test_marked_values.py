@@ -91,7 +91,7 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
         review_printable(done), "terminal", RenderOptions(width=400, full=True)
     )
     # The opening screen marks the fact; --full names the value under it.
-    assert ", inferred) " in shown.split("Risks in order")[1]
+    assert "(partly inferred)" in shown.split("Risks in order")[1]
     assert "Marked inferred in the manifest" not in shown
     every = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
     assert f"Marked inferred in the manifest: {field} = " in every
