@@ -628,7 +628,10 @@ def test_a_yes_no_question_is_assumed_yes_or_no_on_the_opening_screen() -> None:
     path = INCIDENTS / "zillow-offers-2021" / "system.yaml"
     flat = " ".join(_terminal(path).split())
     asked = flat.split("Questions that would change this review", 1)[1]
-    assert "Are some decisions randomised to explore? Assumed meanwhile: no. If no (as" in asked
+    assert (
+        "Are some decisions randomised to explore? Assumed meanwhile: no. If stated as no, the "
+        "value assumed now" in asked
+    )
     assert "Assumed meanwhile: false" not in asked and "Assumed meanwhile: true" not in asked
     full = " ".join(_terminal(path, full=True).split())
-    assert "Assumed meanwhile: false. If no (as assumed" in full
+    assert "Assumed meanwhile: false. If stated as no, the value assumed now" in full

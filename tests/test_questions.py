@@ -146,7 +146,8 @@ def test_a_question_names_what_was_assumed_and_what_the_answer_changes() -> None
     # 2026-12-07d judges read an exploration arm as raising selective labels to the top).
     assert logged.assumed == "false"
     assert logged.changes.startswith(
-        "If no (as assumed; once confirmed it is no longer discounted): "
+        "If stated as no, the value assumed now (the review discounts what rests on an "
+        "assumption): "
         "SKEW005 on promo_depth: low -> high"
     )
 

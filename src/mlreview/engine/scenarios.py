@@ -1109,8 +1109,9 @@ the two are alike."""
 
 def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
     """The comparison that orders ``top`` before ``runner``, in words with its figures: the
-    factor in which it leads by the largest ratio first, then, joined by 'though', any in
-    which the other leads (the score is their product, so both are needed to check it)."""
+    factor in which it leads by the largest ratio first, then, with ``numbers`` (part 5),
+    joined by 'though', any in which the other leads (the score is their product, so both are
+    needed to check it)."""
     ratios = _ratios(top, runner)
     clauses = _factor_clauses(top, runner, numbers=numbers)
     best = max(ratios, key=ratios.__getitem__)
@@ -1121,8 +1122,11 @@ def _deciding_factor(top: Scenario, runner: Scenario, *, numbers: bool) -> str:
         outweighs = _harm_outweighs_reach(top.risk, runner.risk, ratios["reach"])
         if outweighs:
             return outweighs
-    behind = [clauses[k][1] for k in behind_keys]
     said = clauses[best][0]
+    # Part 5 (the numbers) names the factors in which the other leads too, to check the score
+    # by; on the opening screen a "though" after the deciding factor read as the review arguing
+    # both ways (the 2026-12-07e judges).
+    behind = [clauses[k][1] for k in behind_keys] if numbers else []
     if behind:
         said += f", though {' and '.join(behind)}"
     return said

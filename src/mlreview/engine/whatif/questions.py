@@ -274,14 +274,18 @@ def against_its_direction(unknown: Unknown, reviews: list[tuple[Any, Review]]) -
 
 def _answer(value: Any, assumed: str) -> str:
     """The answer a question's consequences follow from, in the question's own terms: 'yes' or
-    'no' to a yes/no question, and 'as assumed' when it is the value the review used, with why
-    it still changes the review (confirming an assumption lifts the discount on what rests on
+    'no' to a yes/no question, and 'stated as' when it is the value the review used, with why
+    it still changes the review (stating an assumption lifts the discount on what rests on
     it). 'If confirmed' after 'Are some decisions randomised to explore?' read as 'if yes',
-    when it meant that none are (the 2026-12-07d judges)."""
+    when it meant that none are (the 2026-12-07d judges); 'If no (as assumed ...): the top risk
+    becomes' read as the assumed answer replacing the top risk (the 2026-12-07e judges)."""
     said = ("yes" if value else "no") if isinstance(value, bool) else show(value)
     if show(value) != assumed:
         return said
-    return f"{said} (as assumed; once confirmed it is no longer discounted)"
+    return (
+        f"stated as {said}, the value assumed now "
+        "(the review discounts what rests on an assumption)"
+    )
 
 
 class Sensitivity:
