@@ -5,12 +5,8 @@ feed sends (the labels, where it carries them), not a feature of the lake it lan
 
 from __future__ import annotations
 
-import re
-
 from mlreview.engine.result import Review
-from mlreview.engine.runner import run
-from mlreview.system.loader import load_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_renamed
 
 # An incident manifest with its ids renamed, so that nothing rests on its own names.
 BASE = (
@@ -27,11 +23,7 @@ RENAMES = {
 
 
 def _reviewed(edit: dict[str, str] | None = None) -> Review:
-    text = BASE
-    for old, new in {**RENAMES, **(edit or {})}.items():
-        assert re.search(re.escape(old), text), old
-        text = text.replace(old, new)
-    return run(load_text(text, "system.yaml"))
+    return run_renamed(BASE, {**RENAMES, **(edit or {})})
 
 
 def _top(review: Review) -> tuple[str, str, str]:

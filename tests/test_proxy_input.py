@@ -6,12 +6,8 @@ the truth's last published value as an input."""
 
 from __future__ import annotations
 
-import re
-
 from mlreview.engine.result import Review
-from mlreview.engine.runner import run
-from mlreview.system.loader import load_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_renamed
 
 BASE = (ROOT / "benchmarks" / "incidents" / "google-flu-trends" / "system.yaml").read_text(
     encoding="utf-8"
@@ -25,11 +21,7 @@ RENAMES = {
 
 
 def _reviewed(edit: dict[str, str] | None = None) -> Review:
-    text = BASE
-    for old, new in {**RENAMES, **(edit or {})}.items():
-        assert re.search(re.escape(old), text), old
-        text = text.replace(old, new)
-    return run(load_text(text, "system.yaml"))
+    return run_renamed(BASE, {**RENAMES, **(edit or {})})
 
 
 def _upstream(review: Review) -> tuple[str, str]:

@@ -6,14 +6,10 @@ the long one with a page on their gap."""
 
 from __future__ import annotations
 
-import re
-
 from mlreview.areas.common import lag_words
 from mlreview.areas.playbooks.training import short_window
 from mlreview.engine.result import Review
-from mlreview.engine.runner import run
-from mlreview.system.loader import load_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_renamed
 
 BASE = (
     ROOT / "benchmarks" / "incidents" / "instacart-availability-2020" / "system.yaml"
@@ -28,11 +24,7 @@ DAY = 86400.0
 
 
 def _reviewed(edit: dict[str, str] | None = None) -> Review:
-    text = BASE
-    for old, new in {**RENAMES, **(edit or {})}.items():
-        assert re.search(re.escape(old), text), old
-        text = text.replace(old, new)
-    return run(load_text(text, "system.yaml"))
+    return run_renamed(BASE, {**RENAMES, **(edit or {})})
 
 
 def _drift(review: Review) -> str:
