@@ -377,7 +377,11 @@ def _heading(
     rest = either([c for c in comps if c not in anchors] or comps, "and", limit=4)
     title = family.heading(title_root)
     effect = worded(
-        family.effect, who=who, others=rest, anchor=effect_root, **_roles(system, comps, anchors)
+        family.effect,
+        who=who,
+        others=rest,
+        anchor=effect_root,
+        **_roles(system, comps, anchors, family.effect),
     )
     return title, effect, family.verify
 
@@ -393,12 +397,13 @@ def _kept(system: System, anchors: list[str]) -> str:
     return " and ".join(uses) or "used"
 
 
-def _roles(system: System, comps: list[str], anchors: list[str]) -> dict[str, str]:
+def _roles(system: System, comps: list[str], anchors: list[str], template: str) -> dict[str, str]:
     """A family's effect names components by what they are: ``{models}`` the models,
-        ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
-        where data comes from (' in a and b', or ''), ``{kept}`` how what the roots feed is used
-    (``_kept``). 'An upstream data error trains a source' is
-        not English: a source is where the error is, a model is what it trains."""
+    ``{jobs}`` the pipelines that train them (' through a and b', or ''), ``{data}`` the rest,
+    where data comes from (' in a and b', or ''), ``{kept}`` how what the roots feed is used
+    (``_kept``, worked out only for a ``template`` that says it: it walks every online
+    endpoint's reads, and each scenario's reads are its own). 'An upstream data error trains a
+    source' is not English: a source is where the error is, a model is what it trains."""
     kinds: dict[str, list[str]] = {"models": [], "jobs": [], "data": []}
     for c in comps:
         comp = system.get(c)
@@ -413,7 +418,7 @@ def _roles(system: System, comps: list[str], anchors: list[str]) -> dict[str, st
     models = kinds["models"] or kinds["jobs"] or comps
     jobs = [j for j in kinds["jobs"] if j not in models]
     return {
-        "kept": _kept(system, anchors),
+        **({"kept": _kept(system, anchors)} if "{kept}" in template else {}),
         "models": either(models, "and", limit=4),
         "jobs": f" through {either(jobs, 'and', limit=4)}" if jobs else "",
         "data": f" in {either(kinds['data'], 'and', limit=4)}" if kinds["data"] else "",
