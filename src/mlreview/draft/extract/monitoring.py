@@ -127,15 +127,28 @@ LIMITS_STATED = re.compile(
 )
 
 
-def _action_limits(r: Reading) -> None:
+RATE_LIMITS = re.compile(r"rate[- ]limit|retr(?:y|ies)")
+"""After a denial of limits, words that make it one about request rates or retries instead."""
+
+
+def _flag(
+    r: Reading,
+    field: str,
+    denied: re.Pattern[str],
+    stated: re.Pattern[str],
+    not_after: re.Pattern[str] | None = None,
+) -> None:
+    """``monitoring.<field>`` from the first sentence that denies it (False) or states it
+    unnegated (True); a denial followed by ``not_after`` in its sentence is about something
+    else."""
     for s in r.sents:
-        denied = LIMITS_DENIED.search(s.lower)
-        if denied and not re.search(r"rate[- ]limit|retr(?:y|ies)", s.lower[denied.start() :]):
-            r.draft.put(("monitoring", "action_limits"), False, quote(s, *denied.span()))
+        no = denied.search(s.lower)
+        if no and not (not_after and not_after.search(s.lower[no.start() :])):
+            r.draft.put(("monitoring", field), False, quote(s, *no.span()))
             return
-        stated = LIMITS_STATED.search(s.lower)
-        if stated and not s.negated(stated.start(), stated.end()):
-            r.draft.put(("monitoring", "action_limits"), True, quote(s, *stated.span()))
+        yes = stated.search(s.lower)
+        if yes and not s.negated(yes.start(), yes.end()):
+            r.draft.put(("monitoring", field), True, quote(s, *yes.span()))
             return
 
 
@@ -148,22 +161,10 @@ EMERGENCY_STATED = re.compile(
 )
 
 
-def _emergency_override(r: Reading) -> None:
-    for s in r.sents:
-        denied = EMERGENCY_DENIED.search(s.lower)
-        if denied:
-            r.draft.put(("monitoring", "emergency_override"), False, quote(s, *denied.span()))
-            return
-        stated = EMERGENCY_STATED.search(s.lower)
-        if stated and not s.negated(stated.start(), stated.end()):
-            r.draft.put(("monitoring", "emergency_override"), True, quote(s, *stated.span()))
-            return
-
-
 def read(r: Reading) -> None:
     d = r.draft
-    _action_limits(r)
-    _emergency_override(r)
+    _flag(r, "action_limits", LIMITS_DENIED, LIMITS_STATED, not_after=RATE_LIMITS)
+    _flag(r, "emergency_override", EMERGENCY_DENIED, EMERGENCY_STATED)
     watched = [s for s in r.sents if CONTEXT.search(s.lower)]
     for key, pattern in SIGNALS:
         for s in watched:
