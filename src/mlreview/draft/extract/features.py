@@ -145,7 +145,12 @@ def _windows(feature_sents: list[Sentence]) -> tuple[dict[str, Window], list[Win
 MISSING: tuple[tuple[str, str], ...] = (
     ("zero", r"features? (?:all )?set to (?:zero|0)|\bset to (?:zero|0)\b|substitutes? 0\b"),
     ("default", r"\bsubstitut\w* the\b|\bdefault value\b"),
-    ("impute_median", r"\bmedian\b"),
+    # 'the city median', 'its median value'; not a label delay's 'four months on median'.
+    (
+        "impute_median",
+        r"\b(?:the|its|a|their) (?:[\w-]+ )?median\b|\bmedian (?:value|imput\w*)\b|"
+        r"\bimput\w* (?:\w+ ){0,3}median\b",
+    ),
     ("impute_mean", r"\baverage\b|\b(?:the|its|a) (?:[\w-]+ )?mean\b"),
     ("passthrough", r"\bleave [\w ]{0,20}null\b|\bnulls?\b"),
 )
