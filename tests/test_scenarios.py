@@ -436,7 +436,8 @@ def test_outputs_watched_by_hand_are_named_as_not_counted() -> None:
     said = " ".join(top.risk.working)
     assert "no alert would notice it; monitoring.quality.proxy = manual is not counted" in said
     assert "no monitor would notice it" not in said
-    text = path.read_text().replace("proxy: manual}", "proxy: false}")
+    text = path.read_text().replace("proxy: manual ", "proxy: false ")
+    assert text != path.read_text()
     unwatched = next(s for s in run(load_text(text, "s.yaml")).scenarios if s.key == top.key)
     assert "no monitor would notice it" in " ".join(unwatched.risk.working)
     assert unwatched.score == top.score  # the figure is the same: only the words differ
