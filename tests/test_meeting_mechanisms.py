@@ -176,7 +176,8 @@ def test_a_partner_feed_with_no_units_declared_is_worked_as_one_sender_in_cents(
     assert "no unit is declared where partner_feed sends its values or where partner_rates" in text
     assert "set sources[partner_feed].units" in text
     assert "(1 - s) + 100 s = 1 + 99 s" in text
-    assert "a sender of 1% of them moves it 1.99 times (1 + 99 x 1%)" in text
+    assert "the labels and a feature that value_model trains on come from partner_feed" in text
+    assert "a sender of 1% of them multiplies it by 1.99 (1 + 99 x 1%)" in text
     assert "Declare the unit of each value partner_feed sends" in _plan(done)
 
 

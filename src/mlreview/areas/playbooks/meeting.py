@@ -300,12 +300,12 @@ def _units_of(
     s_ = EXAMPLE_SHARE
     mean = 1.0 + (UNIT_FACTOR - 1.0) * s_
     text = (
-        f"Units on another party's values: {what} of {possessive(s.models()[0].id)} training "
-        f"come from {source.id}, sent by {source.owner or 'another party'}, and {side}. A "
+        f"Units on another party's values: {what} that {s.models()[0].id} trains on come from "
+        f"{source.id}, sent by {source.owner or 'another party'}, and {side}. A "
         f"sender that sends cents where the rest send dollars multiplies its own values by "
         f"{number(UNIT_FACTOR)}; if it sends a share s of the values, their mean becomes "
         f"(1 - s) + {number(UNIT_FACTOR)} s = 1 + {number(UNIT_FACTOR - 1)} s times the true "
-        f"one: a sender of {share(s_)} of them moves it {mean:.2f} times "
+        f"one: a sender of {share(s_)} of them multiplies it by {mean:.2f} "
         f"(1 + {number(UNIT_FACTOR - 1)} x {share(s_)}), and every value stays well-formed, so "
         "a schema check passes it."
     )
