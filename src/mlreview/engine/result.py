@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from mlreview.areas.area import Area
 from mlreview.areas.findings import Assumption, Finding
-from mlreview.areas.playbooks.mechanisms import Mechanism
+from mlreview.areas.playbooks.base import Mechanism
 from mlreview.areas.record import Record
 
 if TYPE_CHECKING:
@@ -100,7 +100,9 @@ class Review:
     rule's topics that its stack has, in catalogue order."""
     mechanisms: list[Mechanism] = field(default_factory=list)
     """What sizes the top risk, worked out with its formula and inputs (adverse selection,
-    trend extrapolation: areas/playbooks/mechanisms.py); empty on a what-if re-run."""
+    trend extrapolation: areas/playbooks/mechanisms.py; a dependency's timeout, a surge's
+    oscillation, a partner's units, the share read by hand: meeting.py); empty on a what-if
+    re-run."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

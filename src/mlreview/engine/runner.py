@@ -14,7 +14,8 @@ from typing import Any
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
 from mlreview.areas.findings import SORT_KEY, Finding, Severity
-from mlreview.areas.playbooks.mechanisms import Mechanism, mechanisms
+from mlreview.areas.playbooks.base import Mechanism
+from mlreview.areas.playbooks.mechanisms import mechanisms
 from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Hit, Rule, grade_of, to_finding

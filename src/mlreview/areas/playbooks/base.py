@@ -29,6 +29,19 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Mechanism:
+    """A mechanism that sizes the top risk, worked from the manifest (playbooks/mechanisms.py)."""
+
+    key: str
+    """What it is: adverse-selection, trend-extrapolation, dependency-timeout, ..."""
+    components: tuple[str, ...]
+    text: str
+    """The paragraph for the top risk: the mechanism, its formula with its inputs."""
+    step: str
+    """The plan step that bounds it; empty where the top risk's playbook already has it."""
+
+
+@dataclass(frozen=True)
 class Playbook:
     moves: tuple[Move, ...]
     verify: str | None = None

@@ -8,10 +8,10 @@ manifest does not state is labelled assumed and asked for (docs/risk-model.md)."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from mlreview.areas.assumed import component_field, field_of
-from mlreview.areas.playbooks.base import Move, Situation
+from mlreview.areas.playbooks.base import Mechanism, Move, Situation
+from mlreview.areas.playbooks.meeting import meeting_mechanisms
 from mlreview.document.cells import duration
 from mlreview.quant.selection import HALF_NORMAL, accepted_overpayment, compounded
 from mlreview.system.manifest import Feature, FeedbackLoop, Model
@@ -37,17 +37,6 @@ WHO = (
     ),
     re.compile(r"\baccept(?:s|ed)?\s+by\s+(?:the\s+|a\s+|an\s+)?([a-z]+)", re.IGNORECASE),
 )
-
-
-@dataclass(frozen=True)
-class Mechanism:
-    key: str
-    """adverse-selection or trend-extrapolation."""
-    components: tuple[str, ...]
-    text: str
-    """The paragraph for the top risk: the mechanism, its formula with its inputs."""
-    step: str
-    """The plan step that bounds it."""
 
 
 def accepting(loop: FeedbackLoop) -> str | None:
@@ -189,7 +178,12 @@ def _trend(s: Situation, model: Model, feature: Feature) -> Mechanism:
 
 
 def mechanisms(s: Situation) -> list[Mechanism]:
-    """The mechanisms that size the top risk ``s``, at most one of each kind."""
+    """The mechanisms that size the top risk ``s``, at most one of each kind: those of the
+    decisions over time, then those where it meets what others run or send (meeting.py)."""
+    return [*_over_time(s), *meeting_mechanisms(s)]
+
+
+def _over_time(s: Situation) -> list[Mechanism]:
     if s.family not in FAMILIES:
         return []
     found: list[Mechanism] = []
@@ -219,4 +213,4 @@ def mechanisms(s: Situation) -> list[Mechanism]:
 def mechanism_moves(s: Situation) -> tuple[Move, ...]:
     """A prevention step per mechanism, for the components it names."""
     anchors = s.anchors
-    return tuple(Move("prevent", anchors, m.step) for m in mechanisms(s))
+    return tuple(Move("prevent", anchors, m.step) for m in mechanisms(s) if m.step)

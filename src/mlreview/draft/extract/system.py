@@ -6,7 +6,7 @@ import re
 
 from mlreview.draft.extract.find import first, first_stated, quote, quote_found
 from mlreview.draft.extract.reading import SOURCE_KINDS, STORE_KINDS, Reading
-from mlreview.draft.prose import NUMBER, Sentence, number
+from mlreview.draft.prose import NUMBER, UNIT, Sentence, duration_text, number
 
 DOMAINS: tuple[tuple[str, str, str], ...] = (
     (r"fraud|chargeback", "fraud-detection", "classification"),
@@ -94,7 +94,27 @@ def read(r: Reading) -> None:
     supply = first(DRAWS_SUPPLY, r.sents)
     if supply and not supply[0].negated(supply[1].start(), supply[1].end()):
         d.put(("system", "decision", "draws_supply"), True, quote_found(supply))
+    every = _update_every(r.sents)
+    if every and not every[0].negated(every[1].start(), every[1].end()):
+        m = every[1]
+        value = number(m) if m.group("num") else 2.0 if "couple" in m.group(0) else 1.0
+        d.put(
+            ("system", "decision", "update_every"),
+            duration_text(value, m.group("unit")),
+            quote_found(every),
+        )
     _traffic(r)
+
+
+def _update_every(sents: list[Sentence]) -> tuple[Sentence, re.Match[str]] | None:
+    """The first statement of how often a price is recomputed."""
+    for i, s in enumerate(sents):
+        m = UPDATE_EVERY.search(s.lower)
+        if m is None and i > 0 and re.search(PRICE_WORD, sents[i - 1].lower):
+            m = UPDATE_EVERY_IT.search(s.lower)
+        if m is not None:
+            return s, m
+    return None
 
 
 SUPPLIERS = r"(?:drivers|couriers|riders|dashers|shoppers|hosts|sellers|suppliers|supply)"
@@ -105,6 +125,18 @@ DRAWS_SUPPLY = (
 )
 """A price meant to draw supply where demand outstrips it: 'so that more drivers head to that
 area', 'to attract more couriers', 'to draw supply in'."""
+
+PRICE_WORD = r"\b(?:multiplier|price|fare|surge|premium|fee)s?\b"
+EVERY_UNIT = (
+    r"(?:re-?computed|recalculated|re-?priced|updated|re-?set)\s+every\s+(?:(?:couple of\s+)|"
+    + NUMBER
+    + rf"\s*)?(?P<unit>{UNIT})\b"
+)
+UPDATE_EVERY = re.compile(rf"{PRICE_WORD}[^.;]{{0,60}}?\b{EVERY_UNIT}")
+UPDATE_EVERY_IT = re.compile(rf"^(?:it(?:'s| is)|they(?:'re| are)) {EVERY_UNIT}")
+"""How often a price is recomputed: 'the fare is updated every 2 minutes', 'the price is
+recalculated every minute'; UPDATE_EVERY_IT where the clause before names the price ('a
+multiplier; it's recomputed every couple of minutes')."""
 
 
 THINGS = (

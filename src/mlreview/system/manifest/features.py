@@ -78,6 +78,11 @@ class Feature(Component):
             assumed="no budget",
         ),
     ] = Field(None, description="Oldest the served value may be.")
+    units: str | None = Field(
+        None,
+        description="The unit the model reads the feature's values in (USD, cents, ms, "
+        "percent); compared with the units its sources declare.",
+    )
     missing: Missing | None = Field(None, description="Missing-value policy on each path.")
     logged_at_serving: Annotated[
         bool | None, Ask("Is the served value of this feature logged with the request id?")

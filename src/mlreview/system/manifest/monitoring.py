@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from mlreview.system.manifest.base import Ask, Node, Signal, Suppression
+from mlreview.system.manifest.base import SIZES_ONLY, Ask, Node, Signal, Suppression
 from mlreview.system.units import Duration
 
 
@@ -38,6 +38,13 @@ class QualityMonitors(Node):
         Field(None, description="Quality metrics from labels are monitored.")
     )
     proxy: Signal | None = Field(None, description="A fast proxy for quality is monitored.")
+    reviewed_per_hour: Annotated[
+        Annotated[float, Field(ge=0.0, le=1e9)] | None, Ask(never=SIZES_ONLY)
+    ] = Field(
+        None,
+        description="Outputs people read an hour where quality is checked by hand (`manual`); "
+        "against the outputs produced an hour, the share a manual check covers.",
+    )
     slices: list[str] | None = Field(None, description="Slices monitored separately.")
     detection_target: Annotated[Duration | None, Ask(values=("1h", "14d"))] = Field(
         None, description="How soon a quality drop must be noticed."

@@ -116,6 +116,12 @@ class Source(Component):
     ] = Field(description="How the data arrives.")
     technology: str | None = Field(None, description="e.g. kafka, postgres, snowflake.")
     owner: str | None = Field(None, description="Team that owns the data.")
+    units: str | None = Field(
+        None,
+        description="The unit its values are sent in, as the producer's contract states it "
+        "(USD, cents, ms, percent); with each feature's units, whether one side reads what the "
+        "other sends (docs/risk-model.md, 'Units on another party's values').",
+    )
     owned_by_model_team: Annotated[
         bool | None, Ask("Does the team that owns this system also own this data?")
     ] = Field(None, description="The team that owns this system also owns the data.")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from mlreview.system.manifest.base import (
+    SIZES_ONLY,
     Ask,
     Criticality,
     Multiplier,
@@ -35,6 +36,12 @@ class Decision(Node):
         None,
         description="The action is a price raised where demand outstrips supply, to draw supply "
         "in and ration demand (surge pricing): where supply cannot respond, it only rations.",
+    )
+    update_every: Annotated[Duration | None, Ask(never=SIZES_ONLY)] = Field(
+        None,
+        description="How often the action is recomputed from the latest inputs (a surge price "
+        "every 2m); with the time the supply it draws takes to show, it sizes how far the "
+        "price overshoots (docs/risk-model.md, 'Oscillation').",
     )
 
 
