@@ -54,6 +54,7 @@ class System:
         self._kinds: dict[tuple[frozenset[str], str], list[str]] = {}
         self._model_features: dict[str, list[Feature]] = {}
         self._model_feature_ids: dict[str, frozenset[str]] = {}
+        self._refreshed_nodes: dict[str, tuple[tuple[Feature, Pipeline], ...]] = {}
         self.recall = Recall()
         """Per-component results kept for what-if reviews (set by the review engine)."""
         self.components: dict[str, Component] = {}
@@ -320,13 +321,18 @@ class System:
         return out
 
     def refreshed_from(self, ident: str) -> list[tuple[Feature, Pipeline]]:
-        """The features whose refresh ``ident`` feeds, each with the job refreshing it."""
-        out = []
-        for feature_id, pipe_id in self._refreshed.get(ident, ()):
-            feature = self.components[feature_id]
-            assert isinstance(feature, Feature)
-            out.append((feature, self._pipeline(pipe_id)))
-        return out
+        """The features whose refresh ``ident`` feeds, each with the job refreshing it (found
+        once per component of this system: the failure modes ask for each, the plan's what-ifs
+        again)."""
+        found = self._refreshed_nodes.get(ident)
+        if found is None:
+            pairs = []
+            for feature_id, pipe_id in self._refreshed.get(ident, ()):
+                feature = self.components[feature_id]
+                assert isinstance(feature, Feature)
+                pairs.append((feature, self._pipeline(pipe_id)))
+            found = self._refreshed_nodes[ident] = tuple(pairs)
+        return list(found)
 
     @cached_property
     def _fed(self) -> tuple[dict[str, list[str]], list[str]]:
