@@ -263,3 +263,19 @@ def test_a_called_sources_in_range_default_is_a_silent_single_point() -> None:
     path = ROOT / "benchmarks" / "incidents" / "google-rpc-error-code" / "system.yaml"
     said = review(load(path), questions=False).areas["pipeline"].verdict
     assert said.startswith("attribute_rpc silently corrupts query_scoring when it fails")
+
+
+def test_scoring_reads_are_each_endpoints_stores_or_sources_and_shared_with_copies() -> None:
+    """An endpoint's scoring reads, kept once per system, are its dependencies' targets and, per
+    feature of its model, the store or else the sources; a what-if copy shares them."""
+    system = loads(manifest(60, 8, 4), "generated.yaml")
+    assert system.manifest.endpoints
+    for e in system.manifest.endpoints:
+        expected = {d.target for d in e.dependencies}
+        for f in system.model_features(system.model_of(e)):
+            expected.update([f.store] if f.store else f.sources)
+        assert system.scoring_reads(e) == sorted(expected)
+    system.scoring_reads(system.manifest.endpoints[0]).append("not kept")
+    assert "not kept" not in system.scoring_reads(system.manifest.endpoints[0])
+    copy = system.with_manifest(system.manifest.model_copy())
+    assert copy._scoring_reads is system._scoring_reads

@@ -3,6 +3,8 @@ decision and the words of its action: here so that modules the domains import ca
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mlreview.system.system import System
 
 WORDS = {
@@ -21,18 +23,26 @@ def kind_of(system: System) -> str:
     or 'predict'."""
     decision = system.manifest.system.decision
     text = " ".join(t for t in (decision.action if decision else None, system.name) if t).lower()
-    # The kind whose word comes first in the action: 'approve or decline a credit application'
-    # approves, though 'decline' is a blocking word too.
-    first = {
-        key: min(text.find(w) for w in WORDS[key] if w in text)
-        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
-        if any(w in text for w in WORDS[key])
-    }
-    if first:
-        return min(first, key=first.__getitem__)
+    worded = _worded(text)
+    if worded is not None:
+        return worded
     kind = decision.type if decision else None
     if kind == "ranking":
         return "rank"
     if kind == "filtering":
         return "moderate"
     return "predict"
+
+
+@lru_cache(maxsize=64)
+def _worded(text: str) -> str | None:
+    """The kind whose word comes first in ``text`` (the action and the system's name, lower
+    case), None when no kind's word is in it: 'approve or decline a credit application'
+    approves, though 'decline' is a blocking word too. Kept by text: the rules and scenarios
+    ask it some 600 times a review, the fields read each time all the same."""
+    first = {
+        key: min(text.find(w) for w in WORDS[key] if w in text)
+        for key in ("block", "approve", "replenish", "price", "moderate", "rank")
+        if any(w in text for w in WORDS[key])
+    }
+    return min(first, key=first.__getitem__) if first else None

@@ -45,7 +45,6 @@ def list_item_model(tp: Any) -> type[BaseModel] | None:
 
 
 @cache
-@cache
 def keys_of(model: type[BaseModel]) -> Mapping[str, str]:
     """Manifest key (alias or name) -> attribute name (built once per class: every probe of a
     rule asks)."""
@@ -103,15 +102,28 @@ def field_at(root: type[BaseModel], dotted: str) -> tuple[type[BaseModel], str] 
     return None
 
 
+_PARTS: dict[str, tuple[str, ...]] = {}
+_NAMES: dict[tuple[type, str], str] = {}
+
+
 def read(node: Any, dotted: str) -> tuple[Any, Any]:
     """(value at ``dotted`` below ``node`` or None, the last node reached on the way)."""
+    # Every probe of every rule reads through here (11,000 reads in a review of 300 features):
+    # a dotted path's keys and each class's attribute for a key are looked up once.
+    parts = _PARTS.get(dotted)
+    if parts is None:
+        parts = _PARTS[dotted] = tuple(dotted.split("."))
     current, last = node, node
-    for part in dotted.split("."):
+    for part in parts:
         if not isinstance(current, BaseModel):
             return None, last
         last = current
-        name = attribute(type(current), part)
-        current = getattr(current, name if name is not None else part, None)
+        cls = type(current)
+        name = _NAMES.get((cls, part))
+        if name is None:
+            found = attribute(cls, part)
+            name = _NAMES[cls, part] = found if found is not None else part
+        current = getattr(current, name, None)
     return current, last
 
 
