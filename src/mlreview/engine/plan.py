@@ -56,7 +56,10 @@ NETS = ("FEED010", "SKEW003", "DATA008")
 them, whichever scenario they sit in: a persistent holdout shows what the model does, a log of
 the features it served lets a fix be checked and the decisions it harmed be re-scored, and a
 previous version is the way back. Each measures, compares or undoes wrong predictions,
-whatever made them wrong; an outage's harm (a family whose harm is loud) needs none of them."""
+whatever made them wrong: they join a top risk whose harm is one of ``WRONG``."""
+WRONG = ("silent", "blind", "evaluation")
+"""Harms that are wrong predictions nobody sees (scenario_families.Harm): not an outage (loud),
+which is seen as it happens, nor old inputs (stale), which their schedule's fix removes."""
 MAX_STEPS = 6
 """A plan read in one go: beyond this many steps, the last rule fix (else the last playbook
 step) is folded into the step of its kind before it (``_folded``), so that every finding and
@@ -298,8 +301,8 @@ def nets_of(system: System, top: Scenario, findings: Iterable[Finding]) -> list[
     """The review's findings of the missing controls in ``NETS`` on the top risk's models,
     their endpoints and their feedback loops, that the top risk does not hold already."""
     family = FAMILIES.get(top.family)
-    if family is not None and family.harm == "loud":
-        return []  # an outage's harm is seen as it happens: nothing to measure or compare
+    if family is not None and family.harm not in WRONG:
+        return []  # an outage or a late input: seen as it happens, or fixed by its schedule
     situation = situation_of(system, top)
     own = {
         *(m.id for m in situation.models()),
