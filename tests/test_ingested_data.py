@@ -50,7 +50,8 @@ def test_a_partner_feed_the_labels_come_from_is_named_in_the_headline_and_its_pr
     assert verify == (
         "Prove it: replay one day of partner_feed in staging with the label values it sends "
         "multiplied by 100 and a tenth of its events duplicated: the check must quarantine "
-        "them before nightly_fit reads them, and the serving model must not change."
+        "them within the hour they land, before nightly_fit reads them, and the serving model "
+        "must not change."
     )
     assert "one feature's values" not in verify
 

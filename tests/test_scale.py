@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mlreview.areas.pipeline import failure_modes
 from mlreview.engine import runner
-from mlreview.engine.plan import Plan, Step, plan_for, playbook_of
+from mlreview.engine.plan import Plan, Step, nets_of, plan_for, playbook_of
 from mlreview.engine.result import Review
 from mlreview.engine.runner import run, what_if
 from mlreview.engine.whatif.asking import alternatives
@@ -52,7 +52,8 @@ def test_the_plan_from_reused_parts_is_the_plan_from_full_reruns(name: str, syst
         return run(with_values(system, changes), plan=False).scenarios
 
     book = playbook_of(system, top)
-    assert plan_for(top, full, book).to_dict() == done.plan.to_dict(), name
+    nets = nets_of(system, top, (f for r in done.rule_results.values() for f in r.active))
+    assert plan_for(top, full, book, nets).to_dict() == done.plan.to_dict(), name
 
 
 def _what_if(system: System, values: dict[ManifestPath, Any], done: Review, log: ReadLog) -> Review:

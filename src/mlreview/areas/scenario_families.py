@@ -98,8 +98,11 @@ FAMILIES: dict[str, Family] = {
         "present",
         "evaluation",
         "features",
-        "rebuild last month's training set as of each prediction's time and compare the "
-        "offline metric with today's: the gap is the leak",
+        "rebuild last month's training set with {anchor} joined as of each prediction's time "
+        "and compare the offline metric with today's: the gap is the leak, and the rebuilt "
+        "set's metric must come within 1% (relative) of what the serving model scores on the "
+        "next 7 days of matured outcomes; a value of {anchor} stamped after its prediction's "
+        "time, planted in staging, must be left out by the next training run, within a day",
         0.3,
     ),
     "stale-feature": Family(
@@ -167,7 +170,7 @@ FAMILIES: dict[str, Family] = {
         "stale",
         "features",
         "hold {anchor}'s run back by its usual run time in staging: what reads it must wait "
-        "or fail, never run on the previous output",
+        "for it, or page within twice that run time, never run on the previous output",
         0.4,
     ),
     "dependency-outage": Family(
@@ -406,10 +409,12 @@ def _reference_fill(system: System, hits: list[Finding]) -> dict[str, str] | Non
                 if canaried
                 else "goes live on that platform at once with no error"
             ),
-            "verify": "release on one platform's canary a serving build with one change that "
-            "shifts its outputs (an approximate top-k in the sampler, or lower precision in "
-            "one kernel): the reference comparison must block it before any traffic reaches "
-            "it, at a mean KL divergence above 1e-3 nats or top-1 agreement below 99.5%",
+            "verify": "release on one platform's canary (one of {anchor}) a serving build with one "
+            "change that shifts its outputs (an approximate top-k in the sampler, or lower "
+            "precision in one kernel): the reference comparison must block it before any "
+            "traffic reaches it, at a mean KL divergence above 1e-3 nats or top-1 agreement "
+            "below 99.5%, and the same build run with the comparison skipped must page from "
+            "the probes within 30 minutes",
         }
     return {
         "title": "A release can change what {anchor} scores, and no check compares it with "
@@ -424,7 +429,8 @@ def _reference_fill(system: System, hits: list[Finding]) -> dict[str, str] | Non
         ),
         "verify": "release a serving image of {anchor} with one runtime setting changed that "
         "alters the scores (numeric precision or a sampling parameter): the golden-set "
-        "comparison must fail the release before any traffic reaches it",
+        "comparison must fail the release before any traffic reaches it, and the same image "
+        "sent to a canary with the comparison skipped must be rolled back within 10 minutes",
     }
 
 
@@ -548,8 +554,8 @@ def _ingested_fill(system: System, hits: list[Finding]) -> dict[str, str] | None
         "batch from a sender (duplicated events, values in another unit) becomes what "
         f"{train} trains {{anchor}} on{promoted}",
         "verify": f"replay one day of {feed} in staging with {corrupt} and a tenth of its "
-        f"events duplicated: the check must quarantine them before {train} reads them, and "
-        "the serving model must not change",
+        f"events duplicated: the check must quarantine them within the hour they land, before "
+        f"{train} reads them, and the serving model must not change",
     }
 
 
@@ -645,7 +651,8 @@ TWICE_STALE = Headline(
     "log a day of served values of {named} on a tenth of traffic and join them to the training "
     "code's values for the same entity and time, then break one feature's serving key on "
     "staging: the per-feature parity gate must pass the rest (fewer than 1% of rows more than "
-    "1% apart) and block the broken one",
+    "1% apart) and block the broken one, and a refresh of {anchor} skipped on staging must "
+    "page from the share served at the default within 15 minutes",
     fill=_twice_fill,
 )
 """One root cause with two halves: separately coded features that are also served stale
@@ -687,8 +694,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "(a query that starts returning duplicate rows doubles the count) fails every request "
         "at once, everywhere it is copied",
         "publish an output of {anchor} with every entry duplicated (twice today's count) to "
-        "one canary location: the check must refuse it before it ships, and serving must keep "
-        "the last good version",
+        "one canary location: the check must refuse it before it ships, serving must keep "
+        "the last good version, and the same output shipped with the check skipped must stop "
+        "at that location within its 10-minute stage",
         fill=_limit_fill,
     ),
     ("bad-release", "SCALE011"): Headline(
@@ -733,8 +741,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "coordinated few can shift what it learns and then serves",
         "before launch, have a red team of a few hundred test accounts send a coordinated "
         "burst of crafted inputs (echo requests among them) through {named} to a staging "
-        "copy for two hours: the filter must drop them before anything learns from them, and "
-        "{anchor}'s answers on a fixed probe set must not move",
+        "copy for two hours: the filter must drop them before anything learns from them, "
+        "{anchor}'s answers on a fixed probe set must not move, and with the filter off the "
+        "probe set must pause learning within an hour",
     ),
     ("unadapted-drift", "FEED014"): LAGGING,
     ("upstream-change", "DATA005"): Headline(

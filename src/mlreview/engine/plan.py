@@ -5,7 +5,7 @@ review re-run on the changed manifest)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ from mlreview.areas.common import either, worded
 from mlreview.areas.findings import Finding
 from mlreview.areas.playbooks import Playbook, Situation, playbook
 from mlreview.areas.playbooks.mechanisms import mechanism_moves
+from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
 from mlreview.system.system import System
@@ -22,12 +23,13 @@ from mlreview.system.units import Duration
 WHEN = {
     "detect": "this week",
     "limit": "this week",
-    "recover": "within two weeks",
+    "recover": "this week",
     "prevent": "within a month",
 }
-"""A step's slot: alerts and limits first, because they shorten harm at once; design changes
-next; the proving step last. A step that removes the mechanism of a risk the data shows acting
-now is due this week whatever its kind (``_due``): the harm is already happening."""
+"""A step's slot by its kind, once the order is set (``_schedule``): a step that removes part of
+the top risk is due this week whatever its kind; so are alerts, limits and switches, which are
+configuration and shorten harm at once; a design change that removes nothing measurable on its
+own comes after them, the mechanism's own first."""
 SLOT_DAYS = {"this week": 0, "within two weeks": 7, "within a month": 21}
 """Days after the first Friday on or after the plan's start by which each slot is due."""
 ORDER = ("detect", "limit", "recover", "prevent")
@@ -49,6 +51,19 @@ def deadline(when: str, start: date | None) -> str:
 
 MEASURED = 8
 """Steps whose risk reduction is measured one by one (a re-run each) to order the plan."""
+NETS = ("FEED010", "SKEW003", "DATA008")
+"""The missing controls a plan carries on the top risk's own models wherever the review finds
+them, whichever scenario they sit in: a persistent holdout shows what the model does, a log of
+the features it served lets a fix be checked and the decisions it harmed be re-scored, and a
+previous version is the way back. Each measures, compares or undoes wrong predictions,
+whatever made them wrong: they join a top risk whose harm is one of ``WRONG``."""
+WRONG = ("silent", "blind", "evaluation")
+"""Harms that are wrong predictions nobody sees (scenario_families.Harm): not an outage (loud),
+which is seen as it happens, nor old inputs (stale), which their schedule's fix removes."""
+MAX_STEPS = 6
+"""A plan read in one go: beyond this many steps, the last rule fix (else the last playbook
+step) is folded into the step of its kind before it (``_folded``), so that every finding and
+missing control of the top risk stays closed by a step and none is printed twice."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,9 @@ class Step:
     """Its slot in ``ORDER``: what kind of change it is, which sets when it is due."""
     move: bool = False
     """A step of the mechanism's playbook rather than one rule's fix."""
+    removes: int | None = None
+    """Points of the top risk's score its manifest change removes on its own (a re-run with
+    only that change); None where it has no manifest change or was not measured."""
 
     @property
     def text(self) -> str:
@@ -123,43 +141,79 @@ def _removes_mechanism(finding: Finding, top: Scenario) -> bool:
     return finding.role == "cause" and (finding.scenario in top.keys or finding.grade == "observed")
 
 
-def _due(part: str, group: list[Finding], top: Scenario) -> str:
-    if top.evidence == "observed" and any(_removes_mechanism(f, top) for f in group):
-        return WHEN["detect"]
-    return WHEN[part]
-
-
-def _steps(findings: list[Finding], top: Scenario, book: Playbook | None) -> list[Step]:
+def _steps(
+    findings: list[Finding], book: Playbook | None, nets: Sequence[Finding] = ()
+) -> list[Step]:
     """A step per playbook move, carrying out the fixes of the findings it covers, then one
-    per remaining fix text. With most playbooks the missing controls are left to the findings:
-    the playbook's own steps detect and contain the mechanism."""
+    per remaining fix text, the missing controls' included: every finding and gap of the top
+    risk is closed by a step, and beyond ``MAX_STEPS`` the last are folded into a step of their
+    kind. A net (``NETS``) joins a move that carries it out, else takes a step of its own only
+    while the plan has room: it is never folded into a step about something else."""
     moves = book.moves if book else ()
     covered = {rule for move in moves for rule in move.replaces}
     steps = []
     for move in moves:
-        group = [f for f in findings if f.rule in move.replaces]
+        group = [f for f in [*findings, *nets] if f.rule in move.replaces]
         if not move.change and not group:
             continue
         change = move.change or group[0].fix.rstrip(".")
-        step = _step(move.part, group, top, move.components, change)
+        step = _step(move.part, group, move.components, change)
         enact = step.enact if move.enact is None else move.enact
         steps.append(replace(step, move=True, cost=move.cost or step.cost, enact=enact))
+    steps = _folded([*steps, *_fix_steps(findings, covered)])
+    for step in _fix_steps([f for f in nets if f.rule not in covered], covered):
+        if len(steps) < MAX_STEPS:
+            steps.append(step)
+    return steps
+
+
+def _fix_steps(findings: list[Finding], covered: set[str]) -> list[Step]:
+    """A step per fix text of the findings no playbook move carries out."""
     by_fix: dict[str, list[Finding]] = {}
-    for f in findings if book is None or book.keeps_gaps else top.findings:
+    for f in findings:
         if f.rule not in covered:
             by_fix.setdefault(f.fix, []).append(f)
-    for fix, group in by_fix.items():
-        components = tuple(sorted({c for f in group for c in f.components[:1]}))
-        steps.append(_step(group[0].mitigation, group, top, components, fix.rstrip(".")))
-    rank = {part: i for i, part in enumerate(ORDER)}
-    return _without_gaps(sorted(steps, key=lambda s: (rank[s.part], s.closes)))
+    return [
+        _step(
+            group[0].mitigation,
+            group,
+            tuple(sorted({c for f in group for c in f.components[:1]})),
+            fix.rstrip("."),
+        )
+        for fix, group in by_fix.items()
+    ]
 
 
-def _step(
-    part: str, group: list[Finding], top: Scenario, components: tuple[str, ...], change: str
-) -> Step:
+def _folded(steps: list[Step]) -> list[Step]:
+    """At most ``MAX_STEPS`` steps: the last rule fix (else the last playbook step) joins the
+    step of its kind before it (else the step before it), its text after that step's."""
+    steps = list(steps)
+    while len(steps) > MAX_STEPS:
+        fixes = [i for i, s in enumerate(steps) if not s.move]
+        last = fixes[-1] if fixes else len(steps) - 1
+        folded = steps.pop(last)
+        kin = [i for i, s in enumerate(steps) if s.part == folded.part]
+        into = kin[0] if kin else max(0, last - 1)
+        steps[into] = _joined(steps[into], folded)
+    return steps
+
+
+def _joined(a: Step, b: Step) -> Step:
+    costs = [c for c in (a.cost, b.cost) if c]
+    return replace(
+        a,
+        components=tuple(dict.fromkeys((*a.components, *b.components))),
+        change=f"{a.change}. {b.change}",
+        closes=tuple(dict.fromkeys((*a.closes, *b.closes))),
+        cost="; ".join(dict.fromkeys(costs)) or None,
+        enact=tuple({**dict(a.enact), **dict(b.enact)}.items()),
+        move=a.move or b.move,
+    )
+
+
+def _step(part: str, group: list[Finding], components: tuple[str, ...], change: str) -> Step:
     return Step(
-        when=_due(part, group, top),
+        when=WHEN[part],
         components=components,
         change=change,
         closes=tuple(dict.fromkeys(f.rule for f in group)),
@@ -176,6 +230,49 @@ def _mechanism_steps(steps: list[Step], findings: list[Finding], top: Scenario) 
         if (s.move and s.part != "detect")
         or any(f.rule in s.closes and _removes_mechanism(f, top) for f in findings)
     }
+
+
+def _schedule(steps: list[Step], mechanism: set[int]) -> list[Step]:
+    """The plan's order and each step's slot, derived from how much of the top risk each
+    removes, then from its cost: first the steps whose change alone removes part of it, most
+    first (the one that removes the mechanism leads, due this week); where none is measured,
+    the mechanism's first step by cost; then the configuration steps (limits, alerts,
+    switches: this week); then the design changes that remove nothing measurable alone, the
+    mechanism's before a rule's generic fix. Within each, cheaper kinds first (``ORDER``)."""
+    rank = {part: i for i, part in enumerate(ORDER)}
+    measured = any(s.removes for s in steps)
+    lead = None
+    if not measured:
+        lead = min(mechanism, key=lambda i: (rank[steps[i].part], i), default=None)
+
+    def tier(i: int) -> int:
+        s = steps[i]
+        if s.removes or i == lead:
+            return 0
+        return 1 if s.part != "prevent" else 2
+
+    order = sorted(
+        range(len(steps)),
+        key=lambda i: (
+            tier(i),
+            -(steps[i].removes or 0),
+            i not in mechanism,
+            rank[steps[i].part],
+            not steps[i].move,
+            i,
+        ),
+    )
+    slot = {0: "this week", 1: "this week"}
+    return _without_gaps(
+        [
+            replace(
+                steps[i],
+                when=slot.get(tier(i))
+                or ("within two weeks" if i in mechanism else "within a month"),
+            )
+            for i in order
+        ]
+    )
 
 
 def _without_gaps(steps: list[Step]) -> list[Step]:
@@ -196,8 +293,28 @@ def playbook_of(system: System, top: Scenario) -> Playbook | None:
         return book
     if book is None:
         # Without a playbook the plan is the findings' fixes; the mechanisms' steps join them.
-        return Playbook(extra, keeps_gaps=True)
+        return Playbook(extra)
     return replace(book, moves=(*book.moves, *extra))
+
+
+def nets_of(system: System, top: Scenario, findings: Iterable[Finding]) -> list[Finding]:
+    """The review's findings of the missing controls in ``NETS`` on the top risk's models,
+    their endpoints and their feedback loops, that the top risk does not hold already."""
+    family = FAMILIES.get(top.family)
+    if family is not None and family.harm not in WRONG:
+        return []  # an outage or a late input: seen as it happens, or fixed by its schedule
+    situation = situation_of(system, top)
+    own = {
+        *(m.id for m in situation.models()),
+        *(e.id for e in situation.endpoints()),
+        *(f.id for f in situation.loops()),
+    }
+    held = {id(f) for f in [*top.findings, *top.gaps]}
+    return [
+        f
+        for f in findings
+        if f.rule in NETS and id(f) not in held and own.intersection(f.components)
+    ]
 
 
 def situation_of(system: System, top: Scenario) -> Situation:
@@ -210,13 +327,16 @@ def plan_for(
     top: Scenario,
     rerun: Callable[[dict[Path, Any], str | None], list[Scenario]],
     book: Playbook | None = None,
+    nets: Sequence[Finding] = (),
 ) -> Plan:
     """The top scenario's plan, and the risk left when its manifest changes are applied
     (``rerun(changes, only)`` gives the scenarios of the review with those manifest values set;
     with ``only``, at least the scenario with that key, if the review has it); ``book`` holds
-    the steps its mechanism needs on this system (areas/playbooks/)."""
+    the steps its mechanism needs on this system (areas/playbooks/); ``nets`` are the missing
+    controls on its models the plan also closes (``nets_of``)."""
     findings = [*top.findings, *top.gaps]
-    steps = _steps(findings, top, book)
+    steps = _steps(findings, book, nets)
+    findings += nets
     mechanism = _mechanism_steps(steps, findings, top)
     # A step alone is measured by the top scenario's score, so its re-run builds that scenario
     # only; unless it is the plan's one enacted step, whose re-run is also the residual's.
@@ -232,22 +352,12 @@ def plan_for(
         same = next((s for s in scenarios or [] if s.key == top.key), None)
         return top.score if scenarios is None else (same.score if same else 0)
 
-    # By deadline; within one, a step that removes the mechanism before one that watches for it,
-    # the mechanism's playbook before a rule's generic fix, then the step that removes most of
-    # the risk first (the AWS FMEA advice: largest reduction first).
-    alone = {i: left(after(dict(s.enact), only)) for i, s in enumerate(steps[:MEASURED]) if s.enact}
-    slot = list(SLOT_DAYS)
-    order = sorted(
-        range(len(steps)),
-        key=lambda i: (
-            slot.index(steps[i].when),
-            i not in mechanism,
-            not steps[i].move,
-            alone.get(i, top.score + 1),
-            i,
-        ),
-    )
-    plan = Plan(top.key, [steps[i] for i in order])
+    # Each step's change alone, measured by the top risk's score (the AWS FMEA advice: the
+    # largest reduction first); the order and the schedule follow from it (``_schedule``).
+    for i, s in enumerate(steps[:MEASURED]):
+        if s.enact:
+            steps[i] = replace(s, removes=max(0, top.score - left(after(dict(s.enact), only))))
+    plan = Plan(top.key, _schedule(steps, mechanism))
     proof = book.verify if book and book.verify else None
     plan.verify = (
         "Prove it: " + (proof or worded(top.verify, anchor=either(top.anchors, "and"))) + "."
@@ -266,4 +376,14 @@ def plan_for(
     return plan
 
 
-__all__ = ["PLAN_PARTS", "Plan", "Step", "deadline", "due", "plan_for", "playbook_of"]
+__all__ = [
+    "NETS",
+    "PLAN_PARTS",
+    "Plan",
+    "Step",
+    "deadline",
+    "due",
+    "nets_of",
+    "plan_for",
+    "playbook_of",
+]

@@ -21,7 +21,7 @@ from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Hit, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
-from mlreview.engine.plan import Plan, plan_for, playbook_of, situation_of
+from mlreview.engine.plan import Plan, nets_of, plan_for, playbook_of, situation_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
 from mlreview.engine.risk import changed_inputs
 from mlreview.engine.rules import every_rule, selected_rules
@@ -408,7 +408,8 @@ def _plan(
 
     with unwatched():
         book = playbook_of(system, top)
-    return plan_for(top, rerun, book)
+        nets = nets_of(system, top, (f for r in results.values() for f in r.active))
+    return plan_for(top, rerun, book, nets)
 
 
 def _printed(

@@ -417,8 +417,8 @@ def no_last_known_good(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     rationale="If the budget is shorter than the interval between runs plus run time, one "
     "failed or late run makes the served value older than the budget.",
     sources=(f"{ZINK} #8", f"{BRECK17} Monitor 4"),
-    fix="Raise the budget or TTL to cover a missed run plus recovery time, or refresh more "
-    "often; alert on refresh age before the budget is spent.",
+    fix="Refresh often enough (or stream it) that a missed run plus its recovery still lands "
+    "within the budget; alert on refresh age before the budget is spent.",
     mitigation="limit",
     scenario="stale-feature",
     pitfalls=("schedule",),

@@ -118,25 +118,25 @@ def _runaway(s: Situation) -> Playbook:
         )
         detect = f"Page on-call when its prices stay at the ceiling for {window}{watched}"
     else:
+        # With outcomes slower than a week, the hourly cap alone lets a month of wrong
+        # decisions through before the first is judged: one step caps both.
+        weekly = (
+            f"; its outcomes take {duration(p50 or 0.0)} to show (median), so cap it per week "
+            f"and segment as well, halving that cap while its error on the outcomes that have "
+            "matured exceeds its validation error"
+            if slow
+            else ""
+        )
         moves.append(
             Move(
                 "limit",
                 anchors,
                 f"Cap {domain.cap} per hour at twice the highest hourly count in the last 90 "
-                f"days of {log}, and send the excess to human review instead of acting on it",
+                f"days of {log}, and send the excess to human review instead of acting on "
+                f"it{weekly}",
                 replaces=("FEED013",),
             )
         )
-        if slow:
-            moves.append(
-                Move(
-                    "limit",
-                    anchors,
-                    f"Its outcomes take {duration(p50 or 0.0)} to show (median), so add a weekly "
-                    f"cap per segment on how often it may {_action(s)}, halved while its error "
-                    "on the outcomes that have matured exceeds its validation error",
-                )
-            )
         detect = (
             "Page on-call when the cap is hit, or when its hourly count passes 1.5 times the "
             "count for that hour and weekday"
@@ -165,18 +165,21 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
     p50 = s.label_delay()[0]
     if loop:
         return (
-            "replay 30 days of its inputs in staging with a second seller whose price follows "
-            "its own by a fixed factor, so that k x c is above 1 (the loop closed): no price "
-            "may leave its band or move more than 10% in a day, the loop detector must hold "
-            f"every such item by run {DETECT_ROUNDS}, and the page must fire when it does"
+            f"replay 30 days of {possessive(who)} inputs in staging with a second seller whose "
+            "price follows its own by a fixed factor, so that k x c is above 1 (the loop "
+            "closed): no price may leave its band or move more than 10% in a day, the loop "
+            f"detector must hold every such item by run {DETECT_ROUNDS}, and the page must fire "
+            f"within {window} of the hold"
         )
     if slow and s.domain.name == "price":
         return (
-            "backtest the last two years with the market turned from one month on (the target "
-            f"falling 1% a month): the {_take_up(s)[1]} page must fire within weeks of the "
-            "turn, the weekly cap must halve as soon as the first outcomes after it mature (about "
-            f"{duration(p50 or 0.0)} in), and what it {s.domain.act}d in between must stay under "
-            "the cap, whose worst case is then the loss the plan accepts"
+            f"backtest {possessive(who)} last two years with the market turned from one month "
+            f"on (the target falling 1% a month): the {_take_up(s)[1]} page must fire within "
+            f"{duration((p50 or 0.0) / 4)} of the turn (a quarter of the {duration(p50 or 0.0)} "
+            "its outcomes take to show), the weekly cap must halve within a week of the first "
+            f"outcomes after the turn maturing (about {duration(p50 or 0.0)} in), and what it "
+            f"{s.domain.act}d in between must stay under the cap, whose worst case is then the "
+            "loss the plan accepts"
         )
     if s.domain.name == "price":
         return (
@@ -222,6 +225,7 @@ def _poisoning(s: Situation) -> Playbook:
             "Score a fixed probe set every hour and pause learning by itself when the share "
             "of flagged answers passes 0.5%; keep an hourly snapshot of the model to roll "
             "back to",
+            replaces=("DATA008",),
         ),
     ]
     decision = s.system.manifest.system.decision
@@ -239,4 +243,4 @@ def _poisoning(s: Situation) -> Playbook:
             )
         )
         moves.append(_off_switch(names, acting))
-    return Playbook(tuple(moves), keeps_gaps=True)
+    return Playbook(tuple(moves))

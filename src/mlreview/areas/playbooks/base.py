@@ -46,9 +46,6 @@ class Playbook:
     moves: tuple[Move, ...]
     verify: str | None = None
     """The proving step, where the family's would not reproduce this system's failure."""
-    keeps_gaps: bool = False
-    """Whether the plan also carries the fixes of the missing controls the moves do not
-    replace; most playbooks detect and contain the mechanism themselves."""
 
 
 @dataclass(frozen=True)

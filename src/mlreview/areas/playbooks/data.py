@@ -45,6 +45,16 @@ def _comparison_cadence(system: System, source: str) -> str:
     return f"on each run of {first.id} ({first.schedule.phrase})"
 
 
+def _comparison_period(system: System, source: str) -> float:
+    """Seconds between two comparisons of what a source feeds (``_comparison_cadence``)."""
+    periods = [
+        p.schedule.period if p.schedule else 0.0
+        for p in system.manifest.pipelines
+        if source in p.inputs
+    ]
+    return max(DAY, min(periods)) if periods else DAY
+
+
 SEASONAL_WINDOW = 365 * DAY
 """A forecast trained on at least a year of data has seen its seasons: the whole window's mean
 sits between them, so an input is compared with the same time a year earlier instead."""
@@ -91,9 +101,40 @@ def _upstream_change(s: Situation) -> Playbook:
             f"Compare {named} {when} {against} pages the model's owner and {hold}",
         )
     ]
-    moves += _matured_error_page(s, models)
+    errors = _matured_error_page(s, models)
+    moves += errors
     moves += _truth_refit(s, window)
-    return Playbook(tuple(moves))
+    return Playbook(tuple(moves), _upstream_proof(s, named, window, errors=bool(errors)))
+
+
+def _upstream_proof(s: Situation, named: str, seasonal: float | None, *, errors: bool) -> str:
+    """A change of meaning replayed over the span its checks need: a year for a seasonal
+    forecast (the comparison is with the same time a year earlier, and one week shows no
+    season), else a week; each check must fire within two of its runs, the error page within
+    the outcomes' median delay on top."""
+    period = _comparison_period(s.system, s.anchors[0])
+    span = "a year" if seasonal is not None else "a week"
+    step = "one week in its peak season" if seasonal is not None else "the second day"
+    p50 = next(
+        (
+            float(f.label.delay.p50)
+            for f in s.loops()
+            if f.label and f.label.delay and f.label.delay.p50 is not None
+        ),
+        None,
+    )
+    error = (
+        f", and the matured-error page within {duration(p50 + 2 * period)} (the outcomes' "
+        f"{duration(p50)} median delay and two runs)"
+        if errors and p50 is not None
+        else ""
+    )
+    return (
+        f"replay {span} of {s.anchor} in staging with {named} stepped up by 30% from {step} "
+        "on and the schema unchanged, a change of meaning no schema check sees: the comparison "
+        f"must page within {duration(2 * period)} of the step (two of its runs), before "
+        f"training or serving uses it{error}"
+    )
 
 
 QUARTER_CAP = 90 * DAY
@@ -226,7 +267,7 @@ def _stale_source(s: Situation) -> Playbook:
 def _silent_default(s: Situation) -> Playbook:
     source = s.system.get(s.anchors[0])
     if not isinstance(source, Source):
-        return Playbook((), keeps_gaps=True)
+        return Playbook(())
     fed = list(s.system.features_fed_by(source.id))
     theirs = source.owner and source.owned_by_model_team is not True
     shared = f"; share the page with {source.owner}" if theirs else ""
@@ -250,7 +291,7 @@ def _silent_default(s: Situation) -> Playbook:
         seen = "its consumer lag and on gaps in its events as serving sees them, past 5 minutes"
         fault = f"stop {s.anchor} for ten minutes on canary traffic"
     else:
-        return Playbook((), keeps_gaps=True)
+        return Playbook(())
     moves = [Move("detect", s.anchors, f"Page on {seen}{share}{shared}", replaces=("DATA004",))]
     if {"DATA002", "SKEW008"} <= s.rules:
         # The default at the source and the two paths' missing-value policies are one defect;
@@ -272,7 +313,7 @@ def _silent_default(s: Situation) -> Playbook:
         # default's, a value the model can tell from data, not a second fallback.
         moves.append(Move("prevent", s.anchors, "", replaces=("DATA002", "DATA020")))
     verify = f"{fault}: a page must fire within five minutes, {after}"
-    return Playbook(tuple(moves), verify, keeps_gaps=True)
+    return Playbook(tuple(moves), verify)
 
 
 def _schedule_race(s: Situation) -> Playbook:
@@ -295,7 +336,7 @@ def _schedule_race(s: Situation) -> Playbook:
             "good output, hold what depends on it, and page",
         ),
     ]
-    return Playbook(tuple(moves), keeps_gaps=True)
+    return Playbook(tuple(moves))
 
 
 def _stale_feature(s: Situation) -> Playbook:
@@ -303,7 +344,7 @@ def _stale_feature(s: Situation) -> Playbook:
     watched too, where a missed refresh shows first as defaults."""
     features = [f.id for f in s.system.manifest.features if f.id in s.components]
     if not features:
-        return Playbook((), keeps_gaps=True)
+        return Playbook(())
     named = either(features, "and", limit=3)
     move = Move(
         "detect",
@@ -313,7 +354,7 @@ def _stale_feature(s: Situation) -> Playbook:
         "shows there before any alert on the job",
     )
     if not s.rules & {"SKEW001", "SKEW002"}:
-        return Playbook((move,), keeps_gaps=True)
+        return Playbook((move,))
     # Computed twice and served stale: one definition removes the first half, and a gate on
     # served against trained values measures both halves at once, feature by feature.
     twice = tuple(
@@ -345,4 +386,4 @@ def _stale_feature(s: Situation) -> Playbook:
         ),
         move,
     )
-    return Playbook(moves, keeps_gaps=True)
+    return Playbook(moves)

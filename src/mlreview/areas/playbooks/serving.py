@@ -190,7 +190,7 @@ def _capacity(s: Situation) -> Playbook:
             )
         )
     if s.domain.name != "predict":
-        return Playbook(tuple(moves), verify=launch_verify, keeps_gaps=True)
+        return Playbook(tuple(moves), verify=launch_verify)
     moves.append(
         Move(
             "recover",
@@ -210,7 +210,7 @@ def _capacity(s: Situation) -> Playbook:
         f"must fail in under a second, admitted ones must keep p99 {within}, and goodput must "
         "stay at 95% of capacity or more"
     )
-    return Playbook(tuple(moves), verify, keeps_gaps=True)
+    return Playbook(tuple(moves), verify)
 
 
 MIN_ZONES = 3
@@ -335,7 +335,7 @@ def _dependency_outage(s: Situation) -> Playbook | None:
         "within 10 seconds and close within a minute of recovery, someone must be paged, and "
         "the quality lost must match the cost measured offline"
     )
-    return Playbook(tuple(moves), verify, keeps_gaps=True)
+    return Playbook(tuple(moves), verify)
 
 
 API_SERVER_HALT_S = 1.0
@@ -409,9 +409,17 @@ def _fleet_rollout(s: Situation) -> Playbook | None:
                 "smaller staging cluster",
             )
         )
-    verify = (
-        f"on a game day, block the API servers of one production cluster for an hour: {serving} "
-        "must keep answering from cached lookups, a rollout in progress must halt at its stage, "
-        "and the break-glass path must remove a change without those API servers"
+    # The proof deploys the kind of change that causes the failure, not an outage of its own.
+    halt = (
+        f"within {duration(cached)}, before its cached answers expire"
+        if cached
+        else f"within {duration(hold)}, its stage's hold"
     )
-    return Playbook(tuple(moves), verify, keeps_gaps=True)
+    verify = (
+        f"on a staging cluster the size of the largest production one, roll out through the "
+        f"stages an agent build whose calls to {s.anchor} grow with the number of nodes (every "
+        "node listing every object instead of watching): the halt must stop the rollout at its "
+        f"first stage {halt}, {serving} must keep answering throughout, and the break-glass "
+        "path must remove the build within 15 minutes without the overloaded API servers"
+    )
+    return Playbook(tuple(moves), verify)

@@ -78,8 +78,9 @@ def _drift(s: Situation) -> Playbook:
             ),
         )
     verify = (
-        "replay last quarter with an abrupt step on one day (the target's level halved for the "
-        "most-predicted tenth of entities, a shock, not a drift): the alert must fire within "
+        f"replay last quarter of {possessive(s.anchor)} traffic with an abrupt step on one day "
+        "(the target's level halved for the most-predicted tenth of entities, a shock, not a "
+        "drift): the alert must fire within "
         + (f"{duration(p95)} of the step" if p95 else "the label delay of the step")
         + ", and the retrained model's error on the weeks after it must be back within its "
         "validation margin"
@@ -132,8 +133,9 @@ def _bad_training_data(s: Situation) -> Playbook:
     first = sources[0] if sources else "one input"
     verify = (
         f"replay one day of {first} in staging with one feature's values multiplied by 100 and "
-        "a tenth of its rows duplicated: the check must quarantine the partition before the "
-        "training run reads it, and the serving model must not change"
+        "a tenth of its rows duplicated: the check must quarantine the partition within the "
+        "hour it lands, before the training run reads it, and the serving model must not "
+        "change"
     )
     return Playbook(tuple(moves), verify)
 
@@ -152,7 +154,7 @@ def _leakage(s: Situation) -> Playbook:
             "promotion gate's bar to it: a bar set on leaked figures passes any candidate",
         ),
     )
-    return Playbook(moves, keeps_gaps=True)
+    return Playbook(moves)
 
 
 BAND_WEIGHTS = (400.0, 100.0, 20.0)
@@ -200,7 +202,27 @@ def _selective_labels(s: Situation) -> Playbook:
             "by more than the explored share's 95% interval",
         )
     )
-    return Playbook(tuple(moves))
+    return Playbook(tuple(moves), _censored_proof(s))
+
+
+def _censored_proof(s: Situation) -> str:
+    """The selective-labels proof: the censoring reproduced offline on labelled history, then
+    the explored share's first outcomes checked as they arrive (the labels' p95 delay)."""
+    p95 = s.label_delay()[1]
+    online = (
+        f"; then, with the share live, the recall from its first outcomes must be reported "
+        f"within {duration(p95)} (the labels' p95 delay) of the first case let through and "
+        "fall within the same interval"
+        if p95
+        else ""
+    )
+    return (
+        f"before any case is let through, take a month of labelled history of {s.anchor}, "
+        "hide the outcomes of the cases a stricter model would have stopped, apply the "
+        "exploration share to them and recompute recall with inverse-propensity weights from "
+        "what is left: it must fall within the 95% interval of the recall on the full month, "
+        f"or the weights are wrong{online}"
+    )
 
 
 def _offline_gap(s: Situation) -> Playbook | None:
@@ -244,14 +266,16 @@ def _offline_gap(s: Situation) -> Playbook | None:
         )
         was = f"from {kept:.0%} " if kept is not None else ""
         verify = (
-            f"retrain on a week of examples with the filter removed and run both checks: the "
-            f"coverage must rise {was}to at least 95% of served traffic, and the per-bucket gate "
-            f"must fail a candidate trained with the filter still on, on {cases}"
+            f"retrain {model} on a week of examples with the filter removed and run both "
+            f"checks: the coverage must rise {was}to at least 95% of served traffic, the "
+            f"per-bucket gate must fail a candidate trained with the filter still on, on "
+            f"{cases}, and a day of examples with the filter put back must raise the coverage "
+            "alert within that day"
         )
         return Playbook(moves, verify)
     if "SKEW017" in s.rules:
         pooled = population.pooled if population and population.pooled else "the other context"
-        moves = (
+        pooling: tuple[Move, ...] = (
             Move(
                 "prevent",
                 s.anchors,
@@ -274,6 +298,20 @@ def _offline_gap(s: Situation) -> Playbook | None:
                 "is on a list of the contexts it serves, so a log from a new surface cannot join "
                 "the examples unnoticed",
             ),
+            Move(
+                "detect",
+                s.anchors,
+                f"Compare the mix of {possessive(model)} training examples by context with its "
+                "logged serving traffic each day: alert when a context it does not serve passes "
+                "1% of the examples, or a served context's share differs by more than 5 points",
+            ),
         )
-        return Playbook(moves)
+        verify = (
+            f"train {model} on the same four weeks twice, on the pooled examples and on the "
+            "served context's alone, and score both on the served context's held-out examples: "
+            "the gate must fail the pooled candidate when it is worse there by more than 1% "
+            f"(relative); then add a day in which {pooled} make up half the examples: the mix "
+            "check must alert within that day, before the next training run reads them"
+        )
+        return Playbook(pooling, verify)
     return None

@@ -1,0 +1,174 @@
+"""Properties every plan holds on every incident and example manifest (engine/plan.py,
+docs/plans.md): each finding and missing control of the top risk is closed by a step, within a
+plan a team reads in one go; the step that removes most of the risk leads and is due this week,
+and the schedule follows the order; and the proof reproduces the root's own fault with a pass
+criterion bounded in time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mlreview.engine.plan import MAX_STEPS, NETS, SLOT_DAYS, Plan, Step, _folded, _schedule
+from tests.conftest import EXAMPLES, ROOT, reviewed
+
+INCIDENTS = ROOT / "benchmarks" / "incidents"
+MANIFESTS = [*sorted(INCIDENTS.glob("*/system.yaml")), *EXAMPLES]
+
+TIMED = re.compile(
+    r"\b(within|by|in under|for)\b[^,:;]{0,40}?"
+    r"(\d[\d,.]*\s*(ms|s|min|minutes?|h|hours?|d|days?|weeks?)\b|run \d+|"
+    r"\b(second|minute|hour|day|week|year|run time|decision cycle)s?\b)"
+)
+"""A pass criterion bounded in time: 'within 20 min', 'by 36 h', 'in under a second', 'within
+that day', 'by run 3'."""
+
+
+def _plan(path: Path) -> Plan:
+    done = reviewed(path)
+    assert done.plan is not None, path
+    return done.plan
+
+
+def _id(path: Path) -> str:
+    return path.parent.name
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=_id)
+def test_every_finding_and_gap_of_the_top_risk_is_closed_by_a_step(path: Path) -> None:
+    done = reviewed(path)
+    top, plan = done.scenarios[0], _plan(path)
+    listed = {f.rule for f in [*top.findings, *top.gaps]}
+    closed = {rule for s in plan.steps for rule in s.closes}
+    assert listed <= closed, sorted(listed - closed)
+    assert len(plan.steps) <= MAX_STEPS
+    changes = [s.change for s in plan.steps]
+    assert len(changes) == len(set(changes))
+    # A rule is closed by one step, not printed again in a second.
+    closes = [rule for s in plan.steps for rule in s.closes]
+    assert len(closes) == len(set(closes))
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=_id)
+def test_the_step_that_removes_most_leads_this_week_and_the_schedule_follows(path: Path) -> None:
+    done = reviewed(path)
+    top, plan = done.scenarios[0], _plan(path)
+    first = plan.steps[0]
+    assert first.when == "this week"
+    removes = [s.removes or 0 for s in plan.steps]
+    if any(removes):
+        assert removes[0] == max(removes)
+    else:
+        # Nothing measured: the lead is a step against the mechanism itself, not a watcher.
+        causes = {f.rule for f in top.findings if f.role == "cause"}
+        assert (first.move and first.part != "detect") or set(first.closes) & causes
+    slots = list(SLOT_DAYS)
+    due = [slots.index(s.when) for s in plan.steps]
+    assert due == sorted(due), [s.when for s in plan.steps]
+    # Every step whose change removes part of the risk, and every switch, limit and alert
+    # (configuration, which shortens harm at once), is due this week.
+    for s in plan.steps:
+        if s.removes or s.part != "prevent":
+            assert s.when == "this week", s.text
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=_id)
+def test_every_proof_injects_the_roots_fault_with_a_timed_pass_criterion(path: Path) -> None:
+    done = reviewed(path)
+    top, plan = done.scenarios[0], _plan(path)
+    assert plan.verify.startswith("Prove it: ")
+    named = [*top.anchors, *top.components]
+    assert any(re.search(rf"\b{re.escape(c)}\b", plan.verify) for c in named), plan.verify
+    criteria = plan.verify.partition(": ")[2].partition(": ")[2]
+    assert criteria, plan.verify
+    assert TIMED.search(criteria), criteria
+    assert "within weeks" not in plan.verify
+
+
+def test_a_proof_deploys_the_change_that_causes_the_load_not_an_outage() -> None:
+    plan = _plan(INCIDENTS / "openai-kubernetes-telemetry-2024" / "system.yaml")
+    assert "block the API servers" not in plan.verify
+    assert "an agent build whose calls to cluster_service_discovery grow" in plan.verify
+
+
+def test_a_seasonal_proxy_is_proved_over_a_year_not_a_week() -> None:
+    plan = _plan(INCIDENTS / "google-flu-trends" / "system.yaml")
+    assert plan.verify.startswith("Prove it: replay a year of search_query_logs")
+    assert "within 14 d of the step (two of its runs)" in plan.verify
+
+
+def test_a_slow_market_page_is_due_within_a_quarter_of_the_label_delay() -> None:
+    plan = _plan(INCIDENTS / "zillow-offers-2021" / "system.yaml")
+    assert "acceptance page must fire within 30 d of the turn" in plan.verify
+    assert "a quarter of the 120 d its outcomes take to show" in plan.verify
+
+
+def test_key_controls_are_due_this_week() -> None:
+    tay = _plan(INCIDENTS / "microsoft-tay-2016" / "system.yaml")
+    learn = next(s for s in tay.steps if "20 unrelated, established accounts" in s.change)
+    assert learn is tay.steps[0] and learn.when == "this week"
+    uber = _plan(INCIDENTS / "uber-sydney-surge-2014" / "system.yaml")
+    switch = next(s for s in uber.steps if s.change.startswith("Give on-call one switch"))
+    assert switch.when == "this week"
+
+
+def test_a_fix_meets_its_budget_rather_than_moving_it() -> None:
+    plan = _plan(INCIDENTS / "doordash-ads-online-offline-2024" / "system.yaml")
+    text = " ".join(s.change for s in plan.steps)
+    assert "Raise the budget" not in text and "raise the budget" not in text
+    assert "still lands within the budget" in text
+
+
+def test_missing_controls_on_the_top_risks_model_join_its_plan_only_for_wrong_predictions() -> None:
+    unity = _plan(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
+    closed = {rule for s in unity.steps for rule in s.closes}
+    assert {"SKEW003", "FEED010"} <= closed
+    # An outage (capacity) and a late input (a schedule race) need none of them.
+    for path in (
+        INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml",
+        ROOT / "examples" / "demand-forecast" / "system.yaml",
+    ):
+        assert not any(set(s.closes) & set(NETS) for s in _plan(path).steps), path
+
+
+def _step(part: str, closes: str, *, move: bool = False) -> Step:
+    return Step("this week", (f"c{closes}",), f"Do {closes}", (closes,), part=part, move=move)
+
+
+def test_folding_keeps_every_rule_closed_and_folds_a_fix_into_its_kind() -> None:
+    steps = [
+        _step("limit", "A", move=True),
+        _step("detect", "B", move=True),
+        _step("prevent", "C", move=True),
+        _step("detect", "D"),
+        _step("recover", "E"),
+        _step("prevent", "F"),
+        _step("detect", "G"),
+        _step("limit", "H"),
+    ]
+    folded = _folded(steps)
+    assert len(folded) == MAX_STEPS
+    assert sorted(r for s in folded for r in s.closes) == list("ABCDEFGH")
+    # The last two rule fixes join the first step of their kind.
+    assert folded[0].closes == ("A", "H") and folded[0].change == "Do A. Do H"
+    assert folded[1].closes == ("B", "G")
+
+
+def test_the_schedule_follows_the_reduction_then_the_cost() -> None:
+    steps = [
+        _step("detect", "A", move=True),
+        _step("prevent", "B", move=True),
+        _step("recover", "C", move=True),
+        _step("prevent", "D"),
+    ]
+    steps[1] = replace(steps[1], removes=10)
+    planned = _schedule(steps, mechanism={1, 2})
+    # The measured reduction first; then the switch against the mechanism before the alert
+    # that watches for it; the design change that removes nothing measurable last.
+    assert [s.closes[0] for s in planned] == ["B", "C", "A", "D"]
+    # The prevention that removes the risk is due this week; one that removes nothing
+    # measurable comes after the configuration steps.
+    assert [s.when for s in planned] == ["this week"] * 3 + ["within two weeks"]
