@@ -888,11 +888,10 @@ BIGGEST = "the biggest risk, part 5"
 def _memo(review: Review) -> tuple[Block, ...]:
     """The opening screen laid out as an advisor's memo: the bottom line; parts 1-4, each its
     verdict, its other risks and what in it is sound; part 5, the biggest risk with its plan;
-    the questions. The risks are the ones the list in --full shows first (``_listed``), each
-    under the part its findings belong to."""
-    listed, _ = _listed(review, brief=True)
-    others = listed[1 : BRIEF_SCENARIOS + BRIEF_LOWER]
+    the questions. The risks are the ones the list in --full shows first (``_part_risks``),
+    each under the part its findings belong to."""
     placed: dict[str, list[Scenario]] = {}
+    others = _part_risks(review)
     for s in others:
         placed.setdefault(_part_of(s), []).append(s)
     return (
@@ -901,6 +900,14 @@ def _memo(review: Review) -> tuple[Block, ...]:
         _biggest_risk(review),
         *_questions(review),
     )
+
+
+def _part_risks(review: Review) -> list[Scenario]:
+    """The risks the parts name past the top one: those the list in --full shows first, less
+    any whose risk rounds to 0. Beside a verdict that the endpoint holds its target, 'cannot
+    serve the growth target' at risk 0 reads as a contradiction; --full lists it."""
+    listed, _ = _listed(review, brief=True)
+    return [s for s in listed[1 : BRIEF_SCENARIOS + BRIEF_LOWER] if s.score > 0]
 
 
 def _part_of(s: Scenario) -> str:
