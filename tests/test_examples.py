@@ -129,8 +129,8 @@ def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -
     text = " ".join(render(done, "terminal", RenderOptions(width=400)).split())
     full = " ".join(render(done, "terminal", RenderOptions(width=400, full=True)).split())
     top, runner = done.top_risk, done.runner_up
-    # The box's 'Why first' names the runner-up (the summary above it no longer repeats it).
-    why = text.split("Why first:")[1].split(" 1. ")[0]
+    # Part 5's 'Why it beats the runner-up' names the runner-up.
+    why = text.split("Why it beats the runner-up.")[1].split(" 1. ")[0]
     assert f"'{runner.title}'" in why
     if runner.score > top.score:
         # The screen gives the reason it leads all the same, not the scores (part 5 has them).

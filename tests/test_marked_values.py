@@ -79,7 +79,8 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
     assert quoted and all(e.marked for e in quoted)
     assert not [e for f in done.findings for e in f.evidence if e.marked and e.line != line]
     shown = render(review_printable(done), "terminal", RenderOptions(width=400))
-    bottom = next(x for x in shown.splitlines() if x.startswith("Bottom line:"))
+    bottom = " ".join(shown.split("\n1. Training-serving skew\n")[0].split())
+    assert bottom.count("Bottom line.") == 1
     field = quoted[0].field
     # The bottom line says the risk and the first fix; the marks are where the values are.
     assert "marked inferred" not in bottom and "the manifest states" not in bottom
@@ -91,7 +92,7 @@ def test_a_marked_value_is_named_where_the_review_quotes_it() -> None:
         review_printable(done), "terminal", RenderOptions(width=400, full=True)
     )
     # The opening screen marks the fact; --full names the value under it.
-    assert "(partly inferred)" in shown.split("Risks in order")[1]
+    assert "(partly inferred)" in shown.split("\n5. The biggest risk\n")[1]
     assert "Marked inferred in the manifest" not in shown
     every = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
     assert f"Marked inferred in the manifest: {field} = " in every

@@ -11,15 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from mlreview.areas.registry import AREA_LIST
 from mlreview.cli import main
 from mlreview.document.blocks import plain_text
 from mlreview.engine.plan import SLOT_DAYS, Plan, deadline, due
 from mlreview.engine.runner import run
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import (
+    BIGGEST,
+    BRIEF_LOWER,
+    BRIEF_SCENARIOS,
+    FOOTER,
+    PART_RISKS,
     _consequences,
     _gist,
     _listed,
+    _part_of,
     _residual,
     review_printable,
 )
@@ -37,34 +44,50 @@ def _terminal(path: Path, *, full: bool = False) -> str:
 def test_card_fraud_reads_in_one_screen_with_the_verdict_first() -> None:
     lines = _terminal(FRAUD).splitlines()
     assert len(lines) < 150
-    # The title, the subtitle (one or two lines with the manifest's path), then the verdict.
+    # The title and the manifest (one or two lines, no counts), then the bottom line.
+    assert not any("rules run" in line or "findings" in line for line in lines[:2])
     assert any(
-        line.startswith("Bottom line: fix this first: card_auth_stream fails") for line in lines[:4]
+        line.startswith("Bottom line. When card_auth_stream stops, serving substitutes")
+        for line in lines[:3]
     )
-    head = "\n".join(lines[:24])
-    for part in (
-        "1. Training-serving skew:",
-        "2. Data-pipeline reliability:",
-        "3. Serving scalability:",
-        "4. Feedback-loop design:",
-        "5. The biggest risk and its plan",
-    ):
-        assert part in head
-    # Piped, the screen is plain text: no padding, no box or rule drawing, and above the
-    # details (the risks in order) no rule code or manifest path.
+    # Then the five parts, each a heading of its own, in order.
+    parts = [
+        "1. Training-serving skew",
+        "2. Data-pipeline reliability",
+        "3. Serving scalability",
+        "4. Feedback-loop design",
+        "5. The biggest risk",
+        "Questions that would change this review",
+    ]
+    at = [lines.index(part) for part in parts]
+    assert at == sorted(at)
+    assert " ".join(" ".join(lines[-3:]).split()).endswith(FOOTER)
+    for gone in ("Risks in order", "Lower risks", "Already sound"):
+        assert gone not in lines
+    # Piped, the screen is plain text: no padding, no box or rule drawing, and no rule code or
+    # manifest path above the questions.
     assert not [line for line in lines if line != line.rstrip()]
     assert not re.search("[╭╮╰╯│─]", "\n".join(lines))
-    summary = "\n".join(lines[: lines.index("Risks in order")])
+    summary = "\n".join(lines[: lines.index("Questions that would change this review")])
     assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary)
     assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
     assert "(closes: " in summary and "manifest field" not in summary
 
 
-def test_on_a_terminal_the_box_and_rules_are_drawn() -> None:
+def test_on_a_terminal_each_part_opens_with_a_rule() -> None:
     screen = render(
         review_printable(reviewed(FRAUD)), "terminal", RenderOptions(width=100, color=True)
     )
     plain = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert re.search(r"^1\. Training-serving skew ─+$", plain, re.M)
+    assert re.search(r"^5\. The biggest risk ─+$", plain, re.M)
+    # --full keeps the box and the list of risks.
+    full = render(
+        review_printable(reviewed(FRAUD)),
+        "terminal",
+        RenderOptions(width=100, color=True, full=True),
+    )
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", full)
     assert "╭─ 5. The biggest risk and its plan ─" in plain
     assert re.search(r"^Risks in order ─+$", plain, re.M)
 
@@ -148,6 +171,31 @@ def test_a_part_with_nothing_above_low_is_credited_as_not_the_risk() -> None:
     base = run(load(ROOT / "tests" / "rules" / "base.yaml"))
     assert base.findings == []
     assert any(line.startswith("Serving scalability is not the risk here") for line in base.sound)
+    # The opening screen says so once, in the part, with the verdict as the reason; the other
+    # credits sit under the part they belong to.
+    screen = render(review_printable(base), "terminal", RenderOptions(width=400))
+    lines = screen.splitlines()
+    part = lines[lines.index("3. Serving scalability") + 1 :]
+    assert part[0].startswith("- api holds 10x: ") and part[0].count("not the risk here") == 1
+    assert part[1].startswith("- Sound: api holds its 10x growth target: ")
+    assert "; api releases by canary with an automatic rollback that is tested; " in part[1]
+    assert "Serving scalability is not the risk here" not in screen
+    # A part whose verdict does not say so is led by it.
+    amazon = _terminal(INCIDENTS / "amazon-repricing-fly-book-2011" / "system.yaml").splitlines()
+    assert amazon[amazon.index("1. Training-serving skew") + 1] == (
+        "- Not a risk here: nothing here is learned from data (price_rule: learned: false)."
+    )
+
+
+def test_each_credit_sits_under_its_part() -> None:
+    done = reviewed(ROOT / "examples" / "recommender" / "system.yaml")
+    screen = " ".join(_terminal(ROOT / "examples" / "recommender" / "system.yaml").split())
+    for credit in done.credits:
+        heading = next(a.heading for a in AREA_LIST if a.key == credit.area)
+        part = screen.split(f" {heading} - ", 1)[1].split(" 5. The biggest risk")[0]
+        nxt = re.search(r" \d\. [A-Z][a-z-]+ [a-z-]+", part)
+        own = part[: nxt.start()] if nxt else part
+        assert credit.text in own, (credit, own)
 
 
 INCIDENTS = ROOT / "benchmarks" / "incidents"
@@ -179,7 +227,8 @@ def test_a_default_growth_target_is_marked_where_the_verdict_prints_it() -> None
     screen = render(
         review_printable(run(load_text(text, "s.yaml"))), "terminal", RenderOptions(width=400)
     )
-    verdict = next(line for line in screen.splitlines() if "3. Serving scalability" in line)
+    lines = screen.splitlines()
+    verdict = lines[lines.index("3. Serving scalability") + 1]
     # The opening screen says what was assumed, beside the multiplier it grows by, once;
     # --full says where to declare it.
     assert "api holds 10x (assumed): " in verdict and ": set " not in verdict
@@ -199,13 +248,14 @@ def test_a_ceiling_without_a_latency_slo_names_the_field_that_would_settle_it() 
         "assumed a replica's limit at 90% utilisation (no latency SLO): "
         "set endpoints[model_inference].slo.p99_ms"
     )
-    verdict = flat[flat.index("3. Serving scalability") : flat.index("4. Feedback-loop")]
-    assert want.split(": set ", maxsplit=1)[0] in verdict and ": set " not in verdict
+    part = flat[flat.index("3. Serving scalability") : flat.index("4. Feedback-loop")]
+    verdict = part.split(" - ")[1]
+    assert want.split(": set ", maxsplit=1)[0] in verdict and ": set " not in part
     assert want in " ".join(_terminal(path, full=True).split())
     # Capacity at the inferred 3x target comes second now (docs/risk-model.md, "Evidence and
-    # ranking"): its defaults are named under it in the list of risks, in words.
-    listed = flat[flat.index("2. model_inference needs more accelerators") :]
-    assert want.split(": set ", maxsplit=1)[0] in listed[: listed.index("Already sound")]
+    # ranking"): its defaults are named under it in its part, in words.
+    listed = part[part.index("model_inference needs more accelerators") :]
+    assert want.split(": set ", maxsplit=1)[0] in listed
 
 
 def test_an_assumed_availability_is_marked_with_its_field() -> None:
@@ -224,11 +274,10 @@ def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> N
     # Equifax's top risk is titled "A change to how ... reaches all traffic unchecked", Tay's
     # "Users can steer what ... learns": neither opener is an id, so both continue in lower case.
     path = ROOT / "benchmarks" / "incidents" / "equifax-oms-attributes-2022" / "system.yaml"
-    text = _terminal(path)
-    bottom = next(line for line in text.splitlines() if line.startswith("Bottom line:"))
-    assert bottom.startswith("Bottom line: fix this first: a change to how "), bottom
-    tay = _terminal(INCIDENTS / "microsoft-tay-2016" / "system.yaml")
-    assert "Bottom line: fix this first: users can steer what tay_dialogue_model" in tay
+    text = " ".join(_terminal(path).split())
+    assert "Fix this first: a change to how " in text
+    tay = " ".join(_terminal(INCIDENTS / "microsoft-tay-2016" / "system.yaml").split())
+    assert "Fix this first: users can steer what tay_dialogue_model" in tay
     for examples in (FRAUD, path):
         assert "step(s)" not in _terminal(examples)
     assert re.search(r"\b1 more steps\b|\b[02-9] more step\b", _terminal(FRAUD)) is None
@@ -241,7 +290,7 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
     flat = " ".join(_terminal(path).split())
     # Paths nothing lets it check against their SLO take no words in the verdicts.
     assert "cannot be checked against" not in flat
-    summary = flat.split("Risks in order")[0]
+    summary = flat.split("3. Serving scalability - ")[1].split(" - ")[0]
     assert summary.count("59 requests in flight per replica") == 1
     assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in summary
     assert "concurrency_per_replica" not in flat
@@ -288,7 +337,7 @@ def test_a_path_that_cannot_be_checked_is_not_credited_as_sound() -> None:
 def test_why_first_tells_apart_harms_that_read_alike() -> None:
     zillow = INCIDENTS / "zillow-offers-2021" / "system.yaml"
     flat = " ".join(_terminal(zillow).replace("│", "").split())
-    why = flat.split("Why first:")[1].split("1. This week")[0]
+    why = flat.split("Why it beats the runner-up.")[1].split("The plan 1. This week")[0]
     harm = why.split("each prediction it reaches ")[1].split(", a worse harm")[0]
     other = why.split("a worse harm than the other's (it ")[1].split(")")[0]
     assert harm != other
@@ -300,7 +349,7 @@ def test_why_first_weighs_a_worse_harm_against_a_wider_reach_in_one_comparison()
     against 95%): one comparison, the harm outweighing the reach, the harm in words and the
     reach in figures; the harm's weights are in part 5."""
     flat = " ".join(_terminal(FRAUD).replace("│", "").split())
-    why = flat.split("Why first:")[1].split("1. This week")[0].strip()
+    why = flat.split("Why it beats the runner-up.")[1].split("The plan 1. This week")[0].strip()
     assert why == (
         "It ranks above 'chargebacks records outcomes only where the model allowed them': it "
         "makes each prediction it reaches wrong with no error (a constant scored as data), which "
@@ -313,12 +362,11 @@ def test_why_first_weighs_a_worse_harm_against_a_wider_reach_in_one_comparison()
 
 
 def _callout(screen: str) -> str:
-    """The box of the opening screen (piped: its title, then its body indented up to a blank
-    line), flattened to one line."""
+    """Part 5 of the opening screen (piped: its title, then its body up to a blank line),
+    flattened to one line."""
     lines = screen.splitlines()
-    first = lines.index("5. The biggest risk and its plan")
-    last = lines.index("", first)
-    assert all(x.startswith("  ") for x in lines[first + 1 : last])
+    first = lines.index("5. The biggest risk")
+    last = next(i for i, x in enumerate(lines) if i > first and (not x or x.startswith("--full")))
     return " ".join(" ".join(lines[first + 1 : last]).split())
 
 
@@ -369,11 +417,11 @@ def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
         "How bad: no answer while it lasts; criticality critical" in box
     )
     assert "pipelines[feature_file_generator].failure_rate" in _terminal(path, full=True)
-    said = box.split("Why first:")[0]
+    said = box.split("Why it beats the runner-up.")[0]
     assert not DEFAULT_ARITHMETIC.search(said), DEFAULT_ARITHMETIC.search(said)
     assert "25 h" not in box
     markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
-    assert "each lasts" not in markdown.split("## Risks in order")[0]
+    assert "each lasts" not in markdown.split("<details>")[0]
     full = " ".join(_terminal(path, full=True).replace("│", "").split())
     assert "each lasts 25 h" in full and "P = 1 - e^-6.4 = 99.836%" in full
 
@@ -400,8 +448,9 @@ def test_a_declared_outage_rate_keeps_its_worked_chance() -> None:
 
 
 def _verdict(screen: str, part: str = "3. Serving scalability", nxt: str = "4. Feedback") -> str:
+    """The part's first bullet, its verdict."""
     flat = " ".join(screen.replace("│", "").split())
-    return flat[flat.index(part) : flat.index(nxt)]
+    return flat[flat.index(part) : flat.index(nxt)].split(" - ")[1]
 
 
 def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> None:
@@ -420,9 +469,9 @@ def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> No
         RenderOptions(width=100),
     )
     verdict = _verdict(screen)
-    assert verdict.rstrip(" -") == (
-        "3. Serving scalability: fl2_bot_module's capacity at 2x cannot be checked: a QPS per "
-        "replica is declared, but not the service time or the requests in flight per replica"
+    assert verdict.strip() == (
+        "fl2_bot_module's capacity at 2x cannot be checked: a QPS per replica is declared, but "
+        "not the service time or the requests in flight per replica."
     )
     # Credit-scoring declares its service time; one request in flight is the default.
     credit = _verdict(_terminal(ROOT / "examples" / "credit-scoring" / "system.yaml"))
@@ -465,13 +514,15 @@ def test_the_box_holds_the_whole_plan() -> None:
 def test_marked_values_are_named_under_their_finding_only_with_full() -> None:
     path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
     screen = " ".join(_terminal(path).split())
-    risks = screen.split("Risks in order")[1]
-    assert "Marked inferred in the manifest" not in risks
+    assert "Marked inferred in the manifest" not in screen
+    # Part 5 marks a fact that quotes values marked inferred without naming them.
+    doordash = INCIDENTS / "doordash-ads-online-offline-2024" / "system.yaml"
+    part5 = _callout(_terminal(doordash))
     assert (
-        "fl2_bot_module serves bot_score_model with no feature logging; 1 feature cannot be "
+        "ads_ranking serves ads_mtml_ranker with no feature logging; 4 features cannot be "
         "compared with training. (missing control, partly inferred)"
-    ) in risks
-    assert "SKEW003" not in risks and "(line " not in risks  # rule codes and lines are in --full
+    ) in part5
+    assert "SKEW003" not in part5 and "(line " not in part5  # rule codes and lines are in --full
     markdown = render(review_printable(reviewed(path)), "markdown", RenderOptions())
     assert "Marked inferred in the manifest" not in markdown
     full = " ".join(_terminal(path, full=True).split())
@@ -498,7 +549,9 @@ def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first
     # Asked of its components in words; the field path and each finding's move are in --full.
     assert ", ".join(moving.components) in first and moving.field not in asked
     assert " -> " not in asked
-    assert f"; {len(done.questions) - shown} more questions. --full prints" in asked
+    # The closing line points to --full, where the rest are asked, and counts nothing.
+    assert asked.rstrip().endswith(" ".join(FOOTER.split()[-4:]))
+    assert "more question" not in asked
     full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
     every = full.split("Questions that would change this review")[1]
     assert every.count("Assumed meanwhile:") == len(done.questions)
@@ -517,10 +570,16 @@ def test_the_opening_screen_asks_three_questions_those_moving_the_top_risk_first
 def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
     done = reviewed(path)
     assert done.top_risk is not None and done.plan is not None
-    screen = render(review_printable(done), "terminal", RenderOptions(width=1000))
-    bottom = next(x for x in screen.splitlines() if x.startswith("Bottom line:")).rstrip()
+    screen = render(review_printable(done), "terminal", RenderOptions(width=4000))
+    bottom = next(x for x in screen.splitlines() if x.startswith("Bottom line.")).rstrip()
+    # The risk in words as the review states it (its figures keep their marks), then what to
+    # fix first, which names no doubt about it: that is said where its figures are.
+    effect = f"Bottom line. {done.top_risk.effect_sentence} "
+    assert bottom.startswith(effect)
+    first = bottom.removeprefix(effect)
+    assert first.startswith("Fix this first: ")
     for meta in ("the manifest states", "rest on defaults", "marked inferred", "figures marked"):
-        assert meta not in bottom, (meta, bottom)
+        assert meta not in first, (meta, first)
     step = done.plan.steps[0]
     assert f"; start {step.when} with {', '.join(step.components)}: " in bottom
     action = _gist(step.change).rstrip(".")
@@ -530,24 +589,77 @@ def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
 def test_the_bottom_line_of_card_fraud() -> None:
     flat = " ".join(_terminal(FRAUD).split())
     assert (
-        "Bottom line: fix this first: card_auth_stream fails and its default is scored as real "
-        "data (the data shows it happening now); start this week with card_auth_stream, "
-        "txn_count_1h: use one imputation function for txn_count_1h on both paths, with a "
-        "missing-value indicator in place of the in-range default. -"
+        "Bottom line. When card_auth_stream stops, serving substitutes an in-range value with no "
+        "flag, the model scores it as data and the next training run learns it. Fix this first: "
+        "card_auth_stream fails and its default is scored as real data (the data shows it "
+        "happening now); start this week with card_auth_stream, txn_count_1h: use one "
+        "imputation function for txn_count_1h on both paths, with a missing-value indicator in "
+        "place of the in-range default. 1. Training-serving skew"
     ) in flat
 
 
-def test_the_default_view_details_three_risks_and_lists_the_rest_in_a_line_each() -> None:
+def _parts(screen: str) -> dict[str, list[str]]:
+    """Each part of a piped opening screen (width 1000): its heading -> its bullets."""
+    out: dict[str, list[str]] = {}
+    heading = ""
+    for line in screen.splitlines():
+        if line in {a.heading for a in AREA_LIST}:
+            heading = line
+            out[heading] = []
+        elif heading and line.startswith("- "):
+            out[heading].append(line[2:])
+        elif not line:
+            heading = ""
+    return out
+
+
+@pytest.mark.parametrize(
+    "path", [*EXAMPLES, *sorted(INCIDENTS.glob("*/system.yaml"))], ids=lambda p: p.parent.name
+)
+def test_each_part_names_its_own_risks_highest_first_the_top_one_once(path: Path) -> None:
+    """The risks the list in --full shows first, less those at risk 0, sit under the part their
+    findings belong to, at most three a part in the review's order, each a bold lead and what
+    happens; the part holding the top risk names it in one line, and part 5 states it."""
+    done = reviewed(path)
+    top = done.top_risk
+    assert top is not None
+    screen = render(review_printable(done), "terminal", RenderOptions(width=1000))
+    parts = _parts(screen)
+    assert len(parts) == 4
+    listed = _listed(done, brief=True)[0][1 : BRIEF_SCENARIOS + BRIEF_LOWER]
+    # A risk that rounds to 0 is left to --full.
+    shown = [s for s in listed if s.score > 0]
+    for area in AREA_LIST:
+        bullets = parts[area.heading]
+        mine = [s for s in shown if _part_of(s) == area.key][:PART_RISKS]
+        leads = [b for b in bullets if any(b.startswith(s.title) for s in listed)]
+        assert len(leads) == len(mine) <= PART_RISKS, (area.heading, leads)
+        for s, lead in zip(mine, leads, strict=True):
+            assert lead.startswith(s.title) and s.effect_sentence in lead
+        named = [b for b in bullets if b.endswith(f": {BIGGEST}.")]
+        assert named == ([f"{top.title}: {BIGGEST}."] if _part_of(top) == area.key else [])
+    lines = screen.splitlines()
+    assert lines[lines.index("5. The biggest risk") + 1] == (
+        top.title if top.title.endswith(".") else f"{top.title}."
+    )
+
+
+def test_markdown_leads_are_bold() -> None:
     done = reviewed(FRAUD)
-    assert len(done.scenarios) > 5
-    screen = " ".join(_terminal(FRAUD).split())
-    risks = screen.split("Risks in order")[1].split("Questions that would change this review")[0]
-    titles = [s.title for s in done.scenarios]
-    assert f"3. {titles[2]}" in risks and f"4. {titles[3]}" not in risks
-    lower = risks.split("Lower risks")[1]
-    assert all(t in lower for t in titles[3:6])
-    full = " ".join(_terminal(FRAUD, full=True).split())
-    assert f"5. {titles[4]}" in full
+    text = render(review_printable(done), "markdown", RenderOptions())
+    opening = text.split("<details>")[0]
+    assert opening.startswith("# mlreview: ")
+    assert "\n\n**Bottom line.** When card_auth_stream stops" in opening
+    assert "\n## 1. Training-serving skew\n" in opening and "\n## 5. The biggest risk\n" in opening
+    runner = done.runner_up
+    assert runner is not None
+    assert f"- **{runner.title}.** {runner.effect_sentence}" in opening
+    assert "**Why it beats the runner-up.** It ranks above" in opening
+    assert re.search(r"^\d+\. \*\*Prove it:\*\* ", opening, re.M)
+    # --full keeps the list of risks and the box, and the subtitle its counts.
+    full = render(review_printable(done), "markdown", RenderOptions(full=True))
+    assert "## Risks in order" in full and "**5. The biggest risk and its plan**" in full
+    assert f" · {len(done.findings)} findings · " in full
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
@@ -555,7 +667,7 @@ def test_no_example_names_a_rule_code_or_a_field_above_the_risks(path: Path) -> 
     # Recommender's verdicts assumed repair times ('set mttr on each') and dependency latencies;
     # credit-scoring's runner-up rests on an assumed exploration flag: all said in words.
     screen = _terminal(path)
-    summary = " ".join(screen.split("Risks in order")[0].split())
+    summary = " ".join(screen.split("Questions that would change this review")[0].split())
     assert not re.search(r"\b(SKEW|DATA|SCALE|FEED)\d{3}\b", summary), summary
     assert not re.search(r"\b[a-z_]+\[[^]]+\]\.[a-z_]", summary), summary
     assert ": set " not in summary, summary
@@ -580,7 +692,7 @@ def test_the_same_rules_on_several_components_are_printed_once() -> None:
     the opening screen prints the first and names the others, --full prints each."""
     path = INCIDENTS / "anthropic-tpu-sampling-2025" / "system.yaml"
     flat = " ".join(_terminal(path).split())
-    risks = flat[flat.index("Risks in order") : flat.index("Lower risks")]
+    risks = flat[flat.index("5. The biggest risk") : flat.index("Questions that would change")]
     assert risks.count("nothing compares its outputs with a reference implementation") == 1
     assert (
         "with no automatic rollback. - Also on api_gpu and bedrock_trainium (--full prints each)"
@@ -588,20 +700,6 @@ def test_the_same_rules_on_several_components_are_printed_once() -> None:
     )
     full = " ".join(_terminal(path, full=True).split())
     assert full.count("nothing compares its outputs with a reference implementation") >= 3
-
-
-def test_the_opening_screen_names_five_lower_risks_and_counts_the_rest() -> None:
-    # Past the top risk, those resting on assumed values alone are asked about instead.
-    path = FRAUD
-    review = reviewed(path)
-    lower = len(_listed(review, brief=True)[0]) - 3
-    assert lower > 5
-    text = _terminal(path)
-    listed = text[text.index("Lower risks") : text.index("Already sound")]
-    assert listed.count("\n  - ") == 6
-    assert f"and {lower - 5} more (--full lists them)" in listed
-    full = _terminal(path, full=True)
-    assert "(--full lists them)" not in full
 
 
 @pytest.mark.parametrize(

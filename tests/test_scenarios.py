@@ -266,13 +266,14 @@ def test_a_near_tie_is_said_in_part_5_and_ordered_on_the_opening_screen() -> Non
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     # The opening screen gives a decisive order with its reason; the hedge is in part 5.
     assert (
-        f"Why first: It comes just before '{done.runner_up.title}', which comes next: each "
+        f"Why it beats the runner-up. It comes just before '{done.runner_up.title}', which comes "
+        "next: each "
         "prediction it reaches gets no answer, a worse harm than the other's (it is partly wrong "
         "with no error)."
     ) in screen
     # Where the other leads (its reach at the assumed rates) is for part 5: after the deciding
     # factor, a 'though' on the opening screen read as arguing both ways.
-    assert "though if both fail" not in screen.split("Risks in order")[0]
+    assert "though if both fail" not in screen.split("Questions that would change")[0]
     for hedge in ("nearly tied", "too close to call", "within 5%", "Fix this one first"):
         assert hedge not in screen, hedge
     full = render(review_printable(done), "terminal", RenderOptions(width=400, full=True))
@@ -285,7 +286,8 @@ def test_a_tie_broken_by_severity_gives_the_order_not_the_tie() -> None:
     assert done.top_risk.score == done.runner_up.score
     screen = render(review_printable(done), "terminal", RenderOptions(width=400))
     assert (
-        f"Why first: It comes before '{done.runner_up.title}', which comes next, because its "
+        f"Why it beats the runner-up. It comes before '{done.runner_up.title}', which comes "
+        "next, because its "
         "most severe cause is rated high, the other's medium, and what each prediction it "
         "reaches suffers is the same (judged on overstated offline figures)."
     ) in screen

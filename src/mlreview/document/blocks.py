@@ -322,6 +322,12 @@ class Document:
     title: str
     subtitle: Inline = ()
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    brief_subtitle: Inline | None = None
+    """What the terminal and Markdown print in place of ``subtitle`` on the opening screen."""
+
+    def shown_subtitle(self, full: bool) -> Inline:
+        """The subtitle a format prints: the brief one on the opening screen, when there is one."""
+        return self.subtitle if full or self.brief_subtitle is None else self.brief_subtitle
 
 
 class Renderer(Protocol[T_co]):

@@ -74,6 +74,17 @@ class RuleResult:
     criticality, a monitor) scores them again instead of re-running the rule."""
 
 
+@dataclass(frozen=True)
+class Credit:
+    """One line of what is already sound, with the part of the review it belongs to."""
+
+    area: str
+    """The key of the area it credits (the opening screen prints it under that part)."""
+    text: str
+    quiet: bool = False
+    """The area is not the risk: ``text`` says so with its verdict, which is the reason."""
+
+
 @dataclass
 class Review:
     system_name: str
@@ -92,6 +103,9 @@ class Review:
     plan: Plan | None = None
     sound: list[str] = field(default_factory=list)
     """What is already sound: declared controls worth keeping and parts that are not the risk."""
+    credits: list[Credit] = field(default_factory=list)
+    """The same lines as ``sound``, each with the area it belongs to (the opening screen
+    prints each under its part)."""
     built: list[Scenario] = field(default_factory=list, repr=False)
     """The scenarios in rank order before those alike on several roots were merged
     (``scenarios.merge_alike``): what-if reviews reuse them one by one."""

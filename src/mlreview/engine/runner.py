@@ -36,7 +36,7 @@ from mlreview.engine.scenarios import (
     why_first,
 )
 from mlreview.engine.scoring import score
-from mlreview.engine.sound import already_sound
+from mlreview.engine.sound import credits
 from mlreview.engine.whatif.reads import Changed, ReadLog, unwatched
 from mlreview.engine.whatif.recall import Noting, Replay
 from mlreview.engine.whatif.variants import with_values
@@ -354,6 +354,7 @@ def run(
         )
     # A what-if re-run (plan=False) prints nothing, so it cites and sizes nothing.
     cited, sized = _printed(active, system, top) if plan else ({}, [])
+    credited = credits(system, areas, scenarios) if prior is None else []
     return Review(
         system_name=system.name,
         file=system.file,
@@ -366,7 +367,8 @@ def run(
         rules_run=sorted(chosen),
         rule_results=results,
         plan=the_plan,
-        sound=already_sound(system, areas, scenarios) if prior is None else [],
+        sound=[c.text for c in credited],
+        credits=credited,
         pitfalls=cited,
         mechanisms=sized,
     )

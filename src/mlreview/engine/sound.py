@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from mlreview.areas.common import either, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment
-from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.registry import AREA_LIST, FEEDBACK, PIPELINE, SERVING, SKEW
 from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import ServingAssessment
-from mlreview.engine.result import AreaResult
+from mlreview.engine.result import AreaResult, Credit
 from mlreview.engine.scenarios import PRIORITISE, Scenario
 from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
@@ -41,7 +41,7 @@ def _verb(ids: list[str], verb: str) -> str:
     return f"{verb}s" if len(ids) == 1 else verb
 
 
-def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[str]:
+def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[Credit]:
     """Areas with no finding above low, no scenario worth prioritising and nothing left
     unchecked."""
     weighty = {f.area for s in scenarios if s.score >= PRIORITISE for f in s.findings}
@@ -51,7 +51,7 @@ def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Ite
             continue
         if any(f.severity.rank > Severity.LOW.rank for f in result.findings):
             continue
-        yield f"{area.title} is not the risk here: {result.verdict}"
+        yield Credit(area.key, f"{area.title} is not the risk here: {result.verdict}", quiet=True)
 
 
 def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
@@ -180,16 +180,21 @@ def _monitoring(system: System) -> Iterator[str]:
         yield f"Alerts page on {', '.join(paged[:-1])} and {paged[-1]}"
 
 
-def already_sound(
+def credits(
     system: System, areas: dict[str, AreaResult], scenarios: list[Scenario]
-) -> list[str]:
-    """Credit where the manifest earns it, strongest first, at most ``MAX_ITEMS``."""
+) -> list[Credit]:
+    """Credit where the manifest earns it, strongest first, at most ``MAX_ITEMS``, each with
+    the area it belongs to. The monitors that page are credited to the pipeline's part, where
+    the review asks what notices a failure."""
     items = [
         *_quiet_areas(areas, scenarios),
-        *_serving(system, areas),
-        *_pipeline(system),
-        *_skew(system),
-        *_feedback(system),
-        *_monitoring(system),
+        *(Credit(SERVING.key, t) for t in _serving(system, areas)),
+        *(Credit(PIPELINE.key, t) for t in _pipeline(system)),
+        *(Credit(SKEW.key, t) for t in _skew(system)),
+        *(Credit(FEEDBACK.key, t) for t in _feedback(system)),
+        *(Credit(PIPELINE.key, t) for t in _monitoring(system)),
     ]
-    return list(dict.fromkeys(items))[:MAX_ITEMS]
+    seen: dict[str, Credit] = {}
+    for c in items:
+        seen.setdefault(c.text, c)
+    return list(seen.values())[:MAX_ITEMS]

@@ -117,12 +117,14 @@ class _Html:
         return Markup(self.macros.callout(block, body))
 
     def section(self, block: Section) -> Markup:
-        self.level += 1
+        # A section with no title draws no heading, so what it holds keeps its level.
+        step = 1 if block.title else 0
+        self.level += step
         try:
             body = self.blocks(block.blocks)
             return Markup(self.macros.section(block, self.level, body))
         finally:
-            self.level -= 1
+            self.level -= step
 
 
 def render(document: Document, options: RenderOptions) -> str:

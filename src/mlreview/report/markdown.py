@@ -166,7 +166,8 @@ class _Markdown:
 
 def render(document: Document, options: RenderOptions) -> str:
     out = [f"# {markdown_text(document.title)}", ""]
-    if document.subtitle:
-        out += [inline(document.subtitle), ""]
+    subtitle = document.shown_subtitle(options.full)
+    if subtitle:
+        out += [inline(subtitle), ""]
     out += _Markdown(options.full).blocks(document.blocks)
     return "\n".join(out).rstrip() + "\n"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from mlreview.areas import pitfalls
+from mlreview.areas.area import Area
 from mlreview.areas.assumed import Assumed, note
 from mlreview.areas.common import either
 from mlreview.areas.findings import Evidence as FindingEvidence
@@ -489,9 +491,15 @@ def _first_fix(review: Review) -> str:
 def _bottom_line(review: Review) -> Paragraph:
     """The top risk and the first thing to do about it; how sure the review is of it is said
     where its figures are (the box's grade, the questions)."""
-    top = review.top_risk
-    if top is None:
+    if review.top_risk is None:
         return Paragraph(inline(Span("Bottom line:", "strong"), " no risk scenario was found."))
+    return Paragraph(inline(Span("Bottom line:", "strong"), f" {_fix_first(review)}"))
+
+
+def _fix_first(review: Review) -> str:
+    """'fix this first: <the top risk>; start <when> with <ids>: <the first step's gist>.'"""
+    top = review.top_risk
+    assert top is not None
     seen = " (the data shows it happening now)" if top.evidence == "observed" else ""
     unknown = (
         "; it rests on fields the manifest leaves unknown, so answer the questions first"
@@ -505,12 +513,7 @@ def _bottom_line(review: Review) -> Paragraph:
         else ""
     )
     title = _continued(top.title, [*top.components, *top.anchors])
-    return Paragraph(
-        inline(
-            Span("Bottom line:", "strong"),
-            f" fix this first: {title}{seen}{also}{unknown}{_first_fix(review)}.",
-        )
-    )
+    return f"fix this first: {title}{seen}{also}{unknown}{_first_fix(review)}."
 
 
 def _parts(review: Review) -> Section:
@@ -865,14 +868,148 @@ def _footer(review: Review) -> Section:
         return Paragraph(
             inline(
                 Span(f"{n} findings in {scenarios} scenarios", "strong"),
-                f"; {assumed} values assumed{asked}. --full prints every finding with its "
-                "rule and manifest line, every table and question; --format json has each "
-                "step's manifest change.",
+                f"; {assumed} values assumed{asked}. {FOOTER}",
             )
         )
 
     asked = f"; {more} more question{'s' if more > 1 else ''}" if more > 0 else ""
+    if review.baseline is None:
+        # The opening screen points to the rest; its counts are in --full and JSON.
+        return Section("", (footer(""),), brief=(Paragraph(inline(FOOTER)),))
     return Section("", (footer(""),), brief=(footer(asked),))
+
+
+PART_RISKS = 3
+"""Risks a part of the opening screen names besides its verdict, highest first."""
+BIGGEST = "the biggest risk, part 5"
+"""What the part holding the top risk says of it instead of repeating it."""
+
+
+def _memo(review: Review) -> tuple[Block, ...]:
+    """The opening screen laid out as an advisor's memo: the bottom line; parts 1-4, each its
+    verdict, its other risks and what in it is sound; part 5, the biggest risk with its plan;
+    the questions. The risks are the ones the list in --full shows first (``_part_risks``),
+    each under the part its findings belong to."""
+    placed: dict[str, list[Scenario]] = {}
+    others = _part_risks(review)
+    for s in others:
+        placed.setdefault(_part_of(s), []).append(s)
+    return (
+        _memo_bottom_line(review),
+        *(_part(review, area, placed.get(area.key, [])) for area in AREA_LIST),
+        _biggest_risk(review),
+        *_questions(review),
+    )
+
+
+def _part_risks(review: Review) -> list[Scenario]:
+    """The risks the parts name past the top one: those the list in --full shows first, less
+    any whose risk rounds to 0. Beside a verdict that the endpoint holds its target, 'cannot
+    serve the growth target' at risk 0 reads as a contradiction; --full lists it."""
+    listed, _ = _listed(review, brief=True)
+    return [s for s in listed[1 : BRIEF_SCENARIOS + BRIEF_LOWER] if s.score > 0]
+
+
+def _part_of(s: Scenario) -> str:
+    """The key of the area most of the findings that cause ``s`` belong to; on a tie, that of
+    the first of them (the most severe)."""
+    order = [a.key for a in AREA_LIST]
+    causes = [f.area for f in s.findings or s.all_findings if f.area in order]
+    if not causes:
+        return order[0]
+    return max(dict.fromkeys(causes), key=causes.count)
+
+
+def _memo_bottom_line(review: Review) -> Paragraph:
+    """The top risk in words, then what to fix first and the first step of its plan."""
+    top = review.top_risk
+    if top is None:
+        return Paragraph(inline(Span("Bottom line.", "strong"), " No risk scenario was found."))
+    first = _fix_first(review)
+    return Paragraph(
+        inline(
+            Span("Bottom line.", "strong"), f" {top.effect_sentence} {first[:1].upper()}{first[1:]}"
+        )
+    )
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _part(review: Review, area: Area[Any], risks: list[Scenario]) -> Section:
+    """One part: its verdict first; the top risk named only, when it is this part's; up to
+    ``PART_RISKS`` other risks, each a bold lead and what happens; then what in it is sound.
+    A part that is not the risk says so once, with its verdict as the reason."""
+    top = review.top_risk
+    verdict = _without_fields(review.areas[area.key].verdict)
+    credits = [c for c in review.credits if c.area == area.key]
+    holds_top = top is not None and _part_of(top) == area.key
+    items: list[Item] = []
+    if any(c.quiet for c in credits) and not holds_top and not risks:
+        # A verdict that says so itself ('scalability is not the risk here') needs no lead.
+        lead = "" if "not the risk" in verdict else "Not a risk here: "
+        items.append(Item(inline(f"{lead}{_sentence(verdict)}")))
+    else:
+        items.append(Item(inline(_sentence(verdict))))
+        if top is not None and holds_top:
+            items.append(Item(inline(Span(f"{top.title}:", "strong"), f" {BIGGEST}.")))
+        said: set[str] = set()
+        items += [_risk_item(s, said) for s in risks[:PART_RISKS]]
+    sound = [c.text for c in credits if not c.quiet]
+    if sound:
+        items.append(Item(inline(Span("Sound:", "strong"), f" {'; '.join(sound)}.")))
+    return Section(area.heading, (Bullets("", tuple(items)),))
+
+
+def _risk_item(s: Scenario, said: set[str]) -> Item:
+    """A risk as a bold lead, its title, and what happens; the defaults it rests on, as the
+    list of risks in --full names them, unless a risk above it in the part (``said``) named
+    the same ones (one endpoint's capacity after another's)."""
+    shown = [a for a in s.risk.defaults if not a.rate]
+    assumed = _assumed_words(shown, " (") + ")" if shown else ""
+    if assumed in said:
+        assumed = ""
+    said.add(assumed)
+    grade = _graded(s, brief=True)
+    lead = _sentence(f"{s.title}{f' ({grade})' if grade else ''}")
+    return Item(inline(Span(lead, "strong"), f" {s.effect_sentence}{assumed}"))
+
+
+def _biggest_risk(review: Review) -> Section:
+    """Part 5: the top risk stated, the facts that cause it, how likely and how bad, why it
+    beats the runner-up, and the plan with its schedule, its proof and what it leaves."""
+    title = "5. The biggest risk"
+    top, plan = review.top_risk, review.plan
+    if top is None:
+        return Section(title, (Paragraph(inline("No risk scenario was found.")),), "top-risk")
+    runner = review.runner_up
+    why = "Why it beats the runner-up." if runner is not None else "Why first."
+    blocks: list[Block] = [
+        Paragraph(inline(Span(_sentence(top.title), "strong"))),
+        _facts(top, set(), review.file, brief=True),
+        *(Paragraph(inline(m.text)) for m in review.mechanisms),
+        _in_words(top),
+        Paragraph(inline(Span(why, "strong"), f" {why_first_words(top, runner)}")),
+    ]
+    if plan is not None:
+        steps = _steps(plan, 1)
+        proof = plan.verify.removeprefix("Prove it:").strip()
+        prove = NumberedItem(inline(Span("Prove it:", "strong"), f" {proof}"))
+        blocks += [
+            Paragraph(inline(Span("The plan", "strong"))),
+            Numbered((*steps.items, prove)),
+        ]
+        residual = _residual(plan, top.score, numbers=False)
+        if residual is not None:
+            blocks.append(residual)
+    return Section(title, tuple(blocks), "top-risk")
+
+
+FOOTER = (
+    "--full prints every finding with its rule and manifest line, every table and question; "
+    "--format json has each step's manifest change."
+)
 
 
 def review_document(review: Review) -> Document:
@@ -889,18 +1026,22 @@ def review_document(review: Review) -> Document:
         Section(s.title, s.blocks, s.anchor, detail=True)
         for s in (*_area_sections(review, fixes), _top_risk(review))
     ]
+    opening: tuple[Block, ...] = (*head, *_risks(review), *_sound(review), *_questions(review))
+    manifest = inline("Manifest ", Span(review.file, "code"))
+    brief_subtitle = None
+    if review.baseline is None:
+        # --full and HTML keep the list of risks and the box; the opening screen is the memo.
+        opening = (Section("", opening, brief=_memo(review)),)
+        brief_subtitle = manifest
     return Document(
         title=f"mlreview: {review.system_name}",
-        subtitle=inline(
-            "Manifest ",
-            Span(review.file, "code"),
-            f" · {len(review.findings)} findings · {len(review.rules_run)} rules run",
+        subtitle=(
+            *manifest,
+            *inline(f" · {len(review.findings)} findings · {len(review.rules_run)} rules run"),
         ),
+        brief_subtitle=brief_subtitle,
         blocks=(
-            *head,
-            *_risks(review),
-            *_sound(review),
-            *_questions(review),
+            *opening,
             *details,
             *[Section(s.title, s.blocks, s.anchor, detail=True) for s in _assumptions(review)],
             *_suppressions(review),

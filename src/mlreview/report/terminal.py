@@ -289,10 +289,11 @@ def render(document: Document, options: RenderOptions) -> str:
         emoji=False,
     )
     head = Text(visible(document.title), style="bold")
-    if document.subtitle:
+    subtitle = document.shown_subtitle(options.full)
+    if subtitle:
         # Dim sets the subtitle apart on a terminal; piped, the dot does.
         head.append(" · ")
-        head.append_text(text(document.subtitle, style="dim"))
+        head.append_text(text(subtitle, style="dim"))
     console.print(_unpadded(console, head))
     for drawn in _Terminal(console.width, options.full, boxed=options.color).blocks(
         document.blocks
