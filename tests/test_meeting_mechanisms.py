@@ -219,7 +219,7 @@ BOT_NAMES = {
     "social_mentions": "user_messages",
     "conversations": "chats",
 }
-QUALITY = "  quality: {label_based: false, proxy: manual}"
+QUALITY = "    proxy: manual "
 
 
 def test_reading_outputs_by_hand_is_worked_as_the_share_read() -> None:
@@ -236,7 +236,7 @@ def test_reading_outputs_by_hand_is_worked_as_the_share_read() -> None:
 
 
 def test_a_declared_reading_rate_is_used_and_not_asked_for() -> None:
-    edit = {QUALITY: "  quality: {label_based: false, proxy: manual, reviewed_per_hour: 1800}"}
+    edit = {QUALITY: "    reviewed_per_hour: 1800\n    proxy: manual "}
     text = _mechanisms(_run(BOT, BOT_NAMES, edit))["manual-coverage"]
     assert "people read 1,800 outputs an hour (declared in monitoring.quality" in text
     assert "1,800 / 108,000 = 1.67%" in text
@@ -245,7 +245,7 @@ def test_a_declared_reading_rate_is_used_and_not_asked_for() -> None:
 
 def test_no_coverage_where_nobody_reads_by_hand_or_a_person_acts() -> None:
     assert "manual-coverage" not in _mechanisms(
-        _run(BOT, BOT_NAMES, {QUALITY: "  quality: {label_based: false, proxy: alert}"})
+        _run(BOT, BOT_NAMES, {QUALITY: "    proxy: alert "})
     )
     text = _base(BOT)
     line = next(x for x in text.splitlines() if x.strip().startswith("automated_action: true"))
