@@ -310,7 +310,9 @@ def _against_claim(system: System, model: CapacityModel) -> CapacityModel:
     if not claim or model.service.basis == "claim":
         return model
     measured = capacity is not None and capacity.source == "load_test"
-    if measured and not model.load_tests and claim > model.per_replica_saturation:
+    # A load test measured the QPS a replica serves; above the model's limit within the SLO
+    # (not only above saturation) the measurement is the evidence.
+    if measured and not model.load_tests and claim > model.ceiling(1):
         # Latencies that would not serve today's peak at the replicas the system has are
         # contradicted by the system serving it, however far the test's figure is from them.
         peak, _ = peak_qps(system, model.endpoint)
@@ -379,10 +381,17 @@ def _sped_to_tested_claim(
     # Figures the manifest marks inferred say so, here as where the verdict multiplies them.
     marked = e.service_time is not None and marked_inferred(system, e.service_time, "p50_ms")
     claimed = e.capacity is not None and marked_inferred(system, e.capacity, "qps_per_replica")
+    mean = f"{number(model.service.mean * 1000)} ms"
+    if model.slo_s is None:
+        # With no SLO a replica's limit is slots x 90% / the mean: the mean solves for it.
+        mean = (
+            f"{model.concurrency} in flight x {share(NO_SLO_UTILISATION)} / {number(claim)} QPS "
+            f"= {mean}"
+        )
     model.defaults.append(
         Assumed(
-            f"a mean service time of {number(model.service.mean * 1000)} ms (the declared "
-            f"latencies{', marked inferred,' if marked else ''} give "
+            f"a mean service time of {mean} (the declared latencies"
+            f"{', marked inferred,' if marked else ''} give "
             f"{number(base.mean * 1000)} ms), so that a replica serves the load-tested "
             f"{number(claim)} QPS{' (inferred)' if claimed else ''}",
             field_of(system, model.endpoint, "capacity.load_test.results"),
