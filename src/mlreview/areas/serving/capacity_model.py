@@ -22,7 +22,7 @@ from mlreview.document.cells import duration, number, share
 from mlreview.quant.autoscaler import Autoscaler, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
 from mlreview.quant.spike import SpikeSpec, simulate
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Capacity, Endpoint
 from mlreview.system.system import System
 
 CLAIM_UTILISATION = 0.8
@@ -310,15 +310,30 @@ def _against_claim(system: System, model: CapacityModel) -> CapacityModel:
     if not claim or model.service.basis == "claim":
         return model
     measured = capacity is not None and capacity.source == "load_test"
-    # A load test measured the QPS a replica serves; above the model's limit within the SLO
-    # (not only above saturation) the measurement is the evidence.
-    if measured and not model.load_tests and claim > model.ceiling(1):
+    if measured and not model.load_tests and claim > _evidence_limit(model, capacity):
         # Latencies that would not serve today's peak at the replicas the system has are
         # contradicted by the system serving it, however far the test's figure is from them.
         peak, _ = peak_qps(system, model.endpoint)
         today = peak is not None and model.ceiling(model.max_replicas) < peak
         return _sped_to_tested_claim(system, model, claim, today)
     return _figures_disagree(model, claim)
+
+
+def _evidence_limit(model: CapacityModel, capacity: Capacity | None) -> float:
+    """The per-replica rate above which a load-tested QPS a replica calibrates the service
+    time: saturation, since a test's highest rate need not have met the SLO; but the limit
+    within the SLO when a production-like test reached that rate on the whole pool
+    (max_qps_tested >= QPS a replica x max replicas), the pool the system serves on."""
+    lt = capacity.load_test if capacity else None
+    claim = capacity.qps_per_replica if capacity else None
+    whole_pool = bool(
+        lt
+        and lt.prod_like
+        and lt.max_qps_tested
+        and claim
+        and lt.max_qps_tested >= claim * model.max_replicas
+    )
+    return model.ceiling(1) if whole_pool else model.per_replica_saturation
 
 
 def _figures_disagree(model: CapacityModel, claim: float) -> CapacityModel:

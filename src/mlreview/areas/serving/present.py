@@ -413,7 +413,8 @@ def _unchecked(
     text += "".join(
         f"; {b.component} breaks at {b.capacity_qps:,.0f} QPS ({b.constraint})" for b in known
     )
-    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES)]
+    # The growth target is said beside its multiplier already.
+    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES) and a.field != GROWTH_FIELD]
     return text + note(rest)
 
 
