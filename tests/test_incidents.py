@@ -92,10 +92,12 @@ def test_a_declared_launch_is_judged_against_its_forecast_not_the_growth_target(
     assert top is not None and top.family == "capacity"
     assert "launch forecast sits just under a fixed ceiling" in top.title
     launch = next(f for f in top.findings if f.rule == "SCALE018")
-    assert "headroom 270 / 200 = 1.35x" in launch.message
-    assert "130 QPS are over the ceiling, 32.5% of requests" in launch.message
-    assert "fills in 6.23 min (48,600 / 130)" in launch.message
-    assert "the 10x growth target (2,000 QPS) would need 7.4x this ceiling" in launch.message
+    # The prose's "roughly a quarter of an image per second" a replica (250 on 1,000 replicas,
+    # as its load test reached): 0.25 QPS, where the manifest had 0.27 (8 / 30 s).
+    assert "headroom 250 / 200 = 1.25x" in launch.message
+    assert "150 QPS are over the ceiling, 37.5% of requests" in launch.message
+    assert "fills in 5 min (45,000 / 150)" in launch.message
+    assert "the 10x growth target (2,000 QPS) would need 8.0x this ceiling" in launch.message
     working = " ".join(top.risk.working)
-    assert "R = 130 / 400 = 0.33" in working and "At 2x the launch forecast" in working
-    assert "1 - 270 / 2,000" not in working
+    assert "R = 150 / 400 = 0.38" in working and "At 2x the launch forecast" in working
+    assert "1 - 250 / 2,000" not in working

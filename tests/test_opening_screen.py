@@ -291,12 +291,18 @@ def test_what_several_endpoints_share_is_said_once_in_the_verdicts() -> None:
     # Paths nothing lets it check against their SLO take no words in the verdicts.
     assert "cannot be checked against" not in flat
     summary = flat.split("3. Serving scalability - ")[1].split(" - ")[0]
-    assert summary.count("59 requests in flight per replica") == 1
-    assert "assumed for each of api_tpu, api_gpu and bedrock_trainium: 59 requests" in summary
+    # None declares its requests in flight: the verdicts divide by the declared QPS a replica
+    # and say once, naming all three, that their latency under load is not checked. The 59 a
+    # replica implied from that QPS drives no verdict.
+    assert summary.count("latency under load is not checked") == 1
+    assert (
+        "for api_tpu, api_gpu and bedrock_trainium, latency under load is not checked: the "
+        "requests in flight per replica are not declared"
+    ) in summary
+    assert "59 requests" not in summary
     assert "concurrency_per_replica" not in flat
-    # --full names the field once in the verdicts, and each endpoint's own under its risk.
+    # --full names each endpoint's own field under its risk.
     full = " ".join(_terminal(path, full=True).split())
-    assert full.split("Risks in order")[0].count("set concurrency_per_replica") == 1
     assert "set endpoints[api_gpu].concurrency_per_replica" in full
 
 
@@ -453,9 +459,11 @@ def _verdict(screen: str, part: str = "3. Serving scalability", nxt: str = "4. F
     return flat[flat.index(part) : flat.index(nxt)].split(" - ")[1]
 
 
-def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> None:
+def test_a_capacity_worked_from_a_guessed_replica_speed_is_worked_by_division() -> None:
     # Cloudflare with a QPS per replica only: the service time and the requests in flight are
-    # defaults, so the verdict says what is missing and prints no shortfall.
+    # defaults, so the verdict prints no modelled shortfall but the division a reader can check
+    # (declared QPS a replica against the target; today's peak over the replicas) and says
+    # what is left unchecked.
     path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
     text = path.read_text(encoding="utf-8")
     fleet = "    replicas: {min: 10000, max: 10000}"
@@ -469,22 +477,36 @@ def test_a_capacity_worked_from_a_guessed_replica_speed_prints_no_figure() -> No
         RenderOptions(width=100),
     )
     verdict = _verdict(screen)
-    assert verdict.strip() == (
-        "fl2_bot_module's capacity at 2x cannot be checked: a QPS per replica is declared, but "
-        "not the service time or the requests in flight per replica."
+    # The fleet line's '# inferred' comment now ends the inserted capacity line.
+    assert verdict.startswith(
+        "fl2_bot_module does not hold 2x (inferred) by its declared QPS "
+        "a replica: 10,000 replicas x 8,000 QPS (estimate, inferred) = 80,000,000 QPS against "
+        "2 x 50,000,000 QPS (inferred) = 100,000,000 QPS; 100,000,000 / 8,000 = 12,500 replicas "
+        "needed, 1.25 times max_replicas; 50,000,000 QPS (inferred) / 10,000 replicas (max) = "
+        "5,000 QPS a replica at today's peak; 2x needs 100,000,000 / 5,000 = 20,000 replicas at "
+        "that rate, 2 times max_replicas"
+    )
+    assert verdict.rstrip(" -.").endswith(
+        "latency under load is not checked: the service time and the requests in flight per "
+        "replica are not declared"
     )
     # Credit-scoring declares its service time; one request in flight is the default.
     credit = _verdict(_terminal(ROOT / "examples" / "credit-scoring" / "system.yaml"))
+    # Its declared service time gives Little's law: 400 QPS x 0.018 s = 7.2 in flight.
     assert (
-        "xgboost-endpoint's capacity at 10x cannot be checked: the service time is declared, "
-        "but not the requests in flight per replica"
+        "xgboost-endpoint's capacity at 10x: by Little's law 400 QPS x 0.018 s (the median "
+        "service time) = 7.2 requests in flight at the target, 7.2 / 3 replicas = 2.4 a replica "
+        "at least; latency under load is not checked: the requests in flight per replica are "
+        "not declared"
     ) in credit
-    assert "QPS" not in credit
+    assert "does not hold" not in credit
 
 
 def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
-    # Card-fraud declares every figure of its capacity; Anthropic's requests in flight are
-    # worked out from its declared QPS and service time, not assumed.
+    # Card-fraud declares every figure of its capacity. Anthropic declares no requests in
+    # flight: a count implied from its declared 8 QPS a replica would only say that QPS back
+    # (as 9.148), so the verdict divides by the declared figure and gives Little's law from its
+    # declared 4 s median.
     fraud = _verdict(_terminal(FRAUD))
     assert (
         "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 4 replicas "
@@ -494,10 +516,13 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
     # Its 20,000 QPS is the system's; each endpoint's 6,667 is an assumed third of it.
     assert (
         "api_tpu does not hold 3x (inferred) of its 6,667 QPS (an even third of the system's "
-        "20,000 QPS peak, assumed): replica pool at max replicas (api_tpu) serves 1500 replicas x "
-        "9.148 QPS (from 8 declared, inferred) = 13,723"
+        "20,000 QPS peak, assumed) by its declared QPS a replica: 1,500 replicas x 8 QPS "
+        "(estimate, inferred) = 12,000 QPS against 3 x 6,667 QPS = 20,000 QPS; 20,000 / 8 = "
+        "2,500 replicas needed, 1.67 times max_replicas; by Little's law 20,000 QPS x 4 s (the "
+        "median service time) = 80,000 requests in flight at the target, 80,000 / 1,500 "
+        "replicas = 53.3 a replica at least"
     ) in anthropic
-    assert "cannot be checked" not in anthropic
+    assert "cannot be checked" not in anthropic and "9.148" not in anthropic
 
 
 def test_the_box_holds_the_whole_plan() -> None:

@@ -157,7 +157,8 @@ def test_a_launch_under_a_fixed_ceiling_leads_with_admission_control() -> None:
     plan = _plan(path)
     first, second, third = plan.steps[:3]
     assert "SCALE018" in first.closes
-    assert "Hold admission at 80% of the ceiling, 216 of 270 QPS" in first.change
+    # 0.25 QPS a replica as the prose states ("roughly a quarter"), x 1,000 replicas = 250.
+    assert "Hold admission at 80% of the ceiling, 200 of 250 QPS" in first.change
     assert "a per-user limit" in first.change and "a staged opening" in first.change
     assert "estimated wait" in second.change and "90s p99 SLO" in second.change
     assert "3 min timeout" in second.change

@@ -570,11 +570,21 @@ def test_capacity_unknown_asks_only_for_what_is_missing(peak: bool) -> None:
     area = run(system, plan=False).areas["serving"]
     said = verdict(system, area.assessment, area.findings)
     summary = summarise(system, area.assessment, area.findings)
-    assert said.startswith("fl2_bot_module: capacity unknown")
-    asks_peak = "declare peak QPS" in said and "declare peak QPS" in summary
+    asks_peak = "declare peak QPS" in summary
     assert asks_peak is not peak
     if peak:
-        assert "declare a service time or the QPS one replica sustains" in said
+        # With the peak and the fleet declared, the division by today's replicas is what there
+        # is: 50,000,000 / 10,000 = 5,000 QPS a replica, a lower bound, and 2x needs at most
+        # 100,000,000 / 5,000 = 20,000 replicas; the rest is said as not declared.
+        assert "declare a service time or the QPS one replica sustains" in summary
+        assert said.startswith("fl2_bot_module's capacity at 2x (inferred): 50,000,000 QPS")
+        assert "/ 10,000 replicas (max, inferred) = 5,000 QPS a replica" in said
+        assert "a lower bound" in said
+        assert "needs at most 100,000,000 / 5,000 = 20,000 replicas" in said
+        assert "neither a service time nor the QPS one replica sustains is declared" in said
+    else:
+        assert said.startswith("fl2_bot_module: capacity unknown")
+        assert "declare peak QPS" in said
 
 
 def test_a_service_time_sped_to_a_load_test_is_said_in_milliseconds_not_as_a_factor() -> None:
@@ -696,3 +706,84 @@ def test_a_service_time_sped_to_a_tested_rate_says_which_inputs_are_marked_infer
     sped = next(a.what for a in row.assumed if a.what.startswith("a mean service time"))
     assert "(the declared latencies, marked inferred, give " in sped
     assert sped.endswith("the load-tested 30 QPS (inferred)")
+
+
+INCIDENTS_DIR = ROOT / "benchmarks" / "incidents"
+
+
+def _serving_verdict(text: str, path: Path) -> tuple[str, list[str], list[str]]:
+    """(the serving verdict, what is already sound, the serving findings' rule names)."""
+    system = load_text(text, str(path))
+    review = run(system, plan=False)
+    area = review.areas["serving"]
+    return (
+        verdict(system, area.assessment, area.findings),
+        list(review.sound),
+        [f.name for f in area.findings],
+    )
+
+
+def test_a_guessed_replica_speed_is_checked_by_division_of_declared_figures() -> None:
+    # Play's stale table declares 120 QPS a replica (load test) on at most 400 replicas and a
+    # 20,000 QPS peak, but no service time: the verdict is the division, not a model's figure.
+    path = INCIDENTS_DIR / "google-play-stale-table" / "system.yaml"
+    said, _, _ = _serving_verdict(path.read_text(encoding="utf-8"), path)
+    assert said.startswith(
+        "app_ranking does not hold 10x by its declared QPS a replica: 400 replicas (inferred) x "
+        "120 QPS (load test, inferred) = 48,000 QPS against 10 x 20,000 QPS (inferred) = "
+        "200,000 QPS; 200,000 / 120 = 1,667 replicas needed, 4.17 times max_replicas; 20,000 "
+        "QPS (inferred) / 400 replicas (max, inferred) = 50 QPS a replica at today's peak; 10x "
+        "needs 200,000 / 50 = 4,000 replicas at that rate, 10 times max_replicas"
+    )
+    assert "latency under load is not checked" in said
+    assert "cannot be checked" not in said
+    # Enough declared QPS a replica for the target: it holds, and today's division is not said.
+    text = path.read_text(encoding="utf-8").replace("qps_per_replica: 120", "qps_per_replica: 600")
+    said, _, _ = _serving_verdict(text, path)
+    assert said.startswith("app_ranking holds 10x")
+    assert "400 replicas (inferred) x 600 QPS" in said and "at today's peak" not in said
+
+
+def test_a_pool_that_misses_the_ramp_does_not_hold_unqualified() -> None:
+    # Uber's pricing service holds 3,000 QPS once scaled up, but the simulated ramp to it misses
+    # the SLO for a third of its requests: the verdict says both, and it is not listed as sound.
+    path = INCIDENTS_DIR / "uber-sydney-surge-2014" / "system.yaml"
+    said, sound, rules = _serving_verdict(path.read_text(encoding="utf-8"), path)
+    assert "scale-up-slower-than-ramp" in rules
+    assert said.startswith("pricing_service holds 10x once scaled up: ")
+    assert "16 replicas (inferred) x 200 QPS (estimate, inferred) = 3,200 QPS" in said
+    assert "; not the ramp to it: in a simulated 60s ramp" in said
+    assert "of the ramp's requests miss the SLO meanwhile" in said
+    assert "scalability is not the risk here" not in said
+    assert not any(line.startswith("pricing_service holds") for line in sound)
+
+
+def test_a_small_load_gets_a_division_and_no_queueing_verdict() -> None:
+    # Zillow prices 3,000 homes a day: at 10x, 30,000 / 86,400 s = 0.347 QPS on average, within
+    # one replica's declared 10 QPS; no ramp finding, and no modelled figure.
+    path = INCIDENTS_DIR / "zillow-offers-2021" / "system.yaml"
+    text = path.read_text(encoding="utf-8")
+    said, sound, rules = _serving_verdict(text, path)
+    assert said == (
+        "offer_pricing's load is small: 10x (assumed: set system.traffic.growth_multiplier) is "
+        "3,000 (inferred) x 10 = 30,000 requests a day, 30,000 / 86,400 s = 0.347 QPS on "
+        "average, within one replica's 10 QPS (inferred); its peak, 10 x 5 QPS (inferred) = 50 "
+        "QPS, is within 6 replicas (inferred) x 10 QPS = 60 QPS: scalability is not the risk here"
+    )
+    assert "scale-up-slower-than-ramp" not in rules
+    assert any(line.startswith("offer_pricing's load is small") for line in sound)
+    # A day's volume past one replica (1,000,000 x 10 / 86,400 s = 116 QPS) is no small load.
+    bigger = text.replace("daily_predictions: 3000 ", "daily_predictions: 1000000 ")
+    assert bigger != text
+    said, _, rules = _serving_verdict(bigger, path)
+    assert "load is small" not in said and "scale-up-slower-than-ramp" in rules
+
+
+def test_a_batch_endpoint_is_judged_by_its_window_not_a_rate() -> None:
+    # Amazon's repricing run takes 2 h of a 6 h window and does not scale out.
+    path = INCIDENTS_DIR / "amazon-repricing-fly-book-2011" / "system.yaml"
+    said, _, _ = _serving_verdict(path.read_text(encoding="utf-8"), path)
+    assert said == (
+        "repricing_run does not hold 10x in batch (2 h today x 10 = 20 h at 10x, the run not "
+        "scaling out, against a 6 h window); first limit: batch window (breaks at 6 h / 2 h = 3x)"
+    )

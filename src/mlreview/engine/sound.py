@@ -61,13 +61,30 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
             e = system.get(row.endpoint)
             # Every limit takes the target's rate, a dependency's as well as the pool's.
             held = row.holds_target and row.headroom is not None and row.headroom >= 1
-            if held and row.target_qps:
+            small = working.small_load(system, e, row, False) if isinstance(e, Endpoint) else None
+            if small is not None:
+                yield small
+                continue
+            # A pool that holds once scaled up but misses the SLO in the ramp to it is a risk.
+            if held and row.target_qps and row.ramp_shortfall is None:
                 assert isinstance(e, Endpoint)
+                goal = (
+                    f"{row.endpoint} holds its {row.multiplier:g}x"
+                    f"{working.growth_tag(system, e, row, where=False)} growth target"
+                )
+                # A replica's speed resting on defaults: the declared QPS a replica is the check.
+                declared = (
+                    working.declared_division(system, e, row)
+                    if working.unknown_speed(row)
+                    else None
+                )
+                if declared is not None:
+                    if declared[0]:
+                        yield f"{goal} by its declared QPS a replica: {declared[1]}"
+                    continue
                 within = " within its SLO" if e.slo and e.slo.p99_ms else ""
                 yield (
-                    f"{row.endpoint} holds its {row.multiplier:g}x"
-                    f"{working.growth_tag(system, e, row, where=False)} growth target: "
-                    f"{working.pool(system, e, row)}{within} against "
+                    f"{goal}: {working.pool(system, e, row)}{within} against "
                     f"{working.target(system, e, row)} needed"
                 )
     canary: list[str] = []

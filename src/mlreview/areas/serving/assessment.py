@@ -17,6 +17,8 @@ from mlreview.system.manifest import Dependency, Endpoint
 from mlreview.system.system import System
 
 DEFAULT_RAMP_S = 60.0
+RAMP_MISS_SHARE = 0.01
+"""The share of a ramp's requests answered late below which the ramp is taken as absorbed."""
 
 
 @dataclass
@@ -116,6 +118,18 @@ class EndpointCapacity(Record):
     @property
     def online(self) -> bool:
         return self.mode != "batch"
+
+    @property
+    def ramp_shortfall(self) -> SpikeOutcome | None:
+        """The simulated ramp to the target when it reaches enough replicas but only after 1%
+        or more of its requests miss the SLO (or any time out or are shed) on the way: a pool
+        that holds the target once scaled up, not the ramp to it."""
+        ramp = self.ramp
+        if not ramp or not ramp.reaches_target or ramp.time_to_capacity_seconds is None:
+            return None
+        if ramp.over_slo_share < RAMP_MISS_SHARE and not ramp.timed_out and not ramp.shed:
+            return None
+        return ramp
 
     @property
     def at_target(self) -> LoadLevel | None:

@@ -22,7 +22,7 @@ from mlreview.document.cells import duration, number, share
 from mlreview.quant.autoscaler import Autoscaler, for_platform
 from mlreview.quant.queueing import ServiceTime, Station, max_rate, scale_to_match
 from mlreview.quant.spike import SpikeSpec, simulate
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Capacity, Endpoint
 from mlreview.system.system import System
 
 CLAIM_UTILISATION = 0.8
@@ -310,13 +310,30 @@ def _against_claim(system: System, model: CapacityModel) -> CapacityModel:
     if not claim or model.service.basis == "claim":
         return model
     measured = capacity is not None and capacity.source == "load_test"
-    if measured and not model.load_tests and claim > model.per_replica_saturation:
+    if measured and not model.load_tests and claim > _evidence_limit(model, capacity):
         # Latencies that would not serve today's peak at the replicas the system has are
         # contradicted by the system serving it, however far the test's figure is from them.
         peak, _ = peak_qps(system, model.endpoint)
         today = peak is not None and model.ceiling(model.max_replicas) < peak
         return _sped_to_tested_claim(system, model, claim, today)
     return _figures_disagree(model, claim)
+
+
+def _evidence_limit(model: CapacityModel, capacity: Capacity | None) -> float:
+    """The per-replica rate above which a load-tested QPS a replica calibrates the service
+    time: saturation, since a test's highest rate need not have met the SLO; but the limit
+    within the SLO when a production-like test reached that rate on the whole pool
+    (max_qps_tested >= QPS a replica x max replicas), the pool the system serves on."""
+    lt = capacity.load_test if capacity else None
+    claim = capacity.qps_per_replica if capacity else None
+    whole_pool = bool(
+        lt
+        and lt.prod_like
+        and lt.max_qps_tested
+        and claim
+        and lt.max_qps_tested >= claim * model.max_replicas
+    )
+    return model.ceiling(1) if whole_pool else model.per_replica_saturation
 
 
 def _figures_disagree(model: CapacityModel, claim: float) -> CapacityModel:
@@ -379,10 +396,17 @@ def _sped_to_tested_claim(
     # Figures the manifest marks inferred say so, here as where the verdict multiplies them.
     marked = e.service_time is not None and marked_inferred(system, e.service_time, "p50_ms")
     claimed = e.capacity is not None and marked_inferred(system, e.capacity, "qps_per_replica")
+    mean = f"{number(model.service.mean * 1000)} ms"
+    if model.slo_s is None:
+        # With no SLO a replica's limit is slots x 90% / the mean: the mean solves for it.
+        mean = (
+            f"{model.concurrency} in flight x {share(NO_SLO_UTILISATION)} / {number(claim)} QPS "
+            f"= {mean}"
+        )
     model.defaults.append(
         Assumed(
-            f"a mean service time of {number(model.service.mean * 1000)} ms (the declared "
-            f"latencies{', marked inferred,' if marked else ''} give "
+            f"a mean service time of {mean} (the declared latencies"
+            f"{', marked inferred,' if marked else ''} give "
             f"{number(base.mean * 1000)} ms), so that a replica serves the load-tested "
             f"{number(claim)} QPS{' (inferred)' if claimed else ''}",
             field_of(system, model.endpoint, "capacity.load_test.results"),

@@ -17,10 +17,11 @@ from mlreview.areas.serving.assessment import (
     ServingAssessment,
 )
 from mlreview.areas.serving.batch_model import BatchLevel, BatchLimit
-from mlreview.areas.serving.capacity_model import LoadLevel, SpikeOutcome
+from mlreview.areas.serving.capacity_model import DEFAULT_COLD_START_S, LoadLevel, SpikeOutcome
 from mlreview.datasets.loadtest.run import TOKENS_NOT_MODELLED
 from mlreview.document.blocks import Block, Bullets, Chart, Column, Item, Series, Table, inline
 from mlreview.document.cells import Share, duration, number, signed_share, table_of
+from mlreview.document.cells import share as share_of
 from mlreview.system.manifest import Endpoint
 from mlreview.system.system import System
 
@@ -143,22 +144,41 @@ def _p99(ms: float | None) -> str:
 
 
 def _batch_summary(row: EndpointCapacity) -> str:
+    """'{id} does not hold 10x in batch (2 h today x 10 = 20 h at 10x, the run not scaling out,
+    against a 6 h window); first limit: batch window (6 h / 2 h = 3x)': data volume against
+    the batch window, the batch question at growth, never a QPS."""
     if not row.batch:
         return f"{row.endpoint} scores in batch (declare its run time and window)"
     now, grown = row.batch
     verdict = "holds" if grown.fits_window else "does not hold"
-    window = f" against a {_hours(grown.window_hours)} window" if grown.window_hours else ""
+    window = f", against a {_hours(grown.window_hours)} window" if grown.window_hours else ""
+    mult = number(row.multiplier)
+    if now.workers is not None and grown.workers != now.workers:
+        how = (
+            f"{_hours(now.runtime_hours)} today on {now.workers} workers, "
+            f"{_hours(grown.runtime_hours)} at {mult}x on {grown.workers}"
+        )
+    elif grown.runtime_hours > now.runtime_hours:
+        how = (
+            f"{_hours(now.runtime_hours)} today x {mult} = {_hours(grown.runtime_hours)} at "
+            f"{mult}x, the run not scaling out"
+        )
+    else:
+        how = f"{_hours(now.runtime_hours)} today and at {mult}x, the run scaling out"
+        if any("without a quota" in a for a in row.batch_assumptions):
+            how += " with no worker quota declared (assumed none)"
     first = next(iter(row.batch_limits), None)
-    breaks = (
-        f"; first limit: {first.constraint} (breaks at {number(first.breaks_at_multiplier)}x)"
-        if first is not None and first.breaks_at_multiplier is not None
-        else ""
-    )
-    return (
-        f"{row.endpoint} {verdict} {number(row.multiplier)}x in batch "
-        f"({_hours(now.runtime_hours)} today, {_hours(grown.runtime_hours)} at "
-        f"{number(row.multiplier)}x{window}){breaks}"
-    )
+    breaks = ""
+    if first is not None and first.breaks_at_multiplier is not None:
+        at = f"{number(first.breaks_at_multiplier)}x"
+        linear = grown.runtime_hours > now.runtime_hours and not now.workers
+        if first.constraint == "batch window" and now.window_hours and linear:
+            at = (
+                f"{_hours(now.window_hours)} / {_hours(now.runtime_hours)} = "
+                f"{number(first.breaks_at_multiplier)}x"
+            )
+        breaks = f"; first limit: {first.constraint} (breaks at {at})"
+    return f"{row.endpoint} {verdict} {mult}x in batch ({how}{window}){breaks}"
 
 
 def _hours(hours: float | None) -> str:
@@ -295,51 +315,106 @@ def _shared_assumptions(rows: list[EndpointCapacity]) -> set[tuple[str, str]]:
 MODELLED = frozenset({"replica pool at max replicas", "accelerator quota"})
 """Limits worked out from a replica's service time and requests in flight; a dependency's QPS
 limit or connection pool is a declared figure."""
-UNKNOWN_SPEED = {
-    "service_time.p50_ms": "service time",
-    "concurrency_per_replica": "requests in flight per replica",
-}
-"""The fields whose default leaves a replica's capacity a guess, and their names in a verdict."""
 SPEED_NOTES = ("service_time.p50_ms", "concurrency_per_replica", "latency_ms", "slo.p99_ms")
 """Defaults that only move the modelled capacity: moot once it cannot be checked."""
 
 
-def _unknown_speed(row: EndpointCapacity) -> list[str]:
-    """What of a replica's speed rests on a default alone: a service time taken from the
-    declared QPS per replica, one request in flight where none is declared (a count implied
-    from declared figures is worked out, not assumed)."""
-    out = []
-    for a in row.assumed:
-        for name, words in UNKNOWN_SPEED.items():
-            implied = name == "concurrency_per_replica" and not a.what.startswith("1 request ")
-            if a.field.endswith(name) and not implied:
-                out.append(words)
-    return list(dict.fromkeys(out))
-
-
 def _is_unchecked(row: EndpointCapacity) -> bool:
-    """Whether the first limit an online endpoint breaks at its target rests on a guessed
-    speed of a replica."""
+    """Whether the first limit an online endpoint breaks at its target, or the pool that
+    holds it, rests on a guessed speed of a replica: then division by declared figures says
+    what the queueing model cannot."""
     broken = [b for b in row.bottlenecks if not b.holds]
-    return bool(broken and broken[0].constraint in MODELLED and _unknown_speed(row))
+    modelled = not broken or broken[0].constraint in MODELLED
+    return bool(modelled and working.unknown_speed(row))
 
 
-def _unchecked(row: EndpointCapacity, unknown: list[str], broken: list[Bottleneck]) -> str:
-    """'{id}'s capacity at 2x cannot be checked: ... is declared, but not ...', with the
-    declared limits that break, and what else rests on a default."""
-    # A service time taken from the QPS per replica means that QPS is what was declared.
-    declared = "a QPS per replica" if "service time" in unknown else "the service time"
-    missing = either([f"the {w}" for w in unknown], "or")
-    text = (
-        f"{possessive(row.endpoint)} capacity at {row.multiplier:g}x cannot be checked: {declared} "
-        "is "
-        f"declared, but not {missing}"
+def _ramp(system: System, e: Endpoint, row: EndpointCapacity) -> str:
+    """'; not the ramp to it: ...' when the simulated ramp to the target misses the SLO for a
+    share of its requests before the replicas arrive (a pool that holds once scaled up)."""
+    ramp = row.ramp_shortfall
+    if ramp is None or ramp.time_to_capacity_seconds is None:
+        return ""
+    scaling = e.autoscaling
+    reaction = scaling.reaction if scaling and scaling.reaction is not None else None
+    cold = (
+        f"cold start {duration(float(e.cold_start))}{working.tag(system, e, 'cold_start')}"
+        if e.cold_start is not None
+        else f"cold start {duration(DEFAULT_COLD_START_S)} assumed"
     )
+    react = (
+        f"autoscaler reaction {duration(float(reaction))}"
+        f"{working.tag(system, scaling, 'reaction')}, "
+        if reaction is not None
+        else ""
+    )
+    return (
+        f"; not the ramp to it: in a simulated {duration(ramp.ramp_seconds)} ramp ({react}{cold})"
+        f" it has enough replicas only after {duration(ramp.time_to_capacity_seconds)}, and "
+        f"{share_of(1 - ramp.met_slo_share)} of the ramp's requests miss the SLO meanwhile"
+    )
+
+
+def _holds(system: System, e: Endpoint, row: EndpointCapacity, how: str) -> str:
+    """'{id} holds 10x: {how}: scalability is not the risk here', or, when the ramp to the
+    target misses the SLO, '{id} holds 10x once scaled up: {how}; not the ramp to it: ...'."""
+    growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}"
+    ramp = _ramp(system, e, row)
+    if ramp:
+        return f"{row.endpoint} holds {growth} once scaled up: {how}{ramp}"
+    return f"{row.endpoint} holds {growth}: {how}: scalability is not the risk here"
+
+
+def _not_checked(unknown: list[str], head: str = "latency under load is not checked") -> str:
+    """'latency under load is not checked: the service time and the requests in flight per
+    replica are not declared'."""
+    missing = either([f"the {w}" for w in unknown], "and")
+    are = "is" if unknown == ["service time"] else "are"
+    return f"{head}: {missing} {are} not declared"
+
+
+def _unchecked(
+    system: System,
+    e: Endpoint,
+    row: EndpointCapacity,
+    unknown: list[str],
+    broken: list[Bottleneck],
+    *,
+    grown_from: str = "",
+    quiet: bool = False,
+) -> str:
+    """The capacity at the target by division, where the queueing model would rest on a
+    guessed speed of a replica: the declared QPS a replica against the target, what each
+    replica serves at today's peak when it does not hold, and what is left unchecked (latency
+    under load), with the declared limits that break and what else rests on a default."""
+    growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}{grown_from}"
+    declared = working.declared_division(system, e, row, bool(grown_from))
+    # A declared service time gives what the replicas hold at once; else today's division.
+    today = working.littles_law(system, e, row) or working.today_division(system, e, row)
+    unchecked = _not_checked(unknown)
+    if declared is not None and declared[0] and not broken:
+        text = _holds(system, e, row, f"by its declared QPS a replica, {declared[1]}")
+        if _ramp(system, e, row):
+            # The ramp's shares are simulated at the assumed speed: said as resting on it.
+            unchecked = _not_checked(unknown, "the ramp's latencies rest on assumed ones")
+        text += "" if quiet else f"; {unchecked}"
+    elif declared is not None:
+        verdict = "holds" if declared[0] else "does not hold"
+        text = f"{row.endpoint} {verdict} {growth} by its declared QPS a replica: {declared[1]}"
+        if today and not declared[0]:
+            text += f"; {today}"
+        text += "" if quiet else f"; {unchecked}"
+    elif today:
+        text = f"{possessive(row.endpoint)} capacity at {growth}: {today}"
+        text += "" if quiet else f"; {unchecked}"
+    else:
+        text = f"{possessive(row.endpoint)} capacity at {growth} cannot be checked"
+        text += "" if quiet else f"; {unchecked}"
     known = [b for b in broken if b.constraint not in MODELLED]
     text += "".join(
         f"; {b.component} breaks at {b.capacity_qps:,.0f} QPS ({b.constraint})" for b in known
     )
-    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES)]
+    # The growth target is said beside its multiplier already.
+    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES) and a.field != GROWTH_FIELD]
     return text + note(rest)
 
 
@@ -348,14 +423,31 @@ def _endpoint_verdict(
     row: EndpointCapacity,
     shared: Set[tuple[str, str]] = frozenset(),
     share: str | None = None,
+    quiet: bool = False,
 ) -> str:
+    """One endpoint's clause; with ``quiet``, what its unchecked latency lacks is said once
+    for several endpoints by the caller."""
     if not row.online:
-        return f"{row.endpoint} scores in batch"
-    grown = row.at_target
-    if grown is None or row.bottleneck is None:
-        return _capacity_unknown(row, "declare peak QPS and a service time")
+        return _batch_summary(row) if row.batch else f"{row.endpoint} scores in batch"
     e = system.get(row.endpoint)
     assert isinstance(e, Endpoint)
+    grown = row.at_target
+    if grown is None or row.bottleneck is None:
+        today = working.today_division(system, e, row) if row.model is None else None
+        if today:
+            # Without a replica's speed the division by today's replicas is all there is.
+            growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}"
+            return (
+                f"{possessive(row.endpoint)} capacity at {growth}: {today}; latency under load "
+                "is not checked: neither a service time nor the QPS one replica sustains is "
+                "declared"
+                f"{note(a for a in row.assumed if a.field != GROWTH_FIELD)}"
+            )
+        return _capacity_unknown(row, "declare peak QPS and a service time")
+    small = working.small_load(system, e, row)
+    if small is not None:
+        # A load a replica serves many times over is not worth a queueing model's figures.
+        return f"{small}: scalability is not the risk here"
     # The growth target is said beside its multiplier, not again among the assumptions.
     own = [
         a
@@ -364,16 +456,15 @@ def _endpoint_verdict(
     ]
     growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}"
     broken = [b for b in row.bottlenecks if not b.holds]
-    if not broken:
-        return (
-            f"{row.endpoint} holds {growth}: {working.pool(system, e, row)} against "
-            f"{working.target(system, e, row)}: scalability is not the risk here{note(own)}"
-        )
+    grown_from = f" of its {row.peak_qps:,.0f} QPS ({share})" if share and row.peak_qps else ""
     if _is_unchecked(row):
         # A shortfall worked out from a guessed speed is no figure to act on.
-        return _unchecked(row, _unknown_speed(row), broken)
+        unknown = working.unknown_speed(row)
+        return _unchecked(system, e, row, unknown, broken, grown_from=grown_from, quiet=quiet)
+    if not broken:
+        how = f"{working.pool(system, e, row)} against {working.target(system, e, row)}"
+        return _holds(system, e, row, how) + note(own)
     first = broken[0]
-    grown_from = f" of its {row.peak_qps:,.0f} QPS ({share})" if share and row.peak_qps else ""
     text = (
         f"{row.endpoint} does not hold {growth}{grown_from}: {first.constraint} "
         f"({first.component}) serves {working.limit(system, e, row, first)} against "
@@ -381,10 +472,10 @@ def _endpoint_verdict(
     )
     if len(broken) > 1:
         nxt = broken[1]
-        how = working.derivation(system, e, row, nxt)
+        worked = working.derivation(system, e, row, nxt)
         text += (
             f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint}"
-            f"{': ' + how if how else ''})"
+            f"{': ' + worked if worked else ''})"
         )
     return text + note(own)
 
@@ -395,6 +486,16 @@ def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> st
     # An endpoint whose capacity cannot be checked names what is missing itself.
     checked = [r for r in a.endpoints if not (r.online and r.at_target and _is_unchecked(r))]
     shared = _shared_assumptions(checked)
+    # What several endpoints' unchecked latency lacks alike is said once, naming them.
+    lacking: dict[tuple[str, ...], list[str]] = {}
+    for r in a.endpoints:
+        e = system.get(r.endpoint)
+        if not (r.online and r.at_target and isinstance(e, Endpoint) and _is_unchecked(r)):
+            continue
+        if working.small_load(system, e, r) is None:
+            lacking.setdefault(tuple(working.unknown_speed(r)), []).append(r.endpoint)
+    alike_lack = {k: v for k, v in lacking.items() if len(v) > 1}
+    quiet = {name for names in alike_lack.values() for name in names}
     clauses: list[str] = []
     said: set[str] = set()
     for r in a.endpoints:
@@ -405,10 +506,12 @@ def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> st
             share = "the same share"
         elif share:
             said.add(share)
-        clauses.append(_endpoint_verdict(system, r, shared, share))
+        clauses.append(_endpoint_verdict(system, r, shared, share, r.endpoint in quiet))
     text = "; ".join(clauses)
     if not text:
         return "no endpoints declared"
+    for unknown, names in alike_lack.items():
+        text += f"; for {either(names, 'and')}, {_not_checked(list(unknown))}"
     if shared:
         alike = [
             r.endpoint

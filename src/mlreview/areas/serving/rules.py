@@ -8,6 +8,7 @@ from mlreview.areas.citations import BRECK17, KUBESCORE, MLLENS, SRE_CANARY, SRE
 from mlreview.areas.common import ids, peak_share_words, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Monitor, RuleSet
+from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import GROWTH_FIELD, EndpointCapacity, ServingAssessment
 from mlreview.areas.serving.capacity_model import NO_SLO_UTILISATION
 from mlreview.areas.serving.launch import (
@@ -168,7 +169,9 @@ def no_autoscaling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     severity=Severity.MEDIUM,
     summary="New replicas arrive after the spike has already peaked.",
     rationale="The autoscaler's reaction plus the replica's cold start is the time a spike is "
-    "served by the old pool; if it exceeds the ramp, the spike is absorbed by queueing.",
+    "served by the old pool; if it exceeds the ramp, the spike is absorbed by queueing. An "
+    "endpoint whose day of requests at the growth target, spread over the day, is within one "
+    "replica's QPS (traffic.daily_predictions x the multiplier / 86,400 s) is not checked.",
     sources=(f"{WAF} REL07-BP03", "AWS FMEA template (cold-start delay)"),
     fix="Keep warm headroom (higher min replicas), pre-scale on schedule, and shorten model "
     "load time (smaller image, pre-pulled weights).",
@@ -180,11 +183,11 @@ def no_autoscaling(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
 def scale_up_slower_than_ramp(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     for e in ctx.system.online_endpoints():
         row = _row(ctx, e)
-        ramp = row.ramp
-        if not ramp or not ramp.reaches_target or ramp.time_to_capacity_seconds is None:
+        ramp = row.ramp_shortfall
+        if ramp is None or ramp.time_to_capacity_seconds is None:
             continue
-        if ramp.over_slo_share < 0.01 and not ramp.timed_out and not ramp.shed:
-            continue
+        if working.small_load(ctx.system, e, row) is not None:
+            continue  # a day's requests at the target fit one replica: no ramp to speak of
         p = ctx.probe()
         p.get(e, "cold_start")
         p.get(e, "autoscaling.reaction")

@@ -5,7 +5,9 @@ reader can recompute them by hand: '20 replicas (inferred) x 22.5 QPS = 450 QPS 
 
 from __future__ import annotations
 
-from mlreview.areas.common import marked_inferred
+import math
+
+from mlreview.areas.common import marked_inferred, possessive
 from mlreview.areas.serving.assessment import Bottleneck, EndpointCapacity
 from mlreview.document.cells import number
 from mlreview.system.manifest import Endpoint, Node
@@ -120,3 +122,135 @@ def needed(row: EndpointCapacity) -> str:
     if row.max_replicas and row.replicas_needed > row.max_replicas:
         return f"{row.replicas_needed} replicas needed, more than the {row.max_replicas} allowed"
     return f"{row.replicas_needed} replicas needed"
+
+
+def _replicas_for(rate_qps: float, each: float) -> int:
+    """Replicas at ``each`` QPS that serve ``rate_qps``: the division rounded up."""
+    return max(1, math.ceil(rate_qps / each - 1e-9))
+
+
+def today_division(system: System, e: Endpoint, row: EndpointCapacity) -> str | None:
+    """'20,000 QPS / 400 replicas (max) = 50 QPS a replica at today's peak; 10x needs 200,000 /
+    50 = 4,000 replicas at that rate, 10 times max_replicas': what each replica serves today
+    when all run, so at least what one can. With no per-replica figure declared it is the only
+    bound there is, and the count at the target is the most needed at that rate."""
+    peak, hi, goal = row.peak_qps, row.max_replicas, row.target_qps
+    if not peak or not hi or not goal:
+        return None
+    each = peak / hi
+    need = _replicas_for(goal, each)
+    declared = e.capacity.qps_per_replica if e.capacity else None
+    bound = "" if declared else ", a lower bound on what one serves"
+    most = "" if declared else "at most "
+    return (
+        f"{number(peak)} QPS{peak_tag(system, e)} / {hi:,} replicas (max"
+        f"{', inferred' if tag(system, e.replicas, 'max') else ''}) = {rate(each)} QPS a replica "
+        f"at today's peak{bound}; {row.multiplier:g}x needs {most}{number(goal)} / {rate(each)} "
+        f"= {need:,} replicas at that rate, {number(need / hi)} times max_replicas"
+    )
+
+
+def declared_division(
+    system: System, e: Endpoint, row: EndpointCapacity, share: bool = False
+) -> tuple[bool, str] | None:
+    """(whether the pool holds, '400 replicas x 120 QPS (load test, inferred) = 48,000 QPS
+    against 10 x 20,000 QPS = 200,000 QPS; 200,000 / 120 = 1,667 replicas needed, 4.17 times
+    max_replicas') from the declared QPS a replica alone, without the queueing model."""
+    declared = e.capacity.qps_per_replica if e.capacity else None
+    hi, goal = row.max_replicas, row.target_qps
+    if not declared or not hi or not goal:
+        return None
+    source = e.capacity.source.replace("_", " ") if e.capacity and e.capacity.source else ""
+    origin = ", ".join(
+        w for w in (source, "inferred" if tag(system, e.capacity, "qps_per_replica") else "") if w
+    )
+    pool_qps = hi * declared
+    need = _replicas_for(goal, declared)
+    holds = pool_qps >= goal
+    replicas = f"{hi:,} replicas{tag(system, e.replicas, 'max')}"
+    text = (
+        f"{replicas} x {number(declared)} QPS{f' ({origin})' if origin else ''} = "
+        f"{number(pool_qps)} QPS against {target(system, e, row, share)}; {number(goal)} / "
+        f"{number(declared)} = {need:,} replicas needed"
+    )
+    if not holds:
+        text += f", {number(need / hi)} times max_replicas"
+    return holds, text
+
+
+UNKNOWN_SPEED = {
+    "service_time.p50_ms": "service time",
+    "concurrency_per_replica": "requests in flight per replica",
+}
+"""The fields whose default leaves a replica's capacity a guess, and their names in a verdict."""
+
+
+def unknown_speed(row: EndpointCapacity) -> list[str]:
+    """What of a replica's speed rests on a default: a service time taken from the declared
+    QPS per replica, the requests in flight where none is declared (one, or a count implied
+    from the declared QPS per replica: a model built on it only says that QPS back)."""
+    out = []
+    for a in row.assumed:
+        for name, words in UNKNOWN_SPEED.items():
+            if a.field.endswith(name):
+                out.append(words)
+    return list(dict.fromkeys(out))
+
+
+def littles_law(system: System, e: Endpoint, row: EndpointCapacity) -> str | None:
+    """'by Little's law 20,000 QPS x 4 s (the median service time) = 80,000 requests in flight
+    at the target, 80,000 / 1,500 replicas = 53.3 a replica': what the replicas must hold at
+    once, from a declared service time (its median: the mean is longer, so a floor)."""
+    st = e.service_time
+    hi, goal = row.max_replicas, row.target_qps
+    if st is None or st.p50_ms is None or not hi or not goal:
+        return None
+    seconds = st.p50_ms / 1000.0
+    flight = goal * seconds
+    return (
+        f"by Little's law {number(goal)} QPS x {number(seconds)} s (the median service time"
+        f"{', inferred' if tag(system, st, 'p50_ms') else ''}) = {number(flight)} requests in "
+        f"flight at the target, {number(flight)} / {hi:,} replicas = {number(flight / hi)} a "
+        "replica at least"
+    )
+
+
+SECONDS_A_DAY = 86_400
+
+
+def small_load(
+    system: System, e: Endpoint, row: EndpointCapacity, where: bool = True
+) -> str | None:
+    """'{id}'s load is small: 10x is 3,000 x 10 = 30,000 requests a day, 30,000 / 86,400 s =
+    0.347 QPS on average, within one replica's 10 QPS; its peak, 10 x 5 QPS = 50 QPS, within
+    6 replicas x 10 QPS = 60 QPS', when a day's requests at the target, spread over the day,
+    are within what one replica serves and the pool takes the target's peak: a queueing model's
+    figures say nothing a reader needs. None otherwise (or without declared daily volume)."""
+    traffic = next(
+        (t for t in (e.traffic, system.manifest.system.traffic) if t and t.daily_predictions),
+        None,
+    )
+    declared = e.capacity.qps_per_replica if e.capacity else None
+    each = declared or row.qps_per_replica
+    hi, goal, peak = row.max_replicas, row.target_qps, row.peak_qps
+    if not traffic or not each or not hi or not goal or not peak or not row.holds_target:
+        return None
+    daily = traffic.daily_predictions or 0.0
+    grown = daily * row.multiplier
+    mean = grown / SECONDS_A_DAY
+    if mean > each or hi * each < goal:
+        return None
+    per = (
+        f"{number(each)} QPS{tag(system, e.capacity, 'qps_per_replica')}"
+        if declared
+        else f"{rate(each)} QPS (modelled)"
+    )
+    volume = f"{number(daily)}{tag(system, traffic, 'daily_predictions')}"
+    pool_qps = f"{hi:,} replicas{tag(system, e.replicas, 'max')} x {number(each)} QPS"
+    return (
+        f"{possessive(row.endpoint)} load is small: {row.multiplier:g}x"
+        f"{growth_tag(system, e, row, where)} is {volume} x {row.multiplier:g} = {number(grown)} "
+        f"requests a day, {number(grown)} / {SECONDS_A_DAY:,} s = {number(mean)} QPS on average, "
+        f"within one replica's {per}; its peak, {target(system, e, row)}, is within {pool_qps} = "
+        f"{number(hi * each)} QPS"
+    )
