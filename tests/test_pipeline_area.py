@@ -263,3 +263,26 @@ def test_a_called_sources_in_range_default_is_a_silent_single_point() -> None:
     path = ROOT / "benchmarks" / "incidents" / "google-rpc-error-code" / "system.yaml"
     said = review(load(path), questions=False).areas["pipeline"].verdict
     assert said.startswith("attribute_rpc silently corrupts query_scoring when it fails")
+
+
+def _stream_feature(mode: str) -> PipelineAssessment:
+    """A feature built from a stream with no store named, on an endpoint of ``mode``."""
+    text = manifest_text(
+        {
+            "features": [{"id": "f1", "store": "__delete__"}],
+            "sources": [{"id": "events", "on_failure": "__delete__"}],
+            "endpoints": [{"id": "api", "mode": mode}],
+        }
+    )
+    return review(loads(text)).assessment(PIPELINE)  # type: ignore[return-value]
+
+
+def test_a_stream_behind_a_storeless_feature_is_not_read_per_request() -> None:
+    # An online endpoint cannot read a log per request: the stream reaches it through what
+    # the pipelines refresh, and its outage does not stop the endpoint's predictions.
+    rows = {r.component: r for r in _stream_feature("online").failure_modes}
+    assert rows["events"].reach != "live"
+    assert "events" not in _stream_feature("online").single_points_of_failure
+    # An endpoint that consumes the stream reads it as it scores.
+    rows = {r.component: r for r in _stream_feature("streaming").failure_modes}
+    assert rows["events"].reach == "live"

@@ -491,14 +491,24 @@ class System:
 
     def scoring_reads(self, endpoint: Endpoint) -> list[str]:
         """Components an endpoint reads each time it scores: its dependencies and the stores
-        (or, without a store, the sources) of its model's features."""
+        (or, without a store, the sources) of its model's features. A stream is not read per
+        request: a feature built from one with no store named reaches serving the way the
+        manifest does not say, so only an endpoint that consumes streams (mode streaming) or
+        calls it as a dependency reads it (a log the training examples come from is not on
+        the serving path)."""
         reads = {d.target for d in endpoint.dependencies}
         for f in self.model_features(self.model_of(endpoint)):
             if f.store:
                 reads.add(f.store)
             else:
-                reads.update(f.sources)
+                reads.update(s for s in f.sources if self._read_per_request(endpoint, s))
         return sorted(reads)
+
+    def _read_per_request(self, endpoint: Endpoint, ident: str) -> bool:
+        source = self.components.get(ident)
+        return not (
+            isinstance(source, Source) and source.kind == "stream" and endpoint.mode != "streaming"
+        )
 
     def live_reads(self, endpoint: Endpoint) -> list[str]:
         """Components an online or streaming endpoint reads while answering a request."""
