@@ -1,5 +1,6 @@
-"""What is already sound: declared controls worth keeping, and the parts that are not the risk,
-so the reader's attention lands on the scenario that is.
+"""What is already sound: declared controls worth keeping, so the reader's attention lands on
+the scenario that is the risk. A part with nothing above low is not credited here: its verdict
+line opens the review already, and saying it twice is filler.
 
 Only what the manifest declares counts: an unknown field is never credited. A control is a fact
 about one component; the rules that would fault it fire only when it is missing."""
@@ -9,49 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.common import either, possessive
-from mlreview.areas.findings import Severity
-from mlreview.areas.pipeline.assessment import PipelineAssessment
-from mlreview.areas.registry import AREA_LIST, SERVING
+from mlreview.areas.registry import SERVING
 from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import ServingAssessment
 from mlreview.engine.result import AreaResult
-from mlreview.engine.scenarios import PRIORITISE, Scenario
-from mlreview.system.manifest import Endpoint
+from mlreview.engine.scenarios import Scenario
+from mlreview.system.manifest import Endpoint, Source
 from mlreview.system.system import System
+from mlreview.system.units import format_seconds
 
 MAX_ITEMS = 6
-"""Credit lines on the opening screen; the strongest first (areas that are not the risk)."""
+"""Credit lines on the opening screen."""
 
 
 def _names(ids: list[str]) -> str:
     return either(ids, "and", limit=3)
 
 
-def _unchecked(result: AreaResult) -> bool:
-    """An area whose verdict is that something cannot be checked: a path whose components
-    declare no availability is not known to be sound, whatever its findings say."""
-    a = result.assessment
-    return isinstance(a, PipelineAssessment) and any(
-        row.slo is not None and row.meets_slo is None for row in a.availability
-    )
-
-
 def _verb(ids: list[str], verb: str) -> str:
     """``verb`` agreeing with the named components: 'api sheds', 'api and web shed'."""
     return f"{verb}s" if len(ids) == 1 else verb
-
-
-def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[str]:
-    """Areas with no finding above low, no scenario worth prioritising and nothing left
-    unchecked."""
-    weighty = {f.area for s in scenarios if s.score >= PRIORITISE for f in s.findings}
-    for area in AREA_LIST:
-        result = areas[area.key]
-        if area.key in weighty or _unchecked(result):
-            continue
-        if any(f.severity.rank > Severity.LOW.rank for f in result.findings):
-            continue
-        yield f"{area.title} is not the risk here: {result.verdict}"
 
 
 def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
@@ -108,18 +86,30 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
                 )
 
 
-def _pipeline(system: System) -> Iterator[str]:
-    held = [
-        s.id
-        for s in system.manifest.sources
-        if s.on_failure and s.on_failure.behaviour == "last_known_good" and s.on_failure.alert
-    ]
-    if held:
-        verbs = (
-            ("keeps", "alerts", "it fails") if len(held) == 1 else ("keep", "alert", "they fail")
+def _held(system: System) -> Iterator[str]:
+    """Sources declared to fall back on their last good values, with an alert: a source does
+    not serve, so the credit names what keeps using them (the endpoints it feeds) and for how
+    long, one line for the sources that feed the same endpoints."""
+    groups: dict[tuple[str, ...], list[Source]] = {}
+    for s in system.manifest.sources:
+        if s.on_failure and s.on_failure.behaviour == "last_known_good" and s.on_failure.alert:
+            fed = tuple(system.of_kind(system.downstream(s.id), "endpoint"))
+            groups.setdefault(fed, []).append(s)
+    for fed, held in groups.items():
+        ids = [s.id for s in held]
+        ages = {s.on_failure.max_staleness for s in held if s.on_failure}
+        age = next(iter(ages)) if len(ages) == 1 else None
+        up_to = f" (at most {format_seconds(float(age))} old)" if age is not None else ""
+        one = len(ids) == 1
+        keeps = f"{_names(list(fed))} {_verb(list(fed), 'keep')}" if fed else "what reads it keeps"
+        yield (
+            f"When {_names(ids)} {'fails' if one else 'fail'}, {keeps} using the last good "
+            f"values {'it' if one else 'they'} sent{up_to}, and an alert fires"
         )
-        keep, alert, when = verbs
-        yield f"{_names(held)} {keep} serving the last good values and {alert} when {when}"
+
+
+def _pipeline(system: System) -> Iterator[str]:
+    yield from _held(system)
     solid = [
         p.id
         for p in system.manifest.pipelines
@@ -185,7 +175,6 @@ def already_sound(
 ) -> list[str]:
     """Credit where the manifest earns it, strongest first, at most ``MAX_ITEMS``."""
     items = [
-        *_quiet_areas(areas, scenarios),
         *_serving(system, areas),
         *_pipeline(system),
         *_skew(system),
