@@ -535,10 +535,14 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         if isinstance(model, Model) and p.get(model, "training.automated") is False:
             continue
         if gaps:
-            # The label's source is named: feedback that arrives through another party's
-            # source is written by people the team does not control (likelihood +2).
+            # The label's source is named when another party's platform carries it (a third
+            # party's feed): what arrives there is written by people the organisation does not
+            # control (likelihood +2). A log another internal team owns records the same users
+            # as the team's own would, so its owner raises nothing.
             source = loop.label.source if loop.label else None
-            named = [source] if source and isinstance(ctx.system.get(source), Source) else []
+            carrier = ctx.system.get(source) if source else None
+            third = isinstance(carrier, Source) and carrier.kind == "third_party"
+            named = [source] if source and third else []
             yield p.hit(
                 [loop.id, loop.model, *named],
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
