@@ -343,10 +343,9 @@ def test_a_chance_from_the_rules_default_rate_names_the_field_and_no_figure() ->
     path = INCIDENTS / "uber-sydney-surge-2014" / "system.yaml"
     text = path.read_text(encoding="utf-8")
     box = _callout(_terminal(path))
-    assert (
-        "How often: not declared; the review assumes 1 a year (demand shock its supply cannot "
-        "answer)." in box
-    )
+    # The rule's default rate (1 a year) is not printed as if it were a fact of the system.
+    assert "How often: no rate declared." in box
+    assert "1 a year" not in box
     assert "set endpoints[" not in box
     field = "endpoints[pricing_service].incidents_per_year.runaway-automation"
     assert field in _terminal(path, full=True)  # the field to declare it in, in part 5
@@ -379,8 +378,8 @@ def test_a_default_rate_leaves_the_box_with_what_is_known() -> None:
     path = INCIDENTS / "cloudflare-bot-management-2025" / "system.yaml"
     box = _callout(_terminal(path))
     assert (
-        "How often: not declared; the review assumes 26 a year (bad output). "
-        "How bad: no answer while it lasts; criticality critical" in box
+        "How often: no rate declared. How bad: no answer while it lasts; criticality critical"
+        in box
     )
     assert "pipelines[feature_file_generator].failure_rate" in _terminal(path, full=True)
     said = box.split("Why first:")[0]
@@ -397,9 +396,10 @@ def test_a_stall_count_at_a_default_rate_is_not_printed() -> None:
     it no longer rests on an availability and a repair time (docs/risk-model.md)."""
     path = INCIDENTS / "google-play-stale-table" / "system.yaml"
     box = _callout(_terminal(path))
-    assert "How often: not declared; the review assumes 4 a year (stall)." in box
+    # "the review assumes 4 a year (stall)" read as a fact; nothing on the screen uses it.
+    assert "How often: no rate declared." in box and "4 a year" not in box
     assert "sources[app_stats_table].incidents_per_year.stale-source" in _terminal(path, full=True)
-    # The assumed figure is named; nothing is worked out from it.
+    # Nothing is worked out from the default rate.
     assert not DEFAULT_ARITHMETIC.search(box), DEFAULT_ARITHMETIC.search(box)
     assert "availability of app_stats_table" not in box and "to repair" not in box
 

@@ -666,8 +666,11 @@ def _guessed(part: Part) -> bool:
 
 
 def _how_often(parts: list[Part], each: str = "") -> str:
-    """'How often{each}: not declared (the review assumes <what>).' for the parts whose chance
-    rests on a default, or ''. The field to declare it in is in part 5's working (--full)."""
+    """'How often{each}: no rate declared.' for the parts whose chance rests on a rule's default
+    rate, 'not declared; the review assumes <what>' for an assumed availability, or ''. A rule's
+    default rate ('4 a year (stall)') is not printed: the opening screen computes nothing from
+    it (the chance is left out with it), so it would read as a fact about the system; part 5's
+    working (--full) has it with the field to declare."""
     if not any(_guessed(p) for p in parts):
         return ""
     guessed = [a for p in parts if _guessed(p) for a in p.guessed]
@@ -676,7 +679,9 @@ def _how_often(parts: list[Part], each: str = "") -> str:
     unknown = "not declared"
     if fields and all(f.endswith(".mttr") for f in fields):
         unknown = "not known, as no repair time is declared"
-    whats = list(dict.fromkeys(a.what for a in guessed))
+    if guessed and all(a.rate for a in guessed):
+        return f"How often{each}: no rate declared."
+    whats = list(dict.fromkeys(a.what for a in guessed if not a.rate))
     meanwhile = f"; the review assumes {either(whats, 'and')}" if whats else ""
     return f"How often{each}: {unknown}{meanwhile}."
 
