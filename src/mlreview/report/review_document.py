@@ -332,7 +332,10 @@ FIELD_IN_QUESTION = re.compile(r" \([a-z_]+\[[^()]*\][^()]*\)")
 
 def _unstated(s: Scenario) -> Item:
     """A risk the opening screen asks about rather than details: its title and the questions
-    whose answers would settle it, else the assumed figures it rests on."""
+    whose answers would settle it, else the assumed figures it rests on; one at a growth
+    target nobody stated, that target."""
+    if s.risk.premise and s.score == 0:
+        return Item(inline(f"{s.title}: it happens only if traffic reaches {s.risk.premise}."))
     causes = [f for f in s.findings if f.grade == "assumed"]
     asks = list(dict.fromkeys(FIELD_IN_QUESTION.sub("", q) for f in causes if (q := f.question)))
     if asks:
@@ -787,9 +790,10 @@ def assumed_only(s: Scenario) -> bool:
     """Whether the risk rests on nothing the manifest states: its causes' evidence is assumed,
     or its every chance comes from assumed figures (an availability, a repair time) rather than
     a declared rate or a rule's documented event rate, and nothing acts now or at the growth
-    target. The opening screen asks about such a risk among the questions rather than
-    detailing it."""
-    if s.evidence == "assumed":
+    target; or its harm comes only at a growth target nobody stated (``Risk.premise``) and
+    rounds to nothing over the horizon (a batch window missed only at a default 10x). The
+    opening screen asks about such a risk among the questions rather than detailing it."""
+    if s.evidence == "assumed" or (s.risk.premise and s.score == 0):
         return True
     parts = s.risk.parts
     return bool(parts) and all(
