@@ -273,9 +273,40 @@ def test_scoring_reads_are_each_endpoints_stores_or_sources_and_shared_with_copi
     for e in system.manifest.endpoints:
         expected = {d.target for d in e.dependencies}
         for f in system.model_features(system.model_of(e)):
-            expected.update([f.store] if f.store else f.sources)
+            if f.store:
+                expected.add(f.store)
+            else:  # a stream is read as it scores only by an endpoint that consumes streams
+                kinds = {s: system.components[s] for s in f.sources}
+                expected.update(
+                    s
+                    for s, c in kinds.items()
+                    if getattr(c, "kind", None) != "stream" or e.mode == "streaming"
+                )
         assert system.scoring_reads(e) == sorted(expected)
     system.scoring_reads(system.manifest.endpoints[0]).append("not kept")
     assert "not kept" not in system.scoring_reads(system.manifest.endpoints[0])
     copy = system.with_manifest(system.manifest.model_copy())
     assert copy._scoring_reads is system._scoring_reads
+
+
+def _stream_feature(mode: str) -> PipelineAssessment:
+    """A feature built from a stream with no store named, on an endpoint of ``mode``."""
+    text = manifest_text(
+        {
+            "features": [{"id": "f1", "store": "__delete__"}],
+            "sources": [{"id": "events", "on_failure": "__delete__"}],
+            "endpoints": [{"id": "api", "mode": mode}],
+        }
+    )
+    return review(loads(text)).assessment(PIPELINE)  # type: ignore[return-value]
+
+
+def test_a_stream_behind_a_storeless_feature_is_not_read_per_request() -> None:
+    # An online endpoint cannot read a log per request: the stream reaches it through what
+    # the pipelines refresh, and its outage does not stop the endpoint's predictions.
+    rows = {r.component: r for r in _stream_feature("online").failure_modes}
+    assert rows["events"].reach != "live"
+    assert "events" not in _stream_feature("online").single_points_of_failure
+    # An endpoint that consumes the stream reads it as it scores.
+    rows = {r.component: r for r in _stream_feature("streaming").failure_modes}
+    assert rows["events"].reach == "live"

@@ -260,13 +260,14 @@ def test_a_rate_question_says_the_rule_default_stands_in_rather_than_answering_i
     None
 ):
     """'How many releases a month?' was answered 'Assumed meanwhile: 2 a year (bad release)':
-    a rate of bad releases, not of releases, in another unit. It is said to be the rule's."""
+    a rate of bad releases, not of releases, in another unit; then 'no figure; the rule's
+    default of 2 a year', template residue to the eleventh round's judges. It says plainly that
+    no rate is declared."""
     # Cloudflare's release question went with its ranking (fit8, rank8): DoorDash's asks it.
     path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
     asked = [q for q in reviewed(path).questions if q.field.endswith("releases_per_month")]
     assert asked
-    assert all(q.assumed.startswith("no figure; the rule's default of ") for q in asked)
-    assert all(q.assumed.endswith("a year (bad release)") for q in asked)
+    assert all(q.assumed == "no rate declared" for q in asked)
 
 
 def test_an_assumed_default_names_a_configurable_default() -> None:

@@ -109,3 +109,31 @@ def test_a_folded_also_on_line_keeps_the_inferred_mark_of_what_it_repeats(case: 
     # The facts these lines fold quote values their manifests mark inferred.
     screen = " ".join(_screen(ROOT / "benchmarks" / "incidents" / case / "system.yaml").split())
     assert re.search(r"Also on [^.]+ \(--full prints each\)\. \(partly inferred\)", screen), screen
+
+
+def _incident(name: str) -> Path:
+    return ROOT / "benchmarks" / "incidents" / name / "system.yaml"
+
+
+def _effects(name: str, family: str) -> list[tuple[str, str]]:
+    done = reviewed(_incident(name))
+    return [(s.title, s.effect_sentence) for s in done.scenarios if s.family == family]
+
+
+def test_the_own_decisions_risk_names_the_model_as_what_learns() -> None:
+    # "The data stream_ranker and stream_reactions learn from" made a label stream a learner.
+    ((_, effect),) = _effects("google-plus-stream-copied-pipeline", "biased-feedback")
+    assert effect.startswith("The training data of stream_ranker is shaped by the model's own")
+    assert "stream_reactions learn" not in effect
+
+
+def test_users_steering_training_names_only_the_filters_the_loop_lacks() -> None:
+    # Play's installs filter bots: "with no bot or poisoning filter" contradicted the manifest.
+    ((title, effect),) = _effects("google-play-apps-home-mixed-pages", "bad-training-data")
+    assert "with no poisoning filter" in effect and "no bot" not in effect
+    # Another internal team's log is not a third party's platform: it is not named, and it
+    # raises nothing (Tay's third-party feed still is).
+    assert title == "Users can steer what apps_home_ranker learns through installs"
+    ((tay, said),) = _effects("microsoft-tay-2016", "bad-training-data")[:1]
+    assert tay.endswith("through conversations and social_mentions")
+    assert "with no bot or poisoning filter" in said

@@ -24,7 +24,7 @@ from mlreview.areas.common import (
 )
 from mlreview.areas.loop_gain import compounds
 from mlreview.document.cells import duration
-from mlreview.system.manifest import Endpoint, Feature, Model, Source
+from mlreview.system.manifest import Endpoint, Feature, FeedbackLoop, Model, Source
 
 if TYPE_CHECKING:
     from mlreview.areas.findings import Finding
@@ -267,8 +267,8 @@ FAMILIES: dict[str, Family] = {
     ),
     "biased-feedback": Family(
         "What {anchor} records is shaped by the model's own decisions",
-        "the data {who} learn from is shaped by their own past decisions, so the next model "
-        "repeats this one's choices",
+        "the training data of {models} is shaped by the model's own past decisions, so the "
+        "next model repeats this one's choices",
         "present",
         "blind",
         "endpoint",
@@ -587,6 +587,24 @@ def _proxy_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
     return None
 
 
+def _unfiltered_fill(system: System, hits: list[Finding]) -> dict[str, str]:
+    """The filters a FEED012 finding's loops lack, as declared: 'no bot or poisoning filter'
+    said of a loop that filters bots contradicts its manifest."""
+    gaps: list[str] = []
+    for f in hits:
+        for c in f.components:
+            loop = system.get(c)
+            if not isinstance(loop, FeedbackLoop):
+                continue
+            filters = loop.quality_filters
+            for name in ("bot", "poisoning"):
+                declared = getattr(filters, "bots" if name == "bot" else name, None)
+                if not declared and name not in gaps:
+                    gaps.append(name)
+    words = " or ".join(gaps) if gaps else "bot or poisoning"
+    return {"unfiltered": f"no {words} filter"}
+
+
 DAY = 86400.0
 
 
@@ -737,13 +755,14 @@ HEADLINES: dict[tuple[str, str], Headline] = {
     ),
     ("bad-training-data", "FEED012"): Headline(
         "Users can steer what {anchor} learns through {named}",
-        "what users send through {named} trains {anchor} with no bot or poisoning filter, so a "
-        "coordinated few can shift what it learns and then serves",
+        "what users send through {named} trains {anchor} with {unfiltered}, so a coordinated "
+        "few can shift what it learns and then serves",
         "before launch, have a red team of a few hundred test accounts send a coordinated "
         "burst of crafted inputs (echo requests among them) through {named} to a staging "
         "copy for two hours: the filter must drop them before anything learns from them, "
         "{anchor}'s answers on a fixed probe set must not move, and with the filter off the "
         "probe set must pause learning within an hour",
+        fill=_unfiltered_fill,
     ),
     ("unadapted-drift", "FEED014"): LAGGING,
     ("upstream-change", "DATA005"): Headline(

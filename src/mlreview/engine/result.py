@@ -102,7 +102,8 @@ class Review:
     """Set when a baseline took the findings it knows out of ``findings``."""
     plan: Plan | None = None
     sound: list[str] = field(default_factory=list)
-    """What is already sound: declared controls worth keeping and parts that are not the risk."""
+    """What is already sound: the declared controls worth keeping (``credits`` but the quiet
+    parts)."""
     credits: list[Credit] = field(default_factory=list)
     """The same lines as ``sound``, each with the area it belongs to (the opening screen
     prints each under its part)."""

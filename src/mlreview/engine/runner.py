@@ -367,7 +367,7 @@ def run(
         rules_run=sorted(chosen),
         rule_results=results,
         plan=the_plan,
-        sound=[c.text for c in credited],
+        sound=[c.text for c in credited if not c.quiet],
         credits=credited,
         pitfalls=cited,
         mechanisms=sized,

@@ -1086,7 +1086,9 @@ def _harm_outweighs_reach(mine: Risk, theirs: Risk, reach: float) -> str | None:
         return None
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
     suffers = _suffers(mine.harm)
-    if suffers.startswith("is "):
+    # 'makes each prediction ... wrong with no error' takes an adjective; a harm with its own
+    # predicate ('is made from stale inputs') keeps it, or it reads 'makes ... stale inputs'.
+    if suffers == f"is {mine.harm}":
         kind, _, detail = mine.harm.partition(": ")
         lead = f"it makes each prediction it reaches {kind}" + (f" ({detail})" if detail else "")
     else:

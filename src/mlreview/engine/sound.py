@@ -1,5 +1,7 @@
-"""What is already sound: declared controls worth keeping, and the parts that are not the risk,
-so the reader's attention lands on the scenario that is.
+"""What is already sound: declared controls worth keeping, so the reader's attention lands on
+the scenario that is the risk. A part with nothing above low is marked quiet (the opening
+screen leads its verdict with "Not a risk here"), and is not listed among the controls: its
+verdict line opens the review already, and saying it twice is filler.
 
 Only what the manifest declares counts: an unknown field is never credited. A control is a fact
 about one component; the rules that would fault it fire only when it is missing."""
@@ -16,15 +18,21 @@ from mlreview.areas.serving import working
 from mlreview.areas.serving.assessment import ServingAssessment
 from mlreview.engine.result import AreaResult, Credit
 from mlreview.engine.scenarios import PRIORITISE, Scenario
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Endpoint, Source
 from mlreview.system.system import System
+from mlreview.system.units import format_seconds
 
 MAX_ITEMS = 6
-"""Credit lines on the opening screen; the strongest first (areas that are not the risk)."""
+"""Credit lines on the opening screen."""
 
 
 def _names(ids: list[str]) -> str:
     return either(ids, "and", limit=3)
+
+
+def _verb(ids: list[str], verb: str) -> str:
+    """``verb`` agreeing with the named components: 'api sheds', 'api and web shed'."""
+    return f"{verb}s" if len(ids) == 1 else verb
 
 
 def _unchecked(result: AreaResult) -> bool:
@@ -34,11 +42,6 @@ def _unchecked(result: AreaResult) -> bool:
     return isinstance(a, PipelineAssessment) and any(
         row.slo is not None and row.meets_slo is None for row in a.availability
     )
-
-
-def _verb(ids: list[str], verb: str) -> str:
-    """``verb`` agreeing with the named components: 'api sheds', 'api and web shed'."""
-    return f"{verb}s" if len(ids) == 1 else verb
 
 
 def _quiet_areas(areas: dict[str, AreaResult], scenarios: list[Scenario]) -> Iterator[Credit]:
@@ -125,18 +128,30 @@ def _serving(system: System, areas: dict[str, AreaResult]) -> Iterator[str]:
                 )
 
 
-def _pipeline(system: System) -> Iterator[str]:
-    held = [
-        s.id
-        for s in system.manifest.sources
-        if s.on_failure and s.on_failure.behaviour == "last_known_good" and s.on_failure.alert
-    ]
-    if held:
-        verbs = (
-            ("keeps", "alerts", "it fails") if len(held) == 1 else ("keep", "alert", "they fail")
+def _held(system: System) -> Iterator[str]:
+    """Sources declared to fall back on their last good values, with an alert: a source does
+    not serve, so the credit names what keeps using them (the endpoints it feeds) and for how
+    long, one line for the sources that feed the same endpoints."""
+    groups: dict[tuple[str, ...], list[Source]] = {}
+    for s in system.manifest.sources:
+        if s.on_failure and s.on_failure.behaviour == "last_known_good" and s.on_failure.alert:
+            fed = tuple(system.of_kind(system.downstream(s.id), "endpoint"))
+            groups.setdefault(fed, []).append(s)
+    for fed, held in groups.items():
+        ids = [s.id for s in held]
+        ages = {s.on_failure.max_staleness for s in held if s.on_failure}
+        age = next(iter(ages)) if len(ages) == 1 else None
+        up_to = f" (at most {format_seconds(float(age))} old)" if age is not None else ""
+        one = len(ids) == 1
+        keeps = f"{_names(list(fed))} {_verb(list(fed), 'keep')}" if fed else "what reads it keeps"
+        yield (
+            f"When {_names(ids)} {'fails' if one else 'fail'}, {keeps} using the last good "
+            f"values {'it' if one else 'they'} sent{up_to}, and an alert fires"
         )
-        keep, alert, when = verbs
-        yield f"{_names(held)} {keep} serving the last good values and {alert} when {when}"
+
+
+def _pipeline(system: System) -> Iterator[str]:
+    yield from _held(system)
     solid = [
         p.id
         for p in system.manifest.pipelines
@@ -200,11 +215,10 @@ def _monitoring(system: System) -> Iterator[str]:
 def credits(
     system: System, areas: dict[str, AreaResult], scenarios: list[Scenario]
 ) -> list[Credit]:
-    """Credit where the manifest earns it, strongest first, at most ``MAX_ITEMS``, each with
-    the area it belongs to. The monitors that page are credited to the pipeline's part, where
-    the review asks what notices a failure."""
+    """The quiet parts, then credit where the manifest earns it, strongest first, at most
+    ``MAX_ITEMS``, each with the area it belongs to. The monitors that page are credited to the
+    pipeline's part, where the review asks what notices a failure."""
     items = [
-        *_quiet_areas(areas, scenarios),
         *(Credit(SERVING.key, t) for t in _serving(system, areas)),
         *(Credit(PIPELINE.key, t) for t in _pipeline(system)),
         *(Credit(SKEW.key, t) for t in _skew(system)),
@@ -214,4 +228,4 @@ def credits(
     seen: dict[str, Credit] = {}
     for c in items:
         seen.setdefault(c.text, c)
-    return list(seen.values())[:MAX_ITEMS]
+    return [*_quiet_areas(areas, scenarios), *list(seen.values())[:MAX_ITEMS]]

@@ -334,7 +334,10 @@ FIELD_IN_QUESTION = re.compile(r" \([a-z_]+\[[^()]*\][^()]*\)")
 
 def _unstated(s: Scenario) -> Item:
     """A risk the opening screen asks about rather than details: its title and the questions
-    whose answers would settle it, else the assumed figures it rests on."""
+    whose answers would settle it, else the assumed figures it rests on; one at a growth
+    target nobody stated, that target."""
+    if s.risk.premise and s.score == 0:
+        return Item(inline(f"{s.title}: it happens only if traffic reaches {s.risk.premise}."))
     causes = [f for f in s.findings if f.grade == "assumed"]
     asks = list(dict.fromkeys(FIELD_IN_QUESTION.sub("", q) for f in causes if (q := f.question)))
     if asks:
@@ -669,8 +672,11 @@ def _guessed(part: Part) -> bool:
 
 
 def _how_often(parts: list[Part], each: str = "") -> str:
-    """'How often{each}: not declared (the review assumes <what>).' for the parts whose chance
-    rests on a default, or ''. The field to declare it in is in part 5's working (--full)."""
+    """'How often{each}: no rate declared.' for the parts whose chance rests on a rule's default
+    rate, 'not declared; the review assumes <what>' for an assumed availability, or ''. A rule's
+    default rate ('4 a year (stall)') is not printed: the opening screen computes nothing from
+    it (the chance is left out with it), so it would read as a fact about the system; part 5's
+    working (--full) has it with the field to declare."""
     if not any(_guessed(p) for p in parts):
         return ""
     guessed = [a for p in parts if _guessed(p) for a in p.guessed]
@@ -679,7 +685,9 @@ def _how_often(parts: list[Part], each: str = "") -> str:
     unknown = "not declared"
     if fields and all(f.endswith(".mttr") for f in fields):
         unknown = "not known, as no repair time is declared"
-    whats = list(dict.fromkeys(a.what for a in guessed))
+    if guessed and all(a.rate for a in guessed):
+        return f"How often{each}: no rate declared."
+    whats = list(dict.fromkeys(a.what for a in guessed if not a.rate))
     meanwhile = f"; the review assumes {either(whats, 'and')}" if whats else ""
     return f"How often{each}: {unknown}{meanwhile}."
 
@@ -785,9 +793,10 @@ def assumed_only(s: Scenario) -> bool:
     """Whether the risk rests on nothing the manifest states: its causes' evidence is assumed,
     or its every chance comes from assumed figures (an availability, a repair time) rather than
     a declared rate or a rule's documented event rate, and nothing acts now or at the growth
-    target. The opening screen asks about such a risk among the questions rather than
-    detailing it."""
-    if s.evidence == "assumed":
+    target; or its harm comes only at a growth target nobody stated (``Risk.premise``) and
+    rounds to nothing over the horizon (a batch window missed only at a default 10x). The
+    opening screen asks about such a risk among the questions rather than detailing it."""
+    if s.evidence == "assumed" or (s.risk.premise and s.score == 0):
         return True
     parts = s.risk.parts
     return bool(parts) and all(

@@ -506,16 +506,21 @@ class System:
 
     def scoring_reads(self, endpoint: Endpoint) -> list[str]:
         """Components an endpoint reads each time it scores: its dependencies and the stores
-        (or, without a store, the sources) of its model's features."""
+        (or, without a store, the sources) of its model's features. A stream is not read per
+        request: a feature built from one with no store named reaches serving the way the
+        manifest does not say, so only an endpoint that consumes streams (mode streaming) or
+        calls it as a dependency reads it (a log the training examples come from is not on
+        the serving path)."""
         return list(self._scoring_reads[endpoint.id])
 
     @cached_property
     def _scoring_reads(self) -> dict[str, tuple[str, ...]]:
-        """``scoring_reads`` of every endpoint, by id: only references are read (dependencies'
-        targets, the model, its features' stores and sources), so it is found once and shared
-        with what-if copies, like the lineage. Each online endpoint's was found again at every
-        scenario whose effect names what is served (the 129 scenarios of a 5,000-feature
-        manifest walked its 5,000 features 429 times, 3.2 million noted reads)."""
+        """``scoring_reads`` of every endpoint, by id: only references and the kinds and modes
+        that are required fields are read (dependencies' targets, the model, its features'
+        stores and sources, a source's kind, an endpoint's mode), so it is found once and
+        shared with what-if copies, like the lineage. Each online endpoint's was found again
+        at every scenario whose effect names what is served (the 129 scenarios of a
+        5,000-feature manifest walked its 5,000 features 429 times, 3.2 million noted reads)."""
         out: dict[str, tuple[str, ...]] = {}
         for endpoint in self.manifest.endpoints:
             reads = {d.target for d in endpoint.dependencies}
@@ -523,9 +528,15 @@ class System:
                 if f.store:
                     reads.add(f.store)
                 else:
-                    reads.update(f.sources)
+                    reads.update(s for s in f.sources if self._read_per_request(endpoint, s))
             out[endpoint.id] = tuple(sorted(reads))
         return out
+
+    def _read_per_request(self, endpoint: Endpoint, ident: str) -> bool:
+        source = self.components.get(ident)
+        return not (
+            isinstance(source, Source) and source.kind == "stream" and endpoint.mode != "streaming"
+        )
 
     def live_reads(self, endpoint: Endpoint) -> list[str]:
         """Components an online or streaming endpoint reads while answering a request."""

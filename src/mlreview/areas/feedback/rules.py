@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
-from mlreview.areas.common import trained_here
+from mlreview.areas.common import trained_here, watched
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.feedback.design import daily_predictions, exploration_share
 from mlreview.areas.findings import Severity
-from mlreview.areas.rule import Context, Hit, RuleSet
+from mlreview.areas.rule import Context, Hit, Probe, RuleSet
 from mlreview.document.cells import number
 from mlreview.document.cells import share as share_text
 from mlreview.system.manifest import Model, Source
@@ -535,10 +535,14 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         if isinstance(model, Model) and p.get(model, "training.automated") is False:
             continue
         if gaps:
-            # The label's source is named: feedback that arrives through another party's
-            # source is written by people the team does not control (likelihood +2).
+            # The label's source is named when another party's platform carries it (a third
+            # party's feed): what arrives there is written by people the organisation does not
+            # control (likelihood +2). A log another internal team owns records the same users
+            # as the team's own would, so its owner raises nothing.
             source = loop.label.source if loop.label else None
-            named = [source] if source and isinstance(ctx.system.get(source), Source) else []
+            carrier = ctx.system.get(source) if source else None
+            third = isinstance(carrier, Source) and carrier.kind == "third_party"
+            named = [source] if source and third else []
             yield p.hit(
                 [loop.id, loop.model, *named],
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",
@@ -599,6 +603,20 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     )
 
 
+def _people_watch_and_retrain(ctx: Context[FeedbackAssessment], p: Probe, m: Model) -> bool:
+    """A model retrained by hand, whose outputs people act on, with a shift in its inputs or
+    its labelled quality shown to someone (an alert, a dashboard or a manual check)."""
+    if p.get(m, "training.automated") is not False:
+        return False
+    if p.get(ctx.system.manifest, "system.decision.automated_action") is not False:
+        return False
+    seen = [
+        p.get(ctx.system.manifest, f"monitoring.{name}")
+        for name in ("drift.features", "drift.predictions", "quality.label_based")
+    ]
+    return any(watched(v) for v in seen)
+
+
 @RULES.rule(
     14,
     "retrain-not-evidence-triggered",
@@ -607,7 +625,10 @@ def no_action_limits(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     summary="Retraining is not triggered by drift or performance, only by hand or the calendar.",
     rationale="A model retrained only when someone remembers, or only when its schedule comes "
     "round, keeps predicting the old world after a shift; a long training window averages the "
-    "new data away even then.",
+    "new data away even then. A model declared to be retrained by people (`training.automated: "
+    "false`) whose outputs people act on, with its drift or labelled quality watched, is not "
+    "faulted: each retrain is a person's decision made with a shift in view, and a missing "
+    "trigger alone is a fact of every such system, not evidence of a risk.",
     sources=(GCP, "AWS ML Lens MLPERF06-BP05", "Instacart: availability model, March 2020"),
     fix="Add drift and performance triggers to the retrain schedule, weight or window recent "
     "data, and keep a blocking validation gate.",
@@ -630,6 +651,8 @@ def retrain_not_triggered(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
             # Retrained every day or more often, a shift is in the model by the next run: a
             # drift trigger could bring that run forward by hours, not weeks, and a performance
             # trigger no earlier than its labels arrive.
+            continue
+        if manual and _people_watch_and_retrain(ctx, p, m):
             continue
         how = "only on manual request" if manual else "only on its schedule"
         endpoints = [e.id for e in ctx.system.endpoints_of(m)]

@@ -401,6 +401,15 @@ def no_model_fallback(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
                 text += (
                     f", and nothing says whether its caller then fails open or closed ({action})"
                 )
+        elif e.caller_on_failure is not None:
+            # No decision is automated, but what the caller does is declared: say it, or "no
+            # fallback" reads as if the product broke where it degrades with a refusal.
+            p.get(e, "caller_on_failure")
+            text += (
+                "; its caller refuses the request while it is down (fails closed)"
+                if e.caller_on_failure == "fail_closed"
+                else "; its caller goes ahead without a prediction while it is down (fails open)"
+            )
         yield p.hit(
             [e.id],
             text + ".",

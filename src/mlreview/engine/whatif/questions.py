@@ -317,8 +317,9 @@ class Sensitivity:
         for scenario in self.review.scenarios:
             for default in scenario.risk.defaults:
                 # A rule's default event rate stands in for the field; it is not in its unit
-                # (releases a month, a share), so it is said to be the rule's.
-                what = f"no figure; the rule's default of {default.what}" if default.rate else None
+                # (releases a month, a share) and nothing printed is computed from it, so the
+                # question says plainly that no rate is declared.
+                what = "no rate declared" if default.rate else None
                 for name in default.fields:
                     self.defaulted.setdefault(name, what or default.what)
 
