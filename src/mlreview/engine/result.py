@@ -101,6 +101,9 @@ class Review:
     mechanisms: list[Mechanism] = field(default_factory=list)
     """What sizes the top risk, worked out with its formula and inputs (adverse selection,
     trend extrapolation: areas/playbooks/mechanisms.py); empty on a what-if re-run."""
+    chain: list[str] = field(default_factory=list)
+    """How the top risk happens, step by step from its root to what is seen and who notices
+    (engine/chain.py); empty on a what-if re-run and for a family without a chain."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

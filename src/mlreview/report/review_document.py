@@ -751,9 +751,18 @@ def _main_working(s: Scenario) -> str:
     return f" Worked: {worked}." if worked else ""
 
 
+def _how_it_happens(review: Review) -> list[Block]:
+    """The top risk's mechanism chain (engine/chain.py), numbered, under its own heading."""
+    if not review.chain:
+        return []
+    steps = Numbered(tuple(NumberedItem(inline(step)) for step in review.chain))
+    return [Paragraph(inline(Span("How it happens:", "strong"))), steps]
+
+
 def _top_callout(review: Review, top: Scenario) -> Callout:
     body: list[Block] = [
         Paragraph(inline(top.effect_sentence)),
+        *_how_it_happens(review),
         *(Paragraph(inline(m.text)) for m in review.mechanisms),
         _in_words(top),
         Paragraph(
