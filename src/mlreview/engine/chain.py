@@ -322,7 +322,12 @@ def _through(path: _Path, fault: Fault, start: str) -> list[str]:
     for p, m in path.training()[:1]:
         cadence = m.training.cadence if m.training and m.training.cadence else None
         when = f" {cadence.phrase}" if cadence is not None else ""
-        steps.append(_joined(f"{p.id} retrains {m.id}{when} on {carried} too", _gate(m)))
+        head = (
+            f"When {m.id} is refitted by hand, {p.id} learns {carried} too"
+            if m.training and m.training.automated is False
+            else f"{p.id} retrains {m.id}{when} on {carried} too"
+        )
+        steps.append(_joined(head, _gate(m)))
     steps.append(_seen(path, fault))
     return steps
 
@@ -370,7 +375,8 @@ def _seen(path: _Path, fault: Fault) -> str:
 
 def _stale_source(path: _Path) -> list[str]:
     root = path.get(path.root)
-    assert isinstance(root, Source)
+    if not isinstance(root, Source):
+        return []
     m = root.monitors
     watched = [
         n
@@ -409,7 +415,8 @@ def _upstream_change(path: _Path) -> list[str]:
 
 def _silent_default(path: _Path) -> list[str]:
     root = path.get(path.root)
-    assert isinstance(root, Source)
+    if not isinstance(root, Source):
+        return []
     of = root.on_failure
     value = f" {of.default_value}" if of and of.default_value is not None else ""
     marked = of.missing_indicator if of else None
@@ -447,10 +454,10 @@ def _stale_feature(path: _Path) -> list[str]:
         start = f"{names} is served older than it was trained on, even when every run succeeds."
     steps = [start]
     steps += _serving(path, "stale")
-    twice = [f.id for f in path.features if f.shared_definition is False]
+    twice = [f.id for f in path.features if _two_codes(f)]
     for m in path.models[:1]:
         p = path.system.training_pipeline(m)
-        how = f", by separate code for {either(twice, 'and')}" if twice else ""
+        how = f", by separate training and serving code for {either(twice, 'and')}" if twice else ""
         by = f"{p.id} trains {m.id}" if p else f"{m.id} is trained"
         steps.append(_joined(f"{by} on values computed as of each example{how}", _gate(m)))
     steps.append(_seen(path, "stale"))
@@ -459,7 +466,8 @@ def _stale_feature(path: _Path) -> list[str]:
 
 def _schedule_race(path: _Path) -> list[str]:
     root = path.get(path.root)
-    assert isinstance(root, Pipeline)
+    if not isinstance(root, Pipeline):
+        return []
     named = set(path.top.components)
     batch = [
         (e.id, e.batch.schedule)
@@ -494,9 +502,18 @@ def _schedule_race(path: _Path) -> list[str]:
     return steps
 
 
+def _two_codes(f: Feature) -> bool:
+    """A feature computed by separate code for training and for serving."""
+    if f.shared_definition is False:
+        return True
+    train, serve = f.training, f.serving
+    return bool(train and serve and train.code and serve.code and train.code != serve.code)
+
+
 def _bad_artefact(path: _Path) -> list[str]:
     root = path.get(path.root)
-    assert isinstance(root, Pipeline)
+    if not isinstance(root, Pipeline):
+        return []
     out = either(root.outputs, "and")
     when = f" (it runs {root.schedule.phrase})" if root.schedule else ""
     steps = [
@@ -548,7 +565,20 @@ def _bad_training_data(path: _Path) -> list[str]:
             if (s := path.get(i)) and isinstance(s, Source) and s.owned_by_model_team is False
         ]
         named = either(outside or sources, "or") if sources else "its input"
-        steps.append(f"Bad or manipulated data arrives in {named}.")
+        unfiltered = [
+            loop.id
+            for loop in path.loops
+            if loop.model == m.id
+            and loop.quality_filters
+            and loop.quality_filters.poisoning is False
+        ]
+        check = (
+            f"nothing checks {either(unfiltered, 'or')} for manipulation "
+            "(quality_filters.poisoning is false)"
+            if unfiltered
+            else None
+        )
+        steps.append(_joined(f"Bad or manipulated data arrives in {named}", check))
         steps.append(
             _joined(f"{p.id} trains {m.id} on it", _job_checks(p, "wrong"), _job_alerts(p, "wrong"))
         )
@@ -679,7 +709,10 @@ def _bad_release(path: _Path) -> list[str]:
     steps.append(_joined(f"The release reaches {possessive(e.id)} traffic", *clauses))
     steps.append(
         _joined(
-            f"{model.id} answers without error", _gate(model) if model.validation_gate else None
+            f"{model.id} answers without error",
+            "its validation gate checked the model offline, not the serving code it now runs in"
+            if model.validation_gate and model.validation_gate.enabled
+            else None,
         )
     )
     steps.append(
@@ -759,7 +792,10 @@ def _offline_gap(path: _Path) -> list[str]:
         start = f"{m.id} is trained on examples that are not the cases it serves."
     steps = [start]
     p = path.system.training_pipeline(m)
-    gate = _gate(m).replace("so it passes", "which share the gap, so it passes")
+    drawn = "pooled" if pop is not None and pop.pooled else "filtered"
+    gate = _gate(m).replace(
+        ", trained on the same data, so it passes", f" on the same {drawn} examples, so it passes"
+    )
     if (
         m.validation_gate
         and m.validation_gate.enabled
@@ -841,7 +877,8 @@ def _selective_labels(path: _Path) -> list[str]:
     if loop is None:
         return []
     m = path.get(loop.model)
-    assert isinstance(m, Model)
+    if not isinstance(m, Model):
+        return []
     when = loop.label.observed_only_when if loop.label else None
     seen = f" only when {when}" if when else " only for the cases it lets through"
     steps = [
@@ -878,7 +915,8 @@ def _runaway(path: _Path) -> list[str]:
     root = path.get(path.root)
     decision = path.system.manifest.system.decision
     act = f"decides to {decision.action}" if decision and decision.action else "acts"
-    steps = [f"{path.root} {act} by itself on each run, with no person in between."]
+    each = "run" if isinstance(root, Pipeline) else "decision"
+    steps = [f"{path.root} {act} by itself on each {each}, with no person in between."]
     models = {m.id for m in path.models}
     back = [s.id for s in path.system.manifest.sources if s.produced_by_model in models]
     back += [f.id for f in path.system.manifest.features if f.derived_from_model in models]
@@ -889,8 +927,8 @@ def _runaway(path: _Path) -> list[str]:
         back.insert(0, f"{loop.id}{by}")
     if back:
         steps.append(
-            f"What it did comes back as what it reads next through {either(back, 'and', limit=4)}, "
-            "so the next run starts from its own last move."
+            f"What it did comes back as what it reads or learns from next through "
+            f"{either(back, 'and', limit=4)}, so the next round starts from its own last move."
         )
     if decision and decision.draws_supply:
         steps.append(
@@ -902,7 +940,7 @@ def _runaway(path: _Path) -> list[str]:
     override = mon.emergency_override if mon else None
     steps.append(
         _joined(
-            f"Each run of {path.root} moves further the same way",
+            f"Each round of {path.root} moves further the same way",
             "its cap per time window bounds each window, not where the windows add up to"
             if limits
             else "no cap per time window bounds its actions "
@@ -916,7 +954,7 @@ def _runaway(path: _Path) -> list[str]:
         )
     target = root.id if isinstance(root, Endpoint | Pipeline) else path.root
     steps.append(
-        f"{possessive(target)} {_sees(path)} compound run after run; "
+        f"{possessive(target)} {_sees(path)} compound round after round; "
         f"{_noticed(path, _quality_watchers(path))}."
     )
     return steps
