@@ -263,3 +263,26 @@ def test_every_top_risk_has_a_chain_whose_every_step_names_a_component(path: Pat
         assert step[:1].isupper() or step.split(" ", 1)[0].split("'")[0] in ids, step
         assert step.endswith("."), step
     assert got == chain(system, top)  # the same every time
+
+
+def scenario_chain(path: Path, key: str) -> list[str]:
+    """The chain of the scenario ``key`` (not only the top one)."""
+    system = load(path)
+    found = next(s for s in run(system, plan=False).scenarios if s.key == key)
+    return chain(system, found)
+
+
+def test_unchecked_output_runs_from_the_job_through_store_serving_and_training() -> None:
+    got = scenario_chain(case("google-play-stale-table"), "unchecked-output:daily_app_features")
+    assert got[0].startswith("A run of daily_app_features writes wrong or half-written")
+    assert "its schema check passes" in got[0]
+    assert at(got, "app_feature_store") < at(got, "app_ranking scores") < at(got, "daily_training")
+
+
+def test_stale_model_from_labels_that_stop_leaves_the_labels_out_of_who_notices() -> None:
+    got = scenario_chain(case("zillow-offers-2021"), "stale-model:resale_prices")
+    assert got[0] == "resale_prices stops delivering the labels offer_price_model learns from."
+    assert "still retrains weekly on the labels it already has" in got[1]
+    assert "labels arrive" not in got[-1]
+    hand = scenario_chain(case("stripe-fraud-selective-labels"), "stale-model:label_join")
+    assert "it is retrained only by hand; it passes its 90d max_age" in hand[1]

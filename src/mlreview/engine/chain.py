@@ -85,6 +85,9 @@ class _Path:
 
     @cached_property
     def models(self) -> list[Model]:
+        if self.root not in self.system.components:
+            # A risk on the whole system (no component its root): every model.
+            return list(self.system.manifest.models)
         named = set(self.top.components) | self.down
         for ident in [self.root, *self.top.components]:
             e = self.get(ident)
@@ -224,7 +227,7 @@ def _labels(path: _Path) -> str:
     return f"labels arrive {duration(p50)} after a prediction (median{late})"
 
 
-def _noticed(path: _Path, watchers: list[tuple[str, Signal | None]]) -> str:
+def _noticed(path: _Path, watchers: list[tuple[str, Signal | None]], *, labels: bool = True) -> str:
     """Who notices, and when: the first declared alert among ``watchers`` (field, signal) that
     sees the fault, else the label-based quality monitor after the labels' delay, else the
     dashboards someone must look at, else nobody within the horizon."""
@@ -234,16 +237,18 @@ def _noticed(path: _Path, watchers: list[tuple[str, Signal | None]]) -> str:
     for name, signal in watchers:
         if _alerting(signal):
             return f"{name} pages"
-    labels = _labels(path)
+    if not labels:  # the labels are what stopped: a label-based monitor sees nothing new
+        label_based = None
+    labels_said = _labels(path) if labels else ""
     if _alerting(label_based):
-        when = f" once {labels}" if labels else ""
+        when = f" once {labels_said}" if labels_said else ""
         return f"monitoring.quality.label_based pages when quality falls{when}"
     shown = [
         name
         for name, s in [*watchers, ("monitoring.quality.label_based", label_based)]
         if s == "dashboard"
     ]
-    said = f"{labels}, but " if labels else ""
+    said = f"{labels_said}, but " if labels_said else ""
     if shown:
         verb = "shows" if len(shown) == 1 else "show"
         return (
@@ -368,7 +373,8 @@ def _seen(path: _Path, fault: Fault) -> str:
         "wrong": "shift with no error",
         "default": "are made on a constant as if it were data",
     }[fault]
-    who = f"{possessive(e.id)} {_sees(path)}" if e else f"the {_sees(path)}"
+    named = e.id if e else path.models[0].id if path.models else None
+    who = f"{possessive(named)} {_sees(path)}" if named else f"the {_sees(path)}"
     noticed = _noticed(path, _data_watchers(path, fault))
     return f"{who} {what}; {noticed}."
 
@@ -444,11 +450,10 @@ def _stale_feature(path: _Path) -> list[str]:
     names = path.served(3) or path.root
     if isinstance(root, Pipeline) and root.schedule is not None:
         gap = root.schedule.period + (float(root.runtime) if root.runtime else 0.0)
-        took = f" + its {root.runtime.text} run" if root.runtime else ""
+        took = f" + its {root.runtime.text} run = {duration(gap)}" if root.runtime else ""
         start = (
             f"{root.id} writes {names} {root.schedule.phrase}, so serving reads values up to "
-            f"{duration(root.schedule.period)}{took} = {duration(gap)} old even when every run "
-            "succeeds."
+            f"{duration(root.schedule.period)}{took} old even when every run succeeds."
         )
     else:
         start = f"{names} is served older than it was trained on, even when every run succeeds."
@@ -549,6 +554,54 @@ def _bad_artefact(path: _Path) -> list[str]:
         steps.append(f"Requests to {e.id} fail everywhere at once; {noticed}.")
     else:
         steps.append(_seen(path, "wrong"))
+    return steps
+
+
+def _unchecked_output(path: _Path) -> list[str]:
+    root = path.get(path.root)
+    if not isinstance(root, Pipeline):
+        return []
+    when = f" (it runs {root.schedule.phrase})" if root.schedule else ""
+    start = _joined(
+        f"A run of {root.id} writes wrong or half-written {either(root.outputs, 'and')}{when}",
+        _job_checks(root, "wrong"),
+        _job_alerts(root, "wrong"),
+    )
+    return _through(path, "wrong", start)
+
+
+def _stale_model(path: _Path) -> list[str]:
+    m = next((c for c in path.models if c.id == path.root), path.models[0] if path.models else None)
+    if m is None:
+        return []
+    if path.root == m.id:
+        steps = [f"{m.id} stops being retrained."]
+    else:
+        steps = [f"{path.root} stops delivering the labels {m.id} learns from."]
+    t = m.training
+    automated = bool(t and t.automated and t.cadence)
+    mon = path.system.manifest.monitoring
+    age_alert = mon.freshness.model_age if mon and mon.freshness else None
+    if automated:
+        assert t is not None and t.cadence is not None
+        steps.append(
+            f"{m.id} still retrains {t.cadence.phrase} on the labels it already has, so each new "
+            "version learns nothing new and a model-age alert stays quiet."
+        )
+        watchers = _quality_watchers(path)
+    else:
+        age = f"it passes its {m.max_age.text} max_age" if m.max_age else None
+        steps.append(_joined(f"{m.id} learns nothing new", _training_of(m), age))
+        watchers = [("monitoring.freshness.model_age", age_alert), *_quality_watchers(path)]
+    for e in path.system.endpoints_of(m)[:1]:
+        steps.append(
+            _joined(
+                f"{e.id} keeps serving {m.id} without error",
+                _canary(e, "and nothing new is in either"),
+            )
+        )
+    noticed = _noticed(path, watchers, labels=path.root == m.id)
+    steps.append(f"{_sees_of(path, m)} fall behind the world; {noticed}.")
     return steps
 
 
@@ -893,7 +946,7 @@ def _selective_labels(path: _Path) -> list[str]:
         missing.append("no holdout is left undecided")
     steps.append(_joined(f"Nothing shows the outcomes {m.id} hides", *missing))
     p = path.system.training_pipeline(m)
-    train = f"{p.id} retrains {m.id}" if p else f"{m.id} is retrained"
+    train = f"{p.id} trains {m.id}" if p else f"{m.id} is trained"
     steps.append(
         _joined(
             f"{train} on the cases it let through",
@@ -916,7 +969,18 @@ def _runaway(path: _Path) -> list[str]:
     decision = path.system.manifest.system.decision
     act = f"decides to {decision.action}" if decision and decision.action else "acts"
     each = "run" if isinstance(root, Pipeline) else "decision"
-    steps = [f"{path.root} {act} by itself on each {each}, with no person in between."]
+    actor = (
+        path.root
+        if path.root in path.system.components
+        else path.endpoints[0].id
+        if path.endpoints
+        else path.models[0].id
+        if path.models
+        else None
+    )
+    if actor is None:
+        return []
+    steps = [f"{actor} {act} by itself on each {each}, with no person in between."]
     models = {m.id for m in path.models}
     back = [s.id for s in path.system.manifest.sources if s.produced_by_model in models]
     back += [f.id for f in path.system.manifest.features if f.derived_from_model in models]
@@ -932,7 +996,7 @@ def _runaway(path: _Path) -> list[str]:
         )
     if decision and decision.draws_supply:
         steps.append(
-            f"{path.root} raises the price to draw supply; where supply cannot respond, the price "
+            f"{actor} raises the price to draw supply; where supply cannot respond, the price "
             "only rations demand and climbs again on the next update."
         )
     mon = path.system.manifest.monitoring
@@ -940,7 +1004,7 @@ def _runaway(path: _Path) -> list[str]:
     override = mon.emergency_override if mon else None
     steps.append(
         _joined(
-            f"Each round of {path.root} moves further the same way",
+            f"Each round of {actor} moves further the same way",
             "its cap per time window bounds each window, not where the windows add up to"
             if limits
             else "no cap per time window bounds its actions "
@@ -949,10 +1013,10 @@ def _runaway(path: _Path) -> list[str]:
     )
     if not override:
         steps.append(
-            f"Nobody can hold {possessive(path.root)} actions at their default in an emergency "
+            f"Nobody can hold {possessive(actor)} actions at their default in an emergency "
             f"{_is('monitoring.emergency_override', override)}."
         )
-    target = root.id if isinstance(root, Endpoint | Pipeline) else path.root
+    target = actor
     steps.append(
         f"{possessive(target)} {_sees(path)} compound round after round; "
         f"{_noticed(path, _quality_watchers(path))}."
@@ -1003,6 +1067,8 @@ CHAINS: dict[str, Callable[[_Path], list[str]]] = {
     "selective-labels": _selective_labels,
     "runaway-automation": _runaway,
     "leakage": _leakage,
+    "unchecked-output": _unchecked_output,
+    "stale-model": _stale_model,
 }
 """The families with a chain: those that are a top risk on the incident manifests and the
 examples. Another family's top risk has none (the effect sentence stands alone)."""
