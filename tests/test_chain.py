@@ -56,6 +56,9 @@ def test_stale_source_runs_from_the_source_through_job_store_serving_and_trainin
     job = got[order[1]]
     assert "failure and deadline alerts watch the job, not the age of what it reads" in job
     assert "30d TTL never fires, because daily_app_features rewrites every key daily" in got[2]
+    new = got[at(got, "Keys new since app_stats_table stopped")]
+    assert "(dependencies[app_feature_store].fallback)" in new
+    assert order[2] < got.index(new) < order[3]
     assert "compares it with the previous model, trained on the same data" in got[order[4]]
     assert got[-1].startswith("app_ranking's rankings drift")
     assert "monitoring.quality.label_based shows it only on a dashboard" in got[-1]

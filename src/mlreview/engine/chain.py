@@ -323,6 +323,8 @@ def _through(path: _Path, fault: Fault, start: str) -> list[str]:
     for s in path.stores()[:1] if fault != "default" else []:
         keep = "keeps them" if fault == "stale" else "holds them"
         steps.append(_joined(f"{s.id} {keep}", _ttl(s, jobs)))
+        if fault == "stale":
+            steps += _new_keys(path, s)
     steps += _serving(path, fault)
     for p, m in path.training()[:1]:
         cadence = m.training.cadence if m.training and m.training.cadence else None
@@ -335,6 +337,20 @@ def _through(path: _Path, fault: Fault, start: str) -> list[str]:
         steps.append(_joined(head, _gate(m)))
     steps.append(_seen(path, fault))
     return steps
+
+
+def _new_keys(path: _Path, store: Store) -> list[str]:
+    """A key that appears after the root stopped gets no value from it: an endpoint whose read of
+    the store falls back to a default answers such a key with the default, scored as data."""
+    for e in path.endpoints:
+        for d in e.dependencies:
+            if d.target == store.id and d.fallback == "default":
+                return [
+                    f"Keys new since {path.root} stopped get no value from it in {store.id}; "
+                    f"where {possessive(e.id)} read finds none it answers with its default "
+                    f"(dependencies[{store.id}].fallback), scored as data."
+                ]
+    return []
 
 
 def _serving(path: _Path, fault: Fault) -> list[str]:
