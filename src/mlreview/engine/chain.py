@@ -595,7 +595,7 @@ def _stale_model(path: _Path) -> list[str]:
     else:
         steps = [f"{path.root} stops delivering the labels {m.id} learns from."]
     t = m.training
-    automated = bool(t and t.automated and t.cadence)
+    automated = bool(t and t.automated is not False and t.cadence)
     mon = path.system.manifest.monitoring
     age_alert = mon.freshness.model_age if mon and mon.freshness else None
     if automated:
@@ -984,7 +984,8 @@ def _runaway(path: _Path) -> list[str]:
     root = path.get(path.root)
     decision = path.system.manifest.system.decision
     act = f"decides to {decision.action}" if decision and decision.action else "acts"
-    each = "run" if isinstance(root, Pipeline) else "decision"
+    batch = isinstance(root, Pipeline) or (isinstance(root, Endpoint) and root.mode == "batch")
+    each = "run" if batch else "request"
     actor = (
         path.root
         if path.root in path.system.components
