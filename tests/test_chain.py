@@ -137,7 +137,9 @@ def test_schedule_race_names_the_reader_that_starts_first_and_the_missing_deadli
 def test_bad_artefact_follows_the_file_to_its_load_limit_and_the_missing_fallback() -> None:
     family, got = steps(case("cloudflare-bot-management-2025"))
     assert family == "bad-artefact"
-    assert got[0].startswith("feature_file_generator writes a wrong or oversized edge_feature_file")
+    assert got[0].startswith("A change in clickhouse_feature_metadata alters what")
+    assert "(contract.change_notification is false)" in got[0]
+    assert got[1].startswith("feature_file_generator writes a wrong or oversized edge_feature_file")
     load = got[at(got, "fl2_bot_module loads it")]
     assert "at most 200 entries (load_limit.max_entries, 60 in use)" in load
     assert "canary covers its own releases, not what feature_file_generator writes" in load

@@ -537,8 +537,26 @@ def _bad_artefact(path: _Path) -> list[str]:
         return []
     out = either(root.outputs, "and")
     when = f" (it runs {root.schedule.phrase})" if root.schedule else ""
+    unannounced = [
+        src
+        for i in root.inputs
+        if isinstance(src := path.get(i), Source)
+        and src.contract is not None
+        and src.contract.change_notification is False
+    ]
+    lead = [
+        _joined(
+            f"A change in {src.id} alters what {root.id} reads from it",
+            f"{possessive(src.id)} owner {src.owner} does not announce changes "
+            "(contract.change_notification is false)"
+            if src.owner
+            else "no change is announced (contract.change_notification is false)",
+        )
+        for src in unannounced[:1]
+    ]
     steps = [
-        _joined(f"{root.id} writes a wrong or oversized {out}{when}", _job_checks(root, "wrong"))
+        *lead,
+        _joined(f"{root.id} writes a wrong or oversized {out}{when}", _job_checks(root, "wrong")),
     ]
     outputs = set(root.outputs)
     consumers = [
