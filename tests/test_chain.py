@@ -185,6 +185,8 @@ def test_bad_release_says_what_the_canary_compares_or_that_there_is_none() -> No
     assert "canary compares error rates and latency, not what the answers say" in got[1]
     family, eq = steps(case("equifax-oms-attributes-2022"))
     assert family == "bad-release"
+    assert "are computed by separate serving code" in eq[0]
+    assert "separate" not in got[0]
     assert "it goes to all traffic at once (release.canary is not set)" in eq[1] or (
         "release.canary is false" in eq[1]
     )

@@ -776,8 +776,16 @@ def _bad_release(path: _Path) -> list[str]:
     r = e.release
     per = f" ({float(r.releases_per_month):g} a month)" if r and r.releases_per_month else ""
     model = path.system.model_of(e)
+    twice = [f.id for f in path.system.model_features(model) if _two_codes(f)]
+    apart = (
+        f"; {either(twice, 'and')} {'is' if len(twice) == 1 else 'are'} computed by separate "
+        "serving code, which a release can change without the training code"
+        if twice
+        else ""
+    )
     steps = [
-        f"A release of {e.id}{per} changes how it computes its answer, in model or serving code."
+        f"A release of {e.id}{per} changes how it computes its answer, in model or serving "
+        f"code{apart}."
     ]
     clauses: list[str | None] = []
     if r and r.canary:
