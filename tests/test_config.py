@@ -157,7 +157,7 @@ def test_the_file_decides_selection_fail_on_and_format(
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(json.loads(line)["rule"].startswith("FEED") for line in lines)
     assert main(["check", "sub/system.yaml", "--select", "MLR", "-o", "out.json"]) == 0
-    assert json.loads((repo / "out.json").read_text())["version"] == "2.4"  # -o's suffix wins
+    assert json.loads((repo / "out.json").read_text())["version"] == "2.5"  # -o's suffix wins
 
 
 def test_the_growth_target_default_reaches_the_serving_assessment(

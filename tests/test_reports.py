@@ -209,7 +209,7 @@ def test_suppressed_findings_are_reported_with_their_reason() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
 def test_json_contract_keys(example) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(render(reviewed(example), "json"))
-    assert data["version"] == JSON_VERSION == "2.4"
+    assert data["version"] == JSON_VERSION == "2.5"
     assert data["system"]["name"]
     assert set(data["areas"]) == {"skew", "pipeline", "serving", "feedback"}
     for area in data["areas"].values():

@@ -9,7 +9,7 @@ from mlreview.areas.findings import Finding
 from mlreview.engine.result import Review
 from mlreview.engine.scenarios import Scenario
 
-JSON_VERSION = "2.4"
+JSON_VERSION = "2.5"
 
 
 def finding_dict(f: Finding, cited: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
@@ -94,6 +94,7 @@ def to_dict(review: Review) -> dict[str, Any]:
         top_risk = {
             **scenario_dict(top),
             "why": review.top_risk_reason,
+            "chain": list(review.chain),
             "mechanisms": [
                 {"key": m.key, "components": list(m.components), "text": m.text, "step": m.step}
                 for m in review.mechanisms

@@ -118,6 +118,9 @@ class Review:
     trend extrapolation: areas/playbooks/mechanisms.py; a dependency's timeout, a surge's
     oscillation, a partner's units, the share read by hand: meeting.py); empty on a what-if
     re-run."""
+    chain: list[str] = field(default_factory=list)
+    """How the top risk happens, step by step from its root to what is seen and who notices
+    (engine/chain.py); empty on a what-if re-run and for a family without a chain."""
 
     def assessment(self, area: Area[A]) -> A:
         """The typed assessment of ``area``."""

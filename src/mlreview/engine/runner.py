@@ -20,6 +20,7 @@ from mlreview.areas.record import Record
 from mlreview.areas.registry import AREA_LIST
 from mlreview.areas.rule import Context, Hit, Rule, grade_of, to_finding
 from mlreview.engine import suppressions
+from mlreview.engine.chain import chain
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import Plan, nets_of, plan_for, playbook_of, situation_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
@@ -371,6 +372,7 @@ def run(
         credits=credited,
         pitfalls=cited,
         mechanisms=sized,
+        chain=_chain(system, top) if plan else [],
     )
 
 
@@ -423,6 +425,14 @@ def _printed(
         cited = _pitfalls(findings, system)
         sized = mechanisms(situation_of(system, top)) if top is not None else []
     return cited, sized
+
+
+def _chain(system: System, top: Scenario | None) -> list[str]:
+    """The top risk's mechanism chain, read unwatched: no rule reads it."""
+    if top is None:
+        return []
+    with unwatched():
+        return chain(system, top)
 
 
 def _pitfalls(findings: list[Finding], system: System) -> dict[str, tuple[str, ...]]:

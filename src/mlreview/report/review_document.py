@@ -762,9 +762,18 @@ def _main_working(s: Scenario) -> str:
     return f" Worked: {worked}." if worked else ""
 
 
+def _how_it_happens(review: Review) -> list[Block]:
+    """The top risk's mechanism chain (engine/chain.py), numbered, under its own heading."""
+    if not review.chain:
+        return []
+    steps = Numbered(tuple(NumberedItem(inline(step)) for step in review.chain))
+    return [Paragraph(inline(Span("How it happens:", "strong"))), steps]
+
+
 def _top_callout(review: Review, top: Scenario) -> Callout:
     body: list[Block] = [
         Paragraph(inline(top.effect_sentence)),
+        *_how_it_happens(review),
         *(Paragraph(inline(m.text)) for m in review.mechanisms),
         _in_words(top),
         Paragraph(
@@ -986,8 +995,8 @@ def _risk_item(s: Scenario, said: set[str]) -> Item:
 
 
 def _biggest_risk(review: Review) -> Section:
-    """Part 5: the top risk stated, the facts that cause it, how likely and how bad, why it
-    beats the runner-up, and the plan with its schedule, its proof and what it leaves."""
+    """Part 5: the top risk stated, how it happens step by step, the facts that cause it, how
+    likely and how bad, why it beats the runner-up, and the plan with its schedule, its proof and what it leaves."""
     title = "5. The biggest risk"
     top, plan = review.top_risk, review.plan
     if top is None:
@@ -996,6 +1005,7 @@ def _biggest_risk(review: Review) -> Section:
     why = "Why it beats the runner-up." if runner is not None else "Why first."
     blocks: list[Block] = [
         Paragraph(inline(Span(_sentence(top.title), "strong"))),
+        *_how_it_happens(review),
         _facts(top, set(), review.file, brief=True),
         *(Paragraph(inline(m.text)) for m in review.mechanisms),
         _in_words(top),
