@@ -784,3 +784,10 @@ def test_a_batch_window_missed_only_at_an_unstated_growth_is_asked_not_detailed(
     # Listed with the target it rests on where there is room (--full lists every one).
     full = " ".join(_terminal(path, full=True).split())
     assert "repricing_run cannot serve the growth target" in full
+
+
+def test_a_verdict_bullet_opens_with_a_capital_unless_it_opens_with_an_id() -> None:
+    lines = _terminal(INCIDENTS / "google-play-stale-table" / "system.yaml").splitlines()
+    assert lines[lines.index("1. Training-serving skew") + 1].startswith("- Every feature has")
+    # 'installs' is the feedback loop's id: its case is kept.
+    assert lines[lines.index("4. Feedback-loop design") + 1].startswith("- installs labels for")

@@ -951,6 +951,15 @@ def _memo_bottom_line(review: Review) -> Paragraph:
     )
 
 
+def _opening(text: str, review: Review) -> str:
+    """``text`` with a capital, unless it opens with a component's id, which keeps its case
+    ('every feature has ...' -> 'Every feature has ...'; 'installs labels ...' stays)."""
+    first = re.split(r"[\s:;,.']", text, maxsplit=1)[0]
+    ids = {c for s in review.scenarios for c in s.components}
+    ids.update(c for f in review.findings for c in f.components)
+    return text if first in ids or not first.islower() else text[:1].upper() + text[1:]
+
+
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
@@ -969,7 +978,7 @@ def _part(review: Review, area: Area[Any], risks: list[Scenario]) -> Section:
         lead = "" if "not the risk" in verdict else "Not a risk here: "
         items.append(Item(inline(f"{lead}{_sentence(verdict)}")))
     else:
-        items.append(Item(inline(_sentence(verdict))))
+        items.append(Item(inline(_sentence(_opening(verdict, review)))))
         if top is not None and holds_top:
             items.append(Item(inline(Span(f"{top.title}:", "strong"), f" {BIGGEST}.")))
         said: set[str] = set()
@@ -996,7 +1005,8 @@ def _risk_item(s: Scenario, said: set[str]) -> Item:
 
 def _biggest_risk(review: Review) -> Section:
     """Part 5: the top risk stated, how it happens step by step, the facts that cause it, how
-    likely and how bad, why it beats the runner-up, and the plan with its schedule, its proof and what it leaves."""
+    likely and how bad, why it beats the runner-up, and the plan with its schedule, its proof
+    and what it leaves."""
     title = "5. The biggest risk"
     top, plan = review.top_risk, review.plan
     if top is None:

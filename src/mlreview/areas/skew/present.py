@@ -84,7 +84,10 @@ def verdict(system: System, a: SkewAssessment, findings: list[Finding]) -> str:
             said = "every feature has one definition for training and serving"
             if guessed:
                 n = len(a.features)
-                said += f" (marked inferred for {'all' if guessed == n else guessed} of {n})"
+                which = f" for {guessed} of {n}" if guessed < n else f" for all {n}"
+                if n == 1:
+                    which = ""
+                said += f" (marked inferred{which})"
             parts.append(said)
         else:
             # Features that say nothing about their code are not known to share it.
