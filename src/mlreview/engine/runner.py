@@ -22,7 +22,7 @@ from mlreview.engine import suppressions
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import Plan, plan_for, playbook_of, situation_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
-from mlreview.engine.risk import changed_inputs
+from mlreview.engine.risk import STAKE, Stake, changed_inputs, stake_of
 from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import (
     Base,
@@ -630,7 +630,10 @@ def what_if(
     rescore = {c: r for c, r in rescore.items() if len(r.hits) == len(r.active) + len(r.suppressed)}
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
-    derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
+    # So do the derived values they read (the system's stake, a family in its words): those
+    # whose reads changed are worked out again, and count as changed only if they differ.
+    moved = log.moved(touched, variant)
+    derived = [*changed_inputs({k: a.assessment for k, a in areas.items()}, assessments), *moved]
     if prior is None:
         findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
         prior = Prior(
@@ -642,8 +645,21 @@ def what_if(
         )
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
+    # A scenario that read nothing else changed but the stake is scored again from its
+    # breakdown: the criticality and automation what-ifs move every score's I alone.
+    restake: tuple[Changed, Stake] | None = None
+    if STAKE in moved:
+        restake = (Changed.of([*values, *(d for d in derived if d != STAKE)]), stake_of(variant))
     earlier = Earlier(
-        prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins, prior.base
+        prior.by_key,
+        log,
+        scored,
+        ranked.gaps,
+        ranked.kept,
+        built,
+        prior.joins,
+        prior.base,
+        restake,
     )
     return run(
         variant,
