@@ -330,6 +330,35 @@ def _same(a: object, b: object) -> bool:
         return False
 
 
+LABEL_WATCH = ("@label-watch",)
+UNPAGED = ("@unpaged-watches",)
+"""The derived reads (``whatif.reads.derived``) of how the outputs are watched: system-wide
+monitors every silent scenario's detection reads, and that a what-if on another monitor
+leaves as they were."""
+
+
+def label_watch_of(system: System) -> object:
+    """How the quality metric against labels is watched (``monitoring.quality.label_based``),
+    None when not said."""
+    monitoring = system.manifest.monitoring
+    return monitoring and monitoring.quality and monitoring.quality.label_based
+
+
+def unpaged_output_watches(system: System) -> list[str]:
+    """Watches of the outputs that page nobody: a proxy of quality or the predictions'
+    distribution on a dashboard or checked by hand."""
+    monitoring = system.manifest.monitoring
+    if monitoring is None:
+        return []
+    out = []
+    for group, name in (("quality", "proxy"), ("drift", "predictions")):
+        node = getattr(monitoring, group)
+        signal = getattr(node, name) if node is not None else None
+        if signal in ("dashboard", "manual"):
+            out.append(f"monitoring.{group}.{name} = {signal}")
+    return out
+
+
 STAKE = ("@stake",)
 """The derived read (``whatif.reads.derived``) of a score's stake (``stake_of``)."""
 Stake = tuple[str | None, bool | None]
@@ -678,8 +707,7 @@ class RiskModel:
                 LOUD_UNWATCHED_HOURS,
                 f"noticed in {_hours(LOUD_UNWATCHED_HOURS)} (callers see errors)",
             )
-        quality = self.system.manifest.monitoring
-        label_watch = quality and quality.quality and quality.quality.label_based
+        label_watch = derived(LABEL_WATCH, label_watch_of, self.system)
         delay = self._label_delay_hours()
         if label_watch and delay is not None and not present:
             built = self._labels_built_from(key, findings)
@@ -695,7 +723,7 @@ class RiskModel:
             when = ", ".join(filter(None, (_hours(hours), cadence)))
             return hours, f"noticed when labels move the quality metric{who} ({when})"
         # A defect there all along moves no output metric (as for labels above): only a change.
-        watched = [] if present else self._unpaged_output_watches()
+        watched = [] if present else derived(UNPAGED, unpaged_output_watches, self.system)
         if watched:
             # People who look at the outputs by hand or on a dashboard may see it, but nothing
             # says how soon: the figure does not count them, and the working says so.
@@ -705,20 +733,6 @@ class RiskModel:
                 "anyone looks"
             )
         return HORIZON_HOURS, "no monitor would notice it"
-
-    def _unpaged_output_watches(self) -> list[str]:
-        """Watches of the outputs that page nobody: a proxy of quality or the predictions'
-        distribution on a dashboard or checked by hand."""
-        monitoring = self.system.manifest.monitoring
-        if monitoring is None:
-            return []
-        out = []
-        for group, name in (("quality", "proxy"), ("drift", "predictions")):
-            node = getattr(monitoring, group)
-            signal = getattr(node, name) if node is not None else None
-            if signal in ("dashboard", "manual"):
-                out.append(f"monitoring.{group}.{name} = {signal}")
-        return out
 
     def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
         """How the labels come from the source at fault, when they do with nothing checking:
