@@ -535,6 +535,11 @@ class Earlier:
 _ROLE = operator.attrgetter("role")
 
 
+def _same_list(a: list[Finding], b: list[Finding]) -> bool:
+    """The same finding objects in the same order."""
+    return len(a) == len(b) and all(map(operator.is_, a, b))
+
+
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
     """The same findings (a rule re-run makes equal ones anew)."""
     if len(a) != len(b):
@@ -621,6 +626,9 @@ class _Making:
 
     @cached_property
     def watching(self) -> _Gaps:
+        earlier = self.earlier
+        if earlier is not None and earlier.base is not None and _same_list(earlier.gaps, self.gaps):
+            return earlier.base.index_of(earlier.gaps)
         return _Gaps(self.gaps)
 
     def scenario(self, key: str, group: list[Finding]) -> Scenario:
@@ -667,6 +675,15 @@ class Base:
         self.built = built
         self.causes = sum(f.role == "cause" for f in findings)
         self._near: dict[tuple[str, str], list[str]] | None = None
+        self._index: tuple[list[Finding], _Gaps] | None = None
+
+    def index_of(self, gaps: list[Finding]) -> _Gaps:
+        """``_Gaps(gaps)``, kept for the last list asked about: a what-if whose missing controls
+        are the same objects as its review's finds its scenarios' gaps in the same index
+        (5.4 s of 335 under cProfile at 2,000 features, built again for every build)."""
+        if self._index is None or self._index[0] is not gaps:
+            self._index = (gaps, _Gaps(gaps))
+        return self._index[1]
 
     def near(self, system: System) -> dict[tuple[str, str], list[str]]:
         """The keys of its scenarios by (mechanism, component) for each component a missing
