@@ -12,6 +12,7 @@ import pytest
 from mlreview.areas.findings import Severity
 from mlreview.engine.runner import run
 from mlreview.engine.whatif.asking import alternatives, ask_of
+from mlreview.engine.whatif.context import role, serving_ids
 from mlreview.engine.whatif.questions import MAX_QUESTIONS, Outcome, Sensitivity, unknowns
 from mlreview.engine.whatif.reads import ReadLog, nodes
 from mlreview.engine.whatif.variants import with_values
@@ -279,3 +280,14 @@ def test_an_assumed_default_names_a_configurable_default() -> None:
     ]
     assert named, "growth_multiplier reports the configured growth target"
     assert all(default in known for _, _, default in named), named
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.parent.name)
+def test_a_sources_role_is_the_same_from_the_serving_ids_worked_out_once(example: Path) -> None:
+    """``unknowns`` works out the sources on the serving path once for every source it groups
+    (``context.serving_ids``); each role must be the one asked alone."""
+    system = load(example)
+    serving = serving_ids(system)
+    roles = {s.id: role(system, s) for s in system.manifest.sources}
+    assert roles == {s.id: role(system, s, serving) for s in system.manifest.sources}
+    assert {r[-1] for r in roles.values()} <= {"serving", "training"}

@@ -66,6 +66,10 @@ class RuleResult:
     read_assessment: bool = True
     """Whether the rule read its area's assessment (a what-if keeps a rule that did not, and
     read no field it sets, even when the assessment comes out changed)."""
+    assessment_reads: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    """The fields of its area's assessment the rule read, when known (a what-if keeps a rule
+    none of whose fields come out changed); "*" among them when it used the assessment in a
+    way that is not told by field."""
     hits: list[tuple[Hit, tuple[Severity, str | None] | None]] = field(
         default_factory=list, compare=False, repr=False
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from mlreview.areas.assumed import Assumed, component_field
@@ -45,7 +45,7 @@ from mlreview.document.cells import availability, number, share
 from mlreview.engine.result import AreaResult, assessment_of
 from mlreview.engine.rules import find
 from mlreview.engine.scoring import likelihood_raises
-from mlreview.engine.whatif.reads import note_derived
+from mlreview.engine.whatif.reads import derived, note_derived
 from mlreview.system.manifest import (
     Component,
     Endpoint,
@@ -182,6 +182,8 @@ class Risk:
     """What rides on the system, in words."""
     defaults: list[Assumed] = field(default_factory=list)
     """The figures behind the score that rest on a default, with the field to declare."""
+    unstaked: Unstaked | None = field(default=None, compare=False, repr=False)
+    """The score before the system's stake, to score it again at another (``staked``)."""
 
     @cached_property
     def exposure_reach(self) -> float:
@@ -328,6 +330,119 @@ def _same(a: object, b: object) -> bool:
         return False
 
 
+LABEL_WATCH = ("@label-watch",)
+UNPAGED = ("@unpaged-watches",)
+"""The derived reads (``whatif.reads.derived``) of how the outputs are watched: system-wide
+monitors every silent scenario's detection reads, and that a what-if on another monitor
+leaves as they were."""
+
+
+def label_watch_of(system: System) -> object:
+    """How the quality metric against labels is watched (``monitoring.quality.label_based``),
+    None when not said."""
+    monitoring = system.manifest.monitoring
+    return monitoring and monitoring.quality and monitoring.quality.label_based
+
+
+def unpaged_output_watches(system: System) -> list[str]:
+    """Watches of the outputs that page nobody: a proxy of quality or the predictions'
+    distribution on a dashboard or checked by hand."""
+    monitoring = system.manifest.monitoring
+    if monitoring is None:
+        return []
+    out = []
+    for group, name in (("quality", "proxy"), ("drift", "predictions")):
+        node = getattr(monitoring, group)
+        signal = getattr(node, name) if node is not None else None
+        if signal in ("dashboard", "manual"):
+            out.append(f"monitoring.{group}.{name} = {signal}")
+    return out
+
+
+STAKE = ("@stake",)
+"""The derived read (``whatif.reads.derived``) of a score's stake (``stake_of``)."""
+Stake = tuple[str | None, bool | None]
+
+
+def stake_of(system: System) -> Stake:
+    """The system-wide half of every score's impact factor I, as declared: the criticality and
+    whether the system acts by itself (None when not said). A what-if on either field moves
+    only I of a score that read nothing else it changed (``staked``)."""
+    info = system.manifest.system
+    decision = info.decision
+    return info.criticality, decision.automated_action if decision else None
+
+
+@dataclass(frozen=True)
+class Unstaked:
+    """A scenario's score before its stake: every factor but the system's criticality and
+    automation, with the working and the assumptions behind them, so that a what-if that moves
+    only the stake scores it again from here (``staked``)."""
+
+    parts: list[Part]
+    effect: float
+    working: tuple[str, ...]
+    assumed: tuple[str, ...]
+    defaults: tuple[Assumed, ...]
+    harm: str
+    path: float
+    """The decision path's factor of I (synchronous 1, batch 0.8)."""
+    path_text: str
+
+
+def staked(base: Unstaked, stake: Stake) -> Risk:
+    """The score of ``base`` at a stake (``stake_of``): I = criticality x automation x path,
+    then the risk; the working says each factor with its input."""
+    crit, automated = stake
+    working, assumed, defaults = list(base.working), list(base.assumed), list(base.defaults)
+    c = CRITICALITY.get(crit or "", UNKNOWN_CRITICALITY)
+    if crit is None:
+        assumed.append("criticality")
+        defaults.append(Assumed("medium criticality", "system.criticality"))
+    a = UNKNOWN_AUTOMATION if automated is None else AUTOMATED if automated else HUMAN
+    if automated is None:
+        assumed.append("decision.automated_action")
+        defaults.append(Assumed("automation unknown", "system.decision.automated_action"))
+    p, path_text = base.path, base.path_text
+    crit_text = f"criticality {crit} ({c:g})" if crit else f"criticality unknown ({c:g})"
+    auto_text = (
+        "acts by itself"
+        if automated
+        else "no automated action"
+        if automated is False
+        else "automation unknown"
+    )
+    working.append(
+        f"I = {c:g} x {a:g} x {p:g}: {crit_text}, {auto_text} ({a:g}), {path_text} ({p:g})"
+    )
+    stake_text = f"{crit_text.rpartition(' (')[0]}, {auto_text}, on a {path_text} path"
+    impact = c * a * p
+    parts, effect = base.parts, base.effect
+    risk = Risk(
+        parts,
+        effect,
+        impact,
+        working,
+        assumed,
+        base.harm,
+        stake_text,
+        list(dict.fromkeys(defaults)),
+        unstaked=base,
+    )
+    terms = " + ".join(f"{part.exposure:.3g} x {part.reach:.3g}" for part in parts)
+    harmed = sum(part.exposure * part.reach for part in parts)
+    total = f"min(1, {terms})" if harmed > 1 else f"({terms})"
+    working.append(f"risk = 1000 x {total} x {effect:g} x {impact:.3g} = {risk.score}")
+    return risk
+
+
+def family_of(key: str, system: System) -> Family:
+    """``family_for(key, system)``, read as a derived value (``whatif.reads.derived``): a
+    family's words rest on the system's decision, which every score reads through it, and a
+    what-if below that decision seldom changes them."""
+    return derived(("@family", key), partial(family_for, key), system)
+
+
 class RiskModel:
     """Scores scenarios of one review; reads the manifest and the areas' assessments."""
 
@@ -337,7 +452,6 @@ class RiskModel:
         self.defaults: list[Assumed] = []
         """The defaults the scenario being scored rests on."""
         self.harm = ""
-        self.stake = ""
         self.launch_assumed = False
         """The scenario being scored has a launch finding (SCALE018) resting only on assumed
         figures: it is then framed by the growth target, as its title is."""
@@ -350,38 +464,14 @@ class RiskModel:
 
     # --- the factors -----------------------------------------------------------------------
 
-    def impact(self, components: list[str], working: list[str], assumed: list[str]) -> float:
-        info = self.system.manifest.system
-        crit = info.criticality
-        c = CRITICALITY.get(crit or "", UNKNOWN_CRITICALITY)
-        if crit is None:
-            assumed.append("criticality")
-            self.defaults.append(Assumed("medium criticality", "system.criticality"))
-        decision = info.decision
-        automated = decision.automated_action if decision else None
-        a = UNKNOWN_AUTOMATION if automated is None else AUTOMATED if automated else HUMAN
-        if automated is None:
-            assumed.append("decision.automated_action")
-            self.defaults.append(Assumed("automation unknown", "system.decision.automated_action"))
+    def path(self, components: list[str]) -> tuple[float, str]:
+        """The decision path's factor of I and its word: synchronous when the scenario reaches
+        an online endpoint."""
         # A component the flows do not trace to an endpoint (a job writing the table a batch
         # run reads) is on the system's paths: synchronous only if one of them is.
         endpoints = self._endpoints(components) or list(self.system.manifest.endpoints)
         online = any(e.mode != "batch" for e in endpoints) or not endpoints
-        p = SYNCHRONOUS if online else BATCH
-        crit_text = f"criticality {crit} ({c:g})" if crit else f"criticality unknown ({c:g})"
-        auto_text = (
-            "acts by itself"
-            if automated
-            else "no automated action"
-            if automated is False
-            else "automation unknown"
-        )
-        path_text = "synchronous" if online else "batch"
-        working.append(
-            f"I = {c:g} x {a:g} x {p:g}: {crit_text}, {auto_text} ({a:g}), {path_text} ({p:g})"
-        )
-        self.stake = f"{crit_text.rpartition(' (')[0]}, {auto_text}, on a {path_text} path"
-        return c * a * p
+        return (SYNCHRONOUS, "synchronous") if online else (BATCH, "batch")
 
     def _endpoints(self, components: list[str]) -> list[Endpoint]:
         """Endpoints the scenario's components are, or reach."""
@@ -617,8 +707,7 @@ class RiskModel:
                 LOUD_UNWATCHED_HOURS,
                 f"noticed in {_hours(LOUD_UNWATCHED_HOURS)} (callers see errors)",
             )
-        quality = self.system.manifest.monitoring
-        label_watch = quality and quality.quality and quality.quality.label_based
+        label_watch = derived(LABEL_WATCH, label_watch_of, self.system)
         delay = self._label_delay_hours()
         if label_watch and delay is not None and not present:
             built = self._labels_built_from(key, findings)
@@ -634,7 +723,7 @@ class RiskModel:
             when = ", ".join(filter(None, (_hours(hours), cadence)))
             return hours, f"noticed when labels move the quality metric{who} ({when})"
         # A defect there all along moves no output metric (as for labels above): only a change.
-        watched = [] if present else self._unpaged_output_watches()
+        watched = [] if present else derived(UNPAGED, unpaged_output_watches, self.system)
         if watched:
             # People who look at the outputs by hand or on a dashboard may see it, but nothing
             # says how soon: the figure does not count them, and the working says so.
@@ -644,20 +733,6 @@ class RiskModel:
                 "anyone looks"
             )
         return HORIZON_HOURS, "no monitor would notice it"
-
-    def _unpaged_output_watches(self) -> list[str]:
-        """Watches of the outputs that page nobody: a proxy of quality or the predictions'
-        distribution on a dashboard or checked by hand."""
-        monitoring = self.system.manifest.monitoring
-        if monitoring is None:
-            return []
-        out = []
-        for group, name in (("quality", "proxy"), ("drift", "predictions")):
-            node = getattr(monitoring, group)
-            signal = getattr(node, name) if node is not None else None
-            if signal in ("dashboard", "manual"):
-                out.append(f"monitoring.{group}.{name} = {signal}")
-        return out
 
     def _labels_built_from(self, key: str, findings: list[Finding]) -> str | None:
         """How the labels come from the source at fault, when they do with nothing checking:
@@ -925,29 +1000,24 @@ class RiskModel:
                 premise_field,
             )
             parts.append(part)
-            occurrence = family_for(key, self.system).occurrence
+            occurrence = family_of(key, self.system).occurrence
             words = f"On each {occurrence}" if trigger == "event" else TRIGGER_WORDS[trigger]
             if launched:
                 words = f"At {MISS_FACTOR:g}x the launch forecast"
             working.append(f"{words} ({', '.join(rules)}): {part.working}")
         effect = self._effect(family, family_key, anchor, findings, working)
-        impact = self.impact(
-            sorted({c for f in findings for c in f.components} | {anchor}), working, assumed
-        )
-        risk = Risk(
+        p, path_text = self.path(sorted({c for f in findings for c in f.components} | {anchor}))
+        unstaked = Unstaked(
             parts,
             effect,
-            impact,
-            working,
-            assumed,
+            tuple(working),
+            tuple(assumed),
+            tuple(self.defaults),
             self.harm,
-            self.stake,
-            list(dict.fromkeys(self.defaults)),
+            p,
+            path_text,
         )
-        terms = " + ".join(f"{p.exposure:.3g} x {p.reach:.3g}" for p in parts)
-        total = f"min(1, {terms})" if sum(p.exposure * p.reach for p in parts) > 1 else f"({terms})"
-        working.append(f"risk = 1000 x {total} x {effect:g} x {impact:.3g} = {risk.score}")
-        return risk
+        return staked(unstaked, derived(STAKE, stake_of, self.system))
 
     def _exposure(
         self,
@@ -1166,7 +1236,7 @@ class RiskModel:
         assumed.append(f"{anchor} event rate")
         self.chance = ""
         self.rate_default = True
-        what = f"{default:g} a year ({family_for(key, self.system).occurrence})"
+        what = f"{default:g} a year ({family_of(key, self.system).occurrence})"
         if settle:
             self.defaults.append(Assumed(what, settle[0], settle[1:], rate=True))
         named = f": set {' and '.join(settle)}" if settle else ""

@@ -7,8 +7,9 @@ import itertools
 import operator
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
+from types import FunctionType, MethodType
 from typing import Any
 
 from mlreview.areas import pitfalls
@@ -24,7 +25,7 @@ from mlreview.engine.chain import chain
 from mlreview.engine.evidence import settle
 from mlreview.engine.plan import Plan, nets_of, plan_for, playbook_of, situation_of
 from mlreview.engine.result import AreaResult, Review, RuleResult
-from mlreview.engine.risk import changed_inputs
+from mlreview.engine.risk import STAKE, Stake, changed_inputs, stake_of
 from mlreview.engine.rules import every_rule, selected_rules
 from mlreview.engine.scenarios import (
     Base,
@@ -104,25 +105,75 @@ class Prior:
         return Merging(self.built, self.scenarios)
 
 
-class _Noting(Context[Any]):
-    """A rule's context that notes whether the rule reads its area's assessment: one that does
-    not is a function of the manifest fields it reads alone."""
+WHOLE = "*"
+"""Among a rule's assessment reads: it used the assessment otherwise than by its fields."""
 
-    read = False
+
+class _Fields:
+    """An assessment as a rule of a watched review sees it: each field read is noted (in
+    ``read``), a method of its class runs on this view so that the fields it reads are noted
+    too, and anything else notes the whole."""
+
+    __slots__ = ("_of", "read")
+
+    def __init__(self, assessment: Any) -> None:
+        self._of = assessment
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        of = self._of
+        if name in _field_names(type(of)):
+            self.read.add(name)
+            return getattr(of, name)
+        member = getattr(type(of), name, None)
+        if isinstance(member, FunctionType):
+            return MethodType(member, self)
+        if isinstance(member, property) and member.fget is not None:
+            return member.fget(self)
+        self.read.add(WHOLE)
+        return getattr(of, name)
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = frozenset(f.name for f in fields(cls)) if is_dataclass(cls) else frozenset()
+        _FIELD_NAMES[cls] = names
+    return names
+
+
+class _Noting(Context[Any]):
+    """A rule's context that notes which fields of its area's assessment the rule reads: one
+    that reads none is a function of the manifest fields it reads alone, and one whose fields
+    come out as before in a what-if is too."""
+
+    view: _Fields | None = None
 
     @property
     def assessment(self) -> Any:
-        self.read = True
-        return self._assessment
+        if self.view is None:
+            self.view = _Fields(self._assessment)
+            if not is_dataclass(self._assessment):
+                self.view.read.add(WHOLE)
+        if WHOLE in self.view.read:
+            return self._assessment
+        return self.view
 
     @assessment.setter
     def assessment(self, value: Any) -> None:
         self._assessment = value
 
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset(self.view.read) if self.view is not None else frozenset()
 
-Checked = tuple[list[tuple[Hit, tuple[Severity, str | None] | None]], bool]
-"""A rule's hits with their settled severities (``RuleResult.hits``), and whether it read
-its assessment."""
+
+Checked = tuple[list[tuple[Hit, tuple[Severity, str | None] | None]], frozenset[str]]
+"""A rule's hits with their settled severities (``RuleResult.hits``), and the fields of its
+assessment it read (``RuleResult.assessment_reads``)."""
 
 
 def _checked(rule: Rule, ctx: Context[Any], system: System) -> Checked:
@@ -137,7 +188,7 @@ def _checked(rule: Rule, ctx: Context[Any], system: System) -> Checked:
         assumed = grade_of(hit) == "assumed"
         severity = hit.severity or rule.severity
         hits.append((hit, settle(severity, hit.assumptions, system.manifest) if assumed else None))
-    return hits, ctx.read
+    return hits, ctx.reads
 
 
 def _scored(
@@ -147,8 +198,8 @@ def _scored(
     criticality, the monitors that detect them and their sources' ownership and availability:
     nothing the hits depend on), with their suppressions. Reads are noted under the rule's
     'score:' label."""
-    hits, read_assessment = checked
-    result = RuleResult(read_assessment=read_assessment, hits=hits)
+    hits, reads = checked
+    result = RuleResult(read_assessment=bool(reads), assessment_reads=reads, hits=hits)
     for hit, settled in hits:
         scores, monitors = score(rule, hit.severity or rule.severity, hit.components, system)
         finding = to_finding(
@@ -182,7 +233,10 @@ def _rerun(
     under 'score:<code>'; with ``earlier``, a result whose hits still stand, only the scores
     are worked out again."""
     if earlier is not None:
-        checked: Checked = (earlier.hits, earlier.read_assessment)
+        reads = earlier.assessment_reads
+        if reads is None:
+            reads = frozenset({WHOLE}) if earlier.read_assessment else frozenset()
+        checked: Checked = (earlier.hits, reads)
     else:
         with log.reading_as(f"rule:{rule.code}"):
             checked = _checked(rule, ctx, system)
@@ -585,6 +639,25 @@ def _same(a: Record, b: Record) -> bool:
         return False
 
 
+def _differing(before: Record, after: Record) -> frozenset[str]:
+    """The fields of an assessment that differ between two reviews ("*" when it cannot tell)."""
+    if type(before) is not type(after) or not is_dataclass(before):
+        return frozenset({WHOLE})
+    return frozenset(
+        f.name for f in fields(before) if not _same(getattr(before, f.name), getattr(after, f.name))
+    )
+
+
+def _reads_none(result: RuleResult, differ: frozenset[str]) -> bool:
+    """Whether a rule's result read none of the assessment's fields that ``differ``."""
+    if not result.read_assessment:
+        return True
+    reads = result.assessment_reads
+    if reads is None or WHOLE in reads or WHOLE in differ:
+        return False
+    return reads.isdisjoint(differ)
+
+
 def what_if(
     system: System,
     values: dict[Path, Any],
@@ -614,6 +687,8 @@ def what_if(
         variant.recall = Replay(system.recall, paths)
     assessments: dict[str, Record] = {}
     unchanged: set[str] = set()
+    differ: dict[str, frozenset[str]] = {}
+    """The fields of each changed assessment that come out otherwise."""
     touched = log.touching(paths)
     for a in AREA_LIST:
         before = areas[a.key].assessment
@@ -627,6 +702,7 @@ def what_if(
             unchanged.add(a.key)
         else:
             assessments[a.key] = after
+            differ[a.key] = _differing(before, after)
     # A rule whose hits stand (it read no changed field, nor a changed assessment) is kept, or,
     # when its findings' scores read a changed field, its hits are scored again.
     standing = {
@@ -634,7 +710,7 @@ def what_if(
         for a in AREA_LIST
         for r in a.rules.rules
         if r.code in rule_results
-        and (a.key in unchanged or not rule_results[r.code].read_assessment)
+        and (a.key in unchanged or _reads_none(rule_results[r.code], differ[a.key]))
         and f"rule:{r.code}" not in touched
     }
     rescore = {c: r for c, r in standing.items() if f"score:{c}" in touched}
@@ -644,7 +720,10 @@ def what_if(
     rescore = {c: r for c, r in rescore.items() if len(r.hits) == len(r.active) + len(r.suppressed)}
     # Scenario scores read parts of some assessments too (each endpoint's serving row, the
     # linked data's skew): a scenario is reused only when those it read are as before.
-    derived = changed_inputs({k: a.assessment for k, a in areas.items()}, assessments)
+    # So do the derived values they read (the system's stake, a family in its words): those
+    # whose reads changed are worked out again, and count as changed only if they differ.
+    moved = log.moved(touched, variant)
+    derived = [*changed_inputs({k: a.assessment for k, a in areas.items()}, assessments), *moved]
     if prior is None:
         findings = sorted((f for a in areas.values() for f in a.findings), key=SORT_KEY)
         prior = Prior(
@@ -656,8 +735,21 @@ def what_if(
         )
     ranked = prior.ranked
     scored = Changed.of([*values, *derived]) if derived else paths
+    # A scenario that read nothing else changed but the stake is scored again from its
+    # breakdown: the criticality and automation what-ifs move every score's I alone.
+    restake: tuple[Changed, Stake] | None = None
+    if STAKE in moved:
+        restake = (Changed.of([*values, *(d for d in derived if d != STAKE)]), stake_of(variant))
     earlier = Earlier(
-        prior.by_key, log, scored, ranked.gaps, ranked.kept, built, prior.joins, prior.base
+        prior.by_key,
+        log,
+        scored,
+        ranked.gaps,
+        ranked.kept,
+        built,
+        prior.joins,
+        prior.base,
+        restake,
     )
     return run(
         variant,

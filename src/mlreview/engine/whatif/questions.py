@@ -30,12 +30,12 @@ from mlreview.engine.whatif.asking import (
     never_asked,
     question,
 )
-from mlreview.engine.whatif.context import component_at, role
+from mlreview.engine.whatif.context import component_at, role, serving_ids
 from mlreview.engine.whatif.pool import ordered_map
 from mlreview.engine.whatif.pool import workers as pool_workers
 from mlreview.engine.whatif.reads import Changed, ReadLog
 from mlreview.engine.whatif.variants import buildable
-from mlreview.system.manifest import Manifest, Node
+from mlreview.system.manifest import Manifest, Node, Source
 from mlreview.system.paths import Path, fields_along, is_model, keys_of, strip
 from mlreview.system.system import System
 from mlreview.system.units import show_value as show
@@ -206,6 +206,7 @@ def unknowns(system: System, log: ReadLog) -> list[Unknown]:
     """The unknown fields the review read, grouped by field across components."""
     read: set[Path] = set().union(*log.reads.values()) if log.reads else set()
     groups: dict[tuple[Any, ...], Unknown] = {}
+    serving: frozenset[str] | None = None
     for path in sorted(read, key=str):
         found = _resolve(system.manifest, path)
         if found is None:
@@ -223,7 +224,10 @@ def unknowns(system: System, log: ReadLog) -> list[Unknown]:
             leaf_name = keys_of(leaf_cls)[str(leaf[-1])]
             if not alternatives(leaf_cls, leaf_name, leaf_owner, system):
                 continue
-            alike = role(system, component_at(system, leaf))
+            comp = component_at(system, leaf)
+            if serving is None and isinstance(comp, Source):
+                serving = serving_ids(system)
+            alike = role(system, comp, serving)
             key = (leaf_cls.__name__, tuple("*" if isinstance(p, int) else p for p in leaf), alike)
             group = groups.setdefault(key, Unknown(leaf_cls, leaf_name, [], [], []))
             if leaf not in group.paths:

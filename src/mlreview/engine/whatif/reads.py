@@ -11,10 +11,10 @@ watching: a proxy or a copied tree would cost every plain review, and `isinstanc
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from mlreview.system.manifest import Node
 from mlreview.system.paths import Path
@@ -23,6 +23,9 @@ _ACTIVE: ContextVar[ReadLog | None] = ContextVar("mlreview_read_log", default=No
 _EPOCH = [0]
 """Counts ``unwatched`` blocks beginning and ending: after one, a watching log's reads may
 grow again (``ReadLog.version`` counts the rest)."""
+T = TypeVar("T")
+S = TypeVar("S")
+
 INDEX_AFTER = 2000
 """``ReadLog.touches`` questions asked while nothing changes before the log indexes its reads
 by path, at the least (the questions' what-ifs ask hundreds of thousands; the plan's re-runs a
@@ -100,6 +103,29 @@ def note_derived(path: Path) -> None:
         log.sinks[0].add(path)
 
 
+def derived_label(path: Path) -> str:
+    """The label a derived value's own reads are filed under (``derived``)."""
+    return "derived:" + "/".join(map(str, path))
+
+
+def derived(path: Path, compute: Callable[[S], T], system: S) -> T:
+    """``compute(system)``, a value worked out from a few manifest fields that many labels use
+    (the system's stake, a scenario family in its words), its reads filed apart under
+    ``derived_label(path)`` and only ``path`` (as ``note_derived``) under the current label. A
+    what-if whose changes touch those reads works the value out again (``ReadLog.moved``) and
+    counts ``path`` as changed only when the value differs: a decision's type that leaves its
+    kind as it was moves nothing that read the kind, where every reader of an absent
+    ``system.decision`` would otherwise be touched by any field set below it."""
+    log = _ACTIVE.get()
+    if log is None:
+        return compute(system)
+    with log.reading_as(derived_label(path)):
+        value = compute(system)
+    log.derived.setdefault(path, (compute, value))
+    log.sinks[0].add(path)
+    return value
+
+
 def nodes(node: Node) -> Iterator[Node]:
     """``node`` and every node below it."""
     yield node
@@ -121,6 +147,9 @@ class ReadLog:
     def __init__(self) -> None:
         self.reads: dict[str, set[Path]] = {}
         self.known: dict[str, set[Path]] = {}
+        self.derived: dict[Path, tuple[Callable[[Any], object], object]] = {}
+        """Each derived value's path, with how it is worked out from a system and its value on
+        the watched one (``derived``)."""
         self.sinks: tuple[set[Path], set[Path]] = (set(), set())
         """Where the current label's reads go: (declared values, unknowns), indexed by
         whether the value read is None (the watching lookup runs on every field read)."""
@@ -187,6 +216,16 @@ class ReadLog:
         """True while this log records reads (inside its ``watch``)."""
         return _ACTIVE.get() is self
 
+    def moved(self, touched: Container[str], system: object) -> list[Path]:
+        """The derived values (``derived``) that differ on ``system``, a what-if of the watched
+        one: of those whose reads are among the ``touched`` labels, the ones that come out
+        otherwise (values that cannot be compared count as changed)."""
+        out = []
+        for path, (compute, value) in self.derived.items():
+            if derived_label(path) in touched and not _equal(compute(system), value):
+                out.append(path)
+        return out
+
     def labels_touching(self, changed: Changed) -> frozenset[str]:
         """Every label ``touches`` is True for, from the reads indexed by path (the index is
         rebuilt when the reads may have changed since)."""
@@ -251,6 +290,13 @@ class ReadLog:
         if self._indexed(questions):
             return paths.touched(self)
         return _Asking(self, paths)
+
+
+def _equal(a: object, b: object) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 class _Asking:
