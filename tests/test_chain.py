@@ -169,7 +169,7 @@ def test_capacity_multiplies_the_declared_ceiling_and_says_what_turns_the_excess
     assert family == "capacity"
     assert "toward its 200 QPS forecast" in got[0]
     assert "launch.signups_capped and launch.per_user_limit false" in got[0]
-    assert "1000 replicas x 0.27 QPS each = 270 QPS" in got[1]
+    assert "1000 replicas x 0.25 QPS each = 250 QPS" in got[1]  # the prose's "a quarter"
     assert "queues the excess with no load shedding" in got[2]
     assert "declares no fallback" in got[3]
     _, shed = steps(

