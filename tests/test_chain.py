@@ -61,7 +61,10 @@ def test_stale_source_runs_from_the_source_through_job_store_serving_and_trainin
     assert order[2] < got.index(new) < order[3]
     assert "compares it with the previous model, trained on the same data" in got[order[4]]
     assert got[-1].startswith("app_ranking's rankings drift")
-    assert "monitoring.quality.label_based shows it only on a dashboard" in got[-1]
+    assert (
+        "label-based quality (monitoring.quality.label_based) shows it only on a dashboard"
+        in got[-1]
+    )
 
 
 def test_stale_source_ttl_longer_than_nothing_and_gate_without_previous_change_their_steps() -> (
@@ -131,7 +134,10 @@ def test_schedule_race_names_the_reader_that_starts_first_and_the_missing_deadli
     assert "still writing feature_tables when nightly_scoring starts on cron '0 2 * * *'" in got[0]
     assert "nightly_features has no deadline alert (alerts.on_sla_miss)" in got[1]
     assert "nightly_features' failure alert watches the job" in got[1]
-    assert "monitoring.quality.label_based pages when quality falls" in got[-1]
+    assert (
+        "an alert on label-based quality (monitoring.quality.label_based) pages when quality falls"
+        in got[-1]
+    )
 
 
 def test_bad_artefact_follows_the_file_to_its_load_limit_and_the_missing_fallback() -> None:
@@ -141,11 +147,11 @@ def test_bad_artefact_follows_the_file_to_its_load_limit_and_the_missing_fallbac
     assert "(contract.change_notification is false)" in got[0]
     assert got[1].startswith("feature_file_generator writes a wrong or oversized edge_feature_file")
     load = got[at(got, "fl2_bot_module loads it")]
-    assert "at most 200 entries (load_limit.max_entries, 60 in use)" in load
+    assert "at most 200 entries, 60 in use (load_limit.max_entries)" in load
     assert "canary covers its own releases, not what feature_file_generator writes" in load
     assert (
-        got[-1]
-        == "Requests to fl2_bot_module fail everywhere at once; monitoring.system.errors pages."
+        got[-1] == "Requests to fl2_bot_module fail everywhere at once; an alert on the error rate "
+        "(monitoring.system.errors) pages."
     )
 
 
@@ -253,7 +259,7 @@ def test_leakage_follows_the_feature_into_training_gate_and_serving() -> None:
     assert at(got, "weekly_training trains two_tower_ranker") < at(
         got, "two_tower_ranker looks better"
     )
-    assert "monitoring.quality.proxy pages" in got[-1]
+    assert "an alert on proxy quality (monitoring.quality.proxy) pages" in got[-1]
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.parent.name)

@@ -16,6 +16,7 @@ from mlreview.cli import main
 from mlreview.document.blocks import plain_text
 from mlreview.engine.plan import SLOT_DAYS, Plan, deadline, due
 from mlreview.engine.runner import run
+from mlreview.report.field_words import without_fields
 from mlreview.report.formats import RenderOptions, render
 from mlreview.report.review_document import (
     BIGGEST,
@@ -384,7 +385,7 @@ def _callout(screen: str) -> str:
     flattened to one line."""
     lines = screen.splitlines()
     first = lines.index("5. The biggest risk")
-    last = next(i for i, x in enumerate(lines) if i > first and (not x or x.startswith("--full")))
+    last = next(i for i, x in enumerate(lines) if i > first and (not x or x.startswith("Details:")))
     return " ".join(" ".join(lines[first + 1 : last]).split())
 
 
@@ -610,7 +611,8 @@ def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
     bottom = next(x for x in screen.splitlines() if x.startswith("Bottom line.")).rstrip()
     # The risk in words as the review states it (its figures keep their marks), then what to
     # fix first, which names no doubt about it: that is said where its figures are.
-    effect = f"Bottom line. {done.top_risk.effect_sentence} "
+    # The opening screen leaves out the fields the words beside them explain.
+    effect = f"Bottom line. {without_fields(done.top_risk.effect_sentence)} "
     assert bottom.startswith(effect)
     first = bottom.removeprefix(effect)
     assert first.startswith("Fix this first: ")

@@ -14,6 +14,7 @@ Nothing here is about one system: every step comes from fields any manifest may 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,6 +47,36 @@ NOBODY = f"nothing declared notices it within the {HORIZON_DAYS}-day horizon"
 def _is(field: str, value: object) -> str:
     """'(field is false)' or '(field is not set)': how the manifest leaves a control out."""
     return f"({field} is {'not set' if value is None else str(value).lower()})"
+
+
+WATCHED = {
+    "monitoring.quality.label_based": "label-based quality",
+    "monitoring.quality.proxy": "proxy quality",
+    "monitoring.drift.predictions": "prediction drift",
+    "monitoring.drift.features": "feature drift",
+    "monitoring.skew.training_serving": "training-serving skew",
+    "monitoring.inputs.ranges": "input ranges",
+    "monitoring.inputs.null_rate": "the input null rate",
+    "monitoring.freshness.feature_freshness": "feature freshness",
+    "monitoring.freshness.model_age": "model age",
+    "monitoring.system.errors": "the error rate",
+    "monitoring.system.latency": "latency",
+    "monitoring.system.saturation": "saturation",
+}
+"""What each monitor a step names watches, in words; the field follows in brackets, which the
+opening screen leaves out (report/field_words.py)."""
+
+
+def _watched(field: str) -> str:
+    """'label-based quality (monitoring.quality.label_based)'; a source's own monitor reads
+    "x's null rate (sources[x].monitors.null_rate)"."""
+    words = WATCHED.get(field)
+    if words is None:
+        owner = re.match(r"sources\[([^\]]+)\]\.", field)
+        what = field.rsplit(".", 1)[-1].replace("_", " ")
+        what = "failure" if what == "alert" else what
+        words = f"{owner.group(1)}'s {what}" if owner else what
+    return f"{words} ({field})"
 
 
 def _alerting(signal: Signal | None) -> bool:
@@ -236,15 +267,16 @@ def _noticed(path: _Path, watchers: list[tuple[str, Signal | None]], *, labels: 
     label_based = quality.label_based if quality else None
     for name, signal in watchers:
         if _alerting(signal):
-            return f"{name} pages"
+            return f"an alert on {_watched(name)} pages"
     if not labels:  # the labels are what stopped: a label-based monitor sees nothing new
         label_based = None
     labels_said = _labels(path) if labels else ""
     if _alerting(label_based):
         when = f" once {labels_said}" if labels_said else ""
-        return f"monitoring.quality.label_based pages when quality falls{when}"
+        label = _watched("monitoring.quality.label_based")
+        return f"an alert on {label} pages when quality falls{when}"
     shown = [
-        name
+        _watched(name)
         for name, s in [*watchers, ("monitoring.quality.label_based", label_based)]
         if s == "dashboard"
     ]
@@ -444,7 +476,8 @@ def _silent_default(path: _Path) -> list[str]:
     marked = of.missing_indicator if of else None
     flag = None if marked else f"no flag marks it {_is('on_failure.missing_indicator', marked)}"
     inside = (
-        "it is a valid value, so no range check can tell it apart (default_in_valid_range)"
+        "it is a valid value, so no range check can tell it apart "
+        "(on_failure.default_in_valid_range)"
         if of and of.default_in_valid_range
         else None
     )
@@ -570,7 +603,7 @@ def _bad_artefact(path: _Path) -> list[str]:
             if d.target in outputs and lim is not None and lim.max_entries:
                 used = f", {lim.typical_entries} in use" if lim.typical_entries else ""
                 clauses.append(
-                    f"it accepts at most {lim.max_entries} entries (load_limit.max_entries{used}), "
+                    f"it accepts at most {lim.max_entries} entries{used} (load_limit.max_entries), "
                     "so an output past that fails the load"
                 )
                 limited = True
@@ -714,10 +747,12 @@ def _capacity(path: _Path) -> list[str]:
             )
             if v is False
         ]
+        words = {"signups_capped": "sign-ups", "per_user_limit": "a user's requests"}
+        capped = " or ".join(words[n] for n in uncapped) if uncapped else "it"
         why = f" (launch.{' and launch.'.join(uncapped)} false)" if uncapped else ""
         start = (
             f"Demand at {e.id} rises at launch toward its {float(launch.peak_qps):,.0f} QPS "
-            f"forecast, and nothing caps it above that{why}."
+            f"forecast, and nothing caps {capped} above that{why}."
         )
     elif traffic is not None and traffic.peak_qps:
         g = traffic.growth_multiplier or path.system.defaults.growth_target
@@ -736,7 +771,10 @@ def _capacity(path: _Path) -> list[str]:
     a = e.autoscaling
     if a and a.enabled:
         react = f" within {a.reaction.text}" if a.reaction else ""
-        clauses.append(f"its autoscaler adds replicas{react}, up to replicas.max and no further")
+        top = f"its {most} replicas" if most else "its maximum"
+        clauses.append(
+            f"its autoscaler adds replicas{react}, up to {top} (replicas.max) and no further"
+        )
     if e.accelerator_quota:
         clauses.append(f"the accelerator quota of {e.accelerator_quota} caps them")
     if e.cold_start:

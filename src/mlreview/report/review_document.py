@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from mlreview.areas import pitfalls
@@ -25,6 +26,7 @@ from mlreview.document.blocks import (
     Evidence,
     FindingItem,
     Findings,
+    Inline,
     Item,
     Numbered,
     NumberedItem,
@@ -41,6 +43,7 @@ from mlreview.engine.result import Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
+from mlreview.report.field_words import without_fields
 from mlreview.report.formats import Printable
 
 SHOWN_QUESTIONS = 3
@@ -912,12 +915,42 @@ def _memo(review: Review) -> tuple[Block, ...]:
     others = _part_risks(review)
     for s in others:
         placed.setdefault(_part_of(s), []).append(s)
-    return (
+    memo: tuple[Block, ...] = (
         _memo_bottom_line(review),
         *(_part(review, area, placed.get(area.key, [])) for area in AREA_LIST),
         _biggest_risk(review),
-        *_questions(review),
     )
+    return (*(_worded(b) for b in memo), *_questions(review))
+
+
+def _worded_text(content: Inline) -> Inline:
+    """``content`` with the manifest fields beside its words left out (report/field_words.py);
+    a literal (code) span is kept as it is."""
+    return tuple(
+        s if s.style == "code" else replace(s, text=without_fields(s.text)) for s in content
+    )
+
+
+def _worded_item(item: Item) -> Item:
+    return Item(_worded_text(item.content), tuple(_worded_item(c) for c in item.children))
+
+
+def _worded(block: Block) -> Block:
+    """``block`` as the opening screen says it: its text without the manifest fields the words
+    beside them explain; --full, HTML and JSON keep the fields (the questions keep theirs)."""
+    if isinstance(block, Paragraph):
+        return Paragraph(_worded_text(block.content))
+    if isinstance(block, Bullets):
+        return Bullets(block.title, tuple(_worded_item(i) for i in block.items))
+    if isinstance(block, Numbered):
+        items = tuple(NumberedItem(_worded_text(i.head), _worded_text(i.body)) for i in block.items)
+        return Numbered(items, block.start)
+    if isinstance(block, Callout):
+        return Callout(block.title, tuple(_worded(b) for b in block.blocks))
+    if isinstance(block, Section):
+        brief = None if block.brief is None else tuple(_worded(b) for b in block.brief)
+        return replace(block, blocks=tuple(_worded(b) for b in block.blocks), brief=brief)
+    return block
 
 
 def _part_risks(review: Review) -> list[Scenario]:
@@ -1035,10 +1068,7 @@ def _biggest_risk(review: Review) -> Section:
     return Section(title, tuple(blocks), "top-risk")
 
 
-FOOTER = (
-    "--full prints every finding with its rule and manifest line, every table and question; "
-    "--format json has each step's manifest change."
-)
+FOOTER = "Details: --full; manifest changes: --format json."
 
 
 def review_document(review: Review) -> Document:
