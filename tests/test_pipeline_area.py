@@ -310,3 +310,55 @@ def test_a_stream_behind_a_storeless_feature_is_not_read_per_request() -> None:
     # An endpoint that consumes the stream reads it as it scores.
     rows = {r.component: r for r in _stream_feature("streaming").failure_modes}
     assert rows["events"].reach == "live"
+
+
+DEFAULTS_SAID = (
+    "api scores on default values, read as real ones (no missing indicator declared), "
+    "whenever online fails or a call takes over 20 ms"
+)
+CACHE = {
+    "endpoints": [
+        {
+            "id": "api",
+            "dependencies": [
+                {"target": "online", "calls_per_request": 1, "timeout_ms": 20, "fallback": "cache"}
+            ],
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("patch", "said"),
+    [
+        # A call that falls back to defaults nothing marks: each timeout is a wrong prediction.
+        ({}, True),
+        # The features it reads serve a sentinel when missing: the model can tell them apart.
+        (
+            {"features": [{"id": "f1", "missing": {"training": "default", "serving": "sentinel"}}]},
+            False,
+        ),
+        # A cache answers with the last values, not defaults.
+        (CACHE, False),
+    ],
+)
+def test_a_calls_unflagged_default_is_named_in_the_verdict(
+    patch: dict[str, object], said: bool
+) -> None:
+    """stripe, unity: a store read falling back to defaults after a timeout; the verdict said
+    no component's failure corrupts predictions."""
+    r = review(loads(manifest_text(patch)))
+    assert (DEFAULTS_SAID in r.areas["pipeline"].verdict) is said
+
+
+def test_a_part_with_a_risk_in_it_states_its_worst_case() -> None:
+    """google-play: 'no declared component's failure ... corrupts predictions' printed above
+    the part's top risk; with a finding above low the verdict names the worst one instead."""
+    quiet = review(loads(manifest_text(CACHE))).areas["pipeline"].verdict
+    assert quiet == "no declared component's failure alone stops or corrupts predictions"
+    patch = {**CACHE, "monitoring": {"inputs": {"null_rate": False}}}
+    said = review(loads(manifest_text(patch))).areas["pipeline"].verdict
+    assert said == (
+        "no declared component's outage alone stops predictions; the worst case here: "
+        "no null rate check on live inputs to api"
+    )

@@ -786,6 +786,27 @@ def test_a_batch_endpoint_is_judged_by_its_window_not_a_rate() -> None:
     path = INCIDENTS_DIR / "amazon-repricing-fly-book-2011" / "system.yaml"
     said, _, _ = _serving_verdict(path.read_text(encoding="utf-8"), path)
     assert said == (
-        "repricing_run does not hold 10x in batch (2 h today x 10 = 20 h at 10x, the run not "
-        "scaling out, against a 6 h window); first limit: batch window (breaks at 6 h / 2 h = 3x)"
+        "repricing_run does not hold 10x (assumed) in batch (2 h today x 10 = 20 h at 10x, the "
+        "run not scaling out, against a 6 h window); first limit: batch window (breaks at 6 h / "
+        "2 h = 3x)"
+    )
+
+
+def test_a_batch_verdicts_growth_target_is_labelled_as_an_online_ones_is() -> None:
+    """instacart: 'holds 5x' from an unlabelled inferred target where the review's question was
+    10x; a declared target prints bare, an inferred one '(inferred)', the default '(assumed)'."""
+    path = INCIDENTS_DIR / "amazon-repricing-fly-book-2011" / "system.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "growth_multiplier" not in text
+    declared = text.replace("  traffic:\n", "  traffic:\n    growth_multiplier: 4\n", 1)
+    inferred = text.replace(
+        "  traffic:\n", "  traffic:\n    growth_multiplier: 4   # inferred\n", 1
+    )
+    assert declared != text
+    assert _serving_verdict(text, path)[0].startswith(
+        "repricing_run does not hold 10x (assumed) in"
+    )
+    assert _serving_verdict(declared, path)[0].startswith("repricing_run does not hold 4x in batch")
+    assert _serving_verdict(inferred, path)[0].startswith(
+        "repricing_run does not hold 4x (inferred)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlreview.areas.common import either, possessive
+from mlreview.areas.common import either, marked_inferred, possessive
 from mlreview.areas.findings import Severity
 from mlreview.areas.pipeline.assessment import PipelineAssessment
 from mlreview.areas.registry import AREA_LIST, FEEDBACK, PIPELINE, SERVING, SKEW
@@ -141,7 +141,14 @@ def _held(system: System) -> Iterator[str]:
         ids = [s.id for s in held]
         ages = {s.on_failure.max_staleness for s in held if s.on_failure}
         age = next(iter(ages)) if len(ages) == 1 else None
-        up_to = f" (at most {format_seconds(float(age))} old)" if age is not None else ""
+        # A figure the manifest marks inferred says so (uber: an inferred 10 min beside a
+        # stated 15-minute TTL read as a fact).
+        guessed = any(
+            s.on_failure is not None and marked_inferred(system, s.on_failure, "max_staleness")
+            for s in held
+        )
+        label = ", marked inferred" if guessed else ""
+        up_to = f" (at most {format_seconds(float(age))} old{label})" if age is not None else ""
         one = len(ids) == 1
         keeps = f"{_names(list(fed))} {_verb(list(fed), 'keep')}" if fed else "what reads it keeps"
         yield (

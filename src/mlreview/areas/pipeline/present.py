@@ -8,7 +8,7 @@ from typing import Literal
 
 from mlreview.areas.assumed import Assumed, component_field, note
 from mlreview.areas.common import either, marked_inferred, plural, possessive
-from mlreview.areas.findings import Finding
+from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.pipeline.assessment import (
     PipelineAssessment,
     RefreshRow,
@@ -20,7 +20,7 @@ from mlreview.areas.pipeline.failure_modes import FailureMode
 from mlreview.areas.pipeline.lineage import Lineage, LineageEdge
 from mlreview.document.blocks import Block, Column, Graph, GraphEdge, GraphNode
 from mlreview.document.cells import Availability, availability, duration, number, table_of
-from mlreview.system.manifest import Endpoint
+from mlreview.system.manifest import Endpoint, Source
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -194,6 +194,7 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         how = "stops" if spof.stops else "silently corrupts"
         hit = spof.stops or spof.corrupts
         parts.append(f"{spof.component} {how} {', '.join(hit)} when it fails")
+    parts += _defaults_read_as_data(system, a)
     for row in a.availability:
         # A path that cannot be checked (some component declares no availability) is left to
         # the section's summary and the questions: the verdict spends no words on it.
@@ -213,7 +214,64 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         parts.append(
             f"{possessive(row.endpoint)} path is {down}" + note(_assumed_repairs(system, row))
         )
-    return "; ".join(parts) or "no declared component's failure alone stops or corrupts predictions"
+    if parts:
+        return "; ".join(parts)
+    worst = _worst(findings)
+    if worst is not None:
+        # A part with a risk in it is never called sound: its worst finding is the verdict.
+        return (
+            f"no declared component's outage alone stops predictions; the worst case here: {worst}"
+        )
+    return "no declared component's failure alone stops or corrupts predictions"
+
+
+def _worst(findings: list[Finding]) -> str | None:
+    """The first sentence of the most severe finding above low (findings come sorted), in
+    lower case unless it opens with a component's id ('source app_stats_table has no ...')."""
+    above = [f for f in findings if f.severity.rank > Severity.LOW.rank]
+    if not above:
+        return None
+    top = max(above, key=lambda f: f.severity.rank)
+    first = top.message.split(". ")[0].rstrip(".")
+    if first.split(" ")[0] in top.components:
+        return first
+    return first[:1].lower() + first[1:]
+
+
+def _defaults_read_as_data(system: System, a: PipelineAssessment) -> list[str]:
+    """Per-request calls that fall back to default values nothing marks as missing: the model
+    scores them as data, so each failure or timeout of the call corrupts that prediction. A
+    source's default flagged by a missing indicator and declared outside the valid range, or
+    features from the target that all serve a sentinel when missing, mark it; a target already
+    named as silently corrupting the endpoint is not named twice."""
+    named = {(s.component, e) for s in a.single_point_details for e in s.corrupts}
+    out = []
+    for e in system.manifest.endpoints:
+        for dep in e.dependencies:
+            if dep.fallback != "default" or (dep.target, e.id) in named:
+                continue
+            if _flagged(system, e, dep.target):
+                continue
+            timeout = f" or a call takes over {number(dep.timeout_ms)} ms" if dep.timeout_ms else ""
+            out.append(
+                f"{e.id} scores on default values, read as real ones (no missing indicator "
+                f"declared), whenever {dep.target} fails{timeout}"
+            )
+    return out
+
+
+def _flagged(system: System, endpoint: Endpoint, target: str) -> bool:
+    comp = system.get(target)
+    if isinstance(comp, Source) and comp.on_failure is not None:
+        f = comp.on_failure
+        if f.missing_indicator and f.default_in_valid_range is False:
+            return True
+    features = [
+        f
+        for f in system.model_features(system.model_of(endpoint))
+        if f.store == target or target in f.sources
+    ]
+    return bool(features) and all(f.missing and f.missing.serving == "sentinel" for f in features)
 
 
 def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]:

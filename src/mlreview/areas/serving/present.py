@@ -143,10 +143,11 @@ def _p99(ms: float | None) -> str:
     return f"p99 {number(ms)} ms" if ms is not None else "queue grows without bound"
 
 
-def _batch_summary(row: EndpointCapacity) -> str:
+def _batch_summary(row: EndpointCapacity, growth: str = "") -> str:
     """'{id} does not hold 10x in batch (2 h today x 10 = 20 h at 10x, the run not scaling out,
     against a 6 h window); first limit: batch window (6 h / 2 h = 3x)': data volume against
-    the batch window, the batch question at growth, never a QPS."""
+    the batch window, the batch question at growth, never a QPS; ``growth`` labels the target
+    (' (assumed)' for the review's default, as an online endpoint's verdict does)."""
     if not row.batch:
         return f"{row.endpoint} scores in batch (declare its run time and window)"
     now, grown = row.batch
@@ -178,7 +179,7 @@ def _batch_summary(row: EndpointCapacity) -> str:
                 f"{number(first.breaks_at_multiplier)}x"
             )
         breaks = f"; first limit: {first.constraint} (breaks at {at})"
-    return f"{row.endpoint} {verdict} {mult}x in batch ({how}{window}){breaks}"
+    return f"{row.endpoint} {verdict} {mult}x{growth} in batch ({how}{window}){breaks}"
 
 
 def _hours(hours: float | None) -> str:
@@ -431,10 +432,12 @@ def _endpoint_verdict(
 ) -> str:
     """One endpoint's clause; with ``quiet``, what its unchecked latency lacks is said once
     for several endpoints by the caller."""
-    if not row.online:
-        return _batch_summary(row) if row.batch else f"{row.endpoint} scores in batch"
     e = system.get(row.endpoint)
     assert isinstance(e, Endpoint)
+    if not row.online:
+        if not row.batch:
+            return f"{row.endpoint} scores in batch"
+        return _batch_summary(row, working.growth_tag(system, e, row, where=False))
     grown = row.at_target
     if grown is None or row.bottleneck is None:
         today = working.today_division(system, e, row) if row.model is None else None
