@@ -155,8 +155,11 @@ def test_a_launch_under_a_fixed_ceiling_leads_with_admission_control() -> None:
     cancelling abandoned generations, and the proof runs at twice the launch forecast."""
     path = INCIDENTS / "chatgpt-image-launch-2025" / "system.yaml"
     plan = _plan(path)
-    first, second, third = plan.steps[:3]
-    assert "SCALE018" in first.closes
+    # The step that closes the cause (the quota the launch needs) leads; admission control
+    # follows it the same week.
+    quota, first, second, third = plan.steps[:4]
+    assert "SCALE012" in quota.closes and quota.when == "this week"
+    assert "SCALE018" in first.closes and first.when == "this week"
     # 0.25 QPS a replica as the prose states ("roughly a quarter"), x 1,000 replicas = 250.
     assert "Hold admission at 80% of the ceiling, 200 of 250 QPS" in first.change
     assert "a per-user limit" in first.change and "a staged opening" in first.change
@@ -169,7 +172,8 @@ def test_a_launch_under_a_fixed_ceiling_leads_with_admission_control() -> None:
 
 def test_a_launch_with_a_per_user_cap_still_needs_a_sign_up_gate() -> None:
     plan = _plan(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml")
-    first = plan.steps[0]
+    assert "SCALE012" in plan.steps[0].closes  # the quota, which closes the cause, leads
+    first = plan.steps[1]
     assert "SCALE018" in first.closes
     assert "a staged opening" in first.change and "a per-user limit" not in first.change
 
@@ -491,10 +495,11 @@ def test_features_computed_twice_are_gated_on_a_parity_set_ahead_of_the_canary()
     assert "archived inputs" in gate.change and "logged" not in _text(plan).replace(
         "serving does not log these features", ""
     )
-    # The step whose change alone removes most of the risk leads (the canary's rollback, by
-    # the re-run); the gate follows it the same week.
-    removes = [s.removes or 0 for s in plan.steps]
-    assert removes[0] == max(removes) > 0 and "SCALE011" in plan.steps[0].closes
+    # The step that closes the cause (features computed twice) leads; then the step whose
+    # change alone removes most of the risk (the canary's rollback, by the re-run).
+    assert set(plan.steps[0].closes) == {"SKEW001", "SKEW002"}
+    removes = [s.removes or 0 for s in plan.steps[1:]]
+    assert removes[0] == max(removes) > 0 and "SCALE011" in plan.steps[1].closes
     # The missing feature log the review lists on this endpoint is closed too.
     assert any("SKEW003" in s.closes for s in plan.steps)
     once = [s for s in plan.steps if set(s.closes) == {"SKEW001", "SKEW002"}]
