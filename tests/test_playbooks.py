@@ -186,6 +186,30 @@ def test_users_who_steer_training_meet_a_distinct_accounts_rule_and_an_auto_paus
     # The filters the step adds are manifest fields: applied, the risk is gone.
     assert dict(steer.enact)[("feedback", 0, "quality_filters", "poisoning")] is True
     assert plan.residual == 0
+    # It learns continuously: the hourly probe-set pause is its gate, and no step asks to
+    # bless or veto candidates it never has.
+    pause = next(s for s in plan.steps if "pause learning by itself" in s.change)
+    assert "DATA014" in pause.closes
+    assert not any("Bless or veto" in s.change for s in plan.steps)
+
+
+def test_a_model_retrained_in_releases_keeps_its_gate_step_beside_the_pause(
+    tmp_path: Path,
+) -> None:
+    text = (INCIDENTS / "microsoft-tay-2016" / "system.yaml").read_text()
+    daily = text.replace("cadence: continuous", "cadence: daily")
+    assert daily != text
+    path = tmp_path / "system.yaml"
+    path.write_text(daily)
+    plan = _plan(path)
+    pause = next(s for s in plan.steps if "pause learning by itself" in s.change)
+    assert "DATA014" not in pause.closes
+    assert any("DATA014" in s.closes and "Bless or veto" in s.change for s in plan.steps)
+
+
+def test_a_rule_not_learned_gets_no_registry_step() -> None:
+    plan = _plan(INCIDENTS / "uber-sydney-surge-2014" / "system.yaml")
+    assert not any("DATA008" in s.closes for s in plan.steps)
 
 
 def test_a_reader_on_the_clock_is_triggered_by_completion_and_checks_the_night_it_reads() -> None:

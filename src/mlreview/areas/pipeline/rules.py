@@ -383,6 +383,7 @@ def pipeline_failure_silent(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     8,
     "no-last-known-good-model",
+    learned_only=True,
     severity=Severity.HIGH,
     summary="There is no earlier model version to roll back to.",
     rationale="When a retrain goes wrong, recovery is a rollback; without a registry holding "

@@ -204,6 +204,15 @@ def _runaway_proof(s: Situation, who: str, window: str, *, loop: bool, slow: boo
     )
 
 
+def _learns_continuously(s: Situation) -> bool:
+    """Every model of the top risk updates continuously (``training.cadence: continuous``):
+    there are no discrete candidates to compare before a release."""
+    models = s.models()
+    return bool(models) and all(
+        m.training is not None and m.training.cadence == "continuous" for m in models
+    )
+
+
 def _poisoning(s: Situation) -> Playbook:
     """Users who can steer what the model learns (FEED012): an input counts only once many
     unrelated accounts send it, and learning stops itself when the model starts to say what it
@@ -225,7 +234,9 @@ def _poisoning(s: Situation) -> Playbook:
             "Score a fixed probe set every hour and pause learning by itself when the share "
             "of flagged answers passes 0.5%; keep an hourly snapshot of the model to roll "
             "back to",
-            replaces=("DATA008",),
+            # A model that learns continuously has no candidate to bless or veto: this pause
+            # is its gate, so it closes the missing validation gate too.
+            replaces=("DATA008", "DATA014") if _learns_continuously(s) else ("DATA008",),
         ),
     ]
     decision = s.system.manifest.system.decision
