@@ -412,14 +412,32 @@ def test_a_runner_up_ahead_on_score_names_the_values_it_assumes() -> None:
     assert runner.score > top.score and runner.evidence == "assumed"
     said = why_first_words(top, runner)
     assert "only on assumed facts" not in said
+    # The deciding quantity is the evidence weight: said with both scores, as a statement
+    # ('If it holds, ... comes first; if not, that finding goes' read as the review doubting
+    # itself, the 2026-12-07g judges).
     assert (
-        f"It ranks above '{runner.title}', which rests on an assumed value (found_not_found's "
-        "exploration enabled: assumed false) the manifest does not state, where this one stands "
-        f"on what the manifest states. If it holds, '{runner.title}' comes first; if not, that "
-        "finding goes." in said
+        f"It ranks above '{runner.title}', whose risk is higher ({runner.score} against "
+        f"{top.score}) but rests on an assumed value the manifest does not state "
+        "(found_not_found's exploration enabled: assumed false): a risk on assumed values "
+        f"counts at a third of its score, {runner.score} / 3 = {runner.priority:.0f}, against "
+        f"this one's {top.score}, counted in full." == said
     )
-    assert "scores higher" not in said
+    assert round(runner.score / 3) == round(runner.priority) < top.priority
     assert "feedback[" not in said  # the opening screen names no manifest path
+
+
+@pytest.mark.parametrize(
+    "case", sorted(p.parent.name for p in (ROOT / "benchmarks" / "incidents").glob("*/system.yaml"))
+)
+def test_why_the_top_risk_leads_is_a_statement_not_a_condition(case: str) -> None:
+    # The 2026-12-07g judges: "If it holds, ... comes first; if not, that finding goes" and "if
+    # it fails as often as assumed (no rate is declared)" left the reader to settle the order.
+    done = run(load(ROOT / "benchmarks" / "incidents" / case / "system.yaml"))
+    said = why_first_words(done.scenarios[0], done.runner_up)
+    if done.runner_up is not None:
+        said = said.replace(done.runner_up.title, "")  # 'served as if it were good'
+    for condition in ("if it ", "if both ", "if they ", "if not", "if the other", "as assumed"):
+        assert condition not in said.lower(), (condition, said)
 
 
 def test_a_training_filter_reaches_the_served_cases_it_keeps_out() -> None:

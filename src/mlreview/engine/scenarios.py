@@ -1033,8 +1033,9 @@ def _factor_clauses(
     }
 
 
-ASSUMED = "assumed (no rate is declared)"
-"""How the opening screen says a share rests on a default event or outage rate."""
+AT_DEFAULT = "at the rate the review assumes for such events (the manifest declares none)"
+"""How the opening screen says a share rests on a default event or outage rate: as the basis of
+a statement, not a condition the reader must resolve ('if it fails as often as assumed')."""
 
 
 def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
@@ -1042,24 +1043,22 @@ def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
     if rated and not numbers:
         if len(rated) == 2:
+            both = AT_DEFAULT.replace("the rate", "the rates", 1)
             return (
-                f"if both fail as often as {ASSUMED}, it harms more of the next 90 days' "
-                "predictions",
-                f"if both fail as often as {ASSUMED}, the other harms more of the next 90 days' "
-                "predictions",
+                f"{both}, it harms more of the next 90 days' predictions than the other",
+                f"{both}, the other harms more of the next 90 days' predictions",
             )
         if rated[0] == "the other's":
             return (
-                f"it harms {a} of the next 90 days' predictions, more than the other would if it "
-                f"failed as often as {ASSUMED}",
-                f"if the other fails as often as {ASSUMED}, it harms more than this one's {a} of "
-                "the next 90 days' predictions",
+                f"it harms {a} of the next 90 days' predictions, more than the other does "
+                f"{AT_DEFAULT}",
+                f"{AT_DEFAULT}, the other harms more than this one's {a} of the next 90 days' "
+                "predictions",
             )
         return (
-            f"if it fails as often as {ASSUMED}, it harms more than the other's {b} of the next "
-            "90 days' predictions",
-            f"the other harms {b} of the next 90 days' predictions, more than this one would if "
-            f"it failed as often as {ASSUMED}",
+            f"{AT_DEFAULT}, it harms more than the other's {b} of the next 90 days' predictions",
+            f"the other harms {b} of the next 90 days' predictions, more than this one does "
+            f"{AT_DEFAULT}",
         )
     rate = (
         " (both at a default event rate)"
@@ -1247,24 +1246,17 @@ def _settled_by(s: Scenario) -> str:
 
 
 def why_first_words(top: Scenario, runner: Scenario | None) -> str:
-    """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers."""
+    """Why ``top`` leads, in words for the opening screen; ``why_first`` has the numbers. It
+    states the quantity that orders the two and never leaves a condition for the reader to
+    resolve ('if it holds, ... comes first; if not, that finding goes' read as the review
+    doubting itself, the 2026-12-07g judges): what would change the order is a question."""
     if runner is None:
         return "It is the only risk scenario found."
     them = f"'{runner.title}'"
     if runner.risk.premise and displaces(top, runner):
-        # A chance from a default rate is not printed on the opening screen; the test it passes
-        # is said instead.
-        chance = (
-            "even at its rule's default rate"
-            if _on_default(top.risk)
-            else f"({top.risk.likelihood:.0%})"
-        )
         return (
             f"It ranks above {them}, which happens only if traffic reaches "
-            f"{runner.risk.premise}; this one stands on what the manifest states, is more likely "
-            f"than not in the next 90 days {chance} and each prediction it "
-            f"reaches {_suffers(top.risk.harm)}, as bad as there. State the "
-            f"{_in_words(runner.risk.premise_field)}: if it holds, {them} comes first."
+            f"{runner.risk.premise}, while this one {_stands_words(top)}."
         )
     if top.score < runner.score:
         values = list(
@@ -1275,23 +1267,23 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
             # labels only for items looked for), and 'only on assumed facts' denied them. In
             # words: the field's path is in the questions and assumptions (--full).
             shown = either(values, "and", limit=3)
-            held = (
-                f"{them} comes first"
-                if runner.score > top.priority
-                else f"{them} still comes after this one"
+            rests = (
+                f"{them}, whose risk is higher ({runner.score} against {top.score}) but rests "
+                f"on {'an assumed value' if len(values) == 1 else 'assumed values'} the "
+                f"manifest does not state ({shown})"
             )
-            # The opening screen gives the reason, not the scores: part 5 has both and the weight.
+            if runner.priority > top.priority:
+                # Led by ``lead``: the evidence weights alone would put the other first.
+                return f"It ranks above {rests}, while this one {_stands_words(top)}."
             return (
-                f"It ranks above {them}, which rests on "
-                f"{'an assumed value' if len(values) == 1 else 'assumed values'} ({shown}) "
-                f"the manifest does not state, where this one stands on "
-                f"{GROUNDS[top.evidence]}. "
-                f"If {'it holds' if len(values) == 1 else 'they hold'}, {held}; if not, that "
-                "finding goes."
+                f"It ranks above {rests}: a risk on assumed values counts at a third of its "
+                f"score, {runner.score} / 3 = {runner.priority:.0f}, against this one's "
+                f"{_weighed(top)}."
             )
         return (
             f"It ranks above {them}, which rests only on {GROUNDS[runner.evidence]}, where this "
-            f"one stands on {GROUNDS[top.evidence]}."
+            f"one stands on {GROUNDS[top.evidence]}: {_weighed(top)} against "
+            f"{_weighed(runner)}."
         )
     if top.score == runner.score:
         broken = tie_break(top, runner, numbers=False)
@@ -1306,6 +1298,35 @@ def why_first_words(top: Scenario, runner: Scenario | None) -> str:
         # Decisive on the opening screen: part 5 says how close the scores are.
         return f"It comes just before {them}, which comes next: {reason}."
     return f"It ranks above {them}: {reason}."
+
+
+def _stands_words(top: Scenario) -> str:
+    """'stands on what the manifest states, is more likely than not ... as much': why a
+    scenario on stated facts leads one resting on a guess (``displaces``)."""
+    # A chance from a default rate is not printed on the opening screen; the test it passes is
+    # said instead.
+    chance = (
+        "even at the rate the review assumes for such events"
+        if _on_default(top.risk)
+        else f"({top.risk.likelihood:.0%})"
+    )
+    return (
+        f"stands on {GROUNDS[top.evidence]}, is more likely than not in the next 90 days "
+        f"{chance}, and each prediction it reaches {_suffers(top.risk.harm)}, a harm at least "
+        "as bad"
+    )
+
+
+WEIGHED = {
+    "observed": "{score} x 3 = {priority:.0f}, as the data shows it",
+    "declared": "{score}, counted in full",
+    "assumed": "{score} / 3 = {priority:.0f}",
+}
+"""A risk with its evidence weight applied, as the opening screen checks the order by."""
+
+
+def _weighed(s: Scenario) -> str:
+    return WEIGHED[s.evidence].format(score=s.score, priority=s.priority)
 
 
 OWNED_FIELD = re.compile(r"[a-z_]+\[([^\]]+)\]\.(.+)")
