@@ -770,13 +770,18 @@ def test_a_yes_no_question_is_assumed_yes_or_no_on_the_opening_screen() -> None:
     path = INCIDENTS / "zillow-offers-2021" / "system.yaml"
     flat = " ".join(_terminal(path).split())
     asked = flat.split("Questions that would change this review", 1)[1]
+    # What the other answer changes, then what confirming the assumed one does and why: not
+    # "Assumed meanwhile: no. If stated as no ..." (circular to the 2026-12-07g judges).
     assert (
-        "Are some decisions randomised to explore? Assumed meanwhile: no. If stated as no, the "
-        "value assumed now" in asked
+        "Are some decisions randomised to explore? Assumed meanwhile: no. If yes: 3 findings "
+        "change severity. If no is confirmed (what rests on an assumed value counts for less "
+        "until it is stated): the top risk becomes 'resale_prices records outcomes only where "
+        "the model allowed them'." in asked
     )
     assert "Assumed meanwhile: false" not in asked and "Assumed meanwhile: true" not in asked
+    assert "stated as" not in asked
     full = " ".join(_terminal(path, full=True).split())
-    assert "Assumed meanwhile: false. If stated as no, the value assumed now" in full
+    assert "Assumed meanwhile: false. If yes: " in full
 
 
 def test_a_batch_window_missed_only_at_an_unstated_growth_is_asked_not_detailed() -> None:

@@ -144,13 +144,17 @@ def test_a_question_names_what_was_assumed_and_what_the_answer_changes() -> None
     logged = by_field["features[promo_depth, sales_lag_7d, temperature_forecast].logged_at_serving"]
     # Confirming the assumed value lifts the cap evidence settling put on the finding; the
     # answer is named, as 'If confirmed' after a yes/no question reads as 'if yes' (the
-    # 2026-12-07d judges read an exploration arm as raising selective labels to the top).
+    # 2026-12-07d judges read an exploration arm as raising selective labels to the top). The
+    # other answer comes first: "Assumed meanwhile: no. If stated as no ..." read as circular
+    # (the 2026-12-07g judges).
     assert logged.assumed == "false"
-    assert logged.changes.startswith(
-        "If stated as no, the value assumed now (the review discounts what rests on an "
-        "assumption): "
+    other, confirmed = logged.changes.split(". If no is confirmed ")
+    assert other.startswith("If yes: ") and "If no" not in other
+    assert confirmed.startswith(
+        "(what rests on an assumed value counts for less until it is stated): "
         "SKEW005 on promo_depth: low -> high"
     )
+    assert "stated as" not in logged.changes
 
 
 def test_answering_a_question_removes_it(tmp_path: Path) -> None:

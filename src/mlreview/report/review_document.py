@@ -304,9 +304,7 @@ def _questions(review: Review) -> list[Block]:
         who = ", ".join(q.components)
         return NumberedItem(
             inline(Span(f"{who}: {q.question}" if who else q.question, "strong")),
-            inline(
-                f"Assumed meanwhile: {YES_NO.get(q.assumed, q.assumed)}. {_in_brief(q)}".rstrip()
-            ),
+            inline(f"Assumed meanwhile: {plain_value(q.assumed)}. {_in_brief(q)}".rstrip()),
         )
 
     every = (Numbered(tuple(item(q) for q in review.questions)),)
@@ -329,6 +327,21 @@ def _questions(review: Review) -> list[Block]:
 YES_NO = {"true": "yes", "false": "no"}
 """A yes/no question's assumed answer as the opening screen says it: its answers are 'If yes' and
 'If no' (--full and JSON keep the field's value)."""
+ENUM_VALUE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+"""A manifest's choice as written ('default_value', 'last_known_good')."""
+
+
+def plain_value(value: str) -> str:
+    """An assumed value or an answer as the opening screen says it: 'yes' or 'no', 'not stated'
+    for 'undefined' and a manifest's choice in words ('If default value', was 'If
+    default_value'); --full and JSON keep the value as the manifest spells it."""
+    if value in YES_NO:
+        return YES_NO[value]
+    if value == "undefined":
+        return "not stated"
+    return value.replace("_", " ") if ENUM_VALUE.fullmatch(value) else value
+
+
 BRIEF_UNSTATED = 3
 """Risks resting on assumed values alone the opening screen names among the questions."""
 FIELD_IN_QUESTION = re.compile(r" \([a-z_]+\[[^()]*\][^()]*\)")
@@ -365,11 +378,25 @@ MORE_MOVES = re.compile(r"^\d+ more findings? changes?$")
 SEVERITY_ORDER = ("none", "info", "low", "medium", "high", "critical")
 
 
+ANSWERS = re.compile(r"(?<=\.) (?=If )")
+"""Between two answers' consequences: a question on an assumed value says what the other answer
+changes, then what confirming it does (engine/whatif/questions.py)."""
+
+
 def _consequences(q: Question) -> tuple[str, list[str], list[str], int]:
-    """A question's 'If <answer>' and its consequences: the top risk's and the verdicts'
-    moves, the severity each moved finding ends at, and how many findings move (the
-    consequences are worded by engine/whatif/questions.py)."""
-    answer, _, rest = q.changes.partition(": ")
+    """A question's first 'If <answer>' and the consequences of all its answers: the top risk's
+    and the verdicts' moves, the severity each moved finding ends at, and how many findings
+    move (the consequences are worded by engine/whatif/questions.py)."""
+    answers = [_answer_consequences(a) for a in ANSWERS.split(q.changes) if a]
+    if not answers:
+        return "", [], [], 0
+    said = [p for a in answers for p in a[1]]
+    ends = [e for a in answers for e in a[2]]
+    return answers[0][0], said, ends, sum(a[3] for a in answers)
+
+
+def _answer_consequences(text: str) -> tuple[str, list[str], list[str], int]:
+    answer, _, rest = text.partition(": ")
     parts = [p for p in rest.rstrip(".").split("; ") if p]
     ends = [m.group(3) for p in parts if (m := FINDING_MOVE.match(p))]
     more = sum(int(p.split()[0]) for p in parts if MORE_MOVES.match(p))
@@ -394,11 +421,16 @@ def _ask_first(q: Question) -> tuple[bool, bool]:
 
 
 def _in_brief(q: Question) -> str:
-    """'If <answer>: <what moves>.' without each finding's severity move; when only those
-    move, how many do. A new top risk that rests on low findings alone is said to."""
-    if not q.changes:
-        return ""
-    answer, said, ends, n = _consequences(q)
+    """'If <answer>: <what moves>.' for each answer the question names, without each finding's
+    severity move; when only those move, how many do. A new top risk that rests on low
+    findings alone is said to."""
+    return " ".join(_answer_in_brief(a) for a in ANSWERS.split(q.changes) if a)
+
+
+def _answer_in_brief(text: str) -> str:
+    answer, said, ends, n = _answer_consequences(text)
+    if not said and not n:
+        return text  # 'If yes: nothing in this review changes.'
     if _moves_top(said) and _only_low(ends):
         said = [
             f"{p}, though the findings it adds are only low" if p.startswith(TOP_RISK_MOVES) else p
@@ -406,7 +438,8 @@ def _in_brief(q: Question) -> str:
         ]
     if not said:
         said = [f"{n} finding{'s change' if n != 1 else ' changes'} severity"]
-    return f"{answer}: {'; '.join(said)}."
+    head, _, value = answer.partition(" ")
+    return f"{head} {plain_value(value)}: {'; '.join(said)}."
 
 
 def _assumptions(review: Review) -> list[Section]:

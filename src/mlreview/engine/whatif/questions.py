@@ -276,20 +276,31 @@ def against_its_direction(unknown: Unknown, reviews: list[tuple[Any, Review]]) -
     return any(score > worse.get(key, 0) for key, score in better.items())
 
 
-def _answer(value: Any, assumed: str) -> str:
-    """The answer a question's consequences follow from, in the question's own terms: 'yes' or
-    'no' to a yes/no question, and 'stated as' when it is the value the review used, with why
-    it still changes the review (stating an assumption lifts the discount on what rests on
-    it). 'If confirmed' after 'Are some decisions randomised to explore?' read as 'if yes',
-    when it meant that none are (the 2026-12-07d judges); 'If no (as assumed ...): the top risk
-    becomes' read as the assumed answer replacing the top risk (the 2026-12-07e judges)."""
-    said = ("yes" if value else "no") if isinstance(value, bool) else show(value)
+def _said(value: Any) -> str:
+    """An answer in the question's own terms: 'yes' or 'no' to a yes/no question."""
+    return ("yes" if value else "no") if isinstance(value, bool) else show(value)
+
+
+UNCHANGED = "nothing in this review changes"
+CONFIRMED = "what rests on an assumed value counts for less until it is stated"
+"""Why confirming the assumed value changes the review: it lifts the low cap and the third's
+weight an assumed finding carries (docs/risk-model.md)."""
+
+
+def _changes(assumed: str, moved: tuple[Any, str], other: tuple[Any, str] | None = None) -> str:
+    """'If <answer>: <changes>.' for the answer furthest from today's result (``moved``: the
+    value and what it changes). When that answer is the value the review assumed, the question
+    first says what the other answer (``other``) changes, then that confirming the assumed one
+    changes the review and why: 'Assumed meanwhile: no. If stated as no ...' read as circular
+    (the 2026-12-07g judges); 'If confirmed' alone after 'Are some decisions randomised to
+    explore?' read as 'if yes' (the 2026-12-07d judges)."""
+    value, changes = moved
     if show(value) != assumed:
-        return said
-    return (
-        f"stated as {said}, the value assumed now "
-        "(the review discounts what rests on an assumption)"
-    )
+        return f"If {_said(value)}: {changes}."
+    confirmed = f"If {_said(value)} is confirmed ({CONFIRMED}): {changes}."
+    if other is None:
+        return confirmed
+    return f"If {_said(other[0])}: {other[1] or UNCHANGED}. {confirmed}"
 
 
 class Sensitivity:
@@ -427,12 +438,21 @@ class Sensitivity:
             return None
         assumed = self._assumed(unknown, tried)
         changes = "; ".join(self.outcome.changes_to(other))
-        answer = _answer(other_value, assumed)
+        rest = [(v, o) for v, o in tried if show(v) != assumed]
+        if show(other_value) == assumed and rest:
+            alt_value, alt = max(rest, key=lambda t: t[1].impact(self.outcome))
+            said = _changes(
+                assumed,
+                (other_value, changes),
+                (alt_value, "; ".join(self.outcome.changes_to(alt))),
+            )
+        else:
+            said = _changes(assumed, (other_value, changes))
         return Question(
             field=_label(self.system, unknown),
             question=question(unknown.model, unknown.name),
             assumed=assumed,
-            changes=f"If {answer}: {changes}." if changes else "",
+            changes=said if changes else "",
             components=tuple(sorted(set(unknown.components))),
             line=self.system.doc.position(unknown.paths[0])[0],
             impact=impact,
