@@ -14,6 +14,7 @@ from mlreview.areas.common import either, worded
 from mlreview.areas.findings import Finding
 from mlreview.areas.playbooks import Playbook, Situation, playbook
 from mlreview.areas.playbooks.mechanisms import mechanism_moves
+from mlreview.areas.playbooks.signals import CARRIES, signal_moves
 from mlreview.areas.scenario_families import FAMILIES
 from mlreview.engine.scenarios import PLAN_PARTS, Scenario
 from mlreview.system.paths import Path
@@ -162,7 +163,7 @@ def _steps(
         step = _step(move.part, group, move.components, change)
         enact = step.enact if move.enact is None else move.enact
         steps.append(replace(step, move=True, cost=move.cost or step.cost, enact=enact))
-    steps = _folded([*steps, *_fix_steps(findings, covered)])
+    steps = _folded(_deduped([*steps, *_fix_steps(findings, covered)]))
     for step in _fix_steps([f for f in nets if f.rule not in covered], covered):
         if len(steps) < MAX_STEPS:
             steps.append(step)
@@ -184,6 +185,52 @@ def _fix_steps(findings: list[Finding], covered: set[str]) -> list[Step]:
         )
         for fix, group in by_fix.items()
     ]
+
+
+def _action(step: Step) -> tuple[frozenset[str], str]:
+    """What a step does, to tell two steps that say the same: its components and the verb its
+    change opens with ('Refresh often enough ...', 'Refresh the feature ...')."""
+    verb = step.change.split(maxsplit=1)[0].strip(",.:;").lower() if step.change else ""
+    return frozenset(step.components), verb
+
+
+def _deduped(steps: list[Step]) -> list[Step]:
+    """One step per action (``_action``) where one of two steps that say it is a rule's fix:
+    the playbook's step is kept (it is worded for this system), else the one that closes more,
+    else the one of the kind due first (an alert or a limit before a design change), else the
+    first; it takes the other's findings, manifest changes and cost. Two playbook
+    steps are each written for their own action and are both kept."""
+    kept: list[Step] = []
+    for step in steps:
+        same = next(
+            (
+                i
+                for i, k in enumerate(kept)
+                if _action(k) == _action(step) and not (k.move and step.move)
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(step)
+            continue
+        first = kept[same]
+        keep, other = sorted(
+            (first, step),
+            key=lambda s: (not s.move, -len(s.closes), ORDER.index(s.part), s is not first),
+        )
+        kept[same] = _absorbed(keep, other)
+    return kept
+
+
+def _absorbed(keep: Step, other: Step) -> Step:
+    """``keep`` with ``other``'s findings, manifest changes and cost, its text dropped."""
+    costs = [c for c in (keep.cost, other.cost) if c]
+    return replace(
+        keep,
+        closes=tuple(dict.fromkeys((*keep.closes, *other.closes))),
+        cost="; ".join(dict.fromkeys(costs)) or None,
+        enact=tuple({**dict(other.enact), **dict(keep.enact)}.items()),
+    )
 
 
 def _folded(steps: list[Step]) -> list[Step]:
@@ -306,7 +353,7 @@ def playbook_of(system: System, top: Scenario) -> Playbook | None:
     """The steps the top scenario's mechanism needs on ``system`` (areas/playbooks/)."""
     situation = situation_of(system, top)
     book = playbook(situation)
-    extra = mechanism_moves(situation)
+    extra = (*mechanism_moves(situation), *signal_moves(situation))
     if not extra:
         return book
     if book is None:
@@ -315,23 +362,39 @@ def playbook_of(system: System, top: Scenario) -> Playbook | None:
     return replace(book, moves=(*book.moves, *extra))
 
 
-def nets_of(system: System, top: Scenario, findings: Iterable[Finding]) -> list[Finding]:
+def nets_of(
+    system: System, top: Scenario, findings: Iterable[Finding], book: Playbook | None = None
+) -> list[Finding]:
     """The review's findings of the missing controls in ``NETS`` on the top risk's models,
-    their endpoints and their feedback loops, that the top risk does not hold already."""
-    family = FAMILIES.get(top.family)
-    if family is not None and family.harm not in WRONG:
-        return []  # an outage or a late input: seen as it happens, or fixed by its schedule
+    their endpoints and their feedback loops, that the top risk does not hold already; and,
+    whatever the harm, the findings on the components of a step that carries out their rule's
+    fix (``book``; the rules in ``signals.CARRIES``): the step closes them wherever the review
+    put them."""
     situation = situation_of(system, top)
     own = {
         *(m.id for m in situation.models()),
         *(e.id for e in situation.endpoints()),
         *(f.id for f in situation.loops()),
     }
+    family = FAMILIES.get(top.family)
+    # An outage or a late input is seen as it happens, or fixed by its schedule: no nets.
+    nets = NETS if family is None or family.harm in WRONG else ()
     held = {id(f) for f in [*top.findings, *top.gaps]}
+    carried = {
+        (rule, c)
+        for move in (book.moves if book else ())
+        for rule in move.replaces
+        if rule in CARRIES
+        for c in move.components
+    }
     return [
         f
         for f in findings
-        if f.rule in NETS and id(f) not in held and own.intersection(f.components)
+        if id(f) not in held
+        and (
+            (f.rule in nets and own.intersection(f.components))
+            or any((f.rule, c) in carried for c in f.components)
+        )
     ]
 
 

@@ -466,7 +466,7 @@ def _plan(
 
     with unwatched():
         book = playbook_of(system, top)
-        nets = nets_of(system, top, (f for r in results.values() for f in r.active))
+        nets = nets_of(system, top, (f for r in results.values() for f in r.active), book)
     return plan_for(top, rerun, book, nets)
 
 
