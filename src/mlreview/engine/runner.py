@@ -192,16 +192,26 @@ def _checked(rule: Rule, ctx: Context[Any], system: System) -> Checked:
 
 
 def _scored(
-    rule: Rule, checked: Checked, system: System, owners: suppressions.Owners
+    rule: Rule,
+    checked: Checked,
+    system: System,
+    owners: suppressions.Owners,
+    before: list[Finding] | None = None,
 ) -> RuleResult:
     """The findings of a rule's hits, scored on ``system`` (the FMEA scores read the system's
     criticality, the monitors that detect them and their sources' ownership and availability:
     nothing the hits depend on), with their suppressions. Reads are noted under the rule's
-    'score:' label."""
+    'score:' label. ``before``, the findings of the same hits one for one (a result with
+    nothing suppressed being scored again): a hit that scores as before has its finding."""
     hits, reads = checked
     result = RuleResult(read_assessment=bool(reads), assessment_reads=reads, hits=hits)
-    for hit, settled in hits:
+    for i, (hit, settled) in enumerate(hits):
         scores, monitors = score(rule, hit.severity or rule.severity, hit.components, system)
+        if before is not None:
+            was = before[i]
+            if was.score == scores and was.detected_by == monitors:
+                result.active.append(was)  # made from the same hit alike: the same finding
+                continue
         finding = to_finding(
             rule, hit, system.file, score=scores, detected_by=monitors, settled=settled
         )
@@ -232,16 +242,19 @@ def _rerun(
     """``rule``'s result on ``system``, its reads noted under 'rule:<code>' and its scores'
     under 'score:<code>'; with ``earlier``, a result whose hits still stand, only the scores
     are worked out again."""
+    before = None
     if earlier is not None:
         reads = earlier.assessment_reads
         if reads is None:
             reads = frozenset({WHOLE}) if earlier.read_assessment else frozenset()
         checked: Checked = (earlier.hits, reads)
+        if not earlier.suppressed and len(earlier.active) == len(earlier.hits):
+            before = earlier.active
     else:
         with log.reading_as(f"rule:{rule.code}"):
             checked = _checked(rule, ctx, system)
     with log.reading_as(f"score:{rule.code}"):
-        return _scored(rule, checked, system, owners)
+        return _scored(rule, checked, system, owners, before)
 
 
 def _as_earlier(

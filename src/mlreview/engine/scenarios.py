@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Container
+from collections.abc import Container, Set
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -204,11 +204,15 @@ def join_keys(causes: list[Finding]) -> set[str]:
     """What joining findings to scenarios depends on: the scenario keys the causes name, and
     for each feature served past its budget by design, its stale-feature scenario
     ('key@feature')."""
-    keys = {f.scenario for f in causes}
-    keys.update(
-        f"{f.scenario}@{c}" for f in causes if f.rule == STALE_BY_DESIGN for c in f.components
-    )
+    keys = set(map(_SCENARIO, causes))
+    # Every what-if joins anew: the stale-by-design causes are picked out at C speed.
+    stale = itertools.compress(causes, map(STALE_BY_DESIGN.__eq__, map(_RULE, causes)))
+    keys.update(f"{f.scenario}@{c}" for f in stale for c in f.components)
     return keys
+
+
+_SCENARIO = operator.attrgetter("scenario")
+_RULE = operator.attrgetter("rule")
 
 
 class _Roots:
@@ -217,14 +221,20 @@ class _Roots:
     endpoint computes itself to that endpoint's bad release; each feature's defaulting sources
     and computing endpoints are looked up once per build (a feature has many skew findings)."""
 
-    def __init__(self, system: System, keys: set[str]) -> None:
+    def __init__(self, system: System, keys: Set[str]) -> None:
         self.system = system
         self.keys = keys
-        self.stale = {
-            feature: key for key, _, feature in sorted(k.partition("@") for k in keys if "@" in k)
-        }
         self.defaulting: dict[str, list[str] | None] = {}
         self.computing: dict[str, list[str]] = {}
+
+    @cached_property
+    def stale(self) -> dict[str, str]:
+        """Each feature served past its budget by design, with its stale-feature scenario's key
+        (only a skew found twice asks: worked out when it does)."""
+        keys = self.keys
+        return {
+            feature: key for key, _, feature in sorted(k.partition("@") for k in keys if "@" in k)
+        }
 
     def _releases(self, anchor: str) -> list[str]:
         if anchor not in self.computing:
@@ -489,7 +499,7 @@ class Earlier:
         assert self.restake is not None
         return self.log.touching(self.restake[0], len(self.scenarios))
 
-    def joined(self, keys: set[str]) -> dict[int, str]:
+    def joined(self, keys: Set[str]) -> dict[int, str]:
         """The earlier joins that still hold for causes naming ``keys`` (none when they name
         others or what joining read has changed)."""
         if self.joins is None or self.joins.keys != keys or self.log.touches(ROOTS, self.paths):
@@ -542,6 +552,8 @@ def _same_list(a: list[Finding], b: list[Finding]) -> bool:
 
 def _same_objects(a: list[Finding], b: list[Finding]) -> bool:
     """The same findings (a rule re-run makes equal ones anew)."""
+    if a is b:
+        return True
     if len(a) != len(b):
         return False
     return all(map(operator.is_, a, b)) or all(x is y or x == y for x, y in zip(a, b, strict=True))
@@ -559,13 +571,24 @@ def build(
     """Scenarios ranked from ``findings`` in ``Finding.sort_key`` order; ``log`` (watching)
     notes what each one's scoring reads, ``earlier`` gives scenarios to reuse, and ``only``
     (a key) leaves out every scenario but that one, when it has no earlier to take whole."""
-    roles = list(map(_ROLE, findings))
-    causes = list(itertools.compress(findings, map("cause".__eq__, roles)))
-    gaps = list(itertools.compress(findings, map("gap".__eq__, roles)))
+    same = earlier is not None and earlier.base is not None and findings is earlier.base.findings
+    if same:
+        # A what-if whose findings are its review's list: its causes and missing controls are
+        # the review's, split once (``runner.Ranked``), not once per what-if.
+        assert earlier is not None
+        causes, gaps = earlier.causes, earlier.gaps
+    else:
+        roles = list(map(_ROLE, findings))
+        causes = list(itertools.compress(findings, map("cause".__eq__, roles)))
+        gaps = list(itertools.compress(findings, map("gap".__eq__, roles)))
     touched = earlier.touched() if earlier is not None else frozenset()
     if earlier is not None and earlier.all_reused(causes, gaps, touched):
         return list(earlier.ranked)
-    keys = join_keys(causes)
+    keys: Set[str] = (
+        earlier.joins.keys
+        if same and earlier is not None and earlier.joins is not None
+        else join_keys(causes)
+    )
     roots = _Roots(system, keys)
     # A what-if review (not watched) joins anew only the findings its re-run rules made.
     joined = earlier.joined(keys) if earlier is not None and log is None else {}

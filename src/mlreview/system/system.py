@@ -45,7 +45,14 @@ class Defaults:
 class System:
     """The reviewed system: the manifest, where each value sits in the file, and its lineage."""
 
-    def __init__(self, manifest: Manifest, doc: Document, defaults: Defaults = Defaults()) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        doc: Document,
+        defaults: Defaults = Defaults(),
+        components: dict[str, Component] | None = None,
+    ) -> None:
+        """``components``: the id index of ``manifest``, when the caller has it."""
         self.manifest = manifest
         self.doc = doc
         self.defaults = defaults
@@ -58,6 +65,9 @@ class System:
         self.recall = Recall()
         """Per-component results kept for what-if reviews (set by the review engine)."""
         self.components: dict[str, Component] = {}
+        if components is not None:
+            self.components = components
+            return
         for section in COMPONENT_SECTIONS:
             for comp in getattr(manifest, section):
                 self.components.setdefault(comp.id, comp)
@@ -365,7 +375,7 @@ class System:
     def with_manifest(self, manifest: Manifest) -> System:
         """The same file with a manifest whose ids and references are unchanged (what-if runs
         change only scalar fields), sharing the lineage already computed."""
-        other = System(manifest, self.doc, self.defaults)
+        other = System(manifest, self.doc, self.defaults, self._components_of(manifest))
         other._walks = self._walks
         other._refreshers = self._refreshers
         other._kinds = self._kinds
@@ -388,6 +398,28 @@ class System:
             if cached in self.__dict__:
                 other.__dict__[cached] = self.__dict__[cached]
         return other
+
+    def _components_of(self, manifest: Manifest) -> dict[str, Component] | None:
+        """The id index of ``manifest``, which has this system's ids, from this system's: only
+        the sections a what-if replaced (``with_value`` copies the nodes on its path alone) are
+        walked, each item compared by identity (the whole manifest was walked per what-if, 660
+        times for the questions on 300 features). None when the ids differ after all."""
+        out = dict(self.components)
+        for section in COMPONENT_SECTIONS:
+            now, before = getattr(manifest, section), getattr(self.manifest, section)
+            if now is before:
+                continue
+            if len(now) != len(before):
+                return None
+            for new, old in zip(now, before, strict=True):
+                if new is old:
+                    continue
+                if new.id != old.id:
+                    return None
+                ident = new.id
+                if out.get(ident) is old:  # the first of a repeated id is the one indexed
+                    out[ident] = new
+        return out
 
     @cached_property
     def _edges(self) -> list[Edge]:

@@ -414,9 +414,22 @@ class Sensitivity:
         correlation of about 0.8; the system's criticality, read by every finding's score and
         every scenario's, is the dearest."""
         touched = self.log.labels_touching(Changed.of(unknown.paths))
+        if touched <= {""}:
+            return 0.0  # inert: asked about without a what-if
         return len(what_ifs(unknown, self.system)) * (1 + len(touched))
 
+    def inert(self, unknown: Unknown) -> bool:
+        """Whether setting ``unknown`` can change nothing a what-if review re-runs by: its
+        paths were read under no label but the review's own (``ReadLog``'s first, ''), as the
+        suppressions' walk over every field, the merge and the plan read them, never under an
+        assessment's, rule's, score's, scenario's, kept row's or derived value's. Each of its
+        what-ifs would reuse the whole review, so none can move the outcome (a third of the
+        what-ifs on the generated 300-feature manifest)."""
+        return self.log.labels_touching(Changed.of(unknown.paths)) <= {""}
+
     def ask(self, unknown: Unknown) -> Question | None:
+        if self.inert(unknown):
+            return None
         reviews = [
             (v, self.what_if(dict.fromkeys(unknown.paths, v)))
             for v in what_ifs(unknown, self.system)
