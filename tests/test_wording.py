@@ -127,13 +127,14 @@ def test_the_own_decisions_risk_names_the_model_as_what_learns() -> None:
     assert "stream_reactions learn" not in effect
 
 
-def test_users_steering_training_names_only_the_filters_the_loop_lacks() -> None:
-    # Play's installs filter bots: "with no bot or poisoning filter" contradicted the manifest.
-    ((title, effect),) = _effects("google-play-apps-home-mixed-pages", "bad-training-data")
-    assert "with no poisoning filter" in effect and "no bot" not in effect
-    # Another internal team's log is not a third party's platform: it is not named, and it
-    # raises nothing (Tay's third-party feed still is).
-    assert title == "Users can steer what apps_home_ranker learns through installs"
+def test_users_steer_training_only_through_a_third_party_or_unfiltered_bots() -> None:
+    # Play's installs are its own log and filter bots: a poisoning finding there was a template
+    # (round 13's judges); Tay learns from a third party's platform and keeps it.
+    for name in ("google-play-apps-home-mixed-pages", "google-play-stale-table"):
+        done = reviewed(_incident(name))
+        assert not [f for f in done.findings if f.rule == "FEED012"], name
+        titles = [t for t, _ in _effects(name, "bad-training-data")]
+        assert not any(t.startswith("Users can steer") for t in titles)
     ((tay, said),) = _effects("microsoft-tay-2016", "bad-training-data")[:1]
     assert tay.endswith("through conversations and social_mentions")
     assert "with no bot or poisoning filter" in said

@@ -299,3 +299,32 @@ def proxied(system: System, source: str) -> Proxied | None:
             continue  # the truth is already an input
         return Proxied(tuple(models), truth, loop)
     return None
+
+
+def third_party_label(system: System, loop: FeedbackLoop) -> str | None:
+    """The id of the third party's platform a loop's labels arrive through (a source of kind
+    third_party, or a pipeline reading one), else None: what arrives there is written by people
+    the organisation does not control."""
+    ident = loop.label.source if loop.label else None
+    carrier = system.get(ident) if ident else None
+    if isinstance(carrier, Source):
+        return carrier.id if carrier.kind == "third_party" else None
+    if isinstance(carrier, Pipeline):
+        for i in carrier.inputs:
+            fed = system.get(i)
+            if isinstance(fed, Source) and fed.kind == "third_party":
+                return fed.id
+    return None
+
+
+def unfiltered(system: System, loop: FeedbackLoop) -> list[str]:
+    """The filters a loop's feedback lacks that matter for where it comes from: bots and
+    poisoning when a third party's platform carries it; only bots when it is the system's own
+    log of what its users did (a poisoning check there would vet the system's own records)."""
+    filters = loop.quality_filters
+    bots = filters.bots if filters else None
+    poison = filters.poisoning if filters else None
+    gaps = [] if bots else ["bot"]
+    if third_party_label(system, loop) is not None and not poison:
+        gaps.append("poisoning")
+    return gaps

@@ -19,12 +19,14 @@ from mlreview.areas.common import (
     marked_inferred,
     proxied,
     serving_platforms,
+    unfiltered,
+    watched,
     windowed_features,
     worded,
 )
 from mlreview.areas.loop_gain import compounds
 from mlreview.document.cells import duration
-from mlreview.system.manifest import Endpoint, Feature, FeedbackLoop, Model, Source
+from mlreview.system.manifest import Endpoint, Feature, FeedbackLoop, Model, Pipeline, Source
 
 if TYPE_CHECKING:
     from mlreview.areas.findings import Finding
@@ -241,8 +243,9 @@ FAMILIES: dict[str, Family] = {
         occurrence="bad training set",
     ),
     "stale-model": Family(
-        "{anchor}: labels arrive too late to retrain on or to measure by",
-        "labels for {who} arrive too late to retrain on or to measure quality in time",
+        "{anchor}: late or missing labels may go unnoticed",
+        "labels for {who} may come too late, or stop, for a retrain or a quality metric to "
+        "see a change in time",
         "present",
         "blind",
         "endpoint",
@@ -588,21 +591,81 @@ def _proxy_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
 
 
 def _unfiltered_fill(system: System, hits: list[Finding]) -> dict[str, str]:
-    """The filters a FEED012 finding's loops lack, as declared: 'no bot or poisoning filter'
-    said of a loop that filters bots contradicts its manifest."""
+    """The filters a FEED012 finding's loops lack, as its rule reads them (``common.unfiltered``):
+    'no bot or poisoning filter' said of a loop that filters bots contradicts its manifest."""
     gaps: list[str] = []
     for f in hits:
         for c in f.components:
             loop = system.get(c)
-            if not isinstance(loop, FeedbackLoop):
-                continue
-            filters = loop.quality_filters
-            for name in ("bot", "poisoning"):
-                declared = getattr(filters, "bots" if name == "bot" else name, None)
-                if not declared and name not in gaps:
-                    gaps.append(name)
+            if isinstance(loop, FeedbackLoop):
+                gaps += [g for g in unfiltered(system, loop) if g not in gaps]
     words = " or ".join(gaps) if gaps else "bot or poisoning"
     return {"unfiltered": f"no {words} filter"}
+
+
+def _loop_of(system: System, hits: list[Finding]) -> tuple[FeedbackLoop, Model] | None:
+    """The first feedback loop a rule's findings name, with the model it trains."""
+    for f in hits:
+        for c in f.components:
+            loop = system.get(c)
+            if isinstance(loop, FeedbackLoop) and isinstance(
+                model := system.get(loop.model), Model
+            ):
+                return loop, model
+    return None
+
+
+def _delay(system: System, loop: FeedbackLoop, which: str) -> str | None:
+    """A declared label delay in words, '60 d (marked inferred)' where the manifest says so."""
+    delay = loop.label.delay if loop.label else None
+    value = getattr(delay, which, None) if delay else None
+    if delay is None or value is None:
+        return None
+    tag = " (marked inferred)" if marked_inferred(system, delay, which) else ""
+    return f"{duration(float(value))}{tag}"
+
+
+def _immature_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """The facts FEED007 rests on, for its headline: the label delay's p95, the retrain cadence
+    and the maturity window (none, or one shorter than the delay)."""
+    found = _loop_of(system, hits)
+    if found is None:
+        return None
+    loop, model = found
+    p95 = _delay(system, loop, "p95") or _delay(system, loop, "p50")
+    cadence = model.training.cadence if model.training else None
+    if p95 is None or cadence is None or cadence.continuous:
+        return None
+    maturity = loop.label.maturity_window if loop.label else None
+    window = f"a {duration(float(maturity))} maturity window" if maturity else "no maturity window"
+    return {
+        "model": model.id,
+        "p95": p95,
+        "cadence": f"every {duration(cadence.period)}",
+        "maturity": window,
+    }
+
+
+def _slow_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """The median label delay FEED008 rests on, for its headline."""
+    found = _loop_of(system, hits)
+    if found is None:
+        return None
+    loop, model = found
+    p50 = _delay(system, loop, "p50")
+    return None if p50 is None else {"model": model.id, "p50": p50}
+
+
+def _label_pipeline_fill(system: System, hits: list[Finding]) -> dict[str, str] | None:
+    """What a DATA017 label pipeline lacks an alert on: its failures, or its lateness."""
+    for f in hits:
+        for c in f.components:
+            pipe = system.get(c)
+            if isinstance(pipe, Pipeline):
+                alerts = pipe.alerts
+                failed = alerts is not None and watched(alerts.on_failure)
+                return {"gap": "lateness" if failed else "failure"}
+    return None
 
 
 DAY = 86400.0
@@ -747,6 +810,44 @@ HEADLINES: dict[tuple[str, str], Headline] = {
         "{anchor} acts with no cap on a loop that {loop}",
         "{anchor} acts automatically with no cap{how}",
         fill=_loop_fill,
+    ),
+    ("skew", "SKEW012"): Headline(
+        "{anchor} loads its preprocessing apart from its artefact, so serving can transform its "
+        "inputs differently from training",
+        "{anchor} loads its preprocessing separately from the model artefact, so a vocabulary, "
+        "scaler or encoder changed at serving transforms its features differently from the "
+        "ones it trained with, and its predictions degrade with no error",
+        "load {anchor} in staging with the preprocessing artefacts of the previous version: "
+        "the bundle check must refuse to serve it, and replayed requests must score within 1% "
+        "of the bundled version",
+    ),
+    ("stale-model", "DATA017"): Headline(
+        "Labels from {anchor} can stop arriving without anyone being told",
+        "{anchor} has no alert on {gap}, so when it stops, retraining quietly uses fewer and "
+        "older outcomes and the quality metrics freeze at their last value",
+        "stop {anchor} in staging: the label-age alert must fire within the expected delay, "
+        "and the retrain must wait",
+        fill=_label_pipeline_fill,
+    ),
+    ("stale-model", "FEED007"): Headline(
+        "{model} retrains {cadence} on labels that take up to {p95} to arrive, with {maturity}",
+        "{model} retrains {cadence} while its labels take up to {p95} to arrive and it keeps "
+        "{maturity}, so each run trains on recent rows whose outcomes have not come in yet: they "
+        "count as negatives, and it learns that recent cases turned out well",
+        "hold back the newest {p95} of labels in a staging retrain: rows younger than the "
+        "maturity window must be left out, and the candidate's metric on matured rows must "
+        "not fall",
+        fill=_immature_fill,
+    ),
+    ("stale-model", "FEED008"): Headline(
+        "The quality of {model} shows only in labels {p50} after a prediction, and nothing "
+        "faster watches it",
+        "labels for {model} arrive {p50} after a prediction (median) and no prediction-drift "
+        "or proxy monitor is declared, so a model gone wrong serves that long before any "
+        "quality metric moves",
+        "shift the scores of {model} on a canary slice in staging: the prediction-distribution "
+        "alert must fire within a day, before any label arrives",
+        fill=_slow_fill,
     ),
     ("stale-model", "FEED015"): Headline(
         "No outcome of what {anchor} predicts comes back to measure or retrain it",

@@ -487,7 +487,8 @@ class RiskModel:
         return [out[k] for k in sorted(out)]
 
     def _features(self, anchor: str, components: list[str]) -> list[Feature]:
-        """Features the scenario touches: named in it, or computed from its root."""
+        """Features the scenario touches: named in it, computed from its root, or else read by
+        the models it names or trains (``_declared_features``)."""
         every = self.system.components
         names = set(components) | {anchor}
         feats = {n: f for n in names if isinstance(f := every.get(n), Feature)}
@@ -495,7 +496,32 @@ class RiskModel:
             feats = {
                 n: f for n in self.system.features_of(anchor) if isinstance(f := every[n], Feature)
             }
+        if not feats:
+            feats = {f.id: f for f in self._declared_features(sorted(names))}
         return [feats[k] for k in sorted(feats)]
+
+    def _declared_features(self, names: list[str]) -> list[Feature]:
+        """The features a model states it reads (``models[].features``), for a mechanism rooted
+        at the model or at the job that trains it: what it touches is what the model reads, not
+        an assumed share. None when no such model states its features."""
+        models: list[Model] = []
+        for name in names:
+            comp = self.system.get(name)
+            if isinstance(comp, Model):
+                models.append(comp)
+            elif isinstance(comp, Pipeline):
+                models += [
+                    m
+                    for m in self.system.manifest.models
+                    if self.system.training_pipeline(m) is comp
+                ]
+        every = self.system.components
+        return [
+            f
+            for m in models
+            for ident in m.features or ()
+            if isinstance(f := every.get(ident), Feature)
+        ]
 
     @staticmethod
     def _weight(f: Feature) -> float:

@@ -206,4 +206,10 @@ def assess(system: System) -> FeedbackAssessment:
         plan = design(system, None, served[0])
         out.holdout, out.design = plan.holdout, plan
         out.diagram = LoopDiagrams([], _designed(plan))
+    model = system.get(primary.model) if primary else None
+    if isinstance(model, Model) and model.learned is False:
+        # A rule or formula set by hand is not retrained, gated or held out: the loop to build
+        # (maturity window, retrain triggers, promotion gate) is a learned model's.
+        out.holdout = out.design = None
+        out.diagram = LoopDiagrams(out.diagram.as_is, []) if out.diagram else None
     return out

@@ -12,7 +12,7 @@ from mlreview.areas.feedback.design import LoopDesign
 from mlreview.areas.findings import Finding
 from mlreview.document.blocks import Block, Bullets, Column, Item, Loop, LoopStep, inline
 from mlreview.document.cells import Seconds, Share, duration, number, share, table_of
-from mlreview.system.manifest import FeedbackLoop
+from mlreview.system.manifest import FeedbackLoop, Model
 from mlreview.system.system import System
 from mlreview.system.units import format_seconds
 
@@ -123,7 +123,8 @@ def present(a: FeedbackAssessment) -> list[Block]:
         if a.diagram.as_is:
             title = "The loop as declared (orange: biased or at risk)"
             out.append(Loop(title, _steps(a.diagram.as_is)))
-        out.append(Loop("The loop to build (green: added)", _steps(a.diagram.designed)))
+        if a.diagram.designed:
+            out.append(Loop("The loop to build (green: added)", _steps(a.diagram.designed)))
     if a.design:
         out.append(design_list(a.design))
     return out
@@ -161,6 +162,11 @@ def verdict(system: System, a: FeedbackAssessment, findings: list[Finding]) -> s
         delay = _delay_words(system, loops, r)
         selective = f", {domain_of(system).unseen}" if r.selective_labels else ""
         holdout = f"; a {r.holdout_fraction:.1%} holdout" if r.holdout_fraction else "; no holdout"
+        fixed = system.get(r.model)
+        if isinstance(fixed, Model) and fixed.learned is False:
+            # A rule set by hand learns nothing from its labels: a holdout sized to measure a
+            # model's effect is not asked of it.
+            holdout = ""
         parts.append(f"{r.loop} labels for {r.model}{delay}{selective}{holdout}")
     if a.models_without_feedback:
         parts.append(f"no label path for {', '.join(a.models_without_feedback)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, GCP, LAKK17, SCULLEY, ZINK
-from mlreview.areas.common import trained_here, watched
+from mlreview.areas.common import third_party_label, trained_here, unfiltered, watched
 from mlreview.areas.domain import domain_of
 from mlreview.areas.feedback.assessment import FeedbackAssessment
 from mlreview.areas.feedback.design import daily_predictions, exploration_share
@@ -13,7 +13,7 @@ from mlreview.areas.findings import Severity
 from mlreview.areas.rule import Context, Hit, Probe, RuleSet
 from mlreview.document.cells import number
 from mlreview.document.cells import share as share_text
-from mlreview.system.manifest import Model, Source
+from mlreview.system.manifest import Model
 from mlreview.system.units import format_seconds
 
 RULES: RuleSet[FeedbackAssessment] = RuleSet(area="feedback", prefix="FEED")
@@ -368,6 +368,7 @@ def immature_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     8,
     "slow-labels-only",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="Model quality is seen only through labels that arrive late.",
     rationale="With a label delay of weeks, a broken model runs for weeks before quality "
@@ -439,6 +440,7 @@ def unjoinable_labels(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
 @RULES.rule(
     10,
     "no-persistent-holdout",
+    learned_only=True,
     severity=Severity.MEDIUM,
     summary="No persistent holdout measures the model's long-term effect.",
     rationale="Launch metrics are a proxy; a small persistent holdout shows what the model "
@@ -514,8 +516,11 @@ def fixed_threshold(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
     severity=Severity.MEDIUM,
     summary="User feedback is learned from without bot or poisoning filters.",
     rationale="Implicit and explicit feedback can be manufactured; whoever controls it "
-    "controls the next model. A model declared to retrain only by hand (`training.automated: "
-    "false`) is not faulted: each retrain is a person's chance to filter what it learns from.",
+    "controls the next model. A bot filter is asked of every such loop; a poisoning check "
+    "only where the labels arrive through a third party's platform (a source of kind "
+    "`third_party`), whose content people outside the organisation write. A model declared "
+    "to retrain only by hand (`training.automated: false`) is not faulted: each retrain is a "
+    "person's chance to filter what it learns from.",
     sources=(f"{ZINK} #15", "AWS ML Lens (data poisoning)"),
     fix="Filter bots and spam, cap each user's influence, and gate retrains on a clean holdout.",
     mitigation="prevent",
@@ -528,21 +533,21 @@ def unfiltered_feedback(ctx: Context[FeedbackAssessment]) -> Iterator[Hit]:
         p = ctx.probe()
         if p.get(loop, "label.kind") not in ("implicit", "explicit"):
             continue
-        bots = p.get(loop, "quality_filters.bots", assume=False)
-        poison = p.get(loop, "quality_filters.poisoning", assume=False)
-        gaps = [n for n, v in (("bot", bots), ("poisoning", poison)) if not v]
         model = ctx.system.get(loop.model)
         if isinstance(model, Model) and p.get(model, "training.automated") is False:
             continue
+        # Read through the probe so an undeclared filter is assumed absent and asked about.
+        p.get(loop, "quality_filters.bots", assume=False)
+        third = third_party_label(ctx.system, loop)
+        if third is not None:
+            p.get(loop, "quality_filters.poisoning", assume=False)
+        gaps = unfiltered(ctx.system, loop)
         if gaps:
-            # The label's source is named when another party's platform carries it (a third
-            # party's feed): what arrives there is written by people the organisation does not
-            # control (likelihood +2). A log another internal team owns records the same users
-            # as the team's own would, so its owner raises nothing.
-            source = loop.label.source if loop.label else None
-            carrier = ctx.system.get(source) if source else None
-            third = isinstance(carrier, Source) and carrier.kind == "third_party"
-            named = [source] if source and third else []
+            # The label's source is named when another party's platform carries it: what
+            # arrives there is written by people the organisation does not control, and only
+            # there is a poisoning check asked for. The system's own log of what its users did
+            # needs a bot filter, not a check against its own records.
+            named = [third] if third is not None else []
             yield p.hit(
                 [loop.id, loop.model, *named],
                 f"Feedback in {loop.id} has no {' or '.join(gaps)} filter.",

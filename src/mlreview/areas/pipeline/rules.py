@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from mlreview.areas.citations import BRECK17, BRECK19, GCP, MLLENS, SCULLEY, WAF, ZINK
 from mlreview.areas.common import (
+    either,
     load_ceiling,
     load_limit_words,
     possessive,
@@ -211,10 +212,17 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
     called = {d.target for e in ctx.system.online_endpoints() for d in e.dependencies}
     for s in ctx.system.manifest.sources:
         p = ctx.probe()
-        # An online API, or a database serving calls per request, answers each request as it
-        # comes: it has no update to go stale, and its outages and errors are the dependency
-        # rules' subject.
-        answers = s.kind == "online_api" or (s.kind == "database" and s.id in called)
+        # An online API, or a source an online endpoint calls on each request (a database, a
+        # stream or a third party's feed read per message), answers each request as it comes:
+        # it has no update to go stale, and its outages and errors are the dependency rules'
+        # subject.
+        answers = s.kind == "online_api" or (
+            s.kind in ("database", "stream", "third_party") and s.id in called
+        )
+        # A versioned snapshot is read as frozen and upgraded deliberately (DATA012's fix):
+        # it is not expected to update, so not updating is no failure.
+        frozen = s.versioned_snapshot is True
+        answers = answers or frozen
         fresh = None if answers else p.get(s, "monitors.freshness", assume=False)
         volume = p.get(s, "monitors.volume", assume=False)
         schema = p.get(s, "monitors.schema", assume=False)
@@ -232,7 +240,7 @@ def source_unmonitored(ctx: Context[PipelineAssessment]) -> Iterator[Hit]:
         stale = "freshness" in missing
         yield p.hit(
             [s.id],
-            f"Source {s.id} has no {', '.join(missing)} monitor"
+            f"Source {s.id} has no {either(missing)} monitor"
             + (": if it stops updating, nothing notices." if stale else "."),
             s,
             "monitors",
