@@ -304,13 +304,13 @@ def test_an_assumed_availability_is_marked_with_its_field() -> None:
 
 
 def test_the_bottom_line_continues_its_sentence_and_counts_steps_in_words() -> None:
-    # Equifax's top risk is titled "A change to how ... reaches all traffic unchecked", Tay's
-    # "Users can steer what ... learns": neither opener is an id, so both continue in lower case.
+    # The first step's action continues "Fix it first, this week:" in lower case; Equifax's
+    # features are named in the risk's words, Tay's conversations are not, so it is said once.
     path = ROOT / "benchmarks" / "incidents" / "equifax-oms-attributes-2022" / "system.yaml"
     text = " ".join(_terminal(path).split())
-    assert "Fix this first: a change to how " in text
+    assert "Fix it first, this week: define each once: one specification " in text
     tay = " ".join(_terminal(INCIDENTS / "microsoft-tay-2016" / "system.yaml").split())
-    assert "Fix this first: users can steer what tay_dialogue_model" in tay
+    assert "Fix it first, this week: learn from a user's input only once " in tay
     for examples in (FRAUD, path):
         assert "step(s)" not in _terminal(examples)
     assert re.search(r"\b1 more steps\b|\b[02-9] more step\b", _terminal(FRAUD)) is None
@@ -634,11 +634,16 @@ def test_the_bottom_line_says_the_risk_and_the_first_fix(path: Path) -> None:
     effect = f"Bottom line. {without_fields(done.top_risk.effect_sentence)} "
     assert bottom.startswith(effect)
     first = bottom.removeprefix(effect)
-    assert first.startswith("Fix this first: ")
+    assert first.startswith(("Fix it first, ", "The data shows it happening now. Fix it first, "))
     for meta in ("the manifest states", "rest on defaults", "marked inferred", "figures marked"):
         assert meta not in first, (meta, first)
+    # Part 5 opens on the top risk's title: the bottom line does not say it again, and names
+    # each component the first step is on once (the 2026-12-07g judges).
+    assert without_fields(done.top_risk.title).rstrip(".") not in first
     step = done.plan.steps[0]
-    assert f"; start {step.when} with {', '.join(step.components)}: " in bottom
+    assert f"Fix it first, {step.when}" in first
+    for component in step.components:
+        assert re.search(rf"\b{re.escape(component)}\b", bottom), component
     action = _gist(step.change).rstrip(".")
     assert bottom.endswith(f"{action[:1].lower()}{action[1:]}.") or bottom.endswith(f"{action}.")
 
@@ -647,11 +652,10 @@ def test_the_bottom_line_of_card_fraud() -> None:
     flat = " ".join(_terminal(FRAUD).split())
     assert (
         "Bottom line. When card_auth_stream stops, serving substitutes an in-range value with no "
-        "flag, the model scores it as data and the next training run learns it. Fix this first: "
-        "card_auth_stream fails and its default is scored as real data (the data shows it "
-        "happening now); start this week with card_auth_stream, txn_count_1h: use one "
-        "imputation function for txn_count_1h on both paths, with a missing-value indicator in "
-        "place of the in-range default. 1. Training-serving skew"
+        "flag, the model scores it as data and the next training run learns it. The data shows "
+        "it happening now. Fix it first, this week: use one imputation function for txn_count_1h "
+        "on both paths, with a missing-value indicator in place of the in-range default. "
+        "1. Training-serving skew"
     ) in flat
 
 
