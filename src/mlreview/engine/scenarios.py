@@ -1033,33 +1033,70 @@ def _factor_clauses(
     }
 
 
-ASSUMED = "assumed (no rate is declared)"
-"""How the opening screen says a share rests on a default event or outage rate."""
+def share_on_default(risk: Risk) -> bool:
+    """Whether the share of the next 90 days' predictions it harms rests on the review's own
+    figures rather than the manifest's: a default event or outage rate, a time to fix a defect
+    or lift a ceiling (no field states one), or a reach from an assumed weight. The opening
+    screen then states no share for it; part 5 of --full works it out."""
+    guessed = sum(
+        p.exposure * p.reach
+        for p in risk.parts
+        if (p.trigger in ("outage", "event") and p.guessed) or p.share_assumed
+    )
+    return guessed > 0 and guessed > DEFAULT_SHARE * risk.exposure_reach
+
+
+AS_ASSUMED = {
+    "rate": ("fails as often as", "fail as often as", "no rate is declared"),
+    "lift": (
+        "stays over its ceiling as long as",
+        "stay over their ceilings as long as",
+        "no time to lift it is declared",
+    ),
+    "fix": ("lasts as long as", "last as long as", "no time to fix it is declared"),
+}
+"""What a share on the opening screen rests on, as a condition: (one, both, why assumed)."""
+
+
+def _assumed_kind(risk: Risk) -> str:
+    if _on_default(risk):
+        return "rate"
+    return "lift" if any(p.trigger == "growth" and p.share_assumed for p in risk.parts) else "fix"
+
+
+def _as_assumed(risk: Risk) -> str:
+    """'fails as often as assumed (no rate is declared)': the condition its share rests on."""
+    one, _, why = AS_ASSUMED[_assumed_kind(risk)]
+    return f"{one} assumed ({why})"
 
 
 def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
     rated = [who for who, r in (("this one's", mine), ("the other's", theirs)) if _on_default(r)]
+    assumed = [r for r in (mine, theirs) if share_on_default(r)]
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
-    if rated and not numbers:
-        if len(rated) == 2:
+    if assumed and not numbers:
+        ours, other = _as_assumed(mine), _as_assumed(theirs)
+        if len(assumed) == 2:
+            kind = _assumed_kind(mine)
+            both = f"if it {ours} and the other {other}"
+            if kind == _assumed_kind(theirs):
+                _, verb, why = AS_ASSUMED[kind]
+                both = f"if both {verb} assumed ({why})"
             return (
-                f"if both fail as often as {ASSUMED}, it harms more of the next 90 days' "
-                "predictions",
-                f"if both fail as often as {ASSUMED}, the other harms more of the next 90 days' "
-                "predictions",
+                f"{both}, it harms more of the next 90 days' predictions",
+                f"{both}, the other harms more of the next 90 days' predictions",
             )
-        if rated[0] == "the other's":
+        if assumed[0] is theirs:
             return (
-                f"it harms {a} of the next 90 days' predictions, more than the other would if it "
-                f"failed as often as {ASSUMED}",
-                f"if the other fails as often as {ASSUMED}, it harms more than this one's {a} of "
-                "the next 90 days' predictions",
+                f"it harms {a} of the next 90 days' predictions, more than the other does if it "
+                f"{other}",
+                f"if the other {other}, it harms more than this one's {a} of the next 90 days' "
+                "predictions",
             )
         return (
-            f"if it fails as often as {ASSUMED}, it harms more than the other's {b} of the next "
-            "90 days' predictions",
-            f"the other harms {b} of the next 90 days' predictions, more than this one would if "
-            f"it failed as often as {ASSUMED}",
+            f"if it {ours}, it harms more than the other's {b} of the next 90 days' predictions",
+            f"the other harms {b} of the next 90 days' predictions, more than this one does if "
+            f"it {ours}",
         )
     rate = (
         " (both at a default event rate)"
@@ -1120,7 +1157,9 @@ def _harm_outweighs_reach(mine: Risk, theirs: Risk, reach: float) -> str | None:
     scored as data), which outweighs the other reaching slightly more of them (all of the next 90
     days' predictions against 95%)'. None where a share rests on a default
     rate (the screen prints none) or the harms are alike in kind."""
-    if _on_default(mine) or _on_default(theirs) or not mine.harm or mine.harm == theirs.harm:
+    if share_on_default(mine) or share_on_default(theirs) or not mine.harm:
+        return None
+    if mine.harm == theirs.harm:
         return None
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
     suffers = _suffers(mine.harm)
