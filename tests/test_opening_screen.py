@@ -503,12 +503,16 @@ def test_a_capacity_worked_from_a_guessed_replica_speed_is_worked_by_division() 
     text = text.replace(
         fleet, f"{fleet}\n    capacity: {{qps_per_replica: 8000, source: estimate}}"
     )
-    screen = render(
-        review_printable(run(load_text(text, str(path)))),
-        "terminal",
-        RenderOptions(width=100),
+    done = run(load_text(text, str(path)))
+    screen = render(review_printable(done), "terminal", RenderOptions(width=100))
+    # Every input but the replicas is marked inferred: the opening screen says the verdict as a
+    # condition on them, with no figure worked from them; --full and JSON keep the working.
+    assert _verdict(screen).startswith(
+        "fl2_bot_module does not hold 2x if the figures marked inferred (its growth target, its "
+        "peak QPS and its QPS a replica) hold; latency under load is not checked"
     )
-    verdict = _verdict(screen)
+    assert "100,000,000" not in screen
+    verdict = done.areas["serving"].verdict
     # The fleet line's '# inferred' comment now ends the inserted capacity line.
     assert verdict.startswith(
         "fl2_bot_module does not hold 2x (inferred) by its declared QPS "
@@ -543,8 +547,11 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
         "fraud_api does not hold 10x: replica pool at max replicas (fraud_api) serves 4 replicas "
         "x 205.95 QPS = 824 QPS against 10 x 400 QPS = 4,000 QPS (20 replicas needed"
     ) in fraud
-    anthropic = _verdict(_terminal(ANTHROPIC))
-    # Its 20,000 QPS is the system's; each endpoint's 6,667 is an assumed third of it.
+    anthropic = reviewed(ANTHROPIC).areas["serving"].verdict
+    # Its 20,000 QPS is the system's; each endpoint's 6,667 is an assumed third of it. Its growth
+    # target and QPS a replica are marked inferred: the working is in --full, the opening screen
+    # says the verdict as a condition on them.
+    assert "api_tpu does not hold 3x if the figures marked inferred" in _terminal(ANTHROPIC)
     assert (
         "api_tpu does not hold 3x (inferred) of its 6,667 QPS (an even third of the system's "
         "20,000 QPS peak, assumed) by its declared QPS a replica: 1,500 replicas x 8 QPS "

@@ -12,8 +12,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies
 
+from mlreview.areas.assumed import exact_form
+from mlreview.areas.findings import Finding
 from mlreview.areas.registry import SERVING
-from mlreview.areas.serving.present import summarise, verdict
+from mlreview.areas.serving.assessment import ServingAssessment
+from mlreview.areas.serving.present import summarise
+from mlreview.areas.serving.present import verdict as said_verdict
 from mlreview.cli import main
 from mlreview.datasets.loadtest import parse
 from mlreview.engine.runner import run
@@ -30,6 +34,7 @@ from mlreview.quant.queueing import (
 )
 from mlreview.quant.spike import SpikeSpec, simulate
 from mlreview.system.loader import load, load_text
+from mlreview.system.system import System
 from tests.conftest import ROOT, reviewed
 from tests.rules.test_rule_cases import BASE, DELETE, manifest_text
 
@@ -41,6 +46,11 @@ LOCUST = (
     "GET,/p,100,1,10,11,5,40,10,50.0,0.5,10,11,12,13,15,18,20,25,30,40,40\n"
     ",Aggregated,100,1,10,11,5,40,10,50.0,0.5,10,11,12,13,15,18,20,25,30,40,40\n"
 )
+
+
+def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:
+    """The serving verdict as --full and JSON print it (every figure in its exact form)."""
+    return exact_form(said_verdict(system, a, findings))
 
 
 def test_locust_reads_the_aggregated_row() -> None:

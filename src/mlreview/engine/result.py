@@ -31,6 +31,9 @@ class AreaResult:
     assessment: Record
     heading: str = ""
     verdict: str = ""
+    brief_verdict: str = ""
+    """The verdict as the opening screen says it: a figure worked from values marked inferred
+    said as a condition on them (``areas.assumed.or_briefly``); "" when it is the verdict."""
 
 
 def assessment_of(areas: dict[str, AreaResult], area: Area[A]) -> A | None:

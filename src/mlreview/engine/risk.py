@@ -165,6 +165,10 @@ class Part:
     stated."""
     premise_field: str = ""
     """The field that would state that figure."""
+    share_assumed: bool = False
+    """Its share of the horizon or its reach rests on the review's own figures (the time to fix
+    a defect or lift a ceiling, which no field states; a reach from an assumed weight): the
+    opening screen states no share from it (``scenarios.share_on_default``)."""
 
 
 @dataclass
@@ -461,6 +465,8 @@ class RiskModel:
         """How the chance of the part being scored is worked (``Part.chance``)."""
         self.rate_default = False
         """Whether that part's event rate is the rule's default."""
+        self.timed_by_default = False
+        """Whether that part's share of the horizon rests on the review's time to fix or lift."""
 
     # --- the factors -----------------------------------------------------------------------
 
@@ -582,7 +588,10 @@ class RiskModel:
                 working.append(f"R = {UNKNOWN_RANK_WEIGHT:g}: no feature named (assumed)")
                 assumed.append("features")
                 self.defaults.append(
-                    Assumed(f"{share(UNKNOWN_RANK_WEIGHT)} of predictions reached", "features")
+                    # It sizes the share only, which the opening screen then leaves out too.
+                    Assumed(
+                        f"{share(UNKNOWN_RANK_WEIGHT)} of predictions reached", "features", brief=""
+                    )
                 )
                 return UNKNOWN_RANK_WEIGHT
             top = max(feats, key=self._weight)
@@ -590,7 +599,7 @@ class RiskModel:
             if top.importance_rank is None:
                 where = component_field(self.system, top.id, "importance_rank")
                 self.defaults.append(
-                    Assumed(f"weight {w:g} for {top.id}", where or "importance_rank")
+                    Assumed(f"weight {w:g} for {top.id}", where or "importance_rank", brief="")
                 )
             rank = (
                 f"importance rank {top.importance_rank}"
@@ -711,7 +720,11 @@ class RiskModel:
         assumed.append("label.coverage")
         where = component_field(self.system, loops[0].id, "label.coverage") if loops else None
         self.defaults.append(
-            Assumed(f"{UNLABELLED_ASSUMED:.0%} of outcomes never seen", where or "label.coverage")
+            Assumed(
+                f"{UNLABELLED_ASSUMED:.0%} of outcomes never seen",
+                where or "label.coverage",
+                brief="",
+            )
         )
         return UNLABELLED_ASSUMED
 
@@ -994,11 +1007,14 @@ class RiskModel:
                 )
             )
             before, self.chance, self.rate_default = len(self.defaults), "", False
+            self.timed_by_default = False
             likelihood, exposure = self._exposure(
                 trigger, _Case(kind, key, root, group if own else findings), group, lines, assumed
             )
             guessed = tuple(self.defaults[before:])
+            reached_from = len(self.defaults)
             reach = self.reach(kind, root, group, lines, assumed)
+            share_assumed = self.timed_by_default or len(self.defaults) > reached_from
             rules = tuple(sorted({f.rule for f in group}))
             chance = "" if guessed else self.chance
             launched = trigger == "growth" and self._launch(anchor) is not None
@@ -1024,6 +1040,7 @@ class RiskModel:
                 when,
                 premise,
                 premise_field,
+                share_assumed,
             )
             parts.append(part)
             occurrence = family_of(key, self.system).occurrence
@@ -1083,6 +1100,7 @@ class RiskModel:
         detect, detect_text = self._detection_hours(family, findings, present=True)
         fix = FIX_HOURS.get(family_key, 24.0)
         exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        self.timed_by_default = exposure < 1
         if exposure < 1:
             working.append(
                 f"T = ({_hours(detect)} + {_hours(fix)}) / {HORIZON_DAYS} d = {exposure:.3f}: "
@@ -1097,6 +1115,8 @@ class RiskModel:
         detect, detect_text = self._detection_hours(family, findings, present=False)
         fix, fix_text = self._growth_fix(anchor)
         exposure = min(1.0, (detect + fix) / HORIZON_HOURS)
+        # No field states how long lifting a ceiling takes: T rests on CONSTRAINT_FIX_HOURS.
+        self.timed_by_default = exposure < 1
         premise = "" if self._launch(anchor) else self._growth_premise(anchor)[0]
         when = (
             f"certain if launch demand reaches {MISS_FACTOR:g}x its forecast, and it lasts until "

@@ -14,6 +14,7 @@ from typing import Any
 
 from mlreview.areas import pitfalls
 from mlreview.areas.area import Area
+from mlreview.areas.assumed import brief_form, exact_form
 from mlreview.areas.findings import SORT_KEY, Finding, Severity
 from mlreview.areas.playbooks.base import Mechanism
 from mlreview.areas.playbooks.mechanisms import mechanisms
@@ -382,9 +383,19 @@ def run(
             return _what_if_area(area, assessment, got, before, kept=kept, reuse=reuse, codes=codes)
         found = [f for r in codes for f in apply(r, ctx).active]
         found.sort(key=SORT_KEY)
-        summary = area.summarise(system, assessment, found)
-        verdict = area.verdict(system, assessment, found)
-        return AreaResult(area.key, area.title, summary, found, assessment, area.heading, verdict)
+        summary = exact_form(area.summarise(system, assessment, found))
+        said = area.verdict(system, assessment, found)
+        verdict, brief = exact_form(said), brief_form(said)
+        return AreaResult(
+            area.key,
+            area.title,
+            summary,
+            found,
+            assessment,
+            area.heading,
+            verdict,
+            "" if brief == verdict else brief,
+        )
 
     # The plan re-runs the review with its changes; the reads recorded here let those runs
     # recompute only what read a changed field.

@@ -1056,32 +1056,79 @@ def _factor_clauses(
     }
 
 
-AT_DEFAULT = "at the rate the review assumes for such events (the manifest declares none)"
-"""How the opening screen says a share rests on a default event or outage rate: as the basis of
-a statement, not a condition the reader must resolve ('if it fails as often as assumed')."""
+def share_on_default(risk: Risk) -> bool:
+    """Whether the share of the next 90 days' predictions it harms rests on the review's own
+    figures rather than the manifest's: a default event or outage rate, a time to fix a defect
+    or lift a ceiling (no field states one), or a reach from an assumed weight. The opening
+    screen then states no share for it; part 5 of --full works it out."""
+    guessed = sum(
+        p.exposure * p.reach
+        for p in risk.parts
+        if (p.trigger in ("outage", "event") and p.guessed) or p.share_assumed
+    )
+    return guessed > 0 and guessed > DEFAULT_SHARE * risk.exposure_reach
+
+
+ON_ASSUMED = {
+    "rate": (
+        "at the rate the review assumes for such events",
+        "at the rates the review assumes for such events",
+        "the manifest declares none",
+    ),
+    "lift": (
+        "for as long as the review assumes it stays over its ceiling",
+        "for as long as the review assumes each stays over its ceiling",
+        "the manifest declares no time to lift it",
+    ),
+    "fix": (
+        "for as long as the review assumes the defect lasts",
+        "for as long as the review assumes each defect lasts",
+        "the manifest declares no time to fix it",
+    ),
+}
+"""What a share on the opening screen rests on, as the basis of a statement, not a condition
+the reader must resolve ('if it fails as often as assumed'): (one, both, why assumed)."""
+
+
+def _assumed_kind(risk: Risk) -> str:
+    if _on_default(risk):
+        return "rate"
+    return "lift" if any(p.trigger == "growth" and p.share_assumed for p in risk.parts) else "fix"
+
+
+def _on_assumed(risk: Risk, *, both: bool = False) -> str:
+    """'at the rate the review assumes for such events (the manifest declares none)'."""
+    one, two, why = ON_ASSUMED[_assumed_kind(risk)]
+    return f"{two if both else one} ({why})"
 
 
 def _reach_clauses(mine: Risk, theirs: Risk, *, numbers: bool) -> tuple[str, str]:
     rated = [who for who, r in (("this one's", mine), ("the other's", theirs)) if _on_default(r)]
+    assumed = [r for r in (mine, theirs) if share_on_default(r)]
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
-    if rated and not numbers:
-        if len(rated) == 2:
-            both = AT_DEFAULT.replace("the rate", "the rates", 1)
+    if assumed and not numbers:
+        if len(assumed) == 2:
+            both = (
+                _on_assumed(mine, both=True)
+                if _assumed_kind(mine) == _assumed_kind(theirs)
+                else f"{_on_assumed(mine)} and, for the other, {_on_assumed(theirs)}"
+            )
             return (
                 f"{both}, it harms more of the next 90 days' predictions than the other",
                 f"{both}, the other harms more of the next 90 days' predictions",
             )
-        if rated[0] == "the other's":
+        if assumed[0] is theirs:
             return (
                 f"it harms {a} of the next 90 days' predictions, more than the other does "
-                f"{AT_DEFAULT}",
-                f"{AT_DEFAULT}, the other harms more than this one's {a} of the next 90 days' "
-                "predictions",
+                f"{_on_assumed(theirs)}",
+                f"{_on_assumed(theirs)}, the other harms more than this one's {a} of the next "
+                "90 days' predictions",
             )
         return (
-            f"{AT_DEFAULT}, it harms more than the other's {b} of the next 90 days' predictions",
+            f"{_on_assumed(mine)}, it harms more than the other's {b} of the next 90 days' "
+            "predictions",
             f"the other harms {b} of the next 90 days' predictions, more than this one does "
-            f"{AT_DEFAULT}",
+            f"{_on_assumed(mine)}",
         )
     rate = (
         " (both at a default event rate)"
@@ -1142,7 +1189,9 @@ def _harm_outweighs_reach(mine: Risk, theirs: Risk, reach: float) -> str | None:
     scored as data), which outweighs the other reaching slightly more of them (all of the next 90
     days' predictions against 95%)'. None where a share rests on a default
     rate (the screen prints none) or the harms are alike in kind."""
-    if _on_default(mine) or _on_default(theirs) or not mine.harm or mine.harm == theirs.harm:
+    if share_on_default(mine) or share_on_default(theirs) or not mine.harm:
+        return None
+    if mine.harm == theirs.harm:
         return None
     a, b = _portion(mine.exposure_reach), _portion(theirs.exposure_reach)
     suffers = _suffers(mine.harm)

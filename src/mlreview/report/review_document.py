@@ -42,7 +42,7 @@ from mlreview.engine.plan import Plan, Step, deadline
 from mlreview.engine.result import Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.rules import find as find_rule
-from mlreview.engine.scenarios import Scenario, tied_with, why_first_words
+from mlreview.engine.scenarios import Scenario, share_on_default, tied_with, why_first_words
 from mlreview.report.field_words import without_fields
 from mlreview.report.formats import Printable
 
@@ -731,7 +731,7 @@ def _how_often(parts: list[Part], each: str = "") -> str:
 def _assumed_words(assumed: Iterable[Assumed], lead: str) -> str:
     """'<lead>assumed <what>; assumed <what>' for the distinct figures, without the fields
     to declare them in (part 5 and the assumptions in --full name those), or ''."""
-    whats = list(dict.fromkeys(a.what for a in assumed))
+    whats = list(dict.fromkeys(a.said for a in assumed if a.said))
     return f"{lead}assumed {'; assumed '.join(whats)}" if whats else ""
 
 
@@ -761,8 +761,9 @@ def _in_words(s: Scenario) -> Paragraph:
     if not likely:
         text = ""
     often = _how_often(s.risk.parts, f", {each}" if each and not likely else "")
-    if often:
-        # The share of the horizon harmed rests on the default rate too.
+    if often or share_on_default(s.risk):
+        # The share of the horizon harmed rests on a default rate, or on the review's own time
+        # to fix or lift it: no figure for it here (part 5 of --full works it out).
         bad = f"How bad: {s.risk.harm} while it lasts; {s.risk.stake}."
     else:
         reached = s.risk.exposure_reach
@@ -1061,7 +1062,8 @@ def _part(review: Review, area: Area[Any], risks: list[Scenario]) -> Section:
     ``PART_RISKS`` other risks, each a bold lead and what happens; then what in it is sound.
     A part that is not the risk says so once, with its verdict as the reason."""
     top = review.top_risk
-    verdict = _without_fields(review.areas[area.key].verdict)
+    result = review.areas[area.key]
+    verdict = _without_fields(result.brief_verdict or result.verdict)
     credits = [c for c in review.credits if c.area == area.key]
     holds_top = top is not None and _part_of(top) == area.key
     items: list[Item] = []
@@ -1085,7 +1087,7 @@ def _risk_item(s: Scenario, said: set[str]) -> Item:
     """A risk as a bold lead, its title, and what happens; the defaults it rests on, as the
     list of risks in --full names them, unless a risk above it in the part (``said``) named
     the same ones (one endpoint's capacity after another's)."""
-    shown = [a for a in s.risk.defaults if not a.rate]
+    shown = [a for a in s.risk.defaults if not a.rate and a.said]
     assumed = _assumed_words(shown, " (") + ")" if shown else ""
     if assumed in said:
         assumed = ""

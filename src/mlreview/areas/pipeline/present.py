@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from mlreview.areas.assumed import Assumed, component_field, note
+from mlreview.areas.assumed import Assumed, component_field, note, or_briefly
 from mlreview.areas.common import either, marked_inferred, plural, possessive
 from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.pipeline.assessment import (
@@ -201,19 +201,24 @@ def verdict(system: System, a: PipelineAssessment, findings: list[Finding]) -> s
         if row.slo is None or row.meets_slo is None:
             continue
         down = downtime(row.estimate, row.slo, row.estimate_is_upper_bound)
-        guessed = _inferred_availabilities(system, row) if not row.meets_slo else []
-        if guessed:
-            # A miss worked out from guessed figures is a check to make, not a finding.
-            parts.append(
-                f"{possessive(row.endpoint)} path is {down}, a miss that rests on availabilities "
-                "marked "
-                f"inferred ({either(guessed, 'and', limit=len(guessed))}): check them"
-                + note(_assumed_repairs(system, row))
-            )
+        guessed = _inferred_availabilities(system, row)
+        repairs = note(_assumed_repairs(system, row))
+        if not guessed:
+            parts.append(f"{possessive(row.endpoint)} path is {down}{repairs}")
             continue
-        parts.append(
-            f"{possessive(row.endpoint)} path is {down}" + note(_assumed_repairs(system, row))
+        if row.meets_slo:
+            exact = f"{possessive(row.endpoint)} path is {down}"
+            brief = f"{possessive(row.endpoint)} path meets its SLO if {_right(guessed)}"
+            parts.append(or_briefly(exact, brief) + repairs)
+            continue
+        # A miss worked out from guessed figures is a check to make, not a finding; the opening
+        # screen says it as a condition on them, with no minutes worked from them.
+        exact = (
+            f"{possessive(row.endpoint)} path is {down}, a miss that rests on availabilities "
+            f"marked inferred ({either(guessed, 'and', limit=len(guessed))})"
         )
+        brief = f"{possessive(row.endpoint)} path misses its SLO if {_right(guessed)}"
+        parts.append(f"{or_briefly(exact, brief)}: check them{repairs}")
     if parts:
         return "; ".join(parts)
     worst = _worst(findings)
@@ -287,6 +292,12 @@ def _inferred_availabilities(system: System, row: PathAvailability) -> list[str]
         if comp is not None and marked_inferred(system, comp, "availability"):
             out.append(name)
     return out
+
+
+def _right(guessed: list[str]) -> str:
+    """'the availabilities marked inferred (its SLO's and a's) are right', as a condition."""
+    named = either(guessed, "and", limit=len(guessed))
+    return f"the availabilities marked inferred ({named}) are right"
 
 
 def _assumed_repairs(system: System, row: PathAvailability) -> list[Assumed]:

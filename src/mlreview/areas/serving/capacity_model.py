@@ -213,6 +213,7 @@ def build(
                 f"{number(service.mean * 1000)} ms service time (the declared QPS per replica "
                 f"taken as {share(CLAIM_UTILISATION)} of saturation)",
                 field_of(system, e, "service_time.p50_ms"),
+                brief="a replica's service time, worked back from its declared QPS",
             )
         )
     if e.concurrency_per_replica is None:
@@ -410,6 +411,7 @@ def _sped_to_tested_claim(
             f"{number(base.mean * 1000)} ms), so that a replica serves the load-tested "
             f"{number(claim)} QPS{' (inferred)' if claimed else ''}",
             field_of(system, model.endpoint, "capacity.load_test.results"),
+            brief="a replica's service time, fitted so that it serves its load-tested QPS",
         )
     )
     return model

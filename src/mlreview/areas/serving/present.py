@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Set
 
-from mlreview.areas.assumed import note
+from mlreview.areas.assumed import Assumed, note, or_briefly
 from mlreview.areas.common import either, peak_share_words, plural, possessive
 from mlreview.areas.findings import Finding
 from mlreview.areas.serving import working
@@ -396,31 +396,64 @@ def _unchecked(
     little = working.littles_law(system, e, row)
     today = little or working.today_division(system, e, row)
     unchecked = _not_checked(unknown)
+    holds: bool | None = None
     if declared is not None and declared[0] and not broken:
-        text = _holds(system, e, row, f"by its declared QPS a replica, {declared[1]}")
+        text, holds = _holds(system, e, row, f"by its declared QPS a replica, {declared[1]}"), True
         if _ramp(system, e, row):
             # The ramp's shares are simulated at the assumed speed: said as resting on it.
             unchecked = _not_checked(unknown, "the ramp's latencies rest on assumed ones")
-        text += "" if quiet else f"; {unchecked}"
     elif declared is not None:
         verdict = "holds" if declared[0] else "does not hold"
         text = f"{row.endpoint} {verdict} {growth} by its declared QPS a replica: {declared[1]}"
+        holds = declared[0]
         if little and not declared[0]:
             text += f"; {little}"
-        text += "" if quiet else f"; {unchecked}"
     elif today:
         text = f"{possessive(row.endpoint)} capacity at {growth}: {today}"
-        text += "" if quiet else f"; {unchecked}"
     else:
+        # Nothing worked out: no figure to say as a condition.
         text = f"{possessive(row.endpoint)} capacity at {growth} cannot be checked"
         text += "" if quiet else f"; {unchecked}"
+        return text + _breaks(broken) + note(_rest(row))
+    brief = _if_inferred(system, e, row, holds)
+    tail = "" if quiet else f"; {unchecked}"
+    if brief is None:
+        return text + tail + _breaks(broken) + note(_rest(row))
+    exact = text + tail + _breaks(broken) + note(_rest(row))
+    return or_briefly(exact, brief + tail + note(_rest(row), brief=True))
+
+
+def _breaks(broken: list[Bottleneck]) -> str:
+    """The declared limits past the modelled ones that break, each with its QPS."""
     known = [b for b in broken if b.constraint not in MODELLED]
-    text += "".join(
+    return "".join(
         f"; {b.component} breaks at {b.capacity_qps:,.0f} QPS ({b.constraint})" for b in known
     )
-    # The growth target is said beside its multiplier already.
-    rest = [a for a in row.assumed if not a.field.endswith(SPEED_NOTES) and a.field != GROWTH_FIELD]
-    return text + note(rest)
+
+
+def _rest(row: EndpointCapacity) -> list[Assumed]:
+    """What else the verdict rests on: the growth target is said beside its multiplier."""
+    return [a for a in row.assumed if not a.field.endswith(SPEED_NOTES) and a.field != GROWTH_FIELD]
+
+
+def _if_inferred(
+    system: System, e: Endpoint, row: EndpointCapacity, holds: bool | None
+) -> str | None:
+    """The opening screen's form of a capacity verdict worked from figures the manifest marks
+    inferred: whether it holds, as a condition on them, naming them, with no figure worked from
+    them ('api_tpu does not hold 3x if the figures marked inferred (its growth target and its
+    QPS a replica) are right'); None when none of its inputs is marked inferred."""
+    guessed = working.inferred_inputs(system, e)
+    if not guessed:
+        return None
+    tag = working.growth_tag(system, e, row, where=False)
+    growth = f"{row.multiplier:g}x{'' if tag == working.INFERRED else tag}"
+    named = either(guessed, "and", limit=len(guessed))
+    if holds is None:
+        capacity = f"{possessive(row.endpoint)} capacity at {growth}"
+        return f"{capacity} rests on figures marked inferred ({named})"
+    verdict = "holds" if holds else "does not hold"
+    return f"{row.endpoint} {verdict} {growth} if the figures marked inferred ({named}) hold"
 
 
 def _endpoint_verdict(
@@ -444,17 +477,32 @@ def _endpoint_verdict(
         if today:
             # Without a replica's speed the division by today's replicas is all there is.
             growth = f"{row.multiplier:g}x{working.growth_tag(system, e, row)}"
+            lacks = (
+                "; latency under load is not checked: neither a service time nor the QPS one "
+                "replica sustains is declared"
+            )
+            rest = [a for a in row.assumed if a.field != GROWTH_FIELD]
+            exact = f"{possessive(row.endpoint)} capacity at {growth}: {today}{lacks}{note(rest)}"
+            brief = _if_inferred(system, e, row, None)
             return (
-                f"{possessive(row.endpoint)} capacity at {growth}: {today}; latency under load "
-                "is not checked: neither a service time nor the QPS one replica sustains is "
-                "declared"
-                f"{note(a for a in row.assumed if a.field != GROWTH_FIELD)}"
+                exact
+                if brief is None
+                else or_briefly(exact, brief + lacks + note(rest, brief=True))
             )
         return _capacity_unknown(row, "declare peak QPS and a service time")
     small = working.small_load(system, e, row)
     if small is not None:
         # A load a replica serves many times over is not worth a queueing model's figures.
-        return f"{small}: scalability is not the risk here"
+        exact = f"{small}: scalability is not the risk here"
+        guessed = working.inferred_inputs(system, e)
+        if not guessed:
+            return exact
+        named = either(guessed, "and", limit=len(guessed))
+        brief = (
+            f"{possessive(row.endpoint)} load is small if the figures marked inferred ({named}) "
+            "are right: scalability is not the risk here"
+        )
+        return or_briefly(exact, brief)
     # The growth target is said beside its multiplier, not again among the assumptions.
     own = [
         a
@@ -470,7 +518,9 @@ def _endpoint_verdict(
         return _unchecked(system, e, row, unknown, broken, grown_from=grown_from, quiet=quiet)
     if not broken:
         how = f"{working.pool(system, e, row)} against {working.target(system, e, row)}"
-        return _holds(system, e, row, how) + note(own)
+        exact = _holds(system, e, row, how) + note(own)
+        brief = _if_inferred(system, e, row, True)
+        return exact if brief is None else or_briefly(exact, brief + note(own, brief=True))
     first = broken[0]
     text = (
         f"{row.endpoint} does not hold {growth}{grown_from}: {first.constraint} "
@@ -484,7 +534,12 @@ def _endpoint_verdict(
             f"; {nxt.component} breaks next at {nxt.capacity_qps:,.0f} QPS ({nxt.constraint}"
             f"{': ' + worked if worked else ''})"
         )
-    return text + note(own)
+    brief = _if_inferred(system, e, row, False)
+    if brief is None:
+        return text + note(own)
+    return or_briefly(
+        text + note(own), f"{brief}: first limit, {first.constraint}" + note(own, brief=True)
+    )
 
 
 def verdict(system: System, a: ServingAssessment, findings: list[Finding]) -> str:

@@ -21,6 +21,26 @@ def tag(system: System, node: Node | None, field: str) -> str:
     return INFERRED if node is not None and marked_inferred(system, node, field) else ""
 
 
+def inferred_inputs(system: System, e: Endpoint) -> list[str]:
+    """The inputs of the endpoint's capacity working that the manifest marks inferred, in
+    words ('its growth target', 'its replica count'), in the order the working reads them."""
+    traffic = [t for t in (e.traffic, system.manifest.system.traffic) if t is not None]
+    peak = next((t for t in traffic if t.peak_qps), None)
+    growth = next((t for t in traffic if t.growth_multiplier), None)
+    daily = next((t for t in traffic if t.daily_predictions), None)
+    inputs: list[tuple[Node | None, str, str]] = [
+        (growth, "growth_multiplier", "its growth target"),
+        (peak, "peak_qps", "its peak QPS"),
+        (daily, "daily_predictions", "its daily volume"),
+        (e.replicas, "max", "its replica count"),
+        (e.capacity, "qps_per_replica", "its QPS a replica"),
+        (e.service_time, "p50_ms", "its service time"),
+        (e, "accelerator_quota", "its accelerator quota"),
+        (e, "accelerators_per_replica", "its accelerators a replica"),
+    ]
+    return [words for node, field, words in inputs if tag(system, node, field)]
+
+
 def peak_tag(system: System, e: Endpoint) -> str:
     """Where the endpoint's peak comes from: its own traffic, else the system's."""
     for traffic in (e.traffic, system.manifest.system.traffic):
