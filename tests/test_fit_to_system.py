@@ -57,8 +57,10 @@ def test_already_sound_does_not_imply_a_shared_definition_is_missing() -> None:
     system = load_text(manifest_text(patch), "s.yaml")
     assert "every feature has one definition" in run(system).areas["skew"].verdict
     # The review keeps only the strongest few sound items, so read the skew part's own.
+    # The stated ones are named, never counted: "1 of 2" would read as f2 lacking both.
     assert list(sound._skew(system)) == [
-        "all 2 features share one definition; 1 of them (f1) joins point-in-time"
+        "f1 shares one definition and joins point-in-time "
+        "(features[f1].shared_definition and .point_in_time_join)"
     ]
 
 

@@ -744,9 +744,9 @@ HEADLINES: dict[tuple[str, str], Headline] = {
     ("capacity", "SCALE018"): Headline(
         "{anchor}'s launch forecast sits just under a fixed ceiling and nothing caps demand",
         "{anchor} cannot grow past its ceiling during the launch, and its demand is a forecast "
-        "with nothing to cap it (sign-ups open, no per-user limit that bounds the total, no "
-        "shedding), so demand past the ceiling waits in the queue until it times out for "
-        "everyone rather than being refused for a few",
+        "with nothing to cap it (no sign-up cap, per-user limit that bounds the total or load "
+        "shedding is declared), so demand past the ceiling waits in the queue until it times "
+        "out for everyone rather than being refused for a few",
         "run a game day on a tenth of {anchor}'s fleet at twice that tenth's share of the "
         "launch forecast, with clients retrying as they do in production: admission must hold "
         "the admitted share within the SLO, refused requests must fail in under a second, and "

@@ -613,8 +613,11 @@ def _bad_artefact(path: _Path) -> list[str]:
             clauses.append("nothing else answers for it (fallback: none)")
         if e.release and e.release.canary:
             clauses.append(f"its canary covers its own releases, not what {root.id} writes")
-        where = f" in all {e.zones} zones" if e.zones else ""
-        steps.append(_joined(f"{e.id} loads it on its next read{where} at once", *clauses))
+        # Every replica, not "all N zones": the push reaches each machine, and a count of zones
+        # read as availability zones where the manifest's are data centres (cloudflare).
+        steps.append(
+            _joined(f"{e.id} loads it on its next read on every replica at once", *clauses)
+        )
     if limited and consumers:
         e = consumers[0]
         noticed = _noticed(path, _system_watchers(path))
@@ -732,6 +735,22 @@ def _system_watchers(path: _Path) -> list[tuple[str, Signal | None]]:
     ]
 
 
+def _dropped(e: Endpoint) -> str:
+    """What answers a request the pool drops: its fallback, else what its caller is stated to
+    do (the chat says it cannot make images now: no error page is claimed for it)."""
+    fb = e.fallback
+    if fb and fb != "none":
+        return f"{possessive(e.id)} fallback ({fb}) answers only what it can reach in time."
+    if e.caller_on_failure is not None:
+        does = {"fail_closed": "refuses it", "fail_open": "goes ahead without its answer"}
+        return (
+            f"{e.id} has no fallback, so for a dropped request its caller "
+            f"{does[e.caller_on_failure]} (caller_on_failure: {e.caller_on_failure})."
+        )
+    said = "declares no fallback" if fb == "none" else "has no fallback declared"
+    return f"{e.id} {said}, so a dropped request gets an error."
+
+
 def _capacity(path: _Path) -> list[str]:
     e = _endpoint(path)
     if e is None:
@@ -793,11 +812,7 @@ def _capacity(path: _Path) -> list[str]:
             f"{e.id} queues the excess with no load shedding, so latency climbs until requests "
             "time out."
         )
-    fb = e.fallback
-    if fb and fb != "none":
-        steps.append(f"{possessive(e.id)} fallback ({fb}) answers only what it can reach in time.")
-    else:
-        steps.append(f"{e.id} declares no fallback, so a dropped request gets an error.")
+    steps.append(_dropped(e))
     noticed = _noticed(path, _system_watchers(path))
     noticed += " at once" if noticed.endswith(" pages") else ""
     steps.append(
