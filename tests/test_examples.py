@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mlreview.areas.playbooks.signals import CARRIES
 from mlreview.areas.registry import FEEDBACK, PIPELINE, SERVING
 from mlreview.engine.plan import NETS
 from mlreview.report.formats import RenderOptions
@@ -45,8 +46,9 @@ def test_every_area_has_findings_and_a_numeric_summary(example: Path) -> None:
         assert any(ch.isdigit() for ch in area.summary)
     assert done.top_risk is not None and done.plan is not None
     # A step closes the top risk's findings, or a missing control the review lists on its
-    # models (NETS: a holdout, a served-feature log, a previous version).
-    top_rules = {f.rule for f in done.top_risk.all_findings} | set(NETS)
+    # models (NETS: a holdout, a served-feature log, a previous version), or a finding on its
+    # components whose fix a step carries out (CARRIES: exploration, a lag page).
+    top_rules = {f.rule for f in done.top_risk.all_findings} | set(NETS) | CARRIES
     assert done.plan.steps and done.plan.verify
     assert all(set(step.closes) <= top_rules for step in done.plan.steps)
 

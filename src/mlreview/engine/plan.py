@@ -151,10 +151,13 @@ def _steps(
     per remaining fix text, the missing controls' included: every finding and gap of the top
     risk is closed by a step, and beyond ``MAX_STEPS`` the last are folded into a step of their
     kind. A net (``NETS``) joins a move that carries it out, else takes a step of its own only
-    while the plan has room: it is never folded into a step about something else."""
+    while the plan has room: it is never folded into a step about something else. A spare move
+    (signals.py) is taken likewise, unless it closes one of the top risk's own findings."""
     moves = book.moves if book else ()
     covered = {rule for move in moves for rule in move.replaces}
-    steps = []
+    steps: list[Step] = []
+    spare: list[Step] = []
+    own = {id(f) for f in findings}
     for move in moves:
         group = [f for f in [*findings, *nets] if f.rule in move.replaces]
         if not move.change and not group:
@@ -162,8 +165,12 @@ def _steps(
         change = move.change or group[0].fix.rstrip(".")
         step = _step(move.part, group, move.components, change)
         enact = step.enact if move.enact is None else move.enact
-        steps.append(replace(step, move=True, cost=move.cost or step.cost, enact=enact))
+        made = replace(step, move=True, cost=move.cost or step.cost, enact=enact)
+        # A step that closes one of the top risk's own findings is never left out for room.
+        optional = move.spare and not any(id(f) in own for f in group)
+        (spare if optional else steps).append(made)
     steps = _folded(_deduped([*steps, *_fix_steps(findings, covered)]))
+    steps += spare[: max(0, MAX_STEPS - len(steps))]
     for step in _fix_steps([f for f in nets if f.rule not in covered], covered):
         if len(steps) < MAX_STEPS:
             steps.append(step)

@@ -26,6 +26,9 @@ class Move:
     enact: tuple[tuple[tuple[str | int, ...], Any], ...] | None = None
     """The step's own manifest change, where it is sized differently from the replaced
     findings' (which the step then carries out only in part)."""
+    spare: bool = False
+    """A step the plan takes only while it has room (``MAX_STEPS``): a signal the manifest
+    calls for beside the mechanism's own steps (signals.py), never folded into another."""
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ def _exploration(s: Situation) -> list[Move]:
             f"{loop.label.observed_only_when}, so what it acts on is seen less and a wrong "
             "call on it stays wrong after the world has changed",
             replaces=("FEED001", "FEED004"),
+            spare=True,
             cost=cost,
             enact=(
                 ((*loop.path, "exploration", "enabled"), True),
@@ -117,6 +118,7 @@ def _mark_to_market(s: Situation) -> list[Move]:
             f"alert when a segment's marked loss passes {MARK_ALERT:.0%} of what was paid and "
             f"stop buying there at {MARK_STOP:.0%}: the realised outcome takes "
             f"{duration(p50)} (median) to show, the marked one a week",
+            spare=True,
         )
     ]
 
@@ -153,6 +155,7 @@ def _lag_pages(s: Situation) -> list[Move]:
                 "keeps running, so its failure alert stays quiet while the features "
                 f"{either(readers, 'and')} is served grow old",
                 replaces=("DATA016",),
+                spare=True,
                 enact=(((*pipe.path, "alerts", "consumer_lag"), "alert"),),
             )
         )
