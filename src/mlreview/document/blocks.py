@@ -71,7 +71,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Item:
-    """A list item; items with children are headed groups."""
+    """A list item; its children are the lines under it (one step of its working a line)."""
 
     content: Inline
     children: tuple[Item, ...] = ()

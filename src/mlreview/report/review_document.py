@@ -45,6 +45,7 @@ from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, share_on_default, tied_with, why_first_words
 from mlreview.report.field_words import without_fields
 from mlreview.report.formats import Printable
+from mlreview.report.working_lines import in_words, steps
 
 SHOWN_QUESTIONS = 3
 """Questions on the opening screen; --full asks every one."""
@@ -966,7 +967,21 @@ def _worded_text(content: Inline) -> Inline:
 
 
 def _worded_item(item: Item) -> Item:
-    return Item(_worded_text(item.content), tuple(_worded_item(c) for c in item.children))
+    """``item`` in words; a long calculation in its last span as one step a line under its
+    first (report/working_lines.py)."""
+    content = _worded_text(item.content)
+    children = tuple(_worded_item(c) for c in item.children)
+    plain = [i for i, span in enumerate(content) if not span.style]
+    if children or not plain:
+        return Item(content, children)
+    at = max(plain, key=lambda i: len(content[i].text))
+    head, *rest = steps(in_words(content[at].text))
+    if not rest:
+        return Item(content, children)
+    # What follows the split text (a muted '(partly inferred)') stays after its last step.
+    lines = [Item(inline(s)) for s in rest[:-1]]
+    lines.append(Item((*inline(rest[-1]), *content[at + 1 :])))
+    return Item((*content[:at], replace(content[at], text=head)), tuple(lines))
 
 
 def _worded(block: Block) -> Block:

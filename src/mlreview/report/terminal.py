@@ -186,9 +186,8 @@ class _Terminal:
         return out
 
     def _item(self, item: Item, indent: str) -> Drawn:
-        if not item.children:
-            return [_hanging(f"{indent}- ", text(item.content))]
-        out: Drawn = [Text(indent) + text(item.content, style="bold")]
+        # As Markdown draws it: the item's own line, then its children indented under it.
+        out: Drawn = [_hanging(f"{indent}- ", text(item.content))]
         for child in item.children:
             out += self._item(child, indent + "  ")
         return out
