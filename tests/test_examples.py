@@ -136,7 +136,7 @@ def test_the_summary_never_ranks_a_lower_risk_first_unexplained(example: Path) -
     assert f"'{runner.title}'" in why
     if runner.score > top.score:
         # The screen gives the reason it leads all the same, not the scores (part 5 has them).
-        assert f"It ranks above '{runner.title}', which " in text
+        assert f"It ranks above '{runner.title}', whose risk is higher" in text
         assert "scores higher" not in text
         assert f"so its priority is {top.priority:.0f} against {runner.priority:.0f}" in full
     else:

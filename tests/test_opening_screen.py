@@ -543,7 +543,7 @@ def test_a_capacity_worked_from_a_guessed_replica_speed_is_worked_by_division() 
         "fl2_bot_module does not hold 2x (inferred) by its declared QPS "
         "a replica: 10,000 replicas x 8,000 QPS (estimate, inferred) = 80,000,000 QPS against "
         "2 x 50,000,000 QPS (inferred) = 100,000,000 QPS; 100,000,000 / 8,000 = 12,500 replicas "
-        "needed, 1.25 times the replicas it may scale to; "
+        "needed, 1.25 times max_replicas; "
     )
     assert "at today's peak" not in verdict  # one count of replicas needed, not two
     assert verdict.rstrip(" -.").endswith(
@@ -581,7 +581,7 @@ def test_a_capacity_from_declared_figures_keeps_its_numbers() -> None:
         "api_tpu does not hold 3x (inferred) of its 6,667 QPS (an even third of the system's "
         "20,000 QPS peak, assumed) by its declared QPS a replica: 1,500 replicas x 8 QPS "
         "(estimate, inferred) = 12,000 QPS against 3 x 6,667 QPS = 20,000 QPS; 20,000 / 8 = "
-        "2,500 replicas needed, 1.67 times the replicas it may scale to; by Little's law "
+        "2,500 replicas needed, 1.67 times max_replicas; by Little's law "
         "20,000 QPS x 4 s (the median service time) = 80,000 requests in flight at the target, "
         "80,000 / 1,500 replicas = 53.3 a replica at least"
     ) in anthropic
@@ -858,11 +858,13 @@ def test_long_working_is_one_step_a_line() -> None:
     # The 2026-12-07g judges: Anthropic's part 3 and DevDay's part 5 were single-paragraph
     # walls of arithmetic. Each step of a long calculation is a line under the first, at most
     # 100 columns, and the field max_replicas is said in words.
+    # Anthropic's part 3 rests on figures marked inferred: the opening screen gives it as a
+    # condition (no working at all); --full keeps the working whole.
     screen = _terminal(ANTHROPIC, stepped=True)
     lines = screen.splitlines()
     part = lines[lines.index("3. Serving scalability") :]
-    assert part[1].startswith("- api_tpu does not hold 3x (inferred) of its 6,667 QPS")
-    assert "  - 20,000 / 8 = 2,500 replicas needed, 1.67 times the replicas it may scale to" in part
+    assert part[1].startswith("- api_tpu does not hold 3x if the figures marked inferred")
+    assert not any(line.startswith("  - 20,000 / 8") for line in part)
     assert all(len(line) <= 100 for line in lines)
     assert "max_replicas" not in screen
     devday = _terminal(INCIDENTS / "chatgpt-devday-capacity-2023" / "system.yaml", stepped=True)

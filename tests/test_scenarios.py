@@ -611,13 +611,13 @@ def test_a_share_by_design_does_not_rest_on_a_default_rate() -> None:
     path = ROOT / "benchmarks" / "incidents" / "doordash-ads-online-offline-2024" / "system.yaml"
     done = run(load(path))
     assert done.top_risk is not None and done.runner_up is not None
-    # Its runner-up was a drift risk at a default rate until FEED014 stopped faulting a model
-    # people retrain with its quality in view; the one now (its own decisions shaping its data)
-    # acts now too, and the 82% is still said as stated.
+    # Its runner-up is now consumer_events going stale unalerted (the prose: nobody is alerted
+    # when the Flink job falls behind), at a default outage rate: the 82% is said as stated and
+    # the other's default rate as the basis of a statement, not a condition.
     said = why_first_words(done.top_risk, done.runner_up)
     assert said.startswith(
-        f"It ranks above '{done.runner_up.title}': each prediction it reaches is made from stale "
-        "inputs, which outweighs the other reaching slightly more of them (all of the next 90 "
-        "days' predictions against 82%)"
+        f"It ranks above '{done.runner_up.title}': it harms 82% of the next 90 days' predictions, "
+        "more than the other does at the rate the review assumes for such events (the manifest "
+        "declares none)"
     )
     assert "as often as assumed" not in said and "makes each prediction" not in said
