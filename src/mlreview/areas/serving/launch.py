@@ -151,7 +151,7 @@ def replicas_for_miss(check: LaunchCheck, qps_per_replica: float) -> tuple[int, 
     need = math.ceil(round(check.missed_qps / qps_per_replica, 6))
     return need, (
         f"{number(check.missed_qps)} QPS ({MISS_FACTOR:g} x the {number(check.forecast_qps)} "
-        f"forecast) / {number(qps_per_replica)} QPS a replica = {need} replicas"
+        f"forecast) / {number(qps_per_replica)} QPS a replica = {number(need)} replicas"
     )
 
 

@@ -544,41 +544,43 @@ def accelerator_quota(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
         need = row.replicas_needed
         if not per or quota is None or need is None or per * need <= quota:
             continue
+        needed, granted = number(per * need), number(quota)
         fix = None
         launch = check_launch(ctx.system, e, row)
         if launch is not None and launch_at_risk(launch):
             # SCALE018's step caps the launch's admission; saying it again here would be a
             # second, differently sized cap on the same door.
             fix = (
-                f"Reserve accelerators or raise the quota ahead of the growth ({per * need} "
-                f"needed, {quota} granted), or make the model cheaper to serve; until then the "
+                f"Reserve accelerators or raise the quota ahead of the growth ({needed} "
+                f"needed, {granted} granted), or make the model cheaper to serve; until then the "
                 "launch's admission cap holds the load at the door."
             )
             if row.qps_per_replica:
                 # Sized to the launch it is for, not to the growth target's default.
                 grant, working = replicas_for_miss(launch, row.qps_per_replica)
                 if grant * per > quota:
+                    asked = number(grant * per)
                     fix = (
                         "Request the accelerator quota the launch needs ahead of it, since a "
-                        f"grant takes days: {working}, x {per} = {grant * per} accelerators "
-                        f"against {quota} granted; until then the launch's admission cap holds "
+                        f"grant takes days: {working}, x {per} = {asked} accelerators "
+                        f"against {granted} granted; until then the launch's admission cap holds "
                         "the load at the door."
                     )
         elif row.qps_per_replica and row.model and row.model.routing != "shared":
             # The replicas that can run today: the quota's, or fewer if the pool stops first.
             fits = min(quota // per, row.max_replicas or quota // per)
             fix = (
-                f"Reserve accelerators or raise the quota ahead of the growth ({per * need} "
-                f"needed, {quota} granted), or make the model cheaper to serve; until then cap "
+                f"Reserve accelerators or raise the quota ahead of the growth ({needed} "
+                f"needed, {granted} granted), or make the model cheaper to serve; until then cap "
                 f"admission at what the fleet serves, {number(fits * row.qps_per_replica)} QPS "
-                f"({fits} replicas x {number(row.qps_per_replica)} QPS), with per-user limits, a "
+                f"({fits:,} replicas x {number(row.qps_per_replica)} QPS), with per-user limits, a "
                 "waitlist for new sign-ups and early rejection with a retry-after for the rest, "
                 "so overload is refused at the door rather than queued past its timeout."
             )
         yield p.hit(
             [e.id],
-            f"Endpoint {e.id} needs {per * need} accelerators ({need} replicas x {per}) at "
-            f"{number(row.multiplier)}x but the quota is {quota}.",
+            f"Endpoint {e.id} needs {needed} accelerators ({need:,} replicas x {per}) at "
+            f"{number(row.multiplier)}x but the quota is {granted}.",
             e,
             "accelerator_quota",
             fix=fix,
