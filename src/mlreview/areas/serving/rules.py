@@ -776,8 +776,8 @@ def connection_pool_at_growth(ctx: Context[ServingAssessment]) -> Iterator[Hit]:
     severity=Severity.HIGH,
     summary="A launch's forecast sits under a fixed ceiling with nothing to cap demand.",
     rationale="A launch's demand is a forecast, wrong by a factor rather than a percentage, "
-    "and the accelerators behind the ceiling cannot be added during it; with sign-ups open and "
-    "no per-user limit or shedding, demand past the ceiling queues until it times out for "
+    "and the accelerators behind the ceiling cannot be added during it; with no sign-up cap, "
+    "per-user limit or shedding, demand past the ceiling queues until it times out for "
     "everyone instead of being refused for a few.",
     sources=(f"{WAF} REL05-BP02, REL01-BP01", SRE_OVERLOAD),
     fix="Before the launch, cap demand at a set share of the ceiling: a per-user limit and a "
