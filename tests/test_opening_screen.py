@@ -819,8 +819,8 @@ def test_a_yes_no_question_is_assumed_yes_or_no_on_the_opening_screen() -> None:
     # What the other answer changes, then what confirming the assumed one does and why: not
     # "Assumed meanwhile: no. If stated as no ..." (circular to the 2026-12-07g judges).
     assert (
-        "Are some decisions randomised to explore? Assumed meanwhile: no. If yes: 3 findings "
-        "change severity. If no is confirmed (what rests on an assumed value counts for less "
+        "Are some decisions randomised to explore? Assumed meanwhile: no. If yes: the top risk "
+        "stays. If no is confirmed (what rests on an assumed value counts for less "
         "until it is stated): the top risk becomes 'resale_prices records outcomes only where "
         "the model allowed them'." in asked
     )

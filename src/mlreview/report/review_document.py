@@ -43,6 +43,7 @@ from mlreview.engine.result import Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, share_on_default, tied_with, why_first_words
+from mlreview.engine.whatif.questions import UNCHANGED
 from mlreview.report.field_words import without_fields
 from mlreview.report.formats import Printable
 from mlreview.report.working_lines import in_words, steps
@@ -401,7 +402,9 @@ def _answer_consequences(text: str) -> tuple[str, list[str], list[str], int]:
     parts = [p for p in rest.rstrip(".").split("; ") if p]
     ends = [m.group(3) for p in parts if (m := FINDING_MOVE.match(p))]
     more = sum(int(p.split()[0]) for p in parts if MORE_MOVES.match(p))
-    said = [p for p in parts if not FINDING_MOVE.match(p) and not MORE_MOVES.match(p)]
+    said = [
+        p for p in parts if not FINDING_MOVE.match(p) and not MORE_MOVES.match(p) and p != UNCHANGED
+    ]
     return answer, said, ends, len(ends) + more
 
 
@@ -425,13 +428,20 @@ def _in_brief(q: Question) -> str:
     """'If <answer>: <what moves>.' for each answer the question names, without each finding's
     severity move; when only those move, how many do. A new top risk that rests on low
     findings alone is said to."""
-    return " ".join(_answer_in_brief(a) for a in ANSWERS.split(q.changes) if a)
+    answers = [a for a in ANSWERS.split(q.changes) if a]
+    top_moves = any(_moves_top(_answer_consequences(a)[1]) for a in answers)
+    return " ".join(_answer_in_brief(a, top_moves=top_moves) for a in answers)
 
 
-def _answer_in_brief(text: str) -> str:
+def _answer_in_brief(text: str, *, top_moves: bool = False) -> str:
+    """``top_moves``: another answer to the same question moves the top risk, so one that
+    moves only severities is said by what it leaves alone (the opening screen asks only about
+    the top risk and the verdicts; --full and JSON list each severity move)."""
     answer, said, ends, n = _answer_consequences(text)
     if not said and not n:
         return text  # 'If yes: nothing in this review changes.'
+    if not said and top_moves:
+        said = ["the top risk stays"]
     if _moves_top(said) and _only_low(ends):
         said = [
             f"{p}, though the findings it adds are only low" if p.startswith(TOP_RISK_MOVES) else p
