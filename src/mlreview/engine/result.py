@@ -42,6 +42,11 @@ def assessment_of(areas: dict[str, AreaResult], area: Area[A]) -> A | None:
     return cast(A, result.assessment) if result is not None else None
 
 
+UNCHANGED = "nothing in this review changes"
+"""What a question says of an answer that changes nothing (engine/whatif/questions.py); the
+opening screen reads it as no move."""
+
+
 @dataclass(frozen=True)
 class Question:
     """An unknown whose answer changes the review, and what the review assumed meanwhile."""

@@ -39,11 +39,10 @@ from mlreview.document.blocks import (
 )
 from mlreview.engine.contract import to_dict
 from mlreview.engine.plan import Plan, Step, deadline
-from mlreview.engine.result import Question, Review
+from mlreview.engine.result import UNCHANGED, Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, share_on_default, tied_with, why_first_words
-from mlreview.engine.whatif.questions import UNCHANGED
 from mlreview.report.field_words import without_fields
 from mlreview.report.formats import Printable
 from mlreview.report.working_lines import in_words, steps

@@ -21,7 +21,7 @@ from mlreview.areas.findings import Finding, Severity
 from mlreview.areas.registry import SERVING
 from mlreview.areas.serving.assessment import EndpointCapacity
 from mlreview.engine import suppressions
-from mlreview.engine.result import Question, Review
+from mlreview.engine.result import UNCHANGED, Question, Review
 from mlreview.engine.runner import Prior, Ranked, run, what_if
 from mlreview.engine.whatif.asking import (
     alternatives,
@@ -281,7 +281,6 @@ def _said(value: Any) -> str:
     return ("yes" if value else "no") if isinstance(value, bool) else show(value)
 
 
-UNCHANGED = "nothing in this review changes"
 CONFIRMED = "what rests on an assumed value counts for less until it is stated"
 """Why confirming the assumed value changes the review: it lifts the low cap and the third's
 weight an assumed finding carries (docs/risk-model.md)."""
