@@ -103,3 +103,15 @@ def without_fields(text: str) -> str:
     text = _SET_NOTE.sub(note, text)
     text = _DECLARED.sub(declared, text)
     return _BRACKETED.sub(bracket, text)
+
+
+WORDS = ((re.compile(r"\bmax_replicas\b"), "the replicas it may scale to"),)
+"""Manifest field names a calculation's working quotes, said in words on the opening screen
+(where a bracketed field is dropped instead, ``without_fields``)."""
+
+
+def in_words(text: str) -> str:
+    """``text`` with the field names its working quotes said in words."""
+    for pattern, words in WORDS:
+        text = pattern.sub(words, text)
+    return text

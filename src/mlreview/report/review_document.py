@@ -43,9 +43,9 @@ from mlreview.engine.result import UNCHANGED, Question, Review
 from mlreview.engine.risk import Part
 from mlreview.engine.rules import find as find_rule
 from mlreview.engine.scenarios import Scenario, share_on_default, tied_with, why_first_words
-from mlreview.report.field_words import without_fields
+from mlreview.report.field_words import in_words, without_fields
 from mlreview.report.formats import Printable
-from mlreview.report.working_lines import in_words, steps
+from mlreview.report.working_lines import steps
 
 SHOWN_QUESTIONS = 3
 """Questions on the opening screen; --full asks every one."""

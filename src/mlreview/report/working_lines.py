@@ -16,15 +16,6 @@ LONG = 200
 terminal's 100 columns."""
 CALCULATION = re.compile(r" = |\d x \d|\d / \d")
 """A calculation in a text: a result, a product or a quotient of figures."""
-WORDS = ((re.compile(r"\bmax_replicas\b"), "the replicas it may scale to"),)
-"""Manifest field names the serving working names, in words."""
-
-
-def in_words(text: str) -> str:
-    """``text`` with the field names its working quotes said in words."""
-    for pattern, words in WORDS:
-        text = pattern.sub(words, text)
-    return text
 
 
 def steps(text: str) -> list[str]:
